@@ -1,0 +1,25 @@
+"""SQLAlchemy 2 typed models of the commune database. Importing this package registers every table."""
+
+from .base import Base
+from .citizen import Citizen
+from .event import StatusEvent
+from .operator import AuditEntry, Operator
+from .point import Point
+from .report import DayReport, OutboxItem, Target
+from .schedule import Appointment, EnrollmentSession
+from .setting import Setting
+
+__all__ = [
+    "Appointment",
+    "AuditEntry",
+    "Base",
+    "Citizen",
+    "DayReport",
+    "EnrollmentSession",
+    "Operator",
+    "OutboxItem",
+    "Point",
+    "Setting",
+    "StatusEvent",
+    "Target",
+]

@@ -1,0 +1,259 @@
+"""Status events and the state derived from them.
+
+A citizen's status is never edited: each change is an appended StatusEvent (who, when, where), and the
+cached columns on Citizen (status, has_card, vneid_stage) are recomputed from the events in the same
+transaction. `derive_state()` is the single rule book; `record_event()` refuses transitions it forbids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import Citizen, Point, StatusEvent
+from desktop.services.errors import ValidationError
+
+
+class EventType(StrEnum):
+    SCHEDULED = "scheduled"
+    RESCHEDULED = "rescheduled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    CARD_CAPTURED = "card_captured"  # card dossier captured at the point
+    CARD_ISSUED = "card_issued"  # card handed over / known to exist
+    VNEID_L2_CAPTURED = "vneid_l2_captured"
+    VNEID_APPROVED = "vneid_approved"
+    VNEID_ACTIVATED = "vneid_activated"
+    DEFERRED = "deferred"  # working away, ill
+    REJECTED = "rejected"  # e.g. phone not in own name
+    INELIGIBLE = "ineligible"
+    MOVED_AWAY = "moved_away"
+    DECEASED = "deceased"
+    REINSTATED = "reinstated"  # back from deferred / moved away / ineligible
+
+
+class Status(StrEnum):
+    NEW = "new"  # in the register, nothing recorded yet
+    SCHEDULED = "scheduled"
+    RESCHEDULED = "rescheduled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    CARD_CAPTURED = "card_captured"
+    CARD_ISSUED = "card_issued"
+    VNEID_L2_CAPTURED = "vneid_l2_captured"
+    VNEID_APPROVED = "vneid_approved"
+    VNEID_ACTIVATED = "vneid_activated"
+    DEFERRED = "deferred"
+    REJECTED = "rejected"
+    INELIGIBLE = "ineligible"
+    MOVED_AWAY = "moved_away"
+    DECEASED = "deceased"
+
+
+TERMINAL = {Status.INELIGIBLE, Status.MOVED_AWAY, Status.DECEASED}
+
+STATUS_LABELS_VI: dict[str, str] = {
+    "new": "Chưa xử lý",
+    "scheduled": "Đã hẹn",
+    "rescheduled": "Hẹn lại",
+    "attended": "Đã đến",
+    "no_show": "Vắng mặt",
+    "card_captured": "Đã thu nhận hồ sơ CCCD",
+    "card_issued": "Đã có thẻ CCCD",
+    "vneid_l2_captured": "Đã thu nhận hồ sơ VNeID mức 2",
+    "vneid_approved": "VNeID mức 2 đã duyệt",
+    "vneid_activated": "Đã kích hoạt VNeID",
+    "deferred": "Tạm hoãn",
+    "rejected": "Bị từ chối",
+    "ineligible": "Không thuộc diện",
+    "moved_away": "Đã chuyển đi",
+    "deceased": "Đã mất",
+    "reinstated": "Khôi phục",
+}
+STATUS_LABELS_EN: dict[str, str] = {
+    "new": "Not started",
+    "scheduled": "Scheduled",
+    "rescheduled": "Rescheduled",
+    "attended": "Attended",
+    "no_show": "No-show",
+    "card_captured": "Card dossier captured",
+    "card_issued": "Has chip card",
+    "vneid_l2_captured": "VNeID L2 dossier captured",
+    "vneid_approved": "VNeID L2 approved",
+    "vneid_activated": "VNeID activated",
+    "deferred": "Deferred",
+    "rejected": "Rejected",
+    "ineligible": "Ineligible",
+    "moved_away": "Moved away",
+    "deceased": "Deceased",
+    "reinstated": "Reinstated",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    status: str
+    has_card: bool
+    vneid_stage: int  # 0 none, 1 dossier captured, 2 approved, 3 activated
+
+
+def initial_state(card_known: bool = False) -> State:
+    return State(Status.NEW, card_known, 0)
+
+
+def apply(state: State, event: str) -> State:
+    """The next state after one event, or ValidationError (Vietnamese) when the transition is not allowed."""
+    try:
+        e = EventType(event)
+    except ValueError:
+        raise ValidationError("event", event, f"Loại sự kiện '{event}' không tồn tại") from None
+    status, has_card, stage = state.status, state.has_card, state.vneid_stage
+    if status == Status.DECEASED:
+        raise ValidationError("event", event, "Công dân đã mất: không ghi thêm sự kiện")
+    if status in TERMINAL and e is not EventType.REINSTATED:
+        raise ValidationError(
+            "event", event, f"Công dân đang ở trạng thái '{STATUS_LABELS_VI[status]}': cần khôi phục trước"
+        )
+    if e is EventType.REINSTATED:
+        if status not in TERMINAL and status not in (Status.DEFERRED, Status.REJECTED):
+            raise ValidationError("event", event, "Chỉ khôi phục công dân đang tạm hoãn, bị từ chối hoặc đã chuyển đi")
+        return State(Status.NEW, has_card, stage)
+    if e is EventType.NO_SHOW and status not in (Status.SCHEDULED, Status.RESCHEDULED):
+        raise ValidationError("event", event, "Chỉ ghi vắng mặt cho người đã có lịch hẹn")
+    if e is EventType.RESCHEDULED and status not in (Status.SCHEDULED, Status.RESCHEDULED, Status.NO_SHOW):
+        raise ValidationError("event", event, "Chỉ hẹn lại người đã có lịch hẹn hoặc vắng mặt")
+    if e is EventType.VNEID_L2_CAPTURED and not has_card:
+        raise ValidationError("event", event, "Chưa có thẻ CCCD hoặc hồ sơ CCCD: chưa thể thu nhận VNeID mức 2")
+    if e is EventType.VNEID_APPROVED and stage < 1:
+        raise ValidationError("event", event, "Chưa thu nhận hồ sơ VNeID mức 2: chưa thể duyệt")
+    if e is EventType.VNEID_ACTIVATED and stage < 1:
+        raise ValidationError("event", event, "Chưa đăng ký VNeID mức 2: chưa thể kích hoạt")
+    if e is EventType.VNEID_ACTIVATED and stage >= 3:
+        raise ValidationError("event", event, "Tài khoản VNeID đã được kích hoạt")
+    if e in (EventType.CARD_CAPTURED, EventType.CARD_ISSUED):
+        has_card = True
+    if e is EventType.VNEID_L2_CAPTURED:
+        stage = max(stage, 1)
+    elif e is EventType.VNEID_APPROVED:
+        stage = max(stage, 2)
+    elif e is EventType.VNEID_ACTIVATED:
+        stage = 3
+    new_status = Status(e.value)
+    # Progress already made is not undone by attendance bookkeeping.
+    if e in (EventType.ATTENDED, EventType.SCHEDULED, EventType.RESCHEDULED) and _rank(status) > _rank(new_status):
+        new_status = Status(status)
+    return State(new_status, has_card, stage)
+
+
+_PROGRESS = [
+    Status.NEW, Status.SCHEDULED, Status.RESCHEDULED, Status.NO_SHOW, Status.ATTENDED, Status.CARD_CAPTURED,
+    Status.CARD_ISSUED, Status.VNEID_L2_CAPTURED, Status.VNEID_APPROVED, Status.VNEID_ACTIVATED,
+]
+
+
+def _rank(status: str) -> int:
+    try:
+        return _PROGRESS.index(Status(status))
+    except ValueError:
+        return -1
+
+
+def derive_state(events: list[str], card_known: bool = False) -> State:
+    """Replay events in order; the state is a pure function of the event history."""
+    state = initial_state(card_known)
+    for e in events:
+        state = apply(state, e)
+    return state
+
+
+def allowed_events(state: State) -> list[str]:
+    """Events that may follow now (the UI's next actions)."""
+    out = []
+    for e in EventType:
+        try:
+            apply(state, e)
+        except ValidationError:
+            continue
+        out.append(e.value)
+    return out
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def find_citizen(session: Session, id_number: str) -> Citizen:
+    c = session.scalar(select(Citizen).where(Citizen.id_number == id_number))
+    if c is None:
+        raise ValidationError("id_number", id_number, f"Không tìm thấy công dân có số định danh {id_number}")
+    return c
+
+
+def state_of(citizen: Citizen) -> State:
+    return State(citizen.status, bool(citizen.has_card), int(citizen.vneid_stage))
+
+
+def record_event(
+    session: Session,
+    citizen: Citizen | int,
+    event: str,
+    *,
+    at: dt.datetime | None = None,
+    point: Point | int | None = None,
+    operator_id: int | None = None,
+    appointment_id: int | None = None,
+    note: str = "",
+) -> StatusEvent:
+    """Append one event after checking it against the current state; updates the cached state.
+
+    Events are appended in the order they are recorded; `at` may lie in the past (paper records typed in
+    later) and is what the day close counts by.
+    """
+    if isinstance(citizen, int):
+        obj = session.get(Citizen, citizen)
+        if obj is None:
+            raise ValidationError("citizen", str(citizen), f"Không có công dân mã {citizen}")
+        citizen = obj
+    new_state = apply(state_of(citizen), event)
+    point_id = point.id if isinstance(point, Point) else point
+    if point_id is not None and session.get(Point, point_id) is None:
+        raise ValidationError("point", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
+    when = (at or _now()).replace(tzinfo=None)
+    ev = StatusEvent(
+        citizen_id=citizen.id,
+        event_type=EventType(event).value,
+        occurred_at=when,
+        occurred_on=when.date(),
+        point_id=point_id,
+        operator_id=operator_id,
+        appointment_id=appointment_id,
+        note=note,
+        recorded_at=_now(),
+    )
+    session.add(ev)
+    citizen.status = new_state.status
+    citizen.has_card = new_state.has_card
+    citizen.vneid_stage = new_state.vneid_stage
+    citizen.updated_at = _now()
+    session.flush()
+    return ev
+
+
+def history(session: Session, citizen_id: int) -> list[StatusEvent]:
+    return list(
+        session.scalars(
+            select(StatusEvent).where(StatusEvent.citizen_id == citizen_id).order_by(StatusEvent.id)
+        )
+    )
+
+
+def rebuild_state(session: Session, citizen: Citizen) -> State:
+    """Recompute the cached columns from the events (repair tool and consistency check)."""
+    events = [e.event_type for e in history(session, citizen.id)]
+    state = derive_state(events, card_known=citizen.card_issued_on is not None)
+    citizen.status, citizen.has_card, citizen.vneid_stage = state.status, state.has_card, state.vneid_stage
+    return state
