@@ -1,0 +1,62 @@
+"""Headless commands: the same services the UI calls. Each module in COMMAND_MODULES adds its own.
+
+Every command takes `--data-dir DIR` and `--json`. Exit codes: 0 success, 2 unusable input (with a
+one-line reason on stderr), 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from desktop.cli.context import EXIT_INPUT, CliContext, UsageError
+
+# Each module defines add_commands(subparsers) and sets `func` (args, ctx) -> int on its parsers.
+COMMAND_MODULES = [
+    "desktop.cli.register_cmds",
+    "desktop.cli.print_cmds",
+    "desktop.cli.sync_cmds",
+    "desktop.cli.admin_cmds",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data directory (default: the user data dir)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = _Parser(prog="enrollpoint", description="EnrollPoint: commune ID-enrollment points")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # that group of commands is not built yet
+            raise
+        module.add_commands(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    json_mode = "--json" in args_list
+    try:
+        args = build_parser().parse_args(args_list)
+    except UsageError as exc:
+        CliContext.fail_line(str(exc), json_mode)
+        return EXIT_INPUT
+    ctx = CliContext(data_dir=args.data_dir, json_mode=args.json)
+    try:
+        return int(args.func(args, ctx) or 0)
+    except UsageError as exc:
+        ctx.fail(str(exc))
+        return EXIT_INPUT
+    finally:
+        ctx.close()

@@ -1,0 +1,65 @@
+"""What every CLI command shares: the data dir, the lazily opened database, text or JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from desktop import paths
+from desktop.db import Database, DatabaseError, open_database
+from desktop.services.errors import ServiceError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INPUT = 2
+
+
+class UsageError(Exception):
+    """Unusable input: printed as one line, exit code 2."""
+
+
+class CliContext:
+    def __init__(self, data_dir: str | None, json_mode: bool) -> None:
+        paths.set_data_dir(data_dir)
+        self.json_mode = json_mode
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            try:
+                self._db = open_database(paths.db_path())
+            except DatabaseError as exc:
+                raise UsageError(exc.message) from exc
+        return self._db
+
+    def output(self, data: Any, text: str | None = None) -> None:
+        """Print JSON (with --json) or the human text."""
+        if self.json_mode:
+            print(json.dumps(data, ensure_ascii=False, default=str, indent=None))
+        elif text is not None:
+            print(text)
+
+    def fail(self, message: str) -> None:
+        self.fail_line(message, self.json_mode)
+
+    @staticmethod
+    def fail_line(message: str, json_mode: bool) -> None:
+        line = " ".join(str(message).split())
+        if json_mode:
+            print(json.dumps({"error": line}, ensure_ascii=False))
+        print(f"enrollpoint: {line}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def service_call(fn, *a, **kw):  # type: ignore[no-untyped-def]
+    """Run a service; its expected errors become UsageError (exit 2) with the Vietnamese reason."""
+    try:
+        return fn(*a, **kw)
+    except ServiceError as exc:
+        raise UsageError(exc.message) from exc
