@@ -15,6 +15,8 @@ from desktop.cli.context import EXIT_INPUT, CliContext, UsageError
 # Each module defines add_commands(subparsers) and sets `func` (args, ctx) -> int on its parsers.
 COMMAND_MODULES = [
     "desktop.cli.register_cmds",
+    "desktop.cli.import_cmds",
+    "desktop.cli.schedule_cmds",
     "desktop.cli.print_cmds",
     "desktop.cli.sync_cmds",
     "desktop.cli.admin_cmds",
