@@ -1,0 +1,351 @@
+"""The report contract between the commune laptop and the province hub (version 1).
+
+Only counts travel: a report is (commune, point, day, revision) with absolute daily totals per indicator
+and a per-village breakdown. Absolute totals make re-sending harmless; revisions make corrections
+explicit. A batch carries reports under a UUID; its canonical JSON (sorted keys, no spaces, UTF-8, NFC)
+is what gets signed, hashed and gzip-compressed on the wire.
+
+HTTP (all JSON; the hub's OpenAPI page documents them):
+- POST /api/v1/enrol      EnrolRequest → EnrolResponse (one-time code → device id + bearer token)
+- POST /api/v1/batches    gzip(canonical batch), headers below → ImportSummary
+      Authorization: Bearer <token>; X-EnrollPoint-Device: <device id>;
+      X-EnrollPoint-Signature: base64 Ed25519 signature of the uncompressed canonical body;
+      Content-Encoding: gzip
+      200 summary (also when the same batch id arrives again with the same content: the stored summary),
+      400 undecodable body, 401 unknown/expired token, 403 bad signature or another commune,
+      409 same batch id with different content, 413 too large, 422 schema violation.
+- GET  /api/v1/targets    → TargetsResponse for the token's commune
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+PROTOCOL_VERSION = 1
+INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
+MAX_REPORTS_PER_BATCH = 500
+MAX_BODY_BYTES = 8 * 1024 * 1024  # uncompressed canonical body
+MAX_WIRE_BYTES = 2 * 1024 * 1024  # gzip body as received
+MAX_COUNT = 10_000_000
+MAX_VILLAGES = 500
+
+HEADER_DEVICE = "X-EnrollPoint-Device"
+HEADER_SIGNATURE = "X-EnrollPoint-Signature"
+
+_CODE = re.compile(r"^[0-9A-Za-z_.\-]{1,32}$")
+
+
+class ProtocolError(ValueError):
+    """A payload that does not follow the schema; names the field."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"{field_name}: {reason}")
+        self.field = field_name
+        self.reason = reason
+
+
+def _nfc(value: Any, name: str, max_len: int = 200) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError(name, "must be a string")
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text or len(text) > max_len:
+        raise ProtocolError(name, f"must be 1..{max_len} characters")
+    return text
+
+
+def _code(value: Any, name: str) -> str:
+    text = _nfc(value, name, 32)
+    if not _CODE.match(text):
+        raise ProtocolError(name, "must be letters, digits, '-', '_' or '.'")
+    return text
+
+
+def _counts(value: Any, name: str) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ProtocolError(name, "must be an object of indicator → count")
+    unknown = set(value) - set(INDICATORS)
+    if unknown:
+        raise ProtocolError(name, f"unknown indicators {sorted(unknown)}")
+    out: dict[str, int] = {}
+    for ind in INDICATORS:
+        n = value.get(ind, 0)
+        if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_COUNT:
+            raise ProtocolError(f"{name}.{ind}", "must be a whole number ≥ 0")
+        out[ind] = n
+    return out
+
+
+def _date(value: Any, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ProtocolError(name, "must be an ISO date YYYY-MM-DD") from None
+
+
+def _datetime(value: Any, name: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ProtocolError(name, "must be an ISO date-time") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def iso(when: dt.datetime) -> str:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One revision of one closed day at one point: counts only, never personal data."""
+
+    commune_code: str
+    point_code: str
+    day: dt.date
+    revision: int
+    closed_at: dt.datetime  # when the day was closed on the laptop (the data's capture time)
+    totals: dict[str, int]
+    by_village: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, dt.date]:
+        return (self.commune_code, self.point_code, self.day)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "commune_code": self.commune_code,
+            "point_code": self.point_code,
+            "day": self.day.isoformat(),
+            "revision": self.revision,
+            "closed_at": iso(self.closed_at),
+            "totals": {k: self.totals.get(k, 0) for k in INDICATORS},
+            "by_village": {
+                unicodedata.normalize("NFC", v): {k: c.get(k, 0) for k in INDICATORS}
+                for v, c in sorted(self.by_village.items())
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "report") -> Report:
+        if not isinstance(data, dict):
+            raise ProtocolError(where, "must be an object")
+        rev = data.get("revision")
+        if isinstance(rev, bool) or not isinstance(rev, int) or not 1 <= rev <= 1_000_000:
+            raise ProtocolError(f"{where}.revision", "must be a whole number ≥ 1")
+        villages = data.get("by_village", {})
+        if not isinstance(villages, dict) or len(villages) > MAX_VILLAGES:
+            raise ProtocolError(f"{where}.by_village", f"must be an object of at most {MAX_VILLAGES} villages")
+        return cls(
+            commune_code=_code(data.get("commune_code"), f"{where}.commune_code"),
+            point_code=_code(data.get("point_code"), f"{where}.point_code"),
+            day=_date(data.get("day"), f"{where}.day"),
+            revision=rev,
+            closed_at=_datetime(data.get("closed_at"), f"{where}.closed_at"),
+            totals=_counts(data.get("totals"), f"{where}.totals"),
+            by_village={
+                _nfc(v, f"{where}.by_village"): _counts(c, f"{where}.by_village[{v}]") for v, c in villages.items()
+            },
+        )
+
+    def content_hash(self) -> str:
+        """Hash of what the report says (not when it was closed): same figures → same hash."""
+        d = self.to_dict()
+        d.pop("closed_at")
+        return hashlib.sha256(canonical_json(d)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    batch_id: str
+    device_id: str
+    commune_code: str
+    created_at: dt.datetime
+    reports: tuple[Report, ...]
+    protocol: int = PROTOCOL_VERSION
+
+    @classmethod
+    def new(cls, device_id: str, commune_code: str, reports: list[Report]) -> Batch:
+        return cls(str(uuid.uuid4()), device_id, commune_code, utc_now(), tuple(reports))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "protocol": self.protocol,
+            "batch_id": self.batch_id,
+            "device_id": self.device_id,
+            "commune_code": self.commune_code,
+            "created_at": iso(self.created_at),
+            "reports": [r.to_dict() for r in self.reports],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Batch:
+        if not isinstance(data, dict):
+            raise ProtocolError("batch", "must be an object")
+        if data.get("protocol") != PROTOCOL_VERSION:
+            raise ProtocolError("protocol", f"unsupported version {data.get('protocol')!r}")
+        try:
+            batch_id = str(uuid.UUID(str(data.get("batch_id"))))
+        except ValueError:
+            raise ProtocolError("batch_id", "must be a UUID") from None
+        reports = data.get("reports")
+        if not isinstance(reports, list) or not 1 <= len(reports) <= MAX_REPORTS_PER_BATCH:
+            raise ProtocolError("reports", f"must be a list of 1..{MAX_REPORTS_PER_BATCH} reports")
+        parsed = tuple(Report.from_dict(r, f"reports[{i}]") for i, r in enumerate(reports))
+        commune = _code(data.get("commune_code"), "commune_code")
+        for i, r in enumerate(parsed):
+            if r.commune_code != commune:
+                raise ProtocolError(f"reports[{i}].commune_code", "differs from the batch's commune")
+        return cls(
+            batch_id=batch_id,
+            device_id=_code(data.get("device_id"), "device_id"),
+            commune_code=commune,
+            created_at=_datetime(data.get("created_at"), "created_at"),
+            reports=parsed,
+        )
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The one byte form that is signed and hashed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def encode_batch(batch: Batch) -> bytes:
+    return canonical_json(batch.to_dict())
+
+
+def decode_batch(body: bytes) -> Batch:
+    if len(body) > MAX_BODY_BYTES:
+        raise ProtocolError("body", "too large")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError("body", f"not JSON: {exc}") from None
+    return Batch.from_dict(data)
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def gzip_body(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def gunzip_body(wire: bytes, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Decompress with a ceiling, so a small gzip bomb cannot exhaust memory."""
+    import zlib
+
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(wire, limit + 1)
+    except zlib.error as exc:
+        raise ProtocolError("body", f"not gzip: {exc}") from None
+    if len(out) > limit or d.unconsumed_tail:
+        raise ProtocolError("body", "too large once decompressed")
+    return out
+
+
+# Outcomes per report in an import summary.
+IMPORTED, UPDATED, IGNORED, CONFLICT = "imported", "updated", "ignored", "conflict"
+
+
+@dataclass(slots=True)
+class ReportOutcome:
+    point_code: str
+    day: dt.date
+    revision: int
+    outcome: str  # imported / updated / ignored / conflict
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "point_code": self.point_code,
+            "day": self.day.isoformat(),
+            "revision": self.revision,
+            "outcome": self.outcome,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReportOutcome:
+        return cls(d["point_code"], dt.date.fromisoformat(d["day"]), int(d["revision"]), d["outcome"], d.get("reason", ""))
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """The hub's answer to a batch. The laptop marks an outbox item sent only from this."""
+
+    batch_id: str
+    results: list[ReportOutcome]
+    received_at: str = ""
+    replayed: bool = False  # True when this is the stored summary of an earlier delivery
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "imported": self.count(IMPORTED),
+            "updated": self.count(UPDATED),
+            "ignored": self.count(IGNORED),
+            "conflicts": [r.to_dict() for r in self.results if r.outcome == CONFLICT],
+            "results": [r.to_dict() for r in self.results],
+            "received_at": self.received_at,
+            "replayed": self.replayed,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ImportSummary:
+        return cls(
+            batch_id=d["batch_id"],
+            results=[ReportOutcome.from_dict(r) for r in d.get("results", [])],
+            received_at=d.get("received_at", ""),
+            replayed=bool(d.get("replayed", False)),
+        )
+
+
+@dataclass(slots=True)
+class EnrolRequest:
+    code: str
+    device_name: str
+    public_key: str  # base64 raw Ed25519 public key (32 bytes)
+
+
+@dataclass(slots=True)
+class EnrolResponse:
+    device_id: str
+    token: str
+    commune_code: str
+    commune_name: str
+    province_code: str
+    token_expires_at: str
+
+
+@dataclass(slots=True)
+class TargetItem:
+    indicator: str
+    value: int
+    deadline: str | None  # ISO date
+
+
+# Offline bundle (a file on a USB stick): gzip of canonical JSON
+# {"format": BUNDLE_FORMAT, "version": 1, "device_id", "commune_code", "created_at",
+#  "batches": [{"body": base64(canonical batch bytes), "signature": base64 Ed25519}]}
+BUNDLE_FORMAT = "enrollpoint-bundle"
+BUNDLE_VERSION = 1
