@@ -13,12 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	bash scripts/system-deps.sh run
 	$(BIN)/enrollpoint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: $(STAMP)
+	bash scripts/system-deps.sh test
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 

@@ -3,6 +3,11 @@
 Every process opens the database through `open_database()`, which also brings the schema up to date
 (after a backup copy) and refuses a database written by a newer EnrollPoint. DDL runs inside real
 transactions (SQLAlchemy's pysqlite recipe), so a migration that fails half-way rolls back whole.
+
+Encryption at rest: new databases are SQLCipher files (through `sqlcipher3`) keyed with a raw 256-bit
+key from the OS keyring (`desktop.services.keys`); an existing plain file is converted on open. Opt out
+with `open_database(path, encrypted=False)` or `ENROLLPOINT_PLAIN_DB=1` (tests, benchmarks that need a
+plain file). An already encrypted file is always opened with its key.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError as SADBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -47,6 +54,86 @@ def _default_connect(path: str) -> sqlite3.Connection:
 
 
 _connect_fn: ConnectFn = _default_connect
+_engine_keys: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
+PLAIN_ENV = "ENROLLPOINT_PLAIN_DB"
+
+
+_cipher_quiet = False
+
+
+def _quiet_sqlcipher(sqlcipher3: Any) -> None:
+    """SQLCipher logs a wrong key to stderr as 'ERROR CORE hmac check failed'; we raise a clear error instead."""
+    global _cipher_quiet
+    if not _cipher_quiet:
+        c = sqlcipher3.connect(":memory:")
+        try:
+            c.execute("PRAGMA cipher_log_level = NONE")
+        except Exception:  # an older SQLCipher without the pragma: only noisier
+            pass
+        finally:
+            c.close()
+        _cipher_quiet = True
+
+
+def connect_keyed(path: str, key: bytes) -> Any:
+    """A SQLCipher connection keyed with a raw key (no passphrase derivation), checked on the spot."""
+    import sqlcipher3
+
+    _quiet_sqlcipher(sqlcipher3)
+    conn = sqlcipher3.connect(path, check_same_thread=False, timeout=10.0)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(
+            f"Không giải mã được cơ sở dữ liệu {Path(path).name}: khóa không đúng hoặc tệp hỏng. "
+            "Nếu đây là máy mới, hãy nhập khóa khôi phục (enrollpoint recovery-key --unlock)."
+        ) from exc
+    return conn
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    import sqlcipher3.dbapi2
+
+    return (sqlite3.DatabaseError, sqlcipher3.dbapi2.DatabaseError, SADBAPIError)
+
+
+def encryption_wanted(encrypted: bool | None = None) -> bool:
+    """Explicit choice first; otherwise encrypted unless ENROLLPOINT_PLAIN_DB=1."""
+    if encrypted is not None:
+        return encrypted
+    return os.environ.get(PLAIN_ENV, "") not in ("1", "true", "yes")
+
+
+def engine_key(engine: Engine) -> bytes | None:
+    """The SQLCipher key of an engine made here (None for a plain database)."""
+    return _engine_keys.get(engine)
+
+
+def make_private(p: Path) -> None:
+    """Personal data: readable and writable by the current user only (no-op off POSIX)."""
+    if os.name == "posix":
+        try:
+            os.chmod(p, 0o600)
+        except OSError:
+            pass
+
+
+def create_private_file(p: Path) -> None:
+    """Create an empty 0600 file before SQLite does, so its -wal/-shm/journal inherit the mode."""
+    if os.name == "posix" and not p.exists():
+        os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def default_backup_dir(db_file: Path) -> Path:
+    return Path(db_file).parent / "backups"
+
+
+def backup_name(db_file: Path, kind: str, when: dt.datetime | None = None) -> str:
+    """`<db stem>-YYYYmmdd-HHMMSS-<kind>.db`: sorts by time, one naming for every kind of backup."""
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"{Path(db_file).stem}-{stamp}-{kind}.db"
 
 
 def set_connect_function(fn: ConnectFn | None) -> None:
@@ -67,15 +154,26 @@ def _configure(dbapi_conn: Any) -> None:
     cur.close()
 
 
-def create_db_engine(path: str | os.PathLike[str]) -> Engine:
-    """Engine for one SQLite file. One per process; sessions per job or thread."""
+def create_db_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engine:
+    """Engine for one SQLite file (SQLCipher when `key` is given). One per process; sessions per job."""
     path = str(path)
+    extra: dict[str, Any] = {}
+    if key is not None:
+        import sqlcipher3.dbapi2
+
+        extra["module"] = sqlcipher3.dbapi2  # so SQLAlchemy wraps its errors (IntegrityError, ...)
+        creator: Callable[[], Any] = lambda: connect_keyed(path, key)  # noqa: E731
+    else:
+        creator = lambda: _connect_fn(path)  # noqa: E731
     engine = create_engine(
         "sqlite://",
-        creator=lambda: _connect_fn(path),
+        creator=creator,
         poolclass=NullPool if path == ":memory:" else None,
         future=True,
+        **extra,
     )
+    if key is not None:
+        _engine_keys[engine] = key
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -95,6 +193,9 @@ class Database:
     path: Path
     engine: Engine
     sessionmaker: sessionmaker[Session]
+    encrypted: bool = False
+    # Set only when this open created the encryption key: show it once to the supervisor, never store it.
+    recovery_key: str | None = field(default=None, repr=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -126,11 +227,17 @@ def current_revision(engine: Engine) -> str | None:
 
 def backup_to(engine: Engine, target: Path) -> Path:
     """Online copy through SQLite's backup API (consistent even while the app writes)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True)
+        if os.name == "posix":
+            os.chmod(target.parent, 0o700)  # a folder we create for copies is private
+    key = engine_key(engine)
+    target.unlink(missing_ok=True)
+    create_private_file(target)
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
-        dst = _connect_fn(str(target))
+        dst = connect_keyed(str(target), key) if key is not None else _connect_fn(str(target))
         try:
             src.backup(dst)
         finally:
@@ -147,20 +254,32 @@ def open_database(
     *,
     migrate: bool = True,
     backup_dir: Path | None = None,
+    encrypted: bool | None = None,
 ) -> Database:
     """Open (creating if needed) and migrate the commune database.
 
+    `encrypted`: None = the default policy (encrypted unless ENROLLPOINT_PLAIN_DB=1); a plain file is
+    converted when encryption is wanted; an encrypted file is always opened with its keyring key.
     Fast path: when the stored revision is the shipped head, Alembic is not even imported.
     """
     db_file = Path(path) if path else paths.db_path()
     db_file.parent.mkdir(parents=True, exist_ok=True)
     existed = db_file.exists() and db_file.stat().st_size > 0
-    engine = create_db_engine(db_file)
+    bdir = backup_dir or default_backup_dir(db_file)
+    in_memory = str(path) == ":memory:"
+    key, recovery = (None, None) if in_memory else _key_for(db_file, encryption_wanted(encrypted), bdir)
+    if not in_memory:
+        create_private_file(db_file)
+    engine = create_db_engine(db_file, key=key)
     try:
         rev = current_revision(engine)
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError:
         engine.dispose()
-        raise DatabaseError(f"Không mở được cơ sở dữ liệu {db_file.name}: {exc}") from exc
+        raise
+    except _driver_errors() as exc:  # "file is not a database", from sqlite3, sqlcipher3 or SQLAlchemy
+        engine.dispose()
+        hint = " (tệp đã được mã hoá hoặc bị hỏng)" if key is None else ""
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu {db_file.name}{hint}: {exc}") from exc
     if rev is not None and rev not in migrations.KNOWN_REVISIONS:
         engine.dispose()
         raise DatabaseTooNew(
@@ -169,9 +288,7 @@ def open_database(
         )
     if migrate and rev != migrations.HEAD:
         if existed and rev is not None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            bdir = backup_dir or (db_file.parent / "backups")
-            copy = backup_to(engine, bdir / f"pre-migration-{rev}-{stamp}.db")
+            copy = backup_to(engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
             log.info("backup before migration written to %s", copy.name)
         migrations.upgrade(engine)
     if os.name == "posix":
@@ -179,4 +296,24 @@ def open_database(
             f = Path(str(db_file) + suffix)
             if f.exists():
                 os.chmod(f, 0o600)
-    return Database(db_file, engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(
+        db_file, engine, sessionmaker(engine, expire_on_commit=False), encrypted=key is not None,
+        recovery_key=recovery,
+    )
+
+
+def _key_for(db_file: Path, want: bool, bdir: Path) -> tuple[bytes | None, str | None]:
+    """The key to open with (None = plain) and a recovery key to show when the key was just created."""
+    from desktop.services import keys
+
+    state = keys.file_state(db_file)
+    if state == "encrypted" or (want and state == "new"):
+        info = keys.ensure_key(db_file)
+        return info.key, info.recovery_key
+    if want and state == "plain":
+        info = keys.ensure_key(db_file)
+        keys.convert_to_encrypted(db_file, info.key, bdir / backup_name(db_file, "pre-encrypt"))
+        keys.encrypt_plain_backups(bdir, info.key)  # older backups were plaintext copies
+        log.info("database converted to encrypted storage")
+        return info.key, info.recovery_key
+    return None, None

@@ -14,7 +14,12 @@ HTTP (all JSON; the hub's OpenAPI page documents them):
       200 summary (also when the same batch id arrives again with the same content: the stored summary),
       400 undecodable body, 401 unknown/expired token, 403 bad signature or another commune,
       409 same batch id with different content, 413 too large, 422 schema violation.
-- GET  /api/v1/targets    → TargetsResponse for the token's commune
+- GET  /api/v1/targets    → {"commune_code", "commune_name", "targets": [TargetItem...]} for the token's commune
+
+A resend after an uncertain delivery (timeout, cut connection, 5xx) must reuse the batch id AND the exact
+body bytes, created_at included (the sender sets it to the latest closed_at in the batch), because the hub
+recognises a repeat by (batch id, body hash) and answers 409 to the same id with other bytes.
+An older revision than the one stored is a per-report conflict (nothing changes), not an "ignored".
 """
 
 from __future__ import annotations
@@ -257,6 +262,8 @@ def gunzip_body(wire: bytes, limit: int = MAX_BODY_BYTES) -> bytes:
         raise ProtocolError("body", f"not gzip: {exc}") from None
     if len(out) > limit or d.unconsumed_tail:
         raise ProtocolError("body", "too large once decompressed")
+    if not d.eof:  # a cut-off upload would otherwise pass on as a silently truncated body
+        raise ProtocolError("body", "not gzip: truncated stream")
     return out
 
 

@@ -46,8 +46,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _globals_last(args: list[str]) -> list[str]:
+    """`enrollpoint --data-dir D init …` works like `enrollpoint init … --data-dir D`."""
+    front: list[str] = []
+    i = 0
+    while i < len(args) and args[i].startswith("--"):
+        opt = args[i]
+        if opt == "--data-dir" and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+        elif opt.startswith("--data-dir=") or opt == "--json":
+            front.append(opt)
+            i += 1
+        else:
+            break
+    return args[i:] + front
+
+
 def main(argv: list[str] | None = None) -> int:
-    args_list = sys.argv[1:] if argv is None else argv
+    args_list = _globals_last(sys.argv[1:] if argv is None else list(argv))
     json_mode = "--json" in args_list
     try:
         args = build_parser().parse_args(args_list)

@@ -1,0 +1,262 @@
+"""Hub benchmarks: backlog ingest (60 days × 3,321 communes × 5 indicators ≈ 1 M values) and the dashboard.
+
+    .venv/bin/python bench/bench_hub.py [--communes 3321] [--days 60] [--http-communes 300] [--pg URL]
+
+1. baseline: bare sqlite3 executemany of the same values into an equivalent table (unique index, WAL,
+   synchronous=FULL, one commit per commune), measured in the same run;
+2. hub in-process: per commune one signed batch of 60 reports → verify signature → decode_batch → intake()
+   (exactly what POST /batches does after reading the body), one transaction per batch;
+3. hub over loopback HTTP: a real `enrollpoint-hub serve` process, gzip bodies, keep-alive client, for a
+   subset of communes (wire overhead);
+4. dashboard: GET / for all 3,321 communes on the 1 M-value database, several runs, median and p95.
+Results (with the machine) are appended to bench/RESULTS-hub.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "hub"))
+
+from hubkit import hub_process  # noqa: E402
+
+from province import admin  # noqa: E402
+from province.db import open_hub  # noqa: E402
+from province.intake import Sender, intake  # noqa: E402
+from province.models import Device  # noqa: E402
+from sync import communes, protocol, signing  # noqa: E402
+
+START = dt.date(2025, 7, 1)
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{cpu}, {os.cpu_count()} logical CPUs{mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
+
+
+def build(codes: list[str], days: int, keys: dict[str, tuple[str, str]]) -> list[tuple[str, bytes, str]]:
+    """(commune, canonical body, signature) per commune: 60 reports each, counts only."""
+    rnd = random.Random(6)
+    out = []
+    closed = protocol.utc_now()
+    for code in codes:
+        reports = [
+            protocol.Report(code, "P1", START + dt.timedelta(days=d), 1, closed,
+                            {"card_captured": rnd.randint(0, 120), "vneid_l2_captured": rnd.randint(0, 80),
+                             "vneid_activated": rnd.randint(0, 60), "attended": rnd.randint(0, 150),
+                             "no_show": rnd.randint(0, 30)},
+                            {"Thôn 1": {"card_captured": 1}})
+            for d in range(days)
+        ]
+        body = protocol.encode_batch(protocol.Batch.new(f"d{code}", code, reports))
+        out.append((code, body, signing.sign(keys[code][0], body)))
+    return out
+
+
+def baseline(batches: list[tuple[str, bytes, str]], path: Path) -> float:
+    """Bare sqlite3: the same rows, same unique key, same commit granularity."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, commune TEXT, point TEXT, day TEXT, indicator TEXT, "
+                "value INT, revision INT, closed_at TEXT, received_at TEXT, batch_id TEXT, "
+                "UNIQUE (commune, point, day, indicator))")
+    rows_per = [(code, [(code, "P1", (START + dt.timedelta(days=d)).isoformat(), ind, d, 1, "c", "r", "b")
+                        for d in range(len(protocol.decode_batch(body).reports)) for ind in protocol.INDICATORS])
+                for code, body, _ in batches]
+    t0 = time.perf_counter()
+    for _code, rows in rows_per:
+        con.execute("BEGIN")
+        con.executemany("INSERT INTO v (commune, point, day, indicator, value, revision, closed_at, received_at, "
+                        "batch_id) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        con.execute("COMMIT")
+    elapsed = time.perf_counter() - t0
+    con.close()
+    return elapsed
+
+
+def setup_hub(url: str, codes: list[str], keys: dict[str, tuple[str, str]]) -> None:
+    db = open_hub(url)
+    with db.session(write=True) as s:
+        admin.import_official(s)
+        s.flush()  # communes before the devices that reference them
+        now = admin.now()
+        for code in codes:
+            s.add(Device(id=f"d{code}", commune_code=code, name="bench", public_key=keys[code][1],
+                         token_hash=signing.token_hash(f"tok{code}"), token_expires_at=now + dt.timedelta(days=9),
+                         enrolled_at=now, revoked=False))
+    db.close()
+
+
+CPU: dict[str, float] = {}
+
+
+def ingest_in_process(url: str, batches: list[tuple[str, bytes, str]], keys: dict[str, tuple[str, str]]) -> float:
+    db = open_hub(url)
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    for code, body, sig in batches:
+        assert signing.verify(keys[code][1], body, sig)
+        batch = protocol.decode_batch(body)
+        summary = intake(db, batch, protocol.body_hash(body), Sender(f"d{code}", code), "bench")
+        assert summary["imported"] == len(batch.reports)
+    elapsed = time.perf_counter() - t0
+    CPU[url] = time.process_time() - c0
+    db.close()
+    return elapsed
+
+
+def ingest_http(base: str, batches: list[tuple[str, bytes, str]]) -> float:
+    wires = [(code, protocol.gzip_body(body), sig) for code, body, sig in batches]
+    with httpx.Client(base_url=base, timeout=60) as http:
+        t0 = time.perf_counter()
+        for code, wire, sig in wires:
+            r = http.post("/api/v1/batches", content=wire, headers={
+                "Authorization": f"Bearer tok{code}", protocol.HEADER_DEVICE: f"d{code}",
+                protocol.HEADER_SIGNATURE: sig, "Content-Encoding": "gzip"})
+            assert r.status_code == 200, r.text
+        return time.perf_counter() - t0
+
+
+def time_gets(base: str, path: str, runs: int) -> list[float]:
+    out = []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        http.get(path)  # warm-up
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            r = http.get(path)
+            out.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200
+    return out
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--communes", type=int, default=3321)
+    ap.add_argument("--days", type=int, default=60)
+    ap.add_argument("--http-communes", type=int, default=300)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--pg", default=None, help="also ingest in-process into this PostgreSQL URL (empty database)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS-hub.md"))
+    args = ap.parse_args()
+
+    codes = [c.code for c in communes.all_communes()][: args.communes]
+    keys = {c: signing.generate_keypair() for c in codes}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-hub-"))
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    say(f"## bench_hub.py — {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}")
+    say(f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.1f} (shared with other jobs)")
+    t0 = time.perf_counter()
+    batches = build(codes, args.days, keys)
+    n_values = len(codes) * args.days * len(protocol.INDICATORS)
+    wire = sum(len(protocol.gzip_body(b)) for _, b, _ in batches[:50]) / min(50, len(batches))
+    say(f"- workload: {len(codes):,} communes × {args.days} days × 5 indicators = {n_values:,} values in "
+        f"{len(batches):,} signed batches (≈{wire / 1024:.1f} KiB gzip each); built and signed in "
+        f"{time.perf_counter() - t0:.1f} s (laptop-side cost, not counted below)")
+
+    base_s = baseline(batches, tmp / "baseline.db")
+    say(f"- baseline, bare sqlite3 executemany, same rows/unique key/commits: {base_s:.1f} s "
+        f"({n_values / base_s:,.0f} values/s)")
+
+    url = f"sqlite:///{tmp / 'hub.db'}"
+    setup_hub(url, codes, keys)
+    hub_s = ingest_in_process(url, batches, keys)
+    say(f"- **hub in-process on SQLite** (verify + decode + intake, 1 transaction per batch): {hub_s:.1f} s "
+        f"({n_values / hub_s:,.0f} values/s; {len(batches) / hub_s:,.0f} batches/s; CPU time of the process "
+        f"{CPU[url]:.1f} s); "
+        f"ratio to baseline ×{hub_s / base_s:.2f}; target < 120 s: {'met' if hub_s < 120 else 'NOT MET'}")
+
+    # Replay of every batch (the laptop resent everything): must store nothing, and be quick.
+    t1 = time.perf_counter()
+    db = open_hub(url)
+    for code, body, _sig in batches[:500]:
+        s = intake(db, protocol.decode_batch(body), protocol.body_hash(body), Sender(f"d{code}", code), "bench")
+        assert s["replayed"]
+    db.close()
+    rep = time.perf_counter() - t1
+    say(f"- replay of {min(500, len(batches))} already-stored batches: {rep * 1000 / min(500, len(batches)):.1f} ms "
+        "per batch (stored summary returned, nothing written)")
+
+    # Dashboard on the 1 M-value database, served by a real process.
+    on = (START + dt.timedelta(days=args.days - 1)).isoformat()
+    with hub_process(url, tmp / "hub-dash.log") as base:
+        full = time_gets(base, f"/?on={on}", args.runs)
+        prov = time_gets(base, f"/?on={on}&province=56", args.runs)
+        csv_t = time_gets(base, f"/export.csv?on={on}", 3)
+        size = len(httpx.get(f"{base}/?on={on}", timeout=60).content)
+    say(f"- **dashboard GET / (all {len(codes):,} communes, {size / 1e6:.1f} MB HTML)**: median "
+        f"{statistics.median(full):.0f} ms, p95 {p95(full):.0f} ms over {args.runs} runs; target < 300 ms: "
+        f"{'met' if statistics.median(full) < 300 else 'NOT MET'}")
+    say(f"- dashboard GET /?province=56: median {statistics.median(prov):.0f} ms, p95 {p95(prov):.0f} ms; "
+        f"/export.csv: median {statistics.median(csv_t):.0f} ms")
+
+    # Wire overhead: a real hub process on loopback, fresh database, a subset of communes.
+    n_http = min(args.http_communes, len(batches))
+    if n_http:
+        url2 = f"sqlite:///{tmp / 'hub-http.db'}"
+        setup_hub(url2, codes, keys)
+        subset = batches[:n_http]
+        url3 = f"sqlite:///{tmp / 'hub-inproc2.db'}"
+        setup_hub(url3, codes, keys)
+        inproc = ingest_in_process(url3, subset, keys)
+        with hub_process(url2, tmp / "hub-http.log") as base:
+            http_s = ingest_http(base, subset)
+        vals = n_http * args.days * 5
+        say(f"- hub over loopback HTTP (real process, gzip, keep-alive, {n_http} batches = {vals:,} values): "
+            f"{http_s:.1f} s ({vals / http_s:,.0f} values/s, {http_s * 1000 / n_http:.0f} ms per batch) vs "
+            f"in-process {inproc:.1f} s for the same batches: wire overhead ×{http_s / inproc:.2f}; "
+            f"extrapolated full backlog over HTTP ≈ {http_s / n_http * len(batches):.0f} s")
+
+    if args.pg:
+        setup_hub(args.pg, codes, keys)
+        pg_s = ingest_in_process(args.pg, batches, keys)
+        say(f"- hub in-process on PostgreSQL ({args.pg.split('@')[-1]}): {pg_s:.1f} s "
+            f"({n_values / pg_s:,.0f} values/s)")
+
+    out = Path(args.out)
+    prev = out.read_text(encoding="utf-8") if out.exists() else "# Hub benchmark results\n"
+    out.write_text(prev.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    print(f"appended to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Run every benchmark script in bench/ one after another, then merge their RESULTS-*.md into RESULTS.md.
+
+Each script measures its target against a baseline in the same run and writes its own RESULTS-<area>.md
+with the machine it ran on; this runner only sequences them (never in parallel: 2 cores) and merges.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ORDER = [
+    "bench_open.py",
+    "bench_import.py",
+    "bench_search.py",
+    "bench_ui.py",
+    "bench_print.py",
+    "bench_sync.py",
+    "bench_hub.py",
+    "bench_encryption.py",
+]
+
+
+def merge() -> Path:
+    parts = sorted(HERE.glob("RESULTS-*.md"))
+    out = HERE / "RESULTS.md"
+    head = "# Benchmark results\n\nMerged from the per-area files by `bench/run_all.py`; each section names its machine.\n"
+    out.write_text(head + "\n".join("\n" + p.read_text(encoding="utf-8").strip() + "\n" for p in parts), encoding="utf-8")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    only = set(argv)
+    failed = []
+    for name in ORDER:
+        script = HERE / name
+        if not script.exists() or (only and name not in only):
+            continue
+        print(f"== {name}", flush=True)
+        t = time.perf_counter()
+        rc = subprocess.call([sys.executable, str(script)], cwd=HERE.parent)
+        print(f"== {name}: exit {rc} in {time.perf_counter() - t:.1f} s", flush=True)
+        if rc:
+            failed.append(name)
+    print(f"merged into {merge()}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,157 @@
+"""`enrollpoint print slips|list|report`: the same documents the print dialog shows, to a file.
+
+    enrollpoint print slips  --session 12 [--village "Thôn 3"] [--format a6|thermal] --out slips.pdf
+    enrollpoint print list   --date 2026-03-05 [--point P01] [--village V] [--order given|family] --out ds.pdf
+    enrollpoint print list   --session 12 --xlsx --out ds.xlsx
+    enrollpoint print report --date 2026-03-05 [--point P01] [--no-show-names] [--xlsx] --out bc.pdf
+
+An empty selection is exit 2 with a Vietnamese reason, never a blank PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from desktop.cli.context import CliContext, UsageError, service_call
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("print", parents=[common], help="in giấy hẹn, danh sách thôn/tổ, báo cáo ngày")
+    what = p.add_subparsers(dest="document", metavar="DOCUMENT", parser_class=type(p))
+    what.required = True
+
+    def filters(q: argparse.ArgumentParser, *, village: bool = True) -> None:
+        q.add_argument("--session", type=int, help="mã buổi thu nhận")
+        q.add_argument("--date", help="ngày (YYYY-MM-DD hoặc DD/MM/YYYY); mặc định hôm nay")
+        q.add_argument("--point", help="mã điểm thu nhận (hoặc số id)")
+        if village:
+            q.add_argument("--village", help="thôn/tổ dân phố")
+        q.add_argument("--out", required=True, help="tệp kết quả (.pdf, hoặc .xlsx với --xlsx)")
+
+    s = what.add_parser("slips", parents=[common], help="giấy hẹn")
+    filters(s)
+    s.add_argument("--format", choices=("a6", "thermal"), default="a6", help="A6 (4 tờ/A4) hoặc giấy in nhiệt 80 mm")
+    s.add_argument("--officer", default="", help="tên cán bộ hẹn in trên giấy")
+    s.set_defaults(func=_slips)
+
+    lst = what.add_parser("list", parents=[common], help="danh sách theo thôn/tổ")
+    filters(lst)
+    lst.add_argument("--order", choices=("given", "family"), help="xếp theo tên (given) hoặc họ (family)")
+    lst.add_argument("--xlsx", action="store_true", help="xuất bảng tính .xlsx thay cho PDF")
+    lst.set_defaults(func=_list)
+
+    r = what.add_parser("report", parents=[common], help="báo cáo ngày")
+    filters(r, village=False)
+    r.add_argument("--no-show-names", action="store_true", help="kèm danh sách người vắng (dữ liệu cá nhân)")
+    r.add_argument("--prepared-by", default="", help="người lập biểu")
+    r.add_argument("--chief", default="", help="tên trưởng công an xã/phường/đặc khu")
+    r.add_argument("--xlsx", action="store_true", help="xuất bảng tính .xlsx thay cho PDF")
+    r.set_defaults(func=_report)
+
+
+def _parse_day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise UsageError(f"Ngày '{text}' không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).")
+
+
+def _point_id(session, text: str | None) -> int | None:  # type: ignore[no-untyped-def]
+    if not text:
+        return None
+    from desktop.models import Point
+    from desktop.services.points import get_point_by_code
+
+    p = get_point_by_code(session, text)
+    if p is None and text.isdigit():
+        p = session.get(Point, int(text))
+    if p is None:
+        raise UsageError(f"Không có điểm thu nhận '{text}'.")
+    return p.id
+
+
+def _selection(args: argparse.Namespace, session):  # type: ignore[no-untyped-def]
+    from desktop.services.printouts import Selection
+
+    day = _parse_day(args.date)
+    if args.session is None and day is None:
+        day = dt.date.today()  # a session id alone selects; otherwise the day (default today) does
+    return Selection(session_id=args.session, day=day, point_id=_point_id(session, args.point),
+                     village=getattr(args, "village", None))
+
+
+def _write(path: str, data: bytes) -> Path:
+    """Write atomically: a half-written PDF on a USB stick is worse than none."""
+    out = Path(path).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".ep-", suffix=out.suffix, dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _done(ctx: CliContext, out: Path, what: str, count: int, data: bytes) -> int:
+    ctx.output({"out": str(out), "document": what, "count": count, "bytes": len(data)},
+               f"Đã ghi {out} ({count} {'giấy hẹn' if what == 'slips' else 'dòng'}).")
+    return 0
+
+
+def _check_ext(args: argparse.Namespace) -> None:
+    want = ".xlsx" if getattr(args, "xlsx", False) else ".pdf"
+    if Path(args.out).suffix.lower() != want:
+        raise UsageError(f"Tệp kết quả phải có đuôi {want}: {args.out}")
+
+
+def _slips(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.printing.slips import build_slips_pdf
+    from desktop.services import printouts
+
+    _check_ext(args)
+    with ctx.db.session() as s:
+        sel = _selection(args, s)
+        slips = service_call(printouts.slips, s, sel, args.officer)
+    data = build_slips_pdf(slips, args.format)
+    return _done(ctx, _write(args.out, data), "slips", len(slips), data)
+
+
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.printing.village_list import build_list_pdf
+    from desktop.services import printouts
+    from desktop.services.export_xlsx import list_xlsx
+
+    _check_ext(args)
+    with ctx.db.session() as s:
+        sel = _selection(args, s)
+        doc = service_call(printouts.village_list, s, sel, args.order)
+    data = list_xlsx(doc) if args.xlsx else build_list_pdf(doc)
+    return _done(ctx, _write(args.out, data), "list", len(doc.rows), data)
+
+
+def _report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.printing.daily_report import build_report_pdf
+    from desktop.services import printouts
+    from desktop.services.export_xlsx import report_xlsx
+
+    _check_ext(args)
+    if args.session is not None:
+        raise UsageError("Báo cáo ngày chọn theo --date và --point, không theo --session.")
+    with ctx.db.session() as s:
+        day = _parse_day(args.date) or dt.date.today()
+        data = service_call(printouts.daily_report, s, day, _point_id(s, args.point),
+                            include_no_show_names=args.no_show_names, prepared_by=args.prepared_by,
+                            chief_name=args.chief)
+    out = report_xlsx(data) if args.xlsx else build_report_pdf(data)
+    return _done(ctx, _write(args.out, out), "report", len(data.indicators), out)

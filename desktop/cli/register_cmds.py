@@ -1,0 +1,308 @@
+"""Commune register commands: set-up, demo data, search, status events, due lists, points.
+
+    enrollpoint init --commune-code 22366 [--commune-name "Phường Nha Trang"] [--province-code 56]
+    enrollpoint demo --citizens 2000 [--seed 6] [--commune-code 22366]
+    enrollpoint search "nguyen van an" [--limit 20] [--offset 0]
+    enrollpoint event 056190001234 card_captured [--point CA-TRUSO] [--at 2026-03-05T09:30] [--note T]
+    enrollpoint due [--on 2026-03-05] [--kind first_card|renew|vneid_register|vneid_activate]
+                    [--village "Thôn Đông Bắc"] [--limit 50]
+    enrollpoint status 056190001234
+    enrollpoint point add NVH-02 "Nhà văn hóa thôn Tây Nam" [--address A] [--kind office|mobile|home]
+    enrollpoint point list
+
+Every command takes --data-dir and --json; exit 0 on success, 2 on unusable input with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any
+
+from desktop.cli.context import CliContext, UsageError, service_call
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="khai báo xã/phường/đặc khu của máy này")
+    p.add_argument("--commune-code", required=True, help="mã xã/phường/đặc khu (danh mục 2025)")
+    p.add_argument("--commune-name", help="tên xã/phường (mặc định: theo danh mục)")
+    p.add_argument("--province-code", help="mã tỉnh/thành (mặc định: theo danh mục)")
+    p.set_defaults(func=_init)
+
+    p = sub.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu (cơ sở dữ liệu trống)")
+    p.add_argument("--citizens", type=int, default=2000, help="số công dân (mặc định 2000)")
+    p.add_argument("--seed", type=int, default=6)
+    p.add_argument("--commune-code", help="mã xã/phường (mặc định 22366, Phường Nha Trang)")
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("search", parents=[common], help="tìm công dân (tên, số định danh, điện thoại, thôn)")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(func=_search)
+
+    p = sub.add_parser("event", parents=[common], help="ghi một sự kiện trạng thái cho công dân")
+    p.add_argument("id_number")
+    p.add_argument("event", help="scheduled, attended, no_show, card_captured, vneid_l2_captured, …")
+    p.add_argument("--point", help="mã điểm thu nhận")
+    p.add_argument("--at", help="thời điểm (ISO, ví dụ 2026-03-05T09:30); mặc định bây giờ")
+    p.add_argument("--note", default="")
+    p.set_defaults(func=_event)
+
+    p = sub.add_parser("due", parents=[common], help="danh sách đến hạn (CCCD, VNeID)")
+    p.add_argument("--on", help="ngày (YYYY-MM-DD hoặc DD/MM/YYYY); mặc định hôm nay")
+    p.add_argument("--kind", help="first_card, renew, vneid_register, vneid_activate")
+    p.add_argument("--village", help="thôn/tổ dân phố (tên, không cần dấu)")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(func=_due)
+
+    p = sub.add_parser("status", parents=[common], help="trạng thái hiện tại và lịch sử của công dân")
+    p.add_argument("id_number")
+    p.set_defaults(func=_status)
+
+    p = sub.add_parser("point", parents=[common], help="điểm thu nhận")
+    psub = p.add_subparsers(dest="point_command", metavar="ACTION", parser_class=type(p))
+    psub.required = True
+    a = psub.add_parser("add", parents=[common], help="thêm điểm thu nhận")
+    a.add_argument("code")
+    a.add_argument("name")
+    a.add_argument("--address", default="")
+    a.add_argument("--kind", default="mobile", help="office, mobile, home")
+    a.set_defaults(func=_point_add)
+    a = psub.add_parser("list", parents=[common], help="danh sách điểm thu nhận")
+    a.set_defaults(func=_point_list)
+
+
+# ----------------------------------------------------------------------------------------- helpers
+def parse_day(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise UsageError(f"Ngày '{text}' không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).")
+
+
+def _parse_at(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"Thời điểm '{text}' không hợp lệ (dùng ISO, ví dụ 2026-03-05T09:30).") from None
+    if at.tzinfo is not None:
+        at = at.astimezone().replace(tzinfo=None)  # stored as local time
+    return at
+
+
+def _row_dict(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id, "id_number": r.id_number, "full_name": r.full_name,
+        "birth_date": r.birth_date.isoformat() if r.birth_date else None, "birth_year": r.birth_year,
+        "sex": r.sex, "village": r.village, "phone": r.phone, "status": r.status, "has_card": r.has_card,
+        "vneid_stage": r.vneid_stage, "needs_home_visit": r.needs_home_visit,
+    }
+
+
+def _born(r: Any) -> str:
+    return r.birth_date.strftime("%d/%m/%Y") if r.birth_date else (str(r.birth_year) if r.birth_year else "")
+
+
+def _find(session: Any, id_number: str) -> Any:
+    from desktop import idnumber
+    from desktop.services import statuses
+
+    cleaned = idnumber.clean(id_number).value or id_number.strip()
+    return service_call(statuses.find_citizen, session, cleaned)
+
+
+# ---------------------------------------------------------------------------------------- commands
+def _init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop import config
+    from desktop.vietnamese import fold, nfc
+    from sync import communes
+
+    code = args.commune_code.strip().lstrip("0") or "0"
+    if not code.isdigit():
+        raise UsageError(f"Mã xã/phường '{args.commune_code}' phải là chữ số.")
+    rec = communes.by_code(code)
+    warnings = []
+    if rec is not None:
+        if args.commune_name and fold(args.commune_name) != fold(rec.name):
+            raise UsageError(f"Mã {code} là '{rec.name}', không phải '{nfc(args.commune_name)}'.")
+        if args.province_code and (args.province_code.strip().lstrip("0") or "0") != rec.province_code:
+            raise UsageError(f"Mã {code} thuộc tỉnh/thành mã {rec.province_code} ({rec.province_name}), "
+                             f"không phải mã {args.province_code}.")
+        commune = config.Commune(rec.code, rec.name, rec.province_code, rec.province_name)
+    else:
+        if not args.commune_name or not args.province_code:
+            raise UsageError(f"Mã {code} không có trong danh mục 2025: cần --commune-name và --province-code.")
+        prov = args.province_code.strip().lstrip("0") or "0"
+        warnings.append(f"Mã {code} không có trong danh mục xã/phường 2025; đã lưu theo thông tin nhập.")
+        commune = config.Commune(code, nfc(args.commune_name), prov, communes.provinces().get(prov, ""))
+    for w in warnings:
+        print(f"enrollpoint: cảnh báo: {w}", file=sys.stderr)
+    with ctx.db.session() as s:
+        old = config.commune(s)
+        if old is not None and old.code != commune.code:
+            warnings.append(f"Đã đổi xã/phường từ {old.code} ({old.name}) sang {commune.code}.")
+        config.set_commune(s, commune)
+    data = {"commune_code": commune.code, "commune_name": commune.name, "province_code": commune.province_code,
+            "province_name": commune.province_name, "known": rec is not None, "warnings": warnings,
+            "database": str(ctx.db.path)}
+    ctx.output(data, f"Đã khai báo {commune.name} (mã {commune.code}), {commune.province_name or commune.province_code}.")
+    return 0
+
+
+def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.demo import create_demo
+
+    if args.citizens < 0:
+        raise UsageError("Số công dân phải không âm.")
+    out = service_call(create_demo, ctx.db, args.citizens, args.seed, commune_code=args.commune_code)
+    data = {"commune_code": out.commune_code, "commune_name": out.commune_name, "citizens": out.citizens,
+            "events": out.events, "points": out.points, "villages": out.villages, "targets": out.targets,
+            "seconds": round(out.seconds, 2)}
+    ctx.output(data, f"Đã tạo dữ liệu mẫu {out.commune_name}: {out.citizens} công dân, {out.events} sự kiện, "
+                     f"{len(out.villages)} thôn/tổ, {len(out.points)} điểm thu nhận ({out.seconds:.1f} s).")
+    return 0
+
+
+def _search(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.search import search
+    from desktop.services.statuses import STATUS_LABELS_VI
+
+    if args.limit < 1 or args.offset < 0:
+        raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
+    with ctx.db.session() as s:
+        page = search(s, args.text, limit=args.limit, offset=args.offset)
+    lines = [f"{r.id_number or '(chưa có số)':12}  {r.full_name:30}  {_born(r):10}  {r.village:22}  "
+             f"{r.phone or '':11}  {STATUS_LABELS_VI.get(r.status, r.status)}" for r in page.rows]
+    if not lines:
+        lines = ["Không tìm thấy."]
+    elif page.has_more:
+        lines.append(f"… còn nữa (--offset {args.offset + args.limit})")
+    ctx.output({"rows": [_row_dict(r) for r in page.rows], "has_more": page.has_more}, "\n".join(lines))
+    return 0
+
+
+def _event(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services import statuses
+    from desktop.services.points import get_point_by_code
+
+    at = _parse_at(args.at)
+    with ctx.db.session() as s:
+        citizen = _find(s, args.id_number)
+        point = None
+        if args.point:
+            point = get_point_by_code(s, args.point)
+            if point is None:
+                raise UsageError(f"Không có điểm thu nhận mã '{args.point}'.")
+        ev = service_call(statuses.record_event, s, citizen, args.event, at=at, point=point, note=args.note)
+        data = {"citizen_id": citizen.id, "id_number": citizen.id_number, "event": ev.event_type,
+                "occurred_at": ev.occurred_at.isoformat(), "point": point.code if point else None,
+                "status": citizen.status, "has_card": citizen.has_card, "vneid_stage": citizen.vneid_stage}
+    label = statuses.STATUS_LABELS_VI.get(data["status"], data["status"])
+    ctx.output(data, f"Đã ghi '{args.event}' cho {citizen.full_name} ({citizen.id_number}); trạng thái: {label}.")
+    return 0
+
+
+def _due(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services import due
+    from desktop.vietnamese import fold
+
+    on = parse_day(args.on)
+    kind = None
+    if args.kind:
+        try:
+            kind = due.DueKind(args.kind)
+        except ValueError:
+            raise UsageError(f"Loại '{args.kind}' không hợp lệ ({', '.join(k.value for k in due.DueKind)}).") from None
+    if args.limit < 1 or args.offset < 0:
+        raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
+    with ctx.db.session() as s:
+        vk = None
+        if args.village:
+            from desktop.services.search import villages
+
+            vk = fold(args.village)
+            known = {k for k, _n, _c in villages(s)}
+            if vk not in known:
+                raise UsageError(f"Không có thôn/tổ '{args.village}'.")
+        items = due.due_list(s, on, kind, vk, offset=args.offset, limit=args.limit)
+        total = due.count_due(s, on, kind, vk)
+    rows = []
+    lines = [f"Đến hạn ngày {on:%d/%m/%Y}: {total} người" + (f" (hiện {len(items)})" if total > len(items) else "")]
+    for it in items:
+        r = it.citizen
+        rows.append({**_row_dict(r), "kinds": sorted(k.value for k in it.kinds),
+                     "deadline": it.deadline.isoformat() if it.deadline else None, "reason": it.reason_vi,
+                     "flag": it.flag_vi})
+        flag = f" [{it.flag_vi}]" if it.flag_vi else ""
+        lines.append(f"{r.id_number or '(chưa có số)':12}  {r.full_name:30}  {_born(r):10}  {r.village:22}  "
+                     f"{it.reason_vi}{flag}")
+    ctx.output({"on": on.isoformat(), "total": total, "rows": rows}, "\n".join(lines))
+    return 0
+
+
+def _status(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.models import Operator, Point
+    from desktop.services import due, statuses
+
+    with ctx.db.session() as s:
+        c = _find(s, args.id_number)
+        events = statuses.history(s, c.id)
+        points = {p.id: p for p in s.query(Point).all()}
+        operators = {o.id: o.name for o in s.query(Operator).all()}
+        kinds = sorted(k.value for k in due.due_kinds_for(c, dt.date.today()))
+        allowed = statuses.allowed_events(statuses.state_of(c))
+        hist = [{
+            "event": e.event_type, "label": statuses.STATUS_LABELS_VI.get(e.event_type, e.event_type),
+            "occurred_at": e.occurred_at.isoformat(), "point": points[e.point_id].code if e.point_id else None,
+            "point_name": points[e.point_id].name if e.point_id else None,
+            "operator": operators.get(e.operator_id) if e.operator_id else None,
+            "recorded_at": e.recorded_at.isoformat(), "note": e.note,
+        } for e in events]
+        data = {"id": c.id, "id_number": c.id_number, "full_name": c.full_name, "status": c.status,
+                "status_label": statuses.STATUS_LABELS_VI.get(c.status, c.status), "has_card": c.has_card,
+                "card_issued_on": c.card_issued_on.isoformat() if c.card_issued_on else None,
+                "vneid_stage": c.vneid_stage, "due": kinds, "allowed_events": allowed, "history": hist}
+        born = c.birth_date.strftime("%d/%m/%Y") if c.birth_date else (c.birth_year or "")
+    lines = [f"{c.full_name} ({c.id_number}), sinh {born}, {c.village}",
+             f"Trạng thái: {data['status_label']}; thẻ CCCD: {'có' if c.has_card else 'chưa'}; "
+             f"VNeID: mức {c.vneid_stage}/3",
+             "Đến hạn: " + (", ".join(due.DUE_LABELS_VI[due.DueKind(k)] for k in kinds) or "không")]
+    for h in hist:
+        where = h["point_name"] or "-"
+        who = h["operator"] or "-"
+        note = f" ({h['note']})" if h["note"] else ""
+        lines.append(f"  {h['occurred_at'][:16].replace('T', ' ')}  {h['label']:32}  tại {where}; cán bộ {who}{note}")
+    if not hist:
+        lines.append("  (chưa có sự kiện)")
+    ctx.output(data, "\n".join(lines))
+    return 0
+
+
+def _point_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.points import add_point
+
+    with ctx.db.session() as s:
+        p = service_call(add_point, s, args.code, args.name, args.address, args.kind)
+        data = {"id": p.id, "code": p.code, "name": p.name, "address": p.address, "kind": p.kind}
+    ctx.output(data, f"Đã thêm điểm thu nhận {data['code']}: {data['name']}.")
+    return 0
+
+
+def _point_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.points import list_points
+
+    with ctx.db.session() as s:
+        data = [{"id": p.id, "code": p.code, "name": p.name, "address": p.address, "kind": p.kind,
+                 "active": p.active} for p in list_points(s)]
+    lines = [f"{d['code']:12}  {d['kind']:7}  {d['name']}  {d['address']}" for d in data] or ["(chưa có điểm)"]
+    ctx.output(data, "\n".join(lines))
+    return 0

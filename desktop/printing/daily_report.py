@@ -1,0 +1,212 @@
+"""The daily report (báo cáo ngày): indicators against targets, villages, no-shows, signatures.
+
+A few pages at most, so it uses platypus tables (wrapping cells, spans) rather than the hand-drawn
+canvas of the village list; "Trang x/y" comes from a canvas that holds its pages until the count is known.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from desktop.printing import fonts
+from desktop.printing.data import DailyReportData, NothingToPrint
+from desktop.printing.layout import centred, state_header, t
+from desktop.printing.text import chief_title, place_date, police_unit, province_police
+
+MARGIN = 15 * mm
+WIDTH = A4[0] - 2 * MARGIN
+HEADER_SPACE = 24 * mm  # the state heading drawn on the first page
+
+
+def pct(value: float | None) -> str:
+    """Vietnamese number style: 86,93 (comma decimal); '—' when there is no target."""
+    if value is None:
+        return "—"
+    floored = math.floor(value * 100 + 1e-9) / 100  # 99,996 % is not yet 100 %: never round up
+    return f"{floored:.2f}".replace(".", ",")
+
+
+def num(n: int | None) -> str:
+    """Thousands with dots, as written in Vietnam: 1.162.884."""
+    return "—" if n is None else f"{n:,}".replace(",", ".")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=9.5, leading=12.5)
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", base, fontName=fonts.BOLD, fontSize=12, leading=16, alignment=TA_CENTER),
+        "sub": ParagraphStyle("sub", base, alignment=TA_CENTER),
+        "h": ParagraphStyle("h", base, fontName=fonts.BOLD, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4),
+        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5),
+        "cellc": ParagraphStyle("cellc", base, fontSize=8.5, leading=10.5, alignment=TA_CENTER),
+        "head": ParagraphStyle("head", base, fontName=fonts.BOLD, fontSize=8, leading=10, alignment=TA_CENTER),
+        "sign": ParagraphStyle("sign", base, fontName=fonts.BOLD, alignment=TA_CENTER),
+        "signi": ParagraphStyle("signi", base, fontSize=8.5, alignment=TA_CENTER),
+        "date": ParagraphStyle("date", base, alignment=TA_CENTER, fontName=fonts.REGULAR),
+        "left": ParagraphStyle("left", base, alignment=TA_LEFT),
+    }
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(t(text)), style)
+
+
+_GRID = [
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+
+
+def _indicator_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Table:
+    head = ["STT", "Chỉ tiêu", "Trong ngày", "Lũy kế", "Chỉ tiêu giao", "Tỷ lệ đạt (%)"]
+    rows = [[_p(h, st["head"]) for h in head]]
+    for i, ind in enumerate(data.indicators, start=1):
+        rows.append([
+            _p(i, st["cellc"]), _p(ind.label, st["cell"]), _p(num(ind.today), st["cellc"]),
+            _p(num(ind.cumulative), st["cellc"]), _p(num(ind.target), st["cellc"]), _p(pct(ind.percent), st["cellc"]),
+        ])
+    widths = [10 * mm, 70 * mm, 22 * mm, 24 * mm, 26 * mm, 28 * mm]
+    tbl = Table(rows, colWidths=widths, repeatRows=1)
+    tbl.setStyle(TableStyle([*_GRID, ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88))]))
+    return tbl
+
+
+def _village_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Table:
+    n = len(data.indicators)
+    top = [_p("STT", st["head"]), _p("Thôn/Tổ dân phố", st["head"])]
+    sub: list[object] = ["", ""]
+    for ind in data.indicators:
+        top += [_p(ind.label, st["head"]), ""]
+        sub += [_p("Trong ngày", st["head"]), _p("Lũy kế", st["head"])]
+    rows: list[list[object]] = [top, sub]
+    tot_today = [0] * n
+    tot_cum = [0] * n
+    for i, v in enumerate(data.villages, start=1):
+        row: list[object] = [_p(i, st["cellc"]), _p(v.village or "(Chưa rõ thôn/tổ)", st["cell"])]
+        for k in range(n):
+            a = v.today[k] if k < len(v.today) else 0
+            b = v.cumulative[k] if k < len(v.cumulative) else 0
+            tot_today[k] += a
+            tot_cum[k] += b
+            row += [_p(num(a), st["cellc"]), _p(num(b), st["cellc"])]
+        rows.append(row)
+    total: list[object] = ["", _p("Tổng cộng", st["head"])]
+    for k in range(n):
+        total += [_p(num(tot_today[k]), st["head"]), _p(num(tot_cum[k]), st["head"])]
+    rows.append(total)
+    first = [10 * mm, 35 * mm]
+    rest = (WIDTH - sum(first)) / max(1, 2 * n)
+    style = [
+        *_GRID,
+        ("SPAN", (0, 0), (0, 1)),
+        ("SPAN", (1, 0), (1, 1)),
+        ("BACKGROUND", (0, 0), (-1, 1), colors.Color(0.88, 0.88, 0.88)),
+        ("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)),
+    ]
+    for k in range(n):
+        style.append(("SPAN", (2 + 2 * k, 0), (3 + 2 * k, 0)))
+    tbl = Table(rows, colWidths=first + [rest] * (2 * n), repeatRows=2)
+    tbl.setStyle(TableStyle(style))
+    return tbl
+
+
+def _no_show_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Table:
+    head = ["STT", "Họ và tên", "Năm sinh", "Thôn/Tổ", "Giờ hẹn"]
+    rows = [[_p(h, st["head"]) for h in head]]
+    for i, ns in enumerate(data.no_shows or [], start=1):
+        rows.append([_p(i, st["cellc"]), _p(ns.full_name, st["cell"]),
+                     _p("" if ns.birth_year is None else ns.birth_year, st["cellc"]),
+                     _p(ns.village, st["cell"]), _p(ns.slot, st["cellc"])])
+    tbl = Table(rows, colWidths=[10 * mm, 70 * mm, 22 * mm, 48 * mm, 30 * mm], repeatRows=1)
+    tbl.setStyle(TableStyle([*_GRID, ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88))]))
+    return tbl
+
+
+def _signatures(data: DailyReportData, st: dict[str, ParagraphStyle]) -> KeepTogether:
+    chief = chief_title(data.unit.commune_name)
+    date_line = Table([["", _p(place_date(data.unit.commune_name, data.day), st["date"])]],
+                      colWidths=[WIDTH / 2, WIDTH / 2])
+    cells = [
+        [_p("NGƯỜI LẬP BIỂU", st["sign"]), _p(chief.upper(), st["sign"])],
+        [_p("(Ký, ghi rõ họ tên)", st["signi"]), _p("(Ký tên, đóng dấu)", st["signi"])],
+        ["", ""],
+        [_p(data.prepared_by, st["sign"]), _p(data.chief_name, st["sign"])],
+    ]
+    sig = Table(cells, colWidths=[WIDTH / 2, WIDTH / 2], rowHeights=[None, None, 22 * mm, None])
+    sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([Spacer(1, 8), date_line, sig])
+
+
+def build_report_pdf(data: DailyReportData) -> bytes:
+    """The daily report as PDF bytes. No indicator at all means nothing to report (NothingToPrint)."""
+    if not data.indicators:
+        raise NothingToPrint("Chưa có chỉ tiêu nào để báo cáo: không có gì để in.")
+    fonts.register()
+    st = _styles()
+    story: list[object] = [Spacer(1, HEADER_SPACE)]
+    story.append(_p("BÁO CÁO KẾT QUẢ CẤP THẺ CĂN CƯỚC VÀ ĐỊNH DANH ĐIỆN TỬ", st["title"]))
+    where = f"Điểm thu nhận: {t(data.point_name)}" if data.point_name else "Toàn địa bàn"
+    story.append(_p(f"Ngày {data.day:%d/%m/%Y} · {where}", st["sub"]))
+    story.append(Spacer(1, 6))
+    story.append(_p("I. KẾT QUẢ THEO CHỈ TIÊU", st["h"]))
+    story.append(_indicator_table(data, st))
+    story.append(Spacer(1, 4))
+    story.append(_p(
+        f"Lịch hẹn trong ngày: {num(data.appointments_count)}; đã đến: {num(data.attended_count)}; "
+        f"vắng mặt: {num(data.no_show_count)}.", st["base"]))
+    story.append(_p("II. KẾT QUẢ THEO THÔN/TỔ DÂN PHỐ", st["h"]))
+    if data.villages:
+        story.append(_village_table(data, st))
+    else:
+        story.append(_p("Không có số liệu theo thôn/tổ trong ngày.", st["base"]))
+    story.append(_p("III. CÔNG DÂN VẮNG MẶT THEO LỊCH HẸN", st["h"]))
+    story.append(_p(f"Số người vắng mặt: {num(data.no_show_count)}.", st["base"]))
+    if data.no_shows:
+        story.append(Spacer(1, 4))
+        story.append(_no_show_table(data, st))
+    story.append(_signatures(data, st))
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN + 4 * mm, title=t(f"Báo cáo ngày {data.day:%d/%m/%Y}"),
+                            author=t(police_unit(data.unit.commune_name)), creator="EnrollPoint")
+    unit_lines = (province_police(data.unit.province_name), police_unit(data.unit.commune_name))
+
+    def first_page(c: Canvas, _doc: object) -> None:
+        state_header(c, MARGIN, A4[0] - MARGIN, A4[1] - MARGIN, unit_lines, 10)
+
+    doc.build(story, onFirstPage=first_page, canvasmaker=NumberedCanvas)
+    return buf.getvalue()
+
+
+class NumberedCanvas(Canvas):
+    """Keeps each page's state until save(), then writes "Trang x/y" with the final count."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for i, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            centred(self, A4[0] / 2, MARGIN - 2, f"Trang {i}/{total}", fonts.REGULAR, 8.5)
+            super().showPage()
+        super().save()

@@ -1,0 +1,245 @@
+"""Day close: turn a day's status events into revisioned, absolute per-point reports and queue them.
+
+A closed day is a DayReport revision (absolute totals per indicator and per village, never increments, so
+sending it twice is harmless). Closing locks the day: an event recorded later for that day does not edit
+the report; closing the day again writes revision n+1 if the counts changed, and nothing new if they did
+not. "Nothing happened" is a closed report with zeros, distinct from a day never closed. The report and
+its outbox item are written in the caller's transaction, so a crash leaves either both or neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy import true as sa_true
+from sqlalchemy.orm import Session
+
+from desktop import config
+from desktop.models import DayReport, Operator, Point, StatusEvent
+from desktop.services import indicators, outbox
+from desktop.services.errors import ValidationError
+from desktop.vietnamese import nfc
+from sync.protocol import INDICATORS, Report
+
+OPEN, CLOSED, CHANGED = "open", "closed", "changed_since_close"
+UNKNOWN_VILLAGE = "Chưa rõ thôn/tổ"
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    totals: dict[str, int]
+    by_village: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"totals": self.totals, "by_village": self.by_village}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Counts:
+        data = json.loads(text)
+        return cls(_full(data.get("totals", {})), {v: _full(c) for v, c in data.get("by_village", {}).items()})
+
+
+def _full(counts: dict[str, int]) -> dict[str, int]:
+    return {k: int(counts.get(k, 0)) for k in INDICATORS}
+
+
+# --- counting -------------------------------------------------------------------------------------------
+
+
+def count_point_day(session: Session, day: dt.date, point_id: int) -> Counts:
+    """What a report for (point, day) says now: protocol indicators, villages NFC, empty village named."""
+    raw = indicators.count_day(session, day, point_id=point_id)
+    villages: dict[str, dict[str, int]] = {}
+    for name, counts in raw.by_village.items():
+        key = nfc(name) or UNKNOWN_VILLAGE
+        bucket = villages.setdefault(key, dict.fromkeys(INDICATORS, 0))
+        for k in INDICATORS:
+            bucket[k] += int(counts.get(k, 0))
+    villages = {v: c for v, c in sorted(villages.items()) if any(c.values())}
+    return Counts(_full(raw.totals), villages)
+
+
+# --- reports ----------------------------------------------------------------------------------------------
+
+
+def _utc_naive(now: dt.datetime | None) -> dt.datetime:
+    """closed_at is stored as naive UTC (protocol.iso() reads naive as UTC)."""
+    when = now or dt.datetime.now(dt.UTC)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.replace(microsecond=0)
+
+
+def report_of(row: DayReport, commune_code: str) -> Report:
+    """The wire form of one stored revision (counts only)."""
+    counts = Counts.from_json(row.totals_json)
+    return Report(
+        commune_code=commune_code,
+        point_code=row.point_code,
+        day=row.day,
+        revision=row.revision,
+        closed_at=row.closed_at.replace(tzinfo=dt.UTC),
+        totals=counts.totals,
+        by_village=counts.by_village,
+    )
+
+
+def _content_key(counts: Counts) -> str:
+    return counts.to_json()
+
+
+def latest_report(session: Session, day: dt.date, point_code: str) -> DayReport | None:
+    return session.scalar(
+        select(DayReport)
+        .where(DayReport.point_code == point_code, DayReport.day == day)
+        .order_by(DayReport.revision.desc())
+        .limit(1)
+    )
+
+
+def _point(session: Session, point: Point | str | int) -> Point:
+    if isinstance(point, Point):
+        return point
+    if isinstance(point, int):
+        obj = session.get(Point, point)
+    else:
+        obj = session.scalar(select(Point).where(Point.code == nfc(point)))
+    if obj is None:
+        raise ValidationError("point", str(point), f"Điểm thu nhận '{point}' không tồn tại")
+    return obj
+
+
+def _points_for_day(session: Session, day: dt.date) -> list[Point]:
+    """Every active point, plus any inactive point that has events on that day."""
+    with_events = select(StatusEvent.point_id).where(StatusEvent.occurred_on == day, StatusEvent.point_id.is_not(None))
+    return list(
+        session.scalars(select(Point).where((Point.active.is_(True)) | Point.id.in_(with_events)).order_by(Point.code))
+    )
+
+
+def _auth():  # type: ignore[no-untyped-def]
+    try:
+        from desktop.services import auth
+    except ModuleNotFoundError as exc:
+        if exc.name != "desktop.services.auth":
+            raise
+        return None
+    return auth
+
+
+def _check_role(operator: Operator | None) -> None:
+    """Only a supervisor closes (or re-closes) a day. operator=None is the headless CLI / system path."""
+    auth = _auth()
+    if auth is not None and operator is not None:
+        auth.require_role(operator, "supervisor", "chốt số liệu ngày")
+
+
+def is_closed(session: Session, day: dt.date, point_code: str) -> bool:
+    """True once any revision of (point, day) exists: the day is locked against silent edits."""
+    return latest_report(session, day, nfc(point_code)) is not None
+
+
+def day_status(session: Session, day: dt.date, point: Point | str | int) -> str:
+    """'open' (never closed), 'closed' (report matches the events) or 'changed_since_close'."""
+    p = _point(session, point)
+    row = latest_report(session, day, p.code)
+    if row is None:
+        return OPEN
+    return CLOSED if _content_key(count_point_day(session, day, p.id)) == _content_key(
+        Counts.from_json(row.totals_json)) else CHANGED
+
+
+def close_day(
+    session: Session,
+    day: dt.date,
+    point_code: str | None = None,
+    *,
+    operator: Operator | None = None,
+    now: dt.datetime | None = None,
+) -> list[DayReport]:
+    """Close one point's day (or every point's): returns the current report of each point closed.
+
+    A new revision is written only when there is no report yet or the counts changed since the last one;
+    each new revision is queued in the outbox in the same transaction (the caller commits).
+    """
+    _check_role(operator)
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    commune = config.commune(session)
+    if commune is None:
+        raise ValidationError("commune", None, "Chưa cấu hình xã: không thể chốt ngày")
+    if day > _utc_naive(now).date() + dt.timedelta(days=1):
+        raise ValidationError("day", day.isoformat(), "Không thể chốt một ngày chưa tới")
+    points = [_point(session, point_code)] if point_code else _points_for_day(session, day)
+    if not points:
+        raise ValidationError("point", None, "Chưa có điểm thu nhận nào để chốt ngày")
+    closed_at = _utc_naive(now)
+    out: list[DayReport] = []
+    for p in points:
+        counts = count_point_day(session, day, p.id)
+        last = latest_report(session, day, p.code)
+        if (last is not None and _content_key(Counts.from_json(last.totals_json)) == _content_key(counts)
+                and not outbox.is_conflicted(session, last)):
+            out.append(last)  # unchanged: nothing new (a report the hub refused as conflicting is re-issued)
+            continue
+        row = DayReport(
+            point_code=p.code,
+            day=day,
+            revision=(last.revision + 1) if last else 1,
+            totals_json=counts.to_json(),
+            closed_at=closed_at,
+            closed_by=operator.id if operator is not None else None,
+        )
+        session.add(row)
+        session.flush()
+        outbox.enqueue(session, row, report_of(row, commune.code).content_hash(), now=closed_at)
+        auth = _auth()
+        if auth is not None:
+            auth.audit(session, row.closed_by, "day_close", "day_report", row.id,
+                       f"{p.code} {day.isoformat()} rev {row.revision}")
+        out.append(row)
+    return out
+
+
+def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[dt.date, str]]:
+    """Closed (day, point code) whose events changed after the close: close them again to send a revision.
+
+    Recounts every closed day (≈1.3 ms each on the reference laptop; a year of 3 points ≈1.4 s), so the UI
+    should call it off the GUI thread or pass `since` to look at recent days only.
+    """
+    latest = (
+        select(DayReport.point_code, DayReport.day, func.max(DayReport.revision).label("rev"))
+        .group_by(DayReport.point_code, DayReport.day)
+        .subquery()
+    )
+    rows = session.execute(
+        select(DayReport, Point.id)
+        .join(latest, (latest.c.point_code == DayReport.point_code) & (latest.c.day == DayReport.day)
+              & (latest.c.rev == DayReport.revision))
+        .join(Point, Point.code == DayReport.point_code)
+        .where(DayReport.day >= since if since is not None else sa_true())
+        .order_by(DayReport.day, DayReport.point_code)
+    ).all()
+    out = []
+    for report, point_id in rows:
+        if _content_key(count_point_day(session, report.day, point_id)) != _content_key(
+                Counts.from_json(report.totals_json)):
+            out.append((report.day, report.point_code))
+    return out
+
+
+def report_dict(row: DayReport) -> dict[str, Any]:
+    """A plain dict of one stored revision (CLI output, UI)."""
+    counts = Counts.from_json(row.totals_json)
+    return {
+        "point_code": row.point_code,
+        "day": row.day.isoformat(),
+        "revision": row.revision,
+        "closed_at": row.closed_at.isoformat(),
+        "totals": counts.totals,
+        "by_village": counts.by_village,
+    }

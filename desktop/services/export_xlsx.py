@@ -1,0 +1,155 @@
+"""Village lists and daily reports as XLSX (openpyxl), for offices that work in spreadsheets.
+
+Names come from the register, and a name typed as "=HYPERLINK(…)" must never become a formula that a
+spreadsheet runs (CSV/formula injection). Every text cell is therefore written with data_type 's', and a
+text that begins with =, +, - or @ also gets quotePrefix, so Excel and LibreOffice show it as typed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.printing.data import DailyReportData, ListDoc, NothingToPrint
+from desktop.printing.text import place_date, police_unit, purpose_label
+from desktop.printing.village_list import sorted_rows
+from desktop.vietnamese import nfc
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="E0E0E0")
+_BOLD = Font(bold=True)
+
+
+def set_text(cell: Cell, value: object) -> None:
+    """Write a string that stays a string: never a formula, whatever it begins with."""
+    s = nfc(str(value)) if value is not None else ""
+    cell.value = s
+    cell.data_type = "s"  # openpyxl would otherwise mark '=…' as a formula ('f')
+    if s.startswith(_RISKY):
+        cell.quotePrefix = True
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, *, bold: bool = False, border: bool = True) -> Cell:
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        set_text(cell, value)
+    if bold:
+        cell.font = _BOLD
+    if border:
+        cell.border = _BORDER
+    return cell
+
+
+def _header(ws: Worksheet, row: int, titles: Iterable[str]) -> None:
+    for col, title in enumerate(titles, start=1):
+        c = _put(ws, row, col, title, bold=True)
+        c.fill = _HEAD_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def list_xlsx(doc: ListDoc) -> bytes:
+    """The village list with the same columns and order as the printed one."""
+    if not doc.rows:
+        raise NothingToPrint()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    _put(ws, 1, 1, police_unit(doc.unit.commune_name), bold=True, border=False)
+    _put(ws, 2, 1, doc.title, bold=True, border=False)
+    info = [x for x in (
+        f"Thôn/Tổ: {nfc(doc.village)}" if doc.village else "",
+        f"Địa điểm: {nfc(doc.point_name)}" if doc.point_name else "",
+        f"Ngày: {doc.day:%d/%m/%Y}" if doc.day else "",
+    ) if x]
+    _put(ws, 3, 1, " · ".join(info), border=False)
+    head = 5
+    _header(ws, head, ("STT", "Họ và tên", "Năm sinh", "Thôn/Tổ", "Giờ hẹn", "Nội dung", "Ký nhận"))
+    for i, r in enumerate(sorted_rows(doc), start=1):
+        row = head + i
+        _put(ws, row, 1, i)
+        _put(ws, row, 2, r.full_name)
+        _put(ws, row, 3, r.birth_year if r.birth_year is not None else "")
+        _put(ws, row, 4, r.village)
+        _put(ws, row, 5, r.slot)
+        _put(ws, row, 6, purpose_label(r.purpose, short=True))
+        _put(ws, row, 7, "")
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.print_title_rows = f"{head}:{head}"
+    _widths(ws, (6, 32, 10, 20, 14, 24, 16))
+    return _save(wb)
+
+
+def report_xlsx(data: DailyReportData) -> bytes:
+    """The daily report: indicators, villages and (only when asked for) the no-show names, one sheet each."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chỉ tiêu"
+    _put(ws, 1, 1, police_unit(data.unit.commune_name), bold=True, border=False)
+    _put(ws, 2, 1, f"Báo cáo ngày {data.day:%d/%m/%Y}", bold=True, border=False)
+    _put(ws, 3, 1, f"Điểm thu nhận: {nfc(data.point_name)}" if data.point_name else "Toàn địa bàn", border=False)
+    _header(ws, 5, ("STT", "Chỉ tiêu", "Trong ngày", "Lũy kế", "Chỉ tiêu giao", "Tỷ lệ đạt (%)"))
+    for i, ind in enumerate(data.indicators, start=1):
+        r = 5 + i
+        _put(ws, r, 1, i)
+        _put(ws, r, 2, ind.label)
+        _put(ws, r, 3, ind.today)
+        _put(ws, r, 4, ind.cumulative)
+        _put(ws, r, 5, ind.target if ind.target is not None else "")
+        pct = ind.percent
+        c = _put(ws, r, 6, round(pct / 100, 4) if pct is not None else "")
+        c.number_format = "0.00%"
+    r = 6 + len(data.indicators) + 1
+    _put(ws, r, 1, "Lịch hẹn trong ngày", border=False)
+    _put(ws, r, 3, data.appointments_count, border=False)
+    _put(ws, r + 1, 1, "Đã đến", border=False)
+    _put(ws, r + 1, 3, data.attended_count, border=False)
+    _put(ws, r + 2, 1, "Vắng mặt", border=False)
+    _put(ws, r + 2, 3, data.no_show_count, border=False)
+    _put(ws, r + 4, 4, place_date(data.unit.commune_name, data.day), border=False)
+    _widths(ws, (6, 40, 12, 12, 14, 14))
+
+    wv = wb.create_sheet("Theo thôn, tổ")
+    titles = ["STT", "Thôn/Tổ dân phố"]
+    for ind in data.indicators:
+        titles += [f"{ind.label} - trong ngày", f"{ind.label} - lũy kế"]
+    _header(wv, 1, titles)
+    for i, v in enumerate(data.villages, start=1):
+        _put(wv, 1 + i, 1, i)
+        _put(wv, 1 + i, 2, v.village)
+        for k in range(len(data.indicators)):
+            _put(wv, 1 + i, 3 + 2 * k, v.today[k] if k < len(v.today) else 0)
+            _put(wv, 1 + i, 4 + 2 * k, v.cumulative[k] if k < len(v.cumulative) else 0)
+    _widths(wv, (6, 28, *([14] * (2 * len(data.indicators)))))
+
+    if data.no_shows is not None:
+        wn = wb.create_sheet("Vắng mặt")
+        _header(wn, 1, ("STT", "Họ và tên", "Năm sinh", "Thôn/Tổ", "Giờ hẹn"))
+        for i, ns in enumerate(data.no_shows, start=1):
+            _put(wn, 1 + i, 1, i)
+            _put(wn, 1 + i, 2, ns.full_name)
+            _put(wn, 1 + i, 3, ns.birth_year if ns.birth_year is not None else "")
+            _put(wn, 1 + i, 4, ns.village)
+            _put(wn, 1 + i, 5, ns.slot)
+        _widths(wn, (6, 32, 10, 22, 14))
+    return _save(wb)

@@ -1,0 +1,219 @@
+"""The laptop's link to the province hub: connect (enrol), sync now, offline bundle, targets.
+
+Secrets (bearer token, Ed25519 private key) live only in the OS keyring, service "EnrollPoint-hub",
+one username per commune and secret; never in files, settings or logs. The hub URL and the device id
+are not secret and sit in the settings table (the device id is also in the keyring, with its key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop import config
+from desktop.db import Database
+from desktop.models import Target
+from desktop.services import outbox
+from desktop.services.errors import ServiceError, ValidationError
+from desktop.vietnamese import nfc
+from sync import signing
+from sync.bundle import write_bundle
+from sync.client import MSG_NOT_CONNECTED, HubClient, RetryPolicy, SyncError, SyncResult
+from sync.protocol import INDICATORS, MAX_REPORTS_PER_BATCH, TargetItem
+
+log = logging.getLogger(__name__)
+
+SERVICE = "EnrollPoint-hub"
+KEY_HUB_URL = "hub.url"
+KEY_DEVICE_ID = "hub.device_id"
+KEY_HUB_COMMUNE = "hub.commune_code"
+KEY_CONNECTED_AT = "hub.connected_at"
+KEY_TOKEN_EXPIRES = "hub.token_expires_at"
+KEY_TARGETS_AT = "hub.targets_fetched_at"
+
+MSG_KEYRING = (
+    "Không dùng được kho khoá bảo mật của hệ điều hành (Windows Credential Manager / Keychain / "
+    "Secret Service) để {what}. Hãy đăng nhập lại Windows hoặc báo cán bộ kỹ thuật. Chi tiết: {err}"
+)
+
+
+class NotConnected(ServiceError):
+    """The laptop has no hub credentials yet (or they were lost)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    hub_url: str
+    device_id: str
+    commune_code: str
+    token: str
+    private_key: str
+
+
+def _user(commune_code: str, what: str) -> str:
+    return f"{commune_code}:{what}"
+
+
+def _keyring_set(commune_code: str, values: dict[str, str]) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        for what, value in values.items():
+            keyring.set_password(SERVICE, _user(commune_code, what), value)
+    except (KeyringError, RuntimeError, OSError) as exc:
+        raise ServiceError(MSG_KEYRING.format(what="lưu mã truy cập", err=type(exc).__name__)) from None
+
+
+def _keyring_get(commune_code: str, what: str) -> str:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(SERVICE, _user(commune_code, what)) or ""
+    except (KeyringError, RuntimeError, OSError) as exc:
+        raise ServiceError(MSG_KEYRING.format(what="đọc mã truy cập", err=type(exc).__name__)) from None
+
+
+def credentials(db: Database) -> Credentials:
+    """The hub URL, device id and secrets, or NotConnected (Vietnamese message)."""
+    with db.session() as s:
+        url, commune = config.get(s, KEY_HUB_URL), config.get(s, KEY_HUB_COMMUNE)
+        device = config.get(s, KEY_DEVICE_ID)
+    if not (url and commune and device):
+        raise NotConnected(MSG_NOT_CONNECTED)
+    token, key = _keyring_get(commune, "token"), _keyring_get(commune, "private_key")
+    if not (token and key):
+        raise NotConnected(MSG_NOT_CONNECTED)
+    return Credentials(url, device, commune, token, key)
+
+
+def connect(
+    db: Database,
+    hub_url: str,
+    code: str,
+    device_name: str | None = None,
+    *,
+    client: HubClient | None = None,
+) -> dict[str, str]:
+    """Enrol this laptop with a one-time code: new key pair, token and key into the keyring."""
+    hub_url = hub_url.strip().rstrip("/")
+    if not hub_url.startswith(("http://", "https://")):
+        raise ValidationError("hub", hub_url, "Địa chỉ máy chủ tỉnh phải bắt đầu bằng http:// hoặc https://")
+    code = nfc(code).upper()
+    if not code:
+        raise ValidationError("code", code, "Thiếu mã kết nối")
+    private_key, public_key = signing.generate_keypair()
+    name = nfc(device_name or f"{platform.node() or 'laptop'}")[:100] or "laptop"
+    http = client or HubClient(hub_url)
+    try:
+        resp = http.enrol(code, name, public_key)
+    except SyncError as exc:
+        raise ServiceError(exc.message) from None
+    finally:
+        if client is None:
+            http.close()
+    with db.session() as s:
+        current = config.commune(s)
+        if current is not None and current.code != resp.commune_code:
+            raise ServiceError(
+                f"Mã kết nối thuộc xã {resp.commune_code} ({resp.commune_name}), "
+                f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
+            )
+    _keyring_set(resp.commune_code, {"token": resp.token, "private_key": private_key, "device_id": resp.device_id})
+    with db.session() as s:
+        if config.commune(s) is None:
+            config.set_commune(s, config.Commune(resp.commune_code, resp.commune_name, resp.province_code))
+        config.put(s, KEY_HUB_URL, hub_url)
+        config.put(s, KEY_DEVICE_ID, resp.device_id)
+        config.put(s, KEY_HUB_COMMUNE, resp.commune_code)
+        config.put(s, KEY_TOKEN_EXPIRES, resp.token_expires_at)
+        config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+    log.info("connected to hub %s as device %s", hub_url, resp.device_id)
+    return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
+            "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at}
+
+
+def make_client(creds: Credentials, **kw: object) -> HubClient:
+    return HubClient(creds.hub_url, token=creds.token, device_id=creds.device_id,
+                     commune_code=creds.commune_code, private_key=creds.private_key, **kw)  # type: ignore[arg-type]
+
+
+def store_targets(db: Database, items: list[TargetItem]) -> int:
+    """Replace the stored targets with the hub's current set (kept for offline progress and reports)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    wanted = {t.indicator: t for t in items if t.indicator in INDICATORS}
+    with db.session() as s:
+        existing = {t.indicator: t for t in s.query(Target).all()}
+        for ind, row in existing.items():
+            if ind not in wanted:
+                s.delete(row)
+        for ind, t in wanted.items():
+            deadline = dt.date.fromisoformat(t.deadline[:10]) if t.deadline else None
+            row = existing.get(ind)
+            if row is None:
+                s.add(Target(indicator=ind, value=int(t.value), deadline=deadline, updated_at=now))
+            else:
+                row.value, row.deadline, row.updated_at = int(t.value), deadline, now
+        config.put(s, KEY_TARGETS_AT, now.isoformat())
+    return len(wanted)
+
+
+def sync_now(
+    db: Database,
+    *,
+    policy: RetryPolicy | None = None,
+    sleep=None,  # type: ignore[no-untyped-def]
+    fetch: bool = True,
+) -> SyncResult:
+    """Drain the outbox to the hub, then refresh targets. Safe to run from a worker thread."""
+    box = outbox.DesktopOutbox(db)
+    try:
+        creds = credentials(db)
+    except ServiceError as exc:
+        result = SyncResult(error=exc.message)
+        box.finished(result)
+        return result
+    kw: dict[str, object] = {"policy": policy} if policy else {}
+    if sleep is not None:
+        kw["sleep"] = sleep
+    client = make_client(creds, **kw)
+    try:
+        result = client.drain(box)
+        if fetch and not result.error:
+            try:
+                store_targets(db, client.fetch_targets())
+            except SyncError as exc:
+                log.info("targets not refreshed: %s", exc.message)
+    finally:
+        client.close()
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class BundleResult:
+    path: str
+    batch_ids: list[str]
+    reports: int
+
+
+def export_bundle(db: Database, path: str | os.PathLike[str]) -> BundleResult:
+    """Write every unsent report to one signed file; the items keep the batch ids (nothing marked sent)."""
+    creds = credentials(db)
+    with db.session() as s:
+        batches = outbox.take_batches(s, creds.commune_code, MAX_REPORTS_PER_BATCH)
+    if not batches:
+        raise ServiceError("Không có báo cáo nào đang chờ gửi.")
+    groups = [(b.batch_id, list(b.reports)) for b in batches]
+    ids = write_bundle(Path(path), creds.device_id, creds.commune_code, creds.private_key, groups)
+    return BundleResult(str(path), ids, sum(len(b.reports) for b in batches))
+
+
+def hub_info(db: Database) -> dict[str, str]:
+    with db.session() as s:
+        return {k: config.get(s, k) for k in (KEY_HUB_URL, KEY_DEVICE_ID, KEY_HUB_COMMUNE, KEY_CONNECTED_AT,
+                                               KEY_TOKEN_EXPIRES, KEY_TARGETS_AT)}

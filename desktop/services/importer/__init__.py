@@ -1,0 +1,198 @@
+"""Import of citizen lists (CSV in any encoding a commune office produces, XLSX) into the register.
+
+One file is one transaction: a crash, a cancel or a fatal error leaves the database exactly as before.
+Valid rows are inserted or update the citizen with the same ID number; invalid rows are skipped and
+listed, with the reason in Vietnamese, in a report written beside the input.
+
+    result = import_file(db, "danh_sach.xlsx", progress=cb, cancel=flag.is_set)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.db import Database
+
+from .header import LABELS, Header, find_header
+from .reading import Table, open_tables
+from .record import FLAG_COLUMNS, CitizenRecord, build_record
+from .report import default_report_path, write_report
+from .types import ERROR, WARNING, ImportCancelled, ImportFileError, ImportResult, RowIssue
+from .validate import RowValidator, _empty, clean_text, is_column_numbering, text_value
+from .writer import BulkWriter
+
+__all__ = [
+    "CitizenRecord",
+    "ImportCancelled",
+    "ImportFileError",
+    "ImportResult",
+    "RowIssue",
+    "RowValidator",
+    "build_record",
+    "import_file",
+]
+
+CHUNK = 5000  # rows between progress calls, cancel checks and batch writes (fewer = faster FTS inserts)
+_STRONG_SECTION_WORDS = ("thon", "ap", "xom", "khom", "tdp", "khu", "plei", "buon", "soc")
+_SECTION_WORDS = ("thon", "to", "ap", "ban", "xom", "khu", "tdp", "khom", "doi", "lang", "buon", "plei", "soc")
+
+
+def _pick_table(path: Path) -> tuple[Table, Header]:
+    first_error: ImportFileError | None = None
+    for table in open_tables(path):
+        try:
+            return table, find_header(table.head, path.name)
+        except ImportFileError as exc:
+            first_error = first_error or exc
+    raise first_error or ImportFileError(f"Tệp {path.name} không có trang nào chứa dữ liệu")
+
+
+def _section_village(text: str, in_name_column: bool) -> str | None:
+    """'THÔN ĐÔNG', 'Tổ dân phố 3', 'Ấp Tân Lợi:' → the village a merged section row announces.
+
+    In the name column only unambiguous forms count: 'Tô', 'Bàn', 'Lăng' are also family names.
+    """
+    from desktop.vietnamese import fold
+
+    words = fold(text).replace(":", " ").split()
+    if not 1 < len(words) <= 6 or words[0] not in _SECTION_WORDS:
+        return None
+    strong = words[0] in _STRONG_SECTION_WORDS or (
+        words[0] == "to" and (words[1] == "dan" or words[1].isdigit())
+    )
+    if in_name_column and not strong:
+        return None
+    return text_value(text).rstrip(": ")
+
+
+def import_file(
+    db: Database,
+    path: str | os.PathLike[str],
+    *,
+    report_path: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    operator_id: int | None = None,
+) -> ImportResult:
+    """Import one citizen list. Raises ImportFileError (nothing written) or ImportCancelled (rolled back)."""
+    src = Path(path)
+    table, header = _pick_table(src)
+    if cancel is not None and cancel():
+        raise ImportCancelled()
+    result = ImportResult(encoding=table.encoding)
+    columns = header.columns
+    items = list(columns.items())
+    name_idx = columns["full_name"]
+    labels = {**LABELS, **header.labels}
+    validator = RowValidator(header.labels)
+    authoritative = frozenset(f for f in FLAG_COLUMNS if f in columns)
+    total_est = max(table.estimated_rows - header.row, 1)
+    now = dt.datetime.now().replace(microsecond=0)
+    now_s = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    issues = result.issues
+
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except Exception as exc:  # sqlite3 or sqlcipher3 OperationalError: another writer holds the lock
+            if "OperationalError" not in type(exc).__name__:
+                raise
+            raise ImportFileError(f"Cơ sở dữ liệu đang bận, hãy thử lại sau ({exc})") from exc
+        try:
+            writer = BulkWriter(conn, now_s, authoritative, labels["full_name"])
+            seen_ids: dict[str, int] = {}
+            section = ""
+            since = 0
+            rowno = header.row
+            for rowno, cells in table.rows(header.index + 1):
+                n_filled = len(cells) - cells.count("") - cells.count(None)
+                if n_filled <= 2:  # blank, title or section row? (whitespace-only cells count as empty)
+                    filled = [c for c in cells if not _empty(c)]
+                    n_filled = len(filled)
+                    if not n_filled:
+                        continue
+                if n_filled == 1 and len(columns) > 1:
+                    name_cell = cells[name_idx] if name_idx < len(cells) else None
+                    village = _section_village(clean_text(filled[0]), not _empty(name_cell))
+                    if village or _empty(name_cell):
+                        if village:
+                            section = village
+                        continue  # a merged title or section row
+                name_cell = cells[name_idx] if name_idx < len(cells) else None
+                if isinstance(name_cell, str) and name_cell.strip()[:1] in "(0123456789" and is_column_numbering(
+                    cells
+                ):
+                    continue
+                values = {f: (cells[i] if i < len(cells) else None) for f, i in items}
+                if section and _empty(values.get("village")):
+                    values["village"] = section
+                result.rows_total += 1
+                rec, row_issues = validator.validate(values, rowno)
+                if rec is not None and rec.id_number is not None:
+                    first = seen_ids.get(rec.id_number)
+                    if first is not None:
+                        row_issues.append(
+                            RowIssue(
+                                rowno, labels["id_number"], rec.id_number,
+                                f"Số định danh trùng với dòng {first} trong cùng tệp", ERROR, "id_number",
+                            )
+                        )
+                        rec = None
+                    else:
+                        seen_ids[rec.id_number] = rowno
+                if rec is None:
+                    result.errors += 1
+                else:
+                    writer.add(rec, rowno, row_issues)
+                if row_issues:
+                    issues.extend(row_issues)
+                since += 1
+                if since >= CHUNK:
+                    since = 0
+                    writer.flush()
+                    if cancel is not None and cancel():
+                        raise ImportCancelled()
+                    if progress is not None:
+                        progress(min(rowno - header.row, total_est), total_est)
+            writer.flush()
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            c = writer.counts
+            result.inserted, result.updated, result.unchanged = c.inserted, c.updated, c.unchanged
+            result.possible_duplicates = c.possible_duplicates
+            result.warnings = sum(1 for i in issues if i.severity == WARNING)
+            conn.execute(
+                "INSERT INTO audit_log (at, operator_id, action, entity, entity_id, detail) "
+                "VALUES (?, ?, 'import', 'citizen', NULL, ?)",
+                (now_s, operator_id, _audit_detail(src.name, result)),
+            )
+            if issues:
+                target = Path(report_path) if report_path else default_report_path(src)
+                try:
+                    result.report_path = write_report(target, issues)
+                except OSError as exc:
+                    raise ImportFileError(
+                        f"Không ghi được báo cáo lỗi {target}: {exc.strerror or exc}; chưa nhập gì"
+                    ) from exc
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        raw.close()
+    if progress is not None:
+        progress(total_est, total_est)
+    return result
+
+
+def _audit_detail(name: str, r: ImportResult) -> str:
+    return (
+        f"{name}: {r.rows_total} dòng; thêm {r.inserted}, cập nhật {r.updated}, không đổi {r.unchanged}, "
+        f"lỗi {r.errors}, cảnh báo {r.warnings}, nghi trùng {r.possible_duplicates}"
+    )

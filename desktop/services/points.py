@@ -1,0 +1,41 @@
+"""Enrollment points: the commune office and the mobile points (village halls, schools, landings, homes)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import Point
+from desktop.services.errors import ValidationError
+from desktop.vietnamese import nfc
+
+POINT_KINDS = ("office", "mobile", "home")
+
+
+def add_point(session: Session, code: str, name: str, address: str = "", kind: str = "mobile") -> Point:
+    """Create a point; the code is what slips, events and reports refer to, so it must be unique."""
+    code = nfc(code)
+    name = nfc(name)
+    if not code or len(code) > 32 or any(ch.isspace() for ch in code):
+        raise ValidationError("code", code, "Mã điểm thu nhận phải có 1–32 ký tự, không có khoảng trắng")
+    if not name:
+        raise ValidationError("name", name, "Thiếu tên điểm thu nhận")
+    if kind not in POINT_KINDS:
+        raise ValidationError("kind", kind, f"Loại điểm '{kind}' không hợp lệ (office, mobile, home)")
+    if get_point_by_code(session, code) is not None:
+        raise ValidationError("code", code, f"Mã điểm thu nhận '{code}' đã tồn tại")
+    p = Point(code=code, name=name, address=nfc(address), kind=kind, active=True)
+    session.add(p)
+    session.flush()
+    return p
+
+
+def list_points(session: Session, *, active_only: bool = False) -> list[Point]:
+    stmt = select(Point).order_by(Point.kind != "office", Point.code)
+    if active_only:
+        stmt = stmt.where(Point.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_point_by_code(session: Session, code: str) -> Point | None:
+    return session.scalar(select(Point).where(Point.code == nfc(code)))

@@ -1,0 +1,221 @@
+"""Gather what the printed documents need from the database, and render them.
+
+The builders in `desktop.printing` are pure functions of small dataclasses; this module is the only
+place that reads the database for them. Appointments come from `scheduling.appointments_for` (moved and
+cancelled ones left out), figures from `indicators` (the same counts the day close sends upward), targets
+from the `targets` table. An empty selection raises `NothingToPrint` (a ServiceError: CLI exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop import config
+from desktop.models import Appointment, Citizen, EnrollmentSession, Point, StatusEvent, Target
+from desktop.printing.daily_report import build_report_pdf
+from desktop.printing.data import (
+    DailyReportData,
+    IndicatorLine,
+    ListDoc,
+    ListRow,
+    NoShow,
+    NothingToPrint,
+    SlipData,
+    Unit,
+    VillageLine,
+)
+from desktop.printing.slips import FORMATS, build_slips_pdf
+from desktop.printing.text import slot_text
+from desktop.printing.village_list import build_list_pdf
+from desktop.services import indicators, scheduling
+from desktop.services.codes import display
+from desktop.services.errors import ValidationError
+from desktop.vietnamese import NameOrder, fold, nfc, sort_key
+
+__all__ = [
+    "FORMATS", "NothingToPrint", "Selection", "daily_report", "list_pdf", "report_pdf", "slips",
+    "slips_pdf", "unit_of", "village_list",
+]
+
+REPORT_INDICATORS = tuple(i for i in indicators.INDICATORS if i != "no_show")  # no-shows have their section
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which appointments: one session, or every session of a day (optionally at one point), and a village."""
+
+    session_id: int | None = None
+    day: dt.date | None = None
+    point_id: int | None = None
+    village: str | None = None
+
+
+def unit_of(session: Session) -> Unit:
+    c = config.commune(session)
+    return Unit(c.name, c.province_name) if c is not None else Unit("", "")
+
+
+def _sessions(session: Session, sel: Selection) -> list[EnrollmentSession]:
+    if sel.session_id is not None:
+        s = scheduling.get_session(session, sel.session_id)
+        if sel.point_id is not None and s.point_id != sel.point_id:
+            raise NothingToPrint(f"Buổi thu nhận mã {s.id} không ở điểm đã chọn: không có gì để in.")
+        return [s]
+    if sel.day is None:
+        raise ValidationError("session", None, "Chọn một buổi thu nhận (--session) hoặc một ngày (--date) để in.")
+    q = select(EnrollmentSession).where(
+        EnrollmentSession.day == sel.day, EnrollmentSession.state != "cancelled"
+    )
+    if sel.point_id is not None:
+        q = q.where(EnrollmentSession.point_id == sel.point_id)
+    return list(session.scalars(q.order_by(EnrollmentSession.start_time, EnrollmentSession.id)))
+
+
+def _rows(session: Session, sel: Selection) -> list[tuple[EnrollmentSession, Point, scheduling.AppointmentRow]]:
+    out = []
+    village_key = fold(sel.village) if sel.village else None
+    for s in _sessions(session, sel):
+        point = session.get(Point, s.point_id)
+        for row in scheduling.appointments_for(session, s.id, village_key):
+            out.append((s, point, row))
+    return out
+
+
+def _empty_message(sel: Selection, what: str) -> str:
+    parts = []
+    if sel.session_id is not None:
+        parts.append(f"buổi {sel.session_id}")
+    if sel.day is not None:
+        parts.append(f"ngày {sel.day:%d/%m/%Y}")
+    if sel.village:
+        parts.append(f"thôn/tổ “{nfc(sel.village)}”")
+    where = ", ".join(parts) or "lựa chọn này"
+    return f"Không có lịch hẹn nào ({where}): không có {what} để in."
+
+
+def slips(session: Session, sel: Selection, officer: str = "") -> list[SlipData]:
+    """One slip per active appointment of the selection, in slot then name order."""
+    unit = unit_of(session)
+    out = [
+        SlipData(
+            code=r.code, full_name=r.full_name, birth_year=r.birth_year, village=r.village, purpose=r.purpose,
+            day=s.day, slot_start=r.slot_start, slot_end=r.slot_end, point_name=p.name if p else "",
+            point_address=p.address if p else "", unit=unit, officer=nfc(officer), code_text=display(r.code),
+        )
+        for s, p, r in _rows(session, sel)
+    ]
+    if not out:
+        raise NothingToPrint(_empty_message(sel, "giấy hẹn"))
+    return out
+
+
+def village_list(session: Session, sel: Selection, order: NameOrder | str | None = None) -> ListDoc:
+    """The list for village heads: the selection's appointments in the commune's (or the given) name order."""
+    rows = _rows(session, sel)
+    if not rows:
+        raise NothingToPrint(_empty_message(sel, "danh sách"))
+    points = {p.name for _, p, _ in rows if p is not None}
+    days = {s.day for s, _, _ in rows}
+    return ListDoc(
+        unit=unit_of(session),
+        rows=[ListRow(r.full_name, r.birth_year, r.village, slot_text(r.slot_start, r.slot_end), r.purpose)
+              for _, _, r in rows],
+        day=next(iter(days)) if len(days) == 1 else None,
+        point_name=next(iter(points)) if len(points) == 1 else "",
+        village=nfc(sel.village) if sel.village else "",
+        order=str(NameOrder(order or config.name_order(session))),
+    )
+
+
+def daily_report(
+    session: Session,
+    day: dt.date,
+    point_id: int | None = None,
+    *,
+    include_no_show_names: bool = False,
+    prepared_by: str = "",
+    chief_name: str = "",
+) -> DailyReportData:
+    """The day's figures (today and cumulative against the province targets), villages and no-shows."""
+    today = indicators.count_day(session, day, point_id)
+    until = indicators.count_until(session, day, point_id)
+    until_by_key = indicators.count_until_by_village(session, day, point_id)
+    targets = {t.indicator: t.value for t in session.scalars(select(Target))}
+    lines = [
+        IndicatorLine(k, indicators.label(k), today.totals.get(k, 0), until.get(k, 0), targets.get(k))
+        for k in REPORT_INDICATORS
+    ]
+    # villages: every village with activity up to the day; the display name of each key from the register
+    names = dict(session.execute(
+        select(Citizen.village_key, func.max(Citizen.village))
+        .where(Citizen.village_key.in_(list(until_by_key))).group_by(Citizen.village_key)
+    ).all()) if until_by_key else {}
+    today_by_key = indicators.count_day_by_village_key(session, day, point_id)
+    villages = []
+    for key, cum in until_by_key.items():
+        name = names.get(key, "") or ""
+        td = today_by_key.get(key, {})
+        if not any(cum.get(k, 0) for k in REPORT_INDICATORS):
+            continue
+        villages.append(VillageLine(
+            name, tuple(td.get(k, 0) for k in REPORT_INDICATORS), tuple(cum.get(k, 0) for k in REPORT_INDICATORS)
+        ))
+    villages.sort(key=lambda v: sort_key(v.village))
+
+    appt_q = (
+        select(func.count(Appointment.id))
+        .join(EnrollmentSession, EnrollmentSession.id == Appointment.session_id)
+        .where(EnrollmentSession.day == day, Appointment.state.not_in(("moved", "cancelled")))
+    )
+    if point_id is not None:
+        appt_q = appt_q.where(EnrollmentSession.point_id == point_id)
+    point = session.get(Point, point_id) if point_id is not None else None
+    data = DailyReportData(
+        unit=unit_of(session), day=day, indicators=lines, villages=villages,
+        no_show_count=today.totals.get("no_show", 0), point_name=point.name if point else "",
+        appointments_count=session.scalar(appt_q) or 0, attended_count=today.totals.get("attended", 0),
+        prepared_by=nfc(prepared_by), chief_name=nfc(chief_name),
+    )
+    if include_no_show_names:
+        data.no_shows = _no_shows(session, day, point_id)
+    return data
+
+
+def _no_shows(session: Session, day: dt.date, point_id: int | None) -> list[NoShow]:
+    q = (
+        select(Citizen, Appointment.slot_start)
+        .join(StatusEvent, StatusEvent.citizen_id == Citizen.id)
+        .outerjoin(Appointment, Appointment.id == StatusEvent.appointment_id)
+        .where(StatusEvent.occurred_on == day, StatusEvent.event_type == "no_show")
+    )
+    if point_id is not None:
+        q = q.where(StatusEvent.point_id == point_id)
+    order = config.name_order(session)
+    col = Citizen.sort_family if order is NameOrder.FAMILY else Citizen.sort_given
+    seen: set[int] = set()
+    out = []
+    for c, slot in session.execute(q.order_by(Citizen.village_key, col, Citizen.id)):
+        if c.id in seen:
+            continue
+        seen.add(c.id)
+        year = c.birth_year or (c.birth_date.year if c.birth_date else None)
+        out.append(NoShow(c.full_name, year, c.village, slot_text(slot, None)))
+    return out
+
+
+def slips_pdf(session: Session, sel: Selection, fmt: str = "a6", officer: str = "") -> bytes:
+    if fmt not in FORMATS:
+        raise ValidationError("format", fmt, f"Khổ giấy hẹn '{fmt}' không hợp lệ (a6, thermal)")
+    return build_slips_pdf(slips(session, sel, officer), fmt)
+
+
+def list_pdf(session: Session, sel: Selection, order: NameOrder | str | None = None) -> bytes:
+    return build_list_pdf(village_list(session, sel, order))
+
+
+def report_pdf(session: Session, day: dt.date, point_id: int | None = None, **kw: object) -> bytes:
+    return build_report_pdf(daily_report(session, day, point_id, **kw))  # type: ignore[arg-type]

@@ -1,0 +1,94 @@
+"""The application's one controller: database context, first run, main window, language, imports.
+
+It is not reachable from views (they get an AppContext); it only reacts to the window's signals. A
+language switch installs the new translator and replaces the main window with a fresh one, so every
+string is re-read without hand-written retranslate code.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from desktop.db import Database
+from desktop.ui import lang, ops
+from desktop.ui.context import AppContext
+from desktop.ui.lang import translator
+from desktop.ui.operations import OpRunner
+
+_ = translator("Controller")
+
+
+class Controller(QObject):
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = OpRunner(db, self)
+        self.ctx = AppContext(db=db, runner=self.runner)
+        self.window = None
+
+    def commune(self):
+        from desktop import config
+
+        return self.ctx.read(config.commune)
+
+    def first_run_needed(self) -> bool:
+        return self.commune() is None
+
+    def run_first_run(self, parent: QWidget | None = None, demo_citizens: int = 2000) -> bool:
+        from desktop.ui.first_run import FirstRunDialog
+
+        dlg = FirstRunDialog(self.ctx, parent, demo_citizens=demo_citizens)
+        ok = dlg.exec() == FirstRunDialog.DialogCode.Accepted
+        dlg.deleteLater()
+        return ok
+
+    def open_main_window(self):
+        from desktop.ui.main_window import MainWindow
+
+        c = self.commune()
+        title = ""
+        if c is not None:
+            title = f"{c.name}, {c.province_name}" + (_(" (xã mẫu)") if c.demo else "")
+        win = MainWindow(self.ctx, title)
+        win.language_requested.connect(self.switch_language)
+        win.import_requested.connect(self.ask_import)
+        old, self.window = self.window, win
+        if old is not None:
+            win.setGeometry(old.geometry())
+            win.tabs.setCurrentIndex(old.tabs.currentIndex())
+        win.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        return win
+
+    def switch_language(self, code: str) -> None:
+        from desktop.config import KEY_LANGUAGE
+
+        code = lang.install(code)
+        self.runner.op(ops.save_setting(KEY_LANGUAGE, code)).run()
+        self.open_main_window()
+
+    def ask_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window, _("Chọn danh sách công dân"), "", _("Bảng tính (*.xlsx *.xls *.csv);;Tất cả (*)"))
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: str):
+        """Import on the worker with a cancellable progress dialog; the summary comes back as a message."""
+        return (self.runner.op(ops.import_file(path, operator_id=self.ctx.operator_id), self.window, "import")
+                .with_progress(_("Đang nhập danh sách…"))
+                .success(self._imported)
+                .run())
+
+    def _imported(self, res) -> None:
+        text = _("Thêm mới: {0}\nCập nhật: {1}\nKhông đổi: {2}\nCảnh báo: {3}\nLỗi: {4}\nCó thể trùng: {5}").format(
+            res.inserted, res.updated, res.unchanged, res.warnings, res.errors, res.possible_duplicates)
+        if getattr(res, "report_path", None):
+            text += "\n" + _("Báo cáo chi tiết: {0}").format(res.report_path)
+        QMessageBox.information(self.window, _("Đã nhập danh sách"), text)
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()

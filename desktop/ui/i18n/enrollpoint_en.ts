@@ -1,0 +1,1211 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="vi">
+  <context>
+    <name>AuditView</name>
+    <message>
+      <source>Thời gian</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>Cán bộ</source>
+      <translation>Officer</translation>
+    </message>
+    <message>
+      <source>Thao tác</source>
+      <translation>Action</translation>
+    </message>
+    <message>
+      <source>Đối tượng</source>
+      <translation>Subject</translation>
+    </message>
+    <message>
+      <source>Mã</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <source>Chi tiết</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <source>Làm mới</source>
+      <translation>Refresh</translation>
+    </message>
+    <message>
+      <source>Tất cả</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>Cán bộ:</source>
+      <translation>Officer:</translation>
+    </message>
+    <message>
+      <source>%n dòng</source>
+      <translation>%n rows</translation>
+    </message>
+  </context>
+  <context>
+    <name>Chart</name>
+    <message>
+      <source>Biểu đồ theo ngày</source>
+      <translation>Chart by day</translation>
+    </message>
+    <message>
+      <source>Chưa có số liệu theo ngày</source>
+      <translation>No daily figures yet</translation>
+    </message>
+  </context>
+  <context>
+    <name>CheckinView</name>
+    <message>
+      <source>Đã đến</source>
+      <translation>Attended</translation>
+    </message>
+    <message>
+      <source>Thu hồ sơ CCCD</source>
+      <translation>Card dossier captured</translation>
+    </message>
+    <message>
+      <source>Thu VNeID mức 2</source>
+      <translation>VNeID L2 captured</translation>
+    </message>
+    <message>
+      <source>Vắng mặt</source>
+      <translation>No-show</translation>
+    </message>
+    <message>
+      <source>&amp;Buổi:</source>
+      <translation>&amp;Session:</translation>
+    </message>
+    <message>
+      <source>Quét mã trên phiếu hẹn, hoặc gõ tên / số định danh rồi Enter</source>
+      <translation>Scan the slip's code, or type a name / ID number, then Enter</translation>
+    </message>
+    <message>
+      <source>&amp;Quét / tìm:</source>
+      <translation>&amp;Scan / search:</translation>
+    </message>
+    <message>
+      <source>Người đến &amp;trực tiếp (Ctrl+N)</source>
+      <translation>&amp;Walk-in (Ctrl+N)</translation>
+    </message>
+    <message>
+      <source>Công dân</source>
+      <translation>Citizen</translation>
+    </message>
+    <message>
+      <source>Chưa chọn ai</source>
+      <translation>Nobody selected</translation>
+    </message>
+    <message>
+      <source>Hôm nay</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>không có lịch hẹn</source>
+      <translation>no appointment</translation>
+    </message>
+    <message>
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <source>Ngày sinh</source>
+      <translation>Born</translation>
+    </message>
+    <message>
+      <source>Số định danh</source>
+      <translation>ID number</translation>
+    </message>
+    <message>
+      <source>Thôn/Tổ</source>
+      <translation>Village</translation>
+    </message>
+    <message>
+      <source>Giờ hẹn</source>
+      <translation>Slot</translation>
+    </message>
+    <message>
+      <source>Trạng thái</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Không có buổi nào hôm nay (ghi tại trụ sở)</source>
+      <translation>No session today (recorded at the office)</translation>
+    </message>
+    <message>
+      <source>Chưa chọn công dân: hãy quét phiếu hoặc tìm trước.</source>
+      <translation>No citizen selected: scan a slip or search first.</translation>
+    </message>
+    <message>
+      <source>Sinh {birth} · {village}
+Số định danh: {idn}
+Giờ hẹn: {slot} · {status}</source>
+      <translation>Born {birth} · {village}
+ID number: {idn}
+Slot: {slot} · {status}</translation>
+    </message>
+    <message>
+      <source>✔ Đã ghi “{0}” cho {1}.</source>
+      <translation>✔ Recorded “{0}” for {1}.</translation>
+    </message>
+    <message>
+      <source>✔ Đã thêm {0} và ghi đã đến.</source>
+      <translation>✔ Added {0} and marked attended.</translation>
+    </message>
+    <message>
+      <source>Không tìm thấy “{0}”.</source>
+      <translation>Nothing found for “{0}”.</translation>
+    </message>
+    <message>
+      <source>{0} kết quả: chọn bằng phím mũi tên.</source>
+      <translation>{0} results: choose with the arrow keys.</translation>
+    </message>
+    <message>
+      <source>(chưa có)</source>
+      <translation>(none)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Controller</name>
+    <message>
+      <source>Chọn danh sách công dân</source>
+      <translation>Choose a citizen list</translation>
+    </message>
+    <message>
+      <source>Bảng tính (*.xlsx *.xls *.csv);;Tất cả (*)</source>
+      <translation>Spreadsheets (*.xlsx *.xls *.csv);;All files (*)</translation>
+    </message>
+    <message>
+      <source>Đã nhập danh sách</source>
+      <translation>List imported</translation>
+    </message>
+    <message>
+      <source>Thêm mới: {0}
+Cập nhật: {1}
+Không đổi: {2}
+Cảnh báo: {3}
+Lỗi: {4}
+Có thể trùng: {5}</source>
+      <translation>New: {0}
+Updated: {1}
+Unchanged: {2}
+Warnings: {3}
+Errors: {4}
+Possible duplicates: {5}</translation>
+    </message>
+    <message>
+      <source> (xã mẫu)</source>
+      <translation> (demo commune)</translation>
+    </message>
+    <message>
+      <source>Báo cáo chi tiết: {0}</source>
+      <translation>Detailed report: {0}</translation>
+    </message>
+    <message>
+      <source>Đang nhập danh sách…</source>
+      <translation>Importing the list…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Errors</name>
+    <message>
+      <source>Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy đợi vài giây rồi thử lại; nếu vẫn lỗi, đóng các cửa sổ EnrollPoint khác.</source>
+      <translation>The database is busy (another program is writing). Wait a few seconds and try again; if it persists, close other EnrollPoint windows.</translation>
+    </message>
+    <message>
+      <source>Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy xoá bớt tệp hoặc cắm ổ khác rồi thử lại.</source>
+      <translation>The disk is full: nothing could be written. Delete some files or plug in another drive and try again.</translation>
+    </message>
+    <message>
+      <source>Lỗi không mong muốn</source>
+      <translation>Unexpected error</translation>
+    </message>
+    <message>
+      <source>Đã xảy ra lỗi chương trình. Dữ liệu đã lưu không bị ảnh hưởng. Hãy sao chép nội dung dưới đây và gửi cho bộ phận kỹ thuật.</source>
+      <translation>A program error occurred. Saved data is not affected. Copy the text below and send it to technical support.</translation>
+    </message>
+    <message>
+      <source>&amp;Sao chép</source>
+      <translation>&amp;Copy</translation>
+    </message>
+    <message>
+      <source>Không thực hiện được</source>
+      <translation>Could not be done</translation>
+    </message>
+    <message>
+      <source>Không có quyền truy cập tệp: {0}. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
+      <translation>No permission to access the file: {0}. Choose another folder or ask the administrator.</translation>
+    </message>
+    <message>
+      <source>Không tìm thấy tệp: {0}</source>
+      <translation>File not found: {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>FirstRun</name>
+    <message>
+      <source>Thiết lập lần đầu — EnrollPoint</source>
+      <translation>First-run set-up — EnrollPoint</translation>
+    </message>
+    <message>
+      <source>Chọn xã/phường/đặc khu mà máy này phục vụ và khai báo các điểm thu nhận. Có thể dùng xã mẫu để làm quen trước.</source>
+      <translation>Choose the commune this laptop serves and declare its enrollment points. You can try a demo commune first.</translation>
+    </message>
+    <message>
+      <source>Xã/phường</source>
+      <translation>Commune</translation>
+    </message>
+    <message>
+      <source>Gõ tên xã, tỉnh hoặc mã (không cần dấu)…</source>
+      <translation>Type a commune, province or code (marks optional)…</translation>
+    </message>
+    <message>
+      <source>&amp;Tìm xã/phường:</source>
+      <translation>&amp;Find commune:</translation>
+    </message>
+    <message>
+      <source>Điểm thu nhận (điểm đầu tiên là trụ sở)</source>
+      <translation>Enrollment points (the first is the office)</translation>
+    </message>
+    <message>
+      <source>Trụ sở Công an xã</source>
+      <translation>Commune police office</translation>
+    </message>
+    <message>
+      <source>Thêm đ&amp;iểm</source>
+      <translation>Add &amp;point</translation>
+    </message>
+    <message>
+      <source>&amp;Xoá điểm</source>
+      <translation>&amp;Remove point</translation>
+    </message>
+    <message>
+      <source>Dùng xã &amp;mẫu (dữ liệu thử)</source>
+      <translation>Use a &amp;demo commune (test data)</translation>
+    </message>
+    <message>
+      <source>&amp;Bắt đầu với xã đã chọn</source>
+      <translation>&amp;Start with the chosen commune</translation>
+    </message>
+    <message>
+      <source>T&amp;hoát</source>
+      <translation>&amp;Quit</translation>
+    </message>
+    <message>
+      <source>Mã</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <source>Tên điểm</source>
+      <translation>Point name</translation>
+    </message>
+    <message>
+      <source>Địa chỉ</source>
+      <translation>Address</translation>
+    </message>
+    <message>
+      <source>Chưa chọn xã</source>
+      <translation>No commune chosen</translation>
+    </message>
+    <message>
+      <source>Hãy chọn xã/phường trong danh sách.</source>
+      <translation>Choose a commune in the list.</translation>
+    </message>
+    <message>
+      <source>Chưa có điểm</source>
+      <translation>No point</translation>
+    </message>
+    <message>
+      <source>Cần ít nhất một điểm thu nhận (mã và tên).</source>
+      <translation>At least one enrollment point (code and name) is needed.</translation>
+    </message>
+    <message>
+      <source>Điểm lưu động</source>
+      <translation>Mobile point</translation>
+    </message>
+    <message>
+      <source>Đang tạo xã mẫu…</source>
+      <translation>Creating the demo commune…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Labels</name>
+    <message>
+      <source>Đã đến</source>
+      <translation>Attended</translation>
+    </message>
+    <message>
+      <source>Vắng mặt</source>
+      <translation>No-show</translation>
+    </message>
+    <message>
+      <source>Thu hồ sơ CCCD</source>
+      <translation>Card dossier captured</translation>
+    </message>
+    <message>
+      <source>Đã có thẻ CCCD</source>
+      <translation>Has chip card</translation>
+    </message>
+    <message>
+      <source>Thu hồ sơ VNeID mức 2</source>
+      <translation>VNeID L2 dossier captured</translation>
+    </message>
+    <message>
+      <source>VNeID đã duyệt</source>
+      <translation>VNeID approved</translation>
+    </message>
+    <message>
+      <source>Đã kích hoạt VNeID</source>
+      <translation>VNeID activated</translation>
+    </message>
+    <message>
+      <source>Tạm hoãn</source>
+      <translation>Defer</translation>
+    </message>
+    <message>
+      <source>Từ chối</source>
+      <translation>Reject</translation>
+    </message>
+    <message>
+      <source>Không thuộc diện</source>
+      <translation>Ineligible</translation>
+    </message>
+    <message>
+      <source>Đã chuyển đi</source>
+      <translation>Moved away</translation>
+    </message>
+    <message>
+      <source>Đã mất</source>
+      <translation>Deceased</translation>
+    </message>
+    <message>
+      <source>Khôi phục</source>
+      <translation>Reinstate</translation>
+    </message>
+    <message>
+      <source>Đã hẹn</source>
+      <translation>Booked</translation>
+    </message>
+    <message>
+      <source>Hẹn lại</source>
+      <translation>Rescheduled</translation>
+    </message>
+    <message>
+      <source>Cấp thẻ lần đầu</source>
+      <translation>First card</translation>
+    </message>
+    <message>
+      <source>Đổi thẻ (đến tuổi)</source>
+      <translation>Card renewal (age)</translation>
+    </message>
+    <message>
+      <source>Đăng ký VNeID mức 2</source>
+      <translation>VNeID L2 registration</translation>
+    </message>
+    <message>
+      <source>Kích hoạt VNeID</source>
+      <translation>VNeID activation</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <source>4–8 chữ số</source>
+      <translation>4–8 digits</translation>
+    </message>
+    <message>
+      <source>Đăng nhập EnrollPoint</source>
+      <translation>Log in to EnrollPoint</translation>
+    </message>
+    <message>
+      <source>Đăng nhập</source>
+      <translation>Log in</translation>
+    </message>
+    <message>
+      <source>Thoát</source>
+      <translation>Quit</translation>
+    </message>
+    <message>
+      <source>Cán bộ:</source>
+      <translation>Officer:</translation>
+    </message>
+    <message>
+      <source>Mã PIN:</source>
+      <translation>PIN:</translation>
+    </message>
+    <message>
+      <source>Có thể đăng nhập lại.</source>
+      <translation>You can log in again.</translation>
+    </message>
+    <message>
+      <source>Tạo tài khoản người phụ trách</source>
+      <translation>Create the supervisor account</translation>
+    </message>
+    <message>
+      <source>Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, sửa ngày đã chốt, đổi cài đặt và thêm cán bộ.</source>
+      <translation>First run: create the supervisor account. Only the supervisor may close days, correct closed days, change settings and add officers.</translation>
+    </message>
+    <message>
+      <source>Họ tên:</source>
+      <translation>Name:</translation>
+    </message>
+    <message>
+      <source>Nhập lại PIN:</source>
+      <translation>Repeat PIN:</translation>
+    </message>
+    <message>
+      <source>Tạo tài khoản</source>
+      <translation>Create account</translation>
+    </message>
+    <message>
+      <source>Hãy chọn tên cán bộ.</source>
+      <translation>Choose an officer.</translation>
+    </message>
+    <message>
+      <source>Hai lần nhập mã PIN không khớp.</source>
+      <translation>The two PINs differ.</translation>
+    </message>
+    <message>
+      <source>KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):</source>
+      <translation>RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>&amp;Nhập danh sách từ tệp…</source>
+      <translation>&amp;Import list from file…</translation>
+    </message>
+    <message>
+      <source>&amp;Thoát</source>
+      <translation>&amp;Quit</translation>
+    </message>
+    <message>
+      <source>&amp;Tìm công dân</source>
+      <translation>&amp;Find citizen</translation>
+    </message>
+    <message>
+      <source>&amp;Phím tắt</source>
+      <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+      <source>Phím tắt</source>
+      <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+      <source>EnrollPoint — Thu nhận CCCD và VNeID</source>
+      <translation>EnrollPoint — ID card and VNeID enrollment</translation>
+    </message>
+    <message>
+      <source>&amp;1 Danh sách công dân</source>
+      <translation>&amp;1 Citizens</translation>
+    </message>
+    <message>
+      <source>&amp;2 Lịch thu nhận</source>
+      <translation>&amp;2 Schedule</translation>
+    </message>
+    <message>
+      <source>&amp;3 Tiếp nhận</source>
+      <translation>&amp;3 Check-in</translation>
+    </message>
+    <message>
+      <source>&amp;4 Tiến độ</source>
+      <translation>&amp;4 Progress</translation>
+    </message>
+    <message>
+      <source>Đang xử lý nền…</source>
+      <translation>Working in the background…</translation>
+    </message>
+    <message>
+      <source>Chuyển giữa các màn hình</source>
+      <translation>Switch between screens</translation>
+    </message>
+    <message>
+      <source>Tìm công dân</source>
+      <translation>Find citizen</translation>
+    </message>
+    <message>
+      <source>Nhập danh sách từ tệp</source>
+      <translation>Import list from file</translation>
+    </message>
+    <message>
+      <source>Tiếp nhận: đã đến / thu hồ sơ CCCD / thu VNeID mức 2 / vắng mặt</source>
+      <translation>Check-in: attended / card dossier / VNeID L2 / no-show</translation>
+    </message>
+    <message>
+      <source>Tiếp nhận: thêm người đến trực tiếp</source>
+      <translation>Check-in: add a walk-in</translation>
+    </message>
+    <message>
+      <source>Lịch: chuyển người sang khung giờ khác</source>
+      <translation>Schedule: move a person to another slot</translation>
+    </message>
+    <message>
+      <source>Chữ gạch chân trên nút và nhãn</source>
+      <translation>Underlined letter of buttons and labels</translation>
+    </message>
+    <message>
+      <source>Chưa thiết lập xã/phường</source>
+      <translation>Commune not set up</translation>
+    </message>
+  </context>
+  <context>
+    <name>Operations</name>
+    <message>
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Đang xử lý</source>
+      <translation>Working</translation>
+    </message>
+  </context>
+  <context>
+    <name>PrintPreview</name>
+    <message>
+      <source>Đang tạo bản in…</source>
+      <translation>Preparing the printout…</translation>
+    </message>
+    <message>
+      <source>In…</source>
+      <translation>Print…</translation>
+    </message>
+    <message>
+      <source>Lưu PDF…</source>
+      <translation>Save PDF…</translation>
+    </message>
+    <message>
+      <source>Đóng</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <source>Lưu PDF</source>
+      <translation>Save PDF</translation>
+    </message>
+    <message>
+      <source>Tệp PDF (*.pdf)</source>
+      <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+      <source>In</source>
+      <translation>Print</translation>
+    </message>
+    <message>
+      <source>Xem trước bản in</source>
+      <translation>Print preview</translation>
+    </message>
+    <message>
+      <source>Không đọc được tệp PDF.</source>
+      <translation>The PDF file could not be read.</translation>
+    </message>
+    <message>
+      <source>Đã lưu: </source>
+      <translation>Saved: </translation>
+    </message>
+    <message>
+      <source>Đang in…</source>
+      <translation>Printing…</translation>
+    </message>
+    <message>
+      <source>Hủy</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Không mở được máy in.</source>
+      <translation>The printer could not be opened.</translation>
+    </message>
+    <message>
+      <source>%n trang</source>
+      <translation>%n page(s)</translation>
+    </message>
+    <message>
+      <source>Không ghi được tệp: </source>
+      <translation>Could not write the file: </translation>
+    </message>
+    <message>
+      <source>Đã gửi %n trang tới máy in.</source>
+      <translation>Sent %n page(s) to the printer.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProgressView</name>
+    <message>
+      <source>Tính đến &amp;ngày:</source>
+      <translation>As of &amp;date:</translation>
+    </message>
+    <message>
+      <source>Đ&amp;iểm:</source>
+      <translation>&amp;Point:</translation>
+    </message>
+    <message>
+      <source>Chỉ tiêu</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <source>Theo thôn/tổ (luỹ kế)</source>
+      <translation>By village (cumulative)</translation>
+    </message>
+    <message>
+      <source>Theo ngày (cột: trong ngày; đường: luỹ kế; nét đứt: mục tiêu)</source>
+      <translation>By day (bars: that day; lines: cumulative; dashed: target)</translation>
+    </message>
+    <message>
+      <source>Toàn xã</source>
+      <translation>Whole commune</translation>
+    </message>
+    <message>
+      <source>Hôm nay</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Luỹ kế</source>
+      <translation>Cumulative</translation>
+    </message>
+    <message>
+      <source>Mục tiêu</source>
+      <translation>Target</translation>
+    </message>
+    <message>
+      <source>Đạt</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Dự kiến đạt mục tiêu</source>
+      <translation>Projected to reach target</translation>
+    </message>
+    <message>
+      <source>Thôn/Tổ</source>
+      <translation>Village</translation>
+    </message>
+    <message>
+      <source>Hồ sơ CCCD</source>
+      <translation>Card dossiers</translation>
+    </message>
+    <message>
+      <source>VNeID mức 2</source>
+      <translation>VNeID L2</translation>
+    </message>
+    <message>
+      <source>Kích hoạt</source>
+      <translation>Activated</translation>
+    </message>
+    <message>
+      <source>Người đến</source>
+      <translation>Attended</translation>
+    </message>
+    <message>
+      <source>Đã đạt</source>
+      <translation>Reached</translation>
+    </message>
+    <message>
+      <source>Chưa đủ số liệu</source>
+      <translation>Not enough data</translation>
+    </message>
+    <message>
+      <source>Chưa có mục tiêu</source>
+      <translation>No target</translation>
+    </message>
+    <message>
+      <source> (trễ hạn {0})</source>
+      <translation> (deadline {0} missed)</translation>
+    </message>
+  </context>
+  <context>
+    <name>QueueModel</name>
+    <message>
+      <source>Họ và tên</source>
+      <translation>Full name</translation>
+    </message>
+    <message>
+      <source>Số định danh</source>
+      <translation>ID number</translation>
+    </message>
+    <message>
+      <source>Ngày sinh</source>
+      <translation>Born</translation>
+    </message>
+    <message>
+      <source>Giới</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <source>Thôn/Tổ</source>
+      <translation>Village</translation>
+    </message>
+    <message>
+      <source>Điện thoại</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>Trạng thái</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>VNeID</source>
+      <translation>VNeID</translation>
+    </message>
+    <message>
+      <source>—</source>
+      <translation>—</translation>
+    </message>
+    <message>
+      <source>Đã thu hồ sơ</source>
+      <translation>Dossier captured</translation>
+    </message>
+    <message>
+      <source>Đã duyệt</source>
+      <translation>Approved</translation>
+    </message>
+    <message>
+      <source>Đã kích hoạt</source>
+      <translation>Activated</translation>
+    </message>
+    <message>
+      <source>Có thể trùng với một người khác trong danh sách</source>
+      <translation>May duplicate another person in the list</translation>
+    </message>
+    <message>
+      <source>Nam</source>
+      <translation>Male</translation>
+    </message>
+    <message>
+      <source>Nữ</source>
+      <translation>Female</translation>
+    </message>
+  </context>
+  <context>
+    <name>QueueView</name>
+    <message>
+      <source>Chọn một công dân trong danh sách</source>
+      <translation>Choose a citizen in the list</translation>
+    </message>
+    <message>
+      <source>Bước tiếp theo</source>
+      <translation>Next steps</translation>
+    </message>
+    <message>
+      <source>Lịch sử trạng thái</source>
+      <translation>Status history</translation>
+    </message>
+    <message>
+      <source>Tên, số định danh, số điện thoại, thôn… (không cần dấu)</source>
+      <translation>Name, ID number, phone, village… (marks optional)</translation>
+    </message>
+    <message>
+      <source>&amp;Tìm:</source>
+      <translation>&amp;Search:</translation>
+    </message>
+    <message>
+      <source>T&amp;hôn:</source>
+      <translation>&amp;Village:</translation>
+    </message>
+    <message>
+      <source>Trạng t&amp;hái:</source>
+      <translation>Stat&amp;us:</translation>
+    </message>
+    <message>
+      <source>&amp;Cần làm:</source>
+      <translation>&amp;Due:</translation>
+    </message>
+    <message>
+      <source>&amp;Xếp theo:</source>
+      <translation>S&amp;ort by:</translation>
+    </message>
+    <message>
+      <source>Tất cả</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>Số định danh</source>
+      <translation>ID number</translation>
+    </message>
+    <message>
+      <source>Ngày sinh</source>
+      <translation>Born</translation>
+    </message>
+    <message>
+      <source>Giới tính</source>
+      <translation>Sex</translation>
+    </message>
+    <message>
+      <source>Thôn/Tổ</source>
+      <translation>Village</translation>
+    </message>
+    <message>
+      <source>Điện thoại</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>Trạng thái</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Thẻ CCCD</source>
+      <translation>Chip card</translation>
+    </message>
+    <message>
+      <source>VNeID</source>
+      <translation>VNeID</translation>
+    </message>
+    <message>
+      <source>Ghi chú</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Thời gian</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>Sự kiện</source>
+      <translation>Event</translation>
+    </message>
+    <message>
+      <source>Điểm</source>
+      <translation>Point</translation>
+    </message>
+    <message>
+      <source>Cần thu nhận tại nhà</source>
+      <translation>Needs a home visit</translation>
+    </message>
+    <message>
+      <source>(chưa có)</source>
+      <translation>(none)</translation>
+    </message>
+    <message>
+      <source>Đã có</source>
+      <translation>Yes</translation>
+    </message>
+    <message>
+      <source>Chưa có</source>
+      <translation>No</translation>
+    </message>
+    <message>
+      <source>Không có bước nào</source>
+      <translation>No step possible</translation>
+    </message>
+    <message>
+      <source>Tên (Việt)</source>
+      <translation>Given name (Vietnamese)</translation>
+    </message>
+    <message>
+      <source>Họ (Việt)</source>
+      <translation>Family name (Vietnamese)</translation>
+    </message>
+    <message>
+      <source>Xác nhận</source>
+      <translation>Confirm</translation>
+    </message>
+    <message>
+      <source>Chưa đăng ký</source>
+      <translation>Not registered</translation>
+    </message>
+    <message>
+      <source>Đã thu hồ sơ mức 2</source>
+      <translation>L2 dossier captured</translation>
+    </message>
+    <message>
+      <source>Đã duyệt</source>
+      <translation>Approved</translation>
+    </message>
+    <message>
+      <source>Đã kích hoạt</source>
+      <translation>Activated</translation>
+    </message>
+    <message>
+      <source>{0} người{1} — truy vấn {2:.0f} ms</source>
+      <translation>{0}{1} people — query {2:.0f} ms</translation>
+    </message>
+    <message>
+      <source>Có thể trùng hồ sơ #{0}</source>
+      <translation>Possible duplicate of #{0}</translation>
+    </message>
+    <message>
+      <source>Nam</source>
+      <translation>Male</translation>
+    </message>
+    <message>
+      <source>Nữ</source>
+      <translation>Female</translation>
+    </message>
+    <message>
+      <source>Ghi “{0}” cho công dân này?</source>
+      <translation>Record “{0}” for this citizen?</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScheduleView</name>
+    <message>
+      <source>Tạo buổi thu nhận</source>
+      <translation>Create a session</translation>
+    </message>
+    <message>
+      <source>&amp;Tạo buổi</source>
+      <translation>&amp;Create session</translation>
+    </message>
+    <message>
+      <source>Các buổi đã lên lịch</source>
+      <translation>Scheduled sessions</translation>
+    </message>
+    <message>
+      <source>Chọn một buổi bên trái</source>
+      <translation>Choose a session on the left</translation>
+    </message>
+    <message>
+      <source>Tự động &amp;xếp người đến hạn</source>
+      <translation>Auto-&amp;assign due citizens</translation>
+    </message>
+    <message>
+      <source>&amp;Chuyển khung… (Ctrl+M)</source>
+      <translation>&amp;Move to slot… (Ctrl+M)</translation>
+    </message>
+    <message>
+      <source>&amp;Hẹn lại người vắng sang buổi sau</source>
+      <translation>&amp;Reschedule no-shows to next session</translation>
+    </message>
+    <message>
+      <source>Mở tiế&amp;p nhận</source>
+      <translation>Open chec&amp;k-in</translation>
+    </message>
+    <message>
+      <source>Đã hẹn</source>
+      <translation>Booked</translation>
+    </message>
+    <message>
+      <source>Đã đến</source>
+      <translation>Attended</translation>
+    </message>
+    <message>
+      <source>Vắng mặt</source>
+      <translation>No-show</translation>
+    </message>
+    <message>
+      <source>Đã chuyển</source>
+      <translation>Moved</translation>
+    </message>
+    <message>
+      <source>Đã huỷ</source>
+      <translation>Cancelled</translation>
+    </message>
+    <message>
+      <source>Chuyển khung giờ</source>
+      <translation>Move to another slot</translation>
+    </message>
+    <message>
+      <source>Chuyển sang khung:</source>
+      <translation>Move to slot:</translation>
+    </message>
+    <message>
+      <source>Khung giờ / Họ tên</source>
+      <translation>Slot / name</translation>
+    </message>
+    <message>
+      <source>Năm sinh</source>
+      <translation>Born</translation>
+    </message>
+    <message>
+      <source>Thôn/Tổ</source>
+      <translation>Village</translation>
+    </message>
+    <message>
+      <source>Mã phiếu</source>
+      <translation>Slip code</translation>
+    </message>
+    <message>
+      <source>Tình trạng</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source> phút</source>
+      <translation> min</translation>
+    </message>
+    <message>
+      <source> máy</source>
+      <translation> kits</translation>
+    </message>
+    <message>
+      <source> phút/người</source>
+      <translation> min/person</translation>
+    </message>
+    <message>
+      <source>Đ&amp;iểm:</source>
+      <translation>&amp;Point:</translation>
+    </message>
+    <message>
+      <source>&amp;Ngày:</source>
+      <translation>&amp;Date:</translation>
+    </message>
+    <message>
+      <source>Từ &amp;giờ:</source>
+      <translation>&amp;From:</translation>
+    </message>
+    <message>
+      <source>Đến giờ:</source>
+      <translation>To:</translation>
+    </message>
+    <message>
+      <source>Độ dài &amp;khung:</source>
+      <translation>Slot &amp;length:</translation>
+    </message>
+    <message>
+      <source>Số &amp;máy thu nhận:</source>
+      <translation>Capture &amp;kits:</translation>
+    </message>
+    <message>
+      <source>Thời gian mỗi người:</source>
+      <translation>Minutes per person:</translation>
+    </message>
+    <message>
+      <source>Sức chứa:</source>
+      <translation>Capacity:</translation>
+    </message>
+    <message>
+      <source>Giờ kết thúc phải sau giờ bắt đầu</source>
+      <translation>The end must be after the start</translation>
+    </message>
+    <message>
+      <source>Chưa có điểm</source>
+      <translation>No point</translation>
+    </message>
+    <message>
+      <source>Chưa có điểm thu nhận nào.</source>
+      <translation>There is no enrollment point yet.</translation>
+    </message>
+    <message>
+      <source>Chuyển khung</source>
+      <translation>Move to slot</translation>
+    </message>
+    <message>
+      <source>Hãy chọn một người trong danh sách khung giờ.</source>
+      <translation>Choose a person in the slot list.</translation>
+    </message>
+    <message>
+      <source>Hẹn lại</source>
+      <translation>Rescheduled</translation>
+    </message>
+    <message>
+      <source>Chưa có buổi nào sau buổi này: hãy tạo buổi mới trước.</source>
+      <translation>There is no session after this one: create one first.</translation>
+    </message>
+    <message>
+      <source>{point} — {day}, {start}–{end}: {booked}/{cap} chỗ, {per} người/khung</source>
+      <translation>{point} — {day}, {start}–{end}: {booked}/{cap} places, {per} per slot</translation>
+    </message>
+    <message>
+      <source>{0} người/khung × {1} khung = {2} người</source>
+      <translation>{0} people/slot × {1} slots = {2} people</translation>
+    </message>
+    <message>
+      <source>{0}–{1} ({2}/{3})</source>
+      <translation>{0}–{1} ({2}/{3})</translation>
+    </message>
+    <message>
+      <source>{day} {start}–{end} · {booked}/{cap} chỗ
+{point}</source>
+      <translation>{day} {start}–{end} · {booked}/{cap} places
+{point}</translation>
+    </message>
+    <message>
+      <source>{0}–{1}  ({2}/{3})</source>
+      <translation>{0}–{1}  ({2}/{3})</translation>
+    </message>
+    <message>
+      <source>Đang xếp lịch…</source>
+      <translation>Assigning…</translation>
+    </message>
+    <message>
+      <source>Đã xếp {0} người; {1} người chưa có chỗ.</source>
+      <translation>Assigned {0} people; {1} found no place.</translation>
+    </message>
+    <message>
+      <source>Đã hẹn lại {0} người vắng sang buổi {1}.</source>
+      <translation>Rescheduled {0} no-shows to the session of {1}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Shell</name>
+    <message>
+      <source>&amp;Tệp</source>
+      <translation>&amp;File</translation>
+    </message>
+    <message>
+      <source>&amp;Xem</source>
+      <translation>&amp;View</translation>
+    </message>
+    <message>
+      <source>&amp;In</source>
+      <translation>&amp;Print</translation>
+    </message>
+    <message>
+      <source>Đồ&amp;ng bộ</source>
+      <translation>S&amp;ync</translation>
+    </message>
+    <message>
+      <source>&amp;Công cụ</source>
+      <translation>&amp;Tools</translation>
+    </message>
+    <message>
+      <source>N&amp;gôn ngữ</source>
+      <translation>&amp;Language</translation>
+    </message>
+    <message>
+      <source>Trợ &amp;giúp</source>
+      <translation>&amp;Help</translation>
+    </message>
+  </context>
+  <context>
+    <name>WalkIn</name>
+    <message>
+      <source>Người đến trực tiếp</source>
+      <translation>Walk-in</translation>
+    </message>
+    <message>
+      <source>&amp;Họ và tên:</source>
+      <translation>&amp;Full name:</translation>
+    </message>
+    <message>
+      <source>&amp;Số định danh:</source>
+      <translation>&amp;ID number:</translation>
+    </message>
+    <message>
+      <source>&amp;Ngày sinh:</source>
+      <translation>&amp;Date of birth:</translation>
+    </message>
+    <message>
+      <source>&amp;Giới tính:</source>
+      <translation>&amp;Sex:</translation>
+    </message>
+    <message>
+      <source>&amp;Thôn/Tổ:</source>
+      <translation>&amp;Village:</translation>
+    </message>
+    <message>
+      <source>Điện &amp;thoại:</source>
+      <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+      <source>&amp;Thêm và ghi đã đến</source>
+      <translation>&amp;Add and mark attended</translation>
+    </message>
+    <message>
+      <source>&amp;Huỷ</source>
+      <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+      <source>Nam</source>
+      <translation>Male</translation>
+    </message>
+    <message>
+      <source>Nữ</source>
+      <translation>Female</translation>
+    </message>
+    <message>
+      <source>dd/mm/yyyy hoặc năm sinh</source>
+      <translation>dd/mm/yyyy or year of birth</translation>
+    </message>
+    <message>
+      <source>12 chữ số (nếu có)</source>
+      <translation>12 digits (if any)</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,195 @@
+"""Who is at the laptop: the login dialog (name + PIN) and the first-run supervisor dialog.
+
+Standalone widgets over `desktop.services.auth`; the lead wires them into start-up:
+
+    if db_needs_first_operator(db): FirstOperatorDialog(db).exec()
+    dlg = LoginDialog(db)
+    if dlg.exec() == QDialog.Accepted: ctx.operator_id = dlg.operator.id
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import auth
+from desktop.services.errors import ServiceError
+from desktop.ui.lang import translator
+
+_ = translator("LoginDialog")
+
+
+def db_needs_first_operator(db: Any) -> bool:
+    with db.session() as s:
+        return auth.needs_first_operator(s)
+
+
+def _pin_field(parent: QWidget, name: str) -> QLineEdit:
+    f = QLineEdit(parent)
+    f.setObjectName(name)
+    f.setEchoMode(QLineEdit.EchoMode.Password)
+    f.setMaxLength(8)
+    f.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,8}"), f))
+    f.setPlaceholderText(_("4–8 chữ số"))
+    return f
+
+
+class LoginDialog(QDialog):
+    """Operator name (combobox) + PIN; shows wrong-PIN messages and the lockout time."""
+
+    def __init__(self, db: Any, parent: QWidget | None = None, *, clock=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.db = db
+        self.operator: auth.OperatorInfo | None = None
+        self._clock = clock or (lambda: auth.now())
+        self.setWindowTitle(_("Đăng nhập EnrollPoint"))
+        self.setObjectName("loginDialog")
+
+        self.name_box = QComboBox(self)
+        self.name_box.setObjectName("operatorName")
+        self.name_box.setEditable(True)
+        self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.pin_edit = _pin_field(self, "pin")
+        self.message = QLabel(self)
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Đăng nhập"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Thoát"))
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(_("Cán bộ:"), self.name_box)
+        form.addRow(_("Mã PIN:"), self.pin_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        self._unlock_timer = QTimer(self)
+        self._unlock_timer.setSingleShot(True)
+        self._unlock_timer.timeout.connect(self._unlocked)
+        self.name_box.currentTextChanged.connect(self._name_changed)
+        self.reload_names()
+
+    def reload_names(self) -> None:
+        with self.db.session() as s:
+            names = auth.operator_names(s)
+        self.name_box.clear()
+        self.name_box.addItems(names)
+        self.pin_edit.setFocus()
+
+    def _name_changed(self, _text: str) -> None:
+        self._unlock_timer.stop()
+        self.ok_button.setEnabled(True)
+        self.message.clear()
+
+    def try_login(self) -> None:
+        name = self.name_box.currentText().strip()
+        pin = self.pin_edit.text()
+        if not name:
+            self.message.setText(_("Hãy chọn tên cán bộ."))
+            return
+        try:
+            with self.db.session() as s:
+                op = auth.login(s, name, pin)
+                info = auth.OperatorInfo(op.id, op.name, op.role, bool(op.active), op.locked_until)
+        except auth.OperatorLocked as exc:
+            self.pin_edit.clear()
+            self._show_locked(exc)
+            return
+        except ServiceError as exc:
+            self.pin_edit.clear()
+            self.message.setText(exc.message)
+            self.pin_edit.setFocus()
+            return
+        self.operator = info
+        self.message.clear()
+        self.accept()
+
+    def _show_locked(self, exc: auth.OperatorLocked) -> None:
+        self.message.setText(exc.message)
+        self.ok_button.setEnabled(False)
+        wait_ms = int(max(0.0, (exc.until - self._clock()).total_seconds()) * 1000) + 500
+        self._unlock_timer.start(min(wait_ms, int(auth.LOCK_PERIOD.total_seconds() * 1000) + 1000))
+
+    def _unlocked(self) -> None:
+        self.ok_button.setEnabled(True)
+        self.message.setText(_("Có thể đăng nhập lại."))
+
+
+class FirstOperatorDialog(QDialog):
+    """First run: the supervisor's name and PIN (twice). Shows the recovery key once if one is given."""
+
+    def __init__(self, db: Any, parent: QWidget | None = None, recovery_key: str | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.operator: auth.OperatorInfo | None = None
+        self.setWindowTitle(_("Tạo tài khoản người phụ trách"))
+        self.setObjectName("firstOperatorDialog")
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("supervisorName")
+        self.pin_edit = _pin_field(self, "pin")
+        self.pin_again = _pin_field(self, "pinAgain")
+        self.message = QLabel(self)
+        self.message.setObjectName("firstMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        intro = QLabel(
+            _("Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, "
+              "sửa ngày đã chốt, đổi cài đặt và thêm cán bộ."),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        if recovery_key:
+            rk = QLabel(
+                _("KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):")
+                + f"<br><b style='font-family:monospace'>{recovery_key}</b>",
+                self,
+            )
+            rk.setObjectName("recoveryKey")
+            rk.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            rk.setWordWrap(True)
+            layout.addWidget(rk)
+        form = QFormLayout()
+        form.addRow(_("Họ tên:"), self.name_edit)
+        form.addRow(_("Mã PIN:"), self.pin_edit)
+        form.addRow(_("Nhập lại PIN:"), self.pin_again)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Tạo tài khoản"))
+        buttons.accepted.connect(self.create)
+        layout.addWidget(buttons)
+
+    def create(self) -> None:
+        if self.pin_edit.text() != self.pin_again.text():
+            self.message.setText(_("Hai lần nhập mã PIN không khớp."))
+            return
+        try:
+            with self.db.session() as s:
+                op = auth.create_operator(s, self.name_edit.text(), self.pin_edit.text(), "supervisor")
+                self.operator = auth.OperatorInfo(op.id, op.name, op.role, True, None)
+        except ServiceError as exc:
+            self.message.setText(exc.message)
+            return
+        self.accept()

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Smoke test of the built bundle: --version, then a fresh data dir is created, migrated and encrypted.
+#   installer/smoke_test.sh [dist/enrollpoint/enrollpoint]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${1:-$ROOT/dist/enrollpoint/enrollpoint}"
+[ -x "$BIN" ] || { echo "no binary at $BIN (run installer/build_linux.sh)" >&2; exit 2; }
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+export QT_QPA_PLATFORM=offscreen
+export XDG_DATA_HOME="$WORK/xdg" XDG_CONFIG_HOME="$WORK/xdg-config" HOME="$WORK/home"
+mkdir -p "$HOME"
+# Which keyring the frozen app uses can be forced (e.g. keyring.backends.null.Keyring in CI).
+if [ -n "${EP_SMOKE_KEYRING:-}" ]; then export PYTHON_KEYRING_BACKEND="$EP_SMOKE_KEYRING"; fi
+DATA="$WORK/data"
+
+out="$("$BIN" --version)"
+echo "$out"
+[[ "$out" =~ ^enrollpoint\ [0-9] ]] || { echo "FAIL: --version printed '$out'" >&2; exit 1; }
+
+run() { "$BIN" "$@" --data-dir "$DATA"; }
+set +e; msg="$(run init --commune-code 22736 2>&1)"; rc=$?; set -e
+echo "$msg" | head -3
+if [ $rc -ne 0 ]; then
+    # No usable OS keyring (headless box): the app must refuse cleanly (exit 2, Vietnamese message
+    # naming the keyring), not crash. The rest then runs with the documented plain opt-out.
+    [ $rc -eq 2 ] || { echo "FAIL: init exited $rc" >&2; exit 1; }
+    echo "$msg" | grep -q "keyring" || { echo "FAIL: unexpected refusal" >&2; exit 1; }
+    echo "no OS keyring here: clean refusal (exit 2); continuing with ENROLLPOINT_PLAIN_DB=1"
+    export ENROLLPOINT_PLAIN_DB=1
+    rm -rf "$DATA"
+    run init --commune-code 22736
+fi
+[ -s "$DATA/enrollpoint.db" ] || { echo "FAIL: no database created" >&2; exit 1; }
+ENROLLPOINT_PIN=2468 run operator add "Người Phụ Trách" --role supervisor
+run operator list --json | grep -q supervisor
+run backup
+ls "$DATA/backups"/*.db >/dev/null
+run audit --limit 5
+head -c 16 "$DATA/enrollpoint.db" | od -c | head -1
+if [ -z "${ENROLLPOINT_PLAIN_DB:-}" ] && head -c 15 "$DATA/enrollpoint.db" | grep -q "SQLite format"; then
+    echo "FAIL: database is not encrypted" >&2; exit 1
+fi
+perm=$(stat -c %a "$DATA/enrollpoint.db"); [ "$perm" = 600 ] || { echo "FAIL: db mode $perm" >&2; exit 1; }
+# The GUI starts offscreen (Qt plugins, fonts, translations load); it waits for input, so stop it after 12 s.
+set +e; timeout 12 "$BIN" --data-dir "$DATA" >"$WORK/gui.log" 2>&1; rc=$?; set -e
+if [ $rc -ne 124 ] && [ $rc -ne 0 ]; then
+    echo "FAIL: the GUI exited with $rc:" >&2; tail -20 "$WORK/gui.log" >&2; exit 1
+fi
+echo "GUI started offscreen (rc $rc)"
+echo "smoke test OK"

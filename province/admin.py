@@ -1,0 +1,199 @@
+"""Hub administration as plain functions over a Session: communes, targets, enrolment codes, devices.
+
+Shared by the CLI, the API (enrolment) and the tests. Secrets (enrolment codes, tokens) are stored only
+as SHA-256 hashes; the clear text exists once, in the return value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from province.models import AuditEntry, Commune, Device, EnrolmentCode, Target
+from sync import communes as official
+from sync import protocol, signing
+
+TOKEN_DAYS = 365
+
+
+class AdminError(ValueError):
+    """Bad input to an admin action; the message is one line."""
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def now() -> dt.datetime:
+    return protocol.utc_now()
+
+
+def audit(s: Session, actor: str, action: str, commune: str | None = None, **detail: Any) -> None:
+    s.add(AuditEntry(at=now(), actor=actor, action=action, commune_code=commune,
+                     detail=json.dumps(detail, ensure_ascii=False, default=str)))
+
+
+# -- communes -----------------------------------------------------------------------------------------
+
+def add_commune(s: Session, code: str, name: str, province: str, province_name: str | None = None) -> Commune:
+    code = nfc(code).lstrip("0") or "0"
+    if not code or len(code) > 32 or not all(c.isalnum() or c in "-_." for c in code):
+        raise AdminError(f"invalid commune code {code!r}")
+    name = nfc(name)
+    if not name:
+        raise AdminError("commune name is empty")
+    province = nfc(province)
+    if not province:
+        raise AdminError("province is empty")
+    prov_name = nfc(province_name) if province_name else official.provinces().get(province, province)
+    row = s.get(Commune, code)
+    if row is None:
+        row = Commune(code=code, name=name, province_code=province, province_name=prov_name, active=True)
+        s.add(row)
+    else:
+        row.name, row.province_code, row.province_name, row.active = name, province, prov_name, True
+    audit(s, "admin", "commune.add", code, name=name, province=province)
+    return row
+
+
+def import_official(s: Session) -> int:
+    """Load (or refresh) all 3,321 communes of the 2025 list. Returns how many were added."""
+    existing = {c for (c,) in s.execute(select(Commune.code))}
+    added = 0
+    for rec in official.all_communes():
+        if rec.code in existing:
+            continue
+        s.add(Commune(code=rec.code, name=nfc(rec.name), province_code=rec.province_code,
+                      province_name=nfc(rec.province_name), active=True))
+        added += 1
+    audit(s, "admin", "commune.import_official", None, added=added)
+    return added
+
+
+def get_commune(s: Session, code: str) -> Commune:
+    row = s.get(Commune, nfc(code).lstrip("0") or "0")
+    if row is None:
+        raise AdminError(f"unknown commune {code!r} (add it or run `commune import-official`)")
+    return row
+
+
+def list_communes(s: Session, province: str | None = None) -> list[Commune]:
+    q = select(Commune).order_by(Commune.province_code, Commune.code)
+    if province:
+        q = q.where(Commune.province_code == province)
+    return list(s.scalars(q))
+
+
+# -- targets ------------------------------------------------------------------------------------------
+
+def set_target(s: Session, commune: str, indicator: str, value: int, deadline: dt.date | None) -> Target:
+    c = get_commune(s, commune)
+    if indicator not in protocol.INDICATORS:
+        raise AdminError(f"unknown indicator {indicator!r} (one of {', '.join(protocol.INDICATORS)})")
+    if value < 0 or value > 100_000_000:
+        raise AdminError("target value must be ≥ 0")
+    row = s.scalar(select(Target).where(Target.commune_code == c.code, Target.indicator == indicator))
+    if row is None:
+        row = Target(commune_code=c.code, indicator=indicator, value=value, deadline=deadline)
+        s.add(row)
+    else:
+        row.value, row.deadline = value, deadline
+    audit(s, "admin", "target.set", c.code, indicator=indicator, value=value, deadline=deadline)
+    return row
+
+
+def list_targets(s: Session, commune: str | None = None) -> list[Target]:
+    q = select(Target).order_by(Target.commune_code, Target.indicator)
+    if commune:
+        q = q.where(Target.commune_code == get_commune(s, commune).code)
+    return list(s.scalars(q))
+
+
+# -- enrolment ----------------------------------------------------------------------------------------
+
+def _code_key(code: str) -> str:
+    """Codes are read out and typed: ignore case, spaces and dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str, dt.datetime]:
+    if not 1 <= days <= 90:
+        raise AdminError("--days must be between 1 and 90")
+    c = get_commune(s, commune)
+    code = signing.new_enrolment_code()
+    expires = now() + dt.timedelta(days=days)
+    s.add(EnrolmentCode(code_hash=signing.token_hash(_code_key(code)), commune_code=c.code,
+                        created_at=now(), expires_at=expires))
+    audit(s, "admin", "enrol_code.create", c.code, expires_at=expires)
+    return code, expires
+
+
+class EnrolRefused(Exception):
+    pass
+
+
+@dataclass
+class Enrolled:
+    device: Device
+    token: str
+    commune: Commune
+
+
+def enrol(s: Session, code: str, device_name: str, public_key: str) -> Enrolled:
+    """Spend a one-time code (atomically: two laptops racing with one code → only one wins)."""
+    at = now()
+    key = signing.token_hash(_code_key(code))
+    row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == key))
+    if row is None or row.used_at is not None or row.expires_at <= at:
+        raise EnrolRefused("unknown, used or expired enrolment code")
+    device_id = uuid.uuid4().hex
+    spent = s.execute(
+        update(EnrolmentCode)
+        .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_(None))
+        .values(used_at=at, device_id=device_id)
+    )
+    if spent.rowcount != 1:
+        raise EnrolRefused("unknown, used or expired enrolment code")
+    commune = s.get(Commune, row.commune_code)
+    assert commune is not None
+    token = signing.new_token()
+    device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
+                    public_key=public_key, token_hash=signing.token_hash(token),
+                    token_expires_at=at + dt.timedelta(days=TOKEN_DAYS), enrolled_at=at, revoked=False)
+    s.add(device)
+    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name)
+    return Enrolled(device, token, commune)
+
+
+def device_for_token(s: Session, token: str) -> Device | None:
+    """The live device a bearer token belongs to, or None (unknown, expired or revoked)."""
+    if not token:
+        return None
+    dev = s.scalar(select(Device).where(Device.token_hash == signing.token_hash(token)))
+    if dev is None or dev.revoked or dev.token_expires_at <= now():
+        return None
+    return dev
+
+
+def list_devices(s: Session) -> list[Device]:
+    return list(s.scalars(select(Device).order_by(Device.commune_code, Device.enrolled_at)))
+
+
+def revoke_device(s: Session, device_id: str) -> Device:
+    dev = s.get(Device, device_id)
+    if dev is None:
+        raise AdminError(f"unknown device {device_id!r}")
+    dev.revoked = True
+    audit(s, "admin", "device.revoke", dev.commune_code, device=device_id)
+    return dev
+
+
+def count_rows(s: Session, model: Any) -> int:
+    return int(s.scalar(select(func.count()).select_from(model)) or 0)

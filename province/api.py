@@ -1,0 +1,186 @@
+"""HTTP API (prefix /api/v1): device enrolment, batch intake, targets, health.
+
+The batch endpoint streams the gzip body with a hard cap, authenticates before decompressing, verifies
+the Ed25519 signature over the uncompressed canonical body, validates the schema, then hands the batch to
+province.intake. Every refusal happens before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy import select, text
+
+from province import admin
+from province.db import HubDB
+from province.intake import IntakeRefused, Sender, intake
+from province.models import Device, Target
+from province.schemas import EnrolIn, EnrolOut, ErrorOut, HealthOut, SummaryOut, TargetOut, TargetsOut
+from sync import protocol, signing
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1")
+
+
+def _err(status: int, detail: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail, "field": field}, status_code=status)
+
+
+def get_db(request: Request) -> HubDB:
+    return request.app.state.db
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization:
+        return ""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _device(db: HubDB, authorization: str | None) -> Device | None:
+    token = _bearer(authorization)
+    if not token or len(token) > 200:
+        return None
+    with db.session() as s:
+        return admin.device_for_token(s, token)
+
+
+def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    text_of = {
+        400: "Undecodable body (not gzip / not JSON)",
+        401: "Unknown, expired or revoked token; or the device header does not match it",
+        403: "Bad signature, unknown/used/expired code, or a report for another commune",
+        409: "Same batch id already received with different content; nothing stored",
+        413: "Body too large (compressed or once decompressed)",
+        422: "Schema violation; `field` names it",
+    }
+    return {c: {"model": ErrorOut, "description": text_of[c]} for c in codes}
+
+
+@router.get("/health", response_model=HealthOut, summary="Liveness and database check")
+def health(db: Annotated[HubDB, Depends(get_db)]) -> HealthOut:
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return HealthOut(status="ok", protocol=protocol.PROTOCOL_VERSION, database=db.engine.dialect.name,
+                     time=protocol.iso(protocol.utc_now()))
+
+
+@router.post(
+    "/enrol",
+    response_model=EnrolOut,
+    summary="Enrol a laptop with a one-time code",
+    description="Spends the code (single use, expires), stores the device's public key and returns a bearer "
+    "token. The hub keeps only the token's SHA-256.",
+    responses={**_responses(403), 422: {"model": ErrorOut, "description": "Malformed public key"}},
+)
+def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
+    if not signing.valid_public_key(body.public_key):
+        return _err(422, "public_key must be base64 of a raw 32-byte Ed25519 key", "public_key")
+    try:
+        with db.session(write=True) as s:
+            done = admin.enrol(s, body.code, body.device_name, body.public_key)
+            out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
+                           commune_name=done.commune.name, province_code=done.commune.province_code,
+                           token_expires_at=protocol.iso(done.device.token_expires_at))
+    except admin.EnrolRefused as exc:
+        return _err(403, str(exc), "code")
+    log.info("device %s enrolled for commune %s", out.device_id, out.commune_code)
+    return out
+
+
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it exceeds `limit` (never buffers more than limit + one chunk)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def verify_and_decode(body_wire: bytes, signature: str | None, device: Device) -> tuple[protocol.Batch, str]:
+    """gunzip (bounded) → signature → schema. Raises IntakeRefused with the contract's status."""
+    try:
+        body = protocol.gunzip_body(body_wire)
+    except protocol.ProtocolError as exc:
+        raise IntakeRefused(413 if "too large" in exc.reason else 400, str(exc), "body") from None
+    if not signature or len(signature) > 200 or not signing.verify(device.public_key, body, signature):
+        raise IntakeRefused(403, "signature does not verify with the device's key", protocol.HEADER_SIGNATURE)
+    try:
+        batch = protocol.decode_batch(body)
+    except protocol.ProtocolError as exc:
+        status = 400 if exc.reason.startswith("not JSON") else 422
+        raise IntakeRefused(status, str(exc), exc.field) from None
+    return batch, protocol.body_hash(body)
+
+
+@router.post(
+    "/batches",
+    response_model=SummaryOut,
+    summary="Deliver a signed batch of day reports (exactly once per batch id)",
+    description="Body: gzip of the canonical batch JSON. Headers: `Authorization: Bearer <token>`, "
+    f"`{protocol.HEADER_DEVICE}`, `{protocol.HEADER_SIGNATURE}` (base64 Ed25519 over the uncompressed body), "
+    "`Content-Encoding: gzip`. A second delivery of the same batch returns the stored summary "
+    "(`replayed: true`).",
+    responses=_responses(400, 401, 403, 409, 413, 422),
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def post_batch(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_enrollpoint_device: Annotated[str | None, Header(alias=protocol.HEADER_DEVICE)] = None,
+    x_enrollpoint_signature: Annotated[str | None, Header(alias=protocol.HEADER_SIGNATURE)] = None,
+) -> Any:
+    db: HubDB = request.app.state.db
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > protocol.MAX_WIRE_BYTES:
+                return _err(413, f"body larger than {protocol.MAX_WIRE_BYTES} bytes", "body")
+        except ValueError:
+            return _err(400, "bad Content-Length", "body")
+    device = await run_in_threadpool(_device, db, authorization)
+    if device is None:
+        return _err(401, "unknown, expired or revoked token")
+    if x_enrollpoint_device != device.id:
+        return _err(401, f"{protocol.HEADER_DEVICE} does not match the token's device", protocol.HEADER_DEVICE)
+    wire = await read_capped(request, protocol.MAX_WIRE_BYTES)
+    if wire is None:
+        return _err(413, f"body larger than {protocol.MAX_WIRE_BYTES} bytes", "body")
+    try:
+        batch, bhash = await run_in_threadpool(verify_and_decode, wire, x_enrollpoint_signature, device)
+        summary = await run_in_threadpool(intake, db, batch, bhash, Sender(device.id, device.commune_code), "http")
+    except IntakeRefused as exc:
+        log.info("batch refused (%s) from device %s: %s", exc.status, device.id, exc.detail)
+        return _err(exc.status, exc.detail, exc.field)
+    return JSONResponse(summary)
+
+
+@router.get(
+    "/targets",
+    response_model=TargetsOut,
+    summary="The province's targets for the token's commune",
+    responses=_responses(401),
+)
+def get_targets(
+    db: Annotated[HubDB, Depends(get_db)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> Any:
+    device = _device(db, authorization)
+    if device is None:
+        return _err(401, "unknown, expired or revoked token")
+    with db.session() as s:
+        commune = admin.get_commune(s, device.commune_code)
+        rows = s.scalars(select(Target).where(Target.commune_code == commune.code).order_by(Target.indicator))
+        return TargetsOut(
+            commune_code=commune.code, commune_name=commune.name,
+            targets=[TargetOut(indicator=t.indicator, value=t.value,
+                               deadline=t.deadline.isoformat() if t.deadline else None) for t in rows],
+        )

@@ -1,0 +1,243 @@
+"""`enrollpoint-hub`: admin commands of the province hub. Exit 0 ok, 2 bad input (one-line reason).
+
+Every command takes `--db URL` (default: $ENROLLPOINT_HUB_DB or a SQLite file in the hub's data dir;
+a bare path means SQLite; postgresql://… uses psycopg) and `--json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from province import admin
+from province.db import HubDatabaseError, HubDB, open_hub
+
+Handler = Callable[[argparse.Namespace, HubDB], tuple[Any, str]]
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (no usage dump), still exit code 2."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _iso(when: Any) -> str | None:
+    if when is None:
+        return None
+    return when.isoformat() if isinstance(when, dt.date) and not isinstance(when, dt.datetime) else \
+        when.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+# -- handlers: return (data for --json, text for humans) ----------------------------------------------
+
+def cmd_init(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    added = 0
+    if args.with_communes:
+        with db.session(write=True) as s:
+            added = admin.import_official(s)
+    with db.session() as s:
+        total = admin.count_rows(s, admin.Commune)
+    return {"database": db.engine.dialect.name, "communes_added": added, "communes": total}, \
+        f"Hub database ready ({db.engine.dialect.name}); {total} communes ({added} added)."
+
+
+def cmd_commune_add(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        c = admin.add_commune(s, args.code, args.name, args.province, args.province_name)
+        data = {"code": c.code, "name": c.name, "province_code": c.province_code}
+    return data, f"Commune {data['code']} {data['name']} (province {data['province_code']}) saved."
+
+
+def cmd_commune_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        added = admin.import_official(s)
+    with db.session() as s:
+        total = admin.count_rows(s, admin.Commune)
+    return {"added": added, "communes": total}, f"{added} communes added; {total} in the register."
+
+
+def cmd_commune_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session() as s:
+        rows = [{"code": c.code, "name": c.name, "province_code": c.province_code,
+                 "province_name": c.province_name, "active": c.active}
+                for c in admin.list_communes(s, args.province)]
+    text = "\n".join(f"{r['code']}\t{r['name']}\t{r['province_code']} {r['province_name']}" for r in rows)
+    return rows, text or "No communes."
+
+
+def cmd_target_set(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        t = admin.set_target(s, args.commune, args.indicator, args.value, args.deadline)
+        data = {"commune_code": t.commune_code, "indicator": t.indicator, "value": t.value,
+                "deadline": _iso(t.deadline)}
+    return data, f"Target {data['commune_code']} {data['indicator']} = {data['value']} by {data['deadline'] or '—'}."
+
+
+def cmd_target_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session() as s:
+        rows = [{"commune_code": t.commune_code, "indicator": t.indicator, "value": t.value,
+                 "deadline": _iso(t.deadline)} for t in admin.list_targets(s, args.commune)]
+    text = "\n".join(f"{r['commune_code']}\t{r['indicator']}\t{r['value']}\t{r['deadline'] or ''}" for r in rows)
+    return rows, text or "No targets."
+
+
+def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        code, expires = admin.create_enrolment_code(s, args.commune, args.days)
+        commune = admin.get_commune(s, args.commune)
+        data = {"code": code, "commune_code": commune.code, "commune_name": commune.name,
+                "expires_at": _iso(expires)}
+    return data, (f"{code}\n(one-time code for {data['commune_code']} {data['commune_name']}, "
+                  f"expires {data['expires_at']})")
+
+
+def cmd_device_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session() as s:
+        rows = [{"id": d.id, "commune_code": d.commune_code, "name": d.name, "enrolled_at": _iso(d.enrolled_at),
+                 "token_expires_at": _iso(d.token_expires_at), "revoked": d.revoked,
+                 "last_seen_at": _iso(d.last_seen_at)} for d in admin.list_devices(s)]
+    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t{'REVOKED' if r['revoked'] else 'active'}"
+                     for r in rows)
+    return rows, text or "No devices."
+
+
+def cmd_device_revoke(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        d = admin.revoke_device(s, args.id)
+        data = {"id": d.id, "commune_code": d.commune_code, "revoked": True}
+    return data, f"Device {data['id']} revoked."
+
+
+def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    from province.bundle_import import BundleError, import_bundle
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        result = import_bundle(db, data)
+    except BundleError as exc:
+        raise UsageError(f"bundle refused ({exc.status}): {exc.reason}") from None
+    b = result["batches"]
+    tot = {k: sum(x[k] for x in b) for k in ("imported", "updated", "ignored")}
+    conflicts = sum(len(x["conflicts"]) for x in b)
+    replayed = sum(1 for x in b if x["replayed"])
+    return result, (f"{len(b)} batches from device {result['device_id']} (commune {result['commune_code']}): "
+                    f"{tot['imported']} imported, {tot['updated']} updated, {tot['ignored']} ignored, "
+                    f"{conflicts} conflicts; {replayed} batches already received.")
+
+
+def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    import uvicorn
+
+    from province.app import create_app
+
+    app = create_app(db=db)
+    print(f"EnrollPoint hub on http://{args.host}:{args.port} ({db.engine.dialect.name})", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    return None, ""
+
+
+# -- parser -------------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="database URL or SQLite file path")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+
+    p = _Parser(prog="enrollpoint-hub", description="EnrollPoint province hub")
+    p.add_argument("--db", default=None, help="database URL or SQLite file (default: $ENROLLPOINT_HUB_DB)")
+    p.add_argument("--json", action="store_true", default=False)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Handler, help_: str, parent: Any = sub) -> argparse.ArgumentParser:
+        sp = parent.add_parser(name, parents=[common], help=help_)
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = add("init", cmd_init, "create or migrate the database")
+    sp.add_argument("--with-communes", action="store_true", help="load all 3,321 official communes")
+
+    sp = add("serve", cmd_serve, "run the HTTP hub (migrates first)")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8765)
+    sp.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    sp.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+
+    commune = sub.add_parser("commune", help="the commune register").add_subparsers(dest="sub", required=True)
+    sp = add("add", cmd_commune_add, "add or rename a commune", commune)
+    sp.add_argument("code")
+    sp.add_argument("name")
+    sp.add_argument("--province", required=True, help="province code (e.g. 56)")
+    sp.add_argument("--province-name", default=None)
+    add("import-official", cmd_commune_import, "load all 3,321 communes of 2025", commune)
+    sp = add("list", cmd_commune_list, "list communes", commune)
+    sp.add_argument("--province", default=None)
+
+    target = sub.add_parser("target", help="province targets").add_subparsers(dest="sub", required=True)
+    sp = add("set", cmd_target_set, "set a commune's target for an indicator", target)
+    sp.add_argument("commune")
+    sp.add_argument("indicator")
+    sp.add_argument("value", type=int)
+    sp.add_argument("--deadline", type=_date, default=None)
+    sp = add("list", cmd_target_list, "list targets", target)
+    sp.add_argument("commune", nargs="?")
+
+    sp = add("enrol-code", cmd_enrol_code, "print a one-time enrolment code for a commune")
+    sp.add_argument("commune")
+    sp.add_argument("--days", type=int, default=7)
+
+    device = sub.add_parser("device", help="enrolled laptops").add_subparsers(dest="sub", required=True)
+    add("list", cmd_device_list, "list devices", device)
+    sp = add("revoke", cmd_device_revoke, "revoke a device (its token stops working)", device)
+    sp.add_argument("id")
+
+    sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
+    sp.add_argument("file")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        db = open_hub(args.db)
+    except HubDatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        data, text = args.func(args, db)
+    except (UsageError, admin.AdminError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+    if args.func is not cmd_serve:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""CSV and XLSX exports of the province table. Cells that a spreadsheet would run as a formula (starting
+with = + - @, tab or CR) are written as text: quoted with ' in CSV, typed as strings in XLSX."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from province.dashboard.data import CONTEXT, LABELS, MAIN, MET_LABELS, Row, local, vn_date
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def header() -> list[str]:
+    cols = ["Mã xã", "Tên xã", "Mã tỉnh", "Tỉnh", "Hạng"]
+    for ind in MAIN:
+        lab = LABELS[ind]
+        cols += [f"{lab} - trong ngày", f"{lab} - lũy kế", f"{lab} - chỉ tiêu", f"{lab} - % chỉ tiêu",
+                 f"{lab} - kết quả"]
+    cols += [f"{LABELS[i]} - trong ngày" for i in CONTEXT]
+    cols += ["Tình trạng báo cáo", "Ngày báo cáo gần nhất", "Nhận lúc", "Số ngày không báo cáo"]
+    return cols
+
+
+def values(r: Row, on: dt.date) -> list[Any]:
+    """Not reported stays empty (never 0); the status column says why."""
+    out: list[Any] = [r.code, r.name, r.province_code, r.province_name, r.rank]
+    for ind in MAIN:
+        tgt = r.targets.get(ind)
+        pct = r.pct.get(ind)
+        met = r.met.get(ind)
+        out += [r.today[ind] if r.today is not None else None, r.cumul[ind] if r.cumul is not None else None,
+                tgt[0] if tgt else None, round(pct, 1) if pct is not None else None, MET_LABELS[met] if met else None]
+    out += [r.today[i] if r.today is not None else None for i in CONTEXT]
+    out += [r.status_text(on) or "Đã báo cáo", vn_date(r.last_day) or None, local(r.last_received) or None,
+            r.days_silent]
+    return out
+
+
+def safe_text(v: Any) -> Any:
+    if isinstance(v, str) and v.startswith(_DANGEROUS):
+        return "'" + v
+    return v
+
+
+def to_csv(rows: list[Row], on: dt.date) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header())
+    for r in rows:
+        w.writerow(["" if v is None else safe_text(v) for v in values(r, on)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Vietnamese correctly
+
+
+def to_xlsx(rows: list[Row], on: dt.date) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = f"Tiến độ {on.isoformat()}"
+    ws.append(header())
+    for r in rows:
+        ws.append(values(r, on))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # a leading '=' is data, never a formula
+    ws.freeze_panes = "C2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

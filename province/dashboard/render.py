@@ -1,0 +1,144 @@
+"""Server-rendered HTML (Vietnamese, inline CSS, no JavaScript build): plain f-strings with html.escape,
+rows built into a list and joined once, so 3,321 communes render in a few tens of milliseconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from province.dashboard.data import CONTEXT, LABELS, MAIN, MET_LABELS, SORTS, Row, local, vn_date
+from sync.protocol import INDICATORS
+
+CSS = """
+body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:16px;color:#1b1b1b}
+h1{font-size:20px;margin:0 0 8px}h2{font-size:16px}
+table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:2px 6px;text-align:right}
+th{background:#eef3f8;position:sticky;top:0}td.t{text-align:left}
+.met{color:#0a7a2f;font-weight:600}.not_met{color:#b36b00}.missed{color:#b00020;font-weight:600}
+.nd{color:#777;font-style:italic;text-align:left}.never{color:#b00020;font-style:italic;text-align:left}
+form{margin:8px 0}.bar{margin:8px 0;color:#444}.err{color:#b00020}
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
+            f'<body>{body}</body></html>')
+
+
+def _n(v: int) -> str:
+    """Vietnamese thousands separator (1.234.567)."""
+    return str(v) if -1000 < v < 1000 else f"{v:,}".replace(",", ".")
+
+
+@lru_cache(maxsize=16384)
+def _head(code: str, name: str, province_name: str) -> str:
+    """The commune's fixed cells, escaped once per process (names rarely change)."""
+    return (f'<td class="t"><a href="/commune/{escape(code)}">{escape(name)}</a></td>'
+            f'<td class="t">{escape(province_name)}</td>')
+
+
+def _pct(p: float | None) -> str:
+    return "" if p is None else f"{p:.1f}%".replace(".", ",")
+
+
+def _row(r: Row, on: dt.date) -> str:
+    cells = [f'<td>{r.rank if r.rank is not None else "—"}</td>', _head(r.code, r.name, r.province_name)]
+    status = escape(r.status_text(on))
+    never = r.cumul is None
+    for ind in MAIN:
+        if r.today is not None:
+            cells.append(f"<td>{_n(r.today[ind])}</td>")
+        else:
+            cells.append(f'<td class="{"never" if never else "nd"}">{status}</td>')
+        cells.append(f'<td>{_n(r.cumul[ind])}</td>' if r.cumul is not None else '<td class="never">—</td>')
+        tgt = r.targets.get(ind)
+        cells.append(f"<td>{_n(tgt[0])}</td>" if tgt else "<td></td>")
+        met = r.met.get(ind)
+        cells.append(f'<td class="{met}">{_pct(r.pct.get(ind))} {MET_LABELS[met]}</td>' if met else "<td></td>")
+    for ind in CONTEXT:
+        cells.append(f"<td>{_n(r.today[ind])}</td>" if r.today is not None else "<td></td>")
+    cells.append(f'<td class="t">{local(r.last_received)}</td>')
+    if never:
+        cells.append('<td class="never">Chưa từng báo cáo</td>')
+    else:
+        cells.append(f"<td>{r.days_silent}</td>")
+    return f'<tr data-code="{escape(r.code)}">{"".join(cells)}</tr>'
+
+
+def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], province: str | None,
+                  sort: str, elapsed_ms: float | None = None) -> str:
+    q = {"on": on.isoformat(), **({"province": province} if province else {})}
+    opts = "".join(
+        f'<option value="{escape(code)}"{" selected" if code == province else ""}>{escape(name)}</option>'
+        for code, name in provinces.items()
+    )
+    sort_opts = {"rank": "Xếp hạng (% chỉ tiêu)", "name": "Tên xã", "code": "Mã xã", "silent": "Số ngày không báo cáo",
+                 "province": "Tỉnh"}
+    sorts = "".join(f'<option value="{k}"{" selected" if k == sort else ""}>{sort_opts[k]}</option>' for k in SORTS)
+    head1 = ['<th rowspan="2">Hạng</th><th rowspan="2">Xã / phường / đặc khu</th><th rowspan="2">Tỉnh</th>']
+    head1 += [f'<th colspan="4">{escape(LABELS[ind])}</th>' for ind in MAIN]
+    head1 += [f'<th rowspan="2">{escape(LABELS[ind])} (ngày)</th>' for ind in CONTEXT]
+    head1 += ['<th rowspan="2">Báo cáo nhận lúc</th><th rowspan="2">Số ngày không báo cáo</th>']
+    head2 = "<th>Trong ngày</th><th>Lũy kế</th><th>Chỉ tiêu</th><th>% / Kết quả</th>" * len(MAIN)
+    reported = sum(1 for r in rows if r.today is not None)
+    never = sum(1 for r in rows if r.cumul is None)
+    met_all = sum(1 for r in rows if r.met and all(m == "met" for m in r.met.values() if m))
+    body = [
+        f"<h1>Tiến độ thu nhận hồ sơ định danh — ngày {vn_date(on)}</h1>",
+        '<form method="get" action="/">',
+        f'<label>Ngày <input type="date" name="on" value="{on.isoformat()}"></label> ',
+        f'<label>Tỉnh <select name="province"><option value="">Tất cả 34 tỉnh, thành</option>{opts}</select></label> ',
+        f'<label>Sắp xếp <select name="sort">{sorts}</select></label> <button type="submit">Xem</button> ',
+        f'<a href="/export.csv?{escape(urlencode({**q, "sort": sort}))}">Tải CSV</a> · ',
+        f'<a href="/export.xlsx?{escape(urlencode({**q, "sort": sort}))}">Tải Excel</a></form>',
+        f'<p class="bar" id="summary">{_n(len(rows))} đơn vị · {_n(reported)} đã báo cáo ngày {vn_date(on)} · '
+        f'{_n(never)} chưa từng báo cáo · {_n(met_all)} đạt mọi chỉ tiêu</p>',
+        '<table id="communes"><thead><tr>', "".join(head1), "</tr><tr>", head2, "</tr></thead><tbody>",
+        "".join([_row(r, on) for r in rows]),
+        "</tbody></table>",
+        '<h2>Nhập tệp dữ liệu (USB)</h2><form method="post" action="/dashboard/upload-bundle" '
+        'enctype="multipart/form-data"><input type="file" name="file" required> <button type="submit">Nhập</button></form>',
+    ]
+    if elapsed_ms is not None:
+        body.append(f'<p class="bar">Tạo trang trong {elapsed_ms:.0f} ms.</p>')
+    return page(f"EnrollPoint — tiến độ ngày {vn_date(on)}", "".join(body))
+
+
+def commune_page(commune: Any, reports: list[Any], targets: list[Any]) -> str:
+    head = "".join(f"<th>{escape(LABELS[i])}</th>" for i in INDICATORS)
+    out = []
+    for r in reports:
+        villages = json.loads(r.breakdown_json or "{}")
+        vtxt = "; ".join(f"{escape(v)}: {c.get('card_captured', 0)}/{c.get('vneid_l2_captured', 0)}/"
+                         f"{c.get('vneid_activated', 0)}" for v, c in villages.items())
+        delay = (r.received_at - r.closed_at) if r.received_at and r.closed_at else None
+        delay_txt = f"{delay.days} ngày" if delay and delay.days >= 1 else ("< 1 ngày" if delay is not None else "")
+        out.append(
+            f'<tr><td class="t">{vn_date(r.day)}</td><td class="t">{escape(r.point_code)}</td><td>{r.revision}</td>'
+            + "".join(f"<td>{_n(getattr(r, i))}</td>" for i in INDICATORS)
+            + f'<td class="t">{local(r.closed_at)}</td><td class="t">{local(r.received_at)}</td>'
+            f'<td class="t">{delay_txt}</td><td class="t">{vtxt}</td></tr>'
+        )
+    tg = "".join(f"<li>{escape(LABELS.get(t.indicator, t.indicator))}: {_n(t.value)}"
+                 f"{' trước ' + vn_date(t.deadline) if t.deadline else ''}</li>" for t in targets)
+    body = (
+        f'<p><a href="/">← Bảng tỉnh</a></p><h1>{escape(commune.name)} ({escape(commune.code)}) — '
+        f"{escape(commune.province_name)}</h1>"
+        f"<h2>Chỉ tiêu</h2><ul>{tg or '<li>Chưa giao chỉ tiêu</li>'}</ul><h2>Báo cáo theo ngày</h2>"
+        + ('<p class="never">Chưa từng báo cáo</p>' if not reports else "")
+        + '<table id="days"><thead><tr><th>Ngày</th><th>Điểm</th><th>Bản sửa</th>'
+        + head + "<th>Chốt trên máy (ghi nhận)</th><th>Tỉnh nhận lúc</th><th>Độ trễ</th>"
+        "<th>Theo thôn (CCCD/VNeID/kích hoạt)</th></tr></thead><tbody>" + "".join(out) + "</tbody></table>"
+    )
+    return page(f"{commune.name} — EnrollPoint", body)
+
+
+def message_page(title: str, lines: list[str], error: bool = False) -> str:
+    items = "".join(f"<li>{escape(x)}</li>" for x in lines)
+    return page(title, f'<p><a href="/">← Bảng tỉnh</a></p><h1 class="{"err" if error else ""}">'
+                       f"{escape(title)}</h1><ul>{items}</ul>")

@@ -1,0 +1,149 @@
+"""The hub's engine factory: SQLite (default, one file) or PostgreSQL (production) from one URL.
+
+SQLite gets WAL, foreign keys and SQLAlchemy's pysqlite recipe (we emit BEGIN ourselves, so DDL is
+transactional and a failed migration rolls back whole); write transactions can ask for BEGIN IMMEDIATE so
+two writers never deadlock on a lock upgrade. PostgreSQL goes through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from province import migrations
+
+ENV_DB = "ENROLLPOINT_HUB_DB"
+ENV_DATA_DIR = "ENROLLPOINT_HUB_DATA_DIR"
+ENV_SQLITE_SYNC = "ENROLLPOINT_HUB_SQLITE_SYNC"
+# FULL: an acknowledged batch survives a power cut (the laptop marks it sent on our answer). NORMAL (WAL)
+# is corruption-safe but may lose the last commits on an OS crash or power cut; opt in for bulk loads.
+_SYNC = "NORMAL" if os.environ.get(ENV_SQLITE_SYNC, "").upper() == "NORMAL" else "FULL"
+
+
+class HubDatabaseError(RuntimeError):
+    pass
+
+
+def data_dir() -> Path:
+    base = os.environ.get(ENV_DATA_DIR)
+    path = Path(base).expanduser() if base else Path(platformdirs.user_data_dir("EnrollPoint-Hub", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_url() -> str:
+    return os.environ.get(ENV_DB) or f"sqlite:///{data_dir() / 'hub.db'}"
+
+
+def normalise_url(url: str | None) -> str:
+    """Accept a SQLAlchemy URL, a bare file path (SQLite) or `postgresql://` (mapped to psycopg 3)."""
+    if not url:
+        return default_url()
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # pysqlite recipe: we emit BEGIN, so DDL is transactional
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA synchronous={_SYNC}")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA cache_size=-64000")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    immediate = conn.get_execution_options().get("ep_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_hub_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if not db or db == ":memory:":
+            raise HubDatabaseError("the hub needs a SQLite file, not an in-memory database")
+        Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15.0})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    raise HubDatabaseError(f"unsupported database URL scheme {parsed.drivername!r} (use sqlite or postgresql)")
+
+
+@dataclass
+class HubDB:
+    """An open hub database: engine and session factories (read and write)."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any exception."""
+        s = (self.write_sessions if write else self.sessions)()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+def open_hub(url: str | None = None, *, migrate: bool = True) -> HubDB:
+    """Open (creating if needed) and migrate the hub database; refuse one written by a newer hub."""
+    url = normalise_url(url)
+    engine = create_hub_engine(url)
+    try:
+        rev = current_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise HubDatabaseError(f"cannot open the hub database: {exc}") from exc
+    if rev is not None and rev not in migrations.KNOWN_REVISIONS:
+        engine.dispose()
+        raise HubDatabaseError(f"the database schema {rev} is newer than this hub; upgrade the hub")
+    if migrate and rev != migrations.HEAD:
+        migrations.upgrade(engine)
+    write_engine = engine.execution_options(ep_write=True)
+    return HubDB(
+        url,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(write_engine, expire_on_commit=False),
+    )

@@ -1,0 +1,82 @@
+"""What arrived: batches (the idempotency record), per-indicator values and per-report breakdowns.
+
+`report_values` is the authoritative store, one row per (commune, point, day, indicator) at its highest
+revision. `report_villages` holds one row per (commune, point, day): its revision, content hash, the village
+breakdown and the five totals again, so the dashboard sums 1 row per report instead of 5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UTCDateTime
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(32), index=True)
+    commune_code: Mapped[str] = mapped_column(String(32), index=True)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    summary_json: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))  # http / bundle
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ReportValue(Base):
+    __tablename__ = "report_values"
+    __table_args__ = (UniqueConstraint("commune_code", "point_code", "day", "indicator"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
+    point_code: Mapped[str] = mapped_column(String(32))
+    day: Mapped[dt.date] = mapped_column(Date)
+    indicator: Mapped[str] = mapped_column(String(40))
+    value: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # captured (closed on the laptop)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # arrived at the hub
+    batch_id: Mapped[str] = mapped_column(String(36))
+
+
+class ReportVillage(Base):
+    __tablename__ = "report_villages"
+    __table_args__ = (
+        UniqueConstraint("commune_code", "point_code", "day"),
+        Index("ix_report_villages_day_commune", "day", "commune_code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
+    point_code: Mapped[str] = mapped_column(String(32))
+    day: Mapped[dt.date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    breakdown_json: Mapped[str] = mapped_column(Text)
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    batch_id: Mapped[str] = mapped_column(String(36))
+    card_captured: Mapped[int] = mapped_column(Integer)
+    vneid_l2_captured: Mapped[int] = mapped_column(Integer)
+    vneid_activated: Mapped[int] = mapped_column(Integer)
+    attended: Mapped[int] = mapped_column(Integer)
+    no_show: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Who did what on the hub: enrolments, admin commands, accepted batches (never refusals' payloads)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # "admin", "device:<id>", "bundle"
+    action: Mapped[str] = mapped_column(String(40))
+    commune_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")

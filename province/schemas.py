@@ -1,0 +1,69 @@
+"""Pydantic models of the HTTP API (the OpenAPI page shows them); they mirror sync.protocol."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="One-line reason")
+    field: str | None = Field(default=None, description="The offending field, for schema errors")
+
+
+class EnrolIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64, description="One-time enrolment code from the province")
+    device_name: str = Field(min_length=1, max_length=200)
+    public_key: str = Field(min_length=1, max_length=100, description="base64 raw Ed25519 public key (32 bytes)")
+
+
+class EnrolOut(BaseModel):
+    device_id: str
+    token: str = Field(description="Bearer token; shown once, the hub stores only its SHA-256")
+    commune_code: str
+    commune_name: str
+    province_code: str
+    token_expires_at: str
+
+
+class OutcomeOut(BaseModel):
+    point_code: str
+    day: str
+    revision: int
+    outcome: str = Field(description="imported / updated / ignored / conflict")
+    reason: str = ""
+
+
+class SummaryOut(BaseModel):
+    batch_id: str
+    imported: int
+    updated: int
+    ignored: int
+    conflicts: list[OutcomeOut]
+    results: list[OutcomeOut]
+    received_at: str
+    replayed: bool = Field(description="True when this is the stored summary of an earlier delivery")
+
+
+class TargetOut(BaseModel):
+    indicator: str
+    value: int
+    deadline: str | None = None
+
+
+class TargetsOut(BaseModel):
+    commune_code: str
+    commune_name: str
+    targets: list[TargetOut]
+
+
+class HealthOut(BaseModel):
+    status: str
+    protocol: int
+    database: str
+    time: str
+
+
+class BundleOut(BaseModel):
+    device_id: str
+    commune_code: str
+    batches: list[SummaryOut]

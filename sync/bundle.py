@@ -1,0 +1,147 @@
+"""The offline bundle: signed batches in one file for a USB stick, when the laptop never gets a link.
+
+Format (end of sync/protocol.py): gzip of canonical JSON
+{"format": "enrollpoint-bundle", "version": 1, "device_id", "commune_code", "created_at",
+ "batches": [{"body": base64(canonical batch bytes), "signature": base64 Ed25519}]}.
+Each batch is exactly what the network sender would POST (same builder, same batch id), so the hub
+treats a bundle import and a later network sync of the same items as one delivery. Writing a bundle
+marks nothing sent: only the hub's summary (from a later network sync) confirms.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from sync.client import build_batch, signed_body
+from sync.protocol import (
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    MAX_BODY_BYTES,
+    MAX_REPORTS_PER_BATCH,
+    ProtocolError,
+    Report,
+    canonical_json,
+    decode_batch,
+    gunzip_body,
+    gzip_body,
+    iso,
+    utc_now,
+)
+
+MAX_BUNDLE_FILE_BYTES = 64 * 1024 * 1024  # gzip file on disk
+MAX_BUNDLE_JSON_BYTES = 512 * 1024 * 1024  # once decompressed
+MAX_BUNDLE_BATCHES = 5_000
+
+Grouped = Sequence[tuple[str, Sequence[Report]]]
+
+
+def _groups(reports: Sequence[Report] | Grouped) -> list[tuple[str, list[Report]]]:
+    items = list(reports)
+    if items and isinstance(items[0], Report):
+        flat: list[Report] = items  # type: ignore[assignment]
+        return [(str(uuid.uuid4()), flat[i : i + MAX_REPORTS_PER_BATCH])
+                for i in range(0, len(flat), MAX_REPORTS_PER_BATCH)]
+    return [(bid, list(rs)) for bid, rs in items if rs]  # type: ignore[misc]
+
+
+def write_bundle(
+    path: str | os.PathLike[str],
+    device_id: str,
+    commune_code: str,
+    private_key: str,
+    reports: Sequence[Report] | Grouped,
+) -> list[str]:
+    """Write signed batches atomically (temp file + rename); returns the batch ids used.
+
+    `reports` is either plain reports (new batch ids, ≤ MAX_REPORTS_PER_BATCH each) or
+    (batch_id, reports) groups whose ids the outbox keeps for the later network sync.
+    """
+    groups = _groups(reports)
+    if not groups:
+        raise ProtocolError("reports", "nothing to write")
+    entries = []
+    for bid, rs in groups:
+        body, sig = signed_body(build_batch(bid, device_id, commune_code, rs), private_key)
+        entries.append({"body": base64.b64encode(body).decode("ascii"), "signature": sig})
+    doc = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "device_id": device_id,
+        "commune_code": commune_code,
+        "created_at": iso(utc_now()),
+        "batches": entries,
+    }
+    data = gzip_body(canonical_json(doc))
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return [bid for bid, _ in groups]
+
+
+def _b64(value: object, name: str, max_bytes: int) -> bytes:
+    if not isinstance(value, str) or len(value) > (max_bytes * 4) // 3 + 8:
+        raise ProtocolError(name, "must be base64 text of bounded size")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ProtocolError(name, "not valid base64") from None
+
+
+def read_bundle(path: str | os.PathLike[str]) -> list[tuple[bytes, str]]:
+    """Validate a bundle file and return its (canonical batch body, base64 signature) pairs.
+
+    Checks format, version, sizes, base64, and that each body is a valid batch of the bundle's device
+    and commune. Signatures are checked by the hub (it has the public key).
+    """
+    p = Path(path)
+    if p.stat().st_size > MAX_BUNDLE_FILE_BYTES:
+        raise ProtocolError("bundle", "file too large")
+    raw = gunzip_body(p.read_bytes(), limit=MAX_BUNDLE_JSON_BYTES)
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ProtocolError("bundle", "not JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
+        raise ProtocolError("format", "not an EnrollPoint bundle")
+    if doc.get("version") != BUNDLE_VERSION:
+        raise ProtocolError("version", f"unsupported bundle version {doc.get('version')!r}")
+    device, commune = doc.get("device_id"), doc.get("commune_code")
+    if not isinstance(device, str) or not isinstance(commune, str):
+        raise ProtocolError("device_id", "device_id and commune_code must be strings")
+    batches = doc.get("batches")
+    if not isinstance(batches, list) or not 1 <= len(batches) <= MAX_BUNDLE_BATCHES:
+        raise ProtocolError("batches", f"must be a list of 1..{MAX_BUNDLE_BATCHES} batches")
+    out = []
+    for i, entry in enumerate(batches):
+        if not isinstance(entry, dict):
+            raise ProtocolError(f"batches[{i}]", "must be an object")
+        body = _b64(entry.get("body"), f"batches[{i}].body", MAX_BODY_BYTES)
+        if len(body) > MAX_BODY_BYTES:
+            raise ProtocolError(f"batches[{i}].body", "too large")
+        sig = entry.get("signature")
+        if len(_b64(sig, f"batches[{i}].signature", 64)) != 64:
+            raise ProtocolError(f"batches[{i}].signature", "must be a 64-byte Ed25519 signature")
+        batch = decode_batch(body)
+        if batch.device_id != device or batch.commune_code != commune:
+            raise ProtocolError(f"batches[{i}]", "device or commune differs from the bundle's")
+        out.append((body, str(sig)))
+    return out

@@ -1,0 +1,427 @@
+"""The laptop's sender: drain an outbox to the province hub, exactly once whatever the link does.
+
+Exactly once rests on three things: the hub deduplicates a batch id (a resend of the same content gets
+the stored summary), reports carry absolute totals with revisions (the same revision again is "ignored"),
+and the outbox marks an item sent only from the hub's summary. So this module may resend freely; it
+only has to keep the batch id for a resend of the same content and never invent success.
+
+Policy: every call has (connect, read) timeouts; POSTs are retried explicitly (urllib3 only reconnects
+once, with no sleep) with exponential backoff and full jitter, capped, for a bounded number of attempts
+and a bounded run time; 401/403 stop the run with a plain message; per-report conflicts are recorded
+and the run goes on; 409 → new batch id; 413 → split the batch. `sleep`, `clock` and `rng` are
+injectable for tests. Imports neither `desktop` nor `province`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+from urllib3.util.retry import Retry
+
+from sync import signing
+from sync.protocol import (
+    HEADER_DEVICE,
+    HEADER_SIGNATURE,
+    MAX_REPORTS_PER_BATCH,
+    Batch,
+    EnrolResponse,
+    ImportSummary,
+    Report,
+    ReportOutcome,
+    TargetItem,
+    encode_batch,
+    gzip_body,
+)
+
+API = "/api/v1"
+
+MSG_AUTH = (
+    "Máy chưa được kết nối hoặc mã truy cập đã hết hạn. Hãy xin mã kết nối mới từ công an tỉnh "
+    "rồi kết nối lại (enrollpoint connect). Báo cáo vẫn được giữ trên máy."
+)
+MSG_FORBIDDEN = (
+    "Máy chưa được kết nối hoặc mã truy cập đã hết hạn: máy chủ tỉnh không chấp nhận chữ ký của máy này. "
+    "Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy."
+)
+MSG_UNREACHABLE = "Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau."
+MSG_TIMEOUT = "Máy chủ tỉnh không trả lời kịp. Báo cáo vẫn được giữ lại; gửi lại sau sẽ không bị tính trùng."
+MSG_SERVER = "Máy chủ tỉnh đang gặp lỗi (mã {code}). Báo cáo vẫn được giữ lại để gửi sau."
+MSG_REJECTED = "Máy chủ tỉnh từ chối báo cáo (mã {code}): {detail}"
+MSG_TOO_LARGE = "Báo cáo quá lớn, máy chủ tỉnh không nhận."
+MSG_BAD_ANSWER = "Máy chủ tỉnh trả lời không đúng định dạng. Báo cáo vẫn được giữ lại để gửi sau."
+MSG_NOT_CONNECTED = "Máy chưa được kết nối với máy chủ tỉnh. Hãy chạy bước kết nối (enrollpoint connect)."
+MSG_UNEXPECTED = "Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau."
+MSG_ENROL_CODE = "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ công an tỉnh."
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+
+
+class SyncError(Exception):
+    """A failure with a plain Vietnamese message for the officer."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class AuthError(SyncError):
+    """401/403: stop the run and tell; retrying cannot help."""
+
+
+class BatchIdConflict(SyncError):
+    """409: the hub holds this batch id with other content."""
+
+
+class TooLarge(SyncError):
+    """413: split the batch."""
+
+
+class Rejected(SyncError):
+    """400/422 and other 4xx: this batch will not be accepted as it is."""
+
+
+class Transient(SyncError):
+    """Connection failure, timeout or 5xx: retry later. `never_sent` when the hub cannot have seen it."""
+
+    def __init__(self, message: str, status: int | None = None, *, never_sent: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, status)
+        self.never_sent = never_sent
+        self.retry_after = retry_after
+
+
+# --- the outbox interface -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingBatch:
+    batch_id: str
+    item_ids: tuple[int, ...]
+    reports: tuple[Report, ...]
+    hashes: dict[int, str]  # item id → content hash at the time of sending
+    kept: bool = False  # id kept from an earlier run (the hub may have it)
+
+
+@dataclass(slots=True)
+class ConfirmResult:
+    sent: int
+    conflicts: list[ReportOutcome]
+    unconfirmed: int = 0
+
+
+@dataclass(slots=True)
+class SyncResult:
+    sent: int = 0
+    conflicts: list[ReportOutcome] = field(default_factory=list)
+    remaining: int = 0
+    error: str = ""
+    requests: int = 0
+    auth_failed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+class OutboxPort(Protocol):
+    """What the sender needs from the laptop's outbox (desktop.services.outbox.DesktopOutbox)."""
+
+    def take_batches(self, max_reports: int) -> list[OutgoingBatch]: ...
+
+    def confirm(self, batch: OutgoingBatch, summary: ImportSummary) -> ConfirmResult: ...
+
+    def renew(self, batch: OutgoingBatch, parts: int = 1) -> list[OutgoingBatch]: ...
+
+    def release(self, batch: OutgoingBatch) -> None: ...
+
+    def failed(self, batch: OutgoingBatch, message: str) -> None: ...
+
+    def finished(self, result: SyncResult) -> None: ...
+
+
+def build_batch(batch_id: str, device_id: str, commune_code: str, reports: tuple[Report, ...] | list[Report]) -> Batch:
+    """The one way a batch is built, so that a resend (or a bundle) of the same items is byte-identical:
+    reports in (day, point, revision) order, created_at = the latest closed_at among them."""
+    ordered = tuple(sorted(reports, key=lambda r: (r.day, r.point_code, r.revision)))
+    created = max(r.closed_at for r in ordered)
+    return Batch(batch_id, device_id, commune_code, created, ordered)
+
+
+def signed_body(batch: Batch, private_key: str) -> tuple[bytes, str]:
+    body = encode_batch(batch)
+    return body, signing.sign(private_key, body)
+
+
+# --- retry policy ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 5  # per batch per run
+    base: float = 0.5  # seconds; delay n is uniform(0, min(cap, base * 2**(n-1)))  (full jitter)
+    cap: float = 30.0
+    max_run_seconds: float = 180.0  # a run never sleeps past this
+    timeout: tuple[float, float] = (5.0, 30.0)  # (connect, read)
+
+    def delay(self, attempt: int, rng: Callable[[], float], retry_after: float | None = None) -> float:
+        d = rng() * min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        if retry_after is not None:
+            d = max(d, min(self.cap, retry_after))
+        return d
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True when the request cannot have reached the hub (refused / connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ConnectTimeoutError):  # NewConnectionError (refused) is a subclass
+            return True
+        if isinstance(e, MaxRetryError):
+            stack.append(e.reason)
+        if isinstance(e, BaseException):
+            stack.extend(a for a in e.args if isinstance(a, BaseException))
+            stack.extend([e.__cause__, e.__context__])
+    return False
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    try:
+        return float(resp.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def _detail(resp: requests.Response) -> str:
+    try:
+        data = resp.json()
+    except ValueError:
+        return resp.text[:200]
+    d = data.get("detail", data) if isinstance(data, dict) else data
+    return str(d)[:300]
+
+
+# --- client -----------------------------------------------------------------------------------------------
+
+
+class HubClient:
+    """One hub, one device identity. Thread: use from one worker thread at a time."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str = "",
+        device_id: str = "",
+        commune_code: str = "",
+        private_key: str = "",
+        policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token, self.device_id, self.commune_code, self.private_key = token, device_id, commune_code, private_key
+        self.policy = policy or RetryPolicy()
+        self.sleep, self.clock, self.rng = sleep, clock, rng
+        self.http = session or self._session()
+
+    @staticmethod
+    def _session() -> requests.Session:
+        s = requests.Session()
+        # One immediate reconnect at the socket level; everything else is the explicit loop below.
+        retry = Retry(total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0,
+                      raise_on_status=False)
+        s.mount("http://", HTTPAdapter(max_retries=retry))
+        s.mount("https://", HTTPAdapter(max_retries=retry))
+        s.headers["User-Agent"] = "EnrollPoint-laptop/1"
+        return s
+
+    def close(self) -> None:
+        self.http.close()
+
+    # one request ----------------------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        try:
+            return self.http.request(method, self.base_url + path, timeout=self.policy.timeout, **kw)
+        except requests.exceptions.ConnectTimeout as exc:
+            raise Transient(MSG_UNREACHABLE, never_sent=True) from exc
+        except requests.exceptions.Timeout as exc:  # read timeout: the hub may have committed
+            raise Transient(MSG_TIMEOUT) from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise Transient(MSG_UNREACHABLE, never_sent=_never_sent(exc)) from exc
+        except requests.exceptions.RequestException as exc:
+            raise Transient(MSG_UNREACHABLE) from exc
+
+    def _raise_for(self, resp: requests.Response) -> None:
+        code = resp.status_code
+        if code < 400:
+            return
+        if code == 401:
+            raise AuthError(MSG_AUTH, code)
+        if code == 403:
+            raise AuthError(MSG_FORBIDDEN, code)
+        if code == 409:
+            raise BatchIdConflict(MSG_REJECTED.format(code=code, detail=_detail(resp)), code)
+        if code == 413:
+            raise TooLarge(MSG_TOO_LARGE, code)
+        if code in (408, 425, 429) or code >= 500:
+            raise Transient(MSG_SERVER.format(code=code), code, retry_after=_retry_after(resp))
+        raise Rejected(MSG_REJECTED.format(code=code, detail=_detail(resp)), code)
+
+    def _auth_headers(self) -> dict[str, str]:
+        if not (self.token and self.device_id):
+            raise AuthError(MSG_NOT_CONNECTED)
+        return {"Authorization": f"Bearer {self.token}", HEADER_DEVICE: self.device_id}
+
+    def post_batch(self, batch: Batch) -> ImportSummary:
+        """One POST of one signed batch; the hub's summary or a typed SyncError."""
+        headers = self._auth_headers()
+        if not self.private_key:
+            raise AuthError(MSG_NOT_CONNECTED)
+        body, signature = signed_body(batch, self.private_key)
+        headers.update({HEADER_SIGNATURE: signature, "Content-Encoding": "gzip", "Content-Type": "application/json"})
+        resp = self._request("POST", f"{API}/batches", data=gzip_body(body), headers=headers)
+        self._raise_for(resp)
+        try:
+            return ImportSummary.from_dict(resp.json())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Transient(MSG_BAD_ANSWER, resp.status_code) from exc
+
+    def health(self) -> bool:
+        try:
+            return self._request("GET", f"{API}/health").status_code == 200
+        except SyncError:
+            return False
+
+    def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse:
+        resp = self._request("POST", f"{API}/enrol",
+                             json={"code": code, "device_name": device_name, "public_key": public_key})
+        if resp.status_code in (400, 401, 403, 404, 409, 410, 422):
+            raise Rejected(f"{MSG_ENROL_CODE} ({_detail(resp)})", resp.status_code)
+        self._raise_for(resp)
+        try:
+            d = resp.json()
+            return EnrolResponse(
+                device_id=str(d["device_id"]), token=str(d["token"]), commune_code=str(d["commune_code"]),
+                commune_name=str(d.get("commune_name", "")), province_code=str(d.get("province_code", "")),
+                token_expires_at=str(d.get("token_expires_at") or ""),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Transient(MSG_BAD_ANSWER, resp.status_code) from exc
+
+    def fetch_targets(self) -> list[TargetItem]:
+        """GET the commune's targets (a couple of bounded attempts; the caller stores them)."""
+        last: Transient | None = None
+        for attempt in range(1, 3):
+            try:
+                resp = self._request("GET", f"{API}/targets", headers=self._auth_headers())
+                self._raise_for(resp)
+                data = resp.json()
+                break
+            except Transient as exc:
+                last = exc
+                if attempt < 2:
+                    self.sleep(self.policy.delay(attempt, self.rng, exc.retry_after))
+            except ValueError as exc:
+                raise Transient(MSG_BAD_ANSWER) from exc
+        else:
+            assert last is not None
+            raise last
+        items = data.get("targets", []) if isinstance(data, dict) else data
+        out = []
+        for t in items or []:
+            try:
+                out.append(TargetItem(str(t["indicator"]), int(t["value"]), t.get("deadline") or None))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return out
+
+    # the drain --------------------------------------------------------------------------------------------
+
+    def drain(self, outbox: OutboxPort) -> SyncResult:
+        """Send every pending batch; stop on auth errors or when the hub stays unreachable."""
+        result = SyncResult()
+        deadline = self.clock() + self.policy.max_run_seconds
+        queue: deque[OutgoingBatch] = deque()
+        try:
+            queue.extend(outbox.take_batches(MAX_REPORTS_PER_BATCH))
+            while queue:
+                batch = queue.popleft()
+                if not self._send_one(batch, outbox, queue, result, deadline):
+                    break
+        except Exception:
+            result.error = result.error or MSG_UNEXPECTED  # never recorded as a success
+            raise
+        finally:
+            for untried in queue:  # the hub never saw these: let their items merge into later batches
+                if not untried.kept:
+                    outbox.release(untried)
+            outbox.finished(result)
+        return result
+
+    def _send_one(self, batch: OutgoingBatch, outbox: OutboxPort, queue: deque[OutgoingBatch],
+                  result: SyncResult, deadline: float) -> bool:
+        """Deliver one batch with retries. False = stop the run."""
+        attempt, renewed, maybe_delivered = 0, False, batch.kept
+        while True:
+            attempt += 1
+            result.requests += 1
+            try:
+                summary = self.post_batch(build_batch(batch.batch_id, self.device_id, self.commune_code, batch.reports))
+            except AuthError as exc:
+                outbox.failed(batch, exc.message)
+                result.error, result.auth_failed = exc.message, True
+                return False
+            except BatchIdConflict as exc:
+                if renewed:
+                    outbox.failed(batch, exc.message)
+                    result.error = exc.message
+                    return True
+                batch, renewed = outbox.renew(batch)[0], True
+                maybe_delivered = False
+                continue
+            except TooLarge as exc:
+                if len(batch.item_ids) > 1:
+                    queue.extendleft(reversed(outbox.renew(batch, 2)))
+                else:
+                    outbox.failed(batch, exc.message)
+                    result.error = exc.message
+                return True
+            except Rejected as exc:
+                outbox.failed(batch, exc.message)
+                result.error = exc.message
+                return True
+            except Transient as exc:
+                maybe_delivered = maybe_delivered or not exc.never_sent
+                outbox.failed(batch, exc.message)
+                delay = self.policy.delay(attempt, self.rng, exc.retry_after)
+                if attempt >= self.policy.max_attempts or self.clock() + delay > deadline:
+                    if not maybe_delivered:
+                        outbox.release(batch)
+                    result.error = exc.message
+                    return False
+                self.sleep(delay)
+                continue
+            confirmed = outbox.confirm(batch, summary)
+            result.sent += confirmed.sent
+            result.conflicts.extend(confirmed.conflicts)
+            return True

@@ -1,0 +1,174 @@
+"""Helpers for the hub tests: fresh databases on SQLite and PostgreSQL, enrolled devices, signed batches,
+and a real hub process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from province import admin
+from province.db import HubDB
+from province.models import AuditEntry, Batch, Device, EnrolmentCode, ReportValue, ReportVillage
+from sync import protocol, signing
+
+PG_ENV = "EP_TEST_PG_URL"
+REPO = Path(__file__).resolve().parents[2]
+
+
+# -- databases ----------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def fresh_pg_database(base_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server; dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"ep_hub_{uuid.uuid4().hex[:12]}"
+    admin_dsn = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def counts(db: HubDB) -> dict[str, int]:
+    """Row counts of every table a delivery could write to."""
+    with db.session() as s:
+        return {m.__tablename__: int(s.scalar(select(func.count()).select_from(m)) or 0)
+                for m in (Batch, ReportValue, ReportVillage, AuditEntry, Device, EnrolmentCode)}
+
+
+# -- devices and batches ------------------------------------------------------------------------------
+
+@dataclass
+class Laptop:
+    device_id: str
+    token: str
+    private_key: str
+    public_key: str
+    commune_code: str
+
+    def headers(self, body: bytes, *, token: str | None = None, device: str | None = None,
+                signature: str | None = None) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {token if token is not None else self.token}",
+            protocol.HEADER_DEVICE: device if device is not None else self.device_id,
+            protocol.HEADER_SIGNATURE: signature if signature is not None else signing.sign(self.private_key, body),
+            "Content-Encoding": "gzip",
+            "Content-Type": "application/json",
+        }
+
+    def report(self, day: dt.date | str, revision: int = 1, point: str = "P1", closed_at: dt.datetime | None = None,
+               villages: dict[str, dict[str, int]] | None = None, **totals: int) -> protocol.Report:
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        return protocol.Report(self.commune_code, point, day, revision, closed_at or protocol.utc_now(),
+                               dict(totals), villages or {})
+
+    def batch(self, *reports: protocol.Report, batch_id: str | None = None) -> protocol.Batch:
+        b = protocol.Batch.new(self.device_id, self.commune_code, list(reports))
+        if batch_id:
+            b = protocol.Batch(batch_id, b.device_id, b.commune_code, b.created_at, b.reports)
+        return b
+
+
+def setup_commune(db: HubDB, code: str = "22736", name: str = "Đặc khu Trường Sa", province: str = "56") -> str:
+    with db.session(write=True) as s:
+        admin.add_commune(s, code, name, province)
+        enrol_code, _ = admin.create_enrolment_code(s, code)
+    return enrol_code
+
+
+def enrol_http(client: Any, code: str, name: str = "Laptop xã") -> Laptop:
+    priv, pub = signing.generate_keypair()
+    r = client.post("/api/v1/enrol", json={"code": code, "device_name": name, "public_key": pub})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    return Laptop(d["device_id"], d["token"], priv, pub, d["commune_code"])
+
+
+def post(client: Any, laptop: Laptop, batch: protocol.Batch, **hdr: Any) -> Any:
+    body = protocol.encode_batch(batch)
+    return client.post("/api/v1/batches", content=protocol.gzip_body(body), headers=laptop.headers(body, **hdr))
+
+
+def make_bundle(laptop: Laptop, batches: list[protocol.Batch], sign_with: str | None = None) -> bytes:
+    """A bundle file exactly as sync.protocol describes it (the laptop side writes the same)."""
+    items = []
+    for b in batches:
+        body = protocol.encode_batch(b)
+        items.append({"body": base64.b64encode(body).decode(),
+                      "signature": signing.sign(sign_with or laptop.private_key, body)})
+    doc = {"format": protocol.BUNDLE_FORMAT, "version": protocol.BUNDLE_VERSION, "device_id": laptop.device_id,
+           "commune_code": laptop.commune_code, "created_at": protocol.iso(protocol.utc_now()), "batches": items}
+    return gzip.compress(protocol.canonical_json(doc), mtime=0)
+
+
+# -- a real hub process -------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def hub_process(db_url: str, log_path: Path) -> Iterator[str]:
+    """`python -m province.cli --db URL serve --port N` as a real process; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "province.cli", "--db", db_url, "serve", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            for _ in range(300):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"hub exited early: {log_path.read_text(errors='replace')[-2000:]}")
+                try:
+                    if httpx.get(f"{base}/api/v1/health", timeout=1.0).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("hub did not become healthy within 30 s")
+                time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def _values_for(db: HubDB) -> list[tuple[Any, ...]]:
+    """Every stored value with its revision and times (to prove nothing changed)."""
+    with db.session() as s:
+        return sorted(tuple(r) for r in s.execute(select(
+            ReportValue.commune_code, ReportValue.point_code, ReportValue.day, ReportValue.indicator,
+            ReportValue.value, ReportValue.revision, ReportValue.received_at)))

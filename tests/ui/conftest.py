@@ -1,0 +1,51 @@
+"""UI fixtures: a real demo commune database, the controller and its main window (offscreen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path):
+    from desktop.db import open_database
+    from desktop.services.demo import create_demo
+
+    db = open_database(tmp_path / "demo.db")
+    create_demo(db, citizens=300)
+    yield db
+    db.close()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese(qapp):
+    from desktop.ui import lang
+
+    lang.install("vi")
+    yield
+    lang.install("vi")
+
+
+@pytest.fixture
+def controller(qtbot, demo_db):
+    from desktop.ui.controller import Controller
+
+    c = Controller(demo_db)
+    yield c
+    if c.window is not None:
+        c.window.close()
+    c.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, controller):
+    win = controller.open_main_window()  # closed by the controller fixture (a language switch replaces it)
+    with qtbot.waitExposed(win):
+        pass
+    return win
+
+
+def wait_idle(qtbot, runner, timeout: int = 15000) -> None:
+    """Until every queued operation has delivered its result on the GUI thread."""
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=timeout)
