@@ -1,13 +1,13 @@
 """Scheduling and indicators on a commune-sized register: auto-assign, day counts, cumulative, progress.
 
-    .venv/bin/python bench/bench_scheduling.py [--citizens 200000] [--events 100000] [--write]
+    .venv/bin/python bench/bench_scheduling.py [--citizens 200000] [--events 100000] [--no-write]
 
 Baseline (same run, same file): materialising the whole due list with `due.due_list()`, which is what a
 naive auto-assign would do before picking a few hundred people. `auto_assign` streams the due rows from
 one SQL query and keeps only the session's places in a heap, so it should cost about the same or less
 than the baseline while holding a few hundred objects instead of the whole list. Indicator queries are
-reported in milliseconds (target: well under a second each on 100k events). `--write` appends the table
-to bench/RESULTS.md.
+reported in seconds (target: well under a second each on 100k events). The table replaces
+bench/RESULTS-scheduling.md unless `--no-write` (bench/run_all.py merges it into RESULTS.md).
 """
 
 from __future__ import annotations
@@ -39,6 +39,13 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Xuân"
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Ngọc", "Sơn"]
 VILLAGES = [f"Thôn {i}" for i in range(1, 25)]
 EVENTS = ["attended", "card_captured", "attended", "no_show", "attended"]
+
+
+HEADER = (
+    "# Scheduling and indicator benchmarks (`bench/bench_scheduling.py`)\n\n"
+    "Command: `.venv/bin/python bench/bench_scheduling.py` (generated register, encrypted if the app encrypts).\n"
+    "Baseline: `due.due_list()` of the whole register; auto_assign keeps only the session's places.\n\n"
+)
 
 
 def build(db, n: int, n_events: int, day: dt.date) -> None:
@@ -101,7 +108,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--citizens", type=int, default=200_000)
     ap.add_argument("--events", type=int, default=100_000)
-    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     day = dt.date.today() + dt.timedelta(days=1)
     db = open_database(TMP / "bench.db")
@@ -141,9 +148,8 @@ def main() -> None:
     lines.append(f"auto_assign / baseline: time ×{t_assign / t_base:.2f}, memory ×{m_assign / max(1, m_base):.3f}")
     text = "\n".join(lines)
     print(text)
-    if args.write:
-        with open(Path(__file__).with_name("RESULTS.md"), "a", encoding="utf-8") as f:
-            f.write(text + "\n\n")
+    if not args.no_write:
+        Path(__file__).with_name("RESULTS-scheduling.md").write_text(HEADER + text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ ORDER = [
     "bench_import.py",
     "bench_search.py",
     "bench_ui.py",
+    "bench_scheduling.py",
     "bench_print.py",
     "bench_sync.py",
     "bench_hub.py",

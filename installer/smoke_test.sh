@@ -48,4 +48,48 @@ if [ $rc -ne 124 ] && [ $rc -ne 0 ]; then
     echo "FAIL: the GUI exited with $rc:" >&2; tail -20 "$WORK/gui.log" >&2; exit 1
 fi
 echo "GUI started offscreen (rc $rc)"
+# Encryption inside the frozen app (sqlcipher3 + keyring): a throw-away file keyring loaded through
+# keyring's own config (keyringrc.cfg: keyring-path), so the bundle itself ships no plaintext backend.
+if [ -n "${ENROLLPOINT_PLAIN_DB:-}" ]; then
+    unset ENROLLPOINT_PLAIN_DB PYTHON_KEYRING_BACKEND
+    KR="$WORK/kr"; mkdir -p "$KR" "$XDG_CONFIG_HOME/python_keyring"
+    cat >"$KR/smokekeyring.py" <<'PY'
+import json, os
+from keyring.backend import KeyringBackend
+
+class FileKeyring(KeyringBackend):
+    """Smoke test only: secrets in a JSON file next to this module."""
+    priority = 1
+    store = os.path.join(os.path.dirname(os.path.abspath(__file__)), "store.json")
+    def _load(self):
+        try:
+            with open(self.store) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return {}
+    def get_password(self, service, username):
+        return self._load().get(service + "/" + username)
+    def set_password(self, service, username, password):
+        d = self._load(); d[service + "/" + username] = password
+        with open(self.store, "w") as f:
+            json.dump(d, f)
+    def delete_password(self, service, username):
+        d = self._load(); d.pop(service + "/" + username, None)
+        with open(self.store, "w") as f:
+            json.dump(d, f)
+PY
+    printf '[backend]\ndefault-keyring=smokekeyring.FileKeyring\nkeyring-path=%s\n' "$KR" \
+        >"$XDG_CONFIG_HOME/python_keyring/keyringrc.cfg"
+    ENC="$WORK/enc"
+    "$BIN" init --commune-code 22736 --data-dir "$ENC"
+    ENROLLPOINT_PIN=1357 "$BIN" operator add "Trưởng Công An" --role supervisor --data-dir "$ENC" 2>"$WORK/rk.txt"
+    grep -q "KHÓA KHÔI PHỤC" "$WORK/rk.txt" || echo "(recovery key was shown by init)"
+    "$BIN" backup --data-dir "$ENC"
+    if head -c 15 "$ENC/enrollpoint.db" | grep -q "SQLite format"; then
+        echo "FAIL: frozen app wrote a plain database with a working keyring" >&2; exit 1
+    fi
+    grep -q "Trưởng Công An" "$ENC/enrollpoint.db" && { echo "FAIL: plaintext name on disk" >&2; exit 1; }
+    "$BIN" operator list --data-dir "$ENC" | grep -q "Trưởng Công An"
+    echo "encrypted database in the frozen app: OK"
+fi
 echo "smoke test OK"

@@ -58,6 +58,11 @@ class CheckinHit:
     in_session: bool = False  # the appointment belongs to the session asked about
     actions: tuple[str, ...] = field(default_factory=tuple)  # check-in actions the rules allow now
 
+    @property
+    def matched_code(self) -> bool:
+        """Found by the slip's code (the screen can act at once without asking who it is)."""
+        return self.match == "code"
+
 
 @dataclass(frozen=True, slots=True)
 class MarkResult:

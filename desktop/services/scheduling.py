@@ -29,10 +29,11 @@ from desktop.services.errors import ValidationError
 from desktop.vietnamese import NameOrder, fold, nfc
 
 __all__ = [
-    "AppointmentRow", "AssignResult", "SessionSummary", "SlotInfo", "PURPOSES", "OCCUPYING",
-    "auto_assign", "book", "cancel_appointment", "check_bookable", "new_appointment", "code_candidates", "create_session", "display",
-    "find_by_code", "get_session", "is_code", "list_sessions", "move_appointment", "new_appointment_code",
-    "normalise_code", "parse_time", "appointments_for", "reschedule_no_shows", "slots", "slot_for",
+    "OCCUPYING", "PURPOSES", "AppointmentRow", "AssignResult", "SessionSummary", "SlotInfo",
+    "appointments_for", "auto_assign", "book", "cancel_appointment", "check_bookable", "code_candidates",
+    "create_session", "default_purpose", "display", "find_by_code", "get_session", "is_code", "list_sessions",
+    "move_appointment", "new_appointment", "new_appointment_code", "normalise_code", "parse_time",
+    "reschedule_no_shows", "session_summary", "set_session_state", "slot_for", "slots",
 ]
 
 PURPOSES = ("card", "vneid", "both")

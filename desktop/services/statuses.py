@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import Citizen, Point, StatusEvent
+from desktop.models import Appointment, Citizen, Point, StatusEvent
 from desktop.services.errors import ValidationError
 
 
@@ -99,6 +99,7 @@ class State:
     status: str
     has_card: bool
     vneid_stage: int  # 0 none, 1 dossier captured, 2 approved, 3 activated
+    booked: bool = False  # holds an appointment not yet attended or missed
 
 
 def initial_state(card_known: bool = False) -> State:
@@ -122,9 +123,10 @@ def apply(state: State, event: str) -> State:
         if status not in TERMINAL and status not in (Status.DEFERRED, Status.REJECTED):
             raise ValidationError("event", event, "Chỉ khôi phục công dân đang tạm hoãn, bị từ chối hoặc đã chuyển đi")
         return State(Status.NEW, has_card, stage)
-    if e is EventType.NO_SHOW and status not in (Status.SCHEDULED, Status.RESCHEDULED):
+    booked = state.booked or status in (Status.SCHEDULED, Status.RESCHEDULED)
+    if e is EventType.NO_SHOW and not booked:
         raise ValidationError("event", event, "Chỉ ghi vắng mặt cho người đã có lịch hẹn")
-    if e is EventType.RESCHEDULED and status not in (Status.SCHEDULED, Status.RESCHEDULED, Status.NO_SHOW):
+    if e is EventType.RESCHEDULED and not (booked or status == Status.NO_SHOW):
         raise ValidationError("event", event, "Chỉ hẹn lại người đã có lịch hẹn hoặc vắng mặt")
     if e is EventType.VNEID_L2_CAPTURED and not has_card:
         raise ValidationError("event", event, "Chưa có thẻ CCCD hoặc hồ sơ CCCD: chưa thể thu nhận VNeID mức 2")
@@ -144,9 +146,14 @@ def apply(state: State, event: str) -> State:
         stage = 3
     new_status = Status(e.value)
     # Progress already made is not undone by attendance bookkeeping.
-    if e in (EventType.ATTENDED, EventType.SCHEDULED, EventType.RESCHEDULED) and _rank(status) > _rank(new_status):
+    bookkeeping = (EventType.ATTENDED, EventType.SCHEDULED, EventType.RESCHEDULED, EventType.NO_SHOW)
+    if e in bookkeeping and _rank(status) > _rank(new_status):
         new_status = Status(status)
-    return State(new_status, has_card, stage)
+    if e in (EventType.SCHEDULED, EventType.RESCHEDULED):
+        booked = True
+    elif e in (EventType.ATTENDED, EventType.NO_SHOW, EventType.CARD_CAPTURED, EventType.VNEID_L2_CAPTURED):
+        booked = False
+    return State(new_status, has_card, stage, booked)
 
 
 _PROGRESS = [
@@ -193,8 +200,16 @@ def find_citizen(session: Session, id_number: str) -> Citizen:
     return c
 
 
-def state_of(citizen: Citizen) -> State:
-    return State(citizen.status, bool(citizen.has_card), int(citizen.vneid_stage))
+def state_of(citizen: Citizen, session: Session | None = None) -> State:
+    """The cached state; with a session, also whether an appointment is still open (for no-shows)."""
+    booked = False
+    if session is not None and citizen.id is not None:
+        booked = bool(
+            session.scalar(
+                select(Appointment.id).where(Appointment.citizen_id == citizen.id, Appointment.state == "booked").limit(1)
+            )
+        )
+    return State(citizen.status, bool(citizen.has_card), int(citizen.vneid_stage), booked)
 
 
 def record_event(
@@ -218,7 +233,7 @@ def record_event(
         if obj is None:
             raise ValidationError("citizen", str(citizen), f"Không có công dân mã {citizen}")
         citizen = obj
-    new_state = apply(state_of(citizen), event)
+    new_state = apply(state_of(citizen, session), event)
     point_id = point.id if isinstance(point, Point) else point
     if point_id is not None and session.get(Point, point_id) is None:
         raise ValidationError("point", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import lang, ops
+from desktop.ui.combo import ANY, data_of
 from desktop.ui.context import AppContext
 from desktop.ui.lang import translator
 from desktop.ui.operations import Changes
@@ -196,7 +197,7 @@ class CheckinView(View):
                                        f"{s.end.strftime('%H:%M')} · {s.point_name}", s.id)
             self._points[s.id] = s.point_id
         if not sessions:
-            self.session_combo.addItem(_("Không có buổi nào hôm nay (ghi tại trụ sở)"), None)
+            self.session_combo.addItem(_("Không có buổi nào hôm nay (ghi tại trụ sở)"), ANY)
         if keep is not None and (i := self.session_combo.findData(keep)) >= 0:
             self.session_combo.setCurrentIndex(i)
         self.session_combo.blockSignals(False)
@@ -205,7 +206,7 @@ class CheckinView(View):
             self.lookup(self.input.text(), auto_pick=True, keep_id=self.current["citizen_id"])
 
     def session_id(self) -> int | None:
-        return self.session_combo.currentData()
+        return data_of(self.session_combo)
 
     def point_id(self) -> int | None:
         sid = self.session_id()

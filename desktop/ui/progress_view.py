@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import labels
 from desktop.ui.chart import ChartData, DayChart, Series
+from desktop.ui.combo import ANY, data_of
 from desktop.ui.context import AppContext
 from desktop.ui.lang import translator
 from desktop.ui.operations import Changes
@@ -115,10 +116,10 @@ class ProgressView(View):
     def reload(self) -> None:
         from desktop.services import points as pts
 
-        keep = self.point.currentData()
+        keep = data_of(self.point)
         self.point.blockSignals(True)
         self.point.clear()
-        self.point.addItem(_("Toàn xã"), None)
+        self.point.addItem(_("Toàn xã"), ANY)
         for p in self.ctx.read(pts.list_points):
             self.point.addItem(p.name, p.id)
         if keep is not None and (i := self.point.findData(keep)) >= 0:
@@ -130,7 +131,7 @@ class ProgressView(View):
         from desktop.services import progress as prog
 
         on = self.day.date().toPython()
-        p = self.ctx.read(prog.progress, on, point_id=self.point.currentData())
+        p = self.ctx.read(prog.progress, on, point_id=data_of(self.point))
         self.last = p
         self._fill_indicators(p)
         self._fill_villages(p)

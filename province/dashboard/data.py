@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from province.models import Commune, ReportVillage, Target
+from province.models import Batch, Commune, ReportVillage, Target
 from sync.protocol import INDICATORS
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh, no DST
@@ -85,33 +85,61 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank") -> list[Row]:
+Agg = tuple[str, dict[str, int] | None, dt.date | None, dt.datetime | None, dict[str, int] | None]
+_CACHE: dict[tuple[str, dt.date], tuple[Any, list[Agg]]] = {}
+
+
+def _data_version(s: Session) -> Any:
+    """Changes with every stored batch (rows are never deleted); one cheap query."""
+    return tuple(s.execute(select(func.count(), func.max(Batch.received_at)).select_from(Batch)).one())
+
+
+def aggregates(s: Session, on: dt.date, fresh: bool = False) -> list[Agg]:
+    """Per commune: cumulative totals, last day and last arrival up to `on`, and the day's totals.
+
+    Two grouped queries over report_villages (one row per report). The result is cached per (database,
+    day) and reused while no new batch has been stored, so repeated views do not re-sum 200k reports.
+    """
+    key = (str(s.get_bind().url), on)
+    version = _data_version(s)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == version and not fresh:
+        return hit[1]
+    rv = ReportVillage
+    sums = [func.sum(getattr(rv, ind)) for ind in INDICATORS]
+    out: dict[str, list[Any]] = {}
+    cumul_q = (select(rv.commune_code, *sums, func.max(rv.day), func.max(rv.received_at))
+               .where(rv.day <= on).group_by(rv.commune_code))
+    for code, *vals in s.execute(cumul_q):
+        out[code] = [code, {ind: int(v or 0) for ind, v in zip(INDICATORS, vals[:5], strict=True)},
+                     _day(vals[5]), _utc(vals[6]), None]
+    day_q = select(rv.commune_code, *sums).where(rv.day == on).group_by(rv.commune_code)
+    for code, *vals in s.execute(day_q):
+        if code in out:
+            out[code][4] = {ind: int(v or 0) for ind, v in zip(INDICATORS, vals, strict=True)}
+    result: list[Agg] = [tuple(v) for v in out.values()]  # type: ignore[misc]
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[key] = (version, result)
+    return result
+
+
+def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank",
+                  fresh: bool = False) -> list[Row]:
     """Every active commune (of one province if given) with its figures as of `on`."""
     q = select(Commune.code, Commune.name, Commune.province_code, Commune.province_name).where(Commune.active)
     if province:
         q = q.where(Commune.province_code == province)
     rows = {c: Row(c, n, pc, pn) for c, n, pc, pn in s.execute(q)}
 
-    rv = ReportVillage
-    sums = [func.sum(getattr(rv, ind)) for ind in INDICATORS]
-    cumul_q = (
-        select(rv.commune_code, *sums, func.max(rv.day), func.max(rv.received_at))
-        .where(rv.day <= on)
-        .group_by(rv.commune_code)
-    )
-    for code, *vals in s.execute(cumul_q):
+    for code, cumul, last_day, last_received, today in aggregates(s, on, fresh):
         row = rows.get(code)
         if row is None:
             continue
-        row.cumul = {ind: int(v or 0) for ind, v in zip(INDICATORS, vals[:5], strict=True)}
-        row.last_day = _day(vals[5])
-        row.last_received = _utc(vals[6])
-        if row.last_day:
-            row.days_silent = (on - row.last_day).days
-    day_q = select(rv.commune_code, *sums).where(rv.day == on).group_by(rv.commune_code)
-    for code, *vals in s.execute(day_q):
-        if code in rows:
-            rows[code].today = {ind: int(v or 0) for ind, v in zip(INDICATORS, vals, strict=True)}
+        row.cumul, row.today = cumul, today
+        row.last_day, row.last_received = last_day, last_received
+        if last_day:
+            row.days_silent = (on - last_day).days
     for code, ind, value, deadline in s.execute(select(Target.commune_code, Target.indicator, Target.value,
                                                        Target.deadline)):
         if code in rows:

@@ -109,3 +109,11 @@ def test_xlsx_export(scene, client):
     assert rows["22736"][col].value == 0 and rows["4"][col].value is None
     evil = rows["666"][head.index("Tên xã")]
     assert evil.value == '=HYPERLINK("http://evil")' and evil.data_type == "s"
+
+
+def test_new_batch_shows_at_once(scene, client):
+    """The aggregate cache is keyed on the stored batches: a new delivery is visible on the next view."""
+    assert "Chưa từng báo cáo" in _rows(client.get(f"/?on={ON}").text)["70"]
+    _deliver(scene, "70", _rep("70", ON, card_captured=6))
+    row = _rows(client.get(f"/?on={ON}").text)["70"]
+    assert "Chưa từng" not in row and "<td>6</td>" in row and 'class="met"' in row

@@ -28,7 +28,7 @@ def add_citizen(
     name: str,
     *,
     village: str = "Thôn Đông",
-    birth_year: int = 1990,
+    birth_year: int | None = 1990,
     birth_date: dt.date | None = None,
     sex: str = "M",
     id_number: str | None | bool = True,

@@ -119,3 +119,21 @@ def test_day_close_counts_through_indicators(db):
         counts = dayclose.count_point_day(s, D1, p.id)
         assert counts.totals["attended"] == 1
         assert counts.by_village["Thôn Đông"]["attended"] == 1
+
+
+def test_per_village_join_strategies_agree(db, monkeypatch):
+    """Large event tables are joined from the citizens' side; the figures must not depend on it."""
+    with db.session() as s:
+        p = add_point(s)
+        people = [add_citizen(s, f"Vi Văn {i}", village=f"Thôn {i % 3}") for i in range(9)]
+        for i, c in enumerate(people):
+            record_event(s, c, "attended", at=_at(D1), point=p)
+            record_event(s, c, "attended", at=_at(D1, 11), point=p)
+            if i % 2:
+                record_event(s, c, "card_captured", at=_at(D2), point=p)
+        by_events = indicators.count_until_by_village(s, D4)
+        monkeypatch.setattr(indicators, "_CITIZEN_DRIVEN_FROM", 0)
+        assert indicators.count_until_by_village(s, D4) == by_events
+        assert by_events["thon 1"] == {"card_captured": 2, "vneid_l2_captured": 0, "vneid_activated": 0,
+                                       "attended": 3, "no_show": 0}
+        assert indicators.count_until_by_village(s, D4, point_id=p.id + 1) == {}

@@ -149,6 +149,8 @@ def test_auto_assign_skips_booked_terminal_and_deferred_and_records_events(db):
         b = add_citizen(s, "Ngô Văn Đã Mất")
         c = add_citizen(s, "Ngô Văn Đi Làm Xa")
         d = add_citizen(s, "Ngô Thị Được Xếp")
+        add_citizen(s, "Ngô Bé Con", birth_year=dt.date.today().year - 8)  # not due: SQL NULLs must not leak
+        add_citizen(s, "Ngô Không Rõ Tuổi", birth_year=None, id_number=None)
         statuses.record_event(s, b, "deceased")
         statuses.record_event(s, c, "deferred")
         earlier = _session(s, p, start="07:00", end="07:30", slot=10, day=DAY - dt.timedelta(days=1))

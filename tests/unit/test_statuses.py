@@ -111,3 +111,14 @@ def test_card_known_from_issue_date(db) -> None:  # type: ignore[no-untyped-def]
         c = _citizen(s, issued=dt.date(2021, 5, 1))
         record_event(s, c, "vneid_l2_captured")
         assert statuses.rebuild_state(s, c) == State("vneid_l2_captured", True, 1)
+
+
+def test_no_show_allowed_for_someone_further_along_who_was_booked_again() -> None:
+    """A citizen with a card dossier booked again for VNeID can miss that appointment."""
+    from desktop.services.statuses import derive_state
+
+    state = derive_state(["card_captured", "scheduled", "no_show"])
+    assert state.status == "card_captured"  # progress is not undone by the missed appointment
+    assert state.has_card and not state.booked
+    with pytest.raises(ValidationError):
+        derive_state(["card_captured", "no_show"])  # never booked again: refused
