@@ -10,8 +10,9 @@ SIGKILL after a random delay (calibrated from an unkilled run), then checks, on 
 - events: every event the CLI acknowledged (printed its JSON success line; stdout unbuffered) is in
   status_events, and no citizen holds more `attended` events than were attempted;
 - close-day: every day report has its outbox row (one transaction) and an acknowledged revision exists;
-- sync: `enrollpoint sync --bundle` (the offline path; the hub path needs a hub process and is
-  skipped here) leaves the outbox readable and the database intact.
+- sync: `enrollpoint sync` against a real hub process on 127.0.0.1 (`province.cli serve`), killed
+  mid-way; then a full sync must leave the outbox empty and the hub holding every (point, day) exactly
+  once at the laptop's latest revision. Without a hub it falls back to `sync --bundle`.
 Bounded by --runs and --max-seconds. Prints a summary; exits 1 on any violation. Windows has no SIGKILL:
 POSIX only.
 """
@@ -19,6 +20,7 @@ POSIX only.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -165,6 +167,72 @@ class Lab:
         return bad
 
 
+class Hub:
+    """A real province hub (`province.cli serve`) on 127.0.0.1 with its own SQLite file."""
+
+    def __init__(self, work: Path, commune: str) -> None:
+        import socket
+
+        self.db_file = work / "hub.db"
+        self.url_db = f"sqlite:///{self.db_file}"
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.commune = commune
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = work / "hub.log"
+
+    def cli(self, *args: str) -> str:
+        r = subprocess.run([sys.executable, "-m", "province.cli", "--db", self.url_db, *args], cwd=REPO,
+                           capture_output=True, text=True, timeout=120, check=False)
+        if r.returncode != 0:
+            raise RuntimeError(f"hub {args[0]}: {r.stderr.strip()[-300:]}")
+        return r.stdout
+
+    def start(self) -> None:
+        import urllib.request
+
+        self.cli("init")
+        self.cli("commune", "add", self.commune, "Đặc khu Trường Sa", "--province", "56")
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "province.cli", "--db", self.url_db, "serve", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
+                stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("hub exited at start")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("hub did not start within 40 s")
+
+    def enrol_code(self) -> str:
+        return json.loads(self.cli("--json", "enrol-code", self.commune))["code"]
+
+    def rows(self) -> list[tuple[str, str, int]]:
+        import sqlite3
+
+        with sqlite3.connect(self.db_file) as c:
+            return [(p, str(d), int(r)) for p, d, r in c.execute(
+                "SELECT point_code, day, revision FROM report_villages WHERE commune_code = ?", (self.commune,))]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
 def kill_after(p: subprocess.Popen[str], delay: float) -> bool:
     """SIGKILL `p` after `delay` seconds unless it ended; True when the kill hit a running process."""
     try:
@@ -277,6 +345,43 @@ def run_sync(lab: Lab, rep: Report, durations: dict[str, float]) -> None:
     lab.query("SELECT count(*) FROM outbox")
 
 
+def run_sync_hub(lab: Lab, rep: Report, durations: dict[str, float], hub: Hub, n: int) -> None:
+    """A new closed day to send, `enrollpoint sync` killed mid-way, then a full sync: the hub must hold
+    every (point, day) exactly once at the laptop's latest revision, and the outbox must be empty."""
+    day = (dt.date(2026, 4, 1) + dt.timedelta(days=n)).isoformat()
+    if lab.event_pool:
+        idn = lab.event_pool.pop()
+        lab.cli("event", idn, "attended", "--at", f"{day}T09:00")
+        lab.attempted[idn] = lab.attempted.get(idn, 0) + 1
+        lab.acked[idn] = lab.acked.get(idn, 0) + 1
+    lab.cli("close-day", "--date", day)
+    if "sync-hub" not in durations:
+        durations["sync-hub"] = calibrate(lab, ("sync",))
+        lab.cli("close-day", "--date", day)  # a new revision of the same day, still to send
+    p = lab.spawn("sync")
+    killed = kill_after(p, lab.rnd.uniform(0.05, 1.15) * durations["sync-hub"])
+    rep.add("sync", killed)
+    rep.violations += [f"after sync kill: {b}" for b in lab.integrity()]
+    done = lab.cli("sync")
+    if done.returncode != 0:
+        rep.violations.append(f"sync after the kill failed: {done.stderr.strip()[-200:]}")
+        return
+    pending = lab.query("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0]
+    if pending:
+        rep.violations.append(f"{pending} report(s) still pending after a full sync")
+    laptop = {(p_, str(d)): int(r) for p_, d, r in lab.query(
+        "SELECT point_code, day, max(revision) FROM day_reports GROUP BY point_code, day")}
+    if not laptop:
+        rep.violations.append("no day report was closed: nothing to sync (scenario broken)")
+    rows = hub.rows()
+    keys = [(p_, d) for p_, d, _ in rows]
+    if len(keys) != len(set(keys)):
+        rep.violations.append("a (point, day) stored twice on the hub")
+    on_hub = {(p_, d): r for p_, d, r in rows}
+    if on_hub != laptop:
+        rep.violations.append(f"hub and laptop differ: {sorted(set(on_hub.items()) ^ set(laptop.items()))[:3]}")
+
+
 def _has_command(lab: Lab, name: str) -> bool:
     r = lab.cli(name, "--help")
     return r.returncode == 0
@@ -314,8 +419,22 @@ def run(
                 lab.cli("event", idn, "attended", "--at", "2026-03-02T09:00")
                 lab.attempted[idn] = lab.acked[idn] = 1
             del lab.event_pool[-5:]
+        hub: Hub | None = None
+        if "sync" in active:
+            try:
+                hub = Hub(work, "22736")
+                hub.start()
+                r = lab.cli("connect", "--hub", hub.url, "--code", hub.enrol_code(), "--name", "crash-lab")
+                if r.returncode != 0:
+                    raise RuntimeError(r.stderr.strip()[-300:])
+            except Exception as exc:  # no hub: the offline bundle path is still exercised
+                if hub is not None:
+                    hub.stop()
+                hub = None
+                rep.skipped["sync (hub)"] = f"hub not available ({exc}); used `sync --bundle`"
         durations: dict[str, float] = {}
         stop = threading.Event()
+        sync_no = 0
         for i in range(runs):
             if time.perf_counter() - t0 > max_seconds or stop.is_set() or not active:
                 break
@@ -326,8 +445,13 @@ def run(
                 run_events(lab, rep, durations)
             elif scen == "close-day":
                 run_close_day(lab, rep, durations, "2026-03-02")
+            elif hub is not None:
+                run_sync_hub(lab, rep, durations, hub, sync_no)
+                sync_no += 1
             else:
                 run_sync(lab, rep, durations)
+        if hub is not None:
+            hub.stop()
     finally:
         rep.seconds = time.perf_counter() - t0
         if own:

@@ -8,7 +8,7 @@ transaction. `derive_state()` is the single rule book; `record_event()` refuses 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -99,7 +99,9 @@ class State:
     status: str
     has_card: bool
     vneid_stage: int  # 0 none, 1 dossier captured, 2 approved, 3 activated
-    booked: bool = False  # holds an appointment not yet attended or missed
+    # Holds an appointment not yet attended or missed; known from the appointments, not a cached column,
+    # so it does not take part in comparing states.
+    booked: bool = field(default=False, compare=False)
 
 
 def initial_state(card_known: bool = False) -> State:

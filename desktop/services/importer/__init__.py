@@ -35,6 +35,7 @@ __all__ = [
     "import_file",
 ]
 
+IMPORT_CACHE_KIB = 262_144  # page cache during an import (256 MB at most, only as far as used)
 CHUNK = 5000  # rows between progress calls, cancel checks and batch writes (fewer = faster FTS inserts)
 _STRONG_SECTION_WORDS = ("thon", "ap", "xom", "khom", "tdp", "khu", "plei", "buon", "soc")
 _SECTION_WORDS = ("thon", "to", "ap", "ban", "xom", "khu", "tdp", "khom", "doi", "lang", "buon", "plei", "soc")
@@ -95,8 +96,11 @@ def import_file(
     issues = result.issues
 
     raw = db.engine.raw_connection()
+    conn = raw.driver_connection
+    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     try:
-        conn = raw.driver_connection
+        # A big list rewrites FTS5 segments many times: keep them in memory instead of spilling to the WAL.
+        conn.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except Exception as exc:  # sqlite3 or sqlcipher3 OperationalError: another writer holds the lock
@@ -185,7 +189,10 @@ def import_file(
                 conn.execute("ROLLBACK")
             raise
     finally:
-        raw.close()
+        try:
+            conn.execute(f"PRAGMA cache_size={int(old_cache)}")  # the pooled connection serves the app next
+        finally:
+            raw.close()
     if progress is not None:
         progress(total_est, total_est)
     return result
