@@ -1,7 +1,8 @@
 """Benchmark: importing a 200,000-row citizen list against the physical floor of SQLite.
 
 (a) floor: bare DB-API executemany of the same, already parsed rows into a fresh file with the same
-    table, indexes, FTS5 trigram table and triggers (WAL, synchronous=FULL like the app), one transaction;
+    table, indexes and FTS5 trigram table (WAL, synchronous=FULL like the app), one transaction, the
+    search index filled the fastest way (one INSERT … SELECT after the rows, not row by row by trigger);
 (b) import_file() of the CSV (decode, header detection, validation, derived keys, writes) into a fresh
     migrated database from open_database();
 (c) re-import of the same file into that database (every row unchanged).
@@ -126,10 +127,12 @@ def floor(connect, ddl: list[str], rows: list[tuple], pragmas: list[str]) -> flo
         con.execute(f"PRAGMA {p}")
     con.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")  # the import raises its cache the same way
     for stmt in ddl:
-        con.execute(stmt)
+        if "citizens_fts_ai" not in stmt:  # filled in bulk below: the fastest physical way
+            con.execute(stmt)
     t0, c0 = time.perf_counter(), time.process_time()
     con.execute("BEGIN IMMEDIATE")
     con.executemany(_INSERT_SQL, rows)
+    con.execute("INSERT INTO citizens_fts(rowid, search_text) SELECT id, search_text FROM citizens")
     con.execute("COMMIT")
     elapsed = (time.perf_counter() - t0, time.process_time() - c0)
     assert con.execute("SELECT COUNT(*) FROM citizens").fetchone()[0] == len(rows)

@@ -194,7 +194,7 @@ class Database:
     engine: Engine
     sessionmaker: sessionmaker[Session]
     encrypted: bool = False
-    # Set only when this open created the encryption key: show it once to the supervisor, never store it.
+    # Set when this open created the database (or its key): show it once to the supervisor, never store it.
     recovery_key: str | None = field(default=None, repr=False)
 
     @contextmanager

@@ -83,7 +83,7 @@ PY
     ENC="$WORK/enc"
     "$BIN" init --commune-code 22736 --data-dir "$ENC"
     ENROLLPOINT_PIN=1357 "$BIN" operator add "Trưởng Công An" --role supervisor --data-dir "$ENC" 2>"$WORK/rk.txt"
-    grep -q "KHÓA KHÔI PHỤC" "$WORK/rk.txt" || echo "(recovery key was shown by init)"
+    grep -q "KHÓA KHÔI PHỤC" "$WORK/rk.txt" || echo "note: the recovery key was not printed (init created the key and does not show it yet)"
     "$BIN" backup --data-dir "$ENC"
     if head -c 15 "$ENC/enrollpoint.db" | grep -q "SQLite format"; then
         echo "FAIL: frozen app wrote a plain database with a working keyring" >&2; exit 1

@@ -5,15 +5,27 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from sqlalchemy.exc import IntegrityError
 
+from province import auth
 from province.db import HubDB, open_hub
 from sync import protocol
 
 
-def create_app(db_url: str | None = None, *, db: HubDB | None = None) -> FastAPI:
-    """Open (and migrate) the database, then build the app: API under /api/v1, dashboard at /."""
+def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_cookies: bool = False) -> FastAPI:
+    """Open (and migrate) the database, then build the app: API under /api/v1, dashboard at / (login).
+
+    `secure_cookies`: mark the session cookie Secure even when the request arrives over plain HTTP (a TLS
+    proxy that does not forward X-Forwarded-Proto); over https it is Secure anyway.
+    """
     hub = db or open_hub(db_url)
+    try:
+        with hub.session(write=True) as s:
+            secret = auth.ensure_secret(s)  # normally made by `init`; read once, kept in memory only
+    except IntegrityError:  # another worker created it at the same instant
+        with hub.session() as s:
+            secret = auth.ensure_secret(s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
@@ -29,9 +41,18 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.db = hub
+    app.state.session_secret = secret
+    app.state.secure_cookies = secure_cookies
     from province import api
+    from province.dashboard import login
     from province.dashboard import routes as dashboard
 
     app.include_router(api.router)
+    app.include_router(login.router)
     app.include_router(dashboard.router)
+
+    @app.exception_handler(login.NeedLogin)
+    async def _need_login(_request: Request, exc: login.NeedLogin) -> Response:
+        return login.need_login_response(exc)
+
     return app

@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from province import admin
+from province import admin, auth
 from province.db import HubDatabaseError, HubDB, open_hub
 
+ENV_PASSWORD = "ENROLLPOINT_HUB_PASSWORD"
 Handler = Callable[[argparse.Namespace, HubDB], tuple[Any, str]]
 
 
@@ -49,6 +51,8 @@ def _iso(when: Any) -> str | None:
 
 def cmd_init(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     added = 0
+    with db.session(write=True) as s:
+        auth.ensure_secret(s)  # the dashboard's session-signing secret lives in the database only
     if args.with_communes:
         with db.session(write=True) as s:
             added = admin.import_official(s)
@@ -146,12 +150,77 @@ def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                     f"{conflicts} conflicts; {replayed} batches already received.")
 
 
+def _password() -> str:
+    """From $ENROLLPOINT_HUB_PASSWORD (scripts), else typed twice without echo."""
+    pw = os.environ.get(ENV_PASSWORD)
+    if pw is not None:
+        return pw
+    import getpass
+
+    try:
+        first = getpass.getpass("Mật khẩu / password: ")
+        again = getpass.getpass("Nhập lại / again: ")
+    except (EOFError, KeyboardInterrupt):
+        raise UsageError(f"no password given (set {ENV_PASSWORD} or type it)") from None
+    if first != again:
+        raise UsageError("the two passwords differ")
+    return first
+
+
+def _user_data(u: Any) -> dict[str, Any]:
+    return {"name": u.name, "role": u.role, "disabled": u.disabled, "created_at": _iso(u.created_at),
+            "last_login_at": _iso(u.last_login_at), "locked_until": _iso(u.locked_until)}
+
+
+def cmd_user_add(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    password = _password()
+    with db.session(write=True) as s:
+        data = _user_data(auth.add_user(s, args.name, password, args.role))
+    return data, f"User {data['name']} ({data['role']}) added."
+
+
+def cmd_user_passwd(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    password = _password()
+    with db.session(write=True) as s:
+        data = _user_data(auth.set_password(s, args.name, password))
+    return data, f"Password of {data['name']} changed; their sessions ended."
+
+
+def cmd_user_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session() as s:
+        rows = [_user_data(u) for u in auth.list_users(s)]
+    text = "\n".join(f"{r['name']}\t{r['role']}\t{'DISABLED' if r['disabled'] else 'active'}\t"
+                     f"last login {r['last_login_at'] or '—'}" for r in rows)
+    return rows, text or "No dashboard users (add one: user add NAME --role admin)."
+
+
+def cmd_user_disable(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        data = _user_data(auth.set_disabled(s, args.name, True))
+    return data, f"User {data['name']} disabled; their sessions ended."
+
+
+def cmd_user_enable(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        data = _user_data(auth.set_disabled(s, args.name, False))
+    return data, f"User {data['name']} enabled (lockout cleared)."
+
+
+def cmd_user_login_link(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    with db.session(write=True) as s:
+        token, expires = auth.create_login_link(s, args.name, args.minutes)
+    path = f"/login/link/{token}"
+    url = args.base_url.rstrip("/") + path
+    return {"url": url, "path": path, "expires_at": _iso(expires)}, \
+        f"{url}\n(single use, valid until {_iso(expires)})"
+
+
 def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     import uvicorn
 
     from province.app import create_app
 
-    app = create_app(db=db)
+    app = create_app(db=db, secure_cookies=args.secure_cookies)
     print(f"EnrollPoint hub on http://{args.host}:{args.port} ({db.engine.dialect.name})", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return None, ""
@@ -182,6 +251,24 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8765)
     sp.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     sp.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    sp.add_argument("--secure-cookies", action="store_true",
+                    help="always mark the session cookie Secure (behind a TLS proxy)")
+
+    user = sub.add_parser("user", help="dashboard accounts").add_subparsers(dest="sub", required=True)
+    sp = add("add", cmd_user_add, f"add an account (password from ${ENV_PASSWORD} or a prompt)", user)
+    sp.add_argument("name")
+    sp.add_argument("--role", required=True, choices=list(auth.ROLES))
+    sp = add("passwd", cmd_user_passwd, "change an account's password", user)
+    sp.add_argument("name")
+    add("list", cmd_user_list, "list accounts", user)
+    sp = add("disable", cmd_user_disable, "disable an account (ends its sessions)", user)
+    sp.add_argument("name")
+    sp = add("enable", cmd_user_enable, "enable an account again (clears a lockout)", user)
+    sp.add_argument("name")
+    sp = add("login-link", cmd_user_login_link, "print a single-use login URL (kiosk screens)", user)
+    sp.add_argument("name")
+    sp.add_argument("--minutes", type=int, default=15, help="validity (default 15)")
+    sp.add_argument("--base-url", default="http://127.0.0.1:8765", help="the hub's address as the screen sees it")
 
     commune = sub.add_parser("commune", help="the commune register").add_subparsers(dest="sub", required=True)
     sp = add("add", cmd_commune_add, "add or rename a commune", commune)

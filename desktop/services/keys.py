@@ -163,9 +163,12 @@ def ensure_key(db_path: str | os.PathLike[str]) -> KeyInfo:
     KeyStoreUnavailable when there is no usable keyring.
     """
     existing = load_key(db_path)
+    state = file_state(db_path)
     if existing is not None:
-        return KeyInfo(existing, created=False, recovery_key=None)
-    if file_state(db_path) == "encrypted":
+        # A brand-new database at a path whose key survived (the old file was deleted): the key is reused
+        # (old backups stay readable) and its recovery key shown again for the new first run.
+        return KeyInfo(existing, created=False, recovery_key=recovery_key_for(existing) if state == "new" else None)
+    if state == "encrypted":
         raise KeyMissing(
             "Cơ sở dữ liệu đã được mã hoá nhưng máy này không có khóa giải mã trong kho khóa. "
             "Người phụ trách hãy nhập khóa khôi phục đã ghi lại khi cài đặt "

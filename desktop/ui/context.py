@@ -22,6 +22,7 @@ class AppContext:
     db: Database
     runner: OpRunner
     operator_id: int | None = None  # set by the login module when there is one
+    operator: Any = None  # auth.OperatorInfo of who is logged in (login_actions), for role checks
 
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a read-only service call in its own short session (UI thread; keep it to a few ms)."""

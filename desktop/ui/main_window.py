@@ -14,6 +14,7 @@ from desktop.ui import lang
 from desktop.ui.context import AppContext
 from desktop.ui.lang import translator
 from desktop.ui.operations import Changes
+from desktop.ui.qtrefs import emit
 from desktop.ui.shell import Shell, load_extensions
 from desktop.ui.view_base import View
 
@@ -41,7 +42,7 @@ class MainWindow(QMainWindow):
         self._build_status(commune_title)
         self.shell.add_view_fn = lambda title, w: self.tabs.addTab(w, title)
         self.shell.selected_citizen_ids = self.queue.selected_ids
-        self.shell.current_session_id = self.checkin.session_id
+        self.shell.current_session_id = lambda: self.schedule.session_id() or self.checkin.session_id()
         self.extensions = load_extensions(self.shell)
         ctx.runner.changed.connect(self._on_changes)
         ctx.runner.busy_changed.connect(self._on_busy)
@@ -70,9 +71,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         sh = self.shell
-        sh.add_action("file", _("&Nhập danh sách từ tệp…"), self.import_requested.emit, "Ctrl+I", "actImport")
+        sh.add_action("file", _("&Nhập danh sách từ tệp…"), lambda: emit(self.import_requested), "Ctrl+I", "actImport")
         sh.menu("file").addSeparator()
+        tail = sh.menu("file").addSeparator()
         sh.add_action("file", _("&Thoát"), self.close, QKeySequence.StandardKey.Quit, "actQuit")
+        sh.set_menu_tail("file", tail)  # printing and export actions go between import and quit
         for i in range(len(self.views)):
             sh.add_action("view", self.tabs.tabText(i).replace("&", "", 1), lambda i=i: self.tabs.setCurrentIndex(i),
                           f"Ctrl+{i + 1}")
@@ -118,7 +121,7 @@ class MainWindow(QMainWindow):
 
     def _ask_language(self, code: str) -> None:
         if code != lang.current():
-            self.language_requested.emit(code)
+            emit(self.language_requested, code)
 
     def _show_shortcuts(self) -> None:
         rows = [
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         for view in self.views:
             view.shutdown()
+        self.shell.run_close_hooks()
         super().closeEvent(event)
 
 

@@ -14,6 +14,7 @@ closes. One worker keeps SQLite writes serial (no "database is locked" between o
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 import traceback
@@ -25,8 +26,10 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.ui.lang import translator
+from desktop.ui.qtrefs import emit
 
 _ = translator("Operations")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,7 @@ class OpContext:
         now = time.monotonic()
         if now - self._last >= 0.05 or (total and done >= total):
             self._last = now
-            self._job.carrier.progress.emit(self._job.id, int(done), int(total), text)
+            emit(self._job.carrier.progress, self._job.id, int(done), int(total), text)
 
     def cancelled(self) -> bool:
         return self._job.cancel_event.is_set()
@@ -109,6 +112,7 @@ class Job:
         self.carrier = runner._carrier  # GUI-side owner
         self.ctx = OpContext(runner.db, self)
         self.finished = False
+        self.quiet = False  # a background read (e.g. a count): not shown as "busy" in the status bar
         self.on_progress: Callable[[int, int, str], None] | None = None
         self.on_done: Callable[[Any], None] | None = None
         self.on_failed: Callable[[BaseException, str], None] | None = None
@@ -117,9 +121,9 @@ class Job:
         try:
             result = self.fn(self.ctx)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the user, never kill the worker
-            self.carrier.failed.emit(self.id, exc, traceback.format_exc())
+            emit(self.carrier.failed, self.id, exc, traceback.format_exc())
         else:
-            self.carrier.done.emit(self.id, result)
+            emit(self.carrier.done, self.id, result)
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -151,12 +155,15 @@ class OpRunner(QObject):
     def busy(self) -> bool:
         return bool(self._jobs)
 
+    def _shown_busy(self) -> bool:
+        return any(not j.quiet for j in self._jobs.values())
+
     def _start(self, job: Job) -> None:
-        was_busy = self.busy()
+        was_busy = self._shown_busy()
         self._jobs[job.id] = job
         self.pool.start(_Task(job))
-        if not was_busy:
-            self.busy_changed.emit(True)
+        if not was_busy and not job.quiet:
+            emit(self.busy_changed, True)
 
     def _deliver_progress(self, job_id: int, done: int, total: int, text: str) -> None:
         job = self._jobs.get(job_id)
@@ -177,8 +184,8 @@ class OpRunner(QObject):
         job = self._jobs.pop(job_id, None)
         if job is not None:
             job.finished = True
-        if not self.busy():
-            self.busy_changed.emit(False)
+        if job is not None and not job.quiet and not self._shown_busy():
+            emit(self.busy_changed, False)
         return job
 
     def wait(self, msecs: int = -1) -> bool:
@@ -204,6 +211,12 @@ class Op:
         self._failure: Callable[[BaseException, str], None] | None = None
         self._progress: Callable[[int, int, str], None] | None = None
         self._dialog_label: str | None = None
+        self._quiet = False
+
+    def quiet(self) -> Op:
+        """A background read: no busy indicator, and failures are logged instead of shown."""
+        self._quiet = True
+        return self
 
     def success(self, cb: Callable[[Any], None]) -> Op:
         self._success = cb
@@ -225,6 +238,7 @@ class Op:
     def run(self) -> Job:
         runner = self._runner
         job = Job(runner, self._fn, self._name)
+        job.quiet = self._quiet
         dialog = self._make_dialog(job) if self._dialog_label is not None else None
 
         def on_progress(done: int, total: int, text: str) -> None:
@@ -245,7 +259,7 @@ class Op:
             else:
                 value, changes = result, Changes()
             if changes.any():
-                runner.changed.emit(changes)
+                emit(runner.changed, changes)
             if self._success:
                 self._success(value)
 
@@ -253,11 +267,13 @@ class Op:
             _close(dialog)
             if self._failure:
                 self._failure(exc, tb)
+            elif self._quiet:
+                log.warning("background read %s failed:\n%s", self._name, tb)
             else:
                 from desktop.ui.errors import show_error
 
                 show_error(self._parent, exc, tb)
-            runner.failed.emit(exc)
+            emit(runner.failed, exc)
 
         job.on_progress, job.on_done, job.on_failed = on_progress, on_done, on_failed
         runner._start(job)

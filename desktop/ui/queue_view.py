@@ -1,8 +1,11 @@
 """The register view: search-as-you-type over every citizen, filters, and a detail panel with actions.
 
 The table pages through `search.query_citizens` (see queue_model); typing restarts a short debounce so
-a burst of keystrokes makes one query. The side panel shows the selected citizen's status history and
-the next allowed events (statuses.allowed_events) as buttons that run as operations.
+a burst of keystrokes makes one query. A keystroke reads only one screenful of rows on the UI thread;
+the total count (`count_citizens`) and the village list are read on the worker afterwards, and the side
+panel follows the selection a moment later, so none of them sits on the keystroke path. The side panel
+shows the selected citizen's status history and the next allowed events (statuses.allowed_events) as
+buttons that run as operations.
 """
 
 from __future__ import annotations
@@ -36,12 +39,17 @@ from desktop.ui.combo import ANY, data_of
 from desktop.ui.context import AppContext
 from desktop.ui.lang import translator
 from desktop.ui.operations import Changes
+from desktop.ui.qtrefs import emit
 from desktop.ui.queue_model import CitizenTableModel
 from desktop.ui.view_base import View
 
 _ = translator("QueueView")
 
 DEBOUNCE_MS = 25  # coalesces a scanner's or a fast typist's burst; p95 goal is 100 ms per keystroke
+FIRST_PAGE = 50  # rows read on a keystroke: more than a 1366x768 screen shows (about 22)
+PAGE = 200  # rows per scroll page (keyset paging: constant cost at any depth)
+PANEL_DELAY_MS = 60  # the detail panel follows the selection after the burst of keys or arrow presses
+COLUMN_WIDTHS = (230, 112, 86, 44, 150, 96, 170)  # the last column (VNeID) stretches to the edge
 
 
 class CitizenPanel(QWidget):
@@ -144,7 +152,7 @@ class CitizenPanel(QWidget):
         for i, ev in enumerate(events):
             b = QPushButton(labels.event_action(ev))
             b.setObjectName(f"act_{ev}")
-            b.clicked.connect(lambda _c=False, ev=ev: self.citizen_id is not None and self.action.emit(self.citizen_id, ev))
+            b.clicked.connect(lambda _c=False, ev=ev: self.citizen_id is not None and emit(self.action, self.citizen_id, ev))
             self.actions_grid.addWidget(b, i // 2, i % 2)
             self.buttons[ev] = b
         if not events:
@@ -178,7 +186,7 @@ class QueueView(View):
         self.count_label.setObjectName("countLabel")
         lay.addWidget(self.count_label)
 
-        self.model = CitizenTableModel(self._fetch, self)
+        self.model = CitizenTableModel(self._fetch, self, page=PAGE, first_page=FIRST_PAGE, seek=self._seek)
         self.table = QTableView()
         self.table.setObjectName("queueTable")
         self.table.setModel(self.model)
@@ -193,7 +201,10 @@ class QueueView(View):
         vh.hide()
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((220, 120, 95, 55, 150, 105, 190, 110)):
+        hh.setMinimumSectionSize(40)
+        hh.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for col, width in enumerate(COLUMN_WIDTHS):  # set once: a keystroke never touches the header
             self.table.setColumnWidth(col, width)
         hh.setStretchLastSection(True)
         self.panel = CitizenPanel()
@@ -202,7 +213,7 @@ class QueueView(View):
         split.addWidget(self.panel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([960, 380])
+        split.setSizes([1000, 340])
         lay.addWidget(split, 1)
 
         self._debounce = QTimer(self)
@@ -213,10 +224,20 @@ class QueueView(View):
         self.search.returnPressed.connect(self._focus_table)
         for combo in (self.village, self.status, self.due, self.order):
             combo.currentIndexChanged.connect(lambda _i: self.run_query())
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_row(cur.row()))
+        self._panel_timer = QTimer(self)
+        self._panel_timer.setSingleShot(True)
+        self._panel_timer.setInterval(PANEL_DELAY_MS)
+        self._panel_timer.timeout.connect(self._show_current)
+        self.table.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._panel_timer.start())
         self.panel.action.connect(self._record)
         self.model.modelReset.connect(self._after_reset)
+        self.model.page_loaded.connect(lambda _n, _ms: self._update_count())
         self._point_names: dict[int, str] = {}
+        self._villages_stale = True
+        self._villages_loading = False
+        self._points_stale = True
+        self._total: tuple[Any, int] | None = None  # (query it counts, total)
+        self._counting: Any = None  # the query a worker count is running for
 
     def _combo(self, bar: QHBoxLayout, label: str, name: str) -> QComboBox:
         c = QComboBox()
@@ -232,15 +253,40 @@ class QueueView(View):
     def _fetch(self, q: Any, offset: int, limit: int) -> list[Any]:
         return self.ctx.read(self._search.query_citizens, q, offset, limit)
 
+    def _seek(self, q: Any, last: Any, limit: int) -> list[Any] | None:
+        """The next page after `last` by key (the sorted listing); None lets the model use offsets."""
+        key = self._search.seek_key(last)
+        if key is None or not self._search.is_listing(q):
+            return None
+        return self.ctx.read(self._search.query_citizens, q, 0, limit, key)
+
     def cares_about(self, changes: Changes) -> bool:
+        if changes.citizens or changes.commune:
+            self._villages_stale = True
+        if changes.points or changes.commune:
+            self._points_stale = True
         return changes.citizens or changes.statuses or changes.schedule or changes.commune
 
     def reload(self) -> None:
-        self._fill_filters()
-        self.run_query()
+        self._fill_fixed_filters()
+        if self._points_stale:
+            from desktop.services import points as pts
 
-    def _fill_filters(self) -> None:
-        from desktop.services import points as pts
+            self._points_stale = False
+            self._point_names = {p.id: p.name for p in self.ctx.read(pts.list_points)}
+        if self.model.query() is None:
+            self.run_query()
+        else:
+            self.model.refresh()
+            self._total = None
+            self._start_count()
+        if self._villages_stale:
+            self._load_villages()
+
+    def _fill_fixed_filters(self) -> None:
+        """Status, due kind and order: fixed lists, filled once without touching the database."""
+        if self.status.count():
+            return
         from desktop.services.due import DueKind
         from desktop.services.statuses import Status
         from desktop.vietnamese import NameOrder
@@ -248,25 +294,56 @@ class QueueView(View):
         combos = (self.village, self.status, self.due, self.order)
         for c in combos:
             c.blockSignals(True)
+        self.village.addItem(_("Tất cả"), ANY)
+        self.status.addItem(_("Tất cả"), ANY)
+        for st in Status:
+            self.status.addItem(lang.status_label(st.value), st.value)
+        self.due.addItem(_("Tất cả"), ANY)
+        for kind in DueKind:
+            self.due.addItem(labels.due_kind(kind.value), kind.value)
+        self.order.addItem(_("Tên (Việt)"), NameOrder.GIVEN)
+        self.order.addItem(_("Họ (Việt)"), NameOrder.FAMILY)
+        for c in combos:
+            c.blockSignals(False)
+
+    def _load_villages(self) -> None:
+        """The village list (a GROUP BY over the register) is read on the worker after the first paint."""
+        if self._villages_loading:
+            return
+        self._villages_loading = True
+        self._villages_stale = False
+        search = self._search
+
+        def read(ctx: Any) -> list[tuple[str, str, int]]:
+            with ctx.db.session() as s:
+                return search.villages(s)
+
+        def done(rows: list[tuple[str, str, int]]) -> None:
+            self._villages_loading = False
+            self._fill_villages(rows)
+            if self._villages_stale:
+                self._load_villages()
+
+        def failed(_exc: BaseException, _tb: str) -> None:
+            self._villages_loading = False
+
+        self.ctx.runner.op(read, self, "villages").quiet().success(done).failure(failed).run()
+
+    def _fill_villages(self, rows: list[tuple[str, str, int]]) -> None:
         keep = data_of(self.village)
+        self.village.blockSignals(True)
         self.village.clear()
         self.village.addItem(_("Tất cả"), ANY)
-        for key, name, count in self.ctx.read(self._search.villages):
+        for key, name, count in rows:
             self.village.addItem(f"{name} ({count:,})".replace(",", "."), key)
         if keep is not None and (i := self.village.findData(keep)) >= 0:  # noqa: SIM102
             self.village.setCurrentIndex(i)
-        if self.status.count() == 0:
-            self.status.addItem(_("Tất cả"), ANY)
-            for st in Status:
-                self.status.addItem(lang.status_label(st.value), st.value)
-            self.due.addItem(_("Tất cả"), ANY)
-            for kind in DueKind:
-                self.due.addItem(labels.due_kind(kind.value), kind.value)
-            self.order.addItem(_("Tên (Việt)"), NameOrder.GIVEN)
-            self.order.addItem(_("Họ (Việt)"), NameOrder.FAMILY)
-        for c in combos:
-            c.blockSignals(False)
-        self._point_names = {p.id: p.name for p in self.ctx.read(pts.list_points)}
+        self.village.blockSignals(False)
+        if keep is not None and data_of(self.village) != keep:  # the chosen village is gone
+            self.run_query()
+
+    def villages_loaded(self) -> bool:
+        return self.village.count() > 1 and not self._villages_loading
 
     def current_query(self) -> Any:
         from desktop.services.due import DueKind
@@ -291,19 +368,72 @@ class QueueView(View):
         self._debounce.stop()
         if not self._loaded:
             return
+        self._total = None
         self.model.set_query(self.current_query())
+        self._start_count()
+
+    # --- count, off the keystroke path -------------------------------------------------------------
+    def _start_count(self) -> None:
+        """Count the current query on the worker; one count at a time, the latest query wins."""
+        q = self.model.query()
+        if q is None or self._counting is not None:
+            return
+        if not self.model.canFetchMore():  # every row is loaded: the count is known
+            self._total = (q, self.model.rowCount())
+            self._update_count()
+            return
+        self._counting = q
+        search = self._search
+
+        def count(ctx: Any) -> int:
+            with ctx.db.session() as s:
+                return search.count_citizens(s, q)
+
+        self.ctx.runner.op(count, self, "count").quiet().success(lambda n: self._counted(q, n)).failure(
+            lambda _e, _tb: self._counted(q, None)).run()
+
+    def _counted(self, q: Any, total: int | None) -> None:
+        self._counting = None
+        if q is self.model.query():
+            if total is not None:
+                self._total = (q, total)
+            self._update_count()
+        else:
+            self._start_count()  # typed on meanwhile: count what is shown now
+
+    def total(self) -> int | None:
+        """The current query's total once counted (None while counting)."""
+        if self._total is not None and self._total[0] is self.model.query():
+            return self._total[1]
+        return None
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        total = self.total()
+        if total is None and not self.model.canFetchMore():
+            total = n
+        fmt = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731
+        if total is None:
+            text = _("{0}+ người (đang đếm…)").format(fmt(n))
+        elif n < total:
+            text = _("{0} người — đang hiện {1}").format(fmt(total), fmt(n))
+        else:
+            text = _("{0} người").format(fmt(total))
+        self.count_label.setText(text + "   " + _("(truy vấn {0:.0f} ms)").format(self.model.last_query_ms))
 
     def _after_reset(self) -> None:
-        n = self.model.rowCount()
-        more = "+" if self.model.canFetchMore() else ""
-        self.count_label.setText(_("{0} người{1} — truy vấn {2:.0f} ms").format(f"{n:,}".replace(",", "."), more,
-                                                                              self.model.last_query_ms))
-        if n:
+        self._update_count()
+        if self.model.rowCount():
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollToTop()
         else:
+            self._panel_timer.stop()
             self.panel.clear()
+
+    def _show_current(self) -> None:
+        self._show_row(self.table.currentIndex().row())
 
     def _show_row(self, row: int) -> None:
         from desktop.services import statuses

@@ -34,6 +34,7 @@ from desktop.ui import lang, ops
 from desktop.ui.context import AppContext
 from desktop.ui.lang import translator
 from desktop.ui.operations import Changes
+from desktop.ui.qtrefs import emit
 from desktop.ui.view_base import View
 
 _ = translator("ScheduleView")
@@ -80,7 +81,7 @@ class SlotTree(QTreeWidget):
         slot_item = target if target.parent() is None else target.parent()
         slot = slot_item.data(0, ROLE_SLOT)
         if slot is not None and slot != item.parent().data(0, ROLE_SLOT):
-            self.move_requested.emit(item.data(0, ROLE_APPT), slot)
+            emit(self.move_requested, item.data(0, ROLE_APPT), slot)
 
 
 class ScheduleView(View):
@@ -173,7 +174,7 @@ class ScheduleView(View):
         self.assign_button.clicked.connect(self.auto_assign)
         self.move_button.clicked.connect(self.move_selected)
         self.resched_button.clicked.connect(self.reschedule_no_shows)
-        self.checkin_button.clicked.connect(lambda: self.session_id() and self.open_checkin.emit(self.session_id()))
+        self.checkin_button.clicked.connect(lambda: self.session_id() and emit(self.open_checkin, self.session_id()))
         self.tree.move_requested.connect(self._move)
         QShortcut(QKeySequence("Ctrl+M"), self, self.move_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -2,19 +2,22 @@
 
 Printing, sync and security live in their own modules (`desktop/ui/print_*.py`, `sync_*.py`,
 `login_*.py`, `audit_*.py`). Each may define `install(shell: Shell) -> None` and use the shell to add
-menu actions, status-bar widgets or whole views. `load_extensions()` finds them by name, so the main
+menu actions, status-bar widgets, docks or whole views, and `on_close()` hooks that run before the
+database closes. `load_extensions()` finds them by name, so the main
 window never imports them and they never import it.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import pkgutil
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from desktop.ui.context import AppContext
 from desktop.ui.lang import translator
@@ -41,6 +44,8 @@ class Shell:
             "language": _("N&gôn ngữ"),
             "help": _("Trợ &giúp"),
         }
+        self._tails: dict[str, QAction] = {}
+        self._close_hooks: list[Callable[[], None]] = []
         self.add_view_fn: Callable[[str, QWidget], None] | None = None
         self.selected_citizen_ids: Callable[[], list[int]] = lambda: []
         self.current_session_id: Callable[[], int | None] = lambda: None
@@ -80,8 +85,40 @@ class Shell:
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(lambda _checked=False: slot())
-        self.menu(menu_id).addAction(act)
+        menu = self.menu(menu_id)
+        tail = self._tails.get(menu_id)
+        if tail is not None:
+            menu.insertAction(tail, act)  # e.g. File: extensions' actions go above "Thoát"
+        else:
+            menu.addAction(act)
         return act
+
+    def set_menu_tail(self, menu_id: str, action: QAction) -> None:
+        """Later actions of this menu are inserted before `action` (the window's own closing items)."""
+        self._tails[menu_id] = action
+
+    def add_dock(self, title: str, widget: QWidget, name: str = "",
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+        """A dock the user can close; its show/hide toggle is added to the View menu."""
+        dock = QDockWidget(title, self._window)
+        dock.setObjectName(name or f"dock_{widget.objectName() or 'ext'}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self._window.addDockWidget(area, dock)
+        self.menu("view").addAction(dock.toggleViewAction())
+        return dock
+
+    def on_close(self, hook: Callable[[], None]) -> None:
+        """Run `hook` when the window closes, before the database does (e.g. wait for a send)."""
+        self._close_hooks.append(hook)
+
+    def run_close_hooks(self) -> None:
+        for hook in self._close_hooks:
+            try:
+                hook()
+            except Exception:  # one failing extension must not keep the others from closing cleanly
+                log.exception("close hook failed")
 
     def add_status_widget(self, widget: QWidget, permanent: bool = True) -> None:
         bar = self._window.statusBar()
@@ -95,13 +132,30 @@ class Shell:
             self.add_view_fn(title, widget)
 
 
+def _may_define_install(info: pkgutil.ModuleInfo) -> bool:
+    """False for a module whose source plainly has no `install()` (print_preview, sync_panel, …).
+
+    Importing those at start-up would load QtPdf and QtPrintSupport before the first paint for nothing.
+    When the source cannot be read (a frozen app), the module is imported to find out.
+    """
+    try:
+        spec = importlib.util.find_spec(f"desktop.ui.{info.name}")
+        origin = spec.origin if spec is not None else None
+        if origin and origin.endswith(".py"):
+            with open(origin, encoding="utf-8") as f:
+                return "def install(" in f.read()
+    except (OSError, ImportError, ValueError):
+        pass
+    return True
+
+
 def load_extensions(shell: Shell) -> list[str]:
     """Install every `desktop/ui/{print,sync,login,audit}_*.py` that defines `install(shell)`."""
     import desktop.ui as pkg
 
     loaded = []
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if not info.name.startswith(EXTENSION_PREFIXES):
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if not info.name.startswith(EXTENSION_PREFIXES) or not _may_define_install(info):
             continue
         try:
             mod = importlib.import_module(f"desktop.ui.{info.name}")

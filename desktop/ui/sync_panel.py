@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.ui.qtrefs import emit
+
 StatusFn = Callable[[], Any]  # -> desktop.services.outbox.SyncStatus
 SyncFn = Callable[[], Any]  # -> sync.client.SyncResult (runs on the worker thread)
 
@@ -39,9 +41,9 @@ class _SyncJob(QRunnable):
         except Exception as exc:  # noqa: BLE001 - shown to the officer, details in the log
             message = getattr(exc, "message", "") or MSG_UNEXPECTED
             traceback.print_exc()
-            self.signals.failed.emit(message)
+            emit(self.signals.failed, message)
             return
-        self.signals.finished.emit(result)
+        emit(self.signals.finished, result)
 
 
 def _when(stamp: str) -> str:
@@ -149,7 +151,7 @@ class SyncPanel(QWidget):
         if getattr(result, "error", ""):  # show this run's error even if the status store lags
             self.error_label.setText(result.error)
             self.error_label.setVisible(True)
-        self.sync_finished.emit(result)
+        emit(self.sync_finished, result)
 
     def _on_failed(self, message: str) -> None:
         self._done()

@@ -1,5 +1,5 @@
-"""Figures for the province table, aggregated in SQL: one grouped query gives each commune's cumulative
-totals and freshness up to the chosen day, one gives the chosen day, one reads the targets.
+"""Figures for the province table: the running totals and freshness rows kept by intake give each
+commune's cumulative figures and last report, one grouped query gives the chosen day, one reads the targets.
 
 "Not reported" is never turned into zero: a commune without a report for the day has `today = None`, one
 that never reported has `cumul = None`, and the page says so in words.
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from province.models import Batch, Commune, ReportVillage, Target
+from province.models import Commune, CommuneFreshness, CommuneTotal, ReportVillage, Target
 from sync.protocol import INDICATORS
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh, no DST
@@ -86,53 +86,69 @@ def _day(value: Any) -> dt.date | None:
 
 
 Agg = tuple[str, dict[str, int] | None, dt.date | None, dt.datetime | None, dict[str, int] | None]
-_CACHE: dict[tuple[str, dt.date], tuple[Any, list[Agg]]] = {}
+_IDX = {ind: i for i, ind in enumerate(INDICATORS)}
 
 
-def _data_version(s: Session) -> Any:
-    """Changes with every stored batch (rows are never deleted); one cheap query."""
-    return tuple(s.execute(select(func.count(), func.max(Batch.received_at)).select_from(Batch)).one())
-
-
-def aggregates(s: Session, on: dt.date, fresh: bool = False) -> list[Agg]:
+def aggregates(s: Session, on: dt.date) -> list[Agg]:
     """Per commune: cumulative totals, last day and last arrival up to `on`, and the day's totals.
 
-    Two grouped queries over report_villages (one row per report). The result is cached per (database,
-    day) and reused while no new batch has been stored, so repeated views do not re-sum 200k reports.
+    Reads the running totals (commune_totals: 5 rows per commune) and freshness (1 row per commune) that
+    intake keeps in its transaction, plus the day's reports (report_villages by its (day, commune) index):
+    ≈20k small rows for the whole country, so no cache is needed and a new batch shows on the next view.
+    Only when `on` is in the past for some communes are their later days subtracted (one grouped query
+    over `day > on`) and their freshness recomputed up to `on`.
     """
-    key = (str(s.get_bind().url), on)
-    version = _data_version(s)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] == version and not fresh:
-        return hit[1]
+    conn = s.connection()  # Core rows: the ORM's row processing was most of the time on 20k rows
     rv = ReportVillage
     sums = [func.sum(getattr(rv, ind)) for ind in INDICATORS]
+    fresh: dict[str, list[Any]] = {
+        code: [_day(first), _day(last), _utc(recv)]
+        for code, first, last, recv in conn.execute(select(
+            CommuneFreshness.commune_code, CommuneFreshness.first_day, CommuneFreshness.last_day,
+            CommuneFreshness.last_received_at))
+    }
+    totals: dict[str, list[int]] = {}
+    for code, ind, value in conn.execute(select(CommuneTotal.commune_code, CommuneTotal.indicator,
+                                             CommuneTotal.value)):
+        if ind in _IDX:
+            totals.setdefault(code, [0] * len(INDICATORS))[_IDX[ind]] = int(value)
+    late = [code for code, (_f, last, _r) in fresh.items() if last > on]
+    if late:  # a past day: take away what was reported after it, and find the freshness as of then
+        for code, *vals in conn.execute(select(rv.commune_code, *sums).where(rv.day > on).group_by(rv.commune_code)):
+            tot = totals.get(code)
+            if tot is not None:
+                for i, v in enumerate(vals):
+                    tot[i] -= int(v or 0)
+        q = select(rv.commune_code, func.max(rv.day), func.max(rv.received_at)).where(rv.day <= on)
+        if len(late) <= 500:
+            q = q.where(rv.commune_code.in_(late))
+        as_of = {code: (_day(d), _utc(r)) for code, d, r in conn.execute(q.group_by(rv.commune_code))}
+        for code in late:
+            if code in as_of:
+                fresh[code][1:] = as_of[code]
+            else:
+                fresh[code][1] = None  # nothing reported up to `on`
     out: dict[str, list[Any]] = {}
-    cumul_q = (select(rv.commune_code, *sums, func.max(rv.day), func.max(rv.received_at))
-               .where(rv.day <= on).group_by(rv.commune_code))
-    for code, *vals in s.execute(cumul_q):
-        out[code] = [code, {ind: int(v or 0) for ind, v in zip(INDICATORS, vals[:5], strict=True)},
-                     _day(vals[5]), _utc(vals[6]), None]
-    day_q = select(rv.commune_code, *sums).where(rv.day == on).group_by(rv.commune_code)
-    for code, *vals in s.execute(day_q):
+    for code, (_first, last, recv) in fresh.items():
+        if last is None:
+            continue
+        tot = totals.get(code, [0] * len(INDICATORS))
+        out[code] = [code, dict(zip(INDICATORS, tot, strict=True)), last, recv, None]
+    for code, *vals in conn.execute(select(rv.commune_code, *sums).where(rv.day == on).group_by(rv.commune_code)):
         if code in out:
             out[code][4] = {ind: int(v or 0) for ind, v in zip(INDICATORS, vals, strict=True)}
-    result: list[Agg] = [tuple(v) for v in out.values()]  # type: ignore[misc]
-    if len(_CACHE) > 32:
-        _CACHE.clear()
-    _CACHE[key] = (version, result)
-    return result
+    return [tuple(v) for v in out.values()]  # type: ignore[misc]
 
 
-def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank",
-                  fresh: bool = False) -> list[Row]:
+def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank") -> list[Row]:
     """Every active commune (of one province if given) with its figures as of `on`."""
     q = select(Commune.code, Commune.name, Commune.province_code, Commune.province_name).where(Commune.active)
     if province:
         q = q.where(Commune.province_code == province)
-    rows = {c: Row(c, n, pc, pn) for c, n, pc, pn in s.execute(q)}
+    conn = s.connection()
+    rows = {c: Row(c, n, pc, pn) for c, n, pc, pn in conn.execute(q)}
 
-    for code, cumul, last_day, last_received, today in aggregates(s, on, fresh):
+    for code, cumul, last_day, last_received, today in aggregates(s, on):
         row = rows.get(code)
         if row is None:
             continue
@@ -140,7 +156,7 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
         row.last_day, row.last_received = last_day, last_received
         if last_day:
             row.days_silent = (on - last_day).days
-    for code, ind, value, deadline in s.execute(select(Target.commune_code, Target.indicator, Target.value,
+    for code, ind, value, deadline in conn.execute(select(Target.commune_code, Target.indicator, Target.value,
                                                        Target.deadline)):
         if code in rows:
             rows[code].targets[ind] = (int(value), _day(deadline))

@@ -21,7 +21,33 @@ th{background:#eef3f8;position:sticky;top:0}td.t{text-align:left}
 .met{color:#0a7a2f;font-weight:600}.not_met{color:#b36b00}.missed{color:#b00020;font-weight:600}
 .nd{color:#777;font-style:italic;text-align:left}.never{color:#b00020;font-style:italic;text-align:left}
 form{margin:8px 0}.bar{margin:8px 0;color:#444}.err{color:#b00020}
+.user{float:right;color:#444}.user form{display:inline;margin:0}
+.login{max-width:360px;margin:48px auto}.login label{display:block;margin:10px 0}
+.login input{width:100%;padding:6px;box-sizing:border-box}.login button{padding:6px 16px}
 """
+ROLE_LABELS = {"admin": "quản trị", "viewer": "xem"}
+
+
+def user_bar(user: Any) -> str:
+    """Who is logged in, and the logout form (POST with the session's CSRF token)."""
+    if user is None:
+        return ""
+    return (f'<div class="user" id="user">Tài khoản: <b>{escape(user.name)}</b> '
+            f'({ROLE_LABELS.get(user.role, escape(user.role))}) · <form method="post" action="/logout">'
+            f'<input type="hidden" name="csrf" value="{escape(user.csrf)}"><button type="submit">Đăng xuất</button>'
+            "</form></div>")
+
+
+def login_page(next_url: str, error: bool = False) -> str:
+    msg = ('<p class="err" id="login-error">Đăng nhập không thành công: sai tên hoặc mật khẩu, hoặc tài khoản đang '
+           "bị khóa tạm thời (5 lần sai liên tiếp khóa 5 phút).</p>" if error else "")
+    body = (f'<div class="login"><h1>EnrollPoint — đăng nhập bảng theo dõi của tỉnh</h1>{msg}'
+            '<form method="post" action="/login" id="login">'
+            f'<input type="hidden" name="next" value="{escape(next_url)}">'
+            '<label>Tên đăng nhập <input name="name" autocomplete="username" required autofocus></label>'
+            '<label>Mật khẩu <input type="password" name="password" autocomplete="current-password" required>'
+            '</label><button type="submit">Đăng nhập</button></form></div>')
+    return page("Đăng nhập — EnrollPoint", body)
 
 
 def page(title: str, body: str) -> str:
@@ -71,7 +97,7 @@ def _row(r: Row, on: dt.date) -> str:
 
 
 def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], province: str | None,
-                  sort: str, elapsed_ms: float | None = None) -> str:
+                  sort: str, elapsed_ms: float | None = None, user: Any = None) -> str:
     q = {"on": on.isoformat(), **({"province": province} if province else {})}
     opts = "".join(
         f'<option value="{escape(code)}"{" selected" if code == province else ""}>{escape(name)}</option>'
@@ -89,6 +115,7 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
     never = sum(1 for r in rows if r.cumul is None)
     met_all = sum(1 for r in rows if r.met and all(m == "met" for m in r.met.values() if m))
     body = [
+        user_bar(user),
         f"<h1>Tiến độ thu nhận hồ sơ định danh — ngày {vn_date(on)}</h1>",
         '<form method="get" action="/">',
         f'<label>Ngày <input type="date" name="on" value="{on.isoformat()}"></label> ',
@@ -101,15 +128,18 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
         '<table id="communes"><thead><tr>', "".join(head1), "</tr><tr>", head2, "</tr></thead><tbody>",
         "".join([_row(r, on) for r in rows]),
         "</tbody></table>",
-        '<h2>Nhập tệp dữ liệu (USB)</h2><form method="post" action="/dashboard/upload-bundle" '
-        'enctype="multipart/form-data"><input type="file" name="file" required> <button type="submit">Nhập</button></form>',
     ]
+    if user is not None and user.is_admin:  # viewers see the figures and exports only
+        body.append('<h2>Nhập tệp dữ liệu (USB)</h2><form method="post" action="/dashboard/upload-bundle" '
+                    f'enctype="multipart/form-data" id="upload"><input type="hidden" name="csrf" '
+                    f'value="{escape(user.csrf)}"><input type="file" name="file" required> '
+                    '<button type="submit">Nhập</button></form>')
     if elapsed_ms is not None:
         body.append(f'<p class="bar">Tạo trang trong {elapsed_ms:.0f} ms.</p>')
     return page(f"EnrollPoint — tiến độ ngày {vn_date(on)}", "".join(body))
 
 
-def commune_page(commune: Any, reports: list[Any], targets: list[Any]) -> str:
+def commune_page(commune: Any, reports: list[Any], targets: list[Any], user: Any = None) -> str:
     head = "".join(f"<th>{escape(LABELS[i])}</th>" for i in INDICATORS)
     out = []
     for r in reports:
@@ -127,7 +157,7 @@ def commune_page(commune: Any, reports: list[Any], targets: list[Any]) -> str:
     tg = "".join(f"<li>{escape(LABELS.get(t.indicator, t.indicator))}: {_n(t.value)}"
                  f"{' trước ' + vn_date(t.deadline) if t.deadline else ''}</li>" for t in targets)
     body = (
-        f'<p><a href="/">← Bảng tỉnh</a></p><h1>{escape(commune.name)} ({escape(commune.code)}) — '
+        user_bar(user) + f'<p><a href="/">← Bảng tỉnh</a></p><h1>{escape(commune.name)} ({escape(commune.code)}) — '
         f"{escape(commune.province_name)}</h1>"
         f"<h2>Chỉ tiêu</h2><ul>{tg or '<li>Chưa giao chỉ tiêu</li>'}</ul><h2>Báo cáo theo ngày</h2>"
         + ('<p class="never">Chưa từng báo cáo</p>' if not reports else "")
@@ -138,7 +168,8 @@ def commune_page(commune: Any, reports: list[Any], targets: list[Any]) -> str:
     return page(f"{commune.name} — EnrollPoint", body)
 
 
-def message_page(title: str, lines: list[str], error: bool = False) -> str:
+def message_page(title: str, lines: list[str], error: bool = False, home: str = "/") -> str:
     items = "".join(f"<li>{escape(x)}</li>" for x in lines)
-    return page(title, f'<p><a href="/">← Bảng tỉnh</a></p><h1 class="{"err" if error else ""}">'
+    back = "← Đăng nhập" if home == "/login" else "← Bảng tỉnh"
+    return page(title, f'<p><a href="{escape(home)}">{back}</a></p><h1 class="{"err" if error else ""}">'
                        f"{escape(title)}</h1><ul>{items}</ul>")

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # Every revision this hub knows, oldest first. A database at any other revision is from a newer hub.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub",)
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals")
 HEAD = KNOWN_REVISIONS[-1]
 
 

@@ -69,6 +69,29 @@ class ReportVillage(Base):
     no_show: Mapped[int] = mapped_column(Integer)
 
 
+class CommuneTotal(Base):
+    """Running cumulative total per (commune, indicator), kept by intake in the same transaction as the
+    values (an update adds new − old), so the dashboard reads 5 rows per commune instead of summing every
+    report. Always equal to SUM(report_values.value) per (commune, indicator) (tested)."""
+
+    __tablename__ = "commune_totals"
+
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class CommuneFreshness(Base):
+    """Per commune: first and last day reported and when the last report arrived (kept by intake)."""
+
+    __tablename__ = "commune_freshness"
+
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), primary_key=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    last_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class AuditEntry(Base):
     """Who did what on the hub: enrolments, admin commands, accepted batches (never refusals' payloads)."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from hubkit import PG_ENV, Laptop, enrol_http, fresh_pg_database, setup_commune
+from hubkit import PG_ENV, Laptop, add_user, enrol_http, fresh_pg_database, login, setup_commune
 
 from province.app import create_app
 from province.db import HubDB, open_hub
@@ -44,3 +44,20 @@ def client(hub_db: HubDB) -> Iterator[TestClient]:
 def laptop(hub_db: HubDB, client: TestClient) -> Laptop:
     """An enrolled device of Trường Sa (56 / 22736)."""
     return enrol_http(client, setup_commune(hub_db))
+
+
+@pytest.fixture
+def admin_client(hub_db: HubDB, client: TestClient) -> TestClient:
+    """`client`, logged in to the dashboard (real POST /login) as an admin."""
+    add_user(hub_db, "quan.tri", "admin")
+    assert login(client, "quan.tri").status_code == 303
+    return client
+
+
+@pytest.fixture
+def viewer_client(hub_db: HubDB) -> Iterator[TestClient]:
+    """A second browser, logged in as a viewer."""
+    add_user(hub_db, "xem.thoi", "viewer")
+    with TestClient(create_app(db=hub_db)) as c:
+        assert login(c, "xem.thoi").status_code == 303
+        yield c

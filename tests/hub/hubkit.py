@@ -172,3 +172,31 @@ def _values_for(db: HubDB) -> list[tuple[Any, ...]]:
         return sorted(tuple(r) for r in s.execute(select(
             ReportValue.commune_code, ReportValue.point_code, ReportValue.day, ReportValue.indicator,
             ReportValue.value, ReportValue.revision, ReportValue.received_at)))
+
+
+# -- dashboard accounts -------------------------------------------------------------------------------
+
+PASSWORD = "mật-khẩu-thử-123"  # ≥ 10 characters, not ASCII on purpose
+
+
+def add_user(db: HubDB, name: str = "quan.tri", role: str = "admin", password: str = PASSWORD) -> None:
+    from province import auth
+
+    with db.session(write=True) as s:
+        auth.add_user(s, name, password, role)
+
+
+def login(client: Any, name: str = "quan.tri", password: str = PASSWORD, next_url: str = "/") -> Any:
+    """A real POST /login (the cookie lands in the client's jar); returns the response (303 on success)."""
+    return client.post("/login", data={"name": name, "password": password, "next": next_url},
+                       follow_redirects=False)
+
+
+def csrf_of(client: Any) -> str:
+    """The session's CSRF token, read from the logout form of the dashboard as a browser would."""
+    import re
+
+    html = client.get("/?province=__none__").text  # any signed-in page carries the logout form
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, html[:500]
+    return m.group(1)

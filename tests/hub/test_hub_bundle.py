@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 
-from hubkit import _values_for, counts, make_bundle, post
+from hubkit import _values_for, counts, csrf_of, make_bundle, post
 
 from province.cli import main
 from sync import protocol, signing
@@ -70,14 +70,16 @@ def test_bad_bundles_are_refused_whole(hub_url, hub_db, laptop, tmp_path, capsys
     assert counts(hub_db) == before
 
 
-def test_dashboard_upload_same_idempotency(hub_db, client, laptop):
+def test_dashboard_upload_same_idempotency(hub_db, admin_client, laptop):
+    client = admin_client
+    csrf = {"csrf": csrf_of(client)}
     data = make_bundle(laptop, _batches(laptop))
-    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)})
+    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)}, data=csrf)
     assert r.status_code == 200 and "Đã nhập tệp dữ liệu" in r.text
     before = counts(hub_db)
-    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)},
+    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)}, data=csrf,
                     headers={"Accept": "application/json"})
     assert r.status_code == 200 and all(b["replayed"] for b in r.json()["batches"])
     assert counts(hub_db) == before
-    r = client.post("/dashboard/upload-bundle", files={"file": ("x.epb", b"junk")})
+    r = client.post("/dashboard/upload-bundle", files={"file": ("x.epb", b"junk")}, data=csrf)
     assert r.status_code == 400 and "Không nhập được" in r.text

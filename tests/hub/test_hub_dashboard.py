@@ -1,4 +1,4 @@
-"""Dashboard: 'no data since …' is never shown as zero; met / not met; ranking; filters; exports."""
+"""Dashboard (signed in): 'no data since …' is never shown as zero; met / not met; ranking; filters; exports."""
 
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ def _rows(html: str) -> dict[str, str]:
     return dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html))
 
 
-def test_no_data_since_vs_zero_vs_never(scene, client):
-    html = client.get(f"/?on={ON}").text
+def test_no_data_since_vs_zero_vs_never(scene, admin_client):
+    html = admin_client.get(f"/?on={ON}").text
     rows = _rows(html)
     ts, bd, hk = rows["22736"], rows["4"], rows["70"]
     assert "Chưa có dữ liệu" not in ts and "Chưa từng" not in ts and "<td>0</td>" in ts
@@ -58,36 +58,36 @@ def test_no_data_since_vs_zero_vs_never(scene, client):
     assert re.search(r"<td>1</td>", bd)  # one day silent
 
 
-def test_met_not_met_and_ranking(scene, client):
-    rows = _rows(client.get(f"/?on={ON}").text)
+def test_met_not_met_and_ranking(scene, admin_client):
+    rows = _rows(admin_client.get(f"/?on={ON}").text)
     assert 'class="met">160,0% Đạt' in rows["4"]
     assert 'class="missed">0,0% Không đạt' in rows["22736"]  # deadline 5/7 passed, 0 of 10
     assert rows["4"].startswith("<td>1</td>") and rows["22736"].startswith("<td>2</td>")
     assert rows["70"].startswith("<td>—</td>")  # never reported: not ranked as zero
-    order = list(_rows(client.get(f"/?on={ON}&sort=rank").text))
+    order = list(_rows(admin_client.get(f"/?on={ON}&sort=rank").text))
     assert order[:2] == ["4", "22736"]
     # Before the deadline the same shortfall is only "not yet".
-    early = _rows(client.get("/?on=2025-07-01").text)
+    early = _rows(admin_client.get("/?on=2025-07-01").text)
     assert "Chưa từng báo cáo" in early["22736"]
 
 
-def test_province_filter_and_sort(scene, client):
-    rows = _rows(client.get(f"/?on={ON}&province=1&sort=name").text)
+def test_province_filter_and_sort(scene, admin_client):
+    rows = _rows(admin_client.get(f"/?on={ON}&province=1&sort=name").text)
     assert set(rows) == {"4", "70", "666"}
     assert list(rows)[1:] == ["4", "70"]  # Ba Đình before Hoàn Kiếm
-    assert client.get("/?on=10-07-2025").status_code == 422
+    assert admin_client.get("/?on=10-07-2025").status_code == 422
 
 
-def test_commune_page_shows_days_revision_and_times(scene, client):
-    html = client.get("/commune/4").text
+def test_commune_page_shows_days_revision_and_times(scene, admin_client):
+    html = admin_client.get("/commune/4").text
     assert "Phường Ba Đình" in html and "09/07/2025" in html and "08/07/2025" in html
     assert "Tỉnh nhận lúc" in html and "Chốt trên máy" in html
-    assert client.get("/commune/70").text.count("Chưa từng báo cáo") == 1
-    assert client.get("/commune/nope").status_code == 404
+    assert admin_client.get("/commune/70").text.count("Chưa từng báo cáo") == 1
+    assert admin_client.get("/commune/nope").status_code == 404
 
 
-def test_csv_export(scene, client):
-    r = client.get(f"/export.csv?on={ON}")
+def test_csv_export(scene, admin_client):
+    r = admin_client.get(f"/export.csv?on={ON}")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     by = {x["Mã xã"]: x for x in rows}
@@ -99,8 +99,8 @@ def test_csv_export(scene, client):
     assert by["666"]["Tên xã"].startswith("'=")  # formula injection neutralised
 
 
-def test_xlsx_export(scene, client):
-    r = client.get(f"/export.xlsx?on={ON}")
+def test_xlsx_export(scene, admin_client):
+    r = admin_client.get(f"/export.xlsx?on={ON}")
     assert r.status_code == 200
     ws = load_workbook(io.BytesIO(r.content)).active
     head = [c.value for c in ws[1]]
@@ -111,9 +111,9 @@ def test_xlsx_export(scene, client):
     assert evil.value == '=HYPERLINK("http://evil")' and evil.data_type == "s"
 
 
-def test_new_batch_shows_at_once(scene, client):
+def test_new_batch_shows_at_once(scene, admin_client):
     """The aggregate cache is keyed on the stored batches: a new delivery is visible on the next view."""
-    assert "Chưa từng báo cáo" in _rows(client.get(f"/?on={ON}").text)["70"]
+    assert "Chưa từng báo cáo" in _rows(admin_client.get(f"/?on={ON}").text)["70"]
     _deliver(scene, "70", _rep("70", ON, card_captured=6))
-    row = _rows(client.get(f"/?on={ON}").text)["70"]
+    row = _rows(admin_client.get(f"/?on={ON}").text)["70"]
     assert "Chưa từng" not in row and "<td>6</td>" in row and 'class="met"' in row

@@ -44,12 +44,13 @@ def test_typing_filters_without_diacritics(qtbot, window):
 
 def test_village_filter_and_panel_actions(qtbot, window, controller):
     view = window.queue
+    qtbot.waitUntil(view.villages_loaded, timeout=5000)  # read on the worker after the first paint
     view.village.setCurrentIndex(1)
     key = view.village.currentData()
     rows = [view.model.row_at(r) for r in range(view.model.rowCount())]
     assert rows and all(fold_village(r.village) == key for r in rows)
     view.table.setCurrentIndex(view.model.index(0, 0))
-    assert view.panel.title.text() == rows[0].full_name
+    qtbot.waitUntil(lambda: view.panel.title.text() == rows[0].full_name, timeout=3000)
     assert view.panel.buttons, "allowed next events are shown as buttons"
     if "deferred" in view.panel.buttons:
         before = view.panel.history.rowCount()

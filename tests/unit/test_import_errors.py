@@ -186,3 +186,36 @@ def test_progress_reported(db, tmp_path, small_chunks):
     assert len(calls) >= 3 and calls[-1][0] == calls[-1][1]
     assert all(d <= t for d, t in calls)
     assert len(citizens(db)) == 1500
+
+
+def _fts_trigger_present(database) -> bool:
+    with database.engine.connect() as c:
+        return c.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'citizens_fts_ai'"
+        ).first() is not None
+
+
+def _fts_hits(database, phrase: str) -> int:
+    with database.engine.connect() as c:
+        c.exec_driver_sql("INSERT INTO citizens_fts(citizens_fts) VALUES ('integrity-check')")
+        return c.exec_driver_sql(
+            "SELECT count(*) FROM citizens_fts WHERE citizens_fts MATCH ?", (f'"{phrase}"',)
+        ).scalar_one()
+
+
+def test_bulk_search_index_and_trigger_survive_import_and_cancel(seeded, tmp_path, small_chunks):
+    """The import indexes its new rows in one statement; the per-row trigger is back afterwards."""
+    from desktop.services.register import add_citizen
+
+    assert _fts_trigger_present(seeded)
+    assert _fts_hits(seeded, "dang quoc khanh") == 1  # imported rows are searchable
+    rows = [HEADER] + [[str(i), "Vũ Thị Hằng", "02/02/1992", "Nữ", idnumber_for(1992, "F", 3000 + i), "", ""]
+                       for i in range(1200)]
+    path = write_csv(tmp_path / "cancelled.csv", rows)
+    with pytest.raises(ImportCancelled):
+        import_file(seeded, path, cancel=lambda: True)
+    assert _fts_trigger_present(seeded)
+    assert _fts_hits(seeded, "vu thi hang") == 0
+    with seeded.session() as s:  # a citizen added later goes through the restored trigger
+        add_citizen(s, {"full_name": "Ỷ Lan", "birth_year": 1970, "sex": "F", "village": "Thôn Đông"})
+    assert _fts_hits(seeded, "y lan") == 1

@@ -163,7 +163,7 @@ def import_file(
                         raise ImportCancelled()
                     if progress is not None:
                         progress(min(rowno - header.row, total_est), total_est)
-            writer.flush()
+            writer.finish()
             if cancel is not None and cancel():
                 raise ImportCancelled()
             c = writer.counts

@@ -4,6 +4,11 @@ Decides per row: insert, update, unchanged or possible duplicate. Existing ID nu
 id_number → (id, hash of the stored content); a row whose content hashes alike is unchanged without
 touching the database. Rows without an ID number are matched on folded name + birth year + village
 (+ date when both have one) through the ix_citizens_match index; such a match is never merged silently.
+
+The search index: feeding FTS5 one row at a time through the insert trigger costs three times more than
+indexing the new rows in one statement (bench: 11 s against 3.5 s for 200,000 rows), so the writer drops
+the insert trigger inside the import's transaction, indexes the new rows at the end and restores the
+trigger. A failure or a crash rolls all of it back with the rows (DDL is transactional here, db.py).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ _MATCH_SQL = (
     "WHERE name_key = ? AND birth_year IS ? AND village_key = ?"
 )
 BATCH = 500
+_FTS_INSERT_TRIGGER = "citizens_fts_ai"
 
 
 @dataclass
@@ -60,6 +66,16 @@ class BulkWriter:
         self.consumed: set[int] = set()
         self._inserts: list[tuple[object, ...]] = []
         self._checks: list[tuple[int, CitizenRecord]] = []
+        self._fts_trigger = self._suspend_fts_trigger()
+
+    def _suspend_fts_trigger(self) -> str | None:
+        row = self.cur.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_FTS_INSERT_TRIGGER,)
+        ).fetchone()
+        if row is None:
+            return None
+        self.cur.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
+        return row[0]
 
     # -------------------------------------------------------------------------------------------- decide
     def add(self, rec: CitizenRecord, row: int, issues: list[RowIssue]) -> None:
@@ -143,6 +159,18 @@ class BulkWriter:
     def flush(self) -> None:
         self._flush_inserts()
         self._flush_checks()
+
+    def finish(self) -> None:
+        """Write what is pending, index the new rows for search in one statement, restore the trigger."""
+        self.flush()
+        if self._fts_trigger is None:
+            return
+        self.cur.execute(
+            "INSERT INTO citizens_fts(rowid, search_text) SELECT id, search_text FROM citizens WHERE id >= ?",
+            (self.first_new_id,),
+        )
+        self.cur.execute(self._fts_trigger)
+        self._fts_trigger = None
 
     def _flush_inserts(self) -> None:
         if self._inserts:

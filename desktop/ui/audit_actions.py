@@ -1,0 +1,40 @@
+"""Tools → "Nhật ký thao tác…": the audit trail (desktop/ui/audit_view.py) in its own window.
+
+Only a supervisor opens it once accounts exist (the trail names who did what).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout
+
+from desktop.ui.ext_common import supervisor_refusal
+from desktop.ui.lang import translator
+
+_ = translator("AuditActions")
+
+
+def install(shell: Any) -> None:
+    shell.add_action("tools", _("&Nhật ký thao tác…"), lambda: open_audit(shell), None, "actAudit")
+
+
+def open_audit(shell: Any) -> QDialog | None:
+    refusal = supervisor_refusal(shell.ctx, _("xem nhật ký thao tác"))
+    if refusal:
+        QMessageBox.warning(shell.parent_widget, _("Nhật ký thao tác"), refusal)
+        return None
+    from desktop.ui.audit_view import AuditView
+
+    dlg = QDialog(shell.parent_widget)
+    dlg.setObjectName("auditDialog")
+    dlg.setWindowTitle(_("Nhật ký thao tác"))
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.resize(1000, 600)
+    lay = QVBoxLayout(dlg)
+    view = AuditView(shell.ctx.db, dlg)
+    lay.addWidget(view)
+    dlg.audit_view = view
+    dlg.show()
+    return dlg

@@ -1,0 +1,100 @@
+"""Small pieces the extension modules (print_actions, sync_actions, audit_actions, login_actions) share.
+
+`DayPointDialog` asks for a day, a point and optionally a village; `current_operator()` is who is
+logged in (None when the commune uses no accounts); `supervisor_required()` says why an action is
+refused. Services are imported inside the functions, so loading an extension costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
+
+from desktop.ui.combo import ANY, data_of
+from desktop.ui.context import AppContext
+from desktop.ui.lang import translator
+
+_ = translator("Extensions")
+CODE_ROLE = Qt.ItemDataRole.UserRole.value + 1
+
+
+class DayPointDialog(QDialog):
+    """A day (default today), a point ("all" allowed) and, when asked for, a village."""
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None, *, village: bool = False,
+                 all_points: bool = True) -> None:
+        super().__init__(parent)
+        from desktop.services import points as pts
+
+        self.setWindowTitle(title)
+        self.setObjectName("dayPointDialog")
+        form = QFormLayout(self)
+        self.day = QDateEdit(QDate.currentDate(), self)
+        self.day.setObjectName("day")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        form.addRow(_("&Ngày:"), self.day)
+        self.point = QComboBox(self)
+        self.point.setObjectName("point")
+        if all_points:
+            self.point.addItem(_("Tất cả các điểm"), ANY)
+        for p in ctx.read(pts.list_points, active_only=True):
+            self.point.addItem(p.name, p.id)
+            self.point.setItemData(self.point.count() - 1, p.code, CODE_ROLE)
+        form.addRow(_("Đ&iểm thu nhận:"), self.point)
+        self.village: QComboBox | None = None
+        if village:
+            from desktop.services import search
+
+            self.village = QComboBox(self)
+            self.village.setObjectName("village")
+            self.village.addItem(_("Tất cả"), ANY)
+            for key, name, _n in ctx.read(search.villages):
+                self.village.addItem(name, key)
+            form.addRow(_("&Thôn/Tổ:"), self.village)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen_day(self) -> dt.date:
+        return self.day.date().toPython()
+
+    def chosen_point_id(self) -> int | None:
+        return data_of(self.point)
+
+    def chosen_point_code(self) -> str | None:
+        if data_of(self.point) is None:
+            return None
+        code = self.point.itemData(self.point.currentIndex(), CODE_ROLE)
+        return str(code) if code else None
+
+    def chosen_village(self) -> str | None:
+        return data_of(self.village) if self.village is not None else None
+
+
+def uses_accounts(ctx: AppContext) -> bool:
+    """True once a supervisor account exists (then roles are enforced)."""
+    from desktop.services import auth
+
+    return not ctx.read(auth.needs_first_operator)
+
+
+def current_operator(ctx: AppContext) -> Any:
+    """The logged-in operator (auth.OperatorInfo) or None."""
+    return getattr(ctx, "operator", None)
+
+
+def supervisor_refusal(ctx: AppContext, action: str) -> str | None:
+    """None when the action may go ahead; otherwise the Vietnamese reason (accounts exist, not a supervisor)."""
+    if not uses_accounts(ctx):
+        return None
+    from desktop.services import auth
+
+    op = current_operator(ctx)
+    if auth.has_role(op, "supervisor"):
+        return None
+    return _("Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.").format(action)
