@@ -40,18 +40,6 @@ def _secret(env: str, prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def announce_recovery_key(ctx: CliContext) -> None:
-    """When this command's open created the encryption key, show the recovery key once (stderr)."""
-    db = ctx._db
-    rk = getattr(db, "recovery_key", None) if db is not None else None
-    if rk:
-        print(
-            "KHÓA KHÔI PHỤC cơ sở dữ liệu (người phụ trách ghi lại, cất xa máy; chỉ hiện một lần):\n    " + rk,
-            file=sys.stderr,
-        )
-        db.recovery_key = None
-
-
 def _supervisor(ctx: CliContext, session: Any, name: str | None) -> Any:
     from desktop.services import auth
 
@@ -76,7 +64,7 @@ def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
     if to is not None and to.exists() and not to.is_dir():
         raise UsageError(f"{to} không phải thư mục.")
     made = backup.backup_now(ctx.db, to)
-    announce_recovery_key(ctx)
+    ctx.announce_recovery_key()
     with ctx.db.session() as s:
         from desktop.services import auth
 
@@ -120,7 +108,7 @@ def _operator_add(args: argparse.Namespace, ctx: CliContext) -> int:
         pin = _secret("ENROLLPOINT_PIN", f"Mã PIN cho {args.name} (4–8 chữ số): ")
         op = service_call(auth.create_operator, s, args.name, pin, args.role, created_by=by)
         data = {"id": op.id, "name": op.name, "role": op.role}
-    announce_recovery_key(ctx)
+    ctx.announce_recovery_key()
     ctx.output(data, f"Đã thêm {auth.ROLE_LABELS[data['role']].lower()} «{data['name']}» (mã {data['id']}).")
     return 0
 

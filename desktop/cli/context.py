@@ -24,6 +24,9 @@ class CliContext:
         paths.set_data_dir(data_dir)
         self.json_mode = json_mode
         self._db: Database | None = None
+        from desktop.logs import setup_logging
+
+        setup_logging(paths.data_dir())
 
     @property
     def db(self) -> Database:
@@ -32,7 +35,19 @@ class CliContext:
                 self._db = open_database(paths.db_path())
             except DatabaseError as exc:
                 raise UsageError(exc.message) from exc
+            self.announce_recovery_key()
         return self._db
+
+    def announce_recovery_key(self) -> None:
+        """When this open created the encryption key, show the recovery key once (stderr, never logged)."""
+        db = self._db
+        rk = getattr(db, "recovery_key", None) if db is not None else None
+        if rk:
+            print(
+                "KHÓA KHÔI PHỤC cơ sở dữ liệu (người phụ trách ghi lại, cất xa máy; chỉ hiện một lần):\n    " + rk,
+                file=sys.stderr,
+            )
+            db.recovery_key = None
 
     def output(self, data: Any, text: str | None = None) -> None:
         """Print JSON (with --json) or the human text."""

@@ -94,6 +94,9 @@ def _close_day(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
     with ctx.db.session() as s:
         rows = service_call(dayclose.close_day, s, day, args.point)
         reports = [dayclose.report_dict(r) for r in rows]
+    from desktop.services.backup import backup_if_due
+
+    backup_if_due(ctx.db)  # the day's work is now worth a copy (once a day, last 14 kept)
     lines = []
     for r in reports:
         t = r["totals"]
