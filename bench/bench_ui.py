@@ -96,10 +96,16 @@ def in_process(data: Path) -> dict[str, float]:
 
     paths.set_data_dir(data)
     db = open_database()
+    from desktop.ui import qtrefs
+
+    qtrefs.pin_singletons()  # as desktop.app.main does
     c = Controller(db)
     win = c.open_main_window()
     win.resize(1366, 768)
     app.processEvents()
+    import gc
+
+    gc.freeze()  # as desktop.app.main does after the window is built
     view = win.queue
 
     # baseline: the bare service call for one page
@@ -135,22 +141,43 @@ def in_process(data: Path) -> dict[str, float]:
     timer = QElapsedTimer()
     worst = 0.0
     turns = 0
+    walls: list[float] = []
+    cpus: list[float] = []
     t_all = time.perf_counter()
     while view.model.canFetchMore() or bar.value() < bar.maximum():
+        c0 = time.thread_time()
         timer.start()
         bar.setValue(bar.value() + bar.pageStep())
         app.processEvents()
-        worst = max(worst, timer.nsecsElapsed() / 1e6)
+        walls.append(timer.nsecsElapsed() / 1e6)
+        cpus.append((time.thread_time() - c0) * 1000)  # this thread's own work, without other jobs' preemption
+        worst = max(worst, walls[-1])
         turns += 1
         if time.perf_counter() - t_all > 600:
             break
     rows = view.model.rowCount()
+    walls.sort()
+    p99 = walls[int(len(walls) * 0.99) - 1] if walls else 0.0
+    cpu_worst = max(cpus) if cpus else 0.0
+    t = time.perf_counter()
+    while view.total() is None and time.perf_counter() - t < 10:  # the count runs on the worker
+        app.processEvents()
+        time.sleep(0.002)
+    count_label = view.count_label.text()
     scroll_s = time.perf_counter() - t_all
     win.close()
     c.shutdown()
     db.close()
     return {"base_ms": statistics.median(base), "p95_ms": p95, "median_ms": statistics.median(lat),
-            "scroll_worst_ms": worst, "scroll_turns": turns, "rows": rows, "scroll_s": scroll_s}
+            "scroll_worst_ms": worst, "scroll_turns": turns, "rows": rows, "scroll_s": scroll_s,
+            "scroll_p99_ms": p99, "scroll_cpu_worst_ms": cpu_worst, "count_label": count_label}
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
 
 
 def main() -> int:
@@ -158,21 +185,29 @@ def main() -> int:
     ap.add_argument("--citizens", type=int, default=200_000)
     args = ap.parse_args()
     data = build_db(args.citizens)
+    from desktop.services import keys
+
+    encrypted = keys.file_state(data / "enrollpoint.db") == "encrypted"
+    load_before = _loadavg()
     bare = cold_start(CHILD_BARE)
     app = cold_start(CHILD_APP, str(data))
     r = in_process(data)
+    load_after = _loadavg()
     machine = f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
     lines = [
         f"## UI bench {time.strftime('%Y-%m-%d %H:%M')} — {args.citizens:,} citizens",
-        f"Machine: {machine} (offscreen, shared with other jobs)",
+        f"Machine: {machine} (offscreen, shared with other jobs); load average before {load_before}, "
+        f"after {load_after}; database {'encrypted (SQLCipher, the default)' if encrypted else 'plain SQLite'}",
         "",
         "| measure | value | baseline | ratio | goal |",
         "|---|---|---|---|---|",
         f"| cold start to first paint | {app:.2f} s | bare QMainWindow {bare:.2f} s | {app / bare:.1f}× | < 2 s |",
         f"| keystroke → first page, p95 | {r['p95_ms']:.0f} ms (median {r['median_ms']:.0f}) | "
         f"bare page query {r['base_ms']:.1f} ms | {r['p95_ms'] / max(r['base_ms'], 0.01):.1f}× | < 100 ms |",
-        f"| scroll end to end: worst turn | {r['scroll_worst_ms']:.0f} ms over {r['scroll_turns']} turns, "
+        f"| scroll end to end: worst turn | {r['scroll_worst_ms']:.0f} ms wall (p99 {r['scroll_p99_ms']:.0f} ms; "
+        f"worst CPU time of the UI thread {r['scroll_cpu_worst_ms']:.0f} ms) over {r['scroll_turns']} turns, "
         f"{r['rows']:,} rows in {r['scroll_s']:.0f} s | | | < 50 ms |",
+        f"| count label after scrolling | {r['count_label']} | | | the real total |",
         "",
     ]
     text = "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 
@@ -22,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop import paths
+    from desktop.ui import qtrefs
+
+    qtrefs.pin_singletons()  # PySide 6.12 on CPython 3.11 leaks None/True references (see qtrefs)
     from desktop.db import DatabaseError, open_database
     from desktop.ui import lang
 
@@ -49,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         if controller.first_run_needed() and not controller.run_first_run(demo_citizens=args.demo_size):
             return 0
         controller.open_main_window()
+        # Everything built so far lives as long as the app: keep it out of the collector's full passes
+        # (one took 50-100 ms with the register open, a visible stall while scrolling).
+        gc.freeze()
         return app.exec()
     finally:
         controller.shutdown()

@@ -23,6 +23,15 @@ def _settle(app, n: int = 5) -> None:
         app.processEvents()
 
 
+def _pause(app, seconds: float) -> None:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
 def _wait(app, runner) -> None:
     import time
 
@@ -123,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         win.tabs.setCurrentWidget(win.queue)
         win.queue.search.setText("nguyen thi")
         win.queue.run_query()
-        _settle(app)
+        _wait(app, c.runner)  # the total is counted on the worker
+        _pause(app, 0.2)  # the detail panel follows the selection after a short delay
         win.grab().save(str(OUT / f"queue{suffix}.png"))
 
         win.tabs.setCurrentWidget(win.progress)

@@ -12,6 +12,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """PySide 6.12 on CPython 3.11 loses references to None/True on emits and void calls; a long test
+    session would otherwise abort at exit (the app does the same at start: desktop/ui/qtrefs.py)."""
+    try:
+        from desktop.ui import qtrefs
+    except ImportError:  # no Qt installed: the UI tests will skip or fail on their own
+        return
+    qtrefs.pin_singletons()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own data dir and keyring file."""

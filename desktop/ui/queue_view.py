@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.ui import labels, lang, ops
 from desktop.ui.combo import ANY, data_of
@@ -49,7 +50,7 @@ DEBOUNCE_MS = 25  # coalesces a scanner's or a fast typist's burst; p95 goal is 
 FIRST_PAGE = 50  # rows read on a keystroke: more than a 1366x768 screen shows (about 22)
 PAGE = 200  # rows per scroll page (keyset paging: constant cost at any depth)
 PANEL_DELAY_MS = 60  # the detail panel follows the selection after the burst of keys or arrow presses
-COLUMN_WIDTHS = (230, 112, 86, 44, 150, 96, 170)  # the last column (VNeID) stretches to the edge
+COLUMN_WIDTHS = (210, 110, 84, 40, 140, 94, 160)  # the last column (VNeID) stretches to the edge
 
 
 class CitizenPanel(QWidget):
@@ -319,6 +320,8 @@ class QueueView(View):
                 return search.villages(s)
 
         def done(rows: list[tuple[str, str, int]]) -> None:
+            if not isValid(self):
+                return
             self._villages_loading = False
             self._fill_villages(rows)
             if self._villages_stale:
@@ -393,6 +396,8 @@ class QueueView(View):
             lambda _e, _tb: self._counted(q, None)).run()
 
     def _counted(self, q: Any, total: int | None) -> None:
+        if not isValid(self):  # the window was replaced (language switch) while counting
+            return
         self._counting = None
         if q is self.model.query():
             if total is not None:
