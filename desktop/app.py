@@ -1,4 +1,5 @@
-"""Start-up of the desktop app: arguments, the database (migrated on open), language, first run, window."""
+"""Start-up of the desktop app: arguments, logs, the database (migrated on open), language, first run, login,
+window, the daily backup."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop import paths
+    from desktop import logs, paths
     from desktop.ui import qtrefs
 
     qtrefs.pin_singletons()  # PySide 6.12 on CPython 3.11 leaks None/True references (see qtrefs)
@@ -32,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
+    try:
+        logs.setup_logging(paths.data_dir())  # redacted file log in <data dir>/logs (docs/security.md)
+    except OSError:
+        logging.getLogger(__name__).warning("cannot write the log file; logging to the console only", exc_info=True)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "enrollpoint"])
     app.setApplicationName("EnrollPoint")
     app.setOrganizationName("EnrollPoint")
@@ -41,18 +46,31 @@ def main(argv: list[str] | None = None) -> int:
         db = open_database()
     except DatabaseError as exc:
         QMessageBox.critical(None, "EnrollPoint", exc.message)
+        logs.shutdown_logging()
         return 1
     from desktop import config
+    from desktop.ui import login_actions
     from desktop.ui.controller import Controller
 
     if not args.lang:
         with db.session() as s:
             lang.install(config.get(s, config.KEY_LANGUAGE, lang.DEFAULT))
     controller = Controller(db)
+    ctx = controller.ctx
     try:
-        if controller.first_run_needed() and not controller.run_first_run(demo_citizens=args.demo_size):
-            return 0
-        controller.open_main_window()
+        if controller.first_run_needed():
+            from desktop.services import auth
+
+            # Accounts but no commune (a supervisor made with the CLI): who sets the commune must log in first.
+            if not ctx.read(auth.needs_first_operator) and not login_actions.login_at_start(ctx):
+                return 0
+            if not controller.run_first_run(demo_citizens=args.demo_size):
+                return 0
+        if ctx.operator is None and not login_actions.login_at_start(ctx):
+            return 0  # "Thoát" in the login dialog: no window
+        win = controller.open_main_window()
+        login_actions.show_pending_recovery_key(ctx, win)  # a key made at this start while accounts existed
+        controller.backup_after_first_paint(win)
         # Everything built so far lives as long as the app: keep it out of the collector's full passes
         # (one took 50-100 ms with the register open, a visible stall while scrolling).
         gc.freeze()
@@ -60,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         controller.shutdown()
         db.close()
+        logs.shutdown_logging()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError as SADBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from desktop import migrations, paths
 
@@ -165,10 +165,14 @@ def create_db_engine(path: str | os.PathLike[str], key: bytes | None = None) -> 
         creator: Callable[[], Any] = lambda: connect_keyed(path, key)  # noqa: E731
     else:
         creator = lambda: _connect_fn(path)  # noqa: E731
+    # The URL is "sqlite://" (the file comes from `creator`), for which SQLAlchemy would pick its
+    # in-memory pool, SingletonThreadPool: one connection per thread, and once 5 threads have used the
+    # engine it closes connections of *other* threads, possibly in the middle of a query there
+    # (a segfault in the driver). A file database wants the ordinary QueuePool.
     engine = create_engine(
         "sqlite://",
         creator=creator,
-        poolclass=NullPool if path == ":memory:" else None,
+        poolclass=NullPool if path == ":memory:" else QueuePool,
         future=True,
         **extra,
     )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import auth
+from desktop.ui.combo import ANY, data_of
 from desktop.ui.lang import translator
 
 _ = translator("AuditView")
@@ -129,12 +130,12 @@ class AuditView(QWidget):
     def _fill_operators(self) -> None:
         self.operator_box.blockSignals(True)
         self.operator_box.clear()
-        self.operator_box.addItem(_("Tất cả"), None)
+        self.operator_box.addItem(_("Tất cả"), ANY)  # never None item data (docs/ui.md, qtrefs)
         with self.db.session() as s:
             for o in auth.list_operators(s, active_only=False):
                 self.operator_box.addItem(o.name, o.id)
         self.operator_box.blockSignals(False)
 
     def reload(self) -> None:
-        self.model.reload(self.operator_box.currentData())
+        self.model.reload(data_of(self.operator_box))
         self.count_label.setText(_("%n dòng").replace("%n", str(self.model.total)))

@@ -7,7 +7,9 @@ string is re-read without hand-written retranslate code.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.db import Database
@@ -17,6 +19,22 @@ from desktop.ui.lang import translator
 from desktop.ui.operations import OpRunner
 
 _ = translator("Controller")
+BACKUP_FALLBACK_MS = 10_000
+
+
+class _FirstPaint(QObject):
+    """Calls `fn` (on the next event-loop turn) after the watched window's first paint, then goes away."""
+
+    def __init__(self, window: QObject, fn: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._fn = fn
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self._fn)
+            self.deleteLater()
+        return False
 
 
 class Controller(QObject):
@@ -26,6 +44,8 @@ class Controller(QObject):
         self.runner = OpRunner(db, self)
         self.ctx = AppContext(db=db, runner=self.runner)
         self.window = None
+        self._backup_timer: QTimer | None = None
+        self._closed = False
 
     def commune(self):
         from desktop import config
@@ -36,8 +56,17 @@ class Controller(QObject):
         return self.commune() is None
 
     def run_first_run(self, parent: QWidget | None = None, demo_citizens: int = 2000) -> bool:
+        """The commune set-up dialog; once accounts exist, only a logged-in supervisor may set the commune."""
+        from desktop.services import auth
+        from desktop.services.errors import PermissionDenied
         from desktop.ui.first_run import FirstRunDialog
 
+        if not self.ctx.read(auth.needs_first_operator):
+            try:
+                auth.check_change_settings(self.ctx.operator)
+            except PermissionDenied as exc:
+                QMessageBox.warning(parent, _("Thiết lập xã/phường"), exc.message)
+                return False
         dlg = FirstRunDialog(self.ctx, parent, demo_citizens=demo_citizens)
         ok = dlg.exec() == FirstRunDialog.DialogCode.Accepted
         dlg.deleteLater()
@@ -62,6 +91,21 @@ class Controller(QObject):
             old.close()
             old.deleteLater()
         return win
+
+    def backup_after_first_paint(self, window: QWidget) -> None:
+        """The daily backup (`backup.backup_if_due`), once, after `window` has painted: a quiet job on the
+        worker (queued behind the first screen's reads), failures logged, never shown."""
+        def start() -> None:
+            if self._backup_timer is not None and not self._closed:
+                self._backup_timer.stop()
+                self._backup_timer = None
+                self.runner.op(ops.daily_backup(), None, "daily_backup").quiet().run()
+
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setSingleShot(True)
+        self._backup_timer.timeout.connect(start)
+        self._backup_timer.start(BACKUP_FALLBACK_MS)  # a window that never paints (minimised at start)
+        window.installEventFilter(_FirstPaint(window, start))
 
     def switch_language(self, code: str) -> None:
         from desktop.config import KEY_LANGUAGE
@@ -91,4 +135,7 @@ class Controller(QObject):
         QMessageBox.information(self.window, _("Đã nhập danh sách"), text)
 
     def shutdown(self) -> None:
+        self._closed = True
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
         self.runner.shutdown()

@@ -1,10 +1,7 @@
 """Who is at the laptop: the login dialog (name + PIN) and the first-run supervisor dialog.
 
-Standalone widgets over `desktop.services.auth`; the lead wires them into start-up:
-
-    if db_needs_first_operator(db): FirstOperatorDialog(db).exec()
-    dlg = LoginDialog(db)
-    if dlg.exec() == QDialog.Accepted: ctx.operator_id = dlg.operator.id
+Standalone widgets over `desktop.services.auth`; `login_actions.login_at_start()` runs them at start-up
+(desktop/app.py) and for "Đổi cán bộ…".
 """
 
 from __future__ import annotations
@@ -136,9 +133,15 @@ class LoginDialog(QDialog):
 
 
 class FirstOperatorDialog(QDialog):
-    """First run: the supervisor's name and PIN (twice). Shows the recovery key once if one is given."""
+    """First run: the supervisor's name and PIN (twice). Shows the recovery key once if one is given.
 
-    def __init__(self, db: Any, parent: QWidget | None = None, recovery_key: str | None = None) -> None:
+    `demo`: the commune is the demo one (`make run`, a first look): the text then says plainly what to
+    type, since the person trying the app may not expect accounts. "Thoát" quits: the app has roles, so it
+    does not open without a supervisor; the dialog comes back at the next start.
+    """
+
+    def __init__(self, db: Any, parent: QWidget | None = None, recovery_key: str | None = None, *,
+                 demo: bool = False) -> None:
         super().__init__(parent)
         self.db = db
         self.operator: auth.OperatorInfo | None = None
@@ -152,11 +155,17 @@ class FirstOperatorDialog(QDialog):
         self.message.setObjectName("firstMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
-        intro = QLabel(
-            _("Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, "
-              "sửa ngày đã chốt, đổi cài đặt và thêm cán bộ."),
-            self,
-        )
+        if demo:
+            text = _("Xã mẫu đã sẵn sàng. Bước cuối: tạo tài khoản người phụ trách để dùng thử. Nhập họ tên "
+                     "của bạn, chọn một mã PIN 4–8 chữ số (ví dụ 1234) và nhập lại lần nữa, rồi bấm «Tạo tài "
+                     "khoản». Lần sau mở EnrollPoint, chọn tên này và nhập mã PIN để đăng nhập.")
+            self.name_edit.setPlaceholderText(_("ví dụ: Nguyễn Văn An"))
+        else:
+            text = _("Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, "
+                     "sửa ngày đã chốt, đổi cài đặt và thêm cán bộ. Nhập họ tên, chọn mã PIN 4–8 chữ số và "
+                     "nhập lại lần nữa. Mỗi lần mở EnrollPoint sẽ hỏi tên và mã PIN.")
+        intro = QLabel(text, self)
+        intro.setObjectName("firstIntro")
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -176,10 +185,17 @@ class FirstOperatorDialog(QDialog):
         form.addRow(_("Nhập lại PIN:"), self.pin_again)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Tạo tài khoản"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Tạo tài khoản"))
+        self.later_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.later_button.setText(_("Thoát"))
+        self.later_button.setAutoDefault(False)
         buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.name_edit.setFocus()
 
     def create(self) -> None:
         if self.pin_edit.text() != self.pin_again.text():

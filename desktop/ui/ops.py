@@ -104,24 +104,25 @@ def auto_assign(session_id: int, **kwargs: Any) -> WorkerFn:
 
 
 def move_appointment(appointment_id: int, *, to_session_id: int | None = None,
-                     to_slot: dt.time | None = None) -> WorkerFn:
+                     to_slot: dt.time | None = None, operator_id: int | None = None) -> WorkerFn:
     def run(ctx: OpContext) -> OpResult:
         from desktop.services import scheduling
 
         with ctx.db.session() as s:
-            new = scheduling.move_appointment(s, appointment_id, to_session_id=to_session_id, to_slot=to_slot)
+            new = scheduling.move_appointment(s, appointment_id, to_session_id=to_session_id, to_slot=to_slot,
+                                              operator_id=operator_id)
             code = new.code  # the moved appointment has a new slip code
         return OpResult(code, Changes(schedule=True, statuses=True))
 
     return run
 
 
-def reschedule_no_shows(from_session_id: int, to_session_id: int) -> WorkerFn:
+def reschedule_no_shows(from_session_id: int, to_session_id: int, *, operator_id: int | None = None) -> WorkerFn:
     def run(ctx: OpContext) -> OpResult:
         from desktop.services import scheduling
 
         with ctx.db.session() as s:
-            res = scheduling.reschedule_no_shows(s, from_session_id, to_session_id)
+            res = scheduling.reschedule_no_shows(s, from_session_id, to_session_id, operator_id=operator_id)
         return OpResult(res, Changes(schedule=True, statuses=True))
 
     return run
@@ -149,5 +150,16 @@ def add_walk_in(fields: dict[str, Any], *, session_id: int | None, point_id: int
             res = checkin.add_walk_in(s, fields, session_id=session_id, point_id=point_id,
                                       operator_id=operator_id)
         return OpResult(res, Changes(citizens=True, statuses=True, schedule=True))
+
+    return run
+
+
+def daily_backup() -> WorkerFn:
+    """The automatic copy of the day (`backup.backup_if_due`): at start-up and after a day close."""
+
+    def run(ctx: OpContext) -> OpResult:
+        from desktop.services import backup
+
+        return OpResult(backup.backup_if_due(ctx.db))
 
     return run

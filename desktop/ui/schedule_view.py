@@ -331,7 +331,8 @@ class ScheduleView(View):
             self._move(appt, slot_list[choices.index(choice)].start)
 
     def _move(self, appointment_id: int, slot: dt.time) -> None:
-        self.ctx.runner.op(ops.move_appointment(appointment_id, to_slot=slot), self).run()
+        self.ctx.runner.op(ops.move_appointment(appointment_id, to_slot=slot, operator_id=self.ctx.operator_id),
+                           self).run()
 
     def next_session_after(self, session_id: int) -> Any:
         cur = self._summary(session_id)
@@ -344,7 +345,7 @@ class ScheduleView(View):
         if nxt is None:
             QMessageBox.information(self, _("Hẹn lại"), _("Chưa có buổi nào sau buổi này: hãy tạo buổi mới trước."))
             return
-        (self.ctx.runner.op(ops.reschedule_no_shows(sid, nxt.id), self)
+        (self.ctx.runner.op(ops.reschedule_no_shows(sid, nxt.id, operator_id=self.ctx.operator_id), self)
          .success(lambda n: self.window().statusBar().showMessage(
              _("Đã hẹn lại {0} người vắng sang buổi {1}.").format(n, nxt.day.strftime("%d/%m/%Y")), 8000))
          .run())

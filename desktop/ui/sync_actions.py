@@ -2,7 +2,8 @@
 
 The panel (desktop/ui/sync_panel.py) sends on its own thread; the window waits for a running send
 before the database closes (`panel.shutdown()` in a close hook). Closing a day runs
-`dayclose.close_day` on the operations worker; a supervisor is required once accounts exist.
+`dayclose.close_day` on the operations worker; a supervisor is required once accounts exist. After a
+close, the daily backup (`backup.backup_if_due`) runs on the worker as a quiet job.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from desktop.ui import ops
 from desktop.ui.ext_common import DayPointDialog, current_operator, supervisor_refusal
 from desktop.ui.lang import translator
 from desktop.ui.operations import Changes, OpResult
@@ -72,6 +74,8 @@ def ask_close_day(shell: Any, day: dt.date | None = None, point_code: str | None
             shell.sync_dock.show()
         shell.show_message(_("Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).").format(
             day, len(summary), ", ".join(f"{code} lần {rev}" for code, rev in summary)), 10_000)
+        # the day's automatic copy if none was made yet today (quiet: failures are logged, not shown)
+        shell.ctx.runner.op(ops.daily_backup(), None, "daily_backup").quiet().run()
 
     return (shell.ctx.runner.op(close_day_job(day, point_code, current_operator(shell.ctx)), shell.parent_widget,
                                 "close_day")

@@ -80,3 +80,27 @@ def test_language_switch_at_run_time(qtbot, controller, window):
     new.findChild(QAction, "actLang_vi").trigger()
     assert controller.window.tabs.tabText(0) == "&1 Danh sách công dân"
     wait_idle(qtbot, controller.runner)
+
+
+def test_every_string_has_an_english_translation_and_the_qm_is_current():
+    from desktop.ui.i18n import qmtool
+
+    ts = qmtool.HERE / "enrollpoint_en.ts"
+    known = qmtool.read_ts(ts)
+    pairs = qmtool.extract(qmtool.source_files())
+    missing = [f"{ctx}: {src}" for ctx, src in pairs if not known.get((ctx, src))]
+    assert missing == [], "run: python -m desktop.ui.i18n.fill desktop/ui/i18n/en_table.py\n" + "\n".join(missing)
+    assert set(known) == set(pairs), "the .ts is stale: run python -m desktop.ui.i18n.qmtool"
+    qm = (qmtool.HERE / "enrollpoint_en.qm").read_bytes()
+    assert qm == qmtool.compile_qm({p: known[p] for p in pairs}, "en"), "rebuild the .qm: python -m desktop.ui.i18n.qmtool"
+
+
+def test_start_up_dialogs_in_english(qtbot, db):
+    from desktop.ui import lang
+    from desktop.ui.login_dialog import FirstOperatorDialog
+
+    lang.install("en")
+    dlg = FirstOperatorDialog(db, demo=True)
+    qtbot.addWidget(dlg)
+    assert dlg.later_button.text() == "Quit" and dlg.ok_button.text() == "Create account"
+    assert dlg.windowTitle() == "Create the supervisor account"

@@ -118,3 +118,6 @@ def test_audit_view_pages(qtbot, staffed):
     assert model.data(model.index(0, 1)) == "Nguyễn Văn Trưởng"
     view.operator_box.setCurrentIndex(view.operator_box.findText("Lê Thị Bình"))
     assert all(r.operator_id != boss.id for r in model.rows)
+    assert view.operator_box.itemData(0) is not None  # "Tất cả" carries combo.ANY, never None (qtrefs)
+    view.operator_box.setCurrentIndex(0)
+    assert model.operator_id is None and model.total >= PAGE + 50

@@ -116,3 +116,45 @@ EN.update({"Đang tạo bản in…": "Preparing the printout…", "In…": "Pri
 "Không đọc được tệp PDF.": "The PDF file could not be read.", "Đã lưu: ": "Saved: ", "Đang in…": "Printing…",
 "Không mở được máy in.": "The printer could not be opened.", "%n trang": "%n page(s)",
 "Không ghi được tệp: ": "Could not write the file: ", "Đã gửi %n trang tới máy in.": "Sent %n page(s) to the printer."})
+# Extensions in the main window (printing, sync, audit, login), start-up login and error messages.
+EN.update({
+"&Nhật ký thao tác…": "&Audit trail…", "xem nhật ký thao tác": "view the audit trail", "Nhật ký thao tác": "Audit trail",
+"Thiết lập xã/phường": "Commune set-up",
+"Không đọc được cơ sở dữ liệu: tệp bị hỏng hoặc không mở được bằng khóa mã hoá của máy này. Hãy đóng EnrollPoint rồi khôi phục từ bản sao lưu, hoặc mở khóa bằng khóa khôi phục (enrollpoint recovery-key --unlock).":
+"The database cannot be read: the file is damaged or this laptop's encryption key does not open it. Close EnrollPoint and restore a backup, or unlock it with the recovery key (enrollpoint recovery-key --unlock).",
+"Không có quyền ghi vào cơ sở dữ liệu (tệp hoặc thư mục dữ liệu chỉ đọc). Hãy kiểm tra quyền của thư mục dữ liệu hoặc hỏi quản trị máy.":
+"No permission to write to the database (the file or the data folder is read-only). Check the data folder's permissions or ask the computer's administrator.",
+"Không có quyền truy cập tệp hoặc thư mục. Hãy chọn thư mục khác hoặc hỏi quản trị máy.":
+"No permission to access the file or folder. Choose another folder or ask the computer's administrator.",
+"Không mở được tệp cơ sở dữ liệu (thiếu quyền hoặc thư mục dữ liệu không còn). Hãy kiểm tra thư mục dữ liệu hoặc hỏi quản trị máy.":
+"The database file cannot be opened (no permission, or the data folder is gone). Check the data folder or ask the computer's administrator.",
+"Đ&iểm thu nhận:": "Enrollment &point:",
+"Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.":
+"Only a supervisor may {0}. Log in with a supervisor account.",
+"Tất cả các điểm": "All points",
+"Khóa khôi phục": "Recovery key", "Đổi &cán bộ…": "Switch &officer…",
+"Cơ sở dữ liệu vừa được mã hoá. KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):":
+"The database has just been encrypted. RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):",
+"Cán bộ: {0}": "Officer: {0}",
+"Xã mẫu đã sẵn sàng. Bước cuối: tạo tài khoản người phụ trách để dùng thử. Nhập họ tên của bạn, chọn một mã PIN 4–8 chữ số (ví dụ 1234) và nhập lại lần nữa, rồi bấm «Tạo tài khoản». Lần sau mở EnrollPoint, chọn tên này và nhập mã PIN để đăng nhập.":
+"The demo commune is ready. Last step: create a supervisor account to try the app. Type your name, choose a PIN of 4–8 digits (for example 1234), type it again, then press “Create account”. Next time you open EnrollPoint, choose this name and type the PIN to log in.",
+"Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, sửa ngày đã chốt, đổi cài đặt và thêm cán bộ. Nhập họ tên, chọn mã PIN 4–8 chữ số và nhập lại lần nữa. Mỗi lần mở EnrollPoint sẽ hỏi tên và mã PIN.":
+"First start: create the supervisor account. Only a supervisor may close a day, correct a closed day, change settings and add officers. Type the name, choose a PIN of 4–8 digits and type it again. EnrollPoint asks for the name and PIN every time it opens.",
+"Để sau": "Later", "ví dụ: Nguyễn Văn An": "for example: Nguyễn Văn An",
+"In &giấy hẹn…": "Print appointment &slips…", "In &danh sách thôn…": "Print village &list…",
+"In &báo cáo ngày…": "Print &daily report…", "&Xuất Excel…": "E&xport to Excel…",
+"Chọn một buổi thu nhận trong màn hình Lịch thu nhận trước khi in giấy hẹn.":
+"Choose a session in the Schedule screen before printing appointment slips.",
+"In danh sách thôn": "Print village list", "In báo cáo ngày": "Print daily report",
+"Xuất báo cáo ngày ra Excel": "Export the daily report to Excel", "Lưu tệp Excel": "Save Excel file",
+"Bảng tính Excel (*.xlsx)": "Excel workbooks (*.xlsx)", "Giấy hẹn — buổi {0}": "Appointment slips — session {0}",
+"Danh sách hẹn ngày {0:%d/%m/%Y}": "Appointments on {0:%d/%m/%Y}", "Báo cáo ngày {0:%d/%m/%Y}": "Daily report {0:%d/%m/%Y}",
+"Đã lưu {0}": "Saved {0}",
+"{0}+ người (đang đếm…)": "{0}+ people (counting…)", "{0} người — đang hiện {1}": "{0} people — showing {1}",
+"{0} người": "{0} people", "(truy vấn {0:.0f} ms)": "(query {0:.0f} ms)",
+"Gửi báo cáo lên tỉnh": "Send reports to the province", "&Chốt số liệu ngày…": "&Close the day…",
+"&Gửi báo cáo ngay": "&Send reports now", "chốt số liệu ngày": "close a day", "Chốt số liệu ngày": "Close the day",
+"Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).": "Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).",
+"Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.":
+"Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.",
+})

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
   <context>
+    <name>AuditActions</name>
+    <message>
+      <source>&amp;Nhật ký thao tác…</source>
+      <translation>&amp;Audit trail…</translation>
+    </message>
+    <message>
+      <source>xem nhật ký thao tác</source>
+      <translation>view the audit trail</translation>
+    </message>
+    <message>
+      <source>Nhật ký thao tác</source>
+      <translation>Audit trail</translation>
+    </message>
+  </context>
+  <context>
     <name>AuditView</name>
     <message>
       <source>Thời gian</source>
@@ -199,6 +214,10 @@ Possible duplicates: {5}</translation>
       <translation> (demo commune)</translation>
     </message>
     <message>
+      <source>Thiết lập xã/phường</source>
+      <translation>Commune set-up</translation>
+    </message>
+    <message>
       <source>Báo cáo chi tiết: {0}</source>
       <translation>Detailed report: {0}</translation>
     </message>
@@ -218,6 +237,22 @@ Possible duplicates: {5}</translation>
       <translation>The disk is full: nothing could be written. Delete some files or plug in another drive and try again.</translation>
     </message>
     <message>
+      <source>Không đọc được cơ sở dữ liệu: tệp bị hỏng hoặc không mở được bằng khóa mã hoá của máy này. Hãy đóng EnrollPoint rồi khôi phục từ bản sao lưu, hoặc mở khóa bằng khóa khôi phục (enrollpoint recovery-key --unlock).</source>
+      <translation>The database cannot be read: the file is damaged or this laptop's encryption key does not open it. Close EnrollPoint and restore a backup, or unlock it with the recovery key (enrollpoint recovery-key --unlock).</translation>
+    </message>
+    <message>
+      <source>Không có quyền ghi vào cơ sở dữ liệu (tệp hoặc thư mục dữ liệu chỉ đọc). Hãy kiểm tra quyền của thư mục dữ liệu hoặc hỏi quản trị máy.</source>
+      <translation>No permission to write to the database (the file or the data folder is read-only). Check the data folder's permissions or ask the computer's administrator.</translation>
+    </message>
+    <message>
+      <source>Không có quyền truy cập tệp hoặc thư mục. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
+      <translation>No permission to access the file or folder. Choose another folder or ask the computer's administrator.</translation>
+    </message>
+    <message>
+      <source>Không mở được tệp cơ sở dữ liệu (thiếu quyền hoặc thư mục dữ liệu không còn). Hãy kiểm tra thư mục dữ liệu hoặc hỏi quản trị máy.</source>
+      <translation>The database file cannot be opened (no permission, or the data folder is gone). Check the data folder or ask the computer's administrator.</translation>
+    </message>
+    <message>
       <source>Lỗi không mong muốn</source>
       <translation>Unexpected error</translation>
     </message>
@@ -234,12 +269,39 @@ Possible duplicates: {5}</translation>
       <translation>Could not be done</translation>
     </message>
     <message>
+      <source>Không tìm thấy tệp: {0}</source>
+      <translation>File not found: {0}</translation>
+    </message>
+    <message>
       <source>Không có quyền truy cập tệp: {0}. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
       <translation>No permission to access the file: {0}. Choose another folder or ask the administrator.</translation>
     </message>
+  </context>
+  <context>
+    <name>Extensions</name>
     <message>
-      <source>Không tìm thấy tệp: {0}</source>
-      <translation>File not found: {0}</translation>
+      <source>&amp;Ngày:</source>
+      <translation>&amp;Date:</translation>
+    </message>
+    <message>
+      <source>Đ&amp;iểm thu nhận:</source>
+      <translation>Enrollment &amp;point:</translation>
+    </message>
+    <message>
+      <source>Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.</source>
+      <translation>Only a supervisor may {0}. Log in with a supervisor account.</translation>
+    </message>
+    <message>
+      <source>Tất cả các điểm</source>
+      <translation>All points</translation>
+    </message>
+    <message>
+      <source>Tất cả</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>&amp;Thôn/Tổ:</source>
+      <translation>&amp;Village:</translation>
     </message>
   </context>
   <context>
@@ -409,6 +471,25 @@ Possible duplicates: {5}</translation>
     </message>
   </context>
   <context>
+    <name>LoginActions</name>
+    <message>
+      <source>Khóa khôi phục</source>
+      <translation>Recovery key</translation>
+    </message>
+    <message>
+      <source>Đổi &amp;cán bộ…</source>
+      <translation>Switch &amp;officer…</translation>
+    </message>
+    <message>
+      <source>Cơ sở dữ liệu vừa được mã hoá. KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):</source>
+      <translation>The database has just been encrypted. RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):</translation>
+    </message>
+    <message>
+      <source>Cán bộ: {0}</source>
+      <translation>Officer: {0}</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>4–8 chữ số</source>
@@ -443,8 +524,12 @@ Possible duplicates: {5}</translation>
       <translation>Create the supervisor account</translation>
     </message>
     <message>
-      <source>Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, sửa ngày đã chốt, đổi cài đặt và thêm cán bộ.</source>
-      <translation>First run: create the supervisor account. Only the supervisor may close days, correct closed days, change settings and add officers.</translation>
+      <source>Xã mẫu đã sẵn sàng. Bước cuối: tạo tài khoản người phụ trách để dùng thử. Nhập họ tên của bạn, chọn một mã PIN 4–8 chữ số (ví dụ 1234) và nhập lại lần nữa, rồi bấm «Tạo tài khoản». Lần sau mở EnrollPoint, chọn tên này và nhập mã PIN để đăng nhập.</source>
+      <translation>The demo commune is ready. Last step: create a supervisor account to try the app. Type your name, choose a PIN of 4–8 digits (for example 1234), type it again, then press “Create account”. Next time you open EnrollPoint, choose this name and type the PIN to log in.</translation>
+    </message>
+    <message>
+      <source>Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, sửa ngày đã chốt, đổi cài đặt và thêm cán bộ. Nhập họ tên, chọn mã PIN 4–8 chữ số và nhập lại lần nữa. Mỗi lần mở EnrollPoint sẽ hỏi tên và mã PIN.</source>
+      <translation>First start: create the supervisor account. Only a supervisor may close a day, correct a closed day, change settings and add officers. Type the name, choose a PIN of 4–8 digits and type it again. EnrollPoint asks for the name and PIN every time it opens.</translation>
     </message>
     <message>
       <source>Họ tên:</source>
@@ -461,6 +546,10 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Hãy chọn tên cán bộ.</source>
       <translation>Choose an officer.</translation>
+    </message>
+    <message>
+      <source>ví dụ: Nguyễn Văn An</source>
+      <translation>for example: Nguyễn Văn An</translation>
     </message>
     <message>
       <source>Hai lần nhập mã PIN không khớp.</source>
@@ -559,6 +648,65 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Đang xử lý</source>
       <translation>Working</translation>
+    </message>
+  </context>
+  <context>
+    <name>PrintActions</name>
+    <message>
+      <source>In &amp;giấy hẹn…</source>
+      <translation>Print appointment &amp;slips…</translation>
+    </message>
+    <message>
+      <source>In &amp;danh sách thôn…</source>
+      <translation>Print village &amp;list…</translation>
+    </message>
+    <message>
+      <source>In &amp;báo cáo ngày…</source>
+      <translation>Print &amp;daily report…</translation>
+    </message>
+    <message>
+      <source>&amp;Xuất Excel…</source>
+      <translation>E&amp;xport to Excel…</translation>
+    </message>
+    <message>
+      <source>Chọn một buổi thu nhận trong màn hình Lịch thu nhận trước khi in giấy hẹn.</source>
+      <translation>Choose a session in the Schedule screen before printing appointment slips.</translation>
+    </message>
+    <message>
+      <source>In danh sách thôn</source>
+      <translation>Print village list</translation>
+    </message>
+    <message>
+      <source>In báo cáo ngày</source>
+      <translation>Print daily report</translation>
+    </message>
+    <message>
+      <source>Xuất báo cáo ngày ra Excel</source>
+      <translation>Export the daily report to Excel</translation>
+    </message>
+    <message>
+      <source>Lưu tệp Excel</source>
+      <translation>Save Excel file</translation>
+    </message>
+    <message>
+      <source>Bảng tính Excel (*.xlsx)</source>
+      <translation>Excel workbooks (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Giấy hẹn — buổi {0}</source>
+      <translation>Appointment slips — session {0}</translation>
+    </message>
+    <message>
+      <source>Danh sách hẹn ngày {0:%d/%m/%Y}</source>
+      <translation>Appointments on {0:%d/%m/%Y}</translation>
+    </message>
+    <message>
+      <source>Báo cáo ngày {0:%d/%m/%Y}</source>
+      <translation>Daily report {0:%d/%m/%Y}</translation>
+    </message>
+    <message>
+      <source>Đã lưu {0}</source>
+      <translation>Saved {0}</translation>
     </message>
   </context>
   <context>
@@ -817,6 +965,14 @@ Possible duplicates: {5}</translation>
       <translation>All</translation>
     </message>
     <message>
+      <source>Tên (Việt)</source>
+      <translation>Given name (Vietnamese)</translation>
+    </message>
+    <message>
+      <source>Họ (Việt)</source>
+      <translation>Family name (Vietnamese)</translation>
+    </message>
+    <message>
       <source>Số định danh</source>
       <translation>ID number</translation>
     </message>
@@ -885,14 +1041,6 @@ Possible duplicates: {5}</translation>
       <translation>No step possible</translation>
     </message>
     <message>
-      <source>Tên (Việt)</source>
-      <translation>Given name (Vietnamese)</translation>
-    </message>
-    <message>
-      <source>Họ (Việt)</source>
-      <translation>Family name (Vietnamese)</translation>
-    </message>
-    <message>
       <source>Xác nhận</source>
       <translation>Confirm</translation>
     </message>
@@ -913,8 +1061,8 @@ Possible duplicates: {5}</translation>
       <translation>Activated</translation>
     </message>
     <message>
-      <source>{0} người{1} — truy vấn {2:.0f} ms</source>
-      <translation>{0}{1} people — query {2:.0f} ms</translation>
+      <source>{0}+ người (đang đếm…)</source>
+      <translation>{0}+ people (counting…)</translation>
     </message>
     <message>
       <source>Có thể trùng hồ sơ #{0}</source>
@@ -927,6 +1075,18 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Nữ</source>
       <translation>Female</translation>
+    </message>
+    <message>
+      <source>{0} người — đang hiện {1}</source>
+      <translation>{0} people — showing {1}</translation>
+    </message>
+    <message>
+      <source>{0} người</source>
+      <translation>{0} people</translation>
+    </message>
+    <message>
+      <source>(truy vấn {0:.0f} ms)</source>
+      <translation>(query {0:.0f} ms)</translation>
     </message>
     <message>
       <source>Ghi “{0}” cho công dân này?</source>
@@ -1151,6 +1311,37 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Trợ &amp;giúp</source>
       <translation>&amp;Help</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncActions</name>
+    <message>
+      <source>Gửi báo cáo lên tỉnh</source>
+      <translation>Send reports to the province</translation>
+    </message>
+    <message>
+      <source>&amp;Chốt số liệu ngày…</source>
+      <translation>&amp;Close the day…</translation>
+    </message>
+    <message>
+      <source>&amp;Gửi báo cáo ngay</source>
+      <translation>&amp;Send reports now</translation>
+    </message>
+    <message>
+      <source>chốt số liệu ngày</source>
+      <translation>close a day</translation>
+    </message>
+    <message>
+      <source>Chốt số liệu ngày</source>
+      <translation>Close the day</translation>
+    </message>
+    <message>
+      <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
+      <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
+    </message>
+    <message>
+      <source>Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.</source>
+      <translation>Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.</translation>
     </message>
   </context>
   <context>
