@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import time
 from collections.abc import Callable
 from typing import Any
@@ -128,6 +129,10 @@ class CitizenTableModel(QAbstractTableModel):
                 self._rows.extend(packed)
                 self._more = len(rows) >= self._page
                 self.endInsertRows()
+                # What survived until now (pages, caches) lives long: keep it out of full collector
+                # passes, which otherwise grow with the rows loaded and stall a scroll step (gc.freeze
+                # is constant-time; rows hold no reference cycles).
+                gc.freeze()
             else:
                 self._more = False
         finally:
