@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0  # "Thoát" in the login dialog: no window
         win = controller.open_main_window()
         login_actions.show_pending_recovery_key(ctx, win)  # a key made at this start while accounts existed
+        if db.encryption_unavailable:
+            login_actions.warn_unencrypted(win)
         controller.backup_after_first_paint(win)
         # Everything built so far lives as long as the app: keep it out of the collector's full passes
         # (one took 50-100 ms with the register open, a visible stall while scrolling).
@@ -83,3 +85,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

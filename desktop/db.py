@@ -200,6 +200,8 @@ class Database:
     encrypted: bool = False
     # Set when this open created the database (or its key): show it once to the supervisor, never store it.
     recovery_key: str | None = field(default=None, repr=False)
+    # Encryption was wanted but this computer has no secure OS keyring: the app warns on every start.
+    encryption_unavailable: bool = False
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -271,7 +273,20 @@ def open_database(
     existed = db_file.exists() and db_file.stat().st_size > 0
     bdir = backup_dir or default_backup_dir(db_file)
     in_memory = str(path) == ":memory:"
-    key, recovery = (None, None) if in_memory else _key_for(db_file, encryption_wanted(encrypted), bdir)
+    unavailable = False
+    try:
+        key, recovery = (None, None) if in_memory else _key_for(db_file, encryption_wanted(encrypted), bdir)
+    except DatabaseError as exc:
+        # No secure keyring (e.g. Linux without Secret Service): when encryption was only the default and
+        # the file is not encrypted yet, open it plain and say so, rather than keep the key in a file.
+        from desktop.services import keys
+
+        if encrypted is not None or not isinstance(exc, keys.KeyStoreUnavailable):
+            raise
+        if keys.file_state(db_file) == "encrypted":
+            raise
+        log.warning("no secure OS keyring: the database stays unencrypted")
+        key, recovery, unavailable = None, None, True
     if not in_memory:
         create_private_file(db_file)
     engine = create_db_engine(db_file, key=key)
@@ -302,7 +317,7 @@ def open_database(
                 os.chmod(f, 0o600)
     return Database(
         db_file, engine, sessionmaker(engine, expire_on_commit=False), encrypted=key is not None,
-        recovery_key=recovery,
+        recovery_key=recovery, encryption_unavailable=unavailable,
     )
 
 

@@ -36,6 +36,11 @@ class CliContext:
             except DatabaseError as exc:
                 raise UsageError(exc.message) from exc
             self.announce_recovery_key()
+            if self._db.encryption_unavailable:
+                print(
+                    "CẢNH BÁO: máy không có kho khóa bảo mật của hệ điều hành: cơ sở dữ liệu CHƯA được mã hoá.",
+                    file=sys.stderr,
+                )
         return self._db
 
     def announce_recovery_key(self) -> None:

@@ -78,7 +78,24 @@ def _keyring() -> Any:
         import keyring
     except Exception as exc:  # pragma: no cover - a broken install
         raise KeyStoreUnavailable(_no_store_message(exc)) from exc
+    if not secure_store_available(keyring.get_keyring()):
+        raise KeyStoreUnavailable(_no_store_message(RuntimeError("no secure keyring")))
     return keyring
+
+
+# Backends that do not protect a secret: keyring picks keyrings.alt's plaintext file on a Linux machine
+# without Secret Service, which would leave the database key in a file beside the data it protects.
+_INSECURE_MODULES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
+
+
+def secure_store_available(backend: Any) -> bool:
+    """True for a real OS store; an insecure backend counts only when named in PYTHON_KEYRING_BACKEND
+    (tests, or an administrator who chose it knowingly)."""
+    module = type(backend).__module__
+    if not module.startswith(_INSECURE_MODULES):
+        return True
+    chosen = os.environ.get("PYTHON_KEYRING_BACKEND", "")
+    return bool(chosen) and chosen.startswith(module) and not module.startswith(_INSECURE_MODULES[1:])
 
 
 def _no_store_message(exc: BaseException) -> str:

@@ -74,6 +74,18 @@ def login_at_start(ctx: AppContext, parent: QWidget | None = None) -> bool:
     return ok
 
 
+def warn_unencrypted(win: Any) -> QMessageBox:
+    """No secure OS keyring on this computer: the data is not encrypted; said in the window, every start."""
+    text = _("Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager, GNOME Keyring "
+             "hoặc KWallet): cơ sở dữ liệu CHƯA được mã hoá. Không dùng máy này cho dữ liệu thật.")
+    win.statusBar().showMessage(_("Dữ liệu chưa được mã hoá"))
+    box = QMessageBox(QMessageBox.Icon.Warning, "EnrollPoint", text, QMessageBox.StandardButton.Ok, win)
+    box.setObjectName("unencryptedWarning")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def show_pending_recovery_key(ctx: AppContext, parent: QWidget | None) -> QMessageBox | None:
     """Show a recovery key created at this start to a logged-in supervisor (once), non-blocking."""
     from desktop.services import auth

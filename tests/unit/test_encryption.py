@@ -158,8 +158,32 @@ def test_no_keyring_gives_clear_message(tmp_path: Path):
     keyring.set_keyring(keyring.backends.fail.Keyring())
     try:
         with pytest.raises(keys.KeyStoreUnavailable) as e:
-            open_database(tmp_path / "enrollpoint.db")
+            open_database(tmp_path / "enrollpoint.db", encrypted=True)
         assert "kho khóa" in e.value.message
+        # Encryption only by default: the database opens plain and says so (the app and CLI warn).
+        db = open_database(tmp_path / "enrollpoint.db")
+        assert db.encryption_unavailable and not db.encrypted
+        db.close()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_plaintext_keyring_picked_by_default_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """keyring falls back to keyrings.alt's plaintext file on Linux without Secret Service: that would
+    leave the database key in a file beside the data, so it counts only when chosen explicitly."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    plain = PlaintextKeyring()
+    assert keys.secure_store_available(plain)  # chosen explicitly by the test suite's environment
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    assert not keys.secure_store_available(plain)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(plain)
+    try:
+        db = open_database(tmp_path / "enrollpoint.db")
+        assert db.encryption_unavailable and not db.encrypted
+        db.close()
     finally:
         keyring.set_keyring(previous)
 

@@ -2,6 +2,8 @@
 # ruff: noqa: E501
 
 EN = {
+"Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager, GNOME Keyring hoặc KWallet): cơ sở dữ liệu CHƯA được mã hoá. Không dùng máy này cho dữ liệu thật.": "This computer has no secure operating-system keyring (Windows Credential Manager, GNOME Keyring or KWallet): the database is NOT encrypted. Do not use this computer for real data.",
+"Dữ liệu chưa được mã hoá": "Data not encrypted",
 " (trễ hạn {0})": " (deadline {0} missed)", " (xã mẫu)": " (demo commune)", " máy": " kits", " phút": " min",
 " phút/người": " min/person", "%n dòng": "%n rows", "&1 Danh sách công dân": "&1 Citizens",
 "&2 Lịch thu nhận": "&2 Schedule", "&3 Tiếp nhận": "&3 Check-in", "&4 Tiến độ": "&4 Progress",

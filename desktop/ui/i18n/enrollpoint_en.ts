@@ -473,6 +473,14 @@ Possible duplicates: {5}</translation>
   <context>
     <name>LoginActions</name>
     <message>
+      <source>Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager, GNOME Keyring hoặc KWallet): cơ sở dữ liệu CHƯA được mã hoá. Không dùng máy này cho dữ liệu thật.</source>
+      <translation>This computer has no secure operating-system keyring (Windows Credential Manager, GNOME Keyring or KWallet): the database is NOT encrypted. Do not use this computer for real data.</translation>
+    </message>
+    <message>
+      <source>Dữ liệu chưa được mã hoá</source>
+      <translation>Data not encrypted</translation>
+    </message>
+    <message>
       <source>Khóa khôi phục</source>
       <translation>Recovery key</translation>
     </message>
