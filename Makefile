@@ -19,9 +19,12 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The hub tests also run on PostgreSQL: a throw-away cluster on 127.0.0.1 (reused if already running;
+# skipped, with SQLite only, when PostgreSQL is not installed).
 test: $(STAMP)
 	bash scripts/system-deps.sh test
 	$(BIN)/ruff check .
+	EP_TEST_PG_URL="$${EP_TEST_PG_URL:-$$(bash scripts/ci-postgres.sh 2>/dev/null || true)}" \
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
