@@ -166,13 +166,9 @@ def _loadavg() -> str:
 
 
 def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "?"
+    from machine_info import cpu_model as shared
+
+    return shared()
 
 
 def main() -> None:

@@ -104,14 +104,9 @@ def cpu_of(fn, *a) -> float:  # type: ignore[no-untyped-def]
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from machine_info import cpu_model
+
+    cpu = cpu_model()
     import reportlab
 
     return (f"{cpu}; {os.cpu_count()} logical CPUs (shared); Python {platform.python_version()}; "

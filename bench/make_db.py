@@ -63,14 +63,9 @@ def machine() -> str:
     import platform
     import sqlite3
 
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from machine_info import cpu_model
+
+    cpu = cpu_model()
     try:
         import sqlcipher3
 

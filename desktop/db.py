@@ -111,15 +111,6 @@ def engine_key(engine: Engine) -> bytes | None:
     return _engine_keys.get(engine)
 
 
-def make_private(p: Path) -> None:
-    """Personal data: readable and writable by the current user only (no-op off POSIX)."""
-    if os.name == "posix":
-        try:
-            os.chmod(p, 0o600)
-        except OSError:
-            pass
-
-
 def create_private_file(p: Path) -> None:
     """Create an empty 0600 file before SQLite does, so its -wal/-shm/journal inherit the mode."""
     if os.name == "posix" and not p.exists():

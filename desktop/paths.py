@@ -31,7 +31,7 @@ def data_dir() -> Path:
     else:
         base = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     base.mkdir(parents=True, exist_ok=True)
-    _private(base)
+    make_private(base)
     return base
 
 
@@ -54,15 +54,15 @@ def exports_dir() -> Path:
 def _sub(name: str) -> Path:
     p = data_dir() / name
     p.mkdir(parents=True, exist_ok=True)
-    _private(p)
+    make_private(p)
     return p
 
 
-def _private(p: Path) -> None:
-    """Personal data: the folder is the current user's only (no-op where POSIX modes do not apply)."""
+def make_private(p: Path) -> None:
+    """Personal data: the current user's only — folders 0700, files 0600 (no-op off POSIX)."""
     if os.name == "posix":
         try:
-            os.chmod(p, 0o700)
+            os.chmod(p, 0o700 if p.is_dir() else 0o600)
         except OSError:
             pass
 

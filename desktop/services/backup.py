@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop import migrations
-from desktop.db import Database, backup_name, backup_to, default_backup_dir, make_private, open_database
+from desktop.db import Database, backup_name, backup_to, default_backup_dir, open_database
+from desktop.paths import make_private
 from desktop.services import keys
 from desktop.services.errors import ServiceError
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.db import DatabaseError
+from desktop.paths import make_private
 
 SERVICE = "EnrollPoint"
 KEY_BYTES = 32
@@ -285,11 +286,11 @@ def convert_to_encrypted(db_path: Path, key: bytes, keep_encrypted_copy: Path | 
 
         keep_encrypted_copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(tmp, keep_encrypted_copy)
-        dbmod.make_private(keep_encrypted_copy)
+        make_private(keep_encrypted_copy)
     for suffix in ("-wal", "-shm"):  # checkpointed (TRUNCATE) by encrypt_copy: nothing left in them
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(tmp, db_path)
-    dbmod.make_private(db_path)
+    make_private(db_path)
 
 
 def encrypt_plain_backups(folder: Path, key: bytes) -> int:
