@@ -30,8 +30,8 @@ os.environ["XDG_DATA_HOME"] = str(TMP / "xdg")
 os.environ["ENROLLPOINT_DATA_DIR"] = str(TMP / "data")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop import idnumber  # noqa: E402
-from desktop.db import open_database  # noqa: E402
+from common import idnumber  # noqa: E402
+from desktop.storage.db import open_database  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Thị Ngọc", "Minh", "Thanh", "Quốc", "Thị Thu", "Xuân", ""]
@@ -61,7 +61,7 @@ def make_csv(path: Path, n: int, seed: int = 7) -> list[str]:
 
 def _same_lib_plain(on: bool) -> None:
     """Plain files through sqlcipher3 without a key: the same SQLite build, so only encryption differs."""
-    from desktop import db as dbmod
+    from desktop.storage import db as dbmod
 
     if not on:
         dbmod.set_connect_function(None)

@@ -45,7 +45,7 @@ HEADER = ["STT", "Họ và tên", "Ngày, tháng, năm sinh", "Giới tính", "S
 
 
 def generate(path: Path, n: int, seed: int = 6) -> None:
-    from desktop import idnumber
+    from common import idnumber
 
     rng = random.Random(seed)
     provinces = list(idnumber.PROVINCE_CODES)
@@ -141,8 +141,8 @@ def floor(connect, ddl: list[str], rows: list[tuple], pragmas: list[str]) -> flo
 
 
 def run_import(db_path: Path, csv_path: Path, encrypted: bool) -> tuple[float, float, object]:
-    from desktop.db import open_database
     from desktop.services.importer import import_file
+    from desktop.storage.db import open_database
 
     db = open_database(db_path, encrypted=encrypted)
     try:
@@ -192,7 +192,7 @@ def main() -> None:
     print(f"data: {csv_path.name} ({csv_path.stat().st_size / 1e6:.1f} MB), ready in {time.perf_counter() - t:.1f} s")
     rows = parsed_rows(csv_path)
 
-    from desktop.db import connect_keyed, open_database
+    from desktop.storage.db import connect_keyed, open_database
 
     ref = open_database(tmp / "schema.db", encrypted=False)
     pragmas = app_pragmas(ref)

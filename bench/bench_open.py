@@ -1,7 +1,7 @@
 """Opening a 200,000-citizen database in a fresh process, including the migration check.
 
 Measured in new subprocesses (cold interpreter, warm OS page cache), 7 runs each, median and max:
-  - ours: `import desktop.db; open_database(path)` + the first query (count of citizens) through a session;
+  - ours: `import desktop.storage.db; open_database(path)` + the first query (count of citizens) through a session;
   - baseline: `import sqlite3; sqlite3.connect(path)` + `SELECT count(*) FROM citizens`.
 The open + first query, the imports before it (SQLAlchemy, models) and the whole process wall time are
 reported separately. Target: < 0.5 s for ours inside the process.
@@ -27,7 +27,7 @@ from make_db import make_db, write_section  # noqa: E402
 OURS = """
 import time, json, sys
 t0 = time.perf_counter()
-from desktop.db import open_database
+from desktop.storage.db import open_database
 import desktop.models
 ti = time.perf_counter()
 db = open_database(sys.argv[1], encrypted=False)

@@ -29,10 +29,10 @@ os.environ["XDG_DATA_HOME"] = str(TMP / "xdg")
 os.environ["ENROLLPOINT_DATA_DIR"] = str(TMP / "data")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop.db import open_database  # noqa: E402
+from common.vietnamese import NameOrder, fold, name_sort_key, split_name  # noqa: E402
 from desktop.models import Point  # noqa: E402
 from desktop.services import due, indicators, progress, scheduling  # noqa: E402
-from desktop.vietnamese import NameOrder, fold, name_sort_key, split_name  # noqa: E402
+from desktop.storage.db import open_database  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Xuân"]
@@ -119,7 +119,7 @@ def main() -> None:
     results = []
     with db.session() as s:
         n_due, t_base, m_base = timed(s, lambda: len(due.due_list(s, day)))
-        obj = scheduling.create_session(s, point_id=1, day=day, start="07:00", end="17:00", slot_minutes=30,
+        obj = scheduling.create_enrollment_session(s, point_id=1, day=day, start="07:00", end="17:00", slot_minutes=30,
                                         kits=2, minutes_per_person=5)
         res, t_assign, m_assign = timed(s, lambda: scheduling.auto_assign(s, obj.id))
         results.append(("due_list(all) [baseline]", t_base, m_base, f"{n_due} due"))

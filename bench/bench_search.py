@@ -30,7 +30,7 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def build_queries(raw, n: int, rng: random.Random) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    from desktop.vietnamese import fold
+    from common.vietnamese import fold
 
     rows = raw.execute(
         "SELECT full_name, given_name, id_number, phone FROM citizens ORDER BY random() LIMIT 3000"
@@ -77,14 +77,15 @@ def main() -> int:
         print(f"building {a.db} with {a.n} citizens …", flush=True)
         print(f"  built in {make_db(a.n, a.db, encrypted=a.encrypted):.1f} s", flush=True)
 
-    from desktop.db import open_database
+    from common.vietnamese import fold
     from desktop.services.search import search
-    from desktop.vietnamese import fold
+    from desktop.storage.connect import driver_connection
+    from desktop.storage.db import open_database
 
     db = open_database(a.db, encrypted=a.encrypted)
     rng = random.Random(1)
     with db.session() as s:
-        raw = s.connection().connection.driver_connection
+        raw = driver_connection(s)
         total = raw.execute("SELECT count(*) FROM citizens").fetchone()[0]
         queries = build_queries(raw, a.queries, rng)
         for _k, q in queries[:50]:  # warm the page cache for both methods

@@ -46,12 +46,12 @@ def main() -> int:
 
     import requests
 
+    from common.vietnamese import fold
     from desktop import config
-    from desktop.db import open_database
     from desktop.models import Citizen, Point
     from desktop.services import dayclose, hub_link, outbox
     from desktop.services.statuses import record_event
-    from desktop.vietnamese import fold
+    from desktop.storage.db import open_database
 
     db_url = f"sqlite:///{tmp / 'hub.db'}"
     _hub(db_url, "init")

@@ -64,8 +64,8 @@ def build_db(n: int) -> Path:
     db_file = data / "enrollpoint.db"
     if not db_file.exists():
         data.mkdir(parents=True, exist_ok=True)
-        from desktop.db import open_database
         from desktop.services.demo import create_demo
+        from desktop.storage.db import open_database
 
         t = time.perf_counter()
         db = open_database(db_file)
@@ -78,8 +78,8 @@ def build_db(n: int) -> Path:
 
 def _ensure_supervisor(db_file: Path) -> None:
     """Every start logs in; the cached benchmark database gets the supervisor the child logs in as."""
-    from desktop.db import open_database
     from desktop.services import auth
+    from desktop.storage.db import open_database
 
     db = open_database(db_file)
     try:
@@ -110,13 +110,13 @@ def in_process(data: Path) -> dict[str, float]:
 
     app = QApplication.instance() or QApplication([])
     from desktop import paths
-    from desktop.db import open_database
     from desktop.services import search
+    from desktop.storage.db import open_database
     from desktop.ui.controller import Controller
 
     paths.set_data_dir(data)
     db = open_database()
-    from desktop.ui import qtrefs
+    from desktop.ui.support import qtrefs
 
     qtrefs.pin_singletons()  # as desktop.app.main does
     c = Controller(db)
@@ -205,7 +205,7 @@ def main() -> int:
     ap.add_argument("--citizens", type=int, default=200_000)
     args = ap.parse_args()
     data = build_db(args.citizens)
-    from desktop.services import keys
+    from desktop.storage import keys
 
     encrypted = keys.file_state(data / "enrollpoint.db") == "encrypted"
     load_before = _loadavg()

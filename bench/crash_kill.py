@@ -112,7 +112,7 @@ class Lab:
 
     def csv(self, n: int) -> Path:
         """A list of n new citizens (fresh ID numbers every time)."""
-        from desktop import idnumber
+        from common import idnumber
 
         lines = ["Họ và tên,Số định danh,Ngày sinh,Giới tính,Thôn/Tổ dân phố,Số điện thoại"]
         ids = []
@@ -143,8 +143,8 @@ class Lab:
 
     # --- checks on the file ---------------------------------------------------------------------------
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        from desktop import db as dbmod
-        from desktop.services import keys
+        from desktop.storage import db as dbmod
+        from desktop.storage import keys
 
         path = self.data / "enrollpoint.db"
         key = keys.load_key(path)

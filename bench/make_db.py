@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def make_db(n: int, out: Path, *, seed: int = 6, encrypted: bool = False, force: bool = False) -> float:
-    from desktop.db import open_database
     from desktop.services.demo import create_demo
+    from desktop.storage.db import open_database
 
     if out.exists():
         if not force:

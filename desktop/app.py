@@ -1,5 +1,5 @@
-"""Start-up of the desktop app: arguments, logs, the database (migrated on open), language, first run, login,
-window, the daily backup."""
+"""Start-up of the desktop app: arguments, logs, the excepthook, the database (migrated on open), language,
+first run, login, window, the daily backup."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import argparse
 import gc
 import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 LANGS = ("vi", "en")
 
@@ -21,15 +25,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from desktop import logs, paths
-    from desktop.ui import qtrefs
+    from desktop.ui.support import qtrefs
 
     qtrefs.pin_singletons()  # PySide 6.12 on CPython 3.11 leaks None/True references (see qtrefs)
-    from desktop.db import DatabaseError, open_database
-    from desktop.ui import lang
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
@@ -40,38 +41,52 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "enrollpoint"])
     app.setApplicationName("EnrollPoint")
     app.setOrganizationName("EnrollPoint")
+    from desktop.ui.support import excepthook
+
+    restore_hooks = excepthook.install()  # uncaught errors: the redacted log, then the bug dialog
+    try:
+        return _run(app, args)
+    finally:
+        restore_hooks()
+        logs.shutdown_logging()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
+    """Database, language, first run, login, window; then the event loop until the window closes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop import config
+    from desktop.storage.db import DatabaseError, open_database
+    from desktop.ui.actions import login
+    from desktop.ui.controller import Controller
+    from desktop.ui.support import lang
+
     if args.lang:
         lang.install(args.lang)
     try:
         db = open_database()
     except DatabaseError as exc:
         QMessageBox.critical(None, "EnrollPoint", exc.message)
-        logs.shutdown_logging()
         return 1
-    from desktop import config
-    from desktop.ui import login_actions
-    from desktop.ui.controller import Controller
-
-    if not args.lang:
-        with db.session() as s:
-            lang.install(config.get(s, config.KEY_LANGUAGE, lang.DEFAULT))
     controller = Controller(db)
-    ctx = controller.ctx
+    app_ctx = controller.app
     try:
+        if not args.lang:
+            lang.install(app_ctx.read(config.get, config.KEY_LANGUAGE, lang.DEFAULT))
         if controller.first_run_needed():
             from desktop.services import auth
 
             # Accounts but no commune (a supervisor made with the CLI): who sets the commune must log in first.
-            if not ctx.read(auth.needs_first_operator) and not login_actions.login_at_start(ctx):
+            if not app_ctx.read(auth.needs_first_operator) and not login.login_at_start(app_ctx):
                 return 0
             if not controller.run_first_run(demo_citizens=args.demo_size):
                 return 0
-        if ctx.operator is None and not login_actions.login_at_start(ctx):
+        if app_ctx.operator is None and not login.login_at_start(app_ctx):
             return 0  # "Thoát" in the login dialog: no window
         win = controller.open_main_window()
-        login_actions.show_pending_recovery_key(ctx, win)  # a key made at this start while accounts existed
+        login.show_pending_recovery_key(app_ctx, win)  # a key made at this start while accounts existed
         if db.encryption_unavailable:
-            login_actions.warn_unencrypted(win)
+            login.warn_unencrypted(win)
         controller.backup_after_first_paint(win)
         # Everything built so far lives as long as the app: keep it out of the collector's full passes
         # (one took 50-100 ms with the register open, a visible stall while scrolling).
@@ -80,8 +95,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         controller.shutdown()
         db.close()
-        logs.shutdown_logging()
-
 
 if __name__ == "__main__":
     sys.exit(main())

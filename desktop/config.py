@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from common.vietnamese import NameOrder, nfc
 from desktop.models import Setting
-from desktop.vietnamese import NameOrder, nfc
 
 KEY_COMMUNE_CODE = "commune.code"
 KEY_COMMUNE_NAME = "commune.name"

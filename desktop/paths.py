@@ -24,14 +24,21 @@ def set_data_dir(path: str | os.PathLike[str] | None) -> None:
 
 
 def data_dir() -> Path:
+    own = False  # the platform's folder for this app: always ours to keep private
     if _override is not None:
         base = _override
     elif os.environ.get("ENROLLPOINT_DATA_DIR"):
         base = Path(os.environ["ENROLLPOINT_DATA_DIR"]).expanduser().resolve()
     else:
         base = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    base.mkdir(parents=True, exist_ok=True)
-    make_private(base)
+        own = True
+    # A folder the user named and that already exists (/tmp, a shared 1777 folder, a USB stick) keeps its
+    # mode: only what the app creates is tightened (its files are 0600 and its sub-folders 0700 anyway).
+    if not base.is_dir():
+        base.mkdir(parents=True, exist_ok=True)
+        own = True
+    if own:
+        make_private(base)
     return base
 
 
@@ -76,7 +83,7 @@ def package_dir() -> Path:
 
 
 def migrations_dir() -> Path:
-    return package_dir() / "migrations"
+    return package_dir() / "storage" / "migrations"
 
 
 def fonts_dir() -> Path:

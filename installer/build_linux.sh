@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Build the Linux one-folder bundle into dist/enrollpoint and report its size.
+# Build the Linux one-folder bundle into dist/enrollpoint and report its size and build time.
 #   installer/build_linux.sh            (from anywhere; uses .venv of the repository if present)
+#   EP_DIST_DIR=/tmp/d EP_BUILD_DIR=/tmp/b installer/build_linux.sh   (elsewhere: tests/e2e/test_installer.py)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || PY=python3
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || { echo "PyInstaller missing: pip install -e '.[dev]'" >&2; exit 2; }
-rm -rf build/enrollpoint dist/enrollpoint
+DIST="${EP_DIST_DIR:-$ROOT/dist}"
+WORK="${EP_BUILD_DIR:-$ROOT/build}"
+mkdir -p "$DIST" "$WORK"
+rm -rf "$WORK/enrollpoint" "$DIST/enrollpoint"
+START=$(date +%s)
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
-    --distpath "$ROOT/dist" --workpath "$ROOT/build" installer/enrollpoint.spec
-"$PY" installer/strip_bundle.py dist/enrollpoint
-SIZE_MB=$(du -sm dist/enrollpoint | cut -f1)
-echo "bundle: dist/enrollpoint ($SIZE_MB MB on disk; $(find dist/enrollpoint -type f | wc -l) files)"
+    --distpath "$DIST" --workpath "$WORK" installer/enrollpoint.spec
+"$PY" installer/strip_bundle.py "$DIST/enrollpoint"
+SIZE_MB=$(du -sm "$DIST/enrollpoint" | cut -f1)
+echo "bundle: $DIST/enrollpoint ($SIZE_MB MB on disk; $(find "$DIST/enrollpoint" -type f | wc -l) files; built in $(( $(date +%s) - START )) s)"
 if command -v tar >/dev/null; then
-    tar -C dist -czf dist/enrollpoint-linux-x86_64.tar.gz enrollpoint
-    echo "archive: dist/enrollpoint-linux-x86_64.tar.gz ($(du -m dist/enrollpoint-linux-x86_64.tar.gz | cut -f1) MB)"
+    tar -C "$DIST" -czf "$DIST/enrollpoint-linux-x86_64.tar.gz" enrollpoint
+    echo "archive: $DIST/enrollpoint-linux-x86_64.tar.gz ($(du -m "$DIST/enrollpoint-linux-x86_64.tar.gz" | cut -f1) MB)"
 fi

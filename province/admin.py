@@ -159,7 +159,7 @@ def enrol(s: Session, code: str, device_name: str, public_key: str) -> Enrolled:
         .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_(None))
         .values(used_at=at, device_id=device_id)
     )
-    if spent.rowcount != 1:
+    if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
         raise EnrolRefused("unknown, used or expired enrolment code")
     commune = s.get(Commune, row.commune_code)
     assert commune is not None

@@ -57,6 +57,7 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "Same batch id already received with different content; nothing stored",
         413: "Body too large (compressed or once decompressed)",
         422: "Schema violation; `field` names it",
+        429: "Too many requests from this address",
     }
     return {c: {"model": ErrorOut, "description": text_of[c]} for c in codes}
 
@@ -75,7 +76,8 @@ def health(db: Annotated[HubDB, Depends(get_db)]) -> HealthOut:
     summary="Enrol a laptop with a one-time code",
     description="Spends the code (single use, expires), stores the device's public key and returns a bearer "
     "token. The hub keeps only the token's SHA-256.",
-    responses={**_responses(403), 422: {"model": ErrorOut, "description": "Malformed public key"}},
+    responses={**_responses(403, 413), 422: {"model": ErrorOut, "description": "Malformed public key or body "
+                                                  "(the submitted values are never echoed)"}},
 )
 def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
     if not signing.valid_public_key(body.public_key):
@@ -107,16 +109,15 @@ async def read_capped(request: Request, limit: int) -> bytes | None:
 def verify_and_decode(body_wire: bytes, signature: str | None, device: Device) -> tuple[protocol.Batch, str]:
     """gunzip (bounded) → signature → schema. Raises IntakeRefused with the contract's status."""
     try:
-        body = protocol.gunzip_body(body_wire)
+        body = protocol.gunzip_body(body_wire)  # streamed, capped at MAX_BODY_BYTES
     except protocol.ProtocolError as exc:
-        raise IntakeRefused(413 if "too large" in exc.reason else 400, str(exc), "body") from None
+        raise IntakeRefused(exc.status, str(exc), "body") from None
     if not signature or len(signature) > 200 or not signing.verify(device.public_key, body, signature):
         raise IntakeRefused(403, "signature does not verify with the device's key", protocol.HEADER_SIGNATURE)
     try:
-        batch = protocol.decode_batch(body)
+        batch = protocol.decode_batch(body)  # JSON shape scanned before json.loads; dates range-checked
     except protocol.ProtocolError as exc:
-        status = 400 if exc.reason.startswith("not JSON") else 422
-        raise IntakeRefused(status, str(exc), exc.field) from None
+        raise IntakeRefused(exc.status, str(exc), exc.field) from None
     return batch, protocol.body_hash(body)
 
 

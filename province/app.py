@@ -6,18 +6,23 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 
-from province import auth
+from province import auth, security
 from province.db import HubDB, open_hub
+from province.throttle import LoginGuard
 from sync import protocol
 
 
-def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_cookies: bool = False) -> FastAPI:
+def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_cookies: bool = False,
+               login_guard: LoginGuard | None = None) -> FastAPI:
     """Open (and migrate) the database, then build the app: API under /api/v1, dashboard at / (login).
 
     `secure_cookies`: mark the session cookie Secure even when the request arrives over plain HTTP (a TLS
     proxy that does not forward X-Forwarded-Proto); over https it is Secure anyway.
+    `login_guard`: login rate limits and lockouts (default: 10 attempts per address, then one per 6 s;
+    5 wrong passwords lock that address out of that account for 5 minutes).
     """
     hub = db or open_hub(db_url)
     try:
@@ -29,7 +34,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
+        security.install_log_filter()  # after uvicorn configured its loggers
         yield
+        app.state.login_guard.close()
         if db is None:
             hub.close()
 
@@ -43,6 +50,8 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.state.db = hub
     app.state.session_secret = secret
     app.state.secure_cookies = secure_cookies
+    app.state.login_guard = login_guard or LoginGuard(max_failures=auth.MAX_FAILURES,
+                                                      lock_for=auth.LOCK_FOR.total_seconds())
     from province import api
     from province.dashboard import login
     from province.dashboard import routes as dashboard
@@ -50,6 +59,17 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(dashboard.router)
+
+    from province.dashboard.routes import MAX_UPLOAD_BODY
+
+    # Outermost first: headers on every answer (413s included), then the body caps.
+    app.add_middleware(security.BodyLimit,
+                       streamed={"/api/v1/batches": protocol.MAX_WIRE_BYTES,
+                                 "/dashboard/upload-bundle": MAX_UPLOAD_BODY},
+                       small={"/api/v1/enrol": security.SMALL_BODY, "/login": security.SMALL_BODY,
+                              "/logout": security.SMALL_BODY})
+    app.add_middleware(security.SecurityHeaders)
+    app.add_exception_handler(RequestValidationError, security.validation_error)
 
     @app.exception_handler(login.NeedLogin)
     async def _need_login(_request: Request, exc: login.NeedLogin) -> Response:

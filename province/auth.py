@@ -1,8 +1,9 @@
 """Dashboard accounts and sessions, as plain functions over a Session (shared by the CLI and the web app).
 
 - Passwords: hashlib.scrypt (n=2**14, r=8, p=1, 16-byte random salt per user), compared in constant time.
-  An unknown name costs the same scrypt as a known one. After 5 failures in a row the account is locked for
-  5 minutes (even the right password is refused meanwhile); a success resets the count.
+  Every login runs exactly one scrypt, *outside* any database transaction (`find_login` reads, the hash
+  runs, `finish_login` writes): an unknown, disabled or locked account costs the same as a wrong password.
+  Rate limits and lockouts (per client address and account, time-bounded) are in province.throttle.
 - Sessions: a random id; the cookie is `<id>.<expiry>.<HMAC-SHA256(secret, id.expiry)>`, so a tampered or
   forged cookie is refused before the database is asked. The hub stores only SHA-256(id) with its expiry
   (12 h): logout and `user disable` end sessions at once. The secret is 32 random bytes created at `init`
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from common.secrethash import DUMMY_HASH, hash_secret, verify_secret
 from province.admin import AdminError, audit, now
 from province.models import HubSession, HubSetting, HubUser, LoginLink
 
@@ -39,8 +41,8 @@ MAX_FAILURES = 5
 LOCK_FOR = dt.timedelta(minutes=5)
 SESSION_FOR = dt.timedelta(hours=12)
 COOKIE = "ep_hub_session"
+LOGIN_COOKIE = "ep_hub_login"  # pre-login nonce for the login form's CSRF token
 SECRET_KEY = "session_secret"
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _NAME = re.compile(r"^[0-9A-Za-z_.@\-]{1,64}$")
 
 
@@ -54,28 +56,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _scrypt(password: str, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> bytes:
-    return hashlib.scrypt(unicodedata.normalize("NFC", password).encode("utf-8"), salt=salt, n=n, r=r, p=p,
-                          maxmem=64 * 1024 * 1024, dklen=32)
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(_scrypt(password, salt))}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
-        got = _scrypt(password, _unb64(salt), int(n), int(r), int(p))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, _unb64(digest))
-
-
-_DUMMY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(b'0' * 16)}${_b64(b'0' * 32)}"
+hash_password = hash_secret  # common.secrethash: the one scrypt format of laptop and hub
+verify_password = verify_secret
+_DUMMY_HASH = DUMMY_HASH
 
 
 def check_password_rules(password: str) -> None:
@@ -155,38 +138,43 @@ def list_users(s: Session) -> list[HubUser]:
 
 # -- login --------------------------------------------------------------------------------------------
 
-class LoginRefused(Exception):
-    """Wrong name or password, disabled, or locked. `locked` is for the server log, not for the page."""
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a login needs from the account row, read without a write transaction."""
 
-    def __init__(self, reason: str, locked: bool = False) -> None:
-        super().__init__(reason)
-        self.locked = locked
+    user_id: int | None  # None: no such account (a dummy hash is checked instead)
+    key: str  # normalised name (the lockout key)
+    password_hash: str
+    disabled: bool
 
 
-def authenticate(s: Session, name: str, password: str) -> HubUser:
-    """Check a login inside a write transaction (the user row is locked, so parallel guesses count)."""
-    at = now()
+def find_login(s: Session, name: str) -> LoginCandidate:
     try:
         key = _name(name)
     except AdminError:
-        key = None
-    user = s.scalar(select(HubUser).where(HubUser.name == key).with_for_update()) if key else None
-    if user is None or len(password) > MAX_PASSWORD:
-        verify_password(password[:MAX_PASSWORD], _DUMMY_HASH)  # same cost as a real check
-        raise LoginRefused("unknown user")
-    if user.locked_until is not None and user.locked_until > at:
-        raise LoginRefused("locked", locked=True)
-    if user.disabled:
-        verify_password(password, _DUMMY_HASH)
-        raise LoginRefused("disabled")
-    if not verify_password(password, user.password_hash):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.failed_logins, user.locked_until = 0, at + LOCK_FOR
-            log.warning("dashboard user %s locked for %s after %d failed logins", user.name, LOCK_FOR, MAX_FAILURES)
-            raise LoginRefused("wrong password; now locked", locked=True)
-        raise LoginRefused("wrong password")
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, at
+        return LoginCandidate(None, name[:64], _DUMMY_HASH, False)
+    row = s.execute(select(HubUser.id, HubUser.password_hash, HubUser.disabled).where(HubUser.name == key)).first()
+    if row is None:
+        return LoginCandidate(None, key, _DUMMY_HASH, False)
+    return LoginCandidate(row.id, key, row.password_hash, bool(row.disabled))
+
+
+def password_matches(candidate: LoginCandidate, password: str, locked: bool) -> bool:
+    """Exactly one scrypt whatever the case (unknown, disabled, locked, wrong or right password)."""
+    if len(password) > MAX_PASSWORD:
+        password = password[:MAX_PASSWORD]
+        candidate = LoginCandidate(None, candidate.key, _DUMMY_HASH, False)
+    ok = verify_password(password, candidate.password_hash)
+    return ok and candidate.user_id is not None and not candidate.disabled and not locked
+
+
+def finish_login(s: Session, candidate: LoginCandidate) -> HubUser | None:
+    """After a matching password: the account (still enabled, password not changed since it was read) with
+    its last login stamped; None otherwise. Short write transaction, no hashing inside."""
+    user = s.get(HubUser, candidate.user_id) if candidate.user_id is not None else None
+    if user is None or user.disabled or user.password_hash != candidate.password_hash:
+        return None
+    user.last_login_at = now()
     return user
 
 
@@ -206,11 +194,26 @@ class Auth:
 
 
 def _sid_hash(sid: str) -> str:
-    return hashlib.sha256(sid.encode()).hexdigest()
+    return hashlib.sha256(_bytes(sid)).hexdigest()
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def same_text(expected: str, given: object) -> bool:
+    """Constant-time comparison of two texts as UTF-8 bytes: a non-ASCII value (a cookie `a.1.é`, a CSRF
+    token `é`) is simply unequal — hmac.compare_digest raises TypeError on non-ASCII str."""
+    if not isinstance(given, str):
+        return False
+    try:
+        return hmac.compare_digest(_bytes(expected), _bytes(given))
+    except (TypeError, UnicodeError):
+        return False
 
 
 def _sign(secret: bytes, text: str) -> str:
-    return _b64(hmac.new(secret, text.encode(), hashlib.sha256).digest())
+    return _b64(hmac.new(secret, _bytes(text), hashlib.sha256).digest())
 
 
 def start_session(s: Session, secret: bytes, user: HubUser) -> tuple[str, dt.datetime]:
@@ -233,12 +236,9 @@ def read_cookie(secret: bytes, value: str | None, at: dt.datetime | None = None)
     if len(parts) != 3:
         return None
     sid, exp, sig = parts
-    if not hmac.compare_digest(_sign(secret, f"{sid}.{exp}"), sig):
+    if not same_text(_sign(secret, f"{sid}.{exp}"), sig):
         return None
-    try:
-        if int(exp) <= (at or now()).timestamp():
-            return None
-    except ValueError:
+    if not exp.isascii() or not exp.isdigit() or int(exp) <= (at or now()).timestamp():
         return None
     return sid
 
@@ -247,8 +247,19 @@ def csrf_token(secret: bytes, sid: str) -> str:
     return _sign(secret, f"csrf:{sid}")
 
 
-def check_csrf(auth: Auth, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(auth.csrf, str(token))
+def check_csrf(auth: Auth, token: object) -> bool:
+    return bool(token) and same_text(auth.csrf, token)
+
+
+def login_csrf(secret: bytes, nonce: str) -> str:
+    """The login form's CSRF token, bound to the pre-login cookie nonce (double submit, signed)."""
+    return _sign(secret, f"login-csrf:{nonce}")
+
+
+def check_login_csrf(secret: bytes, nonce: object, token: object) -> bool:
+    if not isinstance(nonce, str) or not nonce or len(nonce) > 100:
+        return False
+    return same_text(login_csrf(secret, nonce), token)
 
 
 def session_auth(s: Session, secret: bytes, cookie: str | None) -> Auth | None:
@@ -295,7 +306,7 @@ def use_login_link(s: Session, token: str) -> HubUser | None:
         return None
     spent = s.execute(update(LoginLink).where(LoginLink.token_hash == link.token_hash, LoginLink.used_at.is_(None))
                       .values(used_at=at))
-    if spent.rowcount != 1:
+    if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
         return None
     user = s.get(HubUser, link.user_id)
     if user is None or user.disabled:

@@ -6,22 +6,26 @@ The whole file is checked first (device known and not revoked, every signature, 
 clashing with a different stored body); only then are batches imported, each in its own transaction and
 idempotent by batch id, so importing the same file twice, or receiving the same batches over HTTP later,
 changes nothing.
+
+Bounded throughout (sync.protocol.load_bundle): the file is streamed into a capped gunzip whose output is
+scanned for nesting depth and item counts while it is decompressed, the document's structure and batch count
+are checked before any batch is decoded, and each batch is decoded through the same bounded JSON reader.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
+from collections.abc import Iterable
 from typing import Any
 
 from province.db import HubDB
-from province.intake import IntakeRefused, Sender, check_sender, intake, stored_batch
+from province.intake import IntakeRefused, Sender, check_sender, check_villages, intake, stored_batch
 from province.models import Device
 from sync import protocol, signing
 
-MAX_BUNDLE_FILE = 64 * 1024 * 1024  # gzip file as given
-MAX_BUNDLE_JSON = 512 * 1024 * 1024  # once decompressed
+MAX_BUNDLE_FILE = protocol.MAX_BUNDLE_FILE_BYTES  # gzip file as given
+MAX_BUNDLE_JSON = protocol.MAX_BUNDLE_JSON_BYTES  # once decompressed
 
 
 class BundleError(ValueError):
@@ -42,32 +46,36 @@ def _b64(value: Any, where: str) -> bytes:
         raise BundleError(422, f"{where}: not base64") from None
 
 
-def parse_bundle(data: bytes) -> dict[str, Any]:
-    if len(data) > MAX_BUNDLE_FILE:
-        raise BundleError(413, "bundle file too large")
+def _capped(chunks: Iterable[bytes], limit: int) -> Iterable[bytes]:
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise BundleError(413, "bundle file too large")
+        yield chunk
+
+
+def parse_bundle(data: bytes | Iterable[bytes]) -> dict[str, Any]:
+    """The bundle document from the file's bytes or chunks (bounded; see the module docstring)."""
+    if isinstance(data, bytes | bytearray):
+        if len(data) > MAX_BUNDLE_FILE:
+            raise BundleError(413, "bundle file too large")
+        data = (bytes(data),)
     try:
-        raw = protocol.gunzip_body(data, MAX_BUNDLE_JSON)
+        return protocol.load_bundle(_capped(data, MAX_BUNDLE_FILE))
     except protocol.ProtocolError as exc:
-        raise BundleError(413 if "too large" in exc.reason else 400, f"not a bundle file: {exc}") from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(400, f"not a bundle file: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("format") != protocol.BUNDLE_FORMAT:
-        raise BundleError(422, "not an EnrollPoint bundle (format)")
-    if doc.get("version") != protocol.BUNDLE_VERSION:
-        raise BundleError(422, f"unsupported bundle version {doc.get('version')!r}")
-    if not isinstance(doc.get("batches"), list):
-        raise BundleError(422, "batches: must be a list")
-    return doc
+        if exc.field in ("format", "version"):
+            raise BundleError(422, f"not an EnrollPoint bundle ({exc.field}): {exc.reason}") from None
+        prefix = "not a bundle file: " if exc.status == 400 else ""
+        raise BundleError(exc.status, f"{prefix}{exc}") from None
 
 
 def verify_bundle(db: HubDB, doc: dict[str, Any]) -> tuple[Sender, list[tuple[protocol.Batch, str]]]:
     device_id = doc.get("device_id")
     with db.session() as s:
-        device = s.get(Device, device_id) if isinstance(device_id, str) else None
+        device = s.get(Device, device_id) if isinstance(device_id, str) and len(device_id) <= 32 else None
     if device is None:
-        raise BundleError(403, f"unknown device {device_id!r}")
+        raise BundleError(403, "unknown device")  # never echo what the file says
     if device.revoked:
         raise BundleError(403, f"device {device.id} is revoked")
     sender = Sender(device.id, device.commune_code)
@@ -82,20 +90,21 @@ def verify_bundle(db: HubDB, doc: dict[str, Any]) -> tuple[Sender, list[tuple[pr
         try:
             batch = protocol.decode_batch(body)
         except protocol.ProtocolError as exc:
-            raise BundleError(422, f"batches[{i}].{exc.field}: {exc.reason}") from None
+            raise BundleError(exc.status, f"batches[{i}].{exc.field}: {exc.reason}") from None
         try:
             check_sender(batch, sender)
+            check_villages(batch)
         except IntakeRefused as exc:
-            raise BundleError(403, f"batches[{i}]: {exc.detail}") from None
+            raise BundleError(exc.status, f"batches[{i}].{exc.field}: {exc.detail}") from None
         bhash = protocol.body_hash(body)
-        known = stored_batch(db, batch.batch_id)
+        known = stored_batch(db, sender.device_id, batch.batch_id)
         if known is not None and known.body_hash != bhash:
             raise BundleError(409, f"batches[{i}]: batch {batch.batch_id} already received with different content")
         out.append((batch, bhash))
     return sender, out
 
 
-def import_bundle(db: HubDB, data: bytes, source: str = "bundle") -> dict[str, Any]:
+def import_bundle(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundle") -> dict[str, Any]:
     """Verify the whole bundle, then import each batch once. Returns device, commune and the summaries."""
     doc = parse_bundle(data)
     sender, batches = verify_bundle(db, doc)

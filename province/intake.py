@@ -1,8 +1,8 @@
 """Report intake: the one function both the HTTP endpoint and the bundle import feed verified batches to.
 
-Exactly-once by batch id: the batch row (UUID primary key) is inserted first in the same transaction as
-the values, so a concurrent second delivery of the same batch blocks on the key and then replays the
-stored summary. Per (commune, point, day) the highest revision wins:
+Exactly-once by (device, batch id): the batch row (primary key (device_id, batch_id), so one device can
+never claim or block another device's batch id) is inserted first in the same transaction as the values,
+so a concurrent second delivery of the same batch blocks on the key and then replays the stored summary. Per (commune, point, day) the highest revision wins:
   new key → imported; higher revision → updated; same revision and same content → ignored;
   same revision with other figures, or a lower revision → conflict (nothing changed for that report).
 Late data is never refused for being late.
@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from province.db import HubDB
 from province.models import Batch as BatchRow
 from province.models import ReportVillage
-from sync import protocol
+from sync import limits, protocol
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, INDICATORS, UPDATED, ImportSummary, ReportOutcome
 
 log = logging.getLogger(__name__)
 _BT_SELECT = select(BatchRow.batch_id, BatchRow.body_hash, BatchRow.summary_json).where(
-    BatchRow.batch_id == bindparam("b"))
+    BatchRow.device_id == bindparam("d"), BatchRow.batch_id == bindparam("b"))
 
 
 class IntakeRefused(Exception):
@@ -59,6 +59,17 @@ def check_sender(batch: protocol.Batch, sender: Sender) -> None:
             raise IntakeRefused(403, "report for another commune than the device's", f"reports[{i}].commune_code")
 
 
+def check_villages(batch: protocol.Batch) -> None:
+    """Village names holding personal data (a phone/ID-shaped number, a citizen's name) are refused with
+    422 naming the report's `by_village`; the name itself is never echoed, logged or stored."""
+    for i, r in enumerate(batch.reports):
+        for name in r.by_village:
+            problem = limits.village_name_problem(name)
+            if problem:
+                raise IntakeRefused(422, f"a village name {problem} (personal data is not accepted)",
+                                    f"reports[{i}].by_village")
+
+
 def _replay(row: Any, body_hash: str) -> dict[str, Any]:
     if row.body_hash != body_hash:
         raise IntakeRefused(409, f"batch {row.batch_id} was already received with different content", "batch_id")
@@ -67,23 +78,25 @@ def _replay(row: Any, body_hash: str) -> dict[str, Any]:
     return summary
 
 
-def stored_batch(db: HubDB, batch_id: str) -> BatchRow | None:
+def stored_batch(db: HubDB, device_id: str, batch_id: str) -> BatchRow | None:
     with db.session() as s:
-        return s.get(BatchRow, batch_id)
+        return s.get(BatchRow, (device_id, batch_id))
 
 
 def intake(db: HubDB, batch: protocol.Batch, body_hash: str, sender: Sender, source: str = "http") -> dict[str, Any]:
     """Store a verified batch once; return ImportSummary.to_dict() (the stored one on a replay).
 
-    Raises IntakeRefused(409) for a known batch id with another body, (403) for another commune/device.
+    Raises IntakeRefused(409) for a batch id this device already used with another body, (403) for another
+    commune/device, (422) for personal data in a village name.
     One transaction: batch row, values, per-report rows, running totals, freshness, device, audit.
     """
     check_sender(batch, sender)
+    check_villages(batch)
     last_exc: Exception | None = None
     for _attempt in range(5):
         try:
             with db.session(write=True) as s:
-                existing = s.execute(_BT_SELECT, {"b": batch.batch_id}).first()
+                existing = s.execute(_BT_SELECT, {"d": sender.device_id, "b": batch.batch_id}).first()
                 if existing is not None:
                     return _replay(existing, body_hash)
                 received = protocol.utc_now()
@@ -95,8 +108,8 @@ def intake(db: HubDB, batch: protocol.Batch, body_hash: str, sender: Sender, sou
                          [(batch.batch_id, sender.device_id, sender.commune_code, body_hash, "{}", source, recv)])
                 results = apply_reports(s, batch, received)
                 summary = ImportSummary(batch.batch_id, results, protocol.iso(received)).to_dict()
-                w.many("UPDATE batches SET summary_json=? WHERE batch_id=?",
-                       [(json.dumps(summary, ensure_ascii=False, sort_keys=True), batch.batch_id)])
+                w.many("UPDATE batches SET summary_json=? WHERE device_id=? AND batch_id=?",
+                       [(json.dumps(summary, ensure_ascii=False, sort_keys=True), sender.device_id, batch.batch_id)])
                 w.many("UPDATE devices SET last_seen_at=? WHERE id=?", [(recv, sender.device_id)])
                 detail = {"batch_id": batch.batch_id, "imported": summary["imported"], "updated": summary["updated"],
                           "ignored": summary["ignored"], "conflicts": len(summary["conflicts"])}
@@ -108,7 +121,7 @@ def intake(db: HubDB, batch: protocol.Batch, body_hash: str, sender: Sender, sou
             # Another delivery of the same batch won the race, or two batches inserted the same new key
             # at once (PostgreSQL): replay if the batch is now stored, otherwise run again.
             last_exc = exc
-            row2 = stored_batch(db, batch.batch_id)
+            row2 = stored_batch(db, sender.device_id, batch.batch_id)
             if row2 is not None:
                 return _replay(row2, body_hash)
             log.warning("intake of %s retried after %s", batch.batch_id, type(exc).__name__)
@@ -221,7 +234,8 @@ def apply_reports(s: Session, batch: protocol.Batch, received: Any) -> list[Repo
     w = _Writer(s.connection())
     recv = w.ts(received)
     bid = batch.batch_id
-    vl_rows, rv_rows = [], []
+    vl_rows: list[tuple[Any, ...]] = []
+    rv_rows: list[tuple[Any, ...]] = []
     for k, r in inserts.items():
         day, closed = w.day(r.day), w.ts(r.closed_at)
         h, breakdown = extra[k]
@@ -232,7 +246,8 @@ def apply_reports(s: Session, batch: protocol.Batch, received: Any) -> list[Repo
     w.insert("report_villages", _VL_COLS, vl_rows)
     w.insert("report_values", _RV_COLS, rv_rows)
     if updates:
-        vl_up, rv_up = [], []
+        vl_up: list[tuple[Any, ...]] = []
+        rv_up: list[tuple[Any, ...]] = []
         for k, (r, vid) in updates.items():
             day, closed = w.day(r.day), w.ts(r.closed_at)
             h, breakdown = extra[k]

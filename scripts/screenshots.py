@@ -51,12 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    from desktop.db import open_database
     from desktop.services import scheduling
     from desktop.services.demo import create_demo
-    from desktop.ui import lang
+    from desktop.storage.db import open_database
     from desktop.ui.controller import Controller
-    from desktop.ui.first_run import FirstRunDialog
+    from desktop.ui.dialogs.first_run import FirstRunDialog
+    from desktop.ui.support import lang
 
     lang.install(args.lang)
     suffix = "" if args.lang == "vi" else f"-{args.lang}"
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         # first run, on an empty database
         empty = open_database(Path(tmp) / "empty.db")
         c0 = Controller(empty)
-        dlg = FirstRunDialog(c0.ctx)
+        dlg = FirstRunDialog(c0.app)
         dlg.resize(*SIZE)
         dlg.show()
         dlg.filter.setText("khanh hoa")
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         sched = win.schedule
         win.tabs.setCurrentWidget(sched)
         with db.session() as s:
-            taken = {x.point_id for x in scheduling.list_sessions(s, dt.date.today(), dt.date.today())}
+            taken = {x.point_id for x in scheduling.list_enrollment_sessions(s, dt.date.today(), dt.date.today())}
         for i in range(sched.point.count()):
             if sched.point.itemData(i) not in taken:
                 sched.point.setCurrentIndex(i)

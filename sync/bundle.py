@@ -12,43 +12,44 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 import tempfile
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sync.client import build_batch, signed_body
-from sync.protocol import (
+from sync.limits import read_chunks
+from sync.protocol import (  # noqa: F401 - the MAX_BUNDLE_* limits are re-exported for the laptop side
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
     MAX_BODY_BYTES,
+    MAX_BUNDLE_BATCHES,
+    MAX_BUNDLE_FILE_BYTES,
+    MAX_BUNDLE_JSON_BYTES,
     MAX_REPORTS_PER_BATCH,
     ProtocolError,
     Report,
     canonical_json,
     decode_batch,
-    gunzip_body,
     gzip_body,
     iso,
+    load_bundle,
     utc_now,
 )
-
-MAX_BUNDLE_FILE_BYTES = 64 * 1024 * 1024  # gzip file on disk
-MAX_BUNDLE_JSON_BYTES = 512 * 1024 * 1024  # once decompressed
-MAX_BUNDLE_BATCHES = 5_000
 
 Grouped = Sequence[tuple[str, Sequence[Report]]]
 
 
 def _groups(reports: Sequence[Report] | Grouped) -> list[tuple[str, list[Report]]]:
-    items = list(reports)
+    items: list[Any] = list(reports)
     if items and isinstance(items[0], Report):
-        flat: list[Report] = items  # type: ignore[assignment]
+        flat: list[Report] = items
         return [(str(uuid.uuid4()), flat[i : i + MAX_REPORTS_PER_BATCH])
                 for i in range(0, len(flat), MAX_REPORTS_PER_BATCH)]
-    return [(bid, list(rs)) for bid, rs in items if rs]  # type: ignore[misc]
+    groups: list[tuple[str, Sequence[Report]]] = items
+    return [(bid, list(rs)) for bid, rs in groups if rs]
 
 
 def write_bundle(
@@ -112,24 +113,12 @@ def read_bundle(path: str | os.PathLike[str]) -> list[tuple[bytes, str]]:
     Checks format, version, sizes, base64, and that each body is a valid batch of the bundle's device
     and commune. Signatures are checked by the hub (it has the public key).
     """
-    p = Path(path)
-    if p.stat().st_size > MAX_BUNDLE_FILE_BYTES:
-        raise ProtocolError("bundle", "file too large")
-    raw = gunzip_body(p.read_bytes(), limit=MAX_BUNDLE_JSON_BYTES)
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ProtocolError("bundle", "not JSON") from None
-    if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
-        raise ProtocolError("format", "not an EnrollPoint bundle")
-    if doc.get("version") != BUNDLE_VERSION:
-        raise ProtocolError("version", f"unsupported bundle version {doc.get('version')!r}")
-    device, commune = doc.get("device_id"), doc.get("commune_code")
-    if not isinstance(device, str) or not isinstance(commune, str):
-        raise ProtocolError("device_id", "device_id and commune_code must be strings")
-    batches = doc.get("batches")
-    if not isinstance(batches, list) or not 1 <= len(batches) <= MAX_BUNDLE_BATCHES:
-        raise ProtocolError("batches", f"must be a list of 1..{MAX_BUNDLE_BATCHES} batches")
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size > MAX_BUNDLE_FILE_BYTES:
+            raise ProtocolError("bundle", "file too large", 413)
+        doc = load_bundle(read_chunks(f))  # bounded: size, nesting, item count, batch count
+    device, commune = doc["device_id"], doc["commune_code"]
+    batches = doc["batches"]
     out = []
     for i, entry in enumerate(batches):
         if not isinstance(entry, dict):

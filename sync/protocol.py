@@ -34,6 +34,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync import limits
+
 PROTOCOL_VERSION = 1
 INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
 MAX_REPORTS_PER_BATCH = 500
@@ -41,6 +43,9 @@ MAX_BODY_BYTES = 8 * 1024 * 1024  # uncompressed canonical body
 MAX_WIRE_BYTES = 2 * 1024 * 1024  # gzip body as received
 MAX_COUNT = 10_000_000
 MAX_VILLAGES = 500
+# Before json.loads: a batch is at most 5 levels deep (batch → reports → report → by_village → counts) and
+# its structural items are bounded by the body cap; strings are short (codes, village names ≤ 200 chars).
+BATCH_JSON_LIMITS = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": 1 << 20, "max_string": 4096}
 
 HEADER_DEVICE = "X-EnrollPoint-Device"
 HEADER_SIGNATURE = "X-EnrollPoint-Signature"
@@ -49,12 +54,14 @@ _CODE = re.compile(r"^[0-9A-Za-z_.\-]{1,32}$")
 
 
 class ProtocolError(ValueError):
-    """A payload that does not follow the schema; names the field."""
+    """A payload that does not follow the schema; names the field. `status` is the hub's HTTP answer:
+    422 schema, 400 not gzip / not JSON / unacceptable JSON shape, 413 too large."""
 
-    def __init__(self, field_name: str, reason: str) -> None:
+    def __init__(self, field_name: str, reason: str, status: int = 422) -> None:
         super().__init__(f"{field_name}: {reason}")
         self.field = field_name
         self.reason = reason
+        self.status = status
 
 
 def _nfc(value: Any, name: str, max_len: int = 200) -> str:
@@ -90,19 +97,23 @@ def _counts(value: Any, name: str) -> dict[str, int]:
 
 def _date(value: Any, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ProtocolError(name, "must be an ISO date YYYY-MM-DD") from None
+    problem = limits.check_day(day)
+    if problem:
+        raise ProtocolError(name, problem)
+    return day
 
 
 def _datetime(value: Any, name: str) -> dt.datetime:
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ProtocolError(name, "must be an ISO date-time") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC)
+    when = limits.parse_instant(value)  # never overflows (year 1 with an offset, 9999-12-31…)
+    if when is None:
+        raise ProtocolError(name, "must be an ISO date-time")
+    problem = limits.check_instant(when)
+    if problem:
+        raise ProtocolError(name, problem)
+    return when
 
 
 def utc_now() -> dt.datetime:
@@ -233,14 +244,23 @@ def encode_batch(batch: Batch) -> bytes:
     return canonical_json(batch.to_dict())
 
 
+def loads_bounded(body: bytes, field_name: str = "body", **shape: int) -> Any:
+    """json.loads after the shape scan (depth, item count, string length: sync.limits.JsonShape), so
+    no input can recurse or build an unbounded number of objects. ProtocolError with status 400."""
+    try:
+        limits.check_json(body, **shape)
+    except limits.LimitExceeded as exc:
+        raise ProtocolError(field_name, f"not acceptable JSON: {exc.reason}", exc.status) from None
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ProtocolError(field_name, f"not JSON: {exc}", 400) from None
+
+
 def decode_batch(body: bytes) -> Batch:
     if len(body) > MAX_BODY_BYTES:
-        raise ProtocolError("body", "too large")
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError("body", f"not JSON: {exc}") from None
-    return Batch.from_dict(data)
+        raise ProtocolError("body", "too large", 413)
+    return Batch.from_dict(loads_bounded(body, "body", **BATCH_JSON_LIMITS))
 
 
 def body_hash(body: bytes) -> str:
@@ -252,19 +272,12 @@ def gzip_body(body: bytes) -> bytes:
 
 
 def gunzip_body(wire: bytes, limit: int = MAX_BODY_BYTES) -> bytes:
-    """Decompress with a ceiling, so a small gzip bomb cannot exhaust memory."""
-    import zlib
-
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    """Decompress with a ceiling (streamed, sync.limits.gunzip_bounded), so a small gzip bomb cannot
+    exhaust memory; a truncated stream is refused rather than passed on cut."""
     try:
-        out = d.decompress(wire, limit + 1)
-    except zlib.error as exc:
-        raise ProtocolError("body", f"not gzip: {exc}") from None
-    if len(out) > limit or d.unconsumed_tail:
-        raise ProtocolError("body", "too large once decompressed")
-    if not d.eof:  # a cut-off upload would otherwise pass on as a silently truncated body
-        raise ProtocolError("body", "not gzip: truncated stream")
-    return out
+        return limits.gunzip_bounded(wire, limit)
+    except limits.LimitExceeded as exc:
+        raise ProtocolError("body", exc.reason, exc.status) from None
 
 
 # Outcomes per report in an import summary.
@@ -356,3 +369,41 @@ class TargetItem:
 #  "batches": [{"body": base64(canonical batch bytes), "signature": base64 Ed25519}]}
 BUNDLE_FORMAT = "enrollpoint-bundle"
 BUNDLE_VERSION = 1
+MAX_BUNDLE_FILE_BYTES = 64 * 1024 * 1024  # gzip file as given
+MAX_BUNDLE_JSON_BYTES = 64 * 1024 * 1024  # once decompressed (a year of 3 points with 500 villages ≈ 20 MiB)
+MAX_BUNDLE_BATCHES = 5_000
+# Before json.loads: depth 3 (document → batches → entry); ≤ 8 items per batch entry and a few for the
+# document; a string is at most a base64 batch body.
+BUNDLE_JSON_LIMITS = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": 8 * MAX_BUNDLE_BATCHES + 64,
+                      "max_string": (MAX_BODY_BYTES * 4) // 3 + 8}
+
+
+def load_bundle(chunks: Any) -> dict[str, Any]:
+    """Bounded read of a bundle file given as bytes or an iterable of chunks: streamed gunzip (≤
+    MAX_BUNDLE_JSON_BYTES) with the JSON shape scanned while decompressing (a nesting or item bomb stops
+    at once), then json.loads, then the document's structure and batch count — before any batch is
+    decoded. Raises ProtocolError with the hub's status (413 size, 400 not gzip/JSON, 422 structure)."""
+    scan = limits.JsonShape(**BUNDLE_JSON_LIMITS)
+    try:
+        raw = limits.gunzip_bounded(chunks, MAX_BUNDLE_JSON_BYTES, sink=scan.feed)
+        scan.finish()
+    except limits.LimitExceeded as exc:
+        raise ProtocolError("bundle", exc.reason, exc.status) from None
+    doc = loads_bounded(raw, "bundle", **BUNDLE_JSON_LIMITS)
+    del raw
+    if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
+        raise ProtocolError("format", "not an EnrollPoint bundle")
+    if doc.get("version") != BUNDLE_VERSION:
+        raise ProtocolError("version", f"unsupported bundle version {doc.get('version')!r}")
+    if not isinstance(doc.get("device_id"), str) or not isinstance(doc.get("commune_code"), str):
+        raise ProtocolError("device_id", "device_id and commune_code must be strings")
+    batches = doc.get("batches")
+    if not isinstance(batches, list) or not 1 <= len(batches) <= MAX_BUNDLE_BATCHES:
+        raise ProtocolError("batches", f"must be a list of 1..{MAX_BUNDLE_BATCHES} batches")
+    for i, entry in enumerate(batches):
+        if not isinstance(entry, dict) or not isinstance(entry.get("body"), str) \
+                or not isinstance(entry.get("signature"), str):
+            raise ProtocolError(f"batches[{i}]", "must be an object with body and signature strings")
+        if len(entry["body"]) > BUNDLE_JSON_LIMITS["max_string"] or len(entry["signature"]) > 200:
+            raise ProtocolError(f"batches[{i}]", "body or signature too long", 413)
+    return doc

@@ -16,7 +16,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """PySide 6.12 on CPython 3.11 loses references to None/True on emits and void calls; a long test
     session would otherwise abort at exit (the app does the same at start: desktop/ui/qtrefs.py)."""
     try:
-        from desktop.ui import qtrefs
+        from desktop.ui.support import qtrefs
     except ImportError:  # no Qt installed: the UI tests will skip or fail on their own
         return
     qtrefs.pin_singletons()
@@ -37,7 +37,7 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def db(tmp_path: Path):
     """A real, migrated SQLite database file."""
-    from desktop.db import open_database
+    from desktop.storage.db import open_database
 
     database = open_database(tmp_path / "test.db")
     yield database

@@ -1,4 +1,5 @@
-"""Headless commands: the same services the UI calls. Each module in COMMAND_MODULES adds its own.
+"""Headless commands (`enrollpoint …`) over the same services the UI calls: `context` (data dir, database,
+output, exit codes) and one `*_cmds` module per group of commands, each listed in COMMAND_MODULES.
 
 Every command takes `--data-dir DIR` and `--json`. Exit codes: 0 success, 2 unusable input (with a
 one-line reason on stderr), 1 an unexpected failure.
@@ -7,20 +8,13 @@ one-line reason on stderr), 1 an unexpected failure.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
+from desktop.cli import admin_cmds, import_cmds, print_cmds, register_cmds, schedule_cmds, sync_cmds
 from desktop.cli.context import EXIT_INPUT, CliContext, UsageError
 
-# Each module defines add_commands(subparsers) and sets `func` (args, ctx) -> int on its parsers.
-COMMAND_MODULES = [
-    "desktop.cli.register_cmds",
-    "desktop.cli.import_cmds",
-    "desktop.cli.schedule_cmds",
-    "desktop.cli.print_cmds",
-    "desktop.cli.sync_cmds",
-    "desktop.cli.admin_cmds",
-]
+# Each module defines add_commands(subparsers, common) and sets `func` (args, ctx) -> int on its parsers.
+COMMAND_MODULES = (register_cmds, import_cmds, schedule_cmds, print_cmds, sync_cmds, admin_cmds)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,13 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="enrollpoint", description="EnrollPoint: commune ID-enrollment points")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # that group of commands is not built yet
-            raise
+    for module in COMMAND_MODULES:
         module.add_commands(sub, common)
     return parser
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from desktop import paths
-from desktop.db import Database, DatabaseError, open_database
-from desktop.services.errors import ServiceError
+from desktop.errors import ServiceError
+from desktop.logs import setup_logging
+from desktop.storage.db import Database, DatabaseError, open_database
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -19,13 +22,25 @@ class UsageError(Exception):
     """Unusable input: printed as one line, exit code 2."""
 
 
+DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_day(text: str | None, what: str = "ngày") -> dt.date:
+    """'2025-07-15' or '15/07/2025' (the way dates are written in Vietnam); UsageError naming `what` otherwise."""
+    raw = (text or "").strip()
+    for fmt in DAY_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise UsageError(f"{what.capitalize()} '{raw}' không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).")
+
+
 class CliContext:
     def __init__(self, data_dir: str | None, json_mode: bool) -> None:
         paths.set_data_dir(data_dir)
         self.json_mode = json_mode
         self._db: Database | None = None
-        from desktop.logs import setup_logging
-
         setup_logging(paths.data_dir())
 
     @property
@@ -77,7 +92,10 @@ class CliContext:
             self._db = None
 
 
-def service_call(fn, *a, **kw):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def service_call(fn: Callable[..., T], *a: Any, **kw: Any) -> T:
     """Run a service; its expected errors become UsageError (exit 2) with the Vietnamese reason."""
     try:
         return fn(*a, **kw)

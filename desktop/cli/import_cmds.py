@@ -8,6 +8,8 @@ from typing import Any
 
 from desktop.cli.context import CliContext, UsageError
 
+# The importer is imported inside the handler: see the note in desktop/cli/register_cmds.py.
+
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(

@@ -15,27 +15,21 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from desktop.cli.context import CliContext, UsageError, service_call
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-KINDS = ("first_card", "renew", "vneid_register", "vneid_activate")
+from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+from desktop.services.due_kinds import DUE_KINDS
 
+KINDS = tuple(k.value for k in DUE_KINDS)
 
-def parse_date(text: str | None, what: str = "ngày") -> dt.date:
-    """'2025-07-15' or '15/07/2025' (the way dates are written in Vietnam)."""
-    raw = (text or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise UsageError(f"{what.capitalize()} '{raw}' không hợp lệ (dạng YYYY-MM-DD hoặc DD/MM/YYYY).")
+# Handlers import the models and services they use: building the parser loads every *_cmds module, and
+# the domain layer (SQLAlchemy mappings, services) would add ~0.1 s to every command's start-up.
 
 
-def _point_id(session: Any, code: str) -> int:
-    from sqlalchemy import select
-
+def _point_id(session: Session, code: str) -> int:
+    from common.vietnamese import nfc
     from desktop.models import Point
-    from desktop.vietnamese import nfc
 
     pid = session.scalar(select(Point.id).where(Point.code == nfc(code)))
     if pid is None:
@@ -60,17 +54,17 @@ def _jsonable(obj: Any) -> Any:
 # --- session ------------------------------------------------------------------------------------------
 
 
-def _session_add(args: argparse.Namespace, ctx: CliContext) -> int:
+def _enrollment_session_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import scheduling
 
-    day = parse_date(args.date)
+    day = parse_day(args.date)
     with ctx.db.session() as s:
         obj = service_call(
-            scheduling.create_session, s, point_id=_point_id(s, args.point), day=day, start=args.start,
+            scheduling.create_enrollment_session, s, point_id=_point_id(s, args.point), day=day, start=args.start,
             end=args.end, slot_minutes=args.slot_minutes, kits=args.kits,
             minutes_per_person=args.minutes_per_person, note=args.note or "",
         )
-        summary = scheduling.session_summary(s, obj.id)
+        summary = scheduling.enrollment_session_summary(s, obj.id)
     ctx.output(
         _jsonable(summary),
         f"Đã tạo buổi {summary.id}: {summary.point_name}, {summary.day:%d/%m/%Y} "
@@ -80,13 +74,13 @@ def _session_add(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _session_list(args: argparse.Namespace, ctx: CliContext) -> int:
+def _enrollment_session_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import scheduling
 
-    d0 = parse_date(args.day_from, "ngày bắt đầu") if args.day_from else None
-    d1 = parse_date(args.day_to, "ngày kết thúc") if args.day_to else None
+    d0 = parse_day(args.day_from, "ngày bắt đầu") if args.day_from else None
+    d1 = parse_day(args.day_to, "ngày kết thúc") if args.day_to else None
     with ctx.db.session() as s:
-        rows = scheduling.list_sessions(s, d0, d1)
+        rows = scheduling.list_enrollment_sessions(s, d0, d1)
     lines = [
         f"{r.id:>5}  {r.day:%d/%m/%Y}  {r.start:%H:%M}–{r.end:%H:%M}  {r.point_code:<12} "
         f"{r.booked:>4}/{r.capacity:<4} {r.state}"
@@ -96,14 +90,14 @@ def _session_list(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _session_assign(args: argparse.Namespace, ctx: CliContext) -> int:
+def _enrollment_session_assign(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import scheduling
 
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit phải là số không âm.")
     with ctx.db.session() as s:
         res = service_call(
-            scheduling.auto_assign, s, args.session_id, kinds=args.kind or None, villages=args.village or None,
+            scheduling.auto_assign, s, args.enrollment_session_id, kinds=args.kind or None, villages=args.village or None,
             limit=args.limit,
         )
     ctx.output(
@@ -115,11 +109,11 @@ def _session_assign(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _session_appointments(args: argparse.Namespace, ctx: CliContext) -> int:
+def _enrollment_session_appointments(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import scheduling
 
     with ctx.db.session() as s:
-        rows = service_call(scheduling.appointments_for, s, args.session_id, args.village)
+        rows = service_call(scheduling.appointments_for, s, args.enrollment_session_id, args.village)
     lines = [
         f"{r.slot_start:%H:%M}  {r.code}  {r.full_name:<28} {r.birth_year or '':<5} {r.village:<18} "
         f"{r.purpose:<6} {r.state}"
@@ -144,7 +138,7 @@ def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
         except ValueError:
             raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).") from None
     with ctx.db.session() as s:
-        hits = service_call(checkin.lookup, s, args.text, session_id=args.session)
+        hits = service_call(checkin.lookup, s, args.text, enrollment_session_id=args.enrollment_session_id)
         if not hits:
             raise UsageError(f"Không tìm thấy công dân nào với '{args.text}'.")
         if len(hits) > 1 and hits[0].match == "name":
@@ -153,7 +147,7 @@ def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
             )
         hit = hits[0]
         res = service_call(
-            checkin.mark, s, hit.citizen_id, args.action, session_id=args.session, at=at,
+            checkin.mark, s, hit.citizen_id, args.action, enrollment_session_id=args.enrollment_session_id, at=at,
         )
     ctx.output(
         {"citizen_id": hit.citizen_id, "full_name": hit.full_name, "match": hit.match, **_jsonable(res)},
@@ -173,7 +167,7 @@ def _fmt_pct(p: float | None) -> str:
 def _progress(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import progress as prog
 
-    on = parse_date(args.on) if args.on else dt.date.today()
+    on = parse_day(args.on) if args.on else dt.date.today()
     with ctx.db.session() as s:
         pid = _point_id(s, args.point) if args.point else None
         p = prog.progress(s, on, pid)
@@ -196,7 +190,7 @@ def _progress(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     sp = sub.add_parser("session", help="buổi thu nhận và lịch hẹn")
-    ssub = sp.add_subparsers(dest="session_command", metavar="SUBCOMMAND")
+    ssub = sp.add_subparsers(dest="enrollment_session_command", metavar="SUBCOMMAND")
     ssub.required = True
 
     p = ssub.add_parser("add", parents=[common], help="tạo buổi thu nhận")
@@ -208,28 +202,28 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kits", type=int, default=1, help="số bộ máy thu nhận")
     p.add_argument("--minutes-per-person", type=int, default=5)
     p.add_argument("--note", default="")
-    p.set_defaults(func=_session_add)
+    p.set_defaults(func=_enrollment_session_add)
 
     p = ssub.add_parser("list", parents=[common], help="liệt kê các buổi")
     p.add_argument("--from", dest="day_from")
     p.add_argument("--to", dest="day_to")
-    p.set_defaults(func=_session_list)
+    p.set_defaults(func=_enrollment_session_list)
 
     p = ssub.add_parser("assign", parents=[common], help="tự động xếp lịch người đến hạn")
-    p.add_argument("session_id", type=int)
+    p.add_argument("enrollment_session_id", metavar="SESSION_ID", type=int)
     p.add_argument("--kind", action="append", choices=KINDS)
     p.add_argument("--village", action="append", help="chỉ thôn/tổ này (lặp lại được)")
     p.add_argument("--limit", type=int)
-    p.set_defaults(func=_session_assign)
+    p.set_defaults(func=_enrollment_session_assign)
 
     p = ssub.add_parser("appointments", parents=[common], help="danh sách hẹn của một buổi")
-    p.add_argument("session_id", type=int)
+    p.add_argument("enrollment_session_id", metavar="SESSION_ID", type=int)
     p.add_argument("--village")
-    p.set_defaults(func=_session_appointments)
+    p.set_defaults(func=_enrollment_session_appointments)
 
     p = sub.add_parser("checkin", parents=[common], help="tiếp nhận: quét mã hẹn / số định danh / tên")
     p.add_argument("text")
-    p.add_argument("--session", type=int, required=True)
+    p.add_argument("--session", dest="enrollment_session_id", metavar="SESSION_ID", type=int, required=True)
     p.add_argument("--action", required=True)
     p.add_argument("--at", help="thời điểm (YYYY-MM-DDTHH:MM), mặc định bây giờ")
     p.set_defaults(func=_checkin)

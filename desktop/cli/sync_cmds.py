@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+from typing import Any
 
 from desktop.cli.context import EXIT_FAILURE, EXIT_OK, CliContext, UsageError, service_call
+from desktop.storage.backup import backup_if_due
+
+# hub_link, outbox and dayclose are imported inside the handlers: they load the sync client (requests,
+# cryptography), which every other command would otherwise pay for at start-up.
 
 
-def add_commands(sub, common) -> None:  # type: ignore[no-untyped-def]
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("connect", parents=[common], help="kết nối máy với máy chủ tỉnh bằng mã một lần")
     p.add_argument("--hub", required=True, help="địa chỉ máy chủ tỉnh, ví dụ https://hub.example.vn")
     p.add_argument("--code", required=True, help="mã kết nối một lần do công an tỉnh cấp")
@@ -27,7 +33,7 @@ def add_commands(sub, common) -> None:  # type: ignore[no-untyped-def]
     p.set_defaults(func=_close_day)
 
 
-def _connect(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
+def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import hub_link
 
     info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name)
@@ -36,7 +42,7 @@ def _connect(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
     return EXIT_OK
 
 
-def _sync(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
+def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import hub_link
 
     if args.bundle:
@@ -57,7 +63,7 @@ def _sync(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
     return EXIT_FAILURE if result.error else EXIT_OK
 
 
-def _status(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
+def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import dayclose, hub_link, outbox
 
     with ctx.db.session() as s:
@@ -84,7 +90,7 @@ def _status(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
     return EXIT_OK
 
 
-def _close_day(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
+def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import dayclose
 
     try:
@@ -94,8 +100,6 @@ def _close_day(args, ctx: CliContext) -> int:  # type: ignore[no-untyped-def]
     with ctx.db.session() as s:
         rows = service_call(dayclose.close_day, s, day, args.point)
         reports = [dayclose.report_dict(r) for r in rows]
-    from desktop.services.backup import backup_if_due
-
     backup_if_due(ctx.db)  # the day's work is now worth a copy (once a day, last 14 kept)
     lines = []
     for r in reports:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.services.errors import ServiceError
+from desktop.errors import ServiceError
 
 
 class NothingToPrint(ServiceError):

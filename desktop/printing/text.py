@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop.vietnamese import nfc
+from common.paper import paper_date
+from common.vietnamese import nfc
 
 PURPOSE_LABELS = {
     "card": "Cấp thẻ Căn cước",
@@ -53,12 +54,21 @@ def chief_title(commune_name: str) -> str:
     return f"Trưởng Công an {unit}"
 
 
+def place_name(commune_name: str) -> str:
+    """The place written before the date (Decree 30/2020): the unit's name without its word ('Tân Lập'),
+    but in full when the name is a number ('Phường 1 Bảo Lộc', 'Phường 3'), as the decree asks for units
+    named by a number. (Units named after a person or an event are not recognised: they keep the bare name.)"""
+    unit, bare = split_unit(commune_name)
+    if not bare:
+        return ""
+    if bare[0].isdigit():
+        return nfc(f"{unit[0].upper()}{unit[1:]} {bare}")
+    return bare
+
+
 def place_date(commune_name: str, day: dt.date | None) -> str:
-    """'Tân Lập, ngày 5 tháng 3 năm 2026' (blank dots when the date is left to fill by hand)."""
-    _, bare = split_unit(commune_name)
-    if day is None:
-        return f"{bare}, ngày …… tháng …… năm ………"
-    return f"{bare}, ngày {day.day} tháng {day.month} năm {day.year}"
+    """'Tân Lập, ngày 05 tháng 3 năm 2026' (blank dots when the date is left to fill by hand)."""
+    return f"{place_name(commune_name)}, {paper_date(day)}"
 
 
 def long_date(day: dt.date) -> str:

@@ -14,11 +14,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from common.vietnamese import name_sort_key, sort_key
 from desktop.printing import fonts
 from desktop.printing.data import ListDoc, ListRow, NothingToPrint
 from desktop.printing.layout import centred, centred_lines, state_header, t, wrap
 from desktop.printing.text import place_date, police_unit, province_police, purpose_label
-from desktop.vietnamese import name_sort_key, sort_key
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 15 * mm

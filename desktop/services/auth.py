@@ -18,24 +18,21 @@ How the UI / CLI / sync code uses the checks (they raise `PermissionDenied` with
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.secrethash import DUMMY_HASH, hash_secret, verify_secret
+from common.vietnamese import nfc
+from desktop.errors import PermissionDenied, ServiceError, ValidationError
+from desktop.logs import redact
 from desktop.models import AuditEntry, Operator
-from desktop.services.errors import PermissionDenied, ServiceError, ValidationError
-from desktop.vietnamese import nfc
 
 ROLES = ("operator", "supervisor")
 ROLE_LABELS = {"operator": "Cán bộ thu nhận", "supervisor": "Người phụ trách"}
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5
 LOCK_PERIOD = dt.timedelta(minutes=5)
 
@@ -62,48 +59,15 @@ class OperatorLocked(LoginFailed):
         self.until = until
 
 
-# --- PIN hashing --------------------------------------------------------------------------------------
+# --- PIN hashing (common.secrethash: the one scrypt format of laptop and hub) ----------------------------
 
-
-def _b64(b: bytes) -> str:
-    return base64.b64encode(b).decode("ascii")
-
-
-def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=64 * 1024 * 1024)
-    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(digest)}"
-
-
-def verify_pin(pin: str, encoded: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = encoded.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        got = hashlib.scrypt(
-            pin.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(expected),
-            maxmem=64 * 1024 * 1024,
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
-
-
-_DUMMY_HASH: str | None = None
+hash_pin = hash_secret
+verify_pin = verify_secret
 
 
 def _burn_time(pin: str) -> None:
     """Same work for an unknown name as for a wrong PIN: the timing does not reveal who exists."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = hash_pin("000000")
-    verify_pin(pin, _DUMMY_HASH)
+    verify_secret(pin, DUMMY_HASH)
 
 
 def check_pin_format(pin: str) -> str:
@@ -306,8 +270,6 @@ def audit(
 
 def _scrub(detail: str) -> str:
     """Belt and braces: the same redaction as the logs, in case a caller passes personal data."""
-    from desktop.logs import redact
-
     return redact(nfc(detail))[:500]
 
 

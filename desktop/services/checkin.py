@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import idnumber
+from common import idnumber
+from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession, Point, StatusEvent
-from desktop.services import indicators, scheduling, statuses
-from desktop.services.errors import ValidationError
-from desktop.vietnamese import fold
+from desktop.services import indicators, register, scheduling, search, statuses
 
 ACTIONS: tuple[str, ...] = (
     "attended", "card_captured", "vneid_l2_captured", "no_show",
@@ -51,11 +50,11 @@ class CheckinHit:
     match: str  # "code" / "id_number" / "name"
     appointment_id: int | None = None
     appointment_code: str | None = None
-    session_id: int | None = None
+    enrollment_session_id: int | None = None
     slot_start: dt.time | None = None
     purpose: str | None = None
     appointment_state: str | None = None
-    in_session: bool = False  # the appointment belongs to the session asked about
+    in_enrollment_session: bool = False  # the appointment belongs to the enrollment session asked about
     actions: tuple[str, ...] = field(default_factory=tuple)  # check-in actions the rules allow now
 
     @property
@@ -89,12 +88,12 @@ def _allowed_actions(c: Citizen) -> tuple[str, ...]:
     return tuple(a for a in ACTIONS if a in allowed)
 
 
-def _session_appointment(session: Session, citizen_id: int, session_id: int) -> Appointment | None:
+def _appointment_in(session: Session, citizen_id: int, enrollment_session_id: int) -> Appointment | None:
     return session.scalar(
         select(Appointment)
         .where(
             Appointment.citizen_id == citizen_id,
-            Appointment.session_id == session_id,
+            Appointment.session_id == enrollment_session_id,
             Appointment.state.not_in(("moved", "cancelled")),
         )
         .order_by(Appointment.id.desc())
@@ -116,7 +115,7 @@ def _next_appointment(session: Session, citizen_id: int, on: dt.date) -> Appoint
     )
 
 
-def _hit(c: Citizen, match: str, appt: Appointment | None, session_id: int | None) -> CheckinHit:
+def _hit(c: Citizen, match: str, appt: Appointment | None, enrollment_session_id: int | None) -> CheckinHit:
     return CheckinHit(
         citizen_id=c.id, full_name=c.full_name, birth_date=c.birth_date,
         birth_year=c.birth_year or (c.birth_date.year if c.birth_date else None), sex=c.sex,
@@ -124,58 +123,53 @@ def _hit(c: Citizen, match: str, appt: Appointment | None, session_id: int | Non
         status_label_vi=statuses.STATUS_LABELS_VI.get(c.status, c.status), has_card=bool(c.has_card),
         vneid_stage=int(c.vneid_stage or 0), match=match,
         appointment_id=appt.id if appt else None, appointment_code=appt.code if appt else None,
-        session_id=appt.session_id if appt else None, slot_start=appt.slot_start if appt else None,
+        enrollment_session_id=appt.session_id if appt else None, slot_start=appt.slot_start if appt else None,
         purpose=appt.purpose if appt else None, appointment_state=appt.state if appt else None,
-        in_session=bool(appt and session_id is not None and appt.session_id == session_id),
+        in_enrollment_session=bool(
+            appt and enrollment_session_id is not None and appt.session_id == enrollment_session_id
+        ),
         actions=_allowed_actions(c),
     )
 
 
-def hit_for(session: Session, citizen_id: int, *, session_id: int | None = None, match: str = "id") -> CheckinHit:
+def hit_for(
+    session: Session, citizen_id: int, *, enrollment_session_id: int | None = None, match: str = "id"
+) -> CheckinHit:
     """A fresh hit for one citizen (the screen refreshes the person after each action)."""
     c = session.get(Citizen, citizen_id)
     if c is None:
         raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}")
     appt = (
-        _session_appointment(session, c.id, session_id)
-        if session_id is not None
+        _appointment_in(session, c.id, enrollment_session_id)
+        if enrollment_session_id is not None
         else _next_appointment(session, c.id, dt.date.today())
     )
-    return _hit(c, match, appt, session_id)
+    return _hit(c, match, appt, enrollment_session_id)
 
 
 def _name_ids(session: Session, text: str, limit: int) -> list[int]:
-    try:
-        from desktop.services import search
-    except ModuleNotFoundError as exc:  # pragma: no cover - search ships with the app
-        if exc.name != "desktop.services.search":
-            raise
-        key = fold(text)
-        like = "%" + key.replace("%", "").replace("_", "") + "%"
-        return list(
-            session.scalars(
-                select(Citizen.id).where(Citizen.name_key.like(like)).order_by(Citizen.sort_given).limit(limit)
-            )
-        )
     rows = search.query_citizens(session, search.CitizenQuery(text=text), limit=limit)
     return [r.id for r in rows]
 
 
-def lookup(session: Session, text: str, *, session_id: int | None = None, limit: int = NAME_LIMIT) -> list[CheckinHit]:
+def lookup(
+    session: Session, text: str, *, enrollment_session_id: int | None = None, limit: int = NAME_LIMIT
+) -> list[CheckinHit]:
     """Who the typed or scanned text means: an appointment code, else an ID number, else a name search.
 
     A code that was moved leads to its current appointment. Each hit carries the person's appointment in
-    `session_id` (or, without one, their next appointment from today).
+    `enrollment_session_id` (or, without one, their next appointment from today).
     """
-    if session_id is not None:
-        scheduling.get_session(session, session_id)
+    if enrollment_session_id is not None:
+        scheduling.get_enrollment_session(session, enrollment_session_id)
     text = (text or "").strip()
     if not text:
         return []
     appt = scheduling.find_by_code(session, text)
     if appt is not None:
         c = session.get(Citizen, appt.citizen_id)
-        return [_hit(c, "code", appt, session_id)]
+        assert c is not None  # a foreign key
+        return [_hit(c, "code", appt, enrollment_session_id)]
     if _DIGITS.match(text):
         number = idnumber.clean(text).value or ""
         if number:
@@ -185,8 +179,14 @@ def lookup(session: Session, text: str, *, session_id: int | None = None, limit:
                 )
             )
             if found:
-                return [hit_for(session, c.id, session_id=session_id, match="id_number") for c in found]
-    return [hit_for(session, cid, session_id=session_id, match="name") for cid in _name_ids(session, text, limit)]
+                return [
+                    hit_for(session, c.id, enrollment_session_id=enrollment_session_id, match="id_number")
+                    for c in found
+                ]
+    return [
+        hit_for(session, cid, enrollment_session_id=enrollment_session_id, match="name")
+        for cid in _name_ids(session, text, limit)
+    ]
 
 
 # --- marking -------------------------------------------------------------------------------------------
@@ -206,10 +206,10 @@ def _attended_on(session: Session, citizen_id: int, day: dt.date) -> bool:
 
 
 def _appointment_for_mark(
-    session: Session, citizen_id: int, session_id: int | None, day: dt.date
+    session: Session, citizen_id: int, enrollment_session_id: int | None, day: dt.date
 ) -> Appointment | None:
-    if session_id is not None:
-        return _session_appointment(session, citizen_id, session_id)
+    if enrollment_session_id is not None:
+        return _appointment_in(session, citizen_id, enrollment_session_id)
     return session.scalar(
         select(Appointment)
         .join(EnrollmentSession, EnrollmentSession.id == Appointment.session_id)
@@ -228,7 +228,7 @@ def mark(
     citizen_id: int,
     action: str,
     *,
-    session_id: int | None = None,
+    enrollment_session_id: int | None = None,
     point_id: int | None = None,
     operator_id: int | None = None,
     at: dt.datetime | None = None,
@@ -236,7 +236,7 @@ def mark(
 ) -> MarkResult:
     """Record one check-in action for a citizen; refuses (ValidationError, Vietnamese) what the rules forbid.
 
-    The whole sequence is checked before anything is written. With `session_id`, a person who came
+    The whole sequence is checked before anything is written. With `enrollment_session_id`, a person who came
     without an appointment in that session (found by name) is booked into the current slot as a walk-in.
     The point defaults to the session's point.
     """
@@ -246,12 +246,14 @@ def mark(
     if c is None:
         raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}")
     when = (at or dt.datetime.now()).replace(microsecond=0, tzinfo=None)
-    sess = scheduling.get_session(session, session_id) if session_id is not None else None
-    if point_id is None and sess is not None:
-        point_id = sess.point_id
+    enrollment_session = (
+        scheduling.get_enrollment_session(session, enrollment_session_id) if enrollment_session_id is not None else None
+    )
+    if point_id is None and enrollment_session is not None:
+        point_id = enrollment_session.point_id
     if point_id is not None and session.get(Point, point_id) is None:
         raise ValidationError("point_id", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
-    appt = _appointment_for_mark(session, c.id, session_id, when.date())
+    appt = _appointment_for_mark(session, c.id, enrollment_session_id, when.date())
 
     events: list[str] = []
     if action == "attended":
@@ -265,7 +267,7 @@ def mark(
         events.append(action)
 
     if action == "no_show":
-        if sess is not None and appt is None:
+        if enrollment_session is not None and appt is None:
             raise ValidationError("action", action, f"{c.full_name} không có lịch hẹn trong buổi này")
         if appt is not None and appt.state != "booked":
             raise ValidationError(
@@ -279,11 +281,11 @@ def mark(
         state = statuses.apply(state, ev)
 
     came = bool({"attended"} & set(events)) or action in CAPTURES or action == "attended"
-    if came and sess is not None and appt is None:
-        scheduling.check_bookable(sess)
+    if came and enrollment_session is not None and appt is None:
+        scheduling.check_bookable(enrollment_session)
         appt = scheduling.new_appointment(
-            session, c.id, sess, scheduling.slot_for(sess, when.time()), _walk_in_purpose(action, c),
-            state="attended",
+            session, c.id, enrollment_session, scheduling.slot_for(enrollment_session, when.time()),
+            _walk_in_purpose(action, c), state="attended",
         )
     for ev in events:
         statuses.record_event(
@@ -314,9 +316,9 @@ def _walk_in_purpose(action: str, c: Citizen) -> str:
 
 def add_walk_in(
     session: Session,
-    fields: dict,
+    fields: dict[str, object],
     *,
-    session_id: int | None,
+    enrollment_session_id: int | None,
     point_id: int | None,
     operator_id: int | None = None,
     at: dt.datetime | None = None,
@@ -325,15 +327,15 @@ def add_walk_in(
 
     With a running session they are booked into the current slot even when it is full: walk-ins are served.
     """
-    from desktop.services import register  # validation and de-duplication of a new citizen live there
-
     when = (at or dt.datetime.now()).replace(microsecond=0, tzinfo=None)
-    sess = scheduling.get_session(session, session_id) if session_id is not None else None
-    if sess is not None:
-        scheduling.check_bookable(sess)
+    if enrollment_session_id is not None:
+        scheduling.check_bookable(scheduling.get_enrollment_session(session, enrollment_session_id))
     citizen = register.add_citizen(session, fields, operator_id=operator_id)
-    mark(session, citizen.id, "attended", session_id=session_id, point_id=point_id, operator_id=operator_id, at=when)
-    return hit_for(session, citizen.id, session_id=session_id, match="walk_in")
+    mark(
+        session, citizen.id, "attended", enrollment_session_id=enrollment_session_id, point_id=point_id,
+        operator_id=operator_id, at=when,
+    )
+    return hit_for(session, citizen.id, enrollment_session_id=enrollment_session_id, match="walk_in")
 
 
 # --- counters ------------------------------------------------------------------------------------------
@@ -344,13 +346,13 @@ def today_counters(session: Session, day: dt.date, point_id: int | None = None) 
     return indicators.count_day(session, day, point_id=point_id).totals
 
 
-def session_counters(session: Session, session_id: int) -> dict[str, int]:
-    """How a session is going: places, booked (still expected), attended, no-shows."""
-    s = scheduling.get_session(session, session_id)
+def enrollment_session_counters(session: Session, enrollment_session_id: int) -> dict[str, int]:
+    """How an enrollment session is going: places, booked (still expected), attended, no-shows."""
+    es = scheduling.get_enrollment_session(session, enrollment_session_id)
     counts = dict.fromkeys(("booked", "attended", "no_show"), 0)
-    for (state,) in session.execute(
-        select(Appointment.state).where(Appointment.session_id == s.id, Appointment.state.in_(tuple(counts)))
+    for state in session.scalars(
+        select(Appointment.state).where(Appointment.session_id == es.id, Appointment.state.in_(tuple(counts)))
     ):
         counts[state] += 1
-    counts["capacity"] = sum(x.capacity for x in scheduling.slots(s, session))
+    counts["capacity"] = sum(x.capacity for x in scheduling.slots(es, session))
     return counts

@@ -15,7 +15,7 @@ import re
 import secrets
 import unicodedata
 
-from desktop.vietnamese import fold
+from common.vietnamese import fold
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 10

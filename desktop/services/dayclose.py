@@ -10,41 +10,22 @@ its outbox item are written in the caller's transaction, so a crash leaves eithe
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Session
 
+from common.vietnamese import nfc
 from desktop import config
+from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
-from desktop.services import indicators, outbox
-from desktop.services.errors import ValidationError
-from desktop.vietnamese import nfc
-from sync.protocol import INDICATORS, Report
+from desktop.services import auth, indicators, outbox
+from desktop.services.day_reports import Counts, full_counts, report_of
+from sync.protocol import INDICATORS
 
 OPEN, CLOSED, CHANGED = "open", "closed", "changed_since_close"
 UNKNOWN_VILLAGE = "Chưa rõ thôn/tổ"
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    totals: dict[str, int]
-    by_village: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps({"totals": self.totals, "by_village": self.by_village}, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Counts:
-        data = json.loads(text)
-        return cls(_full(data.get("totals", {})), {v: _full(c) for v, c in data.get("by_village", {}).items()})
-
-
-def _full(counts: dict[str, int]) -> dict[str, int]:
-    return {k: int(counts.get(k, 0)) for k in INDICATORS}
 
 
 # --- counting -------------------------------------------------------------------------------------------
@@ -60,7 +41,7 @@ def count_point_day(session: Session, day: dt.date, point_id: int) -> Counts:
         for k in INDICATORS:
             bucket[k] += int(counts.get(k, 0))
     villages = {v: c for v, c in sorted(villages.items()) if any(c.values())}
-    return Counts(_full(raw.totals), villages)
+    return Counts(full_counts(raw.totals), villages)
 
 
 # --- reports ----------------------------------------------------------------------------------------------
@@ -72,20 +53,6 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
     if when.tzinfo is not None:
         when = when.astimezone(dt.UTC).replace(tzinfo=None)
     return when.replace(microsecond=0)
-
-
-def report_of(row: DayReport, commune_code: str) -> Report:
-    """The wire form of one stored revision (counts only)."""
-    counts = Counts.from_json(row.totals_json)
-    return Report(
-        commune_code=commune_code,
-        point_code=row.point_code,
-        day=row.day,
-        revision=row.revision,
-        closed_at=row.closed_at.replace(tzinfo=dt.UTC),
-        totals=counts.totals,
-        by_village=counts.by_village,
-    )
 
 
 def _content_key(counts: Counts) -> str:
@@ -121,20 +88,9 @@ def _points_for_day(session: Session, day: dt.date) -> list[Point]:
     )
 
 
-def _auth():  # type: ignore[no-untyped-def]
-    try:
-        from desktop.services import auth
-    except ModuleNotFoundError as exc:
-        if exc.name != "desktop.services.auth":
-            raise
-        return None
-    return auth
-
-
 def _check_role(operator: Operator | None) -> None:
     """Only a supervisor closes (or re-closes) a day. operator=None is the headless CLI / system path."""
-    auth = _auth()
-    if auth is not None and operator is not None:
+    if operator is not None:
         auth.require_role(operator, "supervisor", "chốt số liệu ngày")
 
 
@@ -197,10 +153,8 @@ def close_day(
         session.add(row)
         session.flush()
         outbox.enqueue(session, row, report_of(row, commune.code).content_hash(), now=closed_at)
-        auth = _auth()
-        if auth is not None:
-            auth.audit(session, row.closed_by, "day_close", "day_report", row.id,
-                       f"{p.code} {day.isoformat()} rev {row.revision}")
+        auth.audit(session, row.closed_by, "day_close", "day_report", row.id,
+                   f"{p.code} {day.isoformat()} rev {row.revision}")
         out.append(row)
     return out
 

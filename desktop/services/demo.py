@@ -13,18 +13,21 @@ import datetime as dt
 import itertools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import select
 
-from desktop import config, idnumber
-from desktop.db import Database
+from common import idnumber
+from common.vietnamese import NameOrder, fold, name_sort_key, nfc
+from desktop import config
+from desktop.errors import ValidationError
 from desktop.models import Point, Target
-from desktop.services.errors import ValidationError
+from desktop.services import points
 from desktop.services.statuses import State, derive_state
-from desktop.vietnamese import NameOrder, fold, name_sort_key, nfc
+from desktop.storage.db import Database
+from sync import communes
 
 DEFAULT_COMMUNE_CODE = "22366"  # Phường Nha Trang, Khánh Hòa (56)
 
@@ -134,7 +137,7 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 def _points_for(commune_name: str, villages: list[str]) -> list[tuple[str, str, str, str]]:
     base = commune_name.replace("Phường ", "").replace("Xã ", "").replace("Đặc khu ", "")
     return [
-        ("CA-TRUSO", f"Trụ sở Công an {commune_name}", f"Trụ sở UBND {commune_name}", "office"),
+        (points.HEADQUARTERS_CODE, f"Trụ sở Công an {commune_name}", f"Trụ sở UBND {commune_name}", "office"),
         ("NVH-01", f"Nhà văn hóa {villages[0]}", villages[0], "mobile"),
         ("THCS-01", f"Trường THCS {base}", villages[min(3, len(villages) - 1)], "mobile"),
         ("BENTAU-01", f"Bến tàu {base}", villages[-1], "mobile"),
@@ -151,8 +154,6 @@ def create_demo(
     today: dt.date | None = None,
 ) -> DemoSummary:
     """Fill an empty commune database with a demo commune; refuses a database that has citizens."""
-    from sync import communes
-
     t0 = time.perf_counter()
     rng = random.Random(seed)
     today = today or dt.date.today()
@@ -210,7 +211,7 @@ def create_demo(
         return got
     stats = {"adult_no_card": 0, "adults": 0}
 
-    def citizen_rows():  # type: ignore[no-untyped-def]
+    def citizen_rows() -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]]]]:
         for cid in range(1, citizens + 1):
             sex = "M" if rng.random() < 0.495 else "F"
             fam = surname(rng)
@@ -282,6 +283,7 @@ def create_demo(
     raw = db.engine.raw_connection()
     try:
         con = raw.driver_connection
+        assert con is not None  # a fresh pooled connection always has its DB-API connection
         con.execute("BEGIN")
         try:
             # The FTS index is built once at the end ('rebuild') instead of row by row through the insert
@@ -347,7 +349,7 @@ def _timeline(
     day = now.date() - dt.timedelta(days=rng.randrange(1, 31))
     at = dt.datetime.combine(day, dt.time(7, 30)) + dt.timedelta(minutes=rng.randrange(0, 540))
     point = village_point if rng.random() < 0.7 else office
-    out = []
+    out: list[tuple[str, dt.datetime, int | None]] = []
     for e in script:
         if out:
             if e in ("attended", "card_captured", "vneid_l2_captured") and out[-1][0] in ("attended", "card_captured"):

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
+from desktop.models import StatusEvent, Target
+from desktop.services.due_kinds import DUE_KINDS, TARGET_FOR, DueKind
+from desktop.services.due_kinds import DUE_LABELS_VI as DUE_LABELS_VI  # re-exported: callers use due.*
+from desktop.services.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, row_from_tuple
 from desktop.services.statuses import TERMINAL, Status
+from desktop.storage.connect import driver_connection
 
 CARD_AGE = 14
 RENEWAL_AGES = (14, 25, 40, 60)
@@ -30,28 +35,6 @@ TERMINAL_VALUES = tuple(sorted(s.value for s in TERMINAL))
 FLAGGED_VI = {Status.DEFERRED.value: "Tạm hoãn", Status.REJECTED.value: "Bị từ chối"}
 # Events after the card's issue date that mean the renewal is already under way.
 RENEWAL_EVENTS = ("card_captured", "card_issued")
-
-
-class DueKind(StrEnum):
-    FIRST_CARD = "first_card"
-    RENEW = "renew"
-    VNEID_REGISTER = "vneid_register"
-    VNEID_ACTIVATE = "vneid_activate"
-
-
-DUE_LABELS_VI = {
-    DueKind.FIRST_CARD: "Cấp thẻ lần đầu",
-    DueKind.RENEW: "Cấp đổi thẻ",
-    DueKind.VNEID_REGISTER: "Đăng ký VNeID mức 2",
-    DueKind.VNEID_ACTIVATE: "Kích hoạt VNeID",
-}
-# Which target's deadline applies to which kind of work (targets come from the province).
-_TARGET_FOR = {
-    DueKind.FIRST_CARD: "card_captured",
-    DueKind.RENEW: "card_captured",
-    DueKind.VNEID_REGISTER: "vneid_l2_captured",
-    DueKind.VNEID_ACTIVATE: "vneid_activated",
-}
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -113,10 +96,6 @@ def _last_card_event_on(obj: Any) -> dt.date | None:
     session = object_session(obj) if hasattr(obj, "_sa_instance_state") else None
     if session is None or _get(obj, "id") is None:
         return None
-    from sqlalchemy import func, select
-
-    from desktop.models import StatusEvent
-
     return session.scalar(
         select(func.max(StatusEvent.occurred_on)).where(
             StatusEvent.citizen_id == obj.id, StatusEvent.event_type.in_(RENEWAL_EVENTS)
@@ -207,22 +186,40 @@ def due_filter_sql(
     return f"({not_terminal} AND ({body}))", params
 
 
-def due_kind_columns_sql(on: dt.date, *, within_days: int = 0, alias: str = "c") -> tuple[str, dict]:
+def due_kind_columns_sql(on: dt.date, *, within_days: int = 0, alias: str = "c") -> tuple[str, dict[str, Any]]:
     """SELECT-list expressions `k_first_card, k_renew, …` (0/1), one per kind, for the due list."""
     cols = []
     params: dict[str, Any] = {}
-    for k in DueKind:
+    for k in DUE_KINDS:
         frag, p = due_filter_sql(k, on, within_days=within_days, alias=alias)
         cols.append(f"{frag} AS k_{k.value}")
         params.update(p)
     return ", ".join(cols), params
 
 
+def due_mask_sql(on: dt.date, *, alias: str = "c") -> tuple[str, dict[str, Any]]:
+    """One integer SELECT expression: bit i set when DUE_KINDS[i] is due (0 = not due), from the same rules.
+
+    Auto-assign streams the whole register with it: one column per row instead of four.
+    """
+    terms = []
+    params: dict[str, Any] = {}
+    for bit, kind in enumerate(DUE_KINDS):
+        frag, p = due_filter_sql(kind, on, alias=alias)
+        params.update(p)
+        terms.append(f"coalesce(({frag}), 0) * {1 << bit}")
+    return " + ".join(terms), params
+
+
+def kinds_of_mask(mask: int) -> list[DueKind]:
+    """The kinds whose bits are set in a `due_mask_sql` value, in DUE_KINDS order."""
+    return [k for i, k in enumerate(DUE_KINDS) if mask & (1 << i)]
+
+
 # ------------------------------------------------------------------------------------------ due lists
-_KINDS = tuple(DueKind)
 @dataclass(frozen=True, slots=True)
 class DueItem:
-    citizen: Any  # CitizenRow (search.CitizenRow; typed loosely to avoid an import cycle)
+    citizen: CitizenRow
     kinds: frozenset[DueKind]
     deadline: dt.date | None
     reason_vi: str
@@ -257,11 +254,8 @@ def reason_for(kinds: set[DueKind] | frozenset[DueKind], row: Any, on: dt.date) 
     return "; ".join(reasons), expiry
 
 
-def _target_deadlines(session: Session) -> dict[str, dt.date]:
-    from sqlalchemy import select
-
-    from desktop.models import Target
-
+def target_deadlines(session: Session) -> dict[str, dt.date]:
+    """indicator → the province target's deadline, for the targets that have one."""
     return {t.indicator: t.deadline for t in session.scalars(select(Target)) if t.deadline is not None}
 
 
@@ -280,8 +274,6 @@ def due_list(
     The deadline is the card's expiry for renewals, else the province target's deadline for that kind of
     work (when one is stored), the earliest when several apply.
     """
-    from desktop.services.search import ROW_COLUMNS, row_from_tuple  # local: search imports this module
-
     where, params = due_filter_sql(kind, on, within_days=within_days)
     cols, kparams = due_kind_columns_sql(on, within_days=within_days)
     params.update(kparams)
@@ -294,20 +286,18 @@ def due_list(
         sql += " LIMIT :lim OFFSET :off"
         params["lim"] = -1 if limit is None else int(limit)
         params["off"] = int(offset)
-    raw = session.connection().connection.driver_connection
-    targets = _target_deadlines(session)
-    n_cols = ROW_COLUMNS.count(",") + 1
+    targets = target_deadlines(session)
     out = []
-    kinds_of: dict[tuple, frozenset[DueKind]] = {}
-    for tup in raw.execute(sql, params):
-        row = row_from_tuple(tup[:n_cols])
-        flags = tup[n_cols:]
+    kinds_of: dict[tuple[Any, ...], frozenset[DueKind]] = {}
+    for tup in driver_connection(session).execute(sql, params):
+        row = row_from_tuple(tup[:N_ROW_COLUMNS])
+        flags = tup[N_ROW_COLUMNS:]
         kinds = kinds_of.get(flags)
         if kinds is None:
-            kinds = kinds_of[flags] = frozenset(k for k, f in zip(_KINDS, flags, strict=True) if f)
+            kinds = kinds_of[flags] = frozenset(k for k, f in zip(DUE_KINDS, flags, strict=True) if f)
         reason, expiry = reason_for(kinds, row, on)
         deadlines = [expiry] if expiry else []
-        deadlines += [targets[_TARGET_FOR[k]] for k in kinds if _TARGET_FOR[k] in targets]
+        deadlines += [targets[TARGET_FOR[k]] for k in kinds if TARGET_FOR[k] in targets]
         out.append(DueItem(row, kinds, min(deadlines) if deadlines else None, reason, FLAGGED_VI.get(row.status)))
     return out
 
@@ -318,4 +308,4 @@ def count_due(session: Session, on: dt.date, kind: DueKind | str | None = None, 
     if village_key:
         sql += " AND c.village_key = :vk"
         params["vk"] = village_key
-    return int(session.connection().connection.driver_connection.execute(sql, params).fetchone()[0])
+    return int(driver_connection(session).execute(sql, params).fetchone()[0])

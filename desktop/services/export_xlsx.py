@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.vietnamese import nfc
 from desktop.printing.data import DailyReportData, ListDoc, NothingToPrint
 from desktop.printing.text import place_date, police_unit, purpose_label
 from desktop.printing.village_list import sorted_rows
-from desktop.vietnamese import nfc
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 _THIN = Side(style="thin", color="000000")

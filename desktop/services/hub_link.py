@@ -11,15 +11,18 @@ import datetime as dt
 import logging
 import os
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
+from common.vietnamese import nfc
 from desktop import config
-from desktop.db import Database
+from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
 from desktop.services import outbox
-from desktop.services.errors import ServiceError, ValidationError
-from desktop.vietnamese import nfc
+from desktop.storage.db import Database
+from desktop.storage.keys import secure_store_available
 from sync import signing
 from sync.bundle import write_bundle
 from sync.client import MSG_NOT_CONNECTED, HubClient, RetryPolicy, SyncError, SyncResult
@@ -58,10 +61,32 @@ def _user(commune_code: str, what: str) -> str:
     return f"{commune_code}:{what}"
 
 
+# The same rule as the database key (desktop/storage/keys.py): never keyring's plaintext-file fallback.
+MSG_NO_SECURE_KEYRING = (
+    "Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager / Keychain / Secret "
+    "Service), nên không thể giữ an toàn mã truy cập máy chủ tỉnh và khóa ký của máy: chưa kết nối. "
+    "Trên Linux hãy dùng GNOME Keyring hoặc KWallet; trên Windows hãy đăng nhập bằng tài khoản người dùng "
+    "thường; rồi kết nối lại."
+)
+
+
+def _secure_keyring() -> ModuleType:
+    """The keyring module when its backend is a real OS store (or chosen explicitly, as in tests)."""
+    import keyring  # lazy: the OS keyring backends load only when a hub credential is needed
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring config: same answer as no store
+        raise ServiceError(MSG_NO_SECURE_KEYRING) from None
+    if not secure_store_available(backend):
+        raise ServiceError(MSG_NO_SECURE_KEYRING)
+    return keyring
+
+
 def _keyring_set(commune_code: str, values: dict[str, str]) -> None:
-    import keyring
     from keyring.errors import KeyringError
 
+    keyring = _secure_keyring()
     try:
         for what, value in values.items():
             keyring.set_password(SERVICE, _user(commune_code, what), value)
@@ -70,9 +95,9 @@ def _keyring_set(commune_code: str, values: dict[str, str]) -> None:
 
 
 def _keyring_get(commune_code: str, what: str) -> str:
-    import keyring
     from keyring.errors import KeyringError
 
+    keyring = _secure_keyring()
     try:
         return keyring.get_password(SERVICE, _user(commune_code, what)) or ""
     except (KeyringError, RuntimeError, OSError) as exc:
@@ -107,6 +132,7 @@ def connect(
     code = nfc(code).upper()
     if not code:
         raise ValidationError("code", code, "Thiếu mã kết nối")
+    _secure_keyring()  # before the hub spends the one-time code: no safe place for the secrets, no enrolment
     private_key, public_key = signing.generate_keypair()
     name = nfc(device_name or f"{platform.node() or 'laptop'}")[:100] or "laptop"
     http = client or HubClient(hub_url)
@@ -149,9 +175,9 @@ def store_targets(db: Database, items: list[TargetItem]) -> int:
     wanted = {t.indicator: t for t in items if t.indicator in INDICATORS}
     with db.session() as s:
         existing = {t.indicator: t for t in s.query(Target).all()}
-        for ind, row in existing.items():
+        for ind, old in existing.items():
             if ind not in wanted:
-                s.delete(row)
+                s.delete(old)
         for ind, t in wanted.items():
             deadline = dt.date.fromisoformat(t.deadline[:10]) if t.deadline else None
             row = existing.get(ind)
@@ -167,7 +193,7 @@ def sync_now(
     db: Database,
     *,
     policy: RetryPolicy | None = None,
-    sleep=None,  # type: ignore[no-untyped-def]
+    sleep: Callable[[float], None] | None = None,
     fetch: bool = True,
 ) -> SyncResult:
     """Drain the outbox to the hub, then refresh targets. Safe to run from a worker thread."""

@@ -17,6 +17,7 @@ from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Citizen, StatusEvent
+from desktop.storage.connect import driver_connection
 
 INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
 INDICATOR_LABELS_VI: dict[str, str] = {
@@ -123,7 +124,7 @@ def count_until_by_village(
     if point_id is not None:
         cond += " AND e.point_id = :point"
         params["point"] = point_id
-    raw = session.connection().connection.driver_connection
+    raw = driver_connection(session)
     n_events = raw.execute(f"SELECT count(*) FROM status_events e WHERE {cond}", params).fetchone()[0]
     if n_events >= _CITIZEN_DRIVEN_FROM:
         source = "citizens c CROSS JOIN status_events e ON e.citizen_id = c.id"

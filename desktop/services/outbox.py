@@ -17,12 +17,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Subquery, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop import config
-from desktop.db import Database
 from desktop.models import DayReport, OutboxItem
+from desktop.services.day_reports import report_of
+from desktop.storage.db import Database
 from sync.client import ConfirmResult, OutgoingBatch, SyncResult
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, UPDATED, ImportSummary, ReportOutcome
 
@@ -47,7 +48,7 @@ def enqueue(session: Session, report: DayReport, content_hash: str, *, now: dt.d
     return item
 
 
-def _latest_revisions():  # type: ignore[no-untyped-def]
+def _latest_revisions() -> Subquery:
     return (
         select(DayReport.point_code, DayReport.day, func.max(DayReport.revision).label("rev"))
         .group_by(DayReport.point_code, DayReport.day)
@@ -185,8 +186,6 @@ def take_batches(session: Session, commune_code: str, max_reports: int) -> list[
     under its id (the hub would answer 409): its still-pending items join new batches. The ids are
     written before returning, so a crash or timeout mid-send leaves the same id for the resend.
     """
-    from desktop.services.dayclose import report_of
-
     items = pending(session)
     by_batch: dict[str, list[tuple[OutboxItem, DayReport]]] = defaultdict(list)
     fresh: list[tuple[OutboxItem, DayReport]] = []
@@ -196,7 +195,7 @@ def take_batches(session: Session, commune_code: str, max_reports: int) -> list[
     for bid, members in by_batch.items():
         all_ids = set(session.scalars(select(OutboxItem.id).where(OutboxItem.batch_id == bid)))
         if all_ids == {i.id for i, _ in members} and len(members) <= max_reports:
-            out.append(_batch(bid, members, commune_code, report_of, kept=True))
+            out.append(_batch(bid, members, commune_code, kept=True))
         else:
             fresh.extend(members)
     fresh.sort(key=lambda ir: (ir[1].day, ir[1].point_code, ir[1].revision))
@@ -204,12 +203,14 @@ def take_batches(session: Session, commune_code: str, max_reports: int) -> list[
         chunk = fresh[start : start + max_reports]
         bid = str(uuid.uuid4())
         _assign(session, [i.id for i, _ in chunk], bid)
-        out.append(_batch(bid, chunk, commune_code, report_of))
+        out.append(_batch(bid, chunk, commune_code))
     session.flush()
     return out
 
 
-def _batch(bid, members, commune_code, report_of, kept=False) -> OutgoingBatch:  # type: ignore[no-untyped-def]
+def _batch(
+    bid: str, members: list[tuple[OutboxItem, DayReport]], commune_code: str, kept: bool = False
+) -> OutgoingBatch:
     members = sorted(members, key=lambda ir: (ir[1].day, ir[1].point_code, ir[1].revision))
     return OutgoingBatch(
         batch_id=bid,

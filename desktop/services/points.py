@@ -5,11 +5,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.vietnamese import nfc
+from desktop.errors import ValidationError
 from desktop.models import Point
-from desktop.services.errors import ValidationError
-from desktop.vietnamese import nfc
 
 POINT_KINDS = ("office", "mobile", "home")
+# The commune police office: the point every commune has from the start (first run, `init`, the demo).
+HEADQUARTERS_CODE = "TRUSO"
+HEADQUARTERS_NAME = "Trụ sở Công an xã"
+
+
+def ensure_headquarters(session: Session) -> Point | None:
+    """A commune with no point yet gets the headquarters point (day close needs one); None if it had points."""
+    if list_points(session):
+        return None
+    return add_point(session, HEADQUARTERS_CODE, HEADQUARTERS_NAME, "", kind="office")
 
 
 def add_point(session: Session, code: str, name: str, address: str = "", kind: str = "mobile") -> Point:

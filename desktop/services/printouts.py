@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.vietnamese import NameOrder, fold, nfc, sort_key
 from desktop import config
+from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession, Point, StatusEvent, Target
 from desktop.printing.daily_report import build_report_pdf
 from desktop.printing.data import (
@@ -33,8 +35,6 @@ from desktop.printing.text import slot_text
 from desktop.printing.village_list import build_list_pdf
 from desktop.services import indicators, scheduling
 from desktop.services.codes import display
-from desktop.services.errors import ValidationError
-from desktop.vietnamese import NameOrder, fold, nfc, sort_key
 
 __all__ = [
     "FORMATS", "NothingToPrint", "Selection", "daily_report", "list_pdf", "report_pdf", "slips",
@@ -46,9 +46,9 @@ REPORT_INDICATORS = tuple(i for i in indicators.INDICATORS if i != "no_show")  #
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """Which appointments: one session, or every session of a day (optionally at one point), and a village."""
+    """Which appointments: one enrollment session, or every one of a day (optionally at one point), and a village."""
 
-    session_id: int | None = None
+    enrollment_session_id: int | None = None
     day: dt.date | None = None
     point_id: int | None = None
     village: str | None = None
@@ -59,14 +59,14 @@ def unit_of(session: Session) -> Unit:
     return Unit(c.name, c.province_name) if c is not None else Unit("", "")
 
 
-def _sessions(session: Session, sel: Selection) -> list[EnrollmentSession]:
-    if sel.session_id is not None:
-        s = scheduling.get_session(session, sel.session_id)
-        if sel.point_id is not None and s.point_id != sel.point_id:
-            raise NothingToPrint(f"Buổi thu nhận mã {s.id} không ở điểm đã chọn: không có gì để in.")
-        return [s]
+def _enrollment_sessions(session: Session, sel: Selection) -> list[EnrollmentSession]:
+    if sel.enrollment_session_id is not None:
+        es = scheduling.get_enrollment_session(session, sel.enrollment_session_id)
+        if sel.point_id is not None and es.point_id != sel.point_id:
+            raise NothingToPrint(f"Buổi thu nhận mã {es.id} không ở điểm đã chọn: không có gì để in.")
+        return [es]
     if sel.day is None:
-        raise ValidationError("session", None, "Chọn một buổi thu nhận (--session) hoặc một ngày (--date) để in.")
+        raise ValidationError("enrollment_session_id", None, "Chọn một buổi thu nhận (--session) hoặc một ngày (--date) để in.")
     q = select(EnrollmentSession).where(
         EnrollmentSession.day == sel.day, EnrollmentSession.state != "cancelled"
     )
@@ -75,20 +75,22 @@ def _sessions(session: Session, sel: Selection) -> list[EnrollmentSession]:
     return list(session.scalars(q.order_by(EnrollmentSession.start_time, EnrollmentSession.id)))
 
 
-def _rows(session: Session, sel: Selection) -> list[tuple[EnrollmentSession, Point, scheduling.AppointmentRow]]:
+def _rows(
+    session: Session, sel: Selection
+) -> list[tuple[EnrollmentSession, Point | None, scheduling.AppointmentRow]]:
     out = []
     village_key = fold(sel.village) if sel.village else None
-    for s in _sessions(session, sel):
-        point = session.get(Point, s.point_id)
-        for row in scheduling.appointments_for(session, s.id, village_key):
-            out.append((s, point, row))
+    for es in _enrollment_sessions(session, sel):
+        point = session.get(Point, es.point_id)
+        for row in scheduling.appointments_for(session, es.id, village_key):
+            out.append((es, point, row))
     return out
 
 
 def _empty_message(sel: Selection, what: str) -> str:
     parts = []
-    if sel.session_id is not None:
-        parts.append(f"buổi {sel.session_id}")
+    if sel.enrollment_session_id is not None:
+        parts.append(f"buổi {sel.enrollment_session_id}")
     if sel.day is not None:
         parts.append(f"ngày {sel.day:%d/%m/%Y}")
     if sel.village:
@@ -103,10 +105,10 @@ def slips(session: Session, sel: Selection, officer: str = "") -> list[SlipData]
     out = [
         SlipData(
             code=r.code, full_name=r.full_name, birth_year=r.birth_year, village=r.village, purpose=r.purpose,
-            day=s.day, slot_start=r.slot_start, slot_end=r.slot_end, point_name=p.name if p else "",
+            day=es.day, slot_start=r.slot_start, slot_end=r.slot_end, point_name=p.name if p else "",
             point_address=p.address if p else "", unit=unit, officer=nfc(officer), code_text=display(r.code),
         )
-        for s, p, r in _rows(session, sel)
+        for es, p, r in _rows(session, sel)
     ]
     if not out:
         raise NothingToPrint(_empty_message(sel, "giấy hẹn"))
@@ -119,7 +121,7 @@ def village_list(session: Session, sel: Selection, order: NameOrder | str | None
     if not rows:
         raise NothingToPrint(_empty_message(sel, "danh sách"))
     points = {p.name for _, p, _ in rows if p is not None}
-    days = {s.day for s, _, _ in rows}
+    days = {es.day for es, _, _ in rows}
     return ListDoc(
         unit=unit_of(session),
         rows=[ListRow(r.full_name, r.birth_year, r.village, slot_text(r.slot_start, r.slot_end), r.purpose)

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.vietnamese import sort_key
 from desktop.models import Citizen, Target
 from desktop.services import indicators
 from desktop.services.statuses import TERMINAL
-from desktop.vietnamese import sort_key
+from desktop.storage.connect import driver_connection
 
 CARD_AGE = 14
 PACE_DAYS = 7
@@ -92,7 +93,7 @@ def _eligible_params(on: dt.date) -> dict[str, object]:
 
 def eligible_count(session: Session, on: dt.date) -> int:
     """Citizens aged 14 or more on `on` (unknown age counts) and not ineligible, moved away or deceased."""
-    raw = session.connection().connection.driver_connection
+    raw = driver_connection(session)
     return int(raw.execute(f"SELECT count(*) FROM citizens WHERE {_ELIGIBLE_SQL}", _eligible_params(on)).fetchone()[0])
 
 
@@ -102,7 +103,7 @@ def eligible_by_village(session: Session, on: dt.date) -> dict[str, tuple[str, i
     NOT INDEXED: walking the village index would visit the 200,000 rows in random order (several times
     slower, worse with encryption at rest, where every page read is decrypted).
     """
-    raw = session.connection().connection.driver_connection
+    raw = driver_connection(session)
     sql = (
         f"SELECT village_key, max(village), count(*) FROM citizens NOT INDEXED WHERE {_ELIGIBLE_SQL} "
         "GROUP BY village_key"

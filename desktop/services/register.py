@@ -11,8 +11,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.errors import ValidationError
 from desktop.models import AuditEntry, Citizen
-from desktop.services.errors import ValidationError
 from desktop.services.importer.record import CitizenRecord
 from desktop.services.importer.types import ERROR, RowIssue
 from desktop.services.importer.validate import RowValidator

@@ -27,13 +27,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.vietnamese import NameOrder, fold, sort_key
 from desktop.services.due import DueKind, due_filter_sql
-from desktop.vietnamese import NameOrder, fold, sort_key
+from desktop.services.rows import ROW_COLUMNS, CitizenRow, row_from_tuple
+from desktop.storage.connect import driver_connection
 
-ROW_COLUMNS = (
-    "c.id, c.id_number, c.full_name, c.birth_date, c.birth_year, c.sex, c.village, c.phone, c.status, "
-    "c.has_card, c.vneid_stage, c.needs_home_visit, c.possible_duplicate_of, c.card_issued_on"
-)
 _HIGH = "\U0010ffff"  # above every character of a folded key: [q, q + _HIGH) is "starts with q"
 _NUMERIC = re.compile(r"^\+?[\d .\-]+$")
 
@@ -50,46 +48,10 @@ class CitizenQuery:
     order: NameOrder = NameOrder.GIVEN
 
 
-@dataclass(frozen=True, slots=True)
-class CitizenRow:
-    """One queue row. Slots: 200,000 of them stay cheap for the garbage collector to walk."""
-
-    id: int
-    id_number: str | None
-    full_name: str
-    birth_date: dt.date | None
-    birth_year: int | None
-    sex: str | None
-    village: str
-    phone: str | None
-    status: str
-    has_card: bool
-    vneid_stage: int
-    needs_home_visit: bool
-    possible_duplicate_of: int | None
-    card_issued_on: dt.date | None = None  # extra: the due rules need it
-    sort_key: str | None = None  # the listing's sort column (sort_given or sort_family); None in searches
-
-
 @dataclass(frozen=True)
 class SearchPage:
     rows: list[CitizenRow] = field(default_factory=list)
     has_more: bool = False
-
-
-def _date(v: Any) -> dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
-
-
-def row_from_tuple(t: tuple) -> CitizenRow:
-    return CitizenRow(
-        t[0], t[1], t[2], _date(t[3]), t[4], t[5], t[6], t[7], t[8], bool(t[9]), int(t[10] or 0),
-        bool(t[11]), t[12], _date(t[13]), t[14] if len(t) > 14 else None,
-    )
 
 
 # ------------------------------------------------------------------------------------------ filters
@@ -210,10 +172,6 @@ def _tier_sql(tiers: list[_Tier], i: int, select: str, filt: str) -> tuple[str, 
     return f"SELECT {select} FROM {fw}{excl}{filt}", params
 
 
-def _raw(session: Session):  # type: ignore[no-untyped-def]
-    return session.connection().connection.driver_connection
-
-
 # ------------------------------------------------------------------------------------------- public
 def query_citizens(
     session: Session, q: CitizenQuery, offset: int = 0, limit: int = 100, after: tuple[str, int] | None = None,
@@ -239,7 +197,7 @@ def seek_key(row: CitizenRow) -> tuple[str, int] | None:
 def _query(
     session: Session, q: CitizenQuery, offset: int, limit: int, after: tuple[str, int] | None = None,
 ) -> tuple[list[CitizenRow], bool]:
-    raw = _raw(session)
+    raw = driver_connection(session)
     filt, fparams = _filters(q)
     offset, limit = max(0, int(offset)), max(0, int(limit))
     if is_listing(q):
@@ -282,7 +240,7 @@ def _query(
 
 def count_citizens(session: Session, q: CitizenQuery) -> int:
     """How many rows the query has in all (slower than a page for broad searches: call it off the keystroke)."""
-    raw = _raw(session)
+    raw = driver_connection(session)
     filt, fparams = _filters(q)
     if is_listing(q):
         where = ("WHERE " + filt[5:]) if filt else ""
@@ -308,7 +266,7 @@ def villages(session: Session) -> list[tuple[str, str, int]]:
     Counts come from the village_key index alone; the name shown is the most common spelling among a
     sample of the village's rows (spellings differ only in tone placement or case, e.g. Hoà/Hòa).
     """
-    raw = _raw(session)
+    raw = driver_connection(session)
     counts = raw.execute("SELECT village_key, count(*) FROM citizens GROUP BY village_key").fetchall()
     out = []
     for key, n in counts:

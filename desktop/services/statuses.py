@@ -14,8 +14,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, Point, StatusEvent
-from desktop.services.errors import ValidationError
 
 
 class EventType(StrEnum):

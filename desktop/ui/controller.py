@@ -1,6 +1,6 @@
 """The application's one controller: database context, first run, main window, language, imports.
 
-It is not reachable from views (they get an AppContext); it only reacts to the window's signals. A
+It is not reachable from views (they get the AppContext, `app`); it only reacts to the window's signals. A
 language switch installs the new translator and replaces the main window with a fresh one, so every
 string is re-read without hand-written retranslate code.
 """
@@ -12,11 +12,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop.db import Database
-from desktop.ui import lang, ops
-from desktop.ui.context import AppContext
-from desktop.ui.lang import translator
-from desktop.ui.operations import OpRunner
+from desktop.storage.db import Database
+from desktop.ui.operations import register as register_ops
+from desktop.ui.operations import settings as settings_ops
+from desktop.ui.support import lang
+from desktop.ui.support.context import AppContext
+from desktop.ui.support.lang import translator
+from desktop.ui.support.runner import OpRunner
 
 _ = translator("Controller")
 BACKUP_FALLBACK_MS = 10_000
@@ -42,7 +44,7 @@ class Controller(QObject):
         super().__init__(parent)
         self.db = db
         self.runner = OpRunner(db, self)
-        self.ctx = AppContext(db=db, runner=self.runner)
+        self.app = AppContext(db=db, runner=self.runner)
         self.window = None
         self._backup_timer: QTimer | None = None
         self._closed = False
@@ -50,24 +52,24 @@ class Controller(QObject):
     def commune(self):
         from desktop import config
 
-        return self.ctx.read(config.commune)
+        return self.app.read(config.commune)
 
     def first_run_needed(self) -> bool:
         return self.commune() is None
 
     def run_first_run(self, parent: QWidget | None = None, demo_citizens: int = 2000) -> bool:
         """The commune set-up dialog; once accounts exist, only a logged-in supervisor may set the commune."""
+        from desktop.errors import PermissionDenied
         from desktop.services import auth
-        from desktop.services.errors import PermissionDenied
-        from desktop.ui.first_run import FirstRunDialog
+        from desktop.ui.dialogs.first_run import FirstRunDialog
 
-        if not self.ctx.read(auth.needs_first_operator):
+        if not self.app.read(auth.needs_first_operator):
             try:
-                auth.check_change_settings(self.ctx.operator)
+                auth.check_change_settings(self.app.operator)
             except PermissionDenied as exc:
                 QMessageBox.warning(parent, _("Thiết lập xã/phường"), exc.message)
                 return False
-        dlg = FirstRunDialog(self.ctx, parent, demo_citizens=demo_citizens)
+        dlg = FirstRunDialog(self.app, parent, demo_citizens=demo_citizens)
         ok = dlg.exec() == FirstRunDialog.DialogCode.Accepted
         dlg.deleteLater()
         return ok
@@ -79,7 +81,7 @@ class Controller(QObject):
         title = ""
         if c is not None:
             title = f"{c.name}, {c.province_name}" + (_(" (xã mẫu)") if c.demo else "")
-        win = MainWindow(self.ctx, title)
+        win = MainWindow(self.app, title)
         win.language_requested.connect(self.switch_language)
         win.import_requested.connect(self.ask_import)
         old, self.window = self.window, win
@@ -99,7 +101,7 @@ class Controller(QObject):
             if self._backup_timer is not None and not self._closed:
                 self._backup_timer.stop()
                 self._backup_timer = None
-                self.runner.op(ops.daily_backup(), None, "daily_backup").quiet().run()
+                self.runner.op(settings_ops.daily_backup(), None, "daily_backup").quiet().run()
 
         self._backup_timer = QTimer(self)
         self._backup_timer.setSingleShot(True)
@@ -111,7 +113,7 @@ class Controller(QObject):
         from desktop.config import KEY_LANGUAGE
 
         code = lang.install(code)
-        self.runner.op(ops.save_setting(KEY_LANGUAGE, code)).run()
+        self.runner.op(settings_ops.save_setting(KEY_LANGUAGE, code)).run()
         self.open_main_window()
 
     def ask_import(self) -> None:
@@ -122,7 +124,7 @@ class Controller(QObject):
 
     def import_path(self, path: str):
         """Import on the worker with a cancellable progress dialog; the summary comes back as a message."""
-        return (self.runner.op(ops.import_file(path, operator_id=self.ctx.operator_id), self.window, "import")
+        return (self.runner.op(register_ops.import_file(path, operator_id=self.app.operator_id), self.window, "import")
                 .with_progress(_("Đang nhập danh sách…"))
                 .success(self._imported)
                 .run())

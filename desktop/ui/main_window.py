@@ -1,4 +1,5 @@
-"""The main window: four views in tabs, menus built through the Shell, a status bar for extensions.
+"""The main window: four views in tabs, menus built through the Shell (its own, then `menus.py`'s list),
+a status bar.
 
 The window owns no data: views get the AppContext, refresh from the `Changes` each operation announces,
 and load lazily the first time they are shown (cold start paints the queue only).
@@ -10,13 +11,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from desktop.ui import lang
-from desktop.ui.context import AppContext
-from desktop.ui.lang import translator
-from desktop.ui.operations import Changes
-from desktop.ui.qtrefs import emit
-from desktop.ui.shell import Shell, load_extensions
-from desktop.ui.view_base import View
+from desktop.ui.menus import install_menus
+from desktop.ui.shell import Shell
+from desktop.ui.support import lang
+from desktop.ui.support.context import AppContext
+from desktop.ui.support.lang import translator
+from desktop.ui.support.qtrefs import emit
+from desktop.ui.support.runner import Changes
+from desktop.ui.views.base import View
 
 _ = translator("MainWindow")
 
@@ -25,13 +27,13 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)
     import_requested = Signal()
 
-    def __init__(self, ctx: AppContext, commune_title: str = "") -> None:
+    def __init__(self, app: AppContext, commune_title: str = "") -> None:
         super().__init__()
-        self.ctx = ctx
+        self.app = app
         self.setObjectName("mainWindow")
         self.setWindowTitle(_("EnrollPoint — Thu nhận CCCD và VNeID") + (f" — {commune_title}" if commune_title else ""))
         self.resize(1366, 768)
-        self.shell = Shell(self, ctx)
+        self.shell = Shell(self, app)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
         self.tabs.setDocumentMode(True)
@@ -43,22 +45,22 @@ class MainWindow(QMainWindow):
         self.shell.add_view_fn = lambda title, w: self.tabs.addTab(w, title)
         self.shell.selected_citizen_ids = self.queue.selected_ids
         self.shell.current_session_id = lambda: self.schedule.session_id() or self.checkin.session_id()
-        self.extensions = load_extensions(self.shell)
-        ctx.runner.changed.connect(self._on_changes)
-        ctx.runner.busy_changed.connect(self._on_busy)
+        self.menu_modules = install_menus(self.shell)
+        app.runner.changed.connect(self._on_changes)
+        app.runner.busy_changed.connect(self._on_busy)
         self.tabs.currentChanged.connect(self._on_tab)
         self._on_tab(0)
 
     def _build_views(self) -> None:
-        from desktop.ui.checkin_view import CheckinView
-        from desktop.ui.progress_view import ProgressView
-        from desktop.ui.queue_view import QueueView
-        from desktop.ui.schedule_view import ScheduleView
+        from desktop.ui.views.checkin import CheckinView
+        from desktop.ui.views.progress import ProgressView
+        from desktop.ui.views.queue import QueueView
+        from desktop.ui.views.schedule import ScheduleView
 
-        self.queue = QueueView(self.ctx, self)
-        self.schedule = ScheduleView(self.ctx, self)
-        self.checkin = CheckinView(self.ctx, self)
-        self.progress = ProgressView(self.ctx, self)
+        self.queue = QueueView(self.app, self)
+        self.schedule = ScheduleView(self.app, self)
+        self.checkin = CheckinView(self.app, self)
+        self.progress = ProgressView(self.app, self)
         for view, title in (
             (self.queue, _("&1 Danh sách công dân")),
             (self.schedule, _("&2 Lịch thu nhận")),

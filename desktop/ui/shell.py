@@ -1,39 +1,32 @@
-"""Where other modules plug into the main window without knowing it.
+"""The narrow surface the menu installers (`desktop/ui/actions/`, listed in `menus.py`) get of the window.
 
-Printing, sync and security live in their own modules (`desktop/ui/print_*.py`, `sync_*.py`,
-`login_*.py`, `audit_*.py`). Each may define `install(shell: Shell) -> None` and use the shell to add
-menu actions, status-bar widgets, docks or whole views, and `on_close()` hooks that run before the
-database closes. `load_extensions()` finds them by name, so the main
-window never imports them and they never import it.
+Through it they add menu actions, status-bar widgets, docks or whole views, and `on_close()` hooks that
+run before the database closes; they read `shell.app` (the AppContext) and the current selection. So the
+main window never imports them and they never import it.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import pkgutil
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
-from desktop.ui.context import AppContext
-from desktop.ui.lang import translator
+from desktop.ui.support.context import AppContext
+from desktop.ui.support.lang import translator
 
 _ = translator("Shell")
 log = logging.getLogger(__name__)
 
-EXTENSION_PREFIXES = ("print_", "sync_", "login_", "audit_")
-
 
 class Shell:
-    """The narrow surface extensions get: menus by id, the status bar, views, the current selection."""
+    """Menus by id, the status bar, docks, views, close hooks, the current selection."""
 
-    def __init__(self, window: QMainWindow, ctx: AppContext) -> None:
+    def __init__(self, window: QMainWindow, app: AppContext) -> None:
         self._window = window
-        self.ctx = ctx
+        self.app = app
         self._menus: dict[str, QMenu] = {}
         self._menu_titles = {
             "file": _("&Tệp"),
@@ -49,6 +42,8 @@ class Shell:
         self.add_view_fn: Callable[[str, QWidget], None] | None = None
         self.selected_citizen_ids: Callable[[], list[int]] = lambda: []
         self.current_session_id: Callable[[], int | None] = lambda: None
+        self.sync_panel: QWidget | None = None  # set by actions/sync.py
+        self.sync_dock: QDockWidget | None = None
 
     @property
     def parent_widget(self) -> QWidget:
@@ -88,7 +83,7 @@ class Shell:
         menu = self.menu(menu_id)
         tail = self._tails.get(menu_id)
         if tail is not None:
-            menu.insertAction(tail, act)  # e.g. File: extensions' actions go above "Thoát"
+            menu.insertAction(tail, act)  # e.g. File: the installers' actions go above "Thoát"
         else:
             menu.addAction(act)
         return act
@@ -117,7 +112,7 @@ class Shell:
         for hook in self._close_hooks:
             try:
                 hook()
-            except Exception:  # one failing extension must not keep the others from closing cleanly
+            except Exception:  # one failing hook must not keep the others from closing cleanly
                 log.exception("close hook failed")
 
     def add_status_widget(self, widget: QWidget, permanent: bool = True) -> None:
@@ -130,39 +125,3 @@ class Shell:
     def add_view(self, title: str, widget: QWidget) -> None:
         if self.add_view_fn:
             self.add_view_fn(title, widget)
-
-
-def _may_define_install(info: pkgutil.ModuleInfo) -> bool:
-    """False for a module whose source plainly has no `install()` (print_preview, sync_panel, …).
-
-    Importing those at start-up would load QtPdf and QtPrintSupport before the first paint for nothing.
-    When the source cannot be read (a frozen app), the module is imported to find out.
-    """
-    try:
-        spec = importlib.util.find_spec(f"desktop.ui.{info.name}")
-        origin = spec.origin if spec is not None else None
-        if origin and origin.endswith(".py"):
-            with open(origin, encoding="utf-8") as f:
-                return "def install(" in f.read()
-    except (OSError, ImportError, ValueError):
-        pass
-    return True
-
-
-def load_extensions(shell: Shell) -> list[str]:
-    """Install every `desktop/ui/{print,sync,login,audit}_*.py` that defines `install(shell)`."""
-    import desktop.ui as pkg
-
-    loaded = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if not info.name.startswith(EXTENSION_PREFIXES) or not _may_define_install(info):
-            continue
-        try:
-            mod = importlib.import_module(f"desktop.ui.{info.name}")
-            install = getattr(mod, "install", None)
-            if callable(install):
-                install(shell)
-                loaded.append(info.name)
-        except Exception:  # an optional module must never stop the app from starting
-            log.exception("extension %s failed to load", info.name)
-    return loaded

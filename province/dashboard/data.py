@@ -137,7 +137,7 @@ def aggregates(s: Session, on: dt.date) -> list[Agg]:
     for code, *vals in conn.execute(select(rv.commune_code, *sums).where(rv.day == on).group_by(rv.commune_code)):
         if code in out:
             out[code][4] = {ind: int(v or 0) for ind, v in zip(INDICATORS, vals, strict=True)}
-    return [tuple(v) for v in out.values()]  # type: ignore[misc]
+    return [tuple(v) for v in out.values()]
 
 
 def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank") -> list[Row]:
@@ -162,7 +162,7 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
             rows[code].targets[ind] = (int(value), _day(deadline))
 
     for row in rows.values():
-        scores = []
+        scores: list[float] = []
         for ind in MAIN:
             target = row.targets.get(ind)
             if target is None:
@@ -172,12 +172,12 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
                 row.pct[ind], row.met[ind] = None, None
                 continue
             have = row.cumul[ind]
-            row.pct[ind] = 100.0 * have / value if value else 100.0
+            pct = row.pct[ind] = 100.0 * have / value if value else 100.0
             if have >= value:
                 row.met[ind] = MET
             else:
                 row.met[ind] = MISSED if deadline and on > deadline else NOT_YET
-            scores.append(row.pct[ind])
+            scores.append(pct)
         row.score = sum(scores) / len(scores) if scores else None
     ranked = sorted((r for r in rows.values() if r.score is not None), key=lambda r: (-(r.score or 0), r.code))
     for i, r in enumerate(ranked, 1):
@@ -188,7 +188,7 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
 @lru_cache(maxsize=16384)
 def sort_key(name: str) -> str:
     """Vietnamese alphabetical order (a ă â … đ …), cached: the same 3,321 names on every page view."""
-    from desktop.vietnamese import sort_key as vn_key
+    from common.vietnamese import sort_key as vn_key
 
     return vn_key(name)
 

@@ -3,11 +3,18 @@ the dependencies that guard every dashboard page, export and upload.
 
 Pages without a session redirect to /login?next=…; exports and the upload answer 401. The device API
 (/api/v1/*) keeps its bearer tokens and never looks at this cookie.
+
+Login under attack: per-address token bucket first (429, no hash, no database), then the login form's
+CSRF token (a signed double submit of the `ep_hub_login` cookie), then one read of the account, one scrypt
+on the guard's own one or two threads (no transaction open), and a short write transaction only on success.
+Every refusal costs the same (unknown, disabled, locked and wrong all hash once); a lockout holds one
+(address, account) pair for 5 minutes.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Annotated
 from urllib.parse import quote
 
@@ -18,6 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from province import auth
 from province.dashboard import render
 from province.db import HubDB
+from province.throttle import LoginGuard
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["login"])
@@ -91,31 +99,94 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _guard(request: Request) -> LoginGuard:
+    return request.app.state.login_guard
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _form_page(request: Request, next_url: str, status: int = 200, error: str | None = None,
+               headers: dict[str, str] | None = None) -> Response:
+    """The login form with a fresh CSRF nonce cookie and its signed token in the form."""
+    nonce = auth._b64(secrets.token_bytes(18))
+    html = render.login_page(next_url, error=error, csrf=auth.login_csrf(_secret(request), nonce))
+    response = _no_store(HTMLResponse(html, status_code=status, headers=headers))
+    secure = request.url.scheme == "https" or bool(getattr(request.app.state, "secure_cookies", False))
+    response.set_cookie(auth.LOGIN_COOKIE, nonce, max_age=3600, path="/login", httponly=True, samesite="strict",
+                        secure=secure)
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse, summary="Dashboard login form")
 def login_form(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the query name
     if _current(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return _no_store(HTMLResponse(render.login_page(safe_next(next))))
+    return _form_page(request, safe_next(next))
 
 
-@router.post("/login", response_class=HTMLResponse, summary="Log in to the dashboard")
-def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
-          password: Annotated[str, Form(max_length=2000)] = "", next: Annotated[str, Form()] = "/") -> Response:  # noqa: A002
+@router.post("/login", response_class=HTMLResponse, summary="Log in to the dashboard",
+             responses={401: {"description": "Refused"}, 403: {"description": "Missing or wrong CSRF token"},
+                        429: {"description": "Too many attempts from this address"}})
+async def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
+                password: Annotated[str, Form(max_length=2000)] = "", next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+                csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    guard = _guard(request)
+    address = _address(request)
+    next_url = safe_next(next)
+    wait = guard.buckets.take(address)
+    if wait > 0:  # before any hash or query: a flood costs nothing
+        log.warning("dashboard login from %s throttled", address)
+        return _form_page(request, next_url, 429, "throttled", {"Retry-After": str(max(1, int(wait + 0.999)))})
+    if not auth.check_login_csrf(_secret(request), request.cookies.get(auth.LOGIN_COOKIE), csrf):
+        return _form_page(request, next_url, 403, "csrf")
+    if not guard.enter():  # too many logins already queued for a hash (a flood from many addresses)
+        log.warning("dashboard login from %s refused: hash queue full", address)
+        return _form_page(request, next_url, 429, "throttled", {"Retry-After": "5"})
+    try:
+        return await _check_password(request, guard, address, name, password, next_url)
+    finally:
+        guard.leave()
+
+
+async def _check_password(request: Request, guard: LoginGuard, address: str, name: str, password: str,
+                          next_url: str) -> Response:
     db: HubDB = request.app.state.db
-    refused: auth.LoginRefused | None = None
-    with db.session(write=True) as s:
-        try:
-            user = auth.authenticate(s, name, password)
-        except auth.LoginRefused as exc:
-            refused = exc  # caught inside the transaction: the failure count is committed
+
+    def find() -> auth.LoginCandidate:
+        with db.session() as s:  # a read: no write transaction is open while hashing
+            return auth.find_login(s, name)
+
+    candidate = await run_in_threadpool(find)
+    key = (address, candidate.key)
+    locked = guard.lockouts.locked(key)
+    ok = await guard.run_hash(auth.password_matches, candidate, password, locked)  # its own 1–2 threads
+    cookie = None
+    if ok:
+        def finish() -> str | None:
+            with db.session(write=True) as s:
+                user = auth.finish_login(s, candidate)
+                return auth.start_session(s, _secret(request), user)[0] if user is not None else None
+
+        cookie = await run_in_threadpool(finish)
+    if cookie is None:
+        if locked:
+            reason = "locked"
+        elif candidate.user_id is None:
+            reason = "unknown user"
+        elif candidate.disabled:
+            reason = "disabled"
         else:
-            cookie, _ = auth.start_session(s, _secret(request), user)
-    if refused is not None:
-        log.warning("dashboard login refused for %r from %s: %s", name[:64],
-                    request.client.host if request.client else "?", refused)
-        return _no_store(HTMLResponse(render.login_page(safe_next(next), error=True), status_code=401))
-    response = RedirectResponse(safe_next(next), status_code=303)
+            reason = "wrong password"
+        if not locked and guard.lockouts.failure(key):
+            reason += f"; {address} locked out of this account for {int(guard.lockouts.lock_for)} s"
+        log.warning("dashboard login refused for %r from %s: %s", candidate.key, address, reason)
+        return _form_page(request, next_url, 401, "refused")
+    guard.lockouts.success(key)
+    response = RedirectResponse(next_url, status_code=303)
     _set_cookie(request, response, cookie)
+    response.delete_cookie(auth.LOGIN_COOKIE, path="/login")
     return response
 
 

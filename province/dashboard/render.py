@@ -38,12 +38,22 @@ def user_bar(user: Any) -> str:
             "</form></div>")
 
 
-def login_page(next_url: str, error: bool = False) -> str:
-    msg = ('<p class="err" id="login-error">Đăng nhập không thành công: sai tên hoặc mật khẩu, hoặc tài khoản đang '
-           "bị khóa tạm thời (5 lần sai liên tiếp khóa 5 phút).</p>" if error else "")
+LOGIN_ERRORS = {
+    "refused": "Đăng nhập không thành công: sai tên hoặc mật khẩu, hoặc tài khoản đang bị khóa tạm thời "
+               "(5 lần sai liên tiếp khóa 5 phút).",
+    "throttled": "Quá nhiều lần đăng nhập từ máy này. Vui lòng đợi một lát rồi thử lại.",
+    "csrf": "Phiên đăng nhập đã hết hạn. Vui lòng nhập lại.",
+}
+
+
+def login_page(next_url: str, error: str | bool | None = None, csrf: str = "") -> str:
+    """The login form; `csrf` is the signed token bound to the ep_hub_login cookie."""
+    text = LOGIN_ERRORS.get(error if isinstance(error, str) else "refused") if error else None
+    msg = f'<p class="err" id="login-error">{escape(text)}</p>' if text else ""
     body = (f'<div class="login"><h1>EnrollPoint — đăng nhập bảng theo dõi của tỉnh</h1>{msg}'
             '<form method="post" action="/login" id="login">'
             f'<input type="hidden" name="next" value="{escape(next_url)}">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
             '<label>Tên đăng nhập <input name="name" autocomplete="username" required autofocus></label>'
             '<label>Mật khẩu <input type="password" name="password" autocomplete="current-password" required>'
             '</label><button type="submit">Đăng nhập</button></form></div>')
@@ -130,9 +140,12 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
         "</tbody></table>",
     ]
     if user is not None and user.is_admin:  # viewers see the figures and exports only
-        body.append('<h2>Nhập tệp dữ liệu (USB)</h2><form method="post" action="/dashboard/upload-bundle" '
-                    f'enctype="multipart/form-data" id="upload"><input type="hidden" name="csrf" '
-                    f'value="{escape(user.csrf)}"><input type="file" name="file" required> '
+        # The CSRF token travels in the query string: the hub checks it before reading the multipart body
+        # (the access log hides it).
+        action = "/dashboard/upload-bundle?" + urlencode({"csrf": user.csrf})
+        body.append('<h2>Nhập tệp dữ liệu (USB)</h2><form method="post" '
+                    f'action="{escape(action)}" enctype="multipart/form-data" id="upload">'
+                    '<input type="file" name="file" required> '
                     '<button type="submit">Nhập</button></form>')
     if elapsed_ms is not None:
         body.append(f'<p class="bar">Tạo trang trong {elapsed_ms:.0f} ms.</p>')

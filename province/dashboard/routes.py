@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Annotated
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from province import auth
 from province.bundle_import import MAX_BUNDLE_FILE, BundleError, import_bundle
@@ -17,6 +20,10 @@ from province.dashboard import data, export, render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
 from province.models import Commune, Target
+from sync import limits
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+MAX_UPLOAD_BODY = MAX_BUNDLE_FILE + MULTIPART_OVERHEAD
 
 router = APIRouter(tags=["dashboard"])
 NO_STORE = {"Cache-Control": "no-store"}  # signed-in pages: not kept by shared or back-button caches
@@ -26,9 +33,12 @@ def _on(on: str | None) -> dt.date:
     if not on:
         return data.hub_today()
     try:
-        return dt.date.fromisoformat(on)
+        day = dt.date.fromisoformat(on)
     except ValueError:
         raise HTTPException(422, "on must be YYYY-MM-DD") from None
+    if not limits.EARLIEST_DAY <= day <= data.hub_today() + dt.timedelta(days=366):
+        raise HTTPException(422, "on must be a day between 2020-01-01 and a year from now")
+    return day
 
 
 def _rows(db: HubDB, on: dt.date, province: str | None, sort: str) -> tuple[list[data.Row], dict[str, str]]:
@@ -87,18 +97,35 @@ def export_xlsx(request: Request, user: DataUser, on: OnQ = None, province: Prov
 
 
 _UPLOAD_SCHEMA = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file", "csrf"],
-    "properties": {"file": {"type": "string", "format": "binary"},
-                   "csrf": {"type": "string", "description": "the session's CSRF token (or X-CSRF-Token header)"}},
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}},
 }}}}}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _capped_stream(request: Request, cap: int) -> AsyncGenerator[bytes, None]:
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise _TooLarge
+        yield chunk
 
 
 @router.post("/dashboard/upload-bundle", summary="Import an offline bundle file (same rules as the CLI)",
              description="Needs a dashboard session of an `admin` user (401 without a session, 403 for a viewer "
-             "or without the CSRF token). Accept: application/json gives the JSON summary.",
+             "or without the CSRF token, given as the `X-CSRF-Token` header or the `csrf` query parameter — "
+             "checked before a byte of the body is read). Body ≤ 64 MiB, streamed; Accept: application/json "
+             "gives the JSON summary.",
              openapi_extra=_UPLOAD_SCHEMA)
-async def upload_bundle(request: Request, user: DataUser) -> Response:
-    """Session, role and CSRF are checked before the multipart body is parsed."""
+async def upload_bundle(request: Request, user: DataUser,
+                        csrf: Annotated[str | None, Query(max_length=200, description="the session's CSRF token "
+                                                          "(or X-CSRF-Token header)")] = None) -> Response:
+    """Session, role and CSRF are checked before the multipart body is read; the body is streamed with a
+    cap (the file part spools to a temporary file) and the bundle is decompressed in bounded pieces."""
     db: HubDB = request.app.state.db
     wants_json = "application/json" in request.headers.get("accept", "")
 
@@ -109,22 +136,30 @@ async def upload_bundle(request: Request, user: DataUser) -> Response:
 
     if not user.is_admin:
         return refuse(403, "Không có quyền", "Chỉ tài khoản quản trị (admin) được nhập tệp dữ liệu.", None)
-    header_token = request.headers.get("x-csrf-token")
-    if header_token is not None and not auth.check_csrf(user, header_token):
+    token = request.headers.get("x-csrf-token") or csrf
+    if not auth.check_csrf(user, token):
         return refuse(403, "Yêu cầu không hợp lệ", "Thiếu hoặc sai mã CSRF.", "csrf")
-    async with request.form(max_files=1, max_fields=5) as form:
-        if header_token is None and not auth.check_csrf(user, form.get("csrf")):  # type: ignore[arg-type]
-            return refuse(403, "Yêu cầu không hợp lệ", "Thiếu hoặc sai mã CSRF.", "csrf")
-        file = form.get("file")
-        if file is None or isinstance(file, str):
-            return refuse(422, "Không nhập được tệp", "Thiếu tệp (trường file).")
-        content = await file.read(MAX_BUNDLE_FILE + 1)
+    if "multipart/form-data" not in request.headers.get("content-type", ""):
+        return refuse(422, "Không nhập được tệp", "Cần gửi tệp dạng multipart/form-data (trường file).")
+    parser = MultiPartParser(request.headers, _capped_stream(request, MAX_UPLOAD_BODY), max_files=1, max_fields=5,
+                             max_part_size=4096)
     try:
-        if len(content) > MAX_BUNDLE_FILE:
-            raise BundleError(413, "bundle file too large")
-        result = await run_in_threadpool(import_bundle, db, content, "bundle")
+        form = await parser.parse()
+    except _TooLarge:
+        return refuse(413, "Không nhập được tệp", f"Tệp lớn hơn {MAX_BUNDLE_FILE // (1024 * 1024)} MiB.")
+    except MultiPartException:
+        return refuse(400, "Không nhập được tệp", "Nội dung gửi lên không đúng dạng multipart.")
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            return refuse(422, "Không nhập được tệp", "Thiếu tệp (trường file).")
+        fobj: Any = file.file
+        fobj.seek(0)
+        result = await run_in_threadpool(import_bundle, db, limits.read_chunks(fobj), "bundle")
     except BundleError as exc:
         return refuse(exc.status, "Không nhập được tệp", exc.reason)
+    finally:
+        await form.close()
     if wants_json:
         return JSONResponse(result)
     b = result["batches"]

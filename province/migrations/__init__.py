@@ -4,13 +4,13 @@ no fileConfig). Works on SQLite (batch mode, transactional DDL via the pysqlite 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # Every revision this hub knows, oldest first. A database at any other revision is from a newer hub.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_per_device")
 HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -18,7 +18,7 @@ def migrations_dir() -> Path:
     return Path(__file__).resolve().parent
 
 
-def alembic_config(connection=None):  # type: ignore[no-untyped-def]
+def alembic_config(connection: Any = None) -> Any:
     from alembic.config import Config
 
     cfg = Config()

@@ -20,8 +20,9 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class Batch(Base):
     __tablename__ = "batches"
 
+    # Scoped by device (0003): one device can neither claim nor block another device's batch id.
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    device_id: Mapped[str] = mapped_column(String(32), index=True)
     commune_code: Mapped[str] = mapped_column(String(32), index=True)
     body_hash: Mapped[str] = mapped_column(String(64))
     summary_json: Mapped[str] = mapped_column(Text)

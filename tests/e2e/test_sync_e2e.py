@@ -26,11 +26,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from common.vietnamese import fold
 from desktop import config
 from desktop.models import Citizen, DayReport, Point
 from desktop.services import dayclose, hub_link, outbox
 from desktop.services.statuses import record_event
-from desktop.vietnamese import fold
 from sync.client import MSG_AUTH, RetryPolicy
 
 COMMUNE = "22736"
@@ -395,7 +395,7 @@ def test_secrets_only_in_keyring(hub, laptop, tmp_path):
 def test_bundle_round_trip_via_cli(hub, tmp_path, capsys):
     from desktop import paths
     from desktop.cli import main as ep
-    from desktop.db import open_database
+    from desktop.storage.db import open_database
 
     db = open_database(paths.db_path())  # the file the CLI opens
     try:

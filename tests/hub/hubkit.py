@@ -134,12 +134,37 @@ def free_port() -> int:
 @contextlib.contextmanager
 def hub_process(db_url: str, log_path: Path) -> Iterator[str]:
     """`python -m province.cli --db URL serve --port N` as a real process; yields its base URL."""
+    with hub_proc(db_url, log_path) as (base, _proc):
+        yield base
+
+
+def peak_rss_mib(pid: int) -> float:
+    """Peak resident set size (VmHWM) of a live process, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+@contextlib.contextmanager
+def hub_proc(db_url: str, log_path: Path, access_log: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like hub_process, also yielding the process (for /proc/PID/status); `access_log` turns uvicorn's
+    access log on at level info."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    logging_args = ["--log-level", "info", "--access-log"] if access_log else ["--log-level", "warning",
+                                                                               "--no-access-log"]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "province.cli", "--db", db_url, "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+             "--port", str(port), *logging_args],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
@@ -156,7 +181,7 @@ def hub_process(db_url: str, log_path: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("hub did not become healthy within 30 s")
                 time.sleep(0.1)
-            yield base
+            yield base, proc
         finally:
             proc.terminate()
             try:
@@ -186,10 +211,28 @@ def add_user(db: HubDB, name: str = "quan.tri", role: str = "admin", password: s
         auth.add_user(s, name, password, role)
 
 
+def login_token(client: Any) -> str:
+    """GET /login as a browser would: the pre-login cookie lands in the jar, the form's CSRF token is returned
+    ("" from a hub without one)."""
+    import re
+
+    jar = client.cookies.jar
+    saved = [c for c in jar if c.name == "ep_hub_session"]
+    for c in saved:  # a signed-in browser is sent on from /login: look at the form as a new one
+        jar.clear(c.domain, c.path, c.name)
+    try:
+        m = re.search(r'name="csrf" value="([^"]*)"', client.get("/login", follow_redirects=False).text)
+    finally:
+        for c in saved:
+            jar.set_cookie(c)
+    return m.group(1) if m else ""
+
+
 def login(client: Any, name: str = "quan.tri", password: str = PASSWORD, next_url: str = "/") -> Any:
-    """A real POST /login (the cookie lands in the client's jar); returns the response (303 on success)."""
-    return client.post("/login", data={"name": name, "password": password, "next": next_url},
-                       follow_redirects=False)
+    """A real GET then POST /login (the cookie lands in the client's jar); returns the response (303 on
+    success)."""
+    return client.post("/login", data={"name": name, "password": password, "next": next_url,
+                                       "csrf": login_token(client)}, follow_redirects=False)
 
 
 def csrf_of(client: Any) -> str:

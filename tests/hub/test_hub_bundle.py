@@ -74,12 +74,12 @@ def test_dashboard_upload_same_idempotency(hub_db, admin_client, laptop):
     client = admin_client
     csrf = {"csrf": csrf_of(client)}
     data = make_bundle(laptop, _batches(laptop))
-    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)}, data=csrf)
+    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)}, params=csrf)
     assert r.status_code == 200 and "Đã nhập tệp dữ liệu" in r.text
     before = counts(hub_db)
-    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)}, data=csrf,
+    r = client.post("/dashboard/upload-bundle", files={"file": ("b.epb", data)}, params=csrf,
                     headers={"Accept": "application/json"})
     assert r.status_code == 200 and all(b["replayed"] for b in r.json()["batches"])
     assert counts(hub_db) == before
-    r = client.post("/dashboard/upload-bundle", files={"file": ("x.epb", b"junk")}, data=csrf)
+    r = client.post("/dashboard/upload-bundle", files={"file": ("x.epb", b"junk")}, params=csrf)
     assert r.status_code == 400 and "Không nhập được" in r.text

@@ -9,8 +9,8 @@ import pytest
 
 @pytest.fixture
 def demo_db(tmp_path: Path):
-    from desktop.db import open_database
     from desktop.services.demo import create_demo
+    from desktop.storage.db import open_database
 
     db = open_database(tmp_path / "demo.db")
     create_demo(db, citizens=300)
@@ -20,7 +20,7 @@ def demo_db(tmp_path: Path):
 
 @pytest.fixture(autouse=True)
 def _vietnamese(qapp):
-    from desktop.ui import lang
+    from desktop.ui.support import lang
 
     lang.install("vi")
     yield
@@ -44,6 +44,23 @@ def window(qtbot, controller):
     with qtbot.waitExposed(win):
         pass
     return win
+
+
+@pytest.fixture
+def app_for(qtbot):
+    """`app_for(db)`: an AppContext with its own runner over `db`, as the controller makes it."""
+    from desktop.ui.support.context import AppContext
+    from desktop.ui.support.runner import OpRunner
+
+    runners: list[OpRunner] = []
+
+    def make(db):  # type: ignore[no-untyped-def]
+        runners.append(OpRunner(db))
+        return AppContext(db=db, runner=runners[-1])
+
+    yield make
+    for runner in runners:
+        runner.shutdown()
 
 
 def wait_idle(qtbot, runner, timeout: int = 15000) -> None:

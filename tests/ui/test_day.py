@@ -10,9 +10,9 @@ from PySide6.QtCore import QDate, Qt, QTime, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.idnumber import make
+from common.idnumber import make
 from desktop.services import search
-from desktop.ui import operations
+from desktop.ui.operations import register as register_ops
 
 from .conftest import wait_idle
 
@@ -145,7 +145,7 @@ def test_full_day(qtbot, controller, window, tmp_path, monkeypatch):
 
 
 def test_walk_in_errors_shown_next_to_fields(qtbot, controller, window):
-    from desktop.ui.walk_in import WalkInDialog
+    from desktop.ui.dialogs.walk_in import WalkInDialog
 
     dlg = WalkInDialog(window, ["Thôn Bình Ba"])
     qtbot.addWidget(dlg)
@@ -177,7 +177,7 @@ def test_long_import_keeps_ui_answering(qtbot, controller, window, tmp_path, mon
     timer.timeout.connect(lambda: ticks.append(dt.datetime.now().timestamp()))
     progress: list[tuple[int, int]] = []
     timer.start()
-    job = (controller.runner.op(__import__("desktop.ui.ops", fromlist=["x"]).import_file(path), window)
+    job = (controller.runner.op(register_ops.import_file(path), window)
            .progress(lambda d, t, _x: progress.append((d, t))).run())
     wait_idle(qtbot, controller.runner, timeout=120000)
     timer.stop()
@@ -191,15 +191,12 @@ def test_long_import_keeps_ui_answering(qtbot, controller, window, tmp_path, mon
 
 
 def test_cancel_import(qtbot, controller, window, tmp_path):
-    from desktop.ui import ops
-
     path = tmp_path / "huy.csv"
     write_csv(path, 3000, start_serial=200000)
     failures = []
-    job = controller.runner.op(ops.import_file(path), window).failure(lambda e, tb: failures.append(e)).run()
+    job = controller.runner.op(register_ops.import_file(path), window).failure(lambda e, tb: failures.append(e)).run()
     job.cancel()
     wait_idle(qtbot, controller.runner, timeout=60000)
     from desktop.services.importer import ImportCancelled
 
     assert failures and isinstance(failures[0], ImportCancelled)
-    assert operations  # module imported for the runner types

@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy.exc
 import sqlcipher3.dbapi2
 
-from desktop.db import DatabaseError
-from desktop.services import keys
-from desktop.ui.errors import BugDialog, user_message
+from desktop.storage import keys
+from desktop.storage.db import DatabaseError
+from desktop.ui.dialogs.error import BugDialog
+from desktop.ui.support.errors import user_message
 
 DRIVERS = pytest.mark.parametrize("driver", [sqlite3, sqlcipher3.dbapi2], ids=["sqlite3", "sqlcipher3"])
 
@@ -85,7 +86,7 @@ def test_file_is_not_a_database(driver, tmp_path):
 
 
 def test_encrypted_file_with_the_wrong_key(tmp_path):
-    from desktop.db import connect_keyed
+    from desktop.storage.db import connect_keyed
 
     path = tmp_path / "enc.db"
     good = connect_keyed(str(path), b"\x01" * 32)
@@ -148,3 +149,16 @@ def test_a_bug_is_not_a_known_error(qtbot):
     dlg = BugDialog(exc, "Traceback: KeyError 'missing'")
     qtbot.addWidget(dlg)
     assert "KeyError" in dlg.text.toPlainText()
+
+
+def test_the_bug_dialog_offers_only_a_redacted_traceback(qtbot):
+    """What the officer is asked to copy and send holds no name, phone, ID number or address."""
+    try:
+        raise RuntimeError("không xếp được Nguyễn Thị Thuý, 0987654321, 056190012345, 12 Lê Lợi")
+    except RuntimeError as exc:
+        dlg = BugDialog(exc, "")
+    qtbot.addWidget(dlg)
+    text = dlg.text.toPlainText()
+    assert "RuntimeError" in text and "test_errors.py" in text
+    for secret in ("Thuý", "0987654321", "056190012345", "Lê Lợi"):
+        assert secret not in text

@@ -14,22 +14,21 @@ from .conftest import wait_idle
 def _session_with_appointments(db) -> int:  # type: ignore[no-untyped-def]
     with db.session() as s:
         point = points.list_points(s, active_only=True)[0]
-        sess = scheduling.create_session(s, point_id=point.id, day=dt.date.today(), start="08:00", end="10:00",
+        sess = scheduling.create_enrollment_session(s, point_id=point.id, day=dt.date.today(), start="08:00", end="10:00",
                                          slot_minutes=30, kits=2)
         scheduling.auto_assign(s, sess.id, on=dt.date.today())
         return sess.id
 
 
-def test_extensions_are_installed(window):
-    for name in ("print_actions", "sync_actions", "audit_actions", "login_actions"):
-        assert name in window.extensions
+def test_menus_are_installed(window):
+    assert window.menu_modules == ["audit", "login", "printing", "sync"]  # menus.py's explicit list
     titles = [a.text() for a in window.shell.menu("file").actions()]
     assert titles.index("In &giấy hẹn…") < titles.index("&Thoát")  # above Quit, below Import
     assert window.findChild(QDockWidget, "syncDock") is not None
 
 
 def test_print_slips_preview_has_a_pdf(qtbot, window, controller, demo_db):
-    from desktop.ui import print_actions
+    from desktop.ui.actions import printing as print_actions
 
     sid = _session_with_appointments(demo_db)
     dlg = print_actions.print_slips(window.shell, sid)
@@ -43,7 +42,7 @@ def test_print_slips_preview_has_a_pdf(qtbot, window, controller, demo_db):
 
 
 def test_excel_export_writes_a_workbook(qtbot, window, controller, tmp_path):
-    from desktop.ui import print_actions
+    from desktop.ui.actions import printing as print_actions
 
     out = tmp_path / "bao-cao.xlsx"
     print_actions.export_excel(window.shell, dt.date.today(), None, str(out))
@@ -52,7 +51,7 @@ def test_excel_export_writes_a_workbook(qtbot, window, controller, tmp_path):
 
 
 def test_sync_panel_in_window_and_close_day_writes_a_report(qtbot, window, controller, demo_db):
-    from desktop.ui import sync_actions
+    from desktop.ui.actions import sync as sync_actions
 
     panel = window.shell.sync_panel
     assert panel.window() is window
@@ -69,8 +68,8 @@ def test_sync_panel_in_window_and_close_day_writes_a_report(qtbot, window, contr
 
 def test_close_day_needs_a_supervisor_once_accounts_exist(qtbot, window, controller, demo_db, monkeypatch):
     from desktop.services import auth
-    from desktop.ui import sync_actions
-    from desktop.ui.login_actions import set_operator
+    from desktop.ui.actions import sync as sync_actions
+    from desktop.ui.actions.login import set_operator
 
     with demo_db.session() as s:
         boss = auth.create_operator(s, "Nguyễn Văn Trưởng", "123456", "supervisor")
@@ -78,13 +77,13 @@ def test_close_day_needs_a_supervisor_once_accounts_exist(qtbot, window, control
         clerk_info = auth.OperatorInfo(clerk.id, clerk.name, clerk.role, True, None)
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
-    set_operator(controller.ctx, clerk_info)
+    set_operator(controller.app, clerk_info)
     assert sync_actions.ask_close_day(window.shell, dt.date.today(), None, confirm=False) is None
     assert warnings and "người phụ trách" in warnings[0]
 
 
 def test_audit_view_opens(qtbot, window):
-    from desktop.ui import audit_actions
+    from desktop.ui.actions import audit as audit_actions
 
     dlg = audit_actions.open_audit(window.shell)
     assert dlg is not None

@@ -9,10 +9,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from desktop import config
-from desktop.db import open_database
 from desktop.services import points as pts
+from desktop.storage.db import open_database
 from desktop.ui.controller import Controller
-from desktop.ui.first_run import FirstRunDialog
+from desktop.ui.dialogs.first_run import FirstRunDialog
 
 from .conftest import wait_idle
 
@@ -25,7 +25,7 @@ def test_first_run_demo_choice(qtbot, tmp_path):
     db = _empty(tmp_path)
     c = Controller(db)
     assert c.first_run_needed()
-    dlg = FirstRunDialog(c.ctx, demo_citizens=60)
+    dlg = FirstRunDialog(c.app, demo_citizens=60)
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.mouseClick(dlg.demo_button, Qt.MouseButton.LeftButton)
@@ -46,7 +46,7 @@ def test_first_run_demo_choice(qtbot, tmp_path):
 def test_first_run_manual_commune_choice(qtbot, tmp_path):
     db = _empty(tmp_path)
     c = Controller(db)
-    dlg = FirstRunDialog(c.ctx)
+    dlg = FirstRunDialog(c.app)
     qtbot.addWidget(dlg)
     dlg.show()
     QTest.keyClicks(dlg.filter, "truong sa khanh hoa")
@@ -95,12 +95,12 @@ def test_every_string_has_an_english_translation_and_the_qm_is_current():
     assert qm == qmtool.compile_qm({p: known[p] for p in pairs}, "en"), "rebuild the .qm: python -m desktop.ui.i18n.qmtool"
 
 
-def test_start_up_dialogs_in_english(qtbot, db):
-    from desktop.ui import lang
-    from desktop.ui.login_dialog import FirstOperatorDialog
+def test_start_up_dialogs_in_english(qtbot, db, app_for):
+    from desktop.ui.dialogs.login import FirstOperatorDialog
+    from desktop.ui.support import lang
 
     lang.install("en")
-    dlg = FirstOperatorDialog(db, demo=True)
+    dlg = FirstOperatorDialog(app_for(db), demo=True)
     qtbot.addWidget(dlg)
     assert dlg.later_button.text() == "Quit" and dlg.ok_button.text() == "Create account"
     assert dlg.windowTitle() == "Create the supervisor account"

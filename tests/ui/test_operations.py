@@ -8,9 +8,10 @@ import threading
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.services.errors import ValidationError
-from desktop.ui.errors import BugDialog, user_message
-from desktop.ui.operations import Changes, OpResult, OpRunner
+from desktop.errors import ValidationError
+from desktop.ui.dialogs.error import BugDialog
+from desktop.ui.support.errors import user_message
+from desktop.ui.support.runner import Changes, OpResult, OpRunner
 
 from .conftest import wait_idle
 
@@ -19,10 +20,10 @@ def test_success_runs_on_worker_and_announces_changes(qtbot, demo_db):
     runner = OpRunner(demo_db)
     seen: dict = {}
 
-    def work(ctx):
+    def work(job):
         seen["thread"] = threading.current_thread()
         for i in range(5):
-            ctx.progress(i + 1, 5)
+            job.progress(i + 1, 5)
         return OpResult(42, Changes(citizens=True))
 
     progress: list = []
@@ -44,7 +45,7 @@ def test_known_error_becomes_vietnamese_message(qtbot, demo_db, monkeypatch):
     qtbot.addWidget(parent)
     runner = OpRunner(demo_db)
 
-    def bad(_ctx):
+    def bad(_job):
         raise ValidationError("day", "x", "Ngày của buổi thu nhận không hợp lệ")
 
     with qtbot.waitSignal(runner.failed, timeout=5000):
@@ -58,7 +59,7 @@ def test_bug_in_worker_opens_traceback_dialog_not_a_crash(qtbot, demo_db):
     qtbot.addWidget(parent)
     runner = OpRunner(demo_db)
 
-    def buggy(_ctx):
+    def buggy(_job):
         return {}["missing"]
 
     with qtbot.waitSignal(runner.failed, timeout=5000):
@@ -86,10 +87,10 @@ def test_shutdown_waits_and_cancels(qtbot, demo_db):
     runner = OpRunner(demo_db)
     started = threading.Event()
 
-    def slow(ctx):
+    def slow(job):
         started.set()
         for _ in range(500):
-            if ctx.cancelled():
+            if job.cancelled():
                 return "cancelled"
             QThread.msleep(10)
         return "done"

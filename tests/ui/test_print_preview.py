@@ -22,7 +22,7 @@ def _list_pdf(rows: int = 90) -> bytes:
 
 
 def test_preview_shows_pages_and_saves_the_same_bytes(qtbot, tmp_path: Path) -> None:
-    from desktop.ui.print_preview import PrintPreviewDialog
+    from desktop.ui.dialogs.print_preview import PrintPreviewDialog
 
     pdf = _list_pdf()
     dlg = PrintPreviewDialog(pdf, title="Danh sách", file_name="ds.pdf")
@@ -36,7 +36,7 @@ def test_preview_shows_pages_and_saves_the_same_bytes(qtbot, tmp_path: Path) -> 
 
 
 def test_loading_state_then_pdf_then_failure(qtbot) -> None:
-    from desktop.ui.print_preview import PrintPreviewDialog
+    from desktop.ui.dialogs.print_preview import PrintPreviewDialog
 
     dlg = PrintPreviewDialog(title="Giấy hẹn")
     qtbot.addWidget(dlg)
@@ -51,7 +51,7 @@ def test_loading_state_then_pdf_then_failure(qtbot) -> None:
 def test_print_to_a_pdf_printer_keeps_page_count_and_size(qtbot, tmp_path: Path) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
-    from desktop.ui.print_preview import PrintPreviewDialog
+    from desktop.ui.dialogs.print_preview import PrintPreviewDialog
 
     slip = SlipData("K7Q2M9XD4A", "Đặng Văn Hoà", 1980, "Thôn Đông", "both", dt.date(2026, 3, 5),
                     dt.time(7, 30), dt.time(8, 0), "Nhà văn hóa", "", UNIT)
@@ -82,6 +82,6 @@ def test_print_to_a_pdf_printer_keeps_page_count_and_size(qtbot, tmp_path: Path)
 
 
 def test_ui_module_does_not_import_sqlalchemy() -> None:
-    import desktop.ui.print_preview as m
+    import desktop.ui.dialogs.print_preview as m
 
     assert "sqlalchemy" not in Path(m.__file__).read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import sys
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from desktop.ui import qtrefs
+from desktop.ui.support import qtrefs
 
 
 class _Sender(QObject):
@@ -49,7 +49,7 @@ def test_pinned_singletons_survive_raw_emits_at_exit():
     """In a fresh interpreter (pinning is process-wide): 20,000 raw emits, then a clean exit."""
     code = (
         "from PySide6.QtCore import QCoreApplication, QObject, Signal\n"
-        "from desktop.ui import qtrefs\n"
+        "from desktop.ui.support import qtrefs\n"
         "app = QCoreApplication([])\n"
         "class S(QObject):\n    s = Signal()\n"
         "o = S()\nqtrefs.pin_singletons()\n"

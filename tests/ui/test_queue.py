@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desktop.services import search
-from desktop.ui.queue_model import CitizenTableModel
+from desktop.ui.views.queue_model import CitizenTableModel
 
 from .conftest import wait_idle
 
@@ -31,7 +31,7 @@ def test_typing_filters_without_diacritics(qtbot, window):
     first = view.model.row_at(0)
     assert first is not None
     given = first.full_name.split()[-1]
-    from desktop.vietnamese import fold
+    from common.vietnamese import fold
 
     view.search.clear()
     QTest.keyClicks(view.search, fold(first.full_name))
@@ -60,6 +60,6 @@ def test_village_filter_and_panel_actions(qtbot, window, controller):
 
 
 def fold_village(v: str) -> str:
-    from desktop.vietnamese import fold
+    from common.vietnamese import fold
 
     return fold(v)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow
 
-from desktop.ui import lang
-from desktop.ui.login_actions import warn_unencrypted
+from desktop.ui.actions.login import warn_unencrypted
+from desktop.ui.support import lang
 
 
 def test_warning_names_the_risk_in_vietnamese_and_english(qtbot):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from desktop import idnumber
+from common import idnumber
 
 HEADER = ["STT", "Họ và tên", "Ngày, tháng, năm sinh", "Giới tính", "Số CCCD", "Thôn/Tổ dân phố", "SĐT"]
 TITLES = [["CÔNG AN XÃ HOÀ BÌNH"], ["DANH SÁCH CÔNG DÂN CHƯA CÓ CĂN CƯỚC"], []]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 from desktop.models import Citizen
-from desktop.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 
 _NOW = dt.datetime(2026, 3, 1, 8, 0)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from desktop import idnumber
+from common import idnumber
+from common.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 from desktop.models import Citizen, Point
-from desktop.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 
 _serial = itertools.count(1)
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from desktop.errors import PermissionDenied, ServiceError, ValidationError
 from desktop.models import Operator
 from desktop.services import auth
-from desktop.services.errors import PermissionDenied, ServiceError, ValidationError
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop import db as dbmod
-from desktop import migrations
-from desktop.db import open_database
 from desktop.models import Setting
-from desktop.services import backup, keys
+from desktop.storage import backup, keys, migrations
+from desktop.storage import db as dbmod
+from desktop.storage.db import open_database
 
 
 def _put(db, key: str, value: str) -> None:

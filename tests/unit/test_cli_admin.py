@@ -72,7 +72,7 @@ def test_encrypt_and_recovery_key(capsys, data, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("ENROLLPOINT_SUPERVISOR_PIN", "2468")
     rc, out, _ = run(capsys, "recovery-key", "--show", "--by", "Trưởng", "--json", "--data-dir", data)
     assert rc == 0 and json.loads(out)["recovery_key"] == res["recovery_key"]
-    from desktop.services import keys
+    from desktop.storage import keys
 
     keys.forget_key(db_file)
     rc, _, err = run(capsys, "operator", "list", "--data-dir", data)

@@ -10,7 +10,7 @@ from sched_helpers import add_citizen, add_point
 
 from desktop import paths
 from desktop.cli import main
-from desktop.db import open_database
+from desktop.storage.db import open_database
 
 DAY = dt.date.today() + dt.timedelta(days=3)
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from common.vietnamese import fold
 from desktop import config
 from desktop.models import Citizen, DayReport, OutboxItem, Point
 from desktop.services import dayclose, outbox
 from desktop.services.statuses import record_event
-from desktop.vietnamese import fold
 
 DAY = dt.date(2025, 8, 4)
 NOW = dt.datetime(2025, 8, 4, 17, 0, tzinfo=dt.UTC)
@@ -124,7 +124,7 @@ def test_report_and_outbox_item_in_one_transaction(setup, monkeypatch):
 
 
 def test_unknown_point_and_future_day_refused(setup):
-    from desktop.services.errors import ValidationError
+    from desktop.errors import ValidationError
 
     with setup.session() as s:
         with pytest.raises(ValidationError):
@@ -134,8 +134,8 @@ def test_unknown_point_and_future_day_refused(setup):
 
 
 def test_only_a_supervisor_closes_a_day(setup):
+    from desktop.errors import PermissionDenied
     from desktop.models import Operator
-    from desktop.services.errors import PermissionDenied
 
     with setup.session() as s:
         now = dt.datetime(2025, 1, 1)

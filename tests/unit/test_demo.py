@@ -8,12 +8,13 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from desktop import config, idnumber
+from common import idnumber
+from common.vietnamese import NameOrder, fold, name_sort_key
+from desktop import config
+from desktop.errors import ValidationError
 from desktop.models import Citizen, Point, Target
 from desktop.services import statuses
 from desktop.services.demo import create_demo
-from desktop.services.errors import ValidationError
-from desktop.vietnamese import NameOrder, fold, name_sort_key
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -73,7 +74,7 @@ def test_demo_refuses_a_register_with_data(db) -> None:  # type: ignore[no-untyp
 
 
 def test_demo_is_deterministic(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from desktop.db import open_database
+    from desktop.storage.db import open_database
 
     names = []
     for i in range(2):

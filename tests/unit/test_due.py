@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 from register_helpers import add_citizen
+from sqlalchemy import select
 
+from desktop.models import Citizen
 from desktop.services import statuses
 from desktop.services.demo import create_demo
 from desktop.services.due import (
+    DUE_KINDS,
     DueKind,
     add_years,
     age_on,
@@ -18,8 +21,12 @@ from desktop.services.due import (
     due_filter_sql,
     due_kinds_for,
     due_list,
+    due_mask_sql,
+    kinds_of_mask,
 )
+from desktop.services.rows import CitizenRow
 from desktop.services.search import CitizenQuery, count_citizens
+from desktop.storage.connect import driver_connection
 
 D = dt.date
 BIRTH = D(1990, 5, 10)
@@ -52,8 +59,6 @@ def test_dates_on_29_february() -> None:
 
 
 def _row(**kw):  # type: ignore[no-untyped-def]
-    from desktop.services.search import CitizenRow
-
     base = dict(id=1, id_number=None, full_name="Lê An", birth_date=None, birth_year=None, sex="M", village="",
                 phone=None, status="new", has_card=False, vneid_stage=0, needs_home_visit=False,
                 possible_duplicate_of=None, card_issued_on=None)
@@ -134,17 +139,18 @@ def test_due_list_flags_and_sql(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_sql_agrees_with_python_on_demo(db) -> None:  # type: ignore[no-untyped-def]
     create_demo(db, 800, seed=11, today=ON)
-    from sqlalchemy import select
-
-    from desktop.models import Citizen
-
     with db.session() as s:
-        raw = s.connection().connection.driver_connection
+        raw = driver_connection(s)
         for on in (ON, D(2026, 1, 1), D(2030, 6, 15)):
+            mask_sql, mask_params = due_mask_sql(on)
+            masks = dict(raw.execute(f"SELECT c.id, {mask_sql} FROM citizens c", mask_params).fetchall())
             for kind in DueKind:
                 where, params = due_filter_sql(kind, on)
                 sql_ids = {r[0] for r in raw.execute(f"SELECT c.id FROM citizens c WHERE {where}", params)}
                 py_ids = {c.id for c in s.scalars(select(Citizen)) if kind in due_kinds_for(c, on)}
                 assert sql_ids == py_ids, (on, kind)
+                # auto-assign's one-column mask says the same as the per-kind filters
+                assert {cid for cid, m in masks.items() if kind in kinds_of_mask(m)} == sql_ids, (on, kind)
                 if on == ON:
                     assert sql_ids, kind  # the demo has people due of every kind
+    assert tuple(DueKind) == DUE_KINDS

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import text
 
-from desktop.db import DatabaseError, open_database
 from desktop.models import Citizen, Setting
-from desktop.services import backup, keys
+from desktop.storage import backup, keys
+from desktop.storage.db import DatabaseError, open_database
 
 NAME = "Nguyễn Thị Hồng Nhung"
 ID = "001190123456"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from desktop import idnumber
-from desktop.idnumber import IdNumberError, check_against, clean, make, parse
+from common import idnumber
+from common.idnumber import IdNumberError, check_against, clean, make, parse
 
 
 def test_valid_number_parts() -> None:
@@ -50,9 +52,27 @@ def test_mismatch_with_birth_year_and_sex() -> None:
     assert check_against(n2, None, None) == []
 
 
-def test_born_abroad_prefix() -> None:
-    n = parse("840190001234")  # country code, not a province
-    assert n.born_abroad and n.place_name is None
+@pytest.mark.parametrize("raw", ["999195000066", "840190001234", "100190001234", "003190001234"])
+def test_unknown_place_code_is_refused_naming_it(raw: str) -> None:
+    # Decree 137/2015 Art. 13 allows a country code for births registered abroad, but no official list
+    # of those codes was found (Circulars 07/2016 and 59/2021 publish the 63 province codes only): refused.
+    with pytest.raises(IdNumberError) as ei:
+        parse(raw)
+    assert ei.value.code == "province"
+    assert f"'{raw[:3]}'" in ei.value.message and "63 tỉnh" in ei.value.message
+    assert not idnumber.is_known_place(raw[:3])
+
+
+def test_documented_abroad_code_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(idnumber, "ABROAD_CODES", frozenset({"840"}))
+    n = parse("840190001234")
+    assert n.born_abroad and n.place_name is None and n.birth_year == 1990
+    assert not parse("056190001234").born_abroad
+
+
+def test_shipped_abroad_list_is_empty_and_never_shadows_a_province() -> None:
+    assert frozenset() == idnumber.ABROAD_CODES
+    assert not idnumber.ABROAD_CODES & set(idnumber.PROVINCE_CODES)
 
 
 def test_eleven_digit_repair() -> None:
@@ -63,9 +83,46 @@ def test_eleven_digit_repair() -> None:
     assert clean("99190001234").value == "99190001234"
 
 
+@pytest.mark.parametrize(("raw", "fixed"), [
+    ("1190012345", "001190012345"),  # Hà Nội, female, 1990
+    ("2085000123", "002085000123"),  # Hà Giang, male, 1985
+    ("4305123456", "004305123456"),  # Cao Bằng, female, 2005
+    ("6070000001", "006070000001"),  # Bắc Kạn
+    ("8199999999", "008199999999"),  # Tuyên Quang
+    (1190012345.0, "001190012345"),  # a number cell, as calamine returns it
+    ("1190012345.0", "001190012345"),
+])
+def test_ten_digit_repair_two_zeros(raw: object, fixed: str) -> None:
+    c = clean(raw, today=dt.date(2026, 1, 5))
+    assert c.value == fixed
+    assert len(c.warnings) == 1 and "hai số 0" in c.warnings[0] and fixed in c.warnings[0]
+    assert parse(c.value).place_code == fixed[:3]
+
+
+@pytest.mark.parametrize("raw", [
+    "3190012345",  # 003 is not a province
+    "1490012345",  # century digit 4: born 2190
+    "1240012345",  # 2040: in the future
+    "0912345678",  # a phone number
+    "9190012345",  # 009 is not a province
+])
+def test_ten_digits_not_repaired_unless_plausible(raw: str) -> None:
+    c = clean(raw, today=dt.date(2026, 1, 5))
+    assert c.value == raw and c.warnings == []
+    with pytest.raises(IdNumberError):
+        parse(c.value)
+
+
+def test_eleven_digit_repair_needs_a_plausible_year_too() -> None:
+    assert clean("56490001234", today=dt.date(2026, 1, 5)).value == "56490001234"  # century digit 4
+    assert clean("56230001234", today=dt.date(2026, 1, 5)).value == "56230001234"  # 2030
+    assert clean("56225001234", today=dt.date(2026, 1, 5)).value == "056225001234"  # 2025
+
+
 def test_float_input() -> None:
     assert clean(56190001234.0).value == "056190001234"
-    assert parse(840190001234.0).value == "840190001234"
+    with pytest.raises(IdNumberError, match="'840'"):
+        parse(840190001234.0)  # a float cell is read like text, then refused for its place code
     assert clean("56190001234.0").value == "056190001234"
     assert clean(" 056 190 001 234 ").value == "056190001234"
     assert clean(None).value is None

@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from import_helpers import HEADER, write_csv
 
-from desktop import idnumber
-from desktop.db import open_database
+from common import idnumber
+from desktop.errors import ValidationError
 from desktop.services import register
-from desktop.services.errors import ValidationError
 from desktop.services.importer import ImportFileError, import_file
 from desktop.services.importer.record import search_text
+from desktop.storage.db import open_database
 
 TEXT_COLUMNS = ("full_name_raw", "full_name", "family_name", "middle_name", "given_name", "village", "address",
                 "note", "name_key", "given_key", "village_key", "search_text")

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from import_helpers import fts_ids, fts_integrity
 
-from desktop import idnumber
+from common import idnumber
+from desktop.errors import ValidationError
 from desktop.models import AuditEntry, Citizen
 from desktop.services import register, statuses
-from desktop.services.errors import ValidationError
 
 
 def test_validate_citizen_rules():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import idnumber
+from common import idnumber
 from desktop.logs import BACKUP_COUNT, MAX_BYTES, redact, setup_logging, shutdown_logging
 
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Khánh", "Lan", "Long", "Mai", "Minh", "Nam", "Ngọc", "Phúc", "Quang", "Sơn", "Tâm"]

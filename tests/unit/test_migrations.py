@@ -12,9 +12,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from desktop import migrations, paths
-from desktop.db import DatabaseTooNew, create_db_engine, current_revision, open_database
+from common.vietnamese import NameOrder, fold, name_sort_key, nfc, sort_key, split_name
+from desktop import paths
 from desktop.models import Base
+from desktop.services.search import search
+from desktop.storage import migrations
+from desktop.storage.db import DatabaseTooNew, create_db_engine, current_revision, open_database
 
 FIRST = "0001_register"
 
@@ -153,3 +156,117 @@ def test_models_match_migrations(tmp_path: Path) -> None:
         assert diffs == []
     finally:
         db.close()
+
+
+# ------------------------------------------------------------------------------------ 0003_text_keys
+TEXT_KEYS = "0003_text_keys"
+BEFORE_TEXT_KEYS = "0002_schedule_reports"
+
+# (full name as stored by an older version, village); old keys are deliberately stale or old-style.
+_OLD_ROWS = [
+    ("Nguyễn Thị Thụy", "Tổ dân phố 10"),
+    ("Nguyễn Thị Thúy", "Tổ dân phố 2"),
+    ("Nguyễn Thị Thuý", "Tổ dân phố 2"),
+    ("Nguyễn Thị Thủy", "Thôn Đông"),
+    ("Nguyễn Thị Thùy", "Thôn Dương"),
+    ("\u00d0ặng Văn Hoà", "Thôn \u00d0ông"),  # Đ read from an old Windows file as the eth
+    ("Y Bih Niê Kdăm", "Buôn Ko Sier"),
+    ("H'Hen Niê", "Buôn Ko Sier"),
+    ("Lê Văn An", "Tổ dân phố 1"),
+]
+
+
+def _old_fold(text: str) -> str:
+    """fold() as 0002 stored it: the eth was left alone (casefold of Ð is ð)."""
+    return fold(text).replace("d", "\u00f0") if "\u00d0" in text or "\u00f0" in text else fold(text)
+
+
+def _make_0002_db(path: Path) -> None:
+    engine = create_db_engine(path)
+    migrations.upgrade(engine, BEFORE_TEXT_KEYS)
+    engine.dispose()
+    con = sqlite3.connect(path)
+    rows = []
+    for i, (name, village) in enumerate(_OLD_ROWS, start=1):
+        words = name.split(" ")
+        nkey, vkey = _old_fold(name), _old_fold(village)
+        idn = f"05619000{i:04d}"
+        rows.append((i, idn, name, words[0], " ".join(words[1:-1]), words[-1], nkey, _old_fold(words[-1]),
+                     f"old-{i}", f"old-{i}", village, vkey, f"{nkey} {idn} {vkey}", "2026-01-01 08:00:00.000000"))
+    with con:
+        con.executemany(
+            "INSERT INTO citizens (id, id_number, full_name_raw, full_name, family_name, middle_name, given_name,"
+            " name_key, given_key, sort_given, sort_family, village, village_key, address, needs_home_visit,"
+            " elderly, disabled, note, search_text, status, has_card, vneid_stage, created_at, updated_at)"
+            " VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', 0, 0, 0, '', ?13, 'new', 0, 0,"
+            " ?14, ?14)",
+            rows,
+        )
+        con.execute("INSERT INTO points (id, code, name, address, kind, active)"
+                    " VALUES (1, 'P1', 'Nhà văn hóa thôn \u00d0ông', '', 'mobile', 1)")
+        con.execute("INSERT INTO operators (id, name, role, pin_hash, failed_attempts, active, created_at)"
+                    " VALUES (1, '\u00d0inh Văn Tư', 'supervisor', 'x', 0, 1, '2026-01-01 08:00:00')")
+    con.close()
+
+
+def test_text_keys_migration_recomputes_keys_and_search(tmp_path: Path) -> None:
+    path = tmp_path / "keys.db"
+    _make_0002_db(path)
+    db = open_database(path, encrypted=False)
+    try:
+        assert current_revision(db.engine) == migrations.HEAD
+        with db.engine.connect() as c:
+            stored = c.exec_driver_sql(
+                "SELECT full_name, family_name, middle_name, given_name, name_key, given_key, sort_given,"
+                " sort_family, village, village_key, search_text, id_number FROM citizens ORDER BY id"
+            ).all()
+            for row in stored:
+                name = nfc(row[0])
+                parts = split_name(name)
+                assert row[0] == name and "\u00d0" not in row[0]
+                assert tuple(row[1:4]) == (parts.family, parts.middle, parts.given)
+                assert row[4] == fold(name) and row[5] == fold(parts.given)
+                assert row[6] == name_sort_key(name, NameOrder.GIVEN)
+                assert row[7] == name_sort_key(name, NameOrder.FAMILY)
+                assert row[8] == nfc(row[8]) and row[9] == fold(row[8])
+                assert row[10] == f"{row[4]} {row[11]} {row[9]}"
+            by_given = [r[0] for r in c.exec_driver_sql("SELECT full_name FROM citizens ORDER BY sort_given, id")]
+            assert by_given == [
+                "Lê Văn An", "Y Bih Niê Kdăm", "H'Hen Niê", "Đặng Văn Hoà",
+                "Nguyễn Thị Thùy", "Nguyễn Thị Thủy", "Nguyễn Thị Thúy", "Nguyễn Thị Thuý", "Nguyễn Thị Thụy",
+            ]
+            villages = [r[0] for r in c.exec_driver_sql("SELECT DISTINCT village FROM citizens")]
+            assert sorted(villages, key=sort_key) == [
+                "Buôn Ko Sier", "Thôn Dương", "Thôn Đông", "Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 10",
+            ]
+            assert c.exec_driver_sql("SELECT given_key FROM citizens WHERE id = 7").scalar() == "bih"
+            # the FTS index agrees with the content table, and the repaired row is found by its new text
+            c.exec_driver_sql("INSERT INTO citizens_fts(citizens_fts) VALUES ('integrity-check')")
+            hit = c.exec_driver_sql("SELECT rowid FROM citizens_fts WHERE citizens_fts MATCH '\"dang van hoa\"'")
+            assert [r[0] for r in hit] == [6]
+            assert c.exec_driver_sql("SELECT name FROM operators").scalar() == "Đinh Văn Tư"
+            assert c.exec_driver_sql("SELECT name FROM points").scalar() == "Nhà văn hóa thôn Đông"
+        with db.session() as s:
+            assert [r.full_name for r in search(s, "dang van").rows] == ["Đặng Văn Hoà"]
+            assert [r.full_name for r in search(s, "Ðặng").rows] == ["Đặng Văn Hoà"]  # typed with the eth
+            # "Thôn Ðông" (eth) and "Thôn Đông" are now one village
+            assert {r.full_name for r in search(s, "thon dong").rows} == {"Đặng Văn Hoà", "Nguyễn Thị Thủy"}
+            assert {r.full_name for r in search(s, "thuy").rows} >= {"Nguyễn Thị Thúy", "Nguyễn Thị Thuý"}
+            assert [r.full_name for r in search(s, "bih").rows] == ["Y Bih Niê Kdăm"]
+    finally:
+        db.close()
+
+
+def test_text_keys_migration_is_idempotent_in_effect(tmp_path: Path) -> None:
+    """A database already written with the new rules is left exactly as it was (nothing to update)."""
+    _make_0002_db(tmp_path / "old.db")
+    db = open_database(tmp_path / "old.db", encrypted=False)
+    db.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    before = con.execute("SELECT * FROM citizens ORDER BY id").fetchall()
+    import importlib
+
+    mod = importlib.import_module("desktop.storage.migrations.versions.0003_text_keys")
+    assert mod.recompute_citizens(con.cursor(), batch=2) == (0, 0)
+    assert con.execute("SELECT * FROM citizens ORDER BY id").fetchall() == before
+    con.close()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from desktop import paths
-from desktop.db import open_database
 from desktop.logs import setup_logging, shutdown_logging
 from desktop.models import Setting
-from desktop.services import backup
+from desktop.storage import backup
+from desktop.storage.db import open_database
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 

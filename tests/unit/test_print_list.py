@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 from test_print_support import LONG_NAME, NAMES, NFD_NAME, list_doc, page_texts, words
 
+from common.vietnamese import NameOrder, name_sort_key
+from desktop.errors import ServiceError
 from desktop.printing.data import NothingToPrint
 from desktop.printing.village_list import COL_W, COL_X, NAME_COL, PAD_X, build_list_pdf, sorted_rows
-from desktop.services.errors import ServiceError
-from desktop.vietnamese import NameOrder, name_sort_key
 
 
 def test_every_name_appears_exactly_and_nfc() -> None:

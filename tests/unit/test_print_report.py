@@ -55,9 +55,9 @@ def test_no_show_names_only_when_asked() -> None:
 
 
 @pytest.mark.parametrize(("commune", "chief", "place"), [
-    ("Xã Tân Lập", "TRƯỞNG CÔNG AN XÃ", "Tân Lập, ngày 5 tháng 3 năm 2026"),
-    ("Phường Ba Đình", "TRƯỞNG CÔNG AN PHƯỜNG", "Ba Đình, ngày 5 tháng 3 năm 2026"),
-    ("Đặc khu Trường Sa", "TRƯỞNG CÔNG AN ĐẶC KHU", "Trường Sa, ngày 5 tháng 3 năm 2026"),
+    ("Xã Tân Lập", "TRƯỞNG CÔNG AN XÃ", "Tân Lập, ngày 05 tháng 3 năm 2026"),
+    ("Phường Ba Đình", "TRƯỞNG CÔNG AN PHƯỜNG", "Ba Đình, ngày 05 tháng 3 năm 2026"),
+    ("Đặc khu Trường Sa", "TRƯỞNG CÔNG AN ĐẶC KHU", "Trường Sa, ngày 05 tháng 3 năm 2026"),
 ])
 def test_signature_blocks_use_the_unit_word(commune: str, chief: str, place: str) -> None:
     text = "\n".join(page_texts(build_report_pdf(_data(Unit(commune, "Khánh Hòa")))))

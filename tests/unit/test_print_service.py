@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from test_print_support import decode_qr, page_texts, render_png
 
+from common.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 from desktop import config
+from desktop.errors import ServiceError
 from desktop.models import Appointment, Citizen, Point, StatusEvent, Target
 from desktop.printing.data import NothingToPrint
 from desktop.services import printouts, scheduling
-from desktop.services.errors import ServiceError
-from desktop.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 
 DAY = dt.date(2026, 3, 5)
 _serial = itertools.count(1)
@@ -51,7 +51,7 @@ def _seed(db) -> None:  # type: ignore[no-untyped-def]
         point = Point(code="P1", name="Nhà văn hóa thôn Đông", address="Thôn Đông", kind="mobile", active=True)
         s.add(point)
         s.flush()
-        sess = scheduling.create_session(s, point_id=point.id, day=DAY, start="07:30", end="11:00")
+        sess = scheduling.create_enrollment_session(s, point_id=point.id, day=DAY, start="07:30", end="11:00")
         now = dt.datetime(2026, 3, 1, 8)
         for i, (name, village) in enumerate(PEOPLE):
             c = _citizen(s, name, village)
@@ -76,9 +76,9 @@ def _ids(db):  # type: ignore[no-untyped-def]
 def test_slips_from_the_database_decode_to_their_codes(commune_db) -> None:  # type: ignore[no-untyped-def]
     sid, _ = _ids(commune_db)
     with commune_db.session() as s:
-        slips = printouts.slips(s, printouts.Selection(session_id=sid, village="thon dong"))
+        slips = printouts.slips(s, printouts.Selection(enrollment_session_id=sid, village="thon dong"))
         codes = {a.code for a in s.query(Appointment)}
-        pdf = printouts.slips_pdf(s, printouts.Selection(session_id=sid), "a6", officer="Phạm Văn Minh")
+        pdf = printouts.slips_pdf(s, printouts.Selection(enrollment_session_id=sid), "a6", officer="Phạm Văn Minh")
     assert {x.full_name for x in slips} == {"Nguyễn Thị Thuý", "Đặng Văn Hoà", "Trần Thị Hòa"}
     assert all(x.unit.commune_name == "Đặc khu Trường Sa" for x in slips)
     text = page_texts(pdf)[0]
@@ -126,7 +126,7 @@ def _cli(args: list[str], capsys) -> tuple[int, str, str]:  # type: ignore[no-un
 
 def test_cli_prints_and_refuses_empty_selections(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     from desktop import paths
-    from desktop.db import open_database
+    from desktop.storage.db import open_database
 
     db = open_database(paths.db_path())  # the per-test data dir the CLI opens too
     _seed(db)
@@ -156,3 +156,22 @@ def test_cli_prints_and_refuses_empty_selections(tmp_path: Path, capsys) -> None
     code, _, err = _cli(["print", "list", *base, "--date", "2026-03-05", "--xlsx", "--out", str(tmp_path / "a.pdf")],
                         capsys)
     assert code == 2 and ".xlsx" in err
+
+
+def test_cli_report_lists_absent_names_only_with_absent_names(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from desktop import paths
+    from desktop.storage.db import open_database
+
+    db = open_database(paths.db_path())
+    _seed(db)
+    db.close()
+    texts = {}
+    for flag in ([], ["--absent-names"]):
+        out = tmp_path / f"bc{len(flag)}.pdf"
+        code, _, err = _cli(["print", "report", "--date", "2026-03-05", *flag, "--out", str(out)], capsys)
+        assert code == 0, err
+        texts[bool(flag)] = "\n".join(page_texts(out.read_bytes()))
+    assert "Lê Ỷ" in texts[True] and "Trần Thị Hòa" in texts[True]
+    assert "Lê Ỷ" not in texts[False] and "Trần Thị Hòa" not in texts[False]
+    code, _, err = _cli(["print", "report", "--no-show-names", "--out", str(tmp_path / "x.pdf")], capsys)
+    assert code == 2 and "--no-show-names" in err  # the old, misleading flag is gone

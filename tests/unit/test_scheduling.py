@@ -10,15 +10,15 @@ from sched_helpers import add_citizen, add_point
 from sqlalchemy import func, select
 
 from desktop import config
+from desktop.errors import ValidationError
 from desktop.models import Appointment, StatusEvent, Target
 from desktop.services import codes, scheduling, statuses
-from desktop.services.errors import ValidationError
 
 DAY = dt.date.today() + dt.timedelta(days=7)
 
 
 def _session(s, point, *, start="08:00", end="09:00", slot=10, kits=1, mpp=5, day=DAY):
-    return scheduling.create_session(
+    return scheduling.create_enrollment_session(
         s, point_id=point.id, day=day, start=start, end=end, slot_minutes=slot, kits=kits, minutes_per_person=mpp
     )
 
@@ -36,7 +36,7 @@ def test_capacity_per_slot_and_slots(db):
                                          dt.time(9, 30), dt.time(10, 0), dt.time(10, 30)]
         assert sl[-1].end == dt.time(11, 0)
         assert all(x.capacity == 12 and x.booked == 0 for x in sl)
-        summary = scheduling.list_sessions(s, DAY, DAY)[0]
+        summary = scheduling.list_enrollment_sessions(s, DAY, DAY)[0]
         assert (summary.capacity, summary.booked, summary.point_code) == (84, 0, "P1")
         # 7 minutes a person in a 30-minute slot: 4 people per kit, never a fraction
         other = _session(s, p, start="13:00", end="14:00", slot=30, kits=3, mpp=7)
@@ -295,14 +295,14 @@ def test_move_refuses_full_slot_and_keeps_history(db):
         assert "08:10 - 08:20" in err.value.reason and "đã đủ chỗ" in err.value.reason
         assert s.get(Appointment, a0.id).state == "booked"  # nothing changed
         other = _session(s, p, start="13:00", end="14:00", slot=30, day=DAY + dt.timedelta(days=1))
-        new = scheduling.move_appointment(s, a0.id, to_session_id=other.id)
+        new = scheduling.move_appointment(s, a0.id, to_enrollment_session_id=other.id)
         assert (new.session_id, new.slot_start, new.rescheduled_from_id) == (other.id, dt.time(13, 0), a0.id)
         assert s.get(Appointment, a0.id).state == "moved"
         assert new.code != a0.code
         events = [e.event_type for e in statuses.history(s, people[0].id)]
         assert events == ["scheduled", "rescheduled"]
         with pytest.raises(ValidationError):
-            scheduling.move_appointment(s, a0.id, to_session_id=other.id)  # already moved
+            scheduling.move_appointment(s, a0.id, to_enrollment_session_id=other.id)  # already moved
 
 
 def test_cancel_frees_the_place(db):
@@ -327,9 +327,9 @@ def test_reschedule_no_shows(db):
         people = [add_citizen(s, f"Lò Văn Vắng{i}", village="Bản Mường") for i in range(4)]
         past = _session(s, p, day=dt.date.today())
         appts = [scheduling.book(s, c.id, past.id) for c in people]
-        checkin.mark(s, people[0].id, "attended", session_id=past.id)
+        checkin.mark(s, people[0].id, "attended", enrollment_session_id=past.id)
         for c in people[1:3]:
-            checkin.mark(s, c.id, "no_show", session_id=past.id)
+            checkin.mark(s, c.id, "no_show", enrollment_session_id=past.id)
         tiny = _session(s, p, start="13:00", end="13:05", slot=5, mpp=5)  # 1 place only
         with pytest.raises(ValidationError, match="chỉ còn 1 chỗ"):
             scheduling.reschedule_no_shows(s, past.id, tiny.id)
@@ -371,7 +371,7 @@ def test_booking_refused_for_deceased_and_done_session(db):
         obj = _session(s, p)
         with pytest.raises(ValidationError, match="đã mất"):
             scheduling.book(s, c.id, obj.id)
-        scheduling.set_session_state(s, obj.id, "done")
+        scheduling.set_enrollment_session_state(s, obj.id, "done")
         other = add_citizen(s, "Hà Văn Sống")
         with pytest.raises(ValidationError, match="đã kết thúc"):
             scheduling.book(s, other.id, obj.id)

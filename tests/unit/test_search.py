@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from register_helpers import add_citizen
 
+from common.vietnamese import NameOrder, sort_key
 from desktop.services.demo import create_demo
 from desktop.services.search import CitizenQuery, count_citizens, query_citizens, search, villages
-from desktop.vietnamese import NameOrder, sort_key
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_listing_sorted_and_filtered(people) -> None:  # type: ignore[no-untyped
     with people.session() as s:
         rows = query_citizens(s, CitizenQuery())
         keys = [r.full_name for r in rows]
-        from desktop.vietnamese import name_sort_key
+        from common.vietnamese import name_sort_key
 
         assert keys == sorted(keys, key=lambda n: name_sort_key(n, NameOrder.GIVEN))
         fam = names(query_citizens(s, CitizenQuery(order=NameOrder.FAMILY)))

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from common.vietnamese import NameOrder, fold
 from desktop.services.demo import create_demo
 from desktop.services.search import CitizenQuery, count_citizens, is_listing, query_citizens, seek_key
-from desktop.vietnamese import NameOrder, fold
 
 ON = dt.date(2026, 3, 1)
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from desktop.errors import ValidationError
 from desktop.models import Citizen, Point
 from desktop.services import statuses
-from desktop.services.errors import ValidationError
 from desktop.services.statuses import State, allowed_events, apply, derive_state, record_event
 
 

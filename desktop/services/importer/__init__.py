@@ -1,4 +1,5 @@
-"""Import of citizen lists (CSV in any encoding a commune office produces, XLSX) into the register.
+"""Import of citizen lists (CSV in any encoding a commune office produces, XLSX) into the register:
+`reading`/`legacy` (files, encodings), `header`, `cells` (parsers), `validate` (row rules), `record`, `writer`.
 
 One file is one transaction: a crash, a cancel or a fatal error leaves the database exactly as before.
 Valid rows are inserted or update the citizen with the same ID number; invalid rows are skipped and
@@ -14,14 +15,16 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.db import Database
+from common.vietnamese import fold
+from desktop.storage.db import Database
 
+from .cells import clean_text, is_column_numbering, is_empty, text_value
 from .header import LABELS, Header, find_header
 from .reading import Table, open_tables
 from .record import FLAG_COLUMNS, CitizenRecord, build_record
 from .report import default_report_path, write_report
 from .types import ERROR, WARNING, ImportCancelled, ImportFileError, ImportResult, RowIssue
-from .validate import RowValidator, _empty, clean_text, is_column_numbering, text_value
+from .validate import RowValidator
 from .writer import BulkWriter
 
 __all__ = [
@@ -56,8 +59,6 @@ def _section_village(text: str, in_name_column: bool) -> str | None:
 
     In the name column only unambiguous forms count: 'Tô', 'Bàn', 'Lăng' are also family names.
     """
-    from desktop.vietnamese import fold
-
     words = fold(text).replace(":", " ").split()
     if not 1 < len(words) <= 6 or words[0] not in _SECTION_WORDS:
         return None
@@ -97,6 +98,7 @@ def import_file(
 
     raw = db.engine.raw_connection()
     conn = raw.driver_connection
+    assert conn is not None  # a fresh pooled connection always has its DB-API connection
     old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     try:
         # A big list rewrites FTS5 segments many times: keep them in memory instead of spilling to the WAL.
@@ -116,14 +118,14 @@ def import_file(
             for rowno, cells in table.rows(header.index + 1):
                 n_filled = len(cells) - cells.count("") - cells.count(None)
                 if n_filled <= 2:  # blank, title or section row? (whitespace-only cells count as empty)
-                    filled = [c for c in cells if not _empty(c)]
+                    filled = [c for c in cells if not is_empty(c)]
                     n_filled = len(filled)
                     if not n_filled:
                         continue
                 if n_filled == 1 and len(columns) > 1:
                     name_cell = cells[name_idx] if name_idx < len(cells) else None
-                    village = _section_village(clean_text(filled[0]), not _empty(name_cell))
-                    if village or _empty(name_cell):
+                    village = _section_village(clean_text(filled[0]), not is_empty(name_cell))
+                    if village or is_empty(name_cell):
                         if village:
                             section = village
                         continue  # a merged title or section row
@@ -133,22 +135,23 @@ def import_file(
                 ):
                     continue
                 values = {f: (cells[i] if i < len(cells) else None) for f, i in items}
-                if section and _empty(values.get("village")):
+                if section and is_empty(values.get("village")):
                     values["village"] = section
                 result.rows_total += 1
                 rec, row_issues = validator.validate(values, rowno)
                 if rec is not None and rec.id_number is not None:
-                    first = seen_ids.get(rec.id_number)
+                    id_number = rec.id_number
+                    first = seen_ids.get(id_number)
                     if first is not None:
                         row_issues.append(
                             RowIssue(
-                                rowno, labels["id_number"], rec.id_number,
+                                rowno, labels["id_number"], id_number,
                                 f"Số định danh trùng với dòng {first} trong cùng tệp", ERROR, "id_number",
                             )
                         )
                         rec = None
                     else:
-                        seen_ids[rec.id_number] = rowno
+                        seen_ids[id_number] = rowno
                 if rec is None:
                     result.errors += 1
                 else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from desktop.vietnamese import fold
+from common.vietnamese import fold
 
 from .reading import Row
 from .types import ImportFileError

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from . import legacy
 from .types import ImportFileError
@@ -183,7 +184,7 @@ def _text_table(path: Path, data: bytes) -> Table:
             for i, cells in enumerate(reader, start=1):
                 if convert is not None:
                     cells = [convert(c) if c else c for c in cells]
-                yield i, cells
+                yield i, cast(list[object], cells)  # list is invariant: list[str] is a list[object] here
         except csv.Error as exc:
             raise ImportFileError(f"Tệp {path.name} hỏng ở dòng {reader.line_num}: {exc}") from exc
 
@@ -196,7 +197,7 @@ def _text_table(path: Path, data: bytes) -> Table:
 
 def _spreadsheet_tables(path: Path) -> Iterator[Table]:
     try:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook  # lazy: only spreadsheets need the Rust reader
 
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
@@ -225,7 +226,7 @@ def _spreadsheet_tables(path: Path) -> Iterator[Table]:
         yield Table(head, it, height, encoding, sheet=name)
 
 
-def _sheet_rows(raw: Iterator[list[object]], name: str) -> Iterator[Row]:
+def _sheet_rows(raw: Iterator[list[Any]], name: str) -> Iterator[Row]:
     try:
         yield from enumerate(raw, start=1)
     except Exception as exc:

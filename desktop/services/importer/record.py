@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from desktop.vietnamese import NameOrder, fold, name_sort_key, split_name
+from common.vietnamese import NameOrder, fold, name_sort_key, split_name
+from desktop.services.rows import as_date
 
 # Columns an import or a form sets (besides the derived ones); compared to decide "unchanged".
 CONTENT_COLUMNS = (
@@ -140,16 +141,6 @@ def build_record(
     )
 
 
-def _date(v: object) -> dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
-
-
 def merge(existing: dict[str, object], rec: CitizenRecord, authoritative: frozenset[str]) -> CitizenRecord:
     """An import row over a stored citizen: given values win; blank cells do not erase stored data.
 
@@ -166,7 +157,7 @@ def merge(existing: dict[str, object], rec: CitizenRecord, authoritative: frozen
     else:
         vals["full_name_raw"] = existing.get("full_name_raw") or rec.full_name_raw
     for name in DATE_COLUMNS:
-        vals[name] = _date(vals[name])
+        vals[name] = as_date(vals[name])
     for name in FLAG_COLUMNS:
         vals[name] = bool(vals[name])
     for name in ("village", "address", "note"):

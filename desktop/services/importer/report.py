@@ -41,6 +41,7 @@ def write_report(path: Path, issues: list[RowIssue]) -> Path:
 
 
 def _write_xlsx(path: Path, issues: list[RowIssue]) -> None:
+    # openpyxl is heavy (a few hundred ms to import): loaded only when an .xlsx report is asked for.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.services.errors import ServiceError
+from desktop.errors import ServiceError
 
 ERROR, WARNING = "error", "warning"
 

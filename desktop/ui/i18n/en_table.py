@@ -160,3 +160,15 @@ EN.update({
 "Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.":
 "Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.",
 })
+
+# the sync panel (its strings were untranslatable before it moved onto the runner)
+EN.update({
+"Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau.": "Sending failed because of an unexpected error. The reports are kept and will be sent later.",
+"chưa có": "not yet", "{0} ngày {1}": "{0} on {1}", "Gửi ngay": "Send now",
+"Gửi các ngày đã chốt lên máy chủ tỉnh": "Send the closed days to the province server",
+"Gửi thành công gần nhất:": "Last successful send:", "Báo cáo đang chờ gửi:": "Reports waiting:",
+"Đang gửi…": "Sending…", "Chưa gửi xong.": "Not sent yet.",
+"Không đọc được tình trạng gửi báo cáo.": "Could not read the sending status.",
+" (và {0} báo cáo máy chủ báo xung đột)": " (and {0} reports the server reported as conflicting)",
+"Đã gửi {0} báo cáo.": "Sent {0} reports.",
+})

@@ -229,6 +229,22 @@ Possible duplicates: {5}</translation>
   <context>
     <name>Errors</name>
     <message>
+      <source>Lỗi không mong muốn</source>
+      <translation>Unexpected error</translation>
+    </message>
+    <message>
+      <source>Đã xảy ra lỗi chương trình. Dữ liệu đã lưu không bị ảnh hưởng. Hãy sao chép nội dung dưới đây và gửi cho bộ phận kỹ thuật.</source>
+      <translation>A program error occurred. Saved data is not affected. Copy the text below and send it to technical support.</translation>
+    </message>
+    <message>
+      <source>&amp;Sao chép</source>
+      <translation>&amp;Copy</translation>
+    </message>
+    <message>
+      <source>Không thực hiện được</source>
+      <translation>Could not be done</translation>
+    </message>
+    <message>
       <source>Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy đợi vài giây rồi thử lại; nếu vẫn lỗi, đóng các cửa sổ EnrollPoint khác.</source>
       <translation>The database is busy (another program is writing). Wait a few seconds and try again; if it persists, close other EnrollPoint windows.</translation>
     </message>
@@ -253,22 +269,6 @@ Possible duplicates: {5}</translation>
       <translation>The database file cannot be opened (no permission, or the data folder is gone). Check the data folder or ask the computer's administrator.</translation>
     </message>
     <message>
-      <source>Lỗi không mong muốn</source>
-      <translation>Unexpected error</translation>
-    </message>
-    <message>
-      <source>Đã xảy ra lỗi chương trình. Dữ liệu đã lưu không bị ảnh hưởng. Hãy sao chép nội dung dưới đây và gửi cho bộ phận kỹ thuật.</source>
-      <translation>A program error occurred. Saved data is not affected. Copy the text below and send it to technical support.</translation>
-    </message>
-    <message>
-      <source>&amp;Sao chép</source>
-      <translation>&amp;Copy</translation>
-    </message>
-    <message>
-      <source>Không thực hiện được</source>
-      <translation>Could not be done</translation>
-    </message>
-    <message>
       <source>Không tìm thấy tệp: {0}</source>
       <translation>File not found: {0}</translation>
     </message>
@@ -280,16 +280,16 @@ Possible duplicates: {5}</translation>
   <context>
     <name>Extensions</name>
     <message>
+      <source>Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.</source>
+      <translation>Only a supervisor may {0}. Log in with a supervisor account.</translation>
+    </message>
+    <message>
       <source>&amp;Ngày:</source>
       <translation>&amp;Date:</translation>
     </message>
     <message>
       <source>Đ&amp;iểm thu nhận:</source>
       <translation>Enrollment &amp;point:</translation>
-    </message>
-    <message>
-      <source>Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.</source>
-      <translation>Only a supervisor may {0}. Log in with a supervisor account.</translation>
     </message>
     <message>
       <source>Tất cả các điểm</source>
@@ -945,42 +945,6 @@ Possible duplicates: {5}</translation>
       <translation>Status history</translation>
     </message>
     <message>
-      <source>Tên, số định danh, số điện thoại, thôn… (không cần dấu)</source>
-      <translation>Name, ID number, phone, village… (marks optional)</translation>
-    </message>
-    <message>
-      <source>&amp;Tìm:</source>
-      <translation>&amp;Search:</translation>
-    </message>
-    <message>
-      <source>T&amp;hôn:</source>
-      <translation>&amp;Village:</translation>
-    </message>
-    <message>
-      <source>Trạng t&amp;hái:</source>
-      <translation>Stat&amp;us:</translation>
-    </message>
-    <message>
-      <source>&amp;Cần làm:</source>
-      <translation>&amp;Due:</translation>
-    </message>
-    <message>
-      <source>&amp;Xếp theo:</source>
-      <translation>S&amp;ort by:</translation>
-    </message>
-    <message>
-      <source>Tất cả</source>
-      <translation>All</translation>
-    </message>
-    <message>
-      <source>Tên (Việt)</source>
-      <translation>Given name (Vietnamese)</translation>
-    </message>
-    <message>
-      <source>Họ (Việt)</source>
-      <translation>Family name (Vietnamese)</translation>
-    </message>
-    <message>
       <source>Số định danh</source>
       <translation>ID number</translation>
     </message>
@@ -1049,10 +1013,6 @@ Possible duplicates: {5}</translation>
       <translation>No step possible</translation>
     </message>
     <message>
-      <source>Xác nhận</source>
-      <translation>Confirm</translation>
-    </message>
-    <message>
       <source>Chưa đăng ký</source>
       <translation>Not registered</translation>
     </message>
@@ -1069,10 +1029,6 @@ Possible duplicates: {5}</translation>
       <translation>Activated</translation>
     </message>
     <message>
-      <source>{0}+ người (đang đếm…)</source>
-      <translation>{0}+ people (counting…)</translation>
-    </message>
-    <message>
       <source>Có thể trùng hồ sơ #{0}</source>
       <translation>Possible duplicate of #{0}</translation>
     </message>
@@ -1083,6 +1039,50 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Nữ</source>
       <translation>Female</translation>
+    </message>
+    <message>
+      <source>Tên, số định danh, số điện thoại, thôn… (không cần dấu)</source>
+      <translation>Name, ID number, phone, village… (marks optional)</translation>
+    </message>
+    <message>
+      <source>&amp;Tìm:</source>
+      <translation>&amp;Search:</translation>
+    </message>
+    <message>
+      <source>T&amp;hôn:</source>
+      <translation>&amp;Village:</translation>
+    </message>
+    <message>
+      <source>Trạng t&amp;hái:</source>
+      <translation>Stat&amp;us:</translation>
+    </message>
+    <message>
+      <source>&amp;Cần làm:</source>
+      <translation>&amp;Due:</translation>
+    </message>
+    <message>
+      <source>&amp;Xếp theo:</source>
+      <translation>S&amp;ort by:</translation>
+    </message>
+    <message>
+      <source>Tất cả</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>Tên (Việt)</source>
+      <translation>Given name (Vietnamese)</translation>
+    </message>
+    <message>
+      <source>Họ (Việt)</source>
+      <translation>Family name (Vietnamese)</translation>
+    </message>
+    <message>
+      <source>Xác nhận</source>
+      <translation>Confirm</translation>
+    </message>
+    <message>
+      <source>{0}+ người (đang đếm…)</source>
+      <translation>{0}+ people (counting…)</translation>
     </message>
     <message>
       <source>{0} người — đang hiện {1}</source>
@@ -1350,6 +1350,57 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.</source>
       <translation>Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncPanel</name>
+    <message>
+      <source>Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau.</source>
+      <translation>Sending failed because of an unexpected error. The reports are kept and will be sent later.</translation>
+    </message>
+    <message>
+      <source>chưa có</source>
+      <translation>not yet</translation>
+    </message>
+    <message>
+      <source>{0} ngày {1}</source>
+      <translation>{0} on {1}</translation>
+    </message>
+    <message>
+      <source>Gửi ngay</source>
+      <translation>Send now</translation>
+    </message>
+    <message>
+      <source>Gửi các ngày đã chốt lên máy chủ tỉnh</source>
+      <translation>Send the closed days to the province server</translation>
+    </message>
+    <message>
+      <source>Gửi thành công gần nhất:</source>
+      <translation>Last successful send:</translation>
+    </message>
+    <message>
+      <source>Báo cáo đang chờ gửi:</source>
+      <translation>Reports waiting:</translation>
+    </message>
+    <message>
+      <source>Đang gửi…</source>
+      <translation>Sending…</translation>
+    </message>
+    <message>
+      <source>Chưa gửi xong.</source>
+      <translation>Not sent yet.</translation>
+    </message>
+    <message>
+      <source>Không đọc được tình trạng gửi báo cáo.</source>
+      <translation>Could not read the sending status.</translation>
+    </message>
+    <message>
+      <source> (và {0} báo cáo máy chủ báo xung đột)</source>
+      <translation> (and {0} reports the server reported as conflicting)</translation>
+    </message>
+    <message>
+      <source>Đã gửi {0} báo cáo.</source>
+      <translation>Sent {0} reports.</translation>
     </message>
   </context>
   <context>

@@ -1,0 +1,69 @@
+"""Sync in the main window: the SyncPanel as a dock, "Chốt số liệu ngày…" (close a day) and "Gửi báo cáo ngay".
+
+The panel sends through the runner's network lane; closing a day runs `dayclose.close_day` on the
+runner (a supervisor is required once accounts exist) and announces `Changes(reports=True)`, so the
+panel refreshes itself. After a close, the daily backup (`backup.backup_if_due`) runs as a quiet job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.ui.actions.roles import current_operator, supervisor_refusal
+from desktop.ui.dialogs.day_point import DayPointDialog
+from desktop.ui.operations import settings as settings_ops
+from desktop.ui.operations import sync as sync_ops
+from desktop.ui.support.lang import translator
+
+if TYPE_CHECKING:
+    from desktop.ui.shell import Shell
+
+_ = translator("SyncActions")
+
+
+def install(shell: Shell) -> None:
+    from desktop.ui.views.sync_panel import SyncPanel
+
+    panel = SyncPanel(shell.app)
+    panel.setObjectName("syncPanel")
+    shell.sync_panel = panel
+    dock = shell.add_dock(_("Gửi báo cáo lên tỉnh"), panel, "syncDock", Qt.DockWidgetArea.RightDockWidgetArea)
+    dock.hide()  # opened from the View menu or after a day close; the status bar shows the waiting count
+    shell.sync_dock = dock
+    shell.add_action("sync", _("&Chốt số liệu ngày…"), lambda: ask_close_day(shell), None, "actCloseDay")
+    shell.add_action("sync", _("&Gửi báo cáo ngay"), lambda: (dock.show(), panel.send_now()), None, "actSendNow")
+
+
+def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | None = None,
+                  confirm: bool = True) -> Any:
+    refusal = supervisor_refusal(shell.app, _("chốt số liệu ngày"))
+    if refusal:
+        QMessageBox.warning(shell.parent_widget, _("Chốt số liệu ngày"), refusal)
+        return None
+    if day is None:
+        dlg = DayPointDialog(shell.app, _("Chốt số liệu ngày"), shell.parent_widget)
+        if dlg.exec() != DayPointDialog.DialogCode.Accepted:
+            return None
+        day, point_code = dlg.chosen_day(), dlg.chosen_point_code()
+        confirm = False  # the dialog was the confirmation
+    if confirm and QMessageBox.question(
+            shell.parent_widget, _("Chốt số liệu ngày"),
+            _("Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.").format(day),
+    ) != QMessageBox.StandardButton.Yes:
+        return None
+
+    def done(summary: list[tuple[str, int]]) -> None:
+        if shell.sync_dock is not None:
+            shell.sync_dock.show()
+        shell.show_message(_("Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).").format(
+            day, len(summary), ", ".join(f"{code} lần {rev}" for code, rev in summary)), 10_000)
+        # the day's automatic copy if none was made yet today (quiet: failures are logged, not shown)
+        shell.app.runner.op(settings_ops.daily_backup(), None, "daily_backup").quiet().run()
+
+    return (shell.app.runner.op(sync_ops.close_day(day, point_code, current_operator(shell.app)),
+                                shell.parent_widget, "close_day")
+            .success(done).run())

@@ -1,0 +1,2 @@
+"""Background work, one module per area: each `fn(...)` returns a worker function `run(job) -> Changes |
+OpResult` that calls one service on the runner's thread. Start them with `app.runner.op(fn(...), parent)`."""

@@ -1,0 +1,42 @@
+"""Who works at the laptop: log in (a write: failed attempts and the audit trail), create the first
+supervisor (scrypt: too slow for the UI thread), record that a recovery key was shown."""
+
+from __future__ import annotations
+
+from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+
+
+def login(name: str, pin: str) -> WorkerFn:
+    """The value is the operator's `auth.OperatorInfo`; a wrong PIN or a lock fails with their ServiceError."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import auth
+
+        with job.db.session() as s:
+            op = auth.login(s, name, pin)
+            info = auth.OperatorInfo(op.id, op.name, op.role, bool(op.active), op.locked_until)
+        return OpResult(info)
+
+    return run
+
+
+def create_supervisor(name: str, pin: str) -> WorkerFn:
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import auth
+
+        with job.db.session() as s:
+            op = auth.create_operator(s, name, pin, "supervisor")
+            info = auth.OperatorInfo(op.id, op.name, op.role, True, None)
+        return OpResult(info, Changes(settings=True))
+
+    return run
+
+
+def recovery_key_shown(operator_id: int | None) -> WorkerFn:
+    def run(job: JobContext) -> None:
+        from desktop.services import auth
+
+        with job.db.session() as s:
+            auth.audit(s, operator_id, "recovery_key.show", "database")
+
+    return run

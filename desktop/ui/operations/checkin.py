@@ -1,0 +1,33 @@
+"""At the enrollment point: record a check-in action, add a walk-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+
+
+def mark(citizen_id: int, action: str, *, enrollment_session_id: int | None, point_id: int | None,
+         operator_id: int | None = None) -> WorkerFn:
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import checkin
+
+        with job.db.session() as s:
+            res = checkin.mark(s, citizen_id, action, enrollment_session_id=enrollment_session_id, point_id=point_id,
+                               operator_id=operator_id)
+        return OpResult(res, Changes(statuses=True, schedule=True))
+
+    return run
+
+
+def add_walk_in(fields: dict[str, Any], *, enrollment_session_id: int | None, point_id: int | None,
+                operator_id: int | None = None) -> WorkerFn:
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import checkin
+
+        with job.db.session() as s:
+            res = checkin.add_walk_in(s, fields, enrollment_session_id=enrollment_session_id, point_id=point_id,
+                                      operator_id=operator_id)
+        return OpResult(res, Changes(citizens=True, statuses=True, schedule=True))
+
+    return run

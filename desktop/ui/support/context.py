@@ -1,0 +1,36 @@
+"""What every screen is given instead of reaching for a global main window: the AppContext (call it `app`).
+
+It carries the open database, the operation runner and who is logged in. It is the ONE read path:
+`app.read(service_fn, ...)` runs a read-only service call in a short session on the calling thread (keep
+it to a few ms); writes and anything slower go through `app.runner.op(...)` (desktop/ui/operations).
+Screens never open sessions and never build SQL. (The worker's own context is `runner.JobContext`, `job`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from desktop.storage.db import Database
+from desktop.ui.support.runner import OpRunner
+
+T = TypeVar("T")
+
+
+@dataclass
+class AppContext:
+    db: Database
+    runner: OpRunner
+    operator_id: int | None = None  # set by the login (actions/login.py)
+    operator: Any = None  # auth.OperatorInfo of who is logged in, for role checks
+
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(session, *args, **kwargs)` in its own short session (UI thread; keep it to a few ms)."""
+        with self.db.session() as s:
+            return fn(s, *args, **kwargs)
+
+    def set_operator(self, info: Any) -> None:
+        """Who works at the laptop from now on (`auth.OperatorInfo`); every operation records them."""
+        self.operator = info
+        self.operator_id = getattr(info, "id", None)

@@ -1,0 +1,185 @@
+"""Progress: today and cumulative against the province's targets, per village, and a day-by-day chart.
+
+The numbers come from `services.progress.progress()` (itself built on services.indicators, the same
+counting rule as the day close), so what this view shows is what the daily report will say.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.support import labels
+from desktop.ui.support.chart import ChartData, DayChart, Series
+from desktop.ui.support.combo import ANY, data_of
+from desktop.ui.support.context import AppContext
+from desktop.ui.support.lang import translator
+from desktop.ui.support.runner import Changes
+from desktop.ui.views.base import View
+
+_ = translator("ProgressView")
+
+CHART_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated")
+
+
+def _num(n: Any) -> str:
+    return "" if n is None else f"{int(n):,}".replace(",", ".")
+
+
+def _item(text: str, align_right: bool = True) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    if align_right:
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return it
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
+    return t
+
+
+class ProgressView(View):
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
+        self.setObjectName("progressView")
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setObjectName("progressDay")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        dl = QLabel(_("Tính đến &ngày:"))
+        dl.setBuddy(self.day)
+        self.point = QComboBox()
+        self.point.setObjectName("progressPoint")
+        pl = QLabel(_("Đ&iểm:"))
+        pl.setBuddy(self.point)
+        for w in (dl, self.day, pl, self.point):
+            top.addWidget(w)
+        top.addStretch(1)
+        lay.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        upper = QWidget()
+        ul = QHBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ibox = QGroupBox(_("Chỉ tiêu"))
+        il = QVBoxLayout(ibox)
+        self.indicators = _table("indicatorTable", [_("Chỉ tiêu"), _("Hôm nay"), _("Luỹ kế"), _("Mục tiêu"), _("Đạt"),
+                                                    _("Dự kiến đạt mục tiêu")])
+        il.addWidget(self.indicators)
+        ul.addWidget(ibox, 3)
+        vbox = QGroupBox(_("Theo thôn/tổ (luỹ kế)"))
+        vl = QVBoxLayout(vbox)
+        self.villages = _table("villageTable", [_("Thôn/Tổ"), _("Hồ sơ CCCD"), _("VNeID mức 2"), _("Kích hoạt"),
+                                                _("Người đến")])
+        vl.addWidget(self.villages)
+        ul.addWidget(vbox, 2)
+        split.addWidget(upper)
+        cbox = QGroupBox(_("Theo ngày (cột: trong ngày; đường: luỹ kế; nét đứt: mục tiêu)"))
+        cl = QVBoxLayout(cbox)
+        self.chart = DayChart()
+        cl.addWidget(self.chart)
+        split.addWidget(cbox)
+        split.setSizes([330, 330])
+        lay.addWidget(split, 1)
+        self.day.dateChanged.connect(lambda _d: self.reload())
+        self.point.currentIndexChanged.connect(lambda _i: self._load())
+        self.last: Any = None
+
+    def cares_about(self, changes: Changes) -> bool:
+        return changes.statuses or changes.citizens or changes.points
+
+    def reload(self) -> None:
+        from desktop.services import points as pts
+
+        keep = data_of(self.point)
+        self.point.blockSignals(True)
+        self.point.clear()
+        self.point.addItem(_("Toàn xã"), ANY)
+        for p in self.app.read(pts.list_points):
+            self.point.addItem(p.name, p.id)
+        if keep is not None and (i := self.point.findData(keep)) >= 0:
+            self.point.setCurrentIndex(i)
+        self.point.blockSignals(False)
+        self._load()
+
+    def _load(self) -> None:
+        from desktop.services import progress as prog
+
+        on = self.day.date().toPython()
+        p = self.app.read(prog.progress, on, point_id=data_of(self.point))
+        self.last = p
+        self._fill_indicators(p)
+        self._fill_villages(p)
+        self._fill_chart(p)
+
+    def _fill_indicators(self, p: Any) -> None:
+        rows = list(p.indicators)
+        self.indicators.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            if row.projected is not None:
+                proj_text = row.projected.strftime("%d/%m/%Y")
+                if row.on_track is False and row.deadline:
+                    proj_text += _(" (trễ hạn {0})").format(row.deadline.strftime("%d/%m/%Y"))
+            elif row.target and row.met:
+                proj_text = _("Đã đạt")
+            elif row.target:
+                proj_text = _("Chưa đủ số liệu")
+            else:
+                proj_text = _("Chưa có mục tiêu")
+            values = (labels.indicator(row.code), _num(row.today), _num(row.cumulative),
+                      _num(row.target) if row.target else "—",
+                      f"{row.percent:.1f} %" if row.percent is not None else "—", proj_text)
+            for c, v in enumerate(values):
+                self.indicators.setItem(r, c, _item(v, align_right=c not in (0, 5)))
+            self.indicators.item(r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
+
+    def _fill_villages(self, p: Any) -> None:
+        rows = list(p.villages)
+        self.villages.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in (
+                "card_captured", "vneid_l2_captured", "vneid_activated", "attended")]
+            for c, v in enumerate(values):
+                self.villages.setItem(r, c, _item(str(v), align_right=c > 0))
+
+    def _fill_chart(self, p: Any) -> None:
+        days = [d for d, _counts in p.series]
+        targets = {row.code: row.target for row in p.indicators}
+        cumulative = {row.code: row.cumulative for row in p.indicators}
+        series = []
+        for k in CHART_INDICATORS:
+            daily = [int(c.get(k, 0)) for _d, c in p.series]
+            series.append(Series(labels.indicator(k), daily, targets.get(k),
+                                 base=max(0, cumulative.get(k, 0) - sum(daily))))
+        self.chart.set_data(ChartData(days, series))
+
+    def indicator_value(self, key: str, column: int = 2) -> str:
+        for r in range(self.indicators.rowCount()):
+            if self.indicators.item(r, 0).data(Qt.ItemDataRole.UserRole) == key:
+                return self.indicators.item(r, column).text()
+        return ""
