@@ -1,14 +1,17 @@
 """Hub benchmarks: backlog ingest (60 days × 3,321 communes × 5 indicators ≈ 1 M values) and the dashboard.
 
     .venv/bin/python bench/bench_hub.py [--communes 3321] [--days 60] [--http-communes 300] [--pg URL]
+                                        [--devices 3] [--multi-share 0.1]
 
 1. baseline: bare sqlite3 executemany of the same values into an equivalent table (unique index, WAL,
    synchronous=FULL, one commit per commune), measured in the same run;
-2. hub in-process: per commune one signed batch of 60 reports → verify signature → decode_batch → intake()
-   (exactly what POST /batches does after reading the body), one transaction per batch;
+2. hub in-process: per device one signed batch of 60 reports → verify signature → decode_batch → intake()
+   (exactly what POST /batches does after reading the body), one transaction per batch; every commune has
+   one laptop, and `--multi-share` of them (10%) have `--devices` (3) laptops reporting the same point and
+   days (issue 10: the hub keeps one report per device and sums them);
 3. hub over loopback HTTP: a real `enrollpoint-hub serve` process, gzip bodies, keep-alive client, for a
    subset of communes (wire overhead);
-4. dashboard (signed in through POST /login): GET / for all 3,321 communes on the 1 M-value database, the
+4. dashboard (signed in through GET + POST /login, as a browser): GET / for all 3,321 communes on the 1 M-value database, the
    first request right after a new batch and warm requests, median and p95; the same on PostgreSQL with --pg.
 Results (with the machine) are appended to bench/RESULTS-hub.md.
 """
@@ -59,12 +62,22 @@ def machine() -> str:
             f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
 
 
-def build(codes: list[str], days: int, keys: dict[str, tuple[str, str]]) -> list[tuple[str, bytes, str]]:
-    """(commune, canonical body, signature) per commune: 60 reports each, counts only."""
+def devices_of(codes: list[str], n_devices: int, share: float) -> list[tuple[str, str]]:
+    """(commune, device id): one laptop per commune ("d<code>"), `n_devices` for every 1/share-th commune."""
+    step = max(1, round(1 / share)) if share > 0 else 0
+    out = []
+    for i, code in enumerate(codes):
+        n = n_devices if step and i % step == 0 else 1
+        out += [(code, f"d{code}" if k == 0 else f"d{code}-{k + 1}") for k in range(n)]
+    return out
+
+
+def build(devs: list[tuple[str, str]], days: int, keys: dict[str, tuple[str, str]]) -> list[tuple[str, bytes, str]]:
+    """(device, canonical body, signature) per device: 60 reports each at the same point P1, counts only."""
     rnd = random.Random(6)
     out = []
     closed = protocol.utc_now()
-    for code in codes:
+    for code, dev in devs:
         reports = [
             protocol.Report(code, "P1", START + dt.timedelta(days=d), 1, closed,
                             {"card_captured": rnd.randint(0, 120), "vneid_l2_captured": rnd.randint(0, 80),
@@ -73,8 +86,8 @@ def build(codes: list[str], days: int, keys: dict[str, tuple[str, str]]) -> list
                             {"Thôn 1": {"card_captured": 1}})
             for d in range(days)
         ]
-        body = protocol.encode_batch(protocol.Batch.new(f"d{code}", code, reports))
-        out.append((code, body, signing.sign(keys[code][0], body)))
+        body = protocol.encode_batch(protocol.Batch.new(dev, code, reports))
+        out.append((dev, body, signing.sign(keys[dev][0], body)))
     return out
 
 
@@ -83,33 +96,33 @@ def baseline(batches: list[tuple[str, bytes, str]], path: Path) -> float:
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
-    con.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, commune TEXT, point TEXT, day TEXT, indicator TEXT, "
-                "value INT, revision INT, closed_at TEXT, received_at TEXT, batch_id TEXT, "
-                "UNIQUE (commune, point, day, indicator))")
-    rows_per = [(code, [(code, "P1", (START + dt.timedelta(days=d)).isoformat(), ind, d, 1, "c", "r", "b")
-                        for d in range(len(protocol.decode_batch(body).reports)) for ind in protocol.INDICATORS])
-                for code, body, _ in batches]
+    con.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, commune TEXT, point TEXT, day TEXT, device TEXT, "
+                "indicator TEXT, value INT, revision INT, closed_at TEXT, received_at TEXT, batch_id TEXT, "
+                "UNIQUE (commune, point, day, device, indicator))")
+    decoded = [protocol.decode_batch(body) for _dev, body, _ in batches]
+    rows_per = [[(b.commune_code, "P1", (START + dt.timedelta(days=d)).isoformat(), b.device_id, ind, d, 1, "c",
+                  "r", "b") for d in range(len(b.reports)) for ind in protocol.INDICATORS] for b in decoded]
     t0 = time.perf_counter()
-    for _code, rows in rows_per:
+    for rows in rows_per:
         con.execute("BEGIN")
-        con.executemany("INSERT INTO v (commune, point, day, indicator, value, revision, closed_at, received_at, "
-                        "batch_id) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        con.executemany("INSERT INTO v (commune, point, day, device, indicator, value, revision, closed_at, "
+                        "received_at, batch_id) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
         con.execute("COMMIT")
     elapsed = time.perf_counter() - t0
     con.close()
     return elapsed
 
 
-def setup_hub(url: str, codes: list[str], keys: dict[str, tuple[str, str]]) -> None:
+def setup_hub(url: str, devs: list[tuple[str, str]], keys: dict[str, tuple[str, str]]) -> None:
     db = open_hub(url)
     with db.session(write=True) as s:
         admin.import_official(s)
         s.flush()  # communes before the devices that reference them
         now = admin.now()
-        for code in codes:
-            s.add(Device(id=f"d{code}", commune_code=code, name="bench", public_key=keys[code][1],
-                         token_hash=signing.token_hash(f"tok{code}"), token_expires_at=now + dt.timedelta(days=9),
-                         enrolled_at=now, revoked=False))
+        for code, dev in devs:
+            s.add(Device(id=dev, commune_code=code, name=f"Máy {dev}", public_key=keys[dev][1],
+                         token_hash=signing.token_hash(f"tok{dev}"), token_expires_at=now + dt.timedelta(days=9),
+                         enrolled_at=now - dt.timedelta(days=90), revoked=False))
     db.close()
 
 
@@ -120,10 +133,10 @@ def ingest_in_process(url: str, batches: list[tuple[str, bytes, str]], keys: dic
     db = open_hub(url)
     c0 = time.process_time()
     t0 = time.perf_counter()
-    for code, body, sig in batches:
-        assert signing.verify(keys[code][1], body, sig)
+    for dev, body, sig in batches:
+        assert signing.verify(keys[dev][1], body, sig)
         batch = protocol.decode_batch(body)
-        summary = intake(db, batch, protocol.body_hash(body), Sender(f"d{code}", code), "bench")
+        summary = intake(db, batch, protocol.body_hash(body), Sender(dev, batch.commune_code), "bench")
         assert summary["imported"] == len(batch.reports)
     elapsed = time.perf_counter() - t0
     CPU[url] = time.process_time() - c0
@@ -132,19 +145,22 @@ def ingest_in_process(url: str, batches: list[tuple[str, bytes, str]], keys: dic
 
 
 def ingest_http(base: str, batches: list[tuple[str, bytes, str]]) -> float:
-    wires = [(code, protocol.gzip_body(body), sig) for code, body, sig in batches]
+    wires = [(dev, protocol.gzip_body(body), sig) for dev, body, sig in batches]
     with httpx.Client(base_url=base, timeout=60) as http:
         t0 = time.perf_counter()
-        for code, wire, sig in wires:
+        for dev, wire, sig in wires:
             r = http.post("/api/v1/batches", content=wire, headers={
-                "Authorization": f"Bearer tok{code}", protocol.HEADER_DEVICE: f"d{code}",
+                "Authorization": f"Bearer tok{dev}", protocol.HEADER_DEVICE: dev,
                 protocol.HEADER_SIGNATURE: sig, "Content-Encoding": "gzip"})
             assert r.status_code == 200, r.text
         return time.perf_counter() - t0
 
 
 def login_client(base: str, url: str) -> httpx.Client:
-    """An httpx client signed in to the dashboard through the real POST /login."""
+    """An httpx client signed in to the dashboard as a browser is: GET /login (the pre-login cookie and the
+    form's CSRF token, hubkit.login_token), then POST /login with them."""
+    from hubkit import login_token
+
     from province import auth
 
     db = open_hub(url)
@@ -153,8 +169,9 @@ def login_client(base: str, url: str) -> httpx.Client:
             auth.add_user(s, "bench", BENCH_PASSWORD, "viewer")
     db.close()
     http = httpx.Client(base_url=base, timeout=60)
-    r = http.post("/login", data={"name": "bench", "password": BENCH_PASSWORD, "next": "/"})
-    assert r.status_code in (200, 303), r.status_code
+    r = http.post("/login", data={"name": "bench", "password": BENCH_PASSWORD, "next": "/",
+                                  "csrf": login_token(http)})
+    assert r.status_code == 303, r.status_code  # signed in (a refused login answers 200 with the form)
     return http
 
 
@@ -254,6 +271,8 @@ def main() -> int:
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument("--http-communes", type=int, default=300)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--devices", type=int, default=3, help="laptops per commune in the multi-laptop communes")
+    ap.add_argument("--multi-share", type=float, default=0.1, help="share of communes with --devices laptops")
     ap.add_argument("--pg", default=None, help="also ingest into (and time the dashboard on) a fresh database "
                     "created on this PostgreSQL server")
     ap.add_argument("--no-sqlite", action="store_true", help="with --pg: skip the SQLite hub runs")
@@ -273,7 +292,8 @@ def main() -> int:
         return 0
 
     codes = [c.code for c in communes.all_communes()][: args.communes]
-    keys = {c: signing.generate_keypair() for c in codes}
+    devs = devices_of(codes, args.devices, args.multi_share)
+    keys = {dev: signing.generate_keypair() for _c, dev in devs}
     tmp = Path(tempfile.mkdtemp(prefix="bench-hub-"))
     lines: list[str] = []
 
@@ -284,11 +304,14 @@ def main() -> int:
     say(f"## bench_hub.py — {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}")
     say(f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.1f} (shared with other jobs)")
     t0 = time.perf_counter()
-    batches = build(codes, args.days, keys)
-    n_values = len(codes) * args.days * len(protocol.INDICATORS)
+    batches = build(devs, args.days, keys)
+    n_values = len(devs) * args.days * len(protocol.INDICATORS)
+    n_multi = len({c for c, d in devs if d != f"d{c}"})
     wire = sum(len(protocol.gzip_body(b)) for _, b, _ in batches[:50]) / min(50, len(batches))
-    say(f"- workload: {len(codes):,} communes × {args.days} days × 5 indicators = {n_values:,} values in "
-        f"{len(batches):,} signed batches (≈{wire / 1024:.1f} KiB gzip each); built and signed in "
+    say(f"- workload: {len(codes):,} communes × {args.days} days × 5 indicators, {n_multi:,} communes "
+        f"({args.multi_share:.0%}) with {args.devices} laptops reporting the same point and days, the others one: "
+        f"{len(devs):,} devices, {n_values:,} values in {len(batches):,} signed batches "
+        f"(≈{wire / 1024:.1f} KiB gzip each); built and signed in "
         f"{time.perf_counter() - t0:.1f} s (laptop-side cost, not counted below)")
 
     base_s = baseline(batches, tmp / "baseline.db")
@@ -297,7 +320,7 @@ def main() -> int:
 
     if not args.no_sqlite:
         url = f"sqlite:///{tmp / 'hub.db'}"
-        setup_hub(url, codes, keys)
+        setup_hub(url, devs, keys)
         hub_s = ingest_in_process(url, batches, keys)
         say(f"- **hub in-process on SQLite** (verify + decode + intake, 1 transaction per batch): {hub_s:.1f} s "
             f"({n_values / hub_s:,.0f} values/s; {len(batches) / hub_s:,.0f} batches/s; CPU time of the process "
@@ -307,8 +330,9 @@ def main() -> int:
         # Replay of every batch (the laptop resent everything): must store nothing, and be quick.
         t1 = time.perf_counter()
         db = open_hub(url)
-        for code, body, _sig in batches[:500]:
-            s = intake(db, protocol.decode_batch(body), protocol.body_hash(body), Sender(f"d{code}", code), "bench")
+        for dev, body, _sig in batches[:500]:
+            b = protocol.decode_batch(body)
+            s = intake(db, b, protocol.body_hash(body), Sender(dev, b.commune_code), "bench")
             assert s["replayed"]
         db.close()
         rep = time.perf_counter() - t1
@@ -322,10 +346,10 @@ def main() -> int:
         n_http = min(args.http_communes, len(batches))
         if n_http:
             url2 = f"sqlite:///{tmp / 'hub-http.db'}"
-            setup_hub(url2, codes, keys)
+            setup_hub(url2, devs, keys)
             subset = batches[:n_http]
             url3 = f"sqlite:///{tmp / 'hub-inproc2.db'}"
-            setup_hub(url3, codes, keys)
+            setup_hub(url3, devs, keys)
             inproc = ingest_in_process(url3, subset, keys)
             with hub_process(url2, tmp / "hub-http.log") as base:
                 http_s = ingest_http(base, subset)
@@ -339,7 +363,7 @@ def main() -> int:
         from hubkit import fresh_pg_database
 
         with fresh_pg_database(args.pg) as pg:  # a new empty database on that server, dropped afterwards
-            setup_hub(pg, codes, keys)
+            setup_hub(pg, devs, keys)
             pg_s = ingest_in_process(pg, batches, keys)
             say(f"- **hub in-process on PostgreSQL** ({args.pg.split('@')[-1]}, fresh database): {pg_s:.1f} s "
                 f"({n_values / pg_s:,.0f} values/s; CPU time of the process {CPU[pg]:.1f} s); ratio to the SQLite "

@@ -22,6 +22,8 @@ ORDER = [
     "bench_sync.py",
     "bench_hub.py",
     "bench_encryption.py",
+    "bench_peer.py",
+    "bench_commands.py",  # whole commands, process start to exit (issue 13)
 ]
 
 

@@ -39,6 +39,27 @@ PROVINCE_CODES: dict[str, str] = {
 }
 assert len(PROVINCE_CODES) == 63
 
+# The 34 provinces of 1 July 2025 (code as in sync/data/communes-2025.csv, without leading zeros) and the
+# pre-2025 provinces each was formed from (Resolution 202/2025/QH15), as the 3-digit codes ID numbers carry.
+# Numbers issued before the merger keep their old code, so a 2025 province's people are born in these.
+PROVINCES_2025_FROM: dict[str, tuple[str, ...]] = {
+    "1": ("001",), "4": ("004",), "8": ("008", "002"), "11": ("011",), "12": ("012",), "14": ("014",),
+    "15": ("010", "015"), "19": ("019", "006"), "20": ("020",), "22": ("022",), "24": ("027", "024"),
+    "25": ("025", "026", "017"), "31": ("031", "030"), "33": ("033", "034"), "37": ("037", "035", "036"),
+    "38": ("038",), "40": ("040",), "42": ("042",), "44": ("045", "044"), "46": ("046",), "48": ("048", "049"),
+    "51": ("051", "062"), "52": ("064", "052"), "56": ("056", "058"), "66": ("066", "054"),
+    "68": ("068", "067", "060"), "75": ("075", "070"), "79": ("079", "074", "077"), "80": ("072", "080"),
+    "82": ("087", "082"), "86": ("086", "083", "084"), "91": ("089", "091"), "92": ("092", "094", "093"),
+    "96": ("096", "095"),
+}
+assert len(PROVINCES_2025_FROM) == 34
+assert sorted(c for codes in PROVINCES_2025_FROM.values() for c in codes) == sorted(PROVINCE_CODES)
+
+
+def birth_codes_of_2025_province(province_code: str) -> tuple[str, ...]:
+    """The pre-2025 codes (ID numbers' first three digits) of a 2025 province ('56' → ('056', '058'))."""
+    return PROVINCES_2025_FROM.get(str(int(province_code)) if province_code.isdigit() else province_code, ())
+
 
 def _load_abroad_codes() -> frozenset[str]:
     path = Path(__file__).with_name("birth_abroad_codes.txt")

@@ -24,10 +24,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rc = _main(argv)
         sys.stdout.flush()  # inside the try: a pipe closed early fails here, not at interpreter exit
-        return rc
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    if argv is None and _command_words(sys.argv[1:]):
+        _exit_now(rc)
+    return rc
+
+
+def _exit_now(rc: int) -> None:
+    """End a finished command without the interpreter's teardown of every module and object (~0.07 s of a
+    0.3 s `search`). Only as the program (argv None) and only for commands: the CLI has closed the database
+    by now; the log is flushed here. The GUI and callers of main(argv) return normally."""
+    import logging
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(rc)
 
 
 def _silence_stdout() -> None:
@@ -51,6 +66,13 @@ def _main(argv: list[str] | None) -> int:
         from desktop.app import main as gui_main
 
         return gui_main(args)
+    # A command is a short process that imports ~100,000 long-lived objects (SQLAlchemy, the models) before
+    # it does anything: with the default threshold (700) the collector runs hundreds of passes over them,
+    # ~20 % of a `search`'s start-up. Young objects are still freed by reference counting; cycles are
+    # collected, only less often. (The GUI keeps the defaults and freezes after building its window.)
+    import gc
+
+    gc.set_threshold(100_000, 50, 50)
     from desktop.cli import main as cli_main
 
     return cli_main(args)

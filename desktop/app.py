@@ -16,7 +16,7 @@ LANGS = ("vi", "en")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="enrollpoint", description="EnrollPoint — thu nhận CCCD và VNeID")
+    ap = argparse.ArgumentParser(prog="enrollpoint", description="EnrollPoint — thu nhận thẻ căn cước và VNeID")
     ap.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục của người dùng)")
     ap.add_argument("--lang", choices=LANGS, help="ngôn ngữ giao diện: vi (mặc định) hoặc en")
     ap.add_argument("--demo-size", type=int, default=2000, help=argparse.SUPPRESS)

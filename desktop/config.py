@@ -16,6 +16,9 @@ KEY_PROVINCE_NAME = "commune.province_name"
 KEY_NAME_ORDER = "ui.name_order"
 KEY_LANGUAGE = "ui.language"
 KEY_DEMO = "commune.demo"
+# the daily report's "Kính gửi" and extra "Nơi nhận" lines, one per line (services.report_settings)
+KEY_REPORT_TO = "report.to"
+KEY_REPORT_CC = "report.cc"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
 
-from province import admin
+from province import admin, offline
 from province.db import HubDB
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
@@ -87,7 +87,8 @@ def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
             done = admin.enrol(s, body.code, body.device_name, body.public_key)
             out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
                            commune_name=done.commune.name, province_code=done.commune.province_code,
-                           token_expires_at=protocol.iso(done.device.token_expires_at))
+                           token_expires_at=protocol.iso(done.device.token_expires_at),
+                           hub_public_key=offline.ensure_hub_key(s)[1])
     except admin.EnrolRefused as exc:
         return _err(403, str(exc), "code")
     log.info("device %s enrolled for commune %s", out.device_id, out.commune_code)
@@ -184,4 +185,5 @@ def get_targets(
             commune_code=commune.code, commune_name=commune.name,
             targets=[TargetOut(indicator=t.indicator, value=t.value,
                                deadline=t.deadline.isoformat() if t.deadline else None) for t in rows],
+            hub_public_key=offline.hub_public_key(s),
         )

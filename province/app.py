@@ -5,11 +5,12 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 
-from province import auth, security
+from province import auth, offline, security
 from province.db import HubDB, open_hub
 from province.throttle import LoginGuard
 from sync import protocol
@@ -28,6 +29,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     try:
         with hub.session(write=True) as s:
             secret = auth.ensure_secret(s)  # normally made by `init`; read once, kept in memory only
+            offline.ensure_hub_key(s)  # the hub's signing key (receipts, enrolment responses, targets files)
     except IntegrityError:  # another worker created it at the same instant
         with hub.session() as s:
             secret = auth.ensure_secret(s)
@@ -59,6 +61,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(dashboard.router)
+    from province.dashboard import offline_pages
+
+    app.include_router(offline_pages.router)
 
     from province.dashboard.routes import MAX_UPLOAD_BODY
 
@@ -70,6 +75,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
                               "/logout": security.SMALL_BODY})
     app.add_middleware(security.SecurityHeaders)
     app.add_exception_handler(RequestValidationError, security.validation_error)
+    app.add_exception_handler(sqlalchemy.exc.DataError, security.data_error)
 
     @app.exception_handler(login.NeedLogin)
     async def _need_login(_request: Request, exc: login.NeedLogin) -> Response:

@@ -104,14 +104,35 @@ def verify_bundle(db: HubDB, doc: dict[str, Any]) -> tuple[Sender, list[tuple[pr
     return sender, out
 
 
-def import_bundle(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundle") -> dict[str, Any]:
-    """Verify the whole bundle, then import each batch once. Returns device, commune and the summaries."""
+def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
+            ) -> tuple[Sender, list[tuple[protocol.Batch, dict[str, Any]]]]:
     doc = parse_bundle(data)
     sender, batches = verify_bundle(db, doc)
-    summaries = []
+    done = []
     for batch, bhash in batches:
         try:
-            summaries.append(intake(db, batch, bhash, sender, source))
+            done.append((batch, intake(db, batch, bhash, sender, source)))
         except IntakeRefused as exc:  # only a race with a conflicting delivery can get here
             raise BundleError(exc.status, f"batch {batch.batch_id}: {exc.detail}") from None
-    return {"device_id": sender.device_id, "commune_code": sender.commune_code, "batches": summaries}
+    return sender, done
+
+
+def import_bundle(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundle") -> dict[str, Any]:
+    """Verify the whole bundle, then import each batch once. Returns device, commune and the summaries."""
+    sender, done = _import(db, data, source)
+    return {"device_id": sender.device_id, "commune_code": sender.commune_code, "batches": [s for _, s in done]}
+
+
+def import_bundle_with_receipt(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundle"
+                               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """import_bundle, plus the signed receipt for the laptop (province.offline): what was stored per report
+    (and the conflicts), kept on the hub for the dashboard's download link."""
+    from province.offline import receipt_payload, sign_receipt
+
+    sender, done = _import(db, data, source)
+    payload = receipt_payload(sender.device_id, sender.commune_code, done)
+    with db.session(write=True) as s:
+        receipt = sign_receipt(s, payload)
+    result = {"device_id": sender.device_id, "commune_code": sender.commune_code, "batches": [s for _, s in done],
+              "receipt_id": payload["receipt_id"]}
+    return result, receipt

@@ -12,18 +12,21 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
-from province import admin, auth
+from province import admin, auth, offline
+from province.cli_files import (
+    UsageError,
+    cmd_day_code,
+    cmd_day_code_list,
+    cmd_enrol_file,
+    cmd_import_bundle,
+    cmd_targets_file,
+)
 from province.db import HubDatabaseError, HubDB, open_hub
 
 ENV_PASSWORD = "ENROLLPOINT_HUB_PASSWORD"
 Handler = Callable[[argparse.Namespace, HubDB], tuple[Any, str]]
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,6 +56,7 @@ def cmd_init(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     added = 0
     with db.session(write=True) as s:
         auth.ensure_secret(s)  # the dashboard's session-signing secret lives in the database only
+        offline.ensure_hub_key(s)  # the hub's Ed25519 key for the files it signs (receipts, responses, targets)
     if args.with_communes:
         with db.session(write=True) as s:
             added = admin.import_official(s)
@@ -127,27 +131,6 @@ def cmd_device_revoke(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         d = admin.revoke_device(s, args.id)
         data = {"id": d.id, "commune_code": d.commune_code, "revoked": True}
     return data, f"Device {data['id']} revoked."
-
-
-def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
-    from province.bundle_import import BundleError, import_bundle
-
-    path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        result = import_bundle(db, data)
-    except BundleError as exc:
-        raise UsageError(f"bundle refused ({exc.status}): {exc.reason}") from None
-    b = result["batches"]
-    tot = {k: sum(x[k] for x in b) for k in ("imported", "updated", "ignored")}
-    conflicts = sum(len(x["conflicts"]) for x in b)
-    replayed = sum(1 for x in b if x["replayed"])
-    return result, (f"{len(b)} batches from device {result['device_id']} (commune {result['commune_code']}): "
-                    f"{tot['imported']} imported, {tot['updated']} updated, {tot['ignored']} ignored, "
-                    f"{conflicts} conflicts; {replayed} batches already received.")
 
 
 def _password() -> str:
@@ -300,6 +283,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
     sp.add_argument("file")
+    sp.add_argument("--receipt", metavar="OUT", default=None, help="write a signed receipt for the laptop")
+
+    sp = add("enrol-file", cmd_enrol_file, "answer a laptop's enrolment request file (no network)")
+    sp.add_argument("request", metavar="REQ")
+    sp.add_argument("--out", required=True, metavar="RESP", help="the signed response file to carry back")
+
+    sp = add("targets-file", cmd_targets_file, "write a commune's signed targets/settings file")
+    sp.add_argument("commune")
+    sp.add_argument("--out", required=True, metavar="FILE")
+    sp.add_argument("--hub-url", default=None, help="the hub's address, for when the laptop gets a link")
+
+    sp = add("day-code", cmd_day_code, "enter a day code read over the phone / SMS (provisional figures)")
+    sp.add_argument("code", nargs="+", help="the code (groups may be given as separate words)")
+    sp = add("day-codes", cmd_day_code_list, "list day codes received and whether signed reports superseded them")
+    sp.add_argument("commune", nargs="?")
     return p
 
 

@@ -23,6 +23,8 @@ class EnrolOut(BaseModel):
     commune_name: str
     province_code: str
     token_expires_at: str
+    hub_public_key: str = Field(default="", description="The hub's Ed25519 public key (base64); the laptop "
+                                "pins it to check receipts, targets files and other signed files")
 
 
 class OutcomeOut(BaseModel):
@@ -54,6 +56,7 @@ class TargetsOut(BaseModel):
     commune_code: str
     commune_name: str
     targets: list[TargetOut]
+    hub_public_key: str = ""
 
 
 class HealthOut(BaseModel):

@@ -57,6 +57,13 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
+def _has_nul(scope: Scope) -> bool:
+    """A NUL byte, raw or %-encoded, in the path or the query string."""
+    raw = scope.get("query_string", b"") or b""
+    path = scope.get("raw_path") or str(scope.get("path", "")).encode("utf-8", "surrogatepass")
+    return b"\x00" in raw or b"%00" in raw or b"\x00" in path or b"%00" in path or "\x00" in scope.get("path", "")
+
+
 def _is_json(scope: Scope) -> bool:
     for k, v in scope.get("headers", ()):
         if k == b"content-type":
@@ -79,6 +86,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        if _has_nul(scope):  # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the query
+            await _send_json(send, 400, "NUL character in the address", field="query")
+            return
         declared = _content_length(scope)
         if declared == -1:
             await _send_json(send, 400, "bad Content-Length")
@@ -184,6 +194,13 @@ def install_log_filter() -> None:
     logger = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactAccessLog) for f in logger.filters):
         logger.addFilter(RedactAccessLog())
+
+
+async def data_error(_request: Request, _exc: Exception) -> JSONResponse:
+    """400 for a value the database cannot hold (e.g. a NUL character in a form field on PostgreSQL): bad
+    input, not a server fault. The value is not echoed."""
+    return JSONResponse({"detail": "a value holds characters the hub cannot store", "field": None},
+                        status_code=400)
 
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:

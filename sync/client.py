@@ -14,12 +14,14 @@ injectable for tests. Imports neither `desktop` nor `province`.
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -27,6 +29,26 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from sync import signing
+from sync.failures import (
+    MSG_AUTH,
+    MSG_BAD_ANSWER,
+    MSG_ENROL_CODE,
+    MSG_FORBIDDEN,
+    MSG_NOT_CONNECTED,
+    MSG_REJECTED,
+    MSG_SERVER,
+    MSG_TIMEOUT,
+    MSG_TOO_LARGE,
+    MSG_UNEXPECTED,
+    MSG_UNREACHABLE,
+    AuthError,
+    BatchIdConflict,
+    Rejected,
+    SyncError,
+    TooLarge,
+    Transient,
+)
+from sync.outbox_port import OutboxPort, OutgoingBatch, SyncResult
 from sync.protocol import (
     HEADER_DEVICE,
     HEADER_SIGNATURE,
@@ -35,119 +57,12 @@ from sync.protocol import (
     EnrolResponse,
     ImportSummary,
     Report,
-    ReportOutcome,
     TargetItem,
     encode_batch,
     gzip_body,
 )
 
 API = "/api/v1"
-
-MSG_AUTH = (
-    "Máy chưa được kết nối hoặc mã truy cập đã hết hạn. Hãy xin mã kết nối mới từ công an tỉnh "
-    "rồi kết nối lại (enrollpoint connect). Báo cáo vẫn được giữ trên máy."
-)
-MSG_FORBIDDEN = (
-    "Máy chưa được kết nối hoặc mã truy cập đã hết hạn: máy chủ tỉnh không chấp nhận chữ ký của máy này. "
-    "Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy."
-)
-MSG_UNREACHABLE = "Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau."
-MSG_TIMEOUT = "Máy chủ tỉnh không trả lời kịp. Báo cáo vẫn được giữ lại; gửi lại sau sẽ không bị tính trùng."
-MSG_SERVER = "Máy chủ tỉnh đang gặp lỗi (mã {code}). Báo cáo vẫn được giữ lại để gửi sau."
-MSG_REJECTED = "Máy chủ tỉnh từ chối báo cáo (mã {code}): {detail}"
-MSG_TOO_LARGE = "Báo cáo quá lớn, máy chủ tỉnh không nhận."
-MSG_BAD_ANSWER = "Máy chủ tỉnh trả lời không đúng định dạng. Báo cáo vẫn được giữ lại để gửi sau."
-MSG_NOT_CONNECTED = "Máy chưa được kết nối với máy chủ tỉnh. Hãy chạy bước kết nối (enrollpoint connect)."
-MSG_UNEXPECTED = "Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau."
-MSG_ENROL_CODE = "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ công an tỉnh."
-
-
-# --- errors ---------------------------------------------------------------------------------------------
-
-
-class SyncError(Exception):
-    """A failure with a plain Vietnamese message for the officer."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class AuthError(SyncError):
-    """401/403: stop the run and tell; retrying cannot help."""
-
-
-class BatchIdConflict(SyncError):
-    """409: the hub holds this batch id with other content."""
-
-
-class TooLarge(SyncError):
-    """413: split the batch."""
-
-
-class Rejected(SyncError):
-    """400/422 and other 4xx: this batch will not be accepted as it is."""
-
-
-class Transient(SyncError):
-    """Connection failure, timeout or 5xx: retry later. `never_sent` when the hub cannot have seen it."""
-
-    def __init__(self, message: str, status: int | None = None, *, never_sent: bool = False,
-                 retry_after: float | None = None) -> None:
-        super().__init__(message, status)
-        self.never_sent = never_sent
-        self.retry_after = retry_after
-
-
-# --- the outbox interface -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OutgoingBatch:
-    batch_id: str
-    item_ids: tuple[int, ...]
-    reports: tuple[Report, ...]
-    hashes: dict[int, str]  # item id → content hash at the time of sending
-    kept: bool = False  # id kept from an earlier run (the hub may have it)
-
-
-@dataclass(slots=True)
-class ConfirmResult:
-    sent: int
-    conflicts: list[ReportOutcome]
-    unconfirmed: int = 0
-
-
-@dataclass(slots=True)
-class SyncResult:
-    sent: int = 0
-    conflicts: list[ReportOutcome] = field(default_factory=list)
-    remaining: int = 0
-    error: str = ""
-    requests: int = 0
-    auth_failed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-class OutboxPort(Protocol):
-    """What the sender needs from the laptop's outbox (desktop.services.outbox.DesktopOutbox)."""
-
-    def take_batches(self, max_reports: int) -> list[OutgoingBatch]: ...
-
-    def confirm(self, batch: OutgoingBatch, summary: ImportSummary) -> ConfirmResult: ...
-
-    def renew(self, batch: OutgoingBatch, parts: int = 1) -> list[OutgoingBatch]: ...
-
-    def release(self, batch: OutgoingBatch) -> None: ...
-
-    def failed(self, batch: OutgoingBatch, message: str) -> None: ...
-
-    def finished(self, result: SyncResult) -> None: ...
-
 
 def build_batch(batch_id: str, device_id: str, commune_code: str, reports: tuple[Report, ...] | list[Report]) -> Batch:
     """The one way a batch is built, so that a resend (or a bundle) of the same items is byte-identical:
@@ -220,6 +135,28 @@ def _detail(resp: requests.Response) -> str:
 # --- client -----------------------------------------------------------------------------------------------
 
 
+def insecure_hub_url(url: str) -> str | None:
+    """Why a hub address may not be used (Vietnamese), or None.
+
+    Reports and tokens go to the hub and signed summaries come back: over plain http anyone on the path
+    could read the token or fake an "imported" answer. Only https is accepted, except for this computer
+    itself (127.0.0.0/8, ::1, localhost), where tests and a hub on the same machine run.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname:
+        host = parts.hostname
+        try:
+            if ipaddress.ip_address(host).is_loopback:
+                return None
+        except ValueError:
+            if host == "localhost":
+                return None
+        return "Máy chủ tỉnh phải dùng https:// (chỉ máy này, 127.0.0.1/localhost, được dùng http://)"
+    return "Địa chỉ máy chủ tỉnh phải bắt đầu bằng https:// và có tên máy"
+
+
 class HubClient:
     """One hub, one device identity. Thread: use from one worker thread at a time."""
 
@@ -242,6 +179,7 @@ class HubClient:
         self.policy = policy or RetryPolicy()
         self.sleep, self.clock, self.rng = sleep, clock, rng
         self.http = session or self._session()
+        self.hub_public_key = ""  # from the last targets answer (hubs since issue 14 send it)
 
     @staticmethod
     def _session() -> requests.Session:
@@ -324,6 +262,7 @@ class HubClient:
                 device_id=str(d["device_id"]), token=str(d["token"]), commune_code=str(d["commune_code"]),
                 commune_name=str(d.get("commune_name", "")), province_code=str(d.get("province_code", "")),
                 token_expires_at=str(d.get("token_expires_at") or ""),
+                hub_public_key=str(d.get("hub_public_key") or ""),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise Transient(MSG_BAD_ANSWER, resp.status_code) from exc
@@ -347,6 +286,8 @@ class HubClient:
             assert last is not None
             raise last
         items = data.get("targets", []) if isinstance(data, dict) else data
+        if isinstance(data, dict) and isinstance(data.get("hub_public_key"), str):
+            self.hub_public_key = data["hub_public_key"][:100]  # the caller pins it if it has none yet
         out = []
         for t in items or []:
             try:

@@ -47,6 +47,12 @@ MAX_VILLAGES = 500
 # its structural items are bounded by the body cap; strings are short (codes, village names ≤ 200 chars).
 BATCH_JSON_LIMITS = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": 1 << 20, "max_string": 4096}
 
+# The point code of a commune's "không theo điểm" report: events recorded without a point (an activation on
+# the citizen's own phone). A valid code under the v1 schema, so older hubs accept it as one more point;
+# desktop point codes never start with "_", so it cannot clash with a real point.
+COMMUNE_POINT_CODE = "_XA"
+COMMUNE_POINT_LABEL_VI = "Không theo điểm"
+
 HEADER_DEVICE = "X-EnrollPoint-Device"
 HEADER_SIGNATURE = "X-EnrollPoint-Signature"
 
@@ -355,6 +361,7 @@ class EnrolResponse:
     commune_name: str
     province_code: str
     token_expires_at: str
+    hub_public_key: str = ""  # the hub's Ed25519 key: checks receipts, targets files (sync.offline)
 
 
 @dataclass(slots=True)

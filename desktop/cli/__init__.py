@@ -10,11 +10,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.cli import admin_cmds, import_cmds, print_cmds, register_cmds, schedule_cmds, sync_cmds
+from desktop.cli import (
+    admin_cmds,
+    import_cmds,
+    peer_cmds,
+    print_cmds,
+    register_cmds,
+    schedule_cmds,
+    sync_cmds,
+    target_cmds,
+)
 from desktop.cli.context import EXIT_INPUT, CliContext, UsageError
 
 # Each module defines add_commands(subparsers, common) and sets `func` (args, ctx) -> int on its parsers.
-COMMAND_MODULES = (register_cmds, import_cmds, schedule_cmds, print_cmds, sync_cmds, admin_cmds)
+COMMAND_MODULES = (
+    register_cmds, import_cmds, schedule_cmds, print_cmds, sync_cmds, admin_cmds, peer_cmds, target_cmds,
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -58,6 +58,13 @@ def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Any:
     return op
 
 
+def supervisor_if_accounts(ctx: CliContext, session: Session, name: str | None) -> Any:
+    """None before any account exists (first set-up from the shell), else the supervisor named by --by."""
+    from desktop.services import auth
+
+    return None if auth.needs_first_operator(session) else _supervisor(ctx, session, name)
+
+
 # --- backup / restore --------------------------------------------------------------------------------
 
 

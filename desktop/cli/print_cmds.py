@@ -1,9 +1,10 @@
-"""`enrollpoint print slips|list|report`: the same documents the print dialog shows, to a file.
+"""`enrollpoint print slips|list|report|due`: the same documents the print dialog shows, to a file.
 
     enrollpoint print slips  --session 12 [--village "Thôn 3"] [--format a6|thermal] --out slips.pdf
     enrollpoint print list   --date 2026-03-05 [--point P01] [--village V] [--order given|family] --out ds.pdf
     enrollpoint print list   --session 12 --xlsx --out ds.xlsx
     enrollpoint print report --date 2026-03-05 [--point P01] [--absent-names] [--xlsx] --out bc.pdf
+    enrollpoint print due    [--village "Buôn Ko Sier"] [--kind renew] [--date D] [--xlsx] --out can-den.pdf
 
 An empty selection is exit 2 with a Vietnamese reason, never a blank PDF.
 """
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+from desktop.services.due_kinds import DueKind  # standard library only: the --kind choices
 
 # Handlers import what they use: desktop.printing, printouts and export_xlsx load ReportLab and openpyxl
 # (a few hundred ms), the models and services ~0.1 s, which every other command would pay at start-up.
@@ -57,8 +59,24 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     )
     r.add_argument("--prepared-by", default="", help="người lập biểu")
     r.add_argument("--chief", default="", help="tên trưởng công an xã/phường/đặc khu")
+    r.add_argument("--number", default="", help="số văn bản (Số: …/BC-CAX); bỏ trống để ghi tay")
+    r.add_argument("--to", action="append", metavar="NƠI",
+                   help="“Kính gửi” (lặp lại cho nhiều nơi; được lưu cho các lần sau; --to '' về mặc định)")
+    r.add_argument("--cc", action="append", metavar="NƠI",
+                   help="nơi nhận khác ở “Nơi nhận” (lặp lại được; được lưu; --cc '' để xoá)")
+    r.add_argument("--by", metavar="SUPERVISOR",
+                   help="người phụ trách xác nhận khi đổi --to/--cc (PIN: ENROLLPOINT_SUPERVISOR_PIN)")
     r.add_argument("--xlsx", action="store_true", help="xuất bảng tính .xlsx thay cho PDF")
     r.set_defaults(func=_report)
+
+    d = what.add_parser("due", parents=[common], help="danh sách người cần đến theo thôn/tổ (cho trưởng thôn, MTTQ)")
+    d.add_argument("--village", help="chỉ một thôn/tổ dân phố")
+    d.add_argument("--date", help="tính đến ngày (YYYY-MM-DD hoặc DD/MM/YYYY); mặc định hôm nay")
+    d.add_argument("--kind", choices=[k.value for k in DueKind],
+                   help="chỉ một loại việc: first_card, renew (cấp đổi), vneid_register, vneid_activate")
+    d.add_argument("--xlsx", action="store_true", help="xuất bảng tính .xlsx thay cho PDF")
+    d.add_argument("--out", required=True, help="tệp kết quả (.pdf, hoặc .xlsx với --xlsx)")
+    d.set_defaults(func=_due)
 
 
 def _parse_day(text: str | None) -> dt.date | None:
@@ -129,15 +147,20 @@ def _slips(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.printing.village_list import build_list_pdf
     from desktop.services import printouts
-    from desktop.services.export_xlsx import list_xlsx
 
     _check_ext(args)
     with ctx.db.session() as s:
         sel = _selection(args, s)
         doc = service_call(printouts.village_list, s, sel, args.order)
-    data = list_xlsx(doc) if args.xlsx else build_list_pdf(doc)
+    if args.xlsx:
+        from desktop.services.export_xlsx import list_xlsx  # openpyxl: only for a spreadsheet
+
+        data = list_xlsx(doc)
+    else:
+        from desktop.printing.village_list import build_list_pdf
+
+        data = build_list_pdf(doc)
     return _done(ctx, _write(args.out, data), "list", len(doc.rows), data)
 
 
@@ -149,10 +172,35 @@ def _report(args: argparse.Namespace, ctx: CliContext) -> int:
     _check_ext(args)
     if args.enrollment_session_id is not None:
         raise UsageError("Báo cáo ngày chọn theo --date và --point, không theo --session.")
+    if args.to is not None or args.cc is not None:  # a supervisor's setting, stored for the next reports
+        from desktop.cli.admin_cmds import supervisor_if_accounts
+        from desktop.services import report_settings
+
+        with ctx.db.session() as s:
+            by = supervisor_if_accounts(ctx, s, args.by)
+            service_call(report_settings.set_recipients, s, args.to, args.cc, operator=by)
     with ctx.db.session() as s:
         day = _parse_day(args.date) or dt.date.today()
         data = service_call(printouts.daily_report, s, day, _point_id(s, args.point),
                             include_no_show_names=args.absent_names, prepared_by=args.prepared_by,
-                            chief_name=args.chief)
+                            chief_name=args.chief, number=args.number)
     out = report_xlsx(data) if args.xlsx else build_report_pdf(data)
     return _done(ctx, _write(args.out, out), "report", len(data.indicators), out)
+
+
+def _due(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.due_lists import due_list_doc
+
+    _check_ext(args)
+    on = _parse_day(args.date) or dt.date.today()
+    with ctx.db.session() as s:
+        doc = service_call(due_list_doc, s, on, args.village, args.kind)
+    if args.xlsx:
+        from desktop.services.export_xlsx import due_list_xlsx  # openpyxl: only for a spreadsheet
+
+        data = due_list_xlsx(doc)
+    else:
+        from desktop.printing.due_list import build_due_list_pdf
+
+        data = build_due_list_pdf(doc)
+    return _done(ctx, _write(args.out, data), "due", doc.people, data)

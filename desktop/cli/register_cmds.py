@@ -49,13 +49,14 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 
     p = sub.add_parser("event", parents=[common], help="ghi một sự kiện trạng thái cho công dân")
     p.add_argument("id_number")
-    p.add_argument("event", help="scheduled, attended, no_show, card_captured, vneid_l2_captured, …")
+    p.add_argument("event", help="scheduled, attended, no_show, card_captured, card_delivered (--at: ngày cấp thẻ), "
+                                 "vneid_l2_captured, vneid_l2_elsewhere (đăng ký ở nơi khác, không tính), …")
     p.add_argument("--point", help="mã điểm thu nhận")
     p.add_argument("--at", help="thời điểm (ISO, ví dụ 2026-03-05T09:30); mặc định bây giờ")
     p.add_argument("--note", default="")
     p.set_defaults(func=_event)
 
-    p = sub.add_parser("due", parents=[common], help="danh sách đến hạn (CCCD, VNeID)")
+    p = sub.add_parser("due", parents=[common], help="danh sách đến hạn (thẻ căn cước, VNeID)")
     p.add_argument("--on", help="ngày (YYYY-MM-DD hoặc DD/MM/YYYY); mặc định hôm nay")
     p.add_argument("--kind", help="first_card, renew, vneid_register, vneid_activate")
     p.add_argument("--village", help="thôn/tổ dân phố (tên, không cần dấu)")
@@ -103,7 +104,10 @@ def _row_dict(r: Any) -> dict[str, Any]:
 
 
 def _born(r: Any) -> str:
-    return r.birth_date.strftime("%d/%m/%Y") if r.birth_date else (str(r.birth_year) if r.birth_year else "")
+    """The birth as known: a date, or a year with "(chỉ có năm sinh)" (ages are then counted from 31/12)."""
+    if r.birth_date:
+        return str(r.birth_date.strftime("%d/%m/%Y"))
+    return f"{r.birth_year} (chỉ có năm sinh)" if r.birth_year else ""
 
 
 def _find(session: Session, id_number: str) -> Any:
@@ -258,7 +262,8 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         points = {p.id: p for p in s.query(Point).all()}
         operators = {o.id: o.name for o in s.query(Operator).all()}
         kinds = sorted(k.value for k in due.due_kinds_for(c, dt.date.today()))
-        allowed = statuses.allowed_events(statuses.state_of(c))
+        allowed = statuses.allowed_events(statuses.state_of(c, s))
+        card_from, renew_on = due.card_renewal(c)
         hist = [{
             "event": e.event_type, "label": statuses.STATUS_LABELS_VI.get(e.event_type, e.event_type),
             "occurred_at": e.occurred_at.isoformat(), "point": points[e.point_id].code if e.point_id else None,
@@ -269,11 +274,20 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         data = {"id": c.id, "id_number": c.id_number, "full_name": c.full_name, "status": c.status,
                 "status_label": statuses.STATUS_LABELS_VI.get(c.status, c.status), "has_card": c.has_card,
                 "card_issued_on": c.card_issued_on.isoformat() if c.card_issued_on else None,
-                "vneid_stage": c.vneid_stage, "due": kinds, "allowed_events": allowed, "history": hist}
-        born = c.birth_date.strftime("%d/%m/%Y") if c.birth_date else (c.birth_year or "")
+                "card_counted_from": card_from.isoformat() if card_from else None,
+                "card_renew_on": renew_on.isoformat() if renew_on else None,
+                "birth_year_only": due.year_only(c.birth_date, c.birth_year),
+                "vneid_stage": c.vneid_stage, "vneid_step": statuses.vneid_step(c.vneid_stage),
+                "due": kinds, "allowed_events": allowed, "history": hist}
+        born = _born(c)
+    card = "chưa có"
+    if c.has_card:
+        card = f"có, tính hạn từ ngày {card_from:%d/%m/%Y}" if card_from else "có (chưa rõ ngày cấp)"
+        if card_from:
+            card += f", cấp đổi ngày {renew_on:%d/%m/%Y}" if renew_on else ", không phải cấp đổi nữa"
     lines = [f"{c.full_name} ({c.id_number}), sinh {born}, {c.village}",
-             f"Trạng thái: {data['status_label']}; thẻ CCCD: {'có' if c.has_card else 'chưa'}; "
-             f"VNeID: mức {c.vneid_stage}/3",
+             f"Trạng thái: {data['status_label']}; thẻ căn cước: {card}",
+             f"VNeID: {data['vneid_step']}",
              "Đến hạn: " + (", ".join(due.DUE_LABELS_VI[due.DueKind(k)] for k in kinds) or "không")]
     for h in hist:
         where = h["point_name"] or "-"

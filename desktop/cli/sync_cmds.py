@@ -15,14 +15,32 @@ from desktop.storage.backup import backup_if_due
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("connect", parents=[common], help="kết nối máy với máy chủ tỉnh bằng mã một lần")
-    p.add_argument("--hub", required=True, help="địa chỉ máy chủ tỉnh, ví dụ https://hub.example.vn")
-    p.add_argument("--code", required=True, help="mã kết nối một lần do công an tỉnh cấp")
+    p.add_argument("--hub", default=None, help="địa chỉ máy chủ tỉnh, ví dụ https://hub.example.vn")
+    p.add_argument("--code", default=None, help="mã kết nối một lần do công an tỉnh cấp")
     p.add_argument("--name", default=None, help="tên máy (mặc định: tên máy tính)")
+    p.add_argument("--request-file", metavar="REQ", default=None,
+                   help="không có mạng: ghi tệp yêu cầu kết nối để mang lên tỉnh (cần --code)")
+    p.add_argument("--response-file", metavar="RESP", default=None,
+                   help="không có mạng: hoàn tất kết nối bằng tệp trả lời của tỉnh")
+    p.add_argument("--commune", default=None, help="mã xã (khi máy chưa được thiết lập xã)")
     p.set_defaults(func=_connect)
 
     p = sub.add_parser("sync", parents=[common], help="gửi các ngày đã chốt lên máy chủ tỉnh")
     p.add_argument("--bundle", metavar="FILE", help="ghi ra tệp để mang bằng USB thay vì gửi qua mạng")
+    p.add_argument("--receipt", metavar="FILE", help="nhập biên nhận của tỉnh cho tệp USB đã mang lên")
+    p.add_argument("--watch", action="store_true", help="tự gửi lại khi có mạng (chạy đến khi bấm Ctrl+C)")
+    p.add_argument("--interval", type=float, default=300.0, help="--watch: số giây giữa hai lần kiểm tra")
+    p.add_argument("--max-runs", type=int, default=0, help="--watch: dừng sau chừng này lần (0: không giới hạn)")
     p.set_defaults(func=_sync)
+
+    p = sub.add_parser("targets", parents=[common], help="nhập chỉ tiêu từ tệp do tỉnh cấp (không có mạng)")
+    p.add_argument("--file", required=True, metavar="FILE")
+    p.set_defaults(func=_targets_file)
+
+    p = sub.add_parser("day-code", parents=[common], help="mã số liệu một ngày đã chốt, để đọc qua điện thoại/SMS")
+    p.add_argument("--date", required=True, help="ngày YYYY-MM-DD")
+    p.add_argument("--point", default=None, help="mã điểm thu nhận (mặc định: mọi điểm đã chốt)")
+    p.set_defaults(func=_day_code)
 
     p = sub.add_parser("sync-status", parents=[common], help="tình trạng gửi báo cáo")
     p.set_defaults(func=_status)
@@ -34,8 +52,25 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import hub_link
+    from desktop.services import hub_link, hub_offline
 
+    if args.response_file:
+        res = service_call(hub_offline.connect_response, ctx.db, args.response_file)
+        ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
+                        f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "
+                        "bằng tệp USB (enrollpoint sync --bundle …).")
+        return EXIT_OK
+    if not args.code:
+        raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
+    if args.request_file:
+        req = service_call(hub_offline.connect_request, ctx.db, args.code, args.request_file, args.name,
+                           args.commune)
+        ctx.output(req, f"Đã ghi yêu cầu kết nối vào {req['request']}. Mang tệp này lên công an tỉnh "
+                        "(enrollpoint-hub enrol-file), rồi mang tệp trả lời về và chạy: enrollpoint connect "
+                        "--response-file TỆP.")
+        return EXIT_OK
+    if not args.hub:
+        raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file")
     info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name)
     ctx.output(info, f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
                      f"(mã máy {info['device_id']}).")
@@ -45,12 +80,25 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
 def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import hub_link
 
+    if args.receipt:
+        from desktop.services import hub_offline
+
+        rec = service_call(hub_offline.import_receipt, ctx.db, args.receipt)
+        ctx.output({"confirmed": rec.confirmed, "already": rec.already, "conflicts": rec.conflicts,
+                    "not_matching": rec.not_matching, "issued_at": rec.issued_at},
+                   f"Biên nhận của tỉnh: {rec.confirmed} báo cáo được xác nhận"
+                   + (f", {rec.already} đã xác nhận từ trước" if rec.already else "")
+                   + (f", {rec.conflicts} bị báo xung đột" if rec.conflicts else "") + ".")
+        return EXIT_OK
     if args.bundle:
         res = service_call(hub_link.export_bundle, ctx.db, args.bundle)
         ctx.output({"bundle": res.path, "batches": res.batch_ids, "reports": res.reports},
                    f"Đã ghi {res.reports} báo cáo ({len(res.batch_ids)} lô) vào {res.path}. "
-                   "Báo cáo vẫn ở trạng thái chờ cho tới khi máy chủ tỉnh xác nhận.")
+                   "Các báo cáo ở trạng thái \"đã xuất, chờ xác nhận\" cho tới khi nhập biên nhận của tỉnh "
+                   "(enrollpoint sync --receipt …); tệp USB sau vẫn mang lại mọi báo cáo chưa xác nhận.")
         return EXIT_OK
+    if args.watch:
+        return _watch(args, ctx)
     result = hub_link.sync_now(ctx.db)
     data = {"sent": result.sent, "remaining": result.remaining, "requests": result.requests,
             "conflicts": [c.to_dict() for c in result.conflicts], "error": result.error}
@@ -63,6 +111,62 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     return EXIT_FAILURE if result.error else EXIT_OK
 
 
+def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Headless auto-send: whenever something waits, try the hub (the sender backs off inside a run); between
+    runs wait --interval seconds. Ends on Ctrl+C or after --max-runs."""
+    import time
+
+    from desktop.services import hub_link, outbox
+
+    interval = max(1.0, float(args.interval))
+    runs = 0
+    try:
+        while not args.max_runs or runs < args.max_runs:
+            runs += 1
+            with ctx.db.session() as s:
+                waiting = outbox.waiting_count(s)
+            if waiting:
+                result = hub_link.sync_now(ctx.db)
+                stamp = dt.datetime.now().strftime("%H:%M")
+                if result.sent:
+                    print(f"Đã tự gửi {result.sent} báo cáo lúc {stamp}; còn chờ {result.remaining}.", flush=True)
+                if result.error:
+                    print(f"Chưa gửi được lúc {stamp}: {result.error}", flush=True)
+            if args.max_runs and runs >= args.max_runs:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        print("Đã dừng tự gửi.", flush=True)
+    return EXIT_OK
+
+
+def _targets_file(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services import hub_offline
+
+    res = service_call(hub_offline.import_targets_file, ctx.db, args.file)
+    ctx.output(res, f"Đã nhập {res['targets']} chỉ tiêu từ tệp của tỉnh (cấp lúc {res['issued_at']})."
+               + (f" Địa chỉ máy chủ tỉnh: {res['hub_url']}." if res["hub_url"] else ""))
+    return EXIT_OK
+
+
+def _day_code(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services import hub_offline
+
+    try:
+        day = dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)") from None
+    codes = service_call(hub_offline.day_codes, ctx.db, day, args.point)
+    data = [{"point_code": c.point_code, "day": c.day.isoformat(), "revision": c.revision, "totals": c.totals,
+             "code": c.code} for c in codes]
+    lines = []
+    for c in codes:
+        lines.append(f"Điểm {c.point_code}, ngày {c.day.strftime('%d/%m/%Y')} (lần chốt {c.revision}):")
+        lines.append(f"  {c.code}")
+    ctx.output(data, "\n".join(lines))
+    return EXIT_OK
+
+
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import dayclose, hub_link, outbox
 
@@ -71,21 +175,23 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         confl = outbox.conflicts(s)
         changed = dayclose.changed_days(s)
     info = hub_link.hub_info(ctx.db)
-    data = {"last_success_at": st.last_success_at, "waiting": st.waiting, "last_error": st.last_error,
+    data = {"last_success_at": st.last_success_at, "waiting": st.waiting, "exported": st.exported,
+            "last_error": st.last_error,
             "last_error_at": st.last_error_at, "conflicts": confl,
             "changed_since_close": [{"day": d.isoformat(), "point_code": p} for d, p in changed],
             "hub_url": info[hub_link.KEY_HUB_URL], "device_id": info[hub_link.KEY_DEVICE_ID]}
     lines = [
         f"Máy chủ tỉnh: {info[hub_link.KEY_HUB_URL] or '(chưa kết nối)'}",
         f"Lần gửi thành công gần nhất: {st.last_success_at or 'chưa có'}",
-        f"Báo cáo đang chờ gửi: {st.waiting}",
+        f"Báo cáo đang chờ gửi: {st.waiting}"
+        + (f" (trong đó {st.exported} đã xuất, chờ xác nhận)" if st.exported else ""),
     ]
     if st.last_error:
         lines.append(f"Lỗi gần nhất: {st.last_error}")
     for c in confl:
         lines.append(f"Xung đột: {c['point_code']} {c['day']} lần {c['revision']}: {c['reason']}")
     for d, p in changed:
-        lines.append(f"Đã thay đổi sau khi chốt: {p} {d.isoformat()} (chốt lại để gửi bản sửa)")
+        lines.append(f"Đã thay đổi sau khi chốt: {dayclose.point_label(p)} {d.isoformat()} (chốt lại để gửi bản sửa)")
     ctx.output(data, "\n".join(lines))
     return EXIT_OK
 
@@ -105,7 +211,7 @@ def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     for r in reports:
         t = r["totals"]
         lines.append(
-            f"{r['day']} điểm {r['point_code']} (lần {r['revision']}): CCCD {t['card_captured']}, "
+            f"{r['day']} điểm {r['point_label']} (lần {r['revision']}): hồ sơ thẻ căn cước {t['card_captured']}, "
             f"VNeID mức 2 {t['vneid_l2_captured']}, kích hoạt {t['vneid_activated']}, "
             f"đến {t['attended']}, vắng {t['no_show']}"
         )

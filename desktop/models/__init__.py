@@ -4,8 +4,9 @@ from .base import Base
 from .citizen import Citizen
 from .event import StatusEvent
 from .operator import AuditEntry, Operator
+from .peer import PeerAlias, PeerConflict, PeerDevice, PeerLog, PeerPending, PeerRow, PeerSeen
 from .point import Point
-from .report import DayReport, OutboxItem, Target
+from .report import DayReport, OutboxItem, Target, VillageTarget
 from .schedule import Appointment, EnrollmentSession
 from .setting import Setting
 
@@ -18,8 +19,16 @@ __all__ = [
     "EnrollmentSession",
     "Operator",
     "OutboxItem",
+    "PeerAlias",
+    "PeerConflict",
+    "PeerDevice",
+    "PeerLog",
+    "PeerPending",
+    "PeerRow",
+    "PeerSeen",
     "Point",
     "Setting",
     "StatusEvent",
     "Target",
+    "VillageTarget",
 ]

@@ -36,6 +36,10 @@ class Citizen(Base):
     elderly: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     card_issued_on: Mapped[dt.date | None] = mapped_column(Date)  # current chip card, if known
+    # History from elsewhere (an imported list): a card held, the VNeID stage reached (0, 2 or 3). They seed
+    # the state events start from and count in no indicator (see statuses.initial_state).
+    card_known: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    vneid_known: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     note: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded name, id, phone, village (FTS source)
     possible_duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("citizens.id", ondelete="SET NULL"))
@@ -45,5 +49,8 @@ class Citizen(Base):
     vneid_stage: Mapped[int] = mapped_column(SmallInteger, default=0)  # 0 none,1 captured,2 approved,3 activated
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
+    origin: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_citizens_match", "name_key", "birth_year", "village_key"),)

@@ -39,6 +39,8 @@ class OutboxItem(Base):
     batch_id: Mapped[str | None] = mapped_column(String(36))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # written to a USB bundle, no receipt yet
+    confirmed_via: Mapped[str] = mapped_column(String(16), default="", server_default="")  # network / receipt
 
 
 class Target(Base):
@@ -51,3 +53,18 @@ class Target(Base):
     value: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class VillageTarget(Base):
+    """A target the commune sets for one of its villages (optional; the province sets only the commune's)."""
+
+    __tablename__ = "village_targets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    village_key: Mapped[str] = mapped_column(Text)  # folded, as citizens.village_key
+    village: Mapped[str] = mapped_column(Text)  # display name as the commune typed it
+    indicator: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("village_key", "indicator", name="uq_village_targets_key_indicator"),)

@@ -24,6 +24,9 @@ class EnrollmentSession(Base):
     state: Mapped[str] = mapped_column(String(16), default="planned")  # planned / open / done / cancelled
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
+    origin: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def capacity_per_slot(self) -> int:
@@ -42,5 +45,8 @@ class Appointment(Base):
     state: Mapped[str] = mapped_column(String(16), default="booked")  # booked/attended/no_show/moved/cancelled
     rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
+    origin: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_appointments_slot", "session_id", "slot_start"),)

@@ -19,13 +19,22 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from desktop.printing import fonts
-from desktop.printing.data import DailyReportData, NothingToPrint
+from desktop.printing.data import DailyReportData, NothingToPrint, VillageLine, village_goal_text
 from desktop.printing.layout import centred, state_header, t
-from desktop.printing.text import chief_title, place_date, police_unit, province_police
+from desktop.printing.text import (
+    chief_title,
+    place_date,
+    police_unit,
+    province_police,
+    report_copies,
+    report_number,
+    report_recipients,
+)
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
-HEADER_SPACE = 24 * mm  # the state heading drawn on the first page
+HEADER_SPACE = 30 * mm  # the state heading, the number and the place and date, drawn on the first page
+SPLIT = 0.42  # share of the width of the unit column in the heading (as layout.state_header)
 
 
 def pct(value: float | None) -> str:
@@ -55,6 +64,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "signi": ParagraphStyle("signi", base, fontSize=8.5, alignment=TA_CENTER),
         "date": ParagraphStyle("date", base, alignment=TA_CENTER, fontName=fonts.REGULAR),
         "left": ParagraphStyle("left", base, alignment=TA_LEFT),
+        "to": ParagraphStyle("to", base, alignment=TA_LEFT, leftIndent=62 * mm),
+        "note": ParagraphStyle("note", base, fontName=fonts.REGULAR, fontSize=8.5, alignment=TA_CENTER),
+        "recv_h": ParagraphStyle("recv_h", base, fontName=fonts.BOLD, fontSize=9, leading=11),
+        "recv": ParagraphStyle("recv", base, fontSize=8, leading=10),
     }
 
 
@@ -84,13 +97,22 @@ def _indicator_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Ta
     return tbl
 
 
+def _village_goal(v: VillageLine, data: DailyReportData) -> str:
+    """'Hồ sơ cấp thẻ …: 80,00 % — Đạt' for a village with targets set by the commune; '' without."""
+    return village_goal_text(v, [ind.label for ind in data.indicators])
+
+
 def _village_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Table:
     n = len(data.indicators)
+    goals = any(v.targets for v in data.villages)
     top = [_p("STT", st["head"]), _p("Thôn/Tổ dân phố", st["head"])]
     sub: list[object] = ["", ""]
     for ind in data.indicators:
         top += [_p(ind.label, st["head"]), ""]
         sub += [_p("Trong ngày", st["head"]), _p("Lũy kế", st["head"])]
+    if goals:
+        top.append(_p("Chỉ tiêu của thôn: tỷ lệ đạt", st["head"]))
+        sub.append("")
     rows: list[list[object]] = [top, sub]
     tot_today = [0] * n
     tot_cum = [0] * n
@@ -102,13 +124,18 @@ def _village_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Tabl
             tot_today[k] += a
             tot_cum[k] += b
             row += [_p(num(a), st["cellc"]), _p(num(b), st["cellc"])]
+        if goals:
+            row.append(_p(_village_goal(v, data) or "—", st["cell"]))
         rows.append(row)
     total: list[object] = ["", _p("Tổng cộng", st["head"])]
     for k in range(n):
         total += [_p(num(tot_today[k]), st["head"]), _p(num(tot_cum[k]), st["head"])]
+    if goals:
+        total.append("")
     rows.append(total)
-    first = [10 * mm, 35 * mm]
-    rest = (WIDTH - sum(first)) / max(1, 2 * n)
+    first = [10 * mm, 35 * mm if not goals else 30 * mm]
+    last = [38 * mm] if goals else []
+    rest = (WIDTH - sum(first) - sum(last)) / max(1, 2 * n)
     style = [
         *_GRID,
         ("SPAN", (0, 0), (0, 1)),
@@ -118,7 +145,9 @@ def _village_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Tabl
     ]
     for k in range(n):
         style.append(("SPAN", (2 + 2 * k, 0), (3 + 2 * k, 0)))
-    tbl = Table(rows, colWidths=first + [rest] * (2 * n), repeatRows=2)
+    if goals:
+        style.append(("SPAN", (2 + 2 * n, 0), (2 + 2 * n, 1)))
+    tbl = Table(rows, colWidths=first + [rest] * (2 * n) + last, repeatRows=2)
     tbl.setStyle(TableStyle(style))
     return tbl
 
@@ -135,10 +164,16 @@ def _no_show_table(data: DailyReportData, st: dict[str, ParagraphStyle]) -> Tabl
     return tbl
 
 
+def _recipients(data: DailyReportData) -> tuple[str, ...]:
+    return data.recipients or report_recipients(data.unit.commune_name, data.unit.province_name)
+
+
 def _signatures(data: DailyReportData, st: dict[str, ParagraphStyle]) -> KeepTogether:
     chief = chief_title(data.unit.commune_name)
     date_line = Table([["", _p(place_date(data.unit.commune_name, data.day), st["date"])]],
                       colWidths=[WIDTH / 2, WIDTH / 2])
+    # Decree 30/2020: "Nơi nhận" at the foot, left: the addressees ("Như trên"), and the office's copy.
+    where = [_p(line, st["recv_h" if i == 0 else "recv"]) for i, line in enumerate(report_copies(data.unit.commune_name, data.copies))]
     cells = [
         [_p("NGƯỜI LẬP BIỂU", st["sign"]), _p(chief.upper(), st["sign"])],
         [_p("(Ký, ghi rõ họ tên)", st["signi"]), _p("(Ký tên, đóng dấu)", st["signi"])],
@@ -147,7 +182,9 @@ def _signatures(data: DailyReportData, st: dict[str, ParagraphStyle]) -> KeepTog
     ]
     sig = Table(cells, colWidths=[WIDTH / 2, WIDTH / 2], rowHeights=[None, None, 22 * mm, None])
     sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 8), date_line, sig])
+    recv = Table([[where, ""]], colWidths=[WIDTH / 2, WIDTH / 2])
+    recv.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return KeepTogether([Spacer(1, 8), date_line, sig, Spacer(1, 6), recv])
 
 
 def build_report_pdf(data: DailyReportData) -> bytes:
@@ -160,6 +197,18 @@ def build_report_pdf(data: DailyReportData) -> bytes:
     story.append(_p("BÁO CÁO KẾT QUẢ CẤP THẺ CĂN CƯỚC VÀ ĐỊNH DANH ĐIỆN TỬ", st["title"]))
     where = f"Điểm thu nhận: {t(data.point_name)}" if data.point_name else "Toàn địa bàn"
     story.append(_p(f"Ngày {data.day:%d/%m/%Y} · {where}", st["sub"]))
+    story.append(Spacer(1, 4))
+    to = _recipients(data)
+    if len(to) == 1:
+        story.append(_p(f"Kính gửi: {to[0]}.", st["sub"]))
+    else:
+        story.append(_p("Kính gửi:", st["sub"]))
+        for i, name in enumerate(to):
+            story.append(_p(f"- {name}{'.' if i == len(to) - 1 else ';'}", st["to"]))
+    if data.point_name:
+        story.append(Spacer(1, 3))
+        story.append(_p("Báo cáo của một điểm thu nhận: không so với chỉ tiêu giao cho toàn xã, "
+                        "tỷ lệ đạt chỉ tính trên báo cáo toàn địa bàn.", st["note"]))
     story.append(Spacer(1, 6))
     story.append(_p("I. KẾT QUẢ THEO CHỈ TIÊU", st["h"]))
     story.append(_indicator_table(data, st))
@@ -186,7 +235,12 @@ def build_report_pdf(data: DailyReportData) -> bytes:
     unit_lines = (province_police(data.unit.province_name), police_unit(data.unit.commune_name))
 
     def first_page(c: Canvas, _doc: object) -> None:
-        state_header(c, MARGIN, A4[0] - MARGIN, A4[1] - MARGIN, unit_lines, 10)
+        y = state_header(c, MARGIN, A4[0] - MARGIN, A4[1] - MARGIN, unit_lines, 10, SPLIT)
+        mid = MARGIN + WIDTH * SPLIT
+        centred(c, (MARGIN + mid) / 2, y - 4, t(report_number(data.unit.commune_name, data.number)),
+                fonts.REGULAR, 10)
+        centred(c, (mid + A4[0] - MARGIN) / 2, y - 4, t(place_date(data.unit.commune_name, data.day)),
+                fonts.REGULAR, 10)
 
     doc.build(story, onFirstPage=first_page, canvasmaker=NumberedCanvas)
     return buf.getvalue()

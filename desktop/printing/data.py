@@ -6,6 +6,7 @@ Strings may arrive in any normal form: every builder NFC-normalises before measu
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from desktop.errors import ServiceError
@@ -65,8 +66,9 @@ class ListDoc:
     village: str = ""  # '' = every village of the selection
     order: str | None = "given"  # 'given' / 'family' / None (keep the order given)
     group_by_village: bool = True  # sort by village first when the list spans several
+    presorted: bool = False  # rows already in that order (sorted in SQL by the stored collation keys)
     title: str = "DANH SÁCH CÔNG DÂN ĐƯỢC HẸN"
-    subtitle: str = "Cấp thẻ Căn cước và đăng ký định danh điện tử mức 2"
+    subtitle: str = "Cấp thẻ căn cước và đăng ký định danh điện tử mức 2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,33 @@ class VillageLine:
     village: str
     today: tuple[int, ...]  # one value per DailyReportData.indicators, same order
     cumulative: tuple[int, ...]
+    # The commune's own target for this village, per indicator (None: no target); () when none at all.
+    targets: tuple[int | None, ...] = ()
+
+    def percent(self, k: int) -> float | None:
+        """Share of the village's target k reached (None without one)."""
+        target = self.targets[k] if k < len(self.targets) else None
+        if not target:
+            return None
+        return 100.0 * (self.cumulative[k] if k < len(self.cumulative) else 0) / target
+
+
+def percent_text(value: float | None) -> str:
+    """86,93 (comma decimal, floored: 99,996 % is not yet 100 %); '—' without a value."""
+    if value is None:
+        return "—"
+    floored = math.floor(value * 100 + 1e-9) / 100
+    return f"{floored:.2f}".replace(".", ",")
+
+
+def village_goal_text(v: VillageLine, labels: list[str]) -> str:
+    """'Hồ sơ cấp thẻ …: 80,00 % — Chưa đạt' for a village with targets set by the commune; '' without
+    (the daily report's last village column, on paper and in the spreadsheet)."""
+    parts = [f"{label}: {percent_text(v.percent(k))} %" for k, label in enumerate(labels) if v.percent(k) is not None]
+    if not parts:
+        return ""
+    met = all(v.percent(k) is None or (v.percent(k) or 0) >= 100 for k in range(len(labels)))
+    return "; ".join(parts) + (" — Đạt" if met else " — Chưa đạt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +143,8 @@ class DailyReportData:
     attended_count: int = 0
     prepared_by: str = ""
     chief_name: str = ""
+    number: str = ""  # the document number the office gives it ('' = dots, written by hand)
+    # "Kính gửi" and "Nơi nhận" (Decree 30/2020): '' = the usual ones for the unit (text.report_recipients)
+    recipients: tuple[str, ...] = ()
+    # "Nơi nhận" besides "Như trên" and the office's own copy ("Lưu: VT, …"): other units sent a copy
+    copies: tuple[str, ...] = ()

@@ -8,7 +8,6 @@ modules as rectangles of a single path. Tests decode the printed codes with zxin
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfgen.canvas import Canvas
 
 QUIET = 4  # modules of white border the standard asks for
@@ -17,6 +16,10 @@ _MASK = 2  # horizontal stripes of alternate rows: any of 0..7 is valid
 
 def matrix(data: str) -> list[list[bool]]:
     """The module matrix (True = dark) for `data`, error correction level M."""
+    # Imported here: the barcode package registers every barcode type when imported (~0.1 s), which the
+    # village list and the daily report (they import printouts, which imports slips) do not need.
+    from reportlab.graphics.barcode import qrencoder
+
     q = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     q.addData(data)
     q.version = q.calculate_version()

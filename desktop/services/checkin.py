@@ -276,7 +276,7 @@ def mark(
         if _attended_on(session, c.id, when.date()):
             raise ValidationError("action", action, f"{c.full_name} đã được ghi nhận có mặt hôm nay")
 
-    state = statuses.state_of(c)
+    state = statuses.state_of(c, session)  # with the open appointment: a booked no-show is allowed
     for ev in events:  # validate the whole sequence first: nothing half-written
         state = statuses.apply(state, ev)
 

@@ -1,7 +1,14 @@
 """Appointment codes: the only content of a slip's QR code, so they must say nothing about the person.
 
-A code is 10 random symbols (50 bits, `secrets`) from Crockford's base32 alphabet, which leaves out I, L, O
-and U so that officers never confuse 1/I/L or 0/O when typing one from paper. Codes are looked up exactly.
+A code is 10 symbols from Crockford's base32 alphabet, which leaves out I, L, O and U so that officers never
+confuse 1/I/L or 0/O when typing one from paper. Codes are looked up exactly.
+
+Several laptops of one commune book appointments without talking to each other (issue 10), so a code
+starts with this laptop's two-symbol prefix (`device_prefix`: 10 bits of a hash of its device id) followed
+by 8 random symbols (40 bits, `secrets`); each laptop checks its own codes against its own register. Two
+laptops can only draw the same code if their prefixes are equal (about 1 chance in 1,000 per pair); even
+then 40 random bits remain, and a clash that still arrives is kept with a suffix and listed for the officer
+(peer merge). Codes made before (10 random symbols) are the same shape and stay valid.
 
 USB barcode scanners "type" the code as keystrokes, and on a laptop where a Vietnamese input method
 (Unikey/EVKey in Telex or VNI mode) is on, those keystrokes can turn into accented letters: Telex makes
@@ -11,6 +18,7 @@ USB barcode scanners "type" the code as keystrokes, and on a laptop where a Viet
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -31,10 +39,24 @@ _SHAPES_TELEX = {"\u0302": "double", "\u0306": "W", "\u031b": "W"}
 _SHAPES_VNI = {"\u0302": "6", "\u0306": "8", "\u031b": "7"}
 
 
-def new_code() -> str:
-    """A fresh random code; never all digits, so it can never be mistaken for an ID number."""
+PREFIX_LENGTH = 2
+
+
+def device_prefix(device_id: str) -> str:
+    """The two symbols every code this laptop makes starts with (from its device id; says nothing of a person)."""
+    digest = hashlib.sha256(f"enrollpoint-code-prefix:{device_id}".encode()).digest()
+    return ALPHABET[digest[0] & 31] + ALPHABET[digest[1] & 31]
+
+
+def new_code(prefix: str = "") -> str:
+    """A fresh code: `prefix` (a `device_prefix`, or none) then random symbols up to CODE_LENGTH; never all
+    digits, so it can never be mistaken for an ID number."""
+    prefix = prefix[:PREFIX_LENGTH]
+    if any(ch not in ALPHABET for ch in prefix):
+        raise ValueError(f"code prefix {prefix!r} is not in the code alphabet")
     while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        # 32 symbols: the low 5 bits of a random byte pick one uniformly (256 is a multiple of 32)
+        code = prefix + "".join([ALPHABET[b & 31] for b in secrets.token_bytes(CODE_LENGTH - len(prefix))])
         if not code.isdigit():
             return code
 

@@ -5,6 +5,12 @@ sending it twice is harmless). Closing locks the day: an event recorded later fo
 the report; closing the day again writes revision n+1 if the counts changed, and nothing new if they did
 not. "Nothing happened" is a closed report with zeros, distinct from a day never closed. The report and
 its outbox item are written in the caller's transaction, so a crash leaves either both or neither.
+
+Every counted event lands in exactly one report (the rule is `indicators`'): a point's report counts the
+(citizen, day, indicator) whose first event was at that point; events recorded without a point go to the
+commune's "không theo điểm" report, point code `protocol.COMMUNE_POINT_CODE` ("_XA"), closed with the
+points whenever it has events that day (or had a report before). The reports of one day add up to the
+commune's printed figures for that day, indicator by indicator and village by village.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
 from desktop.services import auth, indicators, outbox
 from desktop.services.day_reports import Counts, full_counts, report_of
-from sync.protocol import INDICATORS
+from desktop.services.peer.ids import device_id
+from desktop.services.village_names import reportable_village
+from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
 OPEN, CLOSED, CHANGED = "open", "closed", "changed_since_close"
 UNKNOWN_VILLAGE = "Chưa rõ thôn/tổ"
@@ -32,11 +40,15 @@ UNKNOWN_VILLAGE = "Chưa rõ thôn/tổ"
 
 
 def count_point_day(session: Session, day: dt.date, point_id: int) -> Counts:
-    """What a report for (point, day) says now: protocol indicators, villages NFC, empty village named."""
-    raw = indicators.count_day(session, day, point_id=point_id)
+    """What a report for (point, day) says now: protocol indicators, villages NFC, empty village named.
+
+    `point_id=indicators.NO_POINT`: the commune's "không theo điểm" report."""
+    # Only this laptop's own events: copies of other laptops' events (peer sync) are theirs to report.
+    raw = indicators.count_day(session, day, point_id=point_id, origin=device_id(session))
     villages: dict[str, dict[str, int]] = {}
     for name, counts in raw.by_village.items():
-        key = nfc(name) or UNKNOWN_VILLAGE
+        # A name holding a phone, an ID number or a person's name never leaves the laptop (village_names).
+        key = reportable_village(nfc(name)) or UNKNOWN_VILLAGE
         bucket = villages.setdefault(key, dict.fromkeys(INDICATORS, 0))
         for k in INDICATORS:
             bucket[k] += int(counts.get(k, 0))
@@ -68,6 +80,19 @@ def latest_report(session: Session, day: dt.date, point_code: str) -> DayReport 
     )
 
 
+def point_label(code: str) -> str:
+    """How a report's point code reads to people: the bucket by its name, a point by its code."""
+    return COMMUNE_POINT_LABEL_VI if code == COMMUNE_POINT_CODE else code
+
+
+def _report_point(session: Session, point: Point | str | int) -> tuple[str, int]:
+    """(report point code, point id for counting): a point, or the commune bucket by its code."""
+    if isinstance(point, str) and nfc(point) == COMMUNE_POINT_CODE:
+        return COMMUNE_POINT_CODE, indicators.NO_POINT
+    p = _point(session, point)
+    return p.code, p.id
+
+
 def _point(session: Session, point: Point | str | int) -> Point:
     if isinstance(point, Point):
         return point
@@ -80,12 +105,18 @@ def _point(session: Session, point: Point | str | int) -> Point:
     return obj
 
 
-def _points_for_day(session: Session, day: dt.date) -> list[Point]:
-    """Every active point, plus any inactive point that has events on that day."""
+def _points_for_day(session: Session, day: dt.date) -> list[tuple[str, int]]:
+    """(code, id) of every active point, plus any inactive point that has events on that day, plus the
+    commune bucket when events without a point exist that day or it was closed before."""
     with_events = select(StatusEvent.point_id).where(StatusEvent.occurred_on == day, StatusEvent.point_id.is_not(None))
-    return list(
-        session.scalars(select(Point).where((Point.active.is_(True)) | Point.id.in_(with_events)).order_by(Point.code))
-    )
+    out = [(p.code, p.id) for p in session.scalars(
+        select(Point).where((Point.active.is_(True)) | Point.id.in_(with_events)).order_by(Point.code))]
+    unplaced = session.scalar(select(StatusEvent.id).where(
+        StatusEvent.occurred_on == day, StatusEvent.point_id.is_(None),
+        StatusEvent.event_type.in_(indicators.INDICATORS)).limit(1))
+    if unplaced is not None or latest_report(session, day, COMMUNE_POINT_CODE) is not None:
+        out.append((COMMUNE_POINT_CODE, indicators.NO_POINT))
+    return out
 
 
 def _check_role(operator: Operator | None) -> None:
@@ -100,12 +131,13 @@ def is_closed(session: Session, day: dt.date, point_code: str) -> bool:
 
 
 def day_status(session: Session, day: dt.date, point: Point | str | int) -> str:
-    """'open' (never closed), 'closed' (report matches the events) or 'changed_since_close'."""
-    p = _point(session, point)
-    row = latest_report(session, day, p.code)
+    """'open' (never closed), 'closed' (report matches the events) or 'changed_since_close'.
+    `point` may be the commune bucket's code."""
+    code, point_id = _report_point(session, point)
+    row = latest_report(session, day, code)
     if row is None:
         return OPEN
-    return CLOSED if _content_key(count_point_day(session, day, p.id)) == _content_key(
+    return CLOSED if _content_key(count_point_day(session, day, point_id)) == _content_key(
         Counts.from_json(row.totals_json)) else CHANGED
 
 
@@ -117,7 +149,9 @@ def close_day(
     operator: Operator | None = None,
     now: dt.datetime | None = None,
 ) -> list[DayReport]:
-    """Close one point's day (or every point's): returns the current report of each point closed.
+    """Close one point's day (or every point's and the commune bucket's): returns the current report of each.
+
+    `point_code` may be `COMMUNE_POINT_CODE` to close only the bucket.
 
     A new revision is written only when there is no report yet or the counts changed since the last one;
     each new revision is queued in the outbox in the same transaction (the caller commits).
@@ -130,20 +164,20 @@ def close_day(
         raise ValidationError("commune", None, "Chưa cấu hình xã: không thể chốt ngày")
     if day > _utc_naive(now).date() + dt.timedelta(days=1):
         raise ValidationError("day", day.isoformat(), "Không thể chốt một ngày chưa tới")
-    points = [_point(session, point_code)] if point_code else _points_for_day(session, day)
+    points = [_report_point(session, point_code)] if point_code else _points_for_day(session, day)
     if not points:
         raise ValidationError("point", None, "Chưa có điểm thu nhận nào để chốt ngày")
     closed_at = _utc_naive(now)
     out: list[DayReport] = []
-    for p in points:
-        counts = count_point_day(session, day, p.id)
-        last = latest_report(session, day, p.code)
+    for code, point_id in points:
+        counts = count_point_day(session, day, point_id)
+        last = latest_report(session, day, code)
         if (last is not None and _content_key(Counts.from_json(last.totals_json)) == _content_key(counts)
                 and not outbox.is_conflicted(session, last)):
             out.append(last)  # unchanged: nothing new (a report the hub refused as conflicting is re-issued)
             continue
         row = DayReport(
-            point_code=p.code,
+            point_code=code,
             day=day,
             revision=(last.revision + 1) if last else 1,
             totals_json=counts.to_json(),
@@ -154,7 +188,7 @@ def close_day(
         session.flush()
         outbox.enqueue(session, row, report_of(row, commune.code).content_hash(), now=closed_at)
         auth.audit(session, row.closed_by, "day_close", "day_report", row.id,
-                   f"{p.code} {day.isoformat()} rev {row.revision}")
+                   f"{code} {day.isoformat()} rev {row.revision}")
         out.append(row)
     return out
 
@@ -174,12 +208,15 @@ def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[d
         select(DayReport, Point.id)
         .join(latest, (latest.c.point_code == DayReport.point_code) & (latest.c.day == DayReport.day)
               & (latest.c.rev == DayReport.revision))
-        .join(Point, Point.code == DayReport.point_code)
+        .outerjoin(Point, Point.code == DayReport.point_code)
         .where(DayReport.day >= since if since is not None else sa_true())
         .order_by(DayReport.day, DayReport.point_code)
     ).all()
     out = []
-    for report, point_id in rows:
+    for report, pid in rows:
+        point_id = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid
+        if point_id is None:
+            continue  # a point removed since: nothing to recount against
         if _content_key(count_point_day(session, report.day, point_id)) != _content_key(
                 Counts.from_json(report.totals_json)):
             out.append((report.day, report.point_code))
@@ -191,6 +228,7 @@ def report_dict(row: DayReport) -> dict[str, Any]:
     counts = Counts.from_json(row.totals_json)
     return {
         "point_code": row.point_code,
+        "point_label": point_label(row.point_code),
         "day": row.day.isoformat(),
         "revision": row.revision,
         "closed_at": row.closed_at.isoformat(),

@@ -45,12 +45,45 @@ MIDDLE_M = [("Văn", 30), ("Đức", 8), ("Minh", 9), ("Quốc", 6), ("Hữu", 6
 MIDDLE_F = [("Thị", 38), ("Ngọc", 8), ("Thanh", 6), ("Thu", 5), ("Kim", 5), ("Mỹ", 4), ("Bích", 3),
             ("Thùy", 3), ("Hồng", 4), ("Phương", 3), ("Minh", 3), ("Bảo", 3), ("Khánh", 2), ("Ánh", 2),
             ("Diệu", 2), ("Thị Ngọc", 3), ("Thị Thanh", 2), ("Thị Kim", 2), ("", 2)]
-GIVEN_M = ["Anh", "Bảo", "Bình", "Cường", "Dũng", "Dương", "Đạt", "Đức", "Hải", "Hào", "Hiếu", "Hòa", "Hoà", "Hoàng", "Hùng", "Huy", "Khang", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc", "Minh", "Nam", "Nghĩa", "Nhân", "Phát", "Phong", "Phúc", "Quân", "Quang", "Quốc", "Sơn", "Tài", "Tâm", "Thắng", "Thành", "Thiện", "Thịnh", "Toàn", "Trí", "Trung", "Trường", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưởng", "Quyết", "Thuận", "Nguyên", "Luân", "Đông", "Huỳnh", "Thuỵ", "Lực", "Ân", "Ẩn", "Ước"]
-GIVEN_F = ["Anh", "Ánh", "Bích", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hòa", "Hoà", "Hồng", "Huệ", "Hương", "Hường", "Huyền", "Lan", "Liên", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nguyệt", "Nhung", "Oanh", "Phương", "Quyên", "Quỳnh", "Tâm", "Thanh", "Thảo", "Thu", "Thúy", "Thuý", "Thủy", "Thuỷ", "Trang", "Trâm", "Uyên", "Vân", "Vy", "Xuân", "Yến", "Luyến", "Khuê", "Tuyết", "Ðào", "Đào", "Ân", "Ý", "Ửng"]
+# Given names in common use (tone placements Hòa/Hoà, Thúy/Thuý both occur in real registers, on purpose).
+GIVEN_M = ["Anh", "Bảo", "Bình", "Cường", "Dũng", "Dương", "Đạt", "Đức", "Hải", "Hào", "Hiếu", "Hòa", "Hoà", "Hoàng", "Hùng", "Huy", "Khang", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc", "Minh", "Nam", "Nghĩa", "Nhân", "Phát", "Phong", "Phúc", "Quân", "Quang", "Quốc", "Sơn", "Tài", "Tâm", "Thắng", "Thành", "Thiện", "Thịnh", "Toàn", "Trí", "Trung", "Trường", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưởng", "Quyết", "Thuận", "Nguyên", "Luân", "Đông", "Huỳnh", "Thuỵ", "Lực", "Ân", "Ước", "Hậu", "Lợi", "Tú"]
+GIVEN_F = ["Anh", "Ánh", "Bích", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hòa", "Hoà", "Hồng", "Huệ", "Hương", "Hường", "Huyền", "Lan", "Liên", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nguyệt", "Nhung", "Oanh", "Phương", "Quyên", "Quỳnh", "Tâm", "Thanh", "Thảo", "Thu", "Thúy", "Thuý", "Thủy", "Thuỷ", "Trang", "Trâm", "Uyên", "Vân", "Vy", "Xuân", "Yến", "Luyến", "Khuê", "Tuyết", "Ðào", "Đào", "Ân", "Ý", "Hậu", "Ly"]
 GIVEN_F = [g.replace("Ð", "Đ") for g in GIVEN_F]  # keep the letter Đ (U+0110), never the look-alike Ð
+# Villages as each region names them (thôn and tổ dân phố everywhere; buôn, bon, làng, plei in the Central
+# Highlands; bản in the northern mountains; ấp, khóm, phum, sóc in the Mekong delta; khối phố, tiểu khu in
+# some towns). Names are the common ones of real villages; numbered tổ dân phố sort naturally (2 before 10).
 VILLAGES = ["Thôn Đông Bắc", "Thôn Tây Nam", "Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 3",
             "Tổ dân phố 4", "Thôn Phước Hoà", "Thôn Xương Huân", "Tổ dân phố Vĩnh Điềm", "Thôn Ngọc Hiệp",
-            "Tổ dân phố Cầu Đá", "Thôn Ấp Ủ"]
+            "Tổ dân phố Cầu Đá", "Tổ dân phố 10"]
+VILLAGES_BY_REGION: dict[str, list[str]] = {
+    "highlands": ["Buôn Ko Sier", "Buôn Ea Kmar", "Thôn 1", "Thôn 3", "Buôn Kơ Êmông", "Bon Bu Dăr",
+                  "Làng Plei Ơi", "Thôn Tân Lập", "Buôn Tơng Jú", "Plei Kép", "Thôn Hòa Bình", "Bon N'Jriêng"],
+    "north": ["Bản Nà Phát", "Bản Hua Pàu", "Thôn Tân Lập", "Bản Co Mạ", "Xóm Đồng Tâm", "Bản Pá Khoang",
+              "Thôn Bình Minh", "Bản Nà Nghịu", "Tiểu khu 2", "Bản Mường Lay", "Thôn Đoàn Kết", "Tiểu khu 10"],
+    "delta_south": ["Ấp Tân Lợi", "Ấp Mỹ Phú", "Ấp Bình Hòa", "Khóm 2", "Ấp Long Thạnh", "Sóc Xoài",
+                    "Ấp Phú Hữu", "Khóm 10", "Phum Trà Tim", "Ấp Thạnh Lợi", "Ấp An Bình", "Ấp Vĩnh Phước"],
+    "north_central": ["Thôn Đông", "Thôn Trung", "Thôn Đoài", "Xóm Mới", "Thôn Phú Lộc", "Khối phố 2",
+                      "Thôn Yên Thịnh", "Thôn Hòa Bình", "Khối phố 10", "Thôn Tân Hưng", "Xóm Chùa", "Thôn Bắc Sơn"],
+    "coast": VILLAGES,
+}
+_REGION_OF_PROVINCE = {
+    **dict.fromkeys(("66", "52", "68", "51"), "highlands"),
+    **dict.fromkeys(("4", "8", "11", "12", "14", "15", "19", "20", "25"), "north"),
+    **dict.fromkeys(("80", "82", "86", "91", "92", "96", "75", "79"), "delta_south"),
+    **dict.fromkeys(("1", "22", "24", "31", "33", "37", "38", "40", "42", "44"), "north_central"),
+}
+# A phường of 2025 often took in rural communes: their thôn stay thôn.
+URBAN_VILLAGES = ["Tổ dân phố 1", "Tổ dân phố 2", "Thôn Võ Cạnh", "Tổ dân phố 3", "Khu phố Đông Hải",
+                  "Thôn Xuân Ngọc", "Tổ dân phố 4", "Khu phố Tây Sơn", "Tổ dân phố 7", "Tổ dân phố 8",
+                  "Khu phố Phước Hòa", "Tổ dân phố 10"]
+BIRTHS_IN_PROVINCE = 0.85  # share of citizens whose number carries one of the commune's province's codes
+
+
+def villages_for(commune_name: str, province_code: str) -> list[str]:
+    """Village names fitting the commune: tổ dân phố / khu phố in a phường, the region's words elsewhere."""
+    if commune_name.startswith("Phường"):
+        return URBAN_VILLAGES
+    return VILLAGES_BY_REGION[_REGION_OF_PROVINCE.get(str(int(province_code)), "coast")]
 STREETS = ["Trần Phú", "Lê Thánh Tôn", "Nguyễn Thiện Thuật", "Hùng Vương", "Yersin", "Thống Nhất",
            "Phước Long", "Đặng Tất", "2 Tháng 4", "Bạch Đằng"]
 # Age bands (5 years) of Vietnam's 2024 population pyramid, per cent.
@@ -138,9 +171,9 @@ def _points_for(commune_name: str, villages: list[str]) -> list[tuple[str, str, 
     base = commune_name.replace("Phường ", "").replace("Xã ", "").replace("Đặc khu ", "")
     return [
         (points.HEADQUARTERS_CODE, f"Trụ sở Công an {commune_name}", f"Trụ sở UBND {commune_name}", "office"),
-        ("NVH-01", f"Nhà văn hóa {villages[0]}", villages[0], "mobile"),
+        ("NVH-01", f"Nhà văn hóa {villages[0].lower()[:1]}{villages[0][1:]}", villages[0], "mobile"),
         ("THCS-01", f"Trường THCS {base}", villages[min(3, len(villages) - 1)], "mobile"),
-        ("BENTAU-01", f"Bến tàu {base}", villages[-1], "mobile"),
+        ("NVH-02", f"Nhà văn hóa {villages[-1].lower()[:1]}{villages[-1][1:]}", villages[-1], "mobile"),
     ]
 
 
@@ -176,7 +209,7 @@ def create_demo(
             )
         config.set_commune(s, config.Commune(rec.code, rec.name, rec.province_code, rec.province_name, demo=True))
         n_villages = 6 + rng.randrange(7)
-        villages = [nfc(v) for v in VILLAGES[:n_villages]]
+        villages = [nfc(v) for v in villages_for(rec.name, rec.province_code)[:n_villages]]
         point_ids = []
         for code, name, address, kind in _points_for(rec.name, villages):
             p = s.scalar(select(Point).where(Point.code == code))
@@ -187,15 +220,19 @@ def create_demo(
             point_ids.append(p.id)
     village_w = [rng.uniform(0.5, 1.5) for _ in villages]
     village_pick = _Picker(list(range(len(villages))), village_w)
-    # Each village goes to a mobile point or to the office.
-    village_point = [point_ids[1 + (i % (len(point_ids) - 1))] if i % 3 else point_ids[0]
-                     for i in range(len(villages))]
+    # Each village goes to a mobile point in turn (every one is used), every fourth to the office.
+    mobiles = point_ids[1:] or point_ids
+    village_point = [point_ids[0] if i % 4 == 3 else mobiles[i % len(mobiles)] for i in range(len(villages))]
     village_keys = [fold(v) for v in villages]
 
     surname = _pick(SURNAMES)
     mid_m, mid_f = _pick(MIDDLE_M), _pick(MIDDLE_F)
     age_band = _Picker(list(range(len(AGE_BANDS))), AGE_BANDS)
-    other_places = [c for c in idnumber.PROVINCE_CODES if c != "056"]
+    # Birth places: mostly the pre-2025 provinces that form the commune's 2025 province, else anywhere.
+    home_places = list(idnumber.birth_codes_of_2025_province(rec.province_code)) or ["056"]
+    other_places = [c for c in idnumber.PROVINCE_CODES if c not in home_places]
+    home_weights = [6.0] + [1.0] * (len(home_places) - 1)  # the province that kept the name is the larger part
+    home_pick = _Picker(home_places, home_weights)
     scripts = {"no_card": _pick(_NO_CARD), "card": _pick(_WITH_CARD), "child": _pick(_CHILD), "old": _pick(_OLD)}
     used_ids: set[str] = set()
     name_cache: dict[tuple[str, str, str], tuple[str, str, str, str, str]] = {}
@@ -226,7 +263,7 @@ def create_demo(
             village = villages[vi]
             id_number = None
             if rng.random() > (0.12 if age < 6 else 0.04):
-                place = "056" if rng.random() < 0.72 else rng.choice(other_places)
+                place = home_pick(rng) if rng.random() < BIRTHS_IN_PROVINCE else rng.choice(other_places)
                 while True:
                     id_number = idnumber.make(place, birth.year, sex, rng.randrange(1_000_000))
                     if id_number not in used_ids:

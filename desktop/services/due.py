@@ -9,7 +9,16 @@ moved away, deceased) are never due; deferred and rejected citizens stay on the 
 The same rules exist twice, on purpose: in Python (`card_expiry`, `due_kinds_for`) for one citizen and in
 SQL (`due_filter_sql`) so that the queue and the lists filter 200,000 rows inside SQLite. Tests check that
 both agree. Birthdays on 29 February fall on 1 March in common years in both (SQLite's date() does that).
-A birth date known only as a year counts as 1 January of that year.
+
+The card a renewal is computed from is the latest one known: the issue date from the register
+(`card_issued_on`, typed in or imported) or, when later, the day of the latest `card_captured` (the new card
+is issued from that dossier within days) or `card_delivered` (the card handed over) event. So a card
+captured again at 25 makes the citizen due again at 40, and at 60 after the next one.
+
+A birth known only as a year never claims an age not yet certain: the person is certainly N years old
+only on 31 December of year + N, so ages and renewal days are counted from 31 December, while the
+two-year window before a renewal age (which makes a card last longer) is counted from 1 January — the
+renewal day is then the latest the real birthday allows, never an earlier one.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from sqlalchemy.orm import Session, object_session
 from desktop.models import StatusEvent, Target
 from desktop.services.due_kinds import DUE_KINDS, TARGET_FOR, DueKind
 from desktop.services.due_kinds import DUE_LABELS_VI as DUE_LABELS_VI  # re-exported: callers use due.*
-from desktop.services.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, row_from_tuple
+from desktop.services.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
 from desktop.services.statuses import TERMINAL, Status
 from desktop.storage.connect import driver_connection
 
@@ -33,8 +42,9 @@ RENEWAL_AGES = (14, 25, 40, 60)
 GRACE_YEARS = 2  # a card issued this close before a renewal age lasts to the next one
 TERMINAL_VALUES = tuple(sorted(s.value for s in TERMINAL))
 FLAGGED_VI = {Status.DEFERRED.value: "Tạm hoãn", Status.REJECTED.value: "Bị từ chối"}
-# Events after the card's issue date that mean the renewal is already under way.
-RENEWAL_EVENTS = ("card_captured", "card_issued")
+# Events whose day is the issue date of a new card (a capture: the card is made from it within days).
+RENEWAL_EVENTS = ("card_captured", "card_delivered")
+YEAR_ONLY_VI = "chỉ có năm sinh"
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -55,12 +65,27 @@ def sub_years(d: dt.date, years: int) -> dt.date:
 
 
 def birth_of(birth_date: dt.date | None, birth_year: int | None) -> dt.date | None:
-    """The date the rules use: the full date, else 1 January of the year, else unknown."""
+    """The earliest the birth can be: the full date, else 1 January of the year, else unknown."""
     if birth_date is not None:
         return birth_date
     if birth_year:
         return dt.date(int(birth_year), 1, 1)
     return None
+
+
+def certain_birth(birth_date: dt.date | None, birth_year: int | None) -> dt.date | None:
+    """The latest the birth can be: the full date, else 31 December of the year (ages counted from it are
+    certain), else unknown."""
+    if birth_date is not None:
+        return birth_date
+    if birth_year:
+        return dt.date(int(birth_year), 12, 31)
+    return None
+
+
+def year_only(birth_date: dt.date | None, birth_year: int | None) -> bool:
+    """Only the year of birth is known (lists then say "chỉ có năm sinh")."""
+    return birth_date is None and bool(birth_year)
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:
@@ -71,20 +96,32 @@ def age_on(birth: dt.date, on: dt.date) -> int:
     return years
 
 
-def card_expiry(birth: dt.date, issued: dt.date) -> dt.date | None:
+def card_expiry(birth: dt.date, issued: dt.date, *, only_year: bool = False) -> dt.date | None:
     """The day a card issued on `issued` must be renewed, or None when it never expires.
 
     Renewal ages 14, 25, 40, 60; a card issued within 2 years before one of them lasts to the next one,
-    so a card issued at 58 or later never expires.
+    so a card issued at 58 or later never expires. `only_year`: `birth` is 1 January of a year known
+    alone; the window is counted from it and the renewal day is 31 December (the latest possible).
     """
     for age in RENEWAL_AGES:
-        birthday = add_years(birth, age)
-        if issued >= birthday:
-            continue  # that renewal age had already passed
         if issued >= add_years(birth, age - GRACE_YEARS):
-            continue  # issued within the 2 years before it: valid to the next renewal age
-        return birthday
+            continue  # that age had passed, or the card was issued within the 2 years before it
+        return dt.date(birth.year + age, 12, 31) if only_year else add_years(birth, age)
     return None
+
+
+def expiry_for(birth_date: dt.date | None, birth_year: int | None, issued: dt.date | None) -> dt.date | None:
+    """`card_expiry` from a register row's birth fields (None when the birth or the issue is unknown)."""
+    birth = birth_of(birth_date, birth_year)
+    if birth is None or issued is None:
+        return None
+    return card_expiry(birth, issued, only_year=year_only(birth_date, birth_year))
+
+
+def card_basis(card_issued_on: dt.date | None, last_card_on: dt.date | None) -> dt.date | None:
+    """The issue date renewals count from: the register's date or the latest capture/delivery, the later."""
+    known = [d for d in (card_issued_on, last_card_on) if d is not None]
+    return max(known) if known else None
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -92,7 +129,7 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def _last_card_event_on(obj: Any) -> dt.date | None:
-    """For a Citizen attached to a session: the day of its latest card dossier/issue event."""
+    """For a Citizen attached to a session: the day of its latest card capture/delivery event."""
     session = object_session(obj) if hasattr(obj, "_sa_instance_state") else None
     if session is None or _get(obj, "id") is None:
         return None
@@ -103,35 +140,43 @@ def _last_card_event_on(obj: Any) -> dt.date | None:
     )
 
 
+def card_renewal(citizen: Any) -> tuple[dt.date | None, dt.date | None]:
+    """(the issue date renewals count from, the day the card must be renewed) of one Citizen/row; None
+    when unknown, the second also when the card never expires."""
+    if not bool(_get(citizen, "has_card", False)):
+        return None, None
+    basis = card_basis(_get(citizen, "card_issued_on"), _last_card_event_on(citizen))
+    return basis, expiry_for(_get(citizen, "birth_date"), _get(citizen, "birth_year"), basis)
+
+
 def due_kinds_for(
     citizen: Any,
     on: dt.date,
     *,
     within_days: int = 0,
-    renewal_started_on: dt.date | None = None,
+    last_card_on: dt.date | None = None,
 ) -> set[DueKind]:
     """The kinds of work due for one citizen (a Citizen model or a CitizenRow) on `on`.
 
-    `renewal_started_on`: the day of the latest card dossier after the card was issued, when known; for a
-    Citizen model attached to a session it is looked up.
+    `last_card_on`: the day of the latest card capture/delivery event, when known; for a Citizen model
+    attached to a session it is looked up.
     """
     status = _get(citizen, "status", Status.NEW.value)
     if status in TERMINAL_VALUES:
         return set()
     kinds: set[DueKind] = set()
-    birth = birth_of(_get(citizen, "birth_date"), _get(citizen, "birth_year"))
-    adult = birth is not None and age_on(birth, on) >= CARD_AGE
+    birth_date, birth_year = _get(citizen, "birth_date"), _get(citizen, "birth_year")
+    certain = certain_birth(birth_date, birth_year)
+    adult = certain is not None and age_on(certain, on) >= CARD_AGE
     has_card = bool(_get(citizen, "has_card", False))
     stage = int(_get(citizen, "vneid_stage", 0) or 0)
     if adult and not has_card:
         kinds.add(DueKind.FIRST_CARD)
-    issued = _get(citizen, "card_issued_on")
-    if has_card and issued is not None and birth is not None:
-        expiry = card_expiry(birth, issued)
+    if has_card:
+        basis = card_basis(_get(citizen, "card_issued_on"), last_card_on or _last_card_event_on(citizen))
+        expiry = expiry_for(birth_date, birth_year, basis)
         if expiry is not None and expiry <= on + dt.timedelta(days=within_days):
-            started = renewal_started_on or _last_card_event_on(citizen)
-            if started is None or started <= issued:
-                kinds.add(DueKind.RENEW)
+            kinds.add(DueKind.RENEW)
     if has_card and adult and stage == 0:
         kinds.add(DueKind.VNEID_REGISTER)
     if stage in (1, 2):
@@ -140,7 +185,11 @@ def due_kinds_for(
 
 
 # ------------------------------------------------------------------------------------------------ SQL
-_BIRTH_SQL = "coalesce({a}.birth_date, printf('%04d-01-01', {a}.birth_year))"
+_BIRTH_SQL = "coalesce({a}.birth_date, printf('%04d-01-01', {a}.birth_year))"  # the earliest possible
+_CERTAIN_BIRTH_SQL = "coalesce({a}.birth_date, printf('%04d-12-31', {a}.birth_year))"  # the latest possible
+_CARD_EVENT_SQL = (
+    "SELECT {what} FROM status_events e WHERE e.citizen_id = {a}.id AND e.event_type IN (:due_ev0, :due_ev1)"
+)
 
 
 def due_filter_sql(
@@ -152,9 +201,11 @@ def due_filter_sql(
     few tens of milliseconds. Parameter names start with `due_`.
     """
     a = alias
+    d14 = sub_years(on, CARD_AGE)
     params: dict[str, Any] = {
-        "due_d14": sub_years(on, CARD_AGE).isoformat(),
-        "due_y14": on.year - CARD_AGE,
+        "due_d14": d14.isoformat(),
+        # born in year Y (only): certainly 14 from 31 December of Y + 14
+        "due_y14": d14.year if (d14.month, d14.day) == (12, 31) else d14.year - 1,
     }
     for i, t in enumerate(TERMINAL_VALUES):
         params[f"due_t{i}"] = t
@@ -168,19 +219,22 @@ def due_filter_sql(
         DueKind.VNEID_ACTIVATE: f"({a}.vneid_stage IN (1, 2))",
     }
     cutoff = on + dt.timedelta(days=within_days)
-    birth = _BIRTH_SQL.format(a=a)
-    milestones = []
-    for age in RENEWAL_AGES:
+    birth, certain = _BIRTH_SQL.format(a=a), _CERTAIN_BIRTH_SQL.format(a=a)
+    # Due ⇔ for some renewal age that has come, the card counted from (the later of card_issued_on and the
+    # latest capture/delivery) was issued before that age's two-year window. The windows grow with the age,
+    # so it is enough to compare with the window of the highest age that has come: one CASE, and the event
+    # subquery runs once, only for rows whose register date is already before it.
+    whens = []
+    for age in sorted(RENEWAL_AGES, reverse=True):
         params[f"due_r{age}"] = sub_years(cutoff, age).isoformat()
-        milestones.append(
-            f"({birth} <= :due_r{age} AND {a}.card_issued_on < date({birth}, '+{age - GRACE_YEARS} years'))"
-        )
+        whens.append(f"WHEN {certain} <= :due_r{age} THEN date({birth}, '+{age - GRACE_YEARS} years')")
+    window = f"(CASE {' '.join(whens)} END)"
     params["due_ev0"], params["due_ev1"] = RENEWAL_EVENTS
     parts[DueKind.RENEW] = (
-        f"({a}.has_card = 1 AND {a}.card_issued_on IS NOT NULL AND "
-        f"({a}.birth_date IS NOT NULL OR {a}.birth_year IS NOT NULL) AND ({' OR '.join(milestones)}) "
-        f"AND NOT EXISTS (SELECT 1 FROM status_events e WHERE e.citizen_id = {a}.id "
-        f"AND e.event_type IN (:due_ev0, :due_ev1) AND e.occurred_on > {a}.card_issued_on))"
+        f"({a}.has_card = 1 AND ({a}.birth_date IS NOT NULL OR {a}.birth_year IS NOT NULL) "
+        f"AND coalesce({a}.card_issued_on, '') < {window} "
+        f"AND NOT EXISTS ({_CARD_EVENT_SQL.format(what='1', a=a)} AND e.occurred_on >= {window}) "
+        f"AND ({a}.card_issued_on IS NOT NULL OR EXISTS ({_CARD_EVENT_SQL.format(what='1', a=a)})))"
     )
     body = " OR ".join(parts[k] for k in DueKind) if kind is None else parts[DueKind(kind)]
     return f"({not_terminal} AND ({body}))", params
@@ -230,25 +284,29 @@ def _fmt(d: dt.date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def reason_for(kinds: set[DueKind] | frozenset[DueKind], row: Any, on: dt.date) -> tuple[str, dt.date | None]:
-    """Vietnamese reason text and, for renewals, the card's expiry date."""
+def reason_for(
+    kinds: set[DueKind] | frozenset[DueKind], row: Any, on: dt.date, last_card_on: dt.date | None = None
+) -> tuple[str, dt.date | None]:
+    """Vietnamese reason text and, for renewals, the card's expiry date (counted from `card_basis`)."""
     reasons = []
     expiry = None
-    birth = birth_of(_get(row, "birth_date"), _get(row, "birth_year"))
+    birth_date, birth_year = _get(row, "birth_date"), _get(row, "birth_year")
+    certain = certain_birth(birth_date, birth_year)
+    only_year = f" ({YEAR_ONLY_VI})" if year_only(birth_date, birth_year) else ""
     if DueKind.FIRST_CARD in kinds:
-        age = age_on(birth, on) if birth else None
-        reasons.append(f"Đủ {age} tuổi, chưa có thẻ CCCD" if age is not None else "Chưa có thẻ CCCD")
+        age = age_on(certain, on) if certain else None
+        reasons.append(f"Đủ {age} tuổi{only_year}, chưa có thẻ căn cước" if age is not None
+                       else "Chưa có thẻ căn cước")
     if DueKind.RENEW in kinds:
-        issued = _get(row, "card_issued_on")
-        if birth and issued:
-            expiry = card_expiry(birth, issued)
-        if expiry:
+        issued = card_basis(_get(row, "card_issued_on"), last_card_on)
+        expiry = expiry_for(birth_date, birth_year, issued)
+        if issued and expiry:
             verb = "hết hạn" if expiry <= on else "sắp hết hạn"
-            reasons.append(f"Thẻ CCCD cấp ngày {_fmt(issued)} {verb} ngày {_fmt(expiry)}: cần cấp đổi")
+            reasons.append(f"Thẻ cấp ngày {_fmt(issued)} {verb} ngày {_fmt(expiry)}{only_year}: cần cấp đổi")
         else:
-            reasons.append("Thẻ CCCD cần cấp đổi")
+            reasons.append("Thẻ căn cước cần cấp đổi")
     if DueKind.VNEID_REGISTER in kinds:
-        reasons.append("Có thẻ CCCD, chưa đăng ký VNeID mức 2")
+        reasons.append("Có thẻ căn cước, chưa đăng ký VNeID mức 2")
     if DueKind.VNEID_ACTIVATE in kinds:
         reasons.append("Đã đăng ký VNeID mức 2, chưa kích hoạt")
     return "; ".join(reasons), expiry
@@ -277,7 +335,9 @@ def due_list(
     where, params = due_filter_sql(kind, on, within_days=within_days)
     cols, kparams = due_kind_columns_sql(on, within_days=within_days)
     params.update(kparams)
-    sql = f"SELECT {ROW_COLUMNS}, {cols} FROM citizens c WHERE {where}"
+    # the latest capture/delivery, read for the listed rows only (the renewal's date and reason)
+    last_card = _CARD_EVENT_SQL.format(what="max(e.occurred_on)", a="c")
+    sql = f"SELECT {ROW_COLUMNS}, {cols}, ({last_card}) FROM citizens c WHERE {where}"
     if village_key:
         sql += " AND c.village_key = :vk"
         params["vk"] = village_key
@@ -291,11 +351,11 @@ def due_list(
     kinds_of: dict[tuple[Any, ...], frozenset[DueKind]] = {}
     for tup in driver_connection(session).execute(sql, params):
         row = row_from_tuple(tup[:N_ROW_COLUMNS])
-        flags = tup[N_ROW_COLUMNS:]
+        flags = tup[N_ROW_COLUMNS:-1]
         kinds = kinds_of.get(flags)
         if kinds is None:
             kinds = kinds_of[flags] = frozenset(k for k, f in zip(DUE_KINDS, flags, strict=True) if f)
-        reason, expiry = reason_for(kinds, row, on)
+        reason, expiry = reason_for(kinds, row, on, as_date(tup[-1]) if DueKind.RENEW in kinds else None)
         deadlines = [expiry] if expiry else []
         deadlines += [targets[TARGET_FOR[k]] for k in kinds if TARGET_FOR[k] in targets]
         out.append(DueItem(row, kinds, min(deadlines) if deadlines else None, reason, FLAGGED_VI.get(row.status)))

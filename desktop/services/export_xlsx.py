@@ -17,8 +17,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.vietnamese import nfc
-from desktop.printing.data import DailyReportData, ListDoc, NothingToPrint
-from desktop.printing.text import place_date, police_unit, purpose_label
+from desktop.printing.data import DailyReportData, ListDoc, NothingToPrint, village_goal_text
+from desktop.printing.due_list import KINDS as DUE_KINDS
+from desktop.printing.due_list import TITLE as DUE_TITLE
+from desktop.printing.due_list import DueListDoc
+from desktop.printing.text import (
+    MOTTO,
+    NATION,
+    place_date,
+    police_unit,
+    province_police,
+    purpose_label,
+    report_copies,
+    report_number,
+    report_recipients,
+)
 from desktop.printing.village_list import sorted_rows
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -105,12 +118,34 @@ def report_xlsx(data: DailyReportData) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Chỉ tiêu"
-    _put(ws, 1, 1, police_unit(data.unit.commune_name), bold=True, border=False)
-    _put(ws, 2, 1, f"Báo cáo ngày {data.day:%d/%m/%Y}", bold=True, border=False)
-    _put(ws, 3, 1, f"Điểm thu nhận: {nfc(data.point_name)}" if data.point_name else "Toàn địa bàn", border=False)
-    _header(ws, 5, ("STT", "Chỉ tiêu", "Trong ngày", "Lũy kế", "Chỉ tiêu giao", "Tỷ lệ đạt (%)"))
+    # the heading as on paper (Decree 30/2020): units and number left, nation, motto, place and date right
+    commune = data.unit.commune_name
+    _put(ws, 1, 1, province_police(data.unit.province_name), border=False)
+    _put(ws, 2, 1, police_unit(commune), bold=True, border=False)
+    _put(ws, 3, 1, report_number(commune, data.number), border=False)
+    _put(ws, 1, 4, NATION, bold=True, border=False)
+    _put(ws, 2, 4, MOTTO, bold=True, border=False)
+    _put(ws, 3, 4, place_date(commune, data.day), border=False)
+    _put(ws, 5, 1, "BÁO CÁO KẾT QUẢ CẤP THẺ CĂN CƯỚC VÀ ĐỊNH DANH ĐIỆN TỬ", bold=True, border=False)
+    where = f"Điểm thu nhận: {nfc(data.point_name)}" if data.point_name else "Toàn địa bàn"
+    _put(ws, 6, 1, f"Ngày {data.day:%d/%m/%Y} · {where}", border=False)
+    r = 7
+    to = data.recipients or report_recipients(commune, data.unit.province_name)
+    if len(to) == 1:
+        _put(ws, r, 1, f"Kính gửi: {nfc(to[0])}.", border=False)
+    else:
+        _put(ws, r, 1, "Kính gửi:", border=False)
+        for i, name in enumerate(to):
+            r += 1
+            _put(ws, r, 2, f"- {nfc(name)}{'.' if i == len(to) - 1 else ';'}", border=False)
+    if data.point_name:
+        r += 1
+        _put(ws, r, 1, "Báo cáo của một điểm thu nhận: không so với chỉ tiêu giao cho toàn xã, "
+                       "tỷ lệ đạt chỉ tính trên báo cáo toàn địa bàn.", border=False)
+    head = r + 2
+    _header(ws, head, ("STT", "Chỉ tiêu", "Trong ngày", "Lũy kế", "Chỉ tiêu giao", "Tỷ lệ đạt (%)"))
     for i, ind in enumerate(data.indicators, start=1):
-        r = 5 + i
+        r = head + i
         _put(ws, r, 1, i)
         _put(ws, r, 2, ind.label)
         _put(ws, r, 3, ind.today)
@@ -119,7 +154,7 @@ def report_xlsx(data: DailyReportData) -> bytes:
         pct = ind.percent
         c = _put(ws, r, 6, round(pct / 100, 4) if pct is not None else "")
         c.number_format = "0.00%"
-    r = 6 + len(data.indicators) + 1
+    r = head + len(data.indicators) + 2
     _put(ws, r, 1, "Lịch hẹn trong ngày", border=False)
     _put(ws, r, 3, data.appointments_count, border=False)
     _put(ws, r + 1, 1, "Đã đến", border=False)
@@ -127,12 +162,18 @@ def report_xlsx(data: DailyReportData) -> bytes:
     _put(ws, r + 2, 1, "Vắng mặt", border=False)
     _put(ws, r + 2, 3, data.no_show_count, border=False)
     _put(ws, r + 4, 4, place_date(data.unit.commune_name, data.day), border=False)
+    for i, line in enumerate(report_copies(commune, data.copies)):
+        _put(ws, r + 5 + i, 1, line, bold=i == 0, border=False)
     _widths(ws, (6, 40, 12, 12, 14, 14))
 
     wv = wb.create_sheet("Theo thôn, tổ")
     titles = ["STT", "Thôn/Tổ dân phố"]
     for ind in data.indicators:
         titles += [f"{ind.label} - trong ngày", f"{ind.label} - lũy kế"]
+    goals = any(v.targets for v in data.villages)  # the commune's own village targets, as on paper
+    if goals:
+        titles.append("Chỉ tiêu của thôn: tỷ lệ đạt")
+    labels = [ind.label for ind in data.indicators]
     _header(wv, 1, titles)
     for i, v in enumerate(data.villages, start=1):
         _put(wv, 1 + i, 1, i)
@@ -140,7 +181,9 @@ def report_xlsx(data: DailyReportData) -> bytes:
         for k in range(len(data.indicators)):
             _put(wv, 1 + i, 3 + 2 * k, v.today[k] if k < len(v.today) else 0)
             _put(wv, 1 + i, 4 + 2 * k, v.cumulative[k] if k < len(v.cumulative) else 0)
-    _widths(wv, (6, 28, *([14] * (2 * len(data.indicators)))))
+        if goals:
+            _put(wv, 1 + i, 3 + 2 * len(data.indicators), village_goal_text(v, labels) or "—")
+    _widths(wv, (6, 28, *([14] * (2 * len(data.indicators))), *((48,) if goals else ())))
 
     if data.no_shows is not None:
         wn = wb.create_sheet("Vắng mặt")
@@ -153,3 +196,51 @@ def report_xlsx(data: DailyReportData) -> bytes:
             _put(wn, 1 + i, 5, ns.slot)
         _widths(wn, (6, 32, 10, 22, 14))
     return _save(wb)
+
+
+def due_list_xlsx(doc: DueListDoc) -> bytes:
+    """The due list per village: one sheet per village (as the printed pages) and a summary sheet first."""
+    if not doc.people:
+        raise NothingToPrint()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    _put(ws, 1, 1, police_unit(doc.unit.commune_name), bold=True, border=False)
+    _put(ws, 2, 1, DUE_TITLE, bold=True, border=False)
+    _put(ws, 3, 1, f"Tính đến ngày {doc.on:%d/%m/%Y}", border=False)
+    _header(ws, 5, ("STT", "Thôn/Tổ dân phố", "Tổng số", *(h for h, _ in DUE_KINDS.values())))
+    for i, v in enumerate(doc.villages, start=1):
+        _put(ws, 5 + i, 1, i)
+        _put(ws, 5 + i, 2, v.village)
+        _put(ws, 5 + i, 3, len(v.lines))
+        for j, kind in enumerate(DUE_KINDS, start=4):
+            _put(ws, 5 + i, j, v.count(kind))
+    _widths(ws, (6, 30, 10, 16, 14, 16, 16))
+    used: set[str] = set()
+    for v in doc.villages:
+        sheet = wb.create_sheet(_sheet_title(v.village, used))
+        _put(sheet, 1, 1, police_unit(doc.unit.commune_name), bold=True, border=False)
+        _put(sheet, 2, 1, f"{DUE_TITLE} — {v.village}", bold=True, border=False)
+        _put(sheet, 3, 1, f"Tính đến ngày {doc.on:%d/%m/%Y}", border=False)
+        _header(sheet, 5, ("STT", "Họ và tên", "Ngày sinh", "Số điện thoại", "Cần làm",
+                           "Ghi chú của trưởng thôn/tổ"))
+        for i, line in enumerate(v.lines, start=1):
+            todo = "; ".join(DUE_KINDS[k][1] for k in line.kinds if k in DUE_KINDS)
+            if line.flag:
+                todo += f" [{line.flag}]"
+            for col, value in enumerate((i, line.full_name, line.birth, line.phone, todo, ""), start=1):
+                _put(sheet, 5 + i, col, value)
+        sheet.freeze_panes = sheet.cell(row=6, column=1)
+        sheet.print_title_rows = "5:5"
+        _widths(sheet, (6, 30, 12, 14, 40, 36))
+    return _save(wb)
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (≤ 31 characters, none of []:*?/\\), unique in the workbook."""
+    base = "".join(ch for ch in nfc(name) if ch not in "[]:*?/\\")[:28] or "Thôn"
+    title, n = base, 2
+    while title.lower() in used:
+        title, n = f"{base[:26]} {n}", n + 1
+    used.add(title.lower())
+    return title

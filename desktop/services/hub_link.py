@@ -1,8 +1,12 @@
 """The laptop's link to the province hub: connect (enrol), sync now, offline bundle, targets.
 
 Secrets (bearer token, Ed25519 private key) live only in the OS keyring, service "EnrollPoint-hub",
-one username per commune and secret; never in files, settings or logs. The hub URL and the device id
-are not secret and sit in the settings table (the device id is also in the keyring, with its key).
+one username per *device* and secret (`device-<device id>:token`, `…:private_key`, `…:device_id`: the device
+id the hub gave this database at enrolment), never in files, settings or logs. Two data directories on one
+computer (two databases, even of one commune) thus keep two sets of secrets. Entries written by older
+versions under the commune code (`<commune>:token`) are moved to the device's name on first use, but only
+when they belong to this database's device. The hub URL and the device id are not secret and sit in the
+settings table (the device id is also in the keyring, with its key).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from desktop.storage.db import Database
 from desktop.storage.keys import secure_store_available
 from sync import signing
 from sync.bundle import write_bundle
-from sync.client import MSG_NOT_CONNECTED, HubClient, RetryPolicy, SyncError, SyncResult
+from sync.client import HubClient, RetryPolicy, insecure_hub_url
+from sync.failures import MSG_NOT_CONNECTED, SyncError
+from sync.outbox_port import SyncResult
 from sync.protocol import INDICATORS, MAX_REPORTS_PER_BATCH, TargetItem
 
 log = logging.getLogger(__name__)
@@ -37,10 +43,17 @@ KEY_HUB_COMMUNE = "hub.commune_code"
 KEY_CONNECTED_AT = "hub.connected_at"
 KEY_TOKEN_EXPIRES = "hub.token_expires_at"
 KEY_TARGETS_AT = "hub.targets_fetched_at"
+KEY_HUB_PUBLIC_KEY = "hub.public_key"  # the hub's Ed25519 key, pinned at enrolment (checks receipts, files)
 
 MSG_KEYRING = (
     "Không dùng được kho khoá bảo mật của hệ điều hành (Windows Credential Manager / Keychain / "
     "Secret Service) để {what}. Hãy đăng nhập lại Windows hoặc báo cán bộ kỹ thuật. Chi tiết: {err}"
+)
+
+
+MSG_NO_HUB_URL = (
+    "Máy được kết nối bằng tệp và chưa có địa chỉ máy chủ tỉnh: hãy gửi bằng tệp USB, hoặc nhập tệp chỉ tiêu "
+    "của tỉnh có ghi địa chỉ máy chủ (enrollpoint targets --file …)."
 )
 
 
@@ -57,8 +70,16 @@ class Credentials:
     private_key: str
 
 
-def _user(commune_code: str, what: str) -> str:
-    return f"{commune_code}:{what}"
+def keyring_name(device_id: str) -> str:
+    """The keyring entries of one enrolled device (one database): `device-<id>:<secret>`."""
+    return f"device-{device_id}"
+
+
+def _user(name: str, what: str) -> str:
+    return f"{name}:{what}"
+
+
+_SECRETS = ("token", "private_key", "device_id")
 
 
 # The same rule as the database key (desktop/storage/keys.py): never keyring's plaintext-file fallback.
@@ -83,35 +104,70 @@ def _secure_keyring() -> ModuleType:
     return keyring
 
 
-def _keyring_set(commune_code: str, values: dict[str, str]) -> None:
+def _keyring_set(name: str, values: dict[str, str]) -> None:
     from keyring.errors import KeyringError
 
     keyring = _secure_keyring()
     try:
         for what, value in values.items():
-            keyring.set_password(SERVICE, _user(commune_code, what), value)
+            keyring.set_password(SERVICE, _user(name, what), value)
     except (KeyringError, RuntimeError, OSError) as exc:
         raise ServiceError(MSG_KEYRING.format(what="lưu mã truy cập", err=type(exc).__name__)) from None
 
 
-def _keyring_get(commune_code: str, what: str) -> str:
+def _keyring_get(name: str, what: str) -> str:
     from keyring.errors import KeyringError
 
     keyring = _secure_keyring()
     try:
-        return keyring.get_password(SERVICE, _user(commune_code, what)) or ""
+        return keyring.get_password(SERVICE, _user(name, what)) or ""
     except (KeyringError, RuntimeError, OSError) as exc:
         raise ServiceError(MSG_KEYRING.format(what="đọc mã truy cập", err=type(exc).__name__)) from None
 
 
-def credentials(db: Database) -> Credentials:
-    """The hub URL, device id and secrets, or NotConnected (Vietnamese message)."""
+def _keyring_forget(name: str) -> None:
+    """Remove one device's entries (a missing entry is fine)."""
+    from keyring.errors import KeyringError
+
+    keyring = _secure_keyring()
+    for what in _SECRETS:
+        try:
+            keyring.delete_password(SERVICE, _user(name, what))
+        except (KeyringError, RuntimeError, OSError):
+            pass  # not there (PasswordDeleteError) or the store refused: nothing else to do
+
+
+def _adopt_commune_entry(commune: str, device: str) -> tuple[str, str]:
+    """Move the entries an older version kept under the commune code to this device's name — only when the
+    commune entry holds *this* device's secrets (another database of the commune may have overwritten it;
+    then they are left alone and this database is simply not connected). Returns (token, private key)."""
+    if _keyring_get(commune, "device_id") != device:
+        return "", ""
+    token, key = _keyring_get(commune, "token"), _keyring_get(commune, "private_key")
+    if not (token and key):
+        return "", ""
+    name = keyring_name(device)
+    _keyring_set(name, {"token": token, "private_key": key, "device_id": device})
+    if (_keyring_get(name, "token"), _keyring_get(name, "private_key")) == (token, key):
+        _keyring_forget(commune)  # only once the new entries are known to hold
+        log.info("hub credentials of device %s moved to their per-device keyring entry", device)
+    return token, key
+
+
+def credentials(db: Database, *, need_url: bool = True) -> Credentials:
+    """The hub URL, device id and secrets, or NotConnected (Vietnamese message). A laptop enrolled by file
+    (issue 14) has no hub URL: `need_url=False` for what only needs the device's identity (bundles, codes)."""
     with db.session() as s:
         url, commune = config.get(s, KEY_HUB_URL), config.get(s, KEY_HUB_COMMUNE)
         device = config.get(s, KEY_DEVICE_ID)
-    if not (url and commune and device):
+    if need_url and not url and commune and device:  # enrolled by file, never given the hub's address
+        raise NotConnected(MSG_NO_HUB_URL)
+    if not ((url or not need_url) and commune and device):
         raise NotConnected(MSG_NOT_CONNECTED)
-    token, key = _keyring_get(commune, "token"), _keyring_get(commune, "private_key")
+    name = keyring_name(device)
+    token, key = _keyring_get(name, "token"), _keyring_get(name, "private_key")
+    if not (token and key):
+        token, key = _adopt_commune_entry(commune, device)
     if not (token and key):
         raise NotConnected(MSG_NOT_CONNECTED)
     return Credentials(url, device, commune, token, key)
@@ -127,8 +183,8 @@ def connect(
 ) -> dict[str, str]:
     """Enrol this laptop with a one-time code: new key pair, token and key into the keyring."""
     hub_url = hub_url.strip().rstrip("/")
-    if not hub_url.startswith(("http://", "https://")):
-        raise ValidationError("hub", hub_url, "Địa chỉ máy chủ tỉnh phải bắt đầu bằng http:// hoặc https://")
+    if problem := insecure_hub_url(hub_url):
+        raise ValidationError("hub", hub_url, problem)
     code = nfc(code).upper()
     if not code:
         raise ValidationError("code", code, "Thiếu mã kết nối")
@@ -150,7 +206,9 @@ def connect(
                 f"Mã kết nối thuộc xã {resp.commune_code} ({resp.commune_name}), "
                 f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
             )
-    _keyring_set(resp.commune_code, {"token": resp.token, "private_key": private_key, "device_id": resp.device_id})
+        previous = config.get(s, KEY_DEVICE_ID)
+    _keyring_set(keyring_name(resp.device_id),
+                 {"token": resp.token, "private_key": private_key, "device_id": resp.device_id})
     with db.session() as s:
         if config.commune(s) is None:
             config.set_commune(s, config.Commune(resp.commune_code, resp.commune_name, resp.province_code))
@@ -159,6 +217,12 @@ def connect(
         config.put(s, KEY_HUB_COMMUNE, resp.commune_code)
         config.put(s, KEY_TOKEN_EXPIRES, resp.token_expires_at)
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        if resp.hub_public_key and signing.valid_public_key(resp.hub_public_key):
+            config.put(s, KEY_HUB_PUBLIC_KEY, resp.hub_public_key)  # pinned: from the enrolment answer
+    if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
+        _keyring_forget(keyring_name(previous))
+        if _keyring_get(resp.commune_code, "device_id") == previous:
+            _keyring_forget(resp.commune_code)
     log.info("connected to hub %s as device %s", hub_url, resp.device_id)
     return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
             "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at}
@@ -213,6 +277,7 @@ def sync_now(
         if fetch and not result.error:
             try:
                 store_targets(db, client.fetch_targets())
+                pin_hub_key(db, client.hub_public_key)
             except SyncError as exc:
                 log.info("targets not refreshed: %s", exc.message)
     finally:
@@ -227,15 +292,29 @@ class BundleResult:
     reports: int
 
 
+def pin_hub_key(db: Database, public_key: str) -> None:
+    """Keep the hub's public key if none is pinned yet (laptops enrolled before issue 14 learn it from an
+    authenticated targets answer over TLS); a pinned key is never replaced silently."""
+    if not public_key or not signing.valid_public_key(public_key):
+        return
+    with db.session() as s:
+        if not config.get(s, KEY_HUB_PUBLIC_KEY):
+            config.put(s, KEY_HUB_PUBLIC_KEY, public_key)
+
+
 def export_bundle(db: Database, path: str | os.PathLike[str]) -> BundleResult:
-    """Write every unsent report to one signed file; the items keep the batch ids (nothing marked sent)."""
-    creds = credentials(db)
+    """Write every unconfirmed report to one signed file (a lost stick costs nothing: the next bundle carries
+    them again); the items keep the batch ids and become "đã xuất, chờ xác nhận" until a receipt or a
+    network sync confirms them."""
+    creds = credentials(db, need_url=False)
     with db.session() as s:
         batches = outbox.take_batches(s, creds.commune_code, MAX_REPORTS_PER_BATCH)
     if not batches:
         raise ServiceError("Không có báo cáo nào đang chờ gửi.")
     groups = [(b.batch_id, list(b.reports)) for b in batches]
     ids = write_bundle(Path(path), creds.device_id, creds.commune_code, creds.private_key, groups)
+    with db.session() as s:
+        outbox.mark_exported(s, [i for b in batches for i in b.item_ids])
     return BundleResult(str(path), ids, sum(len(b.reports) for b in batches))
 
 

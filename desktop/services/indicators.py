@@ -2,8 +2,19 @@
 
 Rule: a citizen counts once per indicator per day. Two `attended` events for the same person on the same
 day are one attendance; the same person attending on two days counts on each day. Cumulative figures are
-the sum of the daily figures, so they always agree with the daily reports the province adds up. Without a
-point filter a person seen at two points on one day counts once for the commune (and once at each point).
+the sum of the daily figures, so they always agree with the daily reports the province adds up.
+
+Every (citizen, day, indicator) belongs to exactly one point's figures: the point of the first such event
+that day (by time, then by record order), or, when that event was recorded without a point (an activation
+on the citizen's own phone), the commune's "không theo điểm" bucket (`point_id=NO_POINT`). So a person seen
+at two points on one day counts at the first one, and the points plus the bucket always add up to the
+commune's figures, day by day and indicator by indicator.
+
+Several laptops (issue 10, docs/peer-sync.md "Day close across laptops"): the first event is chosen among
+every event this register holds, whichever laptop recorded it, ordered by (occurred_at, gid) — the global
+id, the same on every laptop, never the local row id. A laptop's day close (`origin=`) counts a (citizen,
+day, indicator) only when that first event is its own: once the laptops have synced, exactly one of them
+(the owner of the earliest event) counts it, so the province's sum of laptops equals the merged register.
 
 Every count is one grouped SQL query over `status_events` (index on occurred_on, point_id, event_type).
 """
@@ -13,15 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from desktop.models import Citizen, StatusEvent
 from desktop.storage.connect import driver_connection
 
+# point_id selecting the events recorded without a point: the commune's "không theo điểm" bucket.
+NO_POINT = -1
 INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
 INDICATOR_LABELS_VI: dict[str, str] = {
-    "card_captured": "Hồ sơ CCCD đã thu nhận",
+    "card_captured": "Hồ sơ cấp thẻ căn cước đã thu nhận",
     "vneid_l2_captured": "Hồ sơ VNeID mức 2 đã thu nhận",
     "vneid_activated": "Tài khoản VNeID đã kích hoạt",
     "attended": "Số người đến",
@@ -57,23 +70,51 @@ class DayCounts:
         return any(self.totals.values())
 
 
-def _scope(q, day_from: dt.date | None, day_to: dt.date, point_id: int | None):  # type: ignore[no-untyped-def]
+def _scope(q, day_from: dt.date | None, day_to: dt.date, point_id: int | None,  # type: ignore[no-untyped-def]
+           origin: str | None = None):
     conds = [StatusEvent.event_type.in_(INDICATORS), StatusEvent.occurred_on <= day_to]
+    if origin is not None:  # one laptop's own events (day close; issue 10): copies from peers have theirs
+        conds.append(or_(StatusEvent.origin.is_(None), StatusEvent.origin == origin))
     if day_from is not None:
         conds.append(StatusEvent.occurred_on >= day_from)
     if point_id is not None:
-        conds.append(StatusEvent.point_id == point_id)
+        conds.append(StatusEvent.point_id.is_(None) if point_id == NO_POINT else StatusEvent.point_id == point_id)
+    if point_id is not None or origin is not None:
+        # The first event of its (citizen, day, indicator) among ALL events held, any origin (module doc).
+        # Ties on occurred_at break by gid (the same on every laptop); an event not stamped yet (gid NULL:
+        # recorded here since the last sync, always stamped before another laptop's event is applied) sorts
+        # as '' and then by row id, which only ever compares it with other local events.
+        first = aliased(StatusEvent)
+        fg, eg = func.coalesce(first.gid, ""), func.coalesce(StatusEvent.gid, "")
+        conds.append(~exists().where(
+            first.citizen_id == StatusEvent.citizen_id, first.occurred_on == StatusEvent.occurred_on,
+            first.event_type == StatusEvent.event_type,
+            or_(first.occurred_at < StatusEvent.occurred_at,
+                and_(first.occurred_at == StatusEvent.occurred_at,
+                     or_(fg < eg, and_(fg == eg, first.id < StatusEvent.id)))),
+        ))
     return q.where(and_(*conds))
 
 
-def count_day(session: Session, day: dt.date, point_id: int | None = None) -> DayCounts:
-    """The day's indicators, in total and per village, every indicator present (zeros included)."""
+# The same rule in raw SQL over `status_events e` (count_until_by_village).
+_FIRST_OF_DAY_SQL = (
+    "NOT EXISTS (SELECT 1 FROM status_events f WHERE f.citizen_id = e.citizen_id AND f.occurred_on = e.occurred_on "
+    "AND f.event_type = e.event_type AND (f.occurred_at < e.occurred_at OR (f.occurred_at = e.occurred_at "
+    "AND (coalesce(f.gid, '') < coalesce(e.gid, '') OR (coalesce(f.gid, '') = coalesce(e.gid, '') "
+    "AND f.id < e.id)))))"
+)
+
+
+def count_day(session: Session, day: dt.date, point_id: int | None = None, *, origin: str | None = None) -> DayCounts:
+    """The day's indicators, in total and per village, every indicator present (zeros included).
+
+    `origin`: only the events that laptop recorded (its day close); None counts the whole register."""
     q = _scope(
         select(
             StatusEvent.event_type, Citizen.village_key, func.max(Citizen.village),
             func.count(distinct(StatusEvent.citizen_id)),
         ).join(Citizen, Citizen.id == StatusEvent.citizen_id),
-        day, day, point_id,
+        day, day, point_id, origin,
     ).group_by(StatusEvent.event_type, Citizen.village_key)
     totals = zeros()
     by_key: dict[str, dict[str, int]] = {}
@@ -121,8 +162,10 @@ def count_until_by_village(
     params: dict[str, object] = {"day": day.isoformat()}
     cond = "e.occurred_on <= :day AND e.event_type IN (" + ", ".join(f":i{n}" for n in range(len(INDICATORS))) + ")"
     params.update({f"i{n}": k for n, k in enumerate(INDICATORS)})
-    if point_id is not None:
-        cond += " AND e.point_id = :point"
+    if point_id == NO_POINT:
+        cond += f" AND e.point_id IS NULL AND {_FIRST_OF_DAY_SQL}"
+    elif point_id is not None:
+        cond += f" AND e.point_id = :point AND {_FIRST_OF_DAY_SQL}"
         params["point"] = point_id
     raw = driver_connection(session)
     n_events = raw.execute(f"SELECT count(*) FROM status_events e WHERE {cond}", params).fetchone()[0]

@@ -24,7 +24,7 @@ from desktop import config
 from desktop.models import DayReport, OutboxItem
 from desktop.services.day_reports import report_of
 from desktop.storage.db import Database
-from sync.client import ConfirmResult, OutgoingBatch, SyncResult
+from sync.outbox_port import ConfirmResult, OutgoingBatch, SyncResult
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, UPDATED, ImportSummary, ReportOutcome
 
 CONFLICT_PREFIX = "conflict: "
@@ -131,6 +131,7 @@ def mark_sent(
             result.unconfirmed.append(item_id)
         elif o.outcome in _ACCEPTED:
             item.sent_at, item.batch_id, item.last_error = when, batch_id, ""
+            item.confirmed_via = "network"
             result.sent.append(item_id)
         elif o.outcome == CONFLICT:
             item.last_error = CONFLICT_PREFIX + (o.reason or "máy chủ tỉnh báo xung đột")
@@ -141,6 +142,106 @@ def mark_sent(
     return result
 
 
+# --- offline: bundles and receipts (issue 14) ------------------------------------------------------------
+
+
+def mark_exported(session: Session, item_ids: list[int], *, now: dt.datetime | None = None) -> None:
+    """The items went into a USB bundle: "đã xuất, chờ xác nhận" until a receipt (or a sync) confirms them.
+    They stay pending, so every later bundle carries them again."""
+    if item_ids:
+        session.execute(update(OutboxItem).where(OutboxItem.id.in_(item_ids), OutboxItem.sent_at.is_(None))
+                        .values(exported_at=now or _now()))
+
+
+@dataclass(slots=True)
+class ReceiptResult:
+    confirmed: int = 0  # newly confirmed by this receipt
+    already: int = 0  # confirmed before (by the network or an earlier receipt)
+    conflicts: int = 0
+    not_matching: int = 0  # entries for another revision or other figures than this laptop's: left alone
+
+
+def confirm_from_receipt(session: Session, entries: list[dict[str, object]], *,
+                         now: dt.datetime | None = None) -> ReceiptResult:
+    """Mark exactly the reports a verified receipt lists as stored (same point, day, revision AND content
+    hash); conflicts are recorded as the network path records them."""
+    result = ReceiptResult()
+    when = now or _now()
+    for e in entries:
+        try:
+            day = dt.date.fromisoformat(str(e["day"]))
+            point, revision, chash = str(e["point_code"]), int(str(e["revision"])), str(e["content_hash"])
+            outcome, reason = str(e["outcome"]), str(e.get("reason") or "")
+        except (KeyError, TypeError, ValueError):
+            result.not_matching += 1
+            continue
+        row = session.execute(
+            select(OutboxItem, DayReport).join(DayReport, DayReport.id == OutboxItem.report_id)
+            .where(DayReport.point_code == point, DayReport.day == day, DayReport.revision == revision)
+        ).first()
+        if row is None or row[0].content_hash != chash:
+            result.not_matching += 1
+            continue
+        item = row[0]
+        if item.sent_at is not None:
+            result.already += 1
+        elif outcome in _ACCEPTED:
+            item.sent_at, item.confirmed_via, item.last_error = when, "receipt", ""
+            result.confirmed += 1
+        elif outcome == CONFLICT:
+            item.last_error = CONFLICT_PREFIX + (reason or "máy chủ tỉnh báo xung đột")
+            result.conflicts += 1
+        else:
+            result.not_matching += 1
+    session.flush()
+    return result
+
+
+WAITING, EXPORTED, SENT, CONFIRMED, IN_CONFLICT = "waiting", "exported", "sent", "confirmed", "conflict"
+STATE_LABELS = {WAITING: "Chờ gửi", EXPORTED: "Đã xuất, chờ xác nhận", SENT: "Đã gửi",
+                CONFIRMED: "Đã xác nhận (biên nhận)", IN_CONFLICT: "Xung đột"}
+
+
+@dataclass(frozen=True, slots=True)
+class DayState:
+    day: dt.date
+    point_code: str
+    revision: int
+    state: str  # waiting / exported / sent (network) / confirmed (receipt) / conflict
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def day_states(session: Session, limit: int = 400) -> list[DayState]:
+    """Per (day, point), the latest revision's delivery state; newest day first."""
+    latest = _latest_revisions()
+    rows = session.execute(
+        select(OutboxItem, DayReport)
+        .join(DayReport, DayReport.id == OutboxItem.report_id)
+        .join(latest, (latest.c.point_code == DayReport.point_code) & (latest.c.day == DayReport.day)
+              & (latest.c.rev == DayReport.revision))
+        .order_by(DayReport.day.desc(), DayReport.point_code).limit(limit)
+    ).all()
+    out = []
+    for item, report in rows:
+        if item.sent_at is not None:
+            state = CONFIRMED if item.confirmed_via == "receipt" else SENT
+        elif item.last_error.startswith(CONFLICT_PREFIX):
+            state = IN_CONFLICT
+        elif item.exported_at is not None:
+            state = EXPORTED
+        else:
+            state = WAITING
+        out.append(DayState(report.day, report.point_code, report.revision, state))
+    return out
+
+
+def exported_count(session: Session) -> int:
+    return sum(1 for i, _ in pending(session) if i.exported_at is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
     last_success_at: str  # ISO UTC, '' if never
@@ -148,15 +249,18 @@ class SyncStatus:
     last_error: str  # plain Vietnamese, '' when the last run succeeded
     last_error_at: str
     conflicts: int
+    exported: int = 0  # of the waiting ones: in a bundle, waiting for the receipt
 
 
 def status(session: Session) -> SyncStatus:
+    items = pending(session)
     return SyncStatus(
         last_success_at=config.get(session, KEY_LAST_SUCCESS),
-        waiting=waiting_count(session),
+        waiting=len(items),
         last_error=config.get(session, KEY_LAST_ERROR),
         last_error_at=config.get(session, KEY_LAST_ERROR_AT),
         conflicts=len(conflicts(session)),
+        exported=sum(1 for i, _ in items if i.exported_at is not None),
     )
 
 

@@ -28,6 +28,8 @@ def add_point(session: Session, code: str, name: str, address: str = "", kind: s
     name = nfc(name)
     if not code or len(code) > 32 or any(ch.isspace() for ch in code):
         raise ValidationError("code", code, "Mã điểm thu nhận phải có 1–32 ký tự, không có khoảng trắng")
+    if code.startswith("_"):  # "_XA" is the commune's "không theo điểm" report (sync.protocol)
+        raise ValidationError("code", code, "Mã điểm thu nhận không được bắt đầu bằng '_' (dành cho báo cáo của xã)")
     if not name:
         raise ValidationError("name", name, "Thiếu tên điểm thu nhận")
     if kind not in POINT_KINDS:

@@ -18,7 +18,6 @@ from common.vietnamese import NameOrder, fold, nfc, sort_key
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession, Point, StatusEvent, Target
-from desktop.printing.daily_report import build_report_pdf
 from desktop.printing.data import (
     DailyReportData,
     IndicatorLine,
@@ -31,9 +30,9 @@ from desktop.printing.data import (
     VillageLine,
 )
 from desktop.printing.slips import FORMATS, build_slips_pdf
-from desktop.printing.text import slot_text
+from desktop.printing.text import printed_purpose, slot_text
 from desktop.printing.village_list import build_list_pdf
-from desktop.services import indicators, scheduling
+from desktop.services import indicators, scheduling, village_targets
 from desktop.services.codes import display
 
 __all__ = [
@@ -102,34 +101,87 @@ def _empty_message(sel: Selection, what: str) -> str:
 def slips(session: Session, sel: Selection, officer: str = "") -> list[SlipData]:
     """One slip per active appointment of the selection, in slot then name order."""
     unit = unit_of(session)
+    rows = _rows(session, sel)
+    # The slip says which work: first card or cấp đổi, VNeID registration or activation only.
+    state = _card_vneid_state(session, {r.citizen_id for _, _, r in rows})
     out = [
         SlipData(
-            code=r.code, full_name=r.full_name, birth_year=r.birth_year, village=r.village, purpose=r.purpose,
+            code=r.code, full_name=r.full_name, birth_year=r.birth_year, village=r.village,
+            purpose=printed_purpose(r.purpose, *state.get(r.citizen_id, (False, 0))),
             day=es.day, slot_start=r.slot_start, slot_end=r.slot_end, point_name=p.name if p else "",
             point_address=p.address if p else "", unit=unit, officer=nfc(officer), code_text=display(r.code),
         )
-        for es, p, r in _rows(session, sel)
+        for es, p, r in rows
     ]
     if not out:
         raise NothingToPrint(_empty_message(sel, "giấy hẹn"))
     return out
 
 
+def _card_vneid_state(session: Session, citizen_ids: set[int]) -> dict[int, tuple[bool, int]]:
+    """citizen id → (has a card, VNeID stage), in chunks of 500 ids."""
+    ids = sorted(citizen_ids)
+    out: dict[int, tuple[bool, int]] = {}
+    for i in range(0, len(ids), 500):
+        q = select(Citizen.id, Citizen.has_card, Citizen.vneid_stage).where(Citizen.id.in_(ids[i:i + 500]))
+        for cid, has_card, stage in session.execute(q):
+            out[cid] = (bool(has_card), int(stage or 0))
+    return out
+
+
+def _list_rows(session: Session, sel: Selection, order: NameOrder) -> tuple[list[ListRow], set[dt.date], set[str]]:
+    """The village list's rows, already in print order: villages in Vietnamese order (when the selection
+    spans several), then names by the stored collation column of `order`; one Core query per enrollment
+    session, no ORM objects and no Python sort key per row."""
+    col = Citizen.sort_family if order is NameOrder.FAMILY else Citizen.sort_given
+    village_key = fold(sel.village) if sel.village else None
+    keyed: list[tuple[str, str, ListRow]] = []
+    days: set[dt.date] = set()
+    points: set[str] = set()
+    for es in _enrollment_sessions(session, sel):
+        point = session.get(Point, es.point_id)
+        ends = scheduling.slot_ends(es)
+        slot_texts: dict[dt.time, str] = {}
+        q = (
+            select(Citizen.full_name, Citizen.birth_year, Citizen.birth_date, Citizen.village, Appointment.slot_start,
+                   Appointment.purpose, col, Citizen.has_card, Citizen.vneid_stage)
+            .join(Citizen, Citizen.id == Appointment.citizen_id)
+            .where(Appointment.session_id == es.id, Appointment.state.not_in(("moved", "cancelled")))
+        )
+        if village_key:
+            q = q.where(Citizen.village_key == village_key)
+        for name, year, born, village, start, purpose, key, has_card, stage in session.execute(
+            q.order_by(col, Appointment.slot_start, Citizen.id)
+        ):
+            # as on the slips: first card or cấp đổi, VNeID registration or activation only
+            purpose = printed_purpose(purpose, bool(has_card), int(stage or 0))
+            slot = slot_texts.get(start)
+            if slot is None:
+                slot = slot_texts[start] = slot_text(start, scheduling.slot_end(es, ends, start))
+            keyed.append((village, key, ListRow(name, year or (born.year if born else None), village, slot, purpose)))
+            days.add(es.day)
+            if point is not None:
+                points.add(point.name)
+    if not sel.village:  # villages first: a key per village, not per row; the sort is stable
+        vkeys = {v: sort_key(v) for v in {k[0] for k in keyed}}
+        keyed.sort(key=lambda k: (vkeys[k[0]], k[1]))
+    return [k[2] for k in keyed], days, points
+
+
 def village_list(session: Session, sel: Selection, order: NameOrder | str | None = None) -> ListDoc:
     """The list for village heads: the selection's appointments in the commune's (or the given) name order."""
-    rows = _rows(session, sel)
+    name_order = NameOrder(order or config.name_order(session))
+    rows, days, points = _list_rows(session, sel, name_order)
     if not rows:
         raise NothingToPrint(_empty_message(sel, "danh sách"))
-    points = {p.name for _, p, _ in rows if p is not None}
-    days = {es.day for es, _, _ in rows}
     return ListDoc(
         unit=unit_of(session),
-        rows=[ListRow(r.full_name, r.birth_year, r.village, slot_text(r.slot_start, r.slot_end), r.purpose)
-              for _, _, r in rows],
+        rows=rows,
         day=next(iter(days)) if len(days) == 1 else None,
         point_name=next(iter(points)) if len(points) == 1 else "",
         village=nfc(sel.village) if sel.village else "",
-        order=str(NameOrder(order or config.name_order(session))),
+        order=str(name_order),
+        presorted=True,
     )
 
 
@@ -141,12 +193,25 @@ def daily_report(
     include_no_show_names: bool = False,
     prepared_by: str = "",
     chief_name: str = "",
+    number: str = "",
+    recipients: tuple[str, ...] | None = None,
+    copies: tuple[str, ...] | None = None,
 ) -> DailyReportData:
-    """The day's figures (today and cumulative against the province targets), villages and no-shows."""
+    """The day's figures (today and cumulative against the province targets), villages and no-shows.
+
+    A point's report shows no target and no percentage: the province's targets are the whole commune's, and
+    a point has no share of them. Villages show the commune's own village targets (commune report only).
+    "Kính gửi" and "Nơi nhận" come from the commune's settings (services.report_settings) unless given.
+    """
+    from desktop.services import report_settings
+
     today = indicators.count_day(session, day, point_id)
     until = indicators.count_until(session, day, point_id)
     until_by_key = indicators.count_until_by_village(session, day, point_id)
-    targets = {t.indicator: t.value for t in session.scalars(select(Target))}
+    targets = {t.indicator: t.value for t in session.scalars(select(Target))} if point_id is None else {}
+    goals = village_targets.village_targets(session) if point_id is None else {}
+    for key in goals:
+        until_by_key.setdefault(key, indicators.zeros())  # a village with a target and nothing done yet
     lines = [
         IndicatorLine(k, indicators.label(k), today.totals.get(k, 0), until.get(k, 0), targets.get(k))
         for k in REPORT_INDICATORS
@@ -161,10 +226,12 @@ def daily_report(
     for key, cum in until_by_key.items():
         name = names.get(key, "") or ""
         td = today_by_key.get(key, {})
-        if not any(cum.get(k, 0) for k in REPORT_INDICATORS):
+        goal = goals.get(key, {})
+        if not any(cum.get(k, 0) for k in REPORT_INDICATORS) and not goal:
             continue
         villages.append(VillageLine(
-            name, tuple(td.get(k, 0) for k in REPORT_INDICATORS), tuple(cum.get(k, 0) for k in REPORT_INDICATORS)
+            name, tuple(td.get(k, 0) for k in REPORT_INDICATORS), tuple(cum.get(k, 0) for k in REPORT_INDICATORS),
+            tuple(goal.get(k) for k in REPORT_INDICATORS) if goal else (),
         ))
     villages.sort(key=lambda v: sort_key(v.village))
 
@@ -180,8 +247,11 @@ def daily_report(
         unit=unit_of(session), day=day, indicators=lines, villages=villages,
         no_show_count=today.totals.get("no_show", 0), point_name=point.name if point else "",
         appointments_count=session.scalar(appt_q) or 0, attended_count=today.totals.get("attended", 0),
-        prepared_by=nfc(prepared_by), chief_name=nfc(chief_name),
+        prepared_by=nfc(prepared_by), chief_name=nfc(chief_name), number=nfc(number),
     )
+    stored = report_settings.get_recipients(session)
+    data.recipients = tuple(nfc(r) for r in recipients) if recipients is not None else stored.to
+    data.copies = tuple(nfc(c) for c in copies) if copies is not None else stored.cc
     if include_no_show_names:
         data.no_shows = _no_shows(session, day, point_id)
     return data
@@ -220,4 +290,6 @@ def list_pdf(session: Session, sel: Selection, order: NameOrder | str | None = N
 
 
 def report_pdf(session: Session, day: dt.date, point_id: int | None = None, **kw: object) -> bytes:
+    from desktop.printing.daily_report import build_report_pdf  # ReportLab platypus: only the report needs it
+
     return build_report_pdf(daily_report(session, day, point_id, **kw))  # type: ignore[arg-type]

@@ -1,8 +1,11 @@
 """Progress against the province's targets: today, cumulative, pace and when the target will be reached.
 
 Counts come from `indicators` (the one counting rule). The denominator "eligible" is the register's
-citizens aged 14 or more on the day (full birth date when known, else the birth year; unknown age counts)
-and not ineligible, moved away or deceased. Pace is the average per working day over the last 7 days
+citizens aged 14 or more on the day (full birth date when known; a birth year alone counts from 31 December of
+that year, as in due.py, so nobody is counted before the age is certain; unknown age counts) and not
+ineligible, moved away or deceased. A point's progress has no target and no percentage of one: the province's
+targets (and the commune's village targets) are the whole commune's, and a point has no share of them (as the
+printed per-point report). Pace is the average per working day over the last 7 days
 that had any activity; the projection walks forward over working days (Monday–Friday unless told) from
 the day after `on` until the remaining count is covered at that pace.
 """
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import sort_key
 from desktop.models import Citizen, Target
-from desktop.services import indicators
+from desktop.services import indicators, village_targets
 from desktop.services.statuses import TERMINAL
 from desktop.storage.connect import driver_connection
 
@@ -56,6 +59,16 @@ class VillageProgress:
     cumulative: dict[str, int]
     today: dict[str, int]
     percent: dict[str, float | None]  # cumulative / eligible × 100, per indicator
+    # Targets the commune set for this village (village_targets; empty when none) and the share reached.
+    targets: dict[str, int] = field(default_factory=dict)
+    target_percent: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool | None:
+        """Every target of the village reached; None when the village has no target."""
+        if not self.targets:
+            return None
+        return all(self.cumulative.get(k, 0) >= v for k, v in self.targets.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +100,9 @@ _ELIGIBLE_SQL = (
 
 def _eligible_params(on: dt.date) -> dict[str, object]:
     params: dict[str, object] = {f"t{i}": t for i, t in enumerate(_TERMINAL)}
-    params.update(cut=_cutoff(on).isoformat(), year=on.year - CARD_AGE)
+    cut = _cutoff(on)
+    # Born in year Y only: certainly 14 from 31 December of Y + 14 (due.py's rule: never an age not yet certain).
+    params.update(cut=cut.isoformat(), year=cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1)
     return params
 
 
@@ -151,7 +166,8 @@ def progress(
     weekdays = frozenset(working_weekdays)
     today = indicators.count_day(session, on, point_id).totals
     cumulative = indicators.count_until(session, on, point_id)
-    targets = {t.indicator: t for t in session.scalars(select(Target))}
+    # a point has no share of the commune's targets: no target, no percentage (as the printed report)
+    targets = {t.indicator: t for t in session.scalars(select(Target))} if point_id is None else {}
     by_village = eligible_by_village(session, on)
     eligible = sum(n for _name, n in by_village.values())
     active = indicators.active_days(session, on, PACE_DAYS, point_id)
@@ -190,7 +206,8 @@ def _villages(
     cum = indicators.count_until_by_village(session, on, point_id)
     day = indicators.count_day_by_village_key(session, on, point_id)
     names = {k: v[0] for k, v in elig.items()}
-    missing = (set(cum) | set(day)) - set(names)
+    goals = village_targets.village_targets(session) if point_id is None else {}
+    missing = (set(cum) | set(day) | set(goals)) - set(names)
     if missing:
         for key, name in session.execute(
             select(Citizen.village_key, func.max(Citizen.village))
@@ -202,10 +219,12 @@ def _villages(
     for key in set(names) | set(cum) | set(day):
         c = cum.get(key, indicators.zeros())
         e = elig.get(key, ("", 0))[1]
+        goal = goals.get(key, {})
         out.append(
             VillageProgress(
                 village=names.get(key) or UNKNOWN_VILLAGE, village_key=key, eligible=e, cumulative=c,
                 today=day.get(key, indicators.zeros()), percent={k: _pct(v, e) for k, v in c.items()},
+                targets=goal, target_percent={k: village_targets.percent_of(c.get(k, 0), v) for k, v in goal.items()},
             )
         )
     out.sort(key=lambda v: (v.village_key == "", sort_key(v.village), v.village_key))

@@ -40,7 +40,10 @@ def _raise_first(issues: list[RowIssue]) -> None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    """To the millisecond: peer sync orders edits of one field on two laptops by this time (an edit's own
+    time, not when it was stamped), so whole seconds would tie with the clock of a sync in the same second."""
+    now = dt.datetime.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _possible_duplicate(session: Session, rec: CitizenRecord, exclude: int | None = None) -> int | None:

@@ -31,7 +31,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.app = app
         self.setObjectName("mainWindow")
-        self.setWindowTitle(_("EnrollPoint — Thu nhận CCCD và VNeID") + (f" — {commune_title}" if commune_title else ""))
+        self.setWindowTitle(_("EnrollPoint — Thu nhận thẻ căn cước và VNeID") + (f" — {commune_title}" if commune_title else ""))
         self.resize(1366, 768)
         self.shell = Shell(self, app)
         self.tabs = QTabWidget(self)
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+1 … Ctrl+4", _("Chuyển giữa các màn hình")),
             ("Ctrl+F", _("Tìm công dân")),
             ("Ctrl+I", _("Nhập danh sách từ tệp")),
-            ("F5 / F6 / F7 / F8", _("Tiếp nhận: đã đến / thu hồ sơ CCCD / thu VNeID mức 2 / vắng mặt")),
+            ("F5 / F6 / F7 / F8", _("Tiếp nhận: đã đến / thu hồ sơ thẻ căn cước / thu VNeID mức 2 / vắng mặt")),
             ("Ctrl+N", _("Tiếp nhận: thêm người đến trực tiếp")),
             ("Ctrl+M", _("Lịch: chuyển người sang khung giờ khác")),
             ("Alt+…", _("Chữ gạch chân trên nút và nhãn")),

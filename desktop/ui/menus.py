@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.ui.actions import audit, login, printing, sync
+from desktop.ui.actions import audit, login, peers, printing, sync
 from desktop.ui.shell import Shell
 
 INSTALLERS: tuple[tuple[str, Callable[[Shell], None]], ...] = (
@@ -17,6 +17,7 @@ INSTALLERS: tuple[tuple[str, Callable[[Shell], None]], ...] = (
     ("login", login.install),
     ("printing", printing.install),
     ("sync", sync.install),
+    ("peers", peers.install),
 )
 
 

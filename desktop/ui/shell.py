@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -44,6 +45,7 @@ class Shell:
         self.current_session_id: Callable[[], int | None] = lambda: None
         self.sync_panel: QWidget | None = None  # set by actions/sync.py
         self.sync_dock: QDockWidget | None = None
+        self.auto_sender: Any = None  # support.autosend.AutoSender, set by actions/sync.py
 
     @property
     def parent_widget(self) -> QWidget:

@@ -3,6 +3,11 @@ commune's cumulative figures and last report, one grouped query gives the chosen
 
 "Not reported" is never turned into zero: a commune without a report for the day has `today = None`, one
 that never reported has `cumul = None`, and the page says so in words.
+
+A commune may run several laptops (devices); each sends its own reports and every figure here is the sum
+over them (intake keeps `commune_totals` as that sum). `laptops()` gives each laptop's last report from
+`device_freshness`, and flags a laptop that has been silent for `SILENT_DAYS` while another laptop of the
+commune kept reporting.
 """
 
 from __future__ import annotations
@@ -12,17 +17,25 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from province.models import Commune, CommuneFreshness, CommuneTotal, ReportVillage, Target
+from province.models import (
+    Commune,
+    CommuneFreshness,
+    CommuneTotal,
+    Device,
+    DeviceFreshness,
+    ReportVillage,
+    Target,
+)
 from sync.protocol import INDICATORS
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh, no DST
 MAIN = ("card_captured", "vneid_l2_captured", "vneid_activated")
 CONTEXT = ("attended", "no_show")
 LABELS = {
-    "card_captured": "Hồ sơ CCCD",
+    "card_captured": "Hồ sơ thẻ căn cước",
     "vneid_l2_captured": "Hồ sơ VNeID mức 2",
     "vneid_activated": "Kích hoạt VNeID",
     "attended": "Có mặt",
@@ -31,6 +44,8 @@ LABELS = {
 MET, NOT_YET, MISSED = "met", "not_met", "missed"
 MET_LABELS = {MET: "Đạt", NOT_YET: "Chưa đạt", MISSED: "Không đạt"}
 SORTS = ("rank", "name", "code", "silent", "province")
+SILENT_DAYS = 2  # a laptop with no report for more days than this, while another of its commune reports
+_VN_OFFSET = dt.timedelta(hours=7)
 
 
 def hub_today() -> dt.date:
@@ -43,6 +58,32 @@ def local(when: dt.datetime | None) -> str:
 
 def vn_date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+@dataclass(slots=True, eq=False)
+class Laptop:
+    """One enrolled device of a commune, as of the day shown."""
+
+    device_id: str
+    number: int  # "Máy 1, 2, …" in the order the commune's devices were enrolled
+    name: str  # as given at enrolment
+    revoked: bool
+    enrolled: dt.date  # (Vietnam time)
+    last_day: dt.date | None = None  # last day it reported (up to the day shown)
+    last_received: dt.datetime | None = None
+    silent: bool = False  # no report for SILENT_DAYS while another laptop of the commune reports
+
+    @property
+    def label(self) -> str:
+        return f"Máy {self.number} ({self.name})"
+
+    def text(self) -> str:
+        """'Máy 2 (Nguyễn Văn An) chưa gửi từ 20/11' for a silent laptop, else its last day."""
+        if self.last_day is None:
+            return f"{self.label} chưa gửi báo cáo nào"
+        if self.silent:
+            return f"{self.label} chưa gửi từ {self.last_day.strftime('%d/%m')}"
+        return f"{self.label}: {self.last_day.strftime('%d/%m')}"
 
 
 @dataclass
@@ -61,6 +102,11 @@ class Row:
     met: dict[str, str | None] = field(default_factory=dict)
     score: float | None = None
     rank: int | None = None
+    laptops: list[Laptop] = field(default_factory=list)
+
+    @property
+    def silent_laptops(self) -> list[Laptop]:
+        return [lap for lap in self.laptops if lap.silent]
 
     def status_text(self, on: dt.date) -> str:
         """The words shown instead of figures when there are none."""
@@ -77,6 +123,13 @@ def _utc(value: Any) -> dt.datetime | None:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def _naive(value: Any) -> dt.datetime:
+    """A stored naive-UTC date-time as the driver gives it (text on SQLite)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=None) if value.tzinfo else value
 
 
 def _day(value: Any) -> dt.date | None:
@@ -140,6 +193,73 @@ def aggregates(s: Session, on: dt.date) -> list[Agg]:
     return [tuple(v) for v in out.values()]
 
 
+Fresh = tuple[dt.date | None, dt.datetime | None]
+
+
+def laptops(s: Session, on: dt.date, codes: list[str] | None = None,
+            commune_fresh: dict[str, Fresh] | None = None) -> dict[str, list[Laptop]]:
+    """Per commune, its devices with their last report up to `on` (device_freshness; for a day in the past
+    the devices that reported after it are recomputed from report_villages) — those enrolled by `on` or
+    with a report up to it — and which of them are silent: no report for more than SILENT_DAYS (or none
+    since an enrolment older than that) while another laptop of the commune has reported within them.
+    Revoked devices are listed but never flagged. `commune_fresh` (the communes' last day and arrival as of
+    `on`, when the caller has them) answers the past for a commune whose reports all come from one device,
+    so only the communes with several devices are grouped again."""
+    conn = s.connection()
+    # Raw driver values (text on SQLite, naive datetimes on PostgreSQL), parsed below: the UTC type's
+    # per-row processing was a third of the time on ~4,000 devices.
+    dq = (select(Device.id, Device.commune_code, Device.name, Device.revoked,
+                 type_coerce(Device.enrolled_at, String))
+          .order_by(Device.commune_code, Device.enrolled_at, Device.id))
+    fq = select(DeviceFreshness.device_id, DeviceFreshness.commune_code, DeviceFreshness.last_day,
+                type_coerce(DeviceFreshness.last_received_at, String))
+    if codes is not None:
+        dq, fq = dq.where(Device.commune_code.in_(codes)), fq.where(DeviceFreshness.commune_code.in_(codes))
+    out: dict[str, list[Laptop]] = {}
+    numbers: dict[str, int] = {}
+    for dev, code, name, revoked, enrolled in conn.execute(dq).all():
+        numbers[code] = numbers.get(code, 0) + 1
+        out.setdefault(code, []).append(Laptop(dev, numbers[code], name, bool(revoked),
+                                               (_naive(enrolled) + _VN_OFFSET).date()))  # UTC → Vietnam day
+    fresh: dict[tuple[str, str], Fresh] = {
+        (dev, code): (_day(last), _utc(recv)) for dev, code, last, recv in conn.execute(fq).all()}
+    late = [key for key, (last, _r) in fresh.items() if last is not None and last > on]
+    if late:  # a day in the past: each device's last report as of then
+        per_commune: dict[str, int] = {}
+        for _dev, code in fresh:
+            per_commune[code] = per_commune.get(code, 0) + 1
+        regroup = {code for _dev, code in late if commune_fresh is None or per_commune[code] > 1}
+        for key in late:
+            if commune_fresh is not None and per_commune[key[1]] == 1:
+                fresh[key] = commune_fresh.get(key[1], (None, None))
+            else:
+                fresh[key] = (None, None)
+        if regroup:
+            rv = ReportVillage
+            q = select(rv.device_id, rv.commune_code, func.max(rv.day), func.max(rv.received_at)).where(rv.day <= on)
+            if len(regroup) <= 1000:
+                q = q.where(rv.commune_code.in_(sorted(regroup)))
+            for dev, code, d, r in conn.execute(q.group_by(rv.device_id, rv.commune_code)):
+                if (dev, code) in fresh and code in regroup:
+                    fresh[(dev, code)] = (_day(d), _utc(r))
+    none = (None, None)
+    for code, laps in out.items():
+        for lap in laps:
+            lap.last_day, lap.last_received = fresh.get((lap.device_id, code), none)
+        if len(laps) == 1:  # most communes: one laptop, never "silent while others report"
+            if laps[0].last_day is None and laps[0].enrolled > on:
+                laps.clear()
+            continue
+        laps[:] = [lap for lap in laps if lap.last_day is not None or lap.enrolled <= on]
+        active = [lap for lap in laps if not lap.revoked]
+        recent = {id(lap) for lap in active
+                  if lap.last_day is not None and (on - lap.last_day).days <= SILENT_DAYS}
+        if recent and len(active) > 1:  # someone reports: the others that have had time to report are silent
+            for lap in active:
+                lap.silent = id(lap) not in recent and (on - lap.enrolled).days > SILENT_DAYS
+    return out
+
+
 def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank") -> list[Row]:
     """Every active commune (of one province if given) with its figures as of `on`."""
     q = select(Commune.code, Commune.name, Commune.province_code, Commune.province_name).where(Commune.active)
@@ -160,6 +280,10 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
                                                        Target.deadline)):
         if code in rows:
             rows[code].targets[ind] = (int(value), _day(deadline))
+    as_of = {code: (row.last_day, row.last_received) for code, row in rows.items()}
+    for code, laps in laptops(s, on, list(rows) if province else None, commune_fresh=as_of).items():
+        if code in rows:
+            rows[code].laptops = laps
 
     for row in rows.values():
         scores: list[float] = []
@@ -169,7 +293,9 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
                 continue
             value, deadline = target
             if row.cumul is None:
-                row.pct[ind], row.met[ind] = None, None
+                # No data meets nothing: never reported is not met (missed once the deadline has passed).
+                row.pct[ind] = None
+                row.met[ind] = MISSED if deadline and on > deadline else NOT_YET
                 continue
             have = row.cumul[ind]
             pct = row.pct[ind] = 100.0 * have / value if value else 100.0
@@ -183,6 +309,12 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
     for i, r in enumerate(ranked, 1):
         r.rank = i
     return sort_rows(list(rows.values()), sort)
+
+
+def meets_all(row: Row) -> bool:
+    """Every target of the commune met, from figures it reported; no target or no data meets nothing."""
+    targeted = [ind for ind in MAIN if ind in row.targets]
+    return bool(targeted) and row.cumul is not None and all(row.met.get(ind) == MET for ind in targeted)
 
 
 @lru_cache(maxsize=16384)
@@ -207,6 +339,7 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
 
 
 def commune_days(s: Session, code: str, limit: int = 2000) -> list[ReportVillage]:
+    """The commune's reports, newest day first, one per (point, day, device)."""
     q = (select(ReportVillage).where(ReportVillage.commune_code == code)
-         .order_by(ReportVillage.day.desc(), ReportVillage.point_code).limit(limit))
+         .order_by(ReportVillage.day.desc(), ReportVillage.point_code, ReportVillage.device_id).limit(limit))
     return list(s.scalars(q))

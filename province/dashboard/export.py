@@ -20,7 +20,8 @@ def header() -> list[str]:
         cols += [f"{lab} - trong ngày", f"{lab} - lũy kế", f"{lab} - chỉ tiêu", f"{lab} - % chỉ tiêu",
                  f"{lab} - kết quả"]
     cols += [f"{LABELS[i]} - trong ngày" for i in CONTEXT]
-    cols += ["Tình trạng báo cáo", "Ngày báo cáo gần nhất", "Nhận lúc", "Số ngày không báo cáo"]
+    cols += ["Tình trạng báo cáo", "Ngày báo cáo gần nhất", "Nhận lúc", "Số ngày không báo cáo",
+             "Số máy", "Máy không gửi", "Máy trong xã: báo cáo gần nhất"]
     return cols
 
 
@@ -36,6 +37,10 @@ def values(r: Row, on: dt.date) -> list[Any]:
     out += [r.today[i] if r.today is not None else None for i in CONTEXT]
     out += [r.status_text(on) or "Đã báo cáo", vn_date(r.last_day) or None, local(r.last_received) or None,
             r.days_silent]
+    laps = [lap for lap in r.laptops if not lap.revoked]
+    out += [len(laps), "; ".join(lap.text() for lap in laps if lap.silent) or None,
+            "; ".join(lap.text() + (f" (nhận {local(lap.last_received)})" if lap.last_received else "")
+                      for lap in laps) or None]
     return out
 
 

@@ -10,8 +10,21 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from province.dashboard.data import CONTEXT, LABELS, MAIN, MET_LABELS, SORTS, Row, local, vn_date
-from sync.protocol import INDICATORS
+from province.dashboard.data import (
+    CONTEXT,
+    LABELS,
+    MAIN,
+    MET_LABELS,
+    SILENT_DAYS,
+    SORTS,
+    VN_TZ,
+    Laptop,
+    Row,
+    local,
+    meets_all,
+    vn_date,
+)
+from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
 CSS = """
 body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:16px;color:#1b1b1b}
@@ -20,6 +33,7 @@ table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;paddin
 th{background:#eef3f8;position:sticky;top:0}td.t{text-align:left}
 .met{color:#0a7a2f;font-weight:600}.not_met{color:#b36b00}.missed{color:#b00020;font-weight:600}
 .nd{color:#777;font-style:italic;text-align:left}.never{color:#b00020;font-style:italic;text-align:left}
+.silent{color:#b00020;font-weight:600}.sum td{background:#f6f6f6;font-weight:600}
 form{margin:8px 0}.bar{margin:8px 0;color:#444}.err{color:#b00020}
 .user{float:right;color:#444}.user form{display:inline;margin:0}
 .login{max-width:360px;margin:48px auto}.login label{display:block;margin:10px 0}
@@ -82,6 +96,31 @@ def _pct(p: float | None) -> str:
     return "" if p is None else f"{p:.1f}%".replace(".", ",")
 
 
+@lru_cache(maxsize=16384)
+def _label(number: int, name: str) -> str:
+    return escape(f"Máy {number} ({name})")
+
+
+def _laptop(lap: Laptop, alone: bool) -> str:
+    """One laptop in the province table: 'Máy 2 (Nguyễn Văn An) chưa gửi từ 20/11' (red) when it is silent,
+    else its last day and when that arrived (for a commune's only laptop the row already shows when)."""
+    label = _label(lap.number, lap.name)
+    if lap.silent:
+        return f'<span class="silent">{escape(lap.text())}</span>'
+    if lap.last_day is None:
+        return f"{label} chưa gửi báo cáo nào"
+    if alone or lap.last_received is None:
+        return f"{label}: {lap.last_day.day:02d}/{lap.last_day.month:02d}"
+    received = lap.last_received.astimezone(VN_TZ).strftime("%d/%m %H:%M")
+    return f"{label}: {lap.last_day.day:02d}/{lap.last_day.month:02d} (nhận {received})"
+
+
+def _laptops(r: Row) -> str:
+    laps = [lap for lap in r.laptops if not lap.revoked]
+    alone = len(laps) == 1
+    return f'<td class="t">{"<br>".join([_laptop(lap, alone) for lap in laps])}</td>'
+
+
 def _row(r: Row, on: dt.date) -> str:
     cells = [f'<td>{r.rank if r.rank is not None else "—"}</td>', _head(r.code, r.name, r.province_name)]
     status = escape(r.status_text(on))
@@ -103,6 +142,7 @@ def _row(r: Row, on: dt.date) -> str:
         cells.append('<td class="never">Chưa từng báo cáo</td>')
     else:
         cells.append(f"<td>{r.days_silent}</td>")
+    cells.append(_laptops(r))
     return f'<tr data-code="{escape(r.code)}">{"".join(cells)}</tr>'
 
 
@@ -119,11 +159,13 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
     head1 = ['<th rowspan="2">Hạng</th><th rowspan="2">Xã / phường / đặc khu</th><th rowspan="2">Tỉnh</th>']
     head1 += [f'<th colspan="4">{escape(LABELS[ind])}</th>' for ind in MAIN]
     head1 += [f'<th rowspan="2">{escape(LABELS[ind])} (ngày)</th>' for ind in CONTEXT]
-    head1 += ['<th rowspan="2">Báo cáo nhận lúc</th><th rowspan="2">Số ngày không báo cáo</th>']
+    head1 += ['<th rowspan="2">Báo cáo nhận lúc</th><th rowspan="2">Số ngày không báo cáo</th>',
+              '<th rowspan="2">Máy trong xã: báo cáo gần nhất</th>']
     head2 = "<th>Trong ngày</th><th>Lũy kế</th><th>Chỉ tiêu</th><th>% / Kết quả</th>" * len(MAIN)
     reported = sum(1 for r in rows if r.today is not None)
     never = sum(1 for r in rows if r.cumul is None)
-    met_all = sum(1 for r in rows if r.met and all(m == "met" for m in r.met.values() if m))
+    met_all = sum(1 for r in rows if meets_all(r))
+    silent = sum(len(r.silent_laptops) for r in rows)
     body = [
         user_bar(user),
         f"<h1>Tiến độ thu nhận hồ sơ định danh — ngày {vn_date(on)}</h1>",
@@ -134,7 +176,9 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
         f'<a href="/export.csv?{escape(urlencode({**q, "sort": sort}))}">Tải CSV</a> · ',
         f'<a href="/export.xlsx?{escape(urlencode({**q, "sort": sort}))}">Tải Excel</a></form>',
         f'<p class="bar" id="summary">{_n(len(rows))} đơn vị · {_n(reported)} đã báo cáo ngày {vn_date(on)} · '
-        f'{_n(never)} chưa từng báo cáo · {_n(met_all)} đạt mọi chỉ tiêu</p>',
+        f'{_n(never)} chưa từng báo cáo · {_n(met_all)} đạt mọi chỉ tiêu · '
+        f'<span id="silent-laptops">{_n(silent)} máy không gửi quá {SILENT_DAYS} ngày trong khi máy khác '
+        "của xã vẫn gửi</span></p>",
         '<table id="communes"><thead><tr>', "".join(head1), "</tr><tr>", head2, "</tr></thead><tbody>",
         "".join([_row(r, on) for r in rows]),
         "</tbody></table>",
@@ -146,37 +190,85 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
         body.append('<h2>Nhập tệp dữ liệu (USB)</h2><form method="post" '
                     f'action="{escape(action)}" enctype="multipart/form-data" id="upload">'
                     '<input type="file" name="file" required> '
-                    '<button type="submit">Nhập</button></form>')
+                    '<button type="submit">Nhập</button></form>'
+                    '<p><a href="/dashboard/offline" id="offline-link">Xã không có mạng: kết nối bằng tệp, tệp chỉ '
+                    'tiêu, mã ngày qua điện thoại</a></p>')
     if elapsed_ms is not None:
         body.append(f'<p class="bar">Tạo trang trong {elapsed_ms:.0f} ms.</p>')
     return page(f"EnrollPoint — tiến độ ngày {vn_date(on)}", "".join(body))
 
 
-def commune_page(commune: Any, reports: list[Any], targets: list[Any], user: Any = None) -> str:
-    head = "".join(f"<th>{escape(LABELS[i])}</th>" for i in INDICATORS)
-    out = []
-    for r in reports:
-        villages = json.loads(r.breakdown_json or "{}")
-        vtxt = "; ".join(f"{escape(v)}: {c.get('card_captured', 0)}/{c.get('vneid_l2_captured', 0)}/"
-                         f"{c.get('vneid_activated', 0)}" for v, c in villages.items())
-        delay = (r.received_at - r.closed_at) if r.received_at and r.closed_at else None
-        delay_txt = f"{delay.days} ngày" if delay and delay.days >= 1 else ("< 1 ngày" if delay is not None else "")
-        out.append(
-            f'<tr><td class="t">{vn_date(r.day)}</td><td class="t">{escape(r.point_code)}</td><td>{r.revision}</td>'
+def laptops_table(laps: list[Laptop]) -> str:
+    """The commune's laptops: name as enrolled, last day reported, last arrival, and whether it is silent."""
+    if not laps:
+        return '<p class="never" id="no-laptops">Chưa có máy nào được kết nối</p>'
+    rows = []
+    for lap in laps:
+        if lap.revoked:
+            state = '<td class="t nd">Đã thu hồi</td>'
+        elif lap.silent:
+            state = f'<td class="t silent">{escape(lap.text())}</td>'
+        elif lap.last_day is None:
+            state = '<td class="t nd">Chưa gửi báo cáo nào</td>'
+        else:
+            state = '<td class="t">Đang gửi</td>'
+        rows.append(f'<tr data-device="{escape(lap.device_id)}"><td class="t">Máy {lap.number}</td>'
+                    f'<td class="t">{escape(lap.name)}</td><td class="t">{escape(lap.device_id)}</td>'
+                    f'<td class="t">{vn_date(lap.enrolled)}</td><td class="t">{vn_date(lap.last_day)}</td>'
+                    f'<td class="t">{local(lap.last_received)}</td>{state}</tr>')
+    return ('<table id="laptops"><thead><tr><th>Máy</th><th>Tên khi kết nối</th><th>Mã thiết bị</th>'
+            "<th>Kết nối ngày</th><th>Ngày báo cáo gần nhất</th><th>Tỉnh nhận lúc</th><th>Tình trạng</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def point_name(code: str) -> str:
+    """A report's point as people read it: the commune's events without a point are "Không theo điểm"."""
+    return COMMUNE_POINT_LABEL_VI if code == COMMUNE_POINT_CODE else code
+
+
+def _report_row(r: Any, device: str) -> str:
+    villages = json.loads(r.breakdown_json or "{}")
+    vtxt = "; ".join(f"{escape(v)}: {c.get('card_captured', 0)}/{c.get('vneid_l2_captured', 0)}/"
+                     f"{c.get('vneid_activated', 0)}" for v, c in villages.items())
+    delay = (r.received_at - r.closed_at) if r.received_at and r.closed_at else None
+    delay_txt = f"{delay.days} ngày" if delay and delay.days >= 1 else ("< 1 ngày" if delay is not None else "")
+    return (f'<tr><td class="t">{vn_date(r.day)}</td><td class="t">{escape(point_name(r.point_code))}</td>'
+            f'<td class="t">{escape(device)}</td><td>{r.revision}</td>'
             + "".join(f"<td>{_n(getattr(r, i))}</td>" for i in INDICATORS)
             + f'<td class="t">{local(r.closed_at)}</td><td class="t">{local(r.received_at)}</td>'
-            f'<td class="t">{delay_txt}</td><td class="t">{vtxt}</td></tr>'
-        )
+            f'<td class="t">{delay_txt}</td><td class="t">{vtxt}</td></tr>')
+
+
+def commune_page(commune: Any, reports: list[Any], targets: list[Any], user: Any = None,
+                 laps: list[Laptop] | None = None) -> str:
+    """The commune's laptops, then its reports per day and point: one row per laptop's report and, where
+    several laptops reported the same point and day, a sum row above them (the figure the province counts)."""
+    head = "".join(f"<th>{escape(LABELS[i])}</th>" for i in INDICATORS)
+    names = {lap.device_id: lap.label for lap in laps or []}
+    out = []
+    groups: dict[tuple[Any, str], list[Any]] = {}
+    for r in reports:
+        groups.setdefault((r.day, r.point_code), []).append(r)
+    for (day, point), group in groups.items():
+        if len(group) > 1:
+            out.append(f'<tr class="sum"><td class="t">{vn_date(day)}</td><td class="t">{escape(point_name(point))}</td>'
+                       f'<td class="t">Cộng {len(group)} máy</td><td></td>'
+                       + "".join(f"<td>{_n(sum(getattr(r, i) for r in group))}</td>" for i in INDICATORS)
+                       + '<td></td><td></td><td></td><td></td></tr>')
+        for r in group:
+            out.append(_report_row(r, names.get(r.device_id, "Không rõ máy (trước khi nâng cấp)"
+                                                if r.device_id == "unknown" else r.device_id)))
     tg = "".join(f"<li>{escape(LABELS.get(t.indicator, t.indicator))}: {_n(t.value)}"
                  f"{' trước ' + vn_date(t.deadline) if t.deadline else ''}</li>" for t in targets)
     body = (
         user_bar(user) + f'<p><a href="/">← Bảng tỉnh</a></p><h1>{escape(commune.name)} ({escape(commune.code)}) — '
         f"{escape(commune.province_name)}</h1>"
-        f"<h2>Chỉ tiêu</h2><ul>{tg or '<li>Chưa giao chỉ tiêu</li>'}</ul><h2>Báo cáo theo ngày</h2>"
+        f"<h2>Chỉ tiêu</h2><ul>{tg or '<li>Chưa giao chỉ tiêu</li>'}</ul>"
+        f"<h2>Máy trong xã</h2>{laptops_table(laps or [])}<h2>Báo cáo theo ngày</h2>"
         + ('<p class="never">Chưa từng báo cáo</p>' if not reports else "")
-        + '<table id="days"><thead><tr><th>Ngày</th><th>Điểm</th><th>Bản sửa</th>'
+        + '<table id="days"><thead><tr><th>Ngày</th><th>Điểm</th><th>Máy</th><th>Bản sửa</th>'
         + head + "<th>Chốt trên máy (ghi nhận)</th><th>Tỉnh nhận lúc</th><th>Độ trễ</th>"
-        "<th>Theo thôn (CCCD/VNeID/kích hoạt)</th></tr></thead><tbody>" + "".join(out) + "</tbody></table>"
+        "<th>Theo thôn (thẻ căn cước/VNeID/kích hoạt)</th></tr></thead><tbody>" + "".join(out) + "</tbody></table>"
     )
     return page(f"{commune.name} — EnrollPoint", body)
 

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from province import auth
-from province.bundle_import import MAX_BUNDLE_FILE, BundleError, import_bundle
+from province.bundle_import import MAX_BUNDLE_FILE, BundleError, import_bundle_with_receipt
 from province.dashboard import data, export, render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
@@ -74,7 +74,8 @@ def commune_detail(request: Request, code: str, user: PageUser) -> HTMLResponse:
             return HTMLResponse(render.message_page("Không tìm thấy xã", [code], error=True), status_code=404)
         reports = data.commune_days(s, code)
         targets = list(s.scalars(select(Target).where(Target.commune_code == code).order_by(Target.indicator)))
-        return HTMLResponse(render.commune_page(commune, reports, targets, user=user), headers=NO_STORE)
+        laps = data.laptops(s, data.hub_today(), [code]).get(code, [])
+        return HTMLResponse(render.commune_page(commune, reports, targets, user=user, laps=laps), headers=NO_STORE)
 
 
 @router.get("/export.csv", summary="Province table as CSV (UTF-8 with BOM)")
@@ -155,16 +156,21 @@ async def upload_bundle(request: Request, user: DataUser,
             return refuse(422, "Không nhập được tệp", "Thiếu tệp (trường file).")
         fobj: Any = file.file
         fobj.seek(0)
-        result = await run_in_threadpool(import_bundle, db, limits.read_chunks(fobj), "bundle")
+        result, receipt = await run_in_threadpool(import_bundle_with_receipt, db, limits.read_chunks(fobj),
+                                                  "bundle")
     except BundleError as exc:
         return refuse(exc.status, "Không nhập được tệp", exc.reason)
     finally:
         await form.close()
     if wants_json:
-        return JSONResponse(result)
+        return JSONResponse({**result, "receipt": receipt})
     b = result["batches"]
     lines = [f"Thiết bị {result['device_id']} — xã {result['commune_code']}: {len(b)} lô",
              f"Mới: {sum(x['imported'] for x in b)}, cập nhật: {sum(x['updated'] for x in b)}, "
              f"trùng (bỏ qua): {sum(x['ignored'] for x in b)}, xung đột: {sum(len(x['conflicts']) for x in b)}",
              f"Lô đã nhận trước đó: {sum(1 for x in b if x['replayed'])}"]
-    return HTMLResponse(render.message_page("Đã nhập tệp dữ liệu", lines))
+    link = f'/dashboard/receipt/{result["receipt_id"]}'
+    html = render.message_page("Đã nhập tệp dữ liệu", lines).replace(
+        "</body>", f'<p><a id="receipt" href="{link}" download>Tải biên nhận (mang về máy xã: enrollpoint sync '
+        "--receipt …)</a></p></body>", 1)
+    return HTMLResponse(html)

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # Every revision this hub knows, oldest first. A database at any other revision is from a newer hub.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_per_device")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_per_device",
+                                   "0004_report_per_device",
+                                   "0005_offline")
 HEAD = KNOWN_REVISIONS[-1]
 
 

@@ -3,22 +3,34 @@
 from .auth import HubSession, HubSetting, HubUser, LoginLink
 from .base import Base, UTCDateTime
 from .devices import Device, EnrolmentCode
+from .offline import BundleReceipt, PhoneReport
 from .register import Commune, Target
-from .reports import AuditEntry, Batch, CommuneFreshness, CommuneTotal, ReportValue, ReportVillage
+from .reports import (
+    AuditEntry,
+    Batch,
+    CommuneFreshness,
+    CommuneTotal,
+    DeviceFreshness,
+    ReportValue,
+    ReportVillage,
+)
 
 __all__ = [
     "AuditEntry",
     "Base",
     "Batch",
+    "BundleReceipt",
     "Commune",
     "CommuneFreshness",
     "CommuneTotal",
     "Device",
+    "DeviceFreshness",
     "EnrolmentCode",
     "HubSession",
     "HubSetting",
     "HubUser",
     "LoginLink",
+    "PhoneReport",
     "ReportValue",
     "ReportVillage",
     "Target",

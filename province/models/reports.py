@@ -1,8 +1,10 @@
 """What arrived: batches (the idempotency record), per-indicator values and per-report breakdowns.
 
-`report_values` is the authoritative store, one row per (commune, point, day, indicator) at its highest
-revision. `report_villages` holds one row per (commune, point, day): its revision, content hash, the village
-breakdown and the five totals again, so the dashboard sums 1 row per report instead of 5.
+A report is the work of one device (laptop): `report_values` is the authoritative store, one row per
+(commune, point, day, device, indicator) at that device's highest revision. `report_villages` holds one row
+per (commune, point, day, device): its revision, content hash, the village breakdown and the five totals
+again, so the dashboard sums 1 row per report instead of 5. A commune's or point's figure is the sum over
+its devices (0004).
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ class Batch(Base):
 
 class ReportValue(Base):
     __tablename__ = "report_values"
-    __table_args__ = (UniqueConstraint("commune_code", "point_code", "day", "indicator"),)
+    __table_args__ = (UniqueConstraint("commune_code", "point_code", "day", "device_id", "indicator",
+                                       name="uq_report_values_device_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
     point_code: Mapped[str] = mapped_column(String(32))
     day: Mapped[dt.date] = mapped_column(Date)
+    device_id: Mapped[str] = mapped_column(String(32))  # the device whose signed batch stored it
     indicator: Mapped[str] = mapped_column(String(40))
     value: Mapped[int] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer)
@@ -49,7 +53,7 @@ class ReportValue(Base):
 class ReportVillage(Base):
     __tablename__ = "report_villages"
     __table_args__ = (
-        UniqueConstraint("commune_code", "point_code", "day"),
+        UniqueConstraint("commune_code", "point_code", "day", "device_id", name="uq_report_villages_device_key"),
         Index("ix_report_villages_day_commune", "day", "commune_code"),
     )
 
@@ -57,6 +61,7 @@ class ReportVillage(Base):
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
     point_code: Mapped[str] = mapped_column(String(32))
     day: Mapped[dt.date] = mapped_column(Date)
+    device_id: Mapped[str] = mapped_column(String(32))
     revision: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     breakdown_json: Mapped[str] = mapped_column(Text)
@@ -88,6 +93,19 @@ class CommuneFreshness(Base):
     __tablename__ = "commune_freshness"
 
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), primary_key=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    last_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DeviceFreshness(Base):
+    """Per device (laptop) of a commune: first and last day reported and when its last report arrived (kept
+    by intake), so the dashboard can name a laptop that has gone silent while the others report."""
+
+    __tablename__ = "device_freshness"
+
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), primary_key=True, index=True)
     first_day: Mapped[dt.date] = mapped_column(Date)
     last_day: Mapped[dt.date] = mapped_column(Date)
     last_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -31,7 +31,8 @@ from desktop import config
 from desktop.models import Citizen, DayReport, Point
 from desktop.services import dayclose, hub_link, outbox
 from desktop.services.statuses import record_event
-from sync.client import MSG_AUTH, RetryPolicy
+from sync.client import RetryPolicy
+from sync.failures import MSG_AUTH
 
 COMMUNE = "22736"
 READ_TIMEOUT = 2.0
@@ -368,7 +369,7 @@ def test_auth_stop_and_tell_on_revoked_and_unknown_token(hub, laptop):
 
     # an unknown token (re-enrolled elsewhere, keyring holds garbage)
     hub_link.connect(db, hub.url, hub.enrol_code())
-    hub_link._keyring_set(COMMUNE, {"token": "not-a-token"})
+    hub_link._keyring_set(hub_link.keyring_name(hub_link.credentials(db).device_id), {"token": "not-a-token"})
     res = _sync(db)
     assert res.auth_failed and res.remaining == 3
     # a fresh connection fixes it

@@ -218,7 +218,10 @@ def test_login_flood_leaves_the_device_api_fast(hub_url, tmp_path):
         for i in range(FLOOD):
             c = httpx.Client(base_url=base, transport=httpx.HTTPTransport(local_address=f"127.0.{1 + i // 200}.{10 + i % 200}"),
                              timeout=60)
-            m = re.search(r'name="csrf" value="([^"]*)"', c.get("/login").text)
+            # "Connection: close": the form is fetched on a connection of its own, so the POST opens a fresh
+            # one when the flood starts (a kept-alive one would have idled past uvicorn's 5 s keep-alive
+            # while the other clients were prepared on a loaded machine, and be reset mid-request).
+            m = re.search(r'name="csrf" value="([^"]*)"', c.get("/login", headers={"Connection": "close"}).text)
             clients.append(c)
             tokens.append(m.group(1) if m else "")
         start = threading.Barrier(FLOOD)

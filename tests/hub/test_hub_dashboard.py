@@ -91,11 +91,11 @@ def test_csv_export(scene, admin_client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     by = {x["Mã xã"]: x for x in rows}
-    today = "Hồ sơ CCCD - trong ngày"
+    today = "Hồ sơ thẻ căn cước - trong ngày"
     assert by["22736"][today] == "0" and by["22736"]["Tình trạng báo cáo"] == "Đã báo cáo"
     assert by["4"][today] == "" and by["4"]["Tình trạng báo cáo"] == "Chưa có dữ liệu từ 09/07/2025"
-    assert by["4"]["Hồ sơ CCCD - lũy kế"] == "8" and by["4"]["Hồ sơ CCCD - kết quả"] == "Đạt"
-    assert by["70"]["Hồ sơ CCCD - lũy kế"] == "" and by["70"]["Tình trạng báo cáo"] == "Chưa từng báo cáo"
+    assert by["4"]["Hồ sơ thẻ căn cước - lũy kế"] == "8" and by["4"]["Hồ sơ thẻ căn cước - kết quả"] == "Đạt"
+    assert by["70"]["Hồ sơ thẻ căn cước - lũy kế"] == "" and by["70"]["Tình trạng báo cáo"] == "Chưa từng báo cáo"
     assert by["666"]["Tên xã"].startswith("'=")  # formula injection neutralised
 
 
@@ -105,7 +105,7 @@ def test_xlsx_export(scene, admin_client):
     ws = load_workbook(io.BytesIO(r.content)).active
     head = [c.value for c in ws[1]]
     rows = {row[0].value: row for row in ws.iter_rows(min_row=2)}
-    col = head.index("Hồ sơ CCCD - trong ngày")
+    col = head.index("Hồ sơ thẻ căn cước - trong ngày")
     assert rows["22736"][col].value == 0 and rows["4"][col].value is None
     evil = rows["666"][head.index("Tên xã")]
     assert evil.value == '=HYPERLINK("http://evil")' and evil.data_type == "s"

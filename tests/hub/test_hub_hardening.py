@@ -395,3 +395,15 @@ def test_migration_0003_keeps_batches_and_scopes_ids(hub_url):
             conn.execute(insert, {**row, "d": "dev-b"})
     finally:
         db.close()
+
+
+def test_nul_characters_are_400_not_500(hub_db, admin_client):
+    """Found by schemathesis on PostgreSQL (text cannot hold NUL): a NUL in the query string, or in a form
+    field that reaches a query, is bad input — 400, never a 500."""
+    for url in ("/api/v1/health?x=%00", "/dashboard/offline?commune=%29%00x", "/commune/%00"):
+        r = admin_client.get(url)
+        assert r.status_code == 400, (url, r.status_code)
+        assert r.json()["field"] == "query"
+    r = admin_client.post("/dashboard/targets-file", data={"commune": "22\x00736", "csrf": csrf_of(admin_client)})
+    assert 400 <= r.status_code < 500, r.status_code
+    assert "22\x00736" not in r.text

@@ -102,7 +102,7 @@ def test_two_revisions_of_one_day_in_one_batch(hub_db, client, laptop):
 
 
 def test_targets_endpoint(hub_db, client, laptop):
-    from province import admin
+    from province import admin, offline
 
     with hub_db.session(write=True) as ses:
         admin.set_target(ses, "22736", "card_captured", 1200, dt.date(2025, 12, 31))
@@ -110,7 +110,10 @@ def test_targets_endpoint(hub_db, client, laptop):
         admin.set_target(ses, "4", "card_captured", 99999, None)
     r = client.get("/api/v1/targets", headers={"Authorization": f"Bearer {laptop.token}"})
     assert r.status_code == 200
-    assert r.json() == {"commune_code": "22736", "commune_name": "Đặc khu Trường Sa",
+    with hub_db.session() as ses:
+        hub_key = offline.hub_public_key(ses)  # laptops pin it to check signed files (issue 14)
+    assert hub_key
+    assert r.json() == {"commune_code": "22736", "commune_name": "Đặc khu Trường Sa", "hub_public_key": hub_key,
                         "targets": [{"indicator": "card_captured", "value": 1200, "deadline": "2025-12-31"}]}
     assert client.get("/api/v1/targets", headers={"Authorization": "Bearer nope"}).status_code == 401
 

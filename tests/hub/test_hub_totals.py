@@ -13,7 +13,7 @@ from province import admin, migrations
 from province.dashboard import data
 from province.db import create_hub_engine, open_hub
 from province.intake import Sender, intake
-from province.models import CommuneFreshness, CommuneTotal, ReportValue, ReportVillage
+from province.models import CommuneFreshness, CommuneTotal, DeviceFreshness, ReportValue, ReportVillage
 from sync import protocol
 from sync.protocol import INDICATORS
 
@@ -42,6 +42,18 @@ def _kept(db):
     return totals, fresh
 
 
+def _devices(db):
+    """device_freshness as kept, and as recomputed from the stored reports."""
+    rv, df = ReportVillage, DeviceFreshness
+    with db.session() as s:
+        kept = {(d, c): (f, la, r) for d, c, f, la, r in s.execute(select(
+            df.device_id, df.commune_code, df.first_day, df.last_day, df.last_received_at))}
+        want = {(d, c): (f, la, r) for d, c, f, la, r in s.execute(select(
+            rv.device_id, rv.commune_code, func.min(rv.day), func.max(rv.day), func.max(rv.received_at))
+            .group_by(rv.device_id, rv.commune_code))}
+    return kept, want
+
+
 def _as_of(db, on):
     """Naive per-commune sums and freshness up to `on` (what the dashboard must show)."""
     rv = ReportVillage
@@ -56,14 +68,15 @@ def test_totals_equal_recomputation_after_random_mix(hub_db):
     with hub_db.session(write=True) as s:
         for c in COMMUNES:
             admin.add_commune(s, c, f"Xã {c}", "56")
-    stored: dict[tuple[str, str, dt.date], tuple[int, dict[str, int]]] = {}
+    stored: dict[tuple[str, str, dt.date, str], tuple[int, dict[str, int]]] = {}
     outcomes = {"imported": 0, "updated": 0, "ignored": 0, "conflicts": 0}
     for _ in range(40):  # bounded: 40 batches of 1..8 reports
         commune = rnd.choice(COMMUNES)
+        device = f"dev{commune}{rnd.choice('abc')}"  # up to three laptops per commune, revisions per device
         reports = []
         for _ in range(rnd.randint(1, 8)):
             point, day = rnd.choice(("P1", "P2")), DAY0 + dt.timedelta(days=rnd.randint(0, 9))
-            prev = stored.get((commune, point, day))
+            prev = stored.get((commune, point, day, device))
             totals = {i: rnd.randint(0, 50) for i in INDICATORS}
             kind = rnd.random()
             if prev is None:
@@ -77,12 +90,12 @@ def test_totals_equal_recomputation_after_random_mix(hub_db):
             else:
                 rev = max(1, prev[0] - 1)  # older revision → conflict
             reports.append(protocol.Report(commune, point, day, rev, protocol.utc_now(), totals))
-            key = (commune, point, day)
+            key = (commune, point, day, device)
             if key not in stored or rev > stored[key][0]:
                 stored[key] = (rev, totals)
-        batch = protocol.Batch.new(f"dev{commune}", commune, reports)
+        batch = protocol.Batch.new(device, commune, reports)
         summary = intake(hub_db, batch, protocol.body_hash(protocol.encode_batch(batch)),
-                         Sender(f"dev{commune}", commune), "test")
+                         Sender(device, commune), "test")
         for k in ("imported", "updated", "ignored"):
             outcomes[k] += summary[k]
         outcomes["conflicts"] += len(summary["conflicts"])
@@ -91,11 +104,14 @@ def test_totals_equal_recomputation_after_random_mix(hub_db):
         assert {k: v for k, v in kept_totals.items() if k in want_totals} == want_totals
         assert all(v == 0 for k, v in kept_totals.items() if k not in want_totals)
         assert kept_fresh == want_fresh
+        kept_devices, want_devices = _devices(hub_db)
+        assert kept_devices == want_devices
     assert all(n > 0 for n in outcomes.values()), outcomes  # the mix really had every outcome
     # The model of "highest revision wins" agrees with the store.
     with hub_db.session() as s:
-        got = {(c, p, d): (rev, {i: getattr(row, i) for i in INDICATORS}) for row in s.scalars(select(ReportVillage))
-               for c, p, d, rev in [(row.commune_code, row.point_code, row.day, row.revision)]}
+        got = {(c, p, d, dev): (rev, {i: getattr(row, i) for i in INDICATORS})
+               for row in s.scalars(select(ReportVillage))
+               for c, p, d, dev, rev in [(row.commune_code, row.point_code, row.day, row.device_id, row.revision)]}
     assert got == stored
 
     # The dashboard, for days inside, before and after the data, equals a direct sum up to that day.

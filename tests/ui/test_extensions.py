@@ -21,7 +21,7 @@ def _session_with_appointments(db) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_menus_are_installed(window):
-    assert window.menu_modules == ["audit", "login", "printing", "sync"]  # menus.py's explicit list
+    assert window.menu_modules == ["audit", "login", "printing", "sync", "peers"]  # menus.py's explicit list
     titles = [a.text() for a in window.shell.menu("file").actions()]
     assert titles.index("In &giấy hẹn…") < titles.index("&Thoát")  # above Quit, below Import
     assert window.findChild(QDockWidget, "syncDock") is not None

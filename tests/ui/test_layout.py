@@ -38,5 +38,5 @@ def test_every_package_says_what_lives_there_and_modules_stay_small():
 def test_menus_are_an_explicit_list():
     from desktop.ui import menus
 
-    assert [name for name, _install in menus.INSTALLERS] == ["audit", "login", "printing", "sync"]
+    assert [name for name, _install in menus.INSTALLERS] == ["audit", "login", "printing", "sync", "peers"]
     assert "pkgutil" not in _sources()["shell.py"] and "importlib" not in _sources()["shell.py"]

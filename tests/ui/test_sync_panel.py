@@ -11,7 +11,7 @@ from desktop import config
 from desktop.models import Point
 from desktop.services import dayclose, hub_link, outbox
 from desktop.ui.views.sync_panel import SyncPanel
-from sync.client import SyncResult
+from sync.outbox_port import SyncResult
 
 from .conftest import wait_idle
 

@@ -64,7 +64,7 @@ def test_session_add_list_assign_appointments_checkin_progress(seeded, capsys):
     assert len(pr["series"]) == 30 and pr["series"][-1]["card_captured"] == 1
 
     code, out, _ = run(capsys, "progress", "--on", DAY.isoformat())
-    assert code == 0 and "Hồ sơ CCCD đã thu nhận: hôm nay 1, lũy kế 1" in out
+    assert code == 0 and "Hồ sơ cấp thẻ căn cước đã thu nhận: hôm nay 1, lũy kế 1" in out
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_kinds_for_one_citizen() -> None:
     r = _row(birth_date=D(2001, 3, 20), has_card=True, card_issued_on=D(2022, 1, 1), vneid_stage=3)
     assert due_kinds_for(r, ON) == set()
     assert due_kinds_for(r, ON, within_days=30) == {DueKind.RENEW}
-    assert due_kinds_for(r, ON, renewal_started_on=D(2026, 2, 1), within_days=30) == set()
+    assert due_kinds_for(r, ON, last_card_on=D(2026, 2, 1), within_days=30) == set()
     assert due_kinds_for(_row(birth_date=D(1980, 1, 1), has_card=True, vneid_stage=1), ON) == {DueKind.VNEID_ACTIVATE}
     assert due_kinds_for(_row(birth_date=D(1980, 1, 1), has_card=True, vneid_stage=2), ON) == {DueKind.VNEID_ACTIVATE}
     assert due_kinds_for(_row(birth_date=D(1980, 1, 1), has_card=True, vneid_stage=3), ON) == set()
@@ -90,13 +90,19 @@ def test_kinds_for_one_citizen() -> None:
     assert due_kinds_for(_row(birth_date=D(1980, 1, 1), status="deferred"), ON) == {DueKind.FIRST_CARD}
 
 
-def test_year_only_birth_is_first_of_january() -> None:
-    assert due_kinds_for(_row(birth_year=2012), D(2026, 1, 1)) == {DueKind.FIRST_CARD}
-    assert due_kinds_for(_row(birth_year=2012), D(2025, 12, 31)) == set()
-    # card issued 2024-06-01 to someone born "1966" (1-1-1966): at 58y5m → never expires
+def test_year_only_birth_claims_no_age_not_yet_certain() -> None:
+    # born "2012": certainly 14 only on 31-12-2026, never on 2 January
+    assert due_kinds_for(_row(birth_year=2012), D(2026, 1, 2)) == set()
+    assert due_kinds_for(_row(birth_year=2012), D(2026, 12, 30)) == set()
+    assert due_kinds_for(_row(birth_year=2012), D(2026, 12, 31)) == {DueKind.FIRST_CARD}
+    # card issued 2024-06-01 to someone born "1966": may be 58 already (window counted from 1-1) → never expires
     assert due_kinds_for(_row(birth_year=1966, has_card=True, card_issued_on=D(2024, 6, 1), vneid_stage=3), ON) == set()
-    # born "2001": expiry at 25 = 2026-01-01
-    assert DueKind.RENEW in due_kinds_for(_row(birth_year=2001, has_card=True, card_issued_on=D(2022, 1, 1)), ON)
+    # born "2001", card of 2022: renewal at 25, certain only on 31-12-2026
+    r = _row(birth_year=2001, has_card=True, card_issued_on=D(2022, 1, 1), vneid_stage=3)
+    assert due_kinds_for(r, ON) == set() and due_kinds_for(r, D(2026, 12, 31)) == {DueKind.RENEW}
+    assert card_expiry(D(2001, 1, 1), D(2022, 1, 1), only_year=True) == D(2026, 12, 31)
+    # a card of mid-2024 may be within 2 years before 25 (if born before June 2001): taken to last to 40
+    assert card_expiry(D(2001, 1, 1), D(2024, 6, 1), only_year=True) == D(2041, 12, 31)
 
 
 def test_due_list_flags_and_sql(db) -> None:  # type: ignore[no-untyped-def]

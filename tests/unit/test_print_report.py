@@ -30,7 +30,7 @@ def _data(unit: Unit = UNIT, villages: int = 3, names: bool = False) -> DailyRep
 def test_indicators_today_cumulative_target_and_percent() -> None:
     text = "\n".join(page_texts(build_report_pdf(_data())))
     assert "BÁO CÁO KẾT QUẢ" in text and "05/03/2026" in text
-    assert "Hồ sơ CCCD đã thu nhận" in text
+    assert "Hồ sơ CCCD đã thu nhận" in text  # the label the data carries
     # Vietnamese number style, percentages never rounded up (98,83 % as the press reports Gia Nghĩa)
     assert "56.873" in text and "57.543" in text and "98,83" in text
     assert "43.292" in text and "49.798" in text and "86,93" in text

@@ -41,7 +41,7 @@ def test_a6_four_to_a_sheet_with_names_and_codes() -> None:
     assert first.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 4
     assert "Độc lập - Tự do - Hạnh phúc" in first
     assert "K7Q2M-9XD4A" in first  # the code in text under the QR
-    assert "Cấp thẻ Căn cước và đăng ký định danh điện tử mức 2" in first
+    assert "Cấp thẻ căn cước và đăng ký định danh điện tử mức 2" in first and "CCCD" not in first
     assert "Điện thoại có SIM đứng tên chính" in first  # (wraps beside the QR)
     assert "Thứ Năm, ngày 05/03/2026" in first and "07:30 - 08:00" in first
     assert "Trung úy Phạm Văn Minh" in first

@@ -47,13 +47,16 @@ def test_eligible_population(db):
         add_citizen(s, "Người Lớn Một", birth_year=1980)
         add_citizen(s, "Vừa Đủ Tuổi", birth_year=2011, birth_date=dt.date(2011, 3, 7))  # 14 on FRI
         add_citizen(s, "Chưa Đủ Tuổi", birth_year=2011, birth_date=dt.date(2011, 3, 8))
-        add_citizen(s, "Chỉ Biết Năm", birth_year=2011, birth_date=None)  # turns 14 during 2025: counted
+        # a birth year alone: certainly 14 only from 31 December 2025 (due.py's rule), so not yet counted
+        add_citizen(s, "Chỉ Biết Năm", birth_year=2011, birth_date=None)
         add_citizen(s, "Trẻ Em", birth_year=2015)
         gone = add_citizen(s, "Đã Chuyển Đi", birth_year=1970)
         dead = add_citizen(s, "Đã Mất", birth_year=1930)
         record_event(s, gone, "moved_away")
         record_event(s, dead, "deceased")
-        assert prog.eligible_count(s, FRI) == 3
+        assert prog.eligible_count(s, FRI) == 2
+        assert prog.eligible_count(s, dt.date(2025, 12, 30)) == 3  # 8 March 2011 is 14 by then
+        assert prog.eligible_count(s, dt.date(2025, 12, 31)) == 4  # and now the year-only birth too
 
 
 def test_progress_figures(db):
@@ -86,7 +89,7 @@ def test_progress_figures(db):
         assert att.on_track is None  # no deadline
         vneid = pr.get("vneid_activated")
         assert (vneid.target, vneid.percent, vneid.pace, vneid.projected, vneid.met) == (None, None, 0.0, None, False)
-        assert card.label_vi == "Hồ sơ CCCD đã thu nhận"
+        assert card.label_vi == "Hồ sơ cấp thẻ căn cước đã thu nhận"
 
         villages = {v.village: v for v in pr.villages}
         assert [v.village for v in pr.villages] == ["Thôn Đông", "Thôn Tây", prog.UNKNOWN_VILLAGE]
@@ -109,6 +112,7 @@ def test_target_met_has_no_projection_and_point_filter(db):
         att = prog.progress(s, FRI).get("attended")
         assert att.met and att.projected is None and att.on_track is True and att.percent == 100.0
         at_p1 = prog.progress(s, FRI, p1.id).get("attended")
-        assert at_p1.cumulative == 1 and not at_p1.met
-        assert at_p1.projected == dt.date(2025, 3, 10)
-        assert at_p1.on_track is False  # the deadline has passed
+        # a point has no share of the commune's target: no target, percentage, projection or verdict
+        assert at_p1.cumulative == 1 and not at_p1.met and at_p1.pace == 1.0
+        assert at_p1.target is None and at_p1.percent is None
+        assert at_p1.projected is None and at_p1.on_track is None

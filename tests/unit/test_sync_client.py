@@ -21,7 +21,8 @@ from desktop import config
 from desktop.models import OutboxItem, Point
 from desktop.services import dayclose, outbox
 from sync import signing
-from sync.client import MSG_AUTH, HubClient, RetryPolicy
+from sync.client import HubClient, RetryPolicy
+from sync.failures import MSG_AUTH
 from sync.protocol import IMPORTED, ImportSummary, ReportOutcome, decode_batch, gunzip_body
 
 READ_TIMEOUT = 0.4

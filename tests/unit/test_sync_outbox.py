@@ -10,7 +10,7 @@ from sqlalchemy import select
 from desktop import config
 from desktop.models import OutboxItem, Point
 from desktop.services import dayclose, outbox
-from sync.client import SyncResult
+from sync.outbox_port import SyncResult
 from sync.protocol import CONFLICT, IMPORTED, ImportSummary, ReportOutcome
 
 DAY = dt.date(2025, 8, 4)

@@ -40,8 +40,13 @@ __all__ = [
 
 IMPORT_CACHE_KIB = 262_144  # page cache during an import (256 MB at most, only as far as used)
 CHUNK = 5000  # rows between progress calls, cancel checks and batch writes (fewer = faster FTS inserts)
-_STRONG_SECTION_WORDS = ("thon", "ap", "xom", "khom", "tdp", "khu", "plei", "buon", "soc")
-_SECTION_WORDS = ("thon", "to", "ap", "ban", "xom", "khu", "tdp", "khom", "doi", "lang", "buon", "plei", "soc")
+_STRONG_SECTION_WORDS = ("thon", "ap", "xom", "khom", "tdp", "khu", "plei", "buon", "soc", "phum")
+_SECTION_WORDS = (
+    "thon", "to", "ap", "ban", "xom", "khu", "tdp", "khom", "doi", "lang", "buon", "plei", "soc", "phum", "bon",
+    "khoi", "tieu",
+)
+# Two-word village words that are unambiguous even in the name column ('Khối phố 3', 'Tiểu khu 5').
+_STRONG_PAIRS = (("to", "dan"), ("khoi", "pho"), ("tieu", "khu"))
 
 
 def _pick_table(path: Path) -> tuple[Table, Header]:
@@ -62,8 +67,8 @@ def _section_village(text: str, in_name_column: bool) -> str | None:
     words = fold(text).replace(":", " ").split()
     if not 1 < len(words) <= 6 or words[0] not in _SECTION_WORDS:
         return None
-    strong = words[0] in _STRONG_SECTION_WORDS or (
-        words[0] == "to" and (words[1] == "dan" or words[1].isdigit())
+    strong = words[0] in _STRONG_SECTION_WORDS or (words[0], words[1]) in _STRONG_PAIRS or (
+        words[0] == "to" and words[1].isdigit()
     )
     if in_name_column and not strong:
         return None

@@ -28,6 +28,8 @@ _DMY2 = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
+_NON_ALNUM = re.compile(r"[^0-9a-z\u2713\u2714\u2717\u2718+\-]+")
+_DATE_INSIDE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{4}-\d{1,2}-\d{1,2}")
 _WORDS = re.compile(r"^ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})$")
 
 
@@ -194,10 +196,86 @@ def is_marked(value: object) -> bool:
     return bool(t) and t not in _FALSE
 
 
+# Status columns of half-done communes ("Đã có thẻ căn cước", "Đã kích hoạt VNeID", "VNeID mức 2"): the
+# village heads write yes and no in many ways. Folded, trimmed of ' .!'; a date in the cell also means yes.
+_YES = {
+    "co", "x", "xx", "v", "1", "yes", "y", "true", "ok", "roi", "da", "da co", "co roi", "da co roi", "da cap",
+    "da cap the", "da lam", "da lam roi", "da kich hoat", "da kich hoat roi", "kich hoat", "da dang ky",
+    "da dang ky roi", "dang ky", "da duyet", "duyet", "muc 2", "muc do 2", "md2", "m2", "da co the", "co the",
+    "da nhan", "da nhan the", "da xong", "xong", "hoan thanh", "da hoan thanh", "\u2713", "\u2714", "+",
+}
+_NO = {
+    "khong", "k", "ko", "kh", "0", "no", "n", "false", "-", "chua", "chua co", "chua cap", "chua lam",
+    "chua kich hoat", "chua dang ky", "chua co the", "khong co", "muc 1", "muc do 1", "m1", "md1", "chua duyet",
+    "chua nhan", "chua xong", "\u2717", "\u2718",
+}
+_YES_PREFIX = ("da ", "roi ")
+_NO_PREFIX = ("chua ", "khong ")
+
+
+@lru_cache(maxsize=4096)
+def _yes_no_text(text: str) -> tuple[bool | None, bool, dt.date | None]:
+    folded = " ".join(_NON_ALNUM.sub(" ", fold(text).replace("\u2713", " \u2713 ")).split())
+    if not folded:
+        return None, True, None
+    when = None
+    m = _DATE_INSIDE.search(text)
+    if m:
+        when, _y, err, _w = _parse_date_text(m.group(0))
+        if err:
+            when = None
+    if folded in _YES:
+        return True, True, when
+    if folded in _NO:
+        return False, True, None
+    if folded.startswith(_NO_PREFIX):
+        return False, True, None
+    padded = f" {folded} "
+    if " muc 1 " in padded or " muc do 1 " in padded:
+        return False, True, None
+    if " muc 2 " in padded or " muc do 2 " in padded:
+        return True, True, when
+    if when is not None or folded.startswith(_YES_PREFIX):
+        return True, True, when
+    return None, False, None
+
+
+def says_activated(value: object) -> bool:
+    """A VNeID cell that says the account is activated ('Đã kích hoạt'), not only registered."""
+    if not isinstance(value, str):
+        return False
+    f = fold(value)
+    return "kich hoat" in f and not any(w in f for w in ("chua", "khong"))
+
+
+def parse_yes_no(value: object) -> tuple[bool | None, bool, dt.date | None]:
+    """A yes/no status cell → (answer or None when blank, understood, date written in the cell).
+
+    'có', 'x', 'rồi', 'Đã cấp', 'Đã kích hoạt', 'Mức 2', a date ('12/03/2022' = yes, issued then) → True;
+    'không', 'chưa', 'Chưa cấp', 'Mức 1', '0' → False; anything else → (None, False) for a warning.
+    """
+    if value is None or value == "":
+        return None, True, None
+    if isinstance(value, bool):
+        return value, True, None
+    if isinstance(value, dt.datetime):
+        return True, True, value.date()
+    if isinstance(value, dt.date):
+        return True, True, value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value), True, None
+        d, _y, err, _w = parse_date(value)
+        return (True, True, d) if d is not None and err is None else (None, False, None)
+    return _yes_no_text(clean_text(value).strip())
+
+
 def parse_phone(value: object) -> tuple[str | None, list[str]]:
     """Normalised phone (digits, +84 → 0) and warnings; never an error."""
     if value is None or value == "":
         return None, []
+    if type(value) is str and len(value) == 10 and value.isascii() and _MOBILE.fullmatch(value):
+        return value, []  # already a clean mobile number (most rows): what the steps below would return
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else clean_text(value)
     shown = text.strip()
     s = _PHONE_JUNK.sub("", text)

@@ -31,6 +31,9 @@ LABELS: dict[str, str] = {
     "address": "Địa chỉ",
     "phone": "Số điện thoại",
     "card_issued_on": "Ngày cấp",
+    "card_known": "Đã có thẻ căn cước",
+    "vneid_l2": "VNeID mức 2",
+    "vneid_activated": "Đã kích hoạt VNeID",
     "note": "Ghi chú",
     "elderly": "Người cao tuổi",
     "disabled": "Khuyết tật",
@@ -53,7 +56,17 @@ for _field, _names in {
     "ma so dinh danh|so dinh danh cccd",
     "old_cmnd": "cmnd|so cmnd|so chung minh nhan dan|chung minh nhan dan|cmnd cu|so cmnd cu|so cmt|cmt",
     "village": "thon to dan pho|thon|to|ap|ban|to dan pho|thon to|khu pho|xom|thon xom|thon ap|tdp|khom|thon ban|"
-    "to dp|khu|thon to dp|thon khu pho|ap khu pho|khu dan cu",
+    "to dp|khu|thon to dp|thon khu pho|ap khu pho|khu dan cu|buon|bon|lang|phum|soc|khoi pho|khoi|tieu khu|"
+    "thon buon|buon thon|thon lang|thon bon|ban lang|phum soc|ap phum soc|khom ap|khoi pho to dan pho|"
+    "thon to dan pho khoi pho|thon ban buon|thon buon lang|thon ban to dan pho|tieu khu ban|thon ap khu pho",
+    "card_known": "da co the|co the|da co the can cuoc|co the can cuoc|da co the cccd|co the cccd|da co cccd|"
+    "co cccd|da cap the|da cap cccd|da cap the can cuoc|tinh trang the|tinh trang cccd|da lam cccd|da lam the|"
+    "the can cuoc|da co can cuoc|co can cuoc",
+    "vneid_l2": "vneid|vneid muc 2|muc 2|muc do 2|dinh danh muc 2|dinh danh dien tu muc 2|dddt muc 2|dddt|"
+    "tai khoan vneid|tai khoan dinh danh dien tu|da dang ky vneid|dang ky vneid|da co vneid|co vneid|"
+    "vneid muc do 2|dinh danh dien tu|tinh trang vneid|da dang ky muc 2",
+    "vneid_activated": "da kich hoat vneid|kich hoat vneid|da kich hoat|kich hoat|kich hoat tai khoan|"
+    "da kich hoat tai khoan|da kich hoat dinh danh dien tu|kich hoat dddt|da kich hoat muc 2",
     "address": "dia chi|noi thuong tru|dia chi thuong tru|noi o hien nay|noi o hien tai|noi cu tru|cho o hien nay|"
     "dia chi cu tru|thuong tru|ho khau thuong tru|dia chi lien he|noi o",
     "phone": "sdt|so dien thoai|dien thoai|dt|so dt|dtdd|di dong|so di dong|sdt lien he|dien thoai lien he",
@@ -71,6 +84,10 @@ for _field, _names in {
 # Key phrases for longer headings ("Số CCCD (12 số)"), tried in order.
 _CONTAINS: list[tuple[tuple[str, ...], str]] = [
     (("ngay cap",), "card_issued_on"),
+    (("kich hoat",), "vneid_activated"),
+    (("vneid", "muc 2", "muc do 2", "dinh danh dien tu", "dddt"), "vneid_l2"),
+    (("da co the", "co the can cuoc", "co the cccd", "da cap the", "tinh trang the", "da co cccd", "co cccd",
+      "da cap cccd", "da co can cuoc"), "card_known"),
     (("gioi tinh",), "sex"),
     (("dinh danh", "cccd", "can cuoc", "ddcn"), "id_number"),
     (("cmnd", "chung minh"), "old_cmnd"),
@@ -83,7 +100,8 @@ _CONTAINS: list[tuple[tuple[str, ...], str]] = [
     (("khuyet tat",), "disabled"),
     (("tan nha", "tai nha"), "needs_home_visit"),
     (("thuong tru", "dia chi", "cu tru", "noi o"), "address"),
-    (("thon", "to dan pho", "khu pho", "xom", "ap", "ban"), "village"),
+    (("thon", "to dan pho", "khu pho", "xom", "ap", "ban", "buon", "lang", "phum", "soc", "khoi pho", "tieu khu",
+      "khom"), "village"),
 ]
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 

@@ -17,8 +17,10 @@ from desktop.services.rows import as_date
 # Columns an import or a form sets (besides the derived ones); compared to decide "unchanged".
 CONTENT_COLUMNS = (
     "full_name", "old_cmnd", "birth_date", "birth_year", "sex", "village", "address", "phone",
-    "needs_home_visit", "elderly", "disabled", "card_issued_on", "note",
+    "needs_home_visit", "elderly", "disabled", "card_issued_on", "note", "card_known", "vneid_known",
 )
+# Facts from elsewhere that only ever grow: a later list saying less does not erase them (merge takes the max).
+KNOWN_COLUMNS = ("card_known", "vneid_known")
 FLAG_COLUMNS = ("needs_home_visit", "elderly", "disabled")
 DATE_COLUMNS = ("birth_date", "card_issued_on")
 
@@ -77,10 +79,12 @@ class CitizenRecord:
     note: str
     search_text: str
     present: frozenset[str] = frozenset()  # input fields that were given (non-empty), for merging updates
+    card_known: bool = False  # the list says the citizen holds a chip card (history from elsewhere)
+    vneid_known: int = 0  # VNeID stage the list reports: 0 nothing, 2 level-2 account, 3 activated
 
     def columns(self) -> dict[str, object]:
-        """Model column → value (for the ORM)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "present"}
+        """Model column → value (for the ORM); the known-from-elsewhere facts are the importer's to write."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("present", *KNOWN_COLUMNS)}
 
     def content(self) -> tuple[object, ...]:
         """CONTENT_COLUMNS in database representation (ISO dates, 0/1 flags)."""
@@ -88,7 +92,8 @@ class CitizenRecord:
         return (
             self.full_name, self.old_cmnd, bd.isoformat() if bd else None, self.birth_year, self.sex,
             self.village, self.address, self.phone, int(self.needs_home_visit), int(self.elderly),
-            int(self.disabled), ci.isoformat() if ci else None, self.note,
+            int(self.disabled), ci.isoformat() if ci else None, self.note, int(self.card_known),
+            int(self.vneid_known),
         )
 
     def db_values(self) -> tuple[object, ...]:
@@ -100,6 +105,7 @@ class CitizenRecord:
             self.sort_family, bd.isoformat() if bd else None, self.birth_year, self.sex, self.village,
             self.village_key, self.address, self.phone, int(self.needs_home_visit), int(self.elderly),
             int(self.disabled), ci.isoformat() if ci else None, self.note, self.search_text,
+            int(self.card_known), int(self.vneid_known),
         )
 
 
@@ -107,7 +113,7 @@ RECORD_COLUMNS = (
     "id_number", "old_cmnd", "full_name_raw", "full_name", "family_name", "middle_name", "given_name",
     "name_key", "given_key", "sort_given", "sort_family", "birth_date", "birth_year", "sex", "village",
     "village_key", "address", "phone", "needs_home_visit", "elderly", "disabled", "card_issued_on", "note",
-    "search_text",
+    "search_text", "card_known", "vneid_known",
 )
 
 
@@ -129,6 +135,8 @@ def build_record(
     card_issued_on: dt.date | None,
     note: str,
     present: frozenset[str] = frozenset(),
+    card_known: bool = False,
+    vneid_known: int = 0,
 ) -> CitizenRecord:
     """Fill the derived columns; inputs must already be validated and NFC."""
     family, middle, given, nkey, gkey, sgiven, sfamily = name_columns(full_name)
@@ -137,7 +145,7 @@ def build_record(
         full_name_raw, full_name, family, middle, given, nkey, gkey, sgiven, sfamily,
         id_number, old_cmnd, birth_date, birth_year, sex, village, vkey, address, phone,
         bool(needs_home_visit), bool(elderly), bool(disabled), card_issued_on, note,
-        search_text(nkey, id_number, old_cmnd, phone, vkey), present,
+        search_text(nkey, id_number, old_cmnd, phone, vkey), present, bool(card_known), int(vneid_known),
     )
 
 
@@ -148,7 +156,10 @@ def merge(existing: dict[str, object], rec: CitizenRecord, authoritative: frozen
     """
     vals: dict[str, object] = {}
     for name in ("full_name_raw", "id_number", *CONTENT_COLUMNS):
-        if name in rec.present or name in authoritative or name == "full_name_raw":
+        if name in KNOWN_COLUMNS:
+            stored = existing.get(name)
+            vals[name] = max(int(stored) if isinstance(stored, int | str) else 0, int(getattr(rec, name)))
+        elif name in rec.present or name in authoritative or name == "full_name_raw":
             vals[name] = getattr(rec, name)
         else:
             vals[name] = existing.get(name)
@@ -158,7 +169,7 @@ def merge(existing: dict[str, object], rec: CitizenRecord, authoritative: frozen
         vals["full_name_raw"] = existing.get("full_name_raw") or rec.full_name_raw
     for name in DATE_COLUMNS:
         vals[name] = as_date(vals[name])
-    for name in FLAG_COLUMNS:
+    for name in (*FLAG_COLUMNS, "card_known"):
         vals[name] = bool(vals[name])
     for name in ("village", "address", "note"):
         vals[name] = vals[name] or ""

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from common import idnumber
+from desktop.services.village_names import village_problem
 
 from .cells import (
     MAX_AGE,
@@ -23,6 +24,8 @@ from .cells import (
     parse_date,
     parse_phone,
     parse_sex,
+    parse_yes_no,
+    says_activated,
     text_value,
 )
 from .header import LABELS
@@ -200,6 +203,16 @@ class RowValidator:
                 if w:
                     warn("card_issued_on", raw_card, w)
 
+        # Card and VNeID state reached elsewhere (history: seeds the state, counts on no day)
+        card_known, vneid_known = self._known_state(values, row, issues, card_issued_on)
+        if card_known is not None and card_issued_on is None and isinstance(card_known, dt.date):
+            card_issued_on = card_known
+            present.add("card_issued_on")
+        if card_known:
+            present.add("card_known")
+        if vneid_known:
+            present.add("vneid_known")
+
         # Phone (warnings only)
         phone, phone_warnings = parse_phone(values.get("phone"))
         for w in phone_warnings:
@@ -213,6 +226,8 @@ class RowValidator:
         for fld, v in (("village", village), ("address", address), ("note", note)):
             if v:
                 present.add(fld)
+        if village and (village_issue := village_problem(village)):
+            err("village", village, village_issue)
 
         if any(i.severity == ERROR for i in issues):
             return None, issues
@@ -241,5 +256,46 @@ class RowValidator:
             card_issued_on=card_issued_on,
             note=note,
             present=frozenset(present),
+            card_known=bool(card_known) or vneid_known > 0,
+            vneid_known=vneid_known,
         )
         return rec, issues
+
+    def _known_state(
+        self, values: dict[str, object], row: int, issues: list[RowIssue], card_issued_on: dt.date | None
+    ) -> tuple[bool | dt.date | None, int]:
+        """('Đã có thẻ' answer — a date when the cell holds the issue date —, VNeID stage 0/2/3) of one row.
+
+        A cell that is neither yes nor no is a warning (the row is kept, the fact left unknown).
+        """
+        def unclear(fld: str, raw: object) -> None:
+            issues.append(RowIssue(
+                row, self.labels[fld], clean_text(raw)[:200],
+                f"Không hiểu '{clean_text(raw).strip()}' (cần có/không, rồi/chưa, x hoặc ngày cấp): đã bỏ qua",
+                WARNING, fld,
+            ))
+
+        card: bool | dt.date | None = None
+        raw = values.get("card_known")
+        if not is_empty(raw):
+            yes, ok, when = parse_yes_no(raw)
+            if not ok:
+                unclear("card_known", raw)
+            elif yes:
+                card = when if when is not None and when <= self.today else True
+        stage = 0
+        raw = values.get("vneid_l2")
+        if not is_empty(raw):
+            yes, ok, _when = parse_yes_no(raw)
+            if not ok:
+                unclear("vneid_l2", raw)
+            elif yes:
+                stage = 3 if says_activated(raw) else 2
+        raw = values.get("vneid_activated")
+        if not is_empty(raw):
+            yes, ok, _when = parse_yes_no(raw)
+            if not ok:
+                unclear("vneid_activated", raw)
+            elif yes:
+                stage = 3
+        return card, stage

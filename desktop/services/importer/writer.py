@@ -13,6 +13,7 @@ trigger. A failure or a crash rolls all of it back with the rows (DDL is transac
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -25,17 +26,33 @@ _INSERT_SQL = (
     f"vneid_stage, created_at, updated_at) VALUES ({', '.join('?' * (len(RECORD_COLUMNS) + 7))})"
 )
 _UPDATE_COLUMNS = [c for c in RECORD_COLUMNS if c != "id_number"]
+# Statuses that a VNeID stage reported by a list moves forward (terminal, deferred and rejected stay).
+_BELOW_APPROVED = "'new', 'scheduled', 'rescheduled', 'no_show', 'attended', 'card_captured', 'card_issued', " \
+    "'vneid_l2_captured'"
+_BELOW_ACTIVATED = _BELOW_APPROVED + ", 'vneid_approved'"
 _UPDATE_SQL = (
     "UPDATE citizens SET "
     + ", ".join(f"{c} = ?" for c in _UPDATE_COLUMNS)
-    + ", has_card = CASE WHEN ? IS NOT NULL THEN 1 ELSE has_card END, updated_at = ? WHERE id = ?"
+    # SQLite evaluates every SET expression on the row as it was: the new known values come as parameters.
+    + ", has_card = CASE WHEN ? IS NOT NULL OR ? = 1 OR ? > 0 THEN 1 ELSE has_card END"
+    + ", vneid_stage = max(vneid_stage, ?)"
+    + f", status = CASE WHEN ? = 3 AND status IN ({_BELOW_ACTIVATED}) THEN 'vneid_activated'"
+    + f" WHEN ? = 2 AND status IN ({_BELOW_APPROVED}) THEN 'vneid_approved' ELSE status END"
+    + ", updated_at = ? WHERE id = ?"
 )
+# The status a citizen starts from when the list reports a VNeID stage (statuses.initial_state agrees).
+KNOWN_STATUS = {0: "new", 2: "vneid_approved", 3: "vneid_activated"}
 _MATCH_SQL = (
     f"SELECT id, id_number, possible_duplicate_of, {_CONTENT_SQL} FROM citizens "
     "WHERE name_key = ? AND birth_year IS ? AND village_key = ?"
 )
 BATCH = 500
 _FTS_INSERT_TRIGGER = "citizens_fts_ai"
+_PEER_INSERT_TRIGGER = "peer_citizens_ai"
+_PEER_TRIGGER_SHAPE = re.compile(
+    r"AFTER INSERT ON citizens WHEN new\.gid IS NULL BEGIN INSERT INTO peer_pending\(entity, row_id\) "
+    r"VALUES \('(\w+)', new\.id\); END\s*$"
+)
 
 
 @dataclass
@@ -67,6 +84,7 @@ class BulkWriter:
         self._inserts: list[tuple[object, ...]] = []
         self._checks: list[tuple[int, CitizenRecord]] = []
         self._fts_trigger = self._suspend_fts_trigger()
+        self._peer_trigger = self._suspend_peer_trigger()
 
     def _suspend_fts_trigger(self) -> str | None:
         row = self.cur.execute(
@@ -76,6 +94,19 @@ class BulkWriter:
             return None
         self.cur.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
         return row[0]
+
+    def _suspend_peer_trigger(self) -> tuple[str, str] | None:
+        """The peer-sync insert trigger (one `peer_pending` row per new citizen, migration 0005) as
+        (its SQL, its entity name), dropped like the FTS one: `finish()` lists the new rows in one
+        statement and restores it. Left in place when its shape is not the expected one."""
+        row = self.cur.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_PEER_INSERT_TRIGGER,)
+        ).fetchone()
+        found = _PEER_TRIGGER_SHAPE.search(row[0]) if row is not None else None
+        if found is None:
+            return None
+        self.cur.execute(f"DROP TRIGGER {_PEER_INSERT_TRIGGER}")
+        return row[0], found.group(1)
 
     # -------------------------------------------------------------------------------------------- decide
     def add(self, rec: CitizenRecord, row: int, issues: list[RowIssue]) -> None:
@@ -139,9 +170,11 @@ class BulkWriter:
     def _insert(self, rec: CitizenRecord, dup_of: int | None, row: int, issues: list[RowIssue]) -> None:
         cid = self.next_id
         self.next_id += 1
-        has_card = 1 if rec.card_issued_on is not None else 0
+        # Card and VNeID state from the list seed the cached state; they are no event, so no day counts them.
+        has_card = 1 if rec.card_issued_on is not None or rec.card_known or rec.vneid_known else 0
         self._inserts.append(
-            (cid, *rec.db_values(), dup_of, "new", has_card, 0, self.now, self.now)
+            (cid, *rec.db_values(), dup_of, KNOWN_STATUS.get(rec.vneid_known, "new"), has_card, rec.vneid_known,
+             self.now, self.now)
         )
         self.counts.inserted += 1
         if dup_of is not None:
@@ -163,6 +196,14 @@ class BulkWriter:
     def finish(self) -> None:
         """Write what is pending, index the new rows for search in one statement, restore the trigger."""
         self.flush()
+        if self._peer_trigger is not None:
+            sql, entity = self._peer_trigger
+            self.cur.execute(  # what the trigger would have listed, row by row, in the same order
+                "INSERT INTO peer_pending(entity, row_id) SELECT ?, id FROM citizens WHERE id >= ? AND gid IS NULL "
+                "ORDER BY id", (entity, self.first_new_id),
+            )
+            self.cur.execute(sql)
+            self._peer_trigger = None
         if self._fts_trigger is None:
             return
         self.cur.execute(
@@ -199,7 +240,8 @@ class BulkWriter:
                     continue
                 values = merged.db_values()
                 ci = values[RECORD_COLUMNS.index("card_issued_on")]
-                updates.append((*values[1:], ci, self.now, cid))
+                ck, vk = int(merged.card_known), int(merged.vneid_known)
+                updates.append((*values[1:], ci, ck, vk, vk, vk, vk, self.now, cid))
                 self.counts.updated += 1
         if updates:
             self.cur.executemany(_UPDATE_SQL, updates)

@@ -17,6 +17,8 @@ from desktop.services.scheduling.booking import (
     new_appointment,
     new_appointment_code,
     reschedule_no_shows,
+    slot_end,
+    slot_ends,
 )
 from desktop.services.scheduling.enrollment_sessions import (
     ENROLLMENT_SESSION_STATES,
@@ -43,5 +45,6 @@ __all__ = [
     "cancel_appointment", "check_bookable", "code_candidates", "create_enrollment_session", "default_purpose",
     "display", "enrollment_session_summary", "find_by_code", "get_enrollment_session", "is_code",
     "list_enrollment_sessions", "move_appointment", "new_appointment", "new_appointment_code", "normalise_code",
-    "parse_time", "purpose_of_kinds", "reschedule_no_shows", "set_enrollment_session_state", "slot_for", "slots",
+    "parse_time", "purpose_of_kinds", "reschedule_no_shows", "set_enrollment_session_state", "slot_end",
+    "slot_ends", "slot_for", "slots",
 ]

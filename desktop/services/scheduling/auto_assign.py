@@ -22,7 +22,7 @@ from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession
 from desktop.services import due, statuses
 from desktop.services.rows import as_date
-from desktop.services.scheduling.booking import booked_from_day, name_order_column, new_appointment
+from desktop.services.scheduling.booking import booked_from_day, name_order_column, new_appointments
 from desktop.services.scheduling.enrollment_sessions import (
     check_bookable,
     free_places,
@@ -60,9 +60,7 @@ def purpose_of_kinds(kinds: Iterable[due.DueKind]) -> str:
 
 @lru_cache(maxsize=4096)
 def _renew_expiry(birth_date: object, birth_year: int | None, issued: object) -> dt.date | None:
-    birth = due.birth_of(as_date(birth_date), birth_year)
-    when = as_date(issued)
-    return due.card_expiry(birth, when) if birth and when else None
+    return due.expiry_for(as_date(birth_date), birth_year, as_date(issued))
 
 
 def _due_cursor(session: Session, on: dt.date, villages: list[str] | None) -> Any:
@@ -191,14 +189,15 @@ def auto_assign(
     chosen = sorted(
         picked, key=lambda cid: (0 if picked[cid][1] else 1, info[cid][0], info[cid][1], cid)
     )
-    taken: set[str] = set()
-    for cid, start in zip(chosen, free_places(sl), strict=False):
-        appt = new_appointment(session, cid, es, start, picked[cid][0], taken=taken)
-        statuses.record_event(
-            session, cid, statuses.EventType.SCHEDULED, point=es.point_id, operator_id=operator_id,
-            appointment_id=appt.id,
-        )
-        result.appointment_ids.append(appt.id)
+    # Bulk writes: one INSERT for the appointments, one for their events, one UPDATE of the cached states
+    # (a flush per person cost ~1.7 ms, 18 s for 10,000 people).
+    items = [(cid, start, picked[cid][0]) for cid, start in zip(chosen, free_places(sl), strict=False)]
+    ids = new_appointments(session, es, items)
+    statuses.record_events_many(
+        session, statuses.EventType.SCHEDULED, [(cid, aid) for (cid, _, _), aid in zip(items, ids, strict=True)],
+        point_id=es.point_id, operator_id=operator_id,
+    )
+    result.appointment_ids.extend(ids)
     result.assigned = len(result.appointment_ids)
     result.not_placed = max(0, total_candidates - result.assigned)
     result.full = places_free - result.assigned == 0

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 # Every revision this version knows, oldest first. A database at any other revision is from a newer app.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_register", "0002_schedule_reports", "0003_text_keys")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_register", "0002_schedule_reports", "0003_text_keys", "0004_known_status_village_targets",
+    "0005_peer_sync", "0006_outbox_states",
+)
 HEAD = KNOWN_REVISIONS[-1]
 
 

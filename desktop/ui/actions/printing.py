@@ -1,4 +1,5 @@
-"""Printing and export in the File menu: appointment slips, a village list, the daily report, Excel.
+"""Printing and export in the File menu: appointment slips, a village list, the daily report, the due list per
+village, Excel.
 
 Each action opens the print preview at once (loading state) while the runner builds the document
 (`open_preview` with a worker function of `operations/printing.py`), so the window never waits for
@@ -30,6 +31,10 @@ def install(shell: Shell) -> None:
     shell.add_action("file", _("In &giấy hẹn…"), lambda: print_slips(shell), "Ctrl+P", "actPrintSlips")
     shell.add_action("file", _("In &danh sách thôn…"), lambda: print_village_list(shell), None, "actPrintList")
     shell.add_action("file", _("In &báo cáo ngày…"), lambda: print_day_report(shell), None, "actPrintReport")
+    shell.add_action("file", _("Nơi &gửi báo cáo ngày…"), lambda: edit_report_recipients(shell), None,
+                     "actReportRecipients")
+    shell.add_action("file", _("In danh sách &cần đến theo thôn…"), lambda: print_due_list(shell), None,
+                     "actPrintDueList")
     shell.add_action("file", _("&Xuất Excel…"), lambda: export_excel(shell), None, "actExportXlsx")
 
 
@@ -83,6 +88,40 @@ def print_day_report(shell: Shell, day: dt.date | None = None, point_id: int | N
     return open_preview(shell.app.runner, print_ops.report_pdf(day, point_id, prepared_by=_officer(shell)),
                         title=_("Báo cáo ngày {0:%d/%m/%Y}").format(day), file_name=f"bao-cao-{day:%Y-%m-%d}.pdf",
                         parent=shell.parent_widget)
+
+
+def edit_report_recipients(shell: Shell) -> Any:
+    """"Kính gửi" and the other "Nơi nhận" units of the daily report (a supervisor's setting, audited)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import report_settings
+    from desktop.ui.actions.roles import current_operator, supervisor_refusal
+    from desktop.ui.dialogs.report_recipients import ReportRecipientsDialog
+    from desktop.ui.operations import settings as settings_ops
+
+    refusal = supervisor_refusal(shell.app, _("đổi nơi gửi báo cáo"))
+    if refusal:
+        QMessageBox.warning(shell.parent_widget, _("Nơi gửi báo cáo ngày"), refusal)
+        return None
+    dlg = ReportRecipientsDialog(shell.app.read(report_settings.get_recipients), shell.parent_widget)
+    if dlg.exec() != ReportRecipientsDialog.DialogCode.Accepted:
+        return None
+    to, cc = dlg.chosen()
+    return (shell.app.runner.op(settings_ops.save_report_recipients(to, cc, current_operator(shell.app)),
+                                shell.parent_widget, "report_recipients")
+            .success(lambda _saved: shell.show_message(_("Đã lưu nơi gửi báo cáo ngày."), 5_000)).run())
+
+
+def print_due_list(shell: Shell, day: dt.date | None = None, village: str | None = None) -> Any:
+    """Who must still come (first card, cấp đổi, VNeID), a page per village, with phones and a notes column."""
+    if day is None:
+        dlg = DayPointDialog(shell.app, _("In danh sách cần đến theo thôn"), shell.parent_widget, village=True)
+        if dlg.exec() != DayPointDialog.DialogCode.Accepted:
+            return None
+        day, village = dlg.chosen_day(), dlg.chosen_village()
+    return open_preview(shell.app.runner, print_ops.due_list_pdf(day, village),
+                        title=_("Danh sách cần đến ngày {0:%d/%m/%Y}").format(day),
+                        file_name=f"can-den-{day:%Y-%m-%d}.pdf", parent=shell.parent_widget)
 
 
 def export_excel(shell: Shell, day: dt.date | None = None, point_id: int | None = None, path: str = "") -> Any:

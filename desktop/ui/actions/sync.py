@@ -1,4 +1,6 @@
-"""Sync in the main window: the SyncPanel as a dock, "Chốt số liệu ngày…" (close a day) and "Gửi báo cáo ngay".
+"""Sync in the main window: the SyncPanel as a dock, "Chốt số liệu ngày…" (close a day), "Gửi báo cáo ngay" and
+"Kết nối bằng tệp (không có mạng)…" (enrolment by file, issue 14: open to every logged-in officer, as the CLI's
+`enrollpoint connect` is).
 
 The panel sends through the runner's network lane; closing a day runs `dayclose.close_day` on the
 runner (a supervisor is required once accounts exist) and announces `Changes(reports=True)`, so the
@@ -36,6 +38,26 @@ def install(shell: Shell) -> None:
     shell.sync_dock = dock
     shell.add_action("sync", _("&Chốt số liệu ngày…"), lambda: ask_close_day(shell), None, "actCloseDay")
     shell.add_action("sync", _("&Gửi báo cáo ngay"), lambda: (dock.show(), panel.send_now()), None, "actSendNow")
+    shell.add_action("sync", _("Kết nối bằng tệp (không có mạng)…"),
+                     lambda: (dock.show(), panel.open_enrol_by_file()), None, "actEnrolByFile")
+    install_auto_send(shell, panel)
+
+
+def install_auto_send(shell: Shell, panel: Any) -> Any:
+    """Send by itself when the link returns (issue 14): status in the status bar and the panel."""
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.ui.support.autosend import AutoSender
+
+    sender = AutoSender(shell.app, panel)
+    label = QLabel()
+    label.setObjectName("autoSendStatusBar")
+    shell.add_status_widget(label, permanent=False)
+    sender.status.connect(label.setText)
+    sender.status.connect(panel.show_auto_status)
+    shell.on_close(sender.stop)
+    shell.auto_sender = sender
+    return sender
 
 
 def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | None = None,

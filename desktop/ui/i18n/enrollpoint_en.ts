@@ -60,6 +60,29 @@
     </message>
   </context>
   <context>
+    <name>AutoSend</name>
+    <message>
+      <source>Tự gửi đang tắt</source>
+      <translation>Sending by itself is off</translation>
+    </message>
+    <message>
+      <source>Chưa tự gửi được: {0}</source>
+      <translation>Could not send by itself: {0}</translation>
+    </message>
+    <message>
+      <source>lỗi không lường trước.</source>
+      <translation>unexpected error.</translation>
+    </message>
+    <message>
+      <source>Chưa tự gửi được lúc {0}: {1} Sẽ thử lại lúc {2}.</source>
+      <translation>Could not send by itself at {0}: {1} Will try again at {2}.</translation>
+    </message>
+    <message>
+      <source>Đã tự gửi {0} ngày lúc {1}</source>
+      <translation>Sent {0} days by itself at {1}</translation>
+    </message>
+  </context>
+  <context>
     <name>Chart</name>
     <message>
       <source>Biểu đồ theo ngày</source>
@@ -77,7 +100,7 @@
       <translation>Attended</translation>
     </message>
     <message>
-      <source>Thu hồ sơ CCCD</source>
+      <source>Thu hồ sơ thẻ căn cước</source>
       <translation>Card dossier captured</translation>
     </message>
     <message>
@@ -224,6 +247,140 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Đang nhập danh sách…</source>
       <translation>Importing the list…</translation>
+    </message>
+  </context>
+  <context>
+    <name>DayCodeDialog</name>
+    <message>
+      <source>Thẻ căn cước</source>
+      <translation>ID card</translation>
+    </message>
+    <message>
+      <source>VNeID mức 2</source>
+      <translation>VNeID L2</translation>
+    </message>
+    <message>
+      <source>Kích hoạt VNeID</source>
+      <translation>VNeID activation</translation>
+    </message>
+    <message>
+      <source>Đến</source>
+      <translation>Attended</translation>
+    </message>
+    <message>
+      <source>Vắng</source>
+      <translation>No-show</translation>
+    </message>
+    <message>
+      <source>Mã QR của mã ngày</source>
+      <translation>QR code of the day code</translation>
+    </message>
+    <message>
+      <source>Mã số liệu ngày (đọc qua điện thoại / SMS)</source>
+      <translation>Day code (read over the phone / SMS)</translation>
+    </message>
+    <message>
+      <source>Đọc mã này cho công an tỉnh qua điện thoại, hoặc gửi nguyên mã bằng một tin nhắn SMS. Tỉnh nhập mã vào bảng theo dõi; số liệu được ghi là tạm cho tới khi tệp báo cáo về.</source>
+      <translation>Read this code to the province police over the phone, or send it whole in one SMS. The province types it into the dashboard; the figures count as provisional until the report file arrives.</translation>
+    </message>
+    <message>
+      <source>Sao chép mã</source>
+      <translation>Copy code</translation>
+    </message>
+    <message>
+      <source>Điểm {0}, ngày {1} (lần chốt {2})</source>
+      <translation>Point {0}, day {1} (close {2})</translation>
+    </message>
+  </context>
+  <context>
+    <name>EnrolByFileDialog</name>
+    <message>
+      <source>Không thực hiện được do lỗi không lường trước (đã ghi vào nhật ký). Không có gì được thay đổi.</source>
+      <translation>Could not be done because of an unexpected error (written to the log). Nothing was changed.</translation>
+    </message>
+    <message>
+      <source>Kết nối bằng tệp (không có mạng)</source>
+      <translation>Connect by file (no network)</translation>
+    </message>
+    <message>
+      <source>Dùng khi xã không có mạng: máy ghi một tệp yêu cầu, cán bộ mang tệp (USB) lên công an tỉnh, tỉnh trả lại một tệp trả lời; mở tệp đó ở bước 2 là máy được kết nối.</source>
+      <translation>For a commune with no network: the laptop writes a request file, an officer carries it (USB stick) to the provincial police, the province gives back a response file; opening it in step 2 connects the laptop.</translation>
+    </message>
+    <message>
+      <source>Bước 1: ghi tệp yêu cầu kết nối</source>
+      <translation>Step 1: write the connection request file</translation>
+    </message>
+    <message>
+      <source>Chọn nơi lưu…</source>
+      <translation>Choose where to save…</translation>
+    </message>
+    <message>
+      <source>Ghi tệp yêu cầu</source>
+      <translation>Write request file</translation>
+    </message>
+    <message>
+      <source>&amp;Mã kết nối một lần:</source>
+      <translation>&amp;One-time connection code:</translation>
+    </message>
+    <message>
+      <source>&amp;Tên máy:</source>
+      <translation>Laptop &amp;name:</translation>
+    </message>
+    <message>
+      <source>&amp;Lưu tệp yêu cầu vào:</source>
+      <translation>&amp;Save request file to:</translation>
+    </message>
+    <message>
+      <source>Bước 2: mở tệp trả lời của tỉnh</source>
+      <translation>Step 2: open the province's response file</translation>
+    </message>
+    <message>
+      <source>Mở tệp trả lời…</source>
+      <translation>Open response file…</translation>
+    </message>
+    <message>
+      <source>Lưu tệp yêu cầu kết nối (vào USB)</source>
+      <translation>Save the connection request file (to a USB stick)</translation>
+    </message>
+    <message>
+      <source>Tệp JSON (*.json)</source>
+      <translation>JSON files (*.json)</translation>
+    </message>
+    <message>
+      <source>Đang ghi tệp yêu cầu…</source>
+      <translation>Writing the request file…</translation>
+    </message>
+    <message>
+      <source>Mở tệp trả lời kết nối của tỉnh</source>
+      <translation>Open the province's connection response file</translation>
+    </message>
+    <message>
+      <source>Đang kiểm tra tệp trả lời…</source>
+      <translation>Checking the response file…</translation>
+    </message>
+    <message>
+      <source>Chưa có yêu cầu nào đang chờ: hãy làm bước 1 trước.</source>
+      <translation>No request is waiting: do step 1 first.</translation>
+    </message>
+    <message>
+      <source>Hãy nhập mã kết nối một lần do công an tỉnh cấp.</source>
+      <translation>Enter the one-time connection code given by the provincial police.</translation>
+    </message>
+    <message>
+      <source>Hãy chọn nơi lưu tệp yêu cầu (thường là USB).</source>
+      <translation>Choose where to save the request file (usually a USB stick).</translation>
+    </message>
+    <message>
+      <source>Đã ghi tệp yêu cầu (máy «{0}», xã {1}) lúc {2} vào {3}. Đang chờ tệp trả lời của tỉnh.</source>
+      <translation>The request file (laptop «{0}», commune {1}) was written at {2} to {3}. Waiting for the province's response file.</translation>
+    </message>
+    <message>
+      <source>Đã ghi tệp yêu cầu vào {0}. Mang tệp này (trong USB) lên công an tỉnh; mã kết nối không nằm trong tệp và không cần mang theo. Tỉnh sẽ trả lại một tệp trả lời: khi có, mở lại mục này và bấm «Mở tệp trả lời…».</source>
+      <translation>The request file was written to {0}. Carry this file (on the USB stick) to the provincial police; the connection code is not in the file and need not be carried. The province will give back a response file: when you have it, open this again and click «Open response file…».</translation>
+    </message>
+    <message>
+      <source>Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận (ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi báo cáo bằng tệp USB («Xuất tệp USB…»).</source>
+      <translation>Connected by file: commune {0} {1}, device id {2}. The provincial hub's key is pinned to check receipts and targets files; {3} targets received. From now on reports can be sent by USB file («Export USB file…»).</translation>
     </message>
   </context>
   <context>
@@ -394,6 +551,10 @@ Possible duplicates: {5}</translation>
   <context>
     <name>Labels</name>
     <message>
+      <source>Không theo điểm</source>
+      <translation>No point (commune)</translation>
+    </message>
+    <message>
       <source>Đã đến</source>
       <translation>Attended</translation>
     </message>
@@ -402,12 +563,20 @@ Possible duplicates: {5}</translation>
       <translation>No-show</translation>
     </message>
     <message>
-      <source>Thu hồ sơ CCCD</source>
+      <source>Thu hồ sơ thẻ căn cước</source>
       <translation>Card dossier captured</translation>
     </message>
     <message>
-      <source>Đã có thẻ CCCD</source>
-      <translation>Has chip card</translation>
+      <source>Đã có thẻ căn cước</source>
+      <translation>Has ID card</translation>
+    </message>
+    <message>
+      <source>Đã trả thẻ căn cước</source>
+      <translation>ID card handed over</translation>
+    </message>
+    <message>
+      <source>Đã đăng ký VNeID mức 2 ở nơi khác</source>
+      <translation>VNeID level 2 registered elsewhere</translation>
     </message>
     <message>
       <source>Thu hồ sơ VNeID mức 2</source>
@@ -591,7 +760,7 @@ Possible duplicates: {5}</translation>
       <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-      <source>EnrollPoint — Thu nhận CCCD và VNeID</source>
+      <source>EnrollPoint — Thu nhận thẻ căn cước và VNeID</source>
       <translation>EnrollPoint — ID card and VNeID enrollment</translation>
     </message>
     <message>
@@ -627,7 +796,7 @@ Possible duplicates: {5}</translation>
       <translation>Import list from file</translation>
     </message>
     <message>
-      <source>Tiếp nhận: đã đến / thu hồ sơ CCCD / thu VNeID mức 2 / vắng mặt</source>
+      <source>Tiếp nhận: đã đến / thu hồ sơ thẻ căn cước / thu VNeID mức 2 / vắng mặt</source>
       <translation>Check-in: attended / card dossier / VNeID L2 / no-show</translation>
     </message>
     <message>
@@ -659,6 +828,212 @@ Possible duplicates: {5}</translation>
     </message>
   </context>
   <context>
+    <name>PeerActions</name>
+    <message>
+      <source>Máy trong xã</source>
+      <translation>Laptops of this commune</translation>
+    </message>
+    <message>
+      <source>&amp;Máy trong xã…</source>
+      <translation>&amp;Laptops of this commune…</translation>
+    </message>
+    <message>
+      <source>Cho máy khác đồng bộ qua mạng &amp;LAN</source>
+      <translation>Let other laptops sync over the &amp;LAN</translation>
+    </message>
+    <message>
+      <source>&amp;Xuất tệp cho máy khác trong xã…</source>
+      <translation>&amp;Export a file for another laptop…</translation>
+    </message>
+    <message>
+      <source>&amp;Nhập tệp từ máy khác trong xã…</source>
+      <translation>&amp;Import a file from another laptop…</translation>
+    </message>
+    <message>
+      <source>Lập &amp;nhóm máy của xã…</source>
+      <translation>Create the commune's laptop &amp;group…</translation>
+    </message>
+    <message>
+      <source>&amp;Vào nhóm máy của xã…</source>
+      <translation>&amp;Join the commune's laptop group…</translation>
+    </message>
+  </context>
+  <context>
+    <name>PeersPanel</name>
+    <message>
+      <source>Mã nhóm máy của xã</source>
+      <translation>Commune laptop group code</translation>
+    </message>
+    <message>
+      <source>Mã này chỉ hiện MỘT LẦN. Nhập mã trên từng máy khác của xã (Đồng bộ → Vào nhóm máy của xã…). Giữ kín như mật khẩu: ai có mã đều đồng bộ được sổ của xã.</source>
+      <translation>This code is shown ONCE. Enter it on every other laptop of the commune (Sync → Join the commune's laptop group…). Keep it secret like a password: whoever has it can sync the commune's register.</translation>
+    </message>
+    <message>
+      <source>Mã QR của mã nhóm</source>
+      <translation>QR code of the group code</translation>
+    </message>
+    <message>
+      <source>Đồng bộ</source>
+      <translation>Sync</translation>
+    </message>
+    <message>
+      <source>Cho máy khác đồng bộ với máy này</source>
+      <translation>Let other laptops sync with this one</translation>
+    </message>
+    <message>
+      <source>Xuất tệp cho máy khác…</source>
+      <translation>Export a file for another laptop…</translation>
+    </message>
+    <message>
+      <source>Nhập tệp từ máy khác…</source>
+      <translation>Import a file from another laptop…</translation>
+    </message>
+    <message>
+      <source>Lập nhóm máy của xã…</source>
+      <translation>Create the commune's laptop group…</translation>
+    </message>
+    <message>
+      <source>Vào nhóm máy của xã…</source>
+      <translation>Join the commune's laptop group…</translation>
+    </message>
+    <message>
+      <source>Máy này:</source>
+      <translation>This laptop:</translation>
+    </message>
+    <message>
+      <source>Xuất tệp cho máy khác</source>
+      <translation>Export a file for another laptop</translation>
+    </message>
+    <message>
+      <source>Nhập tệp từ máy khác</source>
+      <translation>Import a file from another laptop</translation>
+    </message>
+    <message>
+      <source>Vào nhóm máy của xã</source>
+      <translation>Join the commune's laptop group</translation>
+    </message>
+    <message>
+      <source>Mã nhóm (9 nhóm 4 ký tự):</source>
+      <translation>Group code (9 groups of 4 characters):</translation>
+    </message>
+    <message>
+      <source>Máy</source>
+      <translation>Laptop</translation>
+    </message>
+    <message>
+      <source>Đồng bộ lần cuối</source>
+      <translation>Last synced</translation>
+    </message>
+    <message>
+      <source>Cách</source>
+      <translation>How</translation>
+    </message>
+    <message>
+      <source>Chờ gửi</source>
+      <translation>Waiting</translation>
+    </message>
+    <message>
+      <source>Máy đang phục vụ:</source>
+      <translation>Serving laptop:</translation>
+    </message>
+    <message>
+      <source>Xung đột cần cán bộ xem (nhấp đúp khi đã xử lý):</source>
+      <translation>Conflicts for the officer to check (double-click when handled):</translation>
+    </message>
+    <message>
+      <source>chưa</source>
+      <translation>never</translation>
+    </message>
+    <message>
+      <source>Nhập địa chỉ máy đang phục vụ, dạng MÁY:CỔNG.</source>
+      <translation>Enter the serving laptop's address as HOST:PORT.</translation>
+    </message>
+    <message>
+      <source>Đã dừng phục vụ đồng bộ.</source>
+      <translation>Stopped serving sync.</translation>
+    </message>
+    <message>
+      <source>Lập nhóm máy của xã</source>
+      <translation>Create the commune's laptop group</translation>
+    </message>
+    <message>
+      <source>Máy này sẽ là máy đầu tiên của nhóm; mã nhóm chỉ hiện một lần. Nếu máy đã ở trong một nhóm, máy sẽ rời nhóm cũ. Tiếp tục?</source>
+      <translation>This laptop becomes the first of the group; the group code is shown only once. If this laptop is already in a group, it leaves it. Continue?</translation>
+    </message>
+    <message>
+      <source>ví dụ 192.168.1.20:{0}</source>
+      <translation>e.g. 192.168.1.20:{0}</translation>
+    </message>
+    <message>
+      <source>Không đọc được tình trạng các máy trong xã.</source>
+      <translation>Cannot read the state of the commune's laptops.</translation>
+    </message>
+    <message>
+      <source>Đã đồng bộ với {0}: gửi {1}, nhận {2} thay đổi.</source>
+      <translation>Synced with {0}: sent {1}, received {2} changes.</translation>
+    </message>
+    <message>
+      <source>Cho máy khác đồng bộ</source>
+      <translation>Let other laptops sync</translation>
+    </message>
+    <message>
+      <source>Tệp này đã được nhập trước đây: không có gì mới.</source>
+      <translation>This file was imported before: nothing new.</translation>
+    </message>
+    <message>
+      <source>{0} (nhóm {1})</source>
+      <translation>{0} (group {1})</translation>
+    </message>
+    <message>
+      <source>{0} — chưa ở trong nhóm máy của xã</source>
+      <translation>{0} — not in the commune's laptop group</translation>
+    </message>
+    <message>
+      <source>mạng LAN</source>
+      <translation>LAN</translation>
+    </message>
+    <message>
+      <source>tệp USB</source>
+      <translation>USB file</translation>
+    </message>
+    <message>
+      <source>{0} thay đổi đang chờ tệp trước đó của máy khác.</source>
+      <translation>{0} changes wait for an earlier file of another laptop.</translation>
+    </message>
+    <message>
+      <source>Đang phục vụ đồng bộ tại cổng {0}.</source>
+      <translation>Serving sync on port {0}.</translation>
+    </message>
+    <message>
+      <source>Đã ghi {0} thay đổi vào {1} ({2:,} byte).</source>
+      <translation>Wrote {0} changes to {1} ({2:,} bytes).</translation>
+    </message>
+    <message>
+      <source>Máy này đã vào nhóm {0}.</source>
+      <translation>This laptop joined group {0}.</translation>
+    </message>
+    <message>
+      <source>{0} xung đột cần xem.</source>
+      <translation>{0} conflicts to check.</translation>
+    </message>
+    <message>
+      <source>Đồng bộ với máy khác trong xã…</source>
+      <translation>Syncing with another laptop of the commune…</translation>
+    </message>
+    <message>
+      <source>Máy này sẽ nhận kết nối trong mạng nội bộ (cổng {0}). Trên Windows có thể hiện hộp thoại tường lửa: chọn cho phép trong mạng riêng. Tiếp tục?</source>
+      <translation>This laptop will accept connections on the local network (port {0}). On Windows a firewall prompt may appear: allow it on private networks. Continue?</translation>
+    </message>
+    <message>
+      <source>Đã nhập {0} thay đổi, nhưng tệp không chứa mọi thứ máy này còn thiếu: xuất tệp từ máy này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ.</source>
+      <translation>Imported {0} changes, but the file does not hold everything this laptop lacks: export a file from this laptop to the other first, or ask the other laptop for a full file.</translation>
+    </message>
+    <message>
+      <source>Đã nhập {0} thay đổi.</source>
+      <translation>Imported {0} changes.</translation>
+    </message>
+  </context>
+  <context>
     <name>PrintActions</name>
     <message>
       <source>In &amp;giấy hẹn…</source>
@@ -673,8 +1048,20 @@ Possible duplicates: {5}</translation>
       <translation>Print &amp;daily report…</translation>
     </message>
     <message>
+      <source>Nơi &amp;gửi báo cáo ngày…</source>
+      <translation>Daily report &amp;addressees…</translation>
+    </message>
+    <message>
+      <source>In danh sách &amp;cần đến theo thôn…</source>
+      <translation>Print &amp;due list by village…</translation>
+    </message>
+    <message>
       <source>&amp;Xuất Excel…</source>
       <translation>E&amp;xport to Excel…</translation>
+    </message>
+    <message>
+      <source>đổi nơi gửi báo cáo</source>
+      <translation>change the report's addressees</translation>
     </message>
     <message>
       <source>Chọn một buổi thu nhận trong màn hình Lịch thu nhận trước khi in giấy hẹn.</source>
@@ -687,6 +1074,14 @@ Possible duplicates: {5}</translation>
     <message>
       <source>In báo cáo ngày</source>
       <translation>Print daily report</translation>
+    </message>
+    <message>
+      <source>Nơi gửi báo cáo ngày</source>
+      <translation>Daily report addressees</translation>
+    </message>
+    <message>
+      <source>In danh sách cần đến theo thôn</source>
+      <translation>Print the due list by village</translation>
     </message>
     <message>
       <source>Xuất báo cáo ngày ra Excel</source>
@@ -711,6 +1106,14 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Báo cáo ngày {0:%d/%m/%Y}</source>
       <translation>Daily report {0:%d/%m/%Y}</translation>
+    </message>
+    <message>
+      <source>Danh sách cần đến ngày {0:%d/%m/%Y}</source>
+      <translation>Due list on {0:%d/%m/%Y}</translation>
+    </message>
+    <message>
+      <source>Đã lưu nơi gửi báo cáo ngày.</source>
+      <translation>Daily report addressees saved.</translation>
     </message>
     <message>
       <source>Đã lưu {0}</source>
@@ -787,12 +1190,40 @@ Possible duplicates: {5}</translation>
   <context>
     <name>ProgressView</name>
     <message>
+      <source>Thẻ</source>
+      <translation>Card</translation>
+    </message>
+    <message>
+      <source>VNeID</source>
+      <translation>VNeID</translation>
+    </message>
+    <message>
+      <source>Kích hoạt</source>
+      <translation>Activated</translation>
+    </message>
+    <message>
+      <source>Người đến</source>
+      <translation>Attended</translation>
+    </message>
+    <message>
       <source>Tính đến &amp;ngày:</source>
       <translation>As of &amp;date:</translation>
     </message>
     <message>
       <source>Đ&amp;iểm:</source>
       <translation>&amp;Point:</translation>
+    </message>
+    <message>
+      <source>Chỉ tiêu &amp;thôn/tổ…</source>
+      <translation>&amp;Village targets…</translation>
+    </message>
+    <message>
+      <source>Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)</source>
+      <translation>Set, change or remove a village's target (supervisor)</translation>
+    </message>
+    <message>
+      <source>Điểm thu nhận: không so với chỉ tiêu giao cho toàn xã; tỷ lệ đạt chỉ tính cho toàn xã.</source>
+      <translation>Enrollment point: not compared with the commune's targets; percentages are for the whole commune only.</translation>
     </message>
     <message>
       <source>Chỉ tiêu</source>
@@ -811,6 +1242,18 @@ Possible duplicates: {5}</translation>
       <translation>Whole commune</translation>
     </message>
     <message>
+      <source>đặt chỉ tiêu theo thôn/tổ</source>
+      <translation>set village targets</translation>
+    </message>
+    <message>
+      <source>Đạt</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Chưa đạt</source>
+      <translation>Not yet met</translation>
+    </message>
+    <message>
       <source>Hôm nay</source>
       <translation>Today</translation>
     </message>
@@ -823,10 +1266,6 @@ Possible duplicates: {5}</translation>
       <translation>Target</translation>
     </message>
     <message>
-      <source>Đạt</source>
-      <translation>Done</translation>
-    </message>
-    <message>
       <source>Dự kiến đạt mục tiêu</source>
       <translation>Projected to reach target</translation>
     </message>
@@ -835,7 +1274,7 @@ Possible duplicates: {5}</translation>
       <translation>Village</translation>
     </message>
     <message>
-      <source>Hồ sơ CCCD</source>
+      <source>Hồ sơ thẻ căn cước</source>
       <translation>Card dossiers</translation>
     </message>
     <message>
@@ -843,12 +1282,12 @@ Possible duplicates: {5}</translation>
       <translation>VNeID L2</translation>
     </message>
     <message>
-      <source>Kích hoạt</source>
-      <translation>Activated</translation>
+      <source>Chỉ tiêu của thôn (% đạt)</source>
+      <translation>Village target (% reached)</translation>
     </message>
     <message>
-      <source>Người đến</source>
-      <translation>Attended</translation>
+      <source>Chỉ tiêu theo thôn/tổ</source>
+      <translation>Village targets</translation>
     </message>
     <message>
       <source>Đã đạt</source>
@@ -933,6 +1372,14 @@ Possible duplicates: {5}</translation>
   <context>
     <name>QueueView</name>
     <message>
+      <source>Chưa rõ ngày cấp thẻ</source>
+      <translation>Card issue date unknown</translation>
+    </message>
+    <message>
+      <source>Chưa rõ (không có ngày sinh)</source>
+      <translation>Unknown (no date of birth)</translation>
+    </message>
+    <message>
       <source>Chọn một công dân trong danh sách</source>
       <translation>Choose a citizen in the list</translation>
     </message>
@@ -943,6 +1390,10 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Lịch sử trạng thái</source>
       <translation>Status history</translation>
+    </message>
+    <message>
+      <source>{0} (thẻ cấp ngày {1})</source>
+      <translation>{0} (card issued {1})</translation>
     </message>
     <message>
       <source>Số định danh</source>
@@ -969,8 +1420,12 @@ Possible duplicates: {5}</translation>
       <translation>Status</translation>
     </message>
     <message>
-      <source>Thẻ CCCD</source>
-      <translation>Chip card</translation>
+      <source>Thẻ căn cước</source>
+      <translation>ID card</translation>
+    </message>
+    <message>
+      <source>Hạn cấp đổi thẻ</source>
+      <translation>Card renewal due</translation>
     </message>
     <message>
       <source>VNeID</source>
@@ -1013,20 +1468,12 @@ Possible duplicates: {5}</translation>
       <translation>No step possible</translation>
     </message>
     <message>
-      <source>Chưa đăng ký</source>
-      <translation>Not registered</translation>
+      <source>Không phải cấp đổi nữa (thẻ cấp ngày {0})</source>
+      <translation>No further renewal (card issued {0})</translation>
     </message>
     <message>
-      <source>Đã thu hồ sơ mức 2</source>
-      <translation>L2 dossier captured</translation>
-    </message>
-    <message>
-      <source>Đã duyệt</source>
-      <translation>Approved</translation>
-    </message>
-    <message>
-      <source>Đã kích hoạt</source>
-      <translation>Activated</translation>
+      <source>{0} (chỉ có năm sinh)</source>
+      <translation>{0} (year of birth only)</translation>
     </message>
     <message>
       <source>Có thể trùng hồ sơ #{0}</source>
@@ -1099,6 +1546,29 @@ Possible duplicates: {5}</translation>
     <message>
       <source>Ghi “{0}” cho công dân này?</source>
       <translation>Record “{0}” for this citizen?</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReportRecipientsDialog</name>
+    <message>
+      <source>Nơi gửi báo cáo ngày</source>
+      <translation>Daily report addressees</translation>
+    </message>
+    <message>
+      <source>&amp;Kính gửi:</source>
+      <translation>&amp;To:</translation>
+    </message>
+    <message>
+      <source>&amp;Nơi nhận khác:</source>
+      <translation>&amp;Other recipients:</translation>
+    </message>
+    <message>
+      <source>Mỗi nơi một dòng. Để trống “Kính gửi” để dùng nơi gửi mặc định.</source>
+      <translation>One recipient per line. Leave “To” empty to use the usual addressees.</translation>
+    </message>
+    <message>
+      <source>“Như trên” và “Lưu: VT” luôn được ghi ở Nơi nhận.</source>
+      <translation>“As above” and “File: VT” are always written under Recipients.</translation>
     </message>
   </context>
   <context>
@@ -1336,6 +1806,10 @@ Possible duplicates: {5}</translation>
       <translation>&amp;Send reports now</translation>
     </message>
     <message>
+      <source>Kết nối bằng tệp (không có mạng)…</source>
+      <translation>Connect by file (no network)…</translation>
+    </message>
+    <message>
       <source>chốt số liệu ngày</source>
       <translation>close a day</translation>
     </message>
@@ -1383,12 +1857,80 @@ Possible duplicates: {5}</translation>
       <translation>Reports waiting:</translation>
     </message>
     <message>
+      <source>Tự gửi khi có mạng</source>
+      <translation>Send by itself when online</translation>
+    </message>
+    <message>
+      <source>Tắt khi dùng đường truyền vệ tinh tính tiền theo dung lượng</source>
+      <translation>Turn off on a metered satellite link</translation>
+    </message>
+    <message>
+      <source>Xuất tệp USB…</source>
+      <translation>Export USB file…</translation>
+    </message>
+    <message>
+      <source>Nhập biên nhận…</source>
+      <translation>Import receipt…</translation>
+    </message>
+    <message>
+      <source>Nhập tệp chỉ tiêu…</source>
+      <translation>Import targets file…</translation>
+    </message>
+    <message>
+      <source>Mã ngày qua điện thoại…</source>
+      <translation>Day code by phone…</translation>
+    </message>
+    <message>
+      <source>Kết nối bằng tệp (không có mạng)…</source>
+      <translation>Connect by file (no network)…</translation>
+    </message>
+    <message>
+      <source>Xuất tệp USB</source>
+      <translation>Export USB file</translation>
+    </message>
+    <message>
+      <source>Tệp EnrollPoint (*.epb)</source>
+      <translation>EnrollPoint files (*.epb)</translation>
+    </message>
+    <message>
+      <source>Nhập biên nhận của tỉnh</source>
+      <translation>Import the province's receipt</translation>
+    </message>
+    <message>
+      <source>Tệp JSON (*.json)</source>
+      <translation>JSON files (*.json)</translation>
+    </message>
+    <message>
+      <source>Nhập tệp chỉ tiêu của tỉnh</source>
+      <translation>Import the province's targets file</translation>
+    </message>
+    <message>
+      <source>Mã số liệu ngày</source>
+      <translation>Day code</translation>
+    </message>
+    <message>
       <source>Đang gửi…</source>
       <translation>Sending…</translation>
     </message>
     <message>
       <source>Chưa gửi xong.</source>
       <translation>Not sent yet.</translation>
+    </message>
+    <message>
+      <source>Ngày</source>
+      <translation>Day</translation>
+    </message>
+    <message>
+      <source>Điểm</source>
+      <translation>Point</translation>
+    </message>
+    <message>
+      <source>Tình trạng</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source>Không có mạng:</source>
+      <translation>No network:</translation>
     </message>
     <message>
       <source>Không đọc được tình trạng gửi báo cáo.</source>
@@ -1399,8 +1941,79 @@ Possible duplicates: {5}</translation>
       <translation> (and {0} reports the server reported as conflicting)</translation>
     </message>
     <message>
+      <source> — {0} đã xuất, chờ xác nhận</source>
+      <translation> — {0} exported, awaiting receipt</translation>
+    </message>
+    <message>
+      <source>Chờ gửi</source>
+      <translation>Waiting</translation>
+    </message>
+    <message>
+      <source>Đã xuất, chờ xác nhận</source>
+      <translation>Exported, awaiting receipt</translation>
+    </message>
+    <message>
+      <source>Đã gửi</source>
+      <translation>Sent</translation>
+    </message>
+    <message>
+      <source>Đã xác nhận (biên nhận)</source>
+      <translation>Confirmed (receipt)</translation>
+    </message>
+    <message>
+      <source>Xung đột</source>
+      <translation>Conflict</translation>
+    </message>
+    <message>
       <source>Đã gửi {0} báo cáo.</source>
       <translation>Sent {0} reports.</translation>
+    </message>
+    <message>
+      <source>Đã ghi {0} báo cáo vào {1}. Mang tệp lên tỉnh, rồi nhập biên nhận tỉnh gửi về.</source>
+      <translation>Wrote {0} reports to {1}. Take the file to the province, then import the receipt it sends back.</translation>
+    </message>
+    <message>
+      <source>Biên nhận: {0} báo cáo được xác nhận.</source>
+      <translation>Receipt: {0} reports confirmed.</translation>
+    </message>
+    <message>
+      <source>Đã nhập {0} chỉ tiêu của tỉnh.</source>
+      <translation>Imported {0} province targets.</translation>
+    </message>
+  </context>
+  <context>
+    <name>VillageTargetDialog</name>
+    <message>
+      <source>Chỉ tiêu theo thôn/tổ</source>
+      <translation>Village targets</translation>
+    </message>
+    <message>
+      <source>&amp;Thôn/Tổ:</source>
+      <translation>&amp;Village:</translation>
+    </message>
+    <message>
+      <source>Chỉ &amp;tiêu:</source>
+      <translation>&amp;Indicator:</translation>
+    </message>
+    <message>
+      <source>&amp;Số cần đạt:</source>
+      <translation>&amp;Target number:</translation>
+    </message>
+    <message>
+      <source>&amp;Xoá chỉ tiêu này của thôn</source>
+      <translation>&amp;Remove this target of the village</translation>
+    </message>
+    <message>
+      <source>Chỉ tiêu do xã tự chia cho từng thôn/tổ (không gửi lên tỉnh).</source>
+      <translation>Targets the commune gives each village (not sent to the province).</translation>
+    </message>
+    <message>
+      <source>Thôn/tổ này chưa có chỉ tiêu này.</source>
+      <translation>This village has no such target yet.</translation>
+    </message>
+    <message>
+      <source>Chỉ tiêu hiện tại: {0}</source>
+      <translation>Current target: {0}</translation>
     </message>
   </context>
   <context>

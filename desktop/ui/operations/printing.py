@@ -1,5 +1,5 @@
-"""Documents built on the worker: appointment slips, a village list, the daily report (PDF bytes for the
-preview), and the daily report as an Excel file. ReportLab and openpyxl load on first use."""
+"""Documents built on the worker: appointment slips, a village list, the daily report, the due list per village
+(PDF bytes for the preview), and the daily report as an Excel file. ReportLab and openpyxl load on first use."""
 
 from __future__ import annotations
 
@@ -39,6 +39,18 @@ def report_pdf(day: dt.date, point_id: int | None = None, **options: Any) -> Wor
 
         with job.db.session() as s:
             return printouts.report_pdf(s, day, point_id, **options)
+
+    return run
+
+
+def due_list_pdf(day: dt.date, village: str | None = None) -> WorkerFn:
+    """Who must still come, per village (for the village heads and the Fatherland Front)."""
+
+    def run(job: JobContext) -> bytes:
+        from desktop.services import due_lists
+
+        with job.db.session() as s:
+            return due_lists.due_list_pdf(s, day, village)
 
     return run
 

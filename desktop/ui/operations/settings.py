@@ -45,3 +45,16 @@ def daily_backup() -> WorkerFn:
         return OpResult(backup.backup_if_due(job.db))
 
     return run
+
+
+def save_report_recipients(to: list[str], cc: list[str], operator: Any) -> WorkerFn:
+    """The daily report's "Kính gửi" and other "Nơi nhận" units (a supervisor's setting, audited)."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import report_settings
+
+        with job.db.session() as s:
+            saved = report_settings.set_recipients(s, to, cc, operator=operator)
+        return OpResult(saved, Changes(settings=True))
+
+    return run

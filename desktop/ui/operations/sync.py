@@ -31,3 +31,109 @@ def send_reports() -> WorkerFn:
         return OpResult(hub_link.sync_now(job.db), Changes(reports=True))
 
     return run
+
+
+# --- no link at all (issue 14): USB files, receipts, targets by file, day codes, auto-send ---------------
+
+
+def export_bundle(path: str) -> WorkerFn:
+    """Write every unconfirmed report to a USB file (`hub_link.export_bundle`); value: BundleResult."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_link
+
+        return OpResult(hub_link.export_bundle(job.db, path), Changes(reports=True))
+
+    return run
+
+
+def import_receipt(path: str) -> WorkerFn:
+    """Confirm exactly the reports a signed receipt of the province lists; value: ReceiptImport."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_offline
+
+        return OpResult(hub_offline.import_receipt(job.db, path), Changes(reports=True))
+
+    return run
+
+
+def import_targets_file(path: str) -> WorkerFn:
+    """Targets (and the hub's address) from a signed file of the province; value: dict."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_offline
+
+        return OpResult(hub_offline.import_targets_file(job.db, path), Changes(reports=True, settings=True))
+
+    return run
+
+
+def pending_enrolment() -> WorkerFn:
+    """The file enrolment waiting for the province's response (`hub_offline.pending_request`): a dict without
+    secrets, or None. Reads the OS keyring, hence a worker and not `app.read`."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_offline
+
+        return OpResult(hub_offline.pending_request(job.db))
+
+    return run
+
+
+def enrol_request(code: str, path: str, device_name: str | None = None) -> WorkerFn:
+    """Step 1 of enrolment by file: write the request for the province (`hub_offline.connect_request`, as
+    `enrollpoint connect --code … --request-file …`); value: dict (request, commune_code, device_name)."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_offline
+
+        return OpResult(hub_offline.connect_request(job.db, code, path, device_name or None))
+
+    return run
+
+
+def enrol_response(path: str) -> WorkerFn:
+    """Step 2: complete the enrolment with the province's response (`hub_offline.connect_response`, as
+    `enrollpoint connect --response-file …`); value: dict (device_id, commune_code, commune_name, targets)."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_offline
+
+        return OpResult(hub_offline.connect_response(job.db, path), Changes(reports=True, settings=True))
+
+    return run
+
+
+def day_codes(day: dt.date, point_code: str | None = None) -> WorkerFn:
+    """The day's closed totals as short codes for a phone call or an SMS; value: [hub_offline.DayCode]."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_offline
+
+        return OpResult(hub_offline.day_codes(job.db, day, point_code))
+
+    return run
+
+
+# A background run gives up quickly; the AutoSender's own backoff spaces the runs (seconds to 30 minutes).
+AUTO_MAX_ATTEMPTS, AUTO_MAX_RUN_SECONDS = 2, 20.0
+
+
+def auto_send() -> WorkerFn:
+    """The background send: only when something waits and the laptop has a hub address (a laptop enrolled
+    by file and never given an address has nowhere to send). Value: SyncResult, or None if nothing to do.
+    Run it `.network().quiet()`."""
+
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import hub_link, outbox
+        from sync.client import RetryPolicy
+
+        with job.db.session() as s:
+            waiting = outbox.waiting_count(s)
+        if not waiting or not hub_link.hub_info(job.db)[hub_link.KEY_HUB_URL]:
+            return OpResult(None)
+        policy = RetryPolicy(max_attempts=AUTO_MAX_ATTEMPTS, base=0.5, cap=2.0, max_run_seconds=AUTO_MAX_RUN_SECONDS)
+        return OpResult(hub_link.sync_now(job.db, policy=policy), Changes(reports=True))
+
+    return run

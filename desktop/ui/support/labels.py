@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.ui.support.lang import translator
+from sync.protocol import COMMUNE_POINT_CODE
 
 _ = translator("Labels")
 
@@ -14,8 +15,10 @@ def event_action(event: str) -> str:
     return {
         "attended": _("Đã đến"),
         "no_show": _("Vắng mặt"),
-        "card_captured": _("Thu hồ sơ CCCD"),
-        "card_issued": _("Đã có thẻ CCCD"),
+        "card_captured": _("Thu hồ sơ thẻ căn cước"),
+        "card_issued": _("Đã có thẻ căn cước"),
+        "card_delivered": _("Đã trả thẻ căn cước"),
+        "vneid_l2_elsewhere": _("Đã đăng ký VNeID mức 2 ở nơi khác"),
         "vneid_l2_captured": _("Thu hồ sơ VNeID mức 2"),
         "vneid_approved": _("VNeID đã duyệt"),
         "vneid_activated": _("Đã kích hoạt VNeID"),
@@ -28,6 +31,11 @@ def event_action(event: str) -> str:
         "scheduled": _("Đã hẹn"),
         "rescheduled": _("Hẹn lại"),
     }.get(event, event)
+
+
+def report_point(code: str) -> str:
+    """A closed report's point: the commune's events without a point are "Không theo điểm"."""
+    return _("Không theo điểm") if code == COMMUNE_POINT_CODE else code
 
 
 def due_kind(kind: str) -> str:

@@ -46,7 +46,7 @@ def actions() -> list[tuple[str, str, str]]:
     """(service action, key, label) — the labels show the key so nobody has to remember it."""
     return [
         ("attended", "F5", _("Đã đến")),
-        ("card_captured", "F6", _("Thu hồ sơ CCCD")),
+        ("card_captured", "F6", _("Thu hồ sơ thẻ căn cước")),
         ("vneid_l2_captured", "F7", _("Thu VNeID mức 2")),
         ("no_show", "F8", _("Vắng mặt")),
     ]

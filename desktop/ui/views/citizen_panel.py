@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services import statuses
 from desktop.ui.support import labels, lang
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -55,7 +56,8 @@ class CitizenPanel(QWidget):
         for key, label in (
             ("id_number", _("Số định danh")), ("birth", _("Ngày sinh")), ("sex", _("Giới tính")),
             ("village", _("Thôn/Tổ")), ("phone", _("Điện thoại")), ("status", _("Trạng thái")),
-            ("card", _("Thẻ CCCD")), ("vneid", _("VNeID")), ("flags", _("Ghi chú")),
+            ("card", _("Thẻ căn cước")), ("renewal", _("Hạn cấp đổi thẻ")), ("vneid", _("VNeID")),
+            ("flags", _("Ghi chú")),
         ):
             value = QLabel("")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -94,7 +96,10 @@ class CitizenPanel(QWidget):
         self.citizen_id = row.id
         self.actions_box.setEnabled(True)
         self.title.setText(row.full_name)
-        birth = row.birth_date.strftime("%d/%m/%Y") if isinstance(row.birth_date, dt.date) else str(row.birth_year or "")
+        if isinstance(row.birth_date, dt.date):
+            birth = row.birth_date.strftime("%d/%m/%Y")
+        else:  # ages are then counted from 31 December (services.due): say so
+            birth = _("{0} (chỉ có năm sinh)").format(row.birth_year) if row.birth_year else ""
         flags = []
         if row.needs_home_visit:
             flags.append(_("Cần thu nhận tại nhà"))
@@ -108,8 +113,8 @@ class CitizenPanel(QWidget):
             "phone": row.phone or "",
             "status": lang.status_label(row.status),
             "card": _("Đã có") if row.has_card else _("Chưa có"),
-            "vneid": [_("Chưa đăng ký"), _("Đã thu hồ sơ mức 2"), _("Đã duyệt"), _("Đã kích hoạt")][
-                max(0, min(3, int(row.vneid_stage or 0)))],
+            "renewal": _renewal_text(row, events),
+            "vneid": statuses.vneid_step(row.vneid_stage, lang.current()),  # in words, never "mức 2/3"
             "flags": "; ".join(flags),
         }
         for k, v in values.items():
@@ -137,3 +142,23 @@ class CitizenPanel(QWidget):
         if not events:
             none = QLabel(_("Không có bước nào"))
             self.actions_grid.addWidget(none, 0, 0)
+
+
+def _renewal_text(row: Any, events: list[Any]) -> str:
+    """When the card must be renewed (services.due, as `enrollpoint status`): from the card's issue date or its
+    latest capture/delivery event; a birth year alone counts from 31 December of the renewal year."""
+    from desktop.services import due
+
+    if not getattr(row, "has_card", False):
+        return ""
+    days = [ev.occurred_on for ev in events if ev.event_type in due.RENEWAL_EVENTS and ev.occurred_on]
+    basis = due.card_basis(getattr(row, "card_issued_on", None), max(days) if days else None)
+    if basis is None:
+        return _("Chưa rõ ngày cấp thẻ")
+    born, year = getattr(row, "birth_date", None), getattr(row, "birth_year", None)
+    if due.birth_of(born, year) is None:
+        return _("Chưa rõ (không có ngày sinh)")
+    renew = due.expiry_for(born, year, basis)
+    if renew is None:
+        return _("Không phải cấp đổi nữa (thẻ cấp ngày {0})").format(basis.strftime("%d/%m/%Y"))
+    return _("{0} (thẻ cấp ngày {1})").format(renew.strftime("%d/%m/%Y"), basis.strftime("%d/%m/%Y"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -80,7 +81,19 @@ class ProgressView(View):
         for w in (dl, self.day, pl, self.point):
             top.addWidget(w)
         top.addStretch(1)
+        self.set_targets = QPushButton(_("Chỉ tiêu &thôn/tổ…"))
+        self.set_targets.setObjectName("villageTargetsButton")
+        self.set_targets.setToolTip(_("Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)"))
+        self.set_targets.clicked.connect(lambda: self.edit_village_target())
+        top.addWidget(self.set_targets)
         lay.addLayout(top)
+        # a point's progress has no target: the province's targets are the whole commune's (as the report)
+        self.point_note = QLabel(_("Điểm thu nhận: không so với chỉ tiêu giao cho toàn xã; tỷ lệ đạt chỉ tính "
+                                   "cho toàn xã."))
+        self.point_note.setObjectName("progressPointNote")
+        self.point_note.setWordWrap(True)
+        self.point_note.hide()
+        lay.addWidget(self.point_note)
 
         split = QSplitter(Qt.Orientation.Vertical)
         upper = QWidget()
@@ -94,8 +107,8 @@ class ProgressView(View):
         ul.addWidget(ibox, 3)
         vbox = QGroupBox(_("Theo thôn/tổ (luỹ kế)"))
         vl = QVBoxLayout(vbox)
-        self.villages = _table("villageTable", [_("Thôn/Tổ"), _("Hồ sơ CCCD"), _("VNeID mức 2"), _("Kích hoạt"),
-                                                _("Người đến")])
+        self.villages = _table("villageTable", [_("Thôn/Tổ"), _("Hồ sơ thẻ căn cước"), _("VNeID mức 2"), _("Kích hoạt"),
+                                                _("Người đến"), _("Chỉ tiêu của thôn (% đạt)")])
         vl.addWidget(self.villages)
         ul.addWidget(vbox, 2)
         split.addWidget(upper)
@@ -133,6 +146,7 @@ class ProgressView(View):
         on = self.day.date().toPython()
         p = self.app.read(prog.progress, on, point_id=data_of(self.point))
         self.last = p
+        self.point_note.setVisible(p.point_id is not None)
         self._fill_indicators(p)
         self._fill_villages(p)
         self._fill_chart(p)
@@ -163,9 +177,9 @@ class ProgressView(View):
         self.villages.setRowCount(len(rows))
         for r, row in enumerate(rows):
             values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in (
-                "card_captured", "vneid_l2_captured", "vneid_activated", "attended")]
+                "card_captured", "vneid_l2_captured", "vneid_activated", "attended")] + [_village_goal(row)]
             for c, v in enumerate(values):
-                self.villages.setItem(r, c, _item(str(v), align_right=c > 0))
+                self.villages.setItem(r, c, _item(str(v), align_right=0 < c < 5))
 
     def _fill_chart(self, p: Any) -> None:
         days = [d for d, _counts in p.series]
@@ -178,8 +192,48 @@ class ProgressView(View):
                                  base=max(0, cumulative.get(k, 0) - sum(daily))))
         self.chart.set_data(ChartData(days, series))
 
+    def edit_village_target(self, dialog: Any = None) -> Any:
+        """Open the village-target dialog (or use `dialog`, already filled, in tests) and save through the
+        runner; the service checks the supervisor and writes the audit entry."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop.ui.actions.roles import current_operator, supervisor_refusal
+        from desktop.ui.dialogs.village_target import VillageTargetDialog
+        from desktop.ui.operations import targets as target_ops
+
+        refusal = supervisor_refusal(self.app, _("đặt chỉ tiêu theo thôn/tổ"))
+        if refusal:
+            QMessageBox.warning(self, _("Chỉ tiêu theo thôn/tổ"), refusal)
+            return None
+        if dialog is None:
+            row = self.villages.currentRow()
+            key = self.last.villages[row].village_key if self.last is not None and 0 <= row < len(
+                self.last.villages) else None
+            dialog = VillageTargetDialog(self.app, self, key)
+            if dialog.exec() != VillageTargetDialog.DialogCode.Accepted:
+                return None
+        village, indicator, value = dialog.chosen()
+        op = current_operator(self.app)
+        fn = (target_ops.clear_village_target(village, indicator, op) if value is None
+              else target_ops.set_village_target(village, indicator, value, op))
+        return self.app.runner.op(fn, self, "village_target").run()
+
     def indicator_value(self, key: str, column: int = 2) -> str:
         for r in range(self.indicators.rowCount()):
             if self.indicators.item(r, 0).data(Qt.ItemDataRole.UserRole) == key:
                 return self.indicators.item(r, column).text()
         return ""
+
+
+def _village_goal(row: Any) -> str:
+    """'Thẻ 80,0 %; Kích hoạt 100,0 % — Đạt' for a village with targets set by the commune; '—' without."""
+    if not row.targets:
+        return "—"
+    short = {"card_captured": _("Thẻ"), "vneid_l2_captured": _("VNeID"), "vneid_activated": _("Kích hoạt"),
+             "attended": _("Người đến")}
+    parts = []
+    for k in ("card_captured", "vneid_l2_captured", "vneid_activated", "attended"):
+        if k in row.targets:
+            pct = row.target_percent.get(k)
+            parts.append(f"{short[k]} {pct:.1f} %".replace(".", ",") if pct is not None else short[k])
+    return "; ".join(parts) + " — " + (_("Đạt") if row.met else _("Chưa đạt"))

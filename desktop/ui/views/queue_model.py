@@ -6,6 +6,13 @@ first page the size of the screen (cheap on a keystroke); later pages continue f
 the optional `seek` function (keyset paging: page 4,000 costs what page 1 does) and fall back to offsets.
 The fetch functions are injected, so the model knows nothing about sessions.
 
+Only a window of pages stays in memory (`window` pages, least recently read first out): a page that
+was dropped is read again when the view scrolls back to it, by key from the last row of the page before
+it (kept, one tuple per page, with its sort key) or by offset for the ranked search. Scrolling the whole
+200,000-row register therefore holds ~2,000 rows, not 200,000 (issue 13: the GUI's peak RSS). The row
+count is that of the rows reached so far, as before (the scroll bar grows as pages arrive; the count
+label shows the real total).
+
 Rows are kept as plain tuples (a dataclass row is rebuilt by `row_at()`): a tuple of strings, numbers
 and dates is untracked by Python's garbage collector, so 200,000 loaded rows add nothing to its full
 collections (with dataclass rows one collection took 100–200 ms, a visible stall while scrolling).
@@ -17,6 +24,8 @@ import dataclasses
 import datetime as dt
 import gc
 import time
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -29,11 +38,13 @@ from desktop.ui.support.qtrefs import emit
 _ = translator("QueueModel")
 
 PAGE = 200
+WINDOW = 10  # pages kept in memory
 Index = QModelIndex | QPersistentModelIndex
 FetchFn = Callable[[Any, int, int], list[Any]]  # (query, offset, limit) -> rows
 SeekFn = Callable[[Any, Any, int], "list[Any] | None"]  # (query, last row, limit) -> rows, None: use offsets
 
 COLUMNS = ("full_name", "id_number", "birth", "sex", "village", "phone", "status", "vneid")
+_SHARED = ("village", "status", "sex", "birth_date", "card_issued_on")  # few distinct values, many rows
 
 
 def _headers() -> list[str]:
@@ -49,17 +60,26 @@ class CitizenTableModel(QAbstractTableModel):
     page_loaded = Signal(int, float)  # rows now loaded, milliseconds the page query took
 
     def __init__(self, fetch: FetchFn, parent=None, page: int = PAGE, first_page: int | None = None,
-                 seek: SeekFn | None = None) -> None:
+                 seek: SeekFn | None = None, window: int = WINDOW) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._seek = seek
         self._page = page
         self._first = first_page or page
+        self._window = max(2, window)
         self._query: Any = None
-        self._rows: list[tuple] = []
+        # Page p holds rows [_starts[p], _starts[p] + _lens[p]); _anchors[p] is the last row of page p - 1
+        # (None for the first page), from which a dropped page is read again; _cache holds the kept pages.
+        self._starts: list[int] = []
+        self._lens: list[int] = []
+        self._anchors: list[tuple | None] = []
+        self._cache: OrderedDict[int, list[tuple]] = OrderedDict()
+        self._tail: tuple | None = None  # the last row reached: where the next page continues
+        self._count = 0
         self._row_type: Any = None  # the dataclass the fetch functions return (rebuilt by row_at)
         self._names: tuple[str, ...] = ()
         self._at: dict[str, int] = {}
+        self._shared: dict[Any, Any] = {}  # one object per village, status, sex, date (see _slim)
         self._more = False
         self._fetching = False
         self._headers = _headers()
@@ -73,13 +93,66 @@ class CitizenTableModel(QAbstractTableModel):
         self.last_query_ms = (time.perf_counter() - t0) * 1000
         self.beginResetModel()
         self._query = query
-        self._rows = self._pack(rows)
+        self._set_rows(self._pack(rows))
         self._more = len(rows) >= self._first
         self.endResetModel()
-        emit(self.page_loaded, len(self._rows), self.last_query_ms)
+        emit(self.page_loaded, self._count, self.last_query_ms)
 
     def query(self) -> Any:
         return self._query
+
+    def _set_rows(self, packed: list[tuple]) -> None:
+        """Forget every page; `packed` (the rows from the top) becomes page 0."""
+        self._starts, self._lens, self._anchors = [], [], []
+        self._cache.clear()
+        self._count = 0
+        self._tail = None
+        if len(self._shared) > 50_000:  # a long session of many queries: start sharing afresh
+            self._shared = {}
+        if packed:
+            self._add_page(packed)
+
+    def _add_page(self, packed: list[tuple]) -> None:
+        p = len(self._starts)
+        self._starts.append(self._count)
+        self._lens.append(len(packed))
+        self._anchors.append(self._tail)
+        self._count += len(packed)
+        self._tail = packed[-1]
+        self._keep(p, packed)
+
+    def _keep(self, p: int, packed: list[tuple]) -> None:
+        self._cache[p] = packed
+        self._cache.move_to_end(p)
+        while len(self._cache) > self._window:
+            self._cache.popitem(last=False)
+
+    def _page_of(self, row: int) -> list[tuple]:
+        """The rows of the page holding `row`, read again if they were dropped."""
+        p = bisect_right(self._starts, row) - 1
+        rows = self._cache.get(p)
+        if rows is not None:
+            self._cache.move_to_end(p)
+            return rows
+        want, anchor = self._lens[p], self._anchors[p]
+        fresh = None
+        if self._seek is not None and anchor is not None:
+            fresh = self._seek(self._query, self._row_type(*anchor), want)
+        if fresh is None:
+            fresh = self._fetch(self._query, self._starts[p], want)
+        rows = self._pack(fresh)[:want] if fresh else []
+        if len(rows) < want and rows:  # the register changed meanwhile: repeat the last row, a refresh follows
+            rows = rows + [rows[-1]] * (want - len(rows))
+        if rows:
+            self._keep(p, rows)
+        return rows
+
+    def _tuple(self, row: int) -> tuple | None:
+        if not 0 <= row < self._count:
+            return None
+        rows = self._page_of(row)
+        i = row - self._starts[bisect_right(self._starts, row) - 1]
+        return rows[i] if i < len(rows) else None
 
     def _pack(self, rows: list[Any]) -> list[tuple]:
         if not rows:
@@ -89,21 +162,51 @@ class CitizenTableModel(QAbstractTableModel):
             self._names = tuple(f.name for f in dataclasses.fields(self._row_type))
             self._at = {n: i for i, n in enumerate(self._names)}
         names = self._names
-        return [tuple([getattr(r, n) for n in names]) for r in rows]
+        packed = [tuple([getattr(r, n) for n in names]) for r in rows]
+        return self._slim(packed)
+
+    def _slim(self, packed: list[tuple]) -> list[tuple]:
+        """Less memory per kept row: a village, status or date read from the database is a new object per
+        row; rows share one per value instead. The listing's sort key is needed only on the last row of a
+        page (where the next page continues): the others drop it."""
+        shared = self._shared
+        idx = [self._at[n] for n in _SHARED if n in self._at]
+        key = self._at.get("sort_key")
+        last = len(packed) - 1
+        out = []
+        for i, t in enumerate(packed):
+            row = list(t)
+            for j in idx:
+                v = row[j]
+                if v is not None:
+                    row[j] = shared.setdefault(v, v)
+            if key is not None and i != last:
+                row[key] = None
+            out.append(tuple(row))
+        return out
 
     def _get(self, t: tuple, name: str) -> Any:
         i = self._at.get(name)
         return None if i is None else t[i]
 
     def refresh(self) -> None:
-        """Re-run the current query keeping as many rows as were loaded (after a change)."""
+        """Re-run the current query keeping as many rows as were reached (after a change): the first pages
+        are read now, the others again when the view comes back to them."""
         if self._query is None:
             return
-        want = max(len(self._rows), self._first)
-        rows = self._fetch(self._query, 0, want)
+        count = self._count
+        if count <= self._first + self._page * (self._window - 1):
+            want = max(count, self._first)
+            rows = self._fetch(self._query, 0, want)
+            self.beginResetModel()
+            self._set_rows(self._pack(rows[:self._first]))
+            for i in range(self._first, len(rows), self._page):
+                self._add_page(self._pack(rows[i:i + self._page]))
+            self._more = len(rows) >= want
+            self.endResetModel()
+            return
         self.beginResetModel()
-        self._rows = self._pack(rows)
-        self._more = len(rows) >= want
+        self._cache.clear()  # the anchors stay: every page is read again, by key or offset, when shown
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
@@ -117,16 +220,16 @@ class CitizenTableModel(QAbstractTableModel):
         try:
             t0 = time.perf_counter()
             rows = None
-            if self._seek is not None and self._rows:
-                rows = self._seek(self._query, self.row_at(len(self._rows) - 1), self._page)
+            if self._seek is not None and self._tail is not None:
+                rows = self._seek(self._query, self._row_type(*self._tail), self._page)
             if rows is None:
-                rows = self._fetch(self._query, len(self._rows), self._page)
+                rows = self._fetch(self._query, self._count, self._page)
             self.last_query_ms = (time.perf_counter() - t0) * 1000
             if rows:
-                first = len(self._rows)
+                first = self._count
                 packed = self._pack(rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-                self._rows.extend(packed)
+                self._add_page(packed)
                 self._more = len(rows) >= self._page
                 self.endInsertRows()
                 # What survived until now (pages, caches) lives long: keep it out of full collector
@@ -137,11 +240,11 @@ class CitizenTableModel(QAbstractTableModel):
                 self._more = False
         finally:
             self._fetching = False
-        emit(self.page_loaded, len(self._rows), self.last_query_ms)
+        emit(self.page_loaded, self._count, self.last_query_ms)
 
     # --- Qt model --------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -152,12 +255,15 @@ class CitizenTableModel(QAbstractTableModel):
         return None
 
     def row_at(self, row: int) -> Any:
-        return self._row_type(*self._rows[row]) if 0 <= row < len(self._rows) else None
+        t = self._tuple(row)
+        return None if t is None else self._row_type(*t)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(COLUMNS):
+        if not index.isValid() or index.column() >= len(COLUMNS):
             return None
-        t = self._rows[index.row()]
+        t = self._tuple(index.row())
+        if t is None:
+            return None
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(t, col)

@@ -1,4 +1,8 @@
-"""Sync panel: last successful sync, reports waiting, the last error in plain Vietnamese, "Gửi ngay".
+"""Sync panel: last successful sync, reports waiting, the last error in plain Vietnamese, "Gửi ngay"; and for
+a commune with no link (issue 14): the state of each day (sent / exported, waiting for the receipt /
+confirmed by receipt), USB bundle export, receipt and targets-file import, the day code for a phone call,
+enrolment by file ("Kết nối bằng tệp (không có mạng)…", `dialogs/enrol_by_file.py`) and the "send by itself"
+switch.
 
 Reads the outbox state through `app.read(outbox.status)` and sends through the runner's network lane
 (`operations/sync.send_reports`), so the UI never blocks and our check-in writes never queue behind a
@@ -13,10 +17,26 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
+from desktop.ui.operations import settings as settings_ops
 from desktop.ui.operations import sync as sync_ops
+from desktop.ui.support import labels
+from desktop.ui.support.autosend import KEY_AUTO_SEND, auto_send_enabled
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -70,10 +90,53 @@ class SyncPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.state_label, 1)
         row.addWidget(self.send_button)
+
+        self.auto_check = QCheckBox(_("Tự gửi khi có mạng"))
+        self.auto_check.setToolTip(_("Tắt khi dùng đường truyền vệ tinh tính tiền theo dung lượng"))
+        self.auto_check.toggled.connect(self._auto_toggled)
+        self.auto_label = QLabel()
+        self.auto_label.setObjectName("autoSendStatus")
+        self.auto_label.setWordWrap(True)
+
+        self.days_table = QTableWidget(0, 3)
+        self.days_table.setObjectName("syncDays")
+        self.days_table.setHorizontalHeaderLabels([_("Ngày"), _("Điểm"), _("Tình trạng")])
+        self.days_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.days_table.verticalHeader().setVisible(False)
+        self.days_table.horizontalHeader().setStretchLastSection(True)
+
+        self.bundle_button = QPushButton(_("Xuất tệp USB…"))
+        self.bundle_button.clicked.connect(self._ask_bundle)
+        self.receipt_button = QPushButton(_("Nhập biên nhận…"))
+        self.receipt_button.clicked.connect(self._ask_receipt)
+        self.targets_button = QPushButton(_("Nhập tệp chỉ tiêu…"))
+        self.targets_button.clicked.connect(self._ask_targets)
+        self.daycode_button = QPushButton(_("Mã ngày qua điện thoại…"))
+        self.daycode_button.clicked.connect(self._ask_day_code)
+        self.enrol_button = QPushButton(_("Kết nối bằng tệp (không có mạng)…"))
+        self.enrol_button.setObjectName("enrolByFile")
+        self.enrol_button.clicked.connect(self.open_enrol_by_file)
+        files = QGridLayout()
+        files.addWidget(self.bundle_button, 0, 0)
+        files.addWidget(self.receipt_button, 0, 1)
+        files.addWidget(self.targets_button, 1, 0)
+        files.addWidget(self.daycode_button, 1, 1)
+        files.addWidget(self.enrol_button, 2, 0, 1, 2)
+        self.offline_label = QLabel()
+        self.offline_label.setWordWrap(True)
+        self.day_code_dialog: QWidget | None = None
+        self.enrol_dialog: QWidget | None = None
+
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.error_label)
         box.addLayout(row)
+        box.addWidget(self.auto_check)
+        box.addWidget(self.auto_label)
+        box.addWidget(self.days_table, 1)
+        box.addWidget(QLabel(_("Không có mạng:")))
+        box.addLayout(files)
+        box.addWidget(self.offline_label)
         app.runner.changed.connect(self._on_changes)
         self.refresh()
 
@@ -84,7 +147,7 @@ class SyncPanel(QWidget):
         return self._busy
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.reports and isValid(self):
+        if (changes.reports or changes.settings) and isValid(self):
             self.refresh()
 
     def refresh(self) -> None:
@@ -103,8 +166,127 @@ class SyncPanel(QWidget):
         if getattr(st, "conflicts", 0):
             waiting += _(" (và {0} báo cáo máy chủ báo xung đột)").format(st.conflicts)
         self.waiting_label.setText(waiting)
+        if getattr(st, "exported", 0):
+            waiting += _(" — {0} đã xuất, chờ xác nhận").format(st.exported)
+            self.waiting_label.setText(waiting)
         self.error_label.setText(st.last_error or "")
         self.error_label.setVisible(bool(st.last_error))
+        self._refresh_days()
+        try:
+            on = bool(self.app.read(auto_send_enabled))
+        except Exception:
+            log.exception("cannot read the auto-send setting")
+            on = True
+        self.auto_check.blockSignals(True)
+        self.auto_check.setChecked(on)
+        self.auto_check.blockSignals(False)
+
+    def _state_label(self, state: str) -> str:
+        return {"waiting": _("Chờ gửi"), "exported": _("Đã xuất, chờ xác nhận"), "sent": _("Đã gửi"),
+                "confirmed": _("Đã xác nhận (biên nhận)"), "conflict": _("Xung đột")}.get(state, state)
+
+    def _refresh_days(self) -> None:
+        from desktop.services import outbox
+
+        try:
+            states = self.app.read(outbox.day_states, 120)
+        except Exception:
+            log.exception("cannot read the day states")
+            return
+        self.days_table.setRowCount(len(states))
+        for r, d in enumerate(states):
+            cells = [d.day.strftime("%d/%m/%Y"), labels.report_point(d.point_code), self._state_label(d.state)]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(256, d.state)  # Qt.UserRole: the state key, for tests and styling
+                self.days_table.setItem(r, c, item)
+
+    def day_states(self) -> list[tuple[str, str, str]]:
+        """(day, point, state key) as shown, newest first."""
+        return [(self.days_table.item(r, 0).text(), self.days_table.item(r, 1).text(),
+                 self.days_table.item(r, 2).data(256)) for r in range(self.days_table.rowCount())]
+
+    # auto-send switch and status ------------------------------------------------------------------------------
+
+    def _auto_toggled(self, on: bool) -> None:
+        self.app.runner.op(settings_ops.save_setting(KEY_AUTO_SEND, "1" if on else "0"), self,
+                           "save_auto_send").run()
+
+    def show_auto_status(self, text: str) -> None:
+        if isValid(self):
+            self.auto_label.setText(text)
+
+    # files for a commune with no link ---------------------------------------------------------------------
+
+    def _say(self, text: str, error: bool = False) -> None:
+        if isValid(self):
+            self.offline_label.setStyleSheet("color: #b00020;" if error else "")
+            self.offline_label.setText(text)
+
+    def _failed_file(self, exc: BaseException, _tb: str) -> None:
+        from desktop.ui.support.errors import user_message
+
+        self._say(user_message(exc) or _unexpected(), error=True)
+
+    def _ask_bundle(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, _("Xuất tệp USB"), "truong-sa.epb", _("Tệp EnrollPoint (*.epb)"))
+        if path:
+            self.export_bundle_to(path)
+
+    def export_bundle_to(self, path: str) -> Any:
+        return (self.app.runner.op(sync_ops.export_bundle(path), self, "export_bundle")
+                .success(lambda r: self._say(_("Đã ghi {0} báo cáo vào {1}. Mang tệp lên tỉnh, rồi nhập biên nhận "
+                                               "tỉnh gửi về.").format(r.reports, r.path)))
+                .failure(self._failed_file).run())
+
+    def _ask_receipt(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("Nhập biên nhận của tỉnh"), "", _("Tệp JSON (*.json)"))
+        if path:
+            self.import_receipt_from(path)
+
+    def import_receipt_from(self, path: str) -> Any:
+        return (self.app.runner.op(sync_ops.import_receipt(path), self, "import_receipt")
+                .success(lambda r: self._say(_("Biên nhận: {0} báo cáo được xác nhận.").format(r.confirmed)))
+                .failure(self._failed_file).run())
+
+    def _ask_targets(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("Nhập tệp chỉ tiêu của tỉnh"), "", _("Tệp JSON (*.json)"))
+        if path:
+            self.import_targets_from(path)
+
+    def import_targets_from(self, path: str) -> Any:
+        return (self.app.runner.op(sync_ops.import_targets_file(path), self, "import_targets_file")
+                .success(lambda r: self._say(_("Đã nhập {0} chỉ tiêu của tỉnh.").format(r["targets"])))
+                .failure(self._failed_file).run())
+
+    def open_enrol_by_file(self) -> Any:
+        """The two-step enrolment by file (`dialogs/enrol_by_file.py`), non-blocking; returns the dialog."""
+        from desktop.ui.dialogs.enrol_by_file import EnrolByFileDialog
+
+        if self.enrol_dialog is not None and isValid(self.enrol_dialog):
+            self.enrol_dialog.close()
+        self.enrol_dialog = EnrolByFileDialog(self.app, self)
+        self.enrol_dialog.open()
+        return self.enrol_dialog
+
+    def _ask_day_code(self) -> None:
+        from desktop.ui.dialogs.day_point import DayPointDialog
+
+        dlg = DayPointDialog(self.app, _("Mã số liệu ngày"), self)
+        if dlg.exec() == DayPointDialog.DialogCode.Accepted:
+            self.show_day_codes(dlg.chosen_day(), dlg.chosen_point_code())
+
+    def show_day_codes(self, day: dt.date, point_code: str | None = None) -> Any:
+        def shown(codes: list[Any]) -> None:
+            from desktop.ui.dialogs.day_code import DayCodeDialog
+
+            if not isValid(self):
+                return
+            self.day_code_dialog = DayCodeDialog(codes, self)
+            self.day_code_dialog.show()
+
+        return (self.app.runner.op(sync_ops.day_codes(day, point_code), self, "day_codes")
+                .success(shown).failure(self._failed_file).run())
 
     def send_now(self) -> None:
         if self._busy:

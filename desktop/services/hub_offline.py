@@ -1,0 +1,286 @@
+"""A commune with no link at all (issue 14): enrol by file, confirm bundles by receipt, targets by file, and
+the day's totals as a short code for a phone call or an SMS.
+
+The files and the day-code codec are the contract in `sync.offline` / `sync.daycode` (the hub uses the same
+modules). Every file from the hub is checked against the hub's public key pinned at enrolment
+(`hub_link.KEY_HUB_PUBLIC_KEY`) before anything is stored; a refusal changes nothing.
+
+Secrets stay in the OS keyring: between writing the enrolment request and reading the response, the new
+private key and the proof key (SHA-256 of the one-time code, never the code) wait in the keyring entry
+`pending-enrol:<commune>`; the token and the private key then go where an online enrolment puts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from common.vietnamese import nfc
+from desktop import config
+from desktop.errors import ServiceError, ValidationError
+from desktop.models import DayReport
+from desktop.services import hub_link, outbox
+from desktop.storage.db import Database
+from sync import daycode, offline, signing
+from sync.client import insecure_hub_url
+from sync.outbox_port import SyncResult
+from sync.protocol import INDICATORS, TargetItem
+
+KEY_TARGETS_FILE_ISSUED = "hub.targets_file_issued_at"
+PENDING = "pending-enrol"
+
+
+def _refuse(exc: offline.OfflineFileError) -> ServiceError:
+    return ServiceError(exc.message)
+
+
+def _read(path: str | os.PathLike[str], limit: int = offline.MAX_FILE_BYTES) -> dict[str, Any]:
+    try:
+        return offline.read_file(path, limit)
+    except offline.OfflineFileError as exc:
+        raise _refuse(exc) from None
+
+
+# -- enrolment by file ---------------------------------------------------------------------------------
+
+def connect_request(db: Database, code: str, path: str | os.PathLike[str], device_name: str | None = None,
+                    commune_code: str | None = None) -> dict[str, str]:
+    """Write the enrolment request file (no network). The one-time code itself is not written anywhere."""
+    code = nfc(code).upper()
+    if len(offline.code_key(code)) < 8:
+        raise ValidationError("code", "", "Mã kết nối không đúng (cần đủ 12 ký tự do công an tỉnh cấp).")
+    with db.session() as s:
+        current = config.commune(s)
+    commune = nfc(commune_code or (current.code if current else ""))
+    if not commune:
+        raise ValidationError("commune", "", "Chưa cấu hình xã cho máy này: hãy hoàn tất bước thiết lập ban đầu "
+                                             "(hoặc ghi --commune MÃ_XÃ).")
+    if current is not None and commune != current.code:
+        raise ValidationError("commune", commune, f"Máy này được cấu hình cho xã {current.code}.")
+    hub_link._secure_keyring()  # no safe place for the key: no request
+    private_key, _pub = signing.generate_keypair()
+    name = nfc(device_name or platform.node() or "laptop")[:100] or "laptop"
+    doc = offline.make_request(code, commune, name, private_key)
+    try:
+        offline.write_file(path, doc)
+    except OSError as exc:
+        raise ServiceError(f"Không ghi được tệp {os.fspath(path)}: {exc.strerror or exc}.") from None
+    pending = {"private_key": private_key, "request_id": doc["payload"]["request_id"],
+               "code_hash": offline.code_hash(code), "commune_code": commune, "device_name": name,
+               "request_file": os.fspath(path), "written_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+    hub_link._keyring_set(PENDING, {commune: json.dumps(pending)})
+    return {"request": os.fspath(path), "commune_code": commune, "device_name": name,
+            "request_id": doc["payload"]["request_id"]}
+
+
+def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, str]:
+    """Complete a file enrolment: the response must answer *this* laptop's pending request (same request id
+    and public key), carry a valid hub signature, and unwrap the token with this request's code key (which
+    proves the hub held the code). Then the secrets go to the keyring and the hub key is pinned."""
+    doc = _read(path, offline.MAX_SMALL_FILE_BYTES)
+    if doc.get("kind") != "enrol-response":
+        raise ServiceError("Tệp này không phải tệp trả lời kết nối của máy chủ tỉnh.")
+    p = doc.get("payload")
+    if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in (
+            "device_id", "request_id", "public_key", "commune_code", "commune_name", "province_code",
+            "hub_public_key", "token_wrapped", "token_expires_at")):
+        raise ServiceError("Tệp trả lời kết nối thiếu thông tin.")
+    with db.session() as s:
+        current = config.commune(s)
+    commune = current.code if current else p["commune_code"]
+    if p["commune_code"] != commune:
+        raise ServiceError(f"Tệp trả lời dành cho xã {p['commune_code']}, máy này thuộc xã {commune}. "
+                           "Không có gì được thay đổi.")
+    raw = hub_link._keyring_get(PENDING, commune)
+    if not raw:
+        raise ServiceError("Máy này không có yêu cầu kết nối nào đang chờ (hoặc đã kết nối bằng tệp này rồi). "
+                           "Hãy tạo yêu cầu mới: enrollpoint connect --code … --request-file ….")
+    pending = json.loads(raw)
+    if p["request_id"] != pending["request_id"] or p["public_key"] != signing.public_key_of(pending["private_key"]):
+        raise ServiceError("Tệp trả lời này dành cho một máy khác (hoặc một yêu cầu cũ hơn) của xã. Không có gì "
+                           "được thay đổi.")
+    try:
+        offline.hub_verify(doc, p["hub_public_key"], "enrol-response")
+        token = offline.unwrap_secret(pending["code_hash"], pending["request_id"], p["token_wrapped"])
+    except offline.OfflineFileError as exc:
+        raise _refuse(exc) from None
+    if not signing.valid_public_key(p["hub_public_key"]) or len(p["device_id"]) > 32:
+        raise ServiceError("Tệp trả lời kết nối không đúng dạng.")
+    device = p["device_id"]
+    hub_link._keyring_set(hub_link.keyring_name(device), {"token": token, "private_key": pending["private_key"],
+                                                          "device_id": device})
+    targets = _targets(p.get("targets"))
+    with db.session() as s:
+        if config.commune(s) is None:
+            config.set_commune(s, config.Commune(p["commune_code"], p["commune_name"], p["province_code"]))
+        config.put(s, hub_link.KEY_DEVICE_ID, device)
+        config.put(s, hub_link.KEY_HUB_COMMUNE, p["commune_code"])
+        config.put(s, hub_link.KEY_TOKEN_EXPIRES, p["token_expires_at"])
+        config.put(s, hub_link.KEY_HUB_PUBLIC_KEY, p["hub_public_key"])
+        config.put(s, hub_link.KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+    hub_link.store_targets(db, targets)
+    _forget_pending(commune)
+    return {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
+            "targets": str(len(targets))}
+
+
+def pending_request(db: Database) -> dict[str, str] | None:
+    """The file enrolment waiting for the province's response (step 1 done, step 2 not yet), without its
+    secrets: request id, commune, device name, where the request was written and when; None if none."""
+    with db.session() as s:
+        current = config.commune(s)
+    if current is None:
+        return None
+    raw = hub_link._keyring_get(PENDING, current.code)
+    if not raw:
+        return None
+    try:
+        pending = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(pending, dict):
+        return None
+    return {k: str(pending.get(k, "")) for k in ("request_id", "commune_code", "device_name", "request_file",
+                                                 "written_at")}
+
+
+def _forget_pending(commune: str) -> None:
+    from keyring.errors import KeyringError
+
+    try:
+        hub_link._secure_keyring().delete_password(hub_link.SERVICE, f"{PENDING}:{commune}")
+    except (KeyringError, RuntimeError, OSError):
+        pass  # already gone
+
+
+def _targets(items: Any) -> list[TargetItem]:
+    out = []
+    for t in items if isinstance(items, list) else []:
+        try:
+            if t["indicator"] in INDICATORS and 0 <= int(t["value"]) <= 100_000_000:
+                deadline = t.get("deadline")
+                if deadline:
+                    dt.date.fromisoformat(str(deadline))
+                out.append(TargetItem(str(t["indicator"]), int(t["value"]), str(deadline) if deadline else None))
+        except (KeyError, TypeError, ValueError):
+            raise ServiceError("Tệp có chỉ tiêu không đúng dạng. Không có gì được thay đổi.") from None
+    return out
+
+
+# -- files from the hub after enrolment ----------------------------------------------------------------
+
+def _pinned(db: Database) -> tuple[hub_link.Credentials, str]:
+    creds = hub_link.credentials(db, need_url=False)
+    with db.session() as s:
+        key = config.get(s, hub_link.KEY_HUB_PUBLIC_KEY)
+    if not key:
+        raise ServiceError("Máy chưa có khóa của máy chủ tỉnh để kiểm tra tệp (máy kết nối trước phiên bản này): "
+                           "hãy gửi qua mạng một lần hoặc kết nối lại.")
+    return creds, key
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptImport:
+    confirmed: int
+    already: int
+    conflicts: int
+    not_matching: int
+    issued_at: str
+
+
+def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
+    """Mark exactly the reports a signed receipt of this device lists as stored. Refused with nothing changed:
+    a forged or altered file, a receipt for another device or commune."""
+    creds, key = _pinned(db)
+    doc = _read(path)
+    try:
+        p = offline.hub_verify(doc, key, "receipt")
+    except offline.OfflineFileError as exc:
+        raise _refuse(exc) from None
+    if p.get("device_id") != creds.device_id:
+        raise ServiceError("Biên nhận này của một máy khác, không phải máy này. Không có gì được thay đổi.")
+    if p.get("commune_code") != creds.commune_code:
+        raise ServiceError("Biên nhận này của xã khác. Không có gì được thay đổi.")
+    entries = p.get("reports")
+    if not isinstance(entries, list):
+        raise ServiceError("Biên nhận không đúng dạng.")
+    with db.session() as s:
+        r = outbox.confirm_from_receipt(s, entries)
+        if r.confirmed:
+            outbox.record_run(s, SyncResult(sent=r.confirmed))
+    return ReceiptImport(r.confirmed, r.already, r.conflicts, r.not_matching, str(p.get("issued_at", "")))
+
+
+def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Targets (and the hub's address, if given) from a signed file of the province."""
+    creds, key = _pinned(db)
+    doc = _read(path, offline.MAX_SMALL_FILE_BYTES)
+    try:
+        p = offline.hub_verify(doc, key, "targets")
+    except offline.OfflineFileError as exc:
+        raise _refuse(exc) from None
+    if p.get("commune_code") != creds.commune_code:
+        raise ServiceError(f"Tệp chỉ tiêu dành cho xã {p.get('commune_code')}, không phải xã của máy này. "
+                           "Không có gì được thay đổi.")
+    issued = str(p.get("issued_at", ""))
+    raw_settings = p.get("settings")
+    settings: dict[str, Any] = raw_settings if isinstance(raw_settings, dict) else {}
+    hub_url = str(settings.get("hub_url", "") or "")
+    if hub_url and insecure_hub_url(hub_url):
+        hub_url = ""
+    targets = _targets(p.get("targets"))
+    with db.session() as s:
+        last = config.get(s, KEY_TARGETS_FILE_ISSUED)
+    if last and issued < last:
+        raise ServiceError(f"Tệp chỉ tiêu này cũ hơn tệp đã nhập ({last}). Không có gì được thay đổi.")
+    n = hub_link.store_targets(db, targets)
+    with db.session() as s:
+        config.put(s, KEY_TARGETS_FILE_ISSUED, issued)
+        if hub_url:
+            config.put(s, hub_link.KEY_HUB_URL, hub_url)
+    return {"targets": n, "issued_at": issued, "hub_url": hub_url}
+
+
+# -- day codes ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DayCode:
+    point_code: str
+    day: dt.date
+    revision: int
+    totals: dict[str, int]
+    code: str
+
+
+def day_codes(db: Database, day: dt.date, point_code: str | None = None) -> list[DayCode]:
+    """One code per point closed that day (the latest revision), authenticated with this device's key."""
+    creds = hub_link.credentials(db, need_url=False)
+    key = daycode.daycode_key_from_token(creds.token)
+    with db.session() as s:
+        q = select(DayReport.point_code, func.max(DayReport.revision)).where(DayReport.day == day)
+        if point_code:
+            q = q.where(DayReport.point_code == point_code)
+        latest = s.execute(q.group_by(DayReport.point_code).order_by(DayReport.point_code)).all()
+        rows = [s.scalar(select(DayReport).where(DayReport.day == day, DayReport.point_code == p,
+                                                 DayReport.revision == rev)) for p, rev in latest]
+        from desktop.services.day_reports import report_of
+
+        reports = [report_of(r, creds.commune_code) for r in rows if r is not None]
+    if not reports:
+        where = f" ở điểm {point_code}" if point_code else ""
+        raise ServiceError(f"Ngày {day.strftime('%d/%m/%Y')}{where} chưa được chốt: hãy chốt ngày trước.")
+    out = []
+    for r in reports:
+        t = daycode.DayTotals(creds.commune_code, r.point_code, r.day, r.revision, dict(r.totals))
+        try:
+            code = daycode.encode(t, key)
+        except ValueError as exc:
+            raise ServiceError(f"Không tạo được mã ngày cho điểm {r.point_code}: {exc}") from None
+        out.append(DayCode(r.point_code, r.day, r.revision, dict(r.totals), code))
+    return out

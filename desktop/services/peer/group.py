@@ -1,0 +1,77 @@
+"""The commune's group of laptops: create it on the first laptop, join it on the others (no network).
+
+The secret goes to the OS keyring (storage/peer_keys.py); the database keeps only the public group id
+(settings `peer.group_id`) so the app can say "in a group" without opening the keyring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop import config
+from desktop.errors import ServiceError
+from desktop.services.peer.crypto import GroupKey, PeerRefused, code_of, new_secret, secret_of
+from desktop.services.peer.ids import KEY_DEVICE_NAME, device_id
+from desktop.storage import peer_keys
+from desktop.storage.db import Database
+
+KEY_GROUP_ID = "peer.group_id"
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    group_id: str
+    device_id: str
+    commune: str
+    code: str | None = None  # only when just created: show it once
+
+
+def _commune(db: Database) -> str:
+    with db.session() as s:
+        c = config.commune(s)
+    if c is None:
+        raise ServiceError("Chưa cấu hình xã trên máy này: chạy thiết lập ban đầu trước khi lập nhóm máy")
+    return c.code
+
+
+def create_group(db: Database, *, replace: bool = False) -> GroupInfo:
+    commune = _commune(db)
+    with db.session() as s:
+        if config.get(s, KEY_GROUP_ID) and not replace:
+            raise ServiceError("Máy này đã ở trong một nhóm máy của xã; lập nhóm mới sẽ tách máy khỏi nhóm cũ "
+                               "(dùng --replace nếu thật sự muốn)")
+    secret = new_secret()
+    key = GroupKey(secret, commune)
+    peer_keys.store_group_secret(db.path, secret)
+    with db.session() as s:
+        config.put(s, KEY_GROUP_ID, key.group_id)
+        dev = device_id(s)
+    return GroupInfo(key.group_id, dev, commune, code_of(secret))
+
+
+def join_group(db: Database, code: str, name: str | None = None) -> GroupInfo:
+    commune = _commune(db)
+    secret = secret_of(code)
+    key = GroupKey(secret, commune)
+    peer_keys.store_group_secret(db.path, secret)
+    with db.session() as s:
+        config.put(s, KEY_GROUP_ID, key.group_id)
+        if name:
+            config.put(s, KEY_DEVICE_NAME, name)
+        dev = device_id(s)
+    return GroupInfo(key.group_id, dev, commune)
+
+
+def group_key(db: Database) -> GroupKey:
+    """This laptop's group key, or a Vietnamese refusal when it is in no group."""
+    commune = _commune(db)
+    secret = peer_keys.load_group_secret(db.path)
+    with db.session() as s:
+        gid = config.get(s, KEY_GROUP_ID)
+    if secret is None or not gid:
+        raise PeerRefused("Máy này chưa ở trong nhóm máy của xã: lập nhóm (peer group create) hoặc "
+                          "nhập mã nhóm (peer group join MÃ) trước")
+    key = GroupKey(secret, commune)
+    if key.group_id != gid:
+        raise PeerRefused("Khóa nhóm trong kho khóa không khớp với cơ sở dữ liệu: nhập lại mã nhóm")
+    return key

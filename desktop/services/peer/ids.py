@@ -1,0 +1,115 @@
+"""Global ids, this laptop's device id and its hybrid logical clock (HLC).
+
+- A device id is 32 random hex digits made once per database (settings `peer.device_id`; the migration
+  made it for databases that existed before).
+- A citizen with an ID number has gid uuid5(commune, ID number): two laptops that import the same list
+  make the same gid and the records merge instead of doubling. A point's gid comes from its code the same
+  way. Every other record gets a UUID v7 (time-ordered, random), monotonic inside this process.
+- The HLC is "<13-digit ms>.<5-digit counter>.<device>": compared as text it orders changes so that a
+  laptop whose wall clock is behind still moves forward after it has seen a newer change, and two changes
+  at the same instant are ordered by device id. It never goes backwards (stored in settings `peer.hlc`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+from sqlalchemy.orm import Session
+
+from desktop import config
+
+KEY_DEVICE_ID = "peer.device_id"
+KEY_DEVICE_NAME = "peer.device_name"
+KEY_HLC = "peer.hlc"
+# Same namespace as migration 0005: changing it would split every citizen in two.
+CITIZEN_NAMESPACE = uuid.UUID("6f1b6a52-27c1-4b8e-9a57-0c7d3f1e9a10")
+
+_lock = threading.Lock()
+_last_v7 = [0, 0]  # ms, counter
+
+
+def uuid7() -> str:
+    """A UUID v7: 48-bit ms time, then a 12-bit counter (monotonic inside the process), then random."""
+    with _lock:
+        ms = int(time.time() * 1000)
+        if ms <= _last_v7[0]:
+            ms, counter = _last_v7[0], _last_v7[1] + 1
+            if counter > 0xFFF:
+                ms, counter = ms + 1, 0
+        else:
+            counter = 0
+        _last_v7[0], _last_v7[1] = ms, counter
+    rnd = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = ((ms & ((1 << 48) - 1)) << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rnd
+    return str(uuid.UUID(int=value))
+
+
+def citizen_gid(commune_code: str, id_number: str) -> str:
+    return str(uuid.uuid5(CITIZEN_NAMESPACE, f"{commune_code}:{id_number}"))
+
+
+def point_gid(commune_code: str, code: str) -> str:
+    return str(uuid.uuid5(CITIZEN_NAMESPACE, f"point:{commune_code}:{code}"))
+
+
+def device_id(session: Session) -> str:
+    """This database's device id, made on first use (a database created at the current head)."""
+    dev = config.get(session, KEY_DEVICE_ID)
+    if not dev:
+        dev = uuid.uuid4().hex
+        config.put(session, KEY_DEVICE_ID, dev)
+    return dev
+
+
+def device_name(session: Session) -> str:
+    return config.get(session, KEY_DEVICE_NAME) or f"Máy {device_id(session)[:4].upper()}"
+
+
+# --- hybrid logical clock -----------------------------------------------------------------------------
+
+
+def hlc_format(ms: int, counter: int, device: str) -> str:
+    return f"{ms:013d}.{counter:05d}.{device}"
+
+
+def hlc_parse(text: str) -> tuple[int, int, str]:
+    ms, counter, device = text.split(".", 2)
+    return int(ms), int(counter), device
+
+
+class Clock:
+    """The HLC of one database inside one transaction: `tick()` for a local change, `observe()` a remote one.
+
+    Load it, use it, `save()` it in the same transaction (the stored value only ever grows).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.device = device_id(session)
+        last = config.get(session, KEY_HLC)
+        self.ms, self.counter = (hlc_parse(last)[:2] if last else (0, 0))
+        self._dirty = False
+
+    def tick(self, now_ms: int | None = None) -> str:
+        now = int(time.time() * 1000)
+        phys = now if now_ms is None else min(now_ms, now)  # a hint from the past, never from the future
+        if phys > self.ms:
+            self.ms, self.counter = phys, 0
+        else:
+            self.counter += 1
+        self._dirty = True
+        return hlc_format(self.ms, self.counter, self.device)
+
+    def observe(self, remote: str) -> None:
+        ms, counter, _dev = hlc_parse(remote)
+        if (ms, counter) > (self.ms, self.counter):
+            self.ms, self.counter = ms, counter
+            self._dirty = True
+
+    def save(self) -> None:
+        if self._dirty:
+            config.put(self.session, KEY_HLC, hlc_format(self.ms, self.counter, self.device))
+            self._dirty = False

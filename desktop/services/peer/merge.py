@@ -1,0 +1,436 @@
+"""Apply change-log entries from other laptops: union of events, last writer wins per field, conflicts kept.
+
+Rules (docs/peer-sync.md):
+- Each entry is stored once, by (origin, seq): a second copy (a file imported twice) changes nothing.
+- Status events are append-only: an event is inserted once by its gid; the citizen's state is then rebuilt
+  from all its events in the shared order (services/peer/state.py).
+- Every other record merges field by field: a field takes the value of the entry with the highest HLC that
+  set it. When the two values differ, both are written to the audit trail.
+- A citizen with the same ID number made on two laptops under two gids: the smaller gid is canonical on
+  both, the other becomes an alias (peer_alias); records naming either reach the same citizen.
+- An entry naming a record this laptop has not received yet waits (`applied = 0`) and is retried after
+  every batch: files may come out of order.
+- After a merge, a citizen with two live appointments in one enrollment session is listed as a conflict
+  for the officer; neither appointment is dropped. An appointment code already used by another
+  appointment here (almost impossible: codes carry a per-laptop prefix) is kept with a suffix and listed.
+- One capture (card, VNeID level 2, activation) of one citizen on one day recorded on two laptops is listed
+  as a conflict (`double_capture`); the province counts it once (indicators: the earliest event's laptop).
+- An entry showing a cloned laptop (two databases under one device id: clones.py) refuses the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from common.vietnamese import nfc
+from desktop.services.peer import clones, state
+from desktop.services.peer.ids import Clock
+from desktop.services.peer.rows import INSERT_DEFAULTS, citizen_keys, held
+from desktop.services.peer.spec import BY_NAME, CITIZEN, CITIZEN_KEYED, Entity
+from desktop.services.peer.stamp import dump_clocks, dumps, load_clocks, new_clocks, stamp, value_hash
+from desktop.storage.connect import driver_connection
+
+# origin, seq, hlc, entity, gid, body (parsed), and the body's JSON text as received when there is one
+Op = tuple[str, int, str, str, str, dict[str, Any]] | tuple[str, int, str, str, str, dict[str, Any], str]
+RETRY_ROUNDS = 50
+_TABLE_ORDER = {"points": 0, "citizens": 1, "enrollment_sessions": 2, "appointments": 3, "status_events": 4}
+LIVE_APPOINTMENTS = ("booked", "attended")
+
+@dataclass
+class MergeResult:
+    received: int = 0  # entries new to this laptop
+    duplicates: int = 0  # entries it already had
+    waiting: int = 0  # entries waiting for a record they name
+    conflicts: list[str] = field(default_factory=list)
+
+
+class _Merger:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.conn = driver_connection(session)
+        self.ids: dict[tuple[str, str], int] = {}
+        self.citizens_touched: set[int] = set()
+        self.appointments_touched: set[int] = set()
+        self.now = dt.datetime.now().replace(microsecond=0)
+        self.has_alias = self.conn.execute("SELECT 1 FROM peer_alias LIMIT 1").fetchone() is not None
+        # New rows are buffered and written with executemany (explicit ids, so later entries of the same
+        # page can name them at once); `absent` holds gids known not to be here (prefetched per page).
+        self.absent: set[tuple[str, str]] = set()
+        self.id_numbers: dict[str, tuple[int, str]] = {}  # prefetched / buffered: ID number → (id, gid)
+        self.next_ids: dict[str, int] = {}
+        self.buffer: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
+        self.rows_buffer: list[tuple[str, str, int, str]] = []
+        self.codes: dict[str, str] = {}  # appointment codes buffered: code → gid
+        self.numbers_checked: set[str] = set()
+        self.conn.execute("DELETE FROM peer_pending WHERE 0")  # take the write lock before reading max(id)
+
+    def prefetch(self, ops: list[Op]) -> None:
+        """One query per kind of record for every gid (and ID number) the page names."""
+        want: dict[str, set[str]] = {}
+        numbers: set[str] = set()
+        for op in ops:
+            entity, gid, body = op[3], op[4], op[5]
+            ent = BY_NAME.get(entity)
+            if ent is None:
+                continue
+            want.setdefault(entity, set()).add(gid)
+            for f, target in ent.refs.items():
+                if isinstance(body.get(f), str):
+                    want.setdefault(target, set()).add(body[f])
+            if entity == "citizen" and isinstance(body.get("id_number"), str):
+                numbers.add(body["id_number"])
+        for entity, gids in want.items():
+            table = BY_NAME[entity].table
+            todo = sorted(g for g in gids if (entity, g) not in self.ids)
+            for i in range(0, len(todo), 500):
+                part = todo[i : i + 500]
+                found = dict(self.conn.execute(
+                    f"SELECT gid, id FROM {table} WHERE gid IN ({','.join('?' * len(part))})", part).fetchall())
+                for g in part:
+                    if g in found:
+                        self.ids[(entity, g)] = found[g]
+                    elif not self.has_alias or entity != "citizen":
+                        self.absent.add((entity, g))
+        todo_n = sorted(numbers)
+        for i in range(0, len(todo_n), 500):
+            part = todo_n[i : i + 500]
+            for number, row_id, gid in self.conn.execute(
+                    f"SELECT id_number, id, gid FROM citizens WHERE id_number IN ({','.join('?' * len(part))})", part):
+                self.id_numbers[number] = (row_id, gid)
+        self.numbers_checked = numbers
+
+    def flush(self) -> None:
+        for (table, cols), rows in sorted(self.buffer.items(), key=lambda kv: _TABLE_ORDER[kv[0][0]]):
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+        self.buffer.clear()
+        self.codes.clear()
+        if self.rows_buffer:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO peer_rows(gid, entity, row_id, fields) VALUES (?, ?, ?, ?)", self.rows_buffer)
+            self.rows_buffer.clear()
+
+    def _new_id(self, table: str) -> int:
+        if table not in self.next_ids:
+            self.next_ids[table] = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        self.next_ids[table] += 1
+        return self.next_ids[table]
+
+    # --- lookups -----------------------------------------------------------------------------------
+
+    def canonical(self, gid: str) -> str:
+        if not self.has_alias:
+            return gid
+        row = self.conn.execute("SELECT canonical FROM peer_alias WHERE gid = ?", (gid,)).fetchone()
+        return row[0] if row else gid
+
+    def local_id(self, entity: str, gid: str | None) -> int | None:
+        if gid is None:
+            return None
+        key = (entity, gid)
+        if key not in self.ids:
+            if key in self.absent:
+                return None
+            g = self.canonical(gid) if entity == "citizen" else gid
+            row = self.conn.execute(f"SELECT id FROM {BY_NAME[entity].table} WHERE gid = ?", (g,)).fetchone()
+            if row is None:
+                return None
+            self.ids[key] = row[0]
+        return self.ids[key]
+
+    # --- one entry --------------------------------------------------------------------------------------
+
+    def materialize(self, origin: str, hlc: str, ent: Entity, gid: str, body: dict[str, Any]) -> bool:
+        """Write one entry into the tables; False when a record it names is not here yet."""
+        values: dict[str, Any] = {}
+        for f, v in body.items():
+            if f not in ent.fields:
+                continue  # a field a newer version shares: ignored here
+            if f in ent.refs and v is not None:
+                local = self.local_id(ent.refs[f], v)
+                if local is None:
+                    return False
+                v = local
+            values[f] = v
+        if ent.name == "citizen":
+            gid = self.canonical(gid)
+        local = self.local_id(ent.name, gid)
+        row = (local,) if local is not None else None
+        number = values.get("id_number") if ent.name == "citizen" else None
+        if row is None and number and (number in self.id_numbers or number not in self.numbers_checked):
+            row = self._same_id_number(gid, number)
+            gid = self.canonical(gid)
+        if row is None:
+            if not all(values.get(f) is not None for f in ent.required):
+                return False  # the creating entry has not arrived yet
+            self._insert(origin, hlc, ent, gid, values, body)
+            return True
+        if ent.mutable:
+            self._merge_fields(row[0], hlc, ent, gid, values, body)
+        return True
+
+    def _same_id_number(self, gid: str, id_number: str) -> tuple[int] | None:
+        """Same person made on two laptops under two gids: keep the smaller gid on both sides."""
+        self.flush()
+        row = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ?", (id_number,)).fetchone()
+        if row is None:
+            return None
+        local_id, local_gid = row
+        keep, other = sorted((gid, local_gid))
+        if local_gid != keep:
+            self.conn.execute("UPDATE citizens SET gid = ? WHERE id = ?", (keep, local_id))
+            self.conn.execute("UPDATE peer_rows SET gid = ? WHERE gid = ?", (keep, local_gid))
+        self.conn.execute("INSERT OR REPLACE INTO peer_alias(gid, canonical) VALUES (?, ?)", (other, keep))
+        self.has_alias = True
+        self.conn.execute("UPDATE peer_alias SET canonical = ? WHERE canonical = ?", (keep, other))
+        self.ids = {k: v for k, v in self.ids.items() if k[0] != "citizen"}
+        self.absent = {k for k in self.absent if k[0] != "citizen"}
+        self.id_numbers[id_number] = (local_id, keep)
+        return (local_id,)
+
+    def _insert(self, origin: str, hlc: str, ent: Entity, gid: str, values: dict[str, Any],
+                wire: dict[str, Any]) -> None:
+        row = dict(INSERT_DEFAULTS.get(ent.table, {}))
+        row.update({k: v for k, v in values.items() if v is not None or k not in row})
+        if ent.name == "citizen":
+            row.update(citizen_keys(row))
+            row["updated_at"] = self.now
+        if ent.name == "appointment":
+            row["code"] = self._free_code(row["code"], gid)
+        row["gid"], row["origin"] = gid, origin
+        row_id = row["id"] = self._new_id(ent.table)
+        cols = tuple(row)
+        self.buffer.setdefault((ent.table, cols), []).append([row[c] for c in cols])
+        self.ids[(ent.name, gid)] = row_id
+        self.absent.discard((ent.name, gid))
+        if ent.name == "citizen" and row.get("id_number"):
+            self.id_numbers[row["id_number"]] = (row_id, gid)
+        if ent.name == "appointment":
+            self.codes[row["code"]] = gid
+        if ent.mutable:
+            self.rows_buffer.append((gid, ent.name, row_id, new_clocks(hlc, {f: value_hash(wire[f]) for f in values})))
+        self._touched(ent, row_id, row)
+
+    def _merge_fields(self, row_id: int, hlc: str, ent: Entity, gid: str, values: dict[str, Any],
+                      wire: dict[str, Any]) -> None:
+        self.flush()
+        got = self.conn.execute("SELECT fields FROM peer_rows WHERE gid = ?", (gid,)).fetchone()
+        clocks: dict[str, list[Any]] = load_clocks(got[0]) if got else {}
+        wins: dict[str, Any] = {}
+        cur = self.conn.execute(
+            f"SELECT {', '.join(values) or 'id'} FROM {ent.table} WHERE id = ?", (row_id,)).fetchone()
+        current = dict(zip(values, cur, strict=False)) if values else {}
+        for f, v in values.items():
+            mine = clocks.get(f)
+            if mine is None or hlc > mine[0]:
+                wins[f] = v
+                clocks[f] = [hlc, value_hash(wire[f])]
+                if mine is not None and current.get(f) != v:
+                    self._audit(ent, row_id, f, kept=v, other=current.get(f))
+            elif hlc < mine[0] and current.get(f) != v:
+                self._audit(ent, row_id, f, kept=current.get(f), other=v)
+        if ent.name == "citizen" and wins.get("id_number"):
+            other = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ? AND id <> ?",
+                                      (wins["id_number"], row_id)).fetchone()
+            if other is not None:  # the same person, made here under another gid: one citizen from now on
+                self._fuse(row_id, gid, clocks, wins, other[0], other[1])
+                return
+        if wins:
+            if ent.name == "appointment" and "code" in wins:
+                wins["code"] = self._free_code(wins["code"], gid)
+            if ent.name == "citizen" and any(k in wins for k in CITIZEN_KEYED):
+                full = dict(zip(
+                    ("full_name", "village", "id_number", "old_cmnd", "phone"),
+                    self.conn.execute("SELECT full_name, village, id_number, old_cmnd, phone FROM citizens WHERE id = ?",
+                                      (row_id,)).fetchone(), strict=True))
+                full.update({k: v for k, v in wins.items() if k in full})
+                wins.update(citizen_keys(full))
+            if ent.name == "citizen":
+                wins["updated_at"] = self.now
+            sets = ", ".join(f"{k} = ?" for k in wins)
+            self.conn.execute(f"UPDATE {ent.table} SET {sets} WHERE id = ?", [*wins.values(), row_id])
+            self.conn.execute("UPDATE peer_rows SET fields = ? WHERE gid = ?", (dump_clocks(clocks), gid))
+            self._touched(ent, row_id, wins)
+
+    def _fuse(self, x_id: int, x_gid: str, x_clocks: dict[str, list[Any]], x_wins: dict[str, Any],
+              y_id: int, y_gid: str) -> None:
+        """Two local rows turn out to be one citizen: keep the smaller gid, each field from the side that set
+        it last (HLC), every event and appointment moved onto it, the other gid an alias. Same on every laptop."""
+        cols = list(CITIZEN.fields)
+        sel = f"SELECT {', '.join(cols)} FROM citizens WHERE id = ?"
+        x_vals = dict(zip(cols, self.conn.execute(sel, (x_id,)).fetchone(), strict=True))
+        x_vals.update(x_wins)
+        y_vals = dict(zip(cols, self.conn.execute(sel, (y_id,)).fetchone(), strict=True))
+        got = self.conn.execute("SELECT fields FROM peer_rows WHERE gid = ?", (y_gid,)).fetchone()
+        y_clocks = load_clocks(got[0]) if got else {}
+        merged: dict[str, Any] = {}
+        clocks: dict[str, list[Any]] = {}
+        for f in cols:
+            cx, cy = x_clocks.get(f), y_clocks.get(f)
+            use_x = cy is None or (cx is not None and cx[0] > cy[0])
+            merged[f] = x_vals[f] if use_x else y_vals[f]
+            chosen = cx if use_x else cy
+            if chosen is not None:
+                clocks[f] = chosen
+        (keep_id, keep_gid), (drop_id, drop_gid) = sorted(((x_id, x_gid), (y_id, y_gid)), key=lambda r: r[1])
+        for table, col in (("status_events", "citizen_id"), ("appointments", "citizen_id"),
+                           ("citizens", "possible_duplicate_of")):
+            self.conn.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (keep_id, drop_id))
+        self.conn.execute("DELETE FROM citizens WHERE id = ?", (drop_id,))
+        self.conn.execute("DELETE FROM peer_rows WHERE gid = ?", (drop_gid,))
+        merged.update(citizen_keys(merged))
+        merged["updated_at"] = self.now
+        self.conn.execute(f"UPDATE citizens SET {', '.join(f'{k} = ?' for k in merged)} WHERE id = ?",
+                          [*merged.values(), keep_id])
+        self.conn.execute("INSERT OR REPLACE INTO peer_rows(gid, entity, row_id, fields) VALUES (?, 'citizen', ?, ?)",
+                          (keep_gid, keep_id, dump_clocks(clocks)))
+        self.conn.execute("INSERT OR REPLACE INTO peer_alias(gid, canonical) VALUES (?, ?)", (drop_gid, keep_gid))
+        self.conn.execute("UPDATE peer_alias SET canonical = ? WHERE canonical = ?", (keep_gid, drop_gid))
+        self.has_alias = True
+        self.ids = {k: v for k, v in self.ids.items() if k[0] != "citizen"}
+        self.absent = {k for k in self.absent if k[0] != "citizen"}
+        self.citizens_touched.discard(drop_id)
+        self.citizens_touched.add(keep_id)
+        self.conn.execute(
+            "INSERT INTO audit_log(at, operator_id, action, entity, entity_id, detail) VALUES (?, NULL, ?, ?, ?, ?)",
+            (self.now, "peer_merge", "citizens", keep_id, "hai hồ sơ cùng số định danh từ hai máy được gộp làm một"))
+
+    def _touched(self, ent: Entity, row_id: int, row: dict[str, Any]) -> None:
+        if ent.name == "event":
+            self.citizens_touched.add(int(row["citizen_id"]))
+        elif ent.name == "citizen":
+            self.citizens_touched.add(row_id)
+        elif ent.name == "appointment":
+            self.appointments_touched.add(row_id)
+
+    def _free_code(self, code: str, gid: str) -> str:
+        other = ((self.codes[code],) if code in self.codes else
+                 self.conn.execute("SELECT gid FROM appointments WHERE code = ?", (code,)).fetchone())
+        if other is None or other[0] == gid:
+            return code
+        new = f"{code}-{gid[-4:].upper()}"
+        self._conflict(f"code:{code}:{gid}", "code", f"Mã giấy hẹn {code} trùng giữa hai máy: lịch hẹn sau đổi thành {new}")
+        return new
+
+    def _audit(self, ent: Entity, row_id: int, f: str, kept: Any, other: Any) -> None:
+        detail = f"{ent.name} {f}: giữ '{kept}', máy khác có '{other}'"
+        self.conn.execute(
+            "INSERT INTO audit_log(at, operator_id, action, entity, entity_id, detail) VALUES (?, NULL, ?, ?, ?, ?)",
+            (self.now, "peer_merge", ent.table, row_id, nfc(detail)))
+
+    def _conflict(self, key: str, kind: str, detail: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO peer_conflicts(key, kind, detail, created_at, resolved) VALUES (?, ?, ?, ?, 0)",
+            (key[:160], kind, nfc(detail), self.now))
+
+    # --- after a batch ----------------------------------------------------------------------------------
+
+    def finish(self) -> list[str]:
+        self.flush()
+        if self.citizens_touched:
+            state.rebuild(self.conn, self.citizens_touched)
+        found = self._double_captures()
+        ids = sorted(self.appointments_touched)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                "SELECT a.citizen_id, a.session_id, group_concat(a.code, ', '), min(c.full_name), min(s.day)"
+                " FROM appointments a JOIN citizens c ON c.id = a.citizen_id"
+                " JOIN enrollment_sessions s ON s.id = a.session_id"
+                f" WHERE a.state IN ('booked', 'attended') AND (a.citizen_id, a.session_id) IN"
+                f" (SELECT citizen_id, session_id FROM appointments WHERE id IN ({marks}))"
+                " GROUP BY a.citizen_id, a.session_id HAVING count(*) > 1", part).fetchall()
+            for cid, sid, codes, name, day in rows:
+                gid = self.conn.execute("SELECT gid FROM citizens WHERE id = ?", (cid,)).fetchone()[0]
+                sgid = self.conn.execute("SELECT gid FROM enrollment_sessions WHERE id = ?", (sid,)).fetchone()[0]
+                detail = f"{name}: hai lịch hẹn trong cùng buổi thu nhận ngày {day} (mã {codes}) — cán bộ chọn giữ một"
+                self._conflict(f"double:{gid}:{sgid}", "double_booking", detail)
+                found.append(detail)
+        return found
+
+
+    def _double_captures(self) -> list[str]:
+        """One dossier captured on two laptops (same citizen, day and capture indicator, two origins): the
+        province counts it once (the earliest event's laptop; indicators' module doc), the officer sees it."""
+        found: list[str] = []
+        cids = sorted(self.citizens_touched)
+        kinds = ",".join(f"'{k}'" for k in DOUBLE_CAPTURE)
+        for i in range(0, len(cids), 500):
+            part = cids[i : i + 500]
+            rows = self.conn.execute(
+                "SELECT c.gid, min(c.full_name), e.occurred_on, e.event_type FROM status_events e"
+                " JOIN citizens c ON c.id = e.citizen_id"
+                f" WHERE e.citizen_id IN ({','.join('?' * len(part))}) AND e.event_type IN ({kinds})"
+                " GROUP BY e.citizen_id, e.occurred_on, e.event_type HAVING count(DISTINCT e.origin) > 1",
+                part).fetchall()
+            for gid, name, day, kind in rows:
+                detail = (f"{name}: {DOUBLE_CAPTURE[kind]} ngày {day} được ghi trên hai máy — tỉnh chỉ tính một lần"
+                          " (máy ghi trước); cán bộ kiểm tra xem có thu nhận hai lần không")
+                self._conflict(f"capture:{gid}:{day}:{kind}", "double_capture", detail)
+                found.append(detail)
+        return found
+
+
+# Capture indicators two laptops should never both record for one person on one day.
+DOUBLE_CAPTURE = {"card_captured": "hồ sơ cấp thẻ căn cước", "vneid_l2_captured": "hồ sơ VNeID mức 2",
+                  "vneid_activated": "kích hoạt VNeID"}
+
+
+def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
+    """Store and apply entries from another laptop in the caller's transaction (one page = one commit)."""
+    stamp(session)  # local changes get their clock before anything from outside is compared with them
+    clones.check(session, ops)  # entries under this laptop's own id it never made: a cloned laptop
+    m = _Merger(session)
+    conn = m.conn
+    result = MergeResult()
+    clock = Clock(session)
+    have = held(conn, ops)
+    m.prefetch(ops)
+    rows = []
+    top = ""
+    for op in ops:
+        origin, seq, hlc, entity, gid, body = op[:6]
+        if entity not in BY_NAME:
+            continue
+        top = max(top, hlc)
+        if (origin, seq) in have:
+            result.duplicates += 1
+            continue
+        have.add((origin, seq))
+        result.received += 1
+        applied = m.materialize(origin, hlc, BY_NAME[entity], gid, body)
+        text = op[6] if len(op) > 6 else dumps(body)
+        rows.append((origin, seq, hlc, entity, gid, text, int(applied)))
+    if top:
+        clock.observe(top)
+    conn.executemany("INSERT INTO peer_log(origin, seq, hlc, entity, gid, body, applied) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     rows)
+    m.flush()
+    _retry_waiting(m)
+    result.waiting = conn.execute("SELECT count(*) FROM peer_log WHERE applied = 0").fetchone()[0]
+    result.conflicts = m.finish()
+    conn.execute("DELETE FROM peer_pending")  # rows written here are not local changes
+    clock.save()
+    return result
+
+
+def _retry_waiting(m: _Merger) -> None:
+    for _ in range(RETRY_ROUNDS):
+        waiting = m.conn.execute(
+            "SELECT origin, seq, hlc, entity, gid, body FROM peer_log WHERE applied = 0 ORDER BY hlc").fetchall()
+        progressed = False
+        for origin, seq, hlc, entity, gid, body in waiting:
+            if m.materialize(origin, hlc, BY_NAME[entity], gid, json.loads(body)):
+                m.conn.execute("UPDATE peer_log SET applied = 1 WHERE origin = ? AND seq = ?", (origin, seq))
+                progressed = True
+        if not progressed:
+            return
+
+
+__all__ = ["CITIZEN", "MergeResult", "Op", "apply_ops"]

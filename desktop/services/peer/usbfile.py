@@ -1,0 +1,180 @@
+"""The USB file: the same sealed pages as the LAN, written one after another to a file.
+
+Layout: frames of [4-byte length][sealed message]. Every frame's clear header names the file id, its
+index and whether it is the last, all bound into the encryption: frames cannot be dropped, reordered or
+taken from another file. Import reads and checks every frame first (nothing is stored when one fails),
+then applies each page in its own transaction. A file already imported (its id in peer_seen) is answered
+"already imported" and stores nothing; a file made earlier or later than another is fine (entries wait
+for what they name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.models import PeerDevice, PeerSeen
+from desktop.services.peer import changes, clones, exchange, stamp
+from desktop.services.peer.crypto import GroupKey, PeerRefused
+from desktop.services.peer.group import group_key
+from desktop.services.peer.ids import device_id, device_name
+from desktop.services.peer.merge import apply_ops
+from desktop.storage.db import Database
+
+KIND = "file"
+MAX_FRAMES = 10_000
+MAX_FILE_BYTES = 8 * 1024 * 1024 * 1024
+
+
+@dataclass
+class ExportResult:
+    path: str
+    entries: int
+    frames: int
+    size: int
+
+
+@dataclass
+class ImportResult:
+    already: bool = False
+    received: int = 0
+    duplicates: int = 0
+    waiting: int = 0
+    from_device: str = ""
+    conflicts: list[str] = field(default_factory=list)
+    # The file starts after something this laptop lacks (made for laptops that had more): sync again with
+    # its maker, or ask for a full file (`peer export --all`).
+    incomplete: bool = False
+
+
+def _since(db: Database, everything: bool) -> dict[str, int]:
+    """What every known laptop of the group already holds (element-wise minimum), or nothing."""
+    if everything:
+        return {}
+    with db.session() as s:
+        peers = [json.loads(p.last_vv) for p in s.query(PeerDevice).all()]
+    if not peers:
+        return {}
+    origins = set().union(*peers)
+    return {o: min(p.get(o, 0) for p in peers) for o in origins}
+
+
+def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool = False) -> ExportResult:
+    key = group_key(db)
+    since = _since(db, everything)
+    with db.session() as s:
+        stamp.stamp(s)
+    with db.session() as s:
+        me, name, vv = device_id(s), device_name(s), changes.version_vector(s)
+    file_id = secrets.token_hex(16)
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    entries = frames = 0
+    with tmp.open("wb") as f:
+        cursor = dict(since)
+        while True:
+            with db.session() as s:
+                ops, more = changes.raw_after(s, cursor)
+            for o in ops:
+                cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
+            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops}
+            sealed = key.seal(KIND, exchange.pack(payload), extra={"file": file_id, "frame": frames, "last": not more})
+            f.write(struct.pack(">I", len(sealed)) + sealed)
+            frames += 1
+            entries += len(ops)
+            if not more:
+                break
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+    return ExportResult(str(target), entries, frames, target.stat().st_size)
+
+
+def _frames(path: Path) -> Iterator[bytes]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise PeerRefused("Tệp đồng bộ quá lớn: đã từ chối")
+    with path.open("rb") as f:
+        for _ in range(MAX_FRAMES + 1):
+            head = f.read(4)
+            if not head:
+                return
+            if len(head) < 4:
+                raise PeerRefused("Tệp đồng bộ bị cắt cụt: đã từ chối, không lưu gì")
+            (n,) = struct.unpack(">I", head)
+            if n > exchange.MAX_PAGE_BYTES:
+                raise PeerRefused("Tệp đồng bộ có một phần quá lớn: đã từ chối, không lưu gì")
+            data = f.read(n)
+            if len(data) < n:
+                raise PeerRefused("Tệp đồng bộ bị cắt cụt: đã từ chối, không lưu gì")
+            yield data
+    raise PeerRefused("Tệp đồng bộ có quá nhiều phần: đã từ chối")
+
+
+def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every frame opened and checked (order, file id, last flag), payload structure checked."""
+    file_id = None
+    last = False
+    for index, data in enumerate(_frames(path)):
+        if last:
+            raise PeerRefused("Tệp đồng bộ có phần thừa sau phần cuối: đã từ chối, không lưu gì")
+        header, body = key.open(data, KIND)
+        if file_id is None:
+            file_id = header.get("file")
+            if not isinstance(file_id, str) or len(file_id) != 32:
+                raise PeerRefused("Tệp đồng bộ bị hỏng (thiếu mã tệp)")
+        if header.get("file") != file_id or header.get("frame") != index:
+            raise PeerRefused("Tệp đồng bộ bị ghép hoặc đảo thứ tự các phần: đã từ chối, không lưu gì")
+        last = header.get("last") is True
+        payload = exchange.unpack(body)
+        payload["ops"] = exchange.check_ops(payload.get("ops"))
+        payload["vv"] = exchange.check_vv(payload.get("vv"))
+        yield header, payload
+    if not last:
+        raise PeerRefused("Tệp đồng bộ bị cắt cụt (thiếu phần cuối): đã từ chối, không lưu gì")
+
+
+def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
+    key = group_key(db)
+    p = Path(path)
+    if not p.is_file():
+        raise PeerRefused(f"Không tìm thấy tệp {p.name}")
+    file_id = device = ""
+    since: dict[str, int] = {}
+    sender_vv: dict[str, int] = {}
+    # pass 1: every frame authentic and well formed, and no entry showing a cloned laptop (clones.py)
+    for header, payload in _pages(key, p):
+        file_id, device = header["file"], payload.get("device", "")
+        since = exchange.check_vv(payload.get("since", {}))
+        sender_vv = payload["vv"]
+        with db.session() as s:
+            clones.check(s, payload["ops"])
+    with db.session() as s:
+        clones.check(s, [], sender_vv)
+        if device == device_id(s):
+            raise PeerRefused("Tệp này do chính máy này xuất ra: nhập nó trên máy khác của xã")
+        if s.get(PeerSeen, "file:" + file_id) is not None:
+            return ImportResult(already=True, from_device=str(device))
+    result = ImportResult(from_device=str(device))
+    name = ""
+    for _header, payload in _pages(key, p):  # pass 2: one transaction per page
+        with db.session() as s:
+            r = apply_ops(s, payload["ops"])
+        result.received += r.received
+        result.duplicates += r.duplicates
+        result.waiting = r.waiting
+        result.conflicts += r.conflicts
+        sender_vv, name = payload["vv"], str(payload.get("name", ""))
+    with db.session() as s:
+        s.add(PeerSeen(id="file:" + file_id, seen_at=dt.datetime.now().replace(microsecond=0)))
+        exchange.note_peer(s, device, name, sender_vv, "file")
+        mine = changes.version_vector(s)
+    result.incomplete = any(mine.get(o, 0) < seq for o, seq in since.items())
+    return result

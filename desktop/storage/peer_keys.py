@@ -1,0 +1,46 @@
+"""The commune group's secret for peer sync, kept in the OS keyring beside the database key.
+
+Same rules as keys.py: one entry per database file (a second data directory on the same computer has
+its own group membership), never keyring's plaintext fallback unless explicitly chosen (tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from desktop.storage import keys
+
+USER_PREFIX = "peer-group-"
+
+
+def _user(db_path: str | os.PathLike[str]) -> str:
+    return USER_PREFIX + keys.keyring_username(db_path)
+
+
+def load_group_secret(db_path: str | os.PathLike[str]) -> bytes | None:
+    kr = keys._keyring()
+    try:
+        value = kr.get_password(keys.SERVICE, _user(db_path))
+    except keys._store_errors() as exc:
+        raise keys.KeyStoreUnavailable(keys._no_store_message(exc)) from exc
+    if not value:
+        return None
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return None
+
+
+def store_group_secret(db_path: str | os.PathLike[str], secret: bytes) -> None:
+    kr = keys._keyring()
+    try:
+        kr.set_password(keys.SERVICE, _user(db_path), secret.hex())
+    except keys._store_errors() as exc:
+        raise keys.KeyStoreUnavailable(keys._no_store_message(exc)) from exc
+
+
+def forget_group_secret(db_path: str | os.PathLike[str]) -> None:
+    kr = keys._keyring()
+    with contextlib.suppress(Exception):
+        kr.delete_password(keys.SERVICE, _user(db_path))

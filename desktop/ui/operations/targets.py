@@ -1,0 +1,30 @@
+"""Targets per village set by the commune (services.village_targets): a supervisor's action, checked and
+audited in the service; the operator is the logged-in one (None before any account exists)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+
+
+def set_village_target(village: str, indicator: str, value: int, operator: Any) -> WorkerFn:
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import village_targets
+
+        with job.db.session() as s:
+            row = village_targets.set_village_target(s, village, indicator, value, operator=operator)
+        return OpResult(row, Changes(statuses=True, settings=True))
+
+    return run
+
+
+def clear_village_target(village: str, indicator: str | None, operator: Any) -> WorkerFn:
+    def run(job: JobContext) -> OpResult:
+        from desktop.services import village_targets
+
+        with job.db.session() as s:
+            n = village_targets.clear_village_target(s, village, indicator, operator=operator)
+        return OpResult(n, Changes(statuses=True, settings=True))
+
+    return run

@@ -1,0 +1,177 @@
+"""Dashboard pages for communes with no link (issue 14): answer an enrolment request file, write a signed
+targets file, enter a day code read over the phone, download a bundle's receipt.
+
+Everything that changes something needs an `admin` session and the session's CSRF token (forms carry it as
+the `csrf` query parameter for multipart uploads, or a hidden field); files are small and read with a cap.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from province import auth, offline
+from province.dashboard import render
+from province.dashboard.login import DataUser, PageUser
+from province.db import HubDB
+from province.models import Commune
+from sync import offline as files
+from sync.protocol import INDICATORS
+
+router = APIRouter(tags=["dashboard"])
+NO_STORE = {"Cache-Control": "no-store"}
+SHORT = {"card_captured": "Thẻ căn cước", "vneid_l2_captured": "VNeID mức 2", "vneid_activated": "Kích hoạt",
+         "attended": "Đến", "no_show": "Vắng"}
+
+
+def _attachment(doc: dict[str, Any], name: str) -> Response:
+    return Response(files.dumps(doc), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
+
+
+def _refuse(status: int, title: str, reason: str) -> HTMLResponse:
+    return HTMLResponse(render.message_page(title, [reason], error=True, home="/dashboard/offline"),
+                        status_code=status, headers=NO_STORE)
+
+
+def _admin(user: auth.Auth, token: str | None) -> HTMLResponse | None:
+    if not user.is_admin:
+        return _refuse(403, "Không có quyền", "Chỉ tài khoản quản trị (admin) được làm việc này.")
+    if not auth.check_csrf(user, token):
+        return _refuse(403, "Yêu cầu không hợp lệ", "Thiếu hoặc sai mã CSRF.")
+    return None
+
+
+@router.get("/dashboard/offline", response_class=HTMLResponse, summary="Communes with no link: files and day codes")
+def offline_page(request: Request, user: PageUser, commune: Annotated[str | None, Query(max_length=32)] = None,
+                 ) -> HTMLResponse:
+    db: HubDB = request.app.state.db
+    with db.session() as s:
+        rows = offline.phone_rows(s, commune or None, limit=300)
+        names = {c.code: c.name for c in s.query(Commune).all()} if rows else {}
+    q = urlencode({"csrf": user.csrf})
+    body = [f"<h1>Xã không có mạng: tệp và mã ngày</h1>{render.user_bar(user)}",
+            '<p><a href="/">← Bảng theo dõi</a></p>']
+    if user.is_admin:
+        body.append(
+            "<h2>Kết nối máy bằng tệp</h2><p>Nhận tệp yêu cầu kết nối từ máy xã (enrollpoint connect --code … "
+            "--request-file …); trang trả về tệp trả lời để mang về máy xã.</p>"
+            f'<form method="post" action="/dashboard/enrol-file?{escape(q)}" enctype="multipart/form-data" '
+            'id="enrol-file"><input type="file" name="file" required> <button type="submit">Tạo tệp trả lời'
+            "</button></form>"
+            "<h2>Tệp chỉ tiêu cho xã</h2>"
+            f'<form method="post" action="/dashboard/targets-file" id="targets-file">'
+            f'<input type="hidden" name="csrf" value="{escape(user.csrf)}">'
+            '<label>Mã xã <input name="commune" required maxlength="32" size="8"></label> '
+            '<label>Địa chỉ máy chủ (không bắt buộc) <input name="hub_url" maxlength="200" size="30"></label> '
+            '<button type="submit">Tải tệp chỉ tiêu</button></form>'
+            "<h2>Nhập mã ngày (đọc qua điện thoại / SMS)</h2>"
+            '<form method="post" action="/dashboard/day-code" id="day-code">'
+            f'<input type="hidden" name="csrf" value="{escape(user.csrf)}">'
+            '<input name="code" required maxlength="300" size="60" autocomplete="off"> '
+            '<button type="submit">Kiểm tra và lưu</button></form>')
+    head = "".join(f"<th>{escape(SHORT[i])}</th>" for i in INDICATORS)
+    trs = []
+    for r in rows:
+        cells = "".join(f"<td>{r.totals.get(i, 0)}</td>" for i in INDICATORS)
+        cls = "nd" if r.superseded else "not_met"
+        trs.append(f'<tr><td class="t">{escape(r.commune_code)} {escape(names.get(r.commune_code, ""))}</td>'
+                   f'<td class="t">{escape(r.point_code)}</td><td>{r.day.isoformat()}</td><td>{r.revision}</td>'
+                   f'{cells}<td class="{cls}">{escape(r.label)}</td></tr>')
+    body.append("<h2>Số liệu nhận qua mã ngày</h2>")
+    body.append(f'<table id="day-codes"><tr><th>Xã</th><th>Điểm</th><th>Ngày</th><th>Lần chốt</th>{head}'
+                f'<th>Tình trạng</th></tr>{"".join(trs)}</table>' if trs else "<p>Chưa nhận mã ngày nào.</p>")
+    return HTMLResponse(render.page("Xã không có mạng — EnrollPoint", "".join(body)), headers=NO_STORE)
+
+
+@router.post("/dashboard/day-code", response_class=HTMLResponse, summary="Enter a day code (provisional figures)")
+def enter_day_code(request: Request, user: DataUser, code: Annotated[str, Form(max_length=300)] = "",
+                   csrf: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
+    refused = _admin(user, csrf)
+    if refused:
+        return refused
+    db: HubDB = request.app.state.db
+    try:
+        with db.session(write=True) as s:
+            res = offline.accept_day_code(s, code, actor=f"user:{user.name}")
+    except offline.OfflineRefused as exc:
+        return _refuse(exc.status, "Mã ngày không được nhận", exc.message)
+    t = res.totals
+    lines = [("Mã này đã được nhận trước đó." if res.status == "duplicate"
+              else "Đã lưu số liệu tạm, qua điện thoại (sẽ được thay bằng báo cáo ký số khi về)."),
+             f"Xã {res.commune_code}, điểm {res.point_code}, ngày {res.day}, lần chốt {res.revision}",
+             ", ".join(f"{SHORT[i]}: {t[i]}" for i in INDICATORS)]
+    return HTMLResponse(render.message_page("Mã ngày hợp lệ", lines, home="/dashboard/offline"), headers=NO_STORE)
+
+
+@router.post("/dashboard/targets-file", summary="Download a commune's signed targets/settings file")
+def download_targets_file(request: Request, user: DataUser, commune: Annotated[str, Form(max_length=32)] = "",
+                          hub_url: Annotated[str, Form(max_length=200)] = "",
+                          csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    refused = _admin(user, csrf)
+    if refused:
+        return refused
+    from province import admin
+
+    db: HubDB = request.app.state.db
+    try:
+        with db.session(write=True) as s:
+            doc = offline.targets_file(s, commune, hub_url or None)
+    except admin.AdminError:
+        return _refuse(404, "Không tạo được tệp", "Không có xã này trong danh sách của tỉnh.")
+    return _attachment(doc, f"chi-tieu-{doc['payload']['commune_code']}.json")
+
+
+@router.post("/dashboard/enrol-file", summary="Answer an enrolment request file (download the signed response)")
+async def enrol_file(request: Request, user: DataUser,
+                     csrf: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    refused = _admin(user, request.headers.get("x-csrf-token") or csrf)
+    if refused:
+        return refused
+    if "multipart/form-data" not in request.headers.get("content-type", ""):
+        return _refuse(422, "Không đọc được tệp", "Cần gửi tệp dạng multipart/form-data (trường file).")
+    try:
+        form = await MultiPartParser(request.headers, request.stream(), max_files=1, max_fields=2,
+                                     max_part_size=4096).parse()
+    except MultiPartException:
+        return _refuse(400, "Không đọc được tệp", "Nội dung gửi lên không đúng dạng multipart.")
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            return _refuse(422, "Không đọc được tệp", "Thiếu tệp (trường file).")
+        data = await file.read(files.MAX_SMALL_FILE_BYTES + 1)
+    finally:
+        await form.close()
+    db: HubDB = request.app.state.db
+
+    def answer() -> dict[str, Any]:
+        with db.session(write=True) as s:
+            doc, _device = offline.enrol_from_file(s, data)
+        return doc
+
+    try:
+        doc = await run_in_threadpool(answer)
+    except offline.OfflineRefused as exc:
+        return _refuse(exc.status, "Không kết nối được máy", exc.message)
+    return _attachment(doc, f"tra-loi-ket-noi-{doc['payload']['commune_code']}.json")
+
+
+@router.get("/dashboard/receipt/{receipt_id}", summary="Download the signed receipt of a bundle import")
+def download_receipt(request: Request, user: DataUser, receipt_id: str) -> Response:
+    if not user.is_admin:
+        return _refuse(403, "Không có quyền", "Chỉ tài khoản quản trị (admin) được tải biên nhận.")
+    db: HubDB = request.app.state.db
+    with db.session() as s:
+        text = offline.stored_receipt(s, receipt_id)
+    if text is None:
+        return _refuse(404, "Không tìm thấy biên nhận", "Biên nhận không còn hoặc đường dẫn sai.")
+    return Response(text.encode("utf-8"), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="bien-nhan-{receipt_id[:8]}.json"',
+                             **NO_STORE})

@@ -1,0 +1,63 @@
+"""What can go wrong when the laptop sends to the hub, and the Vietnamese words the officer reads for it.
+
+The sender (`client`) raises these; the desktop shows `message` as it is. Each class says what the sender
+does next: stop and tell (AuthError), split (TooLarge), set aside (Rejected), or retry later (Transient).
+"""
+
+from __future__ import annotations
+
+MSG_AUTH = (
+    "Máy chưa được kết nối hoặc mã truy cập đã hết hạn. Hãy xin mã kết nối mới từ công an tỉnh "
+    "rồi kết nối lại (enrollpoint connect). Báo cáo vẫn được giữ trên máy."
+)
+MSG_FORBIDDEN = (
+    "Máy chưa được kết nối hoặc mã truy cập đã hết hạn: máy chủ tỉnh không chấp nhận chữ ký của máy này. "
+    "Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy."
+)
+MSG_UNREACHABLE = "Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau."
+MSG_TIMEOUT = "Máy chủ tỉnh không trả lời kịp. Báo cáo vẫn được giữ lại; gửi lại sau sẽ không bị tính trùng."
+MSG_SERVER = "Máy chủ tỉnh đang gặp lỗi (mã {code}). Báo cáo vẫn được giữ lại để gửi sau."
+MSG_REJECTED = "Máy chủ tỉnh từ chối báo cáo (mã {code}): {detail}"
+MSG_TOO_LARGE = "Báo cáo quá lớn, máy chủ tỉnh không nhận."
+MSG_BAD_ANSWER = "Máy chủ tỉnh trả lời không đúng định dạng. Báo cáo vẫn được giữ lại để gửi sau."
+MSG_NOT_CONNECTED = "Máy chưa được kết nối với máy chủ tỉnh. Hãy chạy bước kết nối (enrollpoint connect)."
+MSG_UNEXPECTED = "Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau."
+MSG_ENROL_CODE = "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ công an tỉnh."
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+
+
+class SyncError(Exception):
+    """A failure with a plain Vietnamese message for the officer."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class AuthError(SyncError):
+    """401/403: stop the run and tell; retrying cannot help."""
+
+
+class BatchIdConflict(SyncError):
+    """409: the hub holds this batch id with other content."""
+
+
+class TooLarge(SyncError):
+    """413: split the batch."""
+
+
+class Rejected(SyncError):
+    """400/422 and other 4xx: this batch will not be accepted as it is."""
+
+
+class Transient(SyncError):
+    """Connection failure, timeout or 5xx: retry later. `never_sent` when the hub cannot have seen it."""
+
+    def __init__(self, message: str, status: int | None = None, *, never_sent: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, status)
+        self.never_sent = never_sent
+        self.retry_after = retry_after

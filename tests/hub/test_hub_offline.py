@@ -1,0 +1,344 @@
+"""An island commune that never touches the network (issue 14), on SQLite and PostgreSQL hubs: enrol by
+files, close 60 days, carry a bundle, bring back a receipt; a lost stick; day codes read over the phone; bad
+files refused with nothing changed. The laptop is the real CLI on a real database file; the hub is the real
+`enrollpoint-hub` CLI on a fresh database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop import config, paths
+from desktop.cli import main as ep
+from desktop.models import Citizen, OutboxItem, Point
+from desktop.services import dayclose, hub_link, outbox
+from desktop.services.statuses import record_event
+from desktop.storage.db import Database, open_database
+from province import cli as hub_cli
+from province.db import open_hub
+from province.models import PhoneReport, ReportVillage
+from sync import daycode, offline, signing
+
+COMMUNE = "22736"
+D0 = dt.date(2025, 6, 1)
+
+
+def hub(url: str, capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> dict | str:
+    capsys.readouterr()
+    code = hub_cli.main(["--db", url, "--json", *args])
+    out = capsys.readouterr()
+    if ok:
+        assert code == 0, out.err
+        return json.loads(out.out)
+    assert code == 2, out.out
+    return out.err
+
+
+def lap(capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> dict | list | str:
+    capsys.readouterr()
+    code = ep([*args, "--json"])
+    out = capsys.readouterr()
+    if ok:
+        assert code == 0, out.err + out.out
+        return json.loads(out.out)
+    assert code != 0, out.out
+    return out.err + out.out
+
+
+def laptop_db() -> Database:
+    return open_database(paths.db_path())  # the file the CLI opens
+
+
+def setup_hub(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    hub(url, capsys, "init")
+    hub(url, capsys, "commune", "add", COMMUNE, "Đặc khu Trường Sa", "--province", "56")
+    hub(url, capsys, "commune", "add", "99999", "Xã khác", "--province", "56")
+    hub(url, capsys, "target", "set", COMMUNE, "card_captured", "1200", "--deadline", "2025-12-31")
+
+
+def enrol_by_files(url: str, tmp: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The whole file enrolment; returns the device id."""
+    db = laptop_db()
+    with db.session() as s:
+        s.add(Point(code="P1", name="Điểm 1"))
+    db.close()
+    code = hub(url, capsys, "enrol-code", COMMUNE)["code"]
+    req = tmp / "usb" / "yeu-cau.json"
+    lap(capsys, "connect", "--code", code, "--request-file", str(req), "--commune", COMMUNE)
+    text = req.read_text()
+    assert offline.code_key(code) not in text.replace("-", "") and code not in text  # never the code
+    resp = tmp / "usb" / "tra-loi.json"
+    info = hub(url, capsys, "enrol-file", str(req), "--out", str(resp))
+    assert "đã được dùng" in hub(url, capsys, "enrol-file", str(req), "--out", str(tmp / "again.json"), ok=False)
+    assert not (tmp / "again.json").exists()  # a reused code: refused, nothing written
+    done = lap(capsys, "connect", "--response-file", str(resp))
+    assert done["device_id"] == info["device_id"] and done["targets"] == "1"
+    return str(info["device_id"])
+
+
+def close_days(first: int, last: int) -> None:
+    db = laptop_db()
+    try:
+        with db.session() as s:
+            point = s.scalar(select(Point).where(Point.code == "P1"))
+            n = s.query(Citizen).count()
+            for i in range(first, last + 1):
+                day = D0 + dt.timedelta(days=i)
+                if i % 3 == 0:
+                    n += 1
+                    now = dt.datetime(2025, 1, 1)
+                    c = Citizen(id_number=f"0561960{n:05d}", full_name=f"Công dân {n}", name_key=f"cong dan {n}",
+                                given_key=str(n), sort_given=str(n), sort_family=str(n), village="Thôn Đông",
+                                village_key="thon dong", created_at=now, updated_at=now)
+                    s.add(c)
+                    s.flush()
+                    record_event(s, c, "card_captured", at=dt.datetime.combine(day, dt.time(10)), point=point)
+                dayclose.close_day(s, day, "P1", now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    finally:
+        db.close()
+
+
+def outbox_snapshot() -> list[tuple]:
+    db = laptop_db()
+    try:
+        with db.session() as s:
+            rows = [(i.id, i.sent_at, i.confirmed_via, i.exported_at, i.last_error, i.batch_id)
+                    for i in s.scalars(select(OutboxItem).order_by(OutboxItem.id))]
+            settings = {k: config.get(s, k) for k in (hub_link.KEY_DEVICE_ID, hub_link.KEY_HUB_PUBLIC_KEY,
+                                                      outbox.KEY_LAST_SUCCESS, hub_link.KEY_HUB_URL)}
+        return [*rows, tuple(sorted(settings.items()))]
+    finally:
+        db.close()
+
+
+def stored(url: str) -> list[tuple]:
+    db = open_hub(url)
+    try:
+        with db.session() as s:
+            return sorted(s.execute(select(ReportVillage.point_code, ReportVillage.day, ReportVillage.revision,
+                                           ReportVillage.device_id)).all())
+    finally:
+        db.close()
+
+
+def test_island_laptop_never_online(hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    setup_hub(hub_url, capsys)
+    device = enrol_by_files(hub_url, tmp_path, capsys)
+    close_days(0, 59)
+    b1 = tmp_path / "usb" / "dot-1.epb"
+    assert lap(capsys, "sync", "--bundle", str(b1))["reports"] == 60
+    st = lap(capsys, "sync-status")
+    assert st["waiting"] == 60 and st["exported"] == 60
+
+    r1 = tmp_path / "usb" / "bien-nhan-1.json"
+    res = hub(hub_url, capsys, "import-bundle", str(b1), "--receipt", str(r1))
+    assert sum(b["imported"] for b in res["batches"]) == 60
+    rows = stored(hub_url)
+    assert len(rows) == 60 and {r[3] for r in rows} == {device}
+
+    got = lap(capsys, "sync", "--receipt", str(r1))
+    assert got["confirmed"] == 60 and got["conflicts"] == 0
+    st = lap(capsys, "sync-status")
+    assert st["waiting"] == 0 and st["exported"] == 0
+    # the next bundle is empty of confirmed days: nothing to write, then only the new day
+    assert "Không có báo cáo" in lap(capsys, "sync", "--bundle", str(tmp_path / "usb" / "dot-2.epb"), ok=False)
+    close_days(60, 60)
+    assert lap(capsys, "sync", "--bundle", str(tmp_path / "usb" / "dot-2.epb"))["reports"] == 1
+    # the same receipt again: nothing new
+    assert lap(capsys, "sync", "--receipt", str(r1))["confirmed"] == 0
+
+
+def test_lost_stick(hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    setup_hub(hub_url, capsys)
+    enrol_by_files(hub_url, tmp_path, capsys)
+    close_days(0, 9)
+    lost = tmp_path / "usb" / "roi-xuong-bien.epb"
+    assert lap(capsys, "sync", "--bundle", str(lost))["reports"] == 10
+    close_days(10, 19)
+    b2 = tmp_path / "usb" / "dot-2.epb"
+    assert lap(capsys, "sync", "--bundle", str(b2))["reports"] == 20  # everything not yet confirmed
+    r2 = tmp_path / "usb" / "bien-nhan-2.json"
+    res = hub(hub_url, capsys, "import-bundle", str(b2), "--receipt", str(r2))
+    assert sum(b["imported"] for b in res["batches"]) == 20
+    rows = stored(hub_url)
+    again = hub(hub_url, capsys, "import-bundle", str(b2))  # idempotent: the stored summaries, nothing written
+    assert all(b["replayed"] for b in again["batches"]) and stored(hub_url) == rows
+    found = hub(hub_url, capsys, "import-bundle", str(lost))  # the lost stick turns up after all
+    assert all(b["replayed"] or b["imported"] + b["updated"] == 0 for b in found["batches"])
+    assert stored(hub_url) == rows
+    assert len(rows) == 20 and len({(p, d) for p, d, _, _ in rows}) == 20  # each day once
+    assert lap(capsys, "sync", "--receipt", str(r2))["confirmed"] == 20
+    assert lap(capsys, "sync-status")["waiting"] == 0
+
+
+def test_bad_files_refused_nothing_changed(hub_url: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    setup_hub(hub_url, capsys)
+    device = enrol_by_files(hub_url, tmp_path, capsys)
+    close_days(0, 4)
+    b1 = tmp_path / "b1.epb"
+    lap(capsys, "sync", "--bundle", str(b1))
+    r1 = tmp_path / "r1.json"
+    hub(hub_url, capsys, "import-bundle", str(b1), "--receipt", str(r1))
+    before = outbox_snapshot()
+
+    truncated = tmp_path / "cut.json"
+    truncated.write_bytes(r1.read_bytes()[: len(r1.read_bytes()) // 2])
+    assert "hỏng" in lap(capsys, "sync", "--receipt", str(truncated), ok=False)
+
+    doc = json.loads(r1.read_text())
+    forged_key, _ = signing.generate_keypair()
+    forged = tmp_path / "forged.json"
+    offline.write_file(forged, offline.hub_sign(forged_key, "receipt", doc["payload"]))
+    assert "Chữ ký" in lap(capsys, "sync", "--receipt", str(forged), ok=False)
+
+    altered = dict(doc, payload={**doc["payload"], "issued_at": "2030-01-01T00:00:00Z"})
+    (tmp_path / "altered.json").write_text(json.dumps(altered))
+    assert "Chữ ký" in lap(capsys, "sync", "--receipt", str(tmp_path / "altered.json"), ok=False)
+
+    # a genuine hub signature, but for another device
+    db = open_hub(hub_url)
+    with db.session(write=True) as s:
+        from province.offline import ensure_hub_key
+
+        hub_private, _ = ensure_hub_key(s)
+    db.close()
+    other = tmp_path / "other.json"
+    offline.write_file(other, offline.hub_sign(hub_private, "receipt", {**doc["payload"], "device_id": "f" * 32}))
+    assert "máy khác" in lap(capsys, "sync", "--receipt", str(other), ok=False)
+
+    # targets: another commune's file, an altered one
+    t_other = tmp_path / "t-other.json"
+    hub(hub_url, capsys, "targets-file", "99999", "--out", str(t_other))
+    assert "xã" in lap(capsys, "targets", "--file", str(t_other), ok=False)
+    t_ok = tmp_path / "t.json"
+    hub(hub_url, capsys, "targets-file", COMMUNE, "--out", str(t_ok), "--hub-url", "https://hub.tinh.gov.vn")
+    t_doc = json.loads(t_ok.read_text())
+    t_doc["payload"]["targets"][0]["value"] = 1
+    (tmp_path / "t-bad.json").write_text(json.dumps(t_doc))
+    assert "Chữ ký" in lap(capsys, "targets", "--file", str(tmp_path / "t-bad.json"), ok=False)
+    assert outbox_snapshot() == before  # nothing changed by any refused file
+
+    # the genuine files work
+    assert lap(capsys, "sync", "--receipt", str(r1))["confirmed"] == 5
+    got = lap(capsys, "targets", "--file", str(t_ok))
+    assert got["targets"] == 1 and got["hub_url"] == "https://hub.tinh.gov.vn"
+    assert device
+
+
+def test_response_for_another_laptop_or_tampered(hub_url: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    setup_hub(hub_url, capsys)
+    db = laptop_db()
+    db.close()
+    code = hub(hub_url, capsys, "enrol-code", COMMUNE)["code"]
+    lap(capsys, "connect", "--code", code, "--request-file", str(tmp_path / "req.json"), "--commune", COMMUNE)
+    # another laptop of the commune enrols with its own code; its response comes back on our stick
+    other_code = hub(hub_url, capsys, "enrol-code", COMMUNE)["code"]
+    other_key, _ = signing.generate_keypair()
+    offline.write_file(tmp_path / "other-req.json", offline.make_request(other_code, COMMUNE, "máy 2", other_key))
+    hub(hub_url, capsys, "enrol-file", str(tmp_path / "other-req.json"), "--out", str(tmp_path / "other.json"))
+    before = outbox_snapshot()
+    assert "máy khác" in lap(capsys, "connect", "--response-file", str(tmp_path / "other.json"), ok=False)
+    # our genuine response, altered on the way
+    hub(hub_url, capsys, "enrol-file", str(tmp_path / "req.json"), "--out", str(tmp_path / "resp.json"))
+    doc = json.loads((tmp_path / "resp.json").read_text())
+    bad = dict(doc, payload={**doc["payload"], "commune_name": "Xã giả"})
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    assert "Chữ ký" in lap(capsys, "connect", "--response-file", str(tmp_path / "bad.json"), ok=False)
+    # a request whose proof was made with a wrong code: refused by the hub, nothing stored
+    wrong = offline.make_request("AAAA-BBBB-CCCC", COMMUNE, "máy 3", signing.generate_keypair()[0])
+    offline.write_file(tmp_path / "wrong.json", wrong)
+    assert "không đúng" in hub(hub_url, capsys, "enrol-file", str(tmp_path / "wrong.json"), "--out",
+                               str(tmp_path / "w.json"), ok=False)
+    assert outbox_snapshot() == before
+    assert lap(capsys, "connect", "--response-file", str(tmp_path / "resp.json"))["commune_code"] == COMMUNE
+
+
+def test_day_codes_provisional_then_superseded(hub_url: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    setup_hub(hub_url, capsys)
+    device = enrol_by_files(hub_url, tmp_path, capsys)
+    close_days(0, 0)  # day 0 has one card captured
+    day = D0.isoformat()
+    codes = lap(capsys, "day-code", "--date", day)
+    assert len(codes) == 1 and len(codes[0]["code"]) <= 160
+    rev1 = codes[0]["code"]
+    got = hub(hub_url, capsys, "day-code", rev1)
+    assert got["status"] == "provisional" and got["totals"]["card_captured"] == 1 and got["device_id"] == device
+    assert hub(hub_url, capsys, "day-code", rev1.lower().replace("-", " "))["status"] == "duplicate"
+    listed = hub(hub_url, capsys, "day-codes")
+    assert listed[0]["status"] == "tạm, qua điện thoại" and not listed[0]["superseded"]
+
+    # a correction typed in later: revision 2; the old code replayed is stale
+    db = laptop_db()
+    with db.session() as s:
+        point = s.scalar(select(Point).where(Point.code == "P1"))
+        c = s.scalars(select(Citizen)).first()
+        record_event(s, c, "attended", at=dt.datetime.combine(D0, dt.time(11)), point=point)
+        dayclose.close_day(s, D0, "P1", now=dt.datetime(2025, 9, 2, tzinfo=dt.UTC))
+    db.close()
+    rev2 = lap(capsys, "day-code", "--date", day, "--point", "P1")[0]["code"]
+    assert hub(hub_url, capsys, "day-code", rev2)["revision"] == 2
+    assert "Cũ" in hub(hub_url, capsys, "day-code", rev1, ok=False)
+
+    # a code no enrolled device made (a guess, or another laptop's key)
+    fake = daycode.encode(daycode.DayTotals(COMMUNE, "P1", D0, 3, {"card_captured": 999}), b"k" * 32)
+    assert "không do máy nào" in hub(hub_url, capsys, "day-code", fake, ok=False)
+    # a typo
+    typo = rev2[:5] + ("0" if rev2[5] != "0" else "1") + rev2[6:]
+    assert "sai" in hub(hub_url, capsys, "day-code", typo, ok=False)
+
+    # the signed report arrives and supersedes the provisional figures
+    b = tmp_path / "b.epb"
+    lap(capsys, "sync", "--bundle", str(b))
+    hub(hub_url, capsys, "import-bundle", str(b))
+    listed = hub(hub_url, capsys, "day-codes")
+    assert listed[0]["superseded"] and "ký số" in listed[0]["status"]
+    assert "Cũ" in hub(hub_url, capsys, "day-code", rev2, ok=False)  # the signed report is there now
+    hdb = open_hub(hub_url)
+    with hdb.session() as s:
+        assert s.query(PhoneReport).count() == 1
+    hdb.close()
+
+
+def test_migration_0005_keeps_records(hub_url: str) -> None:
+    """0005_offline on a hub database at the previous revision with data: everything kept, new tables empty,
+    and the hub's signing key made at the first start."""
+    from sqlalchemy import func, text
+
+    from province import migrations
+    from province.db import create_hub_engine
+    from province.models import BundleReceipt, Commune, Device, HubSetting
+
+    before = migrations.KNOWN_REVISIONS[migrations.KNOWN_REVISIONS.index("0005_offline") - 1]
+    engine = create_hub_engine(hub_url)
+    try:
+        migrations.upgrade(engine, before)
+        now = dt.datetime(2025, 7, 2, 3, 0)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO communes (code, name, province_code, province_name, active) "
+                              "VALUES ('22736', 'Trường Sa', '56', 'Khánh Hòa', :t)"), {"t": True})
+            conn.execute(text("INSERT INTO devices (id, commune_code, name, public_key, token_hash, token_expires_at,"
+                              " enrolled_at, revoked) VALUES ('d1', '22736', 'máy', 'k', 'h', :n, :n, :f)"),
+                         {"n": now, "f": False})
+    finally:
+        engine.dispose()
+    from province.app import create_app
+
+    db = open_hub(hub_url)  # upgrades to head
+    try:
+        create_app(db=db)  # the first start makes the hub key
+        with db.session() as s:
+            assert [c.code for c in s.scalars(select(Commune))] == ["22736"]
+            assert [d.id for d in s.scalars(select(Device))] == ["d1"]
+            assert s.scalar(select(func.count()).select_from(PhoneReport)) == 0
+            assert s.scalar(select(func.count()).select_from(BundleReceipt)) == 0
+            key = s.get(HubSetting, "hub_signing_key")
+            assert key is not None and signing.public_key_of(key.value)
+    finally:
+        db.close()
