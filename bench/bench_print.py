@@ -27,9 +27,11 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle  # noqa: E402
 
 from desktop.printing import fonts  # noqa: E402
-from desktop.printing.daily_report import NumberedCanvas  # noqa: E402
 from desktop.printing.data import ListDoc, ListRow, SlipData, Unit  # noqa: E402
-from desktop.printing.layout import t  # noqa: E402
+from desktop.printing.layout import (
+    numbered_canvas,  # noqa: E402
+    t,  # noqa: E402
+)
 from desktop.printing.slips import build_slips_pdf  # noqa: E402
 from desktop.printing.text import purpose_label  # noqa: E402
 from desktop.printing.village_list import COL_W, COLUMNS, build_list_pdf, sorted_rows  # noqa: E402
@@ -73,7 +75,7 @@ def longtable_baseline(doc: ListDoc) -> bytes:
     ]))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                      bottomMargin=16 * mm).build([table], canvasmaker=NumberedCanvas)
+                      bottomMargin=16 * mm).build([table], canvasmaker=numbered_canvas(A4[0], 15 * mm - 2))
     return buf.getvalue()
 
 

@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from desktop.printing import fonts
 from desktop.printing.data import DailyReportData, NothingToPrint, VillageLine, village_goal_text
-from desktop.printing.layout import centred, state_header, t
+from desktop.printing.layout import centred, numbered_canvas, state_header, t
 from desktop.printing.text import (
     chief_title,
     place_date,
@@ -242,25 +242,5 @@ def build_report_pdf(data: DailyReportData) -> bytes:
         centred(c, (mid + A4[0] - MARGIN) / 2, y - 4, t(place_date(data.unit.commune_name, data.day)),
                 fonts.REGULAR, 10)
 
-    doc.build(story, onFirstPage=first_page, canvasmaker=NumberedCanvas)
+    doc.build(story, onFirstPage=first_page, canvasmaker=numbered_canvas(A4[0], MARGIN - 2))
     return buf.getvalue()
-
-
-class NumberedCanvas(Canvas):
-    """Keeps each page's state until save(), then writes "Trang x/y" with the final count."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for i, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            centred(self, A4[0] / 2, MARGIN - 2, f"Trang {i}/{total}", fonts.REGULAR, 8.5)
-            super().showPage()
-        super().save()

@@ -17,7 +17,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -31,7 +30,7 @@ from reportlab.platypus import (
 
 from desktop.printing import fonts
 from desktop.printing.data import NothingToPrint, Unit
-from desktop.printing.layout import centred, state_header, t
+from desktop.printing.layout import numbered_canvas, state_header, t
 from desktop.printing.text import chief_title, place_date, police_unit, province_police
 
 PAGE = landscape(A4)
@@ -181,25 +180,5 @@ def build_due_list_pdf(doc: DueListDoc) -> bytes:
     pdf = SimpleDocTemplate(buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 4 * mm, title=t(f"{TITLE.capitalize()} {doc.on:%d/%m/%Y}"),
                             author=t(police_unit(doc.unit.commune_name)), creator="EnrollPoint")
-    pdf.build(story, canvasmaker=_NumberedCanvas)
+    pdf.build(story, canvasmaker=numbered_canvas(PAGE[0], MARGIN - 2))
     return buf.getvalue()
-
-
-class _NumberedCanvas(Canvas):
-    """Keeps each page's state until save(), then writes "Trang x/y" with the final count."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for i, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            centred(self, PAGE[0] / 2, MARGIN - 2, f"Trang {i}/{total}", fonts.REGULAR, 8.5)
-            super().showPage()
-        super().save()

@@ -123,3 +123,27 @@ def state_header(
     uw = min(fonts.width(unit, fonts.BOLD, size), mid - left - 4) * 0.4
     c.line((left + mid) / 2 - uw / 2, y_left + leading - 7, (left + mid) / 2 + uw / 2, y_left + leading - 7)
     return min(y_left, y_right) - 2
+
+
+def numbered_canvas(page_width: float, footer_y: float) -> type[Canvas]:
+    """A Canvas class that keeps each page until save(), then writes "Trang x/y" centred at `footer_y`
+    with the final page count (ReportLab's two-pass page numbering, as the daily report and lists need)."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, object]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for i, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                centred(self, page_width / 2, footer_y, f"Trang {i}/{total}", fonts.REGULAR, 8.5)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
