@@ -13,9 +13,8 @@ long ones (the machine is shared). Baselines, measured in the same run on the sa
 - LibreOffice headless converting an .xlsx of the same 10,000+ rows to PDF (`soffice --convert-to pdf`),
   when LibreOffice is installed (`apt-get install libreoffice-calc-nogui`, only for this benchmark);
   target: `print list` at most half of its time;
-- hub intake (`intake`): the same signed batches into SQLite and into a fresh PostgreSQL database (--pg, a
-  server URL; default $EP_TEST_PG_URL), PostgreSQL both with COPY (the intake's path) and with the
-  executemany it used before; target: PostgreSQL no slower than SQLite;
+- hub intake (`intake`): bench/bench_intake.py's measurement (the same signed batches into SQLite and a
+  fresh PostgreSQL database, --pg or $EP_TEST_PG_URL); target: PostgreSQL no slower than SQLite;
 - the GUI (`gui`): cold start to the painted main window against a bare QMainWindow (bench_ui's children),
   and the peak RSS of the app on the 200,000-citizen register after scrolling the whole queue and typing
   searches (bench_ui.in_process in a child process; target < 300 MB);
@@ -210,51 +209,11 @@ def bench_import(data: Path, citizens: int, runs: int) -> list[tuple[str, str, s
 
 
 def bench_intake(pg: str | None, communes: int, runs: int) -> list[tuple[str, str, str, str]]:
-    """The hub's intake (verify, decode, decide, write) of the same signed batches: SQLite, then PostgreSQL
-    with COPY (the intake's path) and with the executemany it used before (same code, insert swapped)."""
-    import bench_hub
-    from hubkit import fresh_pg_database
+    """The hub's intake on SQLite and PostgreSQL: bench_intake.py's measurement (its own script and
+    RESULTS-intake.md; here for `--only intake`)."""
+    import bench_intake
 
-    from province import intake as hub_intake
-    from sync import communes as commune_list
-    from sync import signing
-
-    codes = [c.code for c in commune_list.all_communes()][:communes]
-    devs = bench_hub.devices_of(codes, 1, 0)
-    keys = {dev: signing.generate_keypair() for _c, dev in devs}
-    batches = bench_hub.build(devs, 60, keys)
-    values = len(batches) * 60 * 5
-
-    def once(url: str) -> float:
-        bench_hub.setup_hub(url, devs, keys)
-        return bench_hub.ingest_in_process(url, batches, keys)
-
-    def executemany_insert(self: object, table: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
-        self.many(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)  # type: ignore[attr-defined]
-
-    sqlite_s = statistics.median(once(f"sqlite:///{TMP / f'hub-{i}.db'}") for i in range(runs))
-    rows = [(f"hub intake on SQLite, {len(batches):,} batches × 60 days ({values:,} values; median of {runs})",
-             f"{sqlite_s:.2f} s", "baseline", "—")]
-    if not pg:
-        rows.append(("hub intake on PostgreSQL", "no --pg / EP_TEST_PG_URL", "—", "—"))
-        return rows
-    copy_runs, many_runs = [], []
-    original = hub_intake._Writer.insert
-    for _ in range(runs):
-        with fresh_pg_database(pg) as url:
-            copy_runs.append(once(url))
-        hub_intake._Writer.insert = executemany_insert  # type: ignore[method-assign]
-        try:
-            with fresh_pg_database(pg) as url:
-                many_runs.append(once(url))
-        finally:
-            hub_intake._Writer.insert = original  # type: ignore[method-assign]
-    pg_copy, pg_many = statistics.median(copy_runs), statistics.median(many_runs)
-    rows.append((f"hub intake on PostgreSQL, COPY (median of {runs})", f"{pg_copy:.2f} s",
-                 f"{pg_copy / sqlite_s:.2f}× SQLite", "≤ 1×: " + ("yes" if pg_copy <= sqlite_s else "no")))
-    rows.append((f"hub intake on PostgreSQL, executemany as before (median of {runs})", f"{pg_many:.2f} s",
-                 f"{pg_many / sqlite_s:.2f}× SQLite", "—"))
-    return rows
+    return bench_intake.measure(pg, communes, runs, threads=4)
 
 
 CHILD_RSS = r"""

@@ -1,6 +1,8 @@
 """Due rules in SQL after issue 11 (renewals counted from the latest card event, births known only as a year)
 against the rules before it, on the same register in the same run:
-`python bench/bench_due.py DB [--repeat 5]` (a plain file from `bench/make_db.py`).
+`python bench/bench_due.py [DB] [--citizens 200000] [--repeat 5] [--write]` (DB: a plain file from
+`bench/make_db.py`; without one, a `--citizens` register is made in a temp folder first). `--write` records
+the table in bench/RESULTS-due.md.
 
 Before issue 11 a renewal was computed from `card_issued_on` alone, with one NOT EXISTS on later card
 events; now the card counted from is the later of `card_issued_on` and the latest capture/delivery, which
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -77,10 +81,23 @@ def _time(raw: Any, sql: str, params: dict[str, Any], repeat: int) -> tuple[floa
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("db", type=Path)
+    ap.add_argument("db", type=Path, nargs="?")
+    ap.add_argument("--citizens", type=int, default=200_000, help="register size when no DB is given")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--on", default="2026-12-01")
+    ap.add_argument("--write", action="store_true", help="record in bench/RESULTS-due.md")
     args = ap.parse_args()
+    if args.db is None:
+        with tempfile.TemporaryDirectory(prefix="ep-bench-due-") as tmp:
+            from make_db import make_db
+
+            args.db = Path(tmp) / "due.db"
+            make_db(args.citizens, args.db)
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from desktop.services import due
     from desktop.storage.connect import driver_connection
     from desktop.storage.db import open_database
@@ -105,11 +122,16 @@ def main() -> int:
             rows.append(("auto-assign pass (due mask of every row)", t_old, t_new, r_old[0][0], r_new[0][0]))
     finally:
         db.close()
-    print(f"{n:,} citizens, on {on}, median of {args.repeat}; {cpu_model()}")
-    print("| query | before issue 11 | now | ratio | rows before → now |")
-    print("|---|---|---|---|---|")
-    for label, t_old, t_new, c_old, c_new in rows:
-        print(f"| {label} | {t_old * 1000:.0f} ms | {t_new * 1000:.0f} ms | {t_new / t_old:.2f} | {c_old:,} → {c_new:,} |")
+    lines = [f"## bench_due.py — {time.strftime('%Y-%m-%d %H:%M')}", "",
+             f"{n:,} citizens, on {on}, median of {args.repeat}; {cpu_model()}; load average "
+             f"{os.getloadavg()[0]:.1f}.", "",
+             "| query | before issue 11 | now | ratio | rows before → now |", "|---|---|---|---|---|"]
+    lines += [f"| {label} | {t_old * 1000:.0f} ms | {t_new * 1000:.0f} ms | {t_new / t_old:.2f} | {c_old:,} → {c_new:,} |"
+              for label, t_old, t_new, c_old, c_new in rows]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.write:
+        (HERE / "RESULTS-due.md").write_text(text, encoding="utf-8")
     return 0
 
 

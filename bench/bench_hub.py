@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_hub.py [--communes 3321] [--days 60] [--http-communes 300] [--pg URL]
                                         [--devices 3] [--multi-share 0.1]
 
-1. baseline: bare sqlite3 executemany of the same values into an equivalent table (unique index, WAL,
+1. baseline: bare sqlite3 executemany of the same reports into an equivalent table (unique index, WAL,
    synchronous=FULL, one commit per commune), measured in the same run;
 2. hub in-process: per device one signed batch of 60 reports → verify signature → decode_batch → intake()
    (exactly what POST /batches does after reading the body), one transaction per batch; every commune has
@@ -92,21 +92,24 @@ def build(devs: list[tuple[str, str]], days: int, keys: dict[str, tuple[str, str
 
 
 def baseline(batches: list[tuple[str, bytes, str]], path: Path) -> float:
-    """Bare sqlite3: the same rows, same unique key, same commit granularity."""
+    """Bare sqlite3: the same report rows as the hub stores them (one per report, five figures and the
+    village breakdown; 0006), same unique key, same commit granularity."""
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     con.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, commune TEXT, point TEXT, day TEXT, device TEXT, "
-                "indicator TEXT, value INT, revision INT, closed_at TEXT, received_at TEXT, batch_id TEXT, "
-                "UNIQUE (commune, point, day, device, indicator))")
+                "revision INT, content_hash TEXT, closed_at TEXT, received_at TEXT, batch_id TEXT, breakdown TEXT, "
+                "a INT, b INT, c INT, d INT, e INT, UNIQUE (commune, point, day, device))")
     decoded = [protocol.decode_batch(body) for _dev, body, _ in batches]
-    rows_per = [[(b.commune_code, "P1", (START + dt.timedelta(days=d)).isoformat(), b.device_id, ind, d, 1, "c",
-                  "r", "b") for d in range(len(b.reports)) for ind in protocol.INDICATORS] for b in decoded]
+    rows_per = [[(b.commune_code, "P1", (START + dt.timedelta(days=d)).isoformat(), b.device_id, 1, "h" * 64, "c",
+                  "r", "b", '{"Thôn 1":{"card_captured":1}}', d, d, d, d, d) for d in range(len(b.reports))]
+                for b in decoded]
     t0 = time.perf_counter()
     for rows in rows_per:
         con.execute("BEGIN")
-        con.executemany("INSERT INTO v (commune, point, day, device, indicator, value, revision, closed_at, "
-                        "received_at, batch_id) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        con.executemany("INSERT INTO v (commune, point, day, device, revision, content_hash, closed_at, "
+                        "received_at, batch_id, breakdown, a, b, c, d, e) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        rows)
         con.execute("COMMIT")
     elapsed = time.perf_counter() - t0
     con.close()

@@ -1,11 +1,11 @@
-"""Upgrade of a full hub database to reports keyed by device (0004_report_per_device and later).
+"""Upgrade of a full hub database to reports keyed by device (0004_report_per_device).
 
     .venv/bin/python bench/bench_hub_migration.py [--communes 3321] [--days 60] [--pg URL]
 
 Builds a hub at `0003_batch_per_device` holding the 60-day backlog of every commune (one report per point and
 day as that schema had: 199,260 reports, 996,300 values, one batch per commune), written with bare
-executemany, then times `province.migrations.upgrade()` to head (one transaction) and checks that every report
-and value is still there with its device. Baseline in the same run: copying the value table once
+executemany, then times `province.migrations.upgrade()` to 0004 (one transaction) and checks that every report
+and value is still there with its device (0006 later drops the value table: one store per report). Baseline in the same run: copying the value table once
 (`CREATE TABLE … AS SELECT`), the least any rewrite of it costs.
 """
 
@@ -68,7 +68,7 @@ def measure(url: str, label: str) -> str:
             before = conn.execute(text("SELECT count(*), sum(value) FROM report_values")).one()
             n_reports = conn.execute(text("SELECT count(*) FROM report_villages")).scalar()
         t0 = time.perf_counter()
-        migrations.upgrade(engine)
+        migrations.upgrade(engine, "0004_report_per_device")
         up_s = time.perf_counter() - t0
         with engine.connect() as conn:
             after = conn.execute(text("SELECT count(*), sum(value) FROM report_values")).one()
@@ -77,7 +77,7 @@ def measure(url: str, label: str) -> str:
             assert conn.execute(text("SELECT count(*) FROM report_villages")).scalar() == n_reports
     finally:
         engine.dispose()
-    return (f"- **upgrade 0003 → head on {label}** ({n_reports:,} reports, {before[0]:,} values, one batch per "
+    return (f"- **upgrade 0003 → 0004 on {label}** ({n_reports:,} reports, {before[0]:,} values, one batch per "
             f"commune): {up_s:.1f} s in one transaction, every report and value kept with its device; baseline "
             f"in the same run, one `CREATE TABLE AS SELECT` copy of report_values: {copy_s:.1f} s (×{up_s / copy_s:.1f})")
 

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = [
+# (script, its arguments): each writes its own RESULTS-<area>.md.
+ORDER: list[tuple[str, list[str]]] = [(name, []) for name in (
     "bench_open.py",
     "bench_import.py",
     "bench_search.py",
@@ -21,9 +22,13 @@ ORDER = [
     "bench_print.py",
     "bench_sync.py",
     "bench_hub.py",
+    "bench_intake.py",  # hub intake, PostgreSQL against SQLite (issue 13)
     "bench_encryption.py",
     "bench_peer.py",
     "bench_commands.py",  # whole commands, process start to exit (issue 13)
+)] + [
+    ("bench_due.py", ["--write"]),  # due rules in SQL (issue 11), on a register it makes
+    ("bench_demo.py", ["--write"]),  # demo data against a bare write of the same rows
 ]
 
 
@@ -38,13 +43,13 @@ def merge() -> Path:
 def main(argv: list[str]) -> int:
     only = set(argv)
     failed = []
-    for name in ORDER:
+    for name, args in ORDER:
         script = HERE / name
         if not script.exists() or (only and name not in only):
             continue
         print(f"== {name}", flush=True)
         t = time.perf_counter()
-        rc = subprocess.call([sys.executable, str(script)], cwd=HERE.parent)
+        rc = subprocess.call([sys.executable, str(script), *args], cwd=HERE.parent)
         print(f"== {name}: exit {rc} in {time.perf_counter() - t:.1f} s", flush=True)
         if rc:
             failed.append(name)

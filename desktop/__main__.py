@@ -34,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _exit_now(rc: int) -> None:
     """End a finished command without the interpreter's teardown of every module and object (~0.07 s of a
-    0.3 s `search`). Only as the program (argv None) and only for commands: the CLI has closed the database
-    by now; the log is flushed here. The GUI and callers of main(argv) return normally."""
+    command that loaded SQLAlchemy and the models). Only as the program (argv None) and only for commands:
+    the CLI has closed the database by now; the log is flushed here. The GUI and callers of main(argv)
+    return normally."""
     import logging
     import os
 

@@ -136,7 +136,13 @@ def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str,
 
 
 class EnrolRefused(Exception):
-    pass
+    """An enrolment the hub will not do (nothing stored, the code not spent); `status` is the HTTP answer and
+    `field` names the reason for the laptop: code, commune, previous_device_id, previous_proof."""
+
+    def __init__(self, message: str, status: int = 403, field: str = "code") -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
 
 
 @dataclass
@@ -144,16 +150,56 @@ class Enrolled:
     device: Device
     token: str
     commune: Commune
+    reenrolled: bool = False
 
 
-def enrol(s: Session, code: str, device_name: str, public_key: str) -> Enrolled:
-    """Spend a one-time code (atomically: two laptops racing with one code → only one wins)."""
+def previous_device(s: Session, device_id: str, proofs: list[str], new_public_key: str, commune_code: str,
+                    code_hash: str) -> Device:
+    """The device a re-enrolling laptop proves it is: it exists, is of the code's commune, and one of the
+    proofs (at most two are tried) verifies with the public key the hub holds for it, over this device id,
+    the new key, the commune and this code (`signing.reenrol_message`). Otherwise EnrolRefused (4xx)."""
+    dev = s.get(Device, device_id) if device_id and len(device_id) <= signing.MAX_DEVICE_ID else None
+    if dev is None:
+        raise EnrolRefused("previous_device_id is not a device of this hub", 404, "previous_device_id")
+    if dev.commune_code != commune_code:
+        raise EnrolRefused("the enrolment code is for another commune than the previous device", 403, "commune")
+    if not any(signing.reenrol_proof_valid(dev.public_key, p, dev.id, new_public_key, dev.commune_code, code_hash)
+               for p in proofs[:2] if isinstance(p, str)):
+        raise EnrolRefused("previous_proof does not verify with the previous device's key", 403, "previous_proof")
+    return dev
+
+
+def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at: dt.datetime, via: str) -> str:
+    """Give a re-enrolled device its new key, a new token (returned; the hub keeps its hash), a fresh expiry
+    and name, and lift a revocation — the one-time code of the province authorises it. Its id, and so its
+    reports on the hub, stay."""
+    token = signing.new_token()
+    was_revoked, old_name = dev.revoked, dev.name
+    dev.public_key, dev.token_hash = public_key, signing.token_hash(token)
+    dev.token_expires_at, dev.revoked = at + dt.timedelta(days=TOKEN_DAYS), False
+    dev.name = nfc(device_name)[:200] or "?"
+    audit(s, f"device:{dev.id}", "device.reenrol", dev.commune_code, name=dev.name, previous_name=old_name,
+          was_revoked=was_revoked, via=via)
+    return token
+
+
+def enrol(s: Session, code: str, device_name: str, public_key: str, previous_device_id: str | None = None,
+          previous_proof: str | None = None) -> Enrolled:
+    """Spend a one-time code (atomically: two laptops racing with one code → only one wins).
+
+    With `previous_device_id` (and its proof) the code is spent for that device, which keeps its id and gets
+    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent."""
     at = now()
     key = signing.token_hash(_code_key(code))
     row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == key))
     if row is None or row.used_at is not None or row.expires_at <= at:
         raise EnrolRefused("unknown, used or expired enrolment code")
-    device_id = uuid.uuid4().hex
+    previous = None
+    if previous_device_id is not None or previous_proof is not None:
+        if not (previous_device_id and previous_proof):
+            raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof")
+        previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code, key)
+    device_id = previous.id if previous is not None else uuid.uuid4().hex
     spent = s.execute(
         update(EnrolmentCode)
         .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_(None))
@@ -163,6 +209,9 @@ def enrol(s: Session, code: str, device_name: str, public_key: str) -> Enrolled:
         raise EnrolRefused("unknown, used or expired enrolment code")
     commune = s.get(Commune, row.commune_code)
     assert commune is not None
+    if previous is not None:
+        token = rekey_device(s, previous, device_name, public_key, at, "http")
+        return Enrolled(previous, token, commune, reenrolled=True)
     token = signing.new_token()
     device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
                     public_key=public_key, token_hash=signing.token_hash(token),

@@ -75,23 +75,31 @@ def health(db: Annotated[HubDB, Depends(get_db)]) -> HealthOut:
     response_model=EnrolOut,
     summary="Enrol a laptop with a one-time code",
     description="Spends the code (single use, expires), stores the device's public key and returns a bearer "
-    "token. The hub keeps only the token's SHA-256.",
-    responses={**_responses(403, 413), 422: {"model": ErrorOut, "description": "Malformed public key or body "
-                                                  "(the submitted values are never echoed)"}},
+    "token. The hub keeps only the token's SHA-256. A laptop that was enrolled before sends `previous_device_id` "
+    "and `previous_proof` (signed with its previous key): the code is then spent for that device, which keeps "
+    "its id (its reports are not counted twice) and gets the new key and token. A refused re-enrolment stores "
+    "nothing and does not spend the code: 404 `previous_device_id` (not a device of this hub), 403 `commune` "
+    "(the code is for another commune), 403 `previous_proof` (does not verify).",
+    responses={**_responses(403, 413), 404: {"model": ErrorOut, "description": "Re-enrolment: previous_device_id "
+                                             "is not a device of this hub (the code is not spent)"},
+               422: {"model": ErrorOut, "description": "Malformed public key or body "
+                     "(the submitted values are never echoed)"}},
 )
 def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
     if not signing.valid_public_key(body.public_key):
         return _err(422, "public_key must be base64 of a raw 32-byte Ed25519 key", "public_key")
     try:
         with db.session(write=True) as s:
-            done = admin.enrol(s, body.code, body.device_name, body.public_key)
+            done = admin.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
+                               body.previous_proof)
             out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
                            commune_name=done.commune.name, province_code=done.commune.province_code,
                            token_expires_at=protocol.iso(done.device.token_expires_at),
                            hub_public_key=offline.ensure_hub_key(s)[1])
     except admin.EnrolRefused as exc:
-        return _err(403, str(exc), "code")
-    log.info("device %s enrolled for commune %s", out.device_id, out.commune_code)
+        return _err(exc.status, str(exc), exc.field)
+    log.info("device %s %s for commune %s", out.device_id, "re-enrolled" if done.reenrolled else "enrolled",
+             out.commune_code)
     return out
 
 

@@ -95,16 +95,21 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
                              "và làm lại yêu cầu trên máy xã.", 403)
     if match.expires_at <= at:
         raise OfflineRefused("Mã kết nối của yêu cầu này đã hết hạn. Hãy cấp mã mới.", 403)
-    device_id = uuid.uuid4().hex
+    previous = _previous_device(s, doc, req, commune.code, match.code_hash)
+    device_id = previous.id if previous is not None else uuid.uuid4().hex
     spent = s.execute(update(EnrolmentCode).where(EnrolmentCode.id == match.id, EnrolmentCode.used_at.is_(None))
                       .values(used_at=at, device_id=device_id))
     if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
         raise OfflineRefused("Mã kết nối của yêu cầu này đã được dùng.", 403)
-    token = signing.new_token()
-    device = Device(id=device_id, commune_code=commune.code, name=admin.nfc(req["device_name"])[:200] or "?",
-                    public_key=req["public_key"], token_hash=signing.token_hash(token),
-                    token_expires_at=at + dt.timedelta(days=admin.TOKEN_DAYS), enrolled_at=at, revoked=False)
-    s.add(device)
+    if previous is not None:  # the same device, new key and token: its reports are not counted twice
+        device = previous
+        token = admin.rekey_device(s, device, req["device_name"], req["public_key"], at, "file")
+    else:
+        token = signing.new_token()
+        device = Device(id=device_id, commune_code=commune.code, name=admin.nfc(req["device_name"])[:200] or "?",
+                        public_key=req["public_key"], token_hash=signing.token_hash(token),
+                        token_expires_at=at + dt.timedelta(days=admin.TOKEN_DAYS), enrolled_at=at, revoked=False)
+        s.add(device)
     private, public = ensure_hub_key(s)
     payload = {
         "device_id": device_id, "request_id": req["request_id"], "public_key": req["public_key"],
@@ -113,8 +118,35 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         "token_expires_at": protocol.iso(device.token_expires_at), "targets": _targets(s, commune.code),
         "issued_at": protocol.iso(at),
     }
-    admin.audit(s, f"device:{device_id}", "device.enrol_file", commune.code, name=device.name)
+    if previous is None:
+        admin.audit(s, f"device:{device_id}", "device.enrol_file", commune.code, name=device.name)
     return offline.hub_sign(private, "enrol-response", payload), device
+
+
+_REENROL_REFUSED = {
+    "previous_device_id": "Yêu cầu kết nối lại ghi một mã máy cũ mà máy chủ tỉnh không biết. Mã kết nối chưa bị "
+                          "dùng.",
+    "commune": "Máy của yêu cầu kết nối lại thuộc một xã khác với mã kết nối. Mã kết nối chưa bị dùng: hãy cấp mã "
+               "đúng xã của máy.",
+    "previous_proof": "Không xác nhận được yêu cầu kết nối lại: chữ ký bằng khóa cũ của máy không đúng (tệp bị sửa "
+                      "hoặc không do máy đó tạo). Mã kết nối chưa bị dùng.",
+}
+
+
+def _previous_device(s: Session, doc: dict[str, Any], req: dict[str, Any], commune: str,
+                     code_hash: str) -> Device | None:
+    """The device a re-enrolment request proves it is (admin.previous_device), None for a first enrolment;
+    a refusal is OfflineRefused and spends nothing."""
+    try:
+        previous = offline.check_reenrol(doc)
+    except offline.OfflineFileError as exc:
+        raise OfflineRefused(exc.message, exc.status) from None
+    if previous is None:
+        return None
+    try:
+        return admin.previous_device(s, previous[0], previous[1], req["public_key"], commune, code_hash)
+    except admin.EnrolRefused as exc:
+        raise OfflineRefused(_REENROL_REFUSED.get(exc.field, str(exc)), exc.status) from None
 
 
 # -- receipts -----------------------------------------------------------------------------------------

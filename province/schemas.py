@@ -14,6 +14,15 @@ class EnrolIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="One-time enrolment code from the province")
     device_name: str = Field(min_length=1, max_length=200)
     public_key: str = Field(min_length=1, max_length=100, description="base64 raw Ed25519 public key (32 bytes)")
+    # Re-enrolment (optional; older laptops omit both, and unknown fields are ignored, so old and new laptops
+    # and hubs mix): keep the device id this laptop already has instead of becoming a new device.
+    previous_device_id: str | None = Field(
+        default=None, min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_.\-]+$",
+        description="The device id this laptop had; with previous_proof the hub re-keys that device")
+    previous_proof: str | None = Field(
+        default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9+/=]+$",
+        description="base64 Ed25519 signature with the device's previous private key over "
+        "sync.signing.reenrol_message(previous_device_id, public_key, commune, SHA-256 of the code)")
 
 
 class EnrolOut(BaseModel):

@@ -35,6 +35,9 @@ from sync.failures import (
     MSG_ENROL_CODE,
     MSG_FORBIDDEN,
     MSG_NOT_CONNECTED,
+    MSG_REENROL_COMMUNE,
+    MSG_REENROL_PROOF,
+    MSG_REENROL_UNKNOWN,
     MSG_REJECTED,
     MSG_SERVER,
     MSG_TIMEOUT,
@@ -43,6 +46,7 @@ from sync.failures import (
     MSG_UNREACHABLE,
     AuthError,
     BatchIdConflict,
+    EnrolRejected,
     Rejected,
     SyncError,
     TooLarge,
@@ -130,6 +134,24 @@ def _detail(resp: requests.Response) -> str:
         return resp.text[:200]
     d = data.get("detail", data) if isinstance(data, dict) else data
     return str(d)[:300]
+
+
+def _enrol_refusal(resp: requests.Response) -> EnrolRejected:
+    """The hub's refusal of an enrolment, with the field it names (re-enrolment refusals have their own
+    words: the code was not spent)."""
+    try:
+        data = resp.json()
+        field = str(data.get("field") or "")[:40] if isinstance(data, dict) else ""
+    except ValueError:
+        field = ""
+    code = resp.status_code
+    if field == "commune" and code == 403:
+        return EnrolRejected(MSG_REENROL_COMMUNE, code, field)
+    if field == "previous_proof" and code == 403:
+        return EnrolRejected(MSG_REENROL_PROOF, code, field)
+    if field == "previous_device_id" and code == 404:
+        return EnrolRejected(MSG_REENROL_UNKNOWN, code, field)
+    return EnrolRejected(f"{MSG_ENROL_CODE} ({_detail(resp)})", code, field)
 
 
 # --- client -----------------------------------------------------------------------------------------------
@@ -250,11 +272,16 @@ class HubClient:
         except SyncError:
             return False
 
-    def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse:
-        resp = self._request("POST", f"{API}/enrol",
-                             json={"code": code, "device_name": device_name, "public_key": public_key})
+    def enrol(self, code: str, device_name: str, public_key: str, *, previous_device_id: str = "",
+              previous_proof: str = "") -> EnrolResponse:
+        """Spend a one-time code. With `previous_device_id` and `previous_proof` (signing.reenrol_proof) the
+        hub keeps the device's id instead of making a new device; hubs older than that ignore both fields."""
+        body = {"code": code, "device_name": device_name, "public_key": public_key}
+        if previous_device_id:
+            body.update(previous_device_id=previous_device_id, previous_proof=previous_proof)
+        resp = self._request("POST", f"{API}/enrol", json=body)
         if resp.status_code in (400, 401, 403, 404, 409, 410, 422):
-            raise Rejected(f"{MSG_ENROL_CODE} ({_detail(resp)})", resp.status_code)
+            raise _enrol_refusal(resp)
         self._raise_for(resp)
         try:
             d = resp.json()

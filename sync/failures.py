@@ -23,6 +23,16 @@ MSG_BAD_ANSWER = "Máy chủ tỉnh trả lời không đúng định dạng. B�
 MSG_NOT_CONNECTED = "Máy chưa được kết nối với máy chủ tỉnh. Hãy chạy bước kết nối (enrollpoint connect)."
 MSG_UNEXPECTED = "Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau."
 MSG_ENROL_CODE = "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ công an tỉnh."
+MSG_REENROL_COMMUNE = (
+    "Mã kết nối này thuộc một xã khác, không phải xã của máy này. Mã chưa bị dùng: hãy xin mã đúng xã "
+    "rồi kết nối lại."
+)
+MSG_REENROL_PROOF = (
+    "Máy chủ tỉnh không xác nhận được đây là máy đã kết nối trước đây (khóa ký của máy không khớp). Mã kết nối "
+    "chưa bị dùng. Hãy báo cán bộ kỹ thuật; chỉ khi được hướng dẫn mới kết nối như một máy mới "
+    "(enrollpoint connect … --new-device)."
+)
+MSG_REENROL_UNKNOWN = "Máy chủ tỉnh không biết máy này (mã máy cũ không có trên máy chủ). Mã kết nối chưa bị dùng."
 
 
 # --- errors ---------------------------------------------------------------------------------------------
@@ -51,6 +61,14 @@ class TooLarge(SyncError):
 
 class Rejected(SyncError):
     """400/422 and other 4xx: this batch will not be accepted as it is."""
+
+
+class EnrolRejected(Rejected):
+    """The hub refused an enrolment; `field` says what (code, commune, previous_device_id, previous_proof...)."""
+
+    def __init__(self, message: str, status: int | None = None, field: str = "") -> None:
+        super().__init__(message, status)
+        self.field = field
 
 
 class Transient(SyncError):

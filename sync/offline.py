@@ -169,12 +169,22 @@ def write_file(path: str | os.PathLike[str], doc: dict[str, Any]) -> None:
 
 # -- the enrolment request ----------------------------------------------------------------------------
 
-def make_request(code: str, commune_code: str, device_name: str, private_key: str) -> dict[str, Any]:
-    """The request the laptop writes; the code itself is not in it (only an HMAC keyed by its hash)."""
+def make_request(code: str, commune_code: str, device_name: str, private_key: str, previous_device_id: str = "",
+                 previous_proofs: list[str] | None = None) -> dict[str, Any]:
+    """The request the laptop writes; the code itself is not in it (only an HMAC keyed by its hash).
+
+    A laptop enrolled before adds `previous_device_id` and `previous_proofs` (1–2 `signing.reenrol_proof`s:
+    with its current key, and with a key an unanswered earlier request introduced) so that the hub keeps its
+    device id. They sit beside the payload, not in it: a hub older than this ignores them and enrols a new
+    device as before; each proof is signed by the previous key over the new public key, so it needs no
+    other protection."""
     payload = {"commune_code": commune_code, "device_name": device_name,
                "public_key": signing.public_key_of(private_key), "request_id": secrets.token_hex(16)}
+    extra: dict[str, Any] = {}
+    if previous_device_id and previous_proofs:
+        extra = {"previous_device_id": previous_device_id, "previous_proofs": list(previous_proofs[:2])}
     return document("enrol-request", payload, proof=proof(code_hash(code), payload),
-                    signature=signing.sign(private_key, _signed_bytes("enrol-request", payload)))
+                    signature=signing.sign(private_key, _signed_bytes("enrol-request", payload)), **extra)
 
 
 def check_request(doc: dict[str, Any]) -> dict[str, Any]:
@@ -197,3 +207,16 @@ def check_request(doc: dict[str, Any]) -> dict[str, Any]:
 
 def proof_matches(doc: dict[str, Any], code_hash_hex: str) -> bool:
     return hmac.compare_digest(proof(code_hash_hex, doc["payload"]).encode(), str(doc.get("proof", "")).encode())
+
+
+def check_reenrol(doc: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """(previous device id, proofs) of a re-enrolment request, None for a first enrolment; bounded."""
+    if "previous_device_id" not in doc and "previous_proofs" not in doc:
+        return None
+    device, proofs = doc.get("previous_device_id"), doc.get("previous_proofs")
+    if not (isinstance(device, str) and 0 < len(device) <= signing.MAX_DEVICE_ID
+            and all(c.isascii() and (c.isalnum() or c in "-_.") for c in device)
+            and isinstance(proofs, list) and 1 <= len(proofs) <= 2
+            and all(isinstance(p, str) and 0 < len(p) <= signing.MAX_SIGNATURE for p in proofs)):
+        raise OfflineFileError("Yêu cầu kết nối lại không đúng dạng (mã máy cũ hoặc chữ ký bằng khóa cũ).")
+    return device, list(proofs)

@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import secrets
 
 from cryptography.exceptions import InvalidSignature
@@ -53,6 +54,36 @@ def valid_public_key(public_b64: str) -> bool:
     except (ValueError, binascii.Error):
         return False
     return True
+
+
+# -- re-enrolment: a laptop keeps its device id across a new one-time code -------------------------------
+
+REENROL_DOMAIN = b"enrollpoint-reenrol-v1\n"
+MAX_DEVICE_ID = 32  # the hub's device ids: uuid4 hex
+MAX_SIGNATURE = 100  # base64 of a 64-byte Ed25519 signature is 88 characters
+
+
+def reenrol_message(previous_device_id: str, new_public_key: str, commune_code: str, code_hash: str) -> bytes:
+    """What the device's previous private key signs to keep its id when it enrols again: the device id, the
+    NEW public key, the commune and the SHA-256 (hex) of the normalised one-time code — so a proof is good for
+    exactly one key change, one commune and one code. Domain-separated, and a JSON array (unambiguous)."""
+    fields = [previous_device_id, new_public_key, commune_code, code_hash]
+    return REENROL_DOMAIN + json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def reenrol_proof(previous_private_key: str, previous_device_id: str, new_public_key: str, commune_code: str,
+                  code_hash: str) -> str:
+    return sign(previous_private_key, reenrol_message(previous_device_id, new_public_key, commune_code, code_hash))
+
+
+def reenrol_proof_valid(stored_public_key: str, proof: str, previous_device_id: str, new_public_key: str,
+                        commune_code: str, code_hash: str) -> bool:
+    """True when `proof` was made with the private key of `stored_public_key` (what the hub holds for the
+    device) over exactly this device, new key, commune and code."""
+    if not proof or len(proof) > MAX_SIGNATURE:
+        return False
+    return verify(stored_public_key, reenrol_message(previous_device_id, new_public_key, commune_code, code_hash),
+                  proof)
 
 
 def new_token() -> str:

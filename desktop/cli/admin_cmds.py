@@ -11,15 +11,16 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop import paths
 from desktop.cli.context import CliContext, UsageError, service_call
 from desktop.errors import DatabaseError, ServiceError
 from desktop.storage import backup, keys
 from desktop.storage.db import open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Handlers import the services they use: building the parser loads every *_cmds module, and
 # the domain layer (SQLAlchemy mappings, services) would add ~0.1 s to every command's start-up.

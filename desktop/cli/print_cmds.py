@@ -16,12 +16,13 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
 from desktop.services.due_kinds import DueKind  # standard library only: the --kind choices
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Handlers import what they use: desktop.printing, printouts and export_xlsx load ReportLab and openpyxl
 # (a few hundred ms), the models and services ~0.1 s, which every other command would pay at start-up.

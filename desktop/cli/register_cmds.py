@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Handlers import the models and services they use (and common's text and ID rules, with their tables):
 # building the parser loads every *_cmds module, and those would add ~0.1 s to every command's start-up.
@@ -110,12 +111,16 @@ def _born(r: Any) -> str:
     return f"{r.birth_year} (chỉ có năm sinh)" if r.birth_year else ""
 
 
-def _find(session: Session, id_number: str) -> Any:
+def _clean_id(id_number: str) -> str:
     from common import idnumber
+
+    return idnumber.clean(id_number).value or id_number.strip()
+
+
+def _find(session: Session, id_number: str) -> Any:
     from desktop.services import statuses
 
-    cleaned = idnumber.clean(id_number).value or id_number.strip()
-    return service_call(statuses.find_citizen, session, cleaned)
+    return service_call(statuses.find_citizen, session, _clean_id(id_number))
 
 
 # ---------------------------------------------------------------------------------------- commands
@@ -176,16 +181,18 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+# `search` and `status` only read: they go through the database's DB-API connection (`Database.reader()`)
+# and services that need no SQLAlchemy, which would be ~0.2 s of a command the officer waits for.
 def _search(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import statuses
-    from desktop.services.search import search
+    from desktop.services.search import search_rows
+    from desktop.services.status_rules import STATUS_LABELS_VI
 
     if args.limit < 1 or args.offset < 0:
         raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
-    with ctx.db.session() as s:
-        page = search(s, args.text, limit=args.limit, offset=args.offset)
+    with ctx.db.reader() as conn:
+        page = search_rows(conn, args.text, limit=args.limit, offset=args.offset)
     lines = [f"{r.id_number or '(chưa có số)':12}  {r.full_name:30}  {_born(r):10}  {r.village:22}  "
-             f"{r.phone or '':11}  {statuses.STATUS_LABELS_VI.get(r.status, r.status)}" for r in page.rows]
+             f"{r.phone or '':11}  {STATUS_LABELS_VI.get(r.status, r.status)}" for r in page.rows]
     if not lines:
         lines = ["Không tìm thấy."]
     elif page.has_more:
@@ -253,33 +260,28 @@ def _due(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.models import Operator, Point
-    from desktop.services import due, statuses
+    from desktop.services import due
+    from desktop.services.citizen_status import citizen_status
+    from desktop.services.status_rules import STATUS_LABELS_VI, vneid_step
 
-    with ctx.db.session() as s:
-        c = _find(s, args.id_number)
-        events = statuses.history(s, c.id)
-        points = {p.id: p for p in s.query(Point).all()}
-        operators = {o.id: o.name for o in s.query(Operator).all()}
-        kinds = sorted(k.value for k in due.due_kinds_for(c, dt.date.today()))
-        allowed = statuses.allowed_events(statuses.state_of(c, s))
-        card_from, renew_on = due.card_renewal(c)
-        hist = [{
-            "event": e.event_type, "label": statuses.STATUS_LABELS_VI.get(e.event_type, e.event_type),
-            "occurred_at": e.occurred_at.isoformat(), "point": points[e.point_id].code if e.point_id else None,
-            "point_name": points[e.point_id].name if e.point_id else None,
-            "operator": operators.get(e.operator_id) if e.operator_id else None,
-            "recorded_at": e.recorded_at.isoformat(), "note": e.note,
-        } for e in events]
-        data = {"id": c.id, "id_number": c.id_number, "full_name": c.full_name, "status": c.status,
-                "status_label": statuses.STATUS_LABELS_VI.get(c.status, c.status), "has_card": c.has_card,
-                "card_issued_on": c.card_issued_on.isoformat() if c.card_issued_on else None,
-                "card_counted_from": card_from.isoformat() if card_from else None,
-                "card_renew_on": renew_on.isoformat() if renew_on else None,
-                "birth_year_only": due.year_only(c.birth_date, c.birth_year),
-                "vneid_stage": c.vneid_stage, "vneid_step": statuses.vneid_step(c.vneid_stage),
-                "due": kinds, "allowed_events": allowed, "history": hist}
-        born = _born(c)
+    with ctx.db.reader() as conn:
+        st = service_call(citizen_status, conn, _clean_id(args.id_number), dt.date.today())
+    c, card_from, renew_on = st.citizen, st.card_counted_from, st.card_renew_on
+    kinds = [k.value for k in st.due]
+    hist = [{
+        "event": e.event_type, "label": STATUS_LABELS_VI.get(e.event_type, e.event_type),
+        "occurred_at": e.occurred_at.isoformat(), "point": e.point_code, "point_name": e.point_name,
+        "operator": e.operator, "recorded_at": e.recorded_at.isoformat(), "note": e.note,
+    } for e in st.history]
+    data = {"id": c.id, "id_number": c.id_number, "full_name": c.full_name, "status": c.status,
+            "status_label": STATUS_LABELS_VI.get(c.status, c.status), "has_card": c.has_card,
+            "card_issued_on": c.card_issued_on.isoformat() if c.card_issued_on else None,
+            "card_counted_from": card_from.isoformat() if card_from else None,
+            "card_renew_on": renew_on.isoformat() if renew_on else None,
+            "birth_year_only": due.year_only(c.birth_date, c.birth_year),
+            "vneid_stage": c.vneid_stage, "vneid_step": vneid_step(c.vneid_stage),
+            "due": kinds, "allowed_events": st.allowed_events, "history": hist}
+    born = _born(c)
     card = "chưa có"
     if c.has_card:
         card = f"có, tính hạn từ ngày {card_from:%d/%m/%Y}" if card_from else "có (chưa rõ ngày cấp)"

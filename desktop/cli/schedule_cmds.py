@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
 from desktop.services.due_kinds import DUE_KINDS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KINDS = tuple(k.value for k in DUE_KINDS)
 
@@ -28,6 +28,8 @@ KINDS = tuple(k.value for k in DUE_KINDS)
 
 
 def _point_id(session: Session, code: str) -> int:
+    from sqlalchemy import select
+
     from common.vietnamese import nfc
     from desktop.models import Point
 

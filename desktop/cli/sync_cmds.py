@@ -23,6 +23,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--response-file", metavar="RESP", default=None,
                    help="không có mạng: hoàn tất kết nối bằng tệp trả lời của tỉnh")
     p.add_argument("--commune", default=None, help="mã xã (khi máy chưa được thiết lập xã)")
+    p.add_argument("--new-device", action="store_true",
+                   help="kết nối như một máy mới, không giữ mã máy cũ (chỉ khi cán bộ kỹ thuật hướng dẫn: các ngày "
+                        "đã gửi bằng mã máy cũ sẽ được tỉnh cộng thêm một lần nữa)")
     p.set_defaults(func=_connect)
 
     p = sub.add_parser("sync", parents=[common], help="gửi các ngày đã chốt lên máy chủ tỉnh")
@@ -64,16 +67,17 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
     if args.request_file:
         req = service_call(hub_offline.connect_request, ctx.db, args.code, args.request_file, args.name,
-                           args.commune)
+                           args.commune, new_device=args.new_device)
         ctx.output(req, f"Đã ghi yêu cầu kết nối vào {req['request']}. Mang tệp này lên công an tỉnh "
                         "(enrollpoint-hub enrol-file), rồi mang tệp trả lời về và chạy: enrollpoint connect "
                         "--response-file TỆP.")
         return EXIT_OK
     if not args.hub:
         raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file")
-    info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name)
+    info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
+    kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
     ctx.output(info, f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
-                     f"(mã máy {info['device_id']}).")
+                     f"(mã máy {info['device_id']}{kept}).")
     return EXIT_OK
 
 

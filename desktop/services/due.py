@@ -25,17 +25,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session
-
-from desktop.models import StatusEvent, Target
 from desktop.services.due_kinds import DUE_KINDS, TARGET_FOR, DueKind
 from desktop.services.due_kinds import DUE_LABELS_VI as DUE_LABELS_VI  # re-exported: callers use due.*
 from desktop.services.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
-from desktop.services.statuses import TERMINAL, Status
+from desktop.services.status_rules import TERMINAL, Status
 from desktop.storage.connect import driver_connection
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# SQLAlchemy and the models are imported inside the two functions that query through the ORM: the rules
+# and the SQL fragments serve commands that read without SQLAlchemy (`enrollpoint search`, `status`).
 
 CARD_AGE = 14
 RENEWAL_AGES = (14, 25, 40, 60)
@@ -130,7 +132,14 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 def _last_card_event_on(obj: Any) -> dt.date | None:
     """For a Citizen attached to a session: the day of its latest card capture/delivery event."""
-    session = object_session(obj) if hasattr(obj, "_sa_instance_state") else None
+    if not hasattr(obj, "_sa_instance_state"):
+        return None  # a row, not a model: no session to ask
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import object_session
+
+    from desktop.models import StatusEvent
+
+    session = object_session(obj)
     if session is None or _get(obj, "id") is None:
         return None
     return session.scalar(
@@ -140,12 +149,14 @@ def _last_card_event_on(obj: Any) -> dt.date | None:
     )
 
 
-def card_renewal(citizen: Any) -> tuple[dt.date | None, dt.date | None]:
+def card_renewal(citizen: Any, *, last_card_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None]:
     """(the issue date renewals count from, the day the card must be renewed) of one Citizen/row; None
-    when unknown, the second also when the card never expires."""
+    when unknown, the second also when the card never expires.
+
+    `last_card_on`: as in `due_kinds_for` (looked up for a Citizen model attached to a session)."""
     if not bool(_get(citizen, "has_card", False)):
         return None, None
-    basis = card_basis(_get(citizen, "card_issued_on"), _last_card_event_on(citizen))
+    basis = card_basis(_get(citizen, "card_issued_on"), last_card_on or _last_card_event_on(citizen))
     return basis, expiry_for(_get(citizen, "birth_date"), _get(citizen, "birth_year"), basis)
 
 
@@ -314,6 +325,10 @@ def reason_for(
 
 def target_deadlines(session: Session) -> dict[str, dt.date]:
     """indicator → the province target's deadline, for the targets that have one."""
+    from sqlalchemy import select
+
+    from desktop.models import Target
+
     return {t.indicator: t.deadline for t in session.scalars(select(Target)) if t.deadline is not None}
 
 

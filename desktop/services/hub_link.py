@@ -7,6 +7,13 @@ computer (two databases, even of one commune) thus keep two sets of secrets. Ent
 versions under the commune code (`<commune>:token`) are moved to the device's name on first use, but only
 when they belong to this database's device. The hub URL and the device id are not secret and sit in the
 settings table (the device id is also in the keyring, with its key).
+
+Connecting again (a new code: token expired, new hub address, connect re-run) keeps the device's identity:
+when this database's device still has its private key in the keyring, the enrolment carries the device id and
+a proof signed with that key (`signing.reenrol_proof`), and the hub re-keys that device instead of making a
+new one — otherwise its outbox re-sending days already delivered would be counted twice at the province. The
+new private key waits in `…:next_private_key` until the hub's answer is stored, so an answer lost after the
+hub committed is recovered by the next attempt (it proves itself with that key).
 """
 
 from __future__ import annotations
@@ -27,12 +34,12 @@ from desktop.models import Target
 from desktop.services import outbox
 from desktop.storage.db import Database
 from desktop.storage.keys import secure_store_available
-from sync import signing
+from sync import offline, signing
 from sync.bundle import write_bundle
 from sync.client import HubClient, RetryPolicy, insecure_hub_url
-from sync.failures import MSG_NOT_CONNECTED, SyncError
+from sync.failures import MSG_NOT_CONNECTED, EnrolRejected, SyncError
 from sync.outbox_port import SyncResult
-from sync.protocol import INDICATORS, MAX_REPORTS_PER_BATCH, TargetItem
+from sync.protocol import INDICATORS, MAX_REPORTS_PER_BATCH, EnrolResponse, TargetItem
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +86,7 @@ def _user(name: str, what: str) -> str:
     return f"{name}:{what}"
 
 
-_SECRETS = ("token", "private_key", "device_id")
+_SECRETS = ("token", "private_key", "device_id", "next_private_key")
 
 
 # The same rule as the database key (desktop/storage/keys.py): never keyring's plaintext-file fallback.
@@ -137,6 +144,15 @@ def _keyring_forget(name: str) -> None:
             pass  # not there (PasswordDeleteError) or the store refused: nothing else to do
 
 
+def _keyring_delete(name: str, what: str) -> None:
+    from keyring.errors import KeyringError
+
+    try:
+        _secure_keyring().delete_password(SERVICE, _user(name, what))
+    except (KeyringError, RuntimeError, OSError):
+        pass  # not there, or the store refused: a stale entry is harmless
+
+
 def _adopt_commune_entry(commune: str, device: str) -> tuple[str, str]:
     """Move the entries an older version kept under the commune code to this device's name — only when the
     commune entry holds *this* device's secrets (another database of the commune may have overwritten it;
@@ -173,6 +189,67 @@ def credentials(db: Database, *, need_url: bool = True) -> Credentials:
     return Credentials(url, device, commune, token, key)
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousDevice:
+    """This database's device as the hub knows it, for a re-enrolment that keeps its id."""
+
+    device_id: str
+    commune_code: str  # the hub's code, as stored at enrolment (the proof binds it)
+    keys: tuple[str, ...]  # private keys the hub may hold for it: the current one, then an unanswered attempt's
+    next_key: str  # the key pair this enrolment introduces (kept in the keyring before the hub sees it)
+
+    def proofs(self, code: str) -> list[str]:
+        """One proof per candidate key, for this one-time code."""
+        public, code_hash = signing.public_key_of(self.next_key), offline.code_hash(code)
+        return [signing.reenrol_proof(k, self.device_id, public, self.commune_code, code_hash) for k in self.keys]
+
+
+def _usable_key(private_key: str) -> bool:
+    try:
+        signing.public_key_of(private_key)
+    except (ValueError, TypeError):
+        return False
+    return bool(private_key)
+
+
+def previous_device(db: Database) -> PreviousDevice | None:
+    """The device this database was enrolled as, if its private key is still in the keyring (None: connect as
+    a new device, as before). Reuses — or makes and keeps — the key pair to introduce (`next_private_key`)."""
+    with db.session() as s:
+        device, commune = config.get(s, KEY_DEVICE_ID), config.get(s, KEY_HUB_COMMUNE)
+    if not (device and commune):
+        return None
+    name = keyring_name(device)
+    key = _keyring_get(name, "private_key") or _adopt_commune_entry(commune, device)[1]
+    if not _usable_key(key):
+        return None
+    pending = _keyring_get(name, "next_private_key")
+    if _usable_key(pending) and pending != key:  # an earlier attempt's answer never came: the hub may hold it
+        return PreviousDevice(device, commune, (key, pending), pending)
+    fresh, _pub = signing.generate_keypair()
+    _keyring_set(name, {"next_private_key": fresh})
+    return PreviousDevice(device, commune, (key,), fresh)
+
+
+def _enrol(http: HubClient, code: str, name: str, public_key: str, prev: PreviousDevice | None) -> EnrolResponse:
+    """Enrol; a re-enrolment tries its candidate proofs in turn. A hub that never knew the device (another or
+    a new hub: 404) enrols it as a new device; other refusals are the officer's to read (the code is unspent)."""
+    if prev is None:
+        return http.enrol(code, name, public_key)
+    proofs = prev.proofs(code)
+    for i, proof in enumerate(proofs):
+        try:
+            return http.enrol(code, name, public_key, previous_device_id=prev.device_id, previous_proof=proof)
+        except EnrolRejected as exc:
+            if exc.field == "previous_proof" and i + 1 < len(proofs):
+                continue
+            if exc.field == "previous_device_id" and exc.status == 404:
+                log.info("the hub does not know device %s: enrolling as a new device", prev.device_id)
+                return http.enrol(code, name, public_key)
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover  (proofs is never empty)
+
+
 def connect(
     db: Database,
     hub_url: str,
@@ -180,8 +257,10 @@ def connect(
     device_name: str | None = None,
     *,
     client: HubClient | None = None,
+    new_device: bool = False,
 ) -> dict[str, str]:
-    """Enrol this laptop with a one-time code: new key pair, token and key into the keyring."""
+    """Enrol this laptop with a one-time code: new key pair, token and key into the keyring. A database that
+    was enrolled before keeps its device id (see the module's docstring) unless `new_device`."""
     hub_url = hub_url.strip().rstrip("/")
     if problem := insecure_hub_url(hub_url):
         raise ValidationError("hub", hub_url, problem)
@@ -189,11 +268,16 @@ def connect(
     if not code:
         raise ValidationError("code", code, "Thiếu mã kết nối")
     _secure_keyring()  # before the hub spends the one-time code: no safe place for the secrets, no enrolment
-    private_key, public_key = signing.generate_keypair()
+    prev = None if new_device else previous_device(db)
+    if prev is not None:
+        private_key = prev.next_key
+        public_key = signing.public_key_of(private_key)
+    else:
+        private_key, public_key = signing.generate_keypair()
     name = nfc(device_name or f"{platform.node() or 'laptop'}")[:100] or "laptop"
     http = client or HubClient(hub_url)
     try:
-        resp = http.enrol(code, name, public_key)
+        resp = _enrol(http, code, name, public_key, prev)
     except SyncError as exc:
         raise ServiceError(exc.message) from None
     finally:
@@ -209,6 +293,8 @@ def connect(
         previous = config.get(s, KEY_DEVICE_ID)
     _keyring_set(keyring_name(resp.device_id),
                  {"token": resp.token, "private_key": private_key, "device_id": resp.device_id})
+    if previous == resp.device_id:  # re-enrolled: same device, its new key is now the key
+        _keyring_delete(keyring_name(previous), "next_private_key")
     with db.session() as s:
         if config.commune(s) is None:
             config.set_commune(s, config.Commune(resp.commune_code, resp.commune_name, resp.province_code))
@@ -223,9 +309,11 @@ def connect(
         _keyring_forget(keyring_name(previous))
         if _keyring_get(resp.commune_code, "device_id") == previous:
             _keyring_forget(resp.commune_code)
-    log.info("connected to hub %s as device %s", hub_url, resp.device_id)
+    kept = bool(previous) and previous == resp.device_id
+    log.info("connected to hub %s as device %s%s", hub_url, resp.device_id, " (same device)" if kept else "")
     return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
-            "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at}
+            "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at,
+            "same_device": "yes" if kept else "no"}
 
 
 def make_client(creds: Credentials, **kw: object) -> HubClient:

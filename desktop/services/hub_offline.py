@@ -50,8 +50,10 @@ def _read(path: str | os.PathLike[str], limit: int = offline.MAX_FILE_BYTES) -> 
 # -- enrolment by file ---------------------------------------------------------------------------------
 
 def connect_request(db: Database, code: str, path: str | os.PathLike[str], device_name: str | None = None,
-                    commune_code: str | None = None) -> dict[str, str]:
-    """Write the enrolment request file (no network). The one-time code itself is not written anywhere."""
+                    commune_code: str | None = None, *, new_device: bool = False) -> dict[str, str]:
+    """Write the enrolment request file (no network). The one-time code itself is not written anywhere.
+    A database enrolled before asks to keep its device id (`hub_link.previous_device`: the request carries the
+    device id and proofs signed with its key) unless `new_device`."""
     code = nfc(code).upper()
     if len(offline.code_key(code)) < 8:
         raise ValidationError("code", "", "Mã kết nối không đúng (cần đủ 12 ký tự do công an tỉnh cấp).")
@@ -64,19 +66,24 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
     if current is not None and commune != current.code:
         raise ValidationError("commune", commune, f"Máy này được cấu hình cho xã {current.code}.")
     hub_link._secure_keyring()  # no safe place for the key: no request
-    private_key, _pub = signing.generate_keypair()
+    prev = None if new_device else hub_link.previous_device(db)
+    private_key = prev.next_key if prev is not None else signing.generate_keypair()[0]
     name = nfc(device_name or platform.node() or "laptop")[:100] or "laptop"
-    doc = offline.make_request(code, commune, name, private_key)
+    if prev is not None:
+        doc = offline.make_request(code, commune, name, private_key, prev.device_id, prev.proofs(code))
+    else:
+        doc = offline.make_request(code, commune, name, private_key)
     try:
         offline.write_file(path, doc)
     except OSError as exc:
         raise ServiceError(f"Không ghi được tệp {os.fspath(path)}: {exc.strerror or exc}.") from None
     pending = {"private_key": private_key, "request_id": doc["payload"]["request_id"],
                "code_hash": offline.code_hash(code), "commune_code": commune, "device_name": name,
-               "request_file": os.fspath(path), "written_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+               "request_file": os.fspath(path), "written_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+               "previous_device_id": prev.device_id if prev is not None else ""}
     hub_link._keyring_set(PENDING, {commune: json.dumps(pending)})
     return {"request": os.fspath(path), "commune_code": commune, "device_name": name,
-            "request_id": doc["payload"]["request_id"]}
+            "request_id": doc["payload"]["request_id"], "previous_device_id": pending["previous_device_id"]}
 
 
 def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, str]:
@@ -113,9 +120,13 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     if not signing.valid_public_key(p["hub_public_key"]) or len(p["device_id"]) > 32:
         raise ServiceError("Tệp trả lời kết nối không đúng dạng.")
     device = p["device_id"]
+    targets = _targets(p.get("targets"))
     hub_link._keyring_set(hub_link.keyring_name(device), {"token": token, "private_key": pending["private_key"],
                                                           "device_id": device})
-    targets = _targets(p.get("targets"))
+    with db.session() as s:
+        previous = config.get(s, hub_link.KEY_DEVICE_ID)
+    if previous == device:  # re-enrolled: the same device, its new key is now the key (the outbox goes on)
+        hub_link._keyring_delete(hub_link.keyring_name(device), "next_private_key")
     with db.session() as s:
         if config.commune(s) is None:
             config.set_commune(s, config.Commune(p["commune_code"], p["commune_name"], p["province_code"]))
@@ -127,7 +138,7 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     hub_link.store_targets(db, targets)
     _forget_pending(commune)
     return {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
-            "targets": str(len(targets))}
+            "targets": str(len(targets)), "same_device": "yes" if previous == device else "no"}
 
 
 def pending_request(db: Database) -> dict[str, str] | None:

@@ -16,6 +16,8 @@ pages deep into it are read by key ("seek" paging): `query_citizens(..., after=s
 continues after the last row shown with `(sort_given, id) > (?, ?)`, which SQLite answers from the
 `ix_citizens_sort_given` index (rowid is the index's last column), so page 1,000 costs what page 1 does.
 Queries go through the session's own DB-API connection: same transaction, less overhead per query.
+`search_rows` takes such a connection directly (`Database.reader()`): the CLI's `search` then runs
+without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from common.vietnamese import NameOrder, fold, sort_key
 from desktop.services.due import DueKind, due_filter_sql
 from desktop.services.rows import ROW_COLUMNS, CitizenRow, row_from_tuple
 from desktop.storage.connect import driver_connection
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _HIGH = "\U0010ffff"  # above every character of a folded key: [q, q + _HIGH) is "starts with q"
 _NUMERIC = re.compile(r"^\+?[\d .\-]+$")
@@ -197,7 +200,12 @@ def seek_key(row: CitizenRow) -> tuple[str, int] | None:
 def _query(
     session: Session, q: CitizenQuery, offset: int, limit: int, after: tuple[str, int] | None = None,
 ) -> tuple[list[CitizenRow], bool]:
-    raw = driver_connection(session)
+    return _query_raw(driver_connection(session), q, offset, limit, after)
+
+
+def _query_raw(
+    raw: Any, q: CitizenQuery, offset: int, limit: int, after: tuple[str, int] | None = None,
+) -> tuple[list[CitizenRow], bool]:
     filt, fparams = _filters(q)
     offset, limit = max(0, int(offset)), max(0, int(limit))
     if is_listing(q):
@@ -256,7 +264,12 @@ def count_citizens(session: Session, q: CitizenQuery) -> int:
 
 def search(session: Session, text: str, limit: int = 20, offset: int = 0) -> SearchPage:
     """The check-in search box: ranked rows and whether another page exists."""
-    rows, more = _query(session, CitizenQuery(text=text), offset, limit)
+    return search_rows(driver_connection(session), text, limit, offset)
+
+
+def search_rows(conn: Any, text: str, limit: int = 20, offset: int = 0) -> SearchPage:
+    """`search` over a DB-API connection (sqlite3 or sqlcipher3, e.g. `Database.reader()`)."""
+    rows, more = _query_raw(conn, CitizenQuery(text=text), offset, limit)
     return SearchPage(rows, more)
 
 

@@ -2,6 +2,9 @@
 
 The lowest layer of storage: `keys` (the OS keyring) and `db` (open, migrate, back up) build on it, so
 neither needs the other to connect. Pragmas: WAL, foreign keys, synchronous=FULL, transactional DDL.
+
+SQLAlchemy is imported only where an engine is made: a short command that reads through `open_connection`
+(`enrollpoint search`, `status`) starts without it (about 0.2 s of a 0.3 s command).
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ import sqlite3
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool, QueuePool
+from typing import TYPE_CHECKING, Any
 
 from desktop.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 # Hooks that later layers (encryption at rest) use to connect and to key a connection.
 ConnectFn = Callable[[str], Any]
@@ -107,6 +110,18 @@ def set_connect_function(fn: ConnectFn | None) -> None:
     _connect_fn = fn or _default_connect
 
 
+def open_connection(path: str | os.PathLike[str], key: bytes | None = None) -> Any:
+    """A DB-API connection made and configured exactly as the engine's (SQLCipher when `key` is given),
+    without SQLAlchemy. In autocommit mode: the caller emits BEGIN, and closes it."""
+    conn = connect_keyed(str(path), key) if key is not None else _connect_fn(str(path))
+    try:
+        _configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _configure(dbapi_conn: Any) -> None:
     dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, so DDL is transactional too
     cur = dbapi_conn.cursor()
@@ -121,6 +136,9 @@ def _configure(dbapi_conn: Any) -> None:
 
 def create_db_engine(path: str | os.PathLike[str], key: bytes | None = None) -> Engine:
     """Engine for one SQLite file (SQLCipher when `key` is given). One per process; sessions per job."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool, QueuePool
+
     path = str(path)
     extra: dict[str, Any] = {}
     if key is not None:

@@ -4,6 +4,9 @@ Every process opens the database through `open_database()`, which also brings th
 (after a backup copy) and refuses a database written by a newer EnrollPoint. DDL runs inside real
 transactions (SQLAlchemy's pysqlite recipe), so a migration that fails half-way rolls back whole.
 
+The engine (and SQLAlchemy with it) is made on first use: a read-only command reads through `reader()`,
+a DB-API connection of its own, and never imports SQLAlchemy.
+
 Encryption at rest: new databases are SQLCipher files (through `sqlcipher3`) keyed with a raw 256-bit
 key from the OS keyring (`desktop.storage.keys`); an existing plain file is converted on open. Opt out
 with `open_database(path, encrypted=False)` or `ENROLLPOINT_PLAIN_DB=1` (tests, benchmarks that need a
@@ -15,13 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from desktop import paths
 from desktop.errors import DatabaseError, DatabaseTooNew
@@ -33,8 +35,13 @@ from desktop.storage.connect import (
     create_private_file,
     encryption_wanted,
     engine_key,
+    open_connection,
 )
 from desktop.storage.failures import driver_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +58,60 @@ def backup_name(db_file: Path, kind: str, when: dt.datetime | None = None) -> st
 
 @dataclass
 class Database:
-    """An open commune database: its file, engine and session factory."""
+    """An open commune database: its file and key; its engine and session factory are made on first use."""
 
     path: Path
-    engine: Engine
-    sessionmaker: sessionmaker[Session]
-    encrypted: bool = False
+    key: bytes | None = field(default=None, repr=False)  # the SQLCipher key (None: a plain file)
     # Set when this open created the database (or its key): show it once to the supervisor, never store it.
     recovery_key: str | None = field(default=None, repr=False)
     # Encryption was wanted but this computer has no secure OS keyring: the app warns on every start.
     encryption_unavailable: bool = False
+    _engine: Engine | None = field(default=None, init=False, repr=False)
+    _sessionmaker: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
+    _reader: Any = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    @property
+    def engine(self) -> Engine:
+        """The process's engine for this file, made (and SQLAlchemy imported) on first use."""
+        if self._engine is None:
+            with self._lock:  # the GUI's threads may ask at once: one engine
+                if self._engine is None:
+                    self._engine = create_db_engine(self.path, key=self.key)
+        return self._engine
+
+    @property
+    def sessionmaker(self) -> sessionmaker[Session]:
+        if self._sessionmaker is None:
+            from sqlalchemy.orm import sessionmaker as make_sessionmaker
+
+            engine = self.engine
+            with self._lock:
+                if self._sessionmaker is None:
+                    self._sessionmaker = make_sessionmaker(engine, expire_on_commit=False)
+        return self._sessionmaker
+
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        """A DB-API connection (sqlite3 or sqlcipher3) inside a read transaction, rolled back afterwards.
+
+        For the hand-written SQL of short read-only commands (`enrollpoint search`, `status`): made like
+        the engine's connections, but without SQLAlchemy. Its own connection, kept until close(), for
+        one thread at a time; never commit on it.
+        """
+        if self._reader is None:
+            self._reader = open_connection(self.path, self.key)
+        conn = self._reader
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
+                conn.execute("ROLLBACK")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -76,18 +127,39 @@ class Database:
             s.close()
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def revision_of(dbapi_conn: Any) -> str | None:
+    """The Alembic revision stored in the database of a DB-API connection (None: no schema yet)."""
+    has = dbapi_conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).fetchone()
+    if not has:
+        return None
+    row = dbapi_conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).first()
-        if not has:
-            return None
-        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-        return row[0] if row else None
+        return revision_of(conn.connection.driver_connection)
+
+
+def _probe_revision(db: Database, in_memory: bool) -> str | None:
+    """The stored revision, read through a connection of its own (closed after: the GUI's pool makes its
+    own). In memory every connection is a new database: there, through the engine."""
+    if in_memory:
+        return current_revision(db.engine)
+    conn = open_connection(db.path, db.key)
+    try:
+        return revision_of(conn)
+    finally:
+        conn.close()
 
 
 def backup_to(engine: Engine, target: Path) -> Path:
@@ -145,35 +217,32 @@ def open_database(
         key, recovery, unavailable = None, None, True
     if not in_memory:
         create_private_file(db_file)
-    engine = create_db_engine(db_file, key=key)
+    db = Database(db_file, key=key, recovery_key=recovery, encryption_unavailable=unavailable)
     try:
-        rev = current_revision(engine)
+        rev = _probe_revision(db, in_memory)
     except DatabaseError:
-        engine.dispose()
+        db.close()
         raise
     except driver_errors() as exc:  # "file is not a database", from sqlite3, sqlcipher3 or SQLAlchemy
-        engine.dispose()
+        db.close()
         hint = " (tệp đã được mã hoá hoặc bị hỏng)" if key is None else ""
         raise DatabaseError(f"Không mở được cơ sở dữ liệu {db_file.name}{hint}: {exc}") from exc
     if rev is not None and rev not in migrations.KNOWN_REVISIONS:
-        engine.dispose()
+        db.close()
         raise DatabaseTooNew(
             f"Cơ sở dữ liệu được tạo bởi phiên bản EnrollPoint mới hơn (lược đồ {rev}). "
             "Hãy cài phiên bản mới nhất trước khi mở."
         )
     if migrate and rev != migrations.HEAD:
         if existed and rev is not None:
-            copy = backup_to(engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
+            copy = backup_to(db.engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
             log.info("backup before migration written to %s", copy.name)
-        migrations.upgrade(engine)
+        migrations.upgrade(db.engine)
     for suffix in ("", "-wal", "-shm"):
         f = Path(str(db_file) + suffix)
         if f.exists():
             paths.make_private(f)
-    return Database(
-        db_file, engine, sessionmaker(engine, expire_on_commit=False), encrypted=key is not None,
-        recovery_key=recovery, encryption_unavailable=unavailable,
-    )
+    return db
 
 
 def _key_for(db_file: Path, want: bool, bdir: Path) -> tuple[bytes | None, str | None]:

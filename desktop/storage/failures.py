@@ -12,8 +12,6 @@ import sqlite3
 from collections.abc import Iterator
 from enum import StrEnum
 
-from sqlalchemy.exc import DBAPIError
-
 
 class Failure(StrEnum):
     BUSY = "busy"  # another writer holds the database
@@ -32,6 +30,7 @@ _BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 13
 def driver_errors() -> tuple[type[BaseException], ...]:
     """The error base classes of both drivers and SQLAlchemy's wrapper of them."""
     import sqlcipher3.dbapi2
+    from sqlalchemy.exc import DBAPIError  # here: a command that reads without SQLAlchemy starts without it
 
     return (sqlite3.Error, sqlcipher3.dbapi2.Error, DBAPIError)
 

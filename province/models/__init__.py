@@ -11,7 +11,6 @@ from .reports import (
     CommuneFreshness,
     CommuneTotal,
     DeviceFreshness,
-    ReportValue,
     ReportVillage,
 )
 
@@ -31,7 +30,6 @@ __all__ = [
     "HubUser",
     "LoginLink",
     "PhoneReport",
-    "ReportValue",
     "ReportVillage",
     "Target",
     "UTCDateTime",

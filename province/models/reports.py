@@ -1,10 +1,9 @@
-"""What arrived: batches (the idempotency record), per-indicator values and per-report breakdowns.
+"""What arrived: batches (the idempotency record) and reports.
 
-A report is the work of one device (laptop): `report_values` is the authoritative store, one row per
-(commune, point, day, device, indicator) at that device's highest revision. `report_villages` holds one row
-per (commune, point, day, device): its revision, content hash, the village breakdown and the five totals
-again, so the dashboard sums 1 row per report instead of 5. A commune's or point's figure is the sum over
-its devices (0004).
+A report is the work of one device (laptop): `report_villages` holds one row per (commune, point, day,
+device) at that device's highest revision — its revision, content hash, the five totals and the village
+breakdown. A commune's or point's figure is the sum over its devices (0004). One store per report (0006:
+the per-indicator copy `report_values` was dropped).
 """
 
 from __future__ import annotations
@@ -30,24 +29,6 @@ class Batch(Base):
     summary_json: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))  # http / bundle
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-
-
-class ReportValue(Base):
-    __tablename__ = "report_values"
-    __table_args__ = (UniqueConstraint("commune_code", "point_code", "day", "device_id", "indicator",
-                                       name="uq_report_values_device_key"),)
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
-    point_code: Mapped[str] = mapped_column(String(32))
-    day: Mapped[dt.date] = mapped_column(Date)
-    device_id: Mapped[str] = mapped_column(String(32))  # the device whose signed batch stored it
-    indicator: Mapped[str] = mapped_column(String(40))
-    value: Mapped[int] = mapped_column(Integer)
-    revision: Mapped[int] = mapped_column(Integer)
-    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # captured (closed on the laptop)
-    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # arrived at the hub
-    batch_id: Mapped[str] = mapped_column(String(36))
 
 
 class ReportVillage(Base):
@@ -78,7 +59,7 @@ class ReportVillage(Base):
 class CommuneTotal(Base):
     """Running cumulative total per (commune, indicator), kept by intake in the same transaction as the
     values (an update adds new − old), so the dashboard reads 5 rows per commune instead of summing every
-    report. Always equal to SUM(report_values.value) per (commune, indicator) (tested)."""
+    report. Always equal to the sum of report_villages per (commune, indicator) (tested)."""
 
     __tablename__ = "commune_totals"
 

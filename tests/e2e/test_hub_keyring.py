@@ -99,11 +99,19 @@ def test_two_data_dirs_keep_their_own_hub_secrets(tmp_path: Path) -> None:
                 hub_link.credentials(second)
             assert _get(f"{COMMUNE}:token") == "t"
 
-            # Reconnecting a database drops its old device's entries.
+            # Reconnecting a database keeps its device (its key proves it): new token and key under the same
+            # entries, no key left waiting.
             code3 = json.loads(_hub_cli(url, "--json", "enrol-code", COMMUNE))["code"]
-            hub_link.connect(first, base, code3, "Nguyễn Văn An")
+            assert hub_link.connect(first, base, code3, "Nguyễn Văn An")["same_device"] == "yes"
             again = hub_link.credentials(first)
-            assert again.device_id != one.device_id and _get(f"device-{one.device_id}:token") is None
+            assert again.device_id == one.device_id
+            assert again.token != one.token and again.private_key != one.private_key
+            assert _get(f"device-{one.device_id}:next_private_key") is None
+            # As a new device (--new-device), it drops its old device's entries.
+            code4 = json.loads(_hub_cli(url, "--json", "enrol-code", COMMUNE))["code"]
+            hub_link.connect(first, base, code4, "Nguyễn Văn An", new_device=True)
+            newer = hub_link.credentials(first)
+            assert newer.device_id != one.device_id and _get(f"device-{one.device_id}:token") is None
     finally:
         first.close()
         second.close()

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import Date, DateTime, Integer, String, column, func, select, table
 
 from province import admin
 from province.db import HubDB
-from province.models import AuditEntry, Batch, Device, EnrolmentCode, ReportValue, ReportVillage
+from province.models import AuditEntry, Batch, Device, EnrolmentCode, ReportVillage
 from sync import protocol, signing
+from sync.protocol import INDICATORS
 
 PG_ENV = "EP_TEST_PG_URL"
 REPO = Path(__file__).resolve().parents[2]
@@ -50,11 +51,21 @@ def fresh_pg_database(base_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# report_values as revisions 0001–0005 had it (0004 added device_id; 0006 dropped the table): for tests that
+# build a hub database at an old revision.
+_REPORT_VALUES_COLS = (column("commune_code", String), column("point_code", String), column("day", Date),
+                       column("indicator", String), column("value", Integer), column("revision", Integer),
+                       column("closed_at", DateTime), column("received_at", DateTime), column("batch_id", String))
+REPORT_VALUES_0001 = table("report_values", *_REPORT_VALUES_COLS)
+REPORT_VALUES_0004 = table("report_values", *(column(c.name, c.type) for c in _REPORT_VALUES_COLS),
+                           column("device_id", String))
+
+
 def counts(db: HubDB) -> dict[str, int]:
     """Row counts of every table a delivery could write to."""
     with db.session() as s:
         return {m.__tablename__: int(s.scalar(select(func.count()).select_from(m)) or 0)
-                for m in (Batch, ReportValue, ReportVillage, AuditEntry, Device, EnrolmentCode)}
+                for m in (Batch, ReportVillage, AuditEntry, Device, EnrolmentCode)}
 
 
 # -- devices and batches ------------------------------------------------------------------------------
@@ -192,11 +203,14 @@ def hub_proc(db_url: str, log_path: Path, access_log: bool = False) -> Iterator[
 
 
 def _values_for(db: HubDB) -> list[tuple[Any, ...]]:
-    """Every stored value with its revision and times (to prove nothing changed)."""
+    """Every stored figure as (commune, point, day, indicator, value, revision, received at), to prove
+    nothing changed."""
+    rv = ReportVillage
     with db.session() as s:
-        return sorted(tuple(r) for r in s.execute(select(
-            ReportValue.commune_code, ReportValue.point_code, ReportValue.day, ReportValue.indicator,
-            ReportValue.value, ReportValue.revision, ReportValue.received_at)))
+        rows = s.execute(select(rv.commune_code, rv.point_code, rv.day, rv.revision, rv.received_at,
+                                *(getattr(rv, i) for i in INDICATORS))).all()
+    return sorted((c, p, d, ind, v, rev, at) for c, p, d, rev, at, *vals in rows
+                  for ind, v in zip(INDICATORS, vals, strict=True))
 
 
 # -- dashboard accounts -------------------------------------------------------------------------------

@@ -7,15 +7,18 @@ import datetime as dt
 from hubkit import counts
 from sqlalchemy import select
 
-from province.models import Batch, ReportValue, ReportVillage
+from province.models import Batch, ReportVillage
 from sync import protocol
+from sync.protocol import INDICATORS
 
 
 def _values(hub_db, point="P1", day="2025-07-01"):
+    """{indicator: (value, revision)} of the stored report of the point and day."""
+    rv = ReportVillage
     with hub_db.session() as s:
-        rows = s.execute(select(ReportValue.indicator, ReportValue.value, ReportValue.revision)
-                         .where(ReportValue.point_code == point, ReportValue.day == dt.date.fromisoformat(day)))
-        return {ind: (v, rev) for ind, v, rev in rows}
+        row = s.execute(select(rv.revision, *(getattr(rv, i) for i in INDICATORS))
+                        .where(rv.point_code == point, rv.day == dt.date.fromisoformat(day))).one_or_none()
+    return {} if row is None else {ind: (v, row[0]) for ind, v in zip(INDICATORS, row[1:], strict=True)}
 
 
 def test_imported_updated_ignored_conflict(hub_db, client, laptop):

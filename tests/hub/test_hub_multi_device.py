@@ -16,13 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hubkit import REPO, Laptop, add_user, enrol_http, hub_proc, login, make_bundle
-from sqlalchemy import func, select, update
+from hubkit import REPO, REPORT_VALUES_0001, Laptop, add_user, enrol_http, hub_proc, login, make_bundle
+from sqlalchemy import func, inspect, select, update
 
 from province import admin
 from province.dashboard.data import VN_TZ
 from province.db import HubDB, open_hub
-from province.models import CommuneTotal, Device, ReportValue, ReportVillage
+from province.models import CommuneTotal, Device, ReportVillage
 from sync import protocol
 from sync.protocol import INDICATORS
 
@@ -39,20 +39,16 @@ def _post(http: httpx.Client, laptop: Laptop, batch: protocol.Batch) -> dict:
     return r.json()
 
 
-def _hub_figures(db: HubDB, day: dt.date) -> tuple[dict[str, int], dict[str, int], dict[str, int], int]:
-    """(sum of report_values for the point and day, sum of report_villages, commune_totals, stored reports)."""
+def _hub_figures(db: HubDB, day: dt.date) -> tuple[dict[str, int], dict[str, int], int]:
+    """(sum of the stored reports of the point and day, commune_totals, number of stored reports)."""
     with db.session() as s:
-        values = {i: int(v) for i, v in s.execute(
-            select(ReportValue.indicator, func.sum(ReportValue.value))
-            .where(ReportValue.commune_code == COMMUNE, ReportValue.point_code == POINT, ReportValue.day == day)
-            .group_by(ReportValue.indicator))}
         rv = ReportVillage
         row = s.execute(select(*(func.sum(getattr(rv, i)) for i in INDICATORS), func.count())
                         .where(rv.commune_code == COMMUNE, rv.point_code == POINT, rv.day == day)).one()
         villages = {i: int(v or 0) for i, v in zip(INDICATORS, row[:5], strict=True)}
         totals = {i: int(v) for i, v in s.execute(select(CommuneTotal.indicator, CommuneTotal.value)
                                                  .where(CommuneTotal.commune_code == COMMUNE))}
-    return values, villages, totals, int(row[5])
+    return villages, totals, int(row[5])
 
 
 def _dashboard_cells(http: httpx.Client, day: dt.date) -> list[str]:
@@ -73,9 +69,9 @@ def _csv_row(http: httpx.Client, day: dt.date) -> dict[str, str]:
 def _check_sum(db: HubDB, http: httpx.Client, day: dt.date, latest: dict[str, dict[str, int]]) -> None:
     """Everything the hub keeps, shows and exports for the point and day is the sum over the laptops."""
     want = {i: sum(t.get(i, 0) for t in latest.values()) for i in INDICATORS}
-    values, villages, totals, n = _hub_figures(db, day)
+    villages, totals, n = _hub_figures(db, day)
     assert n == len(latest)  # one stored report per laptop
-    assert values == want and villages == want and totals == want
+    assert villages == want and totals == want
     cells = _dashboard_cells(http, day)
     # rank, name, province, then per main indicator: day, cumulative, target, % / result
     assert cells[3] == str(want["card_captured"]) and cells[4] == str(want["card_captured"])
@@ -262,7 +258,7 @@ def test_upgrade_keeps_every_report_and_a_resend_replaces(hub_url: str) -> None:
                     **common, content_hash=reports[(point, day)].content_hash(), breakdown_json="{}",
                     **{i: figs.get(i, 0) for i in INDICATORS}))
                 for i in INDICATORS:
-                    conn.execute(ReportValue.__table__.insert().values(**common, indicator=i, value=figs.get(i, 0)))
+                    conn.execute(REPORT_VALUES_0001.insert().values(**common, indicator=i, value=figs.get(i, 0)))
             for i in INDICATORS:
                 conn.execute(CommuneTotal.__table__.insert().values(
                     commune_code=COMMUNE, indicator=i, value=sum(v[2].get(i, 0) for v in old.values())))
@@ -278,10 +274,10 @@ def test_upgrade_keeps_every_report_and_a_resend_replaces(hub_url: str) -> None:
                       for r in s.scalars(select(ReportVillage))}
             assert stored == {k: (v[0] or "unknown", 1, {i: v[2].get(i, 0) for i in INDICATORS})
                               for k, v in old.items()}
-            assert s.scalar(select(func.count()).select_from(ReportValue)) == len(old) * len(INDICATORS)
+            assert not inspect(s.connection()).has_table("report_values")  # 0006: one store per report
             assert {(r.device_id, r.first_day, r.last_day) for r in s.scalars(select(DeviceFreshness))} == {
                 ("devA", d1, d2), ("devB", d2, d2), ("unknown", d2, d2)}
-        before = _hub_figures(db, d2)[2]
+        before = _hub_figures(db, d2)[1]
         assert before["card_captured"] == 3 + 5 + 2 + 1
 
         def send(dev: str, batch_id: str, *reps: protocol.Report) -> dict:
@@ -291,16 +287,16 @@ def test_upgrade_keeps_every_report_and_a_resend_replaces(hub_url: str) -> None:
         # devA never synced since the upgrade: its outbox re-sends its old reports under a new batch id.
         again = send("devA", "bA2", reports[("TRUSO", d1)], reports[("P2", d2)])
         assert again["ignored"] == 2 and again["imported"] == 0
-        assert _hub_figures(db, d2)[2] == before
+        assert _hub_figures(db, d2)[1] == before
         # devB corrects its day: replaces its own report (5 → 7), never adds to it.
         fixed = protocol.Report(COMMUNE, "TRUSO", d2, 2, recv, {"card_captured": 7, "attended": 5})
         assert send("devB", "bB2", fixed)["updated"] == 1
-        assert _hub_figures(db, d2)[2]["card_captured"] == before["card_captured"] + 2
+        assert _hub_figures(db, d2)[1]["card_captured"] == before["card_captured"] + 2
         # devA's own report of TRUSO on d2 (it was devB's alone): now a second report that adds up.
         mine = protocol.Report(COMMUNE, "TRUSO", d2, 1, recv, {"card_captured": 4})
         assert send("devA", "bA3", mine)["imported"] == 1
-        values, villages, totals, n = _hub_figures(db, d2)
-        assert n == 2 and values["card_captured"] == villages["card_captured"] == 7 + 4
+        villages, totals, n = _hub_figures(db, d2)
+        assert n == 2 and villages["card_captured"] == 7 + 4
         assert totals["card_captured"] == before["card_captured"] + 2 + 4
     finally:
         db.close()

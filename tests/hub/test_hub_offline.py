@@ -18,9 +18,10 @@ from desktop.models import Citizen, OutboxItem, Point
 from desktop.services import dayclose, hub_link, outbox
 from desktop.services.statuses import record_event
 from desktop.storage.db import Database, open_database
+from province import admin
 from province import cli as hub_cli
 from province.db import open_hub
-from province.models import PhoneReport, ReportVillage
+from province.models import Device, EnrolmentCode, PhoneReport, ReportVillage
 from sync import daycode, offline, signing
 
 COMMUNE = "22736"
@@ -257,6 +258,66 @@ def test_response_for_another_laptop_or_tampered(hub_url: str, tmp_path: Path,
                                str(tmp_path / "w.json"), ok=False)
     assert outbox_snapshot() == before
     assert lap(capsys, "connect", "--response-file", str(tmp_path / "resp.json"))["commune_code"] == COMMUNE
+
+
+def test_reenrol_by_file_keeps_the_device(hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A laptop enrolled by file connects again by file: its request carries its device id and a proof signed
+    with its key, the hub re-keys that device, and the days it re-sends replace its own — never add. Forged,
+    unknown or another commune's device: refused, nothing stored, the code still good."""
+    setup_hub(hub_url, capsys)
+    device = enrol_by_files(hub_url, tmp_path, capsys)
+    close_days(0, 4)
+    b1 = tmp_path / "usb" / "dot-1.epb"
+    assert lap(capsys, "sync", "--bundle", str(b1))["reports"] == 5
+    hub(hub_url, capsys, "import-bundle", str(b1))  # the receipt never makes it back
+    rows = stored(hub_url)
+    assert len(rows) == 5 and {r[3] for r in rows} == {device}
+
+    code = hub(hub_url, capsys, "enrol-code", COMMUNE)["code"]
+    req = tmp_path / "usb" / "yeu-cau-2.json"
+    assert lap(capsys, "connect", "--code", code, "--request-file", str(req))["previous_device_id"] == device
+    doc = json.loads(req.read_text())
+    assert doc["previous_device_id"] == device and len(doc["previous_proofs"]) == 1
+    new_key = doc["payload"]["public_key"]
+
+    db = open_hub(hub_url)
+    try:
+        with db.session(write=True) as s:  # a device of another commune
+            other_code, _ = admin.create_enrolment_code(s, "99999")
+            other = admin.enrol(s, other_code, "máy xã khác", signing.generate_keypair()[1]).device.id
+        stranger, _ = signing.generate_keypair()
+        forged = signing.reenrol_proof(stranger, device, new_key, COMMUNE, offline.code_hash(code))
+        cases = [({"previous_proofs": [forged]}, "khóa cũ"), ({"previous_device_id": "f" * 32}, "không biết"),
+                 ({"previous_device_id": other}, "xã khác"), ({"previous_proofs": [forged] * 3}, "không đúng dạng"),
+                 ({"previous_device_id": "x" * 33}, "không đúng dạng"), ({"previous_proofs": "abc"}, "không đúng dạng")]
+        for k, (change, words) in enumerate(cases):
+            bad = tmp_path / f"bad-{k}.json"
+            offline.write_file(bad, {**doc, **change})
+            out = tmp_path / f"out-{k}.json"
+            assert words in hub(hub_url, capsys, "enrol-file", str(bad), "--out", str(out), ok=False)
+            assert not out.exists()
+        with db.session() as s:
+            assert s.get(Device, device).public_key != new_key
+            spent = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == offline.code_hash(code)))
+            assert spent.used_at is None  # the code is still good
+    finally:
+        db.close()
+
+    resp = tmp_path / "usb" / "tra-loi-2.json"
+    assert hub(hub_url, capsys, "enrol-file", str(req), "--out", str(resp))["device_id"] == device
+    done = lap(capsys, "connect", "--response-file", str(resp))
+    assert done["device_id"] == device and done["same_device"] == "yes"
+    # The unconfirmed days travel again, with a correction of day 3: replaced, never added.
+    close_days(3, 3)
+    b2 = tmp_path / "usb" / "dot-2.epb"
+    assert lap(capsys, "sync", "--bundle", str(b2))["reports"] == 5
+    r2 = tmp_path / "usb" / "bien-nhan-2.json"
+    res = hub(hub_url, capsys, "import-bundle", str(b2), "--receipt", str(r2))
+    assert [sum(b[k] for b in res["batches"]) for k in ("imported", "updated", "ignored")] == [0, 1, 4]
+    again = stored(hub_url)
+    assert len(again) == 5 and {r[3] for r in again} == {device}
+    assert {r[2] for r in again if r[1] == D0 + dt.timedelta(days=3)} == {2}
+    assert lap(capsys, "sync", "--receipt", str(r2))["confirmed"] == 5
 
 
 def test_day_codes_provisional_then_superseded(hub_url: str, tmp_path: Path,

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from hubkit import REPORT_VALUES_0001
 from sqlalchemy import func, insert, select
 
 from province import admin, migrations
 from province.dashboard import data
 from province.db import create_hub_engine, open_hub
 from province.intake import Sender, intake
-from province.models import CommuneFreshness, CommuneTotal, DeviceFreshness, ReportValue, ReportVillage
+from province.models import CommuneFreshness, CommuneTotal, DeviceFreshness, ReportVillage
 from sync import protocol
 from sync.protocol import INDICATORS
 
@@ -23,9 +24,10 @@ DAY0 = dt.date(2025, 7, 1)
 
 def _recomputed(db):
     with db.session() as s:
-        totals = {(c, i): int(v) for c, i, v in s.execute(
-            select(ReportValue.commune_code, ReportValue.indicator, func.sum(ReportValue.value))
-            .group_by(ReportValue.commune_code, ReportValue.indicator))}
+        rv = ReportVillage
+        totals = {(c, i): int(v) for c, *sums in s.execute(
+            select(rv.commune_code, *(func.sum(getattr(rv, i)) for i in INDICATORS)).group_by(rv.commune_code))
+            for i, v in zip(INDICATORS, sums, strict=True)}
         fresh = {c: (f, la, r) for c, f, la, r in s.execute(
             select(ReportVillage.commune_code, func.min(ReportVillage.day), func.max(ReportVillage.day),
                    func.max(ReportVillage.received_at)).group_by(ReportVillage.commune_code))}
@@ -141,7 +143,7 @@ def test_migration_backfills_totals(hub_url):
                     **common, content_hash="h", breakdown_json="{}",
                     **{i: (n if i == "card_captured" else 0) for i in INDICATORS}))
                 for i in INDICATORS:
-                    conn.execute(insert(ReportValue.__table__).values(
+                    conn.execute(insert(REPORT_VALUES_0001).values(
                         **common, indicator=i, value=n if i == "card_captured" else 0))
     finally:
         engine.dispose()

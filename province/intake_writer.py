@@ -1,0 +1,205 @@
+"""The intake's SQL, on the session's own DB-API connection, in as few round trips as each backend allows.
+
+SQLite is in the process: a statement costs no round trip, so statements run one after another.
+PostgreSQL is a server: each statement costs a round trip, a context switch on both sides and the driver's
+per-statement work; one per statement made the hub's intake 1.5–2× slower on PostgreSQL than on SQLite
+(psycopg's pipeline mode was measured too: its own overhead outweighs what it saves for 2–10 statements).
+Here a batch on PostgreSQL is three statements and a COMMIT: (lock the device, claim the batch id, read this
+device's stored reports) as one statement; COPY when a backlog brings many new reports; every other write
+as one statement (data-modifying WITH parts, each run exactly once); COMMIT. A failed statement's driver
+error is raised as SQLAlchemy's IntegrityError/OperationalError, which intake() retries or replays.
+
+Concurrency: the stored reports are read FOR UPDATE (latest committed values; a report another delivery
+of the same device inserted meanwhile makes our insert fail on the unique key, and intake() runs again),
+and the device's row is updated first, so one device's batches are taken one at a time while two devices
+never wait for each other. SQLite writers are serialised by BEGIN IMMEDIATE.
+
+Parameters are given in the form each backend's SQLAlchemy types would have produced (SQLite: ISO text;
+PostgreSQL: date/datetime objects); skipping SQLAlchemy's per-row bind processing was the largest part of
+the intake's time (cProfile).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from sync.protocol import INDICATORS
+
+_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # the exact text SQLAlchemy's SQLite DateTime stores
+COPY_FROM_ROWS = 8  # PostgreSQL: a batch bringing this many new reports or more puts them in by COPY
+
+Row = tuple[Any, ...]
+Part = tuple[str, Row]  # one statement ("?" marks) and its parameters
+_VL_COLS = ("commune_code", "point_code", "day", "device_id", "revision", "content_hash", "closed_at",
+            "received_at", "batch_id", "breakdown_json", *INDICATORS)
+_VL_PG_TYPES = ("varchar", "varchar", "date", "varchar", "int4", "varchar", "timestamp", "timestamp", "varchar",
+                "text", *("int4" for _ in INDICATORS))
+_VL_ROW = f"({', '.join('?' * len(_VL_COLS))})"
+_VL_INSERT = f"INSERT INTO report_villages ({', '.join(_VL_COLS)}) VALUES "
+_VL_UPDATE_FROM = ("UPDATE report_villages SET " + ", ".join(f"{c}=u.{c}" for c in _VL_COLS[4:])
+                   + " FROM (VALUES {rows}) AS u(" + ", ".join(_VL_COLS[4:]) + ", id) WHERE report_villages.id = u.id")
+_VL_UPDATE_ROW = "(" + ", ".join(f"?::{t}" for t in (*_VL_PG_TYPES[4:], "bigint")) + ")"
+_VL_UPDATE = ("UPDATE report_villages SET revision=?, content_hash=?, closed_at=?, received_at=?, batch_id=?, "
+              f"breakdown_json=?, {', '.join(f'{i}=?' for i in INDICATORS)} WHERE id=?")
+_LOCK_DEVICE = "UPDATE devices SET last_seen_at=? WHERE id=?"
+_CLAIM = ("INSERT INTO batches (batch_id, device_id, commune_code, body_hash, summary_json, source, received_at) "
+          "VALUES (?, ?, ?, ?, '{}', ?, ?) ON CONFLICT (device_id, batch_id) DO NOTHING RETURNING ")
+_STORED_COLS = ("id", "point_code", "day", "revision", "content_hash", *INDICATORS)
+_STORED = (f"SELECT {', '.join(_STORED_COLS)} FROM report_villages "
+           "WHERE commune_code=? AND device_id=? AND day BETWEEN ? AND ?")
+# PostgreSQL: the stored reports come back with the claim, as one JSON array (none when the claim failed).
+_CLAIM_AND_STORED = (_CLAIM + f"(SELECT json_agg(json_build_array({', '.join(_STORED_COLS)})) FROM ("
+                     + _STORED + " FOR UPDATE) stored)")
+_REPLAY = "SELECT batch_id, body_hash, summary_json FROM batches WHERE device_id=? AND batch_id=?"
+_TOTALS = ("INSERT INTO commune_totals (commune_code, indicator, value) VALUES "
+           + ", ".join("(?, ?, ?)" for _ in INDICATORS)
+           + " ON CONFLICT (commune_code, indicator) DO UPDATE SET value = commune_totals.value + excluded.value")
+_FRESHNESS = ("INSERT INTO {table} ({key}first_day, last_day, last_received_at) VALUES ({marks}?, ?, ?) "
+              "ON CONFLICT ({conflict}) DO UPDATE SET "
+              "first_day = {least}({table}.first_day, excluded.first_day), "
+              "last_day = {greatest}({table}.last_day, excluded.last_day), "
+              "last_received_at = {greatest}({table}.last_received_at, excluded.last_received_at)")
+_SUMMARY = "UPDATE batches SET summary_json=? WHERE device_id=? AND batch_id=?"
+_AUDIT = "INSERT INTO audit_log (at, actor, action, commune_code, detail) VALUES (?, ?, ?, ?, ?)"
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    """The batch being stored: who sent it, which commune, its id, when it arrived (as the backend stores)."""
+
+    device: str
+    commune: str
+    batch_id: str
+    received: Any
+
+
+class IntakeWriter:
+    """Raw DB-API statements inside the caller's transaction (the SQLAlchemy session's connection)."""
+
+    combined = True  # PostgreSQL: one statement per step (bench/bench_intake.py turns it off for its baseline)
+
+    def __init__(self, conn: Any) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.dbapi = conn.dialect.loaded_dbapi
+        self.raw = conn.connection.dbapi_connection
+        least, greatest = ("MIN", "MAX") if self.sqlite else ("LEAST", "GREATEST")
+        fmt = {"least": least, "greatest": greatest}
+        self._commune_fresh = _FRESHNESS.format(table="commune_freshness", key="commune_code, ", marks="?, ",
+                                                conflict="commune_code", **fmt)
+        self._device_fresh = _FRESHNESS.format(table="device_freshness", key="device_id, commune_code, ",
+                                               marks="?, ?, ", conflict="device_id, commune_code", **fmt)
+
+    # -- values as the backend stores them -------------------------------------------------------------
+
+    def day(self, d: dt.date) -> Any:
+        return d.isoformat() if self.sqlite else d
+
+    @staticmethod
+    def read_day(value: Any) -> dt.date:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+    def ts(self, when: dt.datetime) -> Any:
+        naive = when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
+        return naive.strftime(_SQLITE_TS) if self.sqlite else naive
+
+    # -- the three steps of a batch --------------------------------------------------------------------
+
+    def claim_and_load(self, key: BatchKey, body_hash: str, source: str, first: dt.date, last: dt.date
+                       ) -> tuple[bool, list[Row]]:
+        """Lock the device (its other deliveries wait here), claim the batch id (False: already stored; a
+        duplicate that waited finds it taken), and read this device's stored reports of the batch's days."""
+        lock: Part = (_LOCK_DEVICE, (key.received, key.device))
+        claim = (key.batch_id, key.device, key.commune, body_hash, source, key.received)
+        stored = (key.commune, key.device, self.day(first), self.day(last))
+        with self._errors():
+            if self.sqlite or not self.combined:
+                cur = self._run([lock, (_CLAIM + "batch_id", claim)])
+                if cur.fetchone() is None:
+                    return False, []
+                cur.execute(self._sql(_STORED if self.sqlite else _STORED + " FOR UPDATE"), stored)
+                return True, cur.fetchall()
+            row = self._run([lock, (_CLAIM_AND_STORED, claim + stored)]).fetchone()
+        return (False, []) if row is None else (True, [tuple(r) for r in row[0] or ()])
+
+    def stored_batch(self, key: BatchKey) -> Row | None:
+        with self._errors():
+            cur = self.raw.cursor()
+            cur.execute(self._sql(_REPLAY), (key.device, key.batch_id))
+            return cur.fetchone()
+
+    def write(self, key: BatchKey, inserts: list[Row], updates: list[Row], totals: tuple[Sequence[int], dt.date,
+              dt.date] | None, summary_json: str, action: str, audit_json: str) -> None:
+        """New reports, changed reports, running totals (+ new − old per indicator) and freshness (when a
+        report changed), the batch's stored summary (what a replay answers), the audit line."""
+        parts: list[Part] = []
+        with self._errors():
+            if self.sqlite or not self.combined:
+                self.raw.cursor().executemany(self._sql(_VL_INSERT + _VL_ROW), inserts)
+                self.raw.cursor().executemany(self._sql(_VL_UPDATE), updates)
+            else:
+                if len(inserts) >= COPY_FROM_ROWS:
+                    self._copy_reports(inserts)
+                elif inserts:
+                    parts.append((_VL_INSERT + ", ".join(_VL_ROW for _ in inserts), _flat(inserts)))
+                if updates:
+                    parts.append((_VL_UPDATE_FROM.format(rows=", ".join(_VL_UPDATE_ROW for _ in updates)),
+                                  _flat(updates)))
+            if totals is not None:
+                delta, first, last = totals
+                parts += [
+                    (_TOTALS, _flat((key.commune, ind, dv) for ind, dv in zip(INDICATORS, delta, strict=True))),
+                    (self._commune_fresh, (key.commune, self.day(first), self.day(last), key.received)),
+                    (self._device_fresh, (key.device, key.commune, self.day(first), self.day(last), key.received))]
+            parts += [(_SUMMARY, (summary_json, key.device, key.batch_id)),
+                      (_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json))]
+            self._run(parts)
+
+    # -- mechanics -------------------------------------------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.sqlite else sql.replace("?", "%s")
+
+    def _run(self, parts: list[Part]) -> Any:
+        """Run the parts in order and return the cursor of the last. PostgreSQL: as one statement, the
+        earlier parts as data-modifying WITH queries (each runs exactly once, to completion)."""
+        cur = self.raw.cursor()
+        if self.sqlite or not self.combined:
+            for sql, params in parts:
+                cur.execute(self._sql(sql), params)
+            return cur
+        *before, (last_sql, _) = parts
+        prefix = ("WITH " + ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(before)) + " ") if before else ""
+        cur.execute(self._sql(prefix + last_sql), tuple(v for _, params in parts for v in params))
+        return cur
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """The driver's errors raised as SQLAlchemy's, so intake() can tell a lost race (retry or replay)
+        from a bug."""
+        try:
+            yield
+        except self.dbapi.IntegrityError as exc:
+            raise IntegrityError("intake", None, exc) from exc
+        except self.dbapi.OperationalError as exc:
+            raise OperationalError("intake", None, exc) from exc
+
+    def _copy_reports(self, rows: list[Row]) -> None:
+        """COPY FROM STDIN in binary: the fastest way in for a laptop's backlog after weeks offline, of the
+        ways measured by bench/bench_intake.py (RESULTS-intake.md)."""
+        with contextlib.ExitStack() as stack:
+            cur = stack.enter_context(self.raw.cursor())
+            copy = stack.enter_context(cur.copy(f"COPY report_villages ({', '.join(_VL_COLS)}) FROM STDIN "
+                                                "(FORMAT BINARY)"))
+            copy.set_types(_VL_PG_TYPES)
+            for row in rows:
+                copy.write_row(row)
+
+
+def _flat(rows: Any) -> Row:
+    return tuple(v for row in rows for v in row)
