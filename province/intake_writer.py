@@ -4,10 +4,14 @@ SQLite is in the process: a statement costs no round trip, so statements run one
 PostgreSQL is a server: each statement costs a round trip, a context switch on both sides and the driver's
 per-statement work; one per statement made the hub's intake 1.5–2× slower on PostgreSQL than on SQLite
 (psycopg's pipeline mode was measured too: its own overhead outweighs what it saves for 2–10 statements).
-Here a batch on PostgreSQL is three statements and a COMMIT: (lock the device, claim the batch id, read this
-device's stored reports) as one statement; COPY when a backlog brings many new reports; every other write
-as one statement (data-modifying WITH parts, each run exactly once); COMMIT. A failed statement's driver
-error is raised as SQLAlchemy's IntegrityError/OperationalError, which intake() retries or replays.
+Here a backlog (COPY_FROM_ROWS reports or more) on PostgreSQL is one transaction of three statements and a
+COMMIT: (lock the device, claim the batch id, read this device's stored reports) as one statement; COPY of
+the new reports; every other write as one statement (data-modifying WITH parts, each run exactly once). A
+day's delivery (fewer reports) is two autocommitted statements, no transaction around them: read (the
+batch id seen? the stored reports), then every write as one statement that succeeds whole or fails whole —
+it fails if a report it updates changed since it was read (optimistic: `write_at_once`). A failed
+statement's driver error is raised as SQLAlchemy's IntegrityError/OperationalError or as StaleRead, which
+intake() retries or replays.
 
 Concurrency: the stored reports are read FOR UPDATE (latest committed values; a report another delivery
 of the same device inserted meanwhile makes our insert fail on the unique key, and intake() runs again),
@@ -57,6 +61,18 @@ _STORED = (f"SELECT {', '.join(_STORED_COLS)} FROM report_villages "
 _CLAIM_AND_STORED = (_CLAIM + f"(SELECT json_agg(json_build_array({', '.join(_STORED_COLS)})) FROM ("
                      + _STORED + " FOR UPDATE) stored)")
 _REPLAY = "SELECT batch_id, body_hash, summary_json FROM batches WHERE device_id=? AND batch_id=?"
+# PostgreSQL, a delivery of a few reports (a day's): read without a transaction, then write everything as one
+# autocommitted statement that fails whole if a report it updates changed meanwhile (optimistic; see write_at_once).
+_LOAD = ("SELECT (SELECT json_build_array(batch_id, body_hash, summary_json) FROM batches WHERE device_id=? AND "
+         f"batch_id=?), (SELECT json_agg(json_build_array({', '.join(_STORED_COLS)})) FROM ({_STORED}) stored)")
+_CLAIM_DONE = ("INSERT INTO batches (batch_id, device_id, commune_code, body_hash, summary_json, source, "
+               "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_VL_UPDATE_CHECKED = ("UPDATE report_villages SET " + ", ".join(f"{c}=u.{c}" for c in _VL_COLS[4:])
+                      + " FROM (VALUES {rows}) AS u(" + ", ".join(_VL_COLS[4:]) + ", id, expected) "
+                      "WHERE report_villages.id = u.id AND report_villages.revision = u.expected RETURNING 1")
+_VL_UPDATE_CHECKED_ROW = "(" + ", ".join(f"?::{t}" for t in (*_VL_PG_TYPES[4:], "bigint", "int4")) + ")"
+STALE = "intake: a stored report changed meanwhile"  # the text of the error that undoes write_at_once
+_ASSERT_UPDATED = f"SELECT CAST(CASE WHEN (SELECT count(*) FROM {{cte}}) = ? THEN '0' ELSE '{STALE}' END AS int)"
 _TOTALS = ("INSERT INTO commune_totals (commune_code, indicator, value) VALUES "
            + ", ".join("(?, ?, ?)" for _ in INDICATORS)
            + " ON CONFLICT (commune_code, indicator) DO UPDATE SET value = commune_totals.value + excluded.value")
@@ -67,6 +83,10 @@ _FRESHNESS = ("INSERT INTO {table} ({key}first_day, last_day, last_received_at) 
               "last_received_at = {greatest}({table}.last_received_at, excluded.last_received_at)")
 _SUMMARY = "UPDATE batches SET summary_json=? WHERE device_id=? AND batch_id=?"
 _AUDIT = "INSERT INTO audit_log (at, actor, action, commune_code, detail) VALUES (?, ?, ?, ?, ?)"
+
+
+class StaleRead(Exception):
+    """A report write_at_once was to update changed after it was read: nothing was written; run again."""
 
 
 @dataclass(frozen=True)
@@ -151,16 +171,61 @@ class IntakeWriter:
                     parts.append((_VL_UPDATE_FROM.format(rows=", ".join(_VL_UPDATE_ROW for _ in updates)),
                                   _flat(updates)))
             if totals is not None:
-                delta, first, last = totals
-                parts += [
-                    (_TOTALS, _flat((key.commune, ind, dv) for ind, dv in zip(INDICATORS, delta, strict=True))),
-                    (self._commune_fresh, (key.commune, self.day(first), self.day(last), key.received)),
-                    (self._device_fresh, (key.device, key.commune, self.day(first), self.day(last), key.received))]
+                parts += self._totals_parts(key, *totals)
             parts += [(_SUMMARY, (summary_json, key.device, key.batch_id)),
                       (_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json))]
             self._run(parts)
 
+    # -- PostgreSQL, a few reports: one read, one write ------------------------------------------------
+
+    def at_once(self, reports: int) -> bool:
+        """Whether a delivery of this many reports takes the two-statement way (PostgreSQL, fewer than
+        COPY_FROM_ROWS: a day's delivery). The connection must then be in autocommit."""
+        return not self.sqlite and self.combined and reports < COPY_FROM_ROWS
+
+    def load(self, key: BatchKey, first: dt.date, last: dt.date) -> tuple[Row | None, list[Row]]:
+        """(the stored batch as (id, body hash, summary json) if this batch id was seen, this device's stored
+        reports of the batch's days), in one statement, without locks."""
+        with self._errors():
+            cur = self.raw.cursor()
+            cur.execute(self._sql(_LOAD), (key.device, key.batch_id, key.commune, key.device, self.day(first),
+                                           self.day(last)))
+            existing, stored = cur.fetchone()
+        return (tuple(existing) if existing else None), [tuple(r) for r in stored or ()]
+
+    def write_at_once(self, key: BatchKey, body_hash: str, source: str, inserts: list[Row],
+                      updates: list[Row], totals: tuple[Sequence[int], dt.date, dt.date] | None,
+                      summary_json: str, action: str, audit_json: str) -> None:
+        """Everything a delivery writes, as one autocommitted statement — so all of it or nothing: the batch
+        row with its summary (a concurrent duplicate fails on its key), the device's last contact, the new
+        reports (one inserted meanwhile fails on its key), the changed ones only where the stored revision
+        is still the one read (`updates` rows end with that revision; otherwise the statement fails with
+        STALE, raised as StaleRead), totals, freshness, audit. intake() runs a failed delivery again."""
+        parts: list[Part] = [
+            (_CLAIM_DONE, (key.batch_id, key.device, key.commune, body_hash, summary_json, source, key.received)),
+            (_LOCK_DEVICE, (key.received, key.device))]
+        if inserts:
+            parts.append((_VL_INSERT + ", ".join(_VL_ROW for _ in inserts), _flat(inserts)))
+        checked = len(parts)
+        if updates:
+            parts.append((_VL_UPDATE_CHECKED.format(rows=", ".join(_VL_UPDATE_CHECKED_ROW for _ in updates)),
+                          _flat(updates)))
+        if totals is not None:
+            parts += self._totals_parts(key, *totals)
+        parts.append((_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json)))
+        if updates:
+            parts.append((_ASSERT_UPDATED.format(cte=f"w{checked}"), (len(updates),)))
+        with self._errors():
+            self._run(parts)
+
     # -- mechanics -------------------------------------------------------------------------------------
+
+    def _totals_parts(self, key: BatchKey, delta: Sequence[int], first: dt.date, last: dt.date) -> list[Part]:
+        """Running totals (+ new − old per indicator), the commune's and the device's freshness."""
+        return [
+            (_TOTALS, _flat((key.commune, ind, dv) for ind, dv in zip(INDICATORS, delta, strict=True))),
+            (self._commune_fresh, (key.commune, self.day(first), self.day(last), key.received)),
+            (self._device_fresh, (key.device, key.commune, self.day(first), self.day(last), key.received))]
 
     def _sql(self, sql: str) -> str:
         return sql if self.sqlite else sql.replace("?", "%s")
@@ -188,6 +253,10 @@ class IntakeWriter:
             raise IntegrityError("intake", None, exc) from exc
         except self.dbapi.OperationalError as exc:
             raise OperationalError("intake", None, exc) from exc
+        except self.dbapi.DataError as exc:
+            if STALE in str(exc):
+                raise StaleRead(STALE) from exc
+            raise
 
     def _copy_reports(self, rows: list[Row]) -> None:
         """COPY FROM STDIN in binary: the fastest way in for a laptop's backlog after weeks offline, of the
