@@ -265,6 +265,10 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS-intake.md")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--pg-note", default="scripts/ci-postgres.sh: fsync off; SQLite keeps synchronous=FULL",
+                    help="how the PostgreSQL server is set up, for the results")
+    ap.add_argument("--append", action="store_true", help="add to the results file instead of replacing it")
+    ap.add_argument("--no-ways", action="store_true", help="skip the insert and round-trip tables")
     a = ap.parse_args()
     load0 = os.getloadavg()
     try:
@@ -274,7 +278,7 @@ def main() -> int:
     load1 = os.getloadavg()
     table = "| what | median | against SQLite | runs |\n|---|---|---|---|\n"
     table += "\n".join(f"| {w} | {m} | {r} | {x} |" for w, m, r, x in rows)
-    if a.pg:
+    if a.pg and not a.no_ways:
         table += ("\n\nWays to put a backlog's report rows into PostgreSQL (one run; a table shaped like "
                   "report_villages: unique key, day index, foreign key):\n\n| way | time | against executemany |\n"
                   "|---|---|---|\n" + "\n".join(f"| {w} | {m} | {r} |" for w, m, r, _ in insert_ways(a.pg)))
@@ -283,12 +287,13 @@ def main() -> int:
                   + "\n".join(f"| {w} | {m} | {r} |" for w, m, r, _ in statement_ways(a.pg)))
     text = (f"## bench_intake.py — {time.strftime('%Y-%m-%d %H:%M')}\n\n"
             f"Machine: {bench_hub.machine()}; load average {load0[0]:.1f} at the start, {load1[0]:.1f} at the end. "
-            f"PostgreSQL on 127.0.0.1 (scripts/ci-postgres.sh: fsync off; SQLite keeps synchronous=FULL). "
+            f"PostgreSQL on 127.0.0.1 ({a.pg_note}). "
             f"{a.communes} communes, one laptop each; median of {a.runs} runs, stores taken in turn.\n\n"
             + table + "\n")
     print(text)
     if not a.no_write:
-        a.out.write_text(text, encoding="utf-8")
+        old = a.out.read_text(encoding="utf-8").rstrip("\n") + "\n\n" if a.append and a.out.exists() else ""
+        a.out.write_text(old + text, encoding="utf-8")
     return 0
 
 

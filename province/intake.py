@@ -140,15 +140,26 @@ def _store(w: IntakeWriter, batch: protocol.Batch, body_hash: str, sender: Sende
 
 def _store_at_once(w: IntakeWriter, batch: protocol.Batch, body_hash: str, sender: Sender, source: str
                    ) -> dict[str, Any]:
-    """PostgreSQL, a day's few reports: read, decide, then one statement that writes everything or nothing
-    (IntakeWriter.write_at_once) — two round trips instead of a transaction's four."""
+    """PostgreSQL, a day's few reports: one statement that writes everything or nothing
+    (IntakeWriter.write_at_once) — first as if every report were new (a day's first delivery: one round
+    trip), and when a key says otherwise (a resend, a correction: nothing was written), read, decide and
+    write again (two more)."""
     received = protocol.utc_now()
     key = BatchKey(sender.device_id, sender.commune_code, batch.batch_id, w.ts(received))
+    try:
+        return _write_decided(w, key, batch, body_hash, source, received, {})
+    except IntegrityError:
+        pass  # this batch id, or one of its reports, is already stored
     days = [r.day for r in batch.reports]
     existing, rows = w.load(key, min(days), max(days))
     if existing is not None:
         return _replay(existing, body_hash)
-    stored = _stored_reports(w, rows)
+    return _write_decided(w, key, batch, body_hash, source, received, _stored_reports(w, rows))
+
+
+def _write_decided(w: IntakeWriter, key: BatchKey, batch: protocol.Batch, body_hash: str, source: str,
+                   received: dt.datetime, stored: dict[tuple[str, dt.date], StoredReport]) -> dict[str, Any]:
+    """Decide against `stored` (as read) and write in one statement; each update carries the revision read."""
     read_revision = {v.row_id: v.revision for v in stored.values()}
     plan = decide(batch, stored)
     summary, detail = _summary(batch, plan, received)

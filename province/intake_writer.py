@@ -13,10 +13,11 @@ it fails if a report it updates changed since it was read (optimistic: `write_at
 statement's driver error is raised as SQLAlchemy's IntegrityError/OperationalError or as StaleRead, which
 intake() retries or replays.
 
-Concurrency: the stored reports are read FOR UPDATE (latest committed values; a report another delivery
-of the same device inserted meanwhile makes our insert fail on the unique key, and intake() runs again),
-and the device's row is updated first, so one device's batches are taken one at a time while two devices
-never wait for each other. SQLite writers are serialised by BEGIN IMMEDIATE.
+Concurrency (two deliveries of one device at once: a bundle and the network): the transaction reads the
+stored reports FOR UPDATE (latest committed values); the two-statement way checks, in its write, that every
+report it updates still has the revision it read. Either way a report another delivery inserted meanwhile
+makes the insert fail on the unique key, and intake() runs the delivery again; two devices never wait for
+each other. SQLite writers are serialised by BEGIN IMMEDIATE.
 
 Parameters are given in the form each backend's SQLAlchemy types would have produced (SQLite: ISO text;
 PostgreSQL: date/datetime objects); skipping SQLAlchemy's per-row bind processing was the largest part of
