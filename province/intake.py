@@ -97,7 +97,8 @@ def intake(db: HubDB, batch: protocol.Batch, body_hash: str, sender: Sender, sou
     for _attempt in range(5):
         try:
             if not db.is_sqlite and IntakeWriter.combined and len(batch.reports) < COPY_FROM_ROWS:
-                with db.engine.connect() as conn:  # each statement its own transaction: see write_at_once
+                # A day's delivery on PostgreSQL: statements in autocommit, each one all or nothing.
+                with db.engine.connect() as conn:
                     return _store_at_once(IntakeWriter(conn.execution_options(isolation_level="AUTOCOMMIT")),
                                           batch, body_hash, sender, source)
             with db.session(write=True) as s:

@@ -7,15 +7,15 @@ per-statement work; one per statement made the hub's intake 1.5–2× slower on 
 Here a backlog (COPY_FROM_ROWS reports or more) on PostgreSQL is one transaction of three statements and a
 COMMIT: (lock the device, claim the batch id, read this device's stored reports) as one statement; COPY of
 the new reports; every other write as one statement (data-modifying WITH parts, each run exactly once). A
-day's delivery (fewer reports) is two autocommitted statements, no transaction around them: read (the
-batch id seen? the stored reports), then every write as one statement that succeeds whole or fails whole —
-it fails if a report it updates changed since it was read (optimistic: `write_at_once`). A failed
-statement's driver error is raised as SQLAlchemy's IntegrityError/OperationalError or as StaleRead, which
-intake() retries or replays.
+day's delivery (fewer reports) is one autocommitted statement that writes everything and succeeds or fails
+whole (`write_at_once`), first as if all its reports were new; when a key is taken (a resend, a
+correction), a read (the batch id seen? the stored reports) and the same write again, which fails if a
+report it updates changed since it was read (optimistic). A failed statement's driver error is raised as
+SQLAlchemy's IntegrityError/OperationalError or as StaleRead, which intake() retries or replays.
 
 Concurrency (two deliveries of one device at once: a bundle and the network): the transaction reads the
-stored reports FOR UPDATE (latest committed values); the two-statement way checks, in its write, that every
-report it updates still has the revision it read. Either way a report another delivery inserted meanwhile
+stored reports FOR UPDATE (latest committed values); the one-statement way checks, in its write, that
+every report it updates still has the revision it read. Either way a report another delivery inserted meanwhile
 makes the insert fail on the unique key, and intake() runs the delivery again; two devices never wait for
 each other. SQLite writers are serialised by BEGIN IMMEDIATE.
 
@@ -177,12 +177,7 @@ class IntakeWriter:
                       (_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json))]
             self._run(parts)
 
-    # -- PostgreSQL, a few reports: one read, one write ------------------------------------------------
-
-    def at_once(self, reports: int) -> bool:
-        """Whether a delivery of this many reports takes the two-statement way (PostgreSQL, fewer than
-        COPY_FROM_ROWS: a day's delivery). The connection must then be in autocommit."""
-        return not self.sqlite and self.combined and reports < COPY_FROM_ROWS
+    # -- PostgreSQL, a few reports: one write (after one read when a key is taken) ----------------------
 
     def load(self, key: BatchKey, first: dt.date, last: dt.date) -> tuple[Row | None, list[Row]]:
         """(the stored batch as (id, body hash, summary json) if this batch id was seen, this device's stored
