@@ -1,8 +1,8 @@
 """Report intake: the one function both the HTTP endpoint and the bundle import feed verified batches to.
 
 Exactly-once by (device, batch id): the batch row (primary key (device_id, batch_id), so one device can
-never claim or block another device's batch id) is inserted first in the same transaction as the values,
-so a concurrent second delivery of the same batch blocks on the key and then replays the stored summary.
+never claim or block another device's batch id) is written all-or-nothing with the reports, so a concurrent
+second delivery of the same batch blocks on the key and then replays the stored summary.
 A report is the work of one device: per (commune, point, day, device) the highest revision wins (revisions
 are per device, so two laptops' revision 1 for one point and day are two reports, and the hub adds them up):
   new key → imported; higher revision → updated; same revision and same content → ignored;
@@ -89,7 +89,8 @@ def intake(db: HubDB, batch: protocol.Batch, body_hash: str, sender: Sender, sou
 
     Raises IntakeRefused(409) for a batch id this device already used with another body, (403) for another
     commune/device, (422) for personal data in a village name.
-    One transaction: batch row, reports, running totals, freshness, device, audit.
+    All or nothing: batch row, reports, running totals, freshness, device, audit (one transaction, or on
+    PostgreSQL for a day's few reports one autocommitted statement: province/intake_writer.py).
     """
     check_sender(batch, sender)
     check_villages(batch)
