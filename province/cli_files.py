@@ -67,14 +67,23 @@ def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     try:
         with db.session(write=True) as s:
             doc, device = offline.enrol_from_file(s, data)
+            p = doc["payload"]
             info = {"device_id": device.id, "commune_code": device.commune_code, "name": device.name,
-                    "response": str(args.out)}
+                    "response": str(args.out), "previous_device_id": p.get("previous_device_id", ""),
+                    "same_device": p.get("same_device"), "new_device_reason": p.get("new_device_reason", "")}
             write_file(args.out, doc)  # inside the transaction: no response file, no enrolment
     except offline.OfflineRefused as exc:
         raise UsageError(f"request refused: {exc.message}") from None
     except OSError as exc:
         raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
-    return info, (f"Device {info['device_id']} ({info['name']}) enrolled for commune {info['commune_code']}.\n"
+    if info["same_device"] is True:
+        what = "re-enrolled: the same device (its re-sent days are not counted twice)"
+    elif info["same_device"] is False:
+        what = (f"enrolled as a NEW device: the request asked to keep device {info['previous_device_id']}, "
+                "which this hub does not know (another or a new hub)")
+    else:
+        what = "enrolled"
+    return info, (f"Device {info['device_id']} ({info['name']}) of commune {info['commune_code']} {what}.\n"
                   f"Response written to {args.out}: carry it back to the laptop (enrollpoint connect "
                   "--response-file).")
 

@@ -76,7 +76,12 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
     """Check a request file and spend its one-time code; the signed response document and the device.
 
     Refused (nothing stored): not a request, altered (the device's signature), no unspent code of that
-    commune matching the proof (wrong, used — the same request twice — or expired)."""
+    commune matching the proof (wrong, used — the same request twice — or expired), a re-enrolment whose
+    device is of another commune or whose proof does not verify. A re-enrolment naming a device this hub never
+    knew (another or a new hub) enrols a NEW device, as the laptop does by itself online after a 404 — by file
+    a refusal would cost the commune another boat trip — and the response says so (`same_device: false`,
+    `new_device_reason`, in the signed payload; a laptop reads only the keys it needs, so older ones ignore
+    them)."""
     try:
         doc = offline.loads(data, offline.MAX_SMALL_FILE_BYTES)
         req = offline.check_request(doc)
@@ -95,7 +100,7 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
                              "và làm lại yêu cầu trên máy xã.", 403)
     if match.expires_at <= at:
         raise OfflineRefused("Mã kết nối của yêu cầu này đã hết hạn. Hãy cấp mã mới.", 403)
-    previous = _previous_device(s, doc, req, commune.code, match.code_hash)
+    previous, asked = _previous_device(s, doc, req, commune.code, match.code_hash)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
     spent = s.execute(update(EnrolmentCode).where(EnrolmentCode.id == match.id, EnrolmentCode.used_at.is_(None))
                       .values(used_at=at, device_id=device_id))
@@ -118,14 +123,30 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         "token_expires_at": protocol.iso(device.token_expires_at), "targets": _targets(s, commune.code),
         "issued_at": protocol.iso(at),
     }
+    if asked:  # a re-enrolment: kept, or a new device because this hub never knew the one it named
+        payload.update({"previous_device_id": asked, "same_device": previous is not None})
+        if previous is None:
+            payload["new_device_reason"] = offline.NEW_DEVICE_UNKNOWN
     if previous is None:
-        admin.audit(s, f"device:{device_id}", "device.enrol_file", commune.code, name=device.name)
+        extra = {"previous_device_id": asked, "new_device_reason": offline.NEW_DEVICE_UNKNOWN} if asked else {}
+        admin.audit(s, f"device:{device_id}", "device.enrol_file", commune.code, name=device.name, **extra)
     return offline.hub_sign(private, "enrol-response", payload), device
 
 
+def enrolment_note(payload: dict[str, Any]) -> str:
+    """One Vietnamese line on the device an enrolment response (its payload) made, for the dashboard; "" for a
+    first enrolment."""
+    if "same_device" not in payload:
+        return ""
+    if payload["same_device"]:
+        return (f"Kết nối lại: vẫn là máy cũ {payload['device_id']} (các ngày máy gửi lại không bị cộng hai "
+                "lần).")
+    return (f"Máy được kết nối như MÁY MỚI (mã máy {payload['device_id']}): yêu cầu xin giữ mã máy cũ "
+            f"{payload.get('previous_device_id', '?')}, nhưng máy chủ tỉnh này không biết mã máy đó (máy chủ khác "
+            "hoặc máy chủ mới). Các ngày máy gửi tới đây sẽ được lưu theo mã máy mới.")
+
+
 _REENROL_REFUSED = {
-    "previous_device_id": "Yêu cầu kết nối lại ghi một mã máy cũ mà máy chủ tỉnh không biết. Mã kết nối chưa bị "
-                          "dùng.",
     "commune": "Máy của yêu cầu kết nối lại thuộc một xã khác với mã kết nối. Mã kết nối chưa bị dùng: hãy cấp mã "
                "đúng xã của máy.",
     "previous_proof": "Không xác nhận được yêu cầu kết nối lại: chữ ký bằng khóa cũ của máy không đúng (tệp bị sửa "
@@ -134,18 +155,21 @@ _REENROL_REFUSED = {
 
 
 def _previous_device(s: Session, doc: dict[str, Any], req: dict[str, Any], commune: str,
-                     code_hash: str) -> Device | None:
-    """The device a re-enrolment request proves it is (admin.previous_device), None for a first enrolment;
-    a refusal is OfflineRefused and spends nothing."""
+                     code_hash: str) -> tuple[Device | None, str]:
+    """(the device a re-enrolment request proves it is — admin.previous_device — or None, the device id the
+    request named or ""). None with an id: this hub has no such device (a new device is enrolled). Any other
+    refusal is OfflineRefused and spends nothing."""
     try:
         previous = offline.check_reenrol(doc)
     except offline.OfflineFileError as exc:
         raise OfflineRefused(exc.message, exc.status) from None
     if previous is None:
-        return None
+        return None, ""
     try:
-        return admin.previous_device(s, previous[0], previous[1], req["public_key"], commune, code_hash)
+        return admin.previous_device(s, previous[0], previous[1], req["public_key"], commune, code_hash), previous[0]
     except admin.EnrolRefused as exc:
+        if exc.field == "previous_device_id" and exc.status == 404:
+            return None, previous[0]
         raise OfflineRefused(_REENROL_REFUSED.get(exc.field, str(exc)), exc.status) from None
 
 

@@ -36,6 +36,9 @@ KINDS = ("enrol-request", "enrol-response", "receipt", "targets")
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a receipt for 5,000 batches × 500 reports fits easily
 MAX_SMALL_FILE_BYTES = 64 * 1024  # requests, responses, targets
 FILE_JSON_LIMITS = {"max_depth": 6, "max_items": 1 << 20, "max_string": 4096}
+# An enrolment response to a re-enrolment request also carries `previous_device_id` (the id asked for) and
+# `same_device` (bool); when false, `new_device_reason` says why the hub enrolled a new device instead:
+NEW_DEVICE_UNKNOWN = "previous_device_unknown"  # this hub has no such device (another or a new hub)
 
 
 class OfflineFileError(ValueError):

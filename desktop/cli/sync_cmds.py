@@ -59,9 +59,10 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.response_file:
         res = service_call(hub_offline.connect_response, ctx.db, args.response_file)
+        note = f"\n{res['device_note']}" if res.get("device_note") else ""
         ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
                         f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "
-                        "bằng tệp USB (enrollpoint sync --bundle …).")
+                        f"bằng tệp USB (enrollpoint sync --bundle …).{note}")
         return EXIT_OK
     if not args.code:
         raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")

@@ -89,7 +89,11 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
 def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, str]:
     """Complete a file enrolment: the response must answer *this* laptop's pending request (same request id
     and public key), carry a valid hub signature, and unwrap the token with this request's code key (which
-    proves the hub held the code). Then the secrets go to the keyring and the hub key is pinned."""
+    proves the hub held the code). Then the secrets go to the keyring and the hub key is pinned.
+
+    The answer says whether the laptop kept its device (`same_device`) or became a new one, and why
+    (`new_device_reason`: the hub's, e.g. `sync.offline.NEW_DEVICE_UNKNOWN`, or HUB_IGNORED when the hub
+    answered a re-enrolment request without a word on it), with `device_note`, the officer's sentence."""
     doc = _read(path, offline.MAX_SMALL_FILE_BYTES)
     if doc.get("kind") != "enrol-response":
         raise ServiceError("Tệp này không phải tệp trả lời kết nối của máy chủ tỉnh.")
@@ -137,8 +141,43 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         config.put(s, hub_link.KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
     hub_link.store_targets(db, targets)
     _forget_pending(commune)
-    return {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
-            "targets": str(len(targets)), "same_device": "yes" if previous == device else "no"}
+    if previous and previous != device:  # a new device: this database's old device is gone (as online)
+        hub_link._keyring_forget(hub_link.keyring_name(previous))
+    asked = str(pending.get("previous_device_id") or "")
+    reason = ""
+    if asked and device != asked:  # the request asked to keep a device; a hub older than this ignores that
+        said = p.get("new_device_reason")
+        reason = said if isinstance(said, str) and said else HUB_IGNORED
+    res = {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
+           "targets": str(len(targets)), "same_device": "yes" if previous == device else "no",
+           "previous_device_id": asked or previous, "new_device_reason": reason}
+    return {**res, "device_note": device_note(res)}
+
+
+HUB_IGNORED = "hub_ignored"  # new_device_reason: the response says nothing of the device asked for (older hub)
+
+
+def device_note(res: dict[str, str]) -> str:
+    """Vietnamese: whether a connection kept the device the province knows, or made a new one and why (the
+    CLI and the app show it); "" for a first connection."""
+    device, old = res.get("device_id", ""), res.get("previous_device_id", "")
+    if res.get("same_device") == "yes":
+        return (f"Máy này vẫn là máy cũ trên trạm tỉnh (mã máy {device}): các ngày đã gửi trước đây không bị tính "
+                "hai lần.")
+    if not old:
+        return ""
+    reason = res.get("new_device_reason", "")
+    if reason == offline.NEW_DEVICE_UNKNOWN:
+        why = (f"máy chủ tỉnh không biết mã máy cũ {old} của máy này (có thể là máy chủ khác hoặc máy chủ mới), "
+               "nên đã kết nối máy như một máy mới")
+    elif reason == HUB_IGNORED:
+        why = (f"máy chủ tỉnh chưa hỗ trợ giữ mã máy cũ {old} (phiên bản cũ), nên đã kết nối máy như một máy mới. "
+               "Hãy báo cán bộ kỹ thuật: các ngày đã gửi bằng mã máy cũ có thể bị tỉnh tính thêm một lần")
+    elif reason:
+        why = f"máy chủ tỉnh đã kết nối máy như một máy mới, không giữ mã máy cũ {old}"
+    else:
+        why = f"máy được kết nối như một máy mới theo yêu cầu, không giữ mã máy cũ {old}"
+    return f"Máy này trở thành MÁY MỚI trên trạm tỉnh (mã máy {device}): {why}."
 
 
 def pending_request(db: Database) -> dict[str, str] | None:

@@ -160,7 +160,25 @@ async def enrol_file(request: Request, user: DataUser,
         doc = await run_in_threadpool(answer)
     except offline.OfflineRefused as exc:
         return _refuse(exc.status, "Không kết nối được máy", exc.message)
-    return _attachment(doc, f"tra-loi-ket-noi-{doc['payload']['commune_code']}.json")
+    name = f"tra-loi-ket-noi-{doc['payload']['commune_code']}.json"
+    if doc["payload"].get("same_device") is False:
+        return _new_device_page(doc, name)
+    return _attachment(doc, name)
+
+
+def _new_device_page(doc: dict[str, Any], name: str) -> HTMLResponse:
+    """A re-enrolment request naming a device this hub never knew was answered as a NEW device: say so, with
+    the response to download from the page (a data: link — the code is spent, so the page is the only copy)."""
+    import base64
+
+    href = "data:application/json;base64," + base64.b64encode(files.dumps(doc)).decode("ascii")
+    body = (f'<p><a href="/dashboard/offline">← Xã không có mạng</a></p>'
+            '<h1 id="new-device">Đã kết nối máy như MÁY MỚI</h1>'
+            f"<p>{escape(offline.enrolment_note(doc['payload']))}</p>"
+            f'<p><a id="download-response" download="{escape(name)}" href="{escape(href)}"><strong>Tải tệp trả lời '
+            f"({escape(name)})</strong></a> rồi mang về máy xã (enrollpoint connect --response-file …). Hãy tải "
+            "ngay: mã kết nối đã được dùng, tệp chỉ có trên trang này.</p>")
+    return HTMLResponse(render.page("Đã kết nối máy mới — EnrollPoint", body), headers=NO_STORE)
 
 
 @router.get("/dashboard/receipt/{receipt_id}", summary="Download the signed receipt of a bundle import")

@@ -262,8 +262,8 @@ def test_response_for_another_laptop_or_tampered(hub_url: str, tmp_path: Path,
 
 def test_reenrol_by_file_keeps_the_device(hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A laptop enrolled by file connects again by file: its request carries its device id and a proof signed
-    with its key, the hub re-keys that device, and the days it re-sends replace its own — never add. Forged,
-    unknown or another commune's device: refused, nothing stored, the code still good."""
+    with its key, the hub re-keys that device, and the days it re-sends replace its own — never add. Forged
+    or another commune's device: refused, nothing stored, the code still good (an unknown device: below)."""
     setup_hub(hub_url, capsys)
     device = enrol_by_files(hub_url, tmp_path, capsys)
     close_days(0, 4)
@@ -287,8 +287,7 @@ def test_reenrol_by_file_keeps_the_device(hub_url: str, tmp_path: Path, capsys: 
             other = admin.enrol(s, other_code, "máy xã khác", signing.generate_keypair()[1]).device.id
         stranger, _ = signing.generate_keypair()
         forged = signing.reenrol_proof(stranger, device, new_key, COMMUNE, offline.code_hash(code))
-        cases = [({"previous_proofs": [forged]}, "khóa cũ"), ({"previous_device_id": "f" * 32}, "không biết"),
-                 ({"previous_device_id": other}, "xã khác"), ({"previous_proofs": [forged] * 3}, "không đúng dạng"),
+        cases = [({"previous_proofs": [forged]}, "khóa cũ"), ({"previous_device_id": other}, "xã khác"), ({"previous_proofs": [forged] * 3}, "không đúng dạng"),
                  ({"previous_device_id": "x" * 33}, "không đúng dạng"), ({"previous_proofs": "abc"}, "không đúng dạng")]
         for k, (change, words) in enumerate(cases):
             bad = tmp_path / f"bad-{k}.json"
@@ -318,6 +317,66 @@ def test_reenrol_by_file_keeps_the_device(hub_url: str, tmp_path: Path, capsys: 
     assert len(again) == 5 and {r[3] for r in again} == {device}
     assert {r[2] for r in again if r[1] == D0 + dt.timedelta(days=3)} == {2}
     assert lap(capsys, "sync", "--receipt", str(r2))["confirmed"] == 5
+
+
+def test_reenrol_by_file_on_a_hub_that_never_knew_the_device(hub_url: str, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The province replaced its hub: the laptop's request asks to keep a device this hub never knew. The hub
+    enrols it as a NEW device (no second boat trip) and says so — CLI, signed response, laptop — the code is
+    spent once, and the days the old hub never confirmed reach the new hub under the new id, once."""
+    old_hub = f"sqlite:///{tmp_path / 'old-hub.db'}"
+    setup_hub(old_hub, capsys)
+    old = enrol_by_files(old_hub, tmp_path / "old", capsys)
+    close_days(0, 4)
+    b1 = tmp_path / "usb" / "dot-1.epb"
+    assert lap(capsys, "sync", "--bundle", str(b1))["reports"] == 5
+    hub(old_hub, capsys, "import-bundle", str(b1))  # the old hub's receipt never comes back
+
+    setup_hub(hub_url, capsys)  # the new hub
+    code = hub(hub_url, capsys, "enrol-code", COMMUNE)["code"]
+    req = tmp_path / "usb" / "yeu-cau-2.json"
+    assert lap(capsys, "connect", "--code", code, "--request-file", str(req))["previous_device_id"] == old
+    resp = tmp_path / "usb" / "tra-loi-2.json"
+    capsys.readouterr()
+    assert hub_cli.main(["--db", hub_url, "enrol-file", str(req), "--out", str(resp)]) == 0
+    said = capsys.readouterr().out
+    assert "NEW device" in said and old in said and "does not know" in said
+    assert "đã được dùng" in hub(hub_url, capsys, "enrol-file", str(req), "--out", str(tmp_path / "again.json"),
+                                 ok=False)  # the code is spent once
+    p = json.loads(resp.read_text())["payload"]
+    new = p["device_id"]
+    assert new != old and p["same_device"] is False and p["previous_device_id"] == old
+    assert p["new_device_reason"] == offline.NEW_DEVICE_UNKNOWN
+    db = open_hub(hub_url)
+    try:
+        with db.session() as s:
+            assert [d.id for d in s.scalars(select(Device))] == [new]
+            spent = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == offline.code_hash(code)))
+            assert spent.used_at is not None and spent.device_id == new
+    finally:
+        db.close()
+
+    capsys.readouterr()
+    assert ep(["connect", "--response-file", str(resp)]) == 0
+    said = capsys.readouterr().out
+    assert "MÁY MỚI" in said and f"không biết mã máy cũ {old}" in said and new in said
+    lapdb = laptop_db()
+    with lapdb.session() as s:
+        assert config.get(s, hub_link.KEY_DEVICE_ID) == new
+    lapdb.close()
+    assert hub_link._keyring_get(hub_link.keyring_name(old), "private_key") == ""  # the old device is gone
+
+    # the laptop then delivers fine: the unconfirmed days and a new one, stored once under the new id
+    close_days(5, 5)
+    b2 = tmp_path / "usb" / "dot-2.epb"
+    assert lap(capsys, "sync", "--bundle", str(b2))["reports"] == 6
+    r2 = tmp_path / "usb" / "bien-nhan-2.json"
+    res = hub(hub_url, capsys, "import-bundle", str(b2), "--receipt", str(r2))
+    assert sum(b["imported"] for b in res["batches"]) == 6
+    rows = stored(hub_url)
+    assert len(rows) == 6 and {r[3] for r in rows} == {new}
+    assert lap(capsys, "sync", "--receipt", str(r2))["confirmed"] == 6
+    assert lap(capsys, "sync-status")["waiting"] == 0
 
 
 def test_day_codes_provisional_then_superseded(hub_url: str, tmp_path: Path,

@@ -43,6 +43,32 @@ def test_enrol_by_file_on_the_dashboard(hub_db: HubDB, admin_client, viewer_clie
     assert junk.status_code == 400
 
 
+def test_enrol_file_for_a_device_the_hub_never_knew(hub_db: HubDB, admin_client) -> None:
+    """A re-enrolment request naming a device this hub never knew: a NEW device, said on the page, with the
+    signed response to download from it."""
+    import base64
+    import re
+    from html import unescape
+
+    setup_commune(hub_db)
+    code = _code(hub_db)
+    old_key, _ = signing.generate_keypair()
+    priv, pub = signing.generate_keypair()
+    doc = offline.make_request(code, "22736", "máy đảo", priv, "d" * 32,
+                               [signing.reenrol_proof(old_key, "d" * 32, pub, "22736", offline.code_hash(code))])
+    r = admin_client.post(f"/dashboard/enrol-file?csrf={csrf_of(admin_client)}",
+                          files={"file": ("req.json", offline.dumps(doc))})
+    assert r.status_code == 200 and "content-disposition" not in r.headers
+    assert "MÁY MỚI" in r.text and "không biết mã máy đó" in r.text and "d" * 32 in r.text
+    href = unescape(re.search(r'id="download-response" download="[^"]+" href="([^"]+)"', r.text).group(1))
+    assert href.startswith("data:application/json;base64,")
+    with hub_db.session() as s:
+        key = hub_public_key(s)
+    p = offline.hub_verify(offline.loads(base64.b64decode(href.split(",", 1)[1])), key, "enrol-response")
+    assert p["same_device"] is False and p["new_device_reason"] == offline.NEW_DEVICE_UNKNOWN
+    assert p["device_id"] != "d" * 32 and p["device_id"] in r.text
+
+
 def test_targets_file_day_code_and_receipt(hub_db: HubDB, admin_client, laptop: Laptop) -> None:
     with hub_db.session(write=True) as s:
         admin.set_target(s, "22736", "card_captured", 500, dt.date(2025, 12, 31))

@@ -143,3 +143,42 @@ def test_menu_item_opens_the_dialog(qtbot, window):
     wait_idle(qtbot, window.shell.app.runner)
     assert dlg.pending is None
     dlg.close()
+
+
+def test_dialog_says_whether_the_laptop_kept_its_device(qtbot, db, app_for, tmp_path):
+    """A laptop enrolled with an earlier hub reconnects by file to a hub that never knew its device: the
+    dialog says it became a NEW device and why; connecting again to that hub keeps the device, and says so."""
+    hub = Hub(tmp_path)
+    _island_laptop(db)
+    old = "d" * 32
+    with db.session() as s:  # enrolled before, with a hub the province has since replaced
+        config.put(s, hub_link.KEY_DEVICE_ID, old)
+        config.put(s, hub_link.KEY_HUB_COMMUNE, COMMUNE)
+    hub_link._keyring_set(hub_link.keyring_name(old), {"token": "t", "private_key": signing.generate_keypair()[0],
+                                                       "device_id": old})
+    app = app_for(db)
+    panel = SyncPanel(app)
+    qtbot.addWidget(panel)
+    dlg = panel.open_enrol_by_file()
+    wait_idle(qtbot, app.runner)
+
+    def round_trip(n: int) -> str:
+        code = json.loads(hub_cli(hub.url_db, "--json", "enrol-code", COMMUNE))["code"]
+        req, resp = tmp_path / "usb" / f"yeu-cau-{n}.json", tmp_path / "usb" / f"tra-loi-{n}.json"
+        dlg.write_request(code, str(req), "Máy đảo")
+        wait_idle(qtbot, app.runner)
+        hub_cli(hub.url_db, "enrol-file", str(req), "--out", str(resp))
+        dlg.open_response(str(resp))
+        wait_idle(qtbot, app.runner)
+        assert dlg.result is not None and "color: #b00020" not in dlg.message.styleSheet()
+        return dlg.message.text()
+
+    msg = round_trip(1)
+    new = dlg.result["device_id"]
+    assert new != old and dlg.result["same_device"] == "no"
+    assert "MÁY MỚI trên trạm tỉnh" in msg and f"không biết mã máy cũ {old}" in msg and new in msg
+    assert _stored(app)[hub_link.KEY_DEVICE_ID] == new
+
+    msg = round_trip(2)  # the same hub again: it knows the device now
+    assert dlg.result["device_id"] == new and dlg.result["same_device"] == "yes"
+    assert "vẫn là máy cũ trên trạm tỉnh" in msg and "MÁY MỚI" not in msg

@@ -5,10 +5,11 @@ Step 1: the officer types the one-time code (and the device name) and chooses wh
 (a USB stick); `operations/sync.enrol_request` writes it through `hub_offline.connect_request` (the code is
 never written: only a proof of it). Step 2, days or weeks later: the province's response file is opened and
 `operations/sync.enrol_response` completes the enrolment through `hub_offline.connect_response` (device id,
-hub key pinned, targets). Whether step 1 was done is read from the service's pending state in the OS keyring
-(`operations/sync.pending_enrolment`), so the dialog remembers it across restarts. Refusals (another laptop's
-response, a tampered file, a reused code) are the services' Vietnamese messages, shown in the dialog through
-the runner's failure path (logged, then `user_message`).
+hub key pinned, targets; whether the laptop kept its device at the province or became a new one, and why: the
+service's `device_note`, shown first). Whether step 1 was done is read from the service's pending state in the
+OS keyring (`operations/sync.pending_enrolment`), so the dialog remembers it across restarts. Refusals (another
+laptop's response, a tampered file, a reused code) are the services' Vietnamese messages, shown in the dialog
+through the runner's failure path (logged, then `user_message`).
 """
 
 from __future__ import annotations
@@ -214,10 +215,12 @@ class EnrolByFileDialog(QDialog):
             if not isValid(self):
                 return
             self.result = res
-            self._say(_("Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận "
-                        "(ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi "
-                        "báo cáo bằng tệp USB («Xuất tệp USB…»).").format(
-                res["commune_code"], res["commune_name"], res["device_id"], res["targets"]))
+            text = _("Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận "
+                     "(ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi "
+                     "báo cáo bằng tệp USB («Xuất tệp USB…»).").format(
+                res["commune_code"], res["commune_name"], res["device_id"], res["targets"])
+            note = res.get("device_note", "")  # kept the device, or a new one and why (the service's words)
+            self._say(f"{note}\n\n{text}" if note else text)
             self.refresh()
 
         def failed(exc: BaseException, tb: str) -> None:

@@ -371,16 +371,16 @@ Possible duplicates: {5}</translation>
       <translation>Choose where to save the request file (usually a USB stick).</translation>
     </message>
     <message>
+      <source>Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận (ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi báo cáo bằng tệp USB («Xuất tệp USB…»).</source>
+      <translation>Connected by file: commune {0} {1}, device id {2}. The provincial hub's key is pinned to check receipts and targets files; {3} targets received. From now on reports can be sent by USB file («Export USB file…»).</translation>
+    </message>
+    <message>
       <source>Đã ghi tệp yêu cầu (máy «{0}», xã {1}) lúc {2} vào {3}. Đang chờ tệp trả lời của tỉnh.</source>
       <translation>The request file (laptop «{0}», commune {1}) was written at {2} to {3}. Waiting for the province's response file.</translation>
     </message>
     <message>
       <source>Đã ghi tệp yêu cầu vào {0}. Mang tệp này (trong USB) lên công an tỉnh; mã kết nối không nằm trong tệp và không cần mang theo. Tỉnh sẽ trả lại một tệp trả lời: khi có, mở lại mục này và bấm «Mở tệp trả lời…».</source>
       <translation>The request file was written to {0}. Carry this file (on the USB stick) to the provincial police; the connection code is not in the file and need not be carried. The province will give back a response file: when you have it, open this again and click «Open response file…».</translation>
-    </message>
-    <message>
-      <source>Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận (ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi báo cáo bằng tệp USB («Xuất tệp USB…»).</source>
-      <translation>Connected by file: commune {0} {1}, device id {2}. The provincial hub's key is pinned to check receipts and targets files; {3} targets received. From now on reports can be sent by USB file («Export USB file…»).</translation>
     </message>
   </context>
   <context>

@@ -95,7 +95,8 @@ def enrol_request(code: str, path: str, device_name: str | None = None) -> Worke
 
 def enrol_response(path: str) -> WorkerFn:
     """Step 2: complete the enrolment with the province's response (`hub_offline.connect_response`, as
-    `enrollpoint connect --response-file …`); value: dict (device_id, commune_code, commune_name, targets)."""
+    `enrollpoint connect --response-file …`); value: dict (device_id, commune_code, commune_name, targets,
+    same_device, device_note: kept its device or became a new one, and why)."""
 
     def run(job: JobContext) -> OpResult:
         from desktop.services import hub_offline
