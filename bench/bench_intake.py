@@ -190,7 +190,7 @@ def insert_ways(pg: str, batches: int = 400, rows: int = 60) -> list[tuple[str, 
     ways = ["executemany", "executemany in a pipeline", "multi-row VALUES", "INSERT … SELECT unnest(arrays)",
             "COPY text", "COPY binary (the intake's)"]
     with fresh_pg_database(pg) as url:
-        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        dsn = libpq_dsn(url)
         with psycopg.connect(dsn) as conn:
             times: dict[str, float] = {}
             for way in ways:
@@ -223,7 +223,7 @@ def statement_ways(pg: str, n: int = 2000) -> list[tuple[str, str, str, str]]:
     import psycopg
 
     one = "WITH u AS (UPDATE t1 SET v = v + 1 WHERE id = %s) SELECT v FROM t1 WHERE id = %s"
-    with fresh_pg_database(pg) as url, psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as c:
+    with fresh_pg_database(pg) as url, psycopg.connect(libpq_dsn(url)) as c:
         c.execute("CREATE TABLE t1 (id int PRIMARY KEY, v int)")
         c.execute("INSERT INTO t1 VALUES (1, 0)")
         c.commit()
@@ -251,6 +251,11 @@ def statement_ways(pg: str, n: int = 2000) -> list[tuple[str, str, str, str]]:
             out[label] = (time.perf_counter() - t0) / n * 1000
     return [(f"{k} + COMMIT", f"{v:.3f} ms", f"{v / out['one statement']:.2f}× one statement", "")
             for k, v in out.items()]
+
+
+def libpq_dsn(url: str) -> str:
+    """A SQLAlchemy psycopg URL as psycopg.connect() takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def runs_of(xs: list[float]) -> str:

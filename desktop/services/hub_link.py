@@ -134,14 +134,8 @@ def _keyring_get(name: str, what: str) -> str:
 
 def _keyring_forget(name: str) -> None:
     """Remove one device's entries (a missing entry is fine)."""
-    from keyring.errors import KeyringError
-
-    keyring = _secure_keyring()
     for what in _SECRETS:
-        try:
-            keyring.delete_password(SERVICE, _user(name, what))
-        except (KeyringError, RuntimeError, OSError):
-            pass  # not there (PasswordDeleteError) or the store refused: nothing else to do
+        _keyring_delete(name, what)
 
 
 def _keyring_delete(name: str, what: str) -> None:
