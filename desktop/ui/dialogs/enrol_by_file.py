@@ -92,7 +92,9 @@ class EnrolByFileDialog(QDialog):
         form = QFormLayout(self.step1)
         form.addRow(_("&Mã kết nối một lần:"), self.code_edit)
         form.addRow(_("&Tên máy:"), self.name_edit)
-        form.addRow(_("&Lưu tệp yêu cầu vào:"), where)
+        where_label = QLabel(_("&Lưu tệp yêu cầu vào:"))
+        where_label.setBuddy(self.path_edit)  # the field is a row of two widgets: name the one Alt+L reaches
+        form.addRow(where_label, where)
         form.addRow(self.write_button)
 
         # step 2 -------------------------------------------------------------------------------------------
@@ -146,6 +148,7 @@ class EnrolByFileDialog(QDialog):
         if isValid(self):
             self.message.setStyleSheet("color: #b00020;" if error else "")
             self.message.setText(text)
+            self.adjustSize()  # a long answer grows the dialog instead of squeezing the steps above it
 
     def _failed(self, exc: BaseException, _tb: str) -> None:
         """Already logged by the runner; the officer reads the service's reason (or a plain line for a bug)."""
