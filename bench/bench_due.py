@@ -31,7 +31,7 @@ from machine_info import cpu_model  # noqa: E402
 
 def previous_filter_sql(kind: str | None, on: dt.date) -> tuple[str, dict[str, Any]]:
     """The WHERE fragment of `due.due_filter_sql` as it was before issue 11 (the baseline)."""
-    from desktop.services.due import CARD_AGE, GRACE_YEARS, RENEWAL_AGES, TERMINAL_VALUES, sub_years
+    from desktop.services.due.rules import CARD_AGE, GRACE_YEARS, RENEWAL_AGES, TERMINAL_VALUES, sub_years
 
     a = "c"
     params: dict[str, Any] = {"due_d14": sub_years(on, CARD_AGE).isoformat(), "due_y14": on.year - CARD_AGE}
@@ -98,7 +98,7 @@ def main() -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from desktop.services import due
+    from desktop.services.due import rules as due
     from desktop.storage.connect import driver_connection
     from desktop.storage.db import open_database
 

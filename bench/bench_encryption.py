@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_encryption.py [--citizens 20000] [--rounds 2] [--write]
 
 Both variants go through the real code paths: `desktop.services.importer.import_file` for a generated
-CSV, `desktop.services.search.search` for a fixed mix of check-in searches (names without marks,
+CSV, `desktop.services.due.search.search` for a fixed mix of check-in searches (names without marks,
 given names, ID and phone prefixes, village substrings), `statuses.record_event` one transaction per
 check-in (synchronous=FULL, as in the app), and `open_database` of an existing file. Rounds alternate
 plain/encrypted and the best round of each is compared (the machine is shared). Target: encrypted at
@@ -75,8 +75,9 @@ def one_round(csv: Path, ids: list[str], variant: str, tag: str, events: int) ->
     from sqlalchemy import select
 
     from desktop.models import Citizen
-    from desktop.services import search, statuses
+    from desktop.services.due import search
     from desktop.services.importer import import_file
+    from desktop.services.register import statuses
 
     encrypted = variant == "enc"
     _same_lib_plain(variant == "plain353")

@@ -77,7 +77,7 @@ def parsed_rows(path: Path) -> list[tuple]:
     """The rows the importer would write, computed outside any timing (for the floor)."""
     from desktop.services.importer.header import find_header
     from desktop.services.importer.reading import open_tables
-    from desktop.services.importer.validate import RowValidator
+    from desktop.services.register.validate import RowValidator
 
     (table,) = list(open_tables(path))
     header = find_header(table.head, path.name)

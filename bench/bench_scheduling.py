@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common.vietnamese import NameOrder, fold, name_sort_key, split_name  # noqa: E402
 from desktop.models import Point  # noqa: E402
-from desktop.services import due, indicators, progress, scheduling  # noqa: E402
+from desktop.services import scheduling  # noqa: E402
+from desktop.services.due import rules as due  # noqa: E402
+from desktop.services.figures import indicators, progress  # noqa: E402
 from desktop.storage.db import open_database  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]

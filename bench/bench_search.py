@@ -78,7 +78,7 @@ def main() -> int:
         print(f"  built in {make_db(a.n, a.db, encrypted=a.encrypted):.1f} s", flush=True)
 
     from common.vietnamese import fold
-    from desktop.services.search import search
+    from desktop.services.due.search import search
     from desktop.storage.connect import driver_connection
     from desktop.storage.db import open_database
 

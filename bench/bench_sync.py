@@ -49,8 +49,9 @@ def main() -> int:
     from common.vietnamese import fold
     from desktop import config
     from desktop.models import Citizen, Point
-    from desktop.services import dayclose, hub_link, outbox
-    from desktop.services.statuses import record_event
+    from desktop.services.figures import dayclose
+    from desktop.services.province_link import hub_link, outbox
+    from desktop.services.register.statuses import record_event
     from desktop.storage.db import open_database
 
     db_url = f"sqlite:///{tmp / 'hub.db'}"

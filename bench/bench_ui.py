@@ -110,7 +110,7 @@ def in_process(data: Path) -> dict[str, float]:
 
     app = QApplication.instance() or QApplication([])
     from desktop import paths
-    from desktop.services import search
+    from desktop.services.due import search
     from desktop.storage.db import open_database
     from desktop.ui.controller import Controller
 

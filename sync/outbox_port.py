@@ -1,4 +1,4 @@
-"""The interface the sender drains: what the laptop's outbox offers (desktop.services.outbox.DesktopOutbox)
+"""The interface the sender drains: what the laptop's outbox offers (desktop.services.province_link.outbox.DesktopOutbox)
 and what a run reports back. Plain data, so the desktop implements it without importing the sender.
 """
 
@@ -41,7 +41,7 @@ class SyncResult:
 
 
 class OutboxPort(Protocol):
-    """What the sender needs from the laptop's outbox (desktop.services.outbox.DesktopOutbox)."""
+    """What the sender needs from the laptop's outbox (desktop.services.province_link.outbox.DesktopOutbox)."""
 
     def take_batches(self, max_reports: int) -> list[OutgoingBatch]: ...
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
-from desktop.services.due_kinds import DueKind  # standard library only: the --kind choices
+from desktop.services.due.kinds import DueKind  # standard library only: the --kind choices
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -86,7 +86,7 @@ def _parse_day(text: str | None) -> dt.date | None:
 
 def _point_id(session: Session, text: str | None) -> int | None:
     from desktop.models import Point
-    from desktop.services.points import get_point_by_code
+    from desktop.services.register.points import get_point_by_code
 
     if not text:
         return None
@@ -99,7 +99,7 @@ def _point_id(session: Session, text: str | None) -> int | None:
 
 
 def _selection(args: argparse.Namespace, session: Session) -> Any:
-    from desktop.services.printouts import Selection
+    from desktop.services.documents.printouts import Selection
 
     day = _parse_day(args.date)
     if args.enrollment_session_id is None and day is None:
@@ -137,7 +137,7 @@ def _check_ext(args: argparse.Namespace) -> None:
 
 def _slips(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.printing.slips import build_slips_pdf
-    from desktop.services import printouts
+    from desktop.services.documents import printouts
 
     _check_ext(args)
     with ctx.db.session() as s:
@@ -148,14 +148,14 @@ def _slips(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import printouts
+    from desktop.services.documents import printouts
 
     _check_ext(args)
     with ctx.db.session() as s:
         sel = _selection(args, s)
         doc = service_call(printouts.village_list, s, sel, args.order)
     if args.xlsx:
-        from desktop.services.export_xlsx import list_xlsx  # openpyxl: only for a spreadsheet
+        from desktop.services.documents.export_xlsx import list_xlsx  # openpyxl: only for a spreadsheet
 
         data = list_xlsx(doc)
     else:
@@ -167,15 +167,15 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _report(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.printing.daily_report import build_report_pdf
-    from desktop.services import printouts
-    from desktop.services.export_xlsx import report_xlsx
+    from desktop.services.documents import printouts
+    from desktop.services.documents.export_xlsx import report_xlsx
 
     _check_ext(args)
     if args.enrollment_session_id is not None:
         raise UsageError("Báo cáo ngày chọn theo --date và --point, không theo --session.")
     if args.to is not None or args.cc is not None:  # a supervisor's setting, stored for the next reports
         from desktop.cli.admin_cmds import supervisor_if_accounts
-        from desktop.services import report_settings
+        from desktop.services.figures import report_settings
 
         with ctx.db.session() as s:
             by = supervisor_if_accounts(ctx, s, args.by)
@@ -190,14 +190,14 @@ def _report(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _due(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services.due_lists import due_list_doc
+    from desktop.services.documents.due_lists import due_list_doc
 
     _check_ext(args)
     on = _parse_day(args.date) or dt.date.today()
     with ctx.db.session() as s:
         doc = service_call(due_list_doc, s, on, args.village, args.kind)
     if args.xlsx:
-        from desktop.services.export_xlsx import due_list_xlsx  # openpyxl: only for a spreadsheet
+        from desktop.services.documents.export_xlsx import due_list_xlsx  # openpyxl: only for a spreadsheet
 
         data = due_list_xlsx(doc)
     else:

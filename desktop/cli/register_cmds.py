@@ -118,7 +118,7 @@ def _clean_id(id_number: str) -> str:
 
 
 def _find(session: Session, id_number: str) -> Any:
-    from desktop.services import statuses
+    from desktop.services.register import statuses
 
     return service_call(statuses.find_citizen, session, _clean_id(id_number))
 
@@ -127,7 +127,7 @@ def _find(session: Session, id_number: str) -> Any:
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
     from common.vietnamese import fold, nfc
     from desktop import config
-    from desktop.services import points as pts
+    from desktop.services.register import points as pts
     from sync import communes
 
     code = args.commune_code.strip().lstrip("0") or "0"
@@ -184,8 +184,8 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
 # `search` and `status` only read: they go through the database's DB-API connection (`Database.reader()`)
 # and services that need no SQLAlchemy, which would be ~0.2 s of a command the officer waits for.
 def _search(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services.search import search_rows
-    from desktop.services.status_rules import STATUS_LABELS_VI
+    from desktop.services.due.search import search_rows
+    from desktop.services.register.status_rules import STATUS_LABELS_VI
 
     if args.limit < 1 or args.offset < 0:
         raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
@@ -202,8 +202,8 @@ def _search(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _event(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import points as pts
-    from desktop.services import statuses
+    from desktop.services.register import points as pts
+    from desktop.services.register import statuses
 
     at = _parse_at(args.at)
     with ctx.db.session() as s:
@@ -224,8 +224,8 @@ def _event(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _due(args: argparse.Namespace, ctx: CliContext) -> int:
     from common.vietnamese import fold
-    from desktop.services import due
-    from desktop.services.search import villages
+    from desktop.services.due import rules as due
+    from desktop.services.due.search import villages
 
     on = parse_day(args.on) if args.on else dt.date.today()
     kind = None
@@ -260,9 +260,9 @@ def _due(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import due
-    from desktop.services.citizen_status import citizen_status
-    from desktop.services.status_rules import STATUS_LABELS_VI, vneid_step
+    from desktop.services.due import rules as due
+    from desktop.services.due.citizen_status import citizen_status
+    from desktop.services.register.status_rules import STATUS_LABELS_VI, vneid_step
 
     with ctx.db.reader() as conn:
         st = service_call(citizen_status, conn, _clean_id(args.id_number), dt.date.today())
@@ -303,7 +303,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _point_add(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import points as pts
+    from desktop.services.register import points as pts
 
     with ctx.db.session() as s:
         p = service_call(pts.add_point, s, args.code, args.name, args.address, args.kind)
@@ -313,7 +313,7 @@ def _point_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _point_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import points as pts
+    from desktop.services.register import points as pts
 
     with ctx.db.session() as s:
         data = [{"id": p.id, "code": p.code, "name": p.name, "address": p.address, "kind": p.kind,

@@ -16,7 +16,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
-from desktop.services.due_kinds import DUE_KINDS
+from desktop.services.due.kinds import DUE_KINDS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -129,7 +129,7 @@ def _enrollment_session_appointments(args: argparse.Namespace, ctx: CliContext) 
 
 
 def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import checkin
+    from desktop.services.scheduling import checkin
 
     if args.action not in checkin.ACTIONS:
         raise UsageError(f"Thao tác '{args.action}' không hợp lệ ({', '.join(checkin.ACTIONS)}).")
@@ -167,7 +167,7 @@ def _fmt_pct(p: float | None) -> str:
 
 
 def _progress(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import progress as prog
+    from desktop.services.figures import progress as prog
 
     on = parse_day(args.on) if args.on else dt.date.today()
     with ctx.db.session() as s:

@@ -55,7 +55,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import hub_link, hub_offline
+    from desktop.services.province_link import hub_link, hub_offline
 
     if args.response_file:
         res = service_call(hub_offline.connect_response, ctx.db, args.response_file)
@@ -83,10 +83,10 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import hub_link
+    from desktop.services.province_link import hub_link
 
     if args.receipt:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         rec = service_call(hub_offline.import_receipt, ctx.db, args.receipt)
         ctx.output({"confirmed": rec.confirmed, "already": rec.already, "conflicts": rec.conflicts,
@@ -121,7 +121,7 @@ def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
     runs wait --interval seconds. Ends on Ctrl+C or after --max-runs."""
     import time
 
-    from desktop.services import hub_link, outbox
+    from desktop.services.province_link import hub_link, outbox
 
     interval = max(1.0, float(args.interval))
     runs = 0
@@ -146,7 +146,7 @@ def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _targets_file(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import hub_offline
+    from desktop.services.province_link import hub_offline
 
     res = service_call(hub_offline.import_targets_file, ctx.db, args.file)
     ctx.output(res, f"Đã nhập {res['targets']} chỉ tiêu từ tệp của tỉnh (cấp lúc {res['issued_at']})."
@@ -155,7 +155,7 @@ def _targets_file(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _day_code(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import hub_offline
+    from desktop.services.province_link import hub_offline
 
     try:
         day = dt.date.fromisoformat(args.date)
@@ -173,7 +173,8 @@ def _day_code(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import dayclose, hub_link, outbox
+    from desktop.services.figures import dayclose
+    from desktop.services.province_link import hub_link, outbox
 
     with ctx.db.session() as s:
         st = outbox.status(s)
@@ -202,7 +203,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import dayclose
+    from desktop.services.figures import dayclose
 
     try:
         day = dt.date.fromisoformat(args.date)

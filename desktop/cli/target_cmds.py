@@ -38,7 +38,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 
 def _village(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.cli.admin_cmds import supervisor_if_accounts
-    from desktop.services import village_targets
+    from desktop.services.figures import village_targets
 
     with ctx.db.session() as s:
         by = supervisor_if_accounts(ctx, s, args.by)  # setting targets is a supervisor's action (audited)
@@ -59,7 +59,7 @@ def _village(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services import indicators, progress
+    from desktop.services.figures import indicators, progress
 
     on = parse_day(args.date) if args.date else dt.date.today()
     with ctx.db.session() as s:

@@ -24,8 +24,8 @@ from common.vietnamese import NameOrder, fold, name_sort_key, nfc
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Point, Target
-from desktop.services import points
-from desktop.services.statuses import State, derive_state
+from desktop.services.register import points
+from desktop.services.register.statuses import State, derive_state
 from desktop.storage.db import Database
 from sync import communes
 

@@ -17,7 +17,8 @@ import keyring
 import pytest
 
 from desktop.models import Point
-from desktop.services import dayclose, hub_link
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link
 from desktop.storage.db import Database, open_database
 from sync.client import RetryPolicy
 

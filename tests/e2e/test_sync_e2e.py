@@ -29,8 +29,9 @@ from sqlalchemy import select
 from common.vietnamese import fold
 from desktop import config
 from desktop.models import Citizen, DayReport, Point
-from desktop.services import dayclose, hub_link, outbox
-from desktop.services.statuses import record_event
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link, outbox
+from desktop.services.register.statuses import record_event
 from sync.client import RetryPolicy
 from sync.failures import MSG_AUTH
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from desktop import config, paths
 from desktop.cli import main as ep
 from desktop.models import Citizen, OutboxItem, Point
-from desktop.services import dayclose, hub_link, outbox
-from desktop.services.statuses import record_event
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link, outbox
+from desktop.services.register.statuses import record_event
 from desktop.storage.db import Database, open_database
 from province import admin
 from province import cli as hub_cli

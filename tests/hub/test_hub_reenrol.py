@@ -19,8 +19,9 @@ from sqlalchemy import func, select, update
 from common.vietnamese import fold
 from desktop.errors import ServiceError
 from desktop.models import Citizen, OutboxItem, Point
-from desktop.services import dayclose, hub_link
-from desktop.services.statuses import record_event
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link
+from desktop.services.register.statuses import record_event
 from desktop.storage.db import Database, open_database
 from province import admin
 from province.db import HubDB, open_hub

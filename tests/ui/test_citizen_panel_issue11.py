@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from sqlalchemy import select
 
 from desktop.models import Citizen
-from desktop.services import statuses
+from desktop.services.register import statuses
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from common.idnumber import make
-from desktop.services import search
+from desktop.services.due import search
 from desktop.ui.operations import register as register_ops
 
 from .conftest import wait_idle

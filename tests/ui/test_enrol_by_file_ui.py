@@ -17,7 +17,8 @@ from PySide6.QtGui import QAction
 
 from desktop import config
 from desktop.models import Point
-from desktop.services import dayclose, hub_link
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link
 from desktop.ui.views.sync_panel import SyncPanel
 from sync import offline, signing
 

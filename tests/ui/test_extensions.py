@@ -6,7 +6,9 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
-from desktop.services import dayclose, points, scheduling
+from desktop.services import scheduling
+from desktop.services.figures import dayclose
+from desktop.services.register import points
 
 from .conftest import wait_idle
 

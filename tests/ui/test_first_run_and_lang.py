@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from desktop import config
-from desktop.services import points as pts
+from desktop.services.register import points as pts
 from desktop.storage.db import open_database
 from desktop.ui.controller import Controller
 from desktop.ui.dialogs.first_run import FirstRunDialog

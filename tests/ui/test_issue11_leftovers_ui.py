@@ -26,7 +26,7 @@ def _accounts(demo_db):  # type: ignore[no-untyped-def]
 
 
 def test_village_target_from_the_progress_view(qtbot, window, controller, demo_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services import village_targets
+    from desktop.services.figures import village_targets
     from desktop.ui.actions.login import set_operator
     from desktop.ui.dialogs.village_target import VillageTargetDialog
 
@@ -81,7 +81,7 @@ def test_point_progress_shows_no_commune_target(qtbot, window) -> None:  # type:
 
 
 def test_report_recipients_dialog_saves_the_setting(qtbot, window, controller, demo_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services import report_settings
+    from desktop.services.figures import report_settings
     from desktop.ui.actions import printing as print_actions
     from desktop.ui.dialogs.report_recipients import ReportRecipientsDialog
 
@@ -106,7 +106,7 @@ def test_report_recipients_dialog_saves_the_setting(qtbot, window, controller, d
 
 
 def test_citizen_panel_shows_the_renewal_date(qtbot, window, demo_db) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services import due
+    from desktop.services.due import rules as due
 
     with demo_db.session() as s:
         c = s.scalars(select(Citizen).where(Citizen.has_card.is_(True), Citizen.birth_date.is_not(None),

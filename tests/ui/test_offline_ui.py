@@ -17,7 +17,8 @@ import requests
 
 from desktop import config
 from desktop.models import Point
-from desktop.services import dayclose, hub_link, outbox
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link, outbox
 from desktop.ui.support.autosend import KEY_AUTO_SEND, AutoSender
 from desktop.ui.views.sync_panel import SyncPanel
 

@@ -25,7 +25,7 @@ def test_due_list_action_previews_a_pdf(qtbot, window, controller):
 
 
 def test_progress_view_shows_village_targets(qtbot, window, demo_db):
-    from desktop.services import progress, village_targets
+    from desktop.services.figures import progress, village_targets
 
     with demo_db.session() as s:
         first = progress.progress(s, dt.date.today(), series_days=1).villages[0]

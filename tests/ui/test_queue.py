@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from desktop.services import search
+from desktop.services.due import search
 from desktop.ui.views.queue_model import CitizenTableModel
 
 from .conftest import wait_idle

@@ -9,7 +9,8 @@ import pytest
 
 from desktop import config
 from desktop.models import Point
-from desktop.services import dayclose, hub_link, outbox
+from desktop.services.figures import dayclose
+from desktop.services.province_link import hub_link, outbox
 from desktop.ui.views.sync_panel import SyncPanel
 from sync.outbox_port import SyncResult
 

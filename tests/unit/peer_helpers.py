@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from desktop import config
-from desktop.services import points
-from desktop.services.register import add_citizen
+from desktop.services.register import points
+from desktop.services.register.citizens import add_citizen
 from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database, open_database
 

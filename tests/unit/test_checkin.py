@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, StatusEvent
-from desktop.services import checkin, scheduling, statuses
+from desktop.services import scheduling
+from desktop.services.register import statuses
+from desktop.services.scheduling import checkin
 
 TODAY = dt.date.today()
 AT = dt.datetime.combine(TODAY, dt.time(8, 12))

@@ -15,9 +15,11 @@ from desktop import paths
 from desktop.cli import main
 from desktop.errors import ValidationError
 from desktop.models import Citizen, Operator, Point, StatusEvent
-from desktop.services import auth, due, statuses
-from desktop.services.citizen_status import citizen_status
-from desktop.services.search import search, search_rows
+from desktop.services import auth
+from desktop.services.due import rules as due
+from desktop.services.due.citizen_status import citizen_status
+from desktop.services.due.search import search, search_rows
+from desktop.services.register import statuses
 from desktop.storage.db import open_database
 
 ON = dt.date.today()

@@ -12,7 +12,7 @@ from keyrings.alt.file import PlaintextKeyring
 
 from desktop.cli import main
 from desktop.errors import ServiceError
-from desktop.services import hub_link
+from desktop.services.province_link import hub_link
 from desktop.storage import backup
 from desktop.storage.db import open_database
 from sync.protocol import EnrolResponse

@@ -24,9 +24,12 @@ from desktop import config
 from desktop.cli import main
 from desktop.errors import ValidationError
 from desktop.models import Citizen, DayReport, Point
-from desktop.services import dayclose, indicators, outbox, points, printouts
-from desktop.services.day_reports import Counts, report_of
-from desktop.services.statuses import record_event
+from desktop.services.documents import printouts
+from desktop.services.figures import dayclose, indicators
+from desktop.services.province_link import outbox
+from desktop.services.province_link.day_reports import Counts, report_of
+from desktop.services.register import points
+from desktop.services.register.statuses import record_event
 from desktop.storage.db import open_database
 from sync.protocol import COMMUNE_POINT_CODE, INDICATORS, Report
 

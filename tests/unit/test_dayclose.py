@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from common.vietnamese import fold
 from desktop import config
 from desktop.models import Citizen, DayReport, OutboxItem, Point
-from desktop.services import dayclose, outbox
-from desktop.services.statuses import record_event
+from desktop.services.figures import dayclose
+from desktop.services.province_link import outbox
+from desktop.services.register.statuses import record_event
 
 DAY = dt.date(2025, 8, 4)
 NOW = dt.datetime(2025, 8, 4, 17, 0, tzinfo=dt.UTC)

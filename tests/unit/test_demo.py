@@ -13,8 +13,8 @@ from common.vietnamese import NameOrder, fold, name_sort_key
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Citizen, Point, Target
-from desktop.services import statuses
 from desktop.services.demo import create_demo
+from desktop.services.register import statuses
 
 TODAY = dt.date(2026, 3, 1)
 

@@ -12,7 +12,7 @@ from common import idnumber
 from common.vietnamese import fold
 from desktop.models import Citizen, Point, StatusEvent
 from desktop.services.demo import GIVEN_F, GIVEN_M, create_demo
-from desktop.services.village_names import village_problem
+from desktop.services.register.village_names import village_problem
 from sync import communes
 
 TODAY = dt.date(2026, 3, 1)

@@ -9,9 +9,8 @@ from register_helpers import add_citizen
 from sqlalchemy import select
 
 from desktop.models import Citizen
-from desktop.services import statuses
 from desktop.services.demo import create_demo
-from desktop.services.due import (
+from desktop.services.due.rules import (
     DUE_KINDS,
     DueKind,
     add_years,
@@ -24,8 +23,9 @@ from desktop.services.due import (
     due_mask_sql,
     kinds_of_mask,
 )
-from desktop.services.rows import CitizenRow
-from desktop.services.search import CitizenQuery, count_citizens
+from desktop.services.due.search import CitizenQuery, count_citizens
+from desktop.services.register import statuses
+from desktop.services.register.rows import CitizenRow
 from desktop.storage.connect import driver_connection
 
 D = dt.date

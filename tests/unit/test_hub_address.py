@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop.errors import ValidationError
-from desktop.services import hub_link
+from desktop.services.province_link import hub_link
 from desktop.storage.db import open_database
 from sync.client import insecure_hub_url
 from sync.protocol import EnrolResponse

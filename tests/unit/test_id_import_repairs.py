@@ -64,7 +64,7 @@ def test_unknown_place_code_from_text_is_an_error(db, tmp_path: Path) -> None:  
 
 def test_eth_from_an_old_windows_file_is_stored_as_d_with_stroke(db, tmp_path: Path) -> None:
     """'Ðặng' (U+00D0, cp1258's Đ read as cp1252) is stored as 'Đặng' and found by 'dang'."""
-    from desktop.services import search
+    from desktop.services.due import search
 
     path = write_csv(tmp_path / "ds.csv", [HEADER, ["1", "\u00d0ặng Văn \u00d0ức", "10/10/1995", "Nam",
                                                      "001095000066", "Thôn Ðông", ""]])

@@ -205,7 +205,7 @@ def _fts_hits(database, phrase: str) -> int:
 
 def test_bulk_search_index_and_trigger_survive_import_and_cancel(seeded, tmp_path, small_chunks):
     """The import indexes its new rows in one statement; the per-row trigger is back afterwards."""
-    from desktop.services.register import add_citizen
+    from desktop.services.register.citizens import add_citizen
 
     assert _fts_trigger_present(seeded)
     assert _fts_hits(seeded, "dang quoc khanh") == 1  # imported rows are searchable

@@ -15,11 +15,13 @@ from import_helpers import id_for, write_csv
 from sqlalchemy import select
 
 from desktop.models import Citizen, StatusEvent
-from desktop.services import due, indicators, statuses
-from desktop.services.due_kinds import DueKind
+from desktop.services.due import rules as due
+from desktop.services.due.kinds import DueKind
+from desktop.services.figures import indicators
 from desktop.services.importer import import_file
-from desktop.services.importer.cells import parse_yes_no
 from desktop.services.importer.header import field_of
+from desktop.services.register import statuses
+from desktop.services.register.cells import parse_yes_no
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Buôn", "Đã có thẻ căn cước", "Ngày cấp",
           "VNeID mức 2", "Đã kích hoạt VNeID"]

@@ -12,9 +12,9 @@ from import_helpers import HEADER, write_csv
 
 from common import idnumber
 from desktop.errors import ValidationError
-from desktop.services import register
 from desktop.services.importer import ImportFileError, import_file
-from desktop.services.importer.record import search_text
+from desktop.services.register import citizens as register
+from desktop.services.register.record import search_text
 from desktop.storage.db import open_database
 
 TEXT_COLUMNS = ("full_name_raw", "full_name", "family_name", "middle_name", "given_name", "village", "address",

@@ -10,7 +10,8 @@ from import_helpers import fts_ids, fts_integrity
 from common import idnumber
 from desktop.errors import ValidationError
 from desktop.models import AuditEntry, Citizen
-from desktop.services import register, statuses
+from desktop.services.register import citizens as register
+from desktop.services.register import statuses
 
 
 def test_validate_citizen_rules():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from import_helpers import HEADER, PEOPLE, citizens, fts_ids, fts_integrity, people_rows, write_csv
 from sqlalchemy import text
 
-from desktop.services import statuses
 from desktop.services.importer import import_file
+from desktop.services.register import statuses
 
 
 def test_same_file_twice_is_all_unchanged(db, tmp_path):

@@ -6,8 +6,8 @@ import datetime as dt
 
 from sched_helpers import add_citizen, add_point
 
-from desktop.services import indicators
-from desktop.services.statuses import record_event
+from desktop.services.figures import indicators
+from desktop.services.register.statuses import record_event
 
 D1 = dt.date(2025, 3, 3)
 D2 = dt.date(2025, 3, 4)
@@ -110,7 +110,7 @@ def test_cumulative_and_series(db):
 
 
 def test_day_close_counts_through_indicators(db):
-    from desktop.services import dayclose
+    from desktop.services.figures import dayclose
 
     with db.session() as s:
         p = add_point(s)

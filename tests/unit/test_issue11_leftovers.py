@@ -20,9 +20,11 @@ from test_print_words import booked  # noqa: F401 - fixture
 from desktop import config, paths
 from desktop.errors import PermissionDenied, ValidationError
 from desktop.models import AuditEntry, Citizen
-from desktop.services import auth, printouts, progress, report_settings, village_targets
-from desktop.services.export_xlsx import report_xlsx
-from desktop.services.register import add_citizen
+from desktop.services import auth
+from desktop.services.documents import printouts
+from desktop.services.documents.export_xlsx import report_xlsx
+from desktop.services.figures import progress, report_settings, village_targets
+from desktop.services.register.citizens import add_citizen
 from desktop.storage.db import open_database
 
 

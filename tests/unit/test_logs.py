@@ -53,8 +53,8 @@ def test_rotation_settings(log_file: Path):
 
 def test_full_flow_leaves_no_personal_data_in_log(db, tmp_path: Path, log_file: Path):
     from desktop.models import Citizen
-    from desktop.services import statuses
     from desktop.services.importer import import_file
+    from desktop.services.register import statuses
 
     ids = [idnumber.make("001", 1990 + i, "F" if i % 2 else "M", 100 + i) for i in range(20)]
     phones = [f"09{i:08d}" for i in range(20)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desktop.services.search import search
+from desktop.services.due.search import search
 from desktop.storage import migrations
 from desktop.storage.db import create_db_engine, open_database
 

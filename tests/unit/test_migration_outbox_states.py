@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desktop.services import outbox
+from desktop.services.province_link import outbox
 from desktop.storage import migrations
 from desktop.storage.db import create_db_engine, current_revision, open_database
 

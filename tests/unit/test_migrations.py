@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from common.vietnamese import NameOrder, fold, name_sort_key, nfc, sort_key, split_name
 from desktop import paths
 from desktop.models import Base
-from desktop.services.search import search
+from desktop.services.due.search import search
 from desktop.storage import migrations
 from desktop.storage.db import DatabaseTooNew, create_db_engine, current_revision, open_database
 

@@ -12,10 +12,11 @@ from peer_helpers import add_person, laptop, register, today
 
 from desktop import config
 from desktop.cli import main
-from desktop.services import dayclose, statuses
+from desktop.services.figures import dayclose
 from desktop.services.peer import clones, group, usbfile
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.ids import device_id
+from desktop.services.register import statuses
 from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database, open_database
 

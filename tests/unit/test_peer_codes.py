@@ -9,8 +9,11 @@ from peer_helpers import laptop
 from sched_helpers import add_citizen, add_point
 
 from desktop import config
-from desktop.services import checkin, scheduling
-from desktop.services.codes import (
+from desktop.services import scheduling
+from desktop.services.peer.ids import KEY_DEVICE_ID
+from desktop.services.scheduling import checkin
+from desktop.services.scheduling.booking import code_prefix, new_appointment_codes
+from desktop.services.scheduling.codes import (
     ALPHABET,
     CODE_LENGTH,
     PREFIX_LENGTH,
@@ -20,8 +23,6 @@ from desktop.services.codes import (
     new_code,
     normalise_code,
 )
-from desktop.services.peer.ids import KEY_DEVICE_ID
-from desktop.services.scheduling.booking import code_prefix, new_appointment_codes
 
 # Two device ids whose prefixes differ (checked below), as two laptops of one commune would have.
 DEV_A, DEV_B = "0" * 32, "f" * 32

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from peer_helpers import add_person, laptop
 
 from desktop.errors import ValidationError
-from desktop.services import dayclose, indicators, points, statuses
+from desktop.services.figures import dayclose, indicators
 from desktop.services.peer import group, usbfile
 from desktop.services.peer.ids import device_id
+from desktop.services.register import points, statuses
 from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database
 

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from peer_helpers import add_person, laptop, register
 
 from desktop.errors import ValidationError
-from desktop.services import dayclose, statuses
+from desktop.services.figures import dayclose
 from desktop.services.peer import changes, group, usbfile
 from desktop.services.peer.merge import apply_ops
-from desktop.services.register import update_citizen
+from desktop.services.register import statuses
+from desktop.services.register.citizens import update_citizen
 from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database
 

@@ -12,10 +12,11 @@ import pytest
 from peer_helpers import COMMUNE, add_person, laptop, register
 
 from desktop import config
-from desktop.services import dayclose, statuses
+from desktop.services.figures import dayclose
 from desktop.services.peer import changes, group, lan, usbfile
 from desktop.services.peer.crypto import PeerRefused, code_of, secret_of
-from desktop.services.register import update_citizen
+from desktop.services.register import statuses
+from desktop.services.register.citizens import update_citizen
 from desktop.services.scheduling.booking import book
 from desktop.services.scheduling.enrollment_sessions import create_enrollment_session
 from desktop.storage.connect import driver_connection

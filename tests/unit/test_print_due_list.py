@@ -13,8 +13,8 @@ from test_print_support import page_texts
 
 from desktop import config, paths
 from desktop.printing.data import NothingToPrint
-from desktop.services import due_lists
-from desktop.services.register import add_citizen
+from desktop.services.documents import due_lists
+from desktop.services.register.citizens import add_citizen
 from desktop.storage.db import open_database
 
 ON = dt.date(2026, 12, 1)

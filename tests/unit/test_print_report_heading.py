@@ -13,8 +13,10 @@ from test_print_support import page_texts
 from desktop import config, paths
 from desktop.errors import ValidationError
 from desktop.models import Point, Target
-from desktop.services import printouts, progress, statuses, village_targets
-from desktop.services.register import add_citizen
+from desktop.services.documents import printouts
+from desktop.services.figures import progress, village_targets
+from desktop.services.register import statuses
+from desktop.services.register.citizens import add_citizen
 from desktop.storage.db import open_database
 
 DAY = dt.date(2026, 1, 5)

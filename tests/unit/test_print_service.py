@@ -18,7 +18,8 @@ from desktop import config
 from desktop.errors import ServiceError
 from desktop.models import Appointment, Citizen, Point, StatusEvent, Target
 from desktop.printing.data import NothingToPrint
-from desktop.services import printouts, scheduling
+from desktop.services import scheduling
+from desktop.services.documents import printouts
 
 DAY = dt.date(2026, 3, 5)
 _serial = itertools.count(1)

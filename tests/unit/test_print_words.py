@@ -17,7 +17,8 @@ from common.vietnamese import NameOrder, fold, name_sort_key, nfc, split_name
 from desktop import config
 from desktop.models import Appointment, Citizen, Point
 from desktop.printing.text import card_name, printed_purpose
-from desktop.services import printouts, scheduling
+from desktop.services import scheduling
+from desktop.services.documents import printouts
 
 DAY = dt.date(2026, 3, 5)
 _serial = itertools.count(1)

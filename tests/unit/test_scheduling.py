@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Appointment, StatusEvent, Target
-from desktop.services import codes, scheduling, statuses
+from desktop.services import scheduling
+from desktop.services.register import statuses
+from desktop.services.scheduling import codes
 
 DAY = dt.date.today() + dt.timedelta(days=7)
 
@@ -320,7 +322,7 @@ def test_cancel_frees_the_place(db):
 
 
 def test_reschedule_no_shows(db):
-    from desktop.services import checkin
+    from desktop.services.scheduling import checkin
 
     with db.session() as s:
         p = add_point(s)

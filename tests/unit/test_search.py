@@ -9,7 +9,7 @@ from register_helpers import add_citizen
 
 from common.vietnamese import NameOrder, sort_key
 from desktop.services.demo import create_demo
-from desktop.services.search import CitizenQuery, count_citizens, query_citizens, search, villages
+from desktop.services.due.search import CitizenQuery, count_citizens, query_citizens, search, villages
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from common.vietnamese import NameOrder, fold
 from desktop.services.demo import create_demo
-from desktop.services.search import CitizenQuery, count_citizens, is_listing, query_citizens, seek_key
+from desktop.services.due.search import CitizenQuery, count_citizens, is_listing, query_citizens, seek_key
 
 ON = dt.date(2026, 3, 1)
 

@@ -16,9 +16,11 @@ from register_helpers import add_citizen
 
 from desktop.cli import main
 from desktop.errors import ValidationError
-from desktop.services import checkin, indicators, statuses
-from desktop.services.due import DueKind, card_renewal, due_filter_sql, due_kinds_for, due_list
-from desktop.services.statuses import State, allowed_events, record_event
+from desktop.services.due.rules import DueKind, card_renewal, due_filter_sql, due_kinds_for, due_list
+from desktop.services.figures import indicators
+from desktop.services.register import statuses
+from desktop.services.register.statuses import State, allowed_events, record_event
+from desktop.services.scheduling import checkin
 from desktop.storage.connect import driver_connection
 
 D = dt.date

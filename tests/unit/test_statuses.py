@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from desktop.errors import ValidationError
 from desktop.models import Citizen, Point
-from desktop.services import statuses
-from desktop.services.statuses import State, allowed_events, apply, derive_state, record_event
+from desktop.services.register import statuses
+from desktop.services.register.statuses import State, allowed_events, apply, derive_state, record_event
 
 
 def _state(events: list[str], card: bool = False) -> State:
@@ -115,7 +115,7 @@ def test_card_known_from_issue_date(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_no_show_allowed_for_someone_further_along_who_was_booked_again() -> None:
     """A citizen with a card dossier booked again for VNeID can miss that appointment."""
-    from desktop.services.statuses import derive_state
+    from desktop.services.register.statuses import derive_state
 
     state = derive_state(["card_captured", "scheduled", "no_show"])
     assert state.status == "card_captured"  # progress is not undone by the missed appointment

@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from desktop import config
 from desktop.models import OutboxItem, Point
-from desktop.services import dayclose, outbox
+from desktop.services.figures import dayclose
+from desktop.services.province_link import outbox
 from sync import signing
 from sync.client import HubClient, RetryPolicy
 from sync.failures import MSG_AUTH

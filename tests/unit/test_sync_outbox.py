@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from desktop import config
 from desktop.models import OutboxItem, Point
-from desktop.services import dayclose, outbox
+from desktop.services.figures import dayclose
+from desktop.services.province_link import outbox
 from sync.outbox_port import SyncResult
 from sync.protocol import CONFLICT, IMPORTED, ImportSummary, ReportOutcome
 
@@ -97,7 +98,7 @@ def test_status_records_last_success_and_error(closed):
 
 
 def test_outbox_item_has_content_hash_of_the_report(closed):
-    from desktop.services.dayclose import report_of
+    from desktop.services.figures.dayclose import report_of
 
     with closed.session() as s:
         for item, rep in outbox.pending(s):

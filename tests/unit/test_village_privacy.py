@@ -13,10 +13,10 @@ from sqlalchemy import select
 from common.vietnamese import fold
 from desktop import config
 from desktop.models import Citizen, Point
-from desktop.services import dayclose
+from desktop.services.figures import dayclose
 from desktop.services.importer import import_file
-from desktop.services.statuses import record_event
-from desktop.services.village_names import QUARANTINED_VILLAGE, village_problem
+from desktop.services.register.statuses import record_event
+from desktop.services.register.village_names import QUARANTINED_VILLAGE, village_problem
 
 DAY = dt.date(2025, 8, 4)
 

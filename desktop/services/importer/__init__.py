@@ -1,5 +1,6 @@
 """Import of citizen lists (CSV in any encoding a commune office produces, XLSX) into the register:
-`reading`/`legacy` (files, encodings), `header`, `cells` (parsers), `validate` (row rules), `record`, `writer`.
+`reading`/`legacy` (files, encodings), `header` (finding the heading row), `report` (the error report beside
+the file), `writer` (bulk insert); the row rules themselves (cells, validate, record) live in `register/`.
 
 One file is one transaction: a crash, a cancel or a fatal error leaves the database exactly as before.
 Valid rows are inserted or update the citizen with the same ID number; invalid rows are skipped and
@@ -16,15 +17,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common.vietnamese import fold
+from desktop.services.register.cells import clean_text, is_column_numbering, is_empty, text_value
+from desktop.services.register.record import FLAG_COLUMNS, LABELS, CitizenRecord, build_record
+from desktop.services.register.types import (
+    ERROR,
+    WARNING,
+    ImportCancelled,
+    ImportFileError,
+    ImportResult,
+    RowIssue,
+)
+from desktop.services.register.validate import RowValidator
 from desktop.storage.db import Database
 
-from .cells import clean_text, is_column_numbering, is_empty, text_value
-from .header import LABELS, Header, find_header
+from .header import Header, find_header
 from .reading import Table, open_tables
-from .record import FLAG_COLUMNS, CitizenRecord, build_record
 from .report import default_report_path, write_report
-from .types import ERROR, WARNING, ImportCancelled, ImportFileError, ImportResult, RowIssue
-from .validate import RowValidator
 from .writer import BulkWriter
 
 __all__ = [

@@ -11,34 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from common.vietnamese import fold
+from desktop.services.register.types import ImportFileError
 
 from .reading import Row
-from .types import ImportFileError
 
 SCAN_ROWS = 20
-
-# Field → Vietnamese label (used in messages and by forms).
-LABELS: dict[str, str] = {
-    "full_name": "Họ và tên",
-    "id_number": "Số định danh",
-    "old_cmnd": "Số CMND",
-    "birth_date": "Ngày sinh",
-    "birth_year": "Năm sinh",
-    "sex": "Giới tính",
-    "sex_male": "Nam",
-    "sex_female": "Nữ",
-    "village": "Thôn/Tổ dân phố",
-    "address": "Địa chỉ",
-    "phone": "Số điện thoại",
-    "card_issued_on": "Ngày cấp",
-    "card_known": "Đã có thẻ căn cước",
-    "vneid_l2": "VNeID mức 2",
-    "vneid_activated": "Đã kích hoạt VNeID",
-    "note": "Ghi chú",
-    "elderly": "Người cao tuổi",
-    "disabled": "Khuyết tật",
-    "needs_home_visit": "Cần đến tận nhà",
-}
 
 _IGNORE = "ignore"
 _EXACT: dict[str, str] = {}

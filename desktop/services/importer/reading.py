@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from desktop.services.register.types import ImportFileError
+
 from . import legacy
-from .types import ImportFileError
 
 Row = tuple[int, list[object]]  # (1-based row number as in the file, cell values)
 

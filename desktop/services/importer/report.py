@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .types import ERROR, RowIssue
+from desktop.services.register.types import ERROR, RowIssue
 
 HEADINGS = ["Dòng", "Cột", "Giá trị", "Lý do", "Mức độ"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

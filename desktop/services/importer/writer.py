@@ -17,8 +17,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from .record import CONTENT_COLUMNS, RECORD_COLUMNS, CitizenRecord, merge
-from .types import WARNING, RowIssue
+from desktop.services.register.record import CONTENT_COLUMNS, RECORD_COLUMNS, CitizenRecord, merge
+from desktop.services.register.types import WARNING, RowIssue
 
 _CONTENT_SQL = ", ".join(CONTENT_COLUMNS)
 _INSERT_SQL = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.services.importer.record import name_columns, search_text, village_key
+from desktop.services.register.record import name_columns, search_text, village_key
 
 # Values for NOT NULL columns a shared entry does not carry (local-only or derived, filled after).
 INSERT_DEFAULTS: dict[str, dict[str, Any]] = {

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from desktop.errors import ValidationError
-from desktop.services import statuses
+from desktop.services.register import statuses
 
 CHUNK = 500
 

@@ -1,10 +1,10 @@
 """Scheduling: `enrollment_sessions` (sessions, slots, capacity), `booking` (book, move, cancel, reschedule
-no-shows, a session's list, find by slip code) and `auto_assign` (fill a session from the due list).
+no-shows, a session's list, find by slip code), `auto_assign` (fill a session from the due list), `codes`
+(appointment codes on slips) and `checkin` (arrivals, captures and walk-ins at the point).
 
 Callers use this package's names (`scheduling.book(...)`); the modules above are where each one lives.
 """
 
-from desktop.services.codes import code_candidates, display, is_code, normalise_code
 from desktop.services.scheduling.auto_assign import AssignResult, auto_assign, purpose_of_kinds
 from desktop.services.scheduling.booking import (
     AppointmentRow,
@@ -20,6 +20,7 @@ from desktop.services.scheduling.booking import (
     slot_end,
     slot_ends,
 )
+from desktop.services.scheduling.codes import code_candidates, display, is_code, normalise_code
 from desktop.services.scheduling.enrollment_sessions import (
     ENROLLMENT_SESSION_STATES,
     MAX_KITS,

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from common.vietnamese import fold
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession
-from desktop.services import due, statuses
-from desktop.services.rows import as_date
+from desktop.services.due import rules as due
+from desktop.services.register import statuses
+from desktop.services.register.rows import as_date
 from desktop.services.scheduling.booking import booked_from_day, name_order_column, new_appointments
 from desktop.services.scheduling.enrollment_sessions import (
     check_bookable,

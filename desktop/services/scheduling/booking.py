@@ -18,9 +18,9 @@ from common.vietnamese import NameOrder, fold
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession
-from desktop.services import statuses
-from desktop.services.codes import code_candidates, device_prefix, is_code, new_code
 from desktop.services.peer.ids import device_id
+from desktop.services.register import statuses
+from desktop.services.scheduling.codes import code_candidates, device_prefix, is_code, new_code
 from desktop.services.scheduling.enrollment_sessions import (
     PURPOSES,
     SlotInfo,

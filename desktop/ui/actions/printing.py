@@ -94,7 +94,7 @@ def edit_report_recipients(shell: Shell) -> Any:
     """"Kính gửi" and the other "Nơi nhận" units of the daily report (a supervisor's setting, audited)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.services import report_settings
+    from desktop.services.figures import report_settings
     from desktop.ui.actions.roles import current_operator, supervisor_refusal
     from desktop.ui.dialogs.report_recipients import ReportRecipientsDialog
     from desktop.ui.operations import settings as settings_ops

@@ -24,7 +24,7 @@ class DayPointDialog(QDialog):
     def __init__(self, app: AppContext, title: str, parent: QWidget | None = None, *, village: bool = False,
                  all_points: bool = True) -> None:
         super().__init__(parent)
-        from desktop.services import points as pts
+        from desktop.services.register import points as pts
 
         self.setWindowTitle(title)
         self.setObjectName("dayPointDialog")
@@ -44,7 +44,7 @@ class DayPointDialog(QDialog):
         form.addRow(_("Đ&iểm thu nhận:"), self.point)
         self.village: QComboBox | None = None
         if village:
-            from desktop.services import search
+            from desktop.services.due import search
 
             self.village = QComboBox(self)
             self.village.setObjectName("village")

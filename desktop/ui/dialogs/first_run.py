@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import points
+from desktop.services.register import points
 from desktop.ui.operations import register as register_ops
 from desktop.ui.operations import settings as settings_ops
 from desktop.ui.support.context import AppContext

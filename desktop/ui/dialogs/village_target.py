@@ -29,7 +29,8 @@ _ = translator("VillageTargetDialog")
 class VillageTargetDialog(QDialog):
     def __init__(self, app: AppContext, parent: QWidget | None = None, village_key: str | None = None) -> None:
         super().__init__(parent)
-        from desktop.services import search, village_targets
+        from desktop.services.due import search
+        from desktop.services.figures import village_targets
 
         self.setWindowTitle(_("Chỉ tiêu theo thôn/tổ"))
         self.setObjectName("villageTargetDialog")

@@ -112,7 +112,7 @@ class WalkInDialog(QDialog):
 
     def validate(self) -> dict[str, str]:
         """Field → first error reason, by the import's own row validator."""
-        from desktop.services import register
+        from desktop.services.register import citizens as register
 
         _record, issues = register.validate_citizen(self.values())
         out: dict[str, str] = {}

@@ -10,7 +10,7 @@ from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 def mark(citizen_id: int, action: str, *, enrollment_session_id: int | None, point_id: int | None,
          operator_id: int | None = None) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
-        from desktop.services import checkin
+        from desktop.services.scheduling import checkin
 
         with job.db.session() as s:
             res = checkin.mark(s, citizen_id, action, enrollment_session_id=enrollment_session_id, point_id=point_id,
@@ -23,7 +23,7 @@ def mark(citizen_id: int, action: str, *, enrollment_session_id: int | None, poi
 def add_walk_in(fields: dict[str, Any], *, enrollment_session_id: int | None, point_id: int | None,
                 operator_id: int | None = None) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
-        from desktop.services import checkin
+        from desktop.services.scheduling import checkin
 
         with job.db.session() as s:
             res = checkin.add_walk_in(s, fields, enrollment_session_id=enrollment_session_id, point_id=point_id,

@@ -13,7 +13,7 @@ def slips_pdf(selection: dict[str, Any], fmt: str = "a6", officer: str = "") -> 
     """selection: enrollment_session_id / day / point_id / village, as printouts.Selection takes them."""
 
     def run(job: JobContext) -> bytes:
-        from desktop.services import printouts
+        from desktop.services.documents import printouts
 
         with job.db.session() as s:
             return printouts.slips_pdf(s, printouts.Selection(**selection), fmt, officer)
@@ -23,7 +23,7 @@ def slips_pdf(selection: dict[str, Any], fmt: str = "a6", officer: str = "") -> 
 
 def list_pdf(selection: dict[str, Any], order: str | None = None) -> WorkerFn:
     def run(job: JobContext) -> bytes:
-        from desktop.services import printouts
+        from desktop.services.documents import printouts
 
         with job.db.session() as s:
             return printouts.list_pdf(s, printouts.Selection(**selection), order)
@@ -35,7 +35,7 @@ def report_pdf(day: dt.date, point_id: int | None = None, **options: Any) -> Wor
     """options: include_no_show_names, prepared_by, chief_name."""
 
     def run(job: JobContext) -> bytes:
-        from desktop.services import printouts
+        from desktop.services.documents import printouts
 
         with job.db.session() as s:
             return printouts.report_pdf(s, day, point_id, **options)
@@ -47,7 +47,7 @@ def due_list_pdf(day: dt.date, village: str | None = None) -> WorkerFn:
     """Who must still come, per village (for the village heads and the Fatherland Front)."""
 
     def run(job: JobContext) -> bytes:
-        from desktop.services import due_lists
+        from desktop.services.documents import due_lists
 
         with job.db.session() as s:
             return due_lists.due_list_pdf(s, day, village)
@@ -59,7 +59,7 @@ def report_xlsx(day: dt.date, point_id: int | None, path: str) -> WorkerFn:
     """The daily report of `day` as an .xlsx file at `path`; the value is the path."""
 
     def run(job: JobContext) -> str:
-        from desktop.services import export_xlsx, printouts
+        from desktop.services.documents import export_xlsx, printouts
 
         with job.db.session() as s:
             data = export_xlsx.report_xlsx(printouts.daily_report(s, day, point_id))

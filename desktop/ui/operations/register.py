@@ -12,7 +12,7 @@ from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 def record_event(citizen_id: int, event: str, *, point_id: int | None = None,
                  operator_id: int | None = None) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
-        from desktop.services import statuses
+        from desktop.services.register import statuses
 
         with job.db.session() as s:
             statuses.record_event(s, citizen_id, event, point=point_id, operator_id=operator_id)
@@ -47,7 +47,7 @@ def count_citizens(query: Any) -> WorkerFn:
     """The total of a search (a full scan at worst: off the keystroke path)."""
 
     def run(job: JobContext) -> int:
-        from desktop.services import search
+        from desktop.services.due import search
 
         with job.db.session() as s:
             return search.count_citizens(s, query)
@@ -59,7 +59,7 @@ def villages() -> WorkerFn:
     """The village list with counts (a GROUP BY over the register): (key, name, count) rows."""
 
     def run(job: JobContext) -> list[tuple[str, str, int]]:
-        from desktop.services import search
+        from desktop.services.due import search
 
         with job.db.session() as s:
             return search.villages(s)

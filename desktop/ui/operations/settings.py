@@ -12,7 +12,7 @@ def set_up_commune(commune: Any, points: list[tuple[str, str, str]]) -> WorkerFn
 
     def run(job: JobContext) -> OpResult:
         from desktop import config
-        from desktop.services import points as pts
+        from desktop.services.register import points as pts
 
         with job.db.session() as s:
             config.set_commune(s, commune)
@@ -51,7 +51,7 @@ def save_report_recipients(to: list[str], cc: list[str], operator: Any) -> Worke
     """The daily report's "Kính gửi" and other "Nơi nhận" units (a supervisor's setting, audited)."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import report_settings
+        from desktop.services.figures import report_settings
 
         with job.db.session() as s:
             saved = report_settings.set_recipients(s, to, cc, operator=operator)

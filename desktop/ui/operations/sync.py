@@ -12,7 +12,7 @@ def close_day(day: dt.date, point_code: str | None, operator: Any) -> WorkerFn:
     """Close the day (one point or all); the value is [(point code, revision)] of the reports written."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import dayclose
+        from desktop.services.figures import dayclose
 
         with job.db.session() as s:
             rows = dayclose.close_day(s, day, point_code, operator=operator)
@@ -26,7 +26,7 @@ def send_reports() -> WorkerFn:
     """Drain the outbox to the hub, then refresh targets (`hub_link.sync_now`): run it with `.network()`."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_link
+        from desktop.services.province_link import hub_link
 
         return OpResult(hub_link.sync_now(job.db), Changes(reports=True))
 
@@ -40,7 +40,7 @@ def export_bundle(path: str) -> WorkerFn:
     """Write every unconfirmed report to a USB file (`hub_link.export_bundle`); value: BundleResult."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_link
+        from desktop.services.province_link import hub_link
 
         return OpResult(hub_link.export_bundle(job.db, path), Changes(reports=True))
 
@@ -51,7 +51,7 @@ def import_receipt(path: str) -> WorkerFn:
     """Confirm exactly the reports a signed receipt of the province lists; value: ReceiptImport."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         return OpResult(hub_offline.import_receipt(job.db, path), Changes(reports=True))
 
@@ -62,7 +62,7 @@ def import_targets_file(path: str) -> WorkerFn:
     """Targets (and the hub's address) from a signed file of the province; value: dict."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         return OpResult(hub_offline.import_targets_file(job.db, path), Changes(reports=True, settings=True))
 
@@ -74,7 +74,7 @@ def pending_enrolment() -> WorkerFn:
     secrets, or None. Reads the OS keyring, hence a worker and not `app.read`."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         return OpResult(hub_offline.pending_request(job.db))
 
@@ -86,7 +86,7 @@ def enrol_request(code: str, path: str, device_name: str | None = None) -> Worke
     `enrollpoint connect --code … --request-file …`); value: dict (request, commune_code, device_name)."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         return OpResult(hub_offline.connect_request(job.db, code, path, device_name or None))
 
@@ -99,7 +99,7 @@ def enrol_response(path: str) -> WorkerFn:
     same_device, device_note: kept its device or became a new one, and why)."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         return OpResult(hub_offline.connect_response(job.db, path), Changes(reports=True, settings=True))
 
@@ -110,7 +110,7 @@ def day_codes(day: dt.date, point_code: str | None = None) -> WorkerFn:
     """The day's closed totals as short codes for a phone call or an SMS; value: [hub_offline.DayCode]."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_offline
+        from desktop.services.province_link import hub_offline
 
         return OpResult(hub_offline.day_codes(job.db, day, point_code))
 
@@ -127,7 +127,7 @@ def auto_send() -> WorkerFn:
     Run it `.network().quiet()`."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services import hub_link, outbox
+        from desktop.services.province_link import hub_link, outbox
         from sync.client import RetryPolicy
 
         with job.db.session() as s:

@@ -10,7 +10,7 @@ from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 
 def set_village_target(village: str, indicator: str, value: int, operator: Any) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
-        from desktop.services import village_targets
+        from desktop.services.figures import village_targets
 
         with job.db.session() as s:
             row = village_targets.set_village_target(s, village, indicator, value, operator=operator)
@@ -21,7 +21,7 @@ def set_village_target(village: str, indicator: str, value: int, operator: Any) 
 
 def clear_village_target(village: str, indicator: str | None, operator: Any) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
-        from desktop.services import village_targets
+        from desktop.services.figures import village_targets
 
         with job.db.session() as s:
             n = village_targets.clear_village_target(s, village, indicator, operator=operator)

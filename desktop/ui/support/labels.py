@@ -49,7 +49,7 @@ def due_kind(kind: str) -> str:
 
 def indicator(key: str, fallback: str = "") -> str:
     """Indicator names come from services.indicators in both languages."""
-    from desktop.services import indicators
+    from desktop.services.figures import indicators
     from desktop.ui.support import lang
 
     text = indicators.label(key, lang.current())

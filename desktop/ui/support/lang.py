@@ -60,7 +60,7 @@ def current() -> str:
 
 def status_label(status: str) -> str:
     """Status labels live in services.statuses in both languages; pick by the current language."""
-    from desktop.services.statuses import STATUS_LABELS_EN, STATUS_LABELS_VI
+    from desktop.services.register.statuses import STATUS_LABELS_EN, STATUS_LABELS_VI
 
     table = STATUS_LABELS_EN if _current == "en" else STATUS_LABELS_VI
     return table.get(status, status)

@@ -213,7 +213,7 @@ class CheckinView(View):
         sid = self.session_id()
         if sid is not None:
             return getattr(self, "_points", {}).get(sid)
-        from desktop.services import points as pts
+        from desktop.services.register import points as pts
 
         plist = self.app.read(pts.list_points, active_only=True)
         return plist[0].id if plist else None
@@ -242,7 +242,7 @@ class CheckinView(View):
         self.input.selectAll()  # the next scan replaces the text
 
     def lookup(self, text: str, *, auto_pick: bool, keep_id: int | None = None) -> None:
-        from desktop.services import checkin
+        from desktop.services.scheduling import checkin
 
         text = text.strip()
         if not text:
@@ -321,7 +321,7 @@ class CheckinView(View):
             show_error(self, exc, tb)
 
     def walk_in(self) -> None:
-        from desktop.services import search
+        from desktop.services.due import search
         from desktop.ui.dialogs.walk_in import WalkInDialog
 
         villages = [name for _k, name, _n in self.app.read(search.villages)]
@@ -343,7 +343,7 @@ class CheckinView(View):
 
     # --- counters --------------------------------------------------------------------------------
     def _refresh_counters(self) -> None:
-        from desktop.services import checkin
+        from desktop.services.scheduling import checkin
 
         counts = self.app.read(checkin.today_counters, dt.date.today(), self.point_id())
         items = counts.items() if isinstance(counts, dict) else (

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import statuses
+from desktop.services.register import statuses
 from desktop.ui.support import labels, lang
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -147,7 +147,7 @@ class CitizenPanel(QWidget):
 def _renewal_text(row: Any, events: list[Any]) -> str:
     """When the card must be renewed (services.due, as `enrollpoint status`): from the card's issue date or its
     latest capture/delivery event; a birth year alone counts from 31 December of the renewal year."""
-    from desktop.services import due
+    from desktop.services.due import rules as due
 
     if not getattr(row, "has_card", False):
         return ""

@@ -127,7 +127,7 @@ class ProgressView(View):
         return changes.statuses or changes.citizens or changes.points
 
     def reload(self) -> None:
-        from desktop.services import points as pts
+        from desktop.services.register import points as pts
 
         keep = data_of(self.point)
         self.point.blockSignals(True)
@@ -141,7 +141,7 @@ class ProgressView(View):
         self._load()
 
     def _load(self) -> None:
-        from desktop.services import progress as prog
+        from desktop.services.figures import progress as prog
 
         on = self.day.date().toPython()
         p = self.app.read(prog.progress, on, point_id=data_of(self.point))

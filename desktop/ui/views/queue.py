@@ -51,7 +51,7 @@ class QueueView(View):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(app, parent)
         self.setObjectName("queueView")
-        from desktop.services import search
+        from desktop.services.due import search
 
         self._search = search
         lay = QVBoxLayout(self)
@@ -157,7 +157,7 @@ class QueueView(View):
     def reload(self) -> None:
         self._fill_fixed_filters()
         if self._points_stale:
-            from desktop.services import points as pts
+            from desktop.services.register import points as pts
 
             self._points_stale = False
             self._point_names = {p.id: p.name for p in self.app.read(pts.list_points)}
@@ -175,8 +175,8 @@ class QueueView(View):
         if self.status.count():
             return
         from common.vietnamese import NameOrder
-        from desktop.services.due import DueKind
-        from desktop.services.statuses import Status
+        from desktop.services.due.rules import DueKind
+        from desktop.services.register.statuses import Status
 
         combos = (self.village, self.status, self.due, self.order)
         for c in combos:
@@ -229,7 +229,7 @@ class QueueView(View):
         return self.village.count() > 1 and not self._villages_loading
 
     def current_query(self) -> Any:
-        from desktop.services.due import DueKind
+        from desktop.services.due.rules import DueKind
 
         due = data_of(self.due)
         return self._search.CitizenQuery(
@@ -315,7 +315,7 @@ class QueueView(View):
         self._show_row(self.table.currentIndex().row())
 
     def _show_row(self, row: int) -> None:
-        from desktop.services import statuses
+        from desktop.services.register import statuses
 
         r = self.model.row_at(row)
         if r is None:

@@ -188,8 +188,8 @@ class ScheduleView(View):
         return changes.schedule or changes.points or changes.statuses or changes.citizens
 
     def reload(self) -> None:
-        from desktop.services import points as pts
         from desktop.services import scheduling
+        from desktop.services.register import points as pts
 
         keep_point = self.point.currentData()
         self.point.clear()

@@ -152,7 +152,7 @@ class SyncPanel(QWidget):
 
     def refresh(self) -> None:
         """Re-read the status (cheap: two small queries)."""
-        from desktop.services import outbox
+        from desktop.services.province_link import outbox
 
         try:
             st = self.app.read(outbox.status)
@@ -186,7 +186,7 @@ class SyncPanel(QWidget):
                 "confirmed": _("Đã xác nhận (biên nhận)"), "conflict": _("Xung đột")}.get(state, state)
 
     def _refresh_days(self) -> None:
-        from desktop.services import outbox
+        from desktop.services.province_link import outbox
 
         try:
             states = self.app.read(outbox.day_states, 120)

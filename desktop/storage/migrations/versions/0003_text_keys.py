@@ -17,7 +17,7 @@ search_text is written only for the rows whose folded text changed, so the FTS5 
 the other rows are written without touching search_text and the index is left alone. Everything runs
 inside the migration's transaction: a failure leaves the database as it was.
 
-The derivations repeat those of desktop/services/importer/record.py (name_columns, village_key,
+The derivations repeat those of desktop/services/register/record.py (name_columns, village_key,
 search_text) on purpose: a migration must not change meaning when application code moves.
 
 Downgrade keeps the new keys: the old rules no longer exist in the code, and an older app refuses a

@@ -16,9 +16,9 @@ from desktop import config
 from desktop.errors import ValidationError
 from desktop.printing.data import NothingToPrint
 from desktop.printing.due_list import KINDS, DueLine, DueListDoc, VillageDue, build_due_list_pdf
-from desktop.services import due
-from desktop.services.due_kinds import DUE_KINDS, DueKind
-from desktop.services.printouts import unit_of
+from desktop.services.documents.printouts import unit_of
+from desktop.services.due import rules as due
+from desktop.services.due.kinds import DUE_KINDS, DueKind
 
 UNKNOWN_VILLAGE = "(Chưa rõ thôn/tổ)"
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from common.vietnamese import NameOrder, fold, sort_key
-from desktop.services.due import DueKind, due_filter_sql
-from desktop.services.rows import ROW_COLUMNS, CitizenRow, row_from_tuple
+from desktop.services.due.rules import DueKind, due_filter_sql
+from desktop.services.register.rows import ROW_COLUMNS, CitizenRow, row_from_tuple
 from desktop.storage.connect import driver_connection
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop import config
 from desktop.models import DayReport, OutboxItem
-from desktop.services.day_reports import report_of
+from desktop.services.province_link.day_reports import report_of
 from desktop.storage.db import Database
 from sync.outbox_port import ConfirmResult, OutgoingBatch, SyncResult
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, UPDATED, ImportSummary, ReportOutcome

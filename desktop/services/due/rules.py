@@ -27,10 +27,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.services.due_kinds import DUE_KINDS, TARGET_FOR, DueKind
-from desktop.services.due_kinds import DUE_LABELS_VI as DUE_LABELS_VI  # re-exported: callers use due.*
-from desktop.services.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
-from desktop.services.status_rules import TERMINAL, Status
+from desktop.services.due.kinds import DUE_KINDS, TARGET_FOR, DueKind
+from desktop.services.due.kinds import DUE_LABELS_VI as DUE_LABELS_VI  # re-exported: callers use due.*
+from desktop.services.register.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
+from desktop.services.register.status_rules import TERMINAL, Status
 from desktop.storage.connect import driver_connection
 
 if TYPE_CHECKING:

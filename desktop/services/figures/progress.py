@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import sort_key
 from desktop.models import Citizen, Target
-from desktop.services import indicators, village_targets
-from desktop.services.statuses import TERMINAL
+from desktop.services.figures import indicators, village_targets
+from desktop.services.register.statuses import TERMINAL
 from desktop.storage.connect import driver_connection
 
 CARD_AGE = 14

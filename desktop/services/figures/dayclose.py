@@ -26,10 +26,12 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
-from desktop.services import auth, indicators, outbox
-from desktop.services.day_reports import Counts, full_counts, report_of
+from desktop.services import auth
+from desktop.services.figures import indicators
 from desktop.services.peer.ids import device_id
-from desktop.services.village_names import reportable_village
+from desktop.services.province_link import outbox
+from desktop.services.province_link.day_reports import Counts, full_counts, report_of
+from desktop.services.register.village_names import reportable_village
 from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
 OPEN, CLOSED, CHANGED = "open", "closed", "changed_since_close"

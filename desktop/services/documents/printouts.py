@@ -32,8 +32,9 @@ from desktop.printing.data import (
 from desktop.printing.slips import FORMATS, build_slips_pdf
 from desktop.printing.text import printed_purpose, slot_text
 from desktop.printing.village_list import build_list_pdf
-from desktop.services import indicators, scheduling, village_targets
-from desktop.services.codes import display
+from desktop.services import scheduling
+from desktop.services.figures import indicators, village_targets
+from desktop.services.scheduling.codes import display
 
 __all__ = [
     "FORMATS", "NothingToPrint", "Selection", "daily_report", "list_pdf", "report_pdf", "slips",
@@ -203,7 +204,7 @@ def daily_report(
     a point has no share of them. Villages show the commune's own village targets (commune report only).
     "Kính gửi" and "Nơi nhận" come from the commune's settings (services.report_settings) unless given.
     """
-    from desktop.services import report_settings
+    from desktop.services.figures import report_settings
 
     today = indicators.count_day(session, day, point_id)
     until = indicators.count_until(session, day, point_id)

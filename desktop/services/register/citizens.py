@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from desktop.errors import ValidationError
 from desktop.models import AuditEntry, Citizen
-from desktop.services.importer.record import CitizenRecord
-from desktop.services.importer.types import ERROR, RowIssue
-from desktop.services.importer.validate import RowValidator
+from desktop.services.register.record import CitizenRecord
+from desktop.services.register.types import ERROR, RowIssue
+from desktop.services.register.validate import RowValidator
 
 FIELDS = (
     "full_name", "id_number", "old_cmnd", "birth_date", "birth_year", "sex", "village", "address", "phone",

@@ -17,7 +17,7 @@ from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, Point, StatusEvent
 
 # The rule book lives in status_rules (no database); callers keep using statuses.<name>.
-from desktop.services.status_rules import (  # noqa: F401
+from desktop.services.register.status_rules import (  # noqa: F401
     STATUS_LABELS_EN,
     STATUS_LABELS_VI,
     TERMINAL,

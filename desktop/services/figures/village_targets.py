@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from common.vietnamese import fold, nfc, sort_key
 from desktop.errors import ValidationError
 from desktop.models import Citizen, Operator, VillageTarget
-from desktop.services import auth, indicators
+from desktop.services import auth
+from desktop.services.figures import indicators
 
 # Indicators a village can be given a number for (no-shows are not a goal).
 VILLAGE_INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended")

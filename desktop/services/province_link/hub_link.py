@@ -31,7 +31,7 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
-from desktop.services import outbox
+from desktop.services.province_link import outbox
 from desktop.storage.db import Database
 from desktop.storage.keys import secure_store_available
 from sync import offline, signing

@@ -19,7 +19,11 @@ from sqlalchemy.orm import Session
 from common import idnumber
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession, Point, StatusEvent
-from desktop.services import indicators, register, scheduling, search, statuses
+from desktop.services import scheduling
+from desktop.services.due import search
+from desktop.services.figures import indicators
+from desktop.services.register import citizens as register
+from desktop.services.register import statuses
 
 ACTIONS: tuple[str, ...] = (
     "attended", "card_captured", "vneid_l2_captured", "no_show",

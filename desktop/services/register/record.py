@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from common.vietnamese import NameOrder, fold, name_sort_key, split_name
-from desktop.services.rows import as_date
+from desktop.services.register.rows import as_date
 
 # Columns an import or a form sets (besides the derived ones); compared to decide "unchanged".
 CONTENT_COLUMNS = (
@@ -23,6 +23,29 @@ CONTENT_COLUMNS = (
 KNOWN_COLUMNS = ("card_known", "vneid_known")
 FLAG_COLUMNS = ("needs_home_visit", "elderly", "disabled")
 DATE_COLUMNS = ("birth_date", "card_issued_on")
+
+# Field → Vietnamese label (used in messages and by forms).
+LABELS: dict[str, str] = {
+    "full_name": "Họ và tên",
+    "id_number": "Số định danh",
+    "old_cmnd": "Số CMND",
+    "birth_date": "Ngày sinh",
+    "birth_year": "Năm sinh",
+    "sex": "Giới tính",
+    "sex_male": "Nam",
+    "sex_female": "Nữ",
+    "village": "Thôn/Tổ dân phố",
+    "address": "Địa chỉ",
+    "phone": "Số điện thoại",
+    "card_issued_on": "Ngày cấp",
+    "card_known": "Đã có thẻ căn cước",
+    "vneid_l2": "VNeID mức 2",
+    "vneid_activated": "Đã kích hoạt VNeID",
+    "note": "Ghi chú",
+    "elderly": "Người cao tuổi",
+    "disabled": "Khuyết tật",
+    "needs_home_visit": "Cần đến tận nhà",
+}
 
 
 @lru_cache(maxsize=262_144)

@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.services.due import RENEWAL_EVENTS, DueKind, card_renewal, due_kinds_for
-from desktop.services.rows import ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
-from desktop.services.status_rules import State, allowed_events, citizen_not_found
+from desktop.services.due.rules import RENEWAL_EVENTS, DueKind, card_renewal, due_kinds_for
+from desktop.services.register.rows import ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
+from desktop.services.register.status_rules import State, allowed_events, citizen_not_found
 
 
 @dataclass(frozen=True, slots=True)

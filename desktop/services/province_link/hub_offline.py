@@ -25,7 +25,7 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import DayReport
-from desktop.services import hub_link, outbox
+from desktop.services.province_link import hub_link, outbox
 from desktop.storage.db import Database
 from sync import daycode, offline, signing
 from sync.client import insecure_hub_url
@@ -319,7 +319,7 @@ def day_codes(db: Database, day: dt.date, point_code: str | None = None) -> list
         latest = s.execute(q.group_by(DayReport.point_code).order_by(DayReport.point_code)).all()
         rows = [s.scalar(select(DayReport).where(DayReport.day == day, DayReport.point_code == p,
                                                  DayReport.revision == rev)) for p, rev in latest]
-        from desktop.services.day_reports import report_of
+        from desktop.services.province_link.day_reports import report_of
 
         reports = [report_of(r, creds.commune_code) for r in rows if r is not None]
     if not reports:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from common import idnumber
-from desktop.services.village_names import village_problem
+from desktop.services.register.village_names import village_problem
 
 from .cells import (
     MAX_AGE,
@@ -28,8 +28,7 @@ from .cells import (
     says_activated,
     text_value,
 )
-from .header import LABELS
-from .record import CitizenRecord, build_record
+from .record import LABELS, CitizenRecord, build_record
 from .types import ERROR, WARNING, RowIssue
 
 # ------------------------------------------------------------------------------------------------ the row
