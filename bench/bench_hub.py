@@ -35,15 +35,13 @@ from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "hub"))
-
-from hubkit import hub_process  # noqa: E402
 
 from province import admin  # noqa: E402
 from province.db import open_hub  # noqa: E402
 from province.intake import Sender, intake  # noqa: E402
 from province.models import Device, ReportVillage  # noqa: E402
 from sync import communes, protocol, signing  # noqa: E402
+from tests.support.hub import hub_process  # noqa: E402
 
 START = dt.date(2025, 7, 1)
 
@@ -161,10 +159,9 @@ def ingest_http(base: str, batches: list[tuple[str, bytes, str]]) -> float:
 
 def login_client(base: str, url: str) -> httpx.Client:
     """An httpx client signed in to the dashboard as a browser is: GET /login (the pre-login cookie and the
-    form's CSRF token, hubkit.login_token), then POST /login with them."""
-    from hubkit import login_token
-
+    form's CSRF token, tests.support.hub.login_token), then POST /login with them."""
     from province import auth
+    from tests.support.hub import login_token
 
     db = open_hub(url)
     with db.session(write=True) as s:
@@ -363,7 +360,7 @@ def main() -> int:
                 f"extrapolated full backlog over HTTP ≈ {http_s / n_http * len(batches):.0f} s")
 
     if args.pg:
-        from hubkit import fresh_pg_database
+        from tests.support.hub import fresh_pg_database
 
         with fresh_pg_database(args.pg) as pg:  # a new empty database on that server, dropped afterwards
             setup_hub(pg, devs, keys)

@@ -22,7 +22,6 @@ from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "hub"))
 
 from province import migrations  # noqa: E402
 from province.db import create_hub_engine  # noqa: E402
@@ -97,7 +96,7 @@ def main() -> int:
     lines.append(measure(url, "SQLite"))
     print(lines[-1], flush=True)
     if args.pg:
-        from hubkit import fresh_pg_database
+        from tests.support.hub import fresh_pg_database
 
         with fresh_pg_database(args.pg) as pg:
             fill(pg, codes, args.days)

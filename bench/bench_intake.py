@@ -35,8 +35,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import bench_hub  # noqa: E402  (puts the repo and tests/hub on sys.path)
-from hubkit import fresh_pg_database  # noqa: E402
+import bench_hub  # noqa: E402  (puts the repo and tests/province on sys.path)
 
 from province import db as hub_db  # noqa: E402
 from province.db import PING_AFTER_IDLE_S, open_hub  # noqa: E402
@@ -44,6 +43,7 @@ from province.intake import Sender, intake  # noqa: E402
 from province.intake_writer import IntakeWriter  # noqa: E402
 from sync import communes as commune_list  # noqa: E402
 from sync import protocol, signing  # noqa: E402
+from tests.support.hub import fresh_pg_database  # noqa: E402
 
 TMP = Path(tempfile.mkdtemp(prefix="ep-bench-intake-"))
 Delivery = tuple[str, bytes, str]  # device, canonical body, signature

@@ -36,6 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests.support.hub_process import HubProcess  # noqa: E402 - the one hub process of tests and benches
 
 SCENARIOS = ("import", "events", "close-day", "sync")
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Khánh", "Lan", "Long", "Mai",
@@ -166,72 +167,6 @@ class Lab:
         if fk:
             bad.append(f"foreign_key_check: {fk[:3]}")
         return bad
-
-
-class Hub:
-    """A real province hub (`province.cli serve`) on 127.0.0.1 with its own SQLite file."""
-
-    def __init__(self, work: Path, commune: str) -> None:
-        import socket
-
-        self.db_file = work / "hub.db"
-        self.url_db = f"sqlite:///{self.db_file}"
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.commune = commune
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log = work / "hub.log"
-
-    def cli(self, *args: str) -> str:
-        r = subprocess.run([sys.executable, "-m", "province.cli", "--db", self.url_db, *args], cwd=REPO,
-                           capture_output=True, text=True, timeout=120, check=False)
-        if r.returncode != 0:
-            raise RuntimeError(f"hub {args[0]}: {r.stderr.strip()[-300:]}")
-        return r.stdout
-
-    def start(self) -> None:
-        import urllib.request
-
-        self.cli("init")
-        self.cli("commune", "add", self.commune, "Đặc khu Trường Sa", "--province", "56")
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "province.cli", "--db", self.url_db, "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
-                stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("hub exited at start")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("hub did not start within 40 s")
-
-    def enrol_code(self) -> str:
-        return json.loads(self.cli("--json", "enrol-code", self.commune))["code"]
-
-    def rows(self) -> list[tuple[str, str, int]]:
-        import sqlite3
-
-        with sqlite3.connect(self.db_file) as c:
-            return [(p, str(d), int(r)) for p, d, r in c.execute(
-                "SELECT point_code, day, revision FROM report_villages WHERE commune_code = ?", (self.commune,))]
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
 
 
 def kill_after(p: subprocess.Popen[str], delay: float, durations: dict[str, float] | None = None,
@@ -375,7 +310,7 @@ def run_sync(lab: Lab, rep: Report, durations: dict[str, float]) -> None:
     lab.query("SELECT count(*) FROM outbox")
 
 
-def run_sync_hub(lab: Lab, rep: Report, durations: dict[str, float], hub: Hub, n: int) -> None:
+def run_sync_hub(lab: Lab, rep: Report, durations: dict[str, float], hub: HubProcess, n: int) -> None:
     """A new closed day to send, `enrollpoint sync` killed mid-way, then a full sync: the hub must hold
     every (point, day) exactly once at the laptop's latest revision, and the outbox must be empty."""
     day = (dt.date(2026, 4, 1) + dt.timedelta(days=n)).isoformat()
@@ -411,7 +346,7 @@ def run_sync_hub(lab: Lab, rep: Report, durations: dict[str, float], hub: Hub, n
         "SELECT point_code, day, max(revision) FROM day_reports GROUP BY point_code, day")}
     if not laptop:
         rep.violations.append("no day report was closed: nothing to sync (scenario broken)")
-    rows = hub.rows()
+    rows = [(p, d, rev) for (p, d), (rev, _h) in hub.rows().items()]
     keys = [(p_, d) for p_, d, _ in rows]
     if len(keys) != len(set(keys)):
         rep.violations.append("a (point, day) stored twice on the hub")
@@ -457,10 +392,10 @@ def run(
                 lab.cli("event", idn, "attended", "--at", "2026-03-02T09:00", "--point", "P1")
                 lab.attempted[idn] = lab.acked[idn] = 1
             del lab.event_pool[-5:]
-        hub: Hub | None = None
+        hub: HubProcess | None = None
         if "sync" in active:
             try:
-                hub = Hub(work, "22736")
+                hub = HubProcess(work, commune="22736")
                 hub.start()
                 r = lab.cli("connect", "--hub", hub.url, "--code", hub.enrol_code(), "--name", "crash-lab")
                 if r.returncode != 0:

@@ -8,7 +8,7 @@ and carries, bit-packed: format version, the commune and point codes, the day, t
 five totals, a 40-bit authenticator and two check symbols.
 
 - **Check** (catches every single-character typo and every swap of two neighbours, proved exhaustively in
-  tests/unit/test_daycode.py): every symbol value v_i (0..31) gets a weight, and the weighted sum of all
+  tests/sync/test_daycode.py): every symbol value v_i (0..31) gets a weight, and the weighted sum of all
   symbols is 0 mod 37. 37 is prime and larger than any difference of two symbols, so changing one symbol by
   d (0 < |d| < 32) changes the sum by w·d ≠ 0 (mod 37) as long as no weight is 0 mod 37; swapping neighbours
   i, i+1 changes it by (w_i − w_{i+1})(v_i − v_{i+1}) ≠ 0 as long as neighbouring weights differ. Data

@@ -21,10 +21,9 @@ from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link
 from desktop.storage.db import Database, open_database
 from sync.client import RetryPolicy
+from tests.support.hub import hub_process
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "hub"))
-from hubkit import hub_process  # noqa: E402
 
 pytestmark = pytest.mark.slow
 COMMUNE = "22736"

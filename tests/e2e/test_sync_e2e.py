@@ -13,17 +13,12 @@ import datetime as dt
 import http.client
 import json
 import socket
-import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import select
 
 from common.vietnamese import fold
@@ -34,81 +29,9 @@ from desktop.services.province_link import hub_link, outbox
 from desktop.services.register.statuses import record_event
 from sync.client import RetryPolicy
 from sync.failures import MSG_AUTH
+from tests.support.hub_process import COMMUNE, HubProcess, hub_cli
 
-COMMUNE = "22736"
 READ_TIMEOUT = 2.0
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def hub_cli(db_url: str, *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "province.cli", "--db", db_url, *args], capture_output=True,
-                         text=True, timeout=60, cwd=ROOT)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
-
-
-class HubProcess:
-    """`enrollpoint-hub serve` in a subprocess; start/stop with bounded waits."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.db_file = tmp / "hub.db"
-        self.url_db = f"sqlite:///{self.db_file}"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / "hub.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        hub_cli(self.url_db, "init")
-        hub_cli(self.url_db, "commune", "add", COMMUNE, "Đặc khu Trường Sa", "--province", "56")
-
-    def start(self) -> None:
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "province.cli", "--db", self.url_db, "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
-                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"hub exited: {self.log.read_text()[-2000:]}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("hub did not start within 40 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
-
-    def enrol_code(self) -> str:
-        return json.loads(hub_cli(self.url_db, "--json", "enrol-code", COMMUNE))["code"]
-
-    def rows(self) -> dict[tuple[str, str], tuple[int, str]]:
-        """(point, day) → (revision, content hash) as stored by the hub."""
-        with sqlite3.connect(self.db_file) as c:
-            rows = c.execute("SELECT point_code, day, revision, content_hash FROM report_villages "
-                             "WHERE commune_code = ?", (COMMUNE,)).fetchall()
-        keys = [(p, str(d)) for p, d, _, _ in rows]
-        assert len(keys) == len(set(keys)), "a (point, day) stored twice"
-        return {(p, str(d)): (rev, h) for p, d, rev, h in rows}
-
-    def batch_count(self) -> int:
-        with sqlite3.connect(self.db_file) as c:
-            return c.execute("SELECT count(*) FROM batches").fetchone()[0]
 
 
 class FaultProxy:
