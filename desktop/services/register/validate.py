@@ -41,239 +41,256 @@ class RowValidator:
         self.today = today or dt.date.today()
 
     def validate(self, values: dict[str, object], row: int = 0) -> tuple[CitizenRecord | None, list[RowIssue]]:
-        issues: list[RowIssue] = []
-        labels = self.labels
-        today = self.today
-        present: set[str] = set()
+        """The row as a record (None when an error rejects it) and every issue found, in column order."""
+        return _RowCheck(self.labels, self.today, values, row).run()
 
-        def err(fld: str, value: object, reason: str) -> None:
-            issues.append(RowIssue(row, labels[fld], clean_text(value)[:200], reason, ERROR, fld))
 
-        def warn(fld: str, value: object, reason: str) -> None:
-            issues.append(RowIssue(row, labels[fld], clean_text(value)[:200], reason, WARNING, fld))
+class _RowCheck:
+    """One row being checked: the facts read so far, the issues, and which fields the row filled."""
 
-        # Name (required)
-        raw_name = values.get("full_name")
+    # Facts not (yet) read stay at these class defaults, so a row pays only for what it holds.
+    sex: str | None = None
+    birth_date: dt.date | None = None
+    birth_year: int | None = None
+    id_number: str | None = None
+    old_cmnd: str | None = None
+    id_sex: str | None = None
+    id_year: int | None = None
+    card_issued_on: dt.date | None = None
+
+    def __init__(self, labels: dict[str, str], today: dt.date, values: dict[str, object], row: int) -> None:
+        self.labels, self.today, self.values, self.row = labels, today, values, row
+        self.issues: list[RowIssue] = []
+        self.present: set[str] = set()
+
+    def err(self, fld: str, value: object, reason: str) -> None:
+        self.issues.append(RowIssue(self.row, self.labels[fld], clean_text(value)[:200], reason, ERROR, fld))
+
+    def warn(self, fld: str, value: object, reason: str) -> None:
+        self.issues.append(RowIssue(self.row, self.labels[fld], clean_text(value)[:200], reason, WARNING, fld))
+
+    def run(self) -> tuple[CitizenRecord | None, list[RowIssue]]:
+        full_name_raw, full_name = self.check_full_name()
+        birth_in_sex_column = self.check_sex()
+        self.check_birth(birth_in_sex_column)
+        for fld in ("id_number", "old_cmnd"):
+            self.check_number(fld)
+        if self.id_number:
+            self.present.add("id_number")
+        if self.old_cmnd:
+            self.present.add("old_cmnd")
+        self.check_card_issued_on()
+        card_known, vneid_known = self.check_known_state()
+        phone, village, address, note = self.check_contact()
+        if any(i.severity == ERROR for i in self.issues):
+            return None, self.issues
+        # The number encodes sex and birth year: fill them when the list leaves them out.
+        if self.id_number is not None:
+            self.sex = self.sex if self.sex is not None else self.id_sex
+            self.birth_year = self.birth_year if self.birth_year is not None else self.id_year
+        flag = self.values.get
+        rec = build_record(
+            full_name_raw=full_name_raw, full_name=full_name, id_number=self.id_number, old_cmnd=self.old_cmnd,
+            birth_date=self.birth_date, birth_year=self.birth_year, sex=self.sex, village=village,
+            address=address, phone=phone, needs_home_visit=is_marked(flag("needs_home_visit")),
+            elderly=is_marked(flag("elderly")), disabled=is_marked(flag("disabled")),
+            card_issued_on=self.card_issued_on, note=note, present=frozenset(self.present),
+            card_known=bool(card_known) or vneid_known > 0, vneid_known=vneid_known,
+        )
+        return rec, self.issues
+
+    def check_full_name(self) -> tuple[str, str]:
+        """The name is required: (as typed, normalised)."""
+        raw_name = self.values.get("full_name")
         full_name_raw, full_name, name_error = (
             check_name(raw_name) if type(raw_name) is str else check_name(clean_text(raw_name))
         )
         if name_error:
-            err("full_name", raw_name, name_error)
+            self.err("full_name", raw_name, name_error)
         else:
-            present.add("full_name")
+            self.present.add("full_name")
+        return full_name_raw, full_name
 
-        # Sex: a 'Giới tính' column, or 'Nam' / 'Nữ' columns marked with x (or holding the birth date)
-        sex: str | None = None
-        raw_sex = values.get("sex")
+    def check_sex(self) -> tuple[str, object] | None:
+        """A 'Giới tính' column, or 'Nam' / 'Nữ' columns marked with x; returns the (column, value) of a birth
+        date found in a Nam/Nữ column (lists that write the birth date under the person's sex)."""
+        raw_sex = self.values.get("sex")
         if not is_empty(raw_sex):
-            sex, ok = parse_sex(raw_sex)
+            self.sex, ok = parse_sex(raw_sex)
             if not ok:
-                err("sex", raw_sex, f"Giới tính '{clean_text(raw_sex)}' không hợp lệ (cần Nam hoặc Nữ)")
+                self.err("sex", raw_sex, f"Giới tính '{clean_text(raw_sex)}' không hợp lệ (cần Nam hoặc Nữ)")
         birth_in_sex_column: tuple[str, object] | None = None
         marks = []
-        for fld, s in (("sex_male", "M"), ("sex_female", "F")):
-            v = values.get(fld)
-            if is_empty(v):
+        for fld, code in (("sex_male", "M"), ("sex_female", "F")):
+            cell = self.values.get(fld)
+            if is_empty(cell):
                 continue
-            if isinstance(v, dt.date | int | float) and not isinstance(v, bool) and (
-                isinstance(v, dt.date) or v > 31
-            ) or (isinstance(v, str) and re.search(r"\d{4}", v)):
-                birth_in_sex_column = (fld, v)
-                marks.append(s)
-            elif is_marked(v):
-                marks.append(s)
+            if _looks_like_birth(cell):
+                birth_in_sex_column = (fld, cell)
+                marks.append(code)
+            elif is_marked(cell):
+                marks.append(code)
         if marks:
             if len(set(marks)) > 1:
-                err("sex_male", values.get("sex_male"), "Đánh dấu cả Nam và Nữ")
-            elif sex is not None and sex != marks[0]:
-                err("sex", raw_sex, "Giới tính mâu thuẫn với cột Nam/Nữ")
+                self.err("sex_male", self.values.get("sex_male"), "Đánh dấu cả Nam và Nữ")
+            elif self.sex is not None and self.sex != marks[0]:
+                self.err("sex", raw_sex, "Giới tính mâu thuẫn với cột Nam/Nữ")
             else:
-                sex = marks[0]
-        if sex:
-            present.add("sex")
+                self.sex = marks[0]
+        if self.sex:
+            self.present.add("sex")
+        return birth_in_sex_column
 
-        # Birth date / year
-        birth_date: dt.date | None = None
-        birth_year: int | None = None
-        birth_fld, raw_birth = "birth_date", values.get("birth_date")
+    def check_birth(self, birth_in_sex_column: tuple[str, object] | None) -> None:
+        """Birth date and/or year; they must agree, lie in the past and give an age under MAX_AGE."""
+        birth_fld, raw_birth = "birth_date", self.values.get("birth_date")
         if is_empty(raw_birth) and birth_in_sex_column:
             birth_fld, raw_birth = birth_in_sex_column
         birth_ok = True
         if not is_empty(raw_birth):
-            d, y, e, w = parse_date(raw_birth)
-            if e:
-                err(birth_fld, raw_birth, e)
+            date, year, error, warning = parse_date(raw_birth)
+            if error:
+                self.err(birth_fld, raw_birth, error)
                 birth_ok = False
             else:
-                birth_date, birth_year = d, y
-                if w:
-                    warn(birth_fld, raw_birth, w)
-        raw_year = values.get("birth_year")
+                self.birth_date, self.birth_year = date, year
+                if warning:
+                    self.warn(birth_fld, raw_birth, warning)
+        raw_year = self.values.get("birth_year")
         if not is_empty(raw_year):
-            d, y, e, w = parse_date(raw_year)
-            if e:
-                err("birth_year", raw_year, e)
+            date, year, error, _warning = parse_date(raw_year)
+            if error:
+                self.err("birth_year", raw_year, error)
                 birth_ok = False
-            elif birth_year is not None and y != birth_year:
-                err("birth_year", raw_year, f"Năm sinh {y} khác với ngày sinh {clean_text(raw_birth)}")
+            elif self.birth_year is not None and year != self.birth_year:
+                self.err("birth_year", raw_year, f"Năm sinh {year} khác với ngày sinh {clean_text(raw_birth)}")
                 birth_ok = False
-            elif birth_year is None:
-                birth_date, birth_year = d, y
+            elif self.birth_year is None:
+                self.birth_date, self.birth_year = date, year
                 birth_fld, raw_birth = "birth_year", raw_year
-        if birth_year is not None and birth_ok:
-            if birth_date is not None and birth_date > today or birth_year > today.year:
-                err(birth_fld, raw_birth, "Ngày sinh ở tương lai")
-            elif (age_on(birth_date, today) if birth_date else today.year - birth_year) > MAX_AGE:
-                err(birth_fld, raw_birth, f"Tuổi trên {MAX_AGE}: ngày sinh không hợp lệ")
-            else:
-                present.update(("birth_date", "birth_year"))
+        if self.birth_year is None or not birth_ok:
+            return
+        today = self.today
+        if self.birth_date is not None and self.birth_date > today or self.birth_year > today.year:
+            self.err(birth_fld, raw_birth, "Ngày sinh ở tương lai")
+        elif (age_on(self.birth_date, today) if self.birth_date else today.year - self.birth_year) > MAX_AGE:
+            self.err(birth_fld, raw_birth, f"Tuổi trên {MAX_AGE}: ngày sinh không hợp lệ")
+        else:
+            self.present.update(("birth_date", "birth_year"))
 
-        # ID number (12 digits) and old CMND (9 digits)
-        id_number: str | None = None
-        old_cmnd: str | None = None
-        id_sex: str | None = None
-        id_year: int | None = None
-        for fld in ("id_number", "old_cmnd"):
-            raw = values.get(fld)
-            if is_empty(raw):
-                continue
-            if fld == "id_number" and type(raw) is str and len(raw) == 12 and raw.isascii() and raw.isdigit():
-                # Fast path for the common clean case; anything unusual goes through idnumber below.
-                place = raw[:3]
-                if idnumber.is_known_place(place):
-                    g = ord(raw[3]) - 48
-                    fy = 1900 + (g // 2) * 100 + int(raw[4:6])
-                    fs = "F" if g % 2 else "M"
-                    if (birth_year is None or birth_year == fy) and (sex is None or sex == fs):
-                        id_number, id_sex, id_year = raw, fs, fy
-                        continue
-            if isinstance(raw, str) and SCIENTIFIC.match(raw):
-                err(fld, raw, f"Số '{raw.strip()}' đã bị Excel đổi sang dạng khoa học và mất chữ số; "
-                    "hãy định dạng cột là Văn bản (Text) rồi nhập lại số")
-                continue
-            cleaned = idnumber.clean(raw)
-            v = cleaned.value
-            if v is None:
-                continue
-            digits = v.isascii() and v.isdigit()
-            if digits and len(v) == 9:
-                old_cmnd = v
-            elif fld == "old_cmnd" and digits and len(v) == 8:
-                old_cmnd = "0" + v
-                warn(fld, raw, f"Số CMND '{v}' thiếu số 0 đầu (do Excel), đã sửa thành '{old_cmnd}'")
-            elif fld == "id_number" or (digits and len(v) in (11, 12)):
-                if id_number is not None:
-                    if v != id_number:
-                        warn(fld, raw, f"Số '{v}' khác số định danh '{id_number}', đã bỏ qua")
-                    continue
-                try:
-                    parsed = idnumber.parse(v)
-                except idnumber.IdNumberError as exc:
-                    err(fld, raw, exc.message)
-                    continue
-                id_number, id_sex, id_year = v, parsed.sex, parsed.birth_year
-                for w in cleaned.warnings:
-                    warn(fld, raw, w)
-                for problem in idnumber.check_against(parsed, birth_year, sex):
-                    err(fld, raw, problem)
-            else:
-                warn(fld, raw, f"Số CMND '{v}' phải có 9 chữ số, đã bỏ qua")
-        if id_number:
-            present.add("id_number")
-        if old_cmnd:
-            present.add("old_cmnd")
+    def _clean_id_fast(self, raw: object) -> bool:
+        """The common clean 12-digit case without idnumber's full parse; False sends it the long way."""
+        if not (type(raw) is str and len(raw) == 12 and raw.isascii() and raw.isdigit()):
+            return False
+        if not idnumber.is_known_place(raw[:3]):
+            return False
+        century_sex = ord(raw[3]) - 48
+        year = 1900 + (century_sex // 2) * 100 + int(raw[4:6])
+        sex = "F" if century_sex % 2 else "M"
+        if (self.birth_year is None or self.birth_year == year) and (self.sex is None or self.sex == sex):
+            self.id_number, self.id_sex, self.id_year = raw, sex, year
+            return True
+        return False
 
-        # Card issue date
-        card_issued_on: dt.date | None = None
-        raw_card = values.get("card_issued_on")
-        if not is_empty(raw_card):
-            d, y, e, w = parse_date(raw_card)
-            if e:
-                err("card_issued_on", raw_card, e)
-            elif d is None:
-                err("card_issued_on", raw_card, "Ngày cấp cần đủ ngày, tháng, năm")
-            elif d > today:
-                err("card_issued_on", raw_card, "Ngày cấp ở tương lai")
-            elif (birth_date and d < birth_date) or (birth_year and d.year < birth_year):
-                err("card_issued_on", raw_card, "Ngày cấp trước ngày sinh")
-            else:
-                card_issued_on = d
-                present.add("card_issued_on")
-                if w:
-                    warn("card_issued_on", raw_card, w)
+    def check_number(self, fld: str) -> None:
+        """The ID number (12 digits) or old CMND (9) in either column, repaired where Excel mangled it."""
+        raw = self.values.get(fld)
+        if is_empty(raw) or (fld == "id_number" and self._clean_id_fast(raw)):
+            return
+        if isinstance(raw, str) and SCIENTIFIC.match(raw):
+            self.err(fld, raw, f"Số '{raw.strip()}' đã bị Excel đổi sang dạng khoa học và mất chữ số; "
+                     "hãy định dạng cột là Văn bản (Text) rồi nhập lại số")
+            return
+        cleaned = idnumber.clean(raw)
+        number = cleaned.value
+        if number is None:
+            return
+        digits = number.isascii() and number.isdigit()
+        if digits and len(number) == 9:
+            self.old_cmnd = number
+        elif fld == "old_cmnd" and digits and len(number) == 8:
+            self.old_cmnd = "0" + number
+            self.warn(fld, raw, f"Số CMND '{number}' thiếu số 0 đầu (do Excel), đã sửa thành '{self.old_cmnd}'")
+        elif fld == "id_number" or (digits and len(number) in (11, 12)):
+            self._take_id_number(fld, raw, number, cleaned.warnings)
+        else:
+            self.warn(fld, raw, f"Số CMND '{number}' phải có 9 chữ số, đã bỏ qua")
 
-        # Card and VNeID state reached elsewhere (history: seeds the state, counts on no day)
-        card_known, vneid_known = self._known_state(values, row, issues, card_issued_on)
-        if card_known is not None and card_issued_on is None and isinstance(card_known, dt.date):
-            card_issued_on = card_known
-            present.add("card_issued_on")
+    def _take_id_number(self, fld: str, raw: object, number: str, warnings: list[str] | tuple[str, ...]) -> None:
+        if self.id_number is not None:
+            if number != self.id_number:
+                self.warn(fld, raw, f"Số '{number}' khác số định danh '{self.id_number}', đã bỏ qua")
+            return
+        try:
+            parsed = idnumber.parse(number)
+        except idnumber.IdNumberError as exc:
+            self.err(fld, raw, exc.message)
+            return
+        self.id_number, self.id_sex, self.id_year = number, parsed.sex, parsed.birth_year
+        for warning in warnings:
+            self.warn(fld, raw, warning)
+        for problem in idnumber.check_against(parsed, self.birth_year, self.sex):
+            self.err(fld, raw, problem)
+
+    def check_card_issued_on(self) -> None:
+        """A full date, not in the future, not before birth."""
+        raw_card = self.values.get("card_issued_on")
+        if is_empty(raw_card):
+            return
+        date, _year, error, warning = parse_date(raw_card)
+        if error:
+            self.err("card_issued_on", raw_card, error)
+        elif date is None:
+            self.err("card_issued_on", raw_card, "Ngày cấp cần đủ ngày, tháng, năm")
+        elif date > self.today:
+            self.err("card_issued_on", raw_card, "Ngày cấp ở tương lai")
+        elif (self.birth_date and date < self.birth_date) or (self.birth_year and date.year < self.birth_year):
+            self.err("card_issued_on", raw_card, "Ngày cấp trước ngày sinh")
+        else:
+            self.card_issued_on = date
+            self.present.add("card_issued_on")
+            if warning:
+                self.warn("card_issued_on", raw_card, warning)
+
+    def check_known_state(self) -> tuple[bool | dt.date | None, int]:
+        """Card and VNeID state reached elsewhere (history: seeds the state, counts on no day)."""
+        card_known, vneid_known = self._known_state()
+        if card_known is not None and self.card_issued_on is None and isinstance(card_known, dt.date):
+            self.card_issued_on = card_known
+            self.present.add("card_issued_on")
         if card_known:
-            present.add("card_known")
+            self.present.add("card_known")
         if vneid_known:
-            present.add("vneid_known")
+            self.present.add("vneid_known")
+        return card_known, vneid_known
 
-        # Phone (warnings only)
-        phone, phone_warnings = parse_phone(values.get("phone"))
-        for w in phone_warnings:
-            warn("phone", values.get("phone"), w)
+    def check_contact(self) -> tuple[str | None, str, str, str]:
+        """(phone, village, address, note): the phone gives warnings only; a village must be a place."""
+        phone, phone_warnings = parse_phone(self.values.get("phone"))
+        for warning in phone_warnings:
+            self.warn("phone", self.values.get("phone"), warning)
         if phone:
-            present.add("phone")
-
-        village = text_value(values.get("village"))
-        address = text_value(values.get("address"))
-        note = text_value(values.get("note"))
-        for fld, v in (("village", village), ("address", address), ("note", note)):
-            if v:
-                present.add(fld)
+            self.present.add("phone")
+        village = text_value(self.values.get("village"))
+        address = text_value(self.values.get("address"))
+        note = text_value(self.values.get("note"))
+        for fld, text in (("village", village), ("address", address), ("note", note)):
+            if text:
+                self.present.add(fld)
         if village and (village_issue := village_problem(village)):
-            err("village", village, village_issue)
+            self.err("village", village, village_issue)
+        return phone, village, address, note
 
-        if any(i.severity == ERROR for i in issues):
-            return None, issues
-
-        # The number encodes sex and birth year: fill them when the list leaves them out.
-        if id_number is not None:
-            if sex is None:
-                sex = id_sex
-            if birth_year is None:
-                birth_year = id_year
-
-        rec = build_record(
-            full_name_raw=full_name_raw,
-            full_name=full_name,
-            id_number=id_number,
-            old_cmnd=old_cmnd,
-            birth_date=birth_date,
-            birth_year=birth_year,
-            sex=sex,
-            village=village,
-            address=address,
-            phone=phone,
-            needs_home_visit=is_marked(values.get("needs_home_visit")),
-            elderly=is_marked(values.get("elderly")),
-            disabled=is_marked(values.get("disabled")),
-            card_issued_on=card_issued_on,
-            note=note,
-            present=frozenset(present),
-            card_known=bool(card_known) or vneid_known > 0,
-            vneid_known=vneid_known,
-        )
-        return rec, issues
-
-    def _known_state(
-        self, values: dict[str, object], row: int, issues: list[RowIssue], card_issued_on: dt.date | None
-    ) -> tuple[bool | dt.date | None, int]:
+    def _known_state(self) -> tuple[bool | dt.date | None, int]:
         """('Đã có thẻ' answer — a date when the cell holds the issue date —, VNeID stage 0/2/3) of one row.
 
         A cell that is neither yes nor no is a warning (the row is kept, the fact left unknown).
         """
         def unclear(fld: str, raw: object) -> None:
-            issues.append(RowIssue(
-                row, self.labels[fld], clean_text(raw)[:200],
-                f"Không hiểu '{clean_text(raw).strip()}' (cần có/không, rồi/chưa, x hoặc ngày cấp): đã bỏ qua",
-                WARNING, fld,
-            ))
+            self.warn(fld, raw, f"Không hiểu '{clean_text(raw).strip()}' (cần có/không, rồi/chưa, x hoặc ngày cấp): "
+                      "đã bỏ qua")
 
+        values = self.values
         card: bool | dt.date | None = None
         raw = values.get("card_known")
         if not is_empty(raw):
@@ -298,3 +315,12 @@ class RowValidator:
             elif yes:
                 stage = 3
         return card, stage
+
+
+def _looks_like_birth(cell: object) -> bool:
+    """A Nam/Nữ cell holding a date or a year instead of an x."""
+    if isinstance(cell, str):
+        return re.search(r"\d{4}", cell) is not None
+    if isinstance(cell, bool):
+        return False
+    return isinstance(cell, dt.date) or (isinstance(cell, int | float) and cell > 31)
