@@ -29,15 +29,15 @@ from desktop import paths
 from desktop.errors import DatabaseError, DatabaseTooNew
 from desktop.storage import keys, migrations
 from desktop.storage.connect import (
-    connect_keyed,
-    connect_plain,
+    READ_ONLY,
+    connect_keyed,  # noqa: F401  (re-exported: callers open a copy the way the engine does)
     create_db_engine,
     create_private_file,
     encryption_wanted,
-    engine_key,
     open_connection,
 )
 from desktop.storage.failures import driver_errors
+from desktop.storage.safe_copy import BackupFailed, write_verified_copy
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -68,6 +68,7 @@ class Database:
     encryption_unavailable: bool = False
     _engine: Engine | None = field(default=None, init=False, repr=False)
     _sessionmaker: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
+    _read_sessionmaker: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
     _reader: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
@@ -95,6 +96,18 @@ class Database:
                     self._sessionmaker = make_sessionmaker(engine, expire_on_commit=False)
         return self._sessionmaker
 
+    @property
+    def read_sessionmaker(self) -> sessionmaker[Session]:
+        """Sessions whose transactions begin deferred and query-only (see `read_session`)."""
+        if self._read_sessionmaker is None:
+            from sqlalchemy.orm import sessionmaker as make_sessionmaker
+
+            engine = self.engine.execution_options(**READ_ONLY)
+            with self._lock:
+                if self._read_sessionmaker is None:
+                    self._read_sessionmaker = make_sessionmaker(engine, expire_on_commit=False)
+        return self._read_sessionmaker
+
     @contextmanager
     def reader(self) -> Iterator[Any]:
         """A DB-API connection (sqlite3 or sqlcipher3) inside a read transaction, rolled back afterwards.
@@ -105,6 +118,7 @@ class Database:
         """
         if self._reader is None:
             self._reader = open_connection(self.path, self.key)
+            self._reader.execute("PRAGMA query_only = ON")  # reads only: a write here fails loudly
         conn = self._reader
         conn.execute("BEGIN")
         try:
@@ -115,7 +129,12 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any exception."""
+        """A unit of work: commits on success, rolls back on any exception.
+
+        Its transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to the busy
+        timeout for another process's write: a read followed by a write never fails on a stale snapshot.
+        Code that only reads uses `read_session()`, which never holds up a writer.
+        """
         s = self.sessionmaker()
         try:
             yield s
@@ -123,6 +142,19 @@ class Database:
         except BaseException:
             s.rollback()
             raise
+        finally:
+            s.close()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads: a deferred, query-only transaction, rolled back at the end.
+
+        In WAL mode it sees one snapshot and blocks no writer however long it stays open (the GUI's lists,
+        reports, exports). Writing in it raises "attempt to write a readonly database".
+        """
+        s = self.read_sessionmaker()
+        try:
+            yield s
         finally:
             s.close()
 
@@ -163,26 +195,9 @@ def _probe_revision(db: Database, in_memory: bool) -> str | None:
 
 
 def backup_to(engine: Engine, target: Path) -> Path:
-    """Online copy through SQLite's backup API (consistent even while the app writes)."""
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True)
-        paths.make_private(target.parent)  # a folder we create for copies is private
-    key = engine_key(engine)
-    target.unlink(missing_ok=True)
-    create_private_file(target)
-    raw = engine.raw_connection()
-    try:
-        src = raw.driver_connection
-        assert src is not None  # a fresh pooled connection always has its DB-API connection
-        dst = connect_keyed(str(target), key) if key is not None else connect_plain(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        raw.close()
-    paths.make_private(target)
-    return target
+    """Online copy through SQLite's backup API (consistent even while the app writes), written under a
+    temporary name, verified and then renamed (`safe_copy`): `BackupFailed` leaves nothing behind."""
+    return write_verified_copy(engine, target)
 
 
 def open_database(
@@ -235,7 +250,11 @@ def open_database(
         )
     if migrate and rev != migrations.HEAD:
         if existed and rev is not None:
-            copy = backup_to(db.engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
+            try:
+                copy = backup_to(db.engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
+            except BackupFailed as exc:
+                db.close()
+                raise DatabaseError(f"Chưa nâng cấp cơ sở dữ liệu (cần một bản sao trước): {exc.message}") from exc
             log.info("backup before migration written to %s", copy.name)
         migrations.upgrade(db.engine)
     for suffix in ("", "-wal", "-shm"):
