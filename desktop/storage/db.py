@@ -19,11 +19,11 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop import paths
 from desktop.errors import DatabaseError, DatabaseTooNew
@@ -42,8 +42,10 @@ from desktop.storage.safe_copy import BackupFailed, write_verified_copy
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.orm import sessionmaker as SessionFactory  # the name `sessionmaker` is a property below
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def default_backup_dir(db_file: Path) -> Path:
@@ -68,7 +70,7 @@ class Database:
     encryption_unavailable: bool = False
     _engine: Engine | None = field(default=None, init=False, repr=False)
     _sessionmaker: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
-    _read_sessionmaker: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
+    _read_sessionmaker: SessionFactory[Session] | None = field(default=None, init=False, repr=False)
     _reader: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
@@ -97,7 +99,7 @@ class Database:
         return self._sessionmaker
 
     @property
-    def read_sessionmaker(self) -> sessionmaker[Session]:
+    def read_sessionmaker(self) -> SessionFactory[Session]:
         """Sessions whose transactions begin deferred and query-only (see `read_session`)."""
         if self._read_sessionmaker is None:
             from sqlalchemy.orm import sessionmaker as make_sessionmaker
@@ -158,12 +160,34 @@ class Database:
         finally:
             s.close()
 
+    def read_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(session, *args, **kwargs)` in a read session (the GUI's reads).
+
+        A service that turns out to write on first use (this laptop's device id, made when first asked
+        for) fails there as query-only: it is run once more in a write session, and logged so it gets a
+        write path of its own. Never a deferred write either way.
+        """
+        try:
+            with self.read_session() as s:
+                return fn(s, *args, **kwargs)
+        except Exception as exc:
+            if not is_read_only_refusal(exc):
+                raise
+            log.warning("%s wrote inside a read session: run again as a write", getattr(fn, "__qualname__", fn))
+        with self.session() as s:
+            return fn(s, *args, **kwargs)
+
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
         if self._engine is not None:
             self._engine.dispose()
+
+
+def is_read_only_refusal(exc: BaseException) -> bool:
+    """SQLite's answer to a write on a query-only connection (sqlite3, sqlcipher3, or SQLAlchemy's wrapper)."""
+    return "attempt to write a readonly database" in str(exc)
 
 
 def revision_of(dbapi_conn: Any) -> str | None:

@@ -144,8 +144,8 @@ def _size_mb(engine: Engine) -> float:
     try:
         conn = raw.driver_connection
         assert conn is not None
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     finally:
         raw.close()
     return pages * size / 1_000_000

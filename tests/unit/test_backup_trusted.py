@@ -74,7 +74,7 @@ def _listing(folder: Path) -> list[str]:
 
 def test_backup_to_a_full_stick_leaves_nothing_and_says_so(data_dir: Path, full_stick: Path) -> None:
     line = _one_line_of_words(cli("backup", "--to", str(full_stick)))
-    assert "Không đủ chỗ trống" in line and str(full_stick) in line
+    assert "Không đủ chỗ trống" in line and str(full_stick) in line and "MB" in line
     assert _listing(full_stick) == []  # no file under the final name, no partial file, no -journal
     # The daily copy into the laptop's own folder (room enough) is still made: the failure counted for nothing.
     ok = cli("backup", "--if-due", "--json")

@@ -208,6 +208,21 @@ def test_a_read_session_refuses_to_write(tmp_path: Path) -> None:
         db.close()
 
 
+def test_a_read_that_writes_on_first_use_is_run_again_as_a_write(tmp_path: Path) -> None:
+    """The GUI's reads (`Database.read_call`): the peers panel asks for this laptop's device id, which is
+    made on first use; that one write is redone in a write session instead of failing as read-only."""
+    from desktop.services.peer.ids import device_id
+    from desktop.storage.db import open_database
+
+    db = open_database(tmp_path / "x.db")
+    try:
+        first = db.read_call(device_id)
+        assert len(first) == 32
+        assert db.read_call(device_id) == first  # stored by the write session, read without writing now
+    finally:
+        db.close()
+
+
 if __name__ == "__main__":
     role, *rest = sys.argv[1:]
     {"events": _worker_events, "read": _worker_read}[role](*rest)

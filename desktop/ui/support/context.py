@@ -28,9 +28,8 @@ class AppContext:
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(session, *args, **kwargs)` in its own short read session (UI thread; keep it to a few ms).
 
-        A deferred, query-only transaction (`Database.read_session`): it never holds up a CLI or sync write."""
-        with self.db.read_session() as s:
-            return fn(s, *args, **kwargs)
+        A deferred, query-only transaction (`Database.read_call`): it never holds up a CLI or sync write."""
+        return self.db.read_call(fn, *args, **kwargs)
 
     def set_operator(self, info: Any) -> None:
         """Who works at the laptop from now on (`auth.OperatorInfo`); every operation records them."""
