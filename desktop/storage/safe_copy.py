@@ -48,7 +48,8 @@ def partial_name(target: Path) -> Path:
 
 
 def is_partial(p: Path) -> bool:
-    return p.name.startswith(".") and PARTIAL in p.name
+    """One of our temporary copies (or its -journal): `.<stem>-<stamp>-<kind>.db.partial-<pid>[-journal]`."""
+    return p.name.startswith(".") and f".db{PARTIAL}" in p.name
 
 
 def remove_with_side_files(p: Path) -> None:

@@ -152,3 +152,26 @@ def test_restore_of_a_damaged_file_names_the_officers_file(data_dir: Path, tmp_p
     line = _one_line_of_words(cli("restore", str(bad)))
     assert bad.name in line and "restoring" not in line
     assert _listing(data_dir) == before  # nothing swapped, no staging copy left behind
+
+
+def test_a_copy_cut_off_by_a_power_cut_is_cleared_by_the_next_one(tmp_path: Path) -> None:
+    """A temporary copy of a run that never finished (power cut, stick pulled) is removed after an hour;
+    it was never under a backup's name, so it never counted."""
+    db = open_database(tmp_path / "data" / "enrollpoint.db")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    stale = usb / f".{backup_name(db.path, 'manual', dt.datetime(2026, 1, 1))}{safe_copy.PARTIAL}1"  # another pid
+    stale.write_bytes(b"\0" * 4096)
+    journal = Path(str(stale) + "-journal")
+    journal.write_bytes(b"\0" * 512)
+    old = dt.datetime.now().timestamp() - 2 * safe_copy.STALE_PARTIAL_S
+    for f in (stale, journal):
+        os.utime(f, (old, old))
+    mine = usb / ".notes.txt"
+    mine.write_text("not ours")
+    try:
+        assert backup.list_backups(usb) == []
+        made = backup.backup_now(db, to_dir=usb)
+    finally:
+        db.close()
+    assert _listing(usb) == sorted([".notes.txt", made.name])
