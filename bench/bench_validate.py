@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import datetime as dt, json, random, sys, time
 sys.path.insert(0, sys.argv[1])
+import importlib
 try:
-    from desktop.services.register.validate import RowValidator
+    RowValidator = importlib.import_module("desktop.services.register.validate").RowValidator
 except ImportError:  # trees before the services were grouped by area
-    from desktop.services.importer.validate import RowValidator
+    RowValidator = importlib.import_module("desktop.services." + "importer.validate").RowValidator
 rows = json.loads(open(sys.argv[2], encoding="utf-8").read())
 v = RowValidator(today=dt.date(2026, 12, 1))
 t0 = time.process_time()

@@ -73,13 +73,13 @@ def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import auth
 
     if args.if_due:
-        made = backup.backup_if_due(ctx.db)
+        made = service_call(backup.backup_if_due, ctx.db)  # counts only a verified copy of today
         ctx.output({"backup": str(made) if made else None}, f"Đã sao lưu: {made}" if made else "Hôm nay đã có bản sao lưu.")
         return 0
     to = Path(args.to).expanduser() if args.to else None
     if to is not None and to.exists() and not to.is_dir():
         raise UsageError(f"{to} không phải thư mục.")
-    result = backup.make_backup(ctx.db, to)
+    result = service_call(backup.make_backup, ctx.db, to)  # BackupFailed: words, exit 2, nothing left behind
     made = result.path
     ctx.announce_recovery_key()
     if result.warning:
@@ -132,7 +132,7 @@ def _operator_add(args: argparse.Namespace, ctx: CliContext) -> int:
 def _operator_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import auth
 
-    with ctx.db.session() as s:
+    with ctx.db.read_session() as s:
         ops = auth.list_operators(s, active_only=not args.all)
     rows = [{"id": o.id, "name": o.name, "role": o.role, "active": o.active, "locked_until": o.locked_until} for o in ops]
     text = "\n".join(f"{o.id:>4}  {o.role:<10}  {o.name}" for o in ops) or "Chưa có cán bộ nào."
@@ -145,7 +145,7 @@ def _audit(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.limit < 1 or args.limit > 10000 or args.offset < 0:
         raise UsageError("--limit phải từ 1 đến 10000, --offset không âm.")
-    with ctx.db.session() as s:
+    with ctx.db.read_session() as s:
         rows = auth.audit_entries(s, args.offset, args.limit, operator_id=args.operator)
     data = [
         {"id": r.id, "at": r.at, "operator_id": r.operator_id, "operator": r.operator_name, "action": r.action,

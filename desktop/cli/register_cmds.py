@@ -236,7 +236,7 @@ def _due(args: argparse.Namespace, ctx: CliContext) -> int:
             raise UsageError(f"Loại '{args.kind}' không hợp lệ ({', '.join(k.value for k in due.DueKind)}).") from None
     if args.limit < 1 or args.offset < 0:
         raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
-    with ctx.db.session() as s:
+    with ctx.db.read_session() as s:
         vk = None
         if args.village:
             vk = fold(args.village)
@@ -315,7 +315,7 @@ def _point_add(args: argparse.Namespace, ctx: CliContext) -> int:
 def _point_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.register import points as pts
 
-    with ctx.db.session() as s:
+    with ctx.db.read_session() as s:
         data = [{"id": p.id, "code": p.code, "name": p.name, "address": p.address, "kind": p.kind,
                  "active": p.active} for p in pts.list_points(s)]
     lines = [f"{d['code']:12}  {d['kind']:7}  {d['name']}  {d['address']}" for d in data] or ["(chưa có điểm)"]

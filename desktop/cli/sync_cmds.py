@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from typing import Any
 
 from desktop.cli.context import EXIT_FAILURE, EXIT_OK, CliContext, UsageError, service_call
-from desktop.storage.backup import backup_if_due
+from desktop.storage.backup import BackupFailed, backup_if_due
 
 # hub_link, outbox and dayclose are imported inside the handlers: they load the sync client (requests,
 # cryptography), which every other command would otherwise pay for at start-up.
@@ -212,7 +213,10 @@ def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as s:
         rows = service_call(dayclose.close_day, s, day, args.point)
         reports = [dayclose.report_dict(r) for r in rows]
-    backup_if_due(ctx.db)  # the day's work is now worth a copy (once a day, last 14 kept)
+    try:
+        backup_if_due(ctx.db)  # the day's work is now worth a copy (once a day, last 14 kept)
+    except BackupFailed as exc:  # the day is closed all the same: say why there is no copy today
+        print(f"enrollpoint: cảnh báo: {exc.message}", file=sys.stderr)
     lines = []
     for r in reports:
         t = r["totals"]

@@ -321,7 +321,7 @@ def create_demo(
     try:
         con = raw.driver_connection
         assert con is not None  # a fresh pooled connection always has its DB-API connection
-        con.execute("BEGIN")
+        con.execute("BEGIN IMMEDIATE")  # a writer: take the write lock now (never a deferred write)
         try:
             # The FTS index is built once at the end ('rebuild') instead of row by row through the insert
             # trigger: the same index, several times faster. The trigger is restored from its own SQL.

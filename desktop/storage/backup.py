@@ -6,7 +6,11 @@ so a daily copy and a copy before every migration are the way back from a broken
 - Copies use SQLite's online backup API (`desktop.storage.db.backup_to`): consistent while the app writes, and an
   encrypted database gives an encrypted copy (same key). Name: `<stem>-YYYYmmdd-HHMMSS-<kind>.db` in
   `<db folder>/backups`, the folder `open_database()` also uses for pre-migration copies.
-- `backup_if_due(db)` makes at most one automatic copy per calendar day; `prune()` keeps the newest 14.
+- Every copy is written under a temporary name, verified and renamed (`desktop.storage.safe_copy`): a file
+  under a backup's final name is whole; a failed copy leaves nothing and raises `BackupFailed` with words.
+- `backup_if_due(db)` makes at most one automatic copy per calendar day, counting only a copy of today that
+  opens with the key and passes a quick check (a 0-byte or partial file left by an older version does not
+  count); `prune()` keeps the newest 14.
 - `restore()` checks a copy completely *before* touching the current database (integrity check, a real
   EnrollPoint schema, a revision this version knows), keeps the current file aside as
   `enrollpoint.db.before-restore-<stamp>`, swaps the copy in, then migrates it if it is older.
@@ -36,6 +40,10 @@ from desktop.storage.db import (
     default_backup_dir,
     open_database,
 )
+from desktop.storage.safe_copy import (
+    BackupFailed as BackupFailed,  # a copy not written: callers catch it here
+)
+from desktop.storage.safe_copy import remove_with_side_files
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +138,33 @@ def make_backup(db: Database, to_dir: Path | None = None, kind: str = "manual") 
 
 
 def backup_if_due(db: Database, today: dt.date | None = None) -> Path | None:
-    """The daily automatic copy: made when the newest copy is not from today."""
+    """The daily automatic copy: made unless a usable copy of today is already in the folder.
+
+    Only verified copies get a final name now, but an older EnrollPoint left 0-byte or partial files under
+    final names after a full disk: a copy counts only if it opens with the key and passes a quick check.
+    """
     today = today or dt.date.today()
-    newest = list_backups(backup_dir(db), db.path.stem)
-    if newest and newest[0].taken_at.date() >= today:
-        return None
+    for b in list_backups(backup_dir(db), db.path.stem):
+        if b.taken_at.date() < today:
+            break
+        if is_usable_copy(b.path, db.key):
+            return None
+        log.warning("ignoring an unusable backup %s (%d bytes)", b.path.name, b.size)
     return backup_now(db, kind="auto")
+
+
+def is_usable_copy(path: Path, key: bytes | None) -> bool:
+    """A backup file that opens with `key` (None: a plain file) and passes SQLite's quick check."""
+    try:
+        if path.stat().st_size == 0:
+            return False
+        conn = _open_raw(path, key)
+        try:
+            return [r[0] for r in conn.execute("PRAGMA quick_check")] == ["ok"]
+        finally:
+            conn.close()
+    except Exception:  # unreadable, wrong key, not a database: not a backup to count on
+        return False
 
 
 def prune(folder: Path, keep: int = KEEP, stem: str | None = None) -> list[Path]:
@@ -159,33 +188,37 @@ def _open_raw(path: Path, key: bytes | None) -> Any:
     return connect_keyed(str(path), key)
 
 
-def inspect_backup(path: Path, key: bytes | None) -> tuple[str, int]:
-    """(alembic revision, citizen count) of a candidate copy, or RestoreRefused with the reason."""
+def inspect_backup(path: Path, key: bytes | None, shown_as: Path | None = None) -> tuple[str, int]:
+    """(alembic revision, citizen count) of a candidate copy, or RestoreRefused with the reason.
+
+    `shown_as`: the file the officer chose, named in every message (`path` may be the app's staging copy).
+    """
+    name = (shown_as or path).name
     state = keys.file_state(path)
     if state == "new":
-        raise RestoreRefused(f"Tệp {path.name} trống hoặc không tồn tại.")
+        raise RestoreRefused(f"Tệp {name} trống hoặc không tồn tại.")
     try:
         conn = _open_raw(path, key if state == "encrypted" else None)
     except Exception as exc:
         raise RestoreRefused(
-            f"Không mở được bản sao lưu {path.name}: tệp hỏng hoặc được mã hoá bằng khóa khác "
+            f"Không mở được bản sao lưu {name}: tệp hỏng hoặc được mã hoá bằng khóa khác "
             "(hãy nhập khóa khôi phục của máy đã tạo bản sao)."
         ) from exc
     try:
         try:
             checks = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except Exception as exc:
-            raise RestoreRefused(f"Bản sao lưu {path.name} bị hỏng (không đọc được: {exc}).") from exc
+            raise RestoreRefused(f"Bản sao lưu {name} bị hỏng hoặc không phải cơ sở dữ liệu (không đọc được: {exc}).") from exc
         if checks != ["ok"]:
-            raise RestoreRefused(f"Bản sao lưu {path.name} bị hỏng (kiểm tra toàn vẹn: {checks[0]}).")
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            raise RestoreRefused(f"Bản sao lưu {name} bị hỏng (kiểm tra toàn vẹn: {checks[0]}).")
         if not tables >= REQUIRED_TABLES:
-            raise RestoreRefused(f"Tệp {path.name} không phải cơ sở dữ liệu EnrollPoint.")
+            raise RestoreRefused(f"Tệp {name} không phải cơ sở dữ liệu EnrollPoint.")
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         rev = row[0] if row else ""
         if rev not in migrations.KNOWN_REVISIONS:
             raise RestoreRefused(
-                f"Bản sao lưu {path.name} được tạo bởi phiên bản EnrollPoint mới hơn (lược đồ {rev or '?'}). "
+                f"Bản sao lưu {name} được tạo bởi phiên bản EnrollPoint mới hơn (lược đồ {rev or '?'}). "
                 "Hãy cài phiên bản mới nhất rồi khôi phục."
             )
         citizens = int(conn.execute("SELECT count(*) FROM citizens").fetchone()[0])
@@ -255,12 +288,18 @@ def restore(
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = target.with_name(f"{target.name}.restoring-{stamp}")
-    shutil.copyfile(src, staging)  # check and migrate a copy: the backup itself stays untouched
-    make_private(staging)
     try:
-        rev, citizens = inspect_backup(staging, key)
+        shutil.copyfile(src, staging)  # check and migrate a copy: the backup itself stays untouched
+        make_private(staging)
+        rev, citizens = inspect_backup(staging, key, shown_as=src)
+    except OSError as exc:
+        remove_with_side_files(staging)
+        raise RestoreRefused(
+            f"Không chép được bản sao lưu {src.name} vào thư mục dữ liệu {target.parent} ({exc.strerror or exc}). "
+            "Chưa thay đổi gì."
+        ) from exc
     except BaseException:
-        staging.unlink(missing_ok=True)
+        remove_with_side_files(staging)
         raise
     old_key = keys.load_key(target)
     kept = _set_aside(target, stamp)

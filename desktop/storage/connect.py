@@ -3,6 +3,14 @@
 The lowest layer of storage: `keys` (the OS keyring) and `db` (open, migrate, back up) build on it, so
 neither needs the other to connect. Pragmas: WAL, foreign keys, synchronous=FULL, transactional DDL.
 
+Transactions: the driver is in autocommit mode and we emit BEGIN ourselves. Every transaction of the
+engine takes the write lock when it begins (BEGIN IMMEDIATE): the GUI, `sync --watch`, `peer serve` and a
+CLI command may write one file at once, and a deferred transaction that read and then wrote failed at
+once with "database is locked" when another process had committed meanwhile (its snapshot was stale; the
+busy timeout cannot help there). BEGIN IMMEDIATE waits its turn within the busy timeout instead. Reads
+that ask for it (`READ_ONLY`, `Database.read_session()`) begin deferred and are query-only: in WAL mode
+they never block a writer nor wait for one.
+
 SQLAlchemy is imported only where an engine is made: a short command that reads through `open_connection`
 (`enrollpoint search`, `status`) starts without it (about 0.2 s of a 0.3 s command).
 """
@@ -33,6 +41,9 @@ def _default_connect(path: str) -> sqlite3.Connection:
 _connect_fn: ConnectFn = _default_connect
 _engine_keys: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 PLAIN_ENV = "ENROLLPOINT_PLAIN_DB"
+# Execution option of an engine or connection whose transactions only read: `engine.execution_options(**READ_ONLY)`.
+READ_ONLY_OPTION = "enrollpoint_read_only"
+READ_ONLY = {READ_ONLY_OPTION: True}
 
 
 _cipher_quiet = False
@@ -168,6 +179,19 @@ def create_db_engine(path: str | os.PathLike[str], key: bytes | None = None) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            # A deferred read: takes no lock a writer waits for. Query-only, so a write slipped in here
+            # fails loudly rather than becoming a deferred write transaction again.
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            conn.connection.info[READ_ONLY_OPTION] = True
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+        # The next user of this pooled connection (a write session, the importer's raw connection) writes.
+        if record.info.pop(READ_ONLY_OPTION, False) and dbapi_conn is not None:
+            dbapi_conn.execute("PRAGMA query_only = OFF")
 
     return engine

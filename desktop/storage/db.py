@@ -19,31 +19,33 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop import paths
 from desktop.errors import DatabaseError, DatabaseTooNew
 from desktop.storage import keys, migrations
 from desktop.storage.connect import (
-    connect_keyed,
-    connect_plain,
+    READ_ONLY,
+    connect_keyed,  # noqa: F401  (re-exported: callers open a copy the way the engine does)
     create_db_engine,
     create_private_file,
     encryption_wanted,
-    engine_key,
     open_connection,
 )
 from desktop.storage.failures import driver_errors
+from desktop.storage.safe_copy import BackupFailed, write_verified_copy
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.orm import sessionmaker as SessionFactory  # the name `sessionmaker` is a property below
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def default_backup_dir(db_file: Path) -> Path:
@@ -68,6 +70,7 @@ class Database:
     encryption_unavailable: bool = False
     _engine: Engine | None = field(default=None, init=False, repr=False)
     _sessionmaker: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
+    _read_sessionmaker: SessionFactory[Session] | None = field(default=None, init=False, repr=False)
     _reader: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
@@ -95,6 +98,18 @@ class Database:
                     self._sessionmaker = make_sessionmaker(engine, expire_on_commit=False)
         return self._sessionmaker
 
+    @property
+    def read_sessionmaker(self) -> SessionFactory[Session]:
+        """Sessions whose transactions begin deferred and query-only (see `read_session`)."""
+        if self._read_sessionmaker is None:
+            from sqlalchemy.orm import sessionmaker as make_sessionmaker
+
+            engine = self.engine.execution_options(**READ_ONLY)
+            with self._lock:
+                if self._read_sessionmaker is None:
+                    self._read_sessionmaker = make_sessionmaker(engine, expire_on_commit=False)
+        return self._read_sessionmaker
+
     @contextmanager
     def reader(self) -> Iterator[Any]:
         """A DB-API connection (sqlite3 or sqlcipher3) inside a read transaction, rolled back afterwards.
@@ -105,6 +120,7 @@ class Database:
         """
         if self._reader is None:
             self._reader = open_connection(self.path, self.key)
+            self._reader.execute("PRAGMA query_only = ON")  # reads only: a write here fails loudly
         conn = self._reader
         conn.execute("BEGIN")
         try:
@@ -115,7 +131,12 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any exception."""
+        """A unit of work: commits on success, rolls back on any exception.
+
+        Its transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to the busy
+        timeout for another process's write: a read followed by a write never fails on a stale snapshot.
+        Code that only reads uses `read_session()`, which never holds up a writer.
+        """
         s = self.sessionmaker()
         try:
             yield s
@@ -126,12 +147,47 @@ class Database:
         finally:
             s.close()
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads: a deferred, query-only transaction, rolled back at the end.
+
+        In WAL mode it sees one snapshot and blocks no writer however long it stays open (the GUI's lists,
+        reports, exports). Writing in it raises "attempt to write a readonly database".
+        """
+        s = self.read_sessionmaker()
+        try:
+            yield s
+        finally:
+            s.close()
+
+    def read_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(session, *args, **kwargs)` in a read session (the GUI's reads).
+
+        A service that turns out to write on first use (this laptop's device id, made when first asked
+        for) fails there as query-only: it is run once more in a write session, and logged so it gets a
+        write path of its own. Never a deferred write either way.
+        """
+        try:
+            with self.read_session() as s:
+                return fn(s, *args, **kwargs)
+        except Exception as exc:
+            if not is_read_only_refusal(exc):
+                raise
+            log.warning("%s wrote inside a read session: run again as a write", getattr(fn, "__qualname__", fn))
+        with self.session() as s:
+            return fn(s, *args, **kwargs)
+
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
         if self._engine is not None:
             self._engine.dispose()
+
+
+def is_read_only_refusal(exc: BaseException) -> bool:
+    """SQLite's answer to a write on a query-only connection (sqlite3, sqlcipher3, or SQLAlchemy's wrapper)."""
+    return "attempt to write a readonly database" in str(exc)
 
 
 def revision_of(dbapi_conn: Any) -> str | None:
@@ -163,26 +219,9 @@ def _probe_revision(db: Database, in_memory: bool) -> str | None:
 
 
 def backup_to(engine: Engine, target: Path) -> Path:
-    """Online copy through SQLite's backup API (consistent even while the app writes)."""
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True)
-        paths.make_private(target.parent)  # a folder we create for copies is private
-    key = engine_key(engine)
-    target.unlink(missing_ok=True)
-    create_private_file(target)
-    raw = engine.raw_connection()
-    try:
-        src = raw.driver_connection
-        assert src is not None  # a fresh pooled connection always has its DB-API connection
-        dst = connect_keyed(str(target), key) if key is not None else connect_plain(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        raw.close()
-    paths.make_private(target)
-    return target
+    """Online copy through SQLite's backup API (consistent even while the app writes), written under a
+    temporary name, verified and then renamed (`safe_copy`): `BackupFailed` leaves nothing behind."""
+    return write_verified_copy(engine, target)
 
 
 def open_database(
@@ -235,7 +274,11 @@ def open_database(
         )
     if migrate and rev != migrations.HEAD:
         if existed and rev is not None:
-            copy = backup_to(db.engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
+            try:
+                copy = backup_to(db.engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
+            except BackupFailed as exc:
+                db.close()
+                raise DatabaseError(f"Chưa nâng cấp cơ sở dữ liệu (cần một bản sao trước): {exc.message}") from exc
             log.info("backup before migration written to %s", copy.name)
         migrations.upgrade(db.engine)
     for suffix in ("", "-wal", "-shm"):

@@ -146,13 +146,13 @@ class _Handler(BaseHTTPRequestHandler):
             ops = exchange.check_ops(msg.get("ops"))
             with db.session() as s:
                 r = apply_ops(s, ops)
-            with db.session() as s:
+            with db.read_session() as s:
                 vv = changes.version_vector(s)
             return {"vv": vv, "received": r.received, "conflicts": r.conflicts}
         if op == "pull":
             vv = exchange.check_vv(msg.get("vv"))
             limit = min(int(msg.get("limit") or changes.PAGE_OPS), changes.PAGE_OPS)
-            with db.session() as s:
+            with db.read_session() as s:  # pages of changes: a read never holds up the GUI's writes
                 raw, more = changes.raw_after(s, vv, limit)
             return {"ops": raw, "more": more}
         if op == "done":
@@ -264,11 +264,11 @@ def sync_with(
             raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'")
         their_vv = exchange.check_vv(hello.get("vv"))
-        with db.session() as s:
+        with db.read_session() as s:
             to_send = changes.count_after(s, their_vv)
         for _ in range(MAX_PAGES):  # push
             check()
-            with db.session() as s:
+            with db.read_session() as s:
                 raw, more = changes.raw_after(s, their_vv)
             if not raw:
                 break
@@ -279,7 +279,7 @@ def sync_with(
                 progress("send", result.sent, to_send)
             if not more:
                 break
-        with db.session() as s:
+        with db.read_session() as s:
             cursor = changes.version_vector(s)
         with ThreadPoolExecutor(1, thread_name_prefix="peer-pull") as pool:
             # The next page is fetched while this one is applied (the server works meanwhile).

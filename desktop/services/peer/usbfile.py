@@ -58,7 +58,7 @@ def _since(db: Database, everything: bool) -> dict[str, int]:
     """What every known laptop of the group already holds (element-wise minimum), or nothing."""
     if everything:
         return {}
-    with db.session() as s:
+    with db.read_session() as s:
         peers = [json.loads(p.last_vv) for p in s.query(PeerDevice).all()]
     if not peers:
         return {}
@@ -80,7 +80,7 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
     with tmp.open("wb") as f:
         cursor = dict(since)
         while True:
-            with db.session() as s:
+            with db.read_session() as s:  # a long export holds up no writer
                 ops, more = changes.raw_after(s, cursor)
             for o in ops:
                 cursor[o[0]] = max(cursor.get(o[0], 0), o[1])

@@ -15,7 +15,7 @@ def slips_pdf(selection: dict[str, Any], fmt: str = "a6", officer: str = "") -> 
     def run(job: JobContext) -> bytes:
         from desktop.services.documents import printouts
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             return printouts.slips_pdf(s, printouts.Selection(**selection), fmt, officer)
 
     return run
@@ -25,7 +25,7 @@ def list_pdf(selection: dict[str, Any], order: str | None = None) -> WorkerFn:
     def run(job: JobContext) -> bytes:
         from desktop.services.documents import printouts
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             return printouts.list_pdf(s, printouts.Selection(**selection), order)
 
     return run
@@ -37,7 +37,7 @@ def report_pdf(day: dt.date, point_id: int | None = None, **options: Any) -> Wor
     def run(job: JobContext) -> bytes:
         from desktop.services.documents import printouts
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             return printouts.report_pdf(s, day, point_id, **options)
 
     return run
@@ -49,7 +49,7 @@ def due_list_pdf(day: dt.date, village: str | None = None) -> WorkerFn:
     def run(job: JobContext) -> bytes:
         from desktop.services.documents import due_lists
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             return due_lists.due_list_pdf(s, day, village)
 
     return run
@@ -61,7 +61,7 @@ def report_xlsx(day: dt.date, point_id: int | None, path: str) -> WorkerFn:
     def run(job: JobContext) -> str:
         from desktop.services.documents import export_xlsx, printouts
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             data = export_xlsx.report_xlsx(printouts.daily_report(s, day, point_id))
         with open(path, "wb") as f:
             f.write(data)

@@ -49,7 +49,7 @@ def count_citizens(query: Any) -> WorkerFn:
     def run(job: JobContext) -> int:
         from desktop.services.due import search
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             return search.count_citizens(s, query)
 
     return run
@@ -61,7 +61,7 @@ def villages() -> WorkerFn:
     def run(job: JobContext) -> list[tuple[str, str, int]]:
         from desktop.services.due import search
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             return search.villages(s)
 
     return run

@@ -130,7 +130,7 @@ def auto_send() -> WorkerFn:
         from desktop.services.province_link import hub_link, outbox
         from sync.client import RetryPolicy
 
-        with job.db.session() as s:
+        with job.db.read_session() as s:
             waiting = outbox.waiting_count(s)
         if not waiting or not hub_link.hub_info(job.db)[hub_link.KEY_HUB_URL]:
             return OpResult(None)

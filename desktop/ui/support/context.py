@@ -26,9 +26,10 @@ class AppContext:
     operator: Any = None  # auth.OperatorInfo of who is logged in, for role checks
 
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`fn(session, *args, **kwargs)` in its own short session (UI thread; keep it to a few ms)."""
-        with self.db.session() as s:
-            return fn(s, *args, **kwargs)
+        """`fn(session, *args, **kwargs)` in its own short read session (UI thread; keep it to a few ms).
+
+        A deferred, query-only transaction (`Database.read_call`): it never holds up a CLI or sync write."""
+        return self.db.read_call(fn, *args, **kwargs)
 
     def set_operator(self, info: Any) -> None:
         """Who works at the laptop from now on (`auth.OperatorInfo`); every operation records them."""

@@ -21,12 +21,12 @@ def test_many_threads_leave_the_main_threads_connection_open(db):
 
     def work() -> None:
         try:
-            with db.session() as s:
+            with db.read_session() as s:  # reads: a write session would wait for the main thread's
                 s.execute(text("SELECT count(*) FROM citizens")).scalar_one()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    with db.session() as s:
+    with db.read_session() as s:
         s.execute(text("SELECT 1")).scalar_one()  # this thread's connection is checked out
         for _ in range(20):  # one after the other: each thread is new to the pool
             t = threading.Thread(target=work)
