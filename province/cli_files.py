@@ -83,7 +83,9 @@ def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                 "which this hub does not know (another or a new hub)")
     else:
         what = "enrolled"
+    info["hub_key_fingerprint"] = doc.get("key_fingerprint", "")
     return info, (f"Device {info['device_id']} ({info['name']}) of commune {info['commune_code']} {what}.\n"
+                  f"Hub key fingerprint (the laptop shows the same): {info['hub_key_fingerprint']}\n"
                   f"Response written to {args.out}: carry it back to the laptop (enrollpoint connect "
                   "--response-file).")
 
