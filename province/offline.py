@@ -188,9 +188,11 @@ def receipt_payload(device_id: str, commune_code: str, batches: list[tuple[proto
             o = outcome.get((rep.point_code, rep.day.isoformat(), rep.revision))
             if o is None:
                 continue
-            entries.append({"point_code": rep.point_code, "day": rep.day.isoformat(), "revision": rep.revision,
-                            "content_hash": rep.content_hash(), "outcome": o["outcome"],
-                            "reason": o.get("reason", "")})
+            entry = {"point_code": rep.point_code, "day": rep.day.isoformat(), "revision": rep.revision,
+                     "content_hash": rep.content_hash(), "outcome": o["outcome"], "reason": o.get("reason", "")}
+            if summary.get("replayed"):  # received before: still proof of receipt (older laptops ignore this)
+                entry["already_received"] = True
+            entries.append(entry)
     entries.sort(key=lambda e: (e["day"], e["point_code"], e["revision"]))
     return {"device_id": device_id, "commune_code": commune_code, "receipt_id": secrets.token_hex(16),
             "issued_at": protocol.iso(protocol.utc_now()), "reports": entries}

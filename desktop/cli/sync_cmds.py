@@ -101,8 +101,11 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
 
         rec = service_call(hub_offline.import_receipt, ctx.db, args.receipt)
         ctx.output({"confirmed": rec.confirmed, "already": rec.already, "conflicts": rec.conflicts,
-                    "not_matching": rec.not_matching, "issued_at": rec.issued_at},
+                    "not_matching": rec.not_matching, "issued_at": rec.issued_at,
+                    "already_received": rec.already_received},
                    f"Biên nhận của tỉnh: {rec.confirmed} báo cáo được xác nhận"
+                   + (f" (trong đó {rec.already_received} báo cáo tỉnh đã nhận trước đó, không lưu gì thêm)"
+                      if rec.already_received else "")
                    + (f", {rec.already} đã xác nhận từ trước" if rec.already else "")
                    + (f", {rec.conflicts} bị báo xung đột" if rec.conflicts else "") + ".")
         return EXIT_OK

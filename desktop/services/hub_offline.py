@@ -154,7 +154,7 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     res = {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
            "targets": str(len(targets)), "same_device": "yes" if previous == device else "no",
            "previous_device_id": asked or previous, "new_device_reason": reason,
-           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note}
+           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line}
     return {**res, "device_note": device_note(res)}
 
 
@@ -246,6 +246,7 @@ class ReceiptImport:
     conflicts: int
     not_matching: int
     issued_at: str
+    already_received: int = 0  # reports the hub had received before this bundle: confirmed, stored once
 
 
 def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
@@ -265,7 +266,8 @@ def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
         r = outbox.confirm_from_receipt(s, entries)
         if r.confirmed:
             outbox.record_run(s, SyncResult(sent=r.confirmed))
-    return ReceiptImport(r.confirmed, r.already, r.conflicts, r.not_matching, str(p.get("issued_at", "")))
+    earlier = sum(1 for e in entries if isinstance(e, dict) and e.get("already_received") is True)
+    return ReceiptImport(r.confirmed, r.already, r.conflicts, r.not_matching, str(p.get("issued_at", "")), earlier)
 
 
 def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -44,6 +44,12 @@ class KeyDecision:
     def fingerprint(self) -> str:
         return hubkey.fingerprint(self.key)
 
+    @property
+    def line(self) -> str:
+        """The officer's line: the fingerprint to compare with the one printed beside the one-time code."""
+        return (f"Dấu khóa máy chủ tỉnh: {self.fingerprint} (đối chiếu với dấu in cạnh mã kết nối)."
+                if self.key else "")
+
 
 def pinned(db: Database) -> str:
     with db.session() as s:
