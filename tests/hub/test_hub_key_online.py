@@ -82,6 +82,18 @@ def connect(capsys: pytest.CaptureFixture[str], base: str, code: str, ok: bool =
     return out.out + out.err
 
 
+def hub_fp(url: str) -> str:
+    from province.db import open_hub
+    from province.offline import hub_public_key
+
+    db = open_hub(url)
+    try:
+        with db.session() as s:
+            return hubkey.fingerprint(hub_public_key(s))
+    finally:
+        db.close()
+
+
 def laptop_hub_state() -> tuple[str, str, str]:
     db = open_database(paths.db_path())
     try:
@@ -101,16 +113,15 @@ def test_online_pinned_key_replaced_only_by_a_bound_enrolment(tmp_path: Path,
     with hub_process(url_a, tmp_path / "a.log") as base_a, hub_process(url_b, tmp_path / "b.log") as base_b:
         # a first enrolment through a hub before contract 2: the key is pinned on TLS's word, as before
         issued_a = hub(url_a, capsys, "enrol-code", COMMUNE)
-        fp_a = issued_a["hub_key_fingerprint"]
+        fp_a = hub_fp(url_a)
         with enrol_rewriting_proxy(base_a, old_hub) as proxy:
-            said = connect(capsys, proxy, issued_a["code"])
-        assert f"Dấu khóa máy chủ tỉnh: {fp_a}" in said
+            first = connect(capsys, proxy, issued_a["code"])
         pinned_a = laptop_hub_state()
-        assert hubkey.fingerprint(pinned_a[0]) == fp_a
+        assert pinned_a[0] and pinned_a[2]
 
         # another hub (another key) answering like an old hub: refused, nothing changed
         issued_b = hub(url_b, capsys, "enrol-code", COMMUNE)
-        fp_b = issued_b["hub_key_fingerprint"]
+        fp_b = hub_fp(url_b)
         assert fp_b != fp_a
         with enrol_rewriting_proxy(base_b, old_hub) as proxy:
             said = connect(capsys, proxy, issued_b["code"], ok=False)
@@ -123,6 +134,9 @@ def test_online_pinned_key_replaced_only_by_a_bound_enrolment(tmp_path: Path,
             said = connect(capsys, proxy, hub(url_a, capsys, "enrol-code", COMMUNE)["code"], ok=False)
         assert "không khớp với mã kết nối" in said and hubkey.fingerprint(stranger_pub) in said
         assert laptop_hub_state() == pinned_a
+
+        assert hubkey.fingerprint(pinned_a[0]) == fp_a and f"Dấu khóa máy chủ tỉnh: {fp_a}" in first
+        assert issued_a.get("hub_key_fingerprint") == fp_a and issued_b.get("hub_key_fingerprint") == fp_b
 
         # the province reinstalled its hub (B) and gave a new code: accepted, both fingerprints shown
         said = connect(capsys, base_b, hub(url_b, capsys, "enrol-code", COMMUNE)["code"])
