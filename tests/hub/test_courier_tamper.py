@@ -358,3 +358,25 @@ def test_bundle_signed_with_the_previous_key(hub_url: str, tmp_path: Path,
     said = hub(hub_url, capsys, "import-bundle", str(forged), ok=False)
     assert "does not verify" in said and "earlier key" not in said
     assert len(stored(hub_url)) == 3
+
+
+def test_dashboard_upload_twice_and_fingerprint(hub_db, admin_client, laptop) -> None:
+    """The dashboard's upload page says "đã nhận trước đó, không lưu gì thêm" for a batch it already had, and
+    the offline page shows the hub key's fingerprint to read out with a code."""
+    from hubkit import csrf_of, make_bundle
+
+    from province.offline import hub_public_key
+
+    csrf = csrf_of(admin_client)
+    bundle = make_bundle(laptop, [laptop.batch(laptop.report(D0, card_captured=3), laptop.report(
+        D0 + dt.timedelta(days=1), card_captured=4))])
+    first = admin_client.post(f"/dashboard/upload-bundle?csrf={csrf}", files={"file": ("b.epb", bundle)})
+    assert first.status_code == 200 and "Mới: 2" in first.text and "đã nhận trước đó" not in first.text
+    again = admin_client.post(f"/dashboard/upload-bundle?csrf={csrf}", files={"file": ("b.epb", bundle)})
+    assert again.status_code == 200 and "Mới: 0" in again.text
+    assert "(2 báo cáo): đã nhận trước đó, không lưu gì thêm" in again.text
+    with hub_db.session() as s:
+        assert len(s.scalars(select(ReportVillage)).all()) == 2
+        fp = hubkey.fingerprint(hub_public_key(s))
+    page = admin_client.get("/dashboard/offline").text
+    assert 'id="hub-key"' in page and fp in page
