@@ -173,8 +173,12 @@ def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at:
     """Give a re-enrolled device its new key, a new token (returned; the hub keeps its hash), a fresh expiry
     and name, and lift a revocation — the one-time code of the province authorises it. Its id, and so its
     reports on the hub, stay."""
+    from province import device_keys
+
     token = signing.new_token()
     was_revoked, old_name = dev.revoked, dev.name
+    if dev.public_key != public_key:
+        device_keys.remember(s, dev, at)  # a bundle signed before this re-enrolment stays the device's own
     dev.public_key, dev.token_hash = public_key, signing.token_hash(token)
     dev.token_expires_at, dev.revoked = at + dt.timedelta(days=TOKEN_DAYS), False
     dev.name = nfc(device_name)[:200] or "?"

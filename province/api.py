@@ -20,7 +20,8 @@ from province.db import HubDB
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
 from province.schemas import EnrolIn, EnrolOut, ErrorOut, HealthOut, SummaryOut, TargetOut, TargetsOut
-from sync import protocol, signing
+from sync import hubkey, protocol, signing
+from sync import offline as files
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1")
@@ -92,10 +93,14 @@ def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
         with db.session(write=True) as s:
             done = admin.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
                                body.previous_proof)
+            hub_key = offline.ensure_hub_key(s)[1]
             out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
                            commune_name=done.commune.name, province_code=done.commune.province_code,
                            token_expires_at=protocol.iso(done.device.token_expires_at),
-                           hub_public_key=offline.ensure_hub_key(s)[1])
+                           hub_public_key=hub_key,
+                           hub_key_binding=hubkey.binding(files.code_hash(body.code), hub_key, done.device.id,
+                                                          done.commune.code, body.public_key),
+                           enrol_contract=hubkey.ENROL_CONTRACT)
     except admin.EnrolRefused as exc:
         return _err(exc.status, str(exc), exc.field)
     log.info("device %s %s for commune %s", out.device_id, "re-enrolled" if done.reenrolled else "enrolled",

@@ -19,6 +19,7 @@ import binascii
 from collections.abc import Iterable
 from typing import Any
 
+from province import device_keys
 from province.db import HubDB
 from province.intake import IntakeRefused, Sender, check_sender, check_villages, intake, stored_batch
 from province.models import Device
@@ -26,6 +27,20 @@ from sync import protocol, signing
 
 MAX_BUNDLE_FILE = protocol.MAX_BUNDLE_FILE_BYTES  # gzip file as given
 MAX_BUNDLE_JSON = protocol.MAX_BUNDLE_JSON_BYTES  # once decompressed
+
+
+# A batch this hub had already received (same id, same bytes): its reports were stored then, nothing now.
+ALREADY_RECEIVED_VI = "đã nhận trước đó, không lưu gì thêm"
+ALREADY_RECEIVED_EN = "already received, nothing more stored"
+
+
+def stored_now(batches: list[dict[str, Any]]) -> dict[str, int]:
+    """What this import stored (batches already received count nothing), for the CLI and the dashboard."""
+    fresh = [b for b in batches if not b.get("replayed")]
+    return {"imported": sum(b["imported"] for b in fresh), "updated": sum(b["updated"] for b in fresh),
+            "ignored": sum(b["ignored"] for b in fresh), "conflicts": sum(len(b["conflicts"]) for b in fresh),
+            "already_batches": len(batches) - len(fresh),
+            "already_reports": sum(len(b.get("results", [])) for b in batches if b.get("replayed"))}
 
 
 class BundleError(ValueError):
@@ -79,14 +94,25 @@ def verify_bundle(db: HubDB, doc: dict[str, Any]) -> tuple[Sender, list[tuple[pr
     if device.revoked:
         raise BundleError(403, f"device {device.id} is revoked")
     sender = Sender(device.id, device.commune_code)
+    with db.session() as s:
+        earlier = device_keys.earlier_keys(s, device.id)
+    now = protocol.utc_now()
     out: list[tuple[protocol.Batch, str]] = []
     for i, item in enumerate(doc["batches"]):
         if not isinstance(item, dict):
             raise BundleError(422, f"batches[{i}]: must be an object")
         body = _b64(item.get("body"), f"batches[{i}].body")
         sig = item.get("signature")
-        if not isinstance(sig, str) or not signing.verify(device.public_key, body, sig):
+        if not isinstance(sig, str) or len(sig) > 200:
             raise BundleError(403, f"batches[{i}]: signature does not verify with the device's key")
+        if not signing.verify(device.public_key, body, sig):
+            old = device_keys.signed_by(earlier, body, sig)  # written before the laptop was re-enrolled?
+            if old is None:
+                raise BundleError(403, f"batches[{i}]: signature does not verify with the device's key")
+            if now > old.accepted_until:
+                raise BundleError(403, f"batches[{i}]: {old.describe()}; accepted for {device_keys.PREVIOUS_KEY_DAYS} "
+                                       "days after that, no longer. Export a new bundle on the laptop "
+                                       "(enrollpoint sync --bundle): it carries every unconfirmed day again")
         try:
             batch = protocol.decode_batch(body)
         except protocol.ProtocolError as exc:
@@ -111,7 +137,10 @@ def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
     done = []
     for batch, bhash in batches:
         try:
-            done.append((batch, intake(db, batch, bhash, sender, source)))
+            summary = intake(db, batch, bhash, sender, source)
+            if summary.get("replayed"):  # the stored summary of an earlier delivery: nothing stored now
+                summary = {**summary, "already_received": True, "note": ALREADY_RECEIVED_VI}
+            done.append((batch, summary))
         except IntakeRefused as exc:  # only a race with a conflicting delivery can get here
             raise BundleError(exc.status, f"batch {batch.batch_id}: {exc.detail}") from None
     return sender, done

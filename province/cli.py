@@ -24,6 +24,7 @@ from province.cli_files import (
     cmd_targets_file,
 )
 from province.db import HubDatabaseError, HubDB, open_hub
+from sync import hubkey
 
 ENV_PASSWORD = "ENROLLPOINT_HUB_PASSWORD"
 Handler = Callable[[argparse.Namespace, HubDB], tuple[Any, str]]
@@ -111,9 +112,12 @@ def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         code, expires = admin.create_enrolment_code(s, args.commune, args.days)
         commune = admin.get_commune(s, args.commune)
         data = {"code": code, "commune_code": commune.code, "commune_name": commune.name,
-                "expires_at": _iso(expires)}
+                "expires_at": _iso(expires),
+                "hub_key_fingerprint": hubkey.fingerprint(offline.ensure_hub_key(s)[1])}
     return data, (f"{code}\n(one-time code for {data['commune_code']} {data['commune_name']}, "
-                  f"expires {data['expires_at']})")
+                  f"expires {data['expires_at']})\n"
+                  f"Dấu khóa máy chủ tỉnh / hub key fingerprint: {data['hub_key_fingerprint']} "
+                  "(read it out with the code; the laptop shows the same after connecting)")
 
 
 def cmd_device_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:

@@ -18,7 +18,14 @@ class UsageError(Exception):
 
 
 def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
-    from province.bundle_import import BundleError, import_bundle, import_bundle_with_receipt
+    from province.bundle_import import (
+        ALREADY_RECEIVED_EN,
+        ALREADY_RECEIVED_VI,
+        BundleError,
+        import_bundle,
+        import_bundle_with_receipt,
+        stored_now,
+    )
     from sync.offline import write_file
 
     path = Path(args.file)
@@ -40,14 +47,16 @@ def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
             raise UsageError(f"imported, but cannot write the receipt {args.receipt}: {exc.strerror}") from None
         result["receipt"] = str(args.receipt)
     b = result["batches"]
-    tot = {k: sum(x[k] for x in b) for k in ("imported", "updated", "ignored")}
-    conflicts = sum(len(x["conflicts"]) for x in b)
-    replayed = sum(1 for x in b if x["replayed"])
-    return result, (f"{len(b)} batches from device {result['device_id']} (commune {result['commune_code']}): "
-                    f"{tot['imported']} imported, {tot['updated']} updated, {tot['ignored']} ignored, "
-                    f"{conflicts} conflicts; {replayed} batches already received."
-                    + (f"\nReceipt written to {args.receipt} (carry it back to the commune laptop)."
-                       if args.receipt else ""))
+    tot = stored_now(b)
+    result["stored_now"] = tot
+    lines = [f"{len(b)} batches from device {result['device_id']} (commune {result['commune_code']}): "
+             f"{tot['imported']} imported, {tot['updated']} updated, {tot['ignored']} ignored, "
+             f"{tot['conflicts']} conflicts."]
+    lines += [f"Batch {x['batch_id']} ({len(x.get('results', []))} reports): {ALREADY_RECEIVED_VI} "
+              f"({ALREADY_RECEIVED_EN})." for x in b if x.get("replayed")]
+    if args.receipt:
+        lines.append(f"Receipt written to {args.receipt} (carry it back to the commune laptop).")
+    return result, "\n".join(lines)
 
 
 def _read_small(path: str) -> bytes:
@@ -83,7 +92,9 @@ def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                 "which this hub does not know (another or a new hub)")
     else:
         what = "enrolled"
+    info["hub_key_fingerprint"] = doc.get("key_fingerprint", "")
     return info, (f"Device {info['device_id']} ({info['name']}) of commune {info['commune_code']} {what}.\n"
+                  f"Hub key fingerprint (the laptop shows the same): {info['hub_key_fingerprint']}\n"
                   f"Response written to {args.out}: carry it back to the laptop (enrollpoint connect "
                   "--response-file).")
 

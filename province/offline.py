@@ -31,7 +31,7 @@ from province.models import (
     ReportVillage,
     Target,
 )
-from sync import daycode, offline, protocol, signing
+from sync import daycode, hubkey, offline, protocol, signing
 
 HUB_KEY = "hub_signing_key"
 RECEIPT_KEEP = 200  # receipts kept per device for the dashboard's download link
@@ -122,6 +122,9 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         "hub_public_key": public, "token_wrapped": offline.wrap_secret(match.code_hash, req["request_id"], token),
         "token_expires_at": protocol.iso(device.token_expires_at), "targets": _targets(s, commune.code),
         "issued_at": protocol.iso(at),
+        # contract 2: the hub key bound to the one-time code (a courier cannot re-sign this answer)
+        hubkey.BINDING_FIELD: hubkey.binding(match.code_hash, public, device_id, commune.code, req["public_key"]),
+        hubkey.CONTRACT_FIELD: hubkey.ENROL_CONTRACT,
     }
     if asked:  # a re-enrolment: kept, or a new device because this hub never knew the one it named
         payload.update({"previous_device_id": asked, "same_device": previous is not None})
@@ -185,9 +188,11 @@ def receipt_payload(device_id: str, commune_code: str, batches: list[tuple[proto
             o = outcome.get((rep.point_code, rep.day.isoformat(), rep.revision))
             if o is None:
                 continue
-            entries.append({"point_code": rep.point_code, "day": rep.day.isoformat(), "revision": rep.revision,
-                            "content_hash": rep.content_hash(), "outcome": o["outcome"],
-                            "reason": o.get("reason", "")})
+            entry = {"point_code": rep.point_code, "day": rep.day.isoformat(), "revision": rep.revision,
+                     "content_hash": rep.content_hash(), "outcome": o["outcome"], "reason": o.get("reason", "")}
+            if summary.get("replayed"):  # received before: still proof of receipt (older laptops ignore this)
+                entry["already_received"] = True
+            entries.append(entry)
     entries.sort(key=lambda e: (e["day"], e["point_code"], e["revision"]))
     return {"device_id": device_id, "commune_code": commune_code, "receipt_id": secrets.token_hex(16),
             "issued_at": protocol.iso(protocol.utc_now()), "reports": entries}

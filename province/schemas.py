@@ -34,6 +34,10 @@ class EnrolOut(BaseModel):
     token_expires_at: str
     hub_public_key: str = Field(default="", description="The hub's Ed25519 public key (base64); the laptop "
                                 "pins it to check receipts, targets files and other signed files")
+    hub_key_binding: str = Field(default="", description="Enrolment contract 2: base64 HMAC-SHA256 binding "
+                                 "hub_public_key to the one-time code, the device and the commune "
+                                 "(sync.hubkey.binding); the laptop checks it before pinning the key")
+    enrol_contract: int = Field(default=2, description="2: hub_key_binding is present (sync.hubkey)")
 
 
 class OutcomeOut(BaseModel):

@@ -290,6 +290,7 @@ class HubClient:
                 commune_name=str(d.get("commune_name", "")), province_code=str(d.get("province_code", "")),
                 token_expires_at=str(d.get("token_expires_at") or ""),
                 hub_public_key=str(d.get("hub_public_key") or ""),
+                hub_key_binding=str(d.get("hub_key_binding") or "")[:100],
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise Transient(MSG_BAD_ANSWER, resp.status_code) from exc

@@ -14,7 +14,8 @@ Four small JSON files travel on a USB stick (or by any other hand):
 - **targets file** (province → laptop), `kind: "targets"`: a commune's targets and settings.
 
 Everything from the hub is signed with the hub's own Ed25519 key (`hub_sign`); the laptop checks it with the
-key it pinned at enrolment (`hub_verify`). Reading is bounded (size, JSON shape) before anything is parsed.
+key it pinned at enrolment (`hub_verify`). The enrolment response binds that key to the one-time code
+(`sync.hubkey`, enrolment contract 2), so the key a response carries is trusted only when the binding verifies. Reading is bounded (size, JSON shape) before anything is parsed.
 """
 
 from __future__ import annotations
@@ -103,8 +104,12 @@ def _signed_bytes(kind: str, payload: dict[str, Any]) -> bytes:
 
 
 def hub_sign(private_key: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """A document signed with the hub's key."""
-    return document(kind, payload, signature=signing.sign(private_key, _signed_bytes(kind, payload)))
+    """A document signed with the hub's key; `key_fingerprint` (beside the payload, not signed: a hint for the
+    officer's message when the laptop refuses a file signed by another key) names that key."""
+    from sync.hubkey import fingerprint
+
+    return document(kind, payload, signature=signing.sign(private_key, _signed_bytes(kind, payload)),
+                    key_fingerprint=fingerprint(signing.public_key_of(private_key)))
 
 
 def hub_verify(doc: dict[str, Any], public_key: str, kind: str) -> dict[str, Any]:

@@ -362,6 +362,7 @@ class EnrolResponse:
     province_code: str
     token_expires_at: str
     hub_public_key: str = ""  # the hub's Ed25519 key: checks receipts, targets files (sync.offline)
+    hub_key_binding: str = ""  # enrolment contract 2 (sync.hubkey): the key bound to the one-time code
 
 
 @dataclass(slots=True)

@@ -63,7 +63,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
         note = f"\n{res['device_note']}" if res.get("device_note") else ""
         ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
                         f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "
-                        f"bằng tệp USB (enrollpoint sync --bundle …).{note}")
+                        f"bằng tệp USB (enrollpoint sync --bundle …).{note}{_key_lines(res)}")
         return EXIT_OK
     if not args.code:
         raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
@@ -79,8 +79,19 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
     ctx.output(info, f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
-                     f"(mã máy {info['device_id']}{kept}).")
+                     f"(mã máy {info['device_id']}{kept}).{_key_lines(info)}")
     return EXIT_OK
+
+
+def _key_lines(res: dict[str, str]) -> str:
+    """The pinned hub key's fingerprint (to compare with the one the province reads out beside the code) and,
+    when it changed, the old and new fingerprints."""
+    out = ""
+    if res.get("hub_key_fingerprint"):
+        out += f"\nDấu khóa máy chủ tỉnh: {res['hub_key_fingerprint']} (đối chiếu với dấu in cạnh mã kết nối)."
+    if res.get("hub_key_note"):
+        out += f"\n{res['hub_key_note']}"
+    return out
 
 
 def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -91,8 +102,11 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
 
         rec = service_call(hub_offline.import_receipt, ctx.db, args.receipt)
         ctx.output({"confirmed": rec.confirmed, "already": rec.already, "conflicts": rec.conflicts,
-                    "not_matching": rec.not_matching, "issued_at": rec.issued_at},
+                    "not_matching": rec.not_matching, "issued_at": rec.issued_at,
+                    "already_received": rec.already_received},
                    f"Biên nhận của tỉnh: {rec.confirmed} báo cáo được xác nhận"
+                   + (f" (trong đó {rec.already_received} báo cáo tỉnh đã nhận trước đó, không lưu gì thêm)"
+                      if rec.already_received else "")
                    + (f", {rec.already} đã xác nhận từ trước" if rec.already else "")
                    + (f", {rec.conflicts} bị báo xung đột" if rec.conflicts else "") + ".")
         return EXIT_OK
@@ -186,9 +200,12 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
             "last_error": st.last_error,
             "last_error_at": st.last_error_at, "conflicts": confl,
             "changed_since_close": [{"day": d.isoformat(), "point_code": p} for d, p in changed],
-            "hub_url": info[hub_link.KEY_HUB_URL], "device_id": info[hub_link.KEY_DEVICE_ID]}
+            "hub_url": info[hub_link.KEY_HUB_URL], "device_id": info[hub_link.KEY_DEVICE_ID],
+            "hub_key_fingerprint": info[hub_link.KEY_HUB_FINGERPRINT]}
     lines = [
         f"Máy chủ tỉnh: {info[hub_link.KEY_HUB_URL] or '(chưa kết nối)'}",
+        *([f"Dấu khóa máy chủ tỉnh: {info[hub_link.KEY_HUB_FINGERPRINT]}"] if info[hub_link.KEY_HUB_FINGERPRINT]
+          else []),
         f"Lần gửi thành công gần nhất: {st.last_success_at or 'chưa có'}",
         f"Báo cáo đang chờ gửi: {st.waiting}"
         + (f" (trong đó {st.exported} đã xuất, chờ xác nhận)" if st.exported else ""),

@@ -22,6 +22,7 @@ from province.dashboard import render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
 from province.models import Commune
+from sync import hubkey
 from sync import offline as files
 from sync.protocol import INDICATORS
 
@@ -56,9 +57,13 @@ def offline_page(request: Request, user: PageUser, commune: Annotated[str | None
     with db.session() as s:
         rows = offline.phone_rows(s, commune or None, limit=300)
         names = {c.code: c.name for c in s.query(Commune).all()} if rows else {}
+        key_fp = hubkey.fingerprint(offline.hub_public_key(s))
     q = urlencode({"csrf": user.csrf})
     body = [f"<h1>Xã không có mạng: tệp và mã ngày</h1>{render.user_bar(user)}",
             '<p><a href="/">← Bảng theo dõi</a></p>']
+    if key_fp:  # read out with every one-time code: the laptop shows the same after connecting
+        body.append(f'<p id="hub-key">Dấu khóa máy chủ tỉnh: <strong>{escape(key_fp)}</strong> (đọc kèm mã kết nối; '
+                    "máy xã hiện đúng dấu này sau khi kết nối)</p>")
     if user.is_admin:
         body.append(
             "<h2>Kết nối máy bằng tệp</h2><p>Nhận tệp yêu cầu kết nối từ máy xã (enrollpoint connect --code … "

@@ -15,7 +15,13 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from province import auth
-from province.bundle_import import MAX_BUNDLE_FILE, BundleError, import_bundle_with_receipt
+from province.bundle_import import (
+    ALREADY_RECEIVED_VI,
+    MAX_BUNDLE_FILE,
+    BundleError,
+    import_bundle_with_receipt,
+    stored_now,
+)
 from province.dashboard import data, export, render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
@@ -165,10 +171,12 @@ async def upload_bundle(request: Request, user: DataUser,
     if wants_json:
         return JSONResponse({**result, "receipt": receipt})
     b = result["batches"]
+    tot = stored_now(b)
     lines = [f"Thiết bị {result['device_id']} — xã {result['commune_code']}: {len(b)} lô",
-             f"Mới: {sum(x['imported'] for x in b)}, cập nhật: {sum(x['updated'] for x in b)}, "
-             f"trùng (bỏ qua): {sum(x['ignored'] for x in b)}, xung đột: {sum(len(x['conflicts']) for x in b)}",
-             f"Lô đã nhận trước đó: {sum(1 for x in b if x['replayed'])}"]
+             f"Mới: {tot['imported']}, cập nhật: {tot['updated']}, trùng (bỏ qua): {tot['ignored']}, "
+             f"xung đột: {tot['conflicts']}"]
+    lines += [f"Lô {x['batch_id']} ({len(x.get('results', []))} báo cáo): {ALREADY_RECEIVED_VI}."
+              for x in b if x.get("replayed")]
     link = f'/dashboard/receipt/{result["receipt_id"]}'
     html = render.message_page("Đã nhập tệp dữ liệu", lines).replace(
         "</body>", f'<p><a id="receipt" href="{link}" download>Tải biên nhận (mang về máy xã: enrollpoint sync '

@@ -2,7 +2,7 @@
 
 from .auth import HubSession, HubSetting, HubUser, LoginLink
 from .base import Base, UTCDateTime
-from .devices import Device, EnrolmentCode
+from .devices import Device, DevicePreviousKey, EnrolmentCode
 from .offline import BundleReceipt, PhoneReport
 from .register import Commune, Target
 from .reports import (
@@ -23,6 +23,7 @@ __all__ = [
     "CommuneFreshness",
     "CommuneTotal",
     "Device",
+    "DevicePreviousKey",
     "DeviceFreshness",
     "EnrolmentCode",
     "HubSession",

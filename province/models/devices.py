@@ -34,3 +34,16 @@ class EnrolmentCode(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     device_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class DevicePreviousKey(Base):
+    """A public key a device had before a re-enrolment re-keyed it (issue 18 §2): a bundle written before the
+    re-enrolment and carried after it is still the device's own work — accepted while the key is recent,
+    refused by name (never as "tampered") after that."""
+
+    __tablename__ = "device_previous_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    public_key: Mapped[str] = mapped_column(String(100))  # base64 raw Ed25519
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

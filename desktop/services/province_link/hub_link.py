@@ -31,10 +31,10 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
-from desktop.services.province_link import outbox
+from desktop.services.province_link import hub_pin, outbox
 from desktop.storage.db import Database
 from desktop.storage.keys import secure_store_available
-from sync import offline, signing
+from sync import hubkey, offline, signing
 from sync.bundle import write_bundle
 from sync.client import HubClient, RetryPolicy, insecure_hub_url
 from sync.failures import MSG_NOT_CONNECTED, EnrolRejected, SyncError
@@ -51,6 +51,7 @@ KEY_CONNECTED_AT = "hub.connected_at"
 KEY_TOKEN_EXPIRES = "hub.token_expires_at"
 KEY_TARGETS_AT = "hub.targets_fetched_at"
 KEY_HUB_PUBLIC_KEY = "hub.public_key"  # the hub's Ed25519 key, pinned at enrolment (checks receipts, files)
+KEY_HUB_FINGERPRINT = "hub.key_fingerprint"  # not stored: hub_info's short fingerprint of the pinned key
 
 MSG_KEYRING = (
     "Không dùng được kho khoá bảo mật của hệ điều hành (Windows Credential Manager / Keychain / "
@@ -285,6 +286,8 @@ def connect(
                 f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
             )
         previous = config.get(s, KEY_DEVICE_ID)
+    key = hub_pin.check_enrolment_key(db, resp.hub_public_key, resp.hub_key_binding, offline.code_hash(code),
+                                      resp.device_id, resp.commune_code, public_key, by_file=False)
     _keyring_set(keyring_name(resp.device_id),
                  {"token": resp.token, "private_key": private_key, "device_id": resp.device_id})
     if previous == resp.device_id:  # re-enrolled: same device, its new key is now the key
@@ -297,8 +300,8 @@ def connect(
         config.put(s, KEY_HUB_COMMUNE, resp.commune_code)
         config.put(s, KEY_TOKEN_EXPIRES, resp.token_expires_at)
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-        if resp.hub_public_key and signing.valid_public_key(resp.hub_public_key):
-            config.put(s, KEY_HUB_PUBLIC_KEY, resp.hub_public_key)  # pinned: from the enrolment answer
+        if key.key:
+            config.put(s, KEY_HUB_PUBLIC_KEY, key.key)  # pinned: bound to the code (hub_pin's rules)
     if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
         _keyring_forget(keyring_name(previous))
         if _keyring_get(resp.commune_code, "device_id") == previous:
@@ -307,7 +310,8 @@ def connect(
     log.info("connected to hub %s as device %s%s", hub_url, resp.device_id, " (same device)" if kept else "")
     return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
             "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at,
-            "same_device": "yes" if kept else "no"}
+            "same_device": "yes" if kept else "no", "hub_key_fingerprint": key.fingerprint,
+            "hub_key_note": key.note}
 
 
 def make_client(creds: Credentials, **kw: object) -> HubClient:
@@ -377,11 +381,7 @@ class BundleResult:
 def pin_hub_key(db: Database, public_key: str) -> None:
     """Keep the hub's public key if none is pinned yet (laptops enrolled before issue 14 learn it from an
     authenticated targets answer over TLS); a pinned key is never replaced silently."""
-    if not public_key or not signing.valid_public_key(public_key):
-        return
-    with db.session() as s:
-        if not config.get(s, KEY_HUB_PUBLIC_KEY):
-            config.put(s, KEY_HUB_PUBLIC_KEY, public_key)
+    hub_pin.note_served_key(db, public_key)
 
 
 def export_bundle(db: Database, path: str | os.PathLike[str]) -> BundleResult:
@@ -401,6 +401,10 @@ def export_bundle(db: Database, path: str | os.PathLike[str]) -> BundleResult:
 
 
 def hub_info(db: Database) -> dict[str, str]:
+    """The hub settings the UI and the CLI show; `hub_key_fingerprint` is the pinned key's short fingerprint
+    (the officer compares it with the one the province reads out beside the one-time code)."""
     with db.session() as s:
-        return {k: config.get(s, k) for k in (KEY_HUB_URL, KEY_DEVICE_ID, KEY_HUB_COMMUNE, KEY_CONNECTED_AT,
+        info = {k: config.get(s, k) for k in (KEY_HUB_URL, KEY_DEVICE_ID, KEY_HUB_COMMUNE, KEY_CONNECTED_AT,
                                                KEY_TOKEN_EXPIRES, KEY_TARGETS_AT)}
+        info[KEY_HUB_FINGERPRINT] = hubkey.fingerprint(config.get(s, KEY_HUB_PUBLIC_KEY))
+    return info

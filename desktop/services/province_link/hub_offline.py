@@ -25,9 +25,9 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import DayReport
-from desktop.services.province_link import hub_link, outbox
+from desktop.services.province_link import hub_link, hub_pin, outbox
 from desktop.storage.db import Database
-from sync import daycode, offline, signing
+from sync import daycode, hubkey, offline, signing
 from sync.client import insecure_hub_url
 from sync.outbox_port import SyncResult
 from sync.protocol import INDICATORS, TargetItem
@@ -123,6 +123,9 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         raise _refuse(exc) from None
     if not signing.valid_public_key(p["hub_public_key"]) or len(p["device_id"]) > 32:
         raise ServiceError("Tệp trả lời kết nối không đúng dạng.")
+    key = hub_pin.check_enrolment_key(db, p["hub_public_key"], str(p.get(hubkey.BINDING_FIELD) or ""),
+                                      pending["code_hash"], p["device_id"], p["commune_code"], p["public_key"],
+                                      by_file=True)  # bound to the code, or refused before anything is stored
     device = p["device_id"]
     targets = _targets(p.get("targets"))
     hub_link._keyring_set(hub_link.keyring_name(device), {"token": token, "private_key": pending["private_key"],
@@ -150,7 +153,8 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         reason = said if isinstance(said, str) and said else HUB_IGNORED
     res = {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
            "targets": str(len(targets)), "same_device": "yes" if previous == device else "no",
-           "previous_device_id": asked or previous, "new_device_reason": reason}
+           "previous_device_id": asked or previous, "new_device_reason": reason,
+           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line}
     return {**res, "device_note": device_note(res)}
 
 
@@ -242,6 +246,7 @@ class ReceiptImport:
     conflicts: int
     not_matching: int
     issued_at: str
+    already_received: int = 0  # reports the hub had received before this bundle: confirmed, stored once
 
 
 def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
@@ -249,10 +254,7 @@ def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
     a forged or altered file, a receipt for another device or commune."""
     creds, key = _pinned(db)
     doc = _read(path)
-    try:
-        p = offline.hub_verify(doc, key, "receipt")
-    except offline.OfflineFileError as exc:
-        raise _refuse(exc) from None
+    p = hub_pin.verify_file(doc, key, "receipt")  # the pinned key only
     if p.get("device_id") != creds.device_id:
         raise ServiceError("Biên nhận này của một máy khác, không phải máy này. Không có gì được thay đổi.")
     if p.get("commune_code") != creds.commune_code:
@@ -264,17 +266,15 @@ def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
         r = outbox.confirm_from_receipt(s, entries)
         if r.confirmed:
             outbox.record_run(s, SyncResult(sent=r.confirmed))
-    return ReceiptImport(r.confirmed, r.already, r.conflicts, r.not_matching, str(p.get("issued_at", "")))
+    earlier = sum(1 for e in entries if isinstance(e, dict) and e.get("already_received") is True)
+    return ReceiptImport(r.confirmed, r.already, r.conflicts, r.not_matching, str(p.get("issued_at", "")), earlier)
 
 
 def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str, Any]:
     """Targets (and the hub's address, if given) from a signed file of the province."""
     creds, key = _pinned(db)
     doc = _read(path, offline.MAX_SMALL_FILE_BYTES)
-    try:
-        p = offline.hub_verify(doc, key, "targets")
-    except offline.OfflineFileError as exc:
-        raise _refuse(exc) from None
+    p = hub_pin.verify_file(doc, key, "targets")  # the pinned key only: an address from anyone else is refused
     if p.get("commune_code") != creds.commune_code:
         raise ServiceError(f"Tệp chỉ tiêu dành cho xã {p.get('commune_code')}, không phải xã của máy này. "
                            "Không có gì được thay đổi.")

@@ -223,7 +223,8 @@ class EnrolByFileDialog(QDialog):
                      "báo cáo bằng tệp USB («Xuất tệp USB…»).").format(
                 res["commune_code"], res["commune_name"], res["device_id"], res["targets"])
             note = res.get("device_note", "")  # kept the device, or a new one and why (the service's words)
-            self._say(f"{note}\n\n{text}" if note else text)
+            key = "\n".join(x for x in (res.get("hub_key_line", ""), res.get("hub_key_note", "")) if x)
+            self._say("\n\n".join(x for x in (note, text, key) if x))
             self.refresh()
 
         def failed(exc: BaseException, tb: str) -> None:
