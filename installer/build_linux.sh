@@ -9,6 +9,8 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || PY=python3
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || { echo "PyInstaller missing: make test (or make installer) installs requirements/dev.txt" >&2; exit 2; }
+# The bundle holds what the tests ran against: the venv must be the lock (EP_SKIP_LOCK_CHECK=1 to try otherwise).
+[ "${EP_SKIP_LOCK_CHECK:-}" = 1 ] || "$PY" installer/check_lock.py requirements/dev.txt || exit 2
 DIST="${EP_DIST_DIR:-$ROOT/dist}"
 WORK="${EP_BUILD_DIR:-$ROOT/build}"
 mkdir -p "$DIST" "$WORK"
