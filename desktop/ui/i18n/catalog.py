@@ -45,6 +45,7 @@ def extract(files: list[Path]) -> list[Pair]:
                 and getattr(node.value.func, "id", getattr(node.value.func, "attr", "")) == "translator"
                 and node.value.args
                 and isinstance(node.value.args[0], ast.Constant)
+                and isinstance(node.value.args[0].value, str)
             ):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
