@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Build the Linux one-folder bundle into dist/enrollpoint and report its size and build time.
+#   make installer                      (.venv from the lock requirements/dev.txt, then this script)
 #   installer/build_linux.sh            (from anywhere; uses .venv of the repository if present)
 #   EP_DIST_DIR=/tmp/d EP_BUILD_DIR=/tmp/b installer/build_linux.sh   (elsewhere: tests/e2e/test_installer.py)
 set -euo pipefail
@@ -7,7 +8,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || PY=python3
-"$PY" -m PyInstaller --version >/dev/null 2>&1 || { echo "PyInstaller missing: pip install -e '.[dev]'" >&2; exit 2; }
+"$PY" -m PyInstaller --version >/dev/null 2>&1 || { echo "PyInstaller missing: make test (or make installer) installs requirements/dev.txt" >&2; exit 2; }
+# The bundle holds what the tests ran against: the venv must be the lock (EP_SKIP_LOCK_CHECK=1 to try otherwise).
+[ "${EP_SKIP_LOCK_CHECK:-}" = 1 ] || "$PY" installer/check_lock.py requirements/dev.txt || exit 2
 DIST="${EP_DIST_DIR:-$ROOT/dist}"
 WORK="${EP_BUILD_DIR:-$ROOT/build}"
 mkdir -p "$DIST" "$WORK"

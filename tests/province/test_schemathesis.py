@@ -24,7 +24,7 @@ def test_no_server_error_over_the_openapi(hub_url, tmp_path):
     pytest.importorskip("schemathesis")
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
     if st is None:
-        pytest.skip("schemathesis CLI not installed (pip install -e '.[dev]')")
+        pytest.skip("schemathesis CLI not installed (make test installs requirements/dev.txt)")
     db = open_hub(hub_url)
     try:
         code = setup_commune(db)

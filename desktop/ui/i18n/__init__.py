@@ -1,2 +1,2 @@
-"""Translations of the interface: the .ts source and compiled .qm of each language, and the tools that build them.
-After changing strings: `python -m desktop.ui.i18n.fill desktop/ui/i18n/en_table.py` (runs the extractor too)."""
+"""Translations of the interface: the .ts source and the compiled .qm of each language, and `catalog`,
+which updates the .ts from the code with `pyside6-lupdate` and compiles it with `pyside6-lrelease`."""

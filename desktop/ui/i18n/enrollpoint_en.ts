@@ -1,231 +1,231 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
-  <context>
+<context>
     <name>AuditActions</name>
     <message>
-      <source>&amp;Nhật ký thao tác…</source>
-      <translation>&amp;Audit trail…</translation>
+        <source>&amp;Nhật ký thao tác…</source>
+        <translation>&amp;Audit trail…</translation>
     </message>
     <message>
-      <source>xem nhật ký thao tác</source>
-      <translation>view the audit trail</translation>
+        <source>xem nhật ký thao tác</source>
+        <translation>view the audit trail</translation>
     </message>
     <message>
-      <source>Nhật ký thao tác</source>
-      <translation>Audit trail</translation>
+        <source>Nhật ký thao tác</source>
+        <translation>Audit trail</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditView</name>
     <message>
-      <source>Thời gian</source>
-      <translation>Time</translation>
+        <source>Thời gian</source>
+        <translation>Time</translation>
     </message>
     <message>
-      <source>Cán bộ</source>
-      <translation>Officer</translation>
+        <source>Cán bộ</source>
+        <translation>Officer</translation>
     </message>
     <message>
-      <source>Thao tác</source>
-      <translation>Action</translation>
+        <source>Thao tác</source>
+        <translation>Action</translation>
     </message>
     <message>
-      <source>Đối tượng</source>
-      <translation>Subject</translation>
+        <source>Đối tượng</source>
+        <translation>Subject</translation>
     </message>
     <message>
-      <source>Mã</source>
-      <translation>Code</translation>
+        <source>Mã</source>
+        <translation>Code</translation>
     </message>
     <message>
-      <source>Chi tiết</source>
-      <translation>Details</translation>
+        <source>Chi tiết</source>
+        <translation>Details</translation>
     </message>
     <message>
-      <source>Làm mới</source>
-      <translation>Refresh</translation>
+        <source>Làm mới</source>
+        <translation>Refresh</translation>
     </message>
     <message>
-      <source>Tất cả</source>
-      <translation>All</translation>
+        <source>Tất cả</source>
+        <translation>All</translation>
     </message>
     <message>
-      <source>Cán bộ:</source>
-      <translation>Officer:</translation>
+        <source>Cán bộ:</source>
+        <translation>Officer:</translation>
     </message>
     <message>
-      <source>%n dòng</source>
-      <translation>%n rows</translation>
+        <source>%n dòng</source>
+        <translation>%n rows</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AutoSend</name>
     <message>
-      <source>Tự gửi đang tắt</source>
-      <translation>Sending by itself is off</translation>
+        <source>Tự gửi đang tắt</source>
+        <translation>Sending by itself is off</translation>
     </message>
     <message>
-      <source>Chưa tự gửi được: {0}</source>
-      <translation>Could not send by itself: {0}</translation>
+        <source>Chưa tự gửi được: {0}</source>
+        <translation>Could not send by itself: {0}</translation>
     </message>
     <message>
-      <source>lỗi không lường trước.</source>
-      <translation>unexpected error.</translation>
+        <source>lỗi không lường trước.</source>
+        <translation>unexpected error.</translation>
     </message>
     <message>
-      <source>Chưa tự gửi được lúc {0}: {1} Sẽ thử lại lúc {2}.</source>
-      <translation>Could not send by itself at {0}: {1} Will try again at {2}.</translation>
+        <source>Chưa tự gửi được lúc {0}: {1} Sẽ thử lại lúc {2}.</source>
+        <translation>Could not send by itself at {0}: {1} Will try again at {2}.</translation>
     </message>
     <message>
-      <source>Đã tự gửi {0} ngày lúc {1}</source>
-      <translation>Sent {0} days by itself at {1}</translation>
+        <source>Đã tự gửi {0} ngày lúc {1}</source>
+        <translation>Sent {0} days by itself at {1}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Chart</name>
     <message>
-      <source>Biểu đồ theo ngày</source>
-      <translation>Chart by day</translation>
+        <source>Biểu đồ theo ngày</source>
+        <translation>Chart by day</translation>
     </message>
     <message>
-      <source>Chưa có số liệu theo ngày</source>
-      <translation>No daily figures yet</translation>
+        <source>Chưa có số liệu theo ngày</source>
+        <translation>No daily figures yet</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CheckinView</name>
     <message>
-      <source>Đã đến</source>
-      <translation>Attended</translation>
+        <source>Đã đến</source>
+        <translation>Attended</translation>
     </message>
     <message>
-      <source>Thu hồ sơ thẻ căn cước</source>
-      <translation>Card dossier captured</translation>
+        <source>Thu hồ sơ thẻ căn cước</source>
+        <translation>Card dossier captured</translation>
     </message>
     <message>
-      <source>Thu VNeID mức 2</source>
-      <translation>VNeID L2 captured</translation>
+        <source>Thu VNeID mức 2</source>
+        <translation>VNeID L2 captured</translation>
     </message>
     <message>
-      <source>Vắng mặt</source>
-      <translation>No-show</translation>
+        <source>Vắng mặt</source>
+        <translation>No-show</translation>
     </message>
     <message>
-      <source>&amp;Buổi:</source>
-      <translation>&amp;Session:</translation>
+        <source>&amp;Buổi:</source>
+        <translation>&amp;Session:</translation>
     </message>
     <message>
-      <source>Quét mã trên phiếu hẹn, hoặc gõ tên / số định danh rồi Enter</source>
-      <translation>Scan the slip's code, or type a name / ID number, then Enter</translation>
+        <source>Quét mã trên phiếu hẹn, hoặc gõ tên / số định danh rồi Enter</source>
+        <translation>Scan the slip&apos;s code, or type a name / ID number, then Enter</translation>
     </message>
     <message>
-      <source>&amp;Quét / tìm:</source>
-      <translation>&amp;Scan / search:</translation>
+        <source>&amp;Quét / tìm:</source>
+        <translation>&amp;Scan / search:</translation>
     </message>
     <message>
-      <source>Người đến &amp;trực tiếp (Ctrl+N)</source>
-      <translation>&amp;Walk-in (Ctrl+N)</translation>
+        <source>Người đến &amp;trực tiếp (Ctrl+N)</source>
+        <translation>&amp;Walk-in (Ctrl+N)</translation>
     </message>
     <message>
-      <source>Công dân</source>
-      <translation>Citizen</translation>
+        <source>Công dân</source>
+        <translation>Citizen</translation>
     </message>
     <message>
-      <source>Chưa chọn ai</source>
-      <translation>Nobody selected</translation>
+        <source>Chưa chọn ai</source>
+        <translation>Nobody selected</translation>
     </message>
     <message>
-      <source>Hôm nay</source>
-      <translation>Today</translation>
+        <source>Hôm nay</source>
+        <translation>Today</translation>
     </message>
     <message>
-      <source>không có lịch hẹn</source>
-      <translation>no appointment</translation>
+        <source>không có lịch hẹn</source>
+        <translation>no appointment</translation>
     </message>
     <message>
-      <source>Họ và tên</source>
-      <translation>Full name</translation>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
     </message>
     <message>
-      <source>Ngày sinh</source>
-      <translation>Born</translation>
+        <source>Ngày sinh</source>
+        <translation>Born</translation>
     </message>
     <message>
-      <source>Số định danh</source>
-      <translation>ID number</translation>
+        <source>Số định danh</source>
+        <translation>ID number</translation>
     </message>
     <message>
-      <source>Thôn/Tổ</source>
-      <translation>Village</translation>
+        <source>Thôn/Tổ</source>
+        <translation>Village</translation>
     </message>
     <message>
-      <source>Giờ hẹn</source>
-      <translation>Slot</translation>
+        <source>Giờ hẹn</source>
+        <translation>Slot</translation>
     </message>
     <message>
-      <source>Trạng thái</source>
-      <translation>Status</translation>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
     </message>
     <message>
-      <source>Không có buổi nào hôm nay (ghi tại trụ sở)</source>
-      <translation>No session today (recorded at the office)</translation>
+        <source>Không có buổi nào hôm nay (ghi tại trụ sở)</source>
+        <translation>No session today (recorded at the office)</translation>
     </message>
     <message>
-      <source>Chưa chọn công dân: hãy quét phiếu hoặc tìm trước.</source>
-      <translation>No citizen selected: scan a slip or search first.</translation>
+        <source>Chưa chọn công dân: hãy quét phiếu hoặc tìm trước.</source>
+        <translation>No citizen selected: scan a slip or search first.</translation>
     </message>
     <message>
-      <source>Sinh {birth} · {village}
+        <source>Sinh {birth} · {village}
 Số định danh: {idn}
 Giờ hẹn: {slot} · {status}</source>
-      <translation>Born {birth} · {village}
+        <translation>Born {birth} · {village}
 ID number: {idn}
 Slot: {slot} · {status}</translation>
     </message>
     <message>
-      <source>✔ Đã ghi “{0}” cho {1}.</source>
-      <translation>✔ Recorded “{0}” for {1}.</translation>
+        <source>✔ Đã ghi “{0}” cho {1}.</source>
+        <translation>✔ Recorded “{0}” for {1}.</translation>
     </message>
     <message>
-      <source>✔ Đã thêm {0} và ghi đã đến.</source>
-      <translation>✔ Added {0} and marked attended.</translation>
+        <source>✔ Đã thêm {0} và ghi đã đến.</source>
+        <translation>✔ Added {0} and marked attended.</translation>
     </message>
     <message>
-      <source>Không tìm thấy “{0}”.</source>
-      <translation>Nothing found for “{0}”.</translation>
+        <source>Không tìm thấy “{0}”.</source>
+        <translation>Nothing found for “{0}”.</translation>
     </message>
     <message>
-      <source>{0} kết quả: chọn bằng phím mũi tên.</source>
-      <translation>{0} results: choose with the arrow keys.</translation>
+        <source>{0} kết quả: chọn bằng phím mũi tên.</source>
+        <translation>{0} results: choose with the arrow keys.</translation>
     </message>
     <message>
-      <source>(chưa có)</source>
-      <translation>(none)</translation>
+        <source>(chưa có)</source>
+        <translation>(none)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Controller</name>
     <message>
-      <source>Chọn danh sách công dân</source>
-      <translation>Choose a citizen list</translation>
+        <source>Chọn danh sách công dân</source>
+        <translation>Choose a citizen list</translation>
     </message>
     <message>
-      <source>Bảng tính (*.xlsx *.xls *.csv);;Tất cả (*)</source>
-      <translation>Spreadsheets (*.xlsx *.xls *.csv);;All files (*)</translation>
+        <source>Bảng tính (*.xlsx *.xls *.csv);;Tất cả (*)</source>
+        <translation>Spreadsheets (*.xlsx *.xls *.csv);;All files (*)</translation>
     </message>
     <message>
-      <source>Đã nhập danh sách</source>
-      <translation>List imported</translation>
+        <source>Đã nhập danh sách</source>
+        <translation>List imported</translation>
     </message>
     <message>
-      <source>Thêm mới: {0}
+        <source>Thêm mới: {0}
 Cập nhật: {1}
 Không đổi: {2}
 Cảnh báo: {3}
 Lỗi: {4}
 Có thể trùng: {5}</source>
-      <translation>New: {0}
+        <translation>New: {0}
 Updated: {1}
 Unchanged: {2}
 Warnings: {3}
@@ -233,1842 +233,1842 @@ Errors: {4}
 Possible duplicates: {5}</translation>
     </message>
     <message>
-      <source> (xã mẫu)</source>
-      <translation> (demo commune)</translation>
+        <source> (xã mẫu)</source>
+        <translation> (demo commune)</translation>
     </message>
     <message>
-      <source>Thiết lập xã/phường</source>
-      <translation>Commune set-up</translation>
+        <source>Thiết lập xã/phường</source>
+        <translation>Commune set-up</translation>
     </message>
     <message>
-      <source>Báo cáo chi tiết: {0}</source>
-      <translation>Detailed report: {0}</translation>
+        <source>Báo cáo chi tiết: {0}</source>
+        <translation>Detailed report: {0}</translation>
     </message>
     <message>
-      <source>Đang nhập danh sách…</source>
-      <translation>Importing the list…</translation>
+        <source>Đang nhập danh sách…</source>
+        <translation>Importing the list…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DayCodeDialog</name>
     <message>
-      <source>Thẻ căn cước</source>
-      <translation>ID card</translation>
+        <source>Thẻ căn cước</source>
+        <translation>ID card</translation>
     </message>
     <message>
-      <source>VNeID mức 2</source>
-      <translation>VNeID L2</translation>
+        <source>VNeID mức 2</source>
+        <translation>VNeID L2</translation>
     </message>
     <message>
-      <source>Kích hoạt VNeID</source>
-      <translation>VNeID activation</translation>
+        <source>Kích hoạt VNeID</source>
+        <translation>VNeID activation</translation>
     </message>
     <message>
-      <source>Đến</source>
-      <translation>Attended</translation>
+        <source>Đến</source>
+        <translation>Attended</translation>
     </message>
     <message>
-      <source>Vắng</source>
-      <translation>No-show</translation>
+        <source>Vắng</source>
+        <translation>No-show</translation>
     </message>
     <message>
-      <source>Mã QR của mã ngày</source>
-      <translation>QR code of the day code</translation>
+        <source>Mã QR của mã ngày</source>
+        <translation>QR code of the day code</translation>
     </message>
     <message>
-      <source>Mã số liệu ngày (đọc qua điện thoại / SMS)</source>
-      <translation>Day code (read over the phone / SMS)</translation>
+        <source>Mã số liệu ngày (đọc qua điện thoại / SMS)</source>
+        <translation>Day code (read over the phone / SMS)</translation>
     </message>
     <message>
-      <source>Đọc mã này cho công an tỉnh qua điện thoại, hoặc gửi nguyên mã bằng một tin nhắn SMS. Tỉnh nhập mã vào bảng theo dõi; số liệu được ghi là tạm cho tới khi tệp báo cáo về.</source>
-      <translation>Read this code to the province police over the phone, or send it whole in one SMS. The province types it into the dashboard; the figures count as provisional until the report file arrives.</translation>
+        <source>Đọc mã này cho công an tỉnh qua điện thoại, hoặc gửi nguyên mã bằng một tin nhắn SMS. Tỉnh nhập mã vào bảng theo dõi; số liệu được ghi là tạm cho tới khi tệp báo cáo về.</source>
+        <translation>Read this code to the province police over the phone, or send it whole in one SMS. The province types it into the dashboard; the figures count as provisional until the report file arrives.</translation>
     </message>
     <message>
-      <source>Sao chép mã</source>
-      <translation>Copy code</translation>
+        <source>Sao chép mã</source>
+        <translation>Copy code</translation>
     </message>
     <message>
-      <source>Điểm {0}, ngày {1} (lần chốt {2})</source>
-      <translation>Point {0}, day {1} (close {2})</translation>
+        <source>Điểm {0}, ngày {1} (lần chốt {2})</source>
+        <translation>Point {0}, day {1} (close {2})</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>EnrolByFileDialog</name>
     <message>
-      <source>Không thực hiện được do lỗi không lường trước (đã ghi vào nhật ký). Không có gì được thay đổi.</source>
-      <translation>Could not be done because of an unexpected error (written to the log). Nothing was changed.</translation>
+        <source>Không thực hiện được do lỗi không lường trước (đã ghi vào nhật ký). Không có gì được thay đổi.</source>
+        <translation>Could not be done because of an unexpected error (written to the log). Nothing was changed.</translation>
     </message>
     <message>
-      <source>Kết nối bằng tệp (không có mạng)</source>
-      <translation>Connect by file (no network)</translation>
+        <source>Kết nối bằng tệp (không có mạng)</source>
+        <translation>Connect by file (no network)</translation>
     </message>
     <message>
-      <source>Dùng khi xã không có mạng: máy ghi một tệp yêu cầu, cán bộ mang tệp (USB) lên công an tỉnh, tỉnh trả lại một tệp trả lời; mở tệp đó ở bước 2 là máy được kết nối.</source>
-      <translation>For a commune with no network: the laptop writes a request file, an officer carries it (USB stick) to the provincial police, the province gives back a response file; opening it in step 2 connects the laptop.</translation>
+        <source>Dùng khi xã không có mạng: máy ghi một tệp yêu cầu, cán bộ mang tệp (USB) lên công an tỉnh, tỉnh trả lại một tệp trả lời; mở tệp đó ở bước 2 là máy được kết nối.</source>
+        <translation>For a commune with no network: the laptop writes a request file, an officer carries it (USB stick) to the provincial police, the province gives back a response file; opening it in step 2 connects the laptop.</translation>
     </message>
     <message>
-      <source>Bước 1: ghi tệp yêu cầu kết nối</source>
-      <translation>Step 1: write the connection request file</translation>
+        <source>Bước 1: ghi tệp yêu cầu kết nối</source>
+        <translation>Step 1: write the connection request file</translation>
     </message>
     <message>
-      <source>Chọn nơi lưu…</source>
-      <translation>Choose where to save…</translation>
+        <source>Chọn nơi lưu…</source>
+        <translation>Choose where to save…</translation>
     </message>
     <message>
-      <source>Ghi tệp yêu cầu</source>
-      <translation>Write request file</translation>
+        <source>Ghi tệp yêu cầu</source>
+        <translation>Write request file</translation>
     </message>
     <message>
-      <source>&amp;Mã kết nối một lần:</source>
-      <translation>&amp;One-time connection code:</translation>
+        <source>&amp;Mã kết nối một lần:</source>
+        <translation>&amp;One-time connection code:</translation>
     </message>
     <message>
-      <source>&amp;Tên máy:</source>
-      <translation>Laptop &amp;name:</translation>
+        <source>&amp;Tên máy:</source>
+        <translation>Laptop &amp;name:</translation>
     </message>
     <message>
-      <source>&amp;Lưu tệp yêu cầu vào:</source>
-      <translation>&amp;Save request file to:</translation>
+        <source>&amp;Lưu tệp yêu cầu vào:</source>
+        <translation>&amp;Save request file to:</translation>
     </message>
     <message>
-      <source>Bước 2: mở tệp trả lời của tỉnh</source>
-      <translation>Step 2: open the province's response file</translation>
+        <source>Bước 2: mở tệp trả lời của tỉnh</source>
+        <translation>Step 2: open the province&apos;s response file</translation>
     </message>
     <message>
-      <source>Mở tệp trả lời…</source>
-      <translation>Open response file…</translation>
+        <source>Mở tệp trả lời…</source>
+        <translation>Open response file…</translation>
     </message>
     <message>
-      <source>Lưu tệp yêu cầu kết nối (vào USB)</source>
-      <translation>Save the connection request file (to a USB stick)</translation>
+        <source>Lưu tệp yêu cầu kết nối (vào USB)</source>
+        <translation>Save the connection request file (to a USB stick)</translation>
     </message>
     <message>
-      <source>Tệp JSON (*.json)</source>
-      <translation>JSON files (*.json)</translation>
+        <source>Tệp JSON (*.json)</source>
+        <translation>JSON files (*.json)</translation>
     </message>
     <message>
-      <source>Đang ghi tệp yêu cầu…</source>
-      <translation>Writing the request file…</translation>
+        <source>Đang ghi tệp yêu cầu…</source>
+        <translation>Writing the request file…</translation>
     </message>
     <message>
-      <source>Mở tệp trả lời kết nối của tỉnh</source>
-      <translation>Open the province's connection response file</translation>
+        <source>Mở tệp trả lời kết nối của tỉnh</source>
+        <translation>Open the province&apos;s connection response file</translation>
     </message>
     <message>
-      <source>Đang kiểm tra tệp trả lời…</source>
-      <translation>Checking the response file…</translation>
+        <source>Đang kiểm tra tệp trả lời…</source>
+        <translation>Checking the response file…</translation>
     </message>
     <message>
-      <source>Chưa có yêu cầu nào đang chờ: hãy làm bước 1 trước.</source>
-      <translation>No request is waiting: do step 1 first.</translation>
+        <source>Chưa có yêu cầu nào đang chờ: hãy làm bước 1 trước.</source>
+        <translation>No request is waiting: do step 1 first.</translation>
     </message>
     <message>
-      <source>Hãy nhập mã kết nối một lần do công an tỉnh cấp.</source>
-      <translation>Enter the one-time connection code given by the provincial police.</translation>
+        <source>Hãy nhập mã kết nối một lần do công an tỉnh cấp.</source>
+        <translation>Enter the one-time connection code given by the provincial police.</translation>
     </message>
     <message>
-      <source>Hãy chọn nơi lưu tệp yêu cầu (thường là USB).</source>
-      <translation>Choose where to save the request file (usually a USB stick).</translation>
+        <source>Hãy chọn nơi lưu tệp yêu cầu (thường là USB).</source>
+        <translation>Choose where to save the request file (usually a USB stick).</translation>
     </message>
     <message>
-      <source>Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận (ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi báo cáo bằng tệp USB («Xuất tệp USB…»).</source>
-      <translation>Connected by file: commune {0} {1}, device id {2}. The provincial hub's key is pinned to check receipts and targets files; {3} targets received. From now on reports can be sent by USB file («Export USB file…»).</translation>
+        <source>Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận (ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi báo cáo bằng tệp USB («Xuất tệp USB…»).</source>
+        <translation>Connected by file: commune {0} {1}, device id {2}. The provincial hub&apos;s key is pinned to check receipts and targets files; {3} targets received. From now on reports can be sent by USB file («Export USB file…»).</translation>
     </message>
     <message>
-      <source>Đã ghi tệp yêu cầu (máy «{0}», xã {1}) lúc {2} vào {3}. Đang chờ tệp trả lời của tỉnh.</source>
-      <translation>The request file (laptop «{0}», commune {1}) was written at {2} to {3}. Waiting for the province's response file.</translation>
+        <source>Đã ghi tệp yêu cầu (máy «{0}», xã {1}) lúc {2} vào {3}. Đang chờ tệp trả lời của tỉnh.</source>
+        <translation>The request file (laptop «{0}», commune {1}) was written at {2} to {3}. Waiting for the province&apos;s response file.</translation>
     </message>
     <message>
-      <source>Đã ghi tệp yêu cầu vào {0}. Mang tệp này (trong USB) lên công an tỉnh; mã kết nối không nằm trong tệp và không cần mang theo. Tỉnh sẽ trả lại một tệp trả lời: khi có, mở lại mục này và bấm «Mở tệp trả lời…».</source>
-      <translation>The request file was written to {0}. Carry this file (on the USB stick) to the provincial police; the connection code is not in the file and need not be carried. The province will give back a response file: when you have it, open this again and click «Open response file…».</translation>
+        <source>Đã ghi tệp yêu cầu vào {0}. Mang tệp này (trong USB) lên công an tỉnh; mã kết nối không nằm trong tệp và không cần mang theo. Tỉnh sẽ trả lại một tệp trả lời: khi có, mở lại mục này và bấm «Mở tệp trả lời…».</source>
+        <translation>The request file was written to {0}. Carry this file (on the USB stick) to the provincial police; the connection code is not in the file and need not be carried. The province will give back a response file: when you have it, open this again and click «Open response file…».</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <source>Lỗi không mong muốn</source>
-      <translation>Unexpected error</translation>
+        <source>Lỗi không mong muốn</source>
+        <translation>Unexpected error</translation>
     </message>
     <message>
-      <source>Đã xảy ra lỗi chương trình. Dữ liệu đã lưu không bị ảnh hưởng. Hãy sao chép nội dung dưới đây và gửi cho bộ phận kỹ thuật.</source>
-      <translation>A program error occurred. Saved data is not affected. Copy the text below and send it to technical support.</translation>
+        <source>Đã xảy ra lỗi chương trình. Dữ liệu đã lưu không bị ảnh hưởng. Hãy sao chép nội dung dưới đây và gửi cho bộ phận kỹ thuật.</source>
+        <translation>A program error occurred. Saved data is not affected. Copy the text below and send it to technical support.</translation>
     </message>
     <message>
-      <source>&amp;Sao chép</source>
-      <translation>&amp;Copy</translation>
+        <source>&amp;Sao chép</source>
+        <translation>&amp;Copy</translation>
     </message>
     <message>
-      <source>Không thực hiện được</source>
-      <translation>Could not be done</translation>
+        <source>Không thực hiện được</source>
+        <translation>Could not be done</translation>
     </message>
     <message>
-      <source>Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy đợi vài giây rồi thử lại; nếu vẫn lỗi, đóng các cửa sổ EnrollPoint khác.</source>
-      <translation>The database is busy (another program is writing). Wait a few seconds and try again; if it persists, close other EnrollPoint windows.</translation>
+        <source>Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy đợi vài giây rồi thử lại; nếu vẫn lỗi, đóng các cửa sổ EnrollPoint khác.</source>
+        <translation>The database is busy (another program is writing). Wait a few seconds and try again; if it persists, close other EnrollPoint windows.</translation>
     </message>
     <message>
-      <source>Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy xoá bớt tệp hoặc cắm ổ khác rồi thử lại.</source>
-      <translation>The disk is full: nothing could be written. Delete some files or plug in another drive and try again.</translation>
+        <source>Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy xoá bớt tệp hoặc cắm ổ khác rồi thử lại.</source>
+        <translation>The disk is full: nothing could be written. Delete some files or plug in another drive and try again.</translation>
     </message>
     <message>
-      <source>Không đọc được cơ sở dữ liệu: tệp bị hỏng hoặc không mở được bằng khóa mã hoá của máy này. Hãy đóng EnrollPoint rồi khôi phục từ bản sao lưu, hoặc mở khóa bằng khóa khôi phục (enrollpoint recovery-key --unlock).</source>
-      <translation>The database cannot be read: the file is damaged or this laptop's encryption key does not open it. Close EnrollPoint and restore a backup, or unlock it with the recovery key (enrollpoint recovery-key --unlock).</translation>
+        <source>Không đọc được cơ sở dữ liệu: tệp bị hỏng hoặc không mở được bằng khóa mã hoá của máy này. Hãy đóng EnrollPoint rồi khôi phục từ bản sao lưu, hoặc mở khóa bằng khóa khôi phục (enrollpoint recovery-key --unlock).</source>
+        <translation>The database cannot be read: the file is damaged or this laptop&apos;s encryption key does not open it. Close EnrollPoint and restore a backup, or unlock it with the recovery key (enrollpoint recovery-key --unlock).</translation>
     </message>
     <message>
-      <source>Không có quyền ghi vào cơ sở dữ liệu (tệp hoặc thư mục dữ liệu chỉ đọc). Hãy kiểm tra quyền của thư mục dữ liệu hoặc hỏi quản trị máy.</source>
-      <translation>No permission to write to the database (the file or the data folder is read-only). Check the data folder's permissions or ask the computer's administrator.</translation>
+        <source>Không có quyền ghi vào cơ sở dữ liệu (tệp hoặc thư mục dữ liệu chỉ đọc). Hãy kiểm tra quyền của thư mục dữ liệu hoặc hỏi quản trị máy.</source>
+        <translation>No permission to write to the database (the file or the data folder is read-only). Check the data folder&apos;s permissions or ask the computer&apos;s administrator.</translation>
     </message>
     <message>
-      <source>Không có quyền truy cập tệp hoặc thư mục. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
-      <translation>No permission to access the file or folder. Choose another folder or ask the computer's administrator.</translation>
+        <source>Không có quyền truy cập tệp hoặc thư mục. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
+        <translation>No permission to access the file or folder. Choose another folder or ask the computer&apos;s administrator.</translation>
     </message>
     <message>
-      <source>Không mở được tệp cơ sở dữ liệu (thiếu quyền hoặc thư mục dữ liệu không còn). Hãy kiểm tra thư mục dữ liệu hoặc hỏi quản trị máy.</source>
-      <translation>The database file cannot be opened (no permission, or the data folder is gone). Check the data folder or ask the computer's administrator.</translation>
+        <source>Không mở được tệp cơ sở dữ liệu (thiếu quyền hoặc thư mục dữ liệu không còn). Hãy kiểm tra thư mục dữ liệu hoặc hỏi quản trị máy.</source>
+        <translation>The database file cannot be opened (no permission, or the data folder is gone). Check the data folder or ask the computer&apos;s administrator.</translation>
     </message>
     <message>
-      <source>Không tìm thấy tệp: {0}</source>
-      <translation>File not found: {0}</translation>
+        <source>Không tìm thấy tệp: {0}</source>
+        <translation>File not found: {0}</translation>
     </message>
     <message>
-      <source>Không có quyền truy cập tệp: {0}. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
-      <translation>No permission to access the file: {0}. Choose another folder or ask the administrator.</translation>
+        <source>Không có quyền truy cập tệp: {0}. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
+        <translation>No permission to access the file: {0}. Choose another folder or ask the administrator.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Extensions</name>
     <message>
-      <source>Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.</source>
-      <translation>Only a supervisor may {0}. Log in with a supervisor account.</translation>
+        <source>Chỉ người phụ trách mới được {0}. Hãy đăng nhập bằng tài khoản người phụ trách.</source>
+        <translation>Only a supervisor may {0}. Log in with a supervisor account.</translation>
     </message>
     <message>
-      <source>&amp;Ngày:</source>
-      <translation>&amp;Date:</translation>
+        <source>&amp;Ngày:</source>
+        <translation>&amp;Date:</translation>
     </message>
     <message>
-      <source>Đ&amp;iểm thu nhận:</source>
-      <translation>Enrollment &amp;point:</translation>
+        <source>Đ&amp;iểm thu nhận:</source>
+        <translation>Enrollment &amp;point:</translation>
     </message>
     <message>
-      <source>Tất cả các điểm</source>
-      <translation>All points</translation>
+        <source>Tất cả các điểm</source>
+        <translation>All points</translation>
     </message>
     <message>
-      <source>Tất cả</source>
-      <translation>All</translation>
+        <source>Tất cả</source>
+        <translation>All</translation>
     </message>
     <message>
-      <source>&amp;Thôn/Tổ:</source>
-      <translation>&amp;Village:</translation>
+        <source>&amp;Thôn/Tổ:</source>
+        <translation>&amp;Village:</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
-      <source>Thiết lập lần đầu — EnrollPoint</source>
-      <translation>First-run set-up — EnrollPoint</translation>
+        <source>Thiết lập lần đầu — EnrollPoint</source>
+        <translation>First-run set-up — EnrollPoint</translation>
     </message>
     <message>
-      <source>Chọn xã/phường/đặc khu mà máy này phục vụ và khai báo các điểm thu nhận. Có thể dùng xã mẫu để làm quen trước.</source>
-      <translation>Choose the commune this laptop serves and declare its enrollment points. You can try a demo commune first.</translation>
+        <source>Chọn xã/phường/đặc khu mà máy này phục vụ và khai báo các điểm thu nhận. Có thể dùng xã mẫu để làm quen trước.</source>
+        <translation>Choose the commune this laptop serves and declare its enrollment points. You can try a demo commune first.</translation>
     </message>
     <message>
-      <source>Xã/phường</source>
-      <translation>Commune</translation>
+        <source>Xã/phường</source>
+        <translation>Commune</translation>
     </message>
     <message>
-      <source>Gõ tên xã, tỉnh hoặc mã (không cần dấu)…</source>
-      <translation>Type a commune, province or code (marks optional)…</translation>
+        <source>Gõ tên xã, tỉnh hoặc mã (không cần dấu)…</source>
+        <translation>Type a commune, province or code (marks optional)…</translation>
     </message>
     <message>
-      <source>&amp;Tìm xã/phường:</source>
-      <translation>&amp;Find commune:</translation>
+        <source>&amp;Tìm xã/phường:</source>
+        <translation>&amp;Find commune:</translation>
     </message>
     <message>
-      <source>Điểm thu nhận (điểm đầu tiên là trụ sở)</source>
-      <translation>Enrollment points (the first is the office)</translation>
+        <source>Điểm thu nhận (điểm đầu tiên là trụ sở)</source>
+        <translation>Enrollment points (the first is the office)</translation>
     </message>
     <message>
-      <source>Trụ sở Công an xã</source>
-      <translation>Commune police office</translation>
+        <source>Trụ sở Công an xã</source>
+        <translation>Commune police office</translation>
     </message>
     <message>
-      <source>Thêm đ&amp;iểm</source>
-      <translation>Add &amp;point</translation>
+        <source>Thêm đ&amp;iểm</source>
+        <translation>Add &amp;point</translation>
     </message>
     <message>
-      <source>&amp;Xoá điểm</source>
-      <translation>&amp;Remove point</translation>
+        <source>&amp;Xoá điểm</source>
+        <translation>&amp;Remove point</translation>
     </message>
     <message>
-      <source>Dùng xã &amp;mẫu (dữ liệu thử)</source>
-      <translation>Use a &amp;demo commune (test data)</translation>
+        <source>Dùng xã &amp;mẫu (dữ liệu thử)</source>
+        <translation>Use a &amp;demo commune (test data)</translation>
     </message>
     <message>
-      <source>&amp;Bắt đầu với xã đã chọn</source>
-      <translation>&amp;Start with the chosen commune</translation>
+        <source>&amp;Bắt đầu với xã đã chọn</source>
+        <translation>&amp;Start with the chosen commune</translation>
     </message>
     <message>
-      <source>T&amp;hoát</source>
-      <translation>&amp;Quit</translation>
+        <source>T&amp;hoát</source>
+        <translation>&amp;Quit</translation>
     </message>
     <message>
-      <source>Mã</source>
-      <translation>Code</translation>
+        <source>Mã</source>
+        <translation>Code</translation>
     </message>
     <message>
-      <source>Tên điểm</source>
-      <translation>Point name</translation>
+        <source>Tên điểm</source>
+        <translation>Point name</translation>
     </message>
     <message>
-      <source>Địa chỉ</source>
-      <translation>Address</translation>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
     </message>
     <message>
-      <source>Chưa chọn xã</source>
-      <translation>No commune chosen</translation>
+        <source>Chưa chọn xã</source>
+        <translation>No commune chosen</translation>
     </message>
     <message>
-      <source>Hãy chọn xã/phường trong danh sách.</source>
-      <translation>Choose a commune in the list.</translation>
+        <source>Hãy chọn xã/phường trong danh sách.</source>
+        <translation>Choose a commune in the list.</translation>
     </message>
     <message>
-      <source>Chưa có điểm</source>
-      <translation>No point</translation>
+        <source>Chưa có điểm</source>
+        <translation>No point</translation>
     </message>
     <message>
-      <source>Cần ít nhất một điểm thu nhận (mã và tên).</source>
-      <translation>At least one enrollment point (code and name) is needed.</translation>
+        <source>Cần ít nhất một điểm thu nhận (mã và tên).</source>
+        <translation>At least one enrollment point (code and name) is needed.</translation>
     </message>
     <message>
-      <source>Điểm lưu động</source>
-      <translation>Mobile point</translation>
+        <source>Điểm lưu động</source>
+        <translation>Mobile point</translation>
     </message>
     <message>
-      <source>Đang tạo xã mẫu…</source>
-      <translation>Creating the demo commune…</translation>
+        <source>Đang tạo xã mẫu…</source>
+        <translation>Creating the demo commune…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Labels</name>
     <message>
-      <source>Không theo điểm</source>
-      <translation>No point (commune)</translation>
+        <source>Không theo điểm</source>
+        <translation>No point (commune)</translation>
     </message>
     <message>
-      <source>Đã đến</source>
-      <translation>Attended</translation>
+        <source>Đã đến</source>
+        <translation>Attended</translation>
     </message>
     <message>
-      <source>Vắng mặt</source>
-      <translation>No-show</translation>
+        <source>Vắng mặt</source>
+        <translation>No-show</translation>
     </message>
     <message>
-      <source>Thu hồ sơ thẻ căn cước</source>
-      <translation>Card dossier captured</translation>
+        <source>Thu hồ sơ thẻ căn cước</source>
+        <translation>Card dossier captured</translation>
     </message>
     <message>
-      <source>Đã có thẻ căn cước</source>
-      <translation>Has ID card</translation>
+        <source>Đã có thẻ căn cước</source>
+        <translation>Has ID card</translation>
     </message>
     <message>
-      <source>Đã trả thẻ căn cước</source>
-      <translation>ID card handed over</translation>
+        <source>Đã trả thẻ căn cước</source>
+        <translation>ID card handed over</translation>
     </message>
     <message>
-      <source>Đã đăng ký VNeID mức 2 ở nơi khác</source>
-      <translation>VNeID level 2 registered elsewhere</translation>
+        <source>Đã đăng ký VNeID mức 2 ở nơi khác</source>
+        <translation>VNeID level 2 registered elsewhere</translation>
     </message>
     <message>
-      <source>Thu hồ sơ VNeID mức 2</source>
-      <translation>VNeID L2 dossier captured</translation>
+        <source>Thu hồ sơ VNeID mức 2</source>
+        <translation>VNeID L2 dossier captured</translation>
     </message>
     <message>
-      <source>VNeID đã duyệt</source>
-      <translation>VNeID approved</translation>
+        <source>VNeID đã duyệt</source>
+        <translation>VNeID approved</translation>
     </message>
     <message>
-      <source>Đã kích hoạt VNeID</source>
-      <translation>VNeID activated</translation>
+        <source>Đã kích hoạt VNeID</source>
+        <translation>VNeID activated</translation>
     </message>
     <message>
-      <source>Tạm hoãn</source>
-      <translation>Defer</translation>
+        <source>Tạm hoãn</source>
+        <translation>Defer</translation>
     </message>
     <message>
-      <source>Từ chối</source>
-      <translation>Reject</translation>
+        <source>Từ chối</source>
+        <translation>Reject</translation>
     </message>
     <message>
-      <source>Không thuộc diện</source>
-      <translation>Ineligible</translation>
+        <source>Không thuộc diện</source>
+        <translation>Ineligible</translation>
     </message>
     <message>
-      <source>Đã chuyển đi</source>
-      <translation>Moved away</translation>
+        <source>Đã chuyển đi</source>
+        <translation>Moved away</translation>
     </message>
     <message>
-      <source>Đã mất</source>
-      <translation>Deceased</translation>
+        <source>Đã mất</source>
+        <translation>Deceased</translation>
     </message>
     <message>
-      <source>Khôi phục</source>
-      <translation>Reinstate</translation>
+        <source>Khôi phục</source>
+        <translation>Reinstate</translation>
     </message>
     <message>
-      <source>Đã hẹn</source>
-      <translation>Booked</translation>
+        <source>Đã hẹn</source>
+        <translation>Booked</translation>
     </message>
     <message>
-      <source>Hẹn lại</source>
-      <translation>Rescheduled</translation>
+        <source>Hẹn lại</source>
+        <translation>Rescheduled</translation>
     </message>
     <message>
-      <source>Cấp thẻ lần đầu</source>
-      <translation>First card</translation>
+        <source>Cấp thẻ lần đầu</source>
+        <translation>First card</translation>
     </message>
     <message>
-      <source>Đổi thẻ (đến tuổi)</source>
-      <translation>Card renewal (age)</translation>
+        <source>Đổi thẻ (đến tuổi)</source>
+        <translation>Card renewal (age)</translation>
     </message>
     <message>
-      <source>Đăng ký VNeID mức 2</source>
-      <translation>VNeID L2 registration</translation>
+        <source>Đăng ký VNeID mức 2</source>
+        <translation>VNeID L2 registration</translation>
     </message>
     <message>
-      <source>Kích hoạt VNeID</source>
-      <translation>VNeID activation</translation>
+        <source>Kích hoạt VNeID</source>
+        <translation>VNeID activation</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>LoginActions</name>
     <message>
-      <source>Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager, GNOME Keyring hoặc KWallet): cơ sở dữ liệu CHƯA được mã hoá. Không dùng máy này cho dữ liệu thật.</source>
-      <translation>This computer has no secure operating-system keyring (Windows Credential Manager, GNOME Keyring or KWallet): the database is NOT encrypted. Do not use this computer for real data.</translation>
+        <source>Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager, GNOME Keyring hoặc KWallet): cơ sở dữ liệu CHƯA được mã hoá. Không dùng máy này cho dữ liệu thật.</source>
+        <translation>This computer has no secure operating-system keyring (Windows Credential Manager, GNOME Keyring or KWallet): the database is NOT encrypted. Do not use this computer for real data.</translation>
     </message>
     <message>
-      <source>Dữ liệu chưa được mã hoá</source>
-      <translation>Data not encrypted</translation>
+        <source>Dữ liệu chưa được mã hoá</source>
+        <translation>Data not encrypted</translation>
     </message>
     <message>
-      <source>Khóa khôi phục</source>
-      <translation>Recovery key</translation>
+        <source>Khóa khôi phục</source>
+        <translation>Recovery key</translation>
     </message>
     <message>
-      <source>Đổi &amp;cán bộ…</source>
-      <translation>Switch &amp;officer…</translation>
+        <source>Đổi &amp;cán bộ…</source>
+        <translation>Switch &amp;officer…</translation>
     </message>
     <message>
-      <source>Cơ sở dữ liệu vừa được mã hoá. KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):</source>
-      <translation>The database has just been encrypted. RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):</translation>
+        <source>Cơ sở dữ liệu vừa được mã hoá. KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):</source>
+        <translation>The database has just been encrypted. RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):</translation>
     </message>
     <message>
-      <source>Cán bộ: {0}</source>
-      <translation>Officer: {0}</translation>
+        <source>Cán bộ: {0}</source>
+        <translation>Officer: {0}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-      <source>4–8 chữ số</source>
-      <translation>4–8 digits</translation>
+        <source>4–8 chữ số</source>
+        <translation>4–8 digits</translation>
     </message>
     <message>
-      <source>Đăng nhập EnrollPoint</source>
-      <translation>Log in to EnrollPoint</translation>
+        <source>Đăng nhập EnrollPoint</source>
+        <translation>Log in to EnrollPoint</translation>
     </message>
     <message>
-      <source>Đăng nhập</source>
-      <translation>Log in</translation>
+        <source>Đăng nhập</source>
+        <translation>Log in</translation>
     </message>
     <message>
-      <source>Thoát</source>
-      <translation>Quit</translation>
+        <source>Thoát</source>
+        <translation>Quit</translation>
     </message>
     <message>
-      <source>Cán bộ:</source>
-      <translation>Officer:</translation>
+        <source>Cán bộ:</source>
+        <translation>Officer:</translation>
     </message>
     <message>
-      <source>Mã PIN:</source>
-      <translation>PIN:</translation>
+        <source>Mã PIN:</source>
+        <translation>PIN:</translation>
     </message>
     <message>
-      <source>Có thể đăng nhập lại.</source>
-      <translation>You can log in again.</translation>
+        <source>Có thể đăng nhập lại.</source>
+        <translation>You can log in again.</translation>
     </message>
     <message>
-      <source>Tạo tài khoản người phụ trách</source>
-      <translation>Create the supervisor account</translation>
+        <source>Tạo tài khoản người phụ trách</source>
+        <translation>Create the supervisor account</translation>
     </message>
     <message>
-      <source>Xã mẫu đã sẵn sàng. Bước cuối: tạo tài khoản người phụ trách để dùng thử. Nhập họ tên của bạn, chọn một mã PIN 4–8 chữ số (ví dụ 1234) và nhập lại lần nữa, rồi bấm «Tạo tài khoản». Lần sau mở EnrollPoint, chọn tên này và nhập mã PIN để đăng nhập.</source>
-      <translation>The demo commune is ready. Last step: create a supervisor account to try the app. Type your name, choose a PIN of 4–8 digits (for example 1234), type it again, then press “Create account”. Next time you open EnrollPoint, choose this name and type the PIN to log in.</translation>
+        <source>Xã mẫu đã sẵn sàng. Bước cuối: tạo tài khoản người phụ trách để dùng thử. Nhập họ tên của bạn, chọn một mã PIN 4–8 chữ số (ví dụ 1234) và nhập lại lần nữa, rồi bấm «Tạo tài khoản». Lần sau mở EnrollPoint, chọn tên này và nhập mã PIN để đăng nhập.</source>
+        <translation>The demo commune is ready. Last step: create a supervisor account to try the app. Type your name, choose a PIN of 4–8 digits (for example 1234), type it again, then press “Create account”. Next time you open EnrollPoint, choose this name and type the PIN to log in.</translation>
     </message>
     <message>
-      <source>Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, sửa ngày đã chốt, đổi cài đặt và thêm cán bộ. Nhập họ tên, chọn mã PIN 4–8 chữ số và nhập lại lần nữa. Mỗi lần mở EnrollPoint sẽ hỏi tên và mã PIN.</source>
-      <translation>First start: create the supervisor account. Only a supervisor may close a day, correct a closed day, change settings and add officers. Type the name, choose a PIN of 4–8 digits and type it again. EnrollPoint asks for the name and PIN every time it opens.</translation>
+        <source>Lần chạy đầu tiên: tạo tài khoản người phụ trách. Chỉ người phụ trách được chốt ngày, sửa ngày đã chốt, đổi cài đặt và thêm cán bộ. Nhập họ tên, chọn mã PIN 4–8 chữ số và nhập lại lần nữa. Mỗi lần mở EnrollPoint sẽ hỏi tên và mã PIN.</source>
+        <translation>First start: create the supervisor account. Only a supervisor may close a day, correct a closed day, change settings and add officers. Type the name, choose a PIN of 4–8 digits and type it again. EnrollPoint asks for the name and PIN every time it opens.</translation>
     </message>
     <message>
-      <source>Họ tên:</source>
-      <translation>Name:</translation>
+        <source>Họ tên:</source>
+        <translation>Name:</translation>
     </message>
     <message>
-      <source>Nhập lại PIN:</source>
-      <translation>Repeat PIN:</translation>
+        <source>Nhập lại PIN:</source>
+        <translation>Repeat PIN:</translation>
     </message>
     <message>
-      <source>Tạo tài khoản</source>
-      <translation>Create account</translation>
+        <source>Tạo tài khoản</source>
+        <translation>Create account</translation>
     </message>
     <message>
-      <source>Hãy chọn tên cán bộ.</source>
-      <translation>Choose an officer.</translation>
+        <source>Hãy chọn tên cán bộ.</source>
+        <translation>Choose an officer.</translation>
     </message>
     <message>
-      <source>ví dụ: Nguyễn Văn An</source>
-      <translation>for example: Nguyễn Văn An</translation>
+        <source>ví dụ: Nguyễn Văn An</source>
+        <translation>for example: Nguyễn Văn An</translation>
     </message>
     <message>
-      <source>Hai lần nhập mã PIN không khớp.</source>
-      <translation>The two PINs differ.</translation>
+        <source>Hai lần nhập mã PIN không khớp.</source>
+        <translation>The two PINs differ.</translation>
     </message>
     <message>
-      <source>KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):</source>
-      <translation>RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):</translation>
+        <source>KHÓA KHÔI PHỤC (ghi lại trên giấy, cất xa máy; chỉ hiện một lần):</source>
+        <translation>RECOVERY KEY (write it on paper, keep it away from the laptop; shown only once):</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-      <source>&amp;Nhập danh sách từ tệp…</source>
-      <translation>&amp;Import list from file…</translation>
+        <source>&amp;Nhập danh sách từ tệp…</source>
+        <translation>&amp;Import list from file…</translation>
     </message>
     <message>
-      <source>&amp;Thoát</source>
-      <translation>&amp;Quit</translation>
+        <source>&amp;Thoát</source>
+        <translation>&amp;Quit</translation>
     </message>
     <message>
-      <source>&amp;Tìm công dân</source>
-      <translation>&amp;Find citizen</translation>
+        <source>&amp;Tìm công dân</source>
+        <translation>&amp;Find citizen</translation>
     </message>
     <message>
-      <source>&amp;Phím tắt</source>
-      <translation>&amp;Keyboard shortcuts</translation>
+        <source>&amp;Phím tắt</source>
+        <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-      <source>Phím tắt</source>
-      <translation>Keyboard shortcuts</translation>
+        <source>Phím tắt</source>
+        <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-      <source>EnrollPoint — Thu nhận thẻ căn cước và VNeID</source>
-      <translation>EnrollPoint — ID card and VNeID enrollment</translation>
+        <source>EnrollPoint — Thu nhận thẻ căn cước và VNeID</source>
+        <translation>EnrollPoint — ID card and VNeID enrollment</translation>
     </message>
     <message>
-      <source>&amp;1 Danh sách công dân</source>
-      <translation>&amp;1 Citizens</translation>
+        <source>&amp;1 Danh sách công dân</source>
+        <translation>&amp;1 Citizens</translation>
     </message>
     <message>
-      <source>&amp;2 Lịch thu nhận</source>
-      <translation>&amp;2 Schedule</translation>
+        <source>&amp;2 Lịch thu nhận</source>
+        <translation>&amp;2 Schedule</translation>
     </message>
     <message>
-      <source>&amp;3 Tiếp nhận</source>
-      <translation>&amp;3 Check-in</translation>
+        <source>&amp;3 Tiếp nhận</source>
+        <translation>&amp;3 Check-in</translation>
     </message>
     <message>
-      <source>&amp;4 Tiến độ</source>
-      <translation>&amp;4 Progress</translation>
+        <source>&amp;4 Tiến độ</source>
+        <translation>&amp;4 Progress</translation>
     </message>
     <message>
-      <source>Đang xử lý nền…</source>
-      <translation>Working in the background…</translation>
+        <source>Đang xử lý nền…</source>
+        <translation>Working in the background…</translation>
     </message>
     <message>
-      <source>Chuyển giữa các màn hình</source>
-      <translation>Switch between screens</translation>
+        <source>Chuyển giữa các màn hình</source>
+        <translation>Switch between screens</translation>
     </message>
     <message>
-      <source>Tìm công dân</source>
-      <translation>Find citizen</translation>
+        <source>Tìm công dân</source>
+        <translation>Find citizen</translation>
     </message>
     <message>
-      <source>Nhập danh sách từ tệp</source>
-      <translation>Import list from file</translation>
+        <source>Nhập danh sách từ tệp</source>
+        <translation>Import list from file</translation>
     </message>
     <message>
-      <source>Tiếp nhận: đã đến / thu hồ sơ thẻ căn cước / thu VNeID mức 2 / vắng mặt</source>
-      <translation>Check-in: attended / card dossier / VNeID L2 / no-show</translation>
+        <source>Tiếp nhận: đã đến / thu hồ sơ thẻ căn cước / thu VNeID mức 2 / vắng mặt</source>
+        <translation>Check-in: attended / card dossier / VNeID L2 / no-show</translation>
     </message>
     <message>
-      <source>Tiếp nhận: thêm người đến trực tiếp</source>
-      <translation>Check-in: add a walk-in</translation>
+        <source>Tiếp nhận: thêm người đến trực tiếp</source>
+        <translation>Check-in: add a walk-in</translation>
     </message>
     <message>
-      <source>Lịch: chuyển người sang khung giờ khác</source>
-      <translation>Schedule: move a person to another slot</translation>
+        <source>Lịch: chuyển người sang khung giờ khác</source>
+        <translation>Schedule: move a person to another slot</translation>
     </message>
     <message>
-      <source>Chữ gạch chân trên nút và nhãn</source>
-      <translation>Underlined letter of buttons and labels</translation>
+        <source>Chữ gạch chân trên nút và nhãn</source>
+        <translation>Underlined letter of buttons and labels</translation>
     </message>
     <message>
-      <source>Chưa thiết lập xã/phường</source>
-      <translation>Commune not set up</translation>
+        <source>Chưa thiết lập xã/phường</source>
+        <translation>Commune not set up</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Operations</name>
     <message>
-      <source>Hủy</source>
-      <translation>Cancel</translation>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
     </message>
     <message>
-      <source>Đang xử lý</source>
-      <translation>Working</translation>
+        <source>Đang xử lý</source>
+        <translation>Working</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PeerActions</name>
     <message>
-      <source>Máy trong xã</source>
-      <translation>Laptops of this commune</translation>
+        <source>Máy trong xã</source>
+        <translation>Laptops of this commune</translation>
     </message>
     <message>
-      <source>&amp;Máy trong xã…</source>
-      <translation>&amp;Laptops of this commune…</translation>
+        <source>&amp;Máy trong xã…</source>
+        <translation>&amp;Laptops of this commune…</translation>
     </message>
     <message>
-      <source>Cho máy khác đồng bộ qua mạng &amp;LAN</source>
-      <translation>Let other laptops sync over the &amp;LAN</translation>
+        <source>Cho máy khác đồng bộ qua mạng &amp;LAN</source>
+        <translation>Let other laptops sync over the &amp;LAN</translation>
     </message>
     <message>
-      <source>&amp;Xuất tệp cho máy khác trong xã…</source>
-      <translation>&amp;Export a file for another laptop…</translation>
+        <source>&amp;Xuất tệp cho máy khác trong xã…</source>
+        <translation>&amp;Export a file for another laptop…</translation>
     </message>
     <message>
-      <source>&amp;Nhập tệp từ máy khác trong xã…</source>
-      <translation>&amp;Import a file from another laptop…</translation>
+        <source>&amp;Nhập tệp từ máy khác trong xã…</source>
+        <translation>&amp;Import a file from another laptop…</translation>
     </message>
     <message>
-      <source>Lập &amp;nhóm máy của xã…</source>
-      <translation>Create the commune's laptop &amp;group…</translation>
+        <source>Lập &amp;nhóm máy của xã…</source>
+        <translation>Create the commune&apos;s laptop &amp;group…</translation>
     </message>
     <message>
-      <source>&amp;Vào nhóm máy của xã…</source>
-      <translation>&amp;Join the commune's laptop group…</translation>
+        <source>&amp;Vào nhóm máy của xã…</source>
+        <translation>&amp;Join the commune&apos;s laptop group…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PeersPanel</name>
     <message>
-      <source>Mã nhóm máy của xã</source>
-      <translation>Commune laptop group code</translation>
+        <source>Mã nhóm máy của xã</source>
+        <translation>Commune laptop group code</translation>
     </message>
     <message>
-      <source>Mã này chỉ hiện MỘT LẦN. Nhập mã trên từng máy khác của xã (Đồng bộ → Vào nhóm máy của xã…). Giữ kín như mật khẩu: ai có mã đều đồng bộ được sổ của xã.</source>
-      <translation>This code is shown ONCE. Enter it on every other laptop of the commune (Sync → Join the commune's laptop group…). Keep it secret like a password: whoever has it can sync the commune's register.</translation>
+        <source>Mã này chỉ hiện MỘT LẦN. Nhập mã trên từng máy khác của xã (Đồng bộ → Vào nhóm máy của xã…). Giữ kín như mật khẩu: ai có mã đều đồng bộ được sổ của xã.</source>
+        <translation>This code is shown ONCE. Enter it on every other laptop of the commune (Sync → Join the commune&apos;s laptop group…). Keep it secret like a password: whoever has it can sync the commune&apos;s register.</translation>
     </message>
     <message>
-      <source>Mã QR của mã nhóm</source>
-      <translation>QR code of the group code</translation>
+        <source>Mã QR của mã nhóm</source>
+        <translation>QR code of the group code</translation>
     </message>
     <message>
-      <source>Đồng bộ</source>
-      <translation>Sync</translation>
+        <source>Đồng bộ</source>
+        <translation>Sync</translation>
     </message>
     <message>
-      <source>Cho máy khác đồng bộ với máy này</source>
-      <translation>Let other laptops sync with this one</translation>
+        <source>Cho máy khác đồng bộ với máy này</source>
+        <translation>Let other laptops sync with this one</translation>
     </message>
     <message>
-      <source>Xuất tệp cho máy khác…</source>
-      <translation>Export a file for another laptop…</translation>
+        <source>Xuất tệp cho máy khác…</source>
+        <translation>Export a file for another laptop…</translation>
     </message>
     <message>
-      <source>Nhập tệp từ máy khác…</source>
-      <translation>Import a file from another laptop…</translation>
+        <source>Nhập tệp từ máy khác…</source>
+        <translation>Import a file from another laptop…</translation>
     </message>
     <message>
-      <source>Lập nhóm máy của xã…</source>
-      <translation>Create the commune's laptop group…</translation>
+        <source>Lập nhóm máy của xã…</source>
+        <translation>Create the commune&apos;s laptop group…</translation>
     </message>
     <message>
-      <source>Vào nhóm máy của xã…</source>
-      <translation>Join the commune's laptop group…</translation>
+        <source>Vào nhóm máy của xã…</source>
+        <translation>Join the commune&apos;s laptop group…</translation>
     </message>
     <message>
-      <source>Máy này:</source>
-      <translation>This laptop:</translation>
+        <source>Máy này:</source>
+        <translation>This laptop:</translation>
     </message>
     <message>
-      <source>Xuất tệp cho máy khác</source>
-      <translation>Export a file for another laptop</translation>
+        <source>Xuất tệp cho máy khác</source>
+        <translation>Export a file for another laptop</translation>
     </message>
     <message>
-      <source>Nhập tệp từ máy khác</source>
-      <translation>Import a file from another laptop</translation>
+        <source>Nhập tệp từ máy khác</source>
+        <translation>Import a file from another laptop</translation>
     </message>
     <message>
-      <source>Vào nhóm máy của xã</source>
-      <translation>Join the commune's laptop group</translation>
+        <source>Vào nhóm máy của xã</source>
+        <translation>Join the commune&apos;s laptop group</translation>
     </message>
     <message>
-      <source>Mã nhóm (9 nhóm 4 ký tự):</source>
-      <translation>Group code (9 groups of 4 characters):</translation>
+        <source>Mã nhóm (9 nhóm 4 ký tự):</source>
+        <translation>Group code (9 groups of 4 characters):</translation>
     </message>
     <message>
-      <source>Máy</source>
-      <translation>Laptop</translation>
+        <source>Máy</source>
+        <translation>Laptop</translation>
     </message>
     <message>
-      <source>Đồng bộ lần cuối</source>
-      <translation>Last synced</translation>
+        <source>Đồng bộ lần cuối</source>
+        <translation>Last synced</translation>
     </message>
     <message>
-      <source>Cách</source>
-      <translation>How</translation>
+        <source>Cách</source>
+        <translation>How</translation>
     </message>
     <message>
-      <source>Chờ gửi</source>
-      <translation>Waiting</translation>
+        <source>Chờ gửi</source>
+        <translation>Waiting</translation>
     </message>
     <message>
-      <source>Máy đang phục vụ:</source>
-      <translation>Serving laptop:</translation>
+        <source>Máy đang phục vụ:</source>
+        <translation>Serving laptop:</translation>
     </message>
     <message>
-      <source>Xung đột cần cán bộ xem (nhấp đúp khi đã xử lý):</source>
-      <translation>Conflicts for the officer to check (double-click when handled):</translation>
+        <source>Xung đột cần cán bộ xem (nhấp đúp khi đã xử lý):</source>
+        <translation>Conflicts for the officer to check (double-click when handled):</translation>
     </message>
     <message>
-      <source>chưa</source>
-      <translation>never</translation>
+        <source>chưa</source>
+        <translation>never</translation>
     </message>
     <message>
-      <source>Nhập địa chỉ máy đang phục vụ, dạng MÁY:CỔNG.</source>
-      <translation>Enter the serving laptop's address as HOST:PORT.</translation>
+        <source>Nhập địa chỉ máy đang phục vụ, dạng MÁY:CỔNG.</source>
+        <translation>Enter the serving laptop&apos;s address as HOST:PORT.</translation>
     </message>
     <message>
-      <source>Đã dừng phục vụ đồng bộ.</source>
-      <translation>Stopped serving sync.</translation>
+        <source>Đã dừng phục vụ đồng bộ.</source>
+        <translation>Stopped serving sync.</translation>
     </message>
     <message>
-      <source>Lập nhóm máy của xã</source>
-      <translation>Create the commune's laptop group</translation>
+        <source>Lập nhóm máy của xã</source>
+        <translation>Create the commune&apos;s laptop group</translation>
     </message>
     <message>
-      <source>Máy này sẽ là máy đầu tiên của nhóm; mã nhóm chỉ hiện một lần. Nếu máy đã ở trong một nhóm, máy sẽ rời nhóm cũ. Tiếp tục?</source>
-      <translation>This laptop becomes the first of the group; the group code is shown only once. If this laptop is already in a group, it leaves it. Continue?</translation>
+        <source>Máy này sẽ là máy đầu tiên của nhóm; mã nhóm chỉ hiện một lần. Nếu máy đã ở trong một nhóm, máy sẽ rời nhóm cũ. Tiếp tục?</source>
+        <translation>This laptop becomes the first of the group; the group code is shown only once. If this laptop is already in a group, it leaves it. Continue?</translation>
     </message>
     <message>
-      <source>ví dụ 192.168.1.20:{0}</source>
-      <translation>e.g. 192.168.1.20:{0}</translation>
+        <source>ví dụ 192.168.1.20:{0}</source>
+        <translation>e.g. 192.168.1.20:{0}</translation>
     </message>
     <message>
-      <source>Không đọc được tình trạng các máy trong xã.</source>
-      <translation>Cannot read the state of the commune's laptops.</translation>
+        <source>Không đọc được tình trạng các máy trong xã.</source>
+        <translation>Cannot read the state of the commune&apos;s laptops.</translation>
     </message>
     <message>
-      <source>Đã đồng bộ với {0}: gửi {1}, nhận {2} thay đổi.</source>
-      <translation>Synced with {0}: sent {1}, received {2} changes.</translation>
+        <source>Đã đồng bộ với {0}: gửi {1}, nhận {2} thay đổi.</source>
+        <translation>Synced with {0}: sent {1}, received {2} changes.</translation>
     </message>
     <message>
-      <source>Cho máy khác đồng bộ</source>
-      <translation>Let other laptops sync</translation>
+        <source>Cho máy khác đồng bộ</source>
+        <translation>Let other laptops sync</translation>
     </message>
     <message>
-      <source>Tệp này đã được nhập trước đây: không có gì mới.</source>
-      <translation>This file was imported before: nothing new.</translation>
+        <source>Tệp này đã được nhập trước đây: không có gì mới.</source>
+        <translation>This file was imported before: nothing new.</translation>
     </message>
     <message>
-      <source>{0} (nhóm {1})</source>
-      <translation>{0} (group {1})</translation>
+        <source>{0} (nhóm {1})</source>
+        <translation>{0} (group {1})</translation>
     </message>
     <message>
-      <source>{0} — chưa ở trong nhóm máy của xã</source>
-      <translation>{0} — not in the commune's laptop group</translation>
+        <source>{0} — chưa ở trong nhóm máy của xã</source>
+        <translation>{0} — not in the commune&apos;s laptop group</translation>
     </message>
     <message>
-      <source>mạng LAN</source>
-      <translation>LAN</translation>
+        <source>mạng LAN</source>
+        <translation>LAN</translation>
     </message>
     <message>
-      <source>tệp USB</source>
-      <translation>USB file</translation>
+        <source>tệp USB</source>
+        <translation>USB file</translation>
     </message>
     <message>
-      <source>{0} thay đổi đang chờ tệp trước đó của máy khác.</source>
-      <translation>{0} changes wait for an earlier file of another laptop.</translation>
+        <source>{0} thay đổi đang chờ tệp trước đó của máy khác.</source>
+        <translation>{0} changes wait for an earlier file of another laptop.</translation>
     </message>
     <message>
-      <source>Đang phục vụ đồng bộ tại cổng {0}.</source>
-      <translation>Serving sync on port {0}.</translation>
+        <source>Đang phục vụ đồng bộ tại cổng {0}.</source>
+        <translation>Serving sync on port {0}.</translation>
     </message>
     <message>
-      <source>Đã ghi {0} thay đổi vào {1} ({2:,} byte).</source>
-      <translation>Wrote {0} changes to {1} ({2:,} bytes).</translation>
+        <source>Đã ghi {0} thay đổi vào {1} ({2:,} byte).</source>
+        <translation>Wrote {0} changes to {1} ({2:,} bytes).</translation>
     </message>
     <message>
-      <source>Máy này đã vào nhóm {0}.</source>
-      <translation>This laptop joined group {0}.</translation>
+        <source>Máy này đã vào nhóm {0}.</source>
+        <translation>This laptop joined group {0}.</translation>
     </message>
     <message>
-      <source>{0} xung đột cần xem.</source>
-      <translation>{0} conflicts to check.</translation>
+        <source>{0} xung đột cần xem.</source>
+        <translation>{0} conflicts to check.</translation>
     </message>
     <message>
-      <source>Đồng bộ với máy khác trong xã…</source>
-      <translation>Syncing with another laptop of the commune…</translation>
+        <source>Đồng bộ với máy khác trong xã…</source>
+        <translation>Syncing with another laptop of the commune…</translation>
     </message>
     <message>
-      <source>Máy này sẽ nhận kết nối trong mạng nội bộ (cổng {0}). Trên Windows có thể hiện hộp thoại tường lửa: chọn cho phép trong mạng riêng. Tiếp tục?</source>
-      <translation>This laptop will accept connections on the local network (port {0}). On Windows a firewall prompt may appear: allow it on private networks. Continue?</translation>
+        <source>Máy này sẽ nhận kết nối trong mạng nội bộ (cổng {0}). Trên Windows có thể hiện hộp thoại tường lửa: chọn cho phép trong mạng riêng. Tiếp tục?</source>
+        <translation>This laptop will accept connections on the local network (port {0}). On Windows a firewall prompt may appear: allow it on private networks. Continue?</translation>
     </message>
     <message>
-      <source>Đã nhập {0} thay đổi, nhưng tệp không chứa mọi thứ máy này còn thiếu: xuất tệp từ máy này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ.</source>
-      <translation>Imported {0} changes, but the file does not hold everything this laptop lacks: export a file from this laptop to the other first, or ask the other laptop for a full file.</translation>
+        <source>Đã nhập {0} thay đổi, nhưng tệp không chứa mọi thứ máy này còn thiếu: xuất tệp từ máy này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ.</source>
+        <translation>Imported {0} changes, but the file does not hold everything this laptop lacks: export a file from this laptop to the other first, or ask the other laptop for a full file.</translation>
     </message>
     <message>
-      <source>Đã nhập {0} thay đổi.</source>
-      <translation>Imported {0} changes.</translation>
+        <source>Đã nhập {0} thay đổi.</source>
+        <translation>Imported {0} changes.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PrintActions</name>
     <message>
-      <source>In &amp;giấy hẹn…</source>
-      <translation>Print appointment &amp;slips…</translation>
+        <source>In &amp;giấy hẹn…</source>
+        <translation>Print appointment &amp;slips…</translation>
     </message>
     <message>
-      <source>In &amp;danh sách thôn…</source>
-      <translation>Print village &amp;list…</translation>
+        <source>In &amp;danh sách thôn…</source>
+        <translation>Print village &amp;list…</translation>
     </message>
     <message>
-      <source>In &amp;báo cáo ngày…</source>
-      <translation>Print &amp;daily report…</translation>
+        <source>In &amp;báo cáo ngày…</source>
+        <translation>Print &amp;daily report…</translation>
     </message>
     <message>
-      <source>Nơi &amp;gửi báo cáo ngày…</source>
-      <translation>Daily report &amp;addressees…</translation>
+        <source>Nơi &amp;gửi báo cáo ngày…</source>
+        <translation>Daily report &amp;addressees…</translation>
     </message>
     <message>
-      <source>In danh sách &amp;cần đến theo thôn…</source>
-      <translation>Print &amp;due list by village…</translation>
+        <source>In danh sách &amp;cần đến theo thôn…</source>
+        <translation>Print &amp;due list by village…</translation>
     </message>
     <message>
-      <source>&amp;Xuất Excel…</source>
-      <translation>E&amp;xport to Excel…</translation>
+        <source>&amp;Xuất Excel…</source>
+        <translation>E&amp;xport to Excel…</translation>
     </message>
     <message>
-      <source>đổi nơi gửi báo cáo</source>
-      <translation>change the report's addressees</translation>
+        <source>đổi nơi gửi báo cáo</source>
+        <translation>change the report&apos;s addressees</translation>
     </message>
     <message>
-      <source>Chọn một buổi thu nhận trong màn hình Lịch thu nhận trước khi in giấy hẹn.</source>
-      <translation>Choose a session in the Schedule screen before printing appointment slips.</translation>
+        <source>Chọn một buổi thu nhận trong màn hình Lịch thu nhận trước khi in giấy hẹn.</source>
+        <translation>Choose a session in the Schedule screen before printing appointment slips.</translation>
     </message>
     <message>
-      <source>In danh sách thôn</source>
-      <translation>Print village list</translation>
+        <source>In danh sách thôn</source>
+        <translation>Print village list</translation>
     </message>
     <message>
-      <source>In báo cáo ngày</source>
-      <translation>Print daily report</translation>
+        <source>In báo cáo ngày</source>
+        <translation>Print daily report</translation>
     </message>
     <message>
-      <source>Nơi gửi báo cáo ngày</source>
-      <translation>Daily report addressees</translation>
+        <source>Nơi gửi báo cáo ngày</source>
+        <translation>Daily report addressees</translation>
     </message>
     <message>
-      <source>In danh sách cần đến theo thôn</source>
-      <translation>Print the due list by village</translation>
+        <source>In danh sách cần đến theo thôn</source>
+        <translation>Print the due list by village</translation>
     </message>
     <message>
-      <source>Xuất báo cáo ngày ra Excel</source>
-      <translation>Export the daily report to Excel</translation>
+        <source>Xuất báo cáo ngày ra Excel</source>
+        <translation>Export the daily report to Excel</translation>
     </message>
     <message>
-      <source>Lưu tệp Excel</source>
-      <translation>Save Excel file</translation>
+        <source>Lưu tệp Excel</source>
+        <translation>Save Excel file</translation>
     </message>
     <message>
-      <source>Bảng tính Excel (*.xlsx)</source>
-      <translation>Excel workbooks (*.xlsx)</translation>
+        <source>Bảng tính Excel (*.xlsx)</source>
+        <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-      <source>Giấy hẹn — buổi {0}</source>
-      <translation>Appointment slips — session {0}</translation>
+        <source>Giấy hẹn — buổi {0}</source>
+        <translation>Appointment slips — session {0}</translation>
     </message>
     <message>
-      <source>Danh sách hẹn ngày {0:%d/%m/%Y}</source>
-      <translation>Appointments on {0:%d/%m/%Y}</translation>
+        <source>Danh sách hẹn ngày {0:%d/%m/%Y}</source>
+        <translation>Appointments on {0:%d/%m/%Y}</translation>
     </message>
     <message>
-      <source>Báo cáo ngày {0:%d/%m/%Y}</source>
-      <translation>Daily report {0:%d/%m/%Y}</translation>
+        <source>Báo cáo ngày {0:%d/%m/%Y}</source>
+        <translation>Daily report {0:%d/%m/%Y}</translation>
     </message>
     <message>
-      <source>Danh sách cần đến ngày {0:%d/%m/%Y}</source>
-      <translation>Due list on {0:%d/%m/%Y}</translation>
+        <source>Danh sách cần đến ngày {0:%d/%m/%Y}</source>
+        <translation>Due list on {0:%d/%m/%Y}</translation>
     </message>
     <message>
-      <source>Đã lưu nơi gửi báo cáo ngày.</source>
-      <translation>Daily report addressees saved.</translation>
+        <source>Đã lưu nơi gửi báo cáo ngày.</source>
+        <translation>Daily report addressees saved.</translation>
     </message>
     <message>
-      <source>Đã lưu {0}</source>
-      <translation>Saved {0}</translation>
+        <source>Đã lưu {0}</source>
+        <translation>Saved {0}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PrintPreview</name>
     <message>
-      <source>Đang tạo bản in…</source>
-      <translation>Preparing the printout…</translation>
+        <source>Đang tạo bản in…</source>
+        <translation>Preparing the printout…</translation>
     </message>
     <message>
-      <source>In…</source>
-      <translation>Print…</translation>
+        <source>In…</source>
+        <translation>Print…</translation>
     </message>
     <message>
-      <source>Lưu PDF…</source>
-      <translation>Save PDF…</translation>
+        <source>Lưu PDF…</source>
+        <translation>Save PDF…</translation>
     </message>
     <message>
-      <source>Đóng</source>
-      <translation>Close</translation>
+        <source>Đóng</source>
+        <translation>Close</translation>
     </message>
     <message>
-      <source>Lưu PDF</source>
-      <translation>Save PDF</translation>
+        <source>Lưu PDF</source>
+        <translation>Save PDF</translation>
     </message>
     <message>
-      <source>Tệp PDF (*.pdf)</source>
-      <translation>PDF files (*.pdf)</translation>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-      <source>In</source>
-      <translation>Print</translation>
+        <source>In</source>
+        <translation>Print</translation>
     </message>
     <message>
-      <source>Xem trước bản in</source>
-      <translation>Print preview</translation>
+        <source>Xem trước bản in</source>
+        <translation>Print preview</translation>
     </message>
     <message>
-      <source>Không đọc được tệp PDF.</source>
-      <translation>The PDF file could not be read.</translation>
+        <source>Không đọc được tệp PDF.</source>
+        <translation>The PDF file could not be read.</translation>
     </message>
     <message>
-      <source>Đã lưu: </source>
-      <translation>Saved: </translation>
+        <source>Đã lưu: </source>
+        <translation>Saved: </translation>
     </message>
     <message>
-      <source>Đang in…</source>
-      <translation>Printing…</translation>
+        <source>Đang in…</source>
+        <translation>Printing…</translation>
     </message>
     <message>
-      <source>Hủy</source>
-      <translation>Cancel</translation>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
     </message>
     <message>
-      <source>Không mở được máy in.</source>
-      <translation>The printer could not be opened.</translation>
+        <source>Không mở được máy in.</source>
+        <translation>The printer could not be opened.</translation>
     </message>
     <message>
-      <source>%n trang</source>
-      <translation>%n page(s)</translation>
+        <source>%n trang</source>
+        <translation>%n page(s)</translation>
     </message>
     <message>
-      <source>Không ghi được tệp: </source>
-      <translation>Could not write the file: </translation>
+        <source>Không ghi được tệp: </source>
+        <translation>Could not write the file: </translation>
     </message>
     <message>
-      <source>Đã gửi %n trang tới máy in.</source>
-      <translation>Sent %n page(s) to the printer.</translation>
+        <source>Đã gửi %n trang tới máy in.</source>
+        <translation>Sent %n page(s) to the printer.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ProgressView</name>
     <message>
-      <source>Thẻ</source>
-      <translation>Card</translation>
+        <source>Thẻ</source>
+        <translation>Card</translation>
     </message>
     <message>
-      <source>VNeID</source>
-      <translation>VNeID</translation>
+        <source>VNeID</source>
+        <translation>VNeID</translation>
     </message>
     <message>
-      <source>Kích hoạt</source>
-      <translation>Activated</translation>
+        <source>Kích hoạt</source>
+        <translation>Activated</translation>
     </message>
     <message>
-      <source>Người đến</source>
-      <translation>Attended</translation>
+        <source>Người đến</source>
+        <translation>Attended</translation>
     </message>
     <message>
-      <source>Tính đến &amp;ngày:</source>
-      <translation>As of &amp;date:</translation>
+        <source>Tính đến &amp;ngày:</source>
+        <translation>As of &amp;date:</translation>
     </message>
     <message>
-      <source>Đ&amp;iểm:</source>
-      <translation>&amp;Point:</translation>
+        <source>Đ&amp;iểm:</source>
+        <translation>&amp;Point:</translation>
     </message>
     <message>
-      <source>Chỉ tiêu &amp;thôn/tổ…</source>
-      <translation>&amp;Village targets…</translation>
+        <source>Chỉ tiêu &amp;thôn/tổ…</source>
+        <translation>&amp;Village targets…</translation>
     </message>
     <message>
-      <source>Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)</source>
-      <translation>Set, change or remove a village's target (supervisor)</translation>
+        <source>Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)</source>
+        <translation>Set, change or remove a village&apos;s target (supervisor)</translation>
     </message>
     <message>
-      <source>Điểm thu nhận: không so với chỉ tiêu giao cho toàn xã; tỷ lệ đạt chỉ tính cho toàn xã.</source>
-      <translation>Enrollment point: not compared with the commune's targets; percentages are for the whole commune only.</translation>
+        <source>Điểm thu nhận: không so với chỉ tiêu giao cho toàn xã; tỷ lệ đạt chỉ tính cho toàn xã.</source>
+        <translation>Enrollment point: not compared with the commune&apos;s targets; percentages are for the whole commune only.</translation>
     </message>
     <message>
-      <source>Chỉ tiêu</source>
-      <translation>Indicator</translation>
+        <source>Chỉ tiêu</source>
+        <translation>Indicator</translation>
     </message>
     <message>
-      <source>Theo thôn/tổ (luỹ kế)</source>
-      <translation>By village (cumulative)</translation>
+        <source>Theo thôn/tổ (luỹ kế)</source>
+        <translation>By village (cumulative)</translation>
     </message>
     <message>
-      <source>Theo ngày (cột: trong ngày; đường: luỹ kế; nét đứt: mục tiêu)</source>
-      <translation>By day (bars: that day; lines: cumulative; dashed: target)</translation>
+        <source>Theo ngày (cột: trong ngày; đường: luỹ kế; nét đứt: mục tiêu)</source>
+        <translation>By day (bars: that day; lines: cumulative; dashed: target)</translation>
     </message>
     <message>
-      <source>Toàn xã</source>
-      <translation>Whole commune</translation>
+        <source>Toàn xã</source>
+        <translation>Whole commune</translation>
     </message>
     <message>
-      <source>đặt chỉ tiêu theo thôn/tổ</source>
-      <translation>set village targets</translation>
+        <source>đặt chỉ tiêu theo thôn/tổ</source>
+        <translation>set village targets</translation>
     </message>
     <message>
-      <source>Đạt</source>
-      <translation>Done</translation>
+        <source>Đạt</source>
+        <translation>Done</translation>
     </message>
     <message>
-      <source>Chưa đạt</source>
-      <translation>Not yet met</translation>
+        <source>Chưa đạt</source>
+        <translation>Not yet met</translation>
     </message>
     <message>
-      <source>Hôm nay</source>
-      <translation>Today</translation>
+        <source>Hôm nay</source>
+        <translation>Today</translation>
     </message>
     <message>
-      <source>Luỹ kế</source>
-      <translation>Cumulative</translation>
+        <source>Luỹ kế</source>
+        <translation>Cumulative</translation>
     </message>
     <message>
-      <source>Mục tiêu</source>
-      <translation>Target</translation>
+        <source>Mục tiêu</source>
+        <translation>Target</translation>
     </message>
     <message>
-      <source>Dự kiến đạt mục tiêu</source>
-      <translation>Projected to reach target</translation>
+        <source>Dự kiến đạt mục tiêu</source>
+        <translation>Projected to reach target</translation>
     </message>
     <message>
-      <source>Thôn/Tổ</source>
-      <translation>Village</translation>
+        <source>Thôn/Tổ</source>
+        <translation>Village</translation>
     </message>
     <message>
-      <source>Hồ sơ thẻ căn cước</source>
-      <translation>Card dossiers</translation>
+        <source>Hồ sơ thẻ căn cước</source>
+        <translation>Card dossiers</translation>
     </message>
     <message>
-      <source>VNeID mức 2</source>
-      <translation>VNeID L2</translation>
+        <source>VNeID mức 2</source>
+        <translation>VNeID L2</translation>
     </message>
     <message>
-      <source>Chỉ tiêu của thôn (% đạt)</source>
-      <translation>Village target (% reached)</translation>
+        <source>Chỉ tiêu của thôn (% đạt)</source>
+        <translation>Village target (% reached)</translation>
     </message>
     <message>
-      <source>Chỉ tiêu theo thôn/tổ</source>
-      <translation>Village targets</translation>
+        <source>Chỉ tiêu theo thôn/tổ</source>
+        <translation>Village targets</translation>
     </message>
     <message>
-      <source>Đã đạt</source>
-      <translation>Reached</translation>
+        <source>Đã đạt</source>
+        <translation>Reached</translation>
     </message>
     <message>
-      <source>Chưa đủ số liệu</source>
-      <translation>Not enough data</translation>
+        <source>Chưa đủ số liệu</source>
+        <translation>Not enough data</translation>
     </message>
     <message>
-      <source>Chưa có mục tiêu</source>
-      <translation>No target</translation>
+        <source>Chưa có mục tiêu</source>
+        <translation>No target</translation>
     </message>
     <message>
-      <source> (trễ hạn {0})</source>
-      <translation> (deadline {0} missed)</translation>
+        <source> (trễ hạn {0})</source>
+        <translation> (deadline {0} missed)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>QueueModel</name>
     <message>
-      <source>Họ và tên</source>
-      <translation>Full name</translation>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
     </message>
     <message>
-      <source>Số định danh</source>
-      <translation>ID number</translation>
+        <source>Số định danh</source>
+        <translation>ID number</translation>
     </message>
     <message>
-      <source>Ngày sinh</source>
-      <translation>Born</translation>
+        <source>Ngày sinh</source>
+        <translation>Born</translation>
     </message>
     <message>
-      <source>Giới</source>
-      <translation>Sex</translation>
+        <source>Giới</source>
+        <translation>Sex</translation>
     </message>
     <message>
-      <source>Thôn/Tổ</source>
-      <translation>Village</translation>
+        <source>Thôn/Tổ</source>
+        <translation>Village</translation>
     </message>
     <message>
-      <source>Điện thoại</source>
-      <translation>Phone</translation>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <source>Trạng thái</source>
-      <translation>Status</translation>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
     </message>
     <message>
-      <source>VNeID</source>
-      <translation>VNeID</translation>
+        <source>VNeID</source>
+        <translation>VNeID</translation>
     </message>
     <message>
-      <source>—</source>
-      <translation>—</translation>
+        <source>—</source>
+        <translation>—</translation>
     </message>
     <message>
-      <source>Đã thu hồ sơ</source>
-      <translation>Dossier captured</translation>
+        <source>Đã thu hồ sơ</source>
+        <translation>Dossier captured</translation>
     </message>
     <message>
-      <source>Đã duyệt</source>
-      <translation>Approved</translation>
+        <source>Đã duyệt</source>
+        <translation>Approved</translation>
     </message>
     <message>
-      <source>Đã kích hoạt</source>
-      <translation>Activated</translation>
+        <source>Đã kích hoạt</source>
+        <translation>Activated</translation>
     </message>
     <message>
-      <source>Có thể trùng với một người khác trong danh sách</source>
-      <translation>May duplicate another person in the list</translation>
+        <source>Có thể trùng với một người khác trong danh sách</source>
+        <translation>May duplicate another person in the list</translation>
     </message>
     <message>
-      <source>Nam</source>
-      <translation>Male</translation>
+        <source>Nam</source>
+        <translation>Male</translation>
     </message>
     <message>
-      <source>Nữ</source>
-      <translation>Female</translation>
+        <source>Nữ</source>
+        <translation>Female</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>QueueView</name>
     <message>
-      <source>Chưa rõ ngày cấp thẻ</source>
-      <translation>Card issue date unknown</translation>
+        <source>Chưa rõ ngày cấp thẻ</source>
+        <translation>Card issue date unknown</translation>
     </message>
     <message>
-      <source>Chưa rõ (không có ngày sinh)</source>
-      <translation>Unknown (no date of birth)</translation>
+        <source>Chưa rõ (không có ngày sinh)</source>
+        <translation>Unknown (no date of birth)</translation>
     </message>
     <message>
-      <source>Chọn một công dân trong danh sách</source>
-      <translation>Choose a citizen in the list</translation>
+        <source>Chọn một công dân trong danh sách</source>
+        <translation>Choose a citizen in the list</translation>
     </message>
     <message>
-      <source>Bước tiếp theo</source>
-      <translation>Next steps</translation>
+        <source>Bước tiếp theo</source>
+        <translation>Next steps</translation>
     </message>
     <message>
-      <source>Lịch sử trạng thái</source>
-      <translation>Status history</translation>
+        <source>Lịch sử trạng thái</source>
+        <translation>Status history</translation>
     </message>
     <message>
-      <source>{0} (thẻ cấp ngày {1})</source>
-      <translation>{0} (card issued {1})</translation>
+        <source>{0} (thẻ cấp ngày {1})</source>
+        <translation>{0} (card issued {1})</translation>
     </message>
     <message>
-      <source>Số định danh</source>
-      <translation>ID number</translation>
+        <source>Số định danh</source>
+        <translation>ID number</translation>
     </message>
     <message>
-      <source>Ngày sinh</source>
-      <translation>Born</translation>
+        <source>Ngày sinh</source>
+        <translation>Born</translation>
     </message>
     <message>
-      <source>Giới tính</source>
-      <translation>Sex</translation>
+        <source>Giới tính</source>
+        <translation>Sex</translation>
     </message>
     <message>
-      <source>Thôn/Tổ</source>
-      <translation>Village</translation>
+        <source>Thôn/Tổ</source>
+        <translation>Village</translation>
     </message>
     <message>
-      <source>Điện thoại</source>
-      <translation>Phone</translation>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <source>Trạng thái</source>
-      <translation>Status</translation>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
     </message>
     <message>
-      <source>Thẻ căn cước</source>
-      <translation>ID card</translation>
+        <source>Thẻ căn cước</source>
+        <translation>ID card</translation>
     </message>
     <message>
-      <source>Hạn cấp đổi thẻ</source>
-      <translation>Card renewal due</translation>
+        <source>Hạn cấp đổi thẻ</source>
+        <translation>Card renewal due</translation>
     </message>
     <message>
-      <source>VNeID</source>
-      <translation>VNeID</translation>
+        <source>VNeID</source>
+        <translation>VNeID</translation>
     </message>
     <message>
-      <source>Ghi chú</source>
-      <translation>Notes</translation>
+        <source>Ghi chú</source>
+        <translation>Notes</translation>
     </message>
     <message>
-      <source>Thời gian</source>
-      <translation>Time</translation>
+        <source>Thời gian</source>
+        <translation>Time</translation>
     </message>
     <message>
-      <source>Sự kiện</source>
-      <translation>Event</translation>
+        <source>Sự kiện</source>
+        <translation>Event</translation>
     </message>
     <message>
-      <source>Điểm</source>
-      <translation>Point</translation>
+        <source>Điểm</source>
+        <translation>Point</translation>
     </message>
     <message>
-      <source>Cần thu nhận tại nhà</source>
-      <translation>Needs a home visit</translation>
+        <source>Cần thu nhận tại nhà</source>
+        <translation>Needs a home visit</translation>
     </message>
     <message>
-      <source>(chưa có)</source>
-      <translation>(none)</translation>
+        <source>(chưa có)</source>
+        <translation>(none)</translation>
     </message>
     <message>
-      <source>Đã có</source>
-      <translation>Yes</translation>
+        <source>Đã có</source>
+        <translation>Yes</translation>
     </message>
     <message>
-      <source>Chưa có</source>
-      <translation>No</translation>
+        <source>Chưa có</source>
+        <translation>No</translation>
     </message>
     <message>
-      <source>Không có bước nào</source>
-      <translation>No step possible</translation>
+        <source>Không có bước nào</source>
+        <translation>No step possible</translation>
     </message>
     <message>
-      <source>Không phải cấp đổi nữa (thẻ cấp ngày {0})</source>
-      <translation>No further renewal (card issued {0})</translation>
+        <source>Không phải cấp đổi nữa (thẻ cấp ngày {0})</source>
+        <translation>No further renewal (card issued {0})</translation>
     </message>
     <message>
-      <source>{0} (chỉ có năm sinh)</source>
-      <translation>{0} (year of birth only)</translation>
+        <source>{0} (chỉ có năm sinh)</source>
+        <translation>{0} (year of birth only)</translation>
     </message>
     <message>
-      <source>Có thể trùng hồ sơ #{0}</source>
-      <translation>Possible duplicate of #{0}</translation>
+        <source>Có thể trùng hồ sơ #{0}</source>
+        <translation>Possible duplicate of #{0}</translation>
     </message>
     <message>
-      <source>Nam</source>
-      <translation>Male</translation>
+        <source>Nam</source>
+        <translation>Male</translation>
     </message>
     <message>
-      <source>Nữ</source>
-      <translation>Female</translation>
+        <source>Nữ</source>
+        <translation>Female</translation>
     </message>
     <message>
-      <source>Tên, số định danh, số điện thoại, thôn… (không cần dấu)</source>
-      <translation>Name, ID number, phone, village… (marks optional)</translation>
+        <source>Tên, số định danh, số điện thoại, thôn… (không cần dấu)</source>
+        <translation>Name, ID number, phone, village… (marks optional)</translation>
     </message>
     <message>
-      <source>&amp;Tìm:</source>
-      <translation>&amp;Search:</translation>
+        <source>&amp;Tìm:</source>
+        <translation>&amp;Search:</translation>
     </message>
     <message>
-      <source>T&amp;hôn:</source>
-      <translation>&amp;Village:</translation>
+        <source>T&amp;hôn:</source>
+        <translation>&amp;Village:</translation>
     </message>
     <message>
-      <source>Trạng t&amp;hái:</source>
-      <translation>Stat&amp;us:</translation>
+        <source>Trạng t&amp;hái:</source>
+        <translation>Stat&amp;us:</translation>
     </message>
     <message>
-      <source>&amp;Cần làm:</source>
-      <translation>&amp;Due:</translation>
+        <source>&amp;Cần làm:</source>
+        <translation>&amp;Due:</translation>
     </message>
     <message>
-      <source>&amp;Xếp theo:</source>
-      <translation>S&amp;ort by:</translation>
+        <source>&amp;Xếp theo:</source>
+        <translation>S&amp;ort by:</translation>
     </message>
     <message>
-      <source>Tất cả</source>
-      <translation>All</translation>
+        <source>Tất cả</source>
+        <translation>All</translation>
     </message>
     <message>
-      <source>Tên (Việt)</source>
-      <translation>Given name (Vietnamese)</translation>
+        <source>Tên (Việt)</source>
+        <translation>Given name (Vietnamese)</translation>
     </message>
     <message>
-      <source>Họ (Việt)</source>
-      <translation>Family name (Vietnamese)</translation>
+        <source>Họ (Việt)</source>
+        <translation>Family name (Vietnamese)</translation>
     </message>
     <message>
-      <source>Xác nhận</source>
-      <translation>Confirm</translation>
+        <source>Xác nhận</source>
+        <translation>Confirm</translation>
     </message>
     <message>
-      <source>{0}+ người (đang đếm…)</source>
-      <translation>{0}+ people (counting…)</translation>
+        <source>{0}+ người (đang đếm…)</source>
+        <translation>{0}+ people (counting…)</translation>
     </message>
     <message>
-      <source>{0} người — đang hiện {1}</source>
-      <translation>{0} people — showing {1}</translation>
+        <source>{0} người — đang hiện {1}</source>
+        <translation>{0} people — showing {1}</translation>
     </message>
     <message>
-      <source>{0} người</source>
-      <translation>{0} people</translation>
+        <source>{0} người</source>
+        <translation>{0} people</translation>
     </message>
     <message>
-      <source>(truy vấn {0:.0f} ms)</source>
-      <translation>(query {0:.0f} ms)</translation>
+        <source>(truy vấn {0:.0f} ms)</source>
+        <translation>(query {0:.0f} ms)</translation>
     </message>
     <message>
-      <source>Ghi “{0}” cho công dân này?</source>
-      <translation>Record “{0}” for this citizen?</translation>
+        <source>Ghi “{0}” cho công dân này?</source>
+        <translation>Record “{0}” for this citizen?</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ReportRecipientsDialog</name>
     <message>
-      <source>Nơi gửi báo cáo ngày</source>
-      <translation>Daily report addressees</translation>
+        <source>Nơi gửi báo cáo ngày</source>
+        <translation>Daily report addressees</translation>
     </message>
     <message>
-      <source>&amp;Kính gửi:</source>
-      <translation>&amp;To:</translation>
+        <source>&amp;Kính gửi:</source>
+        <translation>&amp;To:</translation>
     </message>
     <message>
-      <source>&amp;Nơi nhận khác:</source>
-      <translation>&amp;Other recipients:</translation>
+        <source>&amp;Nơi nhận khác:</source>
+        <translation>&amp;Other recipients:</translation>
     </message>
     <message>
-      <source>Mỗi nơi một dòng. Để trống “Kính gửi” để dùng nơi gửi mặc định.</source>
-      <translation>One recipient per line. Leave “To” empty to use the usual addressees.</translation>
+        <source>Mỗi nơi một dòng. Để trống “Kính gửi” để dùng nơi gửi mặc định.</source>
+        <translation>One recipient per line. Leave “To” empty to use the usual addressees.</translation>
     </message>
     <message>
-      <source>“Như trên” và “Lưu: VT” luôn được ghi ở Nơi nhận.</source>
-      <translation>“As above” and “File: VT” are always written under Recipients.</translation>
+        <source>“Như trên” và “Lưu: VT” luôn được ghi ở Nơi nhận.</source>
+        <translation>“As above” and “File: VT” are always written under Recipients.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ScheduleView</name>
     <message>
-      <source>Tạo buổi thu nhận</source>
-      <translation>Create a session</translation>
+        <source>Tạo buổi thu nhận</source>
+        <translation>Create a session</translation>
     </message>
     <message>
-      <source>&amp;Tạo buổi</source>
-      <translation>&amp;Create session</translation>
+        <source>&amp;Tạo buổi</source>
+        <translation>&amp;Create session</translation>
     </message>
     <message>
-      <source>Các buổi đã lên lịch</source>
-      <translation>Scheduled sessions</translation>
+        <source>Các buổi đã lên lịch</source>
+        <translation>Scheduled sessions</translation>
     </message>
     <message>
-      <source>Chọn một buổi bên trái</source>
-      <translation>Choose a session on the left</translation>
+        <source>Chọn một buổi bên trái</source>
+        <translation>Choose a session on the left</translation>
     </message>
     <message>
-      <source>Tự động &amp;xếp người đến hạn</source>
-      <translation>Auto-&amp;assign due citizens</translation>
+        <source>Tự động &amp;xếp người đến hạn</source>
+        <translation>Auto-&amp;assign due citizens</translation>
     </message>
     <message>
-      <source>&amp;Chuyển khung… (Ctrl+M)</source>
-      <translation>&amp;Move to slot… (Ctrl+M)</translation>
+        <source>&amp;Chuyển khung… (Ctrl+M)</source>
+        <translation>&amp;Move to slot… (Ctrl+M)</translation>
     </message>
     <message>
-      <source>&amp;Hẹn lại người vắng sang buổi sau</source>
-      <translation>&amp;Reschedule no-shows to next session</translation>
+        <source>&amp;Hẹn lại người vắng sang buổi sau</source>
+        <translation>&amp;Reschedule no-shows to next session</translation>
     </message>
     <message>
-      <source>Mở tiế&amp;p nhận</source>
-      <translation>Open chec&amp;k-in</translation>
+        <source>Mở tiế&amp;p nhận</source>
+        <translation>Open chec&amp;k-in</translation>
     </message>
     <message>
-      <source>Đã hẹn</source>
-      <translation>Booked</translation>
+        <source>Đã hẹn</source>
+        <translation>Booked</translation>
     </message>
     <message>
-      <source>Đã đến</source>
-      <translation>Attended</translation>
+        <source>Đã đến</source>
+        <translation>Attended</translation>
     </message>
     <message>
-      <source>Vắng mặt</source>
-      <translation>No-show</translation>
+        <source>Vắng mặt</source>
+        <translation>No-show</translation>
     </message>
     <message>
-      <source>Đã chuyển</source>
-      <translation>Moved</translation>
+        <source>Đã chuyển</source>
+        <translation>Moved</translation>
     </message>
     <message>
-      <source>Đã huỷ</source>
-      <translation>Cancelled</translation>
+        <source>Đã huỷ</source>
+        <translation>Cancelled</translation>
     </message>
     <message>
-      <source>Chuyển khung giờ</source>
-      <translation>Move to another slot</translation>
+        <source>Chuyển khung giờ</source>
+        <translation>Move to another slot</translation>
     </message>
     <message>
-      <source>Chuyển sang khung:</source>
-      <translation>Move to slot:</translation>
+        <source>Chuyển sang khung:</source>
+        <translation>Move to slot:</translation>
     </message>
     <message>
-      <source>Khung giờ / Họ tên</source>
-      <translation>Slot / name</translation>
+        <source>Khung giờ / Họ tên</source>
+        <translation>Slot / name</translation>
     </message>
     <message>
-      <source>Năm sinh</source>
-      <translation>Born</translation>
+        <source>Năm sinh</source>
+        <translation>Born</translation>
     </message>
     <message>
-      <source>Thôn/Tổ</source>
-      <translation>Village</translation>
+        <source>Thôn/Tổ</source>
+        <translation>Village</translation>
     </message>
     <message>
-      <source>Mã phiếu</source>
-      <translation>Slip code</translation>
+        <source>Mã phiếu</source>
+        <translation>Slip code</translation>
     </message>
     <message>
-      <source>Tình trạng</source>
-      <translation>State</translation>
+        <source>Tình trạng</source>
+        <translation>State</translation>
     </message>
     <message>
-      <source> phút</source>
-      <translation> min</translation>
+        <source> phút</source>
+        <translation> min</translation>
     </message>
     <message>
-      <source> máy</source>
-      <translation> kits</translation>
+        <source> máy</source>
+        <translation> kits</translation>
     </message>
     <message>
-      <source> phút/người</source>
-      <translation> min/person</translation>
+        <source> phút/người</source>
+        <translation> min/person</translation>
     </message>
     <message>
-      <source>Đ&amp;iểm:</source>
-      <translation>&amp;Point:</translation>
+        <source>Đ&amp;iểm:</source>
+        <translation>&amp;Point:</translation>
     </message>
     <message>
-      <source>&amp;Ngày:</source>
-      <translation>&amp;Date:</translation>
+        <source>&amp;Ngày:</source>
+        <translation>&amp;Date:</translation>
     </message>
     <message>
-      <source>Từ &amp;giờ:</source>
-      <translation>&amp;From:</translation>
+        <source>Từ &amp;giờ:</source>
+        <translation>&amp;From:</translation>
     </message>
     <message>
-      <source>Đến giờ:</source>
-      <translation>To:</translation>
+        <source>Đến giờ:</source>
+        <translation>To:</translation>
     </message>
     <message>
-      <source>Độ dài &amp;khung:</source>
-      <translation>Slot &amp;length:</translation>
+        <source>Độ dài &amp;khung:</source>
+        <translation>Slot &amp;length:</translation>
     </message>
     <message>
-      <source>Số &amp;máy thu nhận:</source>
-      <translation>Capture &amp;kits:</translation>
+        <source>Số &amp;máy thu nhận:</source>
+        <translation>Capture &amp;kits:</translation>
     </message>
     <message>
-      <source>Thời gian mỗi người:</source>
-      <translation>Minutes per person:</translation>
+        <source>Thời gian mỗi người:</source>
+        <translation>Minutes per person:</translation>
     </message>
     <message>
-      <source>Sức chứa:</source>
-      <translation>Capacity:</translation>
+        <source>Sức chứa:</source>
+        <translation>Capacity:</translation>
     </message>
     <message>
-      <source>Giờ kết thúc phải sau giờ bắt đầu</source>
-      <translation>The end must be after the start</translation>
+        <source>Giờ kết thúc phải sau giờ bắt đầu</source>
+        <translation>The end must be after the start</translation>
     </message>
     <message>
-      <source>Chưa có điểm</source>
-      <translation>No point</translation>
+        <source>Chưa có điểm</source>
+        <translation>No point</translation>
     </message>
     <message>
-      <source>Chưa có điểm thu nhận nào.</source>
-      <translation>There is no enrollment point yet.</translation>
+        <source>Chưa có điểm thu nhận nào.</source>
+        <translation>There is no enrollment point yet.</translation>
     </message>
     <message>
-      <source>Chuyển khung</source>
-      <translation>Move to slot</translation>
+        <source>Chuyển khung</source>
+        <translation>Move to slot</translation>
     </message>
     <message>
-      <source>Hãy chọn một người trong danh sách khung giờ.</source>
-      <translation>Choose a person in the slot list.</translation>
+        <source>Hãy chọn một người trong danh sách khung giờ.</source>
+        <translation>Choose a person in the slot list.</translation>
     </message>
     <message>
-      <source>Hẹn lại</source>
-      <translation>Rescheduled</translation>
+        <source>Hẹn lại</source>
+        <translation>Rescheduled</translation>
     </message>
     <message>
-      <source>Chưa có buổi nào sau buổi này: hãy tạo buổi mới trước.</source>
-      <translation>There is no session after this one: create one first.</translation>
+        <source>Chưa có buổi nào sau buổi này: hãy tạo buổi mới trước.</source>
+        <translation>There is no session after this one: create one first.</translation>
     </message>
     <message>
-      <source>{point} — {day}, {start}–{end}: {booked}/{cap} chỗ, {per} người/khung</source>
-      <translation>{point} — {day}, {start}–{end}: {booked}/{cap} places, {per} per slot</translation>
+        <source>{point} — {day}, {start}–{end}: {booked}/{cap} chỗ, {per} người/khung</source>
+        <translation>{point} — {day}, {start}–{end}: {booked}/{cap} places, {per} per slot</translation>
     </message>
     <message>
-      <source>{0} người/khung × {1} khung = {2} người</source>
-      <translation>{0} people/slot × {1} slots = {2} people</translation>
+        <source>{0} người/khung × {1} khung = {2} người</source>
+        <translation>{0} people/slot × {1} slots = {2} people</translation>
     </message>
     <message>
-      <source>{0}–{1} ({2}/{3})</source>
-      <translation>{0}–{1} ({2}/{3})</translation>
+        <source>{0}–{1} ({2}/{3})</source>
+        <translation>{0}–{1} ({2}/{3})</translation>
     </message>
     <message>
-      <source>{day} {start}–{end} · {booked}/{cap} chỗ
+        <source>{day} {start}–{end} · {booked}/{cap} chỗ
 {point}</source>
-      <translation>{day} {start}–{end} · {booked}/{cap} places
+        <translation>{day} {start}–{end} · {booked}/{cap} places
 {point}</translation>
     </message>
     <message>
-      <source>{0}–{1}  ({2}/{3})</source>
-      <translation>{0}–{1}  ({2}/{3})</translation>
+        <source>{0}–{1}  ({2}/{3})</source>
+        <translation>{0}–{1}  ({2}/{3})</translation>
     </message>
     <message>
-      <source>Đang xếp lịch…</source>
-      <translation>Assigning…</translation>
+        <source>Đang xếp lịch…</source>
+        <translation>Assigning…</translation>
     </message>
     <message>
-      <source>Đã xếp {0} người; {1} người chưa có chỗ.</source>
-      <translation>Assigned {0} people; {1} found no place.</translation>
+        <source>Đã xếp {0} người; {1} người chưa có chỗ.</source>
+        <translation>Assigned {0} people; {1} found no place.</translation>
     </message>
     <message>
-      <source>Đã hẹn lại {0} người vắng sang buổi {1}.</source>
-      <translation>Rescheduled {0} no-shows to the session of {1}.</translation>
+        <source>Đã hẹn lại {0} người vắng sang buổi {1}.</source>
+        <translation>Rescheduled {0} no-shows to the session of {1}.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Shell</name>
     <message>
-      <source>&amp;Tệp</source>
-      <translation>&amp;File</translation>
+        <source>&amp;Tệp</source>
+        <translation>&amp;File</translation>
     </message>
     <message>
-      <source>&amp;Xem</source>
-      <translation>&amp;View</translation>
+        <source>&amp;Xem</source>
+        <translation>&amp;View</translation>
     </message>
     <message>
-      <source>&amp;In</source>
-      <translation>&amp;Print</translation>
+        <source>&amp;In</source>
+        <translation>&amp;Print</translation>
     </message>
     <message>
-      <source>Đồ&amp;ng bộ</source>
-      <translation>S&amp;ync</translation>
+        <source>Đồ&amp;ng bộ</source>
+        <translation>S&amp;ync</translation>
     </message>
     <message>
-      <source>&amp;Công cụ</source>
-      <translation>&amp;Tools</translation>
+        <source>&amp;Công cụ</source>
+        <translation>&amp;Tools</translation>
     </message>
     <message>
-      <source>N&amp;gôn ngữ</source>
-      <translation>&amp;Language</translation>
+        <source>N&amp;gôn ngữ</source>
+        <translation>&amp;Language</translation>
     </message>
     <message>
-      <source>Trợ &amp;giúp</source>
-      <translation>&amp;Help</translation>
+        <source>Trợ &amp;giúp</source>
+        <translation>&amp;Help</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SyncActions</name>
     <message>
-      <source>Gửi báo cáo lên tỉnh</source>
-      <translation>Send reports to the province</translation>
+        <source>Gửi báo cáo lên tỉnh</source>
+        <translation>Send reports to the province</translation>
     </message>
     <message>
-      <source>&amp;Chốt số liệu ngày…</source>
-      <translation>&amp;Close the day…</translation>
+        <source>&amp;Chốt số liệu ngày…</source>
+        <translation>&amp;Close the day…</translation>
     </message>
     <message>
-      <source>&amp;Gửi báo cáo ngay</source>
-      <translation>&amp;Send reports now</translation>
+        <source>&amp;Gửi báo cáo ngay</source>
+        <translation>&amp;Send reports now</translation>
     </message>
     <message>
-      <source>Kết nối bằng tệp (không có mạng)…</source>
-      <translation>Connect by file (no network)…</translation>
+        <source>Kết nối bằng tệp (không có mạng)…</source>
+        <translation>Connect by file (no network)…</translation>
     </message>
     <message>
-      <source>chốt số liệu ngày</source>
-      <translation>close a day</translation>
+        <source>chốt số liệu ngày</source>
+        <translation>close a day</translation>
     </message>
     <message>
-      <source>Chốt số liệu ngày</source>
-      <translation>Close the day</translation>
+        <source>Chốt số liệu ngày</source>
+        <translation>Close the day</translation>
     </message>
     <message>
-      <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
-      <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
+        <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
+        <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
     </message>
     <message>
-      <source>Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.</source>
-      <translation>Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.</translation>
+        <source>Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.</source>
+        <translation>Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SyncPanel</name>
     <message>
-      <source>Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau.</source>
-      <translation>Sending failed because of an unexpected error. The reports are kept and will be sent later.</translation>
+        <source>Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>Sending failed because of an unexpected error. The reports are kept and will be sent later.</translation>
     </message>
     <message>
-      <source>chưa có</source>
-      <translation>not yet</translation>
+        <source>chưa có</source>
+        <translation>not yet</translation>
     </message>
     <message>
-      <source>{0} ngày {1}</source>
-      <translation>{0} on {1}</translation>
+        <source>{0} ngày {1}</source>
+        <translation>{0} on {1}</translation>
     </message>
     <message>
-      <source>Gửi ngay</source>
-      <translation>Send now</translation>
+        <source>Gửi ngay</source>
+        <translation>Send now</translation>
     </message>
     <message>
-      <source>Gửi các ngày đã chốt lên máy chủ tỉnh</source>
-      <translation>Send the closed days to the province server</translation>
+        <source>Gửi các ngày đã chốt lên máy chủ tỉnh</source>
+        <translation>Send the closed days to the province server</translation>
     </message>
     <message>
-      <source>Gửi thành công gần nhất:</source>
-      <translation>Last successful send:</translation>
+        <source>Gửi thành công gần nhất:</source>
+        <translation>Last successful send:</translation>
     </message>
     <message>
-      <source>Báo cáo đang chờ gửi:</source>
-      <translation>Reports waiting:</translation>
+        <source>Báo cáo đang chờ gửi:</source>
+        <translation>Reports waiting:</translation>
     </message>
     <message>
-      <source>Tự gửi khi có mạng</source>
-      <translation>Send by itself when online</translation>
+        <source>Tự gửi khi có mạng</source>
+        <translation>Send by itself when online</translation>
     </message>
     <message>
-      <source>Tắt khi dùng đường truyền vệ tinh tính tiền theo dung lượng</source>
-      <translation>Turn off on a metered satellite link</translation>
+        <source>Tắt khi dùng đường truyền vệ tinh tính tiền theo dung lượng</source>
+        <translation>Turn off on a metered satellite link</translation>
     </message>
     <message>
-      <source>Xuất tệp USB…</source>
-      <translation>Export USB file…</translation>
+        <source>Xuất tệp USB…</source>
+        <translation>Export USB file…</translation>
     </message>
     <message>
-      <source>Nhập biên nhận…</source>
-      <translation>Import receipt…</translation>
+        <source>Nhập biên nhận…</source>
+        <translation>Import receipt…</translation>
     </message>
     <message>
-      <source>Nhập tệp chỉ tiêu…</source>
-      <translation>Import targets file…</translation>
+        <source>Nhập tệp chỉ tiêu…</source>
+        <translation>Import targets file…</translation>
     </message>
     <message>
-      <source>Mã ngày qua điện thoại…</source>
-      <translation>Day code by phone…</translation>
+        <source>Mã ngày qua điện thoại…</source>
+        <translation>Day code by phone…</translation>
     </message>
     <message>
-      <source>Kết nối bằng tệp (không có mạng)…</source>
-      <translation>Connect by file (no network)…</translation>
+        <source>Kết nối bằng tệp (không có mạng)…</source>
+        <translation>Connect by file (no network)…</translation>
     </message>
     <message>
-      <source>Xuất tệp USB</source>
-      <translation>Export USB file</translation>
+        <source>Xuất tệp USB</source>
+        <translation>Export USB file</translation>
     </message>
     <message>
-      <source>Tệp EnrollPoint (*.epb)</source>
-      <translation>EnrollPoint files (*.epb)</translation>
+        <source>Tệp EnrollPoint (*.epb)</source>
+        <translation>EnrollPoint files (*.epb)</translation>
     </message>
     <message>
-      <source>Nhập biên nhận của tỉnh</source>
-      <translation>Import the province's receipt</translation>
+        <source>Nhập biên nhận của tỉnh</source>
+        <translation>Import the province&apos;s receipt</translation>
     </message>
     <message>
-      <source>Tệp JSON (*.json)</source>
-      <translation>JSON files (*.json)</translation>
+        <source>Tệp JSON (*.json)</source>
+        <translation>JSON files (*.json)</translation>
     </message>
     <message>
-      <source>Nhập tệp chỉ tiêu của tỉnh</source>
-      <translation>Import the province's targets file</translation>
+        <source>Nhập tệp chỉ tiêu của tỉnh</source>
+        <translation>Import the province&apos;s targets file</translation>
     </message>
     <message>
-      <source>Mã số liệu ngày</source>
-      <translation>Day code</translation>
+        <source>Mã số liệu ngày</source>
+        <translation>Day code</translation>
     </message>
     <message>
-      <source>Đang gửi…</source>
-      <translation>Sending…</translation>
+        <source>Đang gửi…</source>
+        <translation>Sending…</translation>
     </message>
     <message>
-      <source>Chưa gửi xong.</source>
-      <translation>Not sent yet.</translation>
+        <source>Chưa gửi xong.</source>
+        <translation>Not sent yet.</translation>
     </message>
     <message>
-      <source>Ngày</source>
-      <translation>Day</translation>
+        <source>Ngày</source>
+        <translation>Day</translation>
     </message>
     <message>
-      <source>Điểm</source>
-      <translation>Point</translation>
+        <source>Điểm</source>
+        <translation>Point</translation>
     </message>
     <message>
-      <source>Tình trạng</source>
-      <translation>State</translation>
+        <source>Tình trạng</source>
+        <translation>State</translation>
     </message>
     <message>
-      <source>Không có mạng:</source>
-      <translation>No network:</translation>
+        <source>Không có mạng:</source>
+        <translation>No network:</translation>
     </message>
     <message>
-      <source>Không đọc được tình trạng gửi báo cáo.</source>
-      <translation>Could not read the sending status.</translation>
+        <source>Không đọc được tình trạng gửi báo cáo.</source>
+        <translation>Could not read the sending status.</translation>
     </message>
     <message>
-      <source> (và {0} báo cáo máy chủ báo xung đột)</source>
-      <translation> (and {0} reports the server reported as conflicting)</translation>
+        <source> (và {0} báo cáo máy chủ báo xung đột)</source>
+        <translation> (and {0} reports the server reported as conflicting)</translation>
     </message>
     <message>
-      <source> — {0} đã xuất, chờ xác nhận</source>
-      <translation> — {0} exported, awaiting receipt</translation>
+        <source> — {0} đã xuất, chờ xác nhận</source>
+        <translation> — {0} exported, awaiting receipt</translation>
     </message>
     <message>
-      <source>Chờ gửi</source>
-      <translation>Waiting</translation>
+        <source>Chờ gửi</source>
+        <translation>Waiting</translation>
     </message>
     <message>
-      <source>Đã xuất, chờ xác nhận</source>
-      <translation>Exported, awaiting receipt</translation>
+        <source>Đã xuất, chờ xác nhận</source>
+        <translation>Exported, awaiting receipt</translation>
     </message>
     <message>
-      <source>Đã gửi</source>
-      <translation>Sent</translation>
+        <source>Đã gửi</source>
+        <translation>Sent</translation>
     </message>
     <message>
-      <source>Đã xác nhận (biên nhận)</source>
-      <translation>Confirmed (receipt)</translation>
+        <source>Đã xác nhận (biên nhận)</source>
+        <translation>Confirmed (receipt)</translation>
     </message>
     <message>
-      <source>Xung đột</source>
-      <translation>Conflict</translation>
+        <source>Xung đột</source>
+        <translation>Conflict</translation>
     </message>
     <message>
-      <source>Đã gửi {0} báo cáo.</source>
-      <translation>Sent {0} reports.</translation>
+        <source>Đã gửi {0} báo cáo.</source>
+        <translation>Sent {0} reports.</translation>
     </message>
     <message>
-      <source>Đã ghi {0} báo cáo vào {1}. Mang tệp lên tỉnh, rồi nhập biên nhận tỉnh gửi về.</source>
-      <translation>Wrote {0} reports to {1}. Take the file to the province, then import the receipt it sends back.</translation>
+        <source>Đã ghi {0} báo cáo vào {1}. Mang tệp lên tỉnh, rồi nhập biên nhận tỉnh gửi về.</source>
+        <translation>Wrote {0} reports to {1}. Take the file to the province, then import the receipt it sends back.</translation>
     </message>
     <message>
-      <source>Biên nhận: {0} báo cáo được xác nhận.</source>
-      <translation>Receipt: {0} reports confirmed.</translation>
+        <source>Biên nhận: {0} báo cáo được xác nhận.</source>
+        <translation>Receipt: {0} reports confirmed.</translation>
     </message>
     <message>
-      <source>Đã nhập {0} chỉ tiêu của tỉnh.</source>
-      <translation>Imported {0} province targets.</translation>
+        <source>Đã nhập {0} chỉ tiêu của tỉnh.</source>
+        <translation>Imported {0} province targets.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>VillageTargetDialog</name>
     <message>
-      <source>Chỉ tiêu theo thôn/tổ</source>
-      <translation>Village targets</translation>
+        <source>Chỉ tiêu theo thôn/tổ</source>
+        <translation>Village targets</translation>
     </message>
     <message>
-      <source>&amp;Thôn/Tổ:</source>
-      <translation>&amp;Village:</translation>
+        <source>&amp;Thôn/Tổ:</source>
+        <translation>&amp;Village:</translation>
     </message>
     <message>
-      <source>Chỉ &amp;tiêu:</source>
-      <translation>&amp;Indicator:</translation>
+        <source>Chỉ &amp;tiêu:</source>
+        <translation>&amp;Indicator:</translation>
     </message>
     <message>
-      <source>&amp;Số cần đạt:</source>
-      <translation>&amp;Target number:</translation>
+        <source>&amp;Số cần đạt:</source>
+        <translation>&amp;Target number:</translation>
     </message>
     <message>
-      <source>&amp;Xoá chỉ tiêu này của thôn</source>
-      <translation>&amp;Remove this target of the village</translation>
+        <source>&amp;Xoá chỉ tiêu này của thôn</source>
+        <translation>&amp;Remove this target of the village</translation>
     </message>
     <message>
-      <source>Chỉ tiêu do xã tự chia cho từng thôn/tổ (không gửi lên tỉnh).</source>
-      <translation>Targets the commune gives each village (not sent to the province).</translation>
+        <source>Chỉ tiêu do xã tự chia cho từng thôn/tổ (không gửi lên tỉnh).</source>
+        <translation>Targets the commune gives each village (not sent to the province).</translation>
     </message>
     <message>
-      <source>Thôn/tổ này chưa có chỉ tiêu này.</source>
-      <translation>This village has no such target yet.</translation>
+        <source>Thôn/tổ này chưa có chỉ tiêu này.</source>
+        <translation>This village has no such target yet.</translation>
     </message>
     <message>
-      <source>Chỉ tiêu hiện tại: {0}</source>
-      <translation>Current target: {0}</translation>
+        <source>Chỉ tiêu hiện tại: {0}</source>
+        <translation>Current target: {0}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>WalkIn</name>
     <message>
-      <source>Người đến trực tiếp</source>
-      <translation>Walk-in</translation>
+        <source>Người đến trực tiếp</source>
+        <translation>Walk-in</translation>
     </message>
     <message>
-      <source>&amp;Họ và tên:</source>
-      <translation>&amp;Full name:</translation>
+        <source>&amp;Họ và tên:</source>
+        <translation>&amp;Full name:</translation>
     </message>
     <message>
-      <source>&amp;Số định danh:</source>
-      <translation>&amp;ID number:</translation>
+        <source>&amp;Số định danh:</source>
+        <translation>&amp;ID number:</translation>
     </message>
     <message>
-      <source>&amp;Ngày sinh:</source>
-      <translation>&amp;Date of birth:</translation>
+        <source>&amp;Ngày sinh:</source>
+        <translation>&amp;Date of birth:</translation>
     </message>
     <message>
-      <source>&amp;Giới tính:</source>
-      <translation>&amp;Sex:</translation>
+        <source>&amp;Giới tính:</source>
+        <translation>&amp;Sex:</translation>
     </message>
     <message>
-      <source>&amp;Thôn/Tổ:</source>
-      <translation>&amp;Village:</translation>
+        <source>&amp;Thôn/Tổ:</source>
+        <translation>&amp;Village:</translation>
     </message>
     <message>
-      <source>Điện &amp;thoại:</source>
-      <translation>&amp;Phone:</translation>
+        <source>Điện &amp;thoại:</source>
+        <translation>&amp;Phone:</translation>
     </message>
     <message>
-      <source>&amp;Thêm và ghi đã đến</source>
-      <translation>&amp;Add and mark attended</translation>
+        <source>&amp;Thêm và ghi đã đến</source>
+        <translation>&amp;Add and mark attended</translation>
     </message>
     <message>
-      <source>&amp;Huỷ</source>
-      <translation>&amp;Cancel</translation>
+        <source>&amp;Huỷ</source>
+        <translation>&amp;Cancel</translation>
     </message>
     <message>
-      <source>Nam</source>
-      <translation>Male</translation>
+        <source>Nam</source>
+        <translation>Male</translation>
     </message>
     <message>
-      <source>Nữ</source>
-      <translation>Female</translation>
+        <source>Nữ</source>
+        <translation>Female</translation>
     </message>
     <message>
-      <source>dd/mm/yyyy hoặc năm sinh</source>
-      <translation>dd/mm/yyyy or year of birth</translation>
+        <source>dd/mm/yyyy hoặc năm sinh</source>
+        <translation>dd/mm/yyyy or year of birth</translation>
     </message>
     <message>
-      <source>12 chữ số (nếu có)</source>
-      <translation>12 digits (if any)</translation>
+        <source>12 chữ số (nếu có)</source>
+        <translation>12 digits (if any)</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -1,8 +1,9 @@
 """Languages of the interface, through Qt's own translation system.
 
 Source strings are Vietnamese (the default language needs no translator at all); English comes from
-`i18n/enrollpoint_en.qm`, compiled from `enrollpoint_en.ts` by `desktop.ui.i18n.qmtool`. Each module
-makes its translating function with `_ = translator("Context")`; the extractor finds those calls.
+`i18n/enrollpoint_en.qm`, compiled from `enrollpoint_en.ts` by Qt's `pyside6-lrelease`
+(`python -m desktop.ui.i18n.catalog`). Each module makes its translating function with
+`_ = translator("Context")`; the catalog's extractor finds those calls.
 """
 
 from __future__ import annotations
