@@ -191,3 +191,34 @@ def test_the_test_import_check_finds_a_planted_import(tmp_path):
     planted = tmp_path / "test_planted.py"
     planted.write_text("from .test_day import slot_children\nimport tests.desktop.ui.conftest\n", encoding="utf-8")
     assert _test_modules_imported_by(planted) == [".test_day", ".test_day.slot_children", "tests.desktop.ui.conftest"]
+
+
+MAX_SERVICE_FUNCTION_LINES = 60
+
+
+def long_functions(root: Path, limit: int = MAX_SERVICE_FUNCTION_LINES) -> list[str]:
+    """`path:function (lines)` of every function or method over `limit` lines under `root`."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > limit:
+                    found.append(f"{path.relative_to(ROOT).as_posix()}:{node.name} ({lines})")
+    return found
+
+
+def test_no_function_in_the_services_is_over_60_lines():
+    """A newcomer reads a service function on one screen; longer ones are split into named steps."""
+    assert long_functions(ROOT / "desktop" / "services") == []
+
+
+def test_the_length_check_finds_a_planted_long_function(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_SERVICE_FUNCTION_LINES))
+    (tmp_path / "planted.py").write_text(f"def long():\n{body}\n", encoding="utf-8")
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert long_functions(tmp_path) == [f"planted.py:long ({MAX_SERVICE_FUNCTION_LINES + 1})"]
+    finally:
+        ROOT = saved

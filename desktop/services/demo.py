@@ -190,18 +190,37 @@ def create_demo(
     t0 = time.perf_counter()
     rng = random.Random(seed)
     today = today or dt.date.today()
-    now = dt.datetime.combine(today, dt.time(17, 30))
+    rec = _demo_commune(db, commune_code)
+    if citizens < 0:
+        raise ValidationError("citizens", str(citizens), "Số công dân phải không âm")
+    villages, point_ids = _set_up_commune(db, rec, rng)
+    people = _DemoPeople(rng, today, rec.province_code, villages, point_ids)
+    n_events = _write_people(db, people.rows(citizens, progress))
+    if progress:
+        progress(citizens, citizens)
+    targets = _set_targets(db, people, citizens)
+    with db.engine.connect() as c:
+        c.exec_driver_sql("PRAGMA optimize")
+    return DemoSummary(
+        rec.code, rec.name, rec.province_code, citizens, n_events,
+        [p[0] for p in _points_for(rec.name, villages)], villages, targets, time.perf_counter() - t0,
+    )
+
+
+def _demo_commune(db: Database, commune_code: str | None) -> communes.CommuneRecord:
+    """The commune to fill: the one given, the one chosen at first run, or the default demo commune."""
     if commune_code is None:
-        # A commune already chosen at first run is kept; otherwise the default demo commune.
         with db.session() as s:
             current = config.commune(s)
         commune_code = current.code if current and communes.by_code(current.code) else DEFAULT_COMMUNE_CODE
     rec = communes.by_code(commune_code)
     if rec is None:
         raise ValidationError("commune_code", commune_code, f"Không có xã/phường mã {commune_code}")
-    if citizens < 0:
-        raise ValidationError("citizens", str(citizens), "Số công dân phải không âm")
+    return rec
 
+
+def _set_up_commune(db: Database, rec: communes.CommuneRecord, rng: random.Random) -> tuple[list[str], list[int]]:
+    """The commune's settings, villages and points on an empty register: (villages, point ids)."""
     with db.session() as s:
         if s.connection().exec_driver_sql("SELECT count(*) FROM citizens").scalar():
             raise ValidationError(
@@ -218,104 +237,131 @@ def create_demo(
                 s.add(p)
                 s.flush()
             point_ids.append(p.id)
-    village_w = [rng.uniform(0.5, 1.5) for _ in villages]
-    village_pick = _Picker(list(range(len(villages))), village_w)
-    # Each village goes to a mobile point in turn (every one is used), every fourth to the office.
-    mobiles = point_ids[1:] or point_ids
-    village_point = [point_ids[0] if i % 4 == 3 else mobiles[i % len(mobiles)] for i in range(len(villages))]
-    village_keys = [fold(v) for v in villages]
+    return villages, point_ids
 
-    surname = _pick(SURNAMES)
-    mid_m, mid_f = _pick(MIDDLE_M), _pick(MIDDLE_F)
-    age_band = _Picker(list(range(len(AGE_BANDS))), AGE_BANDS)
-    # Birth places: mostly the pre-2025 provinces that form the commune's 2025 province, else anywhere.
-    home_places = list(idnumber.birth_codes_of_2025_province(rec.province_code)) or ["056"]
-    other_places = [c for c in idnumber.PROVINCE_CODES if c not in home_places]
-    home_weights = [6.0] + [1.0] * (len(home_places) - 1)  # the province that kept the name is the larger part
-    home_pick = _Picker(home_places, home_weights)
-    scripts = {"no_card": _pick(_NO_CARD), "card": _pick(_WITH_CARD), "child": _pick(_CHILD), "old": _pick(_OLD)}
-    used_ids: set[str] = set()
-    name_cache: dict[tuple[str, str, str], tuple[str, str, str, str, str]] = {}
 
-    def name_fields(fam: str, mid: str, given: str) -> tuple[str, str, str, str, str]:
+CitizenRow = tuple[tuple[object, ...], list[tuple[object, ...]]]
+
+
+class _DemoPeople:
+    """The demo's people, drawn one after another from one seeded generator (the same seed, the same
+    commune): names, ages, numbers, cards and an event history each."""
+
+    def __init__(self, rng: random.Random, today: dt.date, province_code: str, villages: list[str],
+                 point_ids: list[int]) -> None:
+        self.rng, self.today, self.villages, self.point_ids = rng, today, villages, point_ids
+        self.now = dt.datetime.combine(today, dt.time(17, 30))
+        self.village_pick = _Picker(list(range(len(villages))), [rng.uniform(0.5, 1.5) for _ in villages])
+        # Each village goes to a mobile point in turn (every one is used), every fourth to the office.
+        mobiles = point_ids[1:] or point_ids
+        self.village_point = [point_ids[0] if i % 4 == 3 else mobiles[i % len(mobiles)] for i in range(len(villages))]
+        self.village_keys = [fold(v) for v in villages]
+        self.surname, self.mid_m, self.mid_f = _pick(SURNAMES), _pick(MIDDLE_M), _pick(MIDDLE_F)
+        self.age_band = _Picker(list(range(len(AGE_BANDS))), AGE_BANDS)
+        # Birth places: mostly the pre-2025 provinces that form the commune's 2025 province, else anywhere.
+        home_places = list(idnumber.birth_codes_of_2025_province(province_code)) or ["056"]
+        self.other_places = [c for c in idnumber.PROVINCE_CODES if c not in home_places]
+        home_weights = [6.0] + [1.0] * (len(home_places) - 1)  # the province that kept the name is the larger part
+        self.home_pick = _Picker(home_places, home_weights)
+        self.scripts = {"no_card": _pick(_NO_CARD), "card": _pick(_WITH_CARD), "child": _pick(_CHILD),
+                        "old": _pick(_OLD)}
+        self.used_ids: set[str] = set()
+        self.name_cache: dict[tuple[str, str, str], tuple[str, str, str, str, str]] = {}
+        self.adults = self.adult_no_card = 0
+
+    def name_fields(self, fam: str, mid: str, given: str) -> tuple[str, str, str, str, str]:
         """full name, name_key, given_key, sort_given, sort_family; names repeat, so computed once each."""
-        got = name_cache.get((fam, mid, given))
+        got = self.name_cache.get((fam, mid, given))
         if got is None:
             full = " ".join(w for w in (fam, mid, given) if w)
             got = (full, fold(full), fold(given), name_sort_key(full, NameOrder.GIVEN),
                    name_sort_key(full, NameOrder.FAMILY))
-            name_cache[(fam, mid, given)] = got
+            self.name_cache[(fam, mid, given)] = got
         return got
-    stats = {"adult_no_card": 0, "adults": 0}
 
-    def citizen_rows() -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]]]]:
+    def rows(self, citizens: int, progress: Callable[[int, int], None] | None) -> Iterator[CitizenRow]:
         for cid in range(1, citizens + 1):
-            sex = "M" if rng.random() < 0.495 else "F"
-            fam = surname(rng)
-            mid = mid_m(rng) if sex == "M" else mid_f(rng)
-            given = rng.choice(GIVEN_M if sex == "M" else GIVEN_F)
-            full, name_key, given_key, sort_given, sort_family = name_fields(fam, mid, given)
-            age = age_band(rng) * 5 + rng.randrange(5)
-            birth = today - dt.timedelta(days=age * 365 + rng.randrange(365) + age // 4)
-            year_only = age >= 60 and rng.random() < 0.12
-            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-            vi = village_pick(rng)
-            village = villages[vi]
-            id_number = None
-            if rng.random() > (0.12 if age < 6 else 0.04):
-                place = home_pick(rng) if rng.random() < BIRTHS_IN_PROVINCE else rng.choice(other_places)
-                while True:
-                    id_number = idnumber.make(place, birth.year, sex, rng.randrange(1_000_000))
-                    if id_number not in used_ids:
-                        used_ids.add(id_number)
-                        break
-            old_cmnd = f"22{rng.randrange(10_000_000):07d}" if age >= 25 and rng.random() < 0.3 else None
-            phone = None
-            if 16 <= age <= 82 and rng.random() < 0.86:
-                phone = rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10_000_000):07d}"
-            elderly = age >= 75
-            disabled = rng.random() < 0.012
-            needs_home = (age >= 80 and rng.random() < 0.6) or (disabled and rng.random() < 0.7)
-            card_issued = None
-            birth14 = _add_years(birth, 14)
-            if age >= 14 and rng.random() < 0.82:
-                lo = max(birth14, dt.date(2016, 1, 1))
-                # Most chip cards date from the 2021–2022 campaign; the rest spread to last month.
-                if rng.random() < 0.6 and lo <= dt.date(2022, 6, 30):
-                    lo = max(lo, dt.date(2021, 3, 1))
-                    span = (dt.date(2022, 6, 30) - lo).days
-                else:
-                    span = (today - dt.timedelta(days=40) - lo).days
-                if span > 0:
-                    card_issued = lo + dt.timedelta(days=rng.randrange(span))
-            if age < 14:
-                script = scripts["child"](rng)
-            elif age >= 75:
-                script = scripts["old"](rng)
-                if card_issued is None and script and script[0].startswith("vneid"):
-                    script = ()
-            elif card_issued is None:
-                script = scripts["no_card"](rng)
-            else:
-                script = scripts["card"](rng)
-            if age >= 14:
-                stats["adults"] += 1
-                stats["adult_no_card"] += card_issued is None
-            events = _timeline(rng, script, now, village_point[vi], point_ids[0])
-            state = _state_of(tuple(e[0] for e in events), card_issued is not None)
-            created = now - dt.timedelta(days=60 + rng.randrange(300), minutes=rng.randrange(600))
-            updated = events[-1][1] if events else created
-            search_text = " ".join(x for x in (name_key, id_number, old_cmnd, phone, village_keys[vi]) if x)
-            yield (
-                cid, id_number, old_cmnd, full, full, fam, mid, given, name_key, given_key, sort_given, sort_family,
-                None if year_only else birth.isoformat(), birth.year, sex, village, village_keys[vi],
-                f"Số {rng.randrange(1, 300)} {rng.choice(STREETS)}, {village}", phone, needs_home, elderly,
-                disabled, card_issued.isoformat() if card_issued else None, "", search_text, None,
-                str(state.status), state.has_card, state.vneid_stage, _dt(created), _dt(updated),
-            ), [(cid, e, _dt(at), at.date().isoformat(), pid, None, None, "", _dt(at)) for e, at, pid in events]
+            yield self.person(cid)
             if progress and cid % 10_000 == 0:
                 progress(cid, citizens)
 
+    def id_number(self, age: int, birth: dt.date, sex: str) -> str | None:
+        """A unique 12-digit number (a few young children and others have none yet)."""
+        rng = self.rng
+        if rng.random() <= (0.12 if age < 6 else 0.04):
+            return None
+        place = self.home_pick(rng) if rng.random() < BIRTHS_IN_PROVINCE else rng.choice(self.other_places)
+        while True:
+            number = idnumber.make(place, birth.year, sex, rng.randrange(1_000_000))
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def card_issued(self, age: int, birth: dt.date) -> dt.date | None:
+        """Most chip cards date from the 2021–2022 campaign; the rest spread to last month."""
+        rng = self.rng
+        if not (age >= 14 and rng.random() < 0.82):
+            return None
+        lo = max(_add_years(birth, 14), dt.date(2016, 1, 1))
+        if rng.random() < 0.6 and lo <= dt.date(2022, 6, 30):
+            lo = max(lo, dt.date(2021, 3, 1))
+            span = (dt.date(2022, 6, 30) - lo).days
+        else:
+            span = (self.today - dt.timedelta(days=40) - lo).days
+        return lo + dt.timedelta(days=rng.randrange(span)) if span > 0 else None
+
+    def script(self, age: int, card_issued: dt.date | None) -> tuple[str, ...]:
+        """What happened to this person lately (an event script by age and card)."""
+        if age < 14:
+            return self.scripts["child"](self.rng)
+        if age >= 75:
+            script: tuple[str, ...] = self.scripts["old"](self.rng)
+            return () if card_issued is None and script and script[0].startswith("vneid") else script
+        return self.scripts["no_card" if card_issued is None else "card"](self.rng)
+
+    def person(self, cid: int) -> CitizenRow:
+        """One citizen row and its status events, ready for the bulk insert."""
+        rng, today, now = self.rng, self.today, self.now
+        sex = "M" if rng.random() < 0.495 else "F"
+        fam = self.surname(rng)
+        mid = self.mid_m(rng) if sex == "M" else self.mid_f(rng)
+        given = rng.choice(GIVEN_M if sex == "M" else GIVEN_F)
+        full, name_key, given_key, sort_given, sort_family = self.name_fields(fam, mid, given)
+        age = self.age_band(rng) * 5 + rng.randrange(5)
+        birth = today - dt.timedelta(days=age * 365 + rng.randrange(365) + age // 4)
+        year_only = age >= 60 and rng.random() < 0.12
+        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        vi = self.village_pick(rng)
+        village = self.villages[vi]
+        id_number = self.id_number(age, birth, sex)
+        old_cmnd = f"22{rng.randrange(10_000_000):07d}" if age >= 25 and rng.random() < 0.3 else None
+        phone = None
+        if 16 <= age <= 82 and rng.random() < 0.86:
+            phone = rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10_000_000):07d}"
+        elderly = age >= 75
+        disabled = rng.random() < 0.012
+        needs_home = (age >= 80 and rng.random() < 0.6) or (disabled and rng.random() < 0.7)
+        card_issued = self.card_issued(age, birth)
+        script = self.script(age, card_issued)
+        if age >= 14:
+            self.adults += 1
+            self.adult_no_card += card_issued is None
+        events = _timeline(rng, script, now, self.village_point[vi], self.point_ids[0])
+        state = _state_of(tuple(e[0] for e in events), card_issued is not None)
+        created = now - dt.timedelta(days=60 + rng.randrange(300), minutes=rng.randrange(600))
+        updated = events[-1][1] if events else created
+        search_text = " ".join(x for x in (name_key, id_number, old_cmnd, phone, self.village_keys[vi]) if x)
+        return (
+            cid, id_number, old_cmnd, full, full, fam, mid, given, name_key, given_key, sort_given, sort_family,
+            None if year_only else birth.isoformat(), birth.year, sex, village, self.village_keys[vi],
+            f"Số {rng.randrange(1, 300)} {rng.choice(STREETS)}, {village}", phone, needs_home, elderly,
+            disabled, card_issued.isoformat() if card_issued else None, "", search_text, None,
+            str(state.status), state.has_card, state.vneid_stage, _dt(created), _dt(updated),
+        ), [(cid, e, _dt(at), at.date().isoformat(), pid, None, None, "", _dt(at)) for e, at, pid in events]
+
+
+def _write_people(db: Database, rows: Iterator[CitizenRow]) -> int:
+    """Bulk insert in one write transaction, the search index built once at the end; the events written."""
     n_events = 0
     raw = db.engine.raw_connection()
     try:
@@ -332,11 +378,7 @@ def create_demo(
                 con.execute("DROP TRIGGER citizens_fts_ai")
             csql = f"INSERT INTO citizens ({', '.join(CITIZEN_COLUMNS)}) VALUES ({', '.join('?' * len(CITIZEN_COLUMNS))})"
             esql = f"INSERT INTO status_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
-            gen = citizen_rows()
-            while True:
-                chunk = list(itertools.islice(gen, 5000))
-                if not chunk:
-                    break
+            while chunk := list(itertools.islice(rows, 5000)):
                 con.executemany(csql, [c for c, _ in chunk])
                 evs = [e for _, es in chunk for e in es]
                 con.executemany(esql, evs)
@@ -350,12 +392,14 @@ def create_demo(
             raise
     finally:
         raw.close()
-    if progress:
-        progress(citizens, citizens)
+    return n_events
 
+
+def _set_targets(db: Database, people: _DemoPeople, citizens: int) -> dict[str, int]:
+    """Province targets a commune like this would be given, each with its deadline."""
     targets = {
-        "card_captured": max(1, round(stats["adult_no_card"] * 0.95)),
-        "vneid_l2_captured": max(1, round(stats["adults"] * 0.8)),
+        "card_captured": max(1, round(people.adult_no_card * 0.95)),
+        "vneid_l2_captured": max(1, round(people.adults * 0.8)),
         "vneid_activated": max(1, round(citizens * 0.65)),
     }
     deadlines = {"card_captured": 30, "vneid_l2_captured": 45, "vneid_activated": 60}
@@ -363,17 +407,12 @@ def create_demo(
         for indicator, value in targets.items():
             t = s.scalar(select(Target).where(Target.indicator == indicator))
             if t is None:
-                t = Target(indicator=indicator, value=value, updated_at=now)
+                t = Target(indicator=indicator, value=value, updated_at=people.now)
                 s.add(t)
             t.value = value
-            t.deadline = today + dt.timedelta(days=deadlines[indicator])
-            t.updated_at = now
-    with db.engine.connect() as c:
-        c.exec_driver_sql("PRAGMA optimize")
-    return DemoSummary(
-        rec.code, rec.name, rec.province_code, citizens, n_events,
-        [p[0] for p in _points_for(rec.name, villages)], villages, targets, time.perf_counter() - t0,
-    )
+            t.deadline = people.today + dt.timedelta(days=deadlines[indicator])
+            t.updated_at = people.now
+    return targets
 
 
 def _timeline(

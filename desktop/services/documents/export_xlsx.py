@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.vietnamese import nfc
-from desktop.printing.data import DailyReportData, ListDoc, NothingToPrint, village_goal_text
+from desktop.printing.data import DailyReportData, ListDoc, NoShow, NothingToPrint, village_goal_text
 from desktop.printing.due_list import KINDS as DUE_KINDS
 from desktop.printing.due_list import TITLE as DUE_TITLE
 from desktop.printing.due_list import DueListDoc
@@ -118,7 +118,17 @@ def report_xlsx(data: DailyReportData) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Chỉ tiêu"
-    # the heading as on paper (Decree 30/2020): units and number left, nation, motto, place and date right
+    last = _report_heading(ws, data)
+    _report_indicators(ws, data, last + 2)
+    _report_villages(wb.create_sheet("Theo thôn, tổ"), data)
+    if data.no_shows is not None:
+        _report_no_shows(wb.create_sheet("Vắng mặt"), data.no_shows)
+    return _save(wb)
+
+
+def _report_heading(ws: Worksheet, data: DailyReportData) -> int:
+    """The heading as on paper (Decree 30/2020): units and number left, nation, motto, place and date right;
+    then "Kính gửi". Returns the last row written."""
     commune = data.unit.commune_name
     _put(ws, 1, 1, province_police(data.unit.province_name), border=False)
     _put(ws, 2, 1, police_unit(commune), bold=True, border=False)
@@ -142,7 +152,12 @@ def report_xlsx(data: DailyReportData) -> bytes:
         r += 1
         _put(ws, r, 1, "Báo cáo của một điểm thu nhận: không so với chỉ tiêu giao cho toàn xã, "
                        "tỷ lệ đạt chỉ tính trên báo cáo toàn địa bàn.", border=False)
-    head = r + 2
+    return r
+
+
+def _report_indicators(ws: Worksheet, data: DailyReportData, head: int) -> None:
+    """The indicator table from row `head`, then the day's appointments and the signatures' place."""
+    commune = data.unit.commune_name
     _header(ws, head, ("STT", "Chỉ tiêu", "Trong ngày", "Lũy kế", "Chỉ tiêu giao", "Tỷ lệ đạt (%)"))
     for i, ind in enumerate(data.indicators, start=1):
         r = head + i
@@ -166,7 +181,9 @@ def report_xlsx(data: DailyReportData) -> bytes:
         _put(ws, r + 5 + i, 1, line, bold=i == 0, border=False)
     _widths(ws, (6, 40, 12, 12, 14, 14))
 
-    wv = wb.create_sheet("Theo thôn, tổ")
+
+def _report_villages(wv: Worksheet, data: DailyReportData) -> None:
+    """One row per village: each indicator today and cumulative, and the village's own targets if any."""
     titles = ["STT", "Thôn/Tổ dân phố"]
     for ind in data.indicators:
         titles += [f"{ind.label} - trong ngày", f"{ind.label} - lũy kế"]
@@ -185,17 +202,17 @@ def report_xlsx(data: DailyReportData) -> bytes:
             _put(wv, 1 + i, 3 + 2 * len(data.indicators), village_goal_text(v, labels) or "—")
     _widths(wv, (6, 28, *([14] * (2 * len(data.indicators))), *((48,) if goals else ())))
 
-    if data.no_shows is not None:
-        wn = wb.create_sheet("Vắng mặt")
-        _header(wn, 1, ("STT", "Họ và tên", "Năm sinh", "Thôn/Tổ", "Giờ hẹn"))
-        for i, ns in enumerate(data.no_shows, start=1):
-            _put(wn, 1 + i, 1, i)
-            _put(wn, 1 + i, 2, ns.full_name)
-            _put(wn, 1 + i, 3, ns.birth_year if ns.birth_year is not None else "")
-            _put(wn, 1 + i, 4, ns.village)
-            _put(wn, 1 + i, 5, ns.slot)
-        _widths(wn, (6, 32, 10, 22, 14))
-    return _save(wb)
+
+def _report_no_shows(wn: Worksheet, no_shows: list[NoShow]) -> None:
+    """The names of who did not come, only when the report is asked for with them."""
+    _header(wn, 1, ("STT", "Họ và tên", "Năm sinh", "Thôn/Tổ", "Giờ hẹn"))
+    for i, ns in enumerate(no_shows, start=1):
+        _put(wn, 1 + i, 1, i)
+        _put(wn, 1 + i, 2, ns.full_name)
+        _put(wn, 1 + i, 3, ns.birth_year if ns.birth_year is not None else "")
+        _put(wn, 1 + i, 4, ns.village)
+        _put(wn, 1 + i, 5, ns.slot)
+    _widths(wn, (6, 32, 10, 22, 14))
 
 
 def due_list_xlsx(doc: DueListDoc) -> bytes:

@@ -208,33 +208,12 @@ def daily_report(
 
     today = indicators.count_day(session, day, point_id)
     until = indicators.count_until(session, day, point_id)
-    until_by_key = indicators.count_until_by_village(session, day, point_id)
     targets = {t.indicator: t.value for t in session.scalars(select(Target))} if point_id is None else {}
-    goals = village_targets.village_targets(session) if point_id is None else {}
-    for key in goals:
-        until_by_key.setdefault(key, indicators.zeros())  # a village with a target and nothing done yet
     lines = [
         IndicatorLine(k, indicators.label(k), today.totals.get(k, 0), until.get(k, 0), targets.get(k))
         for k in REPORT_INDICATORS
     ]
-    # villages: every village with activity up to the day; the display name of each key from the register
-    names = dict(session.execute(
-        select(Citizen.village_key, func.max(Citizen.village))
-        .where(Citizen.village_key.in_(list(until_by_key))).group_by(Citizen.village_key)
-    ).all()) if until_by_key else {}
-    today_by_key = indicators.count_day_by_village_key(session, day, point_id)
-    villages = []
-    for key, cum in until_by_key.items():
-        name = names.get(key, "") or ""
-        td = today_by_key.get(key, {})
-        goal = goals.get(key, {})
-        if not any(cum.get(k, 0) for k in REPORT_INDICATORS) and not goal:
-            continue
-        villages.append(VillageLine(
-            name, tuple(td.get(k, 0) for k in REPORT_INDICATORS), tuple(cum.get(k, 0) for k in REPORT_INDICATORS),
-            tuple(goal.get(k) for k in REPORT_INDICATORS) if goal else (),
-        ))
-    villages.sort(key=lambda v: sort_key(v.village))
+    villages = _village_lines(session, day, point_id)
 
     appt_q = (
         select(func.count(Appointment.id))
@@ -256,6 +235,33 @@ def daily_report(
     if include_no_show_names:
         data.no_shows = _no_shows(session, day, point_id)
     return data
+
+
+def _village_lines(session: Session, day: dt.date, point_id: int | None) -> list[VillageLine]:
+    """Every village with activity up to the day or a target (commune report only), in Vietnamese order."""
+    until_by_key = indicators.count_until_by_village(session, day, point_id)
+    goals = village_targets.village_targets(session) if point_id is None else {}
+    for key in goals:
+        until_by_key.setdefault(key, indicators.zeros())  # a village with a target and nothing done yet
+    # villages: every village with activity up to the day; the display name of each key from the register
+    names = dict(session.execute(
+        select(Citizen.village_key, func.max(Citizen.village))
+        .where(Citizen.village_key.in_(list(until_by_key))).group_by(Citizen.village_key)
+    ).all()) if until_by_key else {}
+    today_by_key = indicators.count_day_by_village_key(session, day, point_id)
+    villages = []
+    for key, cum in until_by_key.items():
+        name = names.get(key, "") or ""
+        td = today_by_key.get(key, {})
+        goal = goals.get(key, {})
+        if not any(cum.get(k, 0) for k in REPORT_INDICATORS) and not goal:
+            continue
+        villages.append(VillageLine(
+            name, tuple(td.get(k, 0) for k in REPORT_INDICATORS), tuple(cum.get(k, 0) for k in REPORT_INDICATORS),
+            tuple(goal.get(k) for k in REPORT_INDICATORS) if goal else (),
+        ))
+    villages.sort(key=lambda v: sort_key(v.village))
+    return villages
 
 
 def _no_shows(session: Session, day: dt.date, point_id: int | None) -> list[NoShow]:

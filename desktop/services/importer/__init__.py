@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from common.vietnamese import fold
 from desktop.services.register.cells import clean_text, is_column_numbering, is_empty, text_value
@@ -97,18 +98,7 @@ def import_file(
     table, header = _pick_table(src)
     if cancel is not None and cancel():
         raise ImportCancelled()
-    result = ImportResult(encoding=table.encoding)
-    columns = header.columns
-    items = list(columns.items())
-    name_idx = columns["full_name"]
-    labels = {**LABELS, **header.labels}
-    validator = RowValidator(header.labels)
-    authoritative = frozenset(f for f in FLAG_COLUMNS if f in columns)
-    total_est = max(table.estimated_rows - header.row, 1)
-    now = dt.datetime.now().replace(microsecond=0)
-    now_s = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-    issues = result.issues
-
+    run = _ImportRun(src, table, header, progress, cancel)
     raw = db.engine.raw_connection()
     conn = raw.driver_connection
     assert conn is not None  # a fresh pooled connection always has its DB-API connection
@@ -123,82 +113,8 @@ def import_file(
                 raise
             raise ImportFileError(f"Cơ sở dữ liệu đang bận, hãy thử lại sau ({exc})") from exc
         try:
-            writer = BulkWriter(conn, now_s, authoritative, labels["full_name"])
-            seen_ids: dict[str, int] = {}
-            section = ""
-            since = 0
-            rowno = header.row
-            for rowno, cells in table.rows(header.index + 1):
-                n_filled = len(cells) - cells.count("") - cells.count(None)
-                if n_filled <= 2:  # blank, title or section row? (whitespace-only cells count as empty)
-                    filled = [c for c in cells if not is_empty(c)]
-                    n_filled = len(filled)
-                    if not n_filled:
-                        continue
-                if n_filled == 1 and len(columns) > 1:
-                    name_cell = cells[name_idx] if name_idx < len(cells) else None
-                    village = _section_village(clean_text(filled[0]), not is_empty(name_cell))
-                    if village or is_empty(name_cell):
-                        if village:
-                            section = village
-                        continue  # a merged title or section row
-                name_cell = cells[name_idx] if name_idx < len(cells) else None
-                if isinstance(name_cell, str) and name_cell.strip()[:1] in "(0123456789" and is_column_numbering(
-                    cells
-                ):
-                    continue
-                values = {f: (cells[i] if i < len(cells) else None) for f, i in items}
-                if section and is_empty(values.get("village")):
-                    values["village"] = section
-                result.rows_total += 1
-                rec, row_issues = validator.validate(values, rowno)
-                if rec is not None and rec.id_number is not None:
-                    id_number = rec.id_number
-                    first = seen_ids.get(id_number)
-                    if first is not None:
-                        row_issues.append(
-                            RowIssue(
-                                rowno, labels["id_number"], id_number,
-                                f"Số định danh trùng với dòng {first} trong cùng tệp", ERROR, "id_number",
-                            )
-                        )
-                        rec = None
-                    else:
-                        seen_ids[id_number] = rowno
-                if rec is None:
-                    result.errors += 1
-                else:
-                    writer.add(rec, rowno, row_issues)
-                if row_issues:
-                    issues.extend(row_issues)
-                since += 1
-                if since >= CHUNK:
-                    since = 0
-                    writer.flush()
-                    if cancel is not None and cancel():
-                        raise ImportCancelled()
-                    if progress is not None:
-                        progress(min(rowno - header.row, total_est), total_est)
-            writer.finish()
-            if cancel is not None and cancel():
-                raise ImportCancelled()
-            c = writer.counts
-            result.inserted, result.updated, result.unchanged = c.inserted, c.updated, c.unchanged
-            result.possible_duplicates = c.possible_duplicates
-            result.warnings = sum(1 for i in issues if i.severity == WARNING)
-            conn.execute(
-                "INSERT INTO audit_log (at, operator_id, action, entity, entity_id, detail) "
-                "VALUES (?, ?, 'import', 'citizen', NULL, ?)",
-                (now_s, operator_id, _audit_detail(src.name, result)),
-            )
-            if issues:
-                target = Path(report_path) if report_path else default_report_path(src)
-                try:
-                    result.report_path = write_report(target, issues)
-                except OSError as exc:
-                    raise ImportFileError(
-                        f"Không ghi được báo cáo lỗi {target}: {exc.strerror or exc}; chưa nhập gì"
-                    ) from exc
+            run.write(conn)
+            run.finish(conn, operator_id, report_path)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -210,8 +126,111 @@ def import_file(
         finally:
             raw.close()
     if progress is not None:
-        progress(total_est, total_est)
-    return result
+        progress(run.total_est, run.total_est)
+    return run.result
+
+
+class _ImportRun:
+    """One file's rows on their way into one transaction: which rows hold people, the checks, the counts."""
+
+    def __init__(self, src: Path, table: Table, header: Header, progress: Callable[[int, int], None] | None,
+                 cancel: Callable[[], bool] | None) -> None:
+        self.src, self.table, self.header = src, table, header
+        self.progress, self.cancel = progress, cancel
+        self.result = ImportResult(encoding=table.encoding)
+        self.labels = {**LABELS, **header.labels}
+        self.validator = RowValidator(header.labels)
+        self.total_est = max(table.estimated_rows - header.row, 1)
+        self.now_s = dt.datetime.now().replace(microsecond=0).strftime("%Y-%m-%d %H:%M:%S.%f")
+        self.seen_ids: dict[str, int] = {}
+
+    def people_rows(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """(row number, field → cell) of each row that holds a person: blank, title, section and column
+        numbering rows are skipped; a section row ("Thôn Đông") gives its village to the rows below it."""
+        columns = self.header.columns
+        items = list(columns.items())
+        name_idx = columns["full_name"]
+        section = ""
+        for rowno, cells in self.table.rows(self.header.index + 1):
+            n_filled = len(cells) - cells.count("") - cells.count(None)
+            if n_filled <= 2:  # blank, title or section row? (whitespace-only cells count as empty)
+                filled = [c for c in cells if not is_empty(c)]
+                n_filled = len(filled)
+                if not n_filled:
+                    continue
+            name_cell = cells[name_idx] if name_idx < len(cells) else None
+            if n_filled == 1 and len(columns) > 1:
+                village = _section_village(clean_text(filled[0]), not is_empty(name_cell))
+                if village or is_empty(name_cell):
+                    section = village or section
+                    continue  # a merged title or section row
+            if isinstance(name_cell, str) and name_cell.strip()[:1] in "(0123456789" and is_column_numbering(cells):
+                continue
+            values = {f: (cells[i] if i < len(cells) else None) for f, i in items}
+            if section and is_empty(values.get("village")):
+                values["village"] = section
+            yield rowno, values
+
+    def write(self, conn: Any) -> None:
+        """Every person row checked and written in chunks (progress and cancel between chunks)."""
+        authoritative = frozenset(f for f in FLAG_COLUMNS if f in self.header.columns)
+        writer = BulkWriter(conn, self.now_s, authoritative, self.labels["full_name"])
+        since = 0
+        for rowno, values in self.people_rows():
+            self.take(writer, rowno, values)
+            since += 1
+            if since >= CHUNK:
+                since = 0
+                writer.flush()
+                self.check_cancel()
+                if self.progress is not None:
+                    self.progress(min(rowno - self.header.row, self.total_est), self.total_est)
+        writer.finish()
+        self.check_cancel()
+        counts, result = writer.counts, self.result
+        result.inserted, result.updated, result.unchanged = counts.inserted, counts.updated, counts.unchanged
+        result.possible_duplicates = counts.possible_duplicates
+        result.warnings = sum(1 for i in result.issues if i.severity == WARNING)
+
+    def take(self, writer: BulkWriter, rowno: int, values: dict[str, object]) -> None:
+        """One row: the row rules, then an ID number seen earlier in the same file is an error."""
+        self.result.rows_total += 1
+        rec, row_issues = self.validator.validate(values, rowno)
+        id_number = rec.id_number if rec is not None else None
+        if id_number is not None:
+            first = self.seen_ids.get(id_number)
+            if first is not None:
+                row_issues.append(RowIssue(rowno, self.labels["id_number"], id_number,
+                                           f"Số định danh trùng với dòng {first} trong cùng tệp", ERROR, "id_number"))
+                rec = None
+            else:
+                self.seen_ids[id_number] = rowno
+        if rec is None:
+            self.result.errors += 1
+        else:
+            writer.add(rec, rowno, row_issues)
+        if row_issues:
+            self.result.issues.extend(row_issues)
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled()
+
+    def finish(self, conn: Any, operator_id: int | None, report_path: str | os.PathLike[str] | None) -> None:
+        """The audit entry and, when a row had something to say, the error report beside the file."""
+        conn.execute(
+            "INSERT INTO audit_log (at, operator_id, action, entity, entity_id, detail) "
+            "VALUES (?, ?, 'import', 'citizen', NULL, ?)",
+            (self.now_s, operator_id, _audit_detail(self.src.name, self.result)),
+        )
+        if self.result.issues:
+            target = Path(report_path) if report_path else default_report_path(self.src)
+            try:
+                self.result.report_path = write_report(target, self.result.issues)
+            except OSError as exc:
+                raise ImportFileError(
+                    f"Không ghi được báo cáo lỗi {target}: {exc.strerror or exc}; chưa nhập gì"
+                ) from exc
 
 
 def _audit_detail(name: str, r: ImportResult) -> str:

@@ -135,7 +135,29 @@ def auto_assign(
     if room == 0:
         result.full = places_free == 0
         return result
+    picked, total_candidates = _most_urgent(session, es, on, kind_list, village_list, room, result)
+    chosen = _arranged(session, picked)
+    # Bulk writes: one INSERT for the appointments, one for their events, one UPDATE of the cached states
+    # (a flush per person cost ~1.7 ms, 18 s for 10,000 people).
+    items = [(cid, start, picked[cid][0]) for cid, start in zip(chosen, free_places(sl), strict=False)]
+    ids = new_appointments(session, es, items)
+    statuses.record_events_many(
+        session, statuses.EventType.SCHEDULED, [(cid, aid) for (cid, _, _), aid in zip(items, ids, strict=True)],
+        point_id=es.point_id, operator_id=operator_id,
+    )
+    result.appointment_ids.extend(ids)
+    result.assigned = len(result.appointment_ids)
+    result.not_placed = max(0, total_candidates - result.assigned)
+    result.full = places_free - result.assigned == 0
+    return result
 
+
+def _most_urgent(
+    session: Session, es: EnrollmentSession, on: dt.date, kind_list: list[str] | None,
+    village_list: list[str] | None, room: int, result: AssignResult,
+) -> tuple[dict[int, tuple[str, bool]], int]:
+    """The `room` most urgent candidates as citizen id → (purpose, priority), and how many were eligible;
+    counts the ones skipped (already booked, state) into `result`. Streams the due rows, keeps a heap."""
     booked_ids = set(
         session.scalars(
             select(Appointment.citizen_id)
@@ -176,9 +198,11 @@ def auto_assign(
         cur.close()
     result.skipped_already_booked = skipped_booked
     result.skipped_state = skipped_state
+    return {-e[2]: (e[3], e[4]) for e in heap}, total_candidates
 
-    # Arrange the chosen few: priority people first, then one village after another, names in order.
-    picked = {-e[2]: (e[3], e[4]) for e in heap}
+
+def _arranged(session: Session, picked: dict[int, tuple[str, bool]]) -> list[int]:
+    """The chosen few in slot order: priority people first, then one village after another, names in order."""
     name_column = name_order_column(session)
     info = {}
     ids = list(picked)
@@ -187,19 +211,4 @@ def auto_assign(
             select(Citizen.id, Citizen.village_key, name_column).where(Citizen.id.in_(ids[i:i + 500]))
         ):
             info[cid] = (vkey or "", nsort or "")
-    chosen = sorted(
-        picked, key=lambda cid: (0 if picked[cid][1] else 1, info[cid][0], info[cid][1], cid)
-    )
-    # Bulk writes: one INSERT for the appointments, one for their events, one UPDATE of the cached states
-    # (a flush per person cost ~1.7 ms, 18 s for 10,000 people).
-    items = [(cid, start, picked[cid][0]) for cid, start in zip(chosen, free_places(sl), strict=False)]
-    ids = new_appointments(session, es, items)
-    statuses.record_events_many(
-        session, statuses.EventType.SCHEDULED, [(cid, aid) for (cid, _, _), aid in zip(items, ids, strict=True)],
-        point_id=es.point_id, operator_id=operator_id,
-    )
-    result.appointment_ids.extend(ids)
-    result.assigned = len(result.appointment_ids)
-    result.not_placed = max(0, total_candidates - result.assigned)
-    result.full = places_free - result.assigned == 0
-    return result
+    return sorted(picked, key=lambda cid: (0 if picked[cid][1] else 1, info[cid][0], info[cid][1], cid))

@@ -258,28 +258,7 @@ def mark(
     if point_id is not None and session.get(Point, point_id) is None:
         raise ValidationError("point_id", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
     appt = _appointment_for_mark(session, c.id, enrollment_session_id, when.date())
-
-    events: list[str] = []
-    if action == "attended":
-        if not _attended_on(session, c.id, when.date()):
-            events.append("attended")
-    elif action in CAPTURES:
-        if not _attended_on(session, c.id, when.date()):
-            events.append("attended")
-        events.append(action)
-    else:
-        events.append(action)
-
-    if action == "no_show":
-        if enrollment_session is not None and appt is None:
-            raise ValidationError("action", action, f"{c.full_name} không có lịch hẹn trong buổi này")
-        if appt is not None and appt.state != "booked":
-            raise ValidationError(
-                "action", action, f"Lịch hẹn của {c.full_name} đang ở trạng thái '{appt.state}': không ghi vắng mặt"
-            )
-        if _attended_on(session, c.id, when.date()):
-            raise ValidationError("action", action, f"{c.full_name} đã được ghi nhận có mặt hôm nay")
-
+    events = _events_for(session, c, action, when.date(), appt, enrollment_session is not None)
     state = statuses.state_of(c, session)  # with the open appointment: a booked no-show is allowed
     for ev in events:  # validate the whole sequence first: nothing half-written
         state = statuses.apply(state, ev)
@@ -305,6 +284,32 @@ def mark(
     return MarkResult(
         c.id, tuple(events), c.status, appt.id if appt else None, appt.state if appt else None
     )
+
+
+def _events_for(session: Session, c: Citizen, action: str, day: dt.date, appt: Appointment | None,
+                in_session: bool) -> list[str]:
+    """The events one action records: a capture implies arrival (once a day); a no-show needs a booked
+    appointment and no arrival that day."""
+    events: list[str] = []
+    if action == "attended":
+        if not _attended_on(session, c.id, day):
+            events.append("attended")
+    elif action in CAPTURES:
+        if not _attended_on(session, c.id, day):
+            events.append("attended")
+        events.append(action)
+    else:
+        events.append(action)
+    if action == "no_show":
+        if in_session and appt is None:
+            raise ValidationError("action", action, f"{c.full_name} không có lịch hẹn trong buổi này")
+        if appt is not None and appt.state != "booked":
+            raise ValidationError(
+                "action", action, f"Lịch hẹn của {c.full_name} đang ở trạng thái '{appt.state}': không ghi vắng mặt"
+            )
+        if _attended_on(session, c.id, day):
+            raise ValidationError("action", action, f"{c.full_name} đã được ghi nhận có mặt hôm nay")
+    return events
 
 
 def _walk_in_purpose(action: str, c: Citizen) -> str:

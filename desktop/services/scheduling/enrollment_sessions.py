@@ -116,6 +116,34 @@ def check_bookable(enrollment_session: EnrollmentSession) -> None:
 # --- sessions and slots --------------------------------------------------------------------------
 
 
+def _check_sizes(slot_minutes: int, kits: int, minutes_per_person: int, duration: int) -> tuple[int, int, int]:
+    """Slot length, capture kits and minutes per person as whole numbers that fit a session of `duration`."""
+    try:
+        slot_minutes, kits, minutes_per_person = int(slot_minutes), int(kits), int(minutes_per_person)
+    except (TypeError, ValueError):
+        raise ValidationError("slot_minutes", str(slot_minutes), "Số phút, số máy phải là số nguyên") from None
+    if not 5 <= slot_minutes <= 240:
+        raise ValidationError("slot_minutes", str(slot_minutes), "Độ dài khung giờ phải từ 5 đến 240 phút")
+    if slot_minutes > duration:
+        raise ValidationError(
+            "slot_minutes", str(slot_minutes),
+            f"Độ dài khung giờ ({slot_minutes} phút) dài hơn cả buổi ({duration} phút)",
+        )
+    if duration % slot_minutes:
+        raise ValidationError(
+            "slot_minutes", str(slot_minutes),
+            f"Thời lượng buổi ({duration} phút) không chia hết cho độ dài khung giờ ({slot_minutes} phút)",
+        )
+    if not 1 <= kits <= MAX_KITS:
+        raise ValidationError("kits", str(kits), f"Số bộ máy thu nhận phải từ 1 đến {MAX_KITS}")
+    if not 1 <= minutes_per_person <= slot_minutes:
+        raise ValidationError(
+            "minutes_per_person", str(minutes_per_person),
+            f"Số phút cho mỗi người phải từ 1 đến độ dài khung giờ ({slot_minutes} phút)",
+        )
+    return slot_minutes, kits, minutes_per_person
+
+
 def create_enrollment_session(
     session: Session,
     *,
@@ -139,30 +167,8 @@ def create_enrollment_session(
     t0, t1 = parse_time(start, "start"), parse_time(end, "end")
     if minutes_of(t1) <= minutes_of(t0):
         raise ValidationError("end", hm(t1), f"Giờ kết thúc ({hm(t1)}) phải sau giờ bắt đầu ({hm(t0)})")
-    try:
-        slot_minutes, kits, minutes_per_person = int(slot_minutes), int(kits), int(minutes_per_person)
-    except (TypeError, ValueError):
-        raise ValidationError("slot_minutes", str(slot_minutes), "Số phút, số máy phải là số nguyên") from None
-    if not 5 <= slot_minutes <= 240:
-        raise ValidationError("slot_minutes", str(slot_minutes), "Độ dài khung giờ phải từ 5 đến 240 phút")
-    duration = minutes_of(t1) - minutes_of(t0)
-    if slot_minutes > duration:
-        raise ValidationError(
-            "slot_minutes", str(slot_minutes),
-            f"Độ dài khung giờ ({slot_minutes} phút) dài hơn cả buổi ({duration} phút)",
-        )
-    if duration % slot_minutes:
-        raise ValidationError(
-            "slot_minutes", str(slot_minutes),
-            f"Thời lượng buổi ({duration} phút) không chia hết cho độ dài khung giờ ({slot_minutes} phút)",
-        )
-    if not 1 <= kits <= MAX_KITS:
-        raise ValidationError("kits", str(kits), f"Số bộ máy thu nhận phải từ 1 đến {MAX_KITS}")
-    if not 1 <= minutes_per_person <= slot_minutes:
-        raise ValidationError(
-            "minutes_per_person", str(minutes_per_person),
-            f"Số phút cho mỗi người phải từ 1 đến độ dài khung giờ ({slot_minutes} phút)",
-        )
+    slot_minutes, kits, minutes_per_person = _check_sizes(
+        slot_minutes, kits, minutes_per_person, minutes_of(t1) - minutes_of(t0))
     for other in session.scalars(
         select(EnrollmentSession).where(
             EnrollmentSession.point_id == point_id,
