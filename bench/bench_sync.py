@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from desktop.settings_keys import KEY_HUB_DEVICE_ID
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMUNE = "22736"
 
@@ -122,7 +124,7 @@ def main() -> int:
         backlog = time.perf_counter() - t
         assert res.ok and res.sent == waiting == 180 and res.remaining == 0, res
         with db.session() as s:
-            assert config.get(s, hub_link.KEY_DEVICE_ID)
+            assert config.get(s, KEY_HUB_DEVICE_ID)
         db.close()
     finally:
         proc.terminate()

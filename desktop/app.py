@@ -9,6 +9,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
+from desktop.settings_keys import KEY_LANGUAGE
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
@@ -72,7 +74,7 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     app_ctx = controller.app
     try:
         if not args.lang:
-            lang.install(app_ctx.read(config.get, config.KEY_LANGUAGE, lang.DEFAULT))
+            lang.install(app_ctx.read(config.get, KEY_LANGUAGE, lang.DEFAULT))
         if controller.first_run_needed():
             from desktop.services import auth
 

@@ -8,17 +8,14 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import NameOrder, nfc
 from desktop.models import Setting
-
-KEY_COMMUNE_CODE = "commune.code"
-KEY_COMMUNE_NAME = "commune.name"
-KEY_PROVINCE_CODE = "commune.province_code"
-KEY_PROVINCE_NAME = "commune.province_name"
-KEY_NAME_ORDER = "ui.name_order"
-KEY_LANGUAGE = "ui.language"
-KEY_DEMO = "commune.demo"
-# the daily report's "Kính gửi" and extra "Nơi nhận" lines, one per line (services.report_settings)
-KEY_REPORT_TO = "report.to"
-KEY_REPORT_CC = "report.cc"
+from desktop.settings_keys import (
+    KEY_COMMUNE_CODE,
+    KEY_COMMUNE_NAME,
+    KEY_DEMO,
+    KEY_NAME_ORDER,
+    KEY_PROVINCE_CODE,
+    KEY_PROVINCE_NAME,
+)
 
 
 @dataclass(frozen=True, slots=True)

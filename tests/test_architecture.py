@@ -222,3 +222,30 @@ def test_the_length_check_finds_a_planted_long_function(tmp_path):
         assert long_functions(tmp_path) == [f"planted.py:long ({MAX_SERVICE_FUNCTION_LINES + 1})"]
     finally:
         ROOT = saved
+
+
+def settings_key_definitions(root: Path) -> list[tuple[str, str, str]]:
+    """(file, name, value) of every `KEY_* = "text"` assignment under `root`."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                found += [(path.relative_to(root).as_posix(), t.id, node.value.value) for t in node.targets
+                          if isinstance(t, ast.Name) and t.id.startswith("KEY_")]
+    return found
+
+
+def test_every_settings_key_is_defined_once_in_the_registry():
+    """One name never means two settings (hub and peer device ids were both KEY_DEVICE_ID) and one setting never
+    has two names: desktop/settings_keys.py is the only place a settings key is spelled."""
+    defs = settings_key_definitions(ROOT / "desktop")
+    assert [d for d in defs if d[0] != "settings_keys.py"] == []
+    values = [value for _f, _n, value in defs]
+    assert len(values) == len(set(values)) > 20
+
+
+def test_the_settings_key_check_finds_a_planted_definition(tmp_path):
+    (tmp_path / "settings_keys.py").write_text('KEY_A = "a.b"\n', encoding="utf-8")
+    (tmp_path / "elsewhere.py").write_text('KEY_B = "a.c"\nKEY_BYTES = 32\n', encoding="utf-8")
+    assert settings_key_definitions(tmp_path) == [("elsewhere.py", "KEY_B", "a.c"), ("settings_keys.py", "KEY_A", "a.b")]

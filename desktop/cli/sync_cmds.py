@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from desktop.cli.context import EXIT_FAILURE, EXIT_OK, CliContext, UsageError, service_call
+from desktop.settings_keys import KEY_HUB_DEVICE_ID, KEY_HUB_URL
 from desktop.storage.backup import BackupFailed, backup_if_due
 
 # hub_link, outbox and dayclose are imported inside the handlers: they load the sync client (requests,
@@ -200,11 +201,11 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
             "last_error": st.last_error,
             "last_error_at": st.last_error_at, "conflicts": confl,
             "changed_since_close": [{"day": d.isoformat(), "point_code": p} for d, p in changed],
-            "hub_url": info[hub_link.KEY_HUB_URL], "device_id": info[hub_link.KEY_DEVICE_ID],
-            "hub_key_fingerprint": info[hub_link.KEY_HUB_FINGERPRINT]}
+            "hub_url": info[KEY_HUB_URL], "device_id": info[KEY_HUB_DEVICE_ID],
+            "hub_key_fingerprint": info[hub_link.INFO_FINGERPRINT]}
     lines = [
-        f"Máy chủ tỉnh: {info[hub_link.KEY_HUB_URL] or '(chưa kết nối)'}",
-        *([f"Dấu khóa máy chủ tỉnh: {info[hub_link.KEY_HUB_FINGERPRINT]}"] if info[hub_link.KEY_HUB_FINGERPRINT]
+        f"Máy chủ tỉnh: {info[KEY_HUB_URL] or '(chưa kết nối)'}",
+        *([f"Dấu khóa máy chủ tỉnh: {info[hub_link.INFO_FINGERPRINT]}"] if info[hub_link.INFO_FINGERPRINT]
           else []),
         f"Lần gửi thành công gần nhất: {st.last_success_at or 'chưa có'}",
         f"Báo cáo đang chờ gửi: {st.waiting}"

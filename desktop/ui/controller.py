@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from desktop.settings_keys import KEY_LANGUAGE
 from desktop.storage.db import Database
 from desktop.ui.operations import register as register_ops
 from desktop.ui.operations import settings as settings_ops
@@ -110,7 +111,6 @@ class Controller(QObject):
         window.installEventFilter(_FirstPaint(window, start))
 
     def switch_language(self, code: str) -> None:
-        from desktop.config import KEY_LANGUAGE
 
         code = lang.install(code)
         self.runner.op(settings_ops.save_setting(KEY_LANGUAGE, code)).run()

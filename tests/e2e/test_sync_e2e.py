@@ -27,6 +27,7 @@ from desktop.models import Citizen, DayReport, Point
 from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link, outbox
 from desktop.services.register.statuses import record_event
+from desktop.settings_keys import KEY_HUB_URL, KEY_TARGETS_AT
 from sync.client import RetryPolicy
 from sync.failures import MSG_AUTH
 from tests.support.hub_process import COMMUNE, HubProcess, hub_cli
@@ -194,12 +195,12 @@ def test_exactly_once_under_faults(hub, proxy, laptop, monkeypatch):
     # 1. hub down: connection refused; nothing lost, nothing sent
     hub.stop()
     with db.session() as s:
-        config.put(s, hub_link.KEY_HUB_URL, hub.url)
+        config.put(s, KEY_HUB_URL, hub.url)
     res = _sync(db)
     assert res.sent == 0 and res.remaining == 15 and res.error.startswith("Không kết nối được máy chủ tỉnh")
     hub.start()
     with db.session() as s:
-        config.put(s, hub_link.KEY_HUB_URL, proxy.url)
+        config.put(s, KEY_HUB_URL, proxy.url)
 
     # 2. two HTTP 500s, then success within the same run
     proxy.actions.extend(["500", "500"])
@@ -267,7 +268,7 @@ def test_exactly_once_under_faults(hub, proxy, laptop, monkeypatch):
         st = outbox.status(s)
         assert st.waiting == 0 and st.last_error == "" and st.last_success_at
     with db.session() as s:  # targets were fetched for offline use (none set: empty table is fine)
-        assert config.get(s, hub_link.KEY_TARGETS_AT)
+        assert config.get(s, KEY_TARGETS_AT)
 
 
 def test_auth_stop_and_tell_on_revoked_and_unknown_token(hub, laptop):

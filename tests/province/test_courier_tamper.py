@@ -21,8 +21,15 @@ from desktop import config, paths
 from desktop.cli import main as ep
 from desktop.models import Citizen, OutboxItem, Point
 from desktop.services.figures import dayclose
-from desktop.services.province_link import hub_link, outbox
+from desktop.services.province_link import hub_link
 from desktop.services.register.statuses import record_event
+from desktop.settings_keys import (
+    KEY_HUB_COMMUNE,
+    KEY_HUB_DEVICE_ID,
+    KEY_HUB_PUBLIC_KEY,
+    KEY_HUB_URL,
+    KEY_LAST_SUCCESS,
+)
 from desktop.storage.db import Database, open_database
 from province import cli as hub_cli
 from province.db import open_hub
@@ -100,9 +107,9 @@ def pinned_state() -> tuple:
         with db.session() as s:
             rows = [(i.id, i.sent_at, i.confirmed_via, i.exported_at, i.last_error, i.batch_id)
                     for i in s.scalars(select(OutboxItem).order_by(OutboxItem.id))]
-            settings = {k: config.get(s, k) for k in (hub_link.KEY_DEVICE_ID, hub_link.KEY_HUB_PUBLIC_KEY,
-                                                      hub_link.KEY_HUB_URL, hub_link.KEY_HUB_COMMUNE,
-                                                      outbox.KEY_LAST_SUCCESS)}
+            settings = {k: config.get(s, k) for k in (KEY_HUB_DEVICE_ID, KEY_HUB_PUBLIC_KEY,
+                                                      KEY_HUB_URL, KEY_HUB_COMMUNE,
+                                                      KEY_LAST_SUCCESS)}
         return (tuple(rows), tuple(sorted(settings.items())))
     finally:
         db.close()
@@ -184,7 +191,7 @@ def test_resigned_enrolment_response_refused_nothing_pinned(hub_url: str, tmp_pa
     said = lap(capsys, "connect", "--response-file", str(stripped), ok=False)
     assert "không có dấu xác nhận khóa" in said and "phiên bản cũ" in said
     assert pinned_state() == before
-    assert hub_link.hub_info(laptop_db())[hub_link.KEY_DEVICE_ID] == ""  # not enrolled, nothing pinned
+    assert hub_link.hub_info(laptop_db())[KEY_HUB_DEVICE_ID] == ""  # not enrolled, nothing pinned
 
     # 3. with a forged binding (the courier does not know the code): refused too
     forged = tmp_path / "usb" / "forged.json"
@@ -202,8 +209,8 @@ def test_resigned_enrolment_response_refused_nothing_pinned(hub_url: str, tmp_pa
     db = laptop_db()
     try:
         with db.session() as s:
-            assert config.get(s, hub_link.KEY_HUB_PUBLIC_KEY) == genuine["payload"]["hub_public_key"]
-        assert hub_link.hub_info(db)[hub_link.KEY_HUB_FINGERPRINT] == issued["hub_key_fingerprint"]
+            assert config.get(s, KEY_HUB_PUBLIC_KEY) == genuine["payload"]["hub_public_key"]
+        assert hub_link.hub_info(db)[hub_link.INFO_FINGERPRINT] == issued["hub_key_fingerprint"]
     finally:
         db.close()
     assert lap(capsys, "sync-status")["hub_key_fingerprint"] == issued["hub_key_fingerprint"]
@@ -259,7 +266,7 @@ def test_resigned_receipt_and_targets_refused(hub_url: str, tmp_path: Path,
         "issued_at": "2030-01-01T00:00:00Z"}))
     said = lap(capsys, "targets", "--file", str(evil), ok=False)
     assert "không phải của máy chủ tỉnh" in said and fp in said
-    assert pinned_state() == before and hub_link.hub_info(laptop_db())[hub_link.KEY_HUB_URL] == ""
+    assert pinned_state() == before and hub_link.hub_info(laptop_db())[KEY_HUB_URL] == ""
 
     # the genuine files still work
     assert lap(capsys, "sync", "--receipt", str(receipt))["confirmed"] == 5

@@ -18,7 +18,7 @@ import pytest
 
 from desktop import config, paths
 from desktop.cli import main as ep
-from desktop.services.province_link import hub_link
+from desktop.settings_keys import KEY_HUB_DEVICE_ID, KEY_HUB_PUBLIC_KEY, KEY_HUB_URL
 from desktop.storage.db import open_database
 from province import cli as hub_cli
 from sync import hubkey, signing
@@ -98,8 +98,8 @@ def laptop_hub_state() -> tuple[str, str, str]:
     db = open_database(paths.db_path())
     try:
         with db.session() as s:
-            return (config.get(s, hub_link.KEY_HUB_PUBLIC_KEY), config.get(s, hub_link.KEY_HUB_URL),
-                    config.get(s, hub_link.KEY_DEVICE_ID))
+            return (config.get(s, KEY_HUB_PUBLIC_KEY), config.get(s, KEY_HUB_URL),
+                    config.get(s, KEY_HUB_DEVICE_ID))
     finally:
         db.close()
 

@@ -16,8 +16,9 @@ from desktop import config, paths
 from desktop.cli import main as ep
 from desktop.models import Citizen, OutboxItem, Point
 from desktop.services.figures import dayclose
-from desktop.services.province_link import hub_link, outbox
+from desktop.services.province_link import hub_link
 from desktop.services.register.statuses import record_event
+from desktop.settings_keys import KEY_HUB_DEVICE_ID, KEY_HUB_PUBLIC_KEY, KEY_HUB_URL, KEY_LAST_SUCCESS
 from desktop.storage.db import Database, open_database
 from province import admin
 from province import cli as hub_cli
@@ -110,8 +111,8 @@ def outbox_snapshot() -> list[tuple]:
         with db.session() as s:
             rows = [(i.id, i.sent_at, i.confirmed_via, i.exported_at, i.last_error, i.batch_id)
                     for i in s.scalars(select(OutboxItem).order_by(OutboxItem.id))]
-            settings = {k: config.get(s, k) for k in (hub_link.KEY_DEVICE_ID, hub_link.KEY_HUB_PUBLIC_KEY,
-                                                      outbox.KEY_LAST_SUCCESS, hub_link.KEY_HUB_URL)}
+            settings = {k: config.get(s, k) for k in (KEY_HUB_DEVICE_ID, KEY_HUB_PUBLIC_KEY,
+                                                      KEY_LAST_SUCCESS, KEY_HUB_URL)}
         return [*rows, tuple(sorted(settings.items()))]
     finally:
         db.close()
@@ -363,7 +364,7 @@ def test_reenrol_by_file_on_a_hub_that_never_knew_the_device(hub_url: str, tmp_p
     assert "MÁY MỚI" in said and f"không biết mã máy cũ {old}" in said and new in said
     lapdb = laptop_db()
     with lapdb.session() as s:
-        assert config.get(s, hub_link.KEY_DEVICE_ID) == new
+        assert config.get(s, KEY_HUB_DEVICE_ID) == new
     lapdb.close()
     assert hub_link._keyring_get(hub_link.keyring_name(old), "private_key") == ""  # the old device is gone
 

@@ -19,6 +19,7 @@ from desktop.errors import ValidationError
 from desktop.models import Operator
 from desktop.printing.text import report_recipients
 from desktop.services import auth
+from desktop.settings_keys import KEY_REPORT_CC, KEY_REPORT_TO
 
 MAX_LINES = 8
 MAX_LINE = 200
@@ -59,8 +60,8 @@ def _split(stored: str) -> tuple[str, ...]:
 def get_recipients(session: Session) -> ReportRecipients:
     c = config.commune(session)
     default = report_recipients(c.name, c.province_name) if c is not None else ()
-    return ReportRecipients(_split(config.get(session, config.KEY_REPORT_TO)),
-                            _split(config.get(session, config.KEY_REPORT_CC)), default)
+    return ReportRecipients(_split(config.get(session, KEY_REPORT_TO)),
+                            _split(config.get(session, KEY_REPORT_CC)), default)
 
 
 def set_recipients(
@@ -76,10 +77,10 @@ def set_recipients(
         auth.check_change_settings(operator)
     changed = []
     if to is not None:
-        config.put(session, config.KEY_REPORT_TO, "\n".join(_lines("to", to)))
+        config.put(session, KEY_REPORT_TO, "\n".join(_lines("to", to)))
         changed.append("to")
     if cc is not None:
-        config.put(session, config.KEY_REPORT_CC, "\n".join(_lines("cc", cc)))
+        config.put(session, KEY_REPORT_CC, "\n".join(_lines("cc", cc)))
         changed.append("cc")
     if changed:
         now = get_recipients(session)

@@ -29,12 +29,11 @@ from sqlalchemy.orm import Session
 from desktop import config
 from desktop.services import auth
 from desktop.services.peer.crypto import PeerRefused
-from desktop.services.peer.ids import KEY_DEVICE_ID, device_id
+from desktop.services.peer.ids import device_id
 from desktop.services.peer.spec import BY_NAME
+from desktop.settings_keys import KEY_CLONE_FROM, KEY_FORMER_IDS, KEY_PEER_DEVICE_ID
 from desktop.storage.connect import driver_connection
 
-KEY_CLONE_FROM = "peer.clone_from"
-KEY_FORMER_IDS = "peer.former_device_ids"
 CLONE_MESSAGE = ("Có một máy khác mang cùng mã máy với máy này (cài từ bản sao lưu của máy này?): đã từ chối, "
                  "không lưu gì. Trên MỘT trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify' "
                  "rồi đồng bộ lại.")
@@ -139,7 +138,7 @@ def reidentify(session: Session, operator: Any | None = None) -> Reidentified:
         conn.execute("DELETE FROM peer_rows WHERE gid = ?", (gid,))  # every field logged again
         pending.append((entity, row[0]))
     conn.execute("DELETE FROM peer_log WHERE origin = ? AND seq > ?", (old, cutoff))
-    config.put(session, KEY_DEVICE_ID, new)
+    config.put(session, KEY_PEER_DEVICE_ID, new)
     former = [x for x in (config.get(session, KEY_FORMER_IDS) or "").split(",") if x]
     config.put(session, KEY_FORMER_IDS, ",".join([*former, old]))
     config.put(session, KEY_CLONE_FROM, "")

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from desktop import config
 from desktop.errors import ServiceError
 from desktop.services.peer.crypto import GroupKey, PeerRefused, code_of, new_secret, secret_of
-from desktop.services.peer.ids import KEY_DEVICE_NAME, device_id
+from desktop.services.peer.ids import device_id
+from desktop.settings_keys import KEY_DEVICE_NAME, KEY_GROUP_ID
 from desktop.storage import peer_keys
 from desktop.storage.db import Database
-
-KEY_GROUP_ID = "peer.group_id"
 
 
 @dataclass(frozen=True)

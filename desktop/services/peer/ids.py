@@ -20,10 +20,8 @@ import uuid
 from sqlalchemy.orm import Session
 
 from desktop import config
+from desktop.settings_keys import KEY_DEVICE_NAME, KEY_HLC, KEY_PEER_DEVICE_ID
 
-KEY_DEVICE_ID = "peer.device_id"
-KEY_DEVICE_NAME = "peer.device_name"
-KEY_HLC = "peer.hlc"
 # Same namespace as migration 0005: changing it would split every citizen in two.
 CITIZEN_NAMESPACE = uuid.UUID("6f1b6a52-27c1-4b8e-9a57-0c7d3f1e9a10")
 
@@ -57,10 +55,10 @@ def point_gid(commune_code: str, code: str) -> str:
 
 def device_id(session: Session) -> str:
     """This database's device id, made on first use (a database created at the current head)."""
-    dev = config.get(session, KEY_DEVICE_ID)
+    dev = config.get(session, KEY_PEER_DEVICE_ID)
     if not dev:
         dev = uuid.uuid4().hex
-        config.put(session, KEY_DEVICE_ID, dev)
+        config.put(session, KEY_PEER_DEVICE_ID, dev)
     return dev
 
 

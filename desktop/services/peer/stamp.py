@@ -20,6 +20,7 @@ from desktop import config
 from desktop.services.peer import state
 from desktop.services.peer.ids import Clock, citizen_gid, point_gid, uuid7
 from desktop.services.peer.spec import BY_NAME, ENTITIES, Entity
+from desktop.settings_keys import KEY_COMMUNE_CODE
 from desktop.storage.connect import driver_connection
 
 CHUNK = 500
@@ -109,7 +110,7 @@ def stamp(session: Session) -> int:
         return 0
     clock = Clock(session)
     me = clock.device
-    commune = config.get(session, config.KEY_COMMUNE_CODE)
+    commune = config.get(session, KEY_COMMUNE_CODE)
     by_entity: dict[str, list[int]] = defaultdict(list)
     for entity, row_id in pending:
         by_entity[entity].append(row_id)

@@ -13,8 +13,7 @@ from desktop import config
 from desktop.models import PeerConflict, PeerDevice, PeerLog
 from desktop.services.peer import changes
 from desktop.services.peer.ids import device_id, device_name
-
-KEY_GROUP_ID = "peer.group_id"
+from desktop.settings_keys import KEY_GROUP_ID
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,15 @@ from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
 from desktop.services.province_link import hub_pin, outbox
+from desktop.settings_keys import (
+    KEY_CONNECTED_AT,
+    KEY_HUB_COMMUNE,
+    KEY_HUB_DEVICE_ID,
+    KEY_HUB_PUBLIC_KEY,
+    KEY_HUB_URL,
+    KEY_TARGETS_AT,
+    KEY_TOKEN_EXPIRES,
+)
 from desktop.storage.db import Database
 from desktop.storage.keys import secure_store_available
 from sync import hubkey, offline, signing
@@ -44,14 +53,7 @@ from sync.protocol import INDICATORS, MAX_REPORTS_PER_BATCH, EnrolResponse, Targ
 log = logging.getLogger(__name__)
 
 SERVICE = "EnrollPoint-hub"
-KEY_HUB_URL = "hub.url"
-KEY_DEVICE_ID = "hub.device_id"
-KEY_HUB_COMMUNE = "hub.commune_code"
-KEY_CONNECTED_AT = "hub.connected_at"
-KEY_TOKEN_EXPIRES = "hub.token_expires_at"
-KEY_TARGETS_AT = "hub.targets_fetched_at"
-KEY_HUB_PUBLIC_KEY = "hub.public_key"  # the hub's Ed25519 key, pinned at enrolment (checks receipts, files)
-KEY_HUB_FINGERPRINT = "hub.key_fingerprint"  # not stored: hub_info's short fingerprint of the pinned key
+INFO_FINGERPRINT = "hub.key_fingerprint"  # not stored: hub_info's short fingerprint of the pinned key
 
 MSG_KEYRING = (
     "Không dùng được kho khoá bảo mật của hệ điều hành (Windows Credential Manager / Keychain / "
@@ -170,7 +172,7 @@ def credentials(db: Database, *, need_url: bool = True) -> Credentials:
     (issue 14) has no hub URL: `need_url=False` for what only needs the device's identity (bundles, codes)."""
     with db.session() as s:
         url, commune = config.get(s, KEY_HUB_URL), config.get(s, KEY_HUB_COMMUNE)
-        device = config.get(s, KEY_DEVICE_ID)
+        device = config.get(s, KEY_HUB_DEVICE_ID)
     if need_url and not url and commune and device:  # enrolled by file, never given the hub's address
         raise NotConnected(MSG_NO_HUB_URL)
     if not ((url or not need_url) and commune and device):
@@ -211,7 +213,7 @@ def previous_device(db: Database) -> PreviousDevice | None:
     """The device this database was enrolled as, if its private key is still in the keyring (None: connect as
     a new device, as before). Reuses — or makes and keeps — the key pair to introduce (`next_private_key`)."""
     with db.session() as s:
-        device, commune = config.get(s, KEY_DEVICE_ID), config.get(s, KEY_HUB_COMMUNE)
+        device, commune = config.get(s, KEY_HUB_DEVICE_ID), config.get(s, KEY_HUB_COMMUNE)
     if not (device and commune):
         return None
     name = keyring_name(device)
@@ -285,7 +287,7 @@ def connect(
                 f"Mã kết nối thuộc xã {resp.commune_code} ({resp.commune_name}), "
                 f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
             )
-        previous = config.get(s, KEY_DEVICE_ID)
+        previous = config.get(s, KEY_HUB_DEVICE_ID)
     key = hub_pin.check_enrolment_key(db, resp.hub_public_key, resp.hub_key_binding, offline.code_hash(code),
                                       resp.device_id, resp.commune_code, public_key, by_file=False)
     _keyring_set(keyring_name(resp.device_id),
@@ -296,7 +298,7 @@ def connect(
         if config.commune(s) is None:
             config.set_commune(s, config.Commune(resp.commune_code, resp.commune_name, resp.province_code))
         config.put(s, KEY_HUB_URL, hub_url)
-        config.put(s, KEY_DEVICE_ID, resp.device_id)
+        config.put(s, KEY_HUB_DEVICE_ID, resp.device_id)
         config.put(s, KEY_HUB_COMMUNE, resp.commune_code)
         config.put(s, KEY_TOKEN_EXPIRES, resp.token_expires_at)
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
@@ -404,7 +406,7 @@ def hub_info(db: Database) -> dict[str, str]:
     """The hub settings the UI and the CLI show; `hub_key_fingerprint` is the pinned key's short fingerprint
     (the officer compares it with the one the province reads out beside the one-time code)."""
     with db.session() as s:
-        info = {k: config.get(s, k) for k in (KEY_HUB_URL, KEY_DEVICE_ID, KEY_HUB_COMMUNE, KEY_CONNECTED_AT,
+        info = {k: config.get(s, k) for k in (KEY_HUB_URL, KEY_HUB_DEVICE_ID, KEY_HUB_COMMUNE, KEY_CONNECTED_AT,
                                                KEY_TOKEN_EXPIRES, KEY_TARGETS_AT)}
-        info[KEY_HUB_FINGERPRINT] = hubkey.fingerprint(config.get(s, KEY_HUB_PUBLIC_KEY))
+        info[INFO_FINGERPRINT] = hubkey.fingerprint(config.get(s, KEY_HUB_PUBLIC_KEY))
     return info

@@ -26,13 +26,21 @@ from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import DayReport
 from desktop.services.province_link import hub_link, hub_pin, outbox
+from desktop.settings_keys import (
+    KEY_CONNECTED_AT,
+    KEY_HUB_COMMUNE,
+    KEY_HUB_DEVICE_ID,
+    KEY_HUB_PUBLIC_KEY,
+    KEY_HUB_URL,
+    KEY_TARGETS_FILE_ISSUED,
+    KEY_TOKEN_EXPIRES,
+)
 from desktop.storage.db import Database
 from sync import daycode, hubkey, offline, signing
 from sync.client import insecure_hub_url
 from sync.outbox_port import SyncResult
 from sync.protocol import INDICATORS, TargetItem
 
-KEY_TARGETS_FILE_ISSUED = "hub.targets_file_issued_at"
 PENDING = "pending-enrol"
 
 
@@ -131,17 +139,17 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     hub_link._keyring_set(hub_link.keyring_name(device), {"token": token, "private_key": pending["private_key"],
                                                           "device_id": device})
     with db.session() as s:
-        previous = config.get(s, hub_link.KEY_DEVICE_ID)
+        previous = config.get(s, KEY_HUB_DEVICE_ID)
     if previous == device:  # re-enrolled: the same device, its new key is now the key (the outbox goes on)
         hub_link._keyring_delete(hub_link.keyring_name(device), "next_private_key")
     with db.session() as s:
         if config.commune(s) is None:
             config.set_commune(s, config.Commune(p["commune_code"], p["commune_name"], p["province_code"]))
-        config.put(s, hub_link.KEY_DEVICE_ID, device)
-        config.put(s, hub_link.KEY_HUB_COMMUNE, p["commune_code"])
-        config.put(s, hub_link.KEY_TOKEN_EXPIRES, p["token_expires_at"])
-        config.put(s, hub_link.KEY_HUB_PUBLIC_KEY, p["hub_public_key"])
-        config.put(s, hub_link.KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        config.put(s, KEY_HUB_DEVICE_ID, device)
+        config.put(s, KEY_HUB_COMMUNE, p["commune_code"])
+        config.put(s, KEY_TOKEN_EXPIRES, p["token_expires_at"])
+        config.put(s, KEY_HUB_PUBLIC_KEY, p["hub_public_key"])
+        config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
     hub_link.store_targets(db, targets)
     _forget_pending(commune)
     if previous and previous != device:  # a new device: this database's old device is gone (as online)
@@ -232,7 +240,7 @@ def _targets(items: Any) -> list[TargetItem]:
 def _pinned(db: Database) -> tuple[hub_link.Credentials, str]:
     creds = hub_link.credentials(db, need_url=False)
     with db.session() as s:
-        key = config.get(s, hub_link.KEY_HUB_PUBLIC_KEY)
+        key = config.get(s, KEY_HUB_PUBLIC_KEY)
     if not key:
         raise ServiceError("Máy chưa có khóa của máy chủ tỉnh để kiểm tra tệp (máy kết nối trước phiên bản này): "
                            "hãy gửi qua mạng một lần hoặc kết nối lại.")
@@ -293,7 +301,7 @@ def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str,
     with db.session() as s:
         config.put(s, KEY_TARGETS_FILE_ISSUED, issued)
         if hub_url:
-            config.put(s, hub_link.KEY_HUB_URL, hub_url)
+            config.put(s, KEY_HUB_URL, hub_url)
     return {"targets": n, "issued_at": issued, "hub_url": hub_url}
 
 

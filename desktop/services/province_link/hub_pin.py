@@ -19,12 +19,12 @@ from typing import Any
 
 from desktop import config
 from desktop.errors import ServiceError
+from desktop.settings_keys import KEY_HUB_PUBLIC_KEY
 from desktop.storage.db import Database
 from sync import hubkey, offline, signing
 
 log = logging.getLogger(__name__)
 
-KEY_HUB_PUBLIC_KEY = "hub.public_key"  # the same settings key as hub_link.KEY_HUB_PUBLIC_KEY
 NOTHING_CHANGED = "Không có gì được thay đổi."
 
 

@@ -23,15 +23,12 @@ from sqlalchemy.orm import Session
 from desktop import config
 from desktop.models import DayReport, OutboxItem
 from desktop.services.province_link.day_reports import report_of
+from desktop.settings_keys import KEY_LAST_ERROR, KEY_LAST_ERROR_AT, KEY_LAST_RUN, KEY_LAST_SUCCESS
 from desktop.storage.db import Database
 from sync.outbox_port import ConfirmResult, OutgoingBatch, SyncResult
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, UPDATED, ImportSummary, ReportOutcome
 
 CONFLICT_PREFIX = "conflict: "
-KEY_LAST_SUCCESS = "sync.last_success_at"
-KEY_LAST_ERROR = "sync.last_error"
-KEY_LAST_ERROR_AT = "sync.last_error_at"
-KEY_LAST_RUN = "sync.last_run_at"
 _ACCEPTED = {IMPORTED, UPDATED, IGNORED}
 
 

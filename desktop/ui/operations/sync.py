@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desktop.settings_keys import KEY_HUB_URL
 from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 
 
@@ -132,7 +133,7 @@ def auto_send() -> WorkerFn:
 
         with job.db.read_session() as s:
             waiting = outbox.waiting_count(s)
-        if not waiting or not hub_link.hub_info(job.db)[hub_link.KEY_HUB_URL]:
+        if not waiting or not hub_link.hub_info(job.db)[KEY_HUB_URL]:
             return OpResult(None)
         policy = RetryPolicy(max_attempts=AUTO_MAX_ATTEMPTS, base=0.5, cap=2.0, max_run_seconds=AUTO_MAX_RUN_SECONDS)
         return OpResult(hub_link.sync_now(job.db, policy=policy), Changes(reports=True))

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
+from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
@@ -27,7 +28,6 @@ from desktop.ui.support.runner import Changes
 _ = translator("AutoSend")
 log = logging.getLogger(__name__)
 
-KEY_AUTO_SEND = "sync.auto_send"  # "0": off; anything else (default): on
 
 
 def auto_send_enabled(session: Any) -> bool:

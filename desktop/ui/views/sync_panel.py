@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import settings as settings_ops
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support import labels
-from desktop.ui.support.autosend import KEY_AUTO_SEND, auto_send_enabled
+from desktop.ui.support.autosend import auto_send_enabled
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit

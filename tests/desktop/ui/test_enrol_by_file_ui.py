@@ -19,6 +19,7 @@ from desktop import config
 from desktop.models import Point
 from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link
+from desktop.settings_keys import KEY_HUB_COMMUNE, KEY_HUB_DEVICE_ID, KEY_HUB_PUBLIC_KEY
 from desktop.ui.views.sync_panel import SyncPanel
 from sync import offline, signing
 from tests.support.hub_process import COMMUNE, REPO, HubProcess, hub_cli
@@ -42,8 +43,8 @@ def _hub_fails(db_url: str, *args: str) -> str:
 
 
 def _stored(app) -> dict[str, str]:
-    return {k: app.read(config.get, k) for k in (hub_link.KEY_DEVICE_ID, hub_link.KEY_HUB_PUBLIC_KEY,
-                                                 hub_link.KEY_HUB_COMMUNE)}
+    return {k: app.read(config.get, k) for k in (KEY_HUB_DEVICE_ID, KEY_HUB_PUBLIC_KEY,
+                                                 KEY_HUB_COMMUNE)}
 
 
 def test_enrol_by_files_in_the_app_then_bundle(qtbot, db, app_for, tmp_path):
@@ -74,7 +75,7 @@ def test_enrol_by_files_in_the_app_then_bundle(qtbot, db, app_for, tmp_path):
     assert code not in text and offline.code_key(code) not in text.replace("-", "")  # never the code
     assert dlg.code_edit.text() == ""
     assert dlg.pending is not None and dlg.pending["device_name"] == "Máy đảo Sinh Tồn"
-    assert _stored(app)[hub_link.KEY_DEVICE_ID] == ""  # not enrolled yet
+    assert _stored(app)[KEY_HUB_DEVICE_ID] == ""  # not enrolled yet
 
     # the app is closed and opened again: the dialog remembers step 1
     dlg.close()
@@ -114,8 +115,8 @@ def test_enrol_by_files_in_the_app_then_bundle(qtbot, db, app_for, tmp_path):
     assert dlg.result is not None and dlg.result["device_id"] == info["device_id"]
     assert COMMUNE in msg and info["device_id"] in msg and "ghim" in msg and "1 chỉ tiêu" in msg
     got = _stored(app)
-    assert got[hub_link.KEY_DEVICE_ID] == info["device_id"] and got[hub_link.KEY_HUB_COMMUNE] == COMMUNE
-    assert signing.valid_public_key(got[hub_link.KEY_HUB_PUBLIC_KEY])
+    assert got[KEY_HUB_DEVICE_ID] == info["device_id"] and got[KEY_HUB_COMMUNE] == COMMUNE
+    assert signing.valid_public_key(got[KEY_HUB_PUBLIC_KEY])
     assert dlg.pending is None and "Chưa có yêu cầu" in dlg.pending_label.text()
     # the same response again: nothing pending any more
     dlg.open_response(str(resp))
@@ -152,8 +153,8 @@ def test_dialog_says_whether_the_laptop_kept_its_device(qtbot, db, app_for, tmp_
     _island_laptop(db)
     old = "d" * 32
     with db.session() as s:  # enrolled before, with a hub the province has since replaced
-        config.put(s, hub_link.KEY_DEVICE_ID, old)
-        config.put(s, hub_link.KEY_HUB_COMMUNE, COMMUNE)
+        config.put(s, KEY_HUB_DEVICE_ID, old)
+        config.put(s, KEY_HUB_COMMUNE, COMMUNE)
     hub_link._keyring_set(hub_link.keyring_name(old), {"token": "t", "private_key": signing.generate_keypair()[0],
                                                        "device_id": old})
     app = app_for(db)
@@ -177,7 +178,7 @@ def test_dialog_says_whether_the_laptop_kept_its_device(qtbot, db, app_for, tmp_
     new = dlg.result["device_id"]
     assert new != old and dlg.result["same_device"] == "no"
     assert "MÁY MỚI trên trạm tỉnh" in msg and f"không biết mã máy cũ {old}" in msg and new in msg
-    assert _stored(app)[hub_link.KEY_DEVICE_ID] == new
+    assert _stored(app)[KEY_HUB_DEVICE_ID] == new
 
     msg = round_trip(2)  # the same hub again: it knows the device now
     assert dlg.result["device_id"] == new and dlg.result["same_device"] == "yes"

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 
 from desktop import config
 from desktop.services.register import points as pts
+from desktop.settings_keys import KEY_LANGUAGE
 from desktop.storage.db import open_database
 from desktop.ui.controller import Controller
 from desktop.ui.dialogs.first_run import FirstRunDialog
@@ -75,7 +76,7 @@ def test_language_switch_at_run_time(qtbot, controller, window):
     assert new.checkin.action_buttons["attended"].text() == "F5  Attended"
     wait_idle(qtbot, controller.runner)
     with controller.db.session() as s:
-        assert config.get(s, config.KEY_LANGUAGE) == "en"  # kept for the next start
+        assert config.get(s, KEY_LANGUAGE) == "en"  # kept for the next start
     new.findChild(QAction, "actLang_vi").trigger()
     assert controller.window.tabs.tabText(0) == "&1 Danh sách công dân"
     wait_idle(qtbot, controller.runner)

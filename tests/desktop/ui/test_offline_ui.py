@@ -14,7 +14,8 @@ from desktop import config
 from desktop.models import Point
 from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link, outbox
-from desktop.ui.support.autosend import KEY_AUTO_SEND, AutoSender
+from desktop.settings_keys import KEY_AUTO_SEND
+from desktop.ui.support.autosend import AutoSender
 from desktop.ui.views.sync_panel import SyncPanel
 from tests.support.hub_process import COMMUNE, HubProcess, hub_cli
 from tests.support.qt import wait_idle

@@ -11,6 +11,7 @@ from desktop import config
 from desktop.models import Point
 from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link, outbox
+from desktop.settings_keys import KEY_HUB_URL
 from desktop.ui.views.sync_panel import SyncPanel
 from sync.outbox_port import SyncResult
 from tests.support.qt import wait_idle
@@ -74,7 +75,7 @@ def test_send_now_runs_off_the_ui_thread_and_updates(qtbot, laptop, app_for, mon
     assert panel.state_label.text() == "Đã gửi 3 báo cáo."
     assert panel.last_sync_label.text() != "chưa có"
     assert not panel.error_label.isVisibleTo(panel)
-    assert hub_link.hub_info(laptop)[hub_link.KEY_HUB_URL] == ""
+    assert hub_link.hub_info(laptop)[KEY_HUB_URL] == ""
     wait_idle(qtbot, app.runner)
 
 

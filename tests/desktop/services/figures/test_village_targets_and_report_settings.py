@@ -22,6 +22,7 @@ from desktop.services.documents import printouts
 from desktop.services.documents.export_xlsx import report_xlsx
 from desktop.services.figures import progress, report_settings, village_targets
 from desktop.services.register.citizens import add_citizen
+from desktop.settings_keys import KEY_REPORT_CC
 from desktop.storage.db import open_database
 from tests.support.booked import book_four_people
 from tests.support.print_pages import flat_text as _flat
@@ -122,7 +123,7 @@ def test_recipients_are_a_supervisor_setting_and_reach_pdf_and_xlsx(db) -> None:
         saved = report_settings.set_recipients(
             s, ["Ban Chỉ đạo Đề án 06 phường Nha Trang", "Đảng ủy phường Nha Trang;"], ["UBND phường Nha Trang"])
         assert saved.to == ("Ban Chỉ đạo Đề án 06 phường Nha Trang", "Đảng ủy phường Nha Trang")
-        assert config.get(s, config.KEY_REPORT_CC) == "UBND phường Nha Trang"
+        assert config.get(s, KEY_REPORT_CC) == "UBND phường Nha Trang"
         sup, off = _accounts(s)
         with pytest.raises(PermissionDenied):
             report_settings.set_recipients(s, cc=["Công an tỉnh"], operator=off)

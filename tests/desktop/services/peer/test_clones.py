@@ -16,6 +16,7 @@ from desktop.services.peer import clones, group, usbfile
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.ids import device_id
 from desktop.services.register import statuses
+from desktop.settings_keys import KEY_CLONE_FROM
 from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database, open_database
 from tests.support.peers import add_person, laptop, register, today
@@ -76,7 +77,7 @@ def test_usb_import_detects_a_clone_and_reidentify_heals_it(tmp_path: Path) -> N
         with pytest.raises(PeerRefused, match="cùng (mang )?mã máy"):
             _swap(tmp_path, b, a2, "b-a2")
         with a2.session() as s:
-            assert config.get(s, clones.KEY_CLONE_FROM)  # where the copies part, for reidentify
+            assert config.get(s, KEY_CLONE_FROM)  # where the copies part, for reidentify
             r = clones.reidentify(s)
         assert r.old_id == old and r.new_id != old and r.reissued >= 1
         assert _dev(a2) == r.new_id and _dev(a) == old

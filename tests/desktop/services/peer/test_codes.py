@@ -7,7 +7,6 @@ from pathlib import Path
 
 from desktop import config
 from desktop.services import scheduling
-from desktop.services.peer.ids import KEY_DEVICE_ID
 from desktop.services.scheduling import checkin
 from desktop.services.scheduling.booking import code_prefix, new_appointment_codes
 from desktop.services.scheduling.codes import (
@@ -20,6 +19,7 @@ from desktop.services.scheduling.codes import (
     new_code,
     normalise_code,
 )
+from desktop.settings_keys import KEY_PEER_DEVICE_ID
 from tests.support.peers import laptop
 from tests.support.schedule import add_citizen, add_point
 
@@ -52,7 +52,7 @@ def test_prefixed_codes_keep_shape_and_reading_rules() -> None:
 def _device(tmp_path: Path, name: str, dev: str):  # type: ignore[no-untyped-def]
     db = laptop(tmp_path, name)
     with db.session() as s:
-        config.put(s, KEY_DEVICE_ID, dev)
+        config.put(s, KEY_PEER_DEVICE_ID, dev)
     return db
 
 
@@ -76,7 +76,7 @@ def test_two_laptops_draw_many_codes_without_a_clash(tmp_path: Path) -> None:
 def test_checkin_finds_new_and_old_codes(db) -> None:  # type: ignore[no-untyped-def]
     today = dt.date.today()
     with db.session() as s:
-        config.put(s, KEY_DEVICE_ID, DEV_B)
+        config.put(s, KEY_PEER_DEVICE_ID, DEV_B)
         p = add_point(s)
         obj = scheduling.create_enrollment_session(
             s, point_id=p.id, day=today, start="08:00", end="09:00", slot_minutes=10, kits=1, minutes_per_person=5

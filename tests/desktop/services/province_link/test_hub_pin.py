@@ -10,7 +10,8 @@ import pytest
 
 from desktop import config
 from desktop.errors import ServiceError
-from desktop.services.province_link import hub_link, hub_pin
+from desktop.services.province_link import hub_pin
+from desktop.settings_keys import KEY_HUB_PUBLIC_KEY
 from sync import hubkey, offline, signing
 
 CODE = "ABCD-EFGH-JKLM"
@@ -28,7 +29,7 @@ def _check(db, hub_key: str, binding: str, device_pub: str, *, by_file: bool) ->
 
 def _pin(db, key: str) -> None:
     with db.session() as s:
-        config.put(s, hub_link.KEY_HUB_PUBLIC_KEY, key)
+        config.put(s, KEY_HUB_PUBLIC_KEY, key)
 
 
 def test_fingerprint_is_short_grouped_sha256_of_the_raw_key() -> None:
@@ -78,7 +79,7 @@ def test_first_key_and_rotation_rules(db) -> None:
     d = _check(db, key_b, _bound(key_b, device_pub), device_pub, by_file=True)
     assert d.changed and f"khóa cũ {hubkey.fingerprint(key_a)}, khóa mới {hubkey.fingerprint(key_b)}" in d.note
     with db.session() as s:
-        assert config.get(s, hub_link.KEY_HUB_PUBLIC_KEY) == key_a  # deciding stores nothing
+        assert config.get(s, KEY_HUB_PUBLIC_KEY) == key_a  # deciding stores nothing
 
 
 def test_served_key_never_replaces_the_pinned_one(db) -> None:

@@ -14,6 +14,7 @@ from desktop.models import Appointment, StatusEvent, Target
 from desktop.services import scheduling
 from desktop.services.register import statuses
 from desktop.services.scheduling import codes
+from desktop.settings_keys import KEY_NAME_ORDER
 from tests.support.schedule import add_citizen, add_point
 
 DAY = dt.date.today() + dt.timedelta(days=7)
@@ -358,7 +359,7 @@ def test_appointments_for_sorted_by_slot_then_vietnamese_name_order(db):
         got = [r.full_name for r in scheduling.appointments_for(s, obj.id)]
         # by given name: Bình, Cường, Đức, Em (Đ after D), then the 08:30 slot
         assert got == ["Lê Văn Bình", "Dương Văn Cường", "Nguyễn Văn Đức", "Đặng Thị Em", "Trần Thị An"]
-        config.put(s, config.KEY_NAME_ORDER, "family")
+        config.put(s, KEY_NAME_ORDER, "family")
         got = [r.full_name for r in scheduling.appointments_for(s, obj.id)]
         assert got == ["Dương Văn Cường", "Đặng Thị Em", "Lê Văn Bình", "Nguyễn Văn Đức", "Trần Thị An"]
         row = scheduling.appointments_for(s, obj.id)[0]
