@@ -123,7 +123,7 @@ def _operator_add(args: argparse.Namespace, ctx: CliContext) -> int:
         by = None if auth.needs_first_operator(s) else _supervisor(ctx, s, args.by)
         pin = _secret("ENROLLPOINT_PIN", f"Mã PIN cho {args.name} (4–8 chữ số): ")
         op = service_call(auth.create_operator, s, args.name, pin, args.role, created_by=by)
-        data = {"id": op.id, "name": op.name, "role": op.role}
+        data: dict[str, Any] = {"id": op.id, "name": op.name, "role": op.role}
     ctx.announce_recovery_key()
     ctx.output(data, f"Đã thêm {auth.ROLE_LABELS[data['role']].lower()} «{data['name']}» (mã {data['id']}).")
     return 0

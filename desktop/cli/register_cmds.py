@@ -268,7 +268,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         st = service_call(citizen_status, conn, _clean_id(args.id_number), dt.date.today())
     c, card_from, renew_on = st.citizen, st.card_counted_from, st.card_renew_on
     kinds = [k.value for k in st.due]
-    hist = [{
+    hist: list[dict[str, Any]] = [{
         "event": e.event_type, "label": STATUS_LABELS_VI.get(e.event_type, e.event_type),
         "occurred_at": e.occurred_at.isoformat(), "point": e.point_code, "point_name": e.point_name,
         "operator": e.operator, "recorded_at": e.recorded_at.isoformat(), "note": e.note,

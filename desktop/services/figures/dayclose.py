@@ -216,7 +216,7 @@ def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[d
     ).all()
     out = []
     for report, pid in rows:
-        point_id = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid
+        point_id: int | None = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid  # None: outer join
         if point_id is None:
             continue  # a point removed since: nothing to recount against
         if _content_key(count_point_day(session, report.day, point_id)) != _content_key(

@@ -64,7 +64,8 @@ class EnrolByFileDialog(QDialog):
         self.setWindowTitle(_("Kết nối bằng tệp (không có mạng)"))
         self.app = app
         self.pending: dict[str, str] | None = None
-        self.result: dict[str, str] | None = None
+        # shadows QDialog.result(), which nothing here calls (the dialog is shown with open(), never exec())
+        self.result: dict[str, str] | None = None  # type: ignore[assignment]
 
         intro = QLabel(_("Dùng khi xã không có mạng: máy ghi một tệp yêu cầu, cán bộ mang tệp (USB) lên công an "
                          "tỉnh, tỉnh trả lại một tệp trả lời; mở tệp đó ở bước 2 là máy được kết nối."))

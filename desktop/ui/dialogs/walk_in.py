@@ -40,6 +40,7 @@ class WalkInDialog(QDialog):
             "sex": _("&Giới tính:"), "village": _("&Thôn/Tổ:"), "phone": _("Điện &thoại:"),
         }
         for key in FIELDS:
+            w: QComboBox | QLineEdit
             if key == "sex":
                 w = QComboBox()
                 w.addItem(_("Nam"), "M")

@@ -40,6 +40,7 @@ def extract(files: list[Path]) -> list[tuple[str, str]]:
                 and getattr(node.value.func, "id", getattr(node.value.func, "attr", "")) == "translator"
                 and node.value.args
                 and isinstance(node.value.args[0], ast.Constant)
+                and isinstance(node.value.args[0].value, str)
             ):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -162,8 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         for ctx, src in missing:
             print(f"{ctx}: {src}")
         return 1 if missing else 0
-    total, missing = build(args.lang)
-    print(f"{total} strings, {missing} untranslated")
+    total, untranslated = build(args.lang)
+    print(f"{total} strings, {untranslated} untranslated")
     return 0
 
 

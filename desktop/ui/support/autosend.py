@@ -96,7 +96,7 @@ class AutoSender(QObject):
 
             if QNetworkInformation.instance() is None:
                 QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability)
-            info = QNetworkInformation.instance()
+            info: QNetworkInformation | None = QNetworkInformation.instance()  # None without a backend
             if info is None:
                 return ""
             info.reachabilityChanged.connect(self._on_reachability)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop.storage.db import Database
 from desktop.ui.support.runner import OpRunner
+
+if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo
 
 T = TypeVar("T")
 
@@ -23,14 +26,14 @@ class AppContext:
     db: Database
     runner: OpRunner
     operator_id: int | None = None  # set by the login (actions/login.py)
-    operator: Any = None  # auth.OperatorInfo of who is logged in, for role checks
+    operator: OperatorInfo | None = None  # who is logged in, for role checks
 
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(session, *args, **kwargs)` in its own short session (UI thread; keep it to a few ms)."""
         with self.db.session() as s:
             return fn(s, *args, **kwargs)
 
-    def set_operator(self, info: Any) -> None:
+    def set_operator(self, info: OperatorInfo | None) -> None:
         """Who works at the laptop from now on (`auth.OperatorInfo`); every operation records them."""
         self.operator = info
         self.operator_id = getattr(info, "id", None)

@@ -127,16 +127,21 @@ class CitizenPanel(QWidget):
                 self.history.setItem(i, j, QTableWidgetItem(text))
         self._set_actions([e for e in allowed if e not in labels.MANUAL_HIDDEN])
 
+    def _act(self, event_type: str) -> None:
+        if self.citizen_id is not None:
+            emit(self.action, self.citizen_id, event_type)
+
     def _set_actions(self, events: list[str]) -> None:
         while self.actions_grid.count():
-            w = self.actions_grid.takeAt(0).widget()
+            item = self.actions_grid.takeAt(0)
+            w = item.widget() if item is not None else None
             if w:
                 w.deleteLater()
         self.buttons = {}
         for i, ev in enumerate(events):
             b = QPushButton(labels.event_action(ev))
             b.setObjectName(f"act_{ev}")
-            b.clicked.connect(lambda _c=False, ev=ev: self.citizen_id is not None and emit(self.action, self.citizen_id, ev))
+            b.clicked.connect(lambda _c=False, ev=ev: self._act(ev))
             self.actions_grid.addWidget(b, i // 2, i % 2)
             self.buttons[ev] = b
         if not events:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.support import labels
+from desktop.ui.support.cells import table_item
 from desktop.ui.support.chart import ChartData, DayChart, Series
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
@@ -170,7 +171,7 @@ class ProgressView(View):
                       f"{row.percent:.1f} %" if row.percent is not None else "—", proj_text)
             for c, v in enumerate(values):
                 self.indicators.setItem(r, c, _item(v, align_right=c not in (0, 5)))
-            self.indicators.item(r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
+            table_item(self.indicators, r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
 
     def _fill_villages(self, p: Any) -> None:
         rows = list(p.villages)
@@ -220,8 +221,8 @@ class ProgressView(View):
 
     def indicator_value(self, key: str, column: int = 2) -> str:
         for r in range(self.indicators.rowCount()):
-            if self.indicators.item(r, 0).data(Qt.ItemDataRole.UserRole) == key:
-                return self.indicators.item(r, column).text()
+            if table_item(self.indicators, r, 0).data(Qt.ItemDataRole.UserRole) == key:
+                return table_item(self.indicators, r, column).text()
         return ""
 
 

@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from desktop.ui.support import lang
 from desktop.ui.support.lang import translator
@@ -59,7 +59,7 @@ def _vneid(stage: int) -> str:
 class CitizenTableModel(QAbstractTableModel):
     page_loaded = Signal(int, float)  # rows now loaded, milliseconds the page query took
 
-    def __init__(self, fetch: FetchFn, parent=None, page: int = PAGE, first_page: int | None = None,
+    def __init__(self, fetch: FetchFn, parent: QObject | None = None, page: int = PAGE, first_page: int | None = None,
                  seek: SeekFn | None = None, window: int = WINDOW) -> None:
         super().__init__(parent)
         self._fetch = fetch
@@ -249,7 +249,7 @@ class CitizenTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             return self._headers[section]
         return None

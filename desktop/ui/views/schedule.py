@@ -4,7 +4,7 @@ slots with bookings, move people between slots (drag and drop or Ctrl+M), resche
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -79,9 +80,11 @@ class SlotTree(QTreeWidget):
         event.ignore()  # the model of record is the database: refresh after the operation instead
         if target is None or item is None or item.data(0, ROLE_APPT) is None:
             return
-        slot_item = target if target.parent() is None else target.parent()
+        target_parent = target.parent()
+        slot_item = target if target_parent is None else target_parent
         slot = slot_item.data(0, ROLE_SLOT)
-        if slot is not None and slot != item.parent().data(0, ROLE_SLOT):
+        parent = item.parent()
+        if slot is not None and parent is not None and slot != parent.data(0, ROLE_SLOT):
             emit(self.move_requested, item.data(0, ROLE_APPT), slot)
 
 
@@ -175,7 +178,7 @@ class ScheduleView(View):
         self.assign_button.clicked.connect(self.auto_assign)
         self.move_button.clicked.connect(self.move_selected)
         self.resched_button.clicked.connect(self.reschedule_no_shows)
-        self.checkin_button.clicked.connect(lambda: self.session_id() and emit(self.open_checkin, self.session_id()))
+        self.checkin_button.clicked.connect(self._open_checkin)
         self.tree.move_requested.connect(self._move)
         QShortcut(QKeySequence("Ctrl+M"), self, self.move_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -220,6 +223,11 @@ class ScheduleView(View):
     def session_id(self) -> int | None:
         item = self.sessions.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _open_checkin(self) -> None:
+        sid = self.session_id()
+        if sid:
+            emit(self.open_checkin, sid)
 
     def select_session(self, session_id: int) -> None:
         for i in range(self.sessions.count()):
@@ -311,9 +319,12 @@ class ScheduleView(View):
             return
         (self.app.runner.op(schedule_ops.auto_assign(sid, operator_id=self.app.operator_id), self)
          .with_progress(_("Đang xếp lịch…"))
-         .success(lambda r: self.window().statusBar().showMessage(
+         .success(lambda r: self._main_window().statusBar().showMessage(
              _("Đã xếp {0} người; {1} người chưa có chỗ.").format(r.assigned, r.not_placed), 8000))
          .run())
+
+    def _main_window(self) -> QMainWindow:
+        return cast(QMainWindow, self.window())  # the view lives in the main window's tabs
 
     def _selected_appointment(self) -> int | None:
         item = self.tree.currentItem()
@@ -343,10 +354,10 @@ class ScheduleView(View):
     def reschedule_no_shows(self) -> None:
         sid = self.session_id()
         nxt = self.next_session_after(sid) if sid else None
-        if nxt is None:
+        if sid is None or nxt is None:
             QMessageBox.information(self, _("Hẹn lại"), _("Chưa có buổi nào sau buổi này: hãy tạo buổi mới trước."))
             return
         (self.app.runner.op(schedule_ops.reschedule_no_shows(sid, nxt.id, operator_id=self.app.operator_id), self)
-         .success(lambda n: self.window().statusBar().showMessage(
+         .success(lambda n: self._main_window().statusBar().showMessage(
              _("Đã hẹn lại {0} người vắng sang buổi {1}.").format(n, nxt.day.strftime("%d/%m/%Y")), 8000))
          .run())

@@ -37,6 +37,7 @@ from desktop.ui.operations import settings as settings_ops
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support import labels
 from desktop.ui.support.autosend import KEY_AUTO_SEND, auto_send_enabled
+from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -203,8 +204,9 @@ class SyncPanel(QWidget):
 
     def day_states(self) -> list[tuple[str, str, str]]:
         """(day, point, state key) as shown, newest first."""
-        return [(self.days_table.item(r, 0).text(), self.days_table.item(r, 1).text(),
-                 self.days_table.item(r, 2).data(256)) for r in range(self.days_table.rowCount())]
+        t = self.days_table
+        return [(table_item(t, r, 0).text(), table_item(t, r, 1).text(), table_item(t, r, 2).data(256))
+                for r in range(t.rowCount())]
 
     # auto-send switch and status ------------------------------------------------------------------------------
 
