@@ -121,7 +121,7 @@ def _points_for_day(session: Session, day: dt.date) -> list[tuple[str, int]]:
     return out
 
 
-def _check_role(operator: Operator | None) -> None:
+def _check_role(operator: Operator | auth.OperatorInfo | None) -> None:
     """Only a supervisor closes (or re-closes) a day. operator=None is the headless CLI / system path."""
     if operator is not None:
         auth.require_role(operator, "supervisor", "chốt số liệu ngày")
@@ -148,7 +148,7 @@ def close_day(
     day: dt.date,
     point_code: str | None = None,
     *,
-    operator: Operator | None = None,
+    operator: Operator | auth.OperatorInfo | None = None,
     now: dt.datetime | None = None,
 ) -> list[DayReport]:
     """Close one point's day (or every point's and the commune bucket's): returns the current report of each.

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from desktop.storage.db import Database
 from desktop.ui.support.runner import OpRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from desktop.services.auth import OperatorInfo
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass
@@ -28,7 +31,7 @@ class AppContext:
     operator_id: int | None = None  # set by the login (actions/login.py)
     operator: OperatorInfo | None = None  # who is logged in, for role checks
 
-    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def read(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(session, *args, **kwargs)` in its own short session (UI thread; keep it to a few ms)."""
         with self.db.session() as s:
             return fn(s, *args, **kwargs)

@@ -6,7 +6,8 @@ counting rule as the day close), so what this view shows is what the daily repor
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -34,12 +35,17 @@ from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
+if TYPE_CHECKING:
+    from desktop.services.figures.progress import Progress, VillageProgress
+    from desktop.ui.dialogs.village_target import VillageTargetDialog
+    from desktop.ui.support.runner import RunningOp
+
 _ = translator("ProgressView")
 
 CHART_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated")
 
 
-def _num(n: Any) -> str:
+def _num(n: int | None) -> str:
     return "" if n is None else f"{int(n):,}".replace(",", ".")
 
 
@@ -122,7 +128,7 @@ class ProgressView(View):
         lay.addWidget(split, 1)
         self.day.dateChanged.connect(lambda _d: self.reload())
         self.point.currentIndexChanged.connect(lambda _i: self._load())
-        self.last: Any = None
+        self.last: Progress | None = None
 
     def cares_about(self, changes: Changes) -> bool:
         return changes.statuses or changes.citizens or changes.points
@@ -144,7 +150,7 @@ class ProgressView(View):
     def _load(self) -> None:
         from desktop.services.figures import progress as prog
 
-        on = self.day.date().toPython()
+        on = cast(dt.date, self.day.date().toPython())
         p = self.app.read(prog.progress, on, point_id=data_of(self.point))
         self.last = p
         self.point_note.setVisible(p.point_id is not None)
@@ -152,7 +158,7 @@ class ProgressView(View):
         self._fill_villages(p)
         self._fill_chart(p)
 
-    def _fill_indicators(self, p: Any) -> None:
+    def _fill_indicators(self, p: Progress) -> None:
         rows = list(p.indicators)
         self.indicators.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -173,7 +179,7 @@ class ProgressView(View):
                 self.indicators.setItem(r, c, _item(v, align_right=c not in (0, 5)))
             table_item(self.indicators, r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
 
-    def _fill_villages(self, p: Any) -> None:
+    def _fill_villages(self, p: Progress) -> None:
         rows = list(p.villages)
         self.villages.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -182,7 +188,7 @@ class ProgressView(View):
             for c, v in enumerate(values):
                 self.villages.setItem(r, c, _item(str(v), align_right=0 < c < 5))
 
-    def _fill_chart(self, p: Any) -> None:
+    def _fill_chart(self, p: Progress) -> None:
         days = [d for d, _counts in p.series]
         targets = {row.code: row.target for row in p.indicators}
         cumulative = {row.code: row.cumulative for row in p.indicators}
@@ -193,7 +199,7 @@ class ProgressView(View):
                                  base=max(0, cumulative.get(k, 0) - sum(daily))))
         self.chart.set_data(ChartData(days, series))
 
-    def edit_village_target(self, dialog: Any = None) -> Any:
+    def edit_village_target(self, dialog: VillageTargetDialog | None = None) -> RunningOp | None:
         """Open the village-target dialog (or use `dialog`, already filled, in tests) and save through the
         runner; the service checks the supervisor and writes the audit entry."""
         from PySide6.QtWidgets import QMessageBox
@@ -226,7 +232,7 @@ class ProgressView(View):
         return ""
 
 
-def _village_goal(row: Any) -> str:
+def _village_goal(row: VillageProgress) -> str:
     """'Thẻ 80,0 %; Kích hoạt 100,0 % — Đạt' for a village with targets set by the commune; '—' without."""
     if not row.targets:
         return "—"

@@ -4,7 +4,7 @@ slots with bookings, move people between slots (drag and drop or Ctrl+M), resche
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
@@ -39,6 +39,12 @@ from desktop.ui.support.qtrefs import emit
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop.services.scheduling.booking import AppointmentRow
+    from desktop.services.scheduling.enrollment_sessions import EnrollmentSessionSummary, SlotInfo
+
 _ = translator("ScheduleView")
 
 ROLE_APPT = Qt.ItemDataRole.UserRole
@@ -49,7 +55,7 @@ def _hm(t: dt.time) -> str:
     return t.strftime("%H:%M")
 
 
-def _slots_of(session: Any, session_id: int) -> list[Any]:
+def _slots_of(session: Session, session_id: int) -> list[SlotInfo]:
     from desktop.services import scheduling
 
     return scheduling.slots(scheduling.get_enrollment_session(session, session_id), session)
@@ -182,7 +188,7 @@ class ScheduleView(View):
         self.tree.move_requested.connect(self._move)
         QShortcut(QKeySequence("Ctrl+M"), self, self.move_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._summaries: list[Any] = []
+        self._summaries: list[EnrollmentSessionSummary] = []
         self._update_capacity()
         self._set_session_enabled(False)
 
@@ -235,7 +241,7 @@ class ScheduleView(View):
                 self.sessions.setCurrentRow(i)
                 return
 
-    def _summary(self, session_id: int | None) -> Any:
+    def _summary(self, session_id: int | None) -> EnrollmentSessionSummary | None:
         return next((s for s in self._summaries if s.id == session_id), None)
 
     def _set_session_enabled(self, on: bool) -> None:
@@ -249,7 +255,7 @@ class ScheduleView(View):
         s = self._summary(sid)
         self.tree.clear()
         self._set_session_enabled(s is not None)
-        if s is None:
+        if s is None or sid is None:  # a summary is found only for a session id
             self.session_title.setText(_("Chọn một buổi bên trái"))
             return
         self.session_title.setText(_("{point} — {day}, {start}–{end}: {booked}/{cap} chỗ, {per} người/khung").format(
@@ -257,7 +263,7 @@ class ScheduleView(View):
             booked=s.booked, cap=s.capacity, per=s.capacity_per_slot))
         slot_list = self.app.read(_slots_of, sid)
         appts = self.app.read(scheduling.appointments_for, sid)
-        by_slot: dict[dt.time, list[Any]] = {}
+        by_slot: dict[dt.time, list[AppointmentRow]] = {}
         for a in appts:
             by_slot.setdefault(a.slot_start, []).append(a)
         for sl in slot_list:
@@ -277,7 +283,7 @@ class ScheduleView(View):
         self.tree.expandAll()
 
     @staticmethod
-    def _state_label(a: Any) -> str:
+    def _state_label(a: AppointmentRow) -> str:
         states = {"booked": _("Đã hẹn"), "attended": _("Đã đến"), "no_show": _("Vắng mặt"),
                   "moved": _("Đã chuyển"), "cancelled": _("Đã huỷ")}
         base = states.get(a.state, a.state)
@@ -346,7 +352,7 @@ class ScheduleView(View):
         self.app.runner.op(schedule_ops.move_appointment(appointment_id, to_slot=slot, operator_id=self.app.operator_id),
                            self).run()
 
-    def next_session_after(self, session_id: int) -> Any:
+    def next_session_after(self, session_id: int) -> EnrollmentSessionSummary | None:
         cur = self._summary(session_id)
         later = [s for s in self._summaries if cur and (s.day, s.start) > (cur.day, cur.start) and s.state != "cancelled"]
         return later[0] if later else None
