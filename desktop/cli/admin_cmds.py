@@ -22,6 +22,8 @@ from desktop.storage.db import open_database
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from desktop.models import Operator
+
 # Handlers import the services they use: building the parser loads every *_cmds module, and
 # the domain layer (SQLAlchemy mappings, services) would add ~0.1 s to every command's start-up.
 
@@ -49,7 +51,7 @@ def _secret(env: str, prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Any:
+def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Operator:
     from desktop.services import auth
 
     if not name:
@@ -59,7 +61,7 @@ def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Any:
     return op
 
 
-def supervisor_if_accounts(ctx: CliContext, session: Session, name: str | None) -> Any:
+def supervisor_if_accounts(ctx: CliContext, session: Session, name: str | None) -> Operator | None:
     """None before any account exists (first set-up from the shell), else the supervisor named by --by."""
     from desktop.services import auth
 
@@ -213,7 +215,7 @@ def _unlock(path: Path, value: str) -> None:
         raise ServiceError(exc.message) from exc
 
 
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu (bản sao mã hoá)")
     p.add_argument("--to", metavar="DIR", help="thư mục đích (mặc định: thư mục backups cạnh dữ liệu)")
     p.add_argument("--if-due", action="store_true", help="chỉ sao lưu nếu hôm nay chưa có bản nào")
