@@ -26,8 +26,8 @@ from desktop.ui.support.runner import Changes
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation
-    from sqlalchemy.orm import Session
 
+    from desktop.storage.db import Session  # what Database.session() yields (the UI names no SQL library)
     from sync.outbox_port import SyncResult
 
 _ = translator("AutoSend")

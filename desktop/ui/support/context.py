@@ -16,9 +16,8 @@ from desktop.storage.db import Database
 from desktop.ui.support.runner import OpRunner
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from desktop.services.auth import OperatorInfo
+    from desktop.storage.db import Session  # what Database.session() yields (the UI names no SQL library)
 
 T = TypeVar("T")
 P = ParamSpec("P")

@@ -40,10 +40,9 @@ from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from desktop.services.scheduling.booking import AppointmentRow
     from desktop.services.scheduling.enrollment_sessions import EnrollmentSessionSummary, SlotInfo
+    from desktop.storage.db import Session  # what Database.session() yields (the UI names no SQL library)
 
 _ = translator("ScheduleView")
 
