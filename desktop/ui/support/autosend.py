@@ -27,7 +27,7 @@ from desktop.ui.support.runner import Changes
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation
 
-    from desktop.storage.db import Session  # what Database.session() yields (the UI names no SQL library)
+    from desktop.storage.db import Session  # what a Database opens (the UI names no SQL library)
     from sync.outbox_port import SyncResult
 
 _ = translator("AutoSend")

@@ -17,7 +17,7 @@ from desktop.ui.support.runner import OpRunner
 
 if TYPE_CHECKING:
     from desktop.services.auth import OperatorInfo
-    from desktop.storage.db import Session  # what Database.session() yields (the UI names no SQL library)
+    from desktop.storage.db import Session  # what a Database opens (the UI names no SQL library)
 
 T = TypeVar("T")
 P = ParamSpec("P")

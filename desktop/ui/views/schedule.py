@@ -42,7 +42,7 @@ from desktop.ui.views.base import View
 if TYPE_CHECKING:
     from desktop.services.scheduling.booking import AppointmentRow
     from desktop.services.scheduling.enrollment_sessions import EnrollmentSessionSummary, SlotInfo
-    from desktop.storage.db import Session  # what Database.session() yields (the UI names no SQL library)
+    from desktop.storage.db import Session  # what a Database opens (the UI names no SQL library)
 
 _ = translator("ScheduleView")
 
