@@ -7,7 +7,7 @@ import argparse
 import gc
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from desktop.settings_keys import KEY_LANGUAGE
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         logs.setup_logging(paths.data_dir())  # redacted file log in <data dir>/logs (docs/security.md)
     except OSError:
         logging.getLogger(__name__).warning("cannot write the log file; logging to the console only", exc_info=True)
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "enrollpoint"])
+    app = cast(QApplication, QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "enrollpoint"]))
     app.setApplicationName("EnrollPoint")
     app.setOrganizationName("EnrollPoint")
     from desktop.ui.support import excepthook

@@ -22,8 +22,10 @@ import re
 import traceback
 import unicodedata
 from collections.abc import Callable
+from io import TextIOWrapper
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 
 from desktop.paths import make_private
 
@@ -205,11 +207,11 @@ class RedactingFormatter(logging.Formatter):
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Log files are created 0600 (the current user's only), rotated files too."""
 
-    def _open(self):  # returns what RotatingFileHandler._open returns
+    def _open(self) -> TextIOWrapper:  # what RotatingFileHandler._open returns
         if os.name == "posix":
             fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             make_private(Path(self.baseFilename))  # an existing file keeps its mode through os.open
-            return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+            return cast(TextIOWrapper, os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors))
         return super()._open()
 
 

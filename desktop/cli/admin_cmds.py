@@ -22,6 +22,8 @@ from desktop.storage.db import open_database
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from desktop.models import Operator
+
 # Handlers import the services they use: building the parser loads every *_cmds module, and
 # the domain layer (SQLAlchemy mappings, services) would add ~0.1 s to every command's start-up.
 
@@ -49,7 +51,7 @@ def _secret(env: str, prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Any:
+def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Operator:
     from desktop.services import auth
 
     if not name:
@@ -59,7 +61,7 @@ def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Any:
     return op
 
 
-def supervisor_if_accounts(ctx: CliContext, session: Session, name: str | None) -> Any:
+def supervisor_if_accounts(ctx: CliContext, session: Session, name: str | None) -> Operator | None:
     """None before any account exists (first set-up from the shell), else the supervisor named by --by."""
     from desktop.services import auth
 
@@ -123,7 +125,7 @@ def _operator_add(args: argparse.Namespace, ctx: CliContext) -> int:
         by = None if auth.needs_first_operator(s) else _supervisor(ctx, s, args.by)
         pin = _secret("ENROLLPOINT_PIN", f"Mã PIN cho {args.name} (4–8 chữ số): ")
         op = service_call(auth.create_operator, s, args.name, pin, args.role, created_by=by)
-        data = {"id": op.id, "name": op.name, "role": op.role}
+        data: dict[str, Any] = {"id": op.id, "name": op.name, "role": op.role}
     ctx.announce_recovery_key()
     ctx.output(data, f"Đã thêm {auth.ROLE_LABELS[data['role']].lower()} «{data['name']}» (mã {data['id']}).")
     return 0
@@ -213,7 +215,7 @@ def _unlock(path: Path, value: str) -> None:
         raise ServiceError(exc.message) from exc
 
 
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu (bản sao mã hoá)")
     p.add_argument("--to", metavar="DIR", help="thư mục đích (mặc định: thư mục backups cạnh dữ liệu)")
     p.add_argument("--if-due", action="store_true", help="chỉ sao lưu nếu hôm nay chưa có bản nào")

@@ -61,8 +61,8 @@ class CliContext:
     def announce_recovery_key(self) -> None:
         """When this open created the encryption key, show the recovery key once (stderr, never logged)."""
         db = self._db
-        rk = getattr(db, "recovery_key", None) if db is not None else None
-        if rk:
+        rk = db.recovery_key if db is not None else None
+        if db is not None and rk:
             print(
                 "KHÓA KHÔI PHỤC cơ sở dữ liệu (người phụ trách ghi lại, cất xa máy; chỉ hiện một lần):\n    " + rk,
                 file=sys.stderr,

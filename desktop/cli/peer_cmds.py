@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from desktop.cli.context import EXIT_OK, CliContext, UsageError, service_call
 
@@ -13,7 +12,7 @@ from desktop.cli.context import EXIT_OK, CliContext, UsageError, service_call
 DEFAULT_PORT = 8766
 
 
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     peer = sub.add_parser("peer", parents=[common], help="đồng bộ giữa các máy trong xã (mạng LAN hoặc tệp USB)")
     psub = peer.add_subparsers(dest="peer_command", metavar="LỆNH", parser_class=sub._parser_class)
     psub.required = True

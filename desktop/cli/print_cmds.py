@@ -16,13 +16,15 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.cli.context import CliContext, UsageError, parse_day, service_call
 from desktop.services.due.kinds import DueKind  # standard library only: the --kind choices
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from desktop.services.documents.printouts import Selection
 
 # Handlers import what they use: desktop.printing, printouts and export_xlsx load ReportLab and openpyxl
 # (a few hundred ms), the models and services ~0.1 s, which every other command would pay at start-up.
@@ -98,7 +100,7 @@ def _point_id(session: Session, text: str | None) -> int | None:
     return p.id
 
 
-def _selection(args: argparse.Namespace, session: Session) -> Any:
+def _selection(args: argparse.Namespace, session: Session) -> Selection:
     from desktop.services.documents.printouts import Selection
 
     day = _parse_day(args.date)

@@ -25,6 +25,9 @@ from desktop.cli.context import CliContext, UsageError, parse_day, service_call
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from desktop.models import Citizen
+    from desktop.services.register.rows import CitizenRow
+
 # Handlers import the models and services they use (and common's text and ID rules, with their tables):
 # building the parser loads every *_cmds module, and those would add ~0.1 s to every command's start-up.
 
@@ -95,7 +98,7 @@ def _parse_at(text: str | None) -> dt.datetime | None:
     return at
 
 
-def _row_dict(r: Any) -> dict[str, Any]:
+def _row_dict(r: CitizenRow | Citizen) -> dict[str, Any]:
     return {
         "id": r.id, "id_number": r.id_number, "full_name": r.full_name,
         "birth_date": r.birth_date.isoformat() if r.birth_date else None, "birth_year": r.birth_year,
@@ -104,7 +107,7 @@ def _row_dict(r: Any) -> dict[str, Any]:
     }
 
 
-def _born(r: Any) -> str:
+def _born(r: CitizenRow | Citizen) -> str:
     """The birth as known: a date, or a year with "(chỉ có năm sinh)" (ages are then counted from 31/12)."""
     if r.birth_date:
         return str(r.birth_date.strftime("%d/%m/%Y"))
@@ -117,7 +120,7 @@ def _clean_id(id_number: str) -> str:
     return idnumber.clean(id_number).value or id_number.strip()
 
 
-def _find(session: Session, id_number: str) -> Any:
+def _find(session: Session, id_number: str) -> Citizen:
     from desktop.services.register import statuses
 
     return service_call(statuses.find_citizen, session, _clean_id(id_number))
@@ -214,7 +217,7 @@ def _event(args: argparse.Namespace, ctx: CliContext) -> int:
             if point is None:
                 raise UsageError(f"Không có điểm thu nhận mã '{args.point}'.")
         ev = service_call(statuses.record_event, s, citizen, args.event, at=at, point=point, note=args.note)
-        data = {"citizen_id": citizen.id, "id_number": citizen.id_number, "event": ev.event_type,
+        data: dict[str, Any] = {"citizen_id": citizen.id, "id_number": citizen.id_number, "event": ev.event_type,
                 "occurred_at": ev.occurred_at.isoformat(), "point": point.code if point else None,
                 "status": citizen.status, "has_card": citizen.has_card, "vneid_stage": citizen.vneid_stage}
     label = statuses.STATUS_LABELS_VI.get(data["status"], data["status"])
@@ -268,7 +271,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         st = service_call(citizen_status, conn, _clean_id(args.id_number), dt.date.today())
     c, card_from, renew_on = st.citizen, st.card_counted_from, st.card_renew_on
     kinds = [k.value for k in st.due]
-    hist = [{
+    hist: list[dict[str, Any]] = [{
         "event": e.event_type, "label": STATUS_LABELS_VI.get(e.event_type, e.event_type),
         "occurred_at": e.occurred_at.isoformat(), "point": e.point_code, "point_name": e.point_name,
         "operator": e.operator, "recorded_at": e.recorded_at.isoformat(), "note": e.note,

@@ -190,7 +190,7 @@ def _progress(args: argparse.Namespace, ctx: CliContext) -> int:
 # --- registration -------------------------------------------------------------------------------------
 
 
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     sp = sub.add_parser("session", help="buổi thu nhận và lịch hẹn")
     ssub = sp.add_subparsers(dest="enrollment_session_command", metavar="SUBCOMMAND")
     ssub.required = True

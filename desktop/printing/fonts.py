@@ -22,16 +22,15 @@ FONT_FILES = {REGULAR: "BeVietnamPro-Regular.ttf", BOLD: "BeVietnamPro-Bold.ttf"
 LICENCE_FILE = "OFL.txt"
 
 _lock = threading.Lock()
-_done = False
+_done = threading.Event()  # set once the fonts are registered
 
 
 def register() -> None:
     """Register the fonts with ReportLab once per process (safe from worker threads)."""
-    global _done
-    if _done:
+    if _done.is_set():
         return
     with _lock:
-        if _done:
+        if _done.is_set():
             return
         # Flate-only page streams: the ASCII85 pass is pure Python (no rl_accel) and made files bigger.
         rl_config.useA85 = 0
@@ -39,7 +38,7 @@ def register() -> None:
         for name, filename in FONT_FILES.items():
             pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
         pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
-        _done = True
+        _done.set()
 
 
 @lru_cache(maxsize=200_000)

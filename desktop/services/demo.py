@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 
@@ -142,7 +143,7 @@ class _Picker:
         self.cum = list(itertools.accumulate(weights))
         self.total = self.cum[-1]
 
-    def __call__(self, rng: random.Random):  # type: ignore[no-untyped-def]
+    def __call__(self, rng: random.Random) -> Any:  # items are strings, ages, tuples: one picker each
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
 
 

@@ -8,6 +8,7 @@ string is re-read without hand-written retranslate code.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -19,7 +20,12 @@ from desktop.ui.operations import settings as settings_ops
 from desktop.ui.support import lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import OpRunner
+from desktop.ui.support.runner import OpRunner, RunningOp
+
+if TYPE_CHECKING:
+    from desktop.config import Commune
+    from desktop.services.register.types import ImportResult
+    from desktop.ui.main_window import MainWindow
 
 _ = translator("Controller")
 BACKUP_FALLBACK_MS = 10_000
@@ -46,11 +52,11 @@ class Controller(QObject):
         self.db = db
         self.runner = OpRunner(db, self)
         self.app = AppContext(db=db, runner=self.runner)
-        self.window = None
+        self.window: MainWindow | None = None
         self._backup_timer: QTimer | None = None
         self._closed = False
 
-    def commune(self):
+    def commune(self) -> Commune | None:
         from desktop import config
 
         return self.app.read(config.commune)
@@ -75,7 +81,7 @@ class Controller(QObject):
         dlg.deleteLater()
         return ok
 
-    def open_main_window(self):
+    def open_main_window(self) -> MainWindow:
         from desktop.ui.main_window import MainWindow
 
         c = self.commune()
@@ -122,14 +128,14 @@ class Controller(QObject):
         if path:
             self.import_path(path)
 
-    def import_path(self, path: str):
+    def import_path(self, path: str) -> RunningOp:
         """Import on the worker with a cancellable progress dialog; the summary comes back as a message."""
         return (self.runner.op(register_ops.import_file(path, operator_id=self.app.operator_id), self.window, "import")
                 .with_progress(_("Đang nhập danh sách…"))
                 .success(self._imported)
                 .run())
 
-    def _imported(self, res) -> None:
+    def _imported(self, res: ImportResult) -> None:
         text = _("Thêm mới: {0}\nCập nhật: {1}\nKhông đổi: {2}\nCảnh báo: {3}\nLỗi: {4}\nCó thể trùng: {5}").format(
             res.inserted, res.updated, res.unchanged, res.warnings, res.errors, res.possible_duplicates)
         if getattr(res, "report_path", None):

@@ -7,6 +7,8 @@ and load lazily the first time they are shown (cold start paints the queue only)
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
@@ -79,7 +81,7 @@ class MainWindow(QMainWindow):
         sh.add_action("file", _("&Thoát"), self.close, QKeySequence.StandardKey.Quit, "actQuit")
         sh.set_menu_tail("file", tail)  # printing and export actions go between import and quit
         for i in range(len(self.views)):
-            sh.add_action("view", self.tabs.tabText(i).replace("&", "", 1), lambda i=i: self.tabs.setCurrentIndex(i),
+            sh.add_action("view", self.tabs.tabText(i).replace("&", "", 1), partial(self.tabs.setCurrentIndex, i),
                           f"Ctrl+{i + 1}")
         sh.menu("view").addSeparator()
         sh.add_action("view", _("&Tìm công dân"), self._focus_search, "Ctrl+F", "actFind")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,6 +17,11 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
+
+if TYPE_CHECKING:
+    from desktop.ui.support.autosend import AutoSender
+    from desktop.ui.views.peers import PeersPanel
+    from desktop.ui.views.sync_panel import SyncPanel
 
 _ = translator("Shell")
 log = logging.getLogger(__name__)
@@ -39,13 +44,14 @@ class Shell:
             "help": _("Trợ &giúp"),
         }
         self._tails: dict[str, QAction] = {}
-        self._close_hooks: list[Callable[[], None]] = []
-        self.add_view_fn: Callable[[str, QWidget], None] | None = None
+        self._close_hooks: list[Callable[[], object]] = []
+        self.add_view_fn: Callable[[str, QWidget], object] | None = None
         self.selected_citizen_ids: Callable[[], list[int]] = lambda: []
         self.current_session_id: Callable[[], int | None] = lambda: None
-        self.sync_panel: QWidget | None = None  # set by actions/sync.py
+        self.sync_panel: SyncPanel | None = None  # set by actions/sync.py
         self.sync_dock: QDockWidget | None = None
-        self.auto_sender: Any = None  # support.autosend.AutoSender, set by actions/sync.py
+        self.auto_sender: AutoSender | None = None  # set by actions/sync.py
+        self.peers_panel: PeersPanel | None = None  # set by actions/peers.py
 
     @property
     def parent_widget(self) -> QWidget:
@@ -73,7 +79,8 @@ class Shell:
         return self._menus[menu_id]
 
     def add_action(
-        self, menu_id: str, text: str, slot: Callable[[], None], shortcut: str | QKeySequence | None = None,
+        self, menu_id: str, text: str, slot: Callable[[], object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
         name: str = "",
     ) -> QAction:
         act = QAction(text, self._window)
@@ -106,7 +113,7 @@ class Shell:
         self.menu("view").addAction(dock.toggleViewAction())
         return dock
 
-    def on_close(self, hook: Callable[[], None]) -> None:
+    def on_close(self, hook: Callable[[], object]) -> None:
         """Run `hook` when the window closes, before the database does (e.g. wait for a send)."""
         self._close_hooks.append(hook)
 

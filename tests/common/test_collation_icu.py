@@ -82,7 +82,7 @@ def _syllables_canonical(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(_canonical_word(w) for w in words))
 
 
-def _collator(numeric: bool):  # type: ignore[no-untyped-def]
+def _collator(numeric: bool):
     c = icu.Collator.createInstance(icu.Locale("vi"))
     c.setStrength(icu.Collator.SECONDARY)  # case is not a difference, as in our keys
     if numeric:
@@ -101,11 +101,11 @@ def test_sample_is_a_few_hundred_strings() -> None:
     assert len(_names()) > 500 and len(VILLAGES) > 50
 
 
-def _cmp(x, y) -> int:  # type: ignore[no-untyped-def]
+def _cmp(x, y) -> int:
     return (x > y) - (x < y)
 
 
-def _check_against_icu(strings: list[str], key, icu_key) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _check_against_icu(strings: list[str], key, icu_key) -> tuple[int, int]:
     """Every pair: our order (by key) equals the adjusted ICU order (by icu_key, ICU sort keys compared as
     bytes); returns (pairs, pairs where plain ICU differs from ours)."""
     plain = _collator(numeric=False)

@@ -21,7 +21,7 @@ def test_valid_number_parts() -> None:
     ("05619000123", "length"), ("0561900012345", "length"), ("", "empty"), (None, "empty"),
     ("05619000123A", "not_digits"), ("003190001234", "province"), ("099190001234", "province"),
 ])
-def test_refused(raw, code) -> None:  # type: ignore[no-untyped-def]
+def test_refused(raw, code) -> None:
     with pytest.raises(IdNumberError) as ei:
         parse(raw)
     assert ei.value.code == code

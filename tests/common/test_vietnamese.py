@@ -100,7 +100,7 @@ def test_given_vs_family_order() -> None:
         ("Tôn Nữ Thị Ngọc Hân", "Tôn", "Nữ Thị Ngọc", "Hân"),
     ],
 )
-def test_split_name(raw, family, middle, given) -> None:  # type: ignore[no-untyped-def]
+def test_split_name(raw, family, middle, given) -> None:
     p = split_name(raw)
     assert (p.family, p.middle, p.given) == (family, middle, given)
     assert unicodedata.is_normalized("NFC", p.given)
@@ -179,7 +179,7 @@ def test_villages_sort_naturally_and_by_vietnamese_letters() -> None:
         ("Nguyễn Thị Y", "Nguyễn", "Thị", "Y"),
     ],
 )
-def test_split_clan_last_names(raw, family, middle, given) -> None:  # type: ignore[no-untyped-def]
+def test_split_clan_last_names(raw, family, middle, given) -> None:
     p = split_name(raw)
     assert (p.family, p.middle, p.given) == (family, middle, given)
 
@@ -212,7 +212,7 @@ def _with_tone(syllable: str, tone: int, where: int) -> str:
     st.lists(st.tuples(st.sampled_from(_SYLLABLES), st.integers(0, 5), st.integers(0, 5), st.integers(0, 3),
                        st.integers(0, 3)), min_size=1, max_size=4)
 )
-def test_tone_order_is_per_syllable(spec) -> None:  # type: ignore[no-untyped-def]
+def test_tone_order_is_per_syllable(spec) -> None:
     """Same letters: the keys compare as the tone sequences do, whichever vowel carries each mark."""
     a = " ".join(_with_tone(s, t1, w1) for s, t1, _, w1, _ in spec)
     b = " ".join(_with_tone(s, t2, w2) for s, _, t2, _, w2 in spec)

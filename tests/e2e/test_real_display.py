@@ -33,7 +33,7 @@ def _tool():
     return mod
 
 
-def _require_x(tool) -> None:  # type: ignore[no-untyped-def]
+def _require_x(tool) -> None:
     missing = tool.tools_missing()
     if missing:
         msg = f"{' '.join(missing)} not installed (bash scripts/system-deps.sh test)"

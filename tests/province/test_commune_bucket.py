@@ -12,7 +12,7 @@ from tests.support.hub import Laptop, post
 ON = dt.date(2026, 11, 28)
 
 
-def test_bucket_report_is_accepted_summed_and_named(laptop: Laptop, client, admin_client) -> None:  # type: ignore[no-untyped-def]
+def test_bucket_report_is_accepted_summed_and_named(laptop: Laptop, client, admin_client) -> None:
     point = laptop.report(ON, card_captured=3, vneid_activated=1, attended=3,
                           villages={"Thôn Đông": {"card_captured": 3, "vneid_activated": 1, "attended": 3}})
     bucket = laptop.report(ON, point=protocol.COMMUNE_POINT_CODE, vneid_activated=1,

@@ -17,7 +17,7 @@ DAY = BOOKED_DAY
 _serial = itertools.count(1)
 
 
-def _citizen(s, name: str, *, has_card: bool, stage: int, issued: dt.date | None = None) -> Citizen:  # type: ignore[no-untyped-def]
+def _citizen(s, name: str, *, has_card: bool, stage: int, issued: dt.date | None = None) -> Citizen:
     name = nfc(name)
     p = split_name(name)
     now = dt.datetime(2025, 1, 1, 8)

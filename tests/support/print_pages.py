@@ -58,7 +58,7 @@ def fragments(pdf: bytes, page: int = 0) -> list[tuple[float, float, str]]:
     """(x, y, text) of every text show on a page, from pypdf's visitor (ReportLab sets no CTM)."""
     out: list[tuple[float, float, str]] = []
 
-    def visit(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+    def visit(text, cm, tm, font_dict, font_size):
         if text.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]

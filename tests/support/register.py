@@ -10,7 +10,7 @@ from desktop.models import Citizen
 _NOW = dt.datetime(2026, 3, 1, 8, 0)
 
 
-def add_citizen(session, full_name: str, *, id_number: str | None = None, village: str = "Thôn Đông Bắc",  # type: ignore[no-untyped-def]
+def add_citizen(session, full_name: str, *, id_number: str | None = None, village: str = "Thôn Đông Bắc",
                 phone: str | None = None, birth_date: dt.date | None = None, birth_year: int | None = None,
                 card_issued_on: dt.date | None = None, status: str = "new", has_card: bool | None = None,
                 vneid_stage: int = 0, old_cmnd: str | None = None) -> Citizen:

@@ -121,7 +121,7 @@ def _points_for_day(session: Session, day: dt.date) -> list[tuple[str, int]]:
     return out
 
 
-def _check_role(operator: Operator | None) -> None:
+def _check_role(operator: Operator | auth.OperatorInfo | None) -> None:
     """Only a supervisor closes (or re-closes) a day. operator=None is the headless CLI / system path."""
     if operator is not None:
         auth.require_role(operator, "supervisor", "chốt số liệu ngày")
@@ -148,7 +148,7 @@ def close_day(
     day: dt.date,
     point_code: str | None = None,
     *,
-    operator: Operator | None = None,
+    operator: Operator | auth.OperatorInfo | None = None,
     now: dt.datetime | None = None,
 ) -> list[DayReport]:
     """Close one point's day (or every point's and the commune bucket's): returns the current report of each.
@@ -216,7 +216,7 @@ def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[d
     ).all()
     out = []
     for report, pid in rows:
-        point_id = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid
+        point_id: int | None = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid  # None: outer join
         if point_id is None:
             continue  # a point removed since: nothing to recount against
         if _content_key(count_point_day(session, report.day, point_id)) != _content_key(

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy import Result, Select, and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.models import Citizen, StatusEvent
 from desktop.storage.connect import driver_connection
+
+_Select = TypeVar("_Select", bound="Select[*tuple[Any, ...]]")  # any select: _scope adds a WHERE
 
 # point_id selecting the events recorded without a point: the commune's "không theo điểm" bucket.
 NO_POINT = -1
@@ -70,8 +73,8 @@ class DayCounts:
         return any(self.totals.values())
 
 
-def _scope(q, day_from: dt.date | None, day_to: dt.date, point_id: int | None,  # type: ignore[no-untyped-def]
-           origin: str | None = None):
+def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int | None,
+           origin: str | None = None) -> _Select:
     conds = [StatusEvent.event_type.in_(INDICATORS), StatusEvent.occurred_on <= day_to]
     if origin is not None:  # one laptop's own events (day close; issue 10): copies from peers have theirs
         conds.append(or_(StatusEvent.origin.is_(None), StatusEvent.origin == origin))
@@ -132,7 +135,7 @@ def count_day(session: Session, day: dt.date, point_id: int | None = None, *, or
     return DayCounts(totals, by_village)
 
 
-def _per_day(session: Session, day_to: dt.date, point_id: int | None):  # type: ignore[no-untyped-def]
+def _per_day(session: Session, day_to: dt.date, point_id: int | None) -> Result[dt.date, str, int]:
     """(day, indicator, distinct citizens) rows up to `day_to`: the de-duplication rule in SQL."""
     return session.execute(
         _scope(

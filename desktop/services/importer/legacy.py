@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 # TCVN3 (TCVN 5712:1993, VN3): precomposed lower-case letters; the seven upper-case letters with a
@@ -284,7 +285,7 @@ def guess_text(sample: str) -> str:
     return best
 
 
-def text_converter(encoding: str):  # type: ignore[no-untyped-def]
+def text_converter(encoding: str) -> Callable[[str], str] | None:
     """The per-cell conversion for a detected text-level legacy encoding, or None."""
     return {TCVN3: tcvn3_text, VNI: vni_text}.get(encoding)
 

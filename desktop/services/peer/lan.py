@@ -167,7 +167,7 @@ class PeerServer:
 
     def __init__(self, db: Database, host: str = "127.0.0.1", port: int = 0) -> None:
         self._srv = _Server((host, port), db, group_key(db))
-        self.host, self.port = self._srv.server_address[0], self._srv.server_address[1]
+        self.host, self.port = str(self._srv.server_address[0]), int(self._srv.server_address[1])
         self._thread: threading.Thread | None = None
 
     def start(self) -> PeerServer:

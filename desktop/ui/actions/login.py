@@ -16,22 +16,23 @@ first supervisor who logs in, over the main window (`show_pending_recovery_key`)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop.ui.operations import auth as auth_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 
 if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo
     from desktop.ui.shell import Shell
 
 _ = translator("LoginActions")
 
 
-def set_operator(app: AppContext, info: Any) -> None:
+def set_operator(app: AppContext, info: OperatorInfo | None) -> None:
     app.set_operator(info)
 
 
@@ -77,7 +78,7 @@ def login_at_start(app: AppContext, parent: QWidget | None = None) -> bool:
     return ok
 
 
-def warn_unencrypted(win: Any) -> QMessageBox:
+def warn_unencrypted(win: QMainWindow) -> QMessageBox:
     """No secure OS keyring on this computer: the data is not encrypted; said in the window, every start."""
     text = _("Máy này không có kho khóa bảo mật của hệ điều hành (Windows Credential Manager, GNOME Keyring "
              "hoặc KWallet): cơ sở dữ liệu CHƯA được mã hoá. Không dùng máy này cho dữ liệu thật.")

@@ -4,6 +4,7 @@ the database closes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -23,7 +24,7 @@ def install(shell: Shell) -> None:
     dock = shell.add_dock(_("Máy trong xã"), panel, "peersDock", Qt.DockWidgetArea.RightDockWidgetArea)
     dock.hide()
 
-    def show(then=None):  # type: ignore[no-untyped-def]
+    def show(then: Callable[[], object] | None = None) -> None:
         dock.show()
         panel.refresh()
         if then is not None:
@@ -39,4 +40,4 @@ def install(shell: Shell) -> None:
     shell.add_action("sync", _("Lập &nhóm máy của xã…"), lambda: show(panel.ask_create), None, "actPeerCreate")
     shell.add_action("sync", _("&Vào nhóm máy của xã…"), lambda: show(panel.ask_join), None, "actPeerJoin")
     shell.on_close(panel.stop_serving)
-    shell.peers_panel = panel  # type: ignore[attr-defined]
+    shell.peers_panel = panel

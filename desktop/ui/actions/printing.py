@@ -10,7 +10,7 @@ openpyxl and QtPdf load on first use (not at start-up).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from desktop.ui.dialogs.day_point import DayPointDialog
 from desktop.ui.operations import printing as print_ops
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import OpRunner, WorkerFn
+from desktop.ui.support.runner import OpRunner, RunningOp, WorkerFn
 
 if TYPE_CHECKING:
     from desktop.ui.dialogs.print_preview import PrintPreviewDialog
@@ -54,7 +54,7 @@ def _officer(shell: Shell) -> str:
     return getattr(shell.app.operator, "name", "") or ""
 
 
-def print_slips(shell: Shell, session_id: int | None = None) -> Any:
+def print_slips(shell: Shell, session_id: int | None = None) -> PrintPreviewDialog | None:
     """Slips for the session selected in the schedule (or check-in) view."""
     sid = session_id if session_id is not None else shell.current_session_id()
     if sid is None:
@@ -66,7 +66,7 @@ def print_slips(shell: Shell, session_id: int | None = None) -> Any:
 
 
 def print_village_list(shell: Shell, day: dt.date | None = None, village: str | None = None,
-                       point_id: int | None = None) -> Any:
+                       point_id: int | None = None) -> PrintPreviewDialog | None:
     """The list of people booked on a day (optionally one village, one point), to hand to the village head."""
     if day is None:
         dlg = DayPointDialog(shell.app, _("In danh sách thôn"), shell.parent_widget, village=True)
@@ -79,7 +79,7 @@ def print_village_list(shell: Shell, day: dt.date | None = None, village: str | 
                         file_name=f"danh-sach-{day:%Y-%m-%d}.pdf", parent=shell.parent_widget)
 
 
-def print_day_report(shell: Shell, day: dt.date | None = None, point_id: int | None = None) -> Any:
+def print_day_report(shell: Shell, day: dt.date | None = None, point_id: int | None = None) -> PrintPreviewDialog | None:
     if day is None:
         dlg = DayPointDialog(shell.app, _("In báo cáo ngày"), shell.parent_widget)
         if dlg.exec() != DayPointDialog.DialogCode.Accepted:
@@ -90,7 +90,7 @@ def print_day_report(shell: Shell, day: dt.date | None = None, point_id: int | N
                         parent=shell.parent_widget)
 
 
-def edit_report_recipients(shell: Shell) -> Any:
+def edit_report_recipients(shell: Shell) -> RunningOp | None:
     """"Kính gửi" and the other "Nơi nhận" units of the daily report (a supervisor's setting, audited)."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -112,7 +112,7 @@ def edit_report_recipients(shell: Shell) -> Any:
             .success(lambda _saved: shell.show_message(_("Đã lưu nơi gửi báo cáo ngày."), 5_000)).run())
 
 
-def print_due_list(shell: Shell, day: dt.date | None = None, village: str | None = None) -> Any:
+def print_due_list(shell: Shell, day: dt.date | None = None, village: str | None = None) -> PrintPreviewDialog | None:
     """Who must still come (first card, cấp đổi, VNeID), a page per village, with phones and a notes column."""
     if day is None:
         dlg = DayPointDialog(shell.app, _("In danh sách cần đến theo thôn"), shell.parent_widget, village=True)
@@ -124,7 +124,7 @@ def print_due_list(shell: Shell, day: dt.date | None = None, village: str | None
                         file_name=f"can-den-{day:%Y-%m-%d}.pdf", parent=shell.parent_widget)
 
 
-def export_excel(shell: Shell, day: dt.date | None = None, point_id: int | None = None, path: str = "") -> Any:
+def export_excel(shell: Shell, day: dt.date | None = None, point_id: int | None = None, path: str = "") -> RunningOp | None:
     if day is None:
         dlg = DayPointDialog(shell.app, _("Xuất báo cáo ngày ra Excel"), shell.parent_widget)
         if dlg.exec() != DayPointDialog.DialogCode.Accepted:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
+
+if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo
 
 _ = translator("Extensions")
 
@@ -17,8 +20,8 @@ def uses_accounts(app: AppContext) -> bool:
     return not app.read(auth.needs_first_operator)
 
 
-def current_operator(app: AppContext) -> Any:
-    """The logged-in operator (auth.OperatorInfo) or None."""
+def current_operator(app: AppContext) -> OperatorInfo | None:
+    """The logged-in operator or None."""
     return app.operator
 
 

@@ -10,7 +10,7 @@ panel refreshes itself. After a close, the daily backup (`backup.backup_if_due`)
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -23,6 +23,9 @@ from desktop.ui.support.lang import translator
 
 if TYPE_CHECKING:
     from desktop.ui.shell import Shell
+    from desktop.ui.support.autosend import AutoSender
+    from desktop.ui.support.runner import RunningOp
+    from desktop.ui.views.sync_panel import SyncPanel
 
 _ = translator("SyncActions")
 
@@ -37,13 +40,21 @@ def install(shell: Shell) -> None:
     dock.hide()  # opened from the View menu or after a day close; the status bar shows the waiting count
     shell.sync_dock = dock
     shell.add_action("sync", _("&Chốt số liệu ngày…"), lambda: ask_close_day(shell), None, "actCloseDay")
-    shell.add_action("sync", _("&Gửi báo cáo ngay"), lambda: (dock.show(), panel.send_now()), None, "actSendNow")
-    shell.add_action("sync", _("Kết nối bằng tệp (không có mạng)…"),
-                     lambda: (dock.show(), panel.open_enrol_by_file()), None, "actEnrolByFile")
+
+    def send_now() -> None:
+        dock.show()
+        panel.send_now()
+
+    def enrol_by_file() -> None:
+        dock.show()
+        panel.open_enrol_by_file()
+
+    shell.add_action("sync", _("&Gửi báo cáo ngay"), send_now, None, "actSendNow")
+    shell.add_action("sync", _("Kết nối bằng tệp (không có mạng)…"), enrol_by_file, None, "actEnrolByFile")
     install_auto_send(shell, panel)
 
 
-def install_auto_send(shell: Shell, panel: Any) -> Any:
+def install_auto_send(shell: Shell, panel: SyncPanel) -> AutoSender:
     """Send by itself when the link returns (issue 14): status in the status bar and the panel."""
     from PySide6.QtWidgets import QLabel
 
@@ -61,7 +72,7 @@ def install_auto_send(shell: Shell, panel: Any) -> Any:
 
 
 def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | None = None,
-                  confirm: bool = True) -> Any:
+                  confirm: bool = True) -> RunningOp | None:
     refusal = supervisor_refusal(shell.app, _("chốt số liệu ngày"))
     if refusal:
         QMessageBox.warning(shell.parent_widget, _("Chốt số liệu ngày"), refusal)

@@ -4,7 +4,7 @@ QR modules from `desktop.printing.qrcode.matrix` (the slips' encoder), painted h
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.support.lang import translator
+
+if TYPE_CHECKING:
+    from desktop.services.province_link.hub_offline import DayCode
 
 _ = translator("DayCodeDialog")
 
@@ -61,7 +64,7 @@ class QrWidget(QWidget):
 class DayCodeDialog(QDialog):
     """Shows the day codes of one day (list of hub_offline.DayCode)."""
 
-    def __init__(self, codes: list[Any], parent: QWidget | None = None) -> None:
+    def __init__(self, codes: list[DayCode], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DayCodeDialog")
         self.setWindowTitle(_("Mã số liệu ngày (đọc qua điện thoại / SMS)"))

@@ -6,6 +6,7 @@ Services are imported inside, so installing the menus costs nothing at start-up.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
@@ -58,7 +59,7 @@ class DayPointDialog(QDialog):
         form.addRow(buttons)
 
     def chosen_day(self) -> dt.date:
-        return self.day.date().toPython()
+        return cast(dt.date, self.day.date().toPython())
 
     def chosen_point_id(self) -> int | None:
         return data_of(self.point)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
-from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,6 +35,7 @@ from shiboken6 import isValid
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
+from desktop.ui.support.runner import RunningOp
 
 _ = translator("EnrolByFileDialog")
 
@@ -64,7 +64,8 @@ class EnrolByFileDialog(QDialog):
         self.setWindowTitle(_("Kết nối bằng tệp (không có mạng)"))
         self.app = app
         self.pending: dict[str, str] | None = None
-        self.result: dict[str, str] | None = None
+        # shadows QDialog.result(), which nothing here calls (the dialog is shown with open(), never exec())
+        self.result: dict[str, str] | None = None  # type: ignore[assignment]
 
         intro = QLabel(_("Dùng khi xã không có mạng: máy ghi một tệp yêu cầu, cán bộ mang tệp (USB) lên công an "
                          "tỉnh, tỉnh trả lại một tệp trả lời; mở tệp đó ở bước 2 là máy được kết nối."))
@@ -127,7 +128,7 @@ class EnrolByFileDialog(QDialog):
 
     # state ----------------------------------------------------------------------------------------------
 
-    def refresh(self) -> Any:
+    def refresh(self) -> RunningOp:
         """Re-read whether a request is waiting for its response (OS keyring: on the runner)."""
         return (self.app.runner.op(sync_ops.pending_enrolment(), self, "pending_enrolment").quiet()
                 .success(self._show_pending).failure(self._failed).run())
@@ -169,7 +170,8 @@ class EnrolByFileDialog(QDialog):
         if path:
             self.path_edit.setText(path)
 
-    def write_request(self, code: str | None = None, path: str | None = None, device_name: str | None = None) -> Any:
+    def write_request(self, code: str | None = None, path: str | None = None,
+                      device_name: str | None = None) -> RunningOp | None:
         """Write the request (the fields' values unless given); returns the running operation, or None."""
         code = (code if code is not None else self.code_edit.text()).strip()
         path = (path if path is not None else self.path_edit.text()).strip()
@@ -208,7 +210,7 @@ class EnrolByFileDialog(QDialog):
         if path:
             self.open_response(path)
 
-    def open_response(self, path: str) -> Any:
+    def open_response(self, path: str) -> RunningOp:
         """Complete the enrolment with the province's response file; returns the running operation."""
         self._busy(True)
         self._say(_("Đang kiểm tra tệp trả lời…"))

@@ -6,7 +6,10 @@ or "22736" both find Trường Sa. Setting up runs as an operation on the worker
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, QTimer
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,13 +34,16 @@ from desktop.ui.operations import settings as settings_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 
+if TYPE_CHECKING:
+    from sync.communes import CommuneRecord
+
 _ = translator("FirstRun")
 
 
 class CommuneListModel(QAbstractListModel):
     """All communes, filtered by folded words (every word must appear in name, province or code)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         from common.vietnamese import fold
         from sync.communes import all_communes
@@ -53,10 +59,10 @@ class CommuneListModel(QAbstractListModel):
         self._shown = [i for i, k in enumerate(self._keys) if all(w in k for w in words)]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._shown)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         c = self._all[self._shown[index.row()]]
@@ -145,9 +151,9 @@ class FirstRunDialog(QDialog):
             b.setAutoDefault(False)
         self.filter.setFocus()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
         if (obj is self.filter and event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+                and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
             self._pick_first()
             return True
         return super().eventFilter(obj, event)
@@ -170,14 +176,14 @@ class FirstRunDialog(QDialog):
             self.list.setCurrentIndex(self.communes.index(0))
             self.list.setFocus()
 
-    def chosen(self):
+    def chosen(self) -> CommuneRecord | None:
         idx = self.list.currentIndex()
         return idx.data(Qt.ItemDataRole.UserRole) if idx.isValid() else None
 
     def point_rows(self) -> list[tuple[str, str, str]]:
         out = []
         for r in range(self.points.rowCount()):
-            vals = [(self.points.item(r, c).text().strip() if self.points.item(r, c) else "") for c in range(3)]
+            vals = [(item.text().strip() if (item := self.points.item(r, c)) else "") for c in range(3)]
             if vals[0] and vals[1]:
                 out.append((vals[0], vals[1], vals[2]))
         return out

@@ -207,7 +207,7 @@ class FirstOperatorDialog(QDialog):
         layout.addWidget(buttons)
         self.name_edit.setFocus()
 
-    def create(self) -> None:
+    def create(self) -> None:  # type: ignore[override]  # shadows QWidget.create, which nothing here calls
         if self.pin_edit.text() != self.pin_again.text():
             self.message.setText(_("Hai lần nhập mã PIN không khớp."))
             return

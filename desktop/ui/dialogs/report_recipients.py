@@ -7,11 +7,14 @@ in the service, through ui/operations/settings.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
 
 from desktop.ui.support.lang import translator
+
+if TYPE_CHECKING:
+    from desktop.services.figures.report_settings import ReportRecipients
 
 _ = translator("ReportRecipientsDialog")
 
@@ -21,7 +24,7 @@ def _lines(edit: QPlainTextEdit) -> list[str]:
 
 
 class ReportRecipientsDialog(QDialog):
-    def __init__(self, current: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, current: ReportRecipients, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Nơi gửi báo cáo ngày"))
         self.setObjectName("reportRecipientsDialog")

@@ -33,13 +33,14 @@ class WalkInDialog(QDialog):
         self.setMinimumWidth(560)
         lay = QVBoxLayout(self)
         form = QFormLayout()
-        self.inputs: dict[str, Any] = {}
+        self.inputs: dict[str, QComboBox | QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         labels = {
             "full_name": _("&Họ và tên:"), "id_number": _("&Số định danh:"), "birth_date": _("&Ngày sinh:"),
             "sex": _("&Giới tính:"), "village": _("&Thôn/Tổ:"), "phone": _("Điện &thoại:"),
         }
         for key in FIELDS:
+            w: QComboBox | QLineEdit
             if key == "sex":
                 w = QComboBox()
                 w.addItem(_("Nam"), "M")
@@ -87,7 +88,7 @@ class WalkInDialog(QDialog):
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, w in self.inputs.items():
-            if key == "sex":
+            if key == "sex" and isinstance(w, QComboBox):
                 out[key] = w.currentData()
             elif isinstance(w, QComboBox):
                 out[key] = w.currentText().strip()

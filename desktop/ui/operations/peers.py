@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+
+if TYPE_CHECKING:
+    from desktop.services.peer.lan import PeerServer
 
 # Everything that a peer sync may change: the register, statuses, sessions, appointments, points.
 SYNCED = Changes(citizens=True, statuses=True, schedule=True, points=True, settings=True)
@@ -89,7 +92,7 @@ def start_server(host: str, port: int) -> WorkerFn:
     return run
 
 
-def stop_server(server: Any) -> WorkerFn:
+def stop_server(server: PeerServer) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         server.stop()
         return OpResult(None)

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+
+if TYPE_CHECKING:
+    from desktop.services.due.search import CitizenQuery
 
 
 def record_event(citizen_id: int, event: str, *, point_id: int | None = None,
@@ -43,7 +46,7 @@ def create_demo(citizens: int = 2000, *, commune_code: str | None = None) -> Wor
     return run
 
 
-def count_citizens(query: Any) -> WorkerFn:
+def count_citizens(query: CitizenQuery) -> WorkerFn:
     """The total of a search (a full scan at worst: off the keystroke path)."""
 
     def run(job: JobContext) -> int:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 
+if TYPE_CHECKING:
+    from desktop.config import Commune
+    from desktop.services.auth import OperatorInfo
 
-def set_up_commune(commune: Any, points: list[tuple[str, str, str]]) -> WorkerFn:
+
+def set_up_commune(commune: Commune, points: list[tuple[str, str, str]]) -> WorkerFn:
     """First run by hand: the commune's identity and its enrollment points, in one transaction."""
 
     def run(job: JobContext) -> OpResult:
@@ -47,7 +51,7 @@ def daily_backup() -> WorkerFn:
     return run
 
 
-def save_report_recipients(to: list[str], cc: list[str], operator: Any) -> WorkerFn:
+def save_report_recipients(to: list[str], cc: list[str], operator: OperatorInfo | None) -> WorkerFn:
     """The daily report's "Kính gửi" and other "Nơi nhận" units (a supervisor's setting, audited)."""
 
     def run(job: JobContext) -> OpResult:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.settings_keys import KEY_HUB_URL
 from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 
+if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo
 
-def close_day(day: dt.date, point_code: str | None, operator: Any) -> WorkerFn:
+
+def close_day(day: dt.date, point_code: str | None, operator: OperatorInfo | None) -> WorkerFn:
     """Close the day (one point or all); the value is [(point code, revision)] of the reports written."""
 
     def run(job: JobContext) -> OpResult:

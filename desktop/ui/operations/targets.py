@@ -3,12 +3,15 @@ audited in the service; the operator is the logged-in one (None before any accou
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
 
+if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo
 
-def set_village_target(village: str, indicator: str, value: int, operator: Any) -> WorkerFn:
+
+def set_village_target(village: str, indicator: str, value: int, operator: OperatorInfo | None) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.figures import village_targets
 
@@ -19,7 +22,7 @@ def set_village_target(village: str, indicator: str, value: int, operator: Any) 
     return run
 
 
-def clear_village_target(village: str, indicator: str | None, operator: Any) -> WorkerFn:
+def clear_village_target(village: str, indicator: str | None, operator: OperatorInfo | None) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.figures import village_targets
 

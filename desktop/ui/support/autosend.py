@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
@@ -25,12 +25,18 @@ from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 from desktop.ui.support.runner import Changes
 
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from desktop.storage.db import Session  # what a Database opens (the UI names no SQL library)
+    from sync.outbox_port import SyncResult
+
 _ = translator("AutoSend")
 log = logging.getLogger(__name__)
 
 
 
-def auto_send_enabled(session: Any) -> bool:
+def auto_send_enabled(session: Session) -> bool:
     from desktop import config
 
     return config.get(session, KEY_AUTO_SEND) != "0"
@@ -96,7 +102,7 @@ class AutoSender(QObject):
 
             if QNetworkInformation.instance() is None:
                 QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability)
-            info = QNetworkInformation.instance()
+            info: QNetworkInformation | None = QNetworkInformation.instance()  # None without a backend
             if info is None:
                 return ""
             info.reachabilityChanged.connect(self._on_reachability)
@@ -105,7 +111,7 @@ class AutoSender(QObject):
             log.info("no network information backend; auto-send uses its timer only")
             return ""
 
-    def _on_reachability(self, reachability: Any) -> None:
+    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         from PySide6.QtNetwork import QNetworkInformation
 
         if reachability == QNetworkInformation.Reachability.Online and self.enabled and not self._running:
@@ -126,7 +132,7 @@ class AutoSender(QObject):
         full = min(self.cap_ms, self.base_ms * (2 ** max(0, self.failures - 1)))
         return int(full * random.uniform(0.5, 1.0))
 
-    def _done(self, result: Any) -> None:
+    def _done(self, result: SyncResult | None) -> None:
         self._running = False
         if not self._alive():
             return

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.ui.support.lang import translator
@@ -57,7 +57,7 @@ class DayChart(QWidget):
         self.data = data
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt name
+    def paintEvent(self, _event: QPaintEvent | None) -> None:  # noqa: N802 - Qt name
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), self.palette().base())

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from desktop.storage.db import Database
 from desktop.ui.support.runner import OpRunner
 
+if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo
+    from desktop.storage.db import Session  # what a Database opens (the UI names no SQL library)
+
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass
@@ -23,15 +28,15 @@ class AppContext:
     db: Database
     runner: OpRunner
     operator_id: int | None = None  # set by the login (actions/login.py)
-    operator: Any = None  # auth.OperatorInfo of who is logged in, for role checks
+    operator: OperatorInfo | None = None  # who is logged in, for role checks
 
-    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def read(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(session, *args, **kwargs)` in its own short read session (UI thread; keep it to a few ms).
 
         A deferred, query-only transaction (`Database.read_call`): it never holds up a CLI or sync write."""
         return self.db.read_call(fn, *args, **kwargs)
 
-    def set_operator(self, info: Any) -> None:
+    def set_operator(self, info: OperatorInfo | None) -> None:
         """Who works at the laptop from now on (`auth.OperatorInfo`); every operation records them."""
         self.operator = info
         self.operator_id = getattr(info, "id", None)

@@ -9,6 +9,7 @@ Source strings are Vietnamese (the default language needs no translator at all);
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
@@ -31,7 +32,7 @@ def translator(context: str) -> Callable[[str], str]:
     return _
 
 
-def qm_path(lang: str):
+def qm_path(lang: str) -> Path:
     return paths.translations_dir() / f"enrollpoint_{lang}.qm"
 
 
@@ -41,12 +42,12 @@ def install(lang: str) -> str:
     lang = lang if lang in LANGUAGES else DEFAULT
     app = QCoreApplication.instance()
     for t in _installed:
-        app.removeTranslator(t)
+        QCoreApplication.removeTranslator(t)
     _installed.clear()
     if lang != DEFAULT:
         t = QTranslator(app)
         if t.load(str(qm_path(lang))):
-            app.installTranslator(t)
+            QCoreApplication.installTranslator(t)
             _installed.append(t)
         else:  # a missing file must not stop the app: fall back to Vietnamese
             lang = DEFAULT

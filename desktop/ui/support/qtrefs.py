@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 _PIN = 1 << 40  # a reference count no session reaches
 
@@ -49,7 +48,7 @@ _incref.argtypes = [ctypes.py_object]
 _incref.restype = None
 
 
-def emit(signal: Any, *args: Any) -> None:
+def emit(signal: SignalInstance, *args: object) -> None:
     """`signal.emit(*args)` without the lost reference to True (safe on worker threads: holds the GIL)."""
     signal.emit(*args)
     for _ in range(EMIT_LOSS):

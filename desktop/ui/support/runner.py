@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.storage.db import Database
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 
@@ -70,7 +71,7 @@ class OpResult:
 class JobContext:
     """What a worker function gets (call it `job`): the database, a progress reporter and a cancel flag."""
 
-    def __init__(self, db: Any, running: RunningOp) -> None:
+    def __init__(self, db: Database, running: RunningOp) -> None:
         self.db = db
         self._running = running
         self._last = 0.0
@@ -147,7 +148,7 @@ class OpRunner(QObject):
     busy_changed = Signal(bool)
     failed = Signal(object)  # every failure, after it has been shown (tests and the status bar listen)
 
-    def __init__(self, db: Any, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.pool = self._lane()  # the database lane

@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +31,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class AuditModel(QAbstractTableModel):
-    def __init__(self, app: AppContext, parent: Any = None) -> None:
+    def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.app = app
         self.operator_id: int | None = None
@@ -68,7 +66,7 @@ class AuditModel(QAbstractTableModel):
         self.rows.extend(more)
         self.endInsertRows()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         r = self.rows[index.row()]
@@ -85,7 +83,7 @@ class AuditModel(QAbstractTableModel):
             return "" if r.entity_id is None else str(r.entity_id)
         return r.detail
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None

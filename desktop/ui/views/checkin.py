@@ -9,7 +9,7 @@ every recorded action.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -37,6 +37,10 @@ from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
+if TYPE_CHECKING:
+    from desktop.services.register.rows import CitizenRow
+    from desktop.services.scheduling.checkin import CheckinHit
+
 _ = translator("CheckinView")
 
 TYPING_DEBOUNCE_MS = 250
@@ -52,14 +56,14 @@ def actions() -> list[tuple[str, str, str]]:
     ]
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
+def _get(obj: object, *names: str, default: Any = None) -> Any:
     for n in names:
         if obj is not None and hasattr(obj, n):
             return getattr(obj, n)
     return default
 
 
-def hit_fields(hit: Any) -> dict[str, Any]:
+def hit_fields(hit: CheckinHit | CitizenRow) -> dict[str, Any]:
     """The few facts a check-in row shows, from a CheckinHit (or the CitizenRow inside it)."""
     c = _get(hit, "citizen", "row", default=hit)
     birth = _get(c, "birth_date", default=None)

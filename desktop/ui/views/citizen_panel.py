@@ -7,7 +7,7 @@ view reads the data and runs the operation.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,10 @@ from desktop.services.register import statuses
 from desktop.ui.support import labels, lang
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
+
+if TYPE_CHECKING:
+    from desktop.models import StatusEvent
+    from desktop.services.register.rows import CitizenRow
 
 _ = translator("QueueView")
 
@@ -92,7 +96,8 @@ class CitizenPanel(QWidget):
         self._set_actions([])
         self.actions_box.setEnabled(False)
 
-    def show_citizen(self, row: Any, events: list[Any], point_names: dict[int, str], allowed: list[str]) -> None:
+    def show_citizen(self, row: CitizenRow, events: list[StatusEvent], point_names: dict[int, str],
+                     allowed: list[str]) -> None:
         self.citizen_id = row.id
         self.actions_box.setEnabled(True)
         self.title.setText(row.full_name)
@@ -127,16 +132,21 @@ class CitizenPanel(QWidget):
                 self.history.setItem(i, j, QTableWidgetItem(text))
         self._set_actions([e for e in allowed if e not in labels.MANUAL_HIDDEN])
 
+    def _act(self, event_type: str) -> None:
+        if self.citizen_id is not None:
+            emit(self.action, self.citizen_id, event_type)
+
     def _set_actions(self, events: list[str]) -> None:
         while self.actions_grid.count():
-            w = self.actions_grid.takeAt(0).widget()
+            item = self.actions_grid.takeAt(0)
+            w = item.widget() if item is not None else None
             if w:
                 w.deleteLater()
         self.buttons = {}
         for i, ev in enumerate(events):
             b = QPushButton(labels.event_action(ev))
             b.setObjectName(f"act_{ev}")
-            b.clicked.connect(lambda _c=False, ev=ev: self.citizen_id is not None and emit(self.action, self.citizen_id, ev))
+            b.clicked.connect(lambda _c=False, ev=ev: self._act(ev))
             self.actions_grid.addWidget(b, i // 2, i % 2)
             self.buttons[ev] = b
         if not events:
@@ -144,7 +154,7 @@ class CitizenPanel(QWidget):
             self.actions_grid.addWidget(none, 0, 0)
 
 
-def _renewal_text(row: Any, events: list[Any]) -> str:
+def _renewal_text(row: CitizenRow, events: list[StatusEvent]) -> str:
     """When the card must be renewed (services.due, as `enrollpoint status`): from the card's issue date or its
     latest capture/delivery event; a birth year alone counts from 31 December of the renewal year."""
     from desktop.services.due import rules as due

@@ -9,7 +9,7 @@ and serving on the network lane, with progress and cancel on long transfers).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,9 +34,15 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop.ui.operations import peers as peer_ops
+from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import Changes
+from desktop.ui.support.runner import Changes, RunningOp
+
+if TYPE_CHECKING:
+    from desktop.services.peer.group import GroupInfo
+    from desktop.services.peer.lan import PeerServer, SyncResult
+    from desktop.services.peer.usbfile import ExportResult, ImportResult
 
 _ = translator("PeersPanel")
 log = logging.getLogger(__name__)
@@ -78,8 +84,8 @@ class PeersPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("PeersPanel")
         self.app = app
-        self.server: Any = None
-        self.last_result: Any = None
+        self.server: PeerServer | None = None
+        self.last_result: SyncResult | ImportResult | GroupInfo | None = None
 
         self.me_label = QLabel()
         self.me_label.setWordWrap(True)
@@ -175,20 +181,20 @@ class PeersPanel(QWidget):
             self.status_label.setText(_("{0} thay đổi đang chờ tệp trước đó của máy khác.").format(st.waiting_entries))
 
     def peer_rows(self) -> list[list[str]]:
-        return [[self.table.item(r, c).text() for c in range(4)] for r in range(self.table.rowCount())]
+        return [[table_item(self.table, r, c).text() for c in range(4)] for r in range(self.table.rowCount())]
 
     def conflict_texts(self) -> list[str]:
         return [self.conflicts.item(i).text() for i in range(self.conflicts.count())]
 
     # actions -----------------------------------------------------------------------------------------------
 
-    def sync_now(self) -> Any:
+    def sync_now(self) -> RunningOp | None:
         address = self.address.text().strip()
         if not address:
             self.status_label.setText(_("Nhập địa chỉ máy đang phục vụ, dạng MÁY:CỔNG."))
             return None
 
-        def done(r: Any) -> None:
+        def done(r: SyncResult) -> None:
             self.last_result = r
             text = _("Đã đồng bộ với {0}: gửi {1}, nhận {2} thay đổi.").format(
                 r.peer_name or r.peer_device[:8], r.sent, r.received)
@@ -212,8 +218,8 @@ class PeersPanel(QWidget):
         elif not on and self.server is not None:
             self.stop_serving()
 
-    def start_serving(self, host: str, port: int) -> Any:
-        def started(server: Any) -> None:
+    def start_serving(self, host: str, port: int) -> RunningOp:
+        def started(server: PeerServer) -> None:
             self.server = server
             self.status_label.setText(_("Đang phục vụ đồng bộ tại cổng {0}.").format(server.port))
 
@@ -236,8 +242,8 @@ class PeersPanel(QWidget):
         if path:
             self.export_to(path)
 
-    def export_to(self, path: str) -> Any:
-        def done(r: Any) -> None:
+    def export_to(self, path: str) -> RunningOp:
+        def done(r: ExportResult) -> None:
             self.status_label.setText(_("Đã ghi {0} thay đổi vào {1} ({2:,} byte).").format(r.entries, r.path, r.size))
 
         return self.app.runner.op(peer_ops.export_file(path), self, "peer_export").success(done).run()
@@ -247,8 +253,8 @@ class PeersPanel(QWidget):
         if path:
             self.import_from(path)
 
-    def import_from(self, path: str) -> Any:
-        def done(r: Any) -> None:
+    def import_from(self, path: str) -> RunningOp:
+        def done(r: ImportResult) -> None:
             self.last_result = r
             if r.already:
                 self.status_label.setText(_("Tệp này đã được nhập trước đây: không có gì mới."))
@@ -270,10 +276,10 @@ class PeersPanel(QWidget):
             return
         self.create_group(replace=True, show=True)
 
-    def create_group(self, replace: bool = False, show: bool = True) -> Any:
-        def done(info: Any) -> None:
+    def create_group(self, replace: bool = False, show: bool = True) -> RunningOp:
+        def done(info: GroupInfo) -> None:
             self.last_result = info
-            if show:
+            if show and info.code is not None:  # a group just created always has its code
                 GroupCodeDialog(info.code, self).exec()
 
         return self.app.runner.op(peer_ops.create_group(replace), self, "peer_group_create").success(done).run()
@@ -283,8 +289,8 @@ class PeersPanel(QWidget):
         if ok and code.strip():
             self.join_group(code.strip())
 
-    def join_group(self, code: str) -> Any:
-        def done(info: Any) -> None:
+    def join_group(self, code: str) -> RunningOp:
+        def done(info: GroupInfo) -> None:
             self.status_label.setText(_("Máy này đã vào nhóm {0}.").format(info.group_id))
 
         return self.app.runner.op(peer_ops.join_group(code), self, "peer_group_join").success(done).run()

@@ -6,7 +6,8 @@ counting rule as the day close), so what this view shows is what the daily repor
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.support import labels
+from desktop.ui.support.cells import table_item
 from desktop.ui.support.chart import ChartData, DayChart, Series
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
@@ -33,12 +35,17 @@ from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
+if TYPE_CHECKING:
+    from desktop.services.figures.progress import Progress, VillageProgress
+    from desktop.ui.dialogs.village_target import VillageTargetDialog
+    from desktop.ui.support.runner import RunningOp
+
 _ = translator("ProgressView")
 
 CHART_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated")
 
 
-def _num(n: Any) -> str:
+def _num(n: int | None) -> str:
     return "" if n is None else f"{int(n):,}".replace(",", ".")
 
 
@@ -121,7 +128,7 @@ class ProgressView(View):
         lay.addWidget(split, 1)
         self.day.dateChanged.connect(lambda _d: self.reload())
         self.point.currentIndexChanged.connect(lambda _i: self._load())
-        self.last: Any = None
+        self.last: Progress | None = None
 
     def cares_about(self, changes: Changes) -> bool:
         return changes.statuses or changes.citizens or changes.points
@@ -143,7 +150,7 @@ class ProgressView(View):
     def _load(self) -> None:
         from desktop.services.figures import progress as prog
 
-        on = self.day.date().toPython()
+        on = cast(dt.date, self.day.date().toPython())
         p = self.app.read(prog.progress, on, point_id=data_of(self.point))
         self.last = p
         self.point_note.setVisible(p.point_id is not None)
@@ -151,7 +158,7 @@ class ProgressView(View):
         self._fill_villages(p)
         self._fill_chart(p)
 
-    def _fill_indicators(self, p: Any) -> None:
+    def _fill_indicators(self, p: Progress) -> None:
         rows = list(p.indicators)
         self.indicators.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -170,9 +177,9 @@ class ProgressView(View):
                       f"{row.percent:.1f} %" if row.percent is not None else "—", proj_text)
             for c, v in enumerate(values):
                 self.indicators.setItem(r, c, _item(v, align_right=c not in (0, 5)))
-            self.indicators.item(r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
+            table_item(self.indicators, r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
 
-    def _fill_villages(self, p: Any) -> None:
+    def _fill_villages(self, p: Progress) -> None:
         rows = list(p.villages)
         self.villages.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -181,7 +188,7 @@ class ProgressView(View):
             for c, v in enumerate(values):
                 self.villages.setItem(r, c, _item(str(v), align_right=0 < c < 5))
 
-    def _fill_chart(self, p: Any) -> None:
+    def _fill_chart(self, p: Progress) -> None:
         days = [d for d, _counts in p.series]
         targets = {row.code: row.target for row in p.indicators}
         cumulative = {row.code: row.cumulative for row in p.indicators}
@@ -192,7 +199,7 @@ class ProgressView(View):
                                  base=max(0, cumulative.get(k, 0) - sum(daily))))
         self.chart.set_data(ChartData(days, series))
 
-    def edit_village_target(self, dialog: Any = None) -> Any:
+    def edit_village_target(self, dialog: VillageTargetDialog | None = None) -> RunningOp | None:
         """Open the village-target dialog (or use `dialog`, already filled, in tests) and save through the
         runner; the service checks the supervisor and writes the audit entry."""
         from PySide6.QtWidgets import QMessageBox
@@ -220,12 +227,12 @@ class ProgressView(View):
 
     def indicator_value(self, key: str, column: int = 2) -> str:
         for r in range(self.indicators.rowCount()):
-            if self.indicators.item(r, 0).data(Qt.ItemDataRole.UserRole) == key:
-                return self.indicators.item(r, column).text()
+            if table_item(self.indicators, r, 0).data(Qt.ItemDataRole.UserRole) == key:
+                return table_item(self.indicators, r, column).text()
         return ""
 
 
-def _village_goal(row: Any) -> str:
+def _village_goal(row: VillageProgress) -> str:
     """'Thẻ 80,0 %; Kích hoạt 100,0 % — Đạt' for a village with targets set by the commune; '—' without."""
     if not row.targets:
         return "—"

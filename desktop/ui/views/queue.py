@@ -10,7 +10,7 @@ none of them sits on the keystroke path. The panel's buttons (the next allowed e
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -37,6 +37,11 @@ from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 from desktop.ui.views.citizen_panel import CitizenPanel
 from desktop.ui.views.queue_model import CitizenTableModel
+
+if TYPE_CHECKING:
+    from common.vietnamese import NameOrder
+    from desktop.services.due.search import CitizenQuery
+    from desktop.services.register.rows import CitizenRow
 
 _ = translator("QueueView")
 
@@ -123,8 +128,8 @@ class QueueView(View):
         self._villages_stale = True
         self._villages_loading = False
         self._points_stale = True
-        self._total: tuple[Any, int] | None = None  # (query it counts, total)
-        self._counting: Any = None  # the query a worker count is running for
+        self._total: tuple[CitizenQuery, int] | None = None  # (query it counts, total)
+        self._counting: CitizenQuery | None = None  # the query a worker count is running for
 
     def _combo(self, bar: QHBoxLayout, label: str, name: str) -> QComboBox:
         c = QComboBox()
@@ -137,10 +142,10 @@ class QueueView(View):
         return c
 
     # --- data ------------------------------------------------------------------------------------
-    def _fetch(self, q: Any, offset: int, limit: int) -> list[Any]:
+    def _fetch(self, q: CitizenQuery, offset: int, limit: int) -> list[CitizenRow]:
         return self.app.read(self._search.query_citizens, q, offset, limit)
 
-    def _seek(self, q: Any, last: Any, limit: int) -> list[Any] | None:
+    def _seek(self, q: CitizenQuery, last: CitizenRow, limit: int) -> list[CitizenRow] | None:
         """The next page after `last` by key (the sorted listing); None lets the model use offsets."""
         key = self._search.seek_key(last)
         if key is None or not self._search.is_listing(q):
@@ -228,7 +233,7 @@ class QueueView(View):
     def villages_loaded(self) -> bool:
         return self.village.count() > 1 and not self._villages_loading
 
-    def current_query(self) -> Any:
+    def current_query(self) -> CitizenQuery:
         from desktop.services.due.rules import DueKind
 
         due = data_of(self.due)
@@ -242,7 +247,7 @@ class QueueView(View):
         )
 
     @staticmethod
-    def _default_order() -> Any:
+    def _default_order() -> NameOrder:
         from common.vietnamese import NameOrder
 
         return NameOrder.GIVEN
@@ -269,7 +274,7 @@ class QueueView(View):
         self.app.runner.op(register_ops.count_citizens(q), self, "count").quiet().success(lambda n: self._counted(q, n)).failure(
             lambda _e, _tb: self._counted(q, None)).run()
 
-    def _counted(self, q: Any, total: int | None) -> None:
+    def _counted(self, q: CitizenQuery, total: int | None) -> None:
         if not isValid(self):  # the window was replaced (language switch) while counting
             return
         self._counting = None
@@ -342,4 +347,4 @@ class QueueView(View):
 
     def selected_ids(self) -> list[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
-        return [self.model.row_at(r).id for r in sorted(rows) if self.model.row_at(r) is not None]
+        return [c.id for c in (self.model.row_at(r) for r in sorted(rows)) if c is not None]

@@ -27,21 +27,26 @@ import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from desktop.ui.support import lang
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
+
+if TYPE_CHECKING:
+    from desktop.services.due.search import CitizenQuery
+    from desktop.services.register.rows import CitizenRow
 
 _ = translator("QueueModel")
 
 PAGE = 200
 WINDOW = 10  # pages kept in memory
 Index = QModelIndex | QPersistentModelIndex
-FetchFn = Callable[[Any, int, int], list[Any]]  # (query, offset, limit) -> rows
-SeekFn = Callable[[Any, Any, int], "list[Any] | None"]  # (query, last row, limit) -> rows, None: use offsets
+FetchFn = Callable[["CitizenQuery", int, int], "list[CitizenRow]"]  # (query, offset, limit) -> rows
+# (query, last row, limit) -> rows; None: use offsets
+SeekFn = Callable[["CitizenQuery", "CitizenRow", int], "list[CitizenRow] | None"]
 
 COLUMNS = ("full_name", "id_number", "birth", "sex", "village", "phone", "status", "vneid")
 _SHARED = ("village", "status", "sex", "birth_date", "card_issued_on")  # few distinct values, many rows
@@ -59,7 +64,7 @@ def _vneid(stage: int) -> str:
 class CitizenTableModel(QAbstractTableModel):
     page_loaded = Signal(int, float)  # rows now loaded, milliseconds the page query took
 
-    def __init__(self, fetch: FetchFn, parent=None, page: int = PAGE, first_page: int | None = None,
+    def __init__(self, fetch: FetchFn, parent: QObject | None = None, page: int = PAGE, first_page: int | None = None,
                  seek: SeekFn | None = None, window: int = WINDOW) -> None:
         super().__init__(parent)
         self._fetch = fetch
@@ -67,7 +72,7 @@ class CitizenTableModel(QAbstractTableModel):
         self._page = page
         self._first = first_page or page
         self._window = max(2, window)
-        self._query: Any = None
+        self._query: CitizenQuery | None = None
         # Page p holds rows [_starts[p], _starts[p] + _lens[p]); _anchors[p] is the last row of page p - 1
         # (None for the first page), from which a dropped page is read again; _cache holds the kept pages.
         self._starts: list[int] = []
@@ -76,17 +81,17 @@ class CitizenTableModel(QAbstractTableModel):
         self._cache: OrderedDict[int, list[tuple]] = OrderedDict()
         self._tail: tuple | None = None  # the last row reached: where the next page continues
         self._count = 0
-        self._row_type: Any = None  # the dataclass the fetch functions return (rebuilt by row_at)
+        self._row_type: type[CitizenRow] | None = None  # the dataclass the fetch functions return (row_at)
         self._names: tuple[str, ...] = ()
         self._at: dict[str, int] = {}
-        self._shared: dict[Any, Any] = {}  # one object per village, status, sex, date (see _slim)
+        self._shared: dict[object, object] = {}  # one object per village, status, sex, date (see _slim)
         self._more = False
         self._fetching = False
         self._headers = _headers()
         self.last_query_ms = 0.0
 
     # --- loading ---------------------------------------------------------------------------------
-    def set_query(self, query: Any) -> None:
+    def set_query(self, query: CitizenQuery) -> None:
         """Replace the rows with the first page of a new query."""
         t0 = time.perf_counter()
         rows = self._fetch(query, 0, self._first)
@@ -98,7 +103,7 @@ class CitizenTableModel(QAbstractTableModel):
         self.endResetModel()
         emit(self.page_loaded, self._count, self.last_query_ms)
 
-    def query(self) -> Any:
+    def query(self) -> CitizenQuery | None:
         return self._query
 
     def _set_rows(self, packed: list[tuple]) -> None:
@@ -135,11 +140,13 @@ class CitizenTableModel(QAbstractTableModel):
             self._cache.move_to_end(p)
             return rows
         want, anchor = self._lens[p], self._anchors[p]
+        query, row_type = self._query, self._row_type
+        assert query is not None and row_type is not None  # pages exist only for a query's rows
         fresh = None
         if self._seek is not None and anchor is not None:
-            fresh = self._seek(self._query, self._row_type(*anchor), want)
+            fresh = self._seek(query, row_type(*anchor), want)
         if fresh is None:
-            fresh = self._fetch(self._query, self._starts[p], want)
+            fresh = self._fetch(query, self._starts[p], want)
         rows = self._pack(fresh)[:want] if fresh else []
         if len(rows) < want and rows:  # the register changed meanwhile: repeat the last row, a refresh follows
             rows = rows + [rows[-1]] * (want - len(rows))
@@ -154,7 +161,7 @@ class CitizenTableModel(QAbstractTableModel):
         i = row - self._starts[bisect_right(self._starts, row) - 1]
         return rows[i] if i < len(rows) else None
 
-    def _pack(self, rows: list[Any]) -> list[tuple]:
+    def _pack(self, rows: list[CitizenRow]) -> list[tuple]:
         if not rows:
             return []
         if self._row_type is not type(rows[0]):
@@ -219,11 +226,13 @@ class CitizenTableModel(QAbstractTableModel):
         self._fetching = True
         try:
             t0 = time.perf_counter()
+            query = self._query
+            assert query is not None  # more rows exist only for a query
             rows = None
-            if self._seek is not None and self._tail is not None:
-                rows = self._seek(self._query, self._row_type(*self._tail), self._page)
+            if self._seek is not None and self._tail is not None and self._row_type is not None:
+                rows = self._seek(query, self._row_type(*self._tail), self._page)
             if rows is None:
-                rows = self._fetch(self._query, self._count, self._page)
+                rows = self._fetch(query, self._count, self._page)
             self.last_query_ms = (time.perf_counter() - t0) * 1000
             if rows:
                 first = self._count
@@ -249,14 +258,14 @@ class CitizenTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             return self._headers[section]
         return None
 
-    def row_at(self, row: int) -> Any:
+    def row_at(self, row: int) -> CitizenRow | None:
         t = self._tuple(row)
-        return None if t is None else self._row_type(*t)
+        return None if t is None or self._row_type is None else self._row_type(*t)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.column() >= len(COLUMNS):

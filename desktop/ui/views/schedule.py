@@ -4,7 +4,7 @@ slots with bookings, move people between slots (drag and drop or Ctrl+M), resche
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -38,6 +39,11 @@ from desktop.ui.support.qtrefs import emit
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
+if TYPE_CHECKING:
+    from desktop.services.scheduling.booking import AppointmentRow
+    from desktop.services.scheduling.enrollment_sessions import EnrollmentSessionSummary, SlotInfo
+    from desktop.storage.db import Session  # what a Database opens (the UI names no SQL library)
+
 _ = translator("ScheduleView")
 
 ROLE_APPT = Qt.ItemDataRole.UserRole
@@ -48,7 +54,7 @@ def _hm(t: dt.time) -> str:
     return t.strftime("%H:%M")
 
 
-def _slots_of(session: Any, session_id: int) -> list[Any]:
+def _slots_of(session: Session, session_id: int) -> list[SlotInfo]:
     from desktop.services import scheduling
 
     return scheduling.slots(scheduling.get_enrollment_session(session, session_id), session)
@@ -79,9 +85,11 @@ class SlotTree(QTreeWidget):
         event.ignore()  # the model of record is the database: refresh after the operation instead
         if target is None or item is None or item.data(0, ROLE_APPT) is None:
             return
-        slot_item = target if target.parent() is None else target.parent()
+        target_parent = target.parent()
+        slot_item = target if target_parent is None else target_parent
         slot = slot_item.data(0, ROLE_SLOT)
-        if slot is not None and slot != item.parent().data(0, ROLE_SLOT):
+        parent = item.parent()
+        if slot is not None and parent is not None and slot != parent.data(0, ROLE_SLOT):
             emit(self.move_requested, item.data(0, ROLE_APPT), slot)
 
 
@@ -175,11 +183,11 @@ class ScheduleView(View):
         self.assign_button.clicked.connect(self.auto_assign)
         self.move_button.clicked.connect(self.move_selected)
         self.resched_button.clicked.connect(self.reschedule_no_shows)
-        self.checkin_button.clicked.connect(lambda: self.session_id() and emit(self.open_checkin, self.session_id()))
+        self.checkin_button.clicked.connect(self._open_checkin)
         self.tree.move_requested.connect(self._move)
         QShortcut(QKeySequence("Ctrl+M"), self, self.move_selected,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._summaries: list[Any] = []
+        self._summaries: list[EnrollmentSessionSummary] = []
         self._update_capacity()
         self._set_session_enabled(False)
 
@@ -221,13 +229,18 @@ class ScheduleView(View):
         item = self.sessions.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
+    def _open_checkin(self) -> None:
+        sid = self.session_id()
+        if sid:
+            emit(self.open_checkin, sid)
+
     def select_session(self, session_id: int) -> None:
         for i in range(self.sessions.count()):
             if self.sessions.item(i).data(Qt.ItemDataRole.UserRole) == session_id:
                 self.sessions.setCurrentRow(i)
                 return
 
-    def _summary(self, session_id: int | None) -> Any:
+    def _summary(self, session_id: int | None) -> EnrollmentSessionSummary | None:
         return next((s for s in self._summaries if s.id == session_id), None)
 
     def _set_session_enabled(self, on: bool) -> None:
@@ -241,7 +254,7 @@ class ScheduleView(View):
         s = self._summary(sid)
         self.tree.clear()
         self._set_session_enabled(s is not None)
-        if s is None:
+        if s is None or sid is None:  # a summary is found only for a session id
             self.session_title.setText(_("Chọn một buổi bên trái"))
             return
         self.session_title.setText(_("{point} — {day}, {start}–{end}: {booked}/{cap} chỗ, {per} người/khung").format(
@@ -249,7 +262,7 @@ class ScheduleView(View):
             booked=s.booked, cap=s.capacity, per=s.capacity_per_slot))
         slot_list = self.app.read(_slots_of, sid)
         appts = self.app.read(scheduling.appointments_for, sid)
-        by_slot: dict[dt.time, list[Any]] = {}
+        by_slot: dict[dt.time, list[AppointmentRow]] = {}
         for a in appts:
             by_slot.setdefault(a.slot_start, []).append(a)
         for sl in slot_list:
@@ -269,7 +282,7 @@ class ScheduleView(View):
         self.tree.expandAll()
 
     @staticmethod
-    def _state_label(a: Any) -> str:
+    def _state_label(a: AppointmentRow) -> str:
         states = {"booked": _("Đã hẹn"), "attended": _("Đã đến"), "no_show": _("Vắng mặt"),
                   "moved": _("Đã chuyển"), "cancelled": _("Đã huỷ")}
         base = states.get(a.state, a.state)
@@ -311,9 +324,12 @@ class ScheduleView(View):
             return
         (self.app.runner.op(schedule_ops.auto_assign(sid, operator_id=self.app.operator_id), self)
          .with_progress(_("Đang xếp lịch…"))
-         .success(lambda r: self.window().statusBar().showMessage(
+         .success(lambda r: self._main_window().statusBar().showMessage(
              _("Đã xếp {0} người; {1} người chưa có chỗ.").format(r.assigned, r.not_placed), 8000))
          .run())
+
+    def _main_window(self) -> QMainWindow:
+        return cast(QMainWindow, self.window())  # the view lives in the main window's tabs
 
     def _selected_appointment(self) -> int | None:
         item = self.tree.currentItem()
@@ -335,7 +351,7 @@ class ScheduleView(View):
         self.app.runner.op(schedule_ops.move_appointment(appointment_id, to_slot=slot, operator_id=self.app.operator_id),
                            self).run()
 
-    def next_session_after(self, session_id: int) -> Any:
+    def next_session_after(self, session_id: int) -> EnrollmentSessionSummary | None:
         cur = self._summary(session_id)
         later = [s for s in self._summaries if cur and (s.day, s.start) > (cur.day, cur.start) and s.state != "cancelled"]
         return later[0] if later else None
@@ -343,10 +359,10 @@ class ScheduleView(View):
     def reschedule_no_shows(self) -> None:
         sid = self.session_id()
         nxt = self.next_session_after(sid) if sid else None
-        if nxt is None:
+        if sid is None or nxt is None:
             QMessageBox.information(self, _("Hẹn lại"), _("Chưa có buổi nào sau buổi này: hãy tạo buổi mới trước."))
             return
         (self.app.runner.op(schedule_ops.reschedule_no_shows(sid, nxt.id, operator_id=self.app.operator_id), self)
-         .success(lambda n: self.window().statusBar().showMessage(
+         .success(lambda n: self._main_window().statusBar().showMessage(
              _("Đã hẹn lại {0} người vắng sang buổi {1}.").format(n, nxt.day.strftime("%d/%m/%Y")), 8000))
          .run())

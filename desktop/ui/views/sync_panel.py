@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -38,10 +38,17 @@ from desktop.ui.operations import settings as settings_ops
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support import labels
 from desktop.ui.support.autosend import auto_send_enabled
+from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes
+from desktop.ui.support.runner import Changes, RunningOp
+
+if TYPE_CHECKING:
+    from desktop.services.province_link.hub_offline import DayCode
+    from desktop.ui.dialogs.day_code import DayCodeDialog
+    from desktop.ui.dialogs.enrol_by_file import EnrolByFileDialog
+    from sync.outbox_port import SyncResult
 
 _ = translator("SyncPanel")
 log = logging.getLogger(__name__)
@@ -125,8 +132,8 @@ class SyncPanel(QWidget):
         files.addWidget(self.enrol_button, 2, 0, 1, 2)
         self.offline_label = QLabel()
         self.offline_label.setWordWrap(True)
-        self.day_code_dialog: QWidget | None = None
-        self.enrol_dialog: QWidget | None = None
+        self.day_code_dialog: DayCodeDialog | None = None
+        self.enrol_dialog: EnrolByFileDialog | None = None
 
         box = QVBoxLayout(self)
         box.addLayout(form)
@@ -204,8 +211,9 @@ class SyncPanel(QWidget):
 
     def day_states(self) -> list[tuple[str, str, str]]:
         """(day, point, state key) as shown, newest first."""
-        return [(self.days_table.item(r, 0).text(), self.days_table.item(r, 1).text(),
-                 self.days_table.item(r, 2).data(256)) for r in range(self.days_table.rowCount())]
+        t = self.days_table
+        return [(table_item(t, r, 0).text(), table_item(t, r, 1).text(), table_item(t, r, 2).data(256))
+                for r in range(t.rowCount())]
 
     # auto-send switch and status ------------------------------------------------------------------------------
 
@@ -234,7 +242,7 @@ class SyncPanel(QWidget):
         if path:
             self.export_bundle_to(path)
 
-    def export_bundle_to(self, path: str) -> Any:
+    def export_bundle_to(self, path: str) -> RunningOp:
         return (self.app.runner.op(sync_ops.export_bundle(path), self, "export_bundle")
                 .success(lambda r: self._say(_("Đã ghi {0} báo cáo vào {1}. Mang tệp lên tỉnh, rồi nhập biên nhận "
                                                "tỉnh gửi về.").format(r.reports, r.path)))
@@ -245,7 +253,7 @@ class SyncPanel(QWidget):
         if path:
             self.import_receipt_from(path)
 
-    def import_receipt_from(self, path: str) -> Any:
+    def import_receipt_from(self, path: str) -> RunningOp:
         return (self.app.runner.op(sync_ops.import_receipt(path), self, "import_receipt")
                 .success(lambda r: self._say(_("Biên nhận: {0} báo cáo được xác nhận.").format(r.confirmed)))
                 .failure(self._failed_file).run())
@@ -255,20 +263,21 @@ class SyncPanel(QWidget):
         if path:
             self.import_targets_from(path)
 
-    def import_targets_from(self, path: str) -> Any:
+    def import_targets_from(self, path: str) -> RunningOp:
         return (self.app.runner.op(sync_ops.import_targets_file(path), self, "import_targets_file")
                 .success(lambda r: self._say(_("Đã nhập {0} chỉ tiêu của tỉnh.").format(r["targets"])))
                 .failure(self._failed_file).run())
 
-    def open_enrol_by_file(self) -> Any:
+    def open_enrol_by_file(self) -> EnrolByFileDialog:
         """The two-step enrolment by file (`dialogs/enrol_by_file.py`), non-blocking; returns the dialog."""
         from desktop.ui.dialogs.enrol_by_file import EnrolByFileDialog
 
         if self.enrol_dialog is not None and isValid(self.enrol_dialog):
             self.enrol_dialog.close()
-        self.enrol_dialog = EnrolByFileDialog(self.app, self)
-        self.enrol_dialog.open()
-        return self.enrol_dialog
+        dialog = EnrolByFileDialog(self.app, self)
+        self.enrol_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _ask_day_code(self) -> None:
         from desktop.ui.dialogs.day_point import DayPointDialog
@@ -277,8 +286,8 @@ class SyncPanel(QWidget):
         if dlg.exec() == DayPointDialog.DialogCode.Accepted:
             self.show_day_codes(dlg.chosen_day(), dlg.chosen_point_code())
 
-    def show_day_codes(self, day: dt.date, point_code: str | None = None) -> Any:
-        def shown(codes: list[Any]) -> None:
+    def show_day_codes(self, day: dt.date, point_code: str | None = None) -> RunningOp:
+        def shown(codes: list[DayCode]) -> None:
             from desktop.ui.dialogs.day_code import DayCodeDialog
 
             if not isValid(self):
@@ -302,7 +311,7 @@ class SyncPanel(QWidget):
         self._busy = False
         self.send_button.setEnabled(True)
 
-    def _on_finished(self, result: Any) -> None:
+    def _on_finished(self, result: SyncResult) -> None:
         if not isValid(self):  # the window was replaced (language switch) while sending
             return
         self._done()

@@ -19,13 +19,13 @@ from desktop.cli import main
 EXE = Path(sys.executable).parent / "enrollpoint"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_init_creates_the_headquarters_point_so_close_day_works(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_init_creates_the_headquarters_point_so_close_day_works(tmp_path: Path, capsys) -> None:
     d = str(tmp_path / "hq")
     code, out, err = run(capsys, "init", "--data-dir", d, "--commune-code", "22366", "--json")
     assert code == 0, err
@@ -45,7 +45,7 @@ def test_init_creates_the_headquarters_point_so_close_day_works(tmp_path: Path, 
     assert len(json.loads(out) if isinstance(json.loads(out), list) else json.loads(out)["points"]) == 1
 
 
-def test_demo_after_init_keeps_one_headquarters(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_demo_after_init_keeps_one_headquarters(tmp_path: Path, capsys) -> None:
     d = str(tmp_path / "hq-demo")
     assert run(capsys, "init", "--data-dir", d, "--commune-code", "22736", "--json")[0] == 0
     code, _, err = run(capsys, "demo", "--data-dir", d, "--citizens", "50", "--json")
@@ -83,7 +83,7 @@ def test_json_into_a_pipe_closed_early_exits_quietly(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
-def test_existing_data_dir_keeps_its_mode(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_existing_data_dir_keeps_its_mode(tmp_path: Path, capsys) -> None:
     """A shared 1777 folder named with --data-dir keeps 1777 (sticky bit); what the app creates is 0700."""
     shared = tmp_path / "shared"
     shared.mkdir()

@@ -26,7 +26,7 @@ ON = dt.date.today()
 
 
 @pytest.fixture
-def data(tmp_path: Path, capsys) -> str:  # type: ignore[no-untyped-def]
+def data(tmp_path: Path, capsys) -> str:
     """A 400-citizen encrypted demo with booked appointments, and events at points by operators."""
     d = str(tmp_path / "cli")
     for args in (["demo", "--citizens", "400", "--seed", "8"],
@@ -52,7 +52,7 @@ def data(tmp_path: Path, capsys) -> str:  # type: ignore[no-untyped-def]
     return d
 
 
-def _orm_view(s, c: Citizen) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _orm_view(s, c: Citizen) -> dict:
     points = {p.id: p for p in s.query(Point)}
     operators = {o.id: o.name for o in s.query(Operator)}
     events: list[StatusEvent] = statuses.history(s, c.id)

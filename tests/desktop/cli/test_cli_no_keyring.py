@@ -42,7 +42,7 @@ def default_plaintext_keyring(monkeypatch: pytest.MonkeyPatch):
     keyring.set_keyring(previous)
 
 
-def test_connect_refuses_the_plaintext_fallback(tmp_path: Path, default_plaintext_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_connect_refuses_the_plaintext_fallback(tmp_path: Path, default_plaintext_keyring) -> None:
     db = open_database(tmp_path / "enrollpoint.db")
     hub = FakeHub()
     try:
@@ -85,7 +85,7 @@ def test_connect_works_with_an_explicitly_chosen_keyring(tmp_path: Path) -> None
         db.close()
 
 
-def test_backup_to_usb_warns_when_plain(tmp_path: Path, capsys, default_plaintext_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_backup_to_usb_warns_when_plain(tmp_path: Path, capsys, default_plaintext_keyring) -> None:
     d = str(tmp_path / "data")
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -104,7 +104,7 @@ def test_backup_to_usb_warns_when_plain(tmp_path: Path, capsys, default_plaintex
     assert code == 0 and json.loads(out)["warning"] is None
 
 
-def test_backup_encrypted_has_no_warning(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_backup_encrypted_has_no_warning(tmp_path: Path, capsys) -> None:
     d = str(tmp_path / "data")
     usb = tmp_path / "usb"
     usb.mkdir()

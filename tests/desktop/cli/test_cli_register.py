@@ -13,28 +13,28 @@ import pytest
 from desktop.cli import main
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
 
 
 @pytest.fixture
-def data(tmp_path: Path, capsys) -> str:  # type: ignore[no-untyped-def]
+def data(tmp_path: Path, capsys) -> str:
     d = str(tmp_path / "cli")
     code, _out, err = run(capsys, "demo", "--data-dir", d, "--citizens", "300", "--seed", "4")
     assert code == 0, err
     return d
 
 
-def _first_id(capsys, d: str, text: str = "nguyen") -> str:  # type: ignore[no-untyped-def]
+def _first_id(capsys, d: str, text: str = "nguyen") -> str:
     code, out, _ = run(capsys, "search", "--data-dir", d, text, "--json", "--limit", "50")
     assert code == 0
     return next(r["id_number"] for r in json.loads(out)["rows"] if r["id_number"] and r["status"] == "new"
                 and r["has_card"])
 
 
-def test_init_known_unknown_and_wrong(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_init_known_unknown_and_wrong(tmp_path: Path, capsys) -> None:
     d = str(tmp_path / "i")
     code, out, _ = run(capsys, "init", "--data-dir", d, "--commune-code", "22366", "--json")
     assert code == 0
@@ -53,7 +53,7 @@ def test_init_known_unknown_and_wrong(tmp_path: Path, capsys) -> None:  # type: 
     assert code == 2
 
 
-def test_search_json_and_text(data: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_search_json_and_text(data: str, capsys) -> None:
     code, out, _ = run(capsys, "search", "--data-dir", data, "Nguyễn", "--json", "--limit", "5")
     got = json.loads(out)
     assert code == 0 and len(got["rows"]) == 5 and got["has_more"]
@@ -66,7 +66,7 @@ def test_search_json_and_text(data: str, capsys) -> None:  # type: ignore[no-unt
     assert code == 2
 
 
-def test_event_and_status(data: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_event_and_status(data: str, capsys) -> None:
     idn = _first_id(capsys, data)
     code, _, err = run(capsys, "event", "--data-dir", data, idn, "vneid_activated")
     assert code == 2 and "kích hoạt" in err  # activated before registered
@@ -92,7 +92,7 @@ def test_event_and_status(data: str, capsys) -> None:  # type: ignore[no-untyped
     assert code == 2
 
 
-def test_due(data: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_due(data: str, capsys) -> None:
     code, out, _ = run(capsys, "due", "--data-dir", data, "--json", "--limit", "500")
     got = json.loads(out)
     assert code == 0 and got["total"] == len(got["rows"]) > 0
@@ -110,7 +110,7 @@ def test_due(data: str, capsys) -> None:  # type: ignore[no-untyped-def]
     assert code == 0 and "Đến hạn" in out
 
 
-def test_points(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_points(tmp_path: Path, capsys) -> None:
     d = str(tmp_path / "p")
     code, out, _ = run(capsys, "point", "add", "--data-dir", d, "NVH-02", "Nhà văn hóa thôn Tây Nam",
                        "--address", "Thôn Tây Nam", "--json")
@@ -123,7 +123,7 @@ def test_points(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(capsys, "point", "--data-dir", d)[0] == 2  # missing action
 
 
-def test_demo_refuses_second_time(data: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_demo_refuses_second_time(data: str, capsys) -> None:
     code, out, err = run(capsys, "demo", "--data-dir", data, "--citizens", "10", "--json")
     assert code == 2 and "error" in json.loads(out)
 

@@ -29,7 +29,7 @@ PEOPLE = [
 ]
 
 
-def _seed(db) -> None:  # type: ignore[no-untyped-def]
+def _seed(db) -> None:
     with db.session() as s:
         config.set_commune(s, config.Commune("24175", "Xã Hòa Phú", "66", "Đắk Lắk"))
         for name, born, village, phone, issued, stage in PEOPLE:
@@ -39,12 +39,12 @@ def _seed(db) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def seeded(db):  # type: ignore[no-untyped-def]
+def seeded(db):
     _seed(db)
     return db
 
 
-def test_groups_in_natural_vietnamese_village_order(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_groups_in_natural_vietnamese_village_order(seeded) -> None:
     with seeded.session() as s:
         doc = due_lists.due_list_doc(s, ON)
     assert [v.village for v in doc.villages] == ["Buôn Ko Sier", "Thôn Dương", "Thôn Đông", "Tổ dân phố 2",
@@ -57,7 +57,7 @@ def test_groups_in_natural_vietnamese_village_order(seeded) -> None:  # type: ig
     assert by_name["Đặng Quốc Khánh"].kinds == ("vneid_activate",) and by_name["Đặng Quốc Khánh"].phone == ""
 
 
-def test_cli_pdf_and_xlsx(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_pdf_and_xlsx(tmp_path: Path, capsys) -> None:
     from desktop.cli import main
 
     db = open_database(paths.db_path())
@@ -103,6 +103,6 @@ def test_cli_pdf_and_xlsx(tmp_path: Path, capsys) -> None:  # type: ignore[no-un
     assert not empty.exists() and "Không có công dân nào" in capsys.readouterr().err
 
 
-def test_nothing_to_print_is_a_service_error(db) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_to_print_is_a_service_error(db) -> None:
     with db.session() as s, pytest.raises(NothingToPrint):
         due_lists.due_list_doc(s, ON)

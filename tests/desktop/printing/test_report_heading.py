@@ -17,7 +17,7 @@ from tests.support.report_commune import REPORT_DAY as DAY
 from tests.support.report_commune import seed_two_points as _seed
 
 
-def test_heading_recipients_and_village_targets(db) -> None:  # type: ignore[no-untyped-def]
+def test_heading_recipients_and_village_targets(db) -> None:
     _seed(db)
     with db.session() as s:
         pdf = printouts.report_pdf(s, DAY, number="12")
@@ -35,7 +35,7 @@ def test_heading_recipients_and_village_targets(db) -> None:  # type: ignore[no-
     assert text.index("Thôn Đông") < text.index("Tổ dân phố 2") < text.index("Tổ dân phố 10")
 
 
-def test_point_report_has_no_commune_percentage(db) -> None:  # type: ignore[no-untyped-def]
+def test_point_report_has_no_commune_percentage(db) -> None:
     p1 = _seed(db)
     with db.session() as s:
         data = printouts.daily_report(s, DAY, p1)
@@ -48,7 +48,7 @@ def test_point_report_has_no_commune_percentage(db) -> None:  # type: ignore[no-
     assert "7,50" not in text and "40" not in text.split("Chỉ tiêu giao")[1].split("Lịch hẹn")[0]
 
 
-def test_progress_per_village_answers_which_met(db) -> None:  # type: ignore[no-untyped-def]
+def test_progress_per_village_answers_which_met(db) -> None:
     _seed(db)
     with db.session() as s:
         p = progress.progress(s, DAY)
@@ -58,7 +58,7 @@ def test_progress_per_village_answers_which_met(db) -> None:  # type: ignore[no-
         assert by["Tổ dân phố 10"].met is False
 
 
-def test_village_target_rules(db) -> None:  # type: ignore[no-untyped-def]
+def test_village_target_rules(db) -> None:
     _seed(db)
     with db.session() as s:
         with pytest.raises(ValidationError) as e1:
@@ -72,7 +72,7 @@ def test_village_target_rules(db) -> None:  # type: ignore[no-untyped-def]
         assert [r.village for r in village_targets.list_village_targets(s)] == ["Tổ dân phố 2", "Tổ dân phố 10"]
 
 
-def test_cli_target_village_and_report_number(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_target_village_and_report_number(tmp_path, capsys) -> None:
     from desktop.cli import main
 
     db = open_database(paths.db_path())

@@ -18,11 +18,11 @@ from tests.support.print_pages import page_texts
 
 
 @pytest.fixture
-def booked(db):  # type: ignore[no-untyped-def]
+def booked(db):
     return book_four_people(db)
 
 
-def test_slips_say_first_card_renewal_register_or_activate(booked) -> None:  # type: ignore[no-untyped-def]
+def test_slips_say_first_card_renewal_register_or_activate(booked) -> None:
     db, es_id = booked
     with db.session() as s:
         pdf = printouts.slips_pdf(s, printouts.Selection(enrollment_session_id=es_id), "a6")

@@ -19,7 +19,7 @@ from desktop.services.register import statuses
 TODAY = dt.date(2026, 3, 1)
 
 
-def test_demo_commune(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_commune(db) -> None:
     seen = []
     out = create_demo(db, 3000, seed=6, today=TODAY, progress=lambda d, t: seen.append((d, t)))
     assert out.citizens == 3000 and out.events > 1000 and 6 <= len(out.villages) <= 12
@@ -67,13 +67,13 @@ def test_demo_commune(db) -> None:  # type: ignore[no-untyped-def]
         assert trig == 1
 
 
-def test_demo_refuses_a_register_with_data(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_refuses_a_register_with_data(db) -> None:
     create_demo(db, 50, today=TODAY)
     with pytest.raises(ValidationError):
         create_demo(db, 50, today=TODAY)
 
 
-def test_demo_is_deterministic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_is_deterministic(tmp_path) -> None:
     from desktop.storage.db import open_database
 
     names = []

@@ -26,7 +26,7 @@ NOT_GIVEN_NAMES = {"Ẩn", "Ửng", "Ủ"}
     ("32167", {"ap", "khom", "phum", "soc"}),  # Xã Tân Thuận, Cà Mau: Mekong delta
     ("22366", {"to", "khu", "thon"}),  # Phường Nha Trang: tổ dân phố, khu phố (and thôn taken in in 2025)
 ])
-def test_villages_births_and_points(db, code, words) -> None:  # type: ignore[no-untyped-def]
+def test_villages_births_and_points(db, code, words) -> None:
     out = create_demo(db, 2000, seed=11, today=TODAY, commune_code=code)
     rec = communes.by_code(code)
     assert rec is not None

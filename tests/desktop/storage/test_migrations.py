@@ -142,7 +142,7 @@ def test_failing_migration_rolls_back_whole(tmp_path: Path, monkeypatch: pytest.
 _FTS = ("citizens_fts",)
 
 
-def _include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+def _include(obj, name, type_, reflected, compare_to) -> bool:
     # The FTS5 virtual table and its shadow tables are made by raw DDL, not by the models.
     return not (type_ == "table" and name and (name.startswith(_FTS) or name == "alembic_version"))
 

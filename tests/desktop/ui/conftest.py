@@ -54,7 +54,7 @@ def app_for(qtbot):
 
     runners: list[OpRunner] = []
 
-    def make(db):  # type: ignore[no-untyped-def]
+    def make(db):
         runners.append(OpRunner(db))
         return AppContext(db=db, runner=runners[-1])
 

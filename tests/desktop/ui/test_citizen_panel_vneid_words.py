@@ -14,7 +14,7 @@ from desktop.services.register import statuses
 
 
 @pytest.fixture
-def picked(demo_db):  # type: ignore[no-untyped-def]
+def picked(demo_db):
     """Two citizens of the demo commune: one activated by the events, one whose birth is a year only."""
     with demo_db.session() as s:
         rows = list(s.scalars(select(Citizen).where(Citizen.has_card.is_(True), Citizen.vneid_stage == 0,
@@ -28,7 +28,7 @@ def picked(demo_db):  # type: ignore[no-untyped-def]
         return active.id_number, year_only.id_number, year_only.birth_year
 
 
-def _show(qtbot, view, id_number: str) -> None:  # type: ignore[no-untyped-def]
+def _show(qtbot, view, id_number: str) -> None:
     view.search.clear()
     QTest.keyClicks(view.search, id_number)
     qtbot.waitUntil(lambda: view.model.rowCount() >= 1 and view.model.row_at(0).id_number == id_number,
@@ -37,7 +37,7 @@ def _show(qtbot, view, id_number: str) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: view.panel.fields["id_number"].text() == id_number, timeout=3000)
 
 
-def test_panel_words_and_actions(qtbot, picked, window) -> None:  # type: ignore[no-untyped-def]
+def test_panel_words_and_actions(qtbot, picked, window) -> None:
     active, year_only, year = picked
     view = window.queue
     _show(qtbot, view, active)

@@ -20,7 +20,7 @@ from desktop.ui.support.errors import user_message
 DRIVERS = pytest.mark.parametrize("driver", [sqlite3, sqlcipher3.dbapi2], ids=["sqlite3", "sqlcipher3"])
 
 
-def _raised(fn) -> BaseException:  # type: ignore[no-untyped-def]
+def _raised(fn) -> BaseException:
     try:
         fn()
     except BaseException as exc:  # noqa: BLE001 - returned to the test
@@ -37,7 +37,7 @@ def _wrapped(orig: BaseException) -> sqlalchemy.exc.DBAPIError:
         return exc
 
 
-def _table(driver, path: Path):  # type: ignore[no-untyped-def]
+def _table(driver, path: Path):
     con = driver.connect(str(path), timeout=0)
     con.execute("CREATE TABLE IF NOT EXISTS t (x)")
     con.commit()

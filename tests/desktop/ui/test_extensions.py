@@ -12,7 +12,7 @@ from desktop.services.register import points
 from tests.support.qt import wait_idle
 
 
-def _session_with_appointments(db) -> int:  # type: ignore[no-untyped-def]
+def _session_with_appointments(db) -> int:
     with db.session() as s:
         point = points.list_points(s, active_only=True)[0]
         sess = scheduling.create_enrollment_session(s, point_id=point.id, day=dt.date.today(), start="08:00", end="10:00",

@@ -14,7 +14,7 @@ from desktop.models import AuditEntry, Citizen
 from tests.support.qt import wait_idle
 
 
-def _accounts(demo_db):  # type: ignore[no-untyped-def]
+def _accounts(demo_db):
     from desktop.services import auth
 
     with demo_db.session() as s:
@@ -24,7 +24,7 @@ def _accounts(demo_db):  # type: ignore[no-untyped-def]
                 auth.OperatorInfo(clerk.id, clerk.name, clerk.role, True, None))
 
 
-def test_village_target_from_the_progress_view(qtbot, window, controller, demo_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_village_target_from_the_progress_view(qtbot, window, controller, demo_db, monkeypatch) -> None:
     from desktop.services.figures import village_targets
     from desktop.ui.actions.login import set_operator
     from desktop.ui.dialogs.village_target import VillageTargetDialog
@@ -66,7 +66,7 @@ def test_village_target_from_the_progress_view(qtbot, window, controller, demo_d
         assert key not in village_targets.village_targets(s)
 
 
-def test_point_progress_shows_no_commune_target(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_point_progress_shows_no_commune_target(qtbot, window) -> None:
     view = window.progress
     window.tabs.setCurrentWidget(view)
     view.reload()
@@ -79,7 +79,7 @@ def test_point_progress_shows_no_commune_target(qtbot, window) -> None:  # type:
         assert view.indicator_value(code, 3) == "—" and view.indicator_value(code, 4) == "—"
 
 
-def test_report_recipients_dialog_saves_the_setting(qtbot, window, controller, demo_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_report_recipients_dialog_saves_the_setting(qtbot, window, controller, demo_db, monkeypatch) -> None:
     from desktop.services.figures import report_settings
     from desktop.ui.actions import printing as print_actions
     from desktop.ui.dialogs.report_recipients import ReportRecipientsDialog
@@ -104,7 +104,7 @@ def test_report_recipients_dialog_saves_the_setting(qtbot, window, controller, d
     assert dlg.chosen() == (["Ban Chỉ đạo Đề án 06 xã", "Đảng ủy xã"], ["UBND xã"])
 
 
-def test_citizen_panel_shows_the_renewal_date(qtbot, window, demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_citizen_panel_shows_the_renewal_date(qtbot, window, demo_db) -> None:
     from desktop.services.due import rules as due
 
     with demo_db.session() as s:

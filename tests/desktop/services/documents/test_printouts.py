@@ -27,7 +27,7 @@ PEOPLE = [("Nguyễn Thị Thuý", "Thôn Đông"), ("Đặng Văn Hoà", "Thôn
           ("Lê Ỷ", "Thôn Tây"), ("Trần Thị Hòa", "Thôn Đông")]
 
 
-def _citizen(s, name: str, village: str) -> Citizen:  # type: ignore[no-untyped-def]
+def _citizen(s, name: str, village: str) -> Citizen:
     name = nfc(name)
     p = split_name(name)
     now = dt.datetime(2025, 1, 1, 8)
@@ -41,12 +41,12 @@ def _citizen(s, name: str, village: str) -> Citizen:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def commune_db(db):  # type: ignore[no-untyped-def]
+def commune_db(db):
     _seed(db)
     return db
 
 
-def _seed(db) -> None:  # type: ignore[no-untyped-def]
+def _seed(db) -> None:
     with db.session() as s:
         config.set_commune(s, config.Commune("22736", "Đặc khu Trường Sa", "56", "Khánh Hòa"))
         point = Point(code="P1", name="Nhà văn hóa thôn Đông", address="Thôn Đông", kind="mobile", active=True)
@@ -68,13 +68,13 @@ def _seed(db) -> None:  # type: ignore[no-untyped-def]
         s.add(Target(indicator="card_captured", value=400, updated_at=now))
 
 
-def _ids(db):  # type: ignore[no-untyped-def]
+def _ids(db):
     with db.session() as s:
         a = s.query(Appointment).first()
         return a.session_id, s.query(Point).first().id
 
 
-def test_slips_from_the_database_decode_to_their_codes(commune_db) -> None:  # type: ignore[no-untyped-def]
+def test_slips_from_the_database_decode_to_their_codes(commune_db) -> None:
     sid, _ = _ids(commune_db)
     with commune_db.session() as s:
         slips = printouts.slips(s, printouts.Selection(enrollment_session_id=sid, village="thon dong"))
@@ -88,7 +88,7 @@ def test_slips_from_the_database_decode_to_their_codes(commune_db) -> None:  # t
     assert len(found) == 4 and set(found) <= codes
 
 
-def test_village_list_and_order(commune_db) -> None:  # type: ignore[no-untyped-def]
+def test_village_list_and_order(commune_db) -> None:
     _, pid = _ids(commune_db)
     with commune_db.session() as s:
         doc = printouts.village_list(s, printouts.Selection(day=DAY, point_id=pid, village="Thôn Tây"))
@@ -100,14 +100,14 @@ def test_village_list_and_order(commune_db) -> None:  # type: ignore[no-untyped-
         assert name in text
 
 
-def test_empty_selection_raises_a_service_error(commune_db) -> None:  # type: ignore[no-untyped-def]
+def test_empty_selection_raises_a_service_error(commune_db) -> None:
     with commune_db.session() as s, pytest.raises(NothingToPrint) as e:
         printouts.village_list(s, printouts.Selection(day=DAY, village="Thôn Không Có"))
     assert isinstance(e.value, ServiceError)
     assert "Không có lịch hẹn nào" in e.value.message and "Thôn Không Có" in e.value.message
 
 
-def test_daily_report_figures(commune_db) -> None:  # type: ignore[no-untyped-def]
+def test_daily_report_figures(commune_db) -> None:
     with commune_db.session() as s:
         d = printouts.daily_report(s, DAY, include_no_show_names=True)
     card = next(i for i in d.indicators if i.key == "card_captured")
@@ -117,7 +117,7 @@ def test_daily_report_figures(commune_db) -> None:  # type: ignore[no-untyped-de
     assert {v.village for v in d.villages} == {"Thôn Đông", "Thôn Tây"}
 
 
-def _cli(args: list[str], capsys) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def _cli(args: list[str], capsys) -> tuple[int, str, str]:
     from desktop.cli import main
 
     code = main(args)
@@ -125,7 +125,7 @@ def _cli(args: list[str], capsys) -> tuple[int, str, str]:  # type: ignore[no-un
     return code, out.out, out.err
 
 
-def test_cli_prints_and_refuses_empty_selections(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_prints_and_refuses_empty_selections(tmp_path: Path, capsys) -> None:
     from desktop import paths
     from desktop.storage.db import open_database
 
@@ -159,7 +159,7 @@ def test_cli_prints_and_refuses_empty_selections(tmp_path: Path, capsys) -> None
     assert code == 2 and ".xlsx" in err
 
 
-def test_cli_report_lists_absent_names_only_with_absent_names(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_report_lists_absent_names_only_with_absent_names(tmp_path: Path, capsys) -> None:
     from desktop import paths
     from desktop.storage.db import open_database
 

@@ -58,7 +58,7 @@ def test_dates_on_29_february() -> None:
     assert card_expiry(b, D(2020, 1, 1)) == D(2026, 3, 1)
 
 
-def _row(**kw):  # type: ignore[no-untyped-def]
+def _row(**kw):
     base = dict(id=1, id_number=None, full_name="Lê An", birth_date=None, birth_year=None, sex="M", village="",
                 phone=None, status="new", has_card=False, vneid_stage=0, needs_home_visit=False,
                 possible_duplicate_of=None, card_issued_on=None)
@@ -105,7 +105,7 @@ def test_year_only_birth_claims_no_age_not_yet_certain() -> None:
     assert card_expiry(D(2001, 1, 1), D(2024, 6, 1), only_year=True) == D(2041, 12, 31)
 
 
-def test_due_list_flags_and_sql(db) -> None:  # type: ignore[no-untyped-def]
+def test_due_list_flags_and_sql(db) -> None:
     with db.session() as s:
         add_citizen(s, "Nguyễn Văn Mười Bốn", id_number="056212000001", birth_date=D(2012, 2, 1))
         add_citizen(s, "Trần Thị Đổi", id_number="056101000002", birth_date=D(2001, 1, 1),
@@ -143,7 +143,7 @@ def test_due_list_flags_and_sql(db) -> None:  # type: ignore[no-untyped-def]
         assert due_kinds_for(c8, ON) == {DueKind.VNEID_REGISTER}
 
 
-def test_sql_agrees_with_python_on_demo(db) -> None:  # type: ignore[no-untyped-def]
+def test_sql_agrees_with_python_on_demo(db) -> None:
     create_demo(db, 800, seed=11, today=ON)
     with db.session() as s:
         raw = driver_connection(s)

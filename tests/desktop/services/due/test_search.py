@@ -13,7 +13,7 @@ from tests.support.register import add_citizen
 
 
 @pytest.fixture
-def people(db):  # type: ignore[no-untyped-def]
+def people(db):
     with db.session() as s:
         add_citizen(s, "Trần Văn An", id_number="056090001111", phone="0905111222", village="Tổ dân phố 3",
                     birth_date=dt.date(1990, 5, 1))
@@ -31,11 +31,11 @@ def people(db):  # type: ignore[no-untyped-def]
     return db
 
 
-def names(rows) -> list[str]:  # type: ignore[no-untyped-def]
+def names(rows) -> list[str]:
     return [r.full_name for r in rows]
 
 
-def test_exact_id_then_prefix_then_substring(people) -> None:  # type: ignore[no-untyped-def]
+def test_exact_id_then_prefix_then_substring(people) -> None:
     with people.session() as s:
         rows = search(s, "056090005556").rows
         assert names(rows) == ["Lê Hoàng Nam"]
@@ -54,7 +54,7 @@ def test_exact_id_then_prefix_then_substring(people) -> None:  # type: ignore[no
         assert names(rows).index("An Thị Hoà") < names(rows).index("Nguyễn Thị Thuý")
 
 
-def test_tiers_in_order(people) -> None:  # type: ignore[no-untyped-def]
+def test_tiers_in_order(people) -> None:
     with people.session() as s:
         rows = search(s, "nguyen").rows
         assert names(rows) == ["Nguyễn Thị Thuý", "Nguyễn Văn Thủy"]
@@ -68,12 +68,12 @@ def test_tiers_in_order(people) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("text", ["Nguyễn Thị Thuý", "nguyen thi thuy", "NGUYỄN THỊ THÚY", "nguyễn thị thuý"])
-def test_diacritics_case_tone_placement(people, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_diacritics_case_tone_placement(people, text: str) -> None:
     with people.session() as s:
         assert names(search(s, text).rows)[0] == "Nguyễn Thị Thuý"
 
 
-def test_d_and_dstroke(people) -> None:  # type: ignore[no-untyped-def]
+def test_d_and_dstroke(people) -> None:
     with people.session() as s:
         assert names(search(s, "dang").rows) == ["Đặng Hữu Phước"]
         assert names(search(s, "Đặng").rows) == ["Đặng Hữu Phước"]
@@ -83,7 +83,7 @@ def test_d_and_dstroke(people) -> None:  # type: ignore[no-untyped-def]
         assert count_citizens(s, CitizenQuery(text="thon phuoc hoa")) == 2
 
 
-def test_multi_word_and_short_words(people) -> None:  # type: ignore[no-untyped-def]
+def test_multi_word_and_short_words(people) -> None:
     with people.session() as s:
         assert names(search(s, "nguyen van").rows) == ["Nguyễn Văn Thủy"]
         # words side by side first, then the words anywhere ("van" contains "an")
@@ -94,7 +94,7 @@ def test_multi_word_and_short_words(people) -> None:  # type: ignore[no-untyped-
         assert len(search(s, "   ").rows) == 7  # blank text is the plain listing
 
 
-def test_phone_and_id_prefixes(people) -> None:  # type: ignore[no-untyped-def]
+def test_phone_and_id_prefixes(people) -> None:
     with people.session() as s:
         assert set(names(search(s, "0905").rows)) == {"Trần Văn An", "Đặng Hữu Phước"}
         assert names(search(s, "0914 555").rows) == ["Nguyễn Thị Thuý"]
@@ -105,7 +105,7 @@ def test_phone_and_id_prefixes(people) -> None:  # type: ignore[no-untyped-def]
         assert names(rows) == ["Lê Hoàng Nam"]
 
 
-def test_paging_without_duplicates(db) -> None:  # type: ignore[no-untyped-def]
+def test_paging_without_duplicates(db) -> None:
     create_demo(db, 600, seed=3, today=dt.date(2026, 3, 1))
     with db.session() as s:
         for text in ["an", "nguyen", "thi", "hoa", "09", "056", "thon"]:
@@ -124,7 +124,7 @@ def test_paging_without_duplicates(db) -> None:  # type: ignore[no-untyped-def]
             assert [r.id for r in query_citizens(s, CitizenQuery(text=text), 0, total + 5)] == seen
 
 
-def test_listing_sorted_and_filtered(people) -> None:  # type: ignore[no-untyped-def]
+def test_listing_sorted_and_filtered(people) -> None:
     with people.session() as s:
         rows = query_citizens(s, CitizenQuery())
         keys = [r.full_name for r in rows]
@@ -147,7 +147,7 @@ def test_listing_sorted_and_filtered(people) -> None:  # type: ignore[no-untyped
         assert len(page) == 2
 
 
-def test_villages_in_vietnamese_order(people) -> None:  # type: ignore[no-untyped-def]
+def test_villages_in_vietnamese_order(people) -> None:
     with people.session() as s:
         v = villages(s)
     assert [k for k, _n, _c in v] == ["thon dong bac", "thon phuoc hoa", "to dan pho 3"]

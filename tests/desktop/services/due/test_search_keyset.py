@@ -14,12 +14,12 @@ ON = dt.date(2026, 3, 1)
 
 
 @pytest.fixture
-def demo(db):  # type: ignore[no-untyped-def]
+def demo(db):
     create_demo(db, 700, seed=5, today=ON)
     return db
 
 
-def _seek_all(s, q: CitizenQuery, page: int) -> list[int]:  # type: ignore[no-untyped-def]
+def _seek_all(s, q: CitizenQuery, page: int) -> list[int]:
     ids: list[int] = []
     after = None
     for _ in range(1000):
@@ -39,7 +39,7 @@ def _seek_all(s, q: CitizenQuery, page: int) -> list[int]:  # type: ignore[no-un
     {"due_kind": "first_card", "on": ON},
     {"village": True},
 ])
-def test_seek_pages_equal_the_full_listing(demo, order, filters) -> None:  # type: ignore[no-untyped-def]
+def test_seek_pages_equal_the_full_listing(demo, order, filters) -> None:
     with demo.session() as s:
         f = dict(filters)
         if f.pop("village", False):
@@ -56,7 +56,7 @@ def test_seek_pages_equal_the_full_listing(demo, order, filters) -> None:  # typ
             assert len(set(ids)) == total
 
 
-def test_ties_on_the_sort_key_are_not_skipped(demo) -> None:  # type: ignore[no-untyped-def]
+def test_ties_on_the_sort_key_are_not_skipped(demo) -> None:
     with demo.session() as s:
         rows = query_citizens(s, CitizenQuery(), 0, 1000)
         keys = [r.sort_key for r in rows]
@@ -67,7 +67,7 @@ def test_ties_on_the_sort_key_are_not_skipped(demo) -> None:  # type: ignore[no-
         assert [r.id for r in nxt] == [r.id for r in rows[i + 1:i + 6]]
 
 
-def test_seek_matches_offset_paging_and_search_rows_have_no_key(demo) -> None:  # type: ignore[no-untyped-def]
+def test_seek_matches_offset_paging_and_search_rows_have_no_key(demo) -> None:
     with demo.session() as s:
         q = CitizenQuery(order=NameOrder.FAMILY)
         first = query_citizens(s, q, 0, 100)

@@ -41,7 +41,7 @@ EVENTS = ("scheduled", "attended", "no_show", "card_captured", "card_delivered",
 
 
 @pytest.fixture
-def commune(db):  # type: ignore[no-untyped-def]
+def commune(db):
     with db.session() as s:
         config.set_commune(s, config.Commune("22736", "Đặc khu Trường Sa", "56"))
         s.add_all([Point(code="P1", name="Nhà văn hoá thôn Đông"), Point(code="P2", name="Trụ sở")])
@@ -52,7 +52,7 @@ _serial = itertools.count(1)
 _examples = itertools.count(1)
 
 
-def _citizen(s, village: str, has_card: bool = False) -> Citizen:  # type: ignore[no-untyped-def]
+def _citizen(s, village: str, has_card: bool = False) -> Citizen:
     n = next(_serial)
     now = dt.datetime(2026, 1, 1)
     c = Citizen(id_number=f"0561950{n:05d}", full_name=f"Nguyễn Văn {n}", name_key=f"nguyen van {n}",
@@ -63,7 +63,7 @@ def _citizen(s, village: str, has_card: bool = False) -> Citizen:  # type: ignor
     return c
 
 
-def _latest_reports(s, day: dt.date) -> list[DayReport]:  # type: ignore[no-untyped-def]
+def _latest_reports(s, day: dt.date) -> list[DayReport]:
     latest = (select(DayReport.point_code, func.max(DayReport.revision).label("rev"))
               .where(DayReport.day == day).group_by(DayReport.point_code).subquery())
     return list(s.scalars(select(DayReport).join(
@@ -71,7 +71,7 @@ def _latest_reports(s, day: dt.date) -> list[DayReport]:  # type: ignore[no-unty
         .where(DayReport.day == day)))
 
 
-def _sum_reports(s, day: dt.date) -> Counts:  # type: ignore[no-untyped-def]
+def _sum_reports(s, day: dt.date) -> Counts:
     totals = dict.fromkeys(INDICATORS, 0)
     villages: dict[str, dict[str, int]] = {}
     for r in _latest_reports(s, day):
@@ -85,7 +85,7 @@ def _sum_reports(s, day: dt.date) -> Counts:  # type: ignore[no-untyped-def]
     return Counts(totals, villages)
 
 
-def _assert_reports_add_up(s, days: list[dt.date]) -> None:  # type: ignore[no-untyped-def]
+def _assert_reports_add_up(s, days: list[dt.date]) -> None:
     cumulative = indicators.count_until(s, min(days) - dt.timedelta(days=1))  # earlier examples' days
     for day in sorted(days):
         summed = _sum_reports(s, day)
@@ -111,7 +111,7 @@ _step = st.tuples(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=st.lists(_step, max_size=25), later=st.lists(_step, max_size=12), data=st.data())
-def test_closed_reports_sum_to_commune_figures(commune, first, later, data) -> None:  # type: ignore[no-untyped-def]
+def test_closed_reports_sum_to_commune_figures(commune, first, later, data) -> None:
     db = commune
     base = DAY - dt.timedelta(days=5000 - 10 * next(_examples))  # past days of its own, later each time
     days = [base + dt.timedelta(days=i) for i in range(3)]
@@ -119,7 +119,7 @@ def test_closed_reports_sum_to_commune_figures(commune, first, later, data) -> N
         pts = {p.code: p for p in s.scalars(select(Point))}
         people = [_citizen(s, VILLAGES[i % 3], has_card=data.draw(st.booleans())) for i in range(6)]
 
-        def play(steps):  # type: ignore[no-untyped-def]
+        def play(steps):
             for who, event, d, hour, point in steps:
                 try:
                     record_event(s, people[who], event, at=dt.datetime.combine(days[d], dt.time(hour)),
@@ -143,7 +143,7 @@ def test_closed_reports_sum_to_commune_figures(commune, first, later, data) -> N
                 assert Counts.from_json(r.totals_json) == dayclose.count_point_day(s, day, pid)
 
 
-def test_activation_without_point_reaches_a_closed_report(commune) -> None:  # type: ignore[no-untyped-def]
+def test_activation_without_point_reaches_a_closed_report(commune) -> None:
     db = commune
     with db.session() as s:
         p1 = s.scalar(select(Point).where(Point.code == "P1"))
@@ -182,13 +182,13 @@ def test_activation_without_point_reaches_a_closed_report(commune) -> None:  # t
         assert COMMUNE_POINT_CODE not in {r.point_code for r in dayclose.close_day(s, other, now=NOW)}
 
 
-def test_bucket_code_is_reserved(commune) -> None:  # type: ignore[no-untyped-def]
+def test_bucket_code_is_reserved(commune) -> None:
     with commune.session() as s, pytest.raises(ValidationError) as e:
         points.add_point(s, COMMUNE_POINT_CODE, "Xã")
     assert "'_'" in str(e.value)
 
 
-def test_cli_event_without_point_then_close_day(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_event_without_point_then_close_day(tmp_path: Path, capsys) -> None:
     d = str(tmp_path / "cli")
     assert main(["demo", "--data-dir", d, "--citizens", "300", "--seed", "4"]) == 0
     capsys.readouterr()

@@ -31,17 +31,17 @@ from tests.support.report_commune import REPORT_DAY as DAY
 from tests.support.report_commune import seed_two_points as _seed
 
 
-def _accounts(s):  # type: ignore[no-untyped-def]
+def _accounts(s):
     sup = auth.create_operator(s, "Trưởng Công An", "2468", "supervisor")
     off = auth.create_operator(s, "Cán Bộ Một", "1357", "operator", created_by=sup)
     return sup, off
 
 
-def _audit(s, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+def _audit(s, action: str) -> list[AuditEntry]:
     return list(s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
-def test_village_target_needs_a_supervisor_once_accounts_exist_and_is_audited(db) -> None:  # type: ignore[no-untyped-def]
+def test_village_target_needs_a_supervisor_once_accounts_exist_and_is_audited(db) -> None:
     _seed(db)
     with db.session() as s:
         # before any account: the headless path sets it (the seed did), and it is audited without an operator
@@ -63,7 +63,7 @@ def test_village_target_needs_a_supervisor_once_accounts_exist_and_is_audited(db
         assert village_targets.village_targets(s).get("thon dong") is None
 
 
-def test_cli_target_asks_a_supervisor_once_accounts_exist(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_target_asks_a_supervisor_once_accounts_exist(monkeypatch, capsys) -> None:
     from desktop.cli import main
 
     db = open_database(paths.db_path())
@@ -87,7 +87,7 @@ def test_cli_target_asks_a_supervisor_once_accounts_exist(monkeypatch, capsys) -
     db.close()
 
 
-def test_point_progress_has_no_commune_target(db) -> None:  # type: ignore[no-untyped-def]
+def test_point_progress_has_no_commune_target(db) -> None:
     p1 = _seed(db)
     with db.session() as s:
         whole = progress.progress(s, DAY)
@@ -101,7 +101,7 @@ def test_point_progress_has_no_commune_target(db) -> None:  # type: ignore[no-un
     assert any(v.targets for v in whole.villages)
 
 
-def test_eligible_counts_a_birth_year_from_31_december(db) -> None:  # type: ignore[no-untyped-def]
+def test_eligible_counts_a_birth_year_from_31_december(db) -> None:
     with db.session() as s:
         add_citizen(s, {"full_name": "Nguyễn Văn Năm", "birth_year": 2012, "village": "Thôn Đông"})
         add_citizen(s, {"full_name": "Trần Thị Mười", "birth_year": 2011, "village": "Thôn Đông"})
@@ -115,7 +115,7 @@ def test_eligible_counts_a_birth_year_from_31_december(db) -> None:  # type: ign
         assert progress.progress(s, dt.date(2026, 1, 2)).eligible == 2
 
 
-def test_recipients_are_a_supervisor_setting_and_reach_pdf_and_xlsx(db) -> None:  # type: ignore[no-untyped-def]
+def test_recipients_are_a_supervisor_setting_and_reach_pdf_and_xlsx(db) -> None:
     _seed(db)
     with db.session() as s:
         default = report_settings.get_recipients(s)
@@ -154,7 +154,7 @@ def test_recipients_are_a_supervisor_setting_and_reach_pdf_and_xlsx(db) -> None:
                                    "- Lưu: VT, CAP."]
 
 
-def test_xlsx_village_target_column_matches_the_pdf(db) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_village_target_column_matches_the_pdf(db) -> None:
     p1 = _seed(db)
     with db.session() as s:
         data = printouts.daily_report(s, DAY)
@@ -178,7 +178,7 @@ def test_xlsx_village_target_column_matches_the_pdf(db) -> None:  # type: ignore
     assert any(c.startswith("Báo cáo của một điểm thu nhận: không so với chỉ tiêu") for c in cells)
 
 
-def test_cli_report_to_and_cc_are_stored(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_report_to_and_cc_are_stored(tmp_path, monkeypatch, capsys) -> None:
     from desktop.cli import main
 
     db = open_database(paths.db_path())
@@ -207,11 +207,11 @@ def test_cli_report_to_and_cc_are_stored(tmp_path, monkeypatch, capsys) -> None:
 
 
 @pytest.fixture
-def booked(db):  # type: ignore[no-untyped-def]
+def booked(db):
     return book_four_people(db)
 
 
-def test_village_list_says_first_card_renewal_register_or_activate(booked) -> None:  # type: ignore[no-untyped-def]
+def test_village_list_says_first_card_renewal_register_or_activate(booked) -> None:
     db, es_id = booked
     with db.session() as s:
         doc = printouts.village_list(s, printouts.Selection(enrollment_session_id=es_id))

@@ -10,12 +10,12 @@ from desktop.services.importer import import_file
 from tests.support.import_files import HEADER, write_csv
 
 
-def _ids(db) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+def _ids(db) -> dict[str, str | None]:
     with db.engine.connect() as c:
         return dict(c.exec_driver_sql("SELECT full_name, id_number FROM citizens").all())
 
 
-def test_xlsx_number_cells_missing_two_zeros_are_repaired(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_number_cells_missing_two_zeros_are_repaired(db, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(HEADER)
@@ -36,14 +36,14 @@ def test_xlsx_number_cells_missing_two_zeros_are_repaired(db, tmp_path: Path) ->
     assert any("thiếu số 0 đầu" in x and "056185003333" in x for x in reasons)
 
 
-def test_ten_digits_that_cannot_be_a_number_are_an_error(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ten_digits_that_cannot_be_a_number_are_an_error(db, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "ds.csv", [HEADER, ["1", "Lê Văn Ba", "02/03/1990", "Nam", "3190012345", "Thôn Đông", ""]])
     r = import_file(db, path)
     assert (r.inserted, r.errors) == (0, 1)
     assert any(i.field == "id_number" and i.severity == "error" for i in r.issues)
 
 
-def test_unknown_place_code_from_a_number_cell_is_an_error(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_place_code_from_a_number_cell_is_an_error(db, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(HEADER)
@@ -56,7 +56,7 @@ def test_unknown_place_code_from_a_number_cell_is_an_error(db, tmp_path: Path) -
     assert "'999'" in issue.reason and issue.severity == "error"
 
 
-def test_unknown_place_code_from_text_is_an_error(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_place_code_from_text_is_an_error(db, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "ds.csv", [HEADER, ["1", "Phạm Thị Tư", "10/10/1995", "Nữ", "999195000066", "Thôn Đông", ""]])
     r = import_file(db, path)
     assert (r.inserted, r.errors) == (0, 1)

@@ -49,7 +49,7 @@ def test_prefixed_codes_keep_shape_and_reading_rules() -> None:
     assert normalise_code(typed) == code and code in code_candidates(typed)
 
 
-def _device(tmp_path: Path, name: str, dev: str):  # type: ignore[no-untyped-def]
+def _device(tmp_path: Path, name: str, dev: str):
     db = laptop(tmp_path, name)
     with db.session() as s:
         config.put(s, KEY_PEER_DEVICE_ID, dev)
@@ -73,7 +73,7 @@ def test_two_laptops_draw_many_codes_without_a_clash(tmp_path: Path) -> None:
         b.close()
 
 
-def test_checkin_finds_new_and_old_codes(db) -> None:  # type: ignore[no-untyped-def]
+def test_checkin_finds_new_and_old_codes(db) -> None:
     today = dt.date.today()
     with db.session() as s:
         config.put(s, KEY_PEER_DEVICE_ID, DEV_B)

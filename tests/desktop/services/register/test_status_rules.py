@@ -33,7 +33,7 @@ def _at(d: dt.date, hour: int = 9) -> dt.datetime:
 # --- item 3: a second level-2 registration --------------------------------------------------------------
 
 
-def test_second_level2_registration_is_refused_and_never_offered(db) -> None:  # type: ignore[no-untyped-def]
+def test_second_level2_registration_is_refused_and_never_offered(db) -> None:
     with db.session() as s:
         c = add_citizen(s, "Lê Thị Một Lần", id_number="056190000001", birth_date=D(1990, 1, 1),
                         card_issued_on=D(2021, 5, 1))
@@ -57,7 +57,7 @@ def test_second_level2_registration_is_refused_and_never_offered(db) -> None:  #
     assert "vneid_l2_captured" in allowed_events(State("attended", True, 0))
 
 
-def test_activation_after_registration_elsewhere_counts_only_the_activation(db) -> None:  # type: ignore[no-untyped-def]
+def test_activation_after_registration_elsewhere_counts_only_the_activation(db) -> None:
     with db.session() as s:
         c = add_citizen(s, "Trần Văn Nơi Khác", id_number="056190000002", birth_date=D(1990, 1, 1))
         assert "vneid_activated" not in allowed_events(statuses.state_of(c, s))
@@ -69,14 +69,14 @@ def test_activation_after_registration_elsewhere_counts_only_the_activation(db) 
         assert counts["vneid_activated"] == 1 and counts["vneid_l2_captured"] == 0
 
 
-def _cli(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
 
 
 @pytest.fixture
-def cli_dir(tmp_path: Path, capsys) -> str:  # type: ignore[no-untyped-def]
+def cli_dir(tmp_path: Path, capsys) -> str:
     d = str(tmp_path / "cli")
     assert _cli(capsys, "init", "--data-dir", d, "--commune-code", "22366")[0] == 0
     from desktop.storage.db import open_database
@@ -92,7 +92,7 @@ def cli_dir(tmp_path: Path, capsys) -> str:  # type: ignore[no-untyped-def]
     return d
 
 
-def test_cli_refuses_a_second_registration(cli_dir: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_refuses_a_second_registration(cli_dir: str, capsys) -> None:
     d, who = cli_dir, "056101000003"
     for ev in ("vneid_l2_captured", "vneid_approved", "vneid_activated"):
         assert _cli(capsys, "event", "--data-dir", d, who, ev, "--at", "2026-03-05T09:30")[0] == 0
@@ -109,7 +109,7 @@ def test_cli_refuses_a_second_registration(cli_dir: str, capsys) -> None:  # typ
 # --- item 4: renewals tracked across a life ----------------------------------------------------------
 
 
-def _renew_due(s, c, on: dt.date) -> bool:  # type: ignore[no-untyped-def]
+def _renew_due(s, c, on: dt.date) -> bool:
     """Due for renewal on `on`, by the SQL list and by the Python rule (they must agree)."""
     sql = c.id in {i.citizen.id for i in due_list(s, on, DueKind.RENEW)}
     py = DueKind.RENEW in due_kinds_for(c, on)
@@ -117,7 +117,7 @@ def _renew_due(s, c, on: dt.date) -> bool:  # type: ignore[no-untyped-def]
     return sql
 
 
-def test_a_life_across_2040_and_2060(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_life_across_2040_and_2060(db) -> None:
     """Born 10/05/2001, first card at 14 (2015): renewed at 25 in 2026, due at 40 in 2041 and 60 in 2061."""
     with db.session() as s:
         c = add_citizen(s, "Nguyễn Văn Cả Đời", id_number="056101000001", birth_date=D(2001, 5, 10),
@@ -145,7 +145,7 @@ def test_a_life_across_2040_and_2060(db) -> None:  # type: ignore[no-untyped-def
         assert not _renew_due(s, c, D(2099, 12, 31))
 
 
-def test_first_card_made_in_the_app_is_renewed_at_25(db) -> None:  # type: ignore[no-untyped-def]
+def test_first_card_made_in_the_app_is_renewed_at_25(db) -> None:
     with db.session() as s:
         c = add_citizen(s, "Võ Thị Mười Bốn", id_number="056312000001", birth_date=D(2012, 3, 1))
         record_event(s, c, "card_captured", at=_at(D(2026, 3, 1)))  # no issue date typed in anywhere
@@ -154,7 +154,7 @@ def test_first_card_made_in_the_app_is_renewed_at_25(db) -> None:  # type: ignor
         assert _renew_due(s, c, D(2037, 3, 1))
 
 
-def test_window_before_a_renewal_age(db) -> None:  # type: ignore[no-untyped-def]
+def test_window_before_a_renewal_age(db) -> None:
     """Law 26/2023 Art. 21(1)–(2): a card issued within 2 years before 25 lasts to 40; one issued earlier
     (even if captured again before that window) must still be renewed at 25."""
     with db.session() as s:
@@ -169,7 +169,7 @@ def test_window_before_a_renewal_age(db) -> None:  # type: ignore[no-untyped-def
         assert _renew_due(s, within, D(2041, 5, 10))
 
 
-def test_cli_card_delivered_with_its_date(cli_dir: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_card_delivered_with_its_date(cli_dir: str, capsys) -> None:
     d, who = cli_dir, "056101000003"
     assert _cli(capsys, "event", "--data-dir", d, who, "card_captured", "--at", "2026-06-01T09:00")[0] == 0
     assert _cli(capsys, "event", "--data-dir", d, who, "card_delivered", "--at", "2026-06-12T10:00")[0] == 0
@@ -184,7 +184,7 @@ def test_cli_card_delivered_with_its_date(cli_dir: str, capsys) -> None:  # type
 # --- item 10: births known only as a year ------------------------------------------------------------
 
 
-def test_year_only_is_not_fourteen_on_2_january(db) -> None:  # type: ignore[no-untyped-def]
+def test_year_only_is_not_fourteen_on_2_january(db) -> None:
     with db.session() as s:
         c = add_citizen(s, "Hoàng Thị Năm Sinh", id_number="056212000004", birth_year=2012)
         full = add_citizen(s, "Hoàng Văn Đủ Ngày", id_number="056212000005", birth_date=D(2012, 1, 1))
@@ -195,7 +195,7 @@ def test_year_only_is_not_fourteen_on_2_january(db) -> None:  # type: ignore[no-
         assert item.reason_vi == "Đủ 14 tuổi (chỉ có năm sinh), chưa có thẻ căn cước"
 
 
-def test_cli_status_and_due_say_year_only(cli_dir: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_status_and_due_say_year_only(cli_dir: str, capsys) -> None:
     d = cli_dir
     code, out, _ = _cli(capsys, "status", "--data-dir", d, "056212000004")
     assert code == 0 and "sinh 2012 (chỉ có năm sinh)" in out
@@ -219,7 +219,7 @@ _lives = st.lists(st.tuples(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lives=_lives, on=st.dates(D(2020, 1, 1), D(2080, 12, 31)), within=st.sampled_from([0, 30, 400]))
-def test_renewal_sql_equals_python(db, lives, on, within) -> None:  # type: ignore[no-untyped-def]
+def test_renewal_sql_equals_python(db, lives, on, within) -> None:
     with db.session() as s:
         made = []
         for birth, issued, events in lives:

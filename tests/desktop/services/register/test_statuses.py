@@ -63,7 +63,7 @@ def test_allowed_events_lists_next_actions() -> None:
     assert allowed_events(apply(new, "deceased")) == []
 
 
-def _citizen(session, id_number: str = "056190001234", issued: dt.date | None = None) -> Citizen:  # type: ignore[no-untyped-def]
+def _citizen(session, id_number: str = "056190001234", issued: dt.date | None = None) -> Citizen:
     now = dt.datetime(2026, 3, 1, 8, 0)
     c = Citizen(id_number=id_number, full_name="Nguyễn Thị Thuý", name_key="nguyen thi thuy", given_key="thuy",
                 sort_given="x", sort_family="x", birth_year=1990, card_issued_on=issued,
@@ -73,7 +73,7 @@ def _citizen(session, id_number: str = "056190001234", issued: dt.date | None = 
     return c
 
 
-def test_record_event_and_rebuild_equal_cache(db) -> None:  # type: ignore[no-untyped-def]
+def test_record_event_and_rebuild_equal_cache(db) -> None:
     with db.session() as s:
         p = Point(code="P1", name="Trụ sở")
         s.add(p)
@@ -95,7 +95,7 @@ def test_record_event_and_rebuild_equal_cache(db) -> None:  # type: ignore[no-un
         assert all(e.point_id == p.id for e in statuses.history(s, c.id))
 
 
-def test_refused_event_leaves_no_row(db) -> None:  # type: ignore[no-untyped-def]
+def test_refused_event_leaves_no_row(db) -> None:
     with db.session() as s:
         c = _citizen(s)
         with pytest.raises(ValidationError):
@@ -106,7 +106,7 @@ def test_refused_event_leaves_no_row(db) -> None:  # type: ignore[no-untyped-def
         assert c.status == "new"
 
 
-def test_card_known_from_issue_date(db) -> None:  # type: ignore[no-untyped-def]
+def test_card_known_from_issue_date(db) -> None:
     with db.session() as s:
         c = _citizen(s, issued=dt.date(2021, 5, 1))
         record_event(s, c, "vneid_l2_captured")
