@@ -2,18 +2,34 @@
 
 Everything below `UserError` is expected (bad input, a refused action, a database the officer can act
 on) and is shown as its message; anything else is a bug and goes to the log and the bug dialog.
-Storage, services, printing, the CLI and the UI all raise and catch these, so this module imports nothing.
+Storage, services, printing, the CLI and the UI all raise and catch these, so this module imports nothing
+(`Message` only for annotations).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.messages import Message
+
 
 class UserError(Exception):
-    """Base for expected, user-facing failures (as opposed to bugs); `message` is Vietnamese."""
+    """Base for expected, user-facing failures (as opposed to bugs); `message` is Vietnamese.
 
-    def __init__(self, message: str) -> None:
+    Raised with a `desktop.messages.Message` (and its parameters), it also has English words for the UI's
+    English mode: `words("en")`.
+    """
+
+    def __init__(self, message: str, *, msg: Message | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.msg = msg
+        self.params = params or {}
+
+    def words(self, lang: str = "vi") -> str:
+        """The message in `lang` when it has one there, else the Vietnamese message."""
+        return self.msg.text(lang, **self.params) if self.msg is not None else self.message
 
 
 class ServiceError(UserError):
@@ -40,3 +56,7 @@ class DatabaseError(UserError, RuntimeError):
 
 class DatabaseTooNew(DatabaseError):
     """The file was written by a newer EnrollPoint: install the newer version before opening it."""
+
+
+class UsageError(UserError):
+    """Unusable command-line input (an unknown option, a date that is not one): one line, exit 2."""

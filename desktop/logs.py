@@ -214,16 +214,21 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             return cast(TextIOWrapper, os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors))
         return super()._open()
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A full or read-only disk loses the log line, silently: logging's default prints a traceback over
+        the words the officer should read."""
+
 
 _handler: logging.Handler | None = None
 
 
-def setup_logging(data_dir: str | os.PathLike[str], level: int = logging.INFO) -> Path:
-    """Send the app's logs to <data_dir>/logs/enrollpoint.log (1 MB × 5), redacted. Idempotent."""
+def setup_logging(data_dir: str | os.PathLike[str], level: int = logging.INFO) -> Path | None:
+    """Send the app's logs to <data_dir>/logs/enrollpoint.log (1 MB × 5), redacted. Idempotent.
+
+    A data folder that cannot hold the log (read-only, full, no permission) must not stop the officer's
+    command: it then runs without a log file (None) and the command's own failure, if any, says why."""
     global _handler
     folder = Path(data_dir) / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    make_private(folder)
     path = folder / LOG_NAME
     root = logging.getLogger()
     if _handler is not None:
@@ -231,7 +236,13 @@ def setup_logging(data_dir: str | os.PathLike[str], level: int = logging.INFO) -
             return path
         root.removeHandler(_handler)
         _handler.close()
-    handler = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        _handler = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        make_private(folder)
+        handler = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    except OSError:
+        return None
     handler.setFormatter(RedactingFormatter(FORMAT))
     handler.addFilter(RedactingFilter())
     handler.setLevel(level)

@@ -1,8 +1,10 @@
 """Headless commands (`enrollpoint …`) over the same services the UI calls: `context` (data dir, database,
 output, exit codes) and one `*_cmds` module per group of commands, each listed in COMMAND_MODULES.
 
-Every command takes `--data-dir DIR` and `--json`. Exit codes: 0 success, 2 unusable input (with a
-one-line reason on stderr), 1 an unexpected failure.
+Every command takes `--data-dir DIR` and `--json`. Exit codes: 0 success; 2 a refusal or a known failure,
+with one line of words on stderr and never a traceback (`UserError` from any layer: bad input, a rule of the
+services, a database locked past its timeout, a full, read-only or failing disk); 1 a bug, logged
+(redacted) and said in one line too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from desktop.cli import (
     sync_cmds,
     target_cmds,
 )
-from desktop.cli.context import EXIT_INPUT, CliContext, UsageError
+from desktop.cli.context import EXIT_FAILURE, EXIT_INPUT, CliContext
+from desktop.errors import UsageError
 
 # Each module defines add_commands(subparsers, common) and sets `func` (args, ctx) -> int on its parsers.
 COMMAND_MODULES = (
@@ -70,11 +73,46 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         CliContext.fail_line(str(exc), json_mode)
         return EXIT_INPUT
-    ctx = CliContext(data_dir=args.data_dir, json_mode=args.json)
+    ctx: CliContext | None = None
     try:
+        ctx = CliContext(data_dir=args.data_dir, json_mode=args.json)
         return int(args.func(args, ctx) or 0)
-    except UsageError as exc:
-        ctx.fail(str(exc))
-        return EXIT_INPUT
+    except BrokenPipeError:  # `enrollpoint … | head -1`: __main__ exits quietly as `yes | head` does
+        raise
+    except KeyboardInterrupt:
+        CliContext.fail_line("Đã dừng theo yêu cầu (Ctrl+C).", json_mode)
+        return 130
+    except Exception as exc:  # one error path: words for what is known, a logged bug for the rest
+        return _refuse(exc, json_mode)
     finally:
+        if ctx is not None:
+            _close_quietly(ctx)
+
+
+def _refuse(exc: Exception, json_mode: bool) -> int:
+    """One line of words and exit 2 for an expected failure; one line and exit 1 (and the log) for a bug."""
+    from desktop import paths
+    from desktop.storage.failure_words import user_message
+
+    words = user_message(exc, data_dir=paths.data_dir())
+    if words is not None:
+        CliContext.fail_line(words, json_mode)
+        return EXIT_INPUT
+    from desktop.logs import log_unexpected
+
+    try:
+        log_unexpected(type(exc), exc, exc.__traceback__)
+    except Exception:  # a log that cannot be written must not hide the one line below
+        pass
+    CliContext.fail_line(
+        f"Lỗi không mong đợi ({type(exc).__name__}); chi tiết đã ghi vào nhật ký của ứng dụng. "
+        "Hãy báo cán bộ kỹ thuật.", json_mode)
+    return EXIT_FAILURE
+
+
+def _close_quietly(ctx: CliContext) -> None:
+    """Closing after a failure must not raise a second error over the first one's words."""
+    try:
         ctx.close()
+    except Exception:
+        pass

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import paths
-from desktop.cli.context import CliContext, UsageError, service_call
+from desktop.cli.context import CliContext, UsageError
 from desktop.errors import DatabaseError, ServiceError
 from desktop.storage import backup, keys
 from desktop.storage.db import open_database
@@ -56,8 +56,8 @@ def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Operator
 
     if not name:
         raise UsageError("Cần --by <tên người phụ trách> để xác nhận thao tác này.")
-    op = service_call(auth.login, session, name, _secret("ENROLLPOINT_SUPERVISOR_PIN", "Mã PIN người phụ trách: "))
-    service_call(auth.require_role, op, "supervisor")
+    op = auth.login(session, name, _secret("ENROLLPOINT_SUPERVISOR_PIN", "Mã PIN người phụ trách: "))
+    auth.require_role(op, "supervisor")
     return op
 
 
@@ -75,13 +75,13 @@ def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import auth
 
     if args.if_due:
-        made = service_call(backup.backup_if_due, ctx.db)  # counts only a verified copy of today
+        made = backup.backup_if_due(ctx.db)  # counts only a verified copy of today
         ctx.output({"backup": str(made) if made else None}, f"Đã sao lưu: {made}" if made else "Hôm nay đã có bản sao lưu.")
         return 0
     to = Path(args.to).expanduser() if args.to else None
     if to is not None and to.exists() and not to.is_dir():
         raise UsageError(f"{to} không phải thư mục.")
-    result = service_call(backup.make_backup, ctx.db, to)  # BackupFailed: words, exit 2, nothing left behind
+    result = backup.make_backup(ctx.db, to)  # BackupFailed: words, exit 2, nothing left behind
     made = result.path
     ctx.announce_recovery_key()
     if result.warning:
@@ -97,7 +97,7 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
     src = Path(args.file).expanduser()
     ctx.close()  # the database must not be open while it is swapped
     recovery = _secret("ENROLLPOINT_RECOVERY_KEY", "Khóa khôi phục của máy tạo bản sao: ") if args.with_recovery_key else None
-    res = service_call(backup.restore, src, db_path=paths.db_path(), recovery_key=recovery)
+    res = backup.restore(src, db_path=paths.db_path(), recovery_key=recovery)
     data = {
         "restored_from": str(res.restored_from),
         "revision_of_backup": res.revision_of_backup,
@@ -124,7 +124,7 @@ def _operator_add(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as s:
         by = None if auth.needs_first_operator(s) else _supervisor(ctx, s, args.by)
         pin = _secret("ENROLLPOINT_PIN", f"Mã PIN cho {args.name} (4–8 chữ số): ")
-        op = service_call(auth.create_operator, s, args.name, pin, args.role, created_by=by)
+        op = auth.create_operator(s, args.name, pin, args.role, created_by=by)
         data: dict[str, Any] = {"id": op.id, "name": op.name, "role": op.role}
     ctx.announce_recovery_key()
     ctx.output(data, f"Đã thêm {auth.ROLE_LABELS[data['role']].lower()} «{data['name']}» (mã {data['id']}).")
@@ -191,7 +191,7 @@ def _recovery_key(args: argparse.Namespace, ctx: CliContext) -> int:
     path = paths.db_path()
     if args.unlock:
         value = _secret("ENROLLPOINT_RECOVERY_KEY", "Khóa khôi phục: ")
-        service_call(_unlock, path, value)
+        _unlock(path, value)
         ctx.output({"unlocked": True}, "Đã lưu khóa vào kho khóa của máy này; có thể mở cơ sở dữ liệu.")
         return 0
     if args.show:

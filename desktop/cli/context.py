@@ -5,21 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from desktop import paths
-from desktop.errors import ServiceError
+from desktop.errors import UsageError
 from desktop.logs import setup_logging
-from desktop.storage.db import Database, DatabaseError, open_database
+from desktop.storage.db import Database, open_database
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_INPUT = 2
-
-
-class UsageError(Exception):
-    """Unusable input: printed as one line, exit code 2."""
 
 
 DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
@@ -46,10 +41,7 @@ class CliContext:
     @property
     def db(self) -> Database:
         if self._db is None:
-            try:
-                self._db = open_database(paths.db_path())
-            except DatabaseError as exc:
-                raise UsageError(exc.message) from exc
+            self._db = open_database(paths.db_path())
             self.announce_recovery_key()
             if self._db.encryption_unavailable:
                 print(
@@ -90,14 +82,3 @@ class CliContext:
         if self._db is not None:
             self._db.close()
             self._db = None
-
-
-T = TypeVar("T")
-
-
-def service_call(fn: Callable[..., T], *a: Any, **kw: Any) -> T:
-    """Run a service; its expected errors become UsageError (exit 2) with the Vietnamese reason."""
-    try:
-        return fn(*a, **kw)
-    except ServiceError as exc:
-        raise UsageError(exc.message) from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.cli.context import EXIT_OK, CliContext, UsageError, service_call
+from desktop.cli.context import EXIT_OK, CliContext, UsageError
 
 # desktop.services.peer is imported inside the handlers: it loads cryptography, which every other
 # command would otherwise pay for at start-up.
@@ -54,7 +54,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 def _group_create(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import group
 
-    info = service_call(group.create_group, ctx.db, replace=args.replace)
+    info = group.create_group(ctx.db, replace=args.replace)
     ctx.output({"group_id": info.group_id, "device_id": info.device_id, "code": info.code},
                f"Đã lập nhóm máy của xã {info.commune}. MÃ NHÓM (chỉ hiện một lần; nhập trên từng máy khác "
                f"bằng 'enrollpoint peer group join MÃ', giữ kín như mật khẩu):\n    {info.code}")
@@ -64,7 +64,7 @@ def _group_create(args: argparse.Namespace, ctx: CliContext) -> int:
 def _group_join(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import group
 
-    info = service_call(group.join_group, ctx.db, args.code, args.name)
+    info = group.join_group(ctx.db, args.code, args.name)
     ctx.output({"group_id": info.group_id, "device_id": info.device_id},
                f"Máy này đã vào nhóm máy của xã {info.commune} (nhóm {info.group_id}).")
     return EXIT_OK
@@ -73,7 +73,7 @@ def _group_join(args: argparse.Namespace, ctx: CliContext) -> int:
 def _serve(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import lan
 
-    server = service_call(lan.PeerServer, ctx.db, args.host, args.port)
+    server = lan.PeerServer(ctx.db, args.host, args.port)
     ctx.output({"host": server.host, "port": server.port},
                f"Đang phục vụ đồng bộ tại {server.host}:{server.port} (Ctrl+C để dừng). Trên Windows, lần đầu "
                "có thể hiện hộp thoại tường lửa: cho phép trong mạng riêng.")
@@ -87,7 +87,7 @@ def _serve(args: argparse.Namespace, ctx: CliContext) -> int:
 def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import lan
 
-    r = service_call(lan.sync_with, ctx.db, args.address)
+    r = lan.sync_with(ctx.db, args.address)
     ctx.output({"peer": r.peer_device, "sent": r.sent, "received": r.received, "conflicts": r.conflicts},
                f"Đã đồng bộ với {r.peer_name or r.peer_device}: gửi {r.sent}, nhận {r.received} thay đổi."
                + "".join(f"\nXung đột: {c}" for c in r.conflicts))
@@ -97,7 +97,7 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import usbfile
 
-    r = service_call(usbfile.export_file, ctx.db, args.file, everything=args.all)
+    r = usbfile.export_file(ctx.db, args.file, everything=args.all)
     ctx.output({"file": r.path, "entries": r.entries, "size": r.size},
                f"Đã ghi {r.entries} thay đổi vào {r.path} ({r.size:,} byte; chỉ máy trong nhóm đọc được).")
     return EXIT_OK
@@ -106,7 +106,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
 def _import(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import usbfile
 
-    r = service_call(usbfile.import_file, ctx.db, args.file)
+    r = usbfile.import_file(ctx.db, args.file)
     if r.already:
         ctx.output({"already": True, "received": 0}, "Tệp này đã được nhập trước đây: không có gì mới.")
         return EXIT_OK
@@ -146,7 +146,7 @@ def _reidentify(args: argparse.Namespace, ctx: CliContext) -> int:
 
     with ctx.db.session() as s:
         by = supervisor_if_accounts(ctx, s, args.by)
-        r = service_call(clones.reidentify, s, by)
+        r = clones.reidentify(s, by)
     ctx.output({"old_device_id": r.old_id, "device_id": r.new_id, "reissued": r.reissued},
                f"Máy này có mã máy mới {r.new_id[:8]} (trước: {r.old_id[:8]}); {r.reissued} bản ghi làm sau khi bị "
                "sao chép sẽ được gửi lại dưới mã mới. Đồng bộ lại với các máy khác. Nếu máy đã kết nối với tỉnh, "

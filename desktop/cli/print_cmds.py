@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+from desktop.cli.context import CliContext, UsageError, parse_day
 from desktop.services.due.kinds import DueKind  # standard library only: the --kind choices
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _slips(args: argparse.Namespace, ctx: CliContext) -> int:
     _check_ext(args)
     with ctx.db.session() as s:
         sel = _selection(args, s)
-        slips = service_call(printouts.slips, s, sel, args.officer)
+        slips = printouts.slips(s, sel, args.officer)
     data = build_slips_pdf(slips, args.format)
     return _done(ctx, _write(args.out, data), "slips", len(slips), data)
 
@@ -155,7 +155,7 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     _check_ext(args)
     with ctx.db.session() as s:
         sel = _selection(args, s)
-        doc = service_call(printouts.village_list, s, sel, args.order)
+        doc = printouts.village_list(s, sel, args.order)
     if args.xlsx:
         from desktop.services.documents.export_xlsx import list_xlsx  # openpyxl: only for a spreadsheet
 
@@ -181,10 +181,10 @@ def _report(args: argparse.Namespace, ctx: CliContext) -> int:
 
         with ctx.db.session() as s:
             by = supervisor_if_accounts(ctx, s, args.by)
-            service_call(report_settings.set_recipients, s, args.to, args.cc, operator=by)
+            report_settings.set_recipients(s, args.to, args.cc, operator=by)
     with ctx.db.session() as s:
         day = _parse_day(args.date) or dt.date.today()
-        data = service_call(printouts.daily_report, s, day, _point_id(s, args.point),
+        data = printouts.daily_report(s, day, _point_id(s, args.point),
                             include_no_show_names=args.absent_names, prepared_by=args.prepared_by,
                             chief_name=args.chief, number=args.number)
     out = report_xlsx(data) if args.xlsx else build_report_pdf(data)
@@ -197,7 +197,7 @@ def _due(args: argparse.Namespace, ctx: CliContext) -> int:
     _check_ext(args)
     on = _parse_day(args.date) or dt.date.today()
     with ctx.db.session() as s:
-        doc = service_call(due_list_doc, s, on, args.village, args.kind)
+        doc = due_list_doc(s, on, args.village, args.kind)
     if args.xlsx:
         from desktop.services.documents.export_xlsx import due_list_xlsx  # openpyxl: only for a spreadsheet
 

@@ -20,7 +20,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+from desktop.cli.context import CliContext, UsageError, parse_day
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -123,7 +123,7 @@ def _clean_id(id_number: str) -> str:
 def _find(session: Session, id_number: str) -> Citizen:
     from desktop.services.register import statuses
 
-    return service_call(statuses.find_citizen, session, _clean_id(id_number))
+    return statuses.find_citizen(session, _clean_id(id_number))
 
 
 # ---------------------------------------------------------------------------------------- commands
@@ -158,7 +158,7 @@ def _init(args: argparse.Namespace, ctx: CliContext) -> int:
         if old is not None and old.code != commune.code:
             warnings.append(f"Đã đổi xã/phường từ {old.code} ({old.name}) sang {commune.code}.")
         config.set_commune(s, commune)
-        made = service_call(pts.ensure_headquarters, s)
+        made = pts.ensure_headquarters(s)
         hq = made.code if made is not None else None
     data = {"commune_code": commune.code, "commune_name": commune.name, "province_code": commune.province_code,
             "province_name": commune.province_name, "known": rec is not None, "warnings": warnings,
@@ -175,7 +175,7 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.citizens < 0:
         raise UsageError("Số công dân phải không âm.")
-    out = service_call(create_demo, ctx.db, args.citizens, args.seed, commune_code=args.commune_code)
+    out = create_demo(ctx.db, args.citizens, args.seed, commune_code=args.commune_code)
     data = {"commune_code": out.commune_code, "commune_name": out.commune_name, "citizens": out.citizens,
             "events": out.events, "points": out.points, "villages": out.villages, "targets": out.targets,
             "seconds": round(out.seconds, 2)}
@@ -216,7 +216,7 @@ def _event(args: argparse.Namespace, ctx: CliContext) -> int:
             point = pts.get_point_by_code(s, args.point)
             if point is None:
                 raise UsageError(f"Không có điểm thu nhận mã '{args.point}'.")
-        ev = service_call(statuses.record_event, s, citizen, args.event, at=at, point=point, note=args.note)
+        ev = statuses.record_event(s, citizen, args.event, at=at, point=point, note=args.note)
         data: dict[str, Any] = {"citizen_id": citizen.id, "id_number": citizen.id_number, "event": ev.event_type,
                 "occurred_at": ev.occurred_at.isoformat(), "point": point.code if point else None,
                 "status": citizen.status, "has_card": citizen.has_card, "vneid_stage": citizen.vneid_stage}
@@ -268,7 +268,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.register.status_rules import STATUS_LABELS_VI, vneid_step
 
     with ctx.db.reader() as conn:
-        st = service_call(citizen_status, conn, _clean_id(args.id_number), dt.date.today())
+        st = citizen_status(conn, _clean_id(args.id_number), dt.date.today())
     c, card_from, renew_on = st.citizen, st.card_counted_from, st.card_renew_on
     kinds = [k.value for k in st.due]
     hist: list[dict[str, Any]] = [{
@@ -309,7 +309,7 @@ def _point_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.register import points as pts
 
     with ctx.db.session() as s:
-        p = service_call(pts.add_point, s, args.code, args.name, args.address, args.kind)
+        p = pts.add_point(s, args.code, args.name, args.address, args.kind)
         data = {"id": p.id, "code": p.code, "name": p.name, "address": p.address, "kind": p.kind}
     ctx.output(data, f"Đã thêm điểm thu nhận {data['code']}: {data['name']}.")
     return 0

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+from desktop.cli.context import CliContext, UsageError, parse_day
 from desktop.services.due.kinds import DUE_KINDS
 
 if TYPE_CHECKING:
@@ -61,8 +61,7 @@ def _enrollment_session_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
     day = parse_day(args.date)
     with ctx.db.session() as s:
-        obj = service_call(
-            scheduling.create_enrollment_session, s, point_id=_point_id(s, args.point), day=day, start=args.start,
+        obj = scheduling.create_enrollment_session(s, point_id=_point_id(s, args.point), day=day, start=args.start,
             end=args.end, slot_minutes=args.slot_minutes, kits=args.kits,
             minutes_per_person=args.minutes_per_person, note=args.note or "",
         )
@@ -98,8 +97,7 @@ def _enrollment_session_assign(args: argparse.Namespace, ctx: CliContext) -> int
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit phải là số không âm.")
     with ctx.db.session() as s:
-        res = service_call(
-            scheduling.auto_assign, s, args.enrollment_session_id, kinds=args.kind or None, villages=args.village or None,
+        res = scheduling.auto_assign(s, args.enrollment_session_id, kinds=args.kind or None, villages=args.village or None,
             limit=args.limit,
         )
     ctx.output(
@@ -115,7 +113,7 @@ def _enrollment_session_appointments(args: argparse.Namespace, ctx: CliContext) 
     from desktop.services import scheduling
 
     with ctx.db.session() as s:
-        rows = service_call(scheduling.appointments_for, s, args.enrollment_session_id, args.village)
+        rows = scheduling.appointments_for(s, args.enrollment_session_id, args.village)
     lines = [
         f"{r.slot_start:%H:%M}  {r.code}  {r.full_name:<28} {r.birth_year or '':<5} {r.village:<18} "
         f"{r.purpose:<6} {r.state}"
@@ -140,7 +138,7 @@ def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
         except ValueError:
             raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).") from None
     with ctx.db.session() as s:
-        hits = service_call(checkin.lookup, s, args.text, enrollment_session_id=args.enrollment_session_id)
+        hits = checkin.lookup(s, args.text, enrollment_session_id=args.enrollment_session_id)
         if not hits:
             raise UsageError(f"Không tìm thấy công dân nào với '{args.text}'.")
         if len(hits) > 1 and hits[0].match == "name":
@@ -148,8 +146,7 @@ def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
                 f"Có {len(hits)} người khớp với '{args.text}': dùng mã giấy hẹn hoặc số định danh."
             )
         hit = hits[0]
-        res = service_call(
-            checkin.mark, s, hit.citizen_id, args.action, enrollment_session_id=args.enrollment_session_id, at=at,
+        res = checkin.mark(s, hit.citizen_id, args.action, enrollment_session_id=args.enrollment_session_id, at=at,
         )
     ctx.output(
         {"citizen_id": hit.citizen_id, "full_name": hit.full_name, "match": hit.match, **_jsonable(res)},

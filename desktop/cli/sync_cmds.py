@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from desktop.cli.context import EXIT_FAILURE, EXIT_OK, CliContext, UsageError, service_call
+from desktop.cli.context import EXIT_FAILURE, EXIT_OK, CliContext, UsageError
 from desktop.settings_keys import KEY_HUB_DEVICE_ID, KEY_HUB_URL
 from desktop.storage.backup import BackupFailed, backup_if_due
 
@@ -60,7 +60,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.province_link import hub_link, hub_offline
 
     if args.response_file:
-        res = service_call(hub_offline.connect_response, ctx.db, args.response_file)
+        res = hub_offline.connect_response(ctx.db, args.response_file)
         note = f"\n{res['device_note']}" if res.get("device_note") else ""
         ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
                         f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "
@@ -69,7 +69,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.code:
         raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
     if args.request_file:
-        req = service_call(hub_offline.connect_request, ctx.db, args.code, args.request_file, args.name,
+        req = hub_offline.connect_request(ctx.db, args.code, args.request_file, args.name,
                            args.commune, new_device=args.new_device)
         ctx.output(req, f"Đã ghi yêu cầu kết nối vào {req['request']}. Mang tệp này lên công an tỉnh "
                         "(enrollpoint-hub enrol-file), rồi mang tệp trả lời về và chạy: enrollpoint connect "
@@ -77,7 +77,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
         return EXIT_OK
     if not args.hub:
         raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file")
-    info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
+    info = hub_link.connect(ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
     ctx.output(info, f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
                      f"(mã máy {info['device_id']}{kept}).{_key_lines(info)}")
@@ -101,7 +101,7 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.receipt:
         from desktop.services.province_link import hub_offline
 
-        rec = service_call(hub_offline.import_receipt, ctx.db, args.receipt)
+        rec = hub_offline.import_receipt(ctx.db, args.receipt)
         ctx.output({"confirmed": rec.confirmed, "already": rec.already, "conflicts": rec.conflicts,
                     "not_matching": rec.not_matching, "issued_at": rec.issued_at,
                     "already_received": rec.already_received},
@@ -112,7 +112,7 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
                    + (f", {rec.conflicts} bị báo xung đột" if rec.conflicts else "") + ".")
         return EXIT_OK
     if args.bundle:
-        res = service_call(hub_link.export_bundle, ctx.db, args.bundle)
+        res = hub_link.export_bundle(ctx.db, args.bundle)
         ctx.output({"bundle": res.path, "batches": res.batch_ids, "reports": res.reports},
                    f"Đã ghi {res.reports} báo cáo ({len(res.batch_ids)} lô) vào {res.path}. "
                    "Các báo cáo ở trạng thái \"đã xuất, chờ xác nhận\" cho tới khi nhập biên nhận của tỉnh "
@@ -164,7 +164,7 @@ def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
 def _targets_file(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.province_link import hub_offline
 
-    res = service_call(hub_offline.import_targets_file, ctx.db, args.file)
+    res = hub_offline.import_targets_file(ctx.db, args.file)
     ctx.output(res, f"Đã nhập {res['targets']} chỉ tiêu từ tệp của tỉnh (cấp lúc {res['issued_at']})."
                + (f" Địa chỉ máy chủ tỉnh: {res['hub_url']}." if res["hub_url"] else ""))
     return EXIT_OK
@@ -177,7 +177,7 @@ def _day_code(args: argparse.Namespace, ctx: CliContext) -> int:
         day = dt.date.fromisoformat(args.date)
     except ValueError:
         raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)") from None
-    codes = service_call(hub_offline.day_codes, ctx.db, day, args.point)
+    codes = hub_offline.day_codes(ctx.db, day, args.point)
     data = [{"point_code": c.point_code, "day": c.day.isoformat(), "revision": c.revision, "totals": c.totals,
              "code": c.code} for c in codes]
     lines = []
@@ -229,7 +229,7 @@ def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError:
         raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)") from None
     with ctx.db.session() as s:
-        rows = service_call(dayclose.close_day, s, day, args.point)
+        rows = dayclose.close_day(s, day, args.point)
         reports = [dayclose.report_dict(r) for r in rows]
     try:
         backup_if_due(ctx.db)  # the day's work is now worth a copy (once a day, last 14 kept)

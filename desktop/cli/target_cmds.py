@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from desktop.cli.context import CliContext, UsageError, parse_day, service_call
+from desktop.cli.context import CliContext, UsageError, parse_day
 
 # Handlers import the services they use (the domain layer would add ~0.1 s to every command's start-up).
 VILLAGE_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended")
@@ -45,13 +45,13 @@ def _village(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.clear:
             if args.value is not None:
                 raise UsageError("--clear không đi cùng số chỉ tiêu.")
-            n = service_call(village_targets.clear_village_target, s, args.village, args.indicator, operator=by)
+            n = village_targets.clear_village_target(s, args.village, args.indicator, operator=by)
             ctx.output({"village": args.village, "indicator": args.indicator, "removed": n},
                        f"Đã xoá {n} chỉ tiêu của “{args.village}”.")
             return 0
         if args.indicator is None or args.value is None:
             raise UsageError("Cần CHỈ_TIÊU và SỐ (ví dụ: card_captured 150), hoặc --clear.")
-        row = service_call(village_targets.set_village_target, s, args.village, args.indicator, args.value,
+        row = village_targets.set_village_target(s, args.village, args.indicator, args.value,
                            operator=by)
     ctx.output({"village": row.village, "village_key": row.village_key, "indicator": row.indicator,
                 "value": row.value}, f"{row.village}: chỉ tiêu {row.indicator} = {row.value}.")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import DatabaseError
+from desktop.storage.failures import Failure, classify
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -74,6 +75,8 @@ def connect_keyed(path: str, key: bytes) -> Any:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:
         conn.close()
+        if (known := classify(exc)) is not None and known[0] is not Failure.NOT_A_DATABASE:
+            raise  # a busy, full or failing disk has its own words: never "wrong key" for it
         raise DatabaseError(
             f"Không giải mã được cơ sở dữ liệu {Path(path).name}: khóa không đúng hoặc tệp hỏng. "
             "Nếu đây là máy mới, hãy nhập khóa khôi phục (enrollpoint recovery-key --unlock)."

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop import paths
 from desktop.errors import DatabaseError, DatabaseTooNew
-from desktop.storage import keys, migrations
+from desktop.storage import failure_words, keys, migrations
 from desktop.storage.connect import (
     READ_ONLY,
     connect_keyed,  # noqa: F401  (re-exported: callers open a copy the way the engine does)
@@ -36,7 +36,7 @@ from desktop.storage.connect import (
     encryption_wanted,
     open_connection,
 )
-from desktop.storage.failures import driver_errors
+from desktop.storage.failures import Failure, classify, driver_errors
 from desktop.storage.safe_copy import BackupFailed, write_verified_copy
 
 if TYPE_CHECKING:
@@ -264,6 +264,9 @@ def open_database(
         raise
     except driver_errors() as exc:  # "file is not a database", from sqlite3, sqlcipher3 or SQLAlchemy
         db.close()
+        known = classify(exc)
+        if known is not None and known[0] is not Failure.NOT_A_DATABASE:  # busy, full, read-only: not the key
+            raise failure_words.describe_as_error(known, db_file.parent) from exc
         hint = " (tệp đã được mã hoá hoặc bị hỏng)" if key is None else ""
         raise DatabaseError(f"Không mở được cơ sở dữ liệu {db_file.name}{hint}: {exc}") from exc
     if rev is not None and rev not in migrations.KNOWN_REVISIONS:

@@ -21,10 +21,11 @@ class Failure(StrEnum):
     NO_PERMISSION = "no_permission"
     CANNOT_OPEN = "cannot_open"
     FILE_MISSING = "file_missing"
+    IO_ERROR = "io_error"  # the disk refused a read or write (often full: SQLite's -shm cannot grow)
 
 
 # SQLite's primary result codes (the same in sqlite3 and sqlcipher3: both report `sqlite_errorcode`).
-_BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 13, 14, 26
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
@@ -74,6 +75,8 @@ def _classify_one(e: BaseException, drivers: tuple[type[BaseException], ...]) ->
         return Failure.CANNOT_OPEN
     if isinstance(e, FileNotFoundError):
         return Failure.FILE_MISSING
+    if code == _IOERR or (is_driver and "disk i/o error" in text) or (isinstance(e, OSError) and e.errno == errno.EIO):
+        return Failure.IO_ERROR
     return None
 
 

@@ -401,38 +401,6 @@ Possible duplicates: {5}</translation>
         <source>Không thực hiện được</source>
         <translation>Could not be done</translation>
     </message>
-    <message>
-        <source>Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy đợi vài giây rồi thử lại; nếu vẫn lỗi, đóng các cửa sổ EnrollPoint khác.</source>
-        <translation>The database is busy (another program is writing). Wait a few seconds and try again; if it persists, close other EnrollPoint windows.</translation>
-    </message>
-    <message>
-        <source>Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy xoá bớt tệp hoặc cắm ổ khác rồi thử lại.</source>
-        <translation>The disk is full: nothing could be written. Delete some files or plug in another drive and try again.</translation>
-    </message>
-    <message>
-        <source>Không đọc được cơ sở dữ liệu: tệp bị hỏng hoặc không mở được bằng khóa mã hoá của máy này. Hãy đóng EnrollPoint rồi khôi phục từ bản sao lưu, hoặc mở khóa bằng khóa khôi phục (enrollpoint recovery-key --unlock).</source>
-        <translation>The database cannot be read: the file is damaged or this laptop&apos;s encryption key does not open it. Close EnrollPoint and restore a backup, or unlock it with the recovery key (enrollpoint recovery-key --unlock).</translation>
-    </message>
-    <message>
-        <source>Không có quyền ghi vào cơ sở dữ liệu (tệp hoặc thư mục dữ liệu chỉ đọc). Hãy kiểm tra quyền của thư mục dữ liệu hoặc hỏi quản trị máy.</source>
-        <translation>No permission to write to the database (the file or the data folder is read-only). Check the data folder&apos;s permissions or ask the computer&apos;s administrator.</translation>
-    </message>
-    <message>
-        <source>Không có quyền truy cập tệp hoặc thư mục. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
-        <translation>No permission to access the file or folder. Choose another folder or ask the computer&apos;s administrator.</translation>
-    </message>
-    <message>
-        <source>Không mở được tệp cơ sở dữ liệu (thiếu quyền hoặc thư mục dữ liệu không còn). Hãy kiểm tra thư mục dữ liệu hoặc hỏi quản trị máy.</source>
-        <translation>The database file cannot be opened (no permission, or the data folder is gone). Check the data folder or ask the computer&apos;s administrator.</translation>
-    </message>
-    <message>
-        <source>Không tìm thấy tệp: {0}</source>
-        <translation>File not found: {0}</translation>
-    </message>
-    <message>
-        <source>Không có quyền truy cập tệp: {0}. Hãy chọn thư mục khác hoặc hỏi quản trị máy.</source>
-        <translation>No permission to access the file: {0}. Choose another folder or ask the administrator.</translation>
-    </message>
 </context>
 <context>
     <name>Extensions</name>
