@@ -40,3 +40,10 @@ def notices(conn: Any) -> list[str]:
     """What to say at start (a DB-API connection: light commands never load the ORM)."""
     return [d for (d,) in conn.execute(
         "SELECT detail FROM peer_conflicts WHERE kind = ? AND resolved = 0 ORDER BY id", (KIND,)).fetchall()]
+
+
+def pending(session: Session) -> list[str]:
+    """notices() in a session (the app's start)."""
+    from desktop.storage.connect import driver_connection
+
+    return notices(driver_connection(session))

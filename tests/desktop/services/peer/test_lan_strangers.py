@@ -187,3 +187,25 @@ def test_every_unauthenticated_request_gets_the_same_refusal_without_versions(se
         bodies.add(body)
     assert len(bodies) == 1
     assert json.loads(bodies.pop())["error"] == lan.REFUSAL
+
+
+def test_connections_past_the_cap_are_closed_at_once_and_freed_slots_serve_members(served) -> None:  # type: ignore[no-untyped-def]
+    _server, port, member = served
+    held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(lan.MAX_CONNECTIONS)]
+    try:
+        time.sleep(1.0)  # every held connection accepted and given its slot
+        extra = socket.create_connection(("127.0.0.1", port), timeout=5)
+        extra.settimeout(3)
+        t0 = time.monotonic()
+        try:
+            got = extra.recv(100)
+        except ConnectionResetError:
+            got = b""
+        extra.close()
+        assert got == b"" and time.monotonic() - t0 < 3  # closed at once, nothing read, no thread
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(1.0)
+    r = _cli(member, "peer", "sync", "--with", f"127.0.0.1:{port}", "--json")
+    assert r.returncode == 0, r.stderr
