@@ -89,6 +89,9 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         login.show_pending_recovery_key(app_ctx, win)  # a key made at this start while accounts existed
         if db.encryption_unavailable:
             login.warn_unencrypted(win)
+        from desktop.ui.actions.peers import warn_unfinished_import
+
+        warn_unfinished_import(app_ctx, win)  # a peer file import cut half-way at the last run
         controller.backup_after_first_paint(win)
         # Everything built so far lives as long as the app: keep it out of the collector's full passes
         # (one took 50-100 ms with the register open, a visible stall while scrolling).

@@ -43,12 +43,26 @@ class CliContext:
         if self._db is None:
             self._db = open_database(paths.db_path())
             self.announce_recovery_key()
+            self._warn_unfinished_import()
             if self._db.encryption_unavailable:
                 print(
                     "CẢNH BÁO: máy không có kho khóa bảo mật của hệ điều hành: cơ sở dữ liệu CHƯA được mã hoá.",
                     file=sys.stderr,
                 )
         return self._db
+
+    def _warn_unfinished_import(self) -> None:
+        """A peer file import cut half-way: said at every start until the file is imported again (issue 20)."""
+        from desktop.services.peer import unfinished
+
+        assert self._db is not None
+        try:
+            with self._db.reader() as conn:
+                found = unfinished.notices(conn)
+        except Exception:  # noqa: BLE001 - a warning must never stop a command
+            return
+        for text in found:
+            print(f"CẢNH BÁO: {text}", file=sys.stderr)
 
     def announce_recovery_key(self) -> None:
         """When this open created the encryption key, show the recovery key once (stderr, never logged)."""

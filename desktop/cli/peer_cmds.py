@@ -22,6 +22,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     gsub.required = True
     p = gsub.add_parser("create", parents=[common], help="lập nhóm: máy này là máy đầu tiên; hiện mã nhóm một lần")
     p.add_argument("--replace", action="store_true", help="lập nhóm mới dù máy đã ở trong nhóm")
+    p.add_argument("--name", default=None, help="tên máy này trong nhóm, ví dụ 'Máy 1 (trụ sở)'")
     p.set_defaults(func=_group_create)
     p = gsub.add_parser("join", parents=[common], help="thêm máy này vào nhóm bằng mã nhóm (không cần mạng)")
     p.add_argument("code", help="mã nhóm, ví dụ ABCD-EFGH-…")
@@ -54,7 +55,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 def _group_create(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import group
 
-    info = group.create_group(ctx.db, replace=args.replace)
+    info = group.create_group(ctx.db, replace=args.replace, name=args.name)
     ctx.output({"group_id": info.group_id, "device_id": info.device_id, "code": info.code},
                f"Đã lập nhóm máy của xã {info.commune}. MÃ NHÓM (chỉ hiện một lần; nhập trên từng máy khác "
                f"bằng 'enrollpoint peer group join MÃ', giữ kín như mật khẩu):\n    {info.code}")
@@ -98,8 +99,11 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import usbfile
 
     r = usbfile.export_file(ctx.db, args.file, everything=args.all)
-    ctx.output({"file": r.path, "entries": r.entries, "size": r.size},
-               f"Đã ghi {r.entries} thay đổi vào {r.path} ({r.size:,} byte; chỉ máy trong nhóm đọc được).")
+    text = f"Đã ghi {r.entries} thay đổi vào {r.path} ({r.size:,} byte; chỉ máy trong nhóm đọc được)."
+    if r.entries == 0 and not args.all:
+        text += (" Tệp chỉ chứa những gì các máy đã đồng bộ với máy này còn thiếu; cho một máy chưa từng đồng bộ "
+                 "với máy này, xuất toàn bộ sổ: enrollpoint peer export TỆP --all")
+    ctx.output({"file": r.path, "entries": r.entries, "size": r.size}, text)
     return EXIT_OK
 
 

@@ -5,6 +5,8 @@
     enrollpoint session assign SESSION_ID [--kind K]... [--village V]... [--limit N]
     enrollpoint session appointments SESSION_ID [--village V]
     enrollpoint checkin TEXT --session SESSION_ID --action A
+    enrollpoint walk-in --name NAME [--id-number N] [--birth D] [--sex nam|nữ] [--village V] [--phone P]
+                        (--session SESSION_ID | --point CODE) [--at YYYY-MM-DDTHH:MM]
     enrollpoint progress [--on D] [--point CODE]
 """
 
@@ -156,6 +158,31 @@ def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _walk_in(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Someone not in the register comes to the desk: added (validated like an import row) and attended."""
+    from desktop.services.scheduling import checkin
+
+    if (args.enrollment_session_id is None) == (args.point is None):
+        raise UsageError("Ghi một trong hai: --session MÃ_BUỔI (đang thu nhận) hoặc --point MÃ_ĐIỂM.")
+    at = None
+    if args.at:
+        try:
+            at = dt.datetime.fromisoformat(args.at)
+        except ValueError:
+            raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).") from None
+    birth = "birth_year" if args.birth and args.birth.strip().isdigit() else "birth_date"
+    fields = {k: v for k, v in (("full_name", args.name), ("id_number", args.id_number), (birth, args.birth),
+                                ("sex", args.sex), ("village", args.village), ("phone", args.phone),
+                                ("address", args.address)) if v}
+    with ctx.db.session() as s:
+        pid = _point_id(s, args.point) if args.point else None
+        hit = checkin.add_walk_in(s, fields, enrollment_session_id=args.enrollment_session_id,
+                           point_id=pid, at=at)
+    ctx.output({"citizen_id": hit.citizen_id, "full_name": hit.full_name, "status": hit.status, "match": hit.match},
+               f"{hit.full_name}: đã thêm vào sổ và ghi đến thu nhận (trạng thái: {hit.status_label_vi}).")
+    return 0
+
+
 # --- progress -----------------------------------------------------------------------------------------
 
 
@@ -226,6 +253,20 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.add_argument("--action", required=True)
     p.add_argument("--at", help="thời điểm (YYYY-MM-DDTHH:MM), mặc định bây giờ")
     p.set_defaults(func=_checkin)
+
+    p = sub.add_parser("walk-in", parents=[common], help="người chưa có trong sổ đến điểm: thêm vào sổ và ghi đã đến")
+    p.add_argument("--name", required=True, help="họ và tên")
+    p.add_argument("--id-number", help="số định danh (12 chữ số), nếu có")
+    p.add_argument("--birth", help="ngày sinh DD/MM/YYYY hoặc năm sinh")
+    p.add_argument("--sex", help="nam / nữ")
+    p.add_argument("--village", help="thôn / tổ dân phố")
+    p.add_argument("--address")
+    p.add_argument("--phone")
+    p.add_argument("--session", dest="enrollment_session_id", metavar="SESSION_ID", type=int,
+                   help="buổi thu nhận đang chạy (xếp vào ca hiện tại)")
+    p.add_argument("--point", help="mã điểm thu nhận, khi không có buổi")
+    p.add_argument("--at", help="thời điểm (YYYY-MM-DDTHH:MM), mặc định bây giờ")
+    p.set_defaults(func=_walk_in)
 
     p = sub.add_parser("progress", parents=[common], help="tiến độ so với chỉ tiêu")
     p.add_argument("--on", help="ngày (mặc định hôm nay)")

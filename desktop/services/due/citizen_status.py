@@ -32,7 +32,7 @@ class HistoryEvent:
 @dataclass(frozen=True, slots=True)
 class CitizenStatus:
     citizen: CitizenRow
-    history: list[HistoryEvent]  # in the order recorded
+    history: list[HistoryEvent]  # by event time (occurred_at, recorded_at, gid)
     due: list[DueKind]  # sorted by value
     allowed_events: list[str]
     card_counted_from: dt.date | None  # the issue date renewals count from
@@ -47,7 +47,8 @@ def _datetime(v: Any) -> dt.datetime:
 _HISTORY_SQL = (
     "SELECT e.event_type, e.occurred_at, p.code, p.name, o.name, e.recorded_at, e.note FROM status_events e "
     "LEFT JOIN points p ON p.id = e.point_id LEFT JOIN operators o ON o.id = e.operator_id "
-    "WHERE e.citizen_id = ? ORDER BY e.id"
+    # By event time in the order every laptop shares (peer/state.py), not by local insertion (issue 20)
+    "WHERE e.citizen_id = ? ORDER BY e.occurred_at, e.recorded_at, coalesce(e.gid, ''), e.id"
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.models import PeerDevice
+from desktop.services.peer import hlc as hlc_rules
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.merge import Op
 from desktop.services.peer.spec import BY_NAME
@@ -27,7 +28,6 @@ MAX_FIELDS = 40
 MAX_TEXT = 4000
 MAX_BODY = 64 * 1024  # one entry's body (JSON text)
 _HEX = re.compile(r"^[0-9a-f]{1,32}$")
-_HLC = re.compile(r"^\d{13}\.\d{5}\.[0-9a-f]{1,32}$")
 _GID = re.compile(r"^[0-9a-f-]{36}$")
 
 
@@ -83,7 +83,7 @@ def check_ops(value: Any) -> list[Op]:
         except ValueError:
             raise _bad("một thay đổi") from None
         if not (isinstance(origin, str) and _HEX.match(origin) and isinstance(seq, int) and not isinstance(seq, bool)
-                and 0 < seq < 2**62 and isinstance(hlc, str) and _HLC.match(hlc) and entity in BY_NAME
+                and 0 < seq < 2**62 and isinstance(hlc, str) and hlc_rules.WIRE.match(hlc) and entity in BY_NAME
                 and isinstance(gid, str) and _GID.match(gid) and isinstance(body, dict) and len(body) <= MAX_FIELDS):
             raise _bad("một thay đổi")
         for k, v in body.items():
@@ -93,7 +93,8 @@ def check_ops(value: Any) -> list[Op]:
                 raise _bad(f"giá trị trường {k[:40]}")
             if isinstance(v, str) and len(v) > MAX_TEXT:
                 raise _bad(f"giá trị trường {k[:40]} quá dài")
-        out.append((origin, seq, hlc, entity, gid, body, text))
+        # Old laptops' overflowed counters and stamps past the ceiling: one canonical text everywhere (hlc.py)
+        out.append((origin, seq, hlc_rules.canonical(hlc), entity, gid, body, text))
     return out
 
 

@@ -33,7 +33,7 @@ def _commune(db: Database) -> str:
     return c.code
 
 
-def create_group(db: Database, *, replace: bool = False) -> GroupInfo:
+def create_group(db: Database, *, replace: bool = False, name: str | None = None) -> GroupInfo:
     commune = _commune(db)
     with db.session() as s:
         if config.get(s, KEY_GROUP_ID) and not replace:
@@ -44,6 +44,8 @@ def create_group(db: Database, *, replace: bool = False) -> GroupInfo:
     peer_keys.store_group_secret(db.path, secret)
     with db.session() as s:
         config.put(s, KEY_GROUP_ID, key.group_id)
+        if name:
+            config.put(s, KEY_DEVICE_NAME, name)
         dev = device_id(s)
     return GroupInfo(key.group_id, dev, commune, code_of(secret))
 

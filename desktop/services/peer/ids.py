@@ -5,9 +5,9 @@
 - A citizen with an ID number has gid uuid5(commune, ID number): two laptops that import the same list
   make the same gid and the records merge instead of doubling. A point's gid comes from its code the same
   way. Every other record gets a UUID v7 (time-ordered, random), monotonic inside this process.
-- The HLC is "<13-digit ms>.<5-digit counter>.<device>": compared as text it orders changes so that a
-  laptop whose wall clock is behind still moves forward after it has seen a newer change, and two changes
-  at the same instant are ordered by device id. It never goes backwards (stored in settings `peer.hlc`).
+- The HLC (hlc.py) is "<13-digit ms>.<5-digit counter>.<device>": compared as text it orders changes so
+  that a laptop whose wall clock is behind still moves forward after it has seen a newer change, and two
+  changes at the same instant are ordered by device id. It never goes backwards (settings `peer.hlc`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from desktop import config
+from desktop.services.peer.hlc import HLC
 from desktop.settings_keys import KEY_DEVICE_NAME, KEY_HLC, KEY_PEER_DEVICE_ID
 
 # Same namespace as migration 0005: changing it would split every citizen in two.
@@ -66,16 +67,7 @@ def device_name(session: Session) -> str:
     return config.get(session, KEY_DEVICE_NAME) or f"Máy {device_id(session)[:4].upper()}"
 
 
-# --- hybrid logical clock -----------------------------------------------------------------------------
-
-
-def hlc_format(ms: int, counter: int, device: str) -> str:
-    return f"{ms:013d}.{counter:05d}.{device}"
-
-
-def hlc_parse(text: str) -> tuple[int, int, str]:
-    ms, counter, device = text.split(".", 2)
-    return int(ms), int(counter), device
+# --- hybrid logical clock (rules and representation: hlc.py) ---------------------------------------------
 
 
 class Clock:
@@ -87,27 +79,21 @@ class Clock:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.device = device_id(session)
-        last = config.get(session, KEY_HLC)
-        self.ms, self.counter = (hlc_parse(last)[:2] if last else (0, 0))
+        self._hlc = HLC(self.device, config.get(session, KEY_HLC) or None)
         self._dirty = False
 
     def tick(self, now_ms: int | None = None) -> str:
-        now = int(time.time() * 1000)
-        phys = now if now_ms is None else min(now_ms, now)  # a hint from the past, never from the future
-        if phys > self.ms:
-            self.ms, self.counter = phys, 0
-        else:
-            self.counter += 1
         self._dirty = True
-        return hlc_format(self.ms, self.counter, self.device)
+        return self._hlc.tick(now_ms)
 
-    def observe(self, remote: str) -> None:
-        ms, counter, _dev = hlc_parse(remote)
-        if (ms, counter) > (self.ms, self.counter):
-            self.ms, self.counter = ms, counter
-            self._dirty = True
+    def observe(self, remote: str) -> bool:
+        """False (and the clock unchanged) for a stamp implausibly far ahead of this laptop's wall clock."""
+        before = (self._hlc.ms, self._hlc.counter)
+        adopted = self._hlc.observe(remote)
+        self._dirty = self._dirty or (self._hlc.ms, self._hlc.counter) != before
+        return adopted
 
     def save(self) -> None:
         if self._dirty:
-            config.put(self.session, KEY_HLC, hlc_format(self.ms, self.counter, self.device))
+            config.put(self.session, KEY_HLC, self._hlc.text())
             self._dirty = False

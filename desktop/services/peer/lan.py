@@ -2,10 +2,17 @@
 
 Plain HTTP carries only sealed messages (crypto.py): every request and answer body is encrypted and
 authenticated with the group key, bound to the commune and protocol version, so nothing personal and no
-secret crosses the network in the clear, and a laptop outside the group gets a refusal, never data. An
-answer names the request it answers (its random id, inside the authenticated header); the server refuses
-a request id it has seen and a request more than 15 minutes off its clock, so a recorded request cannot
-be replayed. Every body is bounded (Content-Length checked before reading).
+secret crosses the network in the clear, and a laptop outside the group gets a refusal, never data.
+
+LAN protocol 2 (issue 20): a request carries a small sealed header (`X-EnrollPoint-Seal`, ≤ 1 KiB: time,
+request id, body length, sealed with the group key) that the server verifies before it reads one byte of
+the body; the body is then read in 1 MiB chunks and must be the sealed request with the same id. Every
+unauthenticated request (no or a bad seal, another group or commune, protocol 1, a wrong path or method)
+gets one identical refusal that names no commune, and no answer carries a Server/version header. The
+server holds at most MAX_CONNECTIONS connections (more are closed at once), drops a connection idle for
+IDLE_S, one that has not shown a valid seal within PREAUTH_S of connecting, and any request not read
+within TOTAL_S. An answer names the request it answers; the server refuses a request id it has seen and a
+request more than 15 minutes off its clock, so a recorded request cannot be replayed.
 
 `sync_with`: hello (both version vectors) → push the server's missing entries page by page → pull this
 laptop's missing entries page by page. Each page is applied in its own transaction; a cut loses nothing
@@ -14,9 +21,11 @@ laptop's missing entries page by page. Each page is applied in its own transacti
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -34,11 +43,23 @@ from desktop.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-PATH = "/enrollpoint/peer/v1"
-REQ, RESP = "req", "resp"
+LAN_PROTOCOL = 2
+PATH = f"/enrollpoint/peer/v{LAN_PROTOCOL}"
+SEAL_HEADER = "X-EnrollPoint-Seal"
+REQ, RESP, AUTH = "req", "resp", "auth"
 MAX_SKEW_S = 15 * 60
 TIMEOUT_S = 60.0
 MAX_PAGES = 100_000
+MAX_SEAL = 1024  # the sealed header, bytes (≈ 1,366 characters of base64)
+HEAD_BUDGET = 8 * 1024  # request line + every header line together, before the seal is verified
+MAX_CONNECTIONS = 16
+IDLE_S = 15.0
+PREAUTH_S = 10.0
+TOTAL_S = 600.0  # a member's 64 MiB page over a slow village-hall Wi-Fi
+CHUNK = 1024 * 1024
+# The one answer to every request the server cannot authenticate: it says nothing of this laptop.
+REFUSAL = ("Máy này không nhận yêu cầu: máy gửi không thuộc nhóm máy của xã, hoặc dùng phiên bản EnrollPoint "
+           f"cũ hơn (giao thức đồng bộ {LAN_PROTOCOL}). Kiểm tra mã nhóm, cập nhật EnrollPoint rồi thử lại")
 
 
 class CancelFlag(Protocol):
@@ -61,8 +82,36 @@ class SyncResult:
 # --- server ---------------------------------------------------------------------------------------------
 
 
+class _Budget:
+    """The request's input stream with a byte budget: headers cannot grow past HEAD_BUDGET before the seal
+    is checked; the body budget is set to the sealed length once it is."""
+
+    def __init__(self, raw: Any, budget: int) -> None:
+        self.raw, self.budget = raw, budget
+
+    def readline(self, size: int | None = -1) -> bytes:
+        cap = self.budget if size is None or size < 0 else min(size, self.budget)
+        if cap <= 0:
+            return b""
+        line: bytes = self.raw.readline(cap)
+        self.budget -= len(line)
+        return line
+
+    def read(self, size: int | None = -1) -> bytes:
+        cap = self.budget if size is None or size < 0 else min(size, self.budget)
+        if cap <= 0:
+            return b""
+        data: bytes = self.raw.read(cap)
+        self.budget -= len(data)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 32
 
     def __init__(self, addr: tuple[str, int], db: Database, key: GroupKey) -> None:
         super().__init__(addr, _Handler)
@@ -70,8 +119,52 @@ class _Server(ThreadingHTTPServer):
         self.key = key
         self.seen: dict[str, float] = {}
         self.seen_lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.deadlines: dict[socket.socket, float] = {}
+        self.deadline_lock = threading.Lock()
         with db.session() as s:
             self.device, self.name = device_id(s), device_name(s)
+
+    # connections: a cap, and a deadline each (checked by serve_forever's loop every 0.5 s)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # full: closed at once, no thread, nothing read
+            return
+        with self.deadline_lock:
+            self.deadlines[request] = time.monotonic() + PREAUTH_S
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._release(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._release(request)
+
+    def _release(self, request: Any) -> None:
+        with self.deadline_lock:
+            if self.deadlines.pop(request, None) is None:
+                return
+        self.slots.release()
+
+    def extend(self, request: Any, seconds: float) -> None:
+        with self.deadline_lock:
+            if request in self.deadlines:
+                self.deadlines[request] = time.monotonic() + seconds
+
+    def service_actions(self) -> None:
+        now = time.monotonic()
+        with self.deadline_lock:
+            late = [r for r, t in self.deadlines.items() if t < now]
+        for request in late:
+            try:
+                request.shutdown(socket.SHUT_RDWR)  # the handler's blocked read returns; it then ends
+            except OSError:
+                pass
 
     def remember(self, request_id: str, at: float) -> bool:
         """False when this request id was seen before (a replay)."""
@@ -87,39 +180,91 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    timeout = IDLE_S  # every blocking read or write of the connection (StreamRequestHandler.setup)
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _Budget(self.rfile, HEAD_BUDGET)  # type: ignore[assignment]
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         log.info("peer %s %s", self.address_string(), format % args)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """No Server header (it named the Python version)."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        self._refuse_stranger()  # a malformed request, an unknown method: the same one refusal
 
     def _answer(self, status: int, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 
     def _refuse(self, status: int, message: str) -> None:
+        self.close_connection = True
         self._answer(status, json.dumps({"error": message}, ensure_ascii=False).encode("utf-8"))
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def _refuse_stranger(self) -> None:
+        self._refuse(403, REFUSAL)
+
+    do_GET = do_PUT = do_HEAD = do_DELETE = do_OPTIONS = do_PATCH = _refuse_stranger  # noqa: N815
+
+    def _seal(self) -> tuple[dict[str, Any], int] | None:
+        """The verified sealed header and the body length it declares; None for anything else."""
         if self.path != PATH:
-            self._refuse(404, "Không có đường dẫn này")
-            return
+            return None
+        token = self.headers.get(SEAL_HEADER, "")
+        if not token or len(token) > (MAX_SEAL * 4) // 3 + 4:
+            return None
         try:
+            raw = base64.urlsafe_b64decode(token.encode("ascii"))
+            auth, _ = self.server.key.open(raw, AUTH)
             n = int(self.headers.get("Content-Length", "-1"))
-        except ValueError:
-            n = -1
-        if n < 0 or n > exchange.MAX_PAGE_BYTES:
-            self._refuse(413, "Yêu cầu quá lớn hoặc thiếu độ dài")
+        except (PeerRefused, ValueError, UnicodeError):
+            return None
+        if auth.get("n") != n or not 0 <= n <= exchange.MAX_PAGE_BYTES or not isinstance(auth.get("id"), str):
+            return None
+        return auth, n
+
+    def _body(self, n: int) -> bytes | None:
+        """The body in chunks (the connection's deadline bounds the whole read); None when cut short."""
+        self.rfile.budget = n  # type: ignore[attr-defined]
+        buf = bytearray()
+        while len(buf) < n:
+            part = self.rfile.read(min(CHUNK, n - len(buf)))
+            if not part:
+                return None
+            buf += part
+        return bytes(buf)
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        sealed = self._seal()
+        if sealed is None:
+            self._refuse_stranger()
             return
-        data = self.rfile.read(n)
+        auth, n = sealed
+        at = auth.get("t")
+        if not isinstance(at, int | float) or abs(time.time() - at) > MAX_SKEW_S:
+            self._refuse(403, "Đồng hồ hai máy lệch nhau quá 15 phút, hoặc yêu cầu cũ bị gửi lại: chỉnh giờ rồi thử lại")
+            return
+        if not self.server.remember(auth["id"], float(at)):
+            self._refuse(403, "Yêu cầu này đã được nhận một lần (bị gửi lại): đã từ chối")
+            return
+        self.server.extend(self.connection, TOTAL_S)
+        data = self._body(n)
+        if data is None:
+            self.close_connection = True
+            return
         try:
             header, body = self.server.key.open(data, REQ)
-            at = header.get("t")
-            if not isinstance(at, int | float) or abs(time.time() - at) > MAX_SKEW_S:
-                raise PeerRefused("Đồng hồ hai máy lệch nhau quá 15 phút, hoặc yêu cầu cũ bị gửi lại: chỉnh giờ rồi thử lại")
-            if not self.server.remember(str(header["id"]), float(at)):
-                raise PeerRefused("Yêu cầu này đã được nhận một lần (bị gửi lại): đã từ chối")
+            if header.get("id") != auth["id"]:
+                raise PeerRefused("Yêu cầu không khớp phần đầu đã niêm phong: đã từ chối")
             reply = self._dispatch(exchange.unpack(body))
         except PeerRefused as exc:
             self._refuse(403, exc.message)
@@ -195,6 +340,15 @@ def parse_address(text: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+def seal_request(key: GroupKey, msg: dict[str, Any]) -> tuple[dict[str, str], bytes]:
+    """HTTP headers (with the sealed header) and the sealed body of one request (protocol 2)."""
+    body = key.seal(REQ, exchange.pack(msg))
+    req_id = read_header(body)["id"]
+    auth = key.seal(AUTH, b"", message_id=req_id, extra={"t": int(time.time()), "n": len(body)})
+    return {"Content-Type": "application/octet-stream",
+            SEAL_HEADER: base64.urlsafe_b64encode(auth).decode("ascii")}, body
+
+
 class _Client:
     def __init__(self, key: GroupKey, host: str, port: int) -> None:
         self.key = key
@@ -202,10 +356,10 @@ class _Client:
         self.requests = 0
 
     def call(self, msg: dict[str, Any]) -> dict[str, Any]:
-        sealed = self.key.seal(REQ, exchange.pack(msg), extra={"t": int(time.time())})
+        headers, sealed = seal_request(self.key, msg)
         req_id = read_header(sealed)["id"]
         try:
-            self.conn.request("POST", PATH, body=sealed, headers={"Content-Type": "application/octet-stream"})
+            self.conn.request("POST", PATH, body=sealed, headers=headers)
             resp = self.conn.getresponse()
             n = int(resp.getheader("Content-Length") or "-1")
             if n < 0 or n > exchange.MAX_PAGE_BYTES:
@@ -215,6 +369,9 @@ class _Client:
             raise PeerRefused(f"Không kết nối được với máy kia ({type(exc).__name__}): kiểm tra địa chỉ, "
                               "mạng và tường lửa của máy đang phục vụ") from exc
         self.requests += 1
+        if resp.status == 404:  # protocol 1 answers an unknown path so, before reading anything
+            raise PeerRefused(f"Máy kia dùng phiên bản EnrollPoint cũ hơn (giao thức đồng bộ {LAN_PROTOCOL - 1}): "
+                              "cập nhật EnrollPoint trên máy kia rồi đồng bộ lại")
         if resp.status != 200:
             try:
                 reason = str(json.loads(data).get("error", ""))[:300]

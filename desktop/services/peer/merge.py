@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
 from desktop.services.peer import clones, state
+from desktop.services.peer.hlc import MAX_AHEAD_MS, adopt_limit
 from desktop.services.peer.ids import Clock
 from desktop.services.peer.rows import INSERT_DEFAULTS, citizen_keys, held
 from desktop.services.peer.spec import BY_NAME, CITIZEN, CITIZEN_KEYED, Entity
@@ -394,11 +395,16 @@ def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
     m.prefetch(ops)
     rows = []
     top = ""
+    limit = adopt_limit()  # a stamp above it is merged as sent but never adopted into this laptop's clock
+    ahead: set[str] = set()
     for op in ops:
         origin, seq, hlc, entity, gid, body = op[:6]
         if entity not in BY_NAME:
             continue
-        top = max(top, hlc)
+        if hlc <= limit:
+            top = max(top, hlc)
+        else:
+            ahead.add(origin)
         if (origin, seq) in have:
             result.duplicates += 1
             continue
@@ -414,10 +420,20 @@ def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
     m.flush()
     _retry_waiting(m)
     result.waiting = conn.execute("SELECT count(*) FROM peer_log WHERE applied = 0").fetchone()[0]
-    result.conflicts = m.finish()
+    result.conflicts = m.finish() + [_clock_ahead(m, origin) for origin in sorted(ahead)]
     conn.execute("DELETE FROM peer_pending")  # rows written here are not local changes
     clock.save()
     return result
+
+
+def _clock_ahead(m: _Merger, origin: str) -> str:
+    """Entries stamped more than a day ahead of this laptop: listed once per laptop for the officer."""
+    row = m.conn.execute("SELECT name FROM peer_devices WHERE device_id = ?", (origin,)).fetchone()
+    name = (row[0] if row else "") or f"Máy {origin[:4].upper()}"
+    detail = (f"Đồng hồ của {name} chạy trước máy này hơn {MAX_AHEAD_MS // 3_600_000} giờ: chỉnh ngày giờ trên "
+              "máy đó (các thay đổi của nó vẫn được nhận, đồng hồ máy này không bị kéo theo)")
+    m._conflict(f"clock:{origin}", "clock_ahead", detail)
+    return detail
 
 
 def _retry_waiting(m: _Merger) -> None:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop import paths
 from desktop.models import PeerDevice, PeerSeen
-from desktop.services.peer import changes, clones, exchange, stamp
+from desktop.services.peer import changes, clones, exchange, stamp, unfinished
 from desktop.services.peer.crypto import GroupKey, PeerRefused
 from desktop.services.peer.group import group_key
 from desktop.services.peer.ids import device_id, device_name
@@ -77,7 +78,9 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
     entries = frames = 0
-    with tmp.open("wb") as f:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    paths.make_private(tmp)  # personal data in every page: 0600 like bundles and receipts (issue 20)
+    with os.fdopen(fd, "wb") as f:
         cursor = dict(since)
         while True:
             with db.read_session() as s:  # a long export holds up no writer
@@ -164,6 +167,8 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
             return ImportResult(already=True, from_device=str(device))
     result = ImportResult(from_device=str(device))
     name = ""
+    with db.session() as s:  # committed before the first page: a cut from here on is told (unfinished.py)
+        unfinished.begin(s, file_id, p.name)
     for _header, payload in _pages(key, p):  # pass 2: one transaction per page
         with db.session() as s:
             r = apply_ops(s, payload["ops"])
@@ -175,6 +180,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     with db.session() as s:
         s.add(PeerSeen(id="file:" + file_id, seen_at=dt.datetime.now().replace(microsecond=0)))
         exchange.note_peer(s, device, name, sender_vv, "file")
+        unfinished.done(s, file_id)
         mine = changes.version_vector(s)
     result.incomplete = any(mine.get(o, 0) < seq for o, seq in since.items())
     return result

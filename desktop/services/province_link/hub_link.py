@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import platform
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,7 +271,7 @@ def connect(
         public_key = signing.public_key_of(private_key)
     else:
         private_key, public_key = signing.generate_keypair()
-    name = nfc(device_name or f"{platform.node() or 'laptop'}")[:100] or "laptop"
+    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname (#20)
     http = client or HubClient(hub_url)
     try:
         resp = _enrol(http, code, name, public_key, prev)

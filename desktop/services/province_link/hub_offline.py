@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +76,7 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
     hub_link._secure_keyring()  # no safe place for the key: no request
     prev = None if new_device else hub_link.previous_device(db)
     private_key = prev.next_key if prev is not None else signing.generate_keypair()[0]
-    name = nfc(device_name or platform.node() or "laptop")[:100] or "laptop"
+    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname (#20)
     if prev is not None:
         doc = offline.make_request(code, commune, name, private_key, prev.device_id, prev.proofs(code))
     else:

@@ -5,9 +5,10 @@ the database closes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.ui.support.lang import translator
 
@@ -41,3 +42,17 @@ def install(shell: Shell) -> None:
     shell.add_action("sync", _("&Vào nhóm máy của xã…"), lambda: show(panel.ask_join), None, "actPeerJoin")
     shell.on_close(panel.stop_serving)
     shell.peers_panel = panel
+
+
+def warn_unfinished_import(app: Any, win: Any) -> QMessageBox | None:
+    """A peer file import cut half-way (issue 20): said at every start until the file is imported again."""
+    from desktop.services.peer import unfinished
+
+    found = app.read(unfinished.pending)
+    if not found:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, "EnrollPoint", "\n\n".join(found), QMessageBox.StandardButton.Ok, win)
+    box.setObjectName("unfinishedImportWarning")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

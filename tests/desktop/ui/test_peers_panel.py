@@ -62,3 +62,25 @@ def test_group_code_dialog_shows_code_and_qr(qtbot):
     dlg = GroupCodeDialog("B6PM-W07V-GR7C-CMN1-A3QS-8XHG-ET1N-ZNE7-X8ZT")
     qtbot.addWidget(dlg)
     assert dlg.code_label.text().startswith("B6PM") and len(dlg.qr.modules) >= 21
+
+
+def test_a_cut_import_is_said_when_the_app_starts(qtbot, tmp_path, app_for):
+    """Issue 20: a peer file import cut half-way is told in the window at start, until imported again."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop.services.peer import unfinished
+    from desktop.ui.actions.peers import warn_unfinished_import
+
+    a = laptop(tmp_path, "a")
+    app = app_for(a)
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    assert warn_unfinished_import(app, win) is None
+    with a.session() as s:
+        unfinished.begin(s, "f" * 32, "may1.epp")
+    box = warn_unfinished_import(app, win)
+    assert box is not None and "may1.epp" in box.text() and "chưa được nhập hết" in box.text()
+    box.close()
+    with a.session() as s:
+        unfinished.done(s, "f" * 32)
+    assert warn_unfinished_import(app, win) is None

@@ -271,11 +271,12 @@ def test_lan_refuses_outsider_and_replay(tmp_path: Path) -> None:
         key = group.group_key(b)
         from desktop.services.peer import exchange
 
-        sealed = key.seal(lan.REQ, exchange.pack({"op": "pull", "vv": {}}), extra={"t": int(__import__("time").time())})
+        headers, sealed = lan.seal_request(key, {"op": "pull", "vv": {}})
+        assert exchange  # the page format the request carries
         statuses_seen = []
         for _ in range(2):
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-            conn.request("POST", lan.PATH, body=sealed)
+            conn.request("POST", lan.PATH, body=sealed, headers=headers)
             resp = conn.getresponse()
             statuses_seen.append((resp.status, resp.read()))
             conn.close()
@@ -378,8 +379,9 @@ def test_lan_refuses_another_communes_laptop_and_a_cloned_laptop(tmp_path: Path)
     group.join_group(other, code)  # the code is right, the commune is not
     server = lan.PeerServer(a).start()
     try:
-        with pytest.raises(PeerRefused, match="không phải xã 22736"):
+        with pytest.raises(PeerRefused, match="không thuộc nhóm máy của xã") as refused:
             lan.sync_with(other, f"127.0.0.1:{server.port}")
+        assert "22736" not in str(refused.value)  # a stranger is not told the commune (issue 20)
         assert _count(other, "SELECT count(*) FROM citizens") == 0
         with pytest.raises(PeerRefused, match="cùng mã máy"):  # a laptop restored from A's backup
             lan.sync_with(a, f"127.0.0.1:{server.port}")
