@@ -170,7 +170,4 @@ async def upload_bundle(request: Request, user: DataUser,
              f"trùng (bỏ qua): {sum(x['ignored'] for x in b)}, xung đột: {sum(len(x['conflicts']) for x in b)}",
              f"Lô đã nhận trước đó: {sum(1 for x in b if x['replayed'])}"]
     link = f'/dashboard/receipt/{result["receipt_id"]}'
-    html = render.message_page("Đã nhập tệp dữ liệu", lines).replace(
-        "</body>", f'<p><a id="receipt" href="{link}" download>Tải biên nhận (mang về máy xã: enrollpoint sync '
-        "--receipt …)</a></p></body>", 1)
-    return HTMLResponse(html)
+    return HTMLResponse(render.message_page("Đã nhập tệp dữ liệu", lines, receipt=link))
