@@ -18,10 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from desktop.printing import fonts
 from desktop.printing.data import DailyReportData, NothingToPrint, VillageLine, village_goal_text
-from desktop.printing.layout import centred, numbered_canvas, state_header, t
-from desktop.printing.text import (
+from paper import fonts
+from paper.headings import (
     chief_title,
     place_date,
     police_unit,
@@ -30,6 +29,7 @@ from desktop.printing.text import (
     report_number,
     report_recipients,
 )
+from paper.layout import centred, numbered_canvas, state_header, t
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN

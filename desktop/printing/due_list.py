@@ -28,10 +28,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from desktop.printing import fonts
 from desktop.printing.data import NothingToPrint, Unit
-from desktop.printing.layout import numbered_canvas, state_header, t
-from desktop.printing.text import chief_title, place_date, police_unit, province_police
+from paper import fonts
+from paper.headings import chief_title, place_date, police_unit, province_police
+from paper.layout import numbered_canvas, state_header, t
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm

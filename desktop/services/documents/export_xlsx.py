@@ -21,18 +21,18 @@ from desktop.printing.data import DailyReportData, ListDoc, NothingToPrint, vill
 from desktop.printing.due_list import KINDS as DUE_KINDS
 from desktop.printing.due_list import TITLE as DUE_TITLE
 from desktop.printing.due_list import DueListDoc
-from desktop.printing.text import (
+from desktop.printing.text import purpose_label
+from desktop.printing.village_list import sorted_rows
+from paper.headings import (
     MOTTO,
     NATION,
     place_date,
     police_unit,
     province_police,
-    purpose_label,
     report_copies,
     report_number,
     report_recipients,
 )
-from desktop.printing.village_list import sorted_rows
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 _THIN = Side(style="thin", color="000000")

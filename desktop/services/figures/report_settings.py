@@ -17,8 +17,8 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Operator
-from desktop.printing.text import report_recipients
 from desktop.services import auth
+from paper.headings import report_recipients
 
 MAX_LINES = 8
 MAX_LINE = 200

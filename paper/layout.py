@@ -1,4 +1,5 @@
-"""Small canvas helpers shared by the documents: NFC text, cached measuring, greedy wrapping."""
+"""Canvas helpers of an A4 paper: NFC text, cached measuring, greedy wrapping, centred lines, the state
+heading, and the numbered canvas ("Trang x/y")."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from functools import lru_cache
 
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.printing import fonts
+from paper import fonts
+from paper.headings import MOTTO, NATION
 
 
 def t(text: object) -> str:
@@ -111,9 +113,9 @@ def state_header(
     y_left = centred_lines(c, (left + mid) / 2, y_left, unit, fonts.BOLD, size, mid - left - 4, leading)
     right_mid = (mid + right) / 2
     y_right = top - size
-    y_right = centred_lines(c, right_mid, y_right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fonts.BOLD, size,
+    y_right = centred_lines(c, right_mid, y_right, NATION, fonts.BOLD, size,
                             right - mid, leading)
-    motto = "Độc lập - Tự do - Hạnh phúc"
+    motto = MOTTO
     centred(c, right_mid, y_right, motto, fonts.BOLD, size)
     mw = fonts.width(motto, fonts.BOLD, size)
     c.setLineWidth(0.5)
