@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from paper import fonts
 from paper.headings import MOTTO, NATION
@@ -18,6 +21,12 @@ def t(text: object) -> str:
         return ""
     s = str(text)
     return s if s.isascii() else unicodedata.normalize("NFC", s)
+
+
+def paragraph(text: object, style: ParagraphStyle) -> Paragraph:
+    """A table cell or line of plain text for platypus: NFC, with &, < and > escaped (a Paragraph reads its
+    text as markup, so a name like "A <B>" would otherwise vanish or break the page)."""
+    return Paragraph(escape(t(text)), style)
 
 
 @lru_cache(maxsize=100_000)
