@@ -20,6 +20,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from common import idnumber
+from common.dates import add_years
 from common.vietnamese import NameOrder, fold, name_sort_key, nfc
 from desktop import config
 from desktop.errors import ValidationError
@@ -160,13 +161,6 @@ def _dt(d: dt.datetime) -> str:
     return d.isoformat(" ") + ".000000"
 
 
-def _add_years(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return dt.date(d.year + years, 3, 1)
-
-
 def _points_for(commune_name: str, villages: list[str]) -> list[tuple[str, str, str, str]]:
     base = commune_name.replace("Phường ", "").replace("Xã ", "").replace("Đặc khu ", "")
     return [
@@ -277,7 +271,7 @@ def create_demo(
             disabled = rng.random() < 0.012
             needs_home = (age >= 80 and rng.random() < 0.6) or (disabled and rng.random() < 0.7)
             card_issued = None
-            birth14 = _add_years(birth, 14)
+            birth14 = add_years(birth, 14)
             if age >= 14 and rng.random() < 0.82:
                 lo = max(birth14, dt.date(2016, 1, 1))
                 # Most chip cards date from the 2021–2022 campaign; the rest spread to last month.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common.files import atomic_open
 from desktop.models import PeerDevice, PeerSeen
 from desktop.services.peer import changes, clones, exchange, stamp
 from desktop.services.peer.crypto import GroupKey, PeerRefused
@@ -75,9 +76,8 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
         me, name, vv = device_id(s), device_name(s), changes.version_vector(s)
     file_id = secrets.token_hex(16)
     target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
     entries = frames = 0
-    with tmp.open("wb") as f:
+    with atomic_open(target) as f:
         cursor = dict(since)
         while True:
             with db.session() as s:
@@ -91,9 +91,6 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
             entries += len(ops)
             if not more:
                 break
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, target)
     return ExportResult(str(target), entries, frames, target.stat().st_size)
 
 
