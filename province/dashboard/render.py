@@ -25,10 +25,10 @@ from province.dashboard.data import (
     meets_all,
     vn_date,
 )
-from province.dashboard.pages import CSS, ENV, percent, render, thousands
+from province.dashboard.pages import ENV, percent, render, thousands
 from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI
 
-__all__ = ["CSS", "commune_page", "login_page", "message_page", "point_name", "province_page"]
+__all__ = ["commune_page", "login_page", "message_page", "point_name", "province_page"]
 
 SORT_LABELS = {"rank": "Xếp hạng (% chỉ tiêu)", "name": "Tên xã", "code": "Mã xã", "silent": "Số ngày không báo cáo",
                "province": "Tỉnh"}

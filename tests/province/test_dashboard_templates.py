@@ -72,3 +72,15 @@ def test_every_template_is_autoescaped_and_none_opts_out() -> None:
         text = (DASHBOARD / "templates" / name).read_text(encoding="utf-8")
         assert "|safe" not in text.replace(" ", "") and "autoescape false" not in text, name
     assert pages.ENV.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+
+
+def test_the_served_style_sheet_is_the_one_the_csp_allows(client) -> None:
+    """The browser applies the inline style only if its SHA-256 is in the Content-Security-Policy."""
+    import base64
+    import hashlib
+
+    r = client.get("/login")
+    style = re.search(r"<style>(.*?)</style>", r.text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in r.headers["content-security-policy"]
+    assert "table{border-collapse:collapse" in style
