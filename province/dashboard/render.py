@@ -96,21 +96,23 @@ class CommuneLine(NamedTuple):
 
 
 def commune_line(r: Row, on: dt.date) -> CommuneLine:
-    never = r.cumul is None
-    status = r.status_text(on)
+    """A commune's row as text (figures with Vietnamese thousands, words where there are none)."""
+    today, cumul = r.today, r.cumul
+    never = cumul is None
+    words = "" if today is not None else r.status_text(on)
     main: list[Cells] = []
     for ind in MAIN:
         tgt = r.targets.get(ind)
         met = r.met.get(ind)
         main.append(Cells(
-            "" if r.today is not None else ("never" if never else "nd"),
-            thousands(r.today[ind]) if r.today is not None else status,
-            "never" if r.cumul is None else "", thousands(r.cumul[ind]) if r.cumul is not None else "—",
+            "" if today is not None else ("never" if never else "nd"),
+            thousands(today[ind]) if today is not None else words,
+            "never" if cumul is None else "", thousands(cumul[ind]) if cumul is not None else "—",
             thousands(tgt[0]) if tgt else "",
             met or "", f"{percent(r.pct.get(ind))} {MET_LABELS[met]}" if met else ""))
     return CommuneLine(
         r.code, str(r.rank) if r.rank is not None else "—", r.name, r.province_name, tuple(main),
-        tuple(thousands(r.today[ind]) if r.today is not None else "" for ind in CONTEXT), local(r.last_received),
+        tuple(thousands(today[ind]) if today is not None else "" for ind in CONTEXT), local(r.last_received),
         "never" if never else "", "Chưa từng báo cáo" if never else str(r.days_silent), tuple(laptop_lines(r)))
 
 
