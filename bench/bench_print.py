@@ -26,15 +26,12 @@ from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle  # noqa: E402
 
-from desktop.printing import fonts  # noqa: E402
 from desktop.printing.data import ListDoc, ListRow, SlipData, Unit  # noqa: E402
-from desktop.printing.layout import (
-    numbered_canvas,  # noqa: E402
-    t,  # noqa: E402
-)
 from desktop.printing.slips import build_slips_pdf  # noqa: E402
 from desktop.printing.text import purpose_label  # noqa: E402
 from desktop.printing.village_list import COL_W, COLUMNS, build_list_pdf, sorted_rows  # noqa: E402
+from paper import fonts  # noqa: E402
+from paper.layout import numbered_canvas, t  # noqa: E402
 
 UNIT = Unit("Xã Tân Lập", "Khánh Hòa")
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",

@@ -86,9 +86,5 @@ def migrations_dir() -> Path:
     return package_dir() / "storage" / "migrations"
 
 
-def fonts_dir() -> Path:
-    return package_dir() / "printing" / "fonts"
-
-
 def translations_dir() -> Path:
     return package_dir() / "ui" / "i18n"

@@ -56,6 +56,10 @@ if [ -n "$NO_KEYRING" ]; then
     echo "plain backup to USB: warned"
 fi
 run audit --limit 5
+# A printed report embeds the shipped Vietnamese font (paper/fonts, found inside the bundle by paper.fonts).
+run print report --out "$WORK/report.pdf" >/dev/null
+grep -aq "BeVietnamPro-Regular" "$WORK/report.pdf" || { echo "FAIL: the report lacks the shipped font" >&2; exit 1; }
+echo "report printed with the bundled font"
 # A pipe closed early (`… --json | head -c 1`): a quiet exit, 0 or 141, never a BrokenPipeError traceback.
 set +e; run audit --limit 500 --json 2>"$WORK/pipe.err" | head -c 1 >/dev/null; prc=${PIPESTATUS[0]}; set -e
 { [ "$prc" -eq 0 ] || [ "$prc" -eq 141 ]; } && ! grep -q Traceback "$WORK/pipe.err" \

@@ -138,7 +138,7 @@ class BodyLimit:
 
 
 def _css_hash() -> str:
-    from province.dashboard.render import CSS
+    from province.dashboard.pages import CSS
 
     return "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode() + "'"
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import tempfile
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from common.files import atomic_write
 from sync.client import build_batch, signed_body
 from sync.limits import read_chunks
 from sync.protocol import (  # noqa: F401 - the MAX_BUNDLE_* limits are re-exported for the laptop side
@@ -80,21 +79,7 @@ def write_bundle(
         "batches": entries,
     }
     data = gzip_body(canonical_json(doc))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write(path, data)
     return [bid for bid, _ in groups]
 
 

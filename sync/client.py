@@ -28,6 +28,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 from urllib3.util.retry import Retry
 
+from common import backoff
 from sync import signing
 from sync.failures import (
     MSG_AUTH,
@@ -93,7 +94,7 @@ class RetryPolicy:
     timeout: tuple[float, float] = (5.0, 30.0)  # (connect, read)
 
     def delay(self, attempt: int, rng: Callable[[], float], retry_after: float | None = None) -> float:
-        d = rng() * min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        d = backoff.full_jitter(attempt, self.base, self.cap, rng)
         if retry_after is not None:
             d = max(d, min(self.cap, retry_after))
         return d

@@ -27,11 +27,10 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from common import base32
 from sync.protocol import INDICATORS, MAX_COUNT
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
-_VALUE = {c: i for i, c in enumerate(ALPHABET)}
-_VALUE.update({"O": 0, "I": 1, "L": 1})
+ALPHABET = base32.ALPHABET  # Crockford base32; O is read as 0, I and L as 1
 VERSION = 1
 EPOCH = dt.date(2020, 1, 1)
 MAC_BITS = 40
@@ -151,8 +150,7 @@ def check_ok(symbols: list[int]) -> bool:
 
 
 def _group(symbols: list[int]) -> str:
-    text = "".join(ALPHABET[s] for s in symbols)
-    return "-".join(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+    return base32.group("".join(ALPHABET[s] for s in symbols), GROUP)
 
 
 def symbols_of(code: str) -> list[int]:
@@ -163,7 +161,7 @@ def symbols_of(code: str) -> list[int]:
     for ch in code.upper():
         if ch in " -\t\r\n.":
             continue
-        v = _VALUE.get(ch)
+        v = base32.value(ch)
         if v is None:
             raise DayCodeError("format", f"Mã ngày có ký tự không hợp lệ: {ch!r}.")
         out.append(v)

@@ -155,24 +155,9 @@ def read_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> dict
 
 def write_file(path: str | os.PathLike[str], doc: dict[str, Any]) -> None:
     """Atomic write (temp file + rename), so a pulled stick never holds half a file under the real name."""
-    import tempfile
-    from pathlib import Path
+    from common.files import atomic_write
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ep-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(dumps(doc))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write(path, dumps(doc))
 
 
 # -- the enrolment request ----------------------------------------------------------------------------

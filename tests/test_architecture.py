@@ -20,7 +20,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("desktop", "sync", "province", "common")
+PACKAGES = ("desktop", "sync", "province", "common", "paper")
 LINT = Path(sys.executable).with_name("lint-imports")
 
 
@@ -104,6 +104,7 @@ VIOLATIONS = {
     "sync imports neither the desktop app nor the hub": ("sync/_planted.py", "import desktop.errors\n"),
     "The hub imports nothing of the desktop app": ("province/_planted.py", "from desktop import paths\n"),
     "common holds pure rules": ("common/_planted.py", "import sqlalchemy\n"),
+    "paper imports neither program": ("paper/_planted.py", "from desktop.printing import text\n"),
     "Desktop layers": ("desktop/storage/_planted.py", "def f():\n    from desktop.services.due import rules\n"),
     # the register is the bottom area: it may not reach up into the due rules
     "Services by area": ("desktop/services/register/_planted.py", "from desktop.services.due import rules\n"),

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from common.files import atomic_write
 from desktop.cli.context import CliContext, UsageError, parse_day
 from desktop.services.due.kinds import DueKind  # standard library only: the --kind choices
 
@@ -112,17 +111,7 @@ def _selection(args: argparse.Namespace, session: Session) -> Selection:
 
 def _write(path: str, data: bytes) -> Path:
     """Write atomically: a half-written PDF on a USB stick is worse than none."""
-    out = Path(path).expanduser()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ep-", suffix=out.suffix, dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return atomic_write(Path(path).expanduser(), data)
 
 
 def _done(ctx: CliContext, out: Path, what: str, count: int, data: bytes) -> int:

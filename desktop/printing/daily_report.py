@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -16,12 +15,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from desktop.printing import fonts
 from desktop.printing.data import DailyReportData, NothingToPrint, VillageLine, village_goal_text
-from desktop.printing.layout import centred, numbered_canvas, state_header, t
-from desktop.printing.text import (
+from paper import fonts
+from paper.headings import (
     chief_title,
     place_date,
     police_unit,
@@ -30,6 +28,8 @@ from desktop.printing.text import (
     report_number,
     report_recipients,
 )
+from paper.layout import centred, numbered_canvas, state_header, t
+from paper.layout import paragraph as _p
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -69,10 +69,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "recv_h": ParagraphStyle("recv_h", base, fontName=fonts.BOLD, fontSize=9, leading=11),
         "recv": ParagraphStyle("recv", base, fontSize=8, leading=10),
     }
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(t(text)), style)
 
 
 _GRID = [

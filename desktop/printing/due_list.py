@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -21,17 +20,17 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from desktop.printing import fonts
 from desktop.printing.data import NothingToPrint, Unit
-from desktop.printing.layout import numbered_canvas, state_header, t
-from desktop.printing.text import chief_title, place_date, police_unit, province_police
+from paper import fonts
+from paper.headings import chief_title, place_date, police_unit, province_police
+from paper.layout import numbered_canvas, state_header, t
+from paper.layout import paragraph as _p
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -94,10 +93,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "signi": ParagraphStyle("signi", base, fontSize=8.5, alignment=TA_CENTER),
         "date": ParagraphStyle("date", base, alignment=TA_CENTER),
     }
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(t(text)), style)
 
 
 _GRID = [

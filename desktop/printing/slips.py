@@ -15,19 +15,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.printing import fonts, qrcode
+from desktop.printing import qrcode
 from desktop.printing.data import NothingToPrint, SlipData
-from desktop.printing.layout import t, wrap
-from desktop.printing.text import (
-    MOTTO,
-    NATION,
-    long_date,
-    police_unit,
-    province_police,
-    purpose_label,
-    slot_text,
-    things_to_bring,
-)
+from desktop.printing.text import long_date, purpose_label, slot_text, things_to_bring
+from paper import fonts
+from paper.headings import MOTTO, NATION, police_unit, province_police
+from paper.layout import t, wrap
 
 A6_W, A6_H = A4[0] / 2, A4[1] / 2
 A6_MARGIN = 7 * mm

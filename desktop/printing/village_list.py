@@ -18,10 +18,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from common.vietnamese import name_sort_key, sort_key
-from desktop.printing import fonts
 from desktop.printing.data import ListDoc, ListRow, NothingToPrint
-from desktop.printing.layout import centred, centred_lines, state_header, t, wrap
-from desktop.printing.text import place_date, police_unit, province_police, purpose_label
+from desktop.printing.text import purpose_label
+from paper import fonts
+from paper.headings import place_date, police_unit, province_police
+from paper.layout import centred, centred_lines, state_header, t, wrap
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 15 * mm

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from common import idnumber
+from common.dates import add_years
 from common.vietnamese import NameOrder, fold, name_sort_key, nfc
 from desktop import config
 from desktop.errors import ValidationError
@@ -161,13 +162,6 @@ def _dt(d: dt.datetime) -> str:
     return d.isoformat(" ") + ".000000"
 
 
-def _add_years(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return dt.date(d.year + years, 3, 1)
-
-
 def _points_for(commune_name: str, villages: list[str]) -> list[tuple[str, str, str, str]]:
     base = commune_name.replace("Phường ", "").replace("Xã ", "").replace("Đặc khu ", "")
     return [
@@ -303,7 +297,7 @@ class _DemoPeople:
         rng = self.rng
         if not (age >= 14 and rng.random() < 0.82):
             return None
-        lo = max(_add_years(birth, 14), dt.date(2016, 1, 1))
+        lo = max(add_years(birth, 14), dt.date(2016, 1, 1))
         if rng.random() < 0.6 and lo <= dt.date(2022, 6, 30):
             lo = max(lo, dt.date(2021, 3, 1))
             span = (dt.date(2022, 6, 30) - lo).days

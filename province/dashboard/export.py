@@ -8,9 +8,8 @@ import datetime as dt
 import io
 from typing import Any
 
+from common.spreadsheet import csv_text
 from province.dashboard.data import CONTEXT, LABELS, MAIN, MET_LABELS, Row, local, vn_date
-
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -44,18 +43,12 @@ def values(r: Row, on: dt.date) -> list[Any]:
     return out
 
 
-def safe_text(v: Any) -> Any:
-    if isinstance(v, str) and v.startswith(_DANGEROUS):
-        return "'" + v
-    return v
-
-
 def to_csv(rows: list[Row], on: dt.date) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(header())
     for r in rows:
-        w.writerow(["" if v is None else safe_text(v) for v in values(r, on)])
+        w.writerow(["" if v is None else csv_text(v) for v in values(r, on)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Vietnamese correctly
 
 

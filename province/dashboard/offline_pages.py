@@ -7,7 +7,6 @@ the `csrf` query parameter for multipart uploads, or a hidden field); files are 
 
 from __future__ import annotations
 
-from html import escape
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -18,7 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from province import auth, offline
-from province.dashboard import render
+from province.dashboard import pages, render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
 from province.models import Commune
@@ -58,42 +57,9 @@ def offline_page(request: Request, user: PageUser, commune: Annotated[str | None
         rows = offline.phone_rows(s, commune or None, limit=300)
         names = {c.code: c.name for c in s.query(Commune).all()} if rows else {}
         key_fp = hubkey.fingerprint(offline.hub_public_key(s))
-    q = urlencode({"csrf": user.csrf})
-    body = [f"<h1>Xã không có mạng: tệp và mã ngày</h1>{render.user_bar(user)}",
-            '<p><a href="/">← Bảng theo dõi</a></p>']
-    if key_fp:  # read out with every one-time code: the laptop shows the same after connecting
-        body.append(f'<p id="hub-key">Dấu khóa máy chủ tỉnh: <strong>{escape(key_fp)}</strong> (đọc kèm mã kết nối; '
-                    "máy xã hiện đúng dấu này sau khi kết nối)</p>")
-    if user.is_admin:
-        body.append(
-            "<h2>Kết nối máy bằng tệp</h2><p>Nhận tệp yêu cầu kết nối từ máy xã (enrollpoint connect --code … "
-            "--request-file …); trang trả về tệp trả lời để mang về máy xã.</p>"
-            f'<form method="post" action="/dashboard/enrol-file?{escape(q)}" enctype="multipart/form-data" '
-            'id="enrol-file"><input type="file" name="file" required> <button type="submit">Tạo tệp trả lời'
-            "</button></form>"
-            "<h2>Tệp chỉ tiêu cho xã</h2>"
-            f'<form method="post" action="/dashboard/targets-file" id="targets-file">'
-            f'<input type="hidden" name="csrf" value="{escape(user.csrf)}">'
-            '<label>Mã xã <input name="commune" required maxlength="32" size="8"></label> '
-            '<label>Địa chỉ máy chủ (không bắt buộc) <input name="hub_url" maxlength="200" size="30"></label> '
-            '<button type="submit">Tải tệp chỉ tiêu</button></form>'
-            "<h2>Nhập mã ngày (đọc qua điện thoại / SMS)</h2>"
-            '<form method="post" action="/dashboard/day-code" id="day-code">'
-            f'<input type="hidden" name="csrf" value="{escape(user.csrf)}">'
-            '<input name="code" required maxlength="300" size="60" autocomplete="off"> '
-            '<button type="submit">Kiểm tra và lưu</button></form>')
-    head = "".join(f"<th>{escape(SHORT[i])}</th>" for i in INDICATORS)
-    trs = []
-    for r in rows:
-        cells = "".join(f"<td>{r.totals.get(i, 0)}</td>" for i in INDICATORS)
-        cls = "nd" if r.superseded else "not_met"
-        trs.append(f'<tr><td class="t">{escape(r.commune_code)} {escape(names.get(r.commune_code, ""))}</td>'
-                   f'<td class="t">{escape(r.point_code)}</td><td>{r.day.isoformat()}</td><td>{r.revision}</td>'
-                   f'{cells}<td class="{cls}">{escape(r.label)}</td></tr>')
-    body.append("<h2>Số liệu nhận qua mã ngày</h2>")
-    body.append(f'<table id="day-codes"><tr><th>Xã</th><th>Điểm</th><th>Ngày</th><th>Lần chốt</th>{head}'
-                f'<th>Tình trạng</th></tr>{"".join(trs)}</table>' if trs else "<p>Chưa nhận mã ngày nào.</p>")
-    return HTMLResponse(render.page("Xã không có mạng — EnrollPoint", "".join(body)), headers=NO_STORE)
+    html = pages.render("offline.html", title="Xã không có mạng — EnrollPoint", user=user, rows=rows, names=names,
+                        csrf_query=urlencode({"csrf": user.csrf}), short_labels=[SHORT[i] for i in INDICATORS], key_fp=key_fp)
+    return HTMLResponse(html, headers=NO_STORE)
 
 
 @router.post("/dashboard/day-code", response_class=HTMLResponse, summary="Enter a day code (provisional figures)")
@@ -177,13 +143,9 @@ def _new_device_page(doc: dict[str, Any], name: str) -> HTMLResponse:
     import base64
 
     href = "data:application/json;base64," + base64.b64encode(files.dumps(doc)).decode("ascii")
-    body = (f'<p><a href="/dashboard/offline">← Xã không có mạng</a></p>'
-            '<h1 id="new-device">Đã kết nối máy như MÁY MỚI</h1>'
-            f"<p>{escape(offline.enrolment_note(doc['payload']))}</p>"
-            f'<p><a id="download-response" download="{escape(name)}" href="{escape(href)}"><strong>Tải tệp trả lời '
-            f"({escape(name)})</strong></a> rồi mang về máy xã (enrollpoint connect --response-file …). Hãy tải "
-            "ngay: mã kết nối đã được dùng, tệp chỉ có trên trang này.</p>")
-    return HTMLResponse(render.page("Đã kết nối máy mới — EnrollPoint", body), headers=NO_STORE)
+    html = pages.render("new_device.html", title="Đã kết nối máy mới — EnrollPoint", name=name, href=href,
+                        note=offline.enrolment_note(doc["payload"]))
+    return HTMLResponse(html, headers=NO_STORE)
 
 
 @router.get("/dashboard/receipt/{receipt_id}", summary="Download the signed receipt of a bundle import")

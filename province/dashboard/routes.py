@@ -178,7 +178,4 @@ async def upload_bundle(request: Request, user: DataUser,
     lines += [f"Lô {x['batch_id']} ({len(x.get('results', []))} báo cáo): {ALREADY_RECEIVED_VI}."
               for x in b if x.get("replayed")]
     link = f'/dashboard/receipt/{result["receipt_id"]}'
-    html = render.message_page("Đã nhập tệp dữ liệu", lines).replace(
-        "</body>", f'<p><a id="receipt" href="{link}" download>Tải biên nhận (mang về máy xã: enrollpoint sync '
-        "--receipt …)</a></p></body>", 1)
-    return HTMLResponse(html)
+    return HTMLResponse(render.message_page("Đã nhập tệp dữ liệu", lines, receipt=link))

@@ -60,6 +60,7 @@ def test_build_and_smoke(tmp_path: Path):
         internal = bundle / "_internal"
         assert list(internal.rglob("migrations/env.py")), "Alembic env.py not shipped"
         assert (internal / "sync" / "data" / "communes-2025.csv").is_file()
+        assert (internal / "paper" / "fonts" / "BeVietnamPro-Regular.ttf").is_file(), "the fonts are not shipped"
         assert not list(internal.rglob("*QtWebEngine*")) and not list(internal.rglob("libQt6Quick*"))
 
         qxcb = next(internal.rglob("platforms/libqxcb.so"), None)

@@ -16,25 +16,25 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.spreadsheet import looks_like_formula
 from common.vietnamese import nfc
 from desktop.printing.data import DailyReportData, ListDoc, NoShow, NothingToPrint, village_goal_text
 from desktop.printing.due_list import KINDS as DUE_KINDS
 from desktop.printing.due_list import TITLE as DUE_TITLE
 from desktop.printing.due_list import DueListDoc
-from desktop.printing.text import (
+from desktop.printing.text import purpose_label
+from desktop.printing.village_list import sorted_rows
+from paper.headings import (
     MOTTO,
     NATION,
     place_date,
     police_unit,
     province_police,
-    purpose_label,
     report_copies,
     report_number,
     report_recipients,
 )
-from desktop.printing.village_list import sorted_rows
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="E0E0E0")
@@ -46,7 +46,7 @@ def set_text(cell: Cell, value: object) -> None:
     s = nfc(str(value)) if value is not None else ""
     cell.value = s
     cell.data_type = "s"  # openpyxl would otherwise mark '=…' as a formula ('f')
-    if s.startswith(_RISKY):
+    if looks_like_formula(s):
         cell.quotePrefix = True
 
 

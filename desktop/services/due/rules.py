@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from common.dates import add_years, age_on
 from desktop.services.due.kinds import DUE_KINDS, TARGET_FOR, DueKind
 from desktop.services.due.kinds import DUE_LABELS_VI as DUE_LABELS_VI  # re-exported: callers use due.*
 from desktop.services.register.rows import N_ROW_COLUMNS, ROW_COLUMNS, CitizenRow, as_date, row_from_tuple
@@ -50,14 +51,6 @@ YEAR_ONLY_VI = "chỉ có năm sinh"
 
 
 # ---------------------------------------------------------------------------------------------- dates
-def add_years(d: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 1 March in a common year (as SQLite's date())."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return dt.date(d.year + years, 3, 1)
-
-
 def sub_years(d: dt.date, years: int) -> dt.date:
     """Latest birth date b with add_years(b, years) <= d (29 February → 28 February)."""
     try:
@@ -88,14 +81,6 @@ def certain_birth(birth_date: dt.date | None, birth_year: int | None) -> dt.date
 def year_only(birth_date: dt.date | None, birth_year: int | None) -> bool:
     """Only the year of birth is known (lists then say "chỉ có năm sinh")."""
     return birth_date is None and bool(birth_year)
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    """Completed years on `on`."""
-    years = on.year - birth.year
-    if add_years(birth, years) > on:
-        years -= 1
-    return years
 
 
 def card_expiry(birth: dt.date, issued: dt.date, *, only_year: bool = False) -> dt.date | None:

@@ -17,9 +17,9 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import Operator
-from desktop.printing.text import report_recipients
 from desktop.services import auth
 from desktop.settings_keys import KEY_REPORT_CC, KEY_REPORT_TO
+from paper.headings import report_recipients
 
 MAX_LINES = 8
 MAX_LINE = 200

@@ -7,12 +7,14 @@ in the input cannot run in the officer's spreadsheet.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
+from common.files import atomic_write
+from common.spreadsheet import csv_text
 from desktop.services.register.types import ERROR, RowIssue
 
 HEADINGS = ["Dòng", "Cột", "Giá trị", "Lý do", "Mức độ"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def default_report_path(source: Path) -> Path:
@@ -28,19 +30,18 @@ def _rows(issues: list[RowIssue]) -> list[list[object]]:
 
 
 def write_report(path: Path, issues: list[RowIssue]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Written whole or not at all (the officer opens it from the stick the input came on)."""
     if path.suffix.lower() == ".xlsx":
-        _write_xlsx(path, issues)
-    else:
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(HEADINGS)
-            for row in _rows(issues):
-                w.writerow(["'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else c for c in row])
-    return path
+        return atomic_write(path, _xlsx_bytes(issues))
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(HEADINGS)
+    for row in _rows(issues):
+        w.writerow([csv_text(c) for c in row])
+    return atomic_write(path, buf.getvalue().encode("utf-8-sig"))
 
 
-def _write_xlsx(path: Path, issues: list[RowIssue]) -> None:
+def _xlsx_bytes(issues: list[RowIssue]) -> bytes:
     # openpyxl is heavy (a few hundred ms to import): loaded only when an .xlsx report is asked for.
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -59,4 +60,6 @@ def _write_xlsx(path: Path, issues: list[RowIssue]) -> None:
                 cell.data_type = "s"  # never a formula, whatever the first character
     for col, width in zip("ABCDE", (8, 24, 30, 70, 10), strict=True):
         ws.column_dimensions[col].width = width
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

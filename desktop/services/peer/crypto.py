@@ -25,13 +25,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from common import base32
 from desktop.errors import ServiceError
 
 PROTOCOL = 1
 MAGIC = b"EPPEER"
 SECRET_BYTES = 20
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 MAX_HEADER = 1024
 
 
@@ -42,17 +41,8 @@ class PeerRefused(ServiceError):
 # --- the group code ---------------------------------------------------------------------------------------
 
 
-def _b32(data: bytes) -> str:
-    n = int.from_bytes(data, "big")
-    bits = len(data) * 8
-    out = []
-    for shift in range(bits - 5, -1, -5):
-        out.append(ALPHABET[(n >> shift) & 31])
-    return "".join(out)
-
-
 def _check(secret: bytes) -> str:
-    return _b32(hashlib.sha256(b"enrollpoint-group-code" + secret).digest()[:3])[:4]
+    return base32.encode(hashlib.sha256(b"enrollpoint-group-code" + secret).digest()[:3])[:4]
 
 
 def new_secret() -> bytes:
@@ -60,19 +50,15 @@ def new_secret() -> bytes:
 
 
 def code_of(secret: bytes) -> str:
-    text = _b32(secret) + _check(secret)
-    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+    return base32.group(base32.encode(secret) + _check(secret))
 
 
 def secret_of(code: str) -> bytes:
     """The secret inside a typed code; a mistyped code is refused (its check symbols do not match)."""
-    clean = "".join(ch for ch in (code or "").upper() if ch.isalnum()).translate(_LOOKALIKES)
-    if len(clean) != 36 or any(ch not in ALPHABET for ch in clean):
+    clean = base32.read(code or "").replace("U", "V")  # U is no symbol: read as the V it stands for
+    if len(clean) != 36 or any(ch not in base32.ALPHABET for ch in clean):
         raise PeerRefused("Mã nhóm phải có 36 ký tự (9 nhóm 4 ký tự), ví dụ ABCD-EFGH-…: kiểm tra lại mã đã gõ")
-    n = 0
-    for ch in clean[:32]:
-        n = (n << 5) | ALPHABET.index(ch)
-    secret = n.to_bytes(SECRET_BYTES, "big")
+    secret = base32.decode(clean[:32], SECRET_BYTES)
     if _check(secret) != clean[32:]:
         raise PeerRefused("Mã nhóm không đúng (sai ký tự kiểm tra): kiểm tra lại mã đã gõ")
     return secret

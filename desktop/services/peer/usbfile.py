@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop import paths
+from common.files import atomic_open
 from desktop.models import PeerDevice, PeerSeen
 from desktop.services.peer import changes, clones, exchange, stamp, unfinished
 from desktop.services.peer.crypto import GroupKey, PeerRefused
@@ -76,11 +76,8 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
         me, name, vv = device_id(s), device_name(s), changes.version_vector(s)
     file_id = secrets.token_hex(16)
     target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
     entries = frames = 0
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    paths.make_private(tmp)  # personal data in every page: 0600 like bundles and receipts (issue 20)
-    with os.fdopen(fd, "wb") as f:
+    with atomic_open(target) as f:  # 0600 (mkstemp): personal data in every page, like bundles
         cursor = dict(since)
         while True:
             with db.read_session() as s:  # a long export holds up no writer
@@ -94,9 +91,6 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
             entries += len(ops)
             if not more:
                 break
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, target)
     return ExportResult(str(target), entries, frames, target.stat().st_size)
 
 

@@ -150,10 +150,6 @@ def parse_date(value: object) -> tuple[dt.date | None, int | None, str | None, s
     return _parse_date_text(text)
 
 
-def age_on(born: dt.date, today: dt.date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 # ------------------------------------------------------------------------------------------- small fields
 
 _MALE = {"nam", "m", "male", "trai", "ong", "nam gioi"}

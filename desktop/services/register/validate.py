@@ -11,12 +11,12 @@ import datetime as dt
 import re
 
 from common import idnumber
+from common.dates import age_on
 from desktop.services.register.village_names import village_problem
 
 from .cells import (
     MAX_AGE,
     SCIENTIFIC,
-    age_on,
     check_name,
     clean_text,
     is_empty,

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import unicodedata
 
+from common import base32
 from common.vietnamese import fold
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+ALPHABET = base32.ALPHABET  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 10
 _VALID = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
 # Crockford's reading rules for symbols people (not scanners) mistype.
-_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+_LOOKALIKES = str.maketrans(base32.LOOKALIKES)
 
 # Keystrokes an input method folds into a mark, per mark (combining character after NFD).
 _TONES_TELEX = {"\u0301": "S", "\u0300": "F", "\u0309": "R", "\u0303": "X", "\u0323": "J"}
@@ -55,8 +55,7 @@ def new_code(prefix: str = "") -> str:
     if any(ch not in ALPHABET for ch in prefix):
         raise ValueError(f"code prefix {prefix!r} is not in the code alphabet")
     while True:
-        # 32 symbols: the low 5 bits of a random byte pick one uniformly (256 is a multiple of 32)
-        code = prefix + "".join([ALPHABET[b & 31] for b in secrets.token_bytes(CODE_LENGTH - len(prefix))])
+        code = prefix + base32.random_symbols(CODE_LENGTH - len(prefix))
         if not code.isdigit():
             return code
 

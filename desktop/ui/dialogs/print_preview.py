@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.files import atomic_write
 from desktop.ui.support.lang import translator
 
 _ = translator("PrintPreview")
@@ -124,11 +125,7 @@ class PrintPreviewDialog(QDialog):
 
     def save_to(self, path: str | os.PathLike[str]) -> Path:
         """Write the PDF (atomically: a half-written file on a USB stick is worse than none)."""
-        out = Path(path)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_bytes(self._data)
-        os.replace(tmp, out)
-        return out
+        return atomic_write(path, self._data)
 
     def save_dialog(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Lưu PDF"), self._file_name, _("Tệp PDF (*.pdf)"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from common.files import atomic_write
 from desktop.ui.support.runner import JobContext, WorkerFn
 
 
@@ -63,8 +64,7 @@ def report_xlsx(day: dt.date, point_id: int | None, path: str) -> WorkerFn:
 
         with job.db.read_session() as s:
             data = export_xlsx.report_xlsx(printouts.daily_report(s, day, point_id))
-        with open(path, "wb") as f:
-            f.write(data)
+        atomic_write(path, data)
         return path
 
     return run

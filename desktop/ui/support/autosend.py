@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
+from common import backoff
 from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support.context import AppContext
@@ -129,8 +130,7 @@ class AutoSender(QObject):
          .success(self._done).failure(self._failed).run())
 
     def _backoff_ms(self) -> int:
-        full = min(self.cap_ms, self.base_ms * (2 ** max(0, self.failures - 1)))
-        return int(full * random.uniform(0.5, 1.0))
+        return int(backoff.equal_jitter(self.failures, self.base_ms, self.cap_ms, random.random))
 
     def _done(self, result: SyncResult | None) -> None:
         self._running = False

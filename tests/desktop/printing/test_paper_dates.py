@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from common.paper import BLANK_DATE, paper_date
 from desktop.printing.daily_report import build_report_pdf
 from desktop.printing.data import DailyReportData, IndicatorLine, Unit, VillageLine
-from desktop.printing.text import place_date, place_name, police_unit
 from desktop.printing.village_list import build_list_pdf
+from paper.headings import place_date, place_name, police_unit
 from tests.support.print_pages import list_doc, page_texts
 
 

@@ -1,13 +1,18 @@
-"""Small canvas helpers shared by the documents: NFC text, cached measuring, greedy wrapping."""
+"""Canvas helpers of an A4 paper: NFC text, cached measuring, greedy wrapping, centred lines, the state
+heading, and the numbered canvas ("Trang x/y")."""
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
-from desktop.printing import fonts
+from paper import fonts
+from paper.headings import MOTTO, NATION
 
 
 def t(text: object) -> str:
@@ -16,6 +21,12 @@ def t(text: object) -> str:
         return ""
     s = str(text)
     return s if s.isascii() else unicodedata.normalize("NFC", s)
+
+
+def paragraph(text: object, style: ParagraphStyle) -> Paragraph:
+    """A table cell or line of plain text for platypus: NFC, with &, < and > escaped (a Paragraph reads its
+    text as markup, so a name like "A <B>" would otherwise vanish or break the page)."""
+    return Paragraph(escape(t(text)), style)
 
 
 @lru_cache(maxsize=100_000)
@@ -111,9 +122,9 @@ def state_header(
     y_left = centred_lines(c, (left + mid) / 2, y_left, unit, fonts.BOLD, size, mid - left - 4, leading)
     right_mid = (mid + right) / 2
     y_right = top - size
-    y_right = centred_lines(c, right_mid, y_right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fonts.BOLD, size,
+    y_right = centred_lines(c, right_mid, y_right, NATION, fonts.BOLD, size,
                             right - mid, leading)
-    motto = "Độc lập - Tự do - Hạnh phúc"
+    motto = MOTTO
     centred(c, right_mid, y_right, motto, fonts.BOLD, size)
     mw = fonts.width(motto, fonts.BOLD, size)
     c.setLineWidth(0.5)
