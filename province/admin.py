@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -123,6 +123,9 @@ def _code_key(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+code_key = _code_key
+
+
 def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str, dt.datetime]:
     if not 1 <= days <= 90:
         raise AdminError("--days must be between 1 and 90")
@@ -151,6 +154,9 @@ class Enrolled:
     token: str
     commune: Commune
     reenrolled: bool = False
+    successor_of: str = ""  # a replacement code: the device this laptop now is (province/replacement.py)
+    replaced_name: str = ""
+    predecessor_reports: list[dict[str, Any]] = field(default_factory=list)
 
 
 def previous_device(s: Session, device_id: str, proofs: list[str], new_public_key: str, commune_code: str,
@@ -184,22 +190,59 @@ def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at:
 
 
 def enrol(s: Session, code: str, device_name: str, public_key: str, previous_device_id: str | None = None,
-          previous_proof: str | None = None) -> Enrolled:
+          previous_proof: str | None = None, *, restored_from: str | None = None, enrol_protocol: int = 1
+          ) -> Enrolled:
     """Spend a one-time code (atomically: two laptops racing with one code → only one wins).
 
     With `previous_device_id` (and its proof) the code is spent for that device, which keeps its id and gets
-    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent."""
+    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent. A
+    replacement code makes the laptop its device's successor (province/replacement.py); a new device that
+    says it was restored from a backup is held for the admin (province/held.py)."""
+    from province import held, replacement  # they build on this module
+
     at = now()
     key = signing.token_hash(_code_key(code))
     row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == key))
     if row is None or row.used_at is not None or row.expires_at <= at:
         raise EnrolRefused("unknown, used or expired enrolment code")
+    if row.replaces_device_id:
+        dev = replacement.check_successor(s, row, enrol_protocol, restored_from, previous_device_id)
+        _spend(s, row, dev.id, at)
+        commune = s.get(Commune, row.commune_code)
+        assert commune is not None
+        old_name = dev.name
+        token = replacement.succeed(s, dev, device_name, public_key, at, "http")
+        return Enrolled(dev, token, commune, reenrolled=True, successor_of=dev.id, replaced_name=old_name,
+                        predecessor_reports=replacement.latest_reports(s, dev.id))
     previous = None
     if previous_device_id is not None or previous_proof is not None:
         if not (previous_device_id and previous_proof):
             raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof")
         previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code, key)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
+    _spend(s, row, device_id, at)
+    commune = s.get(Commune, row.commune_code)
+    assert commune is not None
+    if previous is not None:
+        token = rekey_device(s, previous, device_name, public_key, at, "http")
+        previous.enrol_protocol = max(previous.enrol_protocol, enrol_protocol)
+        # A database restored from this very device's backup continues above what the hub holds for it.
+        reports = replacement.latest_reports(s, previous.id) if restored_from == previous.id else []
+        return Enrolled(previous, token, commune, reenrolled=True, predecessor_reports=reports)
+    token = signing.new_token()
+    device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
+                    public_key=public_key, token_hash=signing.token_hash(token),
+                    token_expires_at=at + dt.timedelta(days=TOKEN_DAYS), enrolled_at=at, revoked=False,
+                    held_reason="", enrol_protocol=enrol_protocol)
+    held.hold_on_enrol(device, restored_from)
+    s.add(device)
+    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name,
+          **({"held": device.held_reason} if device.held_reason else {}))
+    return Enrolled(device, token, commune)
+
+
+def _spend(s: Session, row: EnrolmentCode, device_id: str, at: dt.datetime) -> None:
+    """Mark the code used for `device_id`, atomically (a concurrent winner leaves rowcount 0: refused)."""
     spent = s.execute(
         update(EnrolmentCode)
         .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_(None))
@@ -207,18 +250,6 @@ def enrol(s: Session, code: str, device_name: str, public_key: str, previous_dev
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
         raise EnrolRefused("unknown, used or expired enrolment code")
-    commune = s.get(Commune, row.commune_code)
-    assert commune is not None
-    if previous is not None:
-        token = rekey_device(s, previous, device_name, public_key, at, "http")
-        return Enrolled(previous, token, commune, reenrolled=True)
-    token = signing.new_token()
-    device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
-                    public_key=public_key, token_hash=signing.token_hash(token),
-                    token_expires_at=at + dt.timedelta(days=TOKEN_DAYS), enrolled_at=at, revoked=False)
-    s.add(device)
-    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name)
-    return Enrolled(device, token, commune)
 
 
 def device_for_token(s: Session, token: str) -> Device | None:

@@ -26,7 +26,7 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
-from desktop.services import auth, indicators, outbox
+from desktop.services import auth, indicators, outbox, succession
 from desktop.services.day_reports import Counts, full_counts, report_of
 from desktop.services.peer.ids import device_id
 from desktop.services.village_names import reportable_village
@@ -148,6 +148,7 @@ def close_day(
     *,
     operator: Operator | None = None,
     now: dt.datetime | None = None,
+    confirm_lower: bool = False,
 ) -> list[DayReport]:
     """Close one point's day (or every point's and the commune bucket's): returns the current report of each.
 
@@ -155,6 +156,8 @@ def close_day(
 
     A new revision is written only when there is no report yet or the counts changed since the last one;
     each new revision is queued in the outbox in the same transaction (the caller commits).
+    In a database restored from a backup, a revision that would lower what the hub holds needs
+    `confirm_lower`, and a new device does not re-close the old laptop's days (desktop/services/succession.py).
     """
     _check_role(operator)
     if isinstance(day, dt.datetime):
@@ -176,6 +179,7 @@ def close_day(
                 and not outbox.is_conflicted(session, last)):
             out.append(last)  # unchanged: nothing new (a report the hub refused as conflicting is re-issued)
             continue
+        succession.check_close(session, last, counts, confirm_lower=confirm_lower)
         row = DayReport(
             point_code=code,
             day=day,

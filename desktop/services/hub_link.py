@@ -31,7 +31,7 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
-from desktop.services import outbox
+from desktop.services import outbox, restored, succession
 from desktop.storage.db import Database
 from desktop.storage.keys import secure_store_available
 from sync import offline, signing
@@ -225,21 +225,25 @@ def previous_device(db: Database) -> PreviousDevice | None:
     return PreviousDevice(device, commune, (key,), fresh)
 
 
-def _enrol(http: HubClient, code: str, name: str, public_key: str, prev: PreviousDevice | None) -> EnrolResponse:
+def _enrol(http: HubClient, code: str, name: str, public_key: str, prev: PreviousDevice | None,
+           restored_from: str = "") -> EnrolResponse:
     """Enrol; a re-enrolment tries its candidate proofs in turn. A hub that never knew the device (another or
-    a new hub: 404) enrols it as a new device; other refusals are the officer's to read (the code is unspent)."""
+    a new hub: 404) enrols it as a new device; other refusals are the officer's to read (the code is unspent).
+    `restored_from`: the device whose backup this database is (desktop/services/restored.py)."""
+    kw = {"restored_from": restored_from} if restored_from else {}
     if prev is None:
-        return http.enrol(code, name, public_key)
+        return http.enrol(code, name, public_key, **kw)
     proofs = prev.proofs(code)
     for i, proof in enumerate(proofs):
         try:
-            return http.enrol(code, name, public_key, previous_device_id=prev.device_id, previous_proof=proof)
+            return http.enrol(code, name, public_key, previous_device_id=prev.device_id, previous_proof=proof,
+                              **kw)
         except EnrolRejected as exc:
             if exc.field == "previous_proof" and i + 1 < len(proofs):
                 continue
             if exc.field == "previous_device_id" and exc.status == 404:
                 log.info("the hub does not know device %s: enrolling as a new device", prev.device_id)
-                return http.enrol(code, name, public_key)
+                return http.enrol(code, name, public_key, **kw)
             raise
     raise AssertionError("unreachable")  # pragma: no cover  (proofs is never empty)
 
@@ -269,9 +273,11 @@ def connect(
     else:
         private_key, public_key = signing.generate_keypair()
     name = nfc(device_name or f"{platform.node() or 'laptop'}")[:100] or "laptop"
+    with db.session() as s:
+        origin = restored.restored_from(s)
     http = client or HubClient(hub_url)
     try:
-        resp = _enrol(http, code, name, public_key, prev)
+        resp = _enrol(http, code, name, public_key, prev, origin)
     except SyncError as exc:
         raise ServiceError(exc.message) from None
     finally:
@@ -299,6 +305,8 @@ def connect(
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         if resp.hub_public_key and signing.valid_public_key(resp.hub_public_key):
             config.put(s, KEY_HUB_PUBLIC_KEY, resp.hub_public_key)  # pinned: from the enrolment answer
+        took = succession.apply_enrolment(s, resp, previous)
+        config.put(s, outbox.KEY_LAST_ERROR, "")  # connected now: an older sending error is no longer true
     if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
         _keyring_forget(keyring_name(previous))
         if _keyring_get(resp.commune_code, "device_id") == previous:
@@ -307,7 +315,10 @@ def connect(
     log.info("connected to hub %s as device %s%s", hub_url, resp.device_id, " (same device)" if kept else "")
     return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
             "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at,
-            "same_device": "yes" if kept else "no"}
+            "same_device": "yes" if kept else "no", "successor_of": resp.successor_of,
+            "replaced_name": resp.replaced_name, "predecessor_reports": str(took["predecessor_reports"]),
+            "held": resp.held, "new_after_restore": "yes" if took["new_after_restore"] else "no",
+            "set_aside": str(took["set_aside"])}
 
 
 def make_client(creds: Credentials, **kw: object) -> HubClient:
@@ -404,3 +415,29 @@ def hub_info(db: Database) -> dict[str, str]:
     with db.session() as s:
         return {k: config.get(s, k) for k in (KEY_HUB_URL, KEY_DEVICE_ID, KEY_HUB_COMMUNE, KEY_CONNECTED_AT,
                                                KEY_TOKEN_EXPIRES, KEY_TARGETS_AT)}
+
+
+LINK_NONE, LINK_ONLINE, LINK_FILE, LINK_LOST = "none", "online", "file", "lost"
+LINK_LABELS = {
+    LINK_NONE: "(chưa kết nối)",
+    LINK_ONLINE: "{url}",
+    LINK_FILE: "(kết nối bằng tệp — gửi bằng tệp USB)",
+    LINK_LOST: ("(chưa kết nối trên máy này: không có mã truy cập trong kho khóa — ví dụ máy khôi phục từ bản sao "
+                "lưu; hãy xin tỉnh mã kết nối, hoặc mã thay thế nếu máy này thay cho máy hỏng)"),
+}
+
+
+def link_state(db: Database) -> str:
+    """How this database is linked to the hub, for status lines that must agree with `sync` (issue 18 §1e):
+    none, online (hub URL and credentials), file (credentials, no URL) or lost (settings say enrolled, the
+    keyring has no credentials: a restored backup or another Windows account)."""
+    with db.session() as s:
+        device, commune, url = (config.get(s, KEY_DEVICE_ID), config.get(s, KEY_HUB_COMMUNE),
+                                config.get(s, KEY_HUB_URL))
+    if not (device and commune):
+        return LINK_NONE
+    try:
+        credentials(db, need_url=False)
+    except ServiceError:
+        return LINK_LOST
+    return LINK_ONLINE if url else LINK_FILE

@@ -2,7 +2,7 @@
 
 from .auth import HubSession, HubSetting, HubUser, LoginLink
 from .base import Base, UTCDateTime
-from .devices import Device, EnrolmentCode
+from .devices import Device, DeviceSuccession, EnrolmentCode
 from .offline import BundleReceipt, PhoneReport
 from .register import Commune, Target
 from .reports import (
@@ -24,6 +24,7 @@ __all__ = [
     "CommuneTotal",
     "Device",
     "DeviceFreshness",
+    "DeviceSuccession",
     "EnrolmentCode",
     "HubSession",
     "HubSetting",

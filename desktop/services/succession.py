@@ -1,0 +1,145 @@
+"""The laptop side of a dead laptop's succession (issue 18 §1; the hub side is province/replacement.py).
+
+After `connect` with a replacement code the hub answers with the device's latest report per (day, point) as
+it holds them (`EnrolResponse.predecessor_reports`). They are stored as this database's latest revisions,
+already delivered (outbox `confirmed_via = "predecessor"`), so:
+- a revision the backup still had waiting is superseded (never sent again under a lower number);
+- a re-close continues above the hub's revision and replaces the dead laptop's report (same device id);
+- a re-close that would LOWER a figure the hub holds (the days closed after the backup, whose events are not
+  in the restored database) is refused with both sets of figures unless the officer confirms it
+  (`close-day --confirm-lower`).
+
+A restored database enrolled as a NEW device (an ordinary code, `--new-device`) does not send the days
+closed before the restore as its own work: their waiting revisions are set aside and re-closing them is
+refused with words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop import config
+from desktop.errors import ValidationError
+from desktop.models import DayReport, OutboxItem
+from desktop.services import restored
+from desktop.services.day_reports import Counts, full_counts, report_of
+from sync.protocol import INDICATORS, EnrolResponse
+
+PREDECESSOR = "predecessor"  # OutboxItem.confirmed_via: the hub's copy of the replaced laptop's report
+SET_ASIDE = "restored"  # OutboxItem.confirmed_via: a restored backup's report, not this (new) device's work
+KEY_SUCCESSOR_OF = "hub.successor_of"
+KEY_NEW_AFTER_RESTORE = "hub.new_after_restore"
+
+LABELS = {"card_captured": "hồ sơ thẻ căn cước", "vneid_l2_captured": "VNeID mức 2", "vneid_activated": "kích hoạt",
+          "attended": "đến", "no_show": "vắng"}
+MSG_LOWER = ("Chốt lại {point} ngày {day} sẽ làm GIẢM số liệu tỉnh đang giữ (lần chốt {revision} của máy trước khi "
+             "khôi phục): {lower}. Có thể máy cũ đã ghi những hồ sơ này sau bản sao lưu. Hãy đồng bộ với các máy khác "
+             "trong xã trước; chỉ khi chắc chắn số mới đúng mới chốt lại với xác nhận (close-day --confirm-lower).")
+MSG_NOT_OWN = ("Ngày {day} ({point}) đã được chốt trước khi khôi phục bản sao lưu, bởi máy cũ: máy này được tỉnh tính "
+               "là một máy mới nên không gửi lại ngày đó như việc của mình. Nếu máy này thay cho máy cũ bị hỏng, hãy "
+               "xin tỉnh mã thay thế (enrollpoint-hub enrol-code … --replaces …) rồi kết nối lại.")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _latest(session: Session, day: dt.date, point_code: str) -> DayReport | None:
+    return session.scalar(select(DayReport).where(DayReport.point_code == point_code, DayReport.day == day)
+                          .order_by(DayReport.revision.desc()).limit(1))
+
+
+def _item(session: Session, report: DayReport) -> OutboxItem | None:
+    return session.scalar(select(OutboxItem).where(OutboxItem.report_id == report.id))
+
+
+def apply_enrolment(session: Session, resp: EnrolResponse, previous_device: str) -> dict[str, Any]:
+    """Store what a successor (or a restored re-enrolment) is handed; set a restored new device's old days
+    aside. Runs in the transaction that stores the enrolment's settings."""
+    commune = config.commune(session)
+    stored = 0
+    if resp.predecessor_reports and commune is not None:
+        stored = store_predecessor(session, commune.code, resp.predecessor_reports)
+    if resp.successor_of:
+        config.put(session, KEY_SUCCESSOR_OF, resp.successor_of)
+        config.put(session, KEY_NEW_AFTER_RESTORE, "")
+    set_aside = 0
+    origin = restored.restored_from(session)
+    when = restored.restored_at(session)
+    new_after_restore = when is not None and not resp.successor_of and resp.device_id != origin
+    if new_after_restore:
+        config.put(session, KEY_NEW_AFTER_RESTORE, resp.device_id)
+        set_aside = _set_aside_before(session, when)  # type: ignore[arg-type]
+    return {"predecessor_reports": stored, "set_aside": set_aside, "new_after_restore": new_after_restore}
+
+
+def store_predecessor(session: Session, commune_code: str, reports: list[dict[str, Any]]) -> int:
+    """The hub's latest report per (day, point) becomes this database's latest revision, delivered."""
+    now, n = _now(), 0
+    for r in reports:
+        try:
+            day, point = dt.date.fromisoformat(str(r["day"])), str(r["point_code"])
+            revision = int(r["revision"])
+            totals = full_counts({k: int(v) for k, v in dict(r.get("totals") or {}).items() if k in INDICATORS})
+            villages = {str(v): full_counts({k: int(x) for k, x in dict(c).items() if k in INDICATORS})
+                        for v, c in dict(r.get("by_village") or {}).items()}
+            closed = dt.datetime.fromisoformat(str(r.get("closed_at") or "").replace("Z", "+00:00"))
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed entry: that day simply keeps the laptop's own revisions
+        closed = closed.astimezone(dt.UTC).replace(tzinfo=None) if closed.tzinfo else closed
+        local = _latest(session, day, point)
+        counts = Counts(totals, villages)
+        if local is not None and local.revision >= revision:
+            item = _item(session, local)
+            if (local.revision == revision and item is not None and item.sent_at is None
+                    and Counts.from_json(local.totals_json).to_json() == counts.to_json()):
+                item.sent_at, item.confirmed_via, item.last_error = now, PREDECESSOR, ""  # it did arrive
+            continue
+        row = DayReport(point_code=point, day=day, revision=revision, totals_json=counts.to_json(),
+                        closed_at=closed, closed_by=None)
+        session.add(row)
+        session.flush()
+        session.add(OutboxItem(report_id=row.id, content_hash=report_of(row, commune_code).content_hash(),
+                               enqueued_at=now, sent_at=now, attempts=0, last_error="",
+                               confirmed_via=PREDECESSOR))
+        n += 1
+    session.flush()
+    return n
+
+
+def _set_aside_before(session: Session, when: dt.datetime) -> int:
+    """Waiting reports closed before the restore are the old laptop's: never sent by this new device."""
+    rows = session.execute(select(OutboxItem).join(DayReport, DayReport.id == OutboxItem.report_id)
+                           .where(OutboxItem.sent_at.is_(None), DayReport.closed_at <= when)).scalars().all()
+    now = _now()
+    for item in rows:
+        item.sent_at, item.confirmed_via, item.last_error = now, SET_ASIDE, ""
+    session.flush()
+    return len(rows)
+
+
+def check_close(session: Session, last: DayReport | None, counts: Counts, *, confirm_lower: bool) -> None:
+    """Called by the day close before a new revision of a restored database: refuse what would double or
+    silently lower the province's figures (module doc). A database never restored is not concerned."""
+    if last is None:
+        return
+    when = restored.restored_at(session)
+    if when is None:
+        return
+    item = _item(session, last)
+    inherited = (item is not None and item.confirmed_via == PREDECESSOR) or last.closed_at <= when
+    if not inherited:
+        return
+    where = "không theo điểm" if last.point_code == "_XA" else f"điểm {last.point_code}"
+    if config.get(session, KEY_NEW_AFTER_RESTORE):
+        raise ValidationError("day", last.day.isoformat(), MSG_NOT_OWN.format(day=last.day.isoformat(), point=where))
+    before = Counts.from_json(last.totals_json).totals
+    lower = [f"{LABELS[k]} {before.get(k, 0)} → {counts.totals.get(k, 0)}" for k in INDICATORS
+             if counts.totals.get(k, 0) < before.get(k, 0)]
+    if lower and not confirm_lower:
+        raise ValidationError("day", last.day.isoformat(), MSG_LOWER.format(
+            point=where, day=last.day.isoformat(), revision=last.revision, lower=", ".join(lower)))
