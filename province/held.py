@@ -45,8 +45,11 @@ def check_batch(s: Session, dev: Device, batch: protocol.Batch) -> str | None:
         return None  # a current laptop says itself whether it was restored
     if s.scalar(select(DeviceSuccession.id).where(DeviceSuccession.device_id == dev.id).limit(1)) is not None:
         return None
+    first: dict[tuple[str, object], int] = {}
+    for r in batch.reports:  # the lowest revision of each (point, day) in this batch
+        first[(r.point_code, r.day)] = min(r.revision, first.get((r.point_code, r.day), r.revision))
     for r in batch.reports:
-        if r.revision <= 1:
+        if r.revision <= 1 or first[(r.point_code, r.day)] < r.revision:
             continue
         stored = s.scalar(select(ReportVillage.id).where(
             ReportVillage.device_id == dev.id, ReportVillage.commune_code == dev.commune_code,

@@ -198,14 +198,31 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
     return page(f"EnrollPoint — tiến độ ngày {vn_date(on)}", "".join(body))
 
 
-def laptops_table(laps: list[Laptop]) -> str:
-    """The commune's laptops: name as enrolled, last day reported, last arrival, and whether it is silent."""
+def _device_actions(lap: Laptop, user: Any) -> str:
+    """Admin forms on one laptop (province/dashboard/device_pages.py): replacement code, approve if held."""
+    if user is None or not getattr(user, "is_admin", False) or lap.revoked:
+        return '<td class="t"></td>'
+    hidden = f'<input type="hidden" name="csrf" value="{escape(user.csrf)}">'
+    base = f"/dashboard/device/{escape(lap.device_id)}"
+    forms = [f'<form method="post" action="{base}/replacement-code" class="inline">{hidden}'
+             '<button type="submit">Cấp mã thay thế</button></form>']
+    if lap.held:
+        forms.append(f'<form method="post" action="{base}/approve" class="inline">{hidden}'
+                     '<button type="submit">Duyệt máy</button></form>')
+    return f'<td class="t">{"".join(forms)}</td>'
+
+
+def laptops_table(laps: list[Laptop], user: Any = None) -> str:
+    """The commune's laptops: name as enrolled, last day reported, last arrival, whether it is silent or held
+    for review, and (admin) the replacement-code and approve actions."""
     if not laps:
         return '<p class="never" id="no-laptops">Chưa có máy nào được kết nối</p>'
     rows = []
     for lap in laps:
         if lap.revoked:
             state = '<td class="t nd">Đã thu hồi</td>'
+        elif lap.held:
+            state = f'<td class="t held">Chờ duyệt: {escape(lap.held)} (chưa tính vào số liệu)</td>'
         elif lap.silent:
             state = f'<td class="t silent">{escape(lap.text())}</td>'
         elif lap.last_day is None:
@@ -215,10 +232,10 @@ def laptops_table(laps: list[Laptop]) -> str:
         rows.append(f'<tr data-device="{escape(lap.device_id)}"><td class="t">Máy {lap.number}</td>'
                     f'<td class="t">{escape(lap.name)}</td><td class="t">{escape(lap.device_id)}</td>'
                     f'<td class="t">{vn_date(lap.enrolled)}</td><td class="t">{vn_date(lap.last_day)}</td>'
-                    f'<td class="t">{local(lap.last_received)}</td>{state}</tr>')
+                    f'<td class="t">{local(lap.last_received)}</td>{state}{_device_actions(lap, user)}</tr>')
     return ('<table id="laptops"><thead><tr><th>Máy</th><th>Tên khi kết nối</th><th>Mã thiết bị</th>'
             "<th>Kết nối ngày</th><th>Ngày báo cáo gần nhất</th><th>Tỉnh nhận lúc</th><th>Tình trạng</th>"
-            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+            "<th>Thao tác</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def point_name(code: str) -> str:
@@ -264,7 +281,7 @@ def commune_page(commune: Any, reports: list[Any], targets: list[Any], user: Any
         user_bar(user) + f'<p><a href="/">← Bảng tỉnh</a></p><h1>{escape(commune.name)} ({escape(commune.code)}) — '
         f"{escape(commune.province_name)}</h1>"
         f"<h2>Chỉ tiêu</h2><ul>{tg or '<li>Chưa giao chỉ tiêu</li>'}</ul>"
-        f"<h2>Máy trong xã</h2>{laptops_table(laps or [])}<h2>Báo cáo theo ngày</h2>"
+        f"<h2>Máy trong xã</h2>{laptops_table(laps or [], user)}<h2>Báo cáo theo ngày</h2>"
         + ('<p class="never">Chưa từng báo cáo</p>' if not reports else "")
         + '<table id="days"><thead><tr><th>Ngày</th><th>Điểm</th><th>Máy</th><th>Bản sửa</th>'
         + head + "<th>Chốt trên máy (ghi nhận)</th><th>Tỉnh nhận lúc</th><th>Độ trễ</th>"

@@ -24,10 +24,10 @@ class Device(Base):
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Held for the admin (0007): why, in words ("" = not held). A held device's batches are refused (nothing
     # stored, nothing summed) until the admin approves it (province/held.py).
-    held_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    held_reason: Mapped[str] = mapped_column(String(300), server_default="")
     # The enrolment protocol the laptop spoke (sync.protocol.ENROL_PROTOCOL): 1 = an older laptop that cannot
     # say it was restored from a backup, so its content is watched instead (province/held.py).
-    enrol_protocol: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    enrol_protocol: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class EnrolmentCode(Base):
