@@ -125,14 +125,18 @@ def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                   f"expires {data['expires_at']})")
 
 
+def _device_state(row: dict[str, Any]) -> str:
+    if row["revoked"]:
+        return "REVOKED"
+    return f"HELD (waiting for approval): {row['held']}" if row["held"] else "active"
+
+
 def cmd_device_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session() as s:
         rows = [{"id": d.id, "commune_code": d.commune_code, "name": d.name, "enrolled_at": _iso(d.enrolled_at),
                  "token_expires_at": _iso(d.token_expires_at), "revoked": d.revoked,
                  "last_seen_at": _iso(d.last_seen_at), "held": d.held_reason} for d in admin.list_devices(s)]
-    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t"
-                     f"{'REVOKED' if r['revoked'] else ('HELD: ' + r['held']) if r['held'] else 'active'}"
-                     for r in rows)
+    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t{_device_state(r)}" for r in rows)
     return rows, text or "No devices."
 
 
