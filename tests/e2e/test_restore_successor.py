@@ -244,3 +244,31 @@ def test_a_week_old_backup_re_closed_never_lowers_the_province(tmp_path: Path, h
     assert b2.close(gap[0]).returncode == 0
     b2.ok("sync")
     assert card_total(hub, gap[0]) == 3 and running_total(hub) == before + 1
+
+
+def test_successor_enrolled_by_file_keeps_the_province_at_the_truth(tmp_path: Path, hub: HubProcess) -> None:
+    """The same story on an island: request file → `enrollpoint-hub enrol-file` → response file. The restored
+    laptop becomes the successor (same device id), its waiting revision is not sent again, the hub holds 2."""
+    _a, b, backup = _two_laptops(tmp_path, hub)
+    dead = b.device_id()
+    b2 = restore_on_new_machine(tmp_path, "may-B-moi", backup, b.recovery_key)
+    code = json.loads(hub_cli(hub.url_db, "--json", "enrol-code", COMMUNE, "--replaces", dead))["code"]
+    req, resp = tmp_path / "yeu-cau.json", tmp_path / "tra-loi.json"
+    b2.ok("connect", "--code", code, "--request-file", str(req))
+    hub_cli(hub.url_db, "enrol-file", str(req), "--out", str(resp))
+    info = b2.js("connect", "--response-file", str(resp))
+    assert info["device_id"] == dead and info["successor_of"] == dead  # type: ignore[index]
+    status = b2.ok("sync-status")
+    assert "không có mã truy cập" not in status and "Báo cáo đang chờ gửi: 0" in status, status
+    assert b2.close(DAY).returncode == 0
+    bundle = b2.run("sync", "--bundle", str(tmp_path / "goi.json"))
+    assert bundle.returncode == 2 and "Không có báo cáo nào đang chờ gửi" in bundle.stderr  # nothing to re-send
+    assert card_total(hub, DAY) == 2 and running_total(hub) == 2
+
+    # A laptop enrolled only by file says so, not "(chưa kết nối)".
+    c = Laptop(tmp_path, "may-C")
+    c.setup()
+    c.ok("connect", "--code", hub.enrol_code(), "--request-file", str(tmp_path / "c-req.json"))
+    hub_cli(hub.url_db, "enrol-file", str(tmp_path / "c-req.json"), "--out", str(tmp_path / "c-resp.json"))
+    c.ok("connect", "--response-file", str(tmp_path / "c-resp.json"))
+    assert "Máy chủ tỉnh: (kết nối bằng tệp" in c.ok("sync-status")
