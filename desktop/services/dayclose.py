@@ -28,7 +28,6 @@ from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
 from desktop.services import auth, indicators, outbox, succession
 from desktop.services.day_reports import Counts, full_counts, report_of
-from desktop.services.peer.ids import device_id
 from desktop.services.village_names import reportable_village
 from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
@@ -44,7 +43,8 @@ def count_point_day(session: Session, day: dt.date, point_id: int) -> Counts:
 
     `point_id=indicators.NO_POINT`: the commune's "không theo điểm" report."""
     # Only this laptop's own events: copies of other laptops' events (peer sync) are theirs to report.
-    raw = indicators.count_day(session, day, point_id=point_id, origin=device_id(session))
+    # A successor's own events include its predecessor's (succession.counting_origins).
+    raw = indicators.count_day(session, day, point_id=point_id, origin=succession.counting_origins(session))
     villages: dict[str, dict[str, int]] = {}
     for name, counts in raw.by_village.items():
         # A name holding a phone, an ID number or a person's name never leaves the laptop (village_names).

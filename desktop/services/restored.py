@@ -10,6 +10,7 @@ before the restore are not sent again as this laptop's own work.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy.orm import Session
 
@@ -19,16 +20,41 @@ from desktop.storage.db import Database
 KEY_RESTORED_FROM = "restore.from_device"  # the hub device id in the backup ("" when it was never connected)
 KEY_RESTORED_AT = "restore.at"  # naive UTC ISO: reports closed at or before it are the backup's laptop's work
 KEY_HUB_DEVICE = "hub.device_id"  # hub_link.KEY_DEVICE_ID (not imported: hub_link loads the sync client)
+KEY_RESTORED_PEER = "restore.from_peer"  # the group identity (peer id) the backup's laptop wrote under
 
 
 def mark(db: Database, now: dt.datetime | None = None) -> dict[str, str]:
-    """Called right after a restore (CLI `restore`): remember the backup's device and the time."""
+    """Called right after a restore (CLI `restore`): remember the backup's device and the time, and give the
+    database its own group identity.
+
+    Why a new peer id at once: the laptop the backup came from may have written more entries under its id
+    after the backup (the other laptops hold them); writing under the same id again would make two different
+    entries with one (id, sequence) — a clone. The restored entries keep their old id (they are that laptop's
+    and identical to what the others hold), new work goes under the new id, and the old laptop's later entries
+    arrive from the others as any laptop's. Whether the old laptop's events count in this laptop's day close is
+    decided by the province: only a successor counts them (succession.counting_origins)."""
+    from desktop.services.peer.ids import KEY_DEVICE_ID as KEY_PEER_ID
+    from desktop.services.peer.ids import device_id
+    from desktop.services.peer.stamp import stamp
+
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     with db.session() as s:
-        device = config.get(s, KEY_HUB_DEVICE)
+        stamp(s)  # changes not logged yet are the backup laptop's: logged under its id first
+        device, peer = config.get(s, KEY_HUB_DEVICE), device_id(s)
         config.put(s, KEY_RESTORED_FROM, device)
         config.put(s, KEY_RESTORED_AT, when.isoformat())
-    return {"restored_from_device": device, "restored_at": when.isoformat()}
+        config.put(s, KEY_RESTORED_PEER, peer)
+        config.put(s, KEY_PEER_ID, uuid.uuid4().hex)
+        former = [x for x in config.get(s, KEY_FORMER_PEER_IDS).split(",") if x]
+        config.put(s, KEY_FORMER_PEER_IDS, ",".join([*former, peer]))
+    return {"restored_from_device": device, "restored_at": when.isoformat(), "restored_from_peer": peer}
+
+
+KEY_FORMER_PEER_IDS = "peer.former_device_ids"  # as clones.KEY_FORMER_IDS
+
+
+def restored_peer(s: Session) -> str:
+    return config.get(s, KEY_RESTORED_PEER)
 
 
 def restored_from(s: Session) -> str:

@@ -33,6 +33,7 @@ PREDECESSOR = "predecessor"  # OutboxItem.confirmed_via: the hub's copy of the r
 SET_ASIDE = "restored"  # OutboxItem.confirmed_via: a restored backup's report, not this (new) device's work
 KEY_SUCCESSOR_OF = "hub.successor_of"
 KEY_NEW_AFTER_RESTORE = "hub.new_after_restore"
+KEY_SUCCEEDED_PEERS = "peer.succeeded_ids"  # group identities whose events this laptop's day close counts too
 
 LABELS = {"card_captured": "hồ sơ thẻ căn cước", "vneid_l2_captured": "VNeID mức 2", "vneid_activated": "kích hoạt",
           "attended": "đến", "no_show": "vắng"}
@@ -64,11 +65,15 @@ def apply_enrolment(session: Session, resp: EnrolResponse, previous_device: str)
     stored = 0
     if resp.predecessor_reports and commune is not None:
         stored = store_predecessor(session, commune.code, resp.predecessor_reports)
-    if resp.successor_of:
-        config.put(session, KEY_SUCCESSOR_OF, resp.successor_of)
-        config.put(session, KEY_NEW_AFTER_RESTORE, "")
-    set_aside = 0
     origin = restored.restored_from(session)
+    if resp.successor_of or (origin and resp.device_id == origin):  # this database continues that device
+        config.put(session, KEY_SUCCESSOR_OF, resp.device_id)
+        config.put(session, KEY_NEW_AFTER_RESTORE, "")
+        peer = restored.restored_peer(session)
+        if peer:
+            ids = [x for x in config.get(session, KEY_SUCCEEDED_PEERS).split(",") if x]
+            config.put(session, KEY_SUCCEEDED_PEERS, ",".join(dict.fromkeys([*ids, peer])))
+    set_aside = 0
     when = restored.restored_at(session)
     new_after_restore = when is not None and not resp.successor_of and resp.device_id != origin
     if new_after_restore:
@@ -120,6 +125,17 @@ def _set_aside_before(session: Session, when: dt.datetime) -> int:
         item.sent_at, item.confirmed_via, item.last_error = now, SET_ASIDE, ""
     session.flush()
     return len(rows)
+
+
+def counting_origins(session: Session) -> tuple[str, ...]:
+    """Whose events this laptop's day close counts: its own group identity and, for a successor, the identity
+    of the laptop it replaced (its events recorded before and after the backup, the latter caught up from the
+    other laptops of the group). Each event is counted by exactly one hub device: the others count only theirs."""
+    from desktop.services.peer.ids import device_id
+
+    own = device_id(session)
+    more = [x for x in config.get(session, KEY_SUCCEEDED_PEERS).split(",") if x and x != own]
+    return (own, *more)
 
 
 def check_close(session: Session, last: DayReport | None, counts: Counts, *, confirm_lower: bool) -> None:
