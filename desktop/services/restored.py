@@ -35,11 +35,12 @@ def mark(db: Database, now: dt.datetime | None = None) -> dict[str, str]:
     decided by the province: only a successor counts them (succession.counting_origins)."""
     from desktop.services.peer.ids import KEY_DEVICE_ID as KEY_PEER_ID
     from desktop.services.peer.ids import device_id
-    from desktop.services.peer.stamp import stamp
 
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     with db.session() as s:
-        stamp(s)  # changes not logged yet are the backup laptop's: logged under its id first
+        # Changes the backup's laptop had not logged yet are NOT logged under its id here: that laptop may have
+        # logged them itself after the backup, under the same sequence numbers with other clock values (a
+        # clone). They are logged under the new id at the next stamp (records keep their global ids).
         device, peer = config.get(s, KEY_HUB_DEVICE), device_id(s)
         config.put(s, KEY_RESTORED_FROM, device)
         config.put(s, KEY_RESTORED_AT, when.isoformat())

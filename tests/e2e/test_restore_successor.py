@@ -273,3 +273,47 @@ def test_successor_enrolled_by_file_keeps_the_province_at_the_truth(tmp_path: Pa
     hub_cli(hub.url_db, "enrol-file", str(tmp_path / "c-req.json"), "--out", str(tmp_path / "c-resp.json"))
     c.ok("connect", "--response-file", str(tmp_path / "c-resp.json"))
     assert "Máy chủ tỉnh: (kết nối bằng tệp" in c.ok("sync-status")
+
+
+def test_successor_catches_up_the_dead_laptops_events_from_the_group_and_counts_them_once(
+        tmp_path: Path, hub: HubProcess) -> None:
+    """§1c: B's backup predates B's capture of DAY; A holds that event (USB peer sync). The successor enters the
+    group code again (the backup does not carry it), catches up from A, and its day close counts the dead
+    laptop's event — once: A still counts only its own."""
+    a, b = Laptop(tmp_path, "may-A"), Laptop(tmp_path, "may-B")
+    for lap in (a, b):
+        lap.setup()
+        assert lap.connect(hub, hub.enrol_code()).returncode == 0
+    group = str(a.js("peer", "group", "create")["code"])  # type: ignore[index]
+    b.ok("peer", "group", "join", group)
+    backup = b.backup(tmp_path / "usb")
+    a.capture(DAY)
+    b.capture(DAY)
+    b.ok("peer", "export", str(tmp_path / "b.peer"))
+    a.ok("peer", "import", str(tmp_path / "b.peer"))
+    for lap in (a, b):
+        assert lap.close(DAY).returncode == 0
+        lap.ok("sync")
+    assert card_total(hub, DAY) == 2
+
+    b2 = restore_on_new_machine(tmp_path, "may-B-moi", backup, b.recovery_key)
+    st = b2.run("peer", "sync", "--with", "127.0.0.1:9")
+    assert st.returncode == 2 and "nhập lại mã nhóm" in st.stderr, st.stderr
+    assert "nhập lại mã nhóm" in b2.ok("peer", "status")
+    code = json.loads(hub_cli(hub.url_db, "--json", "enrol-code", COMMUNE, "--replaces", b.device_id()))["code"]
+    assert b2.connect(hub, code).returncode == 0
+    early = b2.close(DAY)
+    assert early.returncode == 2 and "GIẢM" in early.stderr  # not caught up yet: refused, nothing lowered
+
+    b2.ok("peer", "group", "join", group)
+    a.ok("peer", "export", "--all", str(tmp_path / "a.peer"))
+    b2.ok("peer", "import", str(tmp_path / "a.peer"))
+    assert b2.close(DAY).returncode == 0  # the dead laptop's event is its own again: 1, unchanged
+    b2.capture(DAY)
+    assert b2.close(DAY).returncode == 0
+    b2.ok("sync")
+    b2.ok("peer", "export", str(tmp_path / "b2.peer"))
+    a.ok("peer", "import", str(tmp_path / "b2.peer"))
+    assert a.close(DAY).returncode == 0
+    a.ok("sync")
+    assert card_total(hub, DAY) == 3 and running_total(hub) == 3  # A 1, B's successor 2: the truth
