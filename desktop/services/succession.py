@@ -31,6 +31,7 @@ from sync.protocol import INDICATORS, EnrolResponse
 
 PREDECESSOR = "predecessor"  # OutboxItem.confirmed_via: the hub's copy of the replaced laptop's report
 SET_ASIDE = "restored"  # OutboxItem.confirmed_via: a restored backup's report, not this (new) device's work
+CONFIRM_LOWER = "confirm_lower"  # ValidationError.field of a re-close that would lower the hub's figures
 KEY_SUCCESSOR_OF = "hub.successor_of"
 KEY_NEW_AFTER_RESTORE = "hub.new_after_restore"
 KEY_SUCCEEDED_PEERS = "peer.succeeded_ids"  # group identities whose events this laptop's day close counts too
@@ -156,6 +157,6 @@ def check_close(session: Session, last: DayReport | None, counts: Counts, *, con
     before = Counts.from_json(last.totals_json).totals
     lower = [f"{LABELS[k]} {before.get(k, 0)} → {counts.totals.get(k, 0)}" for k in INDICATORS
              if counts.totals.get(k, 0) < before.get(k, 0)]
-    if lower and not confirm_lower:
-        raise ValidationError("day", last.day.isoformat(), MSG_LOWER.format(
+    if lower and not confirm_lower:  # field CONFIRM_LOWER: the UI asks and closes again with the confirmation
+        raise ValidationError(CONFIRM_LOWER, last.day.isoformat(), MSG_LOWER.format(
             point=where, day=last.day.isoformat(), revision=last.revision, lower=", ".join(lower)))

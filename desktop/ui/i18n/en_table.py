@@ -159,6 +159,8 @@ EN.update({
 "Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).": "Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).",
 "Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.":
 "Close the day {0:%d/%m/%Y}? The reports will be queued for sending to the province.",
+"Chốt lại với số thấp hơn?": "Close again with lower figures?",
+"Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?": "Close again anyway, with the new figures lower than the province holds?",
 })
 
 # the sync panel (its strings were untranslatable before it moved onto the runner)
