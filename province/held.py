@@ -3,8 +3,9 @@
 A new device whose enrolment says its database was restored from a backup of device X (and that did not
 come with X's replacement code) may re-send the dead laptop's days as its own: it is held. So is a device that
 spoke the old enrolment protocol (it cannot say it was restored) whose first report for a (point, day) is a
-revision > 1 — a copy of another laptop's database continuing that laptop's revisions. Zero reports or equal
-counts from two laptops are legitimate and never hold anything.
+revision > 1 while another laptop of the commune already reported that (point, day) — a copy of another
+laptop's database continuing that laptop's revisions. Zero reports or equal counts from two laptops are
+legitimate and never hold anything.
 
 A held device's batches are refused before anything is stored (403, field "held", with words): the laptop keeps
 them and sends them again once the admin approves (`enrollpoint-hub device approve`, or the dashboard's laptop
@@ -51,10 +52,10 @@ def check_batch(s: Session, dev: Device, batch: protocol.Batch) -> str | None:
     for r in batch.reports:
         if r.revision <= 1 or first[(r.point_code, r.day)] < r.revision:
             continue
-        stored = s.scalar(select(ReportVillage.id).where(
-            ReportVillage.device_id == dev.id, ReportVillage.commune_code == dev.commune_code,
-            ReportVillage.point_code == r.point_code, ReportVillage.day == r.day).limit(1))
-        if stored is None:
+        others = set(s.scalars(select(ReportVillage.device_id).where(
+            ReportVillage.commune_code == dev.commune_code, ReportVillage.point_code == r.point_code,
+            ReportVillage.day == r.day)))
+        if dev.id not in others and others:  # continues revisions another laptop of the commune sent for it
             dev.held_reason = REASON_REVISION.format(day=r.day.isoformat(), point=r.point_code,
                                                      revision=r.revision)[:300]
             admin.audit(s, f"device:{dev.id}", "device.held", dev.commune_code, reason=dev.held_reason)

@@ -105,9 +105,13 @@ def test_an_old_laptop_whose_first_report_is_a_later_revision_is_held(hub_db: Hu
     twin = enrol_http(client, code, "Máy cũ chưa nâng cấp")
     assert post(client, twin, twin.batch(twin.report(DAY, 1, card_captured=2))).status_code == 200  # equal: fine
     assert post(client, twin, twin.batch(twin.report(DAY, 1, point="P2"))).status_code == 200  # zeros: fine
-    r = post(client, twin, twin.batch(twin.report(DAY + dt.timedelta(days=1), 3, card_captured=7)))
+    later = DAY + dt.timedelta(days=1)
+    # A first report at revision 2 for a day no other laptop reported: a re-close before the first send, fine.
+    assert post(client, twin, twin.batch(twin.report(later, 2, point="P3", card_captured=1))).status_code == 200
+    assert post(client, first, first.batch(first.report(later, 2, card_captured=3))).status_code == 200
+    r = post(client, twin, twin.batch(twin.report(later, 3, card_captured=3)))  # continues Máy A's revisions
     assert r.status_code == 403 and r.json()["field"] == "held" and "lần chốt 3" in r.json()["detail"]
-    assert _total(hub_db) == 4
+    assert _total(hub_db) == 8
 
 
 def test_dashboard_issues_a_replacement_code_and_approves_with_csrf(hub_db: HubDB, admin_client: Any) -> None:
