@@ -8,10 +8,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from hubkit import Laptop, csrf_of, enrol_http, post, setup_commune
+from hubkit import Laptop, csrf_of, enrol_http, make_bundle, post, setup_commune
 from sqlalchemy import func, select
 
+import pytest
+
 from province import admin, replacement
+from province.bundle_import import BundleError, import_bundle
 from province.db import HubDB
 from province.models import CommuneTotal, Device, EnrolmentCode, ReportVillage
 from sync import protocol, signing
@@ -139,3 +142,21 @@ def test_dashboard_issues_a_replacement_code_and_approves_with_csrf(hub_db: HubD
     with hub_db.session() as s:
         assert s.get(Device, held_lap.device_id).held_reason == ""  # type: ignore[union-attr]
     assert protocol.ENROL_PROTOCOL == 2
+
+
+def test_bundles_of_a_replaced_or_held_laptop_are_refused_in_words(hub_db: HubDB, client: Any) -> None:
+    old = enrol_http(client, setup_commune(hub_db), "Máy B")
+    _r, new = _enrol(client, _replacement(hub_db, old.device_id), enrol_protocol=2)
+    assert new is not None and new.device_id == old.device_id
+    with pytest.raises(BundleError) as refused:
+        import_bundle(hub_db, make_bundle(old, [old.batch(old.report(DAY, 1, card_captured=9))]))
+    assert refused.value.status == 403 and "đã được thay thế bởi máy «Máy thay thế»" in str(refused.value.reason)
+    assert import_bundle(hub_db, make_bundle(new, [new.batch(new.report(DAY, 1, card_captured=1))]))
+    with hub_db.session(write=True) as s:
+        code = admin.create_enrolment_code(s, COMMUNE)[0]
+    _r, copy = _enrol(client, code, enrol_protocol=2, restored_from=old.device_id)
+    assert copy is not None
+    with pytest.raises(BundleError) as held_refusal:
+        import_bundle(hub_db, make_bundle(copy, [copy.batch(copy.report(DAY, 1, card_captured=1))]))
+    assert "chờ tỉnh duyệt" in str(held_refusal.value.reason)
+    assert _total(hub_db) == 1
