@@ -8,10 +8,9 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
 from hubkit import Laptop, csrf_of, enrol_http, make_bundle, post, setup_commune
 from sqlalchemy import func, select
-
-import pytest
 
 from province import admin, replacement
 from province.bundle_import import BundleError, import_bundle
