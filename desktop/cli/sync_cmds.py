@@ -70,6 +70,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.code:
         raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
     if args.request_file:
+        _warn_if_restored(ctx)
         req = service_call(hub_offline.connect_request, ctx.db, args.code, args.request_file, args.name,
                            args.commune, new_device=args.new_device)
         ctx.output(req, f"Đã ghi yêu cầu kết nối vào {req['request']}. Mang tệp này lên công an tỉnh "
@@ -78,12 +79,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
         return EXIT_OK
     if not args.hub:
         raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file")
-    from desktop.services import restored
-
-    with ctx.db.session() as s:
-        origin = restored.restored_from(s)
-    if origin:  # told before the hub is asked anything: only a replacement code keeps the old laptop's place
-        print(MSG_RESTORED_CONNECT.format(device=origin[:8]), file=sys.stderr, flush=True)
+    _warn_if_restored(ctx)
     info = service_call(hub_link.connect, ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
     text = (f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
@@ -97,6 +93,16 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
         text += f"\nMáy chủ tỉnh giữ máy này chờ duyệt ({info['held']}): báo cáo chưa được tính cho tới khi tỉnh duyệt."
     ctx.output(info, text)
     return EXIT_OK
+
+
+def _warn_if_restored(ctx: CliContext) -> None:
+    """Told before the hub is asked anything: only a replacement code keeps the old laptop's place."""
+    from desktop.services import restored
+
+    with ctx.db.session() as s:
+        origin = restored.restored_from(s)
+    if origin:
+        print(MSG_RESTORED_CONNECT.format(device=origin[:8]), file=sys.stderr, flush=True)
 
 
 MSG_RESTORED_CONNECT = (

@@ -221,6 +221,8 @@ def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[d
         point_id = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid
         if point_id is None:
             continue  # a point removed since: nothing to recount against
+        if not succession.re_closable(session, report):
+            continue  # a restored laptop enrolled as new: the old laptop's day, not this one's to re-close
         if _content_key(count_point_day(session, report.day, point_id)) != _content_key(
                 Counts.from_json(report.totals_json)):
             out.append((report.day, report.point_code))

@@ -139,6 +139,14 @@ def counting_origins(session: Session) -> tuple[str, ...]:
     return (own, *more)
 
 
+def re_closable(session: Session, last: DayReport) -> bool:
+    """False for a day closed before the restore when this laptop was enrolled as a new device afterwards."""
+    if not config.get(session, KEY_NEW_AFTER_RESTORE):
+        return True
+    when = restored.restored_at(session)
+    return when is None or last.closed_at > when
+
+
 def check_close(session: Session, last: DayReport | None, counts: Counts, *, confirm_lower: bool) -> None:
     """Called by the day close before a new revision of a restored database: refuse what would double or
     silently lower the province's figures (module doc). A database never restored is not concerned."""
@@ -152,7 +160,7 @@ def check_close(session: Session, last: DayReport | None, counts: Counts, *, con
     if not inherited:
         return
     where = "không theo điểm" if last.point_code == "_XA" else f"điểm {last.point_code}"
-    if config.get(session, KEY_NEW_AFTER_RESTORE):
+    if not re_closable(session, last):
         raise ValidationError("day", last.day.isoformat(), MSG_NOT_OWN.format(day=last.day.isoformat(), point=where))
     before = Counts.from_json(last.totals_json).totals
     lower = [f"{LABELS[k]} {before.get(k, 0)} → {counts.totals.get(k, 0)}" for k in INDICATORS

@@ -154,10 +154,10 @@ def test_restored_laptop_with_a_replacement_code_keeps_the_province_at_the_truth
     assert res.returncode == 0, res.stderr
     info = json.loads(res.stdout)
     assert info["device_id"] == dead and info["successor_of"] == dead and info["held"] == ""
+    assert "Lỗi gần nhất" not in b2.ok("sync-status")  # the "not connected" of before is no longer true
     assert b2.close(DAY).returncode == 0
     b2.ok("sync")
     assert card_total(hub, DAY) == 2 and running_total(hub) == 2  # truth: 2 (the original code: 3)
-    assert "Lỗi gần nhất" not in b2.ok("sync-status")
 
     # The successor's new work continues the same device: a correction replaces, never adds.
     b2.capture(DAY)
