@@ -190,58 +190,47 @@ def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at:
 
 
 def enrol(s: Session, code: str, device_name: str, public_key: str, previous_device_id: str | None = None,
-          previous_proof: str | None = None, *, restored_from: str | None = None, enrol_protocol: int = 1
-          ) -> Enrolled:
+          previous_proof: str | None = None, *, enrol_protocol: int = 1) -> Enrolled:
     """Spend a one-time code (atomically: two laptops racing with one code → only one wins).
 
     With `previous_device_id` (and its proof) the code is spent for that device, which keeps its id and gets
-    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent. A
-    replacement code makes the laptop its device's successor (province/replacement.py); a new device that
-    says it was restored from a backup is held for the admin (province/held.py)."""
-    from province import held, replacement  # they build on this module
-
+    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent.
+    Replacement codes and restored laptops: province/replacement.py (`replacement.enrol` wraps this)."""
     at = now()
-    key = signing.token_hash(_code_key(code))
-    row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == key))
-    if row is None or row.used_at is not None or row.expires_at <= at:
-        raise EnrolRefused("unknown, used or expired enrolment code")
-    if row.replaces_device_id:
-        dev = replacement.check_successor(s, row, enrol_protocol, restored_from, previous_device_id)
-        _spend(s, row, dev.id, at)
-        commune = s.get(Commune, row.commune_code)
-        assert commune is not None
-        old_name = dev.name
-        token = replacement.succeed(s, dev, device_name, public_key, at, "http")
-        return Enrolled(dev, token, commune, reenrolled=True, successor_of=dev.id, replaced_name=old_name,
-                        predecessor_reports=replacement.latest_reports(s, dev.id))
+    row = usable_code(s, code, at)
     previous = None
     if previous_device_id is not None or previous_proof is not None:
         if not (previous_device_id and previous_proof):
             raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof")
-        previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code, key)
+        previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code,
+                                   row.code_hash)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
-    _spend(s, row, device_id, at)
+    spend(s, row, device_id, at)
     commune = s.get(Commune, row.commune_code)
     assert commune is not None
     if previous is not None:
         token = rekey_device(s, previous, device_name, public_key, at, "http")
         previous.enrol_protocol = max(previous.enrol_protocol, enrol_protocol)
-        # A database restored from this very device's backup continues above what the hub holds for it.
-        reports = replacement.latest_reports(s, previous.id) if restored_from == previous.id else []
-        return Enrolled(previous, token, commune, reenrolled=True, predecessor_reports=reports)
+        return Enrolled(previous, token, commune, reenrolled=True)
     token = signing.new_token()
     device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
                     public_key=public_key, token_hash=signing.token_hash(token),
                     token_expires_at=at + dt.timedelta(days=TOKEN_DAYS), enrolled_at=at, revoked=False,
                     held_reason="", enrol_protocol=enrol_protocol)
-    held.hold_on_enrol(device, restored_from)
     s.add(device)
-    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name,
-          **({"held": device.held_reason} if device.held_reason else {}))
+    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name)
     return Enrolled(device, token, commune)
 
 
-def _spend(s: Session, row: EnrolmentCode, device_id: str, at: dt.datetime) -> None:
+def usable_code(s: Session, code: str, at: dt.datetime) -> EnrolmentCode:
+    """The unspent, unexpired code row, or EnrolRefused."""
+    row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == signing.token_hash(_code_key(code))))
+    if row is None or row.used_at is not None or row.expires_at <= at:
+        raise EnrolRefused("unknown, used or expired enrolment code")
+    return row
+
+
+def spend(s: Session, row: EnrolmentCode, device_id: str, at: dt.datetime) -> None:
     """Mark the code used for `device_id`, atomically (a concurrent winner leaves rowcount 0: refused)."""
     spent = s.execute(
         update(EnrolmentCode)

@@ -106,9 +106,9 @@ def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
         return _err(422, "public_key must be base64 of a raw 32-byte Ed25519 key", "public_key")
     try:
         with db.session(write=True) as s:
-            done = admin.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
-                               body.previous_proof, restored_from=body.restored_from,
-                               enrol_protocol=body.enrol_protocol)
+            done = replacement.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
+                                     body.previous_proof, restored_from=body.restored_from,
+                                     enrol_protocol=body.enrol_protocol)
             out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
                            commune_name=done.commune.name, province_code=done.commune.province_code,
                            token_expires_at=protocol.iso(done.device.token_expires_at),

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from province import admin
-from province.models import Device, DeviceSuccession, EnrolmentCode, ReportVillage
+from province import admin, held
+from province.models import Commune, Device, DeviceSuccession, EnrolmentCode, ReportVillage
 from sync import protocol, signing
 
 MSG_REPLACED = ("Máy này đã được thay thế bởi máy «{name}» ngày {day} (tỉnh cấp mã thay thế cho máy {device}): "
@@ -112,3 +112,32 @@ def replaced_key_message(s: Session, device_id: str, verify: Any) -> str | None:
 def _words(row: DeviceSuccession) -> str:
     day = row.replaced_at.strftime("%d/%m/%Y")
     return MSG_REPLACED.format(name=row.successor_name, day=day, device=row.device_id[:8])
+
+
+def enrol(s: Session, code: str, device_name: str, public_key: str, previous_device_id: str | None = None,
+          previous_proof: str | None = None, *, restored_from: str | None = None, enrol_protocol: int = 1
+          ) -> admin.Enrolled:
+    """The API's enrolment: a replacement code makes the laptop its device's successor; any other code is
+    `admin.enrol`, after which a restored database of the same device gets its reports back, and a new device
+    that says it was restored from another's backup is held for the admin (province/held.py)."""
+    at = admin.now()
+    row = admin.usable_code(s, code, at)
+    if row.replaces_device_id:
+        dev = check_successor(s, row, enrol_protocol, restored_from, previous_device_id)
+        admin.spend(s, row, dev.id, at)
+        commune = s.get(Commune, row.commune_code)
+        assert commune is not None
+        old_name = dev.name
+        token = succeed(s, dev, device_name, public_key, at, "http")
+        return admin.Enrolled(dev, token, commune, reenrolled=True, successor_of=dev.id, replaced_name=old_name,
+                              predecessor_reports=latest_reports(s, dev.id))
+    done = admin.enrol(s, code, device_name, public_key, previous_device_id, previous_proof,
+                       enrol_protocol=enrol_protocol)
+    if done.reenrolled and restored_from == done.device.id:  # a restored copy of this very device
+        done.predecessor_reports = latest_reports(s, done.device.id)
+    elif not done.reenrolled:
+        held.hold_on_enrol(done.device, restored_from)
+        if done.device.held_reason:
+            admin.audit(s, f"device:{done.device.id}", "device.held", done.commune.code,
+                        reason=done.device.held_reason)
+    return done

@@ -84,13 +84,10 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
     text = (f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
             f"(mã máy {info['device_id']}{kept}).")
-    if info.get("successor_of"):
-        text += (f"\nMáy này thay cho máy «{info['replaced_name']}»: đã nhận {info['predecessor_reports']} báo cáo "
-                 "tỉnh đang giữ của máy đó; các lần chốt lại tiếp nối và thay thế chúng, không cộng thêm.")
-    if info.get("new_after_restore") == "yes":
-        text += "\n" + MSG_NEW_AFTER_RESTORE.format(n=info.get("set_aside", "0"))
-    if info.get("held"):
-        text += f"\nMáy chủ tỉnh giữ máy này chờ duyệt ({info['held']}): báo cáo chưa được tính cho tới khi tỉnh duyệt."
+    from desktop.services import succession
+
+    if note := succession.connect_note(info):
+        text += "\n" + note
     ctx.output(info, text)
     return EXIT_OK
 
@@ -111,10 +108,7 @@ MSG_RESTORED_CONNECT = (
     "máy này sẽ được tính là một máy mới, không gửi lại các ngày đã chốt trước khi khôi phục, và tỉnh sẽ duyệt máy "
     "trước khi cộng số liệu."
 )
-MSG_NEW_AFTER_RESTORE = (
-    "Máy này sẽ được tính là một máy mới: các ngày đã chốt trước khi khôi phục là việc của máy cũ, không được gửi lại "
-    "({n} báo cáo chờ gửi đã được để riêng)."
-)
+
 
 
 def _sync(args: argparse.Namespace, ctx: CliContext) -> int:

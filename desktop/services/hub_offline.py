@@ -159,7 +159,8 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
            "successor_of": str(p.get("successor_of") or ""), "replaced_name": str(p.get("replaced_name") or ""),
            "predecessor_reports": str(took["predecessor_reports"]), "held": str(p.get("held") or ""),
            "new_after_restore": "yes" if took["new_after_restore"] else "no", "set_aside": str(took["set_aside"])}
-    return {**res, "device_note": device_note(res)}
+    note = "\n".join(x for x in (device_note(res), succession.connect_note(res)) if x)
+    return {**res, "device_note": note}
 
 
 def _as_response(p: dict[str, Any], device: str) -> EnrolResponse:

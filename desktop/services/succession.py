@@ -46,6 +46,27 @@ MSG_NOT_OWN = ("Ngày {day} ({point}) đã được chốt trước khi khôi ph
                "xin tỉnh mã thay thế (enrollpoint-hub enrol-code … --replaces …) rồi kết nối lại.")
 
 
+MSG_SUCCESSOR = ("Máy này thay cho máy «{name}» (cùng mã thiết bị {device}): đã nhận {n} báo cáo tỉnh đang giữ của máy "
+                 "đó; các lần chốt lại tiếp nối và thay thế chúng, không cộng thêm. Hãy nhập lại mã nhóm đồng bộ và "
+                 "đồng bộ với các máy khác trong xã trước khi chốt lại ngày nào.")
+MSG_NEW_AFTER_RESTORE = ("Máy này sẽ được tính là một máy mới: các ngày đã chốt trước khi khôi phục là việc của máy cũ, "
+                         "không được gửi lại ({n} báo cáo chờ gửi đã được để riêng).")
+MSG_HELD_NOTE = "Máy chủ tỉnh giữ máy này chờ duyệt ({why}): báo cáo chưa được tính cho tới khi tỉnh duyệt."
+
+
+def connect_note(res: dict[str, str]) -> str:
+    """The officer's sentences after a connection of a restored database (CLI and app), "" otherwise."""
+    out = []
+    if res.get("successor_of"):
+        out.append(MSG_SUCCESSOR.format(name=res.get("replaced_name", ""), device=res["successor_of"],
+                                        n=res.get("predecessor_reports", "0")))
+    if res.get("new_after_restore") == "yes":
+        out.append(MSG_NEW_AFTER_RESTORE.format(n=res.get("set_aside", "0")))
+    if res.get("held"):
+        out.append(MSG_HELD_NOTE.format(why=res["held"]))
+    return "\n".join(out)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 

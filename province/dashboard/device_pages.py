@@ -14,6 +14,7 @@ from province.dashboard import render
 from province.dashboard.login import DataUser
 from province.dashboard.offline_pages import NO_STORE, _admin
 from province.db import HubDB
+from province.models import Device
 
 router = APIRouter(tags=["dashboard"])
 DeviceId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z_.\-]+$")]
@@ -34,7 +35,7 @@ def replacement_code(request: Request, device_id: DeviceId, user: DataUser,
     db: HubDB = request.app.state.db
     try:
         with db.session(write=True) as s:
-            dev = s.get(admin.Device, device_id)
+            dev = s.get(Device, device_id)
             if dev is None:
                 return _page("Không tìm thấy máy", [device_id], "/", error=True, status=404)
             code, expires, dev = replacement.create_code(s, dev.commune_code, device_id)
