@@ -305,7 +305,7 @@ def connect(
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         if resp.hub_public_key and signing.valid_public_key(resp.hub_public_key):
             config.put(s, KEY_HUB_PUBLIC_KEY, resp.hub_public_key)  # pinned: from the enrolment answer
-        took = succession.apply_enrolment(s, resp, previous)
+        took = succession.apply_enrolment(s, resp)
         config.put(s, outbox.KEY_LAST_ERROR, "")  # connected now: an older sending error is no longer true
     if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
         _keyring_forget(keyring_name(previous))

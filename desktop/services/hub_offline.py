@@ -142,7 +142,7 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         config.put(s, hub_link.KEY_TOKEN_EXPIRES, p["token_expires_at"])
         config.put(s, hub_link.KEY_HUB_PUBLIC_KEY, p["hub_public_key"])
         config.put(s, hub_link.KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-        took = succession.apply_enrolment(s, _as_response(p, device), previous)
+        took = succession.apply_enrolment(s, _as_response(p, device))
         config.put(s, outbox.KEY_LAST_ERROR, "")
     hub_link.store_targets(db, targets)
     _forget_pending(commune)

@@ -80,7 +80,7 @@ def _item(session: Session, report: DayReport) -> OutboxItem | None:
     return session.scalar(select(OutboxItem).where(OutboxItem.report_id == report.id))
 
 
-def apply_enrolment(session: Session, resp: EnrolResponse, previous_device: str) -> dict[str, Any]:
+def apply_enrolment(session: Session, resp: EnrolResponse) -> dict[str, Any]:
     """Store what a successor (or a restored re-enrolment) is handed; set a restored new device's old days
     aside. Runs in the transaction that stores the enrolment's settings."""
     commune = config.commune(session)
