@@ -48,10 +48,14 @@ def mark(db: Database, now: dt.datetime | None = None) -> dict[str, str]:
         config.put(s, KEY_PEER_ID, uuid.uuid4().hex)
         former = [x for x in config.get(s, KEY_FORMER_PEER_IDS).split(",") if x]
         config.put(s, KEY_FORMER_PEER_IDS, ",".join([*former, peer]))
+        if not device:  # never connected: nobody else will ever report the backup laptop's events — this one does
+            counted = [x for x in config.get(s, KEY_SUCCEEDED_PEERS).split(",") if x]
+            config.put(s, KEY_SUCCEEDED_PEERS, ",".join(dict.fromkeys([*counted, peer])))
     return {"restored_from_device": device, "restored_at": when.isoformat(), "restored_from_peer": peer}
 
 
 KEY_FORMER_PEER_IDS = "peer.former_device_ids"  # as clones.KEY_FORMER_IDS
+KEY_SUCCEEDED_PEERS = "peer.succeeded_ids"  # group identities whose events this laptop's day close counts too
 
 
 def restored_peer(s: Session) -> str:

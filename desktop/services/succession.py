@@ -34,7 +34,7 @@ SET_ASIDE = "restored"  # OutboxItem.confirmed_via: a restored backup's report, 
 CONFIRM_LOWER = "confirm_lower"  # ValidationError.field of a re-close that would lower the hub's figures
 KEY_SUCCESSOR_OF = "hub.successor_of"
 KEY_NEW_AFTER_RESTORE = "hub.new_after_restore"
-KEY_SUCCEEDED_PEERS = "peer.succeeded_ids"  # group identities whose events this laptop's day close counts too
+KEY_SUCCEEDED_PEERS = restored.KEY_SUCCEEDED_PEERS
 
 LABELS = {"card_captured": "hồ sơ thẻ căn cước", "vneid_l2_captured": "VNeID mức 2", "vneid_activated": "kích hoạt",
           "attended": "đến", "no_show": "vắng"}
