@@ -39,3 +39,11 @@ KEY_LAST_ERROR = "sync.last_error"  # the last failed send's words (cleared by a
 KEY_LAST_ERROR_AT = "sync.last_error_at"
 KEY_LAST_RUN = "sync.last_run_at"
 KEY_AUTO_SEND = "sync.auto_send"  # "0": off; anything else (default): on
+
+# -- a laptop restored from a backup, and a dead laptop's successor (services/province_link/restored, succession)
+KEY_RESTORED_FROM = "restore.from_device"  # the hub device id in the backup ("" when it was never connected)
+KEY_RESTORED_AT = "restore.at"  # naive UTC ISO: reports closed at or before it are the backup's laptop's work
+KEY_RESTORED_PEER = "restore.from_peer"  # the group identity (peer id) the backup's laptop wrote under
+KEY_SUCCEEDED_PEERS = "peer.succeeded_ids"  # group identities whose events this laptop's day close counts too
+KEY_SUCCESSOR_OF = "hub.successor_of"  # the hub device this laptop succeeds (a replacement code)
+KEY_NEW_AFTER_RESTORE = "hub.new_after_restore"  # "1": enrolled as a new device after a restore

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -123,6 +123,9 @@ def _code_key(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+code_key = _code_key
+
+
 def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str, dt.datetime]:
     if not 1 <= days <= 90:
         raise AdminError("--days must be between 1 and 90")
@@ -151,6 +154,9 @@ class Enrolled:
     token: str
     commune: Commune
     reenrolled: bool = False
+    successor_of: str = ""  # a replacement code: the device this laptop now is (province/replacement.py)
+    replaced_name: str = ""
+    predecessor_reports: list[dict[str, Any]] = field(default_factory=list)
 
 
 def previous_device(s: Session, device_id: str, proofs: list[str], new_public_key: str, commune_code: str,
@@ -169,15 +175,17 @@ def previous_device(s: Session, device_id: str, proofs: list[str], new_public_ke
     return dev
 
 
-def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at: dt.datetime, via: str) -> str:
+def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at: dt.datetime, via: str,
+                 *, keep_old_key: bool = True) -> str:
     """Give a re-enrolled device its new key, a new token (returned; the hub keeps its hash), a fresh expiry
     and name, and lift a revocation — the one-time code of the province authorises it. Its id, and so its
-    reports on the hub, stay."""
+    reports on the hub, stay. `keep_old_key=False` for a successor: the replaced laptop's key is another
+    laptop's, never "an earlier key of this laptop" (its bundles are refused by province/replacement.py)."""
     from province import device_keys
 
     token = signing.new_token()
     was_revoked, old_name = dev.revoked, dev.name
-    if dev.public_key != public_key:
+    if keep_old_key and dev.public_key != public_key:
         device_keys.remember(s, dev, at)  # a bundle signed before this re-enrolment stays the device's own
     dev.public_key, dev.token_hash = public_key, signing.token_hash(token)
     dev.token_expires_at, dev.revoked = at + dt.timedelta(days=TOKEN_DAYS), False
@@ -188,22 +196,48 @@ def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at:
 
 
 def enrol(s: Session, code: str, device_name: str, public_key: str, previous_device_id: str | None = None,
-          previous_proof: str | None = None) -> Enrolled:
+          previous_proof: str | None = None, *, enrol_protocol: int = 1) -> Enrolled:
     """Spend a one-time code (atomically: two laptops racing with one code → only one wins).
 
     With `previous_device_id` (and its proof) the code is spent for that device, which keeps its id and gets
-    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent."""
+    the new key and token ("device.reenrol"); a refusal stores nothing and leaves the code unspent.
+    Replacement codes and restored laptops: province/replacement.py (`replacement.enrol` wraps this)."""
     at = now()
-    key = signing.token_hash(_code_key(code))
-    row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == key))
-    if row is None or row.used_at is not None or row.expires_at <= at:
-        raise EnrolRefused("unknown, used or expired enrolment code")
+    row = usable_code(s, code, at)
     previous = None
     if previous_device_id is not None or previous_proof is not None:
         if not (previous_device_id and previous_proof):
             raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof")
-        previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code, key)
+        previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code,
+                                   row.code_hash)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
+    spend(s, row, device_id, at)
+    commune = s.get(Commune, row.commune_code)
+    assert commune is not None
+    if previous is not None:
+        token = rekey_device(s, previous, device_name, public_key, at, "http")
+        previous.enrol_protocol = max(previous.enrol_protocol, enrol_protocol)
+        return Enrolled(previous, token, commune, reenrolled=True)
+    token = signing.new_token()
+    device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
+                    public_key=public_key, token_hash=signing.token_hash(token),
+                    token_expires_at=at + dt.timedelta(days=TOKEN_DAYS), enrolled_at=at, revoked=False,
+                    held_reason="", enrol_protocol=enrol_protocol)
+    s.add(device)
+    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name)
+    return Enrolled(device, token, commune)
+
+
+def usable_code(s: Session, code: str, at: dt.datetime) -> EnrolmentCode:
+    """The unspent, unexpired code row, or EnrolRefused."""
+    row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == signing.token_hash(_code_key(code))))
+    if row is None or row.used_at is not None or row.expires_at <= at:
+        raise EnrolRefused("unknown, used or expired enrolment code")
+    return row
+
+
+def spend(s: Session, row: EnrolmentCode, device_id: str, at: dt.datetime) -> None:
+    """Mark the code used for `device_id`, atomically (a concurrent winner leaves rowcount 0: refused)."""
     spent = s.execute(
         update(EnrolmentCode)
         .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_(None))
@@ -211,18 +245,6 @@ def enrol(s: Session, code: str, device_name: str, public_key: str, previous_dev
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
         raise EnrolRefused("unknown, used or expired enrolment code")
-    commune = s.get(Commune, row.commune_code)
-    assert commune is not None
-    if previous is not None:
-        token = rekey_device(s, previous, device_name, public_key, at, "http")
-        return Enrolled(previous, token, commune, reenrolled=True)
-    token = signing.new_token()
-    device = Device(id=device_id, commune_code=commune.code, name=nfc(device_name)[:200] or "?",
-                    public_key=public_key, token_hash=signing.token_hash(token),
-                    token_expires_at=at + dt.timedelta(days=TOKEN_DAYS), enrolled_at=at, revoked=False)
-    s.add(device)
-    audit(s, f"device:{device_id}", "device.enrol", commune.code, name=device.name)
-    return Enrolled(device, token, commune)
 
 
 def device_for_token(s: Session, token: str) -> Device | None:

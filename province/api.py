@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
 
-from province import admin, offline
+from province import admin, held, offline, replacement
 from province.db import HubDB
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
@@ -48,6 +48,22 @@ def _device(db: HubDB, authorization: str | None) -> Device | None:
         return None
     with db.session() as s:
         return admin.device_for_token(s, token)
+
+
+def _unauthorised(db: HubDB, authorization: str | None) -> JSONResponse:
+    """401; a laptop replaced by its successor (province/replacement.py) is told so in words."""
+    with db.session() as s:
+        words = replacement.replaced_message(s, _bearer(authorization))
+    if words:
+        return _err(401, words, "replaced")
+    return _err(401, "unknown, expired or revoked token")
+
+
+def _held(db: HubDB, device: Device, batch: protocol.Batch) -> str | None:
+    """Words when the device is held for the admin (province/held.py); a new hold is committed first."""
+    with db.session(write=True) as s:
+        dev = s.get(Device, device.id)
+        return None if dev is None else held.check_batch(s, dev, batch)
 
 
 def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -91,8 +107,9 @@ def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
         return _err(422, "public_key must be base64 of a raw 32-byte Ed25519 key", "public_key")
     try:
         with db.session(write=True) as s:
-            done = admin.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
-                               body.previous_proof)
+            done = replacement.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
+                                     body.previous_proof, restored_from=body.restored_from,
+                                     enrol_protocol=body.enrol_protocol)
             hub_key = offline.ensure_hub_key(s)[1]
             out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
                            commune_name=done.commune.name, province_code=done.commune.province_code,
@@ -100,7 +117,9 @@ def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
                            hub_public_key=hub_key,
                            hub_key_binding=hubkey.binding(files.code_hash(body.code), hub_key, done.device.id,
                                                           done.commune.code, body.public_key),
-                           enrol_contract=hubkey.ENROL_CONTRACT)
+                           enrol_contract=hubkey.ENROL_CONTRACT,
+                           successor_of=done.successor_of, replaced_name=done.replaced_name,
+                           predecessor_reports=done.predecessor_reports, held=done.device.held_reason)
     except admin.EnrolRefused as exc:
         return _err(exc.status, str(exc), exc.field)
     log.info("device %s %s for commune %s", out.device_id, "re-enrolled" if done.reenrolled else "enrolled",
@@ -163,7 +182,7 @@ async def post_batch(
             return _err(400, "bad Content-Length", "body")
     device = await run_in_threadpool(_device, db, authorization)
     if device is None:
-        return _err(401, "unknown, expired or revoked token")
+        return await run_in_threadpool(_unauthorised, db, authorization)
     if x_enrollpoint_device != device.id:
         return _err(401, f"{protocol.HEADER_DEVICE} does not match the token's device", protocol.HEADER_DEVICE)
     wire = await read_capped(request, protocol.MAX_WIRE_BYTES)
@@ -171,6 +190,8 @@ async def post_batch(
         return _err(413, f"body larger than {protocol.MAX_WIRE_BYTES} bytes", "body")
     try:
         batch, bhash = await run_in_threadpool(verify_and_decode, wire, x_enrollpoint_signature, device)
+        if words := await run_in_threadpool(_held, db, device, batch):
+            return _err(403, words, "held")
         summary = await run_in_threadpool(intake, db, batch, bhash, Sender(device.id, device.commune_code), "http")
     except IntakeRefused as exc:
         log.info("batch refused (%s) from device %s: %s", exc.status, device.id, exc.detail)
@@ -190,7 +211,7 @@ def get_targets(
 ) -> Any:
     device = _device(db, authorization)
     if device is None:
-        return _err(401, "unknown, expired or revoked token")
+        return _unauthorised(db, authorization)
     with db.session() as s:
         commune = admin.get_commune(s, device.commune_code)
         rows = s.scalars(select(Target).where(Target.commune_code == commune.code).order_by(Target.indicator))

@@ -19,7 +19,7 @@ import binascii
 from collections.abc import Iterable
 from typing import Any
 
-from province import device_keys
+from province import device_keys, held, replacement
 from province.db import HubDB
 from province.intake import IntakeRefused, Sender, check_sender, check_villages, intake, stored_batch
 from province.models import Device
@@ -130,10 +130,41 @@ def verify_bundle(db: HubDB, doc: dict[str, Any]) -> tuple[Sender, list[tuple[pr
     return sender, out
 
 
+def _replaced(db: HubDB, doc: dict[str, Any]) -> str | None:
+    """Words when the bundle is signed with the key of a laptop since replaced by its successor."""
+    items = doc.get("batches") or []
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    try:
+        body, sig = _b64(first.get("body"), "batches[0].body"), first.get("signature")
+    except BundleError:
+        return None
+    if not isinstance(sig, str) or not isinstance(doc.get("device_id"), str):
+        return None
+    with db.session() as s:
+        return replacement.replaced_key_message(s, doc["device_id"], lambda pk: signing.verify(pk, body, sig))
+
+
+def _check_held(db: HubDB, sender: Sender, batches: list[protocol.Batch]) -> None:
+    """A laptop held for the admin (province/held.py): the whole bundle is refused, nothing stored."""
+    for batch in batches:
+        with db.session(write=True) as s:
+            dev = s.get(Device, sender.device_id)
+            words = held.check_batch(s, dev, batch) if dev is not None else None
+        if words:
+            raise BundleError(403, words)
+
+
 def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
             ) -> tuple[Sender, list[tuple[protocol.Batch, dict[str, Any]]]]:
     doc = parse_bundle(data)
-    sender, batches = verify_bundle(db, doc)
+    try:
+        sender, batches = verify_bundle(db, doc)
+    except BundleError as exc:
+        words = _replaced(db, doc) if exc.status == 403 else None
+        if words:  # the laptop a successor replaced (issue 18): say so, not "signature does not verify"
+            raise BundleError(403, words) from None
+        raise
+    _check_held(db, sender, [b for b, _h in batches])
     done = []
     for batch, bhash in batches:
         try:

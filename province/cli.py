@@ -108,26 +108,49 @@ def cmd_target_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
 
 
 def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    from province import replacement
+
     with db.session(write=True) as s:
-        code, expires = admin.create_enrolment_code(s, args.commune, args.days)
+        replaces = None
+        if args.replaces:
+            code, expires, dev = replacement.create_code(s, args.commune, args.replaces, args.days)
+            replaces = {"device_id": dev.id, "name": dev.name}
+        else:
+            code, expires = admin.create_enrolment_code(s, args.commune, args.days)
         commune = admin.get_commune(s, args.commune)
         data = {"code": code, "commune_code": commune.code, "commune_name": commune.name,
-                "expires_at": _iso(expires),
+                "expires_at": _iso(expires), "replaces": replaces,
                 "hub_key_fingerprint": hubkey.fingerprint(offline.ensure_hub_key(s)[1])}
-    return data, (f"{code}\n(one-time code for {data['commune_code']} {data['commune_name']}, "
+    what = (f"replacement code for laptop {replaces['device_id']} «{replaces['name']}» of "
+            if replaces else "one-time code for ")
+    return data, (f"{code}\n({what}{data['commune_code']} {data['commune_name']}, "
                   f"expires {data['expires_at']})\n"
                   f"Dấu khóa máy chủ tỉnh / hub key fingerprint: {data['hub_key_fingerprint']} "
                   "(read it out with the code; the laptop shows the same after connecting)")
+
+
+def _device_state(row: dict[str, Any]) -> str:
+    if row["revoked"]:
+        return "REVOKED"
+    return f"HELD (waiting for approval): {row['held']}" if row["held"] else "active"
 
 
 def cmd_device_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session() as s:
         rows = [{"id": d.id, "commune_code": d.commune_code, "name": d.name, "enrolled_at": _iso(d.enrolled_at),
                  "token_expires_at": _iso(d.token_expires_at), "revoked": d.revoked,
-                 "last_seen_at": _iso(d.last_seen_at)} for d in admin.list_devices(s)]
-    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t{'REVOKED' if r['revoked'] else 'active'}"
-                     for r in rows)
+                 "last_seen_at": _iso(d.last_seen_at), "held": d.held_reason} for d in admin.list_devices(s)]
+    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t{_device_state(r)}" for r in rows)
     return rows, text or "No devices."
+
+
+def cmd_device_approve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    from province import held
+
+    with db.session(write=True) as s:
+        d = held.approve(s, args.id)
+        data = {"id": d.id, "commune_code": d.commune_code, "held": False}
+    return data, f"Device {data['id']} approved: its reports are counted from its next delivery."
 
 
 def cmd_device_revoke(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -279,10 +302,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("enrol-code", cmd_enrol_code, "print a one-time enrolment code for a commune")
     sp.add_argument("commune")
     sp.add_argument("--days", type=int, default=7)
+    sp.add_argument("--replaces", metavar="DEVICE", default=None,
+                    help="a replacement code: the laptop that enrols with it becomes DEVICE's successor (same device "
+                         "id; the old laptop's token stops working)")
 
     device = sub.add_parser("device", help="enrolled laptops").add_subparsers(dest="sub", required=True)
     add("list", cmd_device_list, "list devices", device)
     sp = add("revoke", cmd_device_revoke, "revoke a device (its token stops working)", device)
+    sp.add_argument("id")
+    sp = add("approve", cmd_device_approve, "approve a laptop held for review (its reports are counted)", device)
     sp.add_argument("id")
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")

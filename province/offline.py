@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from province import admin
+from province import admin, held, replacement
 from province.models import (
     BundleReceipt,
     Commune,
@@ -100,6 +100,12 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
                              "và làm lại yêu cầu trên máy xã.", 403)
     if match.expires_at <= at:
         raise OfflineRefused("Mã kết nối của yêu cầu này đã hết hạn. Hãy cấp mã mới.", 403)
+    try:
+        version, restored_from = offline.check_restore(doc)
+    except offline.OfflineFileError as exc:
+        raise OfflineRefused(exc.message, exc.status) from None
+    if match.replaces_device_id:  # a replacement code (issue 18): the laptop becomes that device's successor
+        return _successor_response(s, doc, req, match, version, restored_from, at)
     previous, asked = _previous_device(s, doc, req, commune.code, match.code_hash)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
     spent = s.execute(update(EnrolmentCode).where(EnrolmentCode.id == match.id, EnrolmentCode.used_at.is_(None))
@@ -113,7 +119,9 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         token = signing.new_token()
         device = Device(id=device_id, commune_code=commune.code, name=admin.nfc(req["device_name"])[:200] or "?",
                         public_key=req["public_key"], token_hash=signing.token_hash(token),
-                        token_expires_at=at + dt.timedelta(days=admin.TOKEN_DAYS), enrolled_at=at, revoked=False)
+                        token_expires_at=at + dt.timedelta(days=admin.TOKEN_DAYS), enrolled_at=at, revoked=False,
+                        held_reason="", enrol_protocol=version)
+        held.hold_on_enrol(device, restored_from)
         s.add(device)
     private, public = ensure_hub_key(s)
     payload = {
@@ -126,6 +134,10 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         hubkey.BINDING_FIELD: hubkey.binding(match.code_hash, public, device_id, commune.code, req["public_key"]),
         hubkey.CONTRACT_FIELD: hubkey.ENROL_CONTRACT,
     }
+    if device.held_reason:
+        payload["held"] = device.held_reason
+    if previous is not None and restored_from == previous.id:  # a restored database of this very device
+        payload["predecessor_reports"] = replacement.latest_reports(s, previous.id)
     if asked:  # a re-enrolment: kept, or a new device because this hub never knew the one it named
         payload.update({"previous_device_id": asked, "same_device": previous is not None})
         if previous is None:
@@ -134,6 +146,36 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         extra = {"previous_device_id": asked, "new_device_reason": offline.NEW_DEVICE_UNKNOWN} if asked else {}
         admin.audit(s, f"device:{device_id}", "device.enrol_file", commune.code, name=device.name, **extra)
     return offline.hub_sign(private, "enrol-response", payload), device
+
+
+def _successor_response(s: Session, doc: dict[str, Any], req: dict[str, Any], match: EnrolmentCode, version: int,
+                        restored_from: str | None, at: dt.datetime) -> tuple[dict[str, Any], Device]:
+    """A request answered with a replacement code: the same device id, its reports handed back (as online)."""
+    asked = offline.check_reenrol(doc)
+    try:
+        dev = replacement.check_successor(s, match, version, restored_from, asked[0] if asked else None)
+    except admin.EnrolRefused as exc:
+        raise OfflineRefused(str(exc), exc.status) from None
+    spent = s.execute(update(EnrolmentCode).where(EnrolmentCode.id == match.id, EnrolmentCode.used_at.is_(None))
+                      .values(used_at=at, device_id=dev.id))
+    if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+        raise OfflineRefused("Mã kết nối của yêu cầu này đã được dùng.", 403)
+    old_name = dev.name
+    token = replacement.succeed(s, dev, req["device_name"], req["public_key"], at, "file")
+    commune = s.get(Commune, dev.commune_code)
+    assert commune is not None
+    private, public = ensure_hub_key(s)
+    payload = {
+        "device_id": dev.id, "request_id": req["request_id"], "public_key": req["public_key"],
+        "commune_code": commune.code, "commune_name": commune.name, "province_code": commune.province_code,
+        "hub_public_key": public, "token_wrapped": offline.wrap_secret(match.code_hash, req["request_id"], token),
+        "token_expires_at": protocol.iso(dev.token_expires_at), "targets": _targets(s, commune.code),
+        "issued_at": protocol.iso(at), "same_device": True, "successor_of": dev.id, "replaced_name": old_name,
+        "predecessor_reports": replacement.latest_reports(s, dev.id),
+        hubkey.BINDING_FIELD: hubkey.binding(match.code_hash, public, dev.id, commune.code, req["public_key"]),
+        hubkey.CONTRACT_FIELD: hubkey.ENROL_CONTRACT,
+    }
+    return offline.hub_sign(private, "enrol-response", payload), dev
 
 
 def enrolment_note(payload: dict[str, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -23,6 +25,13 @@ class EnrolIn(BaseModel):
         default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9+/=]+$",
         description="base64 Ed25519 signature with the device's previous private key over "
         "sync.signing.reenrol_message(previous_device_id, public_key, commune, SHA-256 of the code)")
+    # Enrolment protocol 2 (issue 18; docs/sync.md): older laptops omit both.
+    enrol_protocol: int = Field(default=1, ge=1, le=1000, description="The laptop's enrolment protocol; a "
+                                "replacement code needs ≥ 2")
+    restored_from: str | None = Field(
+        default=None, min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_.\-]+$",
+        description="The device id whose backup this laptop's database was restored from (a new device saying so "
+        "is held for the admin; a replacement code must name that device)")
 
 
 class EnrolOut(BaseModel):
@@ -38,6 +47,13 @@ class EnrolOut(BaseModel):
                                  "hub_public_key to the one-time code, the device and the commune "
                                  "(sync.hubkey.binding); the laptop checks it before pinning the key")
     enrol_contract: int = Field(default=2, description="2: hub_key_binding is present (sync.hubkey)")
+    enrol_protocol: int = Field(default=2, description="The hub's enrolment protocol (sync.protocol.ENROL_PROTOCOL)")
+    successor_of: str = Field(default="", description="A replacement code: the device this laptop succeeds (its id)")
+    replaced_name: str = Field(default="", description="The replaced laptop's name")
+    predecessor_reports: list[dict[str, Any]] = Field(
+        default_factory=list, description="A successor: the device's latest report per (day, point) held by the hub "
+        "(point_code, day, revision, content_hash, closed_at, totals, by_village)")
+    held: str = Field(default="", description="Why the hub holds this new device for the admin ('' = not held)")
 
 
 class OutcomeOut(BaseModel):

@@ -55,8 +55,10 @@ from sync.failures import (
 )
 from sync.outbox_port import OutboxPort, OutgoingBatch, SyncResult
 from sync.protocol import (
+    ENROL_PROTOCOL,
     HEADER_DEVICE,
     HEADER_SIGNATURE,
+    MAX_PREDECESSOR_REPORTS,
     MAX_REPORTS_PER_BATCH,
     Batch,
     EnrolResponse,
@@ -137,6 +139,19 @@ def _detail(resp: requests.Response) -> str:
     return str(d)[:300]
 
 
+def _field(resp: requests.Response) -> str:
+    try:
+        data = resp.json()
+    except ValueError:
+        return ""
+    return str(data.get("field") or "")[:40] if isinstance(data, dict) else ""
+
+
+# Refusals whose words come from the hub (issue 18): a laptop replaced by its successor, a laptop held for the
+# province admin. Both stop the run; the reports stay on the laptop.
+_WORDED = {(401, "replaced"), (403, "held")}
+
+
 def _enrol_refusal(resp: requests.Response) -> EnrolRejected:
     """The hub's refusal of an enrolment, with the field it names (re-enrolment refusals have their own
     words: the code was not spent)."""
@@ -152,6 +167,8 @@ def _enrol_refusal(resp: requests.Response) -> EnrolRejected:
         return EnrolRejected(MSG_REENROL_PROOF, code, field)
     if field == "previous_device_id" and code == 404:
         return EnrolRejected(MSG_REENROL_UNKNOWN, code, field)
+    if field == "replaces":  # a replacement code refused (issue 18): the hub's own words, the code unspent
+        return EnrolRejected(_detail(resp), code, field)
     return EnrolRejected(f"{MSG_ENROL_CODE} ({_detail(resp)})", code, field)
 
 
@@ -236,6 +253,8 @@ class HubClient:
         code = resp.status_code
         if code < 400:
             return
+        if (code, _field(resp)) in _WORDED:
+            raise AuthError(_detail(resp), code)
         if code == 401:
             raise AuthError(MSG_AUTH, code)
         if code == 403:
@@ -274,12 +293,16 @@ class HubClient:
             return False
 
     def enrol(self, code: str, device_name: str, public_key: str, *, previous_device_id: str = "",
-              previous_proof: str = "") -> EnrolResponse:
+              previous_proof: str = "", restored_from: str = "") -> EnrolResponse:
         """Spend a one-time code. With `previous_device_id` and `previous_proof` (signing.reenrol_proof) the
-        hub keeps the device's id instead of making a new device; hubs older than that ignore both fields."""
-        body = {"code": code, "device_name": device_name, "public_key": public_key}
+        hub keeps the device's id instead of making a new device; hubs older than that ignore both fields.
+        `restored_from` (enrolment protocol 2): the device whose backup this database was restored from."""
+        body: dict[str, Any] = {"code": code, "device_name": device_name, "public_key": public_key,
+                                "enrol_protocol": ENROL_PROTOCOL}
         if previous_device_id:
             body.update(previous_device_id=previous_device_id, previous_proof=previous_proof)
+        if restored_from:
+            body["restored_from"] = restored_from
         resp = self._request("POST", f"{API}/enrol", json=body)
         if resp.status_code in (400, 401, 403, 404, 409, 410, 422):
             raise _enrol_refusal(resp)
@@ -292,6 +315,10 @@ class HubClient:
                 token_expires_at=str(d.get("token_expires_at") or ""),
                 hub_public_key=str(d.get("hub_public_key") or ""),
                 hub_key_binding=str(d.get("hub_key_binding") or "")[:100],
+                successor_of=str(d.get("successor_of") or ""), replaced_name=str(d.get("replaced_name") or ""),
+                predecessor_reports=[r for r in (d.get("predecessor_reports") or [])[:MAX_PREDECESSOR_REPORTS]
+                                     if isinstance(r, dict)],
+                held=str(d.get("held") or ""),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise Transient(MSG_BAD_ANSWER, resp.status_code) from exc

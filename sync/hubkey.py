@@ -19,9 +19,11 @@ import binascii
 import hashlib
 import hmac
 
-from sync.protocol import canonical_json
+from sync.protocol import ENROL_PROTOCOL, canonical_json
 
-ENROL_CONTRACT = 2  # 1: the hub key is taken on its own word; 2: it is bound to the one-time code
+# 1: the hub key is taken on its own word; 2: it is bound to the one-time code. One enrolment version with the
+# successor fields of sync.protocol (ENROL_PROTOCOL): both shipped in one release.
+ENROL_CONTRACT = ENROL_PROTOCOL
 BINDING_FIELD = "hub_key_binding"
 CONTRACT_FIELD = "enrol_contract"
 _LABEL = b"enrollpoint hub-key-binding v2"

@@ -29,13 +29,15 @@ import secrets
 from typing import Any
 
 from sync import signing
-from sync.protocol import ProtocolError, canonical_json, loads_bounded
+from sync.protocol import ENROL_PROTOCOL, ProtocolError, canonical_json, loads_bounded
 
 FORMAT = "enrollpoint-file"
 VERSION = 1
 KINDS = ("enrol-request", "enrol-response", "receipt", "targets")
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a receipt for 5,000 batches × 500 reports fits easily
 MAX_SMALL_FILE_BYTES = 64 * 1024  # requests, responses, targets
+# An enrolment response may carry a replaced laptop's reports (issue 18: a year of 3 points with villages).
+MAX_ENROL_RESPONSE_BYTES = 4 * 1024 * 1024
 FILE_JSON_LIMITS = {"max_depth": 6, "max_items": 1 << 20, "max_string": 4096}
 # An enrolment response to a re-enrolment request also carries `previous_device_id` (the id asked for) and
 # `same_device` (bool); when false, `new_device_reason` says why the hub enrolled a new device instead:
@@ -163,7 +165,7 @@ def write_file(path: str | os.PathLike[str], doc: dict[str, Any]) -> None:
 # -- the enrolment request ----------------------------------------------------------------------------
 
 def make_request(code: str, commune_code: str, device_name: str, private_key: str, previous_device_id: str = "",
-                 previous_proofs: list[str] | None = None) -> dict[str, Any]:
+                 previous_proofs: list[str] | None = None, restored_from: str = "") -> dict[str, Any]:
     """The request the laptop writes; the code itself is not in it (only an HMAC keyed by its hash).
 
     A laptop enrolled before adds `previous_device_id` and `previous_proofs` (1–2 `signing.reenrol_proof`s:
@@ -173,9 +175,11 @@ def make_request(code: str, commune_code: str, device_name: str, private_key: st
     other protection."""
     payload = {"commune_code": commune_code, "device_name": device_name,
                "public_key": signing.public_key_of(private_key), "request_id": secrets.token_hex(16)}
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"enrol_protocol": ENROL_PROTOCOL}  # beside the payload, as previous_*: old hubs ignore
     if previous_device_id and previous_proofs:
-        extra = {"previous_device_id": previous_device_id, "previous_proofs": list(previous_proofs[:2])}
+        extra.update(previous_device_id=previous_device_id, previous_proofs=list(previous_proofs[:2]))
+    if restored_from:
+        extra["restored_from"] = restored_from
     return document("enrol-request", payload, proof=proof(code_hash(code), payload),
                     signature=signing.sign(private_key, _signed_bytes("enrol-request", payload)), **extra)
 
@@ -200,6 +204,18 @@ def check_request(doc: dict[str, Any]) -> dict[str, Any]:
 
 def proof_matches(doc: dict[str, Any], code_hash_hex: str) -> bool:
     return hmac.compare_digest(proof(code_hash_hex, doc["payload"]).encode(), str(doc.get("proof", "")).encode())
+
+
+def check_restore(doc: dict[str, Any]) -> tuple[int, str | None]:
+    """(enrolment protocol, the device whose backup the laptop's database is) of a request; bounded. Absent in
+    requests of laptops older than enrolment protocol 2: (1, None)."""
+    version, origin = doc.get("enrol_protocol", 1), doc.get("restored_from")
+    if not isinstance(version, int) or not 1 <= version <= 1000:
+        raise OfflineFileError("Yêu cầu kết nối không đúng dạng (enrol_protocol).")
+    if origin is not None and not (isinstance(origin, str) and 0 < len(origin) <= signing.MAX_DEVICE_ID
+                                   and all(c.isascii() and (c.isalnum() or c in "-_.") for c in origin)):
+        raise OfflineFileError("Yêu cầu kết nối không đúng dạng (restored_from).")
+    return version, origin
 
 
 def check_reenrol(doc: dict[str, Any]) -> tuple[str, list[str]] | None:

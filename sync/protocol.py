@@ -37,6 +37,11 @@ from typing import Any
 from sync import limits
 
 PROTOCOL_VERSION = 1
+# Enrolment contract (docs/sync.md "Enrolment protocol"): 2 = the laptop says whether its database was restored
+# from a backup (`restored_from`) and understands a successor's answer (`successor_of`, `predecessor_reports`).
+# A hub refuses a replacement code to a laptop below 2 (the code is not spent); older hubs ignore the fields.
+ENROL_PROTOCOL = 2
+MAX_PREDECESSOR_REPORTS = 20_000  # a successor is handed at most this many (day, point) reports (years of 3 points)
 INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
 MAX_REPORTS_PER_BATCH = 500
 MAX_BODY_BYTES = 8 * 1024 * 1024  # uncompressed canonical body
@@ -363,6 +368,14 @@ class EnrolResponse:
     token_expires_at: str
     hub_public_key: str = ""  # the hub's Ed25519 key: checks receipts, targets files (sync.offline)
     hub_key_binding: str = ""  # enrolment contract 2 (sync.hubkey): the key bound to the one-time code
+    # Enrolment protocol 2 (issue 18): a replacement code made this laptop the successor of `successor_of`
+    # (the same device id); `predecessor_reports` are that device's latest reports per (day, point) as the
+    # hub holds them, so this laptop's revisions continue above them. `held`: the hub holds this new device
+    # for the admin (a restored database enrolled with an ordinary code), its reports not summed.
+    successor_of: str = ""
+    replaced_name: str = ""
+    predecessor_reports: list[dict[str, Any]] = field(default_factory=list)
+    held: str = ""
 
 
 @dataclass(slots=True)

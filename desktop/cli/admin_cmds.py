@@ -98,6 +98,9 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.close()  # the database must not be open while it is swapped
     recovery = _secret("ENROLLPOINT_RECOVERY_KEY", "Khóa khôi phục của máy tạo bản sao: ") if args.with_recovery_key else None
     res = backup.restore(src, db_path=paths.db_path(), recovery_key=recovery)
+    from desktop.services.province_link import restored
+
+    marked = restored.mark(ctx.db)  # a backup carries the data, not the keyring: remember where it came from
     data = {
         "restored_from": str(res.restored_from),
         "revision_of_backup": res.revision_of_backup,
@@ -105,12 +108,17 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
         "migrated": res.migrated,
         "previous_kept_as": str(res.previous_kept_as) if res.previous_kept_as else None,
         "citizens": res.citizens,
+        "restored_from_device": marked["restored_from_device"],
     }
     text = f"Đã khôi phục từ {res.restored_from.name} ({res.citizens} công dân)."
     if res.migrated:
         text += f" Đã nâng lược đồ {res.revision_of_backup} → {res.revision_now}."
     if res.previous_kept_as:
         text += f" Dữ liệu cũ được giữ ở {res.previous_kept_as.name}."
+    if marked["restored_from_device"]:
+        text += (f"\nBản sao lưu là của máy {marked['restored_from_device'][:8]} (đã kết nối với tỉnh). Nếu máy này "
+                 "thay cho máy đó, hãy xin tỉnh MÃ THAY THẾ cho máy đó rồi kết nối (enrollpoint connect); mã nhóm "
+                 "đồng bộ trong xã không nằm trong bản sao lưu: hãy nhập lại mã nhóm (enrollpoint peer group join).")
     ctx.output(data, text)
     return 0
 

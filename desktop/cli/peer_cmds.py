@@ -132,7 +132,12 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         st = peer_status(s)
     if not st.group_id:
         raise UsageError("Máy này chưa ở trong nhóm máy của xã")
+    from desktop.services.peer import group
+
     lines = [f"Máy này: {st.device_name} ({st.device_id[:8]}), nhóm {st.group_id}"]
+    secret = group.secret_present(ctx.db)
+    if not secret:  # the same words `peer sync` would answer
+        lines.append(group.MSG_SECRET_MISSING)
     for p in st.peers:
         when = p.last_sync_at.strftime("%d/%m/%Y %H:%M") if p.last_sync_at else "chưa"
         lines.append(f"  {p.name or p.device_id[:8]}: đồng bộ lần cuối {when} ({p.via}), chờ gửi {p.waiting}")
@@ -140,7 +145,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.output({"device_id": st.device_id, "group_id": st.group_id,
                 "peers": [{"device_id": p.device_id, "name": p.name, "last_sync_at": p.last_sync_at,
                            "waiting": p.waiting} for p in st.peers],
-                "conflicts": [d for _i, _k, d in st.conflicts]}, "\n".join(lines))
+                "conflicts": [d for _i, _k, d in st.conflicts], "group_secret_present": secret}, "\n".join(lines))
     return EXIT_OK
 
 

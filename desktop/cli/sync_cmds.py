@@ -53,6 +53,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("close-day", parents=[common], help="chốt số liệu một ngày (theo điểm thu nhận)")
     p.add_argument("--date", required=True, help="ngày YYYY-MM-DD")
     p.add_argument("--point", default=None, help="mã điểm thu nhận (mặc định: mọi điểm)")
+    p.add_argument("--confirm-lower", action="store_true",
+                   help="máy khôi phục từ bản sao lưu: xác nhận chốt lại dù số liệu thấp hơn số tỉnh đang giữ")
     p.set_defaults(func=_close_day)
 
 
@@ -69,6 +71,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.code:
         raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
     if args.request_file:
+        _warn_if_restored(ctx)
         req = hub_offline.connect_request(ctx.db, args.code, args.request_file, args.name,
                            args.commune, new_device=args.new_device)
         ctx.output(req, f"Đã ghi yêu cầu kết nối vào {req['request']}. Mang tệp này lên công an tỉnh "
@@ -77,11 +80,35 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
         return EXIT_OK
     if not args.hub:
         raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file")
+    _warn_if_restored(ctx)
     info = hub_link.connect(ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
-    ctx.output(info, f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
-                     f"(mã máy {info['device_id']}{kept}).{_key_lines(info)}")
+    text = (f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
+            f"(mã máy {info['device_id']}{kept}).")
+    from desktop.services.province_link import succession
+
+    if note := succession.connect_note(info):
+        text += "\n" + note
+    ctx.output(info, text + _key_lines(info))
     return EXIT_OK
+
+
+def _warn_if_restored(ctx: CliContext) -> None:
+    """Told before the hub is asked anything: only a replacement code keeps the old laptop's place."""
+    from desktop.services.province_link import restored
+
+    with ctx.db.session() as s:
+        origin = restored.restored_from(s)
+    if origin:
+        print(MSG_RESTORED_CONNECT.format(device=origin[:8]), file=sys.stderr, flush=True)
+
+
+MSG_RESTORED_CONNECT = (
+    "Lưu ý: cơ sở dữ liệu này được khôi phục từ bản sao lưu của máy {device}. Chỉ mã THAY THẾ do tỉnh cấp cho máy đó "
+    "(enrollpoint-hub enrol-code … --replaces …) mới cho máy này tiếp nối máy cũ; với mã thường hoặc --new-device, "
+    "máy này sẽ được tính là một máy mới, không gửi lại các ngày đã chốt trước khi khôi phục, và tỉnh sẽ duyệt máy "
+    "trước khi cộng số liệu."
+)
 
 
 def _key_lines(res: dict[str, str]) -> str:
@@ -123,11 +150,15 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     result = hub_link.sync_now(ctx.db)
     data = {"sent": result.sent, "remaining": result.remaining, "requests": result.requests,
             "conflicts": [c.to_dict() for c in result.conflicts], "error": result.error}
-    text = f"Đã gửi {result.sent} báo cáo; còn chờ {result.remaining}."
-    if result.conflicts:
-        text += f" {len(result.conflicts)} báo cáo bị máy chủ báo xung đột."
-    if result.error:
-        text += f"\nLỗi: {result.error}"
+    if result.error and not result.requests and not result.sent:
+        # Nothing was tried (not connected, keyring lost): one sentence, not "0 sent" and then why.
+        text = f"{result.error} Báo cáo đang chờ gửi: {result.remaining}."
+    else:
+        text = f"Đã gửi {result.sent} báo cáo; còn chờ {result.remaining}."
+        if result.conflicts:
+            text += f" {len(result.conflicts)} báo cáo bị máy chủ báo xung đột."
+        if result.error:
+            text += f"\nLỗi: {result.error}"
     ctx.output(data, text)
     return EXIT_FAILURE if result.error else EXIT_OK
 
@@ -197,17 +228,19 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         confl = outbox.conflicts(s)
         changed = dayclose.changed_days(s)
     info = hub_link.hub_info(ctx.db)
+    link = hub_link.link_state(ctx.db)
     data = {"last_success_at": st.last_success_at, "waiting": st.waiting, "exported": st.exported,
             "last_error": st.last_error,
             "last_error_at": st.last_error_at, "conflicts": confl,
             "changed_since_close": [{"day": d.isoformat(), "point_code": p} for d, p in changed],
-            "hub_url": info[KEY_HUB_URL], "device_id": info[KEY_HUB_DEVICE_ID],
+            "hub_url": info[KEY_HUB_URL], "device_id": info[KEY_HUB_DEVICE_ID], "link": link,
             "hub_key_fingerprint": info[hub_link.INFO_FINGERPRINT]}
-    lines = [
-        f"Máy chủ tỉnh: {info[KEY_HUB_URL] or '(chưa kết nối)'}",
-        *([f"Dấu khóa máy chủ tỉnh: {info[hub_link.INFO_FINGERPRINT]}"] if info[hub_link.INFO_FINGERPRINT]
-          else []),
-        f"Lần gửi thành công gần nhất: {st.last_success_at or 'chưa có'}",
+    lines = [f"Máy chủ tỉnh: {hub_link.LINK_LABELS[link].format(url=info[KEY_HUB_URL])}"]
+    if info[hub_link.INFO_FINGERPRINT]:
+        lines.append(f"Dấu khóa máy chủ tỉnh: {info[hub_link.INFO_FINGERPRINT]}")
+    if link in (hub_link.LINK_ONLINE, hub_link.LINK_FILE):  # a send by this laptop's credentials is its own
+        lines.append(f"Lần gửi thành công gần nhất: {st.last_success_at or 'chưa có'}")
+    lines += [
         f"Báo cáo đang chờ gửi: {st.waiting}"
         + (f" (trong đó {st.exported} đã xuất, chờ xác nhận)" if st.exported else ""),
     ]
@@ -229,7 +262,7 @@ def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError:
         raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)") from None
     with ctx.db.session() as s:
-        rows = dayclose.close_day(s, day, args.point)
+        rows = dayclose.close_day(s, day, args.point, confirm_lower=args.confirm_lower)
         reports = [dayclose.report_dict(r) for r in rows]
     try:
         backup_if_due(ctx.db)  # the day's work is now worth a copy (once a day, last 14 kept)

@@ -72,6 +72,7 @@ class Laptop:
     last_day: dt.date | None = None  # last day it reported (up to the day shown)
     last_received: dt.datetime | None = None
     silent: bool = False  # no report for SILENT_DAYS while another laptop of the commune reports
+    held: str = ""  # held for the admin (province/held.py): why; "" = not held
 
     @property
     def label(self) -> str:
@@ -209,7 +210,7 @@ def laptops(s: Session, on: dt.date, codes: list[str] | None = None,
     # Raw driver values (text on SQLite, naive datetimes on PostgreSQL), parsed below: the UTC type's
     # per-row processing was a third of the time on ~4,000 devices.
     dq = (select(Device.id, Device.commune_code, Device.name, Device.revoked,
-                 type_coerce(Device.enrolled_at, String))
+                 type_coerce(Device.enrolled_at, String), Device.held_reason)
           .order_by(Device.commune_code, Device.enrolled_at, Device.id))
     fq = select(DeviceFreshness.device_id, DeviceFreshness.commune_code, DeviceFreshness.last_day,
                 type_coerce(DeviceFreshness.last_received_at, String))
@@ -217,10 +218,11 @@ def laptops(s: Session, on: dt.date, codes: list[str] | None = None,
         dq, fq = dq.where(Device.commune_code.in_(codes)), fq.where(DeviceFreshness.commune_code.in_(codes))
     out: dict[str, list[Laptop]] = {}
     numbers: dict[str, int] = {}
-    for dev, code, name, revoked, enrolled in conn.execute(dq).all():
+    for dev, code, name, revoked, enrolled, held in conn.execute(dq).all():
         numbers[code] = numbers.get(code, 0) + 1
         out.setdefault(code, []).append(Laptop(dev, numbers[code], name, bool(revoked),
-                                               (_naive(enrolled) + _VN_OFFSET).date()))  # UTC → Vietnam day
+                                               (_naive(enrolled) + _VN_OFFSET).date(),  # UTC → Vietnam day
+                                               held=held or ""))
     fresh: dict[tuple[str, str], Fresh] = {
         (dev, code): (_day(last), _utc(recv)) for dev, code, last, recv in conn.execute(fq).all()}
     late = [key for key, (last, _r) in fresh.items() if last is not None and last > on]

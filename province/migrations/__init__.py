@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 # Every revision this hub knows, oldest first. A database at any other revision is from a newer hub.
 KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_per_device",
                                    "0004_report_per_device",
-                                   "0005_offline", "0006_one_report_store", "0007_device_previous_keys")
+                                   "0005_offline", "0006_one_report_store", "0007_device_previous_keys", "0008_succession")
 HEAD = KNOWN_REVISIONS[-1]
 
 

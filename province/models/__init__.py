@@ -2,7 +2,7 @@
 
 from .auth import HubSession, HubSetting, HubUser, LoginLink
 from .base import Base, UTCDateTime
-from .devices import Device, DevicePreviousKey, EnrolmentCode
+from .devices import Device, DevicePreviousKey, DeviceSuccession, EnrolmentCode
 from .offline import BundleReceipt, PhoneReport
 from .register import Commune, Target
 from .reports import (
@@ -25,6 +25,7 @@ __all__ = [
     "Device",
     "DevicePreviousKey",
     "DeviceFreshness",
+    "DeviceSuccession",
     "EnrolmentCode",
     "HubSession",
     "HubSetting",

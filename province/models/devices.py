@@ -22,6 +22,12 @@ class Device(Base):
     enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Held for the admin (0008): why, in words ("" = not held). A held device's batches are refused (nothing
+    # stored, nothing summed) until the admin approves it (province/held.py).
+    held_reason: Mapped[str] = mapped_column(String(300), server_default="")
+    # The enrolment protocol the laptop spoke (sync.protocol.ENROL_PROTOCOL): 1 = an older laptop that cannot
+    # say it was restored from a backup, so its content is watched instead (province/held.py).
+    enrol_protocol: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class EnrolmentCode(Base):
@@ -34,6 +40,8 @@ class EnrolmentCode(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     device_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # A replacement code (0008): the laptop that enrols with it becomes this device's successor.
+    replaces_device_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class DevicePreviousKey(Base):
@@ -46,4 +54,19 @@ class DevicePreviousKey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
     public_key: Mapped[str] = mapped_column(String(100))  # base64 raw Ed25519
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DeviceSuccession(Base):
+    """One laptop replaced by its successor under the same device id (province/replacement.py): the old
+    token's hash and key are kept so the old laptop, if it reappears, is refused with words, not a bare 401."""
+
+    __tablename__ = "device_successions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(32), index=True)
+    old_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    old_public_key: Mapped[str] = mapped_column(String(100))
+    old_name: Mapped[str] = mapped_column(String(200))
+    successor_name: Mapped[str] = mapped_column(String(200))
     replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

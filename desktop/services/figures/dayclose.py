@@ -28,8 +28,7 @@ from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
 from desktop.services import auth
 from desktop.services.figures import indicators
-from desktop.services.peer.ids import device_id
-from desktop.services.province_link import outbox
+from desktop.services.province_link import outbox, succession
 from desktop.services.province_link.day_reports import Counts, full_counts, report_of
 from desktop.services.register.village_names import reportable_village
 from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
@@ -46,7 +45,8 @@ def count_point_day(session: Session, day: dt.date, point_id: int) -> Counts:
 
     `point_id=indicators.NO_POINT`: the commune's "không theo điểm" report."""
     # Only this laptop's own events: copies of other laptops' events (peer sync) are theirs to report.
-    raw = indicators.count_day(session, day, point_id=point_id, origin=device_id(session))
+    # A successor's own events include its predecessor's (succession.counting_origins).
+    raw = indicators.count_day(session, day, point_id=point_id, origin=succession.counting_origins(session))
     villages: dict[str, dict[str, int]] = {}
     for name, counts in raw.by_village.items():
         # A name holding a phone, an ID number or a person's name never leaves the laptop (village_names).
@@ -150,6 +150,7 @@ def close_day(
     *,
     operator: Operator | auth.OperatorInfo | None = None,
     now: dt.datetime | None = None,
+    confirm_lower: bool = False,
 ) -> list[DayReport]:
     """Close one point's day (or every point's and the commune bucket's): returns the current report of each.
 
@@ -157,6 +158,8 @@ def close_day(
 
     A new revision is written only when there is no report yet or the counts changed since the last one;
     each new revision is queued in the outbox in the same transaction (the caller commits).
+    In a database restored from a backup, a revision that would lower what the hub holds needs
+    `confirm_lower`, and a new device does not re-close the old laptop's days (desktop/services/province_link/succession.py).
     """
     _check_role(operator)
     if isinstance(day, dt.datetime):
@@ -178,6 +181,7 @@ def close_day(
                 and not outbox.is_conflicted(session, last)):
             out.append(last)  # unchanged: nothing new (a report the hub refused as conflicting is re-issued)
             continue
+        succession.check_close(session, last, counts, confirm_lower=confirm_lower)
         row = DayReport(
             point_code=code,
             day=day,
@@ -219,6 +223,8 @@ def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[d
         point_id: int | None = indicators.NO_POINT if report.point_code == COMMUNE_POINT_CODE else pid  # None: outer join
         if point_id is None:
             continue  # a point removed since: nothing to recount against
+        if not succession.re_closable(session, report):
+            continue  # a restored laptop enrolled as new: the old laptop's day, not this one's to re-close
         if _content_key(count_point_day(session, report.day, point_id)) != _content_key(
                 Counts.from_json(report.totals_json)):
             out.append((report.day, report.point_code))

@@ -74,10 +74,12 @@ class DayCounts:
 
 
 def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int | None,
-           origin: str | None = None) -> _Select:
+           origin: str | tuple[str, ...] | None = None) -> _Select:
     conds = [StatusEvent.event_type.in_(INDICATORS), StatusEvent.occurred_on <= day_to]
     if origin is not None:  # one laptop's own events (day close; issue 10): copies from peers have theirs
-        conds.append(or_(StatusEvent.origin.is_(None), StatusEvent.origin == origin))
+        # A successor also counts the events of the laptop it replaced (desktop/services/province_link/succession.py).
+        origins = (origin,) if isinstance(origin, str) else origin
+        conds.append(or_(StatusEvent.origin.is_(None), StatusEvent.origin.in_(origins)))
     if day_from is not None:
         conds.append(StatusEvent.occurred_on >= day_from)
     if point_id is not None:
@@ -108,7 +110,8 @@ _FIRST_OF_DAY_SQL = (
 )
 
 
-def count_day(session: Session, day: dt.date, point_id: int | None = None, *, origin: str | None = None) -> DayCounts:
+def count_day(session: Session, day: dt.date, point_id: int | None = None, *,
+              origin: str | tuple[str, ...] | None = None) -> DayCounts:
     """The day's indicators, in total and per village, every indicator present (zeros included).
 
     `origin`: only the events that laptop recorded (its day close); None counts the whole register."""

@@ -63,12 +63,24 @@ def join_group(db: Database, code: str, name: str | None = None) -> GroupInfo:
     return GroupInfo(key.group_id, dev, commune)
 
 
+MSG_SECRET_MISSING = ("Máy này thuộc nhóm máy của xã nhưng mã nhóm không có trong kho khóa của máy (bản sao lưu không "
+                      "mang mã nhóm: máy khôi phục từ bản sao lưu, hoặc kho khóa đã mất). Hãy nhập lại mã nhóm: "
+                      "enrollpoint peer group join MÃ (xin mã từ máy khác trong nhóm).")
+
+
+def secret_present(db: Database) -> bool:
+    """Whether the group secret is in this machine's keyring (a restored backup has the group id, not it)."""
+    return peer_keys.load_group_secret(db.path) is not None
+
+
 def group_key(db: Database) -> GroupKey:
     """This laptop's group key, or a Vietnamese refusal when it is in no group."""
     commune = _commune(db)
     secret = peer_keys.load_group_secret(db.path)
     with db.session() as s:
         gid = config.get(s, KEY_GROUP_ID)
+    if secret is None and gid:
+        raise PeerRefused(MSG_SECRET_MISSING)
     if secret is None or not gid:
         raise PeerRefused("Máy này chưa ở trong nhóm máy của xã: lập nhóm (peer group create) hoặc "
                           "nhập mã nhóm (peer group join MÃ) trước")

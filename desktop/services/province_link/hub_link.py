@@ -31,13 +31,14 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
-from desktop.services.province_link import hub_pin, outbox
+from desktop.services.province_link import hub_pin, outbox, restored, succession
 from desktop.settings_keys import (
     KEY_CONNECTED_AT,
     KEY_HUB_COMMUNE,
     KEY_HUB_DEVICE_ID,
     KEY_HUB_PUBLIC_KEY,
     KEY_HUB_URL,
+    KEY_LAST_ERROR,
     KEY_TARGETS_AT,
     KEY_TOKEN_EXPIRES,
 )
@@ -228,21 +229,25 @@ def previous_device(db: Database) -> PreviousDevice | None:
     return PreviousDevice(device, commune, (key,), fresh)
 
 
-def _enrol(http: HubClient, code: str, name: str, public_key: str, prev: PreviousDevice | None) -> EnrolResponse:
+def _enrol(http: HubClient, code: str, name: str, public_key: str, prev: PreviousDevice | None,
+           restored_from: str = "") -> EnrolResponse:
     """Enrol; a re-enrolment tries its candidate proofs in turn. A hub that never knew the device (another or
-    a new hub: 404) enrols it as a new device; other refusals are the officer's to read (the code is unspent)."""
+    a new hub: 404) enrols it as a new device; other refusals are the officer's to read (the code is unspent).
+    `restored_from`: the device whose backup this database is (desktop/services/province_link/restored.py)."""
+    kw = {"restored_from": restored_from} if restored_from else {}
     if prev is None:
-        return http.enrol(code, name, public_key)
+        return http.enrol(code, name, public_key, **kw)
     proofs = prev.proofs(code)
     for i, proof in enumerate(proofs):
         try:
-            return http.enrol(code, name, public_key, previous_device_id=prev.device_id, previous_proof=proof)
+            return http.enrol(code, name, public_key, previous_device_id=prev.device_id, previous_proof=proof,
+                              **kw)
         except EnrolRejected as exc:
             if exc.field == "previous_proof" and i + 1 < len(proofs):
                 continue
             if exc.field == "previous_device_id" and exc.status == 404:
                 log.info("the hub does not know device %s: enrolling as a new device", prev.device_id)
-                return http.enrol(code, name, public_key)
+                return http.enrol(code, name, public_key, **kw)
             raise
     raise AssertionError("unreachable")  # pragma: no cover  (proofs is never empty)
 
@@ -272,9 +277,11 @@ def connect(
     else:
         private_key, public_key = signing.generate_keypair()
     name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname (#20)
+    with db.session() as s:
+        origin = restored.restored_from(s)
     http = client or HubClient(hub_url)
     try:
-        resp = _enrol(http, code, name, public_key, prev)
+        resp = _enrol(http, code, name, public_key, prev, origin)
     except SyncError as exc:
         raise ServiceError(exc.message) from None
     finally:
@@ -304,6 +311,8 @@ def connect(
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         if key.key:
             config.put(s, KEY_HUB_PUBLIC_KEY, key.key)  # pinned: bound to the code (hub_pin's rules)
+        took = succession.apply_enrolment(s, resp)
+        config.put(s, KEY_LAST_ERROR, "")  # connected now: an older sending error is no longer true
     if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
         _keyring_forget(keyring_name(previous))
         if _keyring_get(resp.commune_code, "device_id") == previous:
@@ -313,7 +322,11 @@ def connect(
     return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
             "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at,
             "same_device": "yes" if kept else "no", "hub_key_fingerprint": key.fingerprint,
-            "hub_key_note": key.note}
+            "hub_key_note": key.note,
+            "successor_of": resp.successor_of,
+            "replaced_name": resp.replaced_name, "predecessor_reports": str(took["predecessor_reports"]),
+            "held": resp.held, "new_after_restore": "yes" if took["new_after_restore"] else "no",
+            "set_aside": str(took["set_aside"])}
 
 
 def make_client(creds: Credentials, **kw: object) -> HubClient:
@@ -410,3 +423,29 @@ def hub_info(db: Database) -> dict[str, str]:
                                                KEY_TOKEN_EXPIRES, KEY_TARGETS_AT)}
         info[INFO_FINGERPRINT] = hubkey.fingerprint(config.get(s, KEY_HUB_PUBLIC_KEY))
     return info
+
+
+LINK_NONE, LINK_ONLINE, LINK_FILE, LINK_LOST = "none", "online", "file", "lost"
+LINK_LABELS = {
+    LINK_NONE: "(chưa kết nối)",
+    LINK_ONLINE: "{url}",
+    LINK_FILE: "(kết nối bằng tệp — gửi bằng tệp USB)",
+    LINK_LOST: ("(chưa kết nối trên máy này: không có mã truy cập trong kho khóa — ví dụ máy khôi phục từ bản sao "
+                "lưu; hãy xin tỉnh mã kết nối, hoặc mã thay thế nếu máy này thay cho máy hỏng)"),
+}
+
+
+def link_state(db: Database) -> str:
+    """How this database is linked to the hub, for status lines that must agree with `sync` (issue 18 §1e):
+    none, online (hub URL and credentials), file (credentials, no URL) or lost (settings say enrolled, the
+    keyring has no credentials: a restored backup or another Windows account)."""
+    with db.session() as s:
+        device, commune, url = (config.get(s, KEY_HUB_DEVICE_ID), config.get(s, KEY_HUB_COMMUNE),
+                                config.get(s, KEY_HUB_URL))
+    if not (device and commune):
+        return LINK_NONE
+    try:
+        credentials(db, need_url=False)
+    except ServiceError:
+        return LINK_LOST
+    return LINK_ONLINE if url else LINK_FILE

@@ -25,13 +25,14 @@ from common.vietnamese import nfc
 from desktop import config
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import DayReport
-from desktop.services.province_link import hub_link, hub_pin, outbox
+from desktop.services.province_link import hub_link, hub_pin, outbox, restored, succession
 from desktop.settings_keys import (
     KEY_CONNECTED_AT,
     KEY_HUB_COMMUNE,
     KEY_HUB_DEVICE_ID,
     KEY_HUB_PUBLIC_KEY,
     KEY_HUB_URL,
+    KEY_LAST_ERROR,
     KEY_TARGETS_FILE_ISSUED,
     KEY_TOKEN_EXPIRES,
 )
@@ -39,7 +40,7 @@ from desktop.storage.db import Database
 from sync import daycode, hubkey, offline, signing
 from sync.client import insecure_hub_url
 from sync.outbox_port import SyncResult
-from sync.protocol import INDICATORS, TargetItem
+from sync.protocol import INDICATORS, MAX_PREDECESSOR_REPORTS, EnrolResponse, TargetItem
 
 PENDING = "pending-enrol"
 
@@ -77,10 +78,13 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
     prev = None if new_device else hub_link.previous_device(db)
     private_key = prev.next_key if prev is not None else signing.generate_keypair()[0]
     name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname (#20)
+    with db.session() as s:
+        origin = restored.restored_from(s)  # a restored backup says so (issue 18): successor or held new device
     if prev is not None:
-        doc = offline.make_request(code, commune, name, private_key, prev.device_id, prev.proofs(code))
+        doc = offline.make_request(code, commune, name, private_key, prev.device_id, prev.proofs(code),
+                                   restored_from=origin)
     else:
-        doc = offline.make_request(code, commune, name, private_key)
+        doc = offline.make_request(code, commune, name, private_key, restored_from=origin)
     try:
         offline.write_file(path, doc)
     except OSError as exc:
@@ -102,7 +106,7 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     The answer says whether the laptop kept its device (`same_device`) or became a new one, and why
     (`new_device_reason`: the hub's, e.g. `sync.offline.NEW_DEVICE_UNKNOWN`, or HUB_IGNORED when the hub
     answered a re-enrolment request without a word on it), with `device_note`, the officer's sentence."""
-    doc = _read(path, offline.MAX_SMALL_FILE_BYTES)
+    doc = _read(path, offline.MAX_ENROL_RESPONSE_BYTES)
     if doc.get("kind") != "enrol-response":
         raise ServiceError("Tệp này không phải tệp trả lời kết nối của máy chủ tỉnh.")
     p = doc.get("payload")
@@ -150,6 +154,8 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         config.put(s, KEY_TOKEN_EXPIRES, p["token_expires_at"])
         config.put(s, KEY_HUB_PUBLIC_KEY, p["hub_public_key"])
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        took = succession.apply_enrolment(s, _as_response(p, device))
+        config.put(s, KEY_LAST_ERROR, "")
     hub_link.store_targets(db, targets)
     _forget_pending(commune)
     if previous and previous != device:  # a new device: this database's old device is gone (as online)
@@ -162,8 +168,23 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     res = {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
            "targets": str(len(targets)), "same_device": "yes" if previous == device else "no",
            "previous_device_id": asked or previous, "new_device_reason": reason,
-           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line}
-    return {**res, "device_note": device_note(res)}
+           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line,
+           "successor_of": str(p.get("successor_of") or ""), "replaced_name": str(p.get("replaced_name") or ""),
+           "predecessor_reports": str(took["predecessor_reports"]), "held": str(p.get("held") or ""),
+           "new_after_restore": "yes" if took["new_after_restore"] else "no", "set_aside": str(took["set_aside"])}
+    note = "\n".join(x for x in (device_note(res), succession.connect_note(res)) if x)
+    return {**res, "device_note": note}
+
+
+def _as_response(p: dict[str, Any], device: str) -> EnrolResponse:
+    """The parts of a file answer the succession reads (province_link/succession.py)."""
+    reports = p.get("predecessor_reports")
+    return EnrolResponse(device_id=device, token="", commune_code=p["commune_code"], commune_name=p["commune_name"],
+                         province_code=p["province_code"], token_expires_at=p["token_expires_at"],
+                         successor_of=str(p.get("successor_of") or ""),
+                         predecessor_reports=[r for r in reports[:MAX_PREDECESSOR_REPORTS] if isinstance(r, dict)]
+                         if isinstance(reports, list)
+                         else [], held=str(p.get("held") or ""))
 
 
 HUB_IGNORED = "hub_ignored"  # new_device_reason: the response says nothing of the device asked for (older hub)

@@ -97,6 +97,20 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
         # the day's automatic copy if none was made yet today (quiet: failures are logged, not shown)
         shell.app.runner.op(settings_ops.daily_backup(), None, "daily_backup").quiet().run()
 
+    def refused(exc: BaseException, tb: str) -> None:
+        """A restored laptop's re-close below the hub's figures (issue 18): show both, close only if confirmed."""
+        from desktop.ui.dialogs.error import show_error
+
+        if getattr(exc, "field", "") != "confirm_lower":
+            show_error(shell.parent_widget, exc, tb)
+            return
+        if QMessageBox.question(shell.parent_widget, _("Chốt lại với số thấp hơn?"),
+                                str(exc) + "\n\n" + _("Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?"),
+                                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes:
+            shell.app.runner.op(sync_ops.close_day(day, point_code, current_operator(shell.app), confirm_lower=True),
+                                shell.parent_widget, "close_day").success(done).run()
+
     return (shell.app.runner.op(sync_ops.close_day(day, point_code, current_operator(shell.app)),
                                 shell.parent_widget, "close_day")
-            .success(done).run())
+            .success(done).failure(refused).run())

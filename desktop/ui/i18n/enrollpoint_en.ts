@@ -1786,8 +1786,16 @@ Possible duplicates: {5}</translation>
         <translation>Close the day</translation>
     </message>
     <message>
+        <source>Chốt lại với số thấp hơn?</source>
+        <translation>Close again with lower figures?</translation>
+    </message>
+    <message>
         <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
         <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
+    </message>
+    <message>
+        <source>Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?</source>
+        <translation>Close again anyway, with the new figures lower than the province holds?</translation>
     </message>
     <message>
         <source>Chốt số liệu ngày {0:%d/%m/%Y}? Báo cáo sẽ được xếp hàng để gửi lên tỉnh.</source>

@@ -12,14 +12,16 @@ if TYPE_CHECKING:
     from desktop.services.auth import OperatorInfo
 
 
-def close_day(day: dt.date, point_code: str | None, operator: OperatorInfo | None) -> WorkerFn:
-    """Close the day (one point or all); the value is [(point code, revision)] of the reports written."""
+def close_day(day: dt.date, point_code: str | None, operator: OperatorInfo | None,
+              confirm_lower: bool = False) -> WorkerFn:
+    """Close the day (one point or all); the value is [(point code, revision)] of the reports written.
+    `confirm_lower`: the officer confirmed figures lower than the hub's (a restored laptop, issue 18)."""
 
     def run(job: JobContext) -> OpResult:
         from desktop.services.figures import dayclose
 
         with job.db.session() as s:
-            rows = dayclose.close_day(s, day, point_code, operator=operator)
+            rows = dayclose.close_day(s, day, point_code, operator=operator, confirm_lower=confirm_lower)
             summary = [(r.point_code, r.revision) for r in rows]
         return OpResult(summary, Changes(reports=True))
 
