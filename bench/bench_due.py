@@ -1,10 +1,10 @@
-"""Due rules in SQL after issue 11 (renewals counted from the latest card event, births known only as a year)
+"""Due rules in SQL (renewals counted from the latest card event, births known only as a year)
 against the rules before it, on the same register in the same run:
 `python bench/bench_due.py [DB] [--citizens 200000] [--repeat 5] [--write]` (DB: a plain file from
 `bench/make_db.py`; without one, a `--citizens` register is made in a temp folder first). `--write` records
 the table in bench/RESULTS-due.md.
 
-Before issue 11 a renewal was computed from `card_issued_on` alone, with one NOT EXISTS on later card
+Before these rules a renewal was computed from `card_issued_on` alone, with one NOT EXISTS on later card
 events; now the card counted from is the later of `card_issued_on` and the latest capture/delivery, which
 adds a NOT EXISTS per renewal age that has come (run only for rows whose register date is before the
 window). Timed: count of everyone due, count of renewals, and the auto-assign pass (the due mask of every
@@ -30,7 +30,7 @@ from machine_info import cpu_model  # noqa: E402
 
 
 def previous_filter_sql(kind: str | None, on: dt.date) -> tuple[str, dict[str, Any]]:
-    """The WHERE fragment of `due.due_filter_sql` as it was before issue 11 (the baseline)."""
+    """The WHERE fragment of `due.due_filter_sql` as it was before renewals counted from the latest card event (the baseline)."""
     from desktop.services.due.rules import CARD_AGE, GRACE_YEARS, RENEWAL_AGES, TERMINAL_VALUES, sub_years
 
     a = "c"
@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
     lines = [f"## bench_due.py — {time.strftime('%Y-%m-%d %H:%M')}", "",
              f"{n:,} citizens, on {on}, median of {args.repeat}; {cpu_model()}; load average "
              f"{os.getloadavg()[0]:.1f}.", "",
-             "| query | before issue 11 | now | ratio | rows before → now |", "|---|---|---|---|---|"]
+             "| query | before (card_issued_on) | now | ratio | rows before → now |", "|---|---|---|---|---|"]
     lines += [f"| {label} | {t_old * 1000:.0f} ms | {t_new * 1000:.0f} ms | {t_new / t_old:.2f} | {c_old:,} → {c_new:,} |"
               for label, t_old, t_new, c_old, c_new in rows]
     text = "\n".join(lines) + "\n"

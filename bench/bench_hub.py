@@ -8,7 +8,7 @@
 2. hub in-process: per device one signed batch of 60 reports → verify signature → decode_batch → intake()
    (exactly what POST /batches does after reading the body), one transaction per batch; every commune has
    one laptop, and `--multi-share` of them (10%) have `--devices` (3) laptops reporting the same point and
-   days (issue 10: the hub keeps one report per device and sums them);
+   days (several laptops per commune: the hub keeps one report per device and sums them);
 3. hub over loopback HTTP: a real `enrollpoint-hub serve` process, gzip bodies, keep-alive client, for a
    subset of communes (wire overhead);
 4. dashboard (signed in through GET + POST /login, as a browser): GET / for all 3,321 communes on the 1 M-value database, the

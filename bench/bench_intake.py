@@ -1,4 +1,4 @@
-"""The hub's intake on PostgreSQL against SQLite, the same signed batches, in the same run (issue 13).
+"""The hub's intake on PostgreSQL against SQLite, the same signed batches, in the same run.
 
     .venv/bin/python bench/bench_intake.py [--pg URL] [--communes 400] [--runs 3] [--threads 4] [--no-write]
 

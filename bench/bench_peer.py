@@ -1,4 +1,4 @@
-"""Bench: peer sync between two laptops of one commune over loopback (issue 10).
+"""Bench: peer sync between two laptops of one commune over loopback.
 
 1. First sync: laptop A holds a 200,000-citizen register with 300,000 status events (the demo register,
    topped up with events); laptop B is empty. A serves (`enrollpoint peer serve`, its own process), B runs

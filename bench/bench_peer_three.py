@@ -1,4 +1,4 @@
-"""Bench (issue 20 §2): one 200,000-row import, then USB and LAN sync among three laptops.
+"""Bench: one 200,000-row import, then USB and LAN sync among three laptops.
 
 Laptop A imports a 200,000-row list with `enrollpoint import` (one import: every row gets the same time,
 so the change-log clock's counter passes 99,999 when the rows are stamped: it must carry, not overflow).
@@ -153,7 +153,7 @@ def main() -> int:
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     load = os.getloadavg()
     section = (
-        f"\n## {when} — bench_peer_three.py (issue 20: 200,000-row import, then USB and LAN among three laptops)\n\n"
+        f"\n## {when} — bench_peer_three.py (200,000-row import, then USB and LAN among three laptops)\n\n"
         f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs shared with "
         f"other jobs (load average at the end {load[0]:.1f}). Plain SQLite files; each command its own process.\n\n"
         "| step | time | peak RSS |\n|---|---|---|\n"

@@ -22,12 +22,12 @@ ORDER: list[tuple[str, list[str]]] = [(name, []) for name in (
     "bench_print.py",
     "bench_sync.py",
     "bench_hub.py",
-    "bench_intake.py",  # hub intake, PostgreSQL against SQLite (issue 13)
+    "bench_intake.py",  # hub intake, PostgreSQL against SQLite
     "bench_encryption.py",
     "bench_peer.py",
-    "bench_commands.py",  # whole commands, process start to exit (issue 13)
+    "bench_commands.py",  # whole commands, process start to exit
 )] + [
-    ("bench_due.py", ["--write"]),  # due rules in SQL (issue 11), on a register it makes
+    ("bench_due.py", ["--write"]),  # due rules in SQL, on a register it makes
     ("bench_demo.py", ["--write"]),  # demo data against a bare write of the same rows
 ]
 

@@ -161,7 +161,7 @@ def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
         sender, batches = verify_bundle(db, doc)
     except BundleError as exc:
         words = _replaced(db, doc) if exc.status == 403 else None
-        if words:  # the laptop a successor replaced (issue 18): say so, not "signature does not verify"
+        if words:  # the laptop a successor replaced: say so, not "signature does not verify"
             raise BundleError(403, words) from None
         raise
     _check_held(db, sender, [b for b, _h in batches])

@@ -1,4 +1,4 @@
-"""The keys a device had before a re-enrolment re-keyed it (issue 18 §2).
+"""The keys a device had before a re-enrolment re-keyed it.
 
 A laptop re-enrolled by file or online gets a new key pair; a bundle it wrote before (still on a stick, or a
 copy carried later) is signed with the earlier key. That is the laptop's own work, not tampering: the hub

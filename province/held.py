@@ -1,4 +1,4 @@
-"""Laptops held for the admin (issue 18 §1): identity decides, not content.
+"""Laptops held for the admin: identity decides, not content.
 
 A new device whose enrolment says its database was restored from a backup of device X (and that did not
 come with X's replacement code) may re-send the dead laptop's days as its own: it is held. So is a device that

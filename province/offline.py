@@ -1,4 +1,4 @@
-"""The hub's side of communes with no link (issue 14): its own signing key, enrolment by file, receipts for
+"""The hub's side of communes with no link: its own signing key, enrolment by file, receipts for
 imported bundles, signed targets files and day codes read over the phone.
 
 The hub signs what it gives a laptop on a stick with an Ed25519 key of its own (`hub_signing_key` in
@@ -104,7 +104,7 @@ def enrol_from_file(s: Session, data: bytes) -> tuple[dict[str, Any], Device]:
         version, restored_from = offline.check_restore(doc)
     except offline.OfflineFileError as exc:
         raise OfflineRefused(exc.message, exc.status) from None
-    if match.replaces_device_id:  # a replacement code (issue 18): the laptop becomes that device's successor
+    if match.replaces_device_id:  # a replacement code: the laptop becomes that device's successor
         return _successor_response(s, doc, req, match, version, restored_from, at)
     previous, asked = _previous_device(s, doc, req, commune.code, match.code_hash)
     device_id = previous.id if previous is not None else uuid.uuid4().hex

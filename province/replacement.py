@@ -1,4 +1,4 @@
-"""A dead laptop's successor (issue 18 §1): the province issues a replacement code naming the device; the laptop
+"""A dead laptop's successor: the province issues a replacement code naming the device; the laptop
 that enrols with it takes over THAT device id.
 
 Why the same id: the hub counts one report per (commune, point, day, device) at its highest revision, so a

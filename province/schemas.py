@@ -25,7 +25,7 @@ class EnrolIn(BaseModel):
         default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9+/=]+$",
         description="base64 Ed25519 signature with the device's previous private key over "
         "sync.signing.reenrol_message(previous_device_id, public_key, commune, SHA-256 of the code)")
-    # Enrolment protocol 2 (issue 18; docs/sync.md): older laptops omit both.
+    # Enrolment protocol 2 (a dead laptop's successor; docs/sync.md): older laptops omit both.
     enrol_protocol: int = Field(default=1, ge=1, le=1000, description="The laptop's enrolment protocol; a "
                                 "replacement code needs ≥ 2")
     restored_from: str | None = Field(

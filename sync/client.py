@@ -147,7 +147,7 @@ def _field(resp: requests.Response) -> str:
     return str(data.get("field") or "")[:40] if isinstance(data, dict) else ""
 
 
-# Refusals whose words come from the hub (issue 18): a laptop replaced by its successor, a laptop held for the
+# Refusals whose words come from the hub: a laptop replaced by its successor, a laptop held for the
 # province admin. Both stop the run; the reports stay on the laptop.
 _WORDED = {(401, "replaced"), (403, "held")}
 
@@ -167,7 +167,7 @@ def _enrol_refusal(resp: requests.Response) -> EnrolRejected:
         return EnrolRejected(MSG_REENROL_PROOF, code, field)
     if field == "previous_device_id" and code == 404:
         return EnrolRejected(MSG_REENROL_UNKNOWN, code, field)
-    if field == "replaces":  # a replacement code refused (issue 18): the hub's own words, the code unspent
+    if field == "replaces":  # a replacement code refused: the hub's own words, the code unspent
         return EnrolRejected(_detail(resp), code, field)
     return EnrolRejected(f"{MSG_ENROL_CODE} ({_detail(resp)})", code, field)
 
@@ -219,7 +219,7 @@ class HubClient:
         self.policy = policy or RetryPolicy()
         self.sleep, self.clock, self.rng = sleep, clock, rng
         self.http = session or self._session()
-        self.hub_public_key = ""  # from the last targets answer (hubs since issue 14 send it)
+        self.hub_public_key = ""  # from the last targets answer (hubs with a signing key send it)
 
     @staticmethod
     def _session() -> requests.Session:

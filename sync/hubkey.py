@@ -1,5 +1,5 @@
 """The province hub's signing key as the laptop learns it: its short fingerprint, and the binding of the key
-to the one-time code that enrolled the laptop (issue 18 §2). Both sides use this module.
+to the one-time code that enrolled the laptop. Both sides use this module.
 
 Why a binding: the key travels in the enrolment answer (online, or in a file carried by hand). Signed only by
 itself, it proves nothing — whoever carries the stick could re-sign the answer with a key of their own and

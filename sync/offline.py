@@ -36,7 +36,7 @@ VERSION = 1
 KINDS = ("enrol-request", "enrol-response", "receipt", "targets")
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a receipt for 5,000 batches × 500 reports fits easily
 MAX_SMALL_FILE_BYTES = 64 * 1024  # requests, responses, targets
-# An enrolment response may carry a replaced laptop's reports (issue 18: a year of 3 points with villages).
+# An enrolment response may carry a replaced laptop's reports (its size limit: a year of 3 points with villages).
 MAX_ENROL_RESPONSE_BYTES = 4 * 1024 * 1024
 FILE_JSON_LIMITS = {"max_depth": 6, "max_items": 1 << 20, "max_string": 4096}
 # An enrolment response to a re-enrolment request also carries `previous_device_id` (the id asked for) and

@@ -368,7 +368,7 @@ class EnrolResponse:
     token_expires_at: str
     hub_public_key: str = ""  # the hub's Ed25519 key: checks receipts, targets files (sync.offline)
     hub_key_binding: str = ""  # enrolment contract 2 (sync.hubkey): the key bound to the one-time code
-    # Enrolment protocol 2 (issue 18): a replacement code made this laptop the successor of `successor_of`
+    # Enrolment protocol 2: a replacement code made this laptop the successor of `successor_of`
     # (the same device id); `predecessor_reports` are that device's latest reports per (day, point) as the
     # hub holds them, so this laptop's revisions continue above them. `held`: the hub holds this new device
     # for the admin (a restored database enrolled with an ordinary code), its reports not summed.

@@ -45,7 +45,7 @@ README_CHILDREN_OF = ("desktop", "desktop/services", "desktop/ui", "common", "pa
 PATH_REF = re.compile(r"(?<![\w/.-])((?:desktop|province|sync|common|paper|tests|bench|scripts|installer)"
                       r"/[\w./-]*?\.py)(?![\w*<])")
 DOTTED_REF = re.compile(r"`((?:desktop|province|sync|common|paper)(?:\.\w+)+)(?:\(\))?`")
-ISSUE_REF = re.compile(r"\bissues? (?:no\.? ?)?\d+|#\d{1,3}\b(?!\w)|\bitems? \d+ of issue", re.IGNORECASE)
+ISSUE_REF = re.compile(r"\bissues? (?:no\.? ?)?\d+|(?<!&)#\d{1,3}\b(?!\w)|\bitems? \d+ of issue", re.IGNORECASE)
 
 
 def _is_module(path: Path) -> bool:

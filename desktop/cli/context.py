@@ -52,7 +52,7 @@ class CliContext:
         return self._db
 
     def _warn_unfinished_import(self) -> None:
-        """A peer file import cut half-way: said at every start until the file is imported again (issue 20)."""
+        """A peer file import cut half-way: said at every start until the file is imported again."""
         from desktop.services.peer import unfinished
 
         assert self._db is not None

@@ -1,4 +1,4 @@
-"""CLI: the commune's group of laptops and peer sync (`enrollpoint peer …`, issue 10; docs/peer-sync.md)."""
+"""CLI: the commune's group of laptops and peer sync (`enrollpoint peer …`; docs/peer-sync.md)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ class Citizen(Base):
     vneid_stage: Mapped[int] = mapped_column(SmallInteger, default=0)  # 0 none,1 captured,2 approved,3 activated
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    # Peer sync: global id and the laptop that made the record; NULL until first stamped.
     gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     origin: Mapped[str | None] = mapped_column(String(32))
 

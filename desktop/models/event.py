@@ -23,7 +23,7 @@ class StatusEvent(Base):
     appointment_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)  # when it was typed in
-    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    # Peer sync: global id and the laptop that made the record; NULL until first stamped.
     gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     origin: Mapped[str | None] = mapped_column(String(32))
 

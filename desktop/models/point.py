@@ -17,6 +17,6 @@ class Point(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(16), default="mobile")  # office / mobile / home
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    # Peer sync: global id and the laptop that made the record; NULL until first stamped.
     gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     origin: Mapped[str | None] = mapped_column(String(32))

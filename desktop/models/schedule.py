@@ -24,7 +24,7 @@ class EnrollmentSession(Base):
     state: Mapped[str] = mapped_column(String(16), default="planned")  # planned / open / done / cancelled
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    # Peer sync: global id and the laptop that made the record; NULL until first stamped.
     gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     origin: Mapped[str | None] = mapped_column(String(32))
 
@@ -45,7 +45,7 @@ class Appointment(Base):
     state: Mapped[str] = mapped_column(String(16), default="booked")  # booked/attended/no_show/moved/cancelled
     rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    # Peer sync (issue 10): global id and the laptop that made the record; NULL until first stamped.
+    # Peer sync: global id and the laptop that made the record; NULL until first stamped.
     gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     origin: Mapped[str | None] = mapped_column(String(32))
 

@@ -1,4 +1,4 @@
-"""Dashboard actions on a commune's laptops (issue 18 §1): issue a replacement code for a dead laptop ("Cấp mã
+"""Dashboard actions on a commune's laptops: issue a replacement code for a dead laptop ("Cấp mã
 thay thế") and approve a laptop held for review ("chờ duyệt"). Admin session and its CSRF token, as every
 other form that changes something (offline_pages)."""
 

@@ -1,4 +1,4 @@
-"""Dashboard pages for communes with no link (issue 14): answer an enrolment request file, write a signed
+"""Dashboard pages for communes with no link: answer an enrolment request file, write a signed
 targets file, enter a day code read over the phone, download a bundle's receipt.
 
 Everything that changes something needs an `admin` session and the session's CSRF token (forms carry it as

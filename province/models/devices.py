@@ -45,7 +45,7 @@ class EnrolmentCode(Base):
 
 
 class DevicePreviousKey(Base):
-    """A public key a device had before a re-enrolment re-keyed it (issue 18 §2): a bundle written before the
+    """A public key a device had before a re-enrolment re-keyed it: a bundle written before the
     re-enrolment and carried after it is still the device's own work — accepted while the key is recent,
     refused by name (never as "tampered") after that."""
 

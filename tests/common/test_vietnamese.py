@@ -124,7 +124,7 @@ def test_fold_any_text_is_stable(text: str) -> None:
     assert fold(unicodedata.normalize("NFD", text)) == fold(unicodedata.normalize("NFC", text))
 
 
-# ------------------------------------------------------------------------------ issue 11, item 7
+# ------------------------------------------------------------------------------ names with legacy spellings
 def test_tones_order_per_syllable_wherever_the_mark_sits() -> None:
     # ngang < huyền < hỏi < ngã < sắc < nặng; both placements of each tone are equal
     groups = [["Thuy"], ["Thùy", "Thuỳ"], ["Thủy", "Thuỷ"], ["Thũy", "Thuỹ"], ["Thúy", "Thuý"], ["Thụy", "Thuỵ"]]

@@ -35,7 +35,7 @@ pytestmark = [
 ]
 
 # Qt's xcb platform needs these at run time; the build machine has them (scripts/system-deps.sh) and
-# PyInstaller copies them, so the bundle also starts on a desktop that lacks them (issue 12).
+# PyInstaller copies them, so the bundle also starts on a desktop that lacks them.
 XCB_LIBS = ("libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxkbcommon-x11.so.0")
 
 

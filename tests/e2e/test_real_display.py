@@ -1,6 +1,6 @@
 """The real app on a real X display: Qt's xcb platform plugin loads and the first window appears.
 
-Every other test runs Qt offscreen, so a missing xcb library (issue 12: libxcb-cursor0, libxcb-icccm4, ...)
+Every other test runs Qt offscreen, so a missing xcb library (as on a fresh Debian desktop: libxcb-cursor0, libxcb-icccm4, ...)
 went unseen until a user ran `make run` on a desktop. Here the installed `enrollpoint` starts as a
 subprocess under a private Xvfb (free display number) with QT_QPA_PLATFORM=xcb and a temp data dir, and
 `xwininfo` (outside the app) must see its window within a bounded time; then the app is stopped.

@@ -1,4 +1,4 @@
-"""Issue 18 §1, end to end: a dead laptop restored from its backup must not double the province's figures.
+"""End to end: a dead laptop restored from its backup must not double the province's figures.
 
 Real processes and files only: a hub process on 127.0.0.1 (`enrollpoint-hub serve`, SQLite), laptops driven
 through the `enrollpoint` CLI in subprocesses, each in its own data directory and its own keyring (a

@@ -1,4 +1,4 @@
-"""Issue 12 §2 against a REAL hub process on 127.0.0.1 (SQLite and PostgreSQL): peak RSS (VmHWM) under
+"""Attacks on a REAL hub process on 127.0.0.1 (SQLite and PostgreSQL): peak RSS (VmHWM) under
 oversized bodies and bundle bombs, device-API latency during a login flood, CSRF answered before the upload
 body is read, and no login token in the access log. Sizes and durations are bounded."""
 

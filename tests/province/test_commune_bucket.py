@@ -1,4 +1,4 @@
-"""The commune's "không theo điểm" report (point code `_XA`, issue 11): a v1 report like any point's, added
+"""The commune's "không theo điểm" report (point code `_XA`): a v1 report like any point's, added
 into the commune's figures and shown by name on the commune page (SQLite and PostgreSQL)."""
 
 from __future__ import annotations

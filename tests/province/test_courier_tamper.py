@@ -1,4 +1,4 @@
-"""Issue 18 §2: whoever carries the stick cannot make a laptop believe the province received what it never did.
+"""Whoever carries the stick cannot make a laptop believe the province received what it never did.
 
 The laptop is the real `enrollpoint` CLI on its own database file and keyring; the hub is the real
 `enrollpoint-hub` CLI on a fresh database (SQLite, and PostgreSQL when EP_TEST_PG_URL is set). A courier

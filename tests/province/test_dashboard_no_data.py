@@ -1,4 +1,4 @@
-"""Issue 11 item 11: a commune with a target and no data meets nothing (SQLite and PostgreSQL)."""
+"""A commune with a target and no data meets nothing (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 12 §2, hub side, in-process on SQLite and PostgreSQL: personal data in village names (1), unauth
+"""Hardening, hub side, in-process on SQLite and PostgreSQL: personal data in village names (1), unauth
 bodies capped and never echoed (3), bundle/batch JSON bombs (4), login throttling and equal refusals (5),
 batch ids per device (6), absurd dates (7), non-ASCII cookies and CSRF values (8), CSRF and headers (10).
 The real-process ones (peak RSS, latency under a login flood, access log) are in test_hub_attack.py."""

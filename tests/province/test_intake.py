@@ -114,7 +114,7 @@ def test_targets_endpoint(hub_db, client, laptop):
     r = client.get("/api/v1/targets", headers={"Authorization": f"Bearer {laptop.token}"})
     assert r.status_code == 200
     with hub_db.session() as ses:
-        hub_key = offline.hub_public_key(ses)  # laptops pin it to check signed files (issue 14)
+        hub_key = offline.hub_public_key(ses)  # laptops pin it to check signed files
     assert hub_key
     assert r.json() == {"commune_code": "22736", "commune_name": "Đặc khu Trường Sa", "hub_public_key": hub_key,
                         "targets": [{"indicator": "card_captured", "value": 1200, "deadline": "2025-12-31"}]}

@@ -1,4 +1,4 @@
-"""Issue 18 §2 online: `enrollpoint connect --hub` against real hub processes on 127.0.0.1. The pinned hub key
+"""The hub key, online: `enrollpoint connect --hub` against real hub processes on 127.0.0.1. The pinned hub key
 is replaced only by an enrolment whose answer binds the new key to the one-time code; an answer without a
 binding (a hub before enrolment contract 2) may pin a first key but never replace a pinned one, and an answer
 whose key was swapped on the way is refused. A small proxy in a thread plays the old hub / the man in the

@@ -1,4 +1,4 @@
-"""Several laptops of one commune, one hub (issue 10 §1): three enrolled devices report the same point and
+"""Several laptops of one commune, one hub: three enrolled devices report the same point and
 day; the hub stores one report per device and every figure it shows or exports is their sum — through
 revisions (per device), resends, a bundle imported by the CLI and an outage (hub down, then up again) —
 against a real hub process on SQLite and PostgreSQL. Also the per-laptop freshness on the dashboard."""
@@ -115,7 +115,7 @@ def test_three_laptops_one_point_one_day_add_up(hub_url: str, tmp_path: Path) ->
             laps = [enrol_http(http, code, name) for code, name in zip(codes, NAMES, strict=True)]
             a, b, c = laps
             assert login(http).status_code == 303
-            # The bug of issue 10: A and B both send revision 1 for TRUSO on the same day, other figures.
+            # The bug this prevents: A and B both send revision 1 for TRUSO on the same day, other figures.
             figures = {a.device_id: dict(card_captured=1, attended=2),
                        b.device_id: dict(card_captured=1, attended=1, no_show=1),
                        c.device_id: dict(card_captured=3, vneid_l2_captured=2, attended=3)}

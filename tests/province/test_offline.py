@@ -1,4 +1,4 @@
-"""An island commune that never touches the network (issue 14), on SQLite and PostgreSQL hubs: enrol by
+"""An island commune that never touches the network, on SQLite and PostgreSQL hubs: enrol by
 files, close 60 days, carry a bundle, bring back a receipt; a lost stick; day codes read over the phone; bad
 files refused with nothing changed. The laptop is the real CLI on a real database file; the hub is the real
 `enrollpoint-hub` CLI on a fresh database."""

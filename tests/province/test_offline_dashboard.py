@@ -1,4 +1,4 @@
-"""The dashboard side of issue 14 (SQLite and PostgreSQL): answer an enrolment request file, download a signed
+"""The dashboard side of communes with no link (SQLite and PostgreSQL): answer an enrolment request file, download a signed
 targets file, type in a day code, download the receipt of an uploaded bundle; only admins, only with CSRF;
 the hub key reaches laptops enrolled online (enrol answer and targets)."""
 

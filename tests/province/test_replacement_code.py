@@ -1,4 +1,4 @@
-"""Issue 18 §1 at the hub: replacement codes (CLI function and dashboard button with CSRF), the successor under
+"""A dead laptop's successor at the hub: replacement codes (CLI function and dashboard button with CSRF), the successor under
 the same device id, the old laptop refused with words, laptops held for the admin ("chờ duyệt") and never
 summed until approved. SQLite and (with EP_TEST_PG_URL) PostgreSQL, through the real HTTP app."""
 

@@ -47,7 +47,7 @@ def _datetime(v: Any) -> dt.datetime:
 _HISTORY_SQL = (
     "SELECT e.event_type, e.occurred_at, p.code, p.name, o.name, e.recorded_at, e.note FROM status_events e "
     "LEFT JOIN points p ON p.id = e.point_id LEFT JOIN operators o ON o.id = e.operator_id "
-    # By event time in the order every laptop shares (peer/state.py), not by local insertion (issue 20)
+    # By event time in the order every laptop shares (peer/state.py), not by local insertion
     "WHERE e.citizen_id = ? ORDER BY e.occurred_at, e.recorded_at, coalesce(e.gid, ''), e.id"
 )
 

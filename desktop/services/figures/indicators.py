@@ -10,7 +10,7 @@ on the citizen's own phone), the commune's "không theo điểm" bucket (`point_
 at two points on one day counts at the first one, and the points plus the bucket always add up to the
 commune's figures, day by day and indicator by indicator.
 
-Several laptops (issue 10, docs/peer-sync.md "Day close across laptops"): the first event is chosen among
+Several laptops (docs/peer-sync.md "Day close across laptops"): the first event is chosen among
 every event this register holds, whichever laptop recorded it, ordered by (occurred_at, gid) — the global
 id, the same on every laptop, never the local row id. A laptop's day close (`origin=`) counts a (citizen,
 day, indicator) only when that first event is its own: once the laptops have synced, exactly one of them
@@ -76,7 +76,7 @@ class DayCounts:
 def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int | None,
            origin: str | tuple[str, ...] | None = None) -> _Select:
     conds = [StatusEvent.event_type.in_(INDICATORS), StatusEvent.occurred_on <= day_to]
-    if origin is not None:  # one laptop's own events (day close; issue 10): copies from peers have theirs
+    if origin is not None:  # one laptop's own events (day close across laptops): copies from peers have theirs
         # A successor also counts the events of the laptop it replaced (desktop/services/province_link/succession.py).
         origins = (origin,) if isinstance(origin, str) else origin
         conds.append(or_(StatusEvent.origin.is_(None), StatusEvent.origin.in_(origins)))

@@ -5,7 +5,7 @@ same as comparing (ms, counter, device) as numbers: SQL `ORDER BY hlc` and Pytho
 
 - The counter never passes 99,999: one more tick carries into the physical part (ms + 1, counter 0), so an
   import of 200,000 rows stamped in one millisecond moves the clock 2 ms ahead of the wall and stays valid
-  (issue 20: a 5-digit counter written as 6 digits was refused by every other laptop, and sorted wrongly).
+  (a 5-digit counter written as 6 digits was refused by every other laptop, and sorted wrongly).
 - A remote stamp more than MAX_AHEAD_MS ahead of this laptop's wall clock is not adopted into the local
   clock (the entry is still merged with its stamp as sent: every laptop decides the same way). 24 hours:
   laptops go weeks without NTP and a commune's laptops may be set to UTC instead of UTC+7 or to another

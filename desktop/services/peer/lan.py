@@ -4,7 +4,7 @@ Plain HTTP carries only sealed messages (crypto.py): every request and answer bo
 authenticated with the group key, bound to the commune and protocol version, so nothing personal and no
 secret crosses the network in the clear, and a laptop outside the group gets a refusal, never data.
 
-LAN protocol 2 (issue 20): a request carries a small sealed header (`X-EnrollPoint-Seal`, ≤ 1 KiB: time,
+LAN protocol 2: a request carries a small sealed header (`X-EnrollPoint-Seal`, ≤ 1 KiB: time,
 request id, body length, sealed with the group key) that the server verifies before it reads one byte of
 the body; the body is then read in 1 MiB chunks and must be the sealed request with the same id. Every
 unauthenticated request (no or a bad seal, another group or commune, protocol 1, a wrong path or method)

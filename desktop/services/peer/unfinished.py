@@ -1,5 +1,5 @@
 """A USB file whose import was cut half-way (power, a killed process): said at the next start and in
-`peer status` / the panel until the file is imported again (issue 20).
+`peer status` / the panel until the file is imported again.
 
 Each page of a file is applied in its own transaction, so a cut keeps whole pages only: consistent, but
 part of the register may be missing (citizens without a part of their events, statuses lagging). The

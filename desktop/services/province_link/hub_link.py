@@ -170,7 +170,7 @@ def _adopt_commune_entry(commune: str, device: str) -> tuple[str, str]:
 
 def credentials(db: Database, *, need_url: bool = True) -> Credentials:
     """The hub URL, device id and secrets, or NotConnected (Vietnamese message). A laptop enrolled by file
-    (issue 14) has no hub URL: `need_url=False` for what only needs the device's identity (bundles, codes)."""
+    has no hub URL: `need_url=False` for what only needs the device's identity (bundles, codes)."""
     with db.session() as s:
         url, commune = config.get(s, KEY_HUB_URL), config.get(s, KEY_HUB_COMMUNE)
         device = config.get(s, KEY_HUB_DEVICE_ID)
@@ -276,7 +276,7 @@ def connect(
         public_key = signing.public_key_of(private_key)
     else:
         private_key, public_key = signing.generate_keypair()
-    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname (#20)
+    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname: it often names the officer
     with db.session() as s:
         origin = restored.restored_from(s)
     http = client or HubClient(hub_url)
@@ -394,7 +394,7 @@ class BundleResult:
 
 
 def pin_hub_key(db: Database, public_key: str) -> None:
-    """Keep the hub's public key if none is pinned yet (laptops enrolled before issue 14 learn it from an
+    """Keep the hub's public key if none is pinned yet (laptops enrolled before hubs had a signing key learn it from an
     authenticated targets answer over TLS); a pinned key is never replaced silently."""
     hub_pin.note_served_key(db, public_key)
 
@@ -436,7 +436,7 @@ LINK_LABELS = {
 
 
 def link_state(db: Database) -> str:
-    """How this database is linked to the hub, for status lines that must agree with `sync` (issue 18 §1e):
+    """How this database is linked to the hub, for status lines that must agree with `sync`:
     none, online (hub URL and credentials), file (credentials, no URL) or lost (settings say enrolled, the
     keyring has no credentials: a restored backup or another Windows account)."""
     with db.session() as s:

@@ -1,4 +1,4 @@
-"""A commune with no link at all (issue 14): enrol by file, confirm bundles by receipt, targets by file, and
+"""A commune with no link at all: enrol by file, confirm bundles by receipt, targets by file, and
 the day's totals as a short code for a phone call or an SMS.
 
 The files and the day-code codec are the contract in `sync.offline` / `sync.daycode` (the hub uses the same
@@ -77,9 +77,9 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
     hub_link._secure_keyring()  # no safe place for the key: no request
     prev = None if new_device else hub_link.previous_device(db)
     private_key = prev.next_key if prev is not None else signing.generate_keypair()[0]
-    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname (#20)
+    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname: it often names the officer
     with db.session() as s:
-        origin = restored.restored_from(s)  # a restored backup says so (issue 18): successor or held new device
+        origin = restored.restored_from(s)  # a restored backup says so: successor or held new device
     if prev is not None:
         doc = offline.make_request(code, commune, name, private_key, prev.device_id, prev.proofs(code),
                                    restored_from=origin)

@@ -1,4 +1,4 @@
-"""The laptop's rules for the province hub's signing key (issue 18 §2): what may be pinned, when a pinned key
+"""The laptop's rules for the province hub's signing key: what may be pinned, when a pinned key
 may change, and how files signed by another key are refused.
 
 - An enrolment answer (online or by file) is trusted only when its `hub_key_binding` verifies with the
@@ -32,7 +32,7 @@ NOTHING_CHANGED = "Không có gì được thay đổi."
 class KeyDecision:
     """What an accepted enrolment answer does to the pinned key."""
 
-    key: str  # the key to pin ("" when the hub sent none: a hub older than issue 14)
+    key: str  # the key to pin ("" when the hub sent none: a hub older than its signing key)
     previous: str  # the key pinned before ("" for none)
     note: str  # Vietnamese, for the officer: "" unless the key changed
 
@@ -69,7 +69,7 @@ def check_enrolment_key(db: Database, hub_key: str, binding: str, code_hash: str
     """Decide on the hub key of an enrolment answer before anything is stored; ServiceError (Vietnamese,
     naming fingerprints) when it cannot be trusted."""
     current = pinned(db)
-    if not hub_key:  # a hub before issue 14 (online only: a file answer always carries a key)
+    if not hub_key:  # a hub without a signing key yet (online only: a file answer always carries a key)
         if by_file:
             raise _refuse("Tệp trả lời kết nối không có khóa của máy chủ tỉnh.")
         return KeyDecision("", current, "")
@@ -98,7 +98,7 @@ def check_enrolment_key(db: Database, hub_key: str, binding: str, code_hash: str
 
 
 def note_served_key(db: Database, public_key: str) -> None:
-    """A key the hub sent with its targets: pinned when none is (laptops enrolled before issue 14, over TLS);
+    """A key the hub sent with its targets: pinned when none is (laptops enrolled before hubs had a signing key, over TLS);
     a different key never replaces the pinned one (only a bound enrolment does) — it is logged."""
     if not public_key or not signing.valid_public_key(public_key):
         return

@@ -139,7 +139,7 @@ def mark_sent(
     return result
 
 
-# --- offline: bundles and receipts (issue 14) ------------------------------------------------------------
+# --- offline: bundles and receipts ------------------------------------------------------------
 
 
 def mark_exported(session: Session, item_ids: list[int], *, now: dt.datetime | None = None) -> None:

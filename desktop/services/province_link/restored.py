@@ -1,4 +1,4 @@
-"""A database restored from a backup remembers it (issue 18 §1): which hub device the backup belonged to and
+"""A database restored from a backup remembers it: which hub device the backup belonged to and
 when it was restored.
 
 A backup carries the data (with `hub.device_id`) but not the keyring, so the restored laptop is not that

@@ -1,4 +1,4 @@
-"""The laptop side of a dead laptop's succession (issue 18 §1; the hub side is province/replacement.py).
+"""The laptop side of a dead laptop's succession (the hub side is province/replacement.py).
 
 After `connect` with a replacement code the hub answers with the device's latest report per (day, point) as
 it holds them (`EnrolResponse.predecessor_reports`). They are stored as this database's latest revisions,

@@ -3,7 +3,7 @@
 A code is 10 symbols from Crockford's base32 alphabet, which leaves out I, L, O and U so that officers never
 confuse 1/I/L or 0/O when typing one from paper. Codes are looked up exactly.
 
-Several laptops of one commune book appointments without talking to each other (issue 10), so a code
+Several laptops of one commune book appointments without talking to each other, so a code
 starts with this laptop's two-symbol prefix (`device_prefix`: 10 bits of a hash of its device id) followed
 by 8 random symbols (40 bits, `secrets`); each laptop checks its own codes against its own register. Two
 laptops can only draw the same code if their prefixes are equal (about 1 chance in 1,000 per pair); even

@@ -45,7 +45,7 @@ def install(shell: Shell) -> None:
 
 
 def warn_unfinished_import(app: Any, win: Any) -> QMessageBox | None:
-    """A peer file import cut half-way (issue 20): said at every start until the file is imported again."""
+    """A peer file import cut half-way: said at every start until the file is imported again."""
     from desktop.services.peer import unfinished
 
     found = app.read(unfinished.pending)

@@ -1,5 +1,5 @@
 """Sync in the main window: the SyncPanel as a dock, "Chốt số liệu ngày…" (close a day), "Gửi báo cáo ngay" and
-"Kết nối bằng tệp (không có mạng)…" (enrolment by file, issue 14: open to every logged-in officer, as the CLI's
+"Kết nối bằng tệp (không có mạng)…" (enrolment by file for a commune with no link: open to every logged-in officer, as the CLI's
 `enrollpoint connect` is).
 
 The panel sends through the runner's network lane; closing a day runs `dayclose.close_day` on the
@@ -55,7 +55,7 @@ def install(shell: Shell) -> None:
 
 
 def install_auto_send(shell: Shell, panel: SyncPanel) -> AutoSender:
-    """Send by itself when the link returns (issue 14): status in the status bar and the panel."""
+    """Send by itself when the link returns: status in the status bar and the panel."""
     from PySide6.QtWidgets import QLabel
 
     from desktop.ui.support.autosend import AutoSender
@@ -98,7 +98,7 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
         shell.app.runner.op(settings_ops.daily_backup(), None, "daily_backup").quiet().run()
 
     def refused(exc: BaseException, tb: str) -> None:
-        """A restored laptop's re-close below the hub's figures (issue 18): show both, close only if confirmed."""
+        """A restored laptop's re-close below the hub's figures: show both, close only if confirmed."""
         from desktop.ui.dialogs.error import show_error
 
         if getattr(exc, "field", "") != "confirm_lower":

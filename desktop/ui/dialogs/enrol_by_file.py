@@ -1,4 +1,4 @@
-"""Enrolment by file (issue 14), for a commune with no link at all: the app's side of
+"""Enrolment by file, for a commune with no link at all: the app's side of
 `enrollpoint connect --code … --request-file …` and `enrollpoint connect --response-file …`.
 
 Step 1: the officer types the one-time code (and the device name) and chooses where to save the request

@@ -1,4 +1,4 @@
-"""Laptops of this commune (issue 10): the group, LAN sync, USB files. Run sync and serve with `.network()`."""
+"""Laptops of this commune: the group, LAN sync, USB files. Run sync and serve with `.network()`."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def close_day(day: dt.date, point_code: str | None, operator: OperatorInfo | None,
               confirm_lower: bool = False) -> WorkerFn:
     """Close the day (one point or all); the value is [(point code, revision)] of the reports written.
-    `confirm_lower`: the officer confirmed figures lower than the hub's (a restored laptop, issue 18)."""
+    `confirm_lower`: the officer confirmed figures lower than the hub's (a restored laptop: lower figures are refused unless confirmed)."""
 
     def run(job: JobContext) -> OpResult:
         from desktop.services.figures import dayclose
@@ -39,7 +39,7 @@ def send_reports() -> WorkerFn:
     return run
 
 
-# --- no link at all (issue 14): USB files, receipts, targets by file, day codes, auto-send ---------------
+# --- no link at all: USB files, receipts, targets by file, day codes, auto-send ---------------
 
 
 def export_bundle(path: str) -> WorkerFn:

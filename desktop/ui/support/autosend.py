@@ -1,4 +1,4 @@
-"""Send by itself when the link returns (issue 14 §5).
+"""Send by itself when the link returns.
 
 While the app is open and something waits in the outbox, the AutoSender tries the hub in the background on
 the OpRunner's network lane (`operations/sync.auto_send`, quiet: never a dialog, never blocking the officer):

@@ -9,7 +9,7 @@ The fetch functions are injected, so the model knows nothing about sessions.
 Only a window of pages stays in memory (`window` pages, least recently read first out): a page that
 was dropped is read again when the view scrolls back to it, by key from the last row of the page before
 it (kept, one tuple per page, with its sort key) or by offset for the ranked search. Scrolling the whole
-200,000-row register therefore holds ~2,000 rows, not 200,000 (issue 13: the GUI's peak RSS). The row
+200,000-row register therefore holds ~2,000 rows, not 200,000 (the GUI's peak RSS, docs/decisions.md). The row
 count is that of the rows reached so far, as before (the scroll bar grows as pages arrive; the count
 label shows the real total).
 

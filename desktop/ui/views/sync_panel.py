@@ -1,5 +1,5 @@
 """Sync panel: last successful sync, reports waiting, the last error in plain Vietnamese, "Gửi ngay"; and for
-a commune with no link (issue 14): the state of each day (sent / exported, waiting for the receipt /
+a commune with no link: the state of each day (sent / exported, waiting for the receipt /
 confirmed by receipt), USB bundle export, receipt and targets-file import, the day code for a phone call,
 enrolment by file ("Kết nối bằng tệp (không có mạng)…", `dialogs/enrol_by_file.py`) and the "send by itself"
 switch.

@@ -1,4 +1,4 @@
-"""Offline communes (issue 14): `phone_reports` (day codes read over the phone, provisional figures) and
+"""Offline communes: `phone_reports` (day codes read over the phone, provisional figures) and
 `bundle_receipts` (signed receipts of bundle imports, offered for download on the dashboard). New tables
 only; nothing existing changes. The hub's own signing key is a row of `hub_settings` made at `init`/start.
 

@@ -1,6 +1,6 @@
 """`device_previous_keys`: the public keys a device had before a re-enrolment re-keyed it, so that a bundle
 signed before the re-enrolment (carried on a stick after it) is accepted while the key is recent and refused
-by name after that (issue 18 §2). New table only; nothing existing changes.
+by name after that. New table only; nothing existing changes.
 
 Revision ID: 0007_device_previous_keys
 Revises: 0006_one_report_store

@@ -1,4 +1,4 @@
-"""A dead laptop's successor and laptops held for the admin (issue 18 §1): `enrolment_codes.replaces_device_id`
+"""A dead laptop's successor and laptops held for the admin: `enrolment_codes.replaces_device_id`
 (a replacement code names the device it replaces), `devices.held_reason` (a restored laptop enrolled as new
 waits for the admin, its reports not summed) and `device_successions` (the replaced laptop's old token hash and
 key, so it is refused with words if it reappears). New nullable/defaulted columns and a new table only.

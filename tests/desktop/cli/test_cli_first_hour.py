@@ -1,4 +1,4 @@
-"""A newcomer's first hour with the CLI (issue 12): `init` then `close-day`, `… --json | head`, and a
+"""A newcomer's first hour with the CLI: `init` then `close-day`, `… --json | head`, and a
 `--data-dir` that already exists keeps its mode."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`enrollpoint search` and `status` read through the database's DB-API connection, without SQLAlchemy
-(issue 13: their start-up is what the officer waits for), and say what the ORM services say."""
+(their start-up is what the officer waits for), and say what the ORM services say."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Without a secure OS keyring (issue 12 §2 items 2 and 12): `connect` refuses keyring's plaintext fallback
+"""Without a secure OS keyring (secrets only in the OS keyring): `connect` refuses keyring's plaintext fallback
 as the database key does, and `backup --to` says loudly that the copy on the USB stick is not encrypted."""
 
 from __future__ import annotations

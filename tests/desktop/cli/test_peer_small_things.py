@@ -1,4 +1,4 @@
-"""Smaller things of issue 20 §5, through the real CLI on real database files: `.epp` files 0600, no
+"""Smaller things of peer sync, through the real CLI on real database files: `.epp` files 0600, no
 hostname as device name, `status` history by event time, a cut `peer import` told at the next start and in
 `peer status`, `peer group create --name`, the `--all` hint, and `walk-in`."""
 

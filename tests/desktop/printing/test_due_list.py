@@ -1,4 +1,4 @@
-"""The due list per village (issue 11, "what is missing"): CLI to PDF and XLSX, read back, Vietnamese order."""
+"""The due list per village ("what is missing" for the village head): CLI to PDF and XLSX, read back, Vietnamese order."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 11: the daily report as the commune sends it (Decree 30/2020 heading, Kính gửi, Nơi nhận), a point's
+"""The daily report as the commune sends it (Decree 30/2020 heading, Kính gửi, Nơi nhận), a point's
 report without the commune's percentage, and targets per village — all read back from the PDF with pypdf."""
 
 from __future__ import annotations

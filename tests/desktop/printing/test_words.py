@@ -1,4 +1,4 @@
-"""Issue 11 item 9: words on paper since 1 July 2024, read back from real PDFs with pypdf.
+"""Words on paper since 1 July 2024, read back from real PDFs with pypdf.
 
 The card is "thẻ căn cước" (CCCD only for old cards), a renewal is "cấp đổi", and a citizen booked only to
 activate VNeID gets a slip that says so.

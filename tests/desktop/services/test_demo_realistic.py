@@ -1,4 +1,4 @@
-"""Issue 11 item 12: the demo commune reads as real (villages, given names, birth places, every point used)."""
+"""The demo commune reads as real (villages, given names, birth places, every point used)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A backup that can be trusted (issue 18 §4): on a really full disk, through the real CLI.
+"""A backup that can be trusted: on a really full disk, through the real CLI.
 
 A copy that failed half-way used to stay under its final name (0 bytes in `backups/`, a partial file and a
 `-journal` on a USB stick); `backup --if-due` then said "Hôm nay đã có bản sao lưu." and made none, and

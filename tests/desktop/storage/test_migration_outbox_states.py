@@ -1,4 +1,4 @@
-"""Migration 0006_outbox_states (issue 14) upgrades a database made at the previous revision with data:
+"""Migration 0006_outbox_states upgrades a database made at the previous revision with data:
 every outbox row is kept; rows already sent become "confirmed over the network", the others stay waiting."""
 
 from __future__ import annotations

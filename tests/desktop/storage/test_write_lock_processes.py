@@ -1,4 +1,4 @@
-"""Two programs writing one database (issue 18 §3): real OS processes on one SQLite/SQLCipher file.
+"""Two programs writing one database: real OS processes on one SQLite/SQLCipher file.
 
 The GUI, `sync --watch`, `peer serve` and a CLI command may write the same file at once. A write
 transaction that opened with a deferred BEGIN, read, and then wrote failed at once with "database is

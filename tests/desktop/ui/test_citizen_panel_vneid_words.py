@@ -1,4 +1,4 @@
-"""The queue's citizen panel (issue 11): the VNeID step in words, "chỉ có năm sinh", and no second
+"""The queue's citizen panel: the VNeID step in words, "chỉ có năm sinh", and no second
 level-2 registration among the next actions of someone already activated."""
 
 from __future__ import annotations

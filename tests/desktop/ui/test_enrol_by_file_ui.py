@@ -1,4 +1,4 @@
-"""Enrolment by file in the app (issue 14): the "Kết nối bằng tệp (không có mạng)…" dialog with real widgets
+"""Enrolment by file in the app: the "Kết nối bằng tệp (không có mạng)…" dialog with real widgets
 offscreen, answered by the REAL hub (`enrollpoint-hub` processes on a real hub database: enrol-code,
 enrol-file, import-bundle). Step 1 writes a request without the code in clear, the dialog remembers it (the
 service's pending state in the keyring), the hub answers, step 2 completes it; a tampered response and

@@ -1,4 +1,4 @@
-"""Issue 14 in the app (real widgets offscreen): auto-send with a REAL hub process on 127.0.0.1 that is down
+"""A commune with no link, in the app (real widgets offscreen): auto-send with a REAL hub process on 127.0.0.1 that is down
 and then up (the waiting days arrive with no click, exactly once); the panel's per-day states through a
 bundle and its receipt; the day code dialog (large type + a QR code that decodes back to the code)."""
 

@@ -65,7 +65,7 @@ def test_group_code_dialog_shows_code_and_qr(qtbot):
 
 
 def test_a_cut_import_is_said_when_the_app_starts(qtbot, tmp_path, app_for):
-    """Issue 20: a peer file import cut half-way is told in the window at start, until imported again."""
+    """A peer file import cut half-way is told in the window at start, until imported again."""
     from PySide6.QtWidgets import QMainWindow
 
     from desktop.services.peer import unfinished

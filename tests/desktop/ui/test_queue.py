@@ -90,7 +90,7 @@ def fold_village(v: str) -> str:
 
 
 def test_window_keeps_few_pages_and_reads_dropped_ones_again(qtmodeltester, demo_db):
-    """Issue 13: the model keeps only `window` pages; a dropped page is read again (by key from the last row
+    """The model keeps only `window` pages; a dropped page is read again (by key from the last row
     of the page before it for the listing, by offset for a search) with the same rows, so scrolling back,
     selection by row and the citizen panel see exactly what one query of everything gives."""
     reads: list[str] = []

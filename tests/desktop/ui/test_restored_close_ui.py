@@ -1,4 +1,4 @@
-"""Issue 18 §1, in the app: a restored laptop's re-close below the hub's figures asks first, and closes only on
+"""In the app: a restored laptop's re-close below the hub's figures asks first, and closes only on
 the officer's "Yes" (the CLI's --confirm-lower)."""
 
 from __future__ import annotations

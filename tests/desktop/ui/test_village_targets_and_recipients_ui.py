@@ -1,4 +1,4 @@
-"""Issue 11 leftovers in the app (offscreen, real demo database): village targets from the progress view (a
+"""Village targets and report recipients in the app (offscreen, real demo database): village targets from the progress view (a
 supervisor's action, audited), a point's progress without the commune's target, the report's "Kính gửi" /
 "Nơi nhận" dialog, and the card's renewal date in the citizen panel."""
 

@@ -1,4 +1,4 @@
-"""Text keys recomputed with the collation and folding rules of issue 11.
+"""Text keys recomputed with the collation and folding rules of docs/register.md (Vietnamese order).
 
 What changed in `common.vietnamese`: tones order per syllable (wherever the mark sits), digit runs compare
 as numbers, "Ð"/"ð" (U+00D0/U+00F0, a Windows-1258 "Đ" read as Windows-1252) become Đ/đ in nfc() and d in

@@ -1,4 +1,4 @@
-"""Peer sync between a commune's laptops (issue 10): global ids, origin device, change log.
+"""Peer sync between a commune's laptops: global ids, origin device, change log.
 
 Every shared table (citizens, status_events, points, enrollment_sessions, appointments) gains `gid` (a
 global id: a citizen with an ID number gets uuid5(commune, ID number), so two laptops that imported the

@@ -1,4 +1,4 @@
-"""Outbox states for communes with no link (issue 14): `exported_at` (the report went into a USB bundle and
+"""Outbox states for communes with no link: `exported_at` (the report went into a USB bundle and
 waits for the hub's receipt: "đã xuất, chờ xác nhận") and `confirmed_via` ('network' — the hub's answer to
 a sync, 'receipt' — a signed receipt file, '' — not confirmed). Existing sent items are marked as
 confirmed over the network (the only way they could have been confirmed); nothing else changes.

@@ -1,4 +1,4 @@
-"""Change-log stamps made canonical (issue 20): counters past 99,999 carried into the physical part, and
+"""Change-log stamps made canonical: counters past 99,999 carried into the physical part, and
 stamps at or after 2100-01-01 (a poisoned clock, e.g. 9999999999999.99999) clamped to 2026-12-06 keeping
 counter and device, in `peer_log`, in the field clocks of `peer_rows` and in this laptop's clock
 (settings `peer.hlc`). The rule is a pure function of the stamp (frozen here, the same as

@@ -1,4 +1,4 @@
-"""Every counted event lands in exactly one closed report (issue 11, item 1).
+"""Every counted event lands in exactly one closed report.
 
 Events recorded without a point (an activation on the citizen's own phone) go to the commune's
 "không theo điểm" report (point code `_XA`); a person seen at two points on one day counts at the first. The

@@ -1,4 +1,4 @@
-"""Issue 12 §2.1 on the laptop: a village name holding a phone, an ID number or a person's name never
+"""Personal data in village names, on the laptop: a village name holding a phone, an ID number or a person's name never
 becomes a stored village (import refuses the row) and never leaves in a day report (quarantined)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11 leftovers: village targets as a supervisor's audited action (service and CLI), a point's progress
+"""Village targets as a supervisor's audited action (service and CLI), a point's progress
 without the commune's target, the daily report's "Kính gửi"/"Nơi nhận" as settings (PDF and XLSX read back),
 the XLSX heading and village-target column, the village list's precise words, and the progress denominator's
 birth-year rule."""

@@ -1,4 +1,4 @@
-"""Issue 11 items 5 and 6 through real files: Excel's lost zeros repaired, unknown place codes refused."""
+"""ID numbers through real files: Excel's lost zeros repaired, unknown place codes refused."""
 
 from __future__ import annotations
 

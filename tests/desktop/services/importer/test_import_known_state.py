@@ -1,4 +1,4 @@
-"""Issue 11 item 2: card and VNeID state from a half-done commune's list, in CSV and XLSX.
+"""Card and VNeID state from a half-done commune's list, in CSV and XLSX.
 
 The imported state keeps card holders off the "register VNeID" list and activated people off the "activate"
 list, and it is history: no indicator of any day counts it.

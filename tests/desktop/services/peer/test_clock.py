@@ -1,4 +1,4 @@
-"""The change-log clock (issue 20 §2): counters never overflow and order as numbers, a remote stamp far
+"""The change-log clock: counters never overflow and order as numbers, a remote stamp far
 ahead is merged but never adopted, a poisoned stamp is clamped the same way everywhere (on the wire and by
 migration 0007), and a new edit of such a field then wins on every laptop. Real SQLite files and USB files."""
 
@@ -125,7 +125,7 @@ def test_clock_property(ops: list[tuple[int, ...]]) -> None:
 
 
 def test_an_import_past_99999_in_one_ms_is_accepted_by_the_other_laptop(tmp_path: Path) -> None:
-    """Issue 20: counters past 99,999 were written as 6 digits and refused ("sai cấu trúc") for good."""
+    """Counters past 99,999 were written as 6 digits and refused ("sai cấu trúc") for good."""
     a, b = _pair(tmp_path)
     with a.session() as s:
         dev = device_id(s)

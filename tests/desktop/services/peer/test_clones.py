@@ -1,4 +1,4 @@
-"""Cloned laptops (issue 10): a database copied from another laptop's backup has its device id. A USB file
+"""Cloned laptops: a database copied from another laptop's backup has its device id. A USB file
 shows it (refused, nothing stored); `peer reidentify` gives the copy a new id and nothing is lost."""
 
 from __future__ import annotations

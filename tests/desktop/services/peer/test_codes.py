@@ -1,4 +1,4 @@
-"""Appointment codes unique across laptops without coordination (issue 10): a per-device prefix + random part."""
+"""Appointment codes unique across laptops without coordination: a per-device prefix + random part."""
 
 from __future__ import annotations
 

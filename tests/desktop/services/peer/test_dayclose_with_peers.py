@@ -1,4 +1,4 @@
-"""Day close across laptops (issue 10): each (citizen, day, indicator) is counted by exactly one laptop once
+"""Day close across laptops: each (citizen, day, indicator) is counted by exactly one laptop once
 they have synced — the one whose event comes first by (occurred_at, gid) — so the province's sum of the
 laptops' own reports equals the merged register. Real SQLite files; hypothesis with a bounded run."""
 

@@ -1,4 +1,4 @@
-"""A stranger on the village-hall Wi-Fi and the LAN peer server (issue 20 §4): a real `enrollpoint peer serve`
+"""A stranger on the village-hall Wi-Fi and the LAN peer server: a real `enrollpoint peer serve`
 process on 127.0.0.1, laptops in their own data directories and keyrings, members driven by the CLI.
 
 Eight strangers each declare a 64 MiB body and send what they can: the server refuses each before reading

@@ -1,4 +1,4 @@
-"""Peer sync between a commune's laptops (issue 10): real SQLite files, real files on disk, a real LAN
+"""Peer sync between a commune's laptops: real SQLite files, real files on disk, a real LAN
 server on 127.0.0.1. Each test asserts what the officers would see: the same register on every laptop."""
 
 from __future__ import annotations
@@ -381,7 +381,7 @@ def test_lan_refuses_another_communes_laptop_and_a_cloned_laptop(tmp_path: Path)
     try:
         with pytest.raises(PeerRefused, match="không thuộc nhóm máy của xã") as refused:
             lan.sync_with(other, f"127.0.0.1:{server.port}")
-        assert "22736" not in str(refused.value)  # a stranger is not told the commune (issue 20)
+        assert "22736" not in str(refused.value)  # a stranger is not told the commune
         assert _count(other, "SELECT count(*) FROM citizens") == 0
         with pytest.raises(PeerRefused, match="cùng mã máy"):  # a laptop restored from A's backup
             lan.sync_with(a, f"127.0.0.1:{server.port}")

@@ -1,4 +1,4 @@
-"""Issue 12 §2.11: no plain-http hub except on this computer, refused before the one-time code is spent."""
+"""No plain-http hub except on this computer, refused before the one-time code is spent."""
 
 from __future__ import annotations
 

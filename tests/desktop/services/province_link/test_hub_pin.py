@@ -85,7 +85,7 @@ def test_first_key_and_rotation_rules(db) -> None:
 def test_served_key_never_replaces_the_pinned_one(db) -> None:
     _p, key_a = signing.generate_keypair()
     _p, key_b = signing.generate_keypair()
-    hub_pin.note_served_key(db, key_a)  # a laptop enrolled before issue 14 learns it once
+    hub_pin.note_served_key(db, key_a)  # a laptop enrolled before hubs had a signing key learns it once
     hub_pin.note_served_key(db, key_b)
     assert hub_pin.pinned(db) == key_a
 

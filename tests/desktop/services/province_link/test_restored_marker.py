@@ -1,4 +1,4 @@
-"""Issue 18 §1 on one laptop database (a real SQLite file): what `restore` remembers and how a restored
+"""A restored backup on one laptop database (a real SQLite file): what `restore` remembers and how a restored
 database's day close behaves before and after the province decides whose laptop it is."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11, items 2–4 and 10 on real SQLite files and real CLI runs: one VNeID registration per person, a
+"""Status rules on real SQLite files and real CLI runs: one VNeID registration per person, a
 registration done elsewhere, card issues tracked into later renewals (a life across 2040 and 2060), births
 known only as a year.
 """
