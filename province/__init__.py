@@ -1,3 +1,7 @@
-"""The province hub: FastAPI app (`app`, `api`), report intake, bundle import, dashboard, admin CLI, its own
-models and migrations (SQLite by default, PostgreSQL in production). Imports `sync` and `common`, never `desktop`.
+"""The province hub: FastAPI `app` and `api` (`schemas`, hardening in `security`), report `intake` (SQL in
+`intake_writer`) and `bundle_import`, files for communes with no link (`offline`), a dead laptop's successor
+(`replacement`, `device_keys`) and laptops `held` for the admin, `admin` functions and dashboard `auth`
+(`throttle` on logins), the `dashboard/`, the admin `cli` (`cli_files` for work on files), its own `db`,
+`models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,
+never `desktop`.
 """

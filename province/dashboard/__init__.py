@@ -1,2 +1,3 @@
-"""Server-rendered dashboard pages of the hub: login, the province table, commune pages and exports.
-Reads through `data` (running totals), renders with `render`; routes only wire them."""
+"""Server-rendered dashboard pages of the hub: `login`, the province table and commune pages (`routes`),
+`export` (CSV/XLSX), `offline_pages` (no link) and `device_pages` (a commune's laptops). Reads through `data`
+(running totals), renders with `render` through the Jinja2 environment of `pages`; routes only wire them."""

@@ -1,3 +1,10 @@
-"""Peer sync between the laptops of one commune: global ids and clocks, the change log, the
-merge rules, the group secret and its encryption, the USB file and the LAN transport. See docs/peer-sync.md.
+"""Peer sync between the laptops of one commune (docs/peer-sync.md):
+
+- `ids`, `hlc`: global ids, this laptop's device id, the change-log clock that cannot overflow;
+- `spec`: what is shared per kind of record; `stamp`: local changes → change-log entries;
+- `changes`: what a laptop holds (version vector) and what another lacks, in pages;
+- `merge`, `rows`, `state`: applying entries from other laptops, row helpers, statuses rebuilt in one order;
+- `group`, `crypto`: the group, its secret and code, sealed messages; `exchange`: the page format;
+- `lan`, `usbfile`: the two transports; `unfinished`: a USB import cut half-way;
+- `clones`: two databases with one device id; `status`: what `peer status` and the panel show.
 """

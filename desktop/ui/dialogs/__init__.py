@@ -1,2 +1,4 @@
-"""Dialogs: login and first supervisor, first run, walk-in, print preview, day/point picker, bug report.
+"""Dialogs: `login` (and the first supervisor), `first_run`, `walk_in`, `print_preview`, `day_point` (day and
+point picker), `day_code` (a closed day as a phone code), `enrol_by_file`, `report_recipients`,
+`village_target`, and `error` (a known failure in words, a bug with its traceback).
 Like views, they read through `app.read` and write through the runner."""

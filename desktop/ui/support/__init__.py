@@ -1,3 +1,4 @@
 """Plumbing every screen shares: the operation runner (`runner`), the AppContext read path (`context`),
-translations (`lang`), error messages (`errors`), the PySide reference work-arounds (`qtrefs`, `combo`),
-the items of cells our own code filled (`cells`)."""
+translations (`lang`, `labels`), error messages (`errors`, `excepthook` for uncaught ones), the PySide
+reference work-arounds (`qtrefs`, `combo`), the items of cells our own code filled (`cells`), a small
+chart (`chart`) and sending by itself when the link returns (`autosend`)."""
