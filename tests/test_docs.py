@@ -45,6 +45,7 @@ README_CHILDREN_OF = ("desktop", "desktop/services", "desktop/ui", "common", "pa
 PATH_REF = re.compile(r"(?<![\w/.-])((?:desktop|province|sync|common|paper|tests|bench|scripts|installer)"
                       r"/[\w./-]*?\.py)(?![\w*<])")
 DOTTED_REF = re.compile(r"`((?:desktop|province|sync|common|paper)(?:\.\w+)+)(?:\([^`]*\))?`")
+BARE_FILE_REF = re.compile(r"(?<![\w*<>-])((?:test|bench)_\w+\.py)\b")
 FILE_SUFFIXES = {"md", "py", "txt", "toml", "csv", "json", "xlsx", "pdf", "epb", "epp"}
 ISSUE_REF = re.compile(r"\bissues? (?:no\.? ?)?\d+|(?<!&)#\d{1,3}\b(?!\w)|\bitems? \d+ of issue", re.IGNORECASE)
 
@@ -149,6 +150,16 @@ def test_paths_in_the_docs_exist() -> None:
              for ref in PATH_REF.findall(page.read_text(encoding="utf-8"))
              if not (ROOT / ref).is_file()]
     assert not stale, "references to files that do not exist:\n" + "\n".join(stale)
+
+
+def test_test_and_bench_files_named_in_the_docs_exist() -> None:
+    """A test or bench named by its file alone (`test_totals.py`) still has to be somewhere in the tree."""
+    files = {path.name for top in ("tests", "bench") for path in (ROOT / top).rglob("*.py")}
+    stale = [f"{page.relative_to(ROOT)}: {name}"
+             for page in _doc_pages()
+             for name in BARE_FILE_REF.findall(page.read_text(encoding="utf-8"))
+             if name not in files]
+    assert not stale, "tests or benches that do not exist:\n" + "\n".join(stale)
 
 
 def _top_level_names(module: Path) -> set[str]:
