@@ -45,6 +45,12 @@ README_CHILDREN_OF = ("desktop", "desktop/services", "desktop/ui", "common", "pa
 PATH_REF = re.compile(r"(?<![\w/.-])((?:desktop|province|sync|common|paper|tests|bench|scripts|installer)"
                       r"/[\w./-]*?\.py)(?![\w*<])")
 DOTTED_REF = re.compile(r"`((?:desktop|province|sync|common|paper)(?:\.\w+)+)(?:\([^`]*\))?`")
+# A path written from inside a package (`services/peer/lan.py`, `ui/operations/sync.py`): it must exist below
+# one of the folders it may be read from.
+RELATIVE_REF = re.compile(r"(?<![\w/.-])((?:services|ui|storage|cli|printing|models|dashboard|peer|importer|"
+                          r"scheduling|figures|due|register|documents|province_link|operations|views|dialogs|"
+                          r"actions|support|migrations)/[\w./-]*?\.py)(?![\w*<])")
+RELATIVE_BASES = ("desktop", "desktop/services", "desktop/ui", "province", "tests", "tests/desktop")
 BARE_FILE_REF = re.compile(r"(?<![\w*<>-])((?:test|bench)_\w+\.py)\b")
 FILE_SUFFIXES = {"md", "py", "txt", "toml", "csv", "json", "xlsx", "pdf", "epb", "epp"}
 ISSUE_REF = re.compile(r"\bissues? (?:no\.? ?)?\d+|(?<!&)#\d{1,3}\b(?!\w)|\bitems? \d+ of issue", re.IGNORECASE)
@@ -152,6 +158,14 @@ def test_paths_in_the_docs_exist() -> None:
     assert not stale, "references to files that do not exist:\n" + "\n".join(stale)
 
 
+def test_relative_paths_in_the_docs_exist() -> None:
+    stale = [f"{page.relative_to(ROOT)}: {ref}"
+             for page in _doc_pages()
+             for ref in RELATIVE_REF.findall(page.read_text(encoding="utf-8"))
+             if not any((ROOT / base / ref).is_file() for base in RELATIVE_BASES)]
+    assert not stale, "relative references to files that do not exist:\n" + "\n".join(stale)
+
+
 def test_test_and_bench_files_named_in_the_docs_exist() -> None:
     """A test or bench named by its file alone (`test_totals.py`) still has to be somewhere in the tree."""
     files = {path.name for top in ("tests", "bench") for path in (ROOT / top).rglob("*.py")}
@@ -232,6 +246,8 @@ def test_stale_references_are_caught() -> None:
     assert PATH_REF.findall("see `desktop/db.py` and desktop/storage/connect.py.") == [
         "desktop/db.py", "desktop/storage/connect.py"]
     assert not (ROOT / "desktop/db.py").exists()
+    assert RELATIVE_REF.findall("(services/indicators.py, `ui/views/queue.py`)") == [
+        "services/indicators.py", "ui/views/queue.py"]
     assert not _resolves("desktop.db.connect_keyed")
     assert DOTTED_REF.findall("uses `desktop.db.connect_keyed(path, key)`") == ["desktop.db.connect_keyed"]
     assert _resolves("desktop.storage.connect") and _resolves("desktop.storage.connect.driver_connection")
