@@ -402,6 +402,7 @@ def sync_with(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> SyncResult:
+    """One LAN sync with a member of the group: hello, push what it lacks, pull what this laptop lacks, done."""
     key = group_key(db)
     host, port = parse_address(address)
     client = _Client(key, host, port)
@@ -420,44 +421,8 @@ def sync_with(
         if result.peer_device == me:
             raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'")
-        their_vv = exchange.check_vv(hello.get("vv"))
-        with db.read_session() as s:
-            to_send = changes.count_after(s, their_vv)
-        for _ in range(MAX_PAGES):  # push
-            check()
-            with db.read_session() as s:
-                raw, more = changes.raw_after(s, their_vv)
-            if not raw:
-                break
-            answer = client.call({"op": "push", "device": me, "name": name, "ops": raw})
-            their_vv = exchange.check_vv(answer.get("vv"))
-            result.sent += len(raw)
-            if progress:
-                progress("send", result.sent, to_send)
-            if not more:
-                break
-        with db.read_session() as s:
-            cursor = changes.version_vector(s)
-        with ThreadPoolExecutor(1, thread_name_prefix="peer-pull") as pool:
-            # The next page is fetched while this one is applied (the server works meanwhile).
-            fetch = pool.submit(_pull, client, dict(cursor))
-            for _ in range(MAX_PAGES):
-                ops, more = fetch.result()
-                for o in ops:  # a page holds, per origin, the entries right after the cursor
-                    cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
-                if more:
-                    check()
-                    fetch = pool.submit(_pull, client, dict(cursor))
-                if ops:
-                    with db.session() as s:
-                        r = apply_ops(s, ops)
-                    result.received += r.received
-                    result.conflicts += r.conflicts
-                if progress:
-                    progress("receive", result.received, 0)
-                if not more:
-                    break
-                check()
+        their_vv = _push(db, client, me, name, exchange.check_vv(hello.get("vv")), result, progress, check)
+        _pull_all(db, client, result, progress, check)
         with db.session() as s:
             my_vv = changes.version_vector(s)
             held = {o: max(their_vv.get(o, 0), my_vv.get(o, 0)) for o in {*their_vv, *my_vv}}  # after a full run
@@ -466,3 +431,50 @@ def sync_with(
     finally:
         client.close()
     return result
+
+
+def _push(db: Database, client: _Client, me: str, name: str, their_vv: dict[str, int], result: SyncResult,
+          progress: Progress | None, check: Callable[[], None]) -> dict[str, int]:
+    """Send the peer, page by page, the entries its version vector lacks; its vector afterwards."""
+    with db.read_session() as s:
+        to_send = changes.count_after(s, their_vv)
+    for _ in range(MAX_PAGES):
+        check()
+        with db.read_session() as s:
+            raw, more = changes.raw_after(s, their_vv)
+        if not raw:
+            break
+        answer = client.call({"op": "push", "device": me, "name": name, "ops": raw})
+        their_vv = exchange.check_vv(answer.get("vv"))
+        result.sent += len(raw)
+        if progress:
+            progress("send", result.sent, to_send)
+        if not more:
+            break
+    return their_vv
+
+
+def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progress | None,
+              check: Callable[[], None]) -> None:
+    """Fetch and apply, page by page, what this laptop lacks; the next page is fetched while one is applied."""
+    with db.read_session() as s:
+        cursor = changes.version_vector(s)
+    with ThreadPoolExecutor(1, thread_name_prefix="peer-pull") as pool:
+        fetch = pool.submit(_pull, client, dict(cursor))
+        for _ in range(MAX_PAGES):
+            ops, more = fetch.result()
+            for o in ops:  # a page holds, per origin, the entries right after the cursor
+                cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
+            if more:
+                check()
+                fetch = pool.submit(_pull, client, dict(cursor))
+            if ops:
+                with db.session() as s:
+                    r = apply_ops(s, ops)
+                result.received += r.received
+                result.conflicts += r.conflicts
+            if progress:
+                progress("receive", result.received, 0)
+            if not more:
+                break
+            check()

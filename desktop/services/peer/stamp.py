@@ -121,54 +121,62 @@ def stamp(session: Session) -> int:
     logged = 0
     event_citizens: set[int] = set()
     for ent in ENTITIES:
-        cols = ", ".join(ent.fields)
-        # A citizen's edit keeps the time it was made (updated_at) as its clock's physical part: stamping is
-        # lazy (before every export, sync or merge), and an earlier edit must not win for being stamped later.
-        when = "updated_at" if ent.name == "citizen" else "NULL"
         for part in _chunks(sorted(by_entity.get(ent.name, []))):
-            marks = ",".join("?" * len(part))
-            rows = conn.execute(f"SELECT id, gid, origin, {when}, {cols} FROM {ent.table} WHERE id IN ({marks})",
-                                part).fetchall()
-            known: dict[str, dict[str, list[Any]]] = {}
-            if ent.mutable:
-                known = {g: load_clocks(f) for g, f in conn.execute(
-                    f"SELECT gid, fields FROM peer_rows WHERE gid IN ({','.join('?' * len(rows))})",
-                    [r[1] for r in rows])}
-            log_rows, peer_rows = [], []
-            for row in rows:
-                row_id, gid, origin = row[0], row[1], row[2]
-                values = {}
-                for f, v in zip(ent.fields, row[4:], strict=True):
-                    values[f] = gids.gid(ent.refs[f], v) if f in ent.refs else v
-                if not ent.mutable:
-                    if origin != me:
-                        continue  # a copy of another laptop's event: logged by its origin
-                    body = values
-                    event_citizens.add(row[4 + ent.fields.index("citizen_id")])
-                    hlc = clock.tick()
-                else:
-                    old = known.get(gid, {})
-                    body = {f: v for f, v in values.items() if f not in old or old[f][1] != value_hash(v)}
-                    if not body:
-                        continue
-                    hlc = clock.tick(_ms(row[3]))
-                    fields = dict(old)
-                    for f, v in body.items():
-                        fields[f] = [hlc, value_hash(v)]
-                    peer_rows.append((gid, ent.name, row_id, dump_clocks(fields)))
-                seq += 1
-                log_rows.append((me, seq, hlc, ent.name, gid, dumps(body)))
-            if log_rows:
-                conn.executemany(
-                    "INSERT INTO peer_log(origin, seq, hlc, entity, gid, body, applied) VALUES (?, ?, ?, ?, ?, ?, 1)",
-                    log_rows)
-                logged += len(log_rows)
-            if peer_rows:
-                conn.executemany(
-                    "INSERT INTO peer_rows(gid, entity, row_id, fields) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(gid) DO UPDATE SET fields = excluded.fields, row_id = excluded.row_id", peer_rows)
+            seq, written = _stamp_chunk(conn, ent, part, me, clock, gids, event_citizens, seq)
+            logged += written
     if event_citizens:
         state.rebuild(conn, event_citizens)
     conn.execute("DELETE FROM peer_pending")
     clock.save()
     return logged
+
+
+def _stamp_chunk(conn: Any, ent: Entity, part: list[int], me: str, clock: Clock, gids: GidCache,
+                 event_citizens: set[int], seq: int) -> tuple[int, int]:
+    """Log one chunk of one entity's pending rows: (the last sequence number used, entries written).
+    Events are logged only by their origin; a mutable row logs only the fields whose value changed."""
+    cols = ", ".join(ent.fields)
+    # A citizen's edit keeps the time it was made (updated_at) as its clock's physical part: stamping is
+    # lazy (before every export, sync or merge), and an earlier edit must not win for being stamped later.
+    when = "updated_at" if ent.name == "citizen" else "NULL"
+    marks = ",".join("?" * len(part))
+    rows = conn.execute(f"SELECT id, gid, origin, {when}, {cols} FROM {ent.table} WHERE id IN ({marks})",
+                        part).fetchall()
+    known: dict[str, dict[str, list[Any]]] = {}
+    if ent.mutable:
+        known = {g: load_clocks(f) for g, f in conn.execute(
+            f"SELECT gid, fields FROM peer_rows WHERE gid IN ({','.join('?' * len(rows))})",
+            [r[1] for r in rows])}
+    log_rows, peer_rows = [], []
+    for row in rows:
+        row_id, gid, origin = row[0], row[1], row[2]
+        values = {}
+        for f, v in zip(ent.fields, row[4:], strict=True):
+            values[f] = gids.gid(ent.refs[f], v) if f in ent.refs else v
+        if not ent.mutable:
+            if origin != me:
+                continue  # a copy of another laptop's event: logged by its origin
+            body = values
+            event_citizens.add(row[4 + ent.fields.index("citizen_id")])
+            hlc = clock.tick()
+        else:
+            old = known.get(gid, {})
+            body = {f: v for f, v in values.items() if f not in old or old[f][1] != value_hash(v)}
+            if not body:
+                continue
+            hlc = clock.tick(_ms(row[3]))
+            fields = dict(old)
+            for f, v in body.items():
+                fields[f] = [hlc, value_hash(v)]
+            peer_rows.append((gid, ent.name, row_id, dump_clocks(fields)))
+        seq += 1
+        log_rows.append((me, seq, hlc, ent.name, gid, dumps(body)))
+    if log_rows:
+        conn.executemany(
+            "INSERT INTO peer_log(origin, seq, hlc, entity, gid, body, applied) VALUES (?, ?, ?, ?, ?, ?, 1)",
+            log_rows)
+    if peer_rows:
+        conn.executemany(
+            "INSERT INTO peer_rows(gid, entity, row_id, fields) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(gid) DO UPDATE SET fields = excluded.fields, row_id = excluded.row_id", peer_rows)
+    return seq, len(log_rows)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from common.vietnamese import nfc
 from desktop import config
@@ -270,49 +271,15 @@ def connect(
     if not code:
         raise ValidationError("code", code, "Thiếu mã kết nối")
     _secure_keyring()  # before the hub spends the one-time code: no safe place for the secrets, no enrolment
-    prev = None if new_device else previous_device(db)
-    if prev is not None:
-        private_key = prev.next_key
-        public_key = signing.public_key_of(private_key)
-    else:
-        private_key, public_key = signing.generate_keypair()
-    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # not the hostname: it often names the officer
-    with db.session() as s:
-        origin = restored.restored_from(s)
-    http = client or HubClient(hub_url)
-    try:
-        resp = _enrol(http, code, name, public_key, prev, origin)
-    except SyncError as exc:
-        raise ServiceError(exc.message) from None
-    finally:
-        if client is None:
-            http.close()
-    with db.session() as s:
-        current = config.commune(s)
-        if current is not None and current.code != resp.commune_code:
-            raise ServiceError(
-                f"Mã kết nối thuộc xã {resp.commune_code} ({resp.commune_name}), "
-                f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
-            )
-        previous = config.get(s, KEY_HUB_DEVICE_ID)
+    resp, private_key, public_key = _ask_hub(db, hub_url, code, device_name, new_device, client)
+    previous = _previous_of_same_commune(db, resp)
     key = hub_pin.check_enrolment_key(db, resp.hub_public_key, resp.hub_key_binding, offline.code_hash(code),
                                       resp.device_id, resp.commune_code, public_key, by_file=False)
     _keyring_set(keyring_name(resp.device_id),
                  {"token": resp.token, "private_key": private_key, "device_id": resp.device_id})
     if previous == resp.device_id:  # re-enrolled: same device, its new key is now the key
         _keyring_delete(keyring_name(previous), "next_private_key")
-    with db.session() as s:
-        if config.commune(s) is None:
-            config.set_commune(s, config.Commune(resp.commune_code, resp.commune_name, resp.province_code))
-        config.put(s, KEY_HUB_URL, hub_url)
-        config.put(s, KEY_HUB_DEVICE_ID, resp.device_id)
-        config.put(s, KEY_HUB_COMMUNE, resp.commune_code)
-        config.put(s, KEY_TOKEN_EXPIRES, resp.token_expires_at)
-        config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-        if key.key:
-            config.put(s, KEY_HUB_PUBLIC_KEY, key.key)  # pinned: bound to the code (hub_pin's rules)
-        took = succession.apply_enrolment(s, resp)
-        config.put(s, KEY_LAST_ERROR, "")  # connected now: an older sending error is no longer true
+    took = _store_enrolment(db, hub_url, resp, key.key)
     if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
         _keyring_forget(keyring_name(previous))
         if _keyring_get(resp.commune_code, "device_id") == previous:
@@ -322,11 +289,62 @@ def connect(
     return {"hub_url": hub_url, "device_id": resp.device_id, "commune_code": resp.commune_code,
             "commune_name": resp.commune_name, "token_expires_at": resp.token_expires_at,
             "same_device": "yes" if kept else "no", "hub_key_fingerprint": key.fingerprint,
-            "hub_key_note": key.note,
-            "successor_of": resp.successor_of,
+            "hub_key_note": key.note, "successor_of": resp.successor_of,
             "replaced_name": resp.replaced_name, "predecessor_reports": str(took["predecessor_reports"]),
             "held": resp.held, "new_after_restore": "yes" if took["new_after_restore"] else "no",
             "set_aside": str(took["set_aside"])}
+
+
+def _ask_hub(db: Database, hub_url: str, code: str, device_name: str | None, new_device: bool,
+             client: HubClient | None) -> tuple[EnrolResponse, str, str]:
+    """The hub's enrolment answer and this laptop's (private, public) key: the key waiting from an earlier
+    attempt when this database's device re-enrols, else a new pair."""
+    prev = None if new_device else previous_device(db)
+    if prev is not None:
+        private_key = prev.next_key
+        public_key = signing.public_key_of(private_key)
+    else:
+        private_key, public_key = signing.generate_keypair()
+    name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # never the hostname: a person's name
+    with db.session() as s:
+        origin = restored.restored_from(s)
+    http = client or HubClient(hub_url)
+    try:
+        return _enrol(http, code, name, public_key, prev, origin), private_key, public_key
+    except SyncError as exc:
+        raise ServiceError(exc.message) from None
+    finally:
+        if client is None:
+            http.close()
+
+
+def _previous_of_same_commune(db: Database, resp: EnrolResponse) -> str | None:
+    """This database's earlier hub device id; refuses a code of another commune than the one set up here."""
+    with db.session() as s:
+        current = config.commune(s)
+        if current is not None and current.code != resp.commune_code:
+            raise ServiceError(
+                f"Mã kết nối thuộc xã {resp.commune_code} ({resp.commune_name}), "
+                f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
+            )
+        return config.get(s, KEY_HUB_DEVICE_ID)
+
+
+def _store_enrolment(db: Database, hub_url: str, resp: EnrolResponse, pinned_key: str | None) -> dict[str, Any]:
+    """The enrolment's settings in one transaction, with what a successor takes over (`succession`)."""
+    with db.session() as s:
+        if config.commune(s) is None:
+            config.set_commune(s, config.Commune(resp.commune_code, resp.commune_name, resp.province_code))
+        config.put(s, KEY_HUB_URL, hub_url)
+        config.put(s, KEY_HUB_DEVICE_ID, resp.device_id)
+        config.put(s, KEY_HUB_COMMUNE, resp.commune_code)
+        config.put(s, KEY_TOKEN_EXPIRES, resp.token_expires_at)
+        config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        if pinned_key:
+            config.put(s, KEY_HUB_PUBLIC_KEY, pinned_key)  # pinned: bound to the code (hub_pin's rules)
+        took = succession.apply_enrolment(s, resp)
+        config.put(s, KEY_LAST_ERROR, "")  # connected now: an older sending error is no longer true
+    return took
 
 
 def make_client(creds: Credentials, **kw: object) -> HubClient:

@@ -106,6 +106,39 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
     The answer says whether the laptop kept its device (`same_device`) or became a new one, and why
     (`new_device_reason`: the hub's, e.g. `sync.offline.NEW_DEVICE_UNKNOWN`, or HUB_IGNORED when the hub
     answered a re-enrolment request without a word on it), with `device_note`, the officer's sentence."""
+    p, pending, token, commune = _verified_answer(db, path)
+    key = hub_pin.check_enrolment_key(db, p["hub_public_key"], str(p.get(hubkey.BINDING_FIELD) or ""),
+                                      pending["code_hash"], p["device_id"], p["commune_code"], p["public_key"],
+                                      by_file=True)  # bound to the code, or refused before anything is stored
+    device = p["device_id"]
+    targets = _targets(p.get("targets"))
+    hub_link._keyring_set(hub_link.keyring_name(device), {"token": token, "private_key": pending["private_key"],
+                                                          "device_id": device})
+    previous, took = _store_file_enrolment(db, p, device)
+    hub_link.store_targets(db, targets)
+    _forget_pending(commune)
+    if previous and previous != device:  # a new device: this database's old device is gone (as online)
+        hub_link._keyring_forget(hub_link.keyring_name(previous))
+    asked = str(pending.get("previous_device_id") or "")
+    reason = ""
+    if asked and device != asked:  # the request asked to keep a device; a hub older than this ignores that
+        said = p.get("new_device_reason")
+        reason = said if isinstance(said, str) and said else HUB_IGNORED
+    res = {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
+           "targets": str(len(targets)), "same_device": "yes" if previous == device else "no",
+           "previous_device_id": asked or previous, "new_device_reason": reason,
+           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line,
+           "successor_of": str(p.get("successor_of") or ""), "replaced_name": str(p.get("replaced_name") or ""),
+           "predecessor_reports": str(took["predecessor_reports"]), "held": str(p.get("held") or ""),
+           "new_after_restore": "yes" if took["new_after_restore"] else "no", "set_aside": str(took["set_aside"])}
+    note = "\n".join(x for x in (device_note(res), succession.connect_note(res)) if x)
+    return {**res, "device_note": note}
+
+
+def _verified_answer(db: Database, path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, Any], str, str]:
+    """(payload, this laptop's pending request, the unwrapped token, the commune) of a response file that
+    answers this laptop's request, is signed by the key it carries and unwraps with the request's code key;
+    refused with words, nothing stored, otherwise."""
     doc = _read(path, offline.MAX_ENROL_RESPONSE_BYTES)
     if doc.get("kind") != "enrol-response":
         raise ServiceError("Tệp này không phải tệp trả lời kết nối của máy chủ tỉnh.")
@@ -135,13 +168,11 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         raise _refuse(exc) from None
     if not signing.valid_public_key(p["hub_public_key"]) or len(p["device_id"]) > 32:
         raise ServiceError("Tệp trả lời kết nối không đúng dạng.")
-    key = hub_pin.check_enrolment_key(db, p["hub_public_key"], str(p.get(hubkey.BINDING_FIELD) or ""),
-                                      pending["code_hash"], p["device_id"], p["commune_code"], p["public_key"],
-                                      by_file=True)  # bound to the code, or refused before anything is stored
-    device = p["device_id"]
-    targets = _targets(p.get("targets"))
-    hub_link._keyring_set(hub_link.keyring_name(device), {"token": token, "private_key": pending["private_key"],
-                                                          "device_id": device})
+    return p, pending, token, commune
+
+
+def _store_file_enrolment(db: Database, p: dict[str, Any], device: str) -> tuple[str | None, dict[str, Any]]:
+    """(this database's earlier hub device id, what a successor took over): the settings in one transaction."""
     with db.session() as s:
         previous = config.get(s, KEY_HUB_DEVICE_ID)
     if previous == device:  # re-enrolled: the same device, its new key is now the key (the outbox goes on)
@@ -156,24 +187,7 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
         config.put(s, KEY_CONNECTED_AT, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         took = succession.apply_enrolment(s, _as_response(p, device))
         config.put(s, KEY_LAST_ERROR, "")
-    hub_link.store_targets(db, targets)
-    _forget_pending(commune)
-    if previous and previous != device:  # a new device: this database's old device is gone (as online)
-        hub_link._keyring_forget(hub_link.keyring_name(previous))
-    asked = str(pending.get("previous_device_id") or "")
-    reason = ""
-    if asked and device != asked:  # the request asked to keep a device; a hub older than this ignores that
-        said = p.get("new_device_reason")
-        reason = said if isinstance(said, str) and said else HUB_IGNORED
-    res = {"device_id": device, "commune_code": p["commune_code"], "commune_name": p["commune_name"],
-           "targets": str(len(targets)), "same_device": "yes" if previous == device else "no",
-           "previous_device_id": asked or previous, "new_device_reason": reason,
-           "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line,
-           "successor_of": str(p.get("successor_of") or ""), "replaced_name": str(p.get("replaced_name") or ""),
-           "predecessor_reports": str(took["predecessor_reports"]), "held": str(p.get("held") or ""),
-           "new_after_restore": "yes" if took["new_after_restore"] else "no", "set_aside": str(took["set_aside"])}
-    note = "\n".join(x for x in (device_note(res), succession.connect_note(res)) if x)
-    return {**res, "device_note": note}
+    return previous, took
 
 
 def _as_response(p: dict[str, Any], device: str) -> EnrolResponse:
