@@ -21,6 +21,7 @@ from typing import Any
 
 from province import device_keys
 from province.db import HubDB
+from province.errors import HubRefusal
 from province.intake import IntakeRefused, Sender, check_sender, check_villages, intake, stored_batch
 from province.models import Device
 from sync import protocol, signing
@@ -43,12 +44,13 @@ def stored_now(batches: list[dict[str, Any]]) -> dict[str, int]:
             "already_reports": sum(len(b.get("results", [])) for b in batches if b.get("replayed"))}
 
 
-class BundleError(ValueError):
+class BundleError(HubRefusal, ValueError):
     """A bundle that cannot be imported; nothing from it was stored. `status` follows the HTTP contract."""
 
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
+    title = "Không nhập được tệp"
+
+    def __init__(self, status: int, reason: str, vi: str | None = None) -> None:
+        super().__init__(reason, vi=vi, status=status, field="file")
         self.reason = reason
 
 

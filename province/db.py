@@ -22,6 +22,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from province import migrations
+from province.errors import HubRefusal
 
 ENV_DB = "ENROLLPOINT_HUB_DB"
 ENV_DATA_DIR = "ENROLLPOINT_HUB_DATA_DIR"
@@ -31,8 +32,11 @@ ENV_SQLITE_SYNC = "ENROLLPOINT_HUB_SQLITE_SYNC"
 _SYNC = "NORMAL" if os.environ.get(ENV_SQLITE_SYNC, "").upper() == "NORMAL" else "FULL"
 
 
-class HubDatabaseError(RuntimeError):
-    pass
+class HubDatabaseError(HubRefusal, RuntimeError):
+    """The database cannot be opened or is of a newer hub: not the caller's input, so 503 if ever answered."""
+
+    status = 503
+    title = "Không mở được cơ sở dữ liệu"
 
 
 def data_dir() -> Path:
