@@ -176,7 +176,7 @@ def _previous_device(s: Session, doc: dict[str, Any], req: dict[str, Any], commu
     except admin.EnrolRefused as exc:
         if exc.field == "previous_device_id" and exc.status == 404:
             return None, previous[0]
-        raise OfflineRefused(_REENROL_REFUSED.get(exc.field, str(exc)), exc.status) from None
+        raise OfflineRefused(_REENROL_REFUSED.get(exc.field or "", str(exc)), exc.status) from None
 
 
 # -- receipts -----------------------------------------------------------------------------------------
