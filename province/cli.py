@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import sqlalchemy.exc
+
 from province import admin, auth, offline
 from province.cli_files import (
     cmd_day_code,
@@ -369,6 +371,10 @@ def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
             db.close()
     except HubRefusal as exc:  # every refusal of the hub and of this CLI: one line, exit 2
         print(exc.words(lang), file=sys.stderr)
+        return 2
+    except sqlalchemy.exc.OperationalError as exc:  # locked past the busy timeout, server gone: rolled back
+        why = str(exc.orig or exc).strip().splitlines()[0][:200]
+        print(say(lang, "db.unavailable", why=why), file=sys.stderr)
         return 2
     if args.func is not cmd_serve:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text, flush=True)

@@ -50,6 +50,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "serve": ("Máy chủ tỉnh EnrollPoint tại http://{host}:{port} ({db})",
               "EnrollPoint hub on http://{host}:{port} ({db})"),
     "usage": ("Lệnh không đúng: {message} (xem {prog} --help)", "Wrong command: {message} (see {prog} --help)"),
+    "db.unavailable": ("Cơ sở dữ liệu của máy chủ tỉnh đang bận hoặc không dùng được ({why}). Không lưu gì; hãy "
+                       "thử lại.",
+                       "The hub database is busy or unavailable ({why}). Nothing was stored; try again."),
     "interrupted": ("Đã dừng theo yêu cầu.", "Stopped on request."),
     # cli_files
     "file.unreadable": ("Không đọc được tệp {path}: {why}.", "Cannot read {path}: {why}."),

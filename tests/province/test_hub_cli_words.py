@@ -135,3 +135,19 @@ def test_no_hub_module_but_settings_reads_the_environment() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"):
                 readers.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert readers == []
+
+
+def test_a_database_held_by_another_writer_is_one_line_exit_2(tmp_path: Path) -> None:
+    """Another process holds the write lock past the busy timeout (15 s): words naming it, nothing stored."""
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    assert _cli(url, "init").returncode == 0
+    holder = sqlite3.connect(tmp_path / "hub.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        out = _cli(url, "commune", "add", "22736", "Đặc khu Trường Sa", "--province", "56")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    assert out.stderr.startswith("Cơ sở dữ liệu của máy chủ tỉnh đang bận") and "database is locked" in out.stderr
+    assert _cli(url, "commune", "list").stdout.strip() == "Chưa có xã nào."
