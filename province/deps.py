@@ -21,6 +21,7 @@ from province.models import Device
 MAX_TOKEN = 200
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORM = "application/x-www-form-urlencoded"
+MAX_FORM = 16 * 1024  # a form that carries its CSRF token is small; a bigger body is never parsed here
 
 
 def bearer(authorization: str | None) -> str:
@@ -51,7 +52,8 @@ async def _csrf_token(request: Request) -> str | None:
     header = request.headers.get("x-csrf-token") or request.query_params.get("csrf")
     if header:
         return header
-    if request.headers.get("content-type", "").startswith(FORM):
+    declared = request.headers.get("content-length", "")
+    if request.headers.get("content-type", "").startswith(FORM) and declared.isdigit() and int(declared) <= MAX_FORM:
         value = (await request.form()).get("csrf")  # cached: FastAPI parsed the form for the route's fields
         return value if isinstance(value, str) else None
     return None
