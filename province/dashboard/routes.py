@@ -136,26 +136,23 @@ async def upload_bundle(request: Request, user: AdminUser,
     db: HubDB = request.app.state.db
     wants_json = "application/json" in request.headers.get("accept", "")
 
-    def refuse(status: int, reason_en: str, reason_vi: str) -> BundleError:
-        return BundleError(status, reason_en, vi=reason_vi)
-
     if "multipart/form-data" not in request.headers.get("content-type", ""):
-        raise refuse(422, "send the file as multipart/form-data (field file)",
-                     "Cần gửi tệp dạng multipart/form-data (trường file).")
+        raise BundleError(422, "send the file as multipart/form-data (field file)",
+                          vi="Cần gửi tệp dạng multipart/form-data (trường file).")
     parser = MultiPartParser(request.headers, _capped_stream(request, MAX_UPLOAD_BODY), max_files=1, max_fields=5,
                              max_part_size=4096)
     try:
         form = await parser.parse()
     except _TooLarge:
-        raise refuse(413, f"file larger than {MAX_BUNDLE_FILE // (1024 * 1024)} MiB",
-                     f"Tệp lớn hơn {MAX_BUNDLE_FILE // (1024 * 1024)} MiB.") from None
+        raise BundleError(413, f"file larger than {MAX_BUNDLE_FILE // (1024 * 1024)} MiB",
+                          vi=f"Tệp lớn hơn {MAX_BUNDLE_FILE // (1024 * 1024)} MiB.") from None
     except MultiPartException:
-        raise refuse(400, "the body is not well-formed multipart",
-                     "Nội dung gửi lên không đúng dạng multipart.") from None
+        raise BundleError(400, "the body is not well-formed multipart",
+                          vi="Nội dung gửi lên không đúng dạng multipart.") from None
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile):
-            raise refuse(422, "no file (field file)", "Thiếu tệp (trường file).")
+            raise BundleError(422, "no file (field file)", vi="Thiếu tệp (trường file).")
         fobj: Any = file.file
         fobj.seek(0)
         result, receipt = await run_in_threadpool(import_bundle_with_receipt, db, limits.read_chunks(fobj),
