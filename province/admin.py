@@ -141,6 +141,9 @@ def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str,
     return code, expires
 
 
+CODE_REFUSED_VI = "Mã kết nối không đúng, đã được dùng hoặc đã hết hạn. Mỗi mã chỉ dùng một lần: hãy xin mã mới."
+
+
 class EnrolRefused(HubRefusal):
     """An enrolment the hub will not do (nothing stored, the code not spent); `status` is the HTTP answer and
     `field` names the reason for the laptop: code, commune, previous_device_id, previous_proof."""
@@ -166,12 +169,15 @@ def previous_device(s: Session, device_id: str, proofs: list[str], new_public_ke
     the new key, the commune and this code (`signing.reenrol_message`). Otherwise EnrolRefused (4xx)."""
     dev = s.get(Device, device_id) if device_id and len(device_id) <= signing.MAX_DEVICE_ID else None
     if dev is None:
-        raise EnrolRefused("previous_device_id is not a device of this hub", 404, "previous_device_id")
+        raise EnrolRefused("previous_device_id is not a device of this hub", 404, "previous_device_id",
+                           vi="Máy chủ tỉnh này không biết mã máy cũ của máy xã.")
     if dev.commune_code != commune_code:
-        raise EnrolRefused("the enrolment code is for another commune than the previous device", 403, "commune")
+        raise EnrolRefused("the enrolment code is for another commune than the previous device", 403, "commune",
+                           vi="Mã kết nối của một xã khác với xã của máy. Mã chưa bị dùng: hãy xin mã đúng xã.")
     if not any(signing.reenrol_proof_valid(dev.public_key, p, dev.id, new_public_key, dev.commune_code, code_hash)
                for p in proofs[:2] if isinstance(p, str)):
-        raise EnrolRefused("previous_proof does not verify with the previous device's key", 403, "previous_proof")
+        raise EnrolRefused("previous_proof does not verify with the previous device's key", 403, "previous_proof",
+                           vi="Không xác nhận được máy cũ: chữ ký bằng khóa cũ của máy không đúng.")
     return dev
 
 
@@ -203,11 +209,12 @@ def enrol(s: Session, code: str, device_name: str, public_key: str, previous_dev
     key = signing.token_hash(_code_key(code))
     row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == key))
     if row is None or row.used_at is not None or row.expires_at <= at:
-        raise EnrolRefused("unknown, used or expired enrolment code")
+        raise EnrolRefused("unknown, used or expired enrolment code", vi=CODE_REFUSED_VI)
     previous = None
     if previous_device_id is not None or previous_proof is not None:
         if not (previous_device_id and previous_proof):
-            raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof")
+            raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof",
+                               vi="Yêu cầu kết nối lại thiếu một trong hai phần (mã máy cũ, chữ ký).")
         previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code, key)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
     spent = s.execute(
@@ -216,7 +223,7 @@ def enrol(s: Session, code: str, device_name: str, public_key: str, previous_dev
         .values(used_at=at, device_id=device_id)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
-        raise EnrolRefused("unknown, used or expired enrolment code")
+        raise EnrolRefused("unknown, used or expired enrolment code", vi=CODE_REFUSED_VI)
     commune = s.get(Commune, row.commune_code)
     assert commune is not None
     if previous is not None:
