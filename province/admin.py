@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from province.errors import HubRefusal
 from province.models import AuditEntry, Commune, Device, EnrolmentCode, Target
 from sync import communes as official
 from sync import protocol, signing
@@ -23,8 +24,11 @@ from sync import protocol, signing
 TOKEN_DAYS = 365
 
 
-class AdminError(ValueError):
-    """Bad input to an admin action; the message is one line."""
+class AdminError(HubRefusal, ValueError):
+    """Bad input to an admin action (422 unless a status is given): English and, where written, Vietnamese
+    words of one line."""
+
+    title = "Không làm được việc này"
 
 
 def nfc(text: str) -> str:
@@ -45,13 +49,13 @@ def audit(s: Session, actor: str, action: str, commune: str | None = None, **det
 def add_commune(s: Session, code: str, name: str, province: str, province_name: str | None = None) -> Commune:
     code = nfc(code).lstrip("0") or "0"
     if not code or len(code) > 32 or not all(c.isalnum() or c in "-_." for c in code):
-        raise AdminError(f"invalid commune code {code!r}")
+        raise AdminError(f"invalid commune code {code!r}", vi=f"Mã xã {code!r} không hợp lệ.")
     name = nfc(name)
     if not name:
-        raise AdminError("commune name is empty")
+        raise AdminError("commune name is empty", vi="Thiếu tên xã.")
     province = nfc(province)
     if not province:
-        raise AdminError("province is empty")
+        raise AdminError("province is empty", vi="Thiếu mã tỉnh.")
     prov_name = nfc(province_name) if province_name else official.provinces().get(province, province)
     row = s.get(Commune, code)
     if row is None:
@@ -80,7 +84,8 @@ def import_official(s: Session) -> int:
 def get_commune(s: Session, code: str) -> Commune:
     row = s.get(Commune, nfc(code).lstrip("0") or "0")
     if row is None:
-        raise AdminError(f"unknown commune {code!r} (add it or run `commune import-official`)")
+        raise AdminError(f"unknown commune {code!r} (add it or run `commune import-official`)", status=404,
+                         vi=f"Không có xã {code!r} trong danh sách của tỉnh (thêm xã, hoặc chạy `commune import-official`).")
     return row
 
 
@@ -96,9 +101,10 @@ def list_communes(s: Session, province: str | None = None) -> list[Commune]:
 def set_target(s: Session, commune: str, indicator: str, value: int, deadline: dt.date | None) -> Target:
     c = get_commune(s, commune)
     if indicator not in protocol.INDICATORS:
-        raise AdminError(f"unknown indicator {indicator!r} (one of {', '.join(protocol.INDICATORS)})")
+        raise AdminError(f"unknown indicator {indicator!r} (one of {', '.join(protocol.INDICATORS)})",
+                         vi=f"Không có chỉ tiêu {indicator!r} (một trong: {', '.join(protocol.INDICATORS)}).")
     if value < 0 or value > 100_000_000:
-        raise AdminError("target value must be ≥ 0")
+        raise AdminError("target value must be ≥ 0", vi="Chỉ tiêu phải là số không âm.")
     row = s.scalar(select(Target).where(Target.commune_code == c.code, Target.indicator == indicator))
     if row is None:
         row = Target(commune_code=c.code, indicator=indicator, value=value, deadline=deadline)
@@ -128,7 +134,7 @@ code_key = _code_key
 
 def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str, dt.datetime]:
     if not 1 <= days <= 90:
-        raise AdminError("--days must be between 1 and 90")
+        raise AdminError("--days must be between 1 and 90", vi="Số ngày hiệu lực (--days) phải từ 1 đến 90.")
     c = get_commune(s, commune)
     code = signing.new_enrolment_code()
     expires = now() + dt.timedelta(days=days)
@@ -138,14 +144,17 @@ def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str,
     return code, expires
 
 
-class EnrolRefused(Exception):
+CODE_REFUSED_VI = "Mã kết nối không đúng, đã được dùng hoặc đã hết hạn. Mỗi mã chỉ dùng một lần: hãy xin mã mới."
+
+
+class EnrolRefused(HubRefusal):
     """An enrolment the hub will not do (nothing stored, the code not spent); `status` is the HTTP answer and
     `field` names the reason for the laptop: code, commune, previous_device_id, previous_proof."""
 
-    def __init__(self, message: str, status: int = 403, field: str = "code") -> None:
-        super().__init__(message)
-        self.status = status
-        self.field = field
+    title = "Không kết nối được máy"
+
+    def __init__(self, message: str, status: int = 403, field: str = "code", vi: str | None = None) -> None:
+        super().__init__(message, vi=vi, status=status, field=field)
 
 
 @dataclass
@@ -166,12 +175,15 @@ def previous_device(s: Session, device_id: str, proofs: list[str], new_public_ke
     the new key, the commune and this code (`signing.reenrol_message`). Otherwise EnrolRefused (4xx)."""
     dev = s.get(Device, device_id) if device_id and len(device_id) <= signing.MAX_DEVICE_ID else None
     if dev is None:
-        raise EnrolRefused("previous_device_id is not a device of this hub", 404, "previous_device_id")
+        raise EnrolRefused("previous_device_id is not a device of this hub", 404, "previous_device_id",
+                           vi="Máy chủ tỉnh này không biết mã máy cũ của máy xã.")
     if dev.commune_code != commune_code:
-        raise EnrolRefused("the enrolment code is for another commune than the previous device", 403, "commune")
+        raise EnrolRefused("the enrolment code is for another commune than the previous device", 403, "commune",
+                           vi="Mã kết nối của một xã khác với xã của máy. Mã chưa bị dùng: hãy xin mã đúng xã.")
     if not any(signing.reenrol_proof_valid(dev.public_key, p, dev.id, new_public_key, dev.commune_code, code_hash)
                for p in proofs[:2] if isinstance(p, str)):
-        raise EnrolRefused("previous_proof does not verify with the previous device's key", 403, "previous_proof")
+        raise EnrolRefused("previous_proof does not verify with the previous device's key", 403, "previous_proof",
+                           vi="Không xác nhận được máy cũ: chữ ký bằng khóa cũ của máy không đúng.")
     return dev
 
 
@@ -207,7 +219,8 @@ def enrol(s: Session, code: str, device_name: str, public_key: str, previous_dev
     previous = None
     if previous_device_id is not None or previous_proof is not None:
         if not (previous_device_id and previous_proof):
-            raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof")
+            raise EnrolRefused("previous_device_id and previous_proof go together", 422, "previous_proof",
+                               vi="Yêu cầu kết nối lại thiếu một trong hai phần (mã máy cũ, chữ ký).")
         previous = previous_device(s, previous_device_id, [previous_proof], public_key, row.commune_code,
                                    row.code_hash)
     device_id = previous.id if previous is not None else uuid.uuid4().hex
@@ -244,7 +257,7 @@ def spend(s: Session, row: EnrolmentCode, device_id: str, at: dt.datetime) -> No
         .values(used_at=at, device_id=device_id)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
-        raise EnrolRefused("unknown, used or expired enrolment code")
+        raise EnrolRefused("unknown, used or expired enrolment code", vi=CODE_REFUSED_VI)
 
 
 def device_for_token(s: Session, token: str) -> Device | None:
@@ -264,7 +277,7 @@ def list_devices(s: Session) -> list[Device]:
 def revoke_device(s: Session, device_id: str) -> Device:
     dev = s.get(Device, device_id)
     if dev is None:
-        raise AdminError(f"unknown device {device_id!r}")
+        raise AdminError(f"unknown device {device_id!r}", status=404, vi=f"Không có máy {device_id!r}.")
     dev.revoked = True
     audit(s, "admin", "device.revoke", dev.commune_code, device=device_id)
     return dev

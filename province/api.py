@@ -17,6 +17,8 @@ from sqlalchemy import select, text
 
 from province import admin, held, offline, replacement
 from province.db import HubDB
+from province.deps import CurrentDevice
+from province.errors import NotAllowed
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
 from province.schemas import EnrolIn, EnrolOut, ErrorOut, HealthOut, SummaryOut, TargetOut, TargetsOut
@@ -27,36 +29,12 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1")
 
 
-def _err(status: int, detail: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail, "field": field}, status_code=status)
-
-
 def get_db(request: Request) -> HubDB:
     return request.app.state.db
 
 
-def _bearer(authorization: str | None) -> str:
-    if not authorization:
-        return ""
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def _device(db: HubDB, authorization: str | None) -> Device | None:
-    token = _bearer(authorization)
-    if not token or len(token) > 200:
-        return None
-    with db.session() as s:
-        return admin.device_for_token(s, token)
-
-
-def _unauthorised(db: HubDB, authorization: str | None) -> JSONResponse:
-    """401; a laptop replaced by its successor (province/replacement.py) is told so in words."""
-    with db.session() as s:
-        words = replacement.replaced_message(s, _bearer(authorization))
-    if words:
-        return _err(401, words, "replaced")
-    return _err(401, "unknown, expired or revoked token")
+def _too_large() -> IntakeRefused:
+    return IntakeRefused(413, f"body larger than {protocol.MAX_WIRE_BYTES} bytes", "body")
 
 
 def _held(db: HubDB, device: Device, batch: protocol.Batch) -> str | None:
@@ -104,24 +82,21 @@ def health(db: Annotated[HubDB, Depends(get_db)]) -> HealthOut:
 )
 def enrol(body: EnrolIn, db: Annotated[HubDB, Depends(get_db)]) -> Any:
     if not signing.valid_public_key(body.public_key):
-        return _err(422, "public_key must be base64 of a raw 32-byte Ed25519 key", "public_key")
-    try:
-        with db.session(write=True) as s:
-            done = replacement.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
-                                     body.previous_proof, restored_from=body.restored_from,
-                                     enrol_protocol=body.enrol_protocol)
-            hub_key = offline.ensure_hub_key(s)[1]
-            out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
-                           commune_name=done.commune.name, province_code=done.commune.province_code,
-                           token_expires_at=protocol.iso(done.device.token_expires_at),
-                           hub_public_key=hub_key,
-                           hub_key_binding=hubkey.binding(files.code_hash(body.code), hub_key, done.device.id,
-                                                          done.commune.code, body.public_key),
-                           enrol_contract=hubkey.ENROL_CONTRACT,
-                           successor_of=done.successor_of, replaced_name=done.replaced_name,
-                           predecessor_reports=done.predecessor_reports, held=done.device.held_reason)
-    except admin.EnrolRefused as exc:
-        return _err(exc.status, str(exc), exc.field)
+        raise admin.EnrolRefused("public_key must be base64 of a raw 32-byte Ed25519 key", 422, "public_key")
+    with db.session(write=True) as s:
+        done = replacement.enrol(s, body.code, body.device_name, body.public_key, body.previous_device_id,
+                                 body.previous_proof, restored_from=body.restored_from,
+                                 enrol_protocol=body.enrol_protocol)
+        hub_key = offline.ensure_hub_key(s)[1]
+        out = EnrolOut(device_id=done.device.id, token=done.token, commune_code=done.commune.code,
+                       commune_name=done.commune.name, province_code=done.commune.province_code,
+                       token_expires_at=protocol.iso(done.device.token_expires_at),
+                       hub_public_key=hub_key,
+                       hub_key_binding=hubkey.binding(files.code_hash(body.code), hub_key, done.device.id,
+                                                      done.commune.code, body.public_key),
+                       enrol_contract=hubkey.ENROL_CONTRACT,
+                       successor_of=done.successor_of, replaced_name=done.replaced_name,
+                       predecessor_reports=done.predecessor_reports, held=done.device.held_reason)
     log.info("device %s %s for commune %s", out.device_id, "re-enrolled" if done.reenrolled else "enrolled",
              out.commune_code)
     return out
@@ -168,7 +143,7 @@ def verify_and_decode(body_wire: bytes, signature: str | None, device: Device) -
 )
 async def post_batch(
     request: Request,
-    authorization: Annotated[str | None, Header()] = None,
+    device: CurrentDevice,
     x_enrollpoint_device: Annotated[str | None, Header(alias=protocol.HEADER_DEVICE)] = None,
     x_enrollpoint_signature: Annotated[str | None, Header(alias=protocol.HEADER_SIGNATURE)] = None,
 ) -> Any:
@@ -176,26 +151,24 @@ async def post_batch(
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
-            if int(declared) > protocol.MAX_WIRE_BYTES:
-                return _err(413, f"body larger than {protocol.MAX_WIRE_BYTES} bytes", "body")
+            too_large = int(declared) > protocol.MAX_WIRE_BYTES
         except ValueError:
-            return _err(400, "bad Content-Length", "body")
-    device = await run_in_threadpool(_device, db, authorization)
-    if device is None:
-        return await run_in_threadpool(_unauthorised, db, authorization)
+            raise IntakeRefused(400, "bad Content-Length", "body") from None
+        if too_large:
+            raise _too_large()
     if x_enrollpoint_device != device.id:
-        return _err(401, f"{protocol.HEADER_DEVICE} does not match the token's device", protocol.HEADER_DEVICE)
+        raise IntakeRefused(401, f"{protocol.HEADER_DEVICE} does not match the token's device", protocol.HEADER_DEVICE)
     wire = await read_capped(request, protocol.MAX_WIRE_BYTES)
     if wire is None:
-        return _err(413, f"body larger than {protocol.MAX_WIRE_BYTES} bytes", "body")
+        raise _too_large()
     try:
         batch, bhash = await run_in_threadpool(verify_and_decode, wire, x_enrollpoint_signature, device)
         if words := await run_in_threadpool(_held, db, device, batch):
-            return _err(403, words, "held")
+            raise NotAllowed(words, vi=words, field="held")  # the laptop shows `detail` as it is
         summary = await run_in_threadpool(intake, db, batch, bhash, Sender(device.id, device.commune_code), "http")
-    except IntakeRefused as exc:
+    except IntakeRefused as exc:  # logged here (the device is known), answered by the one handler
         log.info("batch refused (%s) from device %s: %s", exc.status, device.id, exc.detail)
-        return _err(exc.status, exc.detail, exc.field)
+        raise
     return JSONResponse(summary)
 
 
@@ -207,11 +180,8 @@ async def post_batch(
 )
 def get_targets(
     db: Annotated[HubDB, Depends(get_db)],
-    authorization: Annotated[str | None, Header()] = None,
+    device: CurrentDevice,
 ) -> Any:
-    device = _device(db, authorization)
-    if device is None:
-        return _unauthorised(db, authorization)
     with db.session() as s:
         commune = admin.get_commune(s, device.commune_code)
         rows = s.scalars(select(Target).where(Target.commune_code == commune.code).order_by(Target.indicator))

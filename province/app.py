@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 
-from province import auth, offline, security
+from province import auth, offline, refusals, security
 from province.db import HubDB, open_hub
 from province.throttle import LoginGuard
 from sync import protocol
@@ -79,6 +79,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.add_middleware(security.SecurityHeaders)
     app.add_exception_handler(RequestValidationError, security.validation_error)
     app.add_exception_handler(sqlalchemy.exc.DataError, security.data_error)
+    refusals.install(app)  # every HubRefusal: JSON body or the dashboard's page, one place
 
     @app.exception_handler(login.NeedLogin)
     async def _need_login(_request: Request, exc: login.NeedLogin) -> Response:

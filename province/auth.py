@@ -63,9 +63,11 @@ _DUMMY_HASH = DUMMY_HASH
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AdminError(f"password must have at least {MIN_PASSWORD} characters")
+        raise AdminError(f"password must have at least {MIN_PASSWORD} characters",
+                         vi=f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
     if len(password) > MAX_PASSWORD:
-        raise AdminError(f"password must have at most {MAX_PASSWORD} characters")
+        raise AdminError(f"password must have at most {MAX_PASSWORD} characters",
+                         vi=f"Mật khẩu dài quá {MAX_PASSWORD} ký tự.")
 
 
 # -- the server secret --------------------------------------------------------------------------------
@@ -85,24 +87,26 @@ def ensure_secret(s: Session) -> bytes:
 def _name(name: str) -> str:
     name = unicodedata.normalize("NFC", name).strip()
     if not _NAME.match(name):
-        raise AdminError("user name must be 1..64 letters, digits, '.', '_', '-' or '@'")
+        raise AdminError("user name must be 1..64 letters, digits, '.', '_', '-' or '@'",
+                         vi="Tên tài khoản phải dài 1–64 ký tự: chữ, số, '.', '_', '-' hoặc '@'.")
     return name
 
 
 def get_user(s: Session, name: str) -> HubUser:
     user = s.scalar(select(HubUser).where(HubUser.name == _name(name)))
     if user is None:
-        raise AdminError(f"unknown user {name!r}")
+        raise AdminError(f"unknown user {name!r}", status=404, vi=f"Không có tài khoản {name!r}.")
     return user
 
 
 def add_user(s: Session, name: str, password: str, role: str) -> HubUser:
     name = _name(name)
     if role not in ROLES:
-        raise AdminError(f"role must be one of {', '.join(ROLES)}")
+        raise AdminError(f"role must be one of {', '.join(ROLES)}", vi=f"Vai trò phải là một trong: {', '.join(ROLES)}.")
     check_password_rules(password)
     if s.scalar(select(HubUser.id).where(HubUser.name == name)) is not None:
-        raise AdminError(f"user {name!r} already exists (use `user passwd` to change the password)")
+        raise AdminError(f"user {name!r} already exists (use `user passwd` to change the password)", status=409,
+                         vi=f"Tài khoản {name!r} đã có (đổi mật khẩu bằng `user passwd`).")
     user = HubUser(name=name, password_hash=hash_password(password), role=role, disabled=False, failed_logins=0,
                    created_at=now())
     s.add(user)
@@ -285,10 +289,10 @@ def end_session(s: Session, sid: str) -> None:
 
 def create_login_link(s: Session, name: str, minutes: int = 15) -> tuple[str, dt.datetime]:
     if not 1 <= minutes <= 24 * 60:
-        raise AdminError("--minutes must be between 1 and 1440")
+        raise AdminError("--minutes must be between 1 and 1440", vi="Số phút (--minutes) phải từ 1 đến 1440.")
     user = get_user(s, name)
     if user.disabled:
-        raise AdminError(f"user {user.name!r} is disabled")
+        raise AdminError(f"user {user.name!r} is disabled", status=409, vi=f"Tài khoản {user.name!r} đang bị khóa.")
     token = _b64(secrets.token_bytes(24))
     expires = now() + dt.timedelta(minutes=minutes)
     s.add(LoginLink(token_hash=_sid_hash(token), user_id=user.id, created_at=now(), expires_at=expires))

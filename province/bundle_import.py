@@ -21,6 +21,7 @@ from typing import Any
 
 from province import device_keys, held, replacement
 from province.db import HubDB
+from province.errors import HubRefusal
 from province.intake import IntakeRefused, Sender, check_sender, check_villages, intake, stored_batch
 from province.models import Device
 from sync import protocol, signing
@@ -43,13 +44,29 @@ def stored_now(batches: list[dict[str, Any]]) -> dict[str, int]:
             "already_reports": sum(len(b.get("results", [])) for b in batches if b.get("replayed"))}
 
 
-class BundleError(ValueError):
+class BundleError(HubRefusal, ValueError):
     """A bundle that cannot be imported; nothing from it was stored. `status` follows the HTTP contract."""
 
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
+    title = "Không nhập được tệp"
+
+    def __init__(self, status: int, reason: str, vi: str | None = None) -> None:
+        plain = _VI_BY_STATUS.get(status, _VI_BY_STATUS[422])
+        # The bracketed reason names the batch/field for support; for an unreadable or oversized file it would
+        # only be the decompressor's words, so the sentence stands alone.
+        super().__init__(reason, vi=vi or (plain if status in (400, 413) else f"{plain} ({reason})"),
+                         status=status, field="file")
         self.reason = reason
+
+
+# The officer's sentence for each kind of refusal; the technical reason follows in brackets for support.
+_VI_BY_STATUS = {
+    400: "Tệp không phải tệp dữ liệu EnrollPoint đọc được (không giải nén hoặc không đọc được). Không lưu gì.",
+    403: "Tệp dữ liệu không được nhận: máy không có trong danh sách, đã bị thu hồi, hoặc chữ ký không đúng (tệp bị "
+         "sửa). Không lưu gì.",
+    409: "Tệp dữ liệu có một lô đã nhận trước đó với nội dung khác. Không lưu gì.",
+    413: "Tệp dữ liệu quá lớn. Không lưu gì.",
+    422: "Tệp dữ liệu sai cấu trúc. Không lưu gì.",
+}
 
 
 def _b64(value: Any, where: str) -> bytes:

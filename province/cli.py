@@ -1,7 +1,9 @@
-"""`enrollpoint-hub`: admin commands of the province hub. Exit 0 ok, 2 bad input (one-line reason).
+"""`enrollpoint-hub`: admin commands of the province hub. Exit 0 ok, 2 refused (one line of words), 130 Ctrl+C.
 
 Every command takes `--db URL` (default: $ENROLLPOINT_HUB_DB or a SQLite file in the hub's data dir;
-a bare path means SQLite; postgresql://… uses psycopg) and `--json`.
+a bare path means SQLite; postgresql://… uses psycopg), `--json` and `--lang vi|en`. One language per run:
+Vietnamese unless `--lang en` or ENROLLPOINT_HUB_LANG=en (the words: province.cli_words; refusals carry their
+own). The environment is read once, into province.settings.HubSettings.
 """
 
 from __future__ import annotations
@@ -14,27 +16,37 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import sqlalchemy.exc
+
 from province import admin, auth, offline
 from province.cli_files import (
-    UsageError,
     cmd_day_code,
     cmd_day_code_list,
     cmd_enrol_file,
     cmd_import_bundle,
     cmd_targets_file,
+    refuse,
 )
-from province.db import HubDatabaseError, HubDB, open_hub
+from province.cli_words import say
+from province.db import HubDB, open_hub
+from province.errors import HubRefusal
+from province.settings import HubSettings
+from province.settings import load as load_settings
 from sync import hubkey
 
-ENV_PASSWORD = "ENROLLPOINT_HUB_PASSWORD"
+ENV_PASSWORD = "ENROLLPOINT_HUB_PASSWORD"  # read by province.settings (HubSettings.password)
+LANGS = ("vi", "en")
+LANG_HELP = "language of the output: vi (default) or en; also ENROLLPOINT_HUB_LANG"
 Handler = Callable[[argparse.Namespace, HubDB], tuple[Any, str]]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error (no usage dump), still exit code 2."""
+    """argparse with a one-line error in the run's language (no usage dump), still exit code 2."""
+
+    lang = "vi"
 
     def error(self, message: str) -> Any:
-        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+        self.exit(2, say(self.lang, "usage", message=message, prog=self.prog) + "\n")
 
 
 def _date(text: str) -> dt.date:
@@ -64,14 +76,14 @@ def cmd_init(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session() as s:
         total = admin.count_rows(s, admin.Commune)
     return {"database": db.engine.dialect.name, "communes_added": added, "communes": total}, \
-        f"Hub database ready ({db.engine.dialect.name}); {total} communes ({added} added)."
+        say(args.lang, "init", db=db.engine.dialect.name, total=total, added=added)
 
 
 def cmd_commune_add(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session(write=True) as s:
         c = admin.add_commune(s, args.code, args.name, args.province, args.province_name)
         data = {"code": c.code, "name": c.name, "province_code": c.province_code}
-    return data, f"Commune {data['code']} {data['name']} (province {data['province_code']}) saved."
+    return data, say(args.lang, "commune.saved", code=data["code"], name=data["name"], province=data["province_code"])
 
 
 def cmd_commune_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -79,7 +91,7 @@ def cmd_commune_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         added = admin.import_official(s)
     with db.session() as s:
         total = admin.count_rows(s, admin.Commune)
-    return {"added": added, "communes": total}, f"{added} communes added; {total} in the register."
+    return {"added": added, "communes": total}, say(args.lang, "commune.imported", added=added, total=total)
 
 
 def cmd_commune_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -88,7 +100,7 @@ def cmd_commune_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                  "province_name": c.province_name, "active": c.active}
                 for c in admin.list_communes(s, args.province)]
     text = "\n".join(f"{r['code']}\t{r['name']}\t{r['province_code']} {r['province_name']}" for r in rows)
-    return rows, text or "No communes."
+    return rows, text or say(args.lang, "commune.none")
 
 
 def cmd_target_set(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -96,7 +108,8 @@ def cmd_target_set(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         t = admin.set_target(s, args.commune, args.indicator, args.value, args.deadline)
         data = {"commune_code": t.commune_code, "indicator": t.indicator, "value": t.value,
                 "deadline": _iso(t.deadline)}
-    return data, f"Target {data['commune_code']} {data['indicator']} = {data['value']} by {data['deadline'] or '—'}."
+    return data, say(args.lang, "target.saved", commune=data["commune_code"], indicator=data["indicator"],
+                     value=data["value"], deadline=data["deadline"] or "—")
 
 
 def cmd_target_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -104,7 +117,7 @@ def cmd_target_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         rows = [{"commune_code": t.commune_code, "indicator": t.indicator, "value": t.value,
                  "deadline": _iso(t.deadline)} for t in admin.list_targets(s, args.commune)]
     text = "\n".join(f"{r['commune_code']}\t{r['indicator']}\t{r['value']}\t{r['deadline'] or ''}" for r in rows)
-    return rows, text or "No targets."
+    return rows, text or say(args.lang, "target.none")
 
 
 def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -121,18 +134,18 @@ def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         data = {"code": code, "commune_code": commune.code, "commune_name": commune.name,
                 "expires_at": _iso(expires), "replaces": replaces,
                 "hub_key_fingerprint": hubkey.fingerprint(offline.ensure_hub_key(s)[1])}
-    what = (f"replacement code for laptop {replaces['device_id']} «{replaces['name']}» of "
-            if replaces else "one-time code for ")
-    return data, (f"{code}\n({what}{data['commune_code']} {data['commune_name']}, "
-                  f"expires {data['expires_at']})\n"
-                  f"Dấu khóa máy chủ tỉnh / hub key fingerprint: {data['hub_key_fingerprint']} "
-                  "(read it out with the code; the laptop shows the same after connecting)")
+    if replaces:
+        return data, say(args.lang, "enrol.replacement_code", code=code, device=replaces["device_id"],
+                         device_name=replaces["name"], commune=data["commune_code"], name=data["commune_name"],
+                         expires=data["expires_at"], fingerprint=data["hub_key_fingerprint"])
+    return data, say(args.lang, "enrol.code", code=code, commune=data["commune_code"], name=data["commune_name"],
+                     expires=data["expires_at"], fingerprint=data["hub_key_fingerprint"])
 
 
-def _device_state(row: dict[str, Any]) -> str:
+def _device_state(lang: str, row: dict[str, Any]) -> str:
     if row["revoked"]:
-        return "REVOKED"
-    return f"HELD (waiting for approval): {row['held']}" if row["held"] else "active"
+        return say(lang, "device.revoked_state")
+    return say(lang, "device.held_state", reason=row["held"]) if row["held"] else say(lang, "device.active")
 
 
 def cmd_device_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -140,8 +153,8 @@ def cmd_device_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         rows = [{"id": d.id, "commune_code": d.commune_code, "name": d.name, "enrolled_at": _iso(d.enrolled_at),
                  "token_expires_at": _iso(d.token_expires_at), "revoked": d.revoked,
                  "last_seen_at": _iso(d.last_seen_at), "held": d.held_reason} for d in admin.list_devices(s)]
-    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t{_device_state(r)}" for r in rows)
-    return rows, text or "No devices."
+    text = "\n".join(f"{r['id']}\t{r['commune_code']}\t{r['name']}\t{_device_state(args.lang, r)}" for r in rows)
+    return rows, text or say(args.lang, "device.none")
 
 
 def cmd_device_approve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -150,30 +163,30 @@ def cmd_device_approve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session(write=True) as s:
         d = held.approve(s, args.id)
         data = {"id": d.id, "commune_code": d.commune_code, "held": False}
-    return data, f"Device {data['id']} approved: its reports are counted from its next delivery."
+    return data, say(args.lang, "device.approved", id=data["id"])
 
 
 def cmd_device_revoke(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session(write=True) as s:
         d = admin.revoke_device(s, args.id)
         data = {"id": d.id, "commune_code": d.commune_code, "revoked": True}
-    return data, f"Device {data['id']} revoked."
+    return data, say(args.lang, "device.revoked", id=data["id"])
 
 
-def _password() -> str:
-    """From $ENROLLPOINT_HUB_PASSWORD (scripts), else typed twice without echo."""
-    pw = os.environ.get(ENV_PASSWORD)
-    if pw is not None:
-        return pw
+def _password(args: argparse.Namespace) -> str:
+    """From $ENROLLPOINT_HUB_PASSWORD (scripts; read with the settings), else typed twice without echo."""
+    settings: HubSettings = args.settings
+    if settings.password is not None:
+        return settings.password.get_secret_value()
     import getpass
 
     try:
-        first = getpass.getpass("Mật khẩu / password: ")
-        again = getpass.getpass("Nhập lại / again: ")
+        first = getpass.getpass(say(args.lang, "password.prompt"))
+        again = getpass.getpass(say(args.lang, "password.again"))
     except (EOFError, KeyboardInterrupt):
-        raise UsageError(f"no password given (set {ENV_PASSWORD} or type it)") from None
+        raise refuse("password.none") from None
     if first != again:
-        raise UsageError("the two passwords differ")
+        raise refuse("password.differ")
     return first
 
 
@@ -183,37 +196,38 @@ def _user_data(u: Any) -> dict[str, Any]:
 
 
 def cmd_user_add(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
-    password = _password()
+    password = _password(args)
     with db.session(write=True) as s:
         data = _user_data(auth.add_user(s, args.name, password, args.role))
-    return data, f"User {data['name']} ({data['role']}) added."
+    return data, say(args.lang, "user.added", name=data["name"], role=data["role"])
 
 
 def cmd_user_passwd(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
-    password = _password()
+    password = _password(args)
     with db.session(write=True) as s:
         data = _user_data(auth.set_password(s, args.name, password))
-    return data, f"Password of {data['name']} changed; their sessions ended."
+    return data, say(args.lang, "user.passwd", name=data["name"])
 
 
 def cmd_user_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session() as s:
         rows = [_user_data(u) for u in auth.list_users(s)]
-    text = "\n".join(f"{r['name']}\t{r['role']}\t{'DISABLED' if r['disabled'] else 'active'}\t"
-                     f"last login {r['last_login_at'] or '—'}" for r in rows)
-    return rows, text or "No dashboard users (add one: user add NAME --role admin)."
+    text = "\n".join(say(args.lang, "user.row", name=r["name"], role=r["role"], last=r["last_login_at"] or "—",
+                         state=say(args.lang, "user.disabled_state" if r["disabled"] else "device.active"))
+                     for r in rows)
+    return rows, text or say(args.lang, "user.none")
 
 
 def cmd_user_disable(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session(write=True) as s:
         data = _user_data(auth.set_disabled(s, args.name, True))
-    return data, f"User {data['name']} disabled; their sessions ended."
+    return data, say(args.lang, "user.disabled", name=data["name"])
 
 
 def cmd_user_enable(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session(write=True) as s:
         data = _user_data(auth.set_disabled(s, args.name, False))
-    return data, f"User {data['name']} enabled (lockout cleared)."
+    return data, say(args.lang, "user.enabled", name=data["name"])
 
 
 def cmd_user_login_link(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -222,7 +236,7 @@ def cmd_user_login_link(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     path = f"/login/link/{token}"
     url = args.base_url.rstrip("/") + path
     return {"url": url, "path": path, "expires_at": _iso(expires)}, \
-        f"{url}\n(single use, valid until {_iso(expires)})"
+        say(args.lang, "user.link", url=url, expires=_iso(expires))
 
 
 def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -231,7 +245,7 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     from province.app import create_app
 
     app = create_app(db=db, secure_cookies=args.secure_cookies)
-    print(f"EnrollPoint hub on http://{args.host}:{args.port} ({db.engine.dialect.name})", flush=True)
+    print(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return None, ""
 
@@ -242,10 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="database URL or SQLite file path")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=LANG_HELP)
 
     p = _Parser(prog="enrollpoint-hub", description="EnrollPoint province hub")
     p.add_argument("--db", default=None, help="database URL or SQLite file (default: $ENROLLPOINT_HUB_DB)")
     p.add_argument("--json", action="store_true", default=False)
+    p.add_argument("--lang", choices=LANGS, default=None, help=LANG_HELP)
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Handler, help_: str, parent: Any = sub) -> argparse.ArgumentParser:
@@ -333,26 +349,65 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _lang_of(argv: Sequence[str], settings: HubSettings) -> str:
+    """`--lang en|vi` anywhere on the line (so even a usage error speaks it), else the settings' language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "vi"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+    return settings.lang
+
+
+def _reader_left() -> int:
+    """stdout's reader went away (`… | head -1`): the work is done, so exit 0 quietly. stdout is pointed at
+    /dev/null so the interpreter's final flush does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (an embedding host): nothing more to silence
+        pass
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit 0 done, 2 refused (one line of words on stderr, in the run's language), 130 interrupted; never a
+    traceback for input, a closed pipe or Ctrl+C."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    settings = load_settings()  # the environment, read once for this run
+    lang = _lang_of(argv, settings)
+    try:
+        return _run(argv, settings, lang)
+    except BrokenPipeError:
+        return _reader_left()
+    except KeyboardInterrupt:
+        print(say(lang, "interrupted"), file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
     parser = build_parser()
+    _Parser.lang = lang
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    args.lang, args.settings = lang, settings
     try:
-        db = open_hub(args.db)
-    except HubDatabaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        db = open_hub(args.db, settings=settings)
+        try:
+            data, text = args.func(args, db)
+        finally:
+            db.close()
+    except HubRefusal as exc:  # every refusal of the hub and of this CLI: one line, exit 2
+        print(exc.words(lang), file=sys.stderr)
         return 2
-    try:
-        data, text = args.func(args, db)
-    except (UsageError, admin.AdminError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except sqlalchemy.exc.OperationalError as exc:  # locked past the busy timeout, server gone: rolled back
+        why = str(exc.orig or exc).strip().splitlines()[0][:200]
+        print(say(lang, "db.unavailable", why=why), file=sys.stderr)
         return 2
-    finally:
-        db.close()
     if args.func is not cmd_serve:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text)
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text, flush=True)
     return 0
 
 

@@ -10,18 +10,24 @@ from pathlib import Path
 from typing import Any
 
 from province import offline
+from province.cli_words import say
 from province.db import HubDB
+from province.errors import HubRefusal
 
 
-class UsageError(Exception):
-    """Unusable input named in one line; the CLI exits 2."""
+class UsageError(HubRefusal):
+    """Unusable input named in one line, in both languages; the CLI exits 2."""
+
+
+def refuse(message_id: str, **params: Any) -> UsageError:
+    """A UsageError with the CLI's words `message_id` in both languages."""
+    return UsageError(say("en", message_id, **params), vi=say("vi", message_id, **params))
 
 
 def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     from province.bundle_import import (
         ALREADY_RECEIVED_EN,
         ALREADY_RECEIVED_VI,
-        BundleError,
         import_bundle,
         import_bundle_with_receipt,
         stored_now,
@@ -32,30 +38,27 @@ def cmd_import_bundle(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        if args.receipt:
-            result, receipt = import_bundle_with_receipt(db, data)
-        else:
-            result = import_bundle(db, data)
-    except BundleError as exc:
-        raise UsageError(f"bundle refused ({exc.status}): {exc.reason}") from None
+        raise refuse("file.unreadable", path=path, why=exc.strerror) from None
+    if args.receipt:  # a refusal (BundleError) goes up to the CLI's one refusal path
+        result, receipt = import_bundle_with_receipt(db, data)
+    else:
+        result = import_bundle(db, data)
     if args.receipt:
         try:
             write_file(args.receipt, receipt)
         except OSError as exc:
-            raise UsageError(f"imported, but cannot write the receipt {args.receipt}: {exc.strerror}") from None
+            raise refuse("receipt.unwritable", path=args.receipt, why=exc.strerror) from None
         result["receipt"] = str(args.receipt)
     b = result["batches"]
     tot = stored_now(b)
     result["stored_now"] = tot
-    lines = [f"{len(b)} batches from device {result['device_id']} (commune {result['commune_code']}): "
-             f"{tot['imported']} imported, {tot['updated']} updated, {tot['ignored']} ignored, "
-             f"{tot['conflicts']} conflicts."]
-    lines += [f"Batch {x['batch_id']} ({len(x.get('results', []))} reports): {ALREADY_RECEIVED_VI} "
-              f"({ALREADY_RECEIVED_EN})." for x in b if x.get("replayed")]
+    lines = [say(args.lang, "bundle.summary", batches=len(b), device=result["device_id"],
+                 commune=result["commune_code"], **tot)]
+    already = ALREADY_RECEIVED_EN if args.lang == "en" else ALREADY_RECEIVED_VI
+    lines += [say(args.lang, "bundle.replayed", batch=x["batch_id"], reports=len(x.get("results", [])),
+                  already=already) for x in b if x.get("replayed")]
     if args.receipt:
-        lines.append(f"Receipt written to {args.receipt} (carry it back to the commune laptop).")
+        lines.append(say(args.lang, "bundle.receipt", path=args.receipt))
     return result, "\n".join(lines)
 
 
@@ -66,7 +69,7 @@ def _read_small(path: str) -> bytes:
         with open(path, "rb") as f:
             return f.read(MAX_SMALL_FILE_BYTES + 1)
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise refuse("file.unreadable", path=path, why=exc.strerror) from None
 
 
 def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -81,22 +84,17 @@ def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                     "response": str(args.out), "previous_device_id": p.get("previous_device_id", ""),
                     "same_device": p.get("same_device"), "new_device_reason": p.get("new_device_reason", "")}
             write_file(args.out, doc)  # inside the transaction: no response file, no enrolment
-    except offline.OfflineRefused as exc:
-        raise UsageError(f"request refused: {exc.message}") from None
     except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+        raise refuse("file.unwritable", path=args.out, why=exc.strerror) from None
     if info["same_device"] is True:
-        what = "re-enrolled: the same device (its re-sent days are not counted twice)"
+        what = say(args.lang, "enrol.same")
     elif info["same_device"] is False:
-        what = (f"enrolled as a NEW device: the request asked to keep device {info['previous_device_id']}, "
-                "which this hub does not know (another or a new hub)")
+        what = say(args.lang, "enrol.new", previous=info["previous_device_id"])
     else:
-        what = "enrolled"
+        what = say(args.lang, "enrol.first")
     info["hub_key_fingerprint"] = doc.get("key_fingerprint", "")
-    return info, (f"Device {info['device_id']} ({info['name']}) of commune {info['commune_code']} {what}.\n"
-                  f"Hub key fingerprint (the laptop shows the same): {info['hub_key_fingerprint']}\n"
-                  f"Response written to {args.out}: carry it back to the laptop (enrollpoint connect "
-                  "--response-file).")
+    return info, say(args.lang, "enrol.file", device=info["device_id"], name=info["name"],
+                     commune=info["commune_code"], what=what, fingerprint=info["hub_key_fingerprint"], path=args.out)
 
 
 def cmd_targets_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -107,25 +105,23 @@ def cmd_targets_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     try:
         write_file(args.out, doc)
     except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+        raise refuse("file.unwritable", path=args.out, why=exc.strerror) from None
     p = doc["payload"]
     return {"commune_code": p["commune_code"], "targets": p["targets"], "settings": p["settings"],
             "file": str(args.out)}, \
-        f"Targets of {p['commune_code']} {p['commune_name']} ({len(p['targets'])}) written to {args.out}."
+        say(args.lang, "targets.file", commune=p["commune_code"], name=p["commune_name"], count=len(p["targets"]),
+            path=args.out)
 
 
 def cmd_day_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
-    try:
-        with db.session(write=True) as s:
-            res = offline.accept_day_code(s, " ".join(args.code), actor="cli")
-    except offline.OfflineRefused as exc:
-        raise UsageError(f"day code refused: {exc.message}") from None
+    with db.session(write=True) as s:
+        res = offline.accept_day_code(s, " ".join(args.code), actor="cli")
     t = res.totals
-    return res.to_dict(), (
-        f"{'Already received' if res.status == 'duplicate' else 'Stored as provisional (tạm, qua điện thoại)'}: "
-        f"commune {res.commune_code} point {res.point_code} {res.day} revision {res.revision} (device "
-        f"{res.device_id}): card {t['card_captured']}, VNeID L2 {t['vneid_l2_captured']}, activated "
-        f"{t['vneid_activated']}, attended {t['attended']}, no-show {t['no_show']}.")
+    status = say(args.lang, "daycode.duplicate" if res.status == "duplicate" else "daycode.stored")
+    return res.to_dict(), say(args.lang, "daycode.result", status=status, commune=res.commune_code,
+                              point=res.point_code, day=res.day, revision=res.revision, device=res.device_id,
+                              card=t["card_captured"], l2=t["vneid_l2_captured"], activated=t["vneid_activated"],
+                              attended=t["attended"], no_show=t["no_show"])
 
 
 def cmd_day_code_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -134,6 +130,6 @@ def cmd_day_code_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     data = [{"commune_code": r.commune_code, "point_code": r.point_code, "day": r.day.isoformat(),
              "device_id": r.device_id, "revision": r.revision, "totals": r.totals, "status": r.label,
              "superseded": r.superseded} for r in rows]
-    text = "\n".join(f"{d['commune_code']}\t{d['point_code']}\t{d['day']}\tlần {d['revision']}\t{d['status']}"
-                     for d in data)
-    return data, text or "No day codes received."
+    text = "\n".join(say(args.lang, "daycode.row", commune=d["commune_code"], point=d["point_code"], day=d["day"],
+                         revision=d["revision"], status=d["status"]) for d in data)
+    return data, text or say(args.lang, "daycode.none")

@@ -7,7 +7,6 @@ two writers never deadlock on a lock upgrade. PostgreSQL goes through psycopg 3.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,41 +14,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from province import migrations
-
-ENV_DB = "ENROLLPOINT_HUB_DB"
-ENV_DATA_DIR = "ENROLLPOINT_HUB_DATA_DIR"
-ENV_SQLITE_SYNC = "ENROLLPOINT_HUB_SQLITE_SYNC"
-# FULL: an acknowledged batch survives a power cut (the laptop marks it sent on our answer). NORMAL (WAL)
-# is corruption-safe but may lose the last commits on an OS crash or power cut; opt in for bulk loads.
-_SYNC = "NORMAL" if os.environ.get(ENV_SQLITE_SYNC, "").upper() == "NORMAL" else "FULL"
+from province.errors import HubRefusal
+from province.settings import HubSettings
+from province.settings import load as load_settings
 
 
-class HubDatabaseError(RuntimeError):
-    pass
+class HubDatabaseError(HubRefusal, RuntimeError):
+    """The database cannot be opened or is of a newer hub: not the caller's input, so 503 if ever answered."""
+
+    status = 503
+    title = "Không mở được cơ sở dữ liệu"
 
 
-def data_dir() -> Path:
-    base = os.environ.get(ENV_DATA_DIR)
-    path = Path(base).expanduser() if base else Path(platformdirs.user_data_dir("EnrollPoint-Hub", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def default_url() -> str:
-    return os.environ.get(ENV_DB) or f"sqlite:///{data_dir() / 'hub.db'}"
-
-
-def normalise_url(url: str | None) -> str:
-    """Accept a SQLAlchemy URL, a bare file path (SQLite) or `postgresql://` (mapped to psycopg 3)."""
+def normalise_url(url: str | None, settings: HubSettings | None = None) -> str:
+    """Accept a SQLAlchemy URL, a bare file path (SQLite) or `postgresql://` (mapped to psycopg 3); none: the
+    settings' database (ENROLLPOINT_HUB_DB, else hub.db in the data folder)."""
     if not url:
-        return default_url()
+        return (settings or load_settings()).database_url()
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -57,12 +44,12 @@ def normalise_url(url: str | None) -> str:
     return url
 
 
-def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_conn: Any, sync: str) -> None:
     dbapi_conn.isolation_level = None  # pysqlite recipe: we emit BEGIN, so DDL is transactional
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA synchronous={_SYNC}")
+    cur.execute(f"PRAGMA synchronous={'NORMAL' if sync == 'NORMAL' else 'FULL'}")
     cur.execute("PRAGMA busy_timeout=15000")
     cur.execute("PRAGMA cache_size=-64000")
     cur.close()
@@ -99,16 +86,19 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_hub_engine(url: str) -> Engine:
-    url = normalise_url(url)
+def create_hub_engine(url: str, settings: HubSettings | None = None) -> Engine:
+    settings = settings or load_settings()
+    url = normalise_url(url, settings)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if not db or db == ":memory:":
-            raise HubDatabaseError("the hub needs a SQLite file, not an in-memory database")
+            raise HubDatabaseError("the hub needs a SQLite file, not an in-memory database",
+                                   vi="Máy chủ tỉnh cần một tệp SQLite, không dùng cơ sở dữ liệu trong bộ nhớ.")
         Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15.0})
-        event.listen(engine, "connect", _sqlite_connect)
+        sync = settings.sqlite_sync  # FULL unless the settings opt in to NORMAL (bulk loads)
+        event.listen(engine, "connect", lambda conn, _record: _sqlite_connect(conn, sync))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
@@ -116,7 +106,8 @@ def create_hub_engine(url: str) -> Engine:
         event.listen(engine, "checkin", _pg_checkin)
         event.listen(engine, "checkout", _pg_checkout)
         return engine
-    raise HubDatabaseError(f"unsupported database URL scheme {parsed.drivername!r} (use sqlite or postgresql)")
+    raise HubDatabaseError(f"unsupported database URL scheme {parsed.drivername!r} (use sqlite or postgresql)",
+                           vi=f"Không hỗ trợ loại cơ sở dữ liệu {parsed.drivername!r}: dùng sqlite hoặc postgresql.")
 
 
 @dataclass
@@ -157,18 +148,24 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
-def open_hub(url: str | None = None, *, migrate: bool = True) -> HubDB:
-    """Open (creating if needed) and migrate the hub database; refuse one written by a newer hub."""
-    url = normalise_url(url)
-    engine = create_hub_engine(url)
+def open_hub(url: str | None = None, *, migrate: bool = True, settings: HubSettings | None = None) -> HubDB:
+    """Open (creating if needed) and migrate the hub database; refuse one written by a newer hub. `settings`:
+    the caller's (read once), else read from the environment now."""
+    settings = settings or load_settings()
+    url = normalise_url(url, settings)
+    engine = create_hub_engine(url, settings)
     try:
         rev = current_revision(engine)
     except Exception as exc:
         engine.dispose()
-        raise HubDatabaseError(f"cannot open the hub database: {exc}") from exc
+        why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]  # the driver's words only
+        raise HubDatabaseError(f"cannot open the hub database: {why}",
+                               vi=f"Không mở được cơ sở dữ liệu của máy chủ tỉnh: {why}") from exc
     if rev is not None and rev not in migrations.KNOWN_REVISIONS:
         engine.dispose()
-        raise HubDatabaseError(f"the database schema {rev} is newer than this hub; upgrade the hub")
+        raise HubDatabaseError(f"the database schema {rev} is newer than this hub; upgrade the hub",
+                               vi=f"Cơ sở dữ liệu ({rev}) do phiên bản máy chủ tỉnh mới hơn tạo ra: hãy cập nhật "
+                               "máy chủ tỉnh.")
     if migrate and rev != migrations.HEAD:
         migrations.upgrade(engine)
     write_engine = engine.execution_options(ep_write=True)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from province.db import HubDB
+from province.errors import HubRefusal
 from province.intake_writer import COPY_FROM_ROWS, BatchKey, IntakeWriter, StaleRead
 from province.models import Batch as BatchRow
 from sync import limits, protocol
@@ -31,14 +32,14 @@ from sync.protocol import CONFLICT, IGNORED, IMPORTED, INDICATORS, UPDATED, Impo
 log = logging.getLogger(__name__)
 
 
-class IntakeRefused(Exception):
+class IntakeRefused(HubRefusal):
     """A batch the hub will not take; `status` is the HTTP status of the contract."""
 
+    title = "Không nhận báo cáo"
+
     def __init__(self, status: int, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
+        super().__init__(detail, status=status, field=field)
         self.detail = detail
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from province import admin, held, replacement
+from province.errors import HubRefusal
 from province.models import (
     BundleReceipt,
     Commune,
@@ -37,13 +38,15 @@ HUB_KEY = "hub_signing_key"
 RECEIPT_KEEP = 200  # receipts kept per device for the dashboard's download link
 
 
-class OfflineRefused(ValueError):
-    """Refused input; `message` is Vietnamese (printed by the CLI, shown on the dashboard)."""
+class OfflineRefused(HubRefusal, ValueError):
+    """Refused input; `message` is Vietnamese (printed by the CLI, shown on the dashboard): the file and day-code
+    checks of sync.offline/daycode have Vietnamese words only, so English mode shows them too."""
 
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
+    title = "Không nhận được"
+
+    def __init__(self, message: str, status: int = 422, en: str | None = None) -> None:
+        super().__init__(en or message, vi=message, status=status)
         self.message = message
-        self.status = status
 
 
 # -- the hub's key ------------------------------------------------------------------------------------
@@ -215,7 +218,7 @@ def _previous_device(s: Session, doc: dict[str, Any], req: dict[str, Any], commu
     except admin.EnrolRefused as exc:
         if exc.field == "previous_device_id" and exc.status == 404:
             return None, previous[0]
-        raise OfflineRefused(_REENROL_REFUSED.get(exc.field, str(exc)), exc.status) from None
+        raise OfflineRefused(_REENROL_REFUSED.get(exc.field or "", str(exc)), exc.status) from None
 
 
 # -- receipts -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Dashboard actions on a commune's laptops: issue a replacement code for a dead laptop ("Cấp mã
 thay thế") and approve a laptop held for review ("chờ duyệt"). Admin session and its CSRF token, as every
-other form that changes something (offline_pages)."""
+other form that changes something: the `AdminUser` dependency checks both; a refusal is raised and answered by
+the one handler (province/refusals.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse
 
-from province import admin, held, offline, replacement
+from province import held, offline, replacement
 from province.dashboard import render
 from province.dashboard.data import local
-from province.dashboard.login import DataUser
-from province.dashboard.offline_pages import NO_STORE, _admin
+from province.dashboard.offline_pages import NO_STORE
 from province.db import HubDB
+from province.deps import AdminUser
+from province.errors import HubRefusal
 from province.models import Device
 from sync import hubkey
 
@@ -29,22 +31,17 @@ def _page(title: str, lines: list[str], home: str, error: bool = False, status: 
 
 @router.post("/dashboard/device/{device_id}/replacement-code", response_class=HTMLResponse,
              summary="Issue a replacement code: the laptop that enrols with it becomes this device's successor")
-def replacement_code(request: Request, device_id: DeviceId, user: DataUser,
+def replacement_code(request: Request, device_id: DeviceId, user: AdminUser,
                      csrf: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
-    refused = _admin(user, csrf)
-    if refused:
-        return refused
     db: HubDB = request.app.state.db
-    try:
-        with db.session(write=True) as s:
-            dev = s.get(Device, device_id)
-            if dev is None:
-                return _page("Không tìm thấy máy", [device_id], "/", error=True, status=404)
-            code, expires, dev = replacement.create_code(s, dev.commune_code, device_id)
-            commune, name = dev.commune_code, dev.name
-            key_fp = hubkey.fingerprint(offline.ensure_hub_key(s)[1])
-    except admin.AdminError as exc:
-        return _page("Không cấp được mã", [str(exc)], "/", error=True, status=422)
+    with db.session(write=True) as s:
+        dev = s.get(Device, device_id)
+        if dev is None:
+            raise HubRefusal(f"no device {device_id}", vi=f"Không có máy {device_id}.", status=404,
+                             title="Không tìm thấy máy")
+        code, expires, dev = replacement.create_code(s, dev.commune_code, device_id)
+        commune, name = dev.commune_code, dev.name
+        key_fp = hubkey.fingerprint(offline.ensure_hub_key(s)[1])
     return _page("Mã thay thế máy", [
         f"Mã: {code}",
         f"Cho máy «{name}» ({device_id}) của xã {commune}; hết hạn {local(expires)}.",
@@ -56,16 +53,10 @@ def replacement_code(request: Request, device_id: DeviceId, user: DataUser,
 
 @router.post("/dashboard/device/{device_id}/approve", response_class=HTMLResponse,
              summary="Approve a laptop held for review: its reports are counted from its next delivery")
-def approve(request: Request, device_id: DeviceId, user: DataUser,
+def approve(request: Request, device_id: DeviceId, user: AdminUser,
             csrf: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
-    refused = _admin(user, csrf)
-    if refused:
-        return refused
     db: HubDB = request.app.state.db
-    try:
-        with db.session(write=True) as s:
-            dev = held.approve(s, device_id, actor=f"user:{user.name}")
-            commune = dev.commune_code
-    except admin.AdminError as exc:
-        return _page("Không tìm thấy máy", [str(exc)], "/", error=True, status=404)
+    with db.session(write=True) as s:
+        dev = held.approve(s, device_id, actor=f"user:{user.name}")
+        commune = dev.commune_code
     return _page("Đã duyệt máy", [f"Máy {device_id}: báo cáo được tính từ lần gửi tới."], f"/commune/{commune}")

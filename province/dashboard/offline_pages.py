@@ -16,10 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from province import auth, offline
+from province import offline
 from province.dashboard import pages, render
-from province.dashboard.login import DataUser, PageUser
+from province.dashboard.login import PageUser
 from province.db import HubDB
+from province.deps import AdminUser
+from province.errors import HubRefusal
 from province.models import Commune
 from sync import hubkey
 from sync import offline as files
@@ -36,17 +38,8 @@ def _attachment(doc: dict[str, Any], name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
 
 
-def _refuse(status: int, title: str, reason: str) -> HTMLResponse:
-    return HTMLResponse(render.message_page(title, [reason], error=True, home="/dashboard/offline"),
-                        status_code=status, headers=NO_STORE)
-
-
-def _admin(user: auth.Auth, token: str | None) -> HTMLResponse | None:
-    if not user.is_admin:
-        return _refuse(403, "Không có quyền", "Chỉ tài khoản quản trị (admin) được làm việc này.")
-    if not auth.check_csrf(user, token):
-        return _refuse(403, "Yêu cầu không hợp lệ", "Thiếu hoặc sai mã CSRF.")
-    return None
+def _unreadable(status: int, en: str, vi: str) -> HubRefusal:
+    return HubRefusal(en, vi=vi, status=status, field="file", title="Không đọc được tệp")
 
 
 @router.get("/dashboard/offline", response_class=HTMLResponse, summary="Communes with no link: files and day codes")
@@ -63,17 +56,11 @@ def offline_page(request: Request, user: PageUser, commune: Annotated[str | None
 
 
 @router.post("/dashboard/day-code", response_class=HTMLResponse, summary="Enter a day code (provisional figures)")
-def enter_day_code(request: Request, user: DataUser, code: Annotated[str, Form(max_length=300)] = "",
+def enter_day_code(request: Request, user: AdminUser, code: Annotated[str, Form(max_length=300)] = "",
                    csrf: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
-    refused = _admin(user, csrf)
-    if refused:
-        return refused
     db: HubDB = request.app.state.db
-    try:
-        with db.session(write=True) as s:
-            res = offline.accept_day_code(s, code, actor=f"user:{user.name}")
-    except offline.OfflineRefused as exc:
-        return _refuse(exc.status, "Mã ngày không được nhận", exc.message)
+    with db.session(write=True) as s:
+        res = offline.accept_day_code(s, code, actor=f"user:{user.name}")
     t = res.totals
     lines = [("Mã này đã được nhận trước đó." if res.status == "duplicate"
               else "Đã lưu số liệu tạm, qua điện thoại (sẽ được thay bằng báo cáo ký số khi về)."),
@@ -83,40 +70,31 @@ def enter_day_code(request: Request, user: DataUser, code: Annotated[str, Form(m
 
 
 @router.post("/dashboard/targets-file", summary="Download a commune's signed targets/settings file")
-def download_targets_file(request: Request, user: DataUser, commune: Annotated[str, Form(max_length=32)] = "",
+def download_targets_file(request: Request, user: AdminUser, commune: Annotated[str, Form(max_length=32)] = "",
                           hub_url: Annotated[str, Form(max_length=200)] = "",
                           csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
-    refused = _admin(user, csrf)
-    if refused:
-        return refused
-    from province import admin
-
     db: HubDB = request.app.state.db
-    try:
-        with db.session(write=True) as s:
-            doc = offline.targets_file(s, commune, hub_url or None)
-    except admin.AdminError:
-        return _refuse(404, "Không tạo được tệp", "Không có xã này trong danh sách của tỉnh.")
+    with db.session(write=True) as s:
+        doc = offline.targets_file(s, commune, hub_url or None)
     return _attachment(doc, f"chi-tieu-{doc['payload']['commune_code']}.json")
 
 
 @router.post("/dashboard/enrol-file", summary="Answer an enrolment request file (download the signed response)")
-async def enrol_file(request: Request, user: DataUser,
+async def enrol_file(request: Request, user: AdminUser,
                      csrf: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-    refused = _admin(user, request.headers.get("x-csrf-token") or csrf)
-    if refused:
-        return refused
     if "multipart/form-data" not in request.headers.get("content-type", ""):
-        return _refuse(422, "Không đọc được tệp", "Cần gửi tệp dạng multipart/form-data (trường file).")
+        raise _unreadable(422, "send the file as multipart/form-data (field file)",
+                          "Cần gửi tệp dạng multipart/form-data (trường file).")
     try:
         form = await MultiPartParser(request.headers, request.stream(), max_files=1, max_fields=2,
                                      max_part_size=4096).parse()
     except MultiPartException:
-        return _refuse(400, "Không đọc được tệp", "Nội dung gửi lên không đúng dạng multipart.")
+        raise _unreadable(400, "the body is not well-formed multipart",
+                          "Nội dung gửi lên không đúng dạng multipart.") from None
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile):
-            return _refuse(422, "Không đọc được tệp", "Thiếu tệp (trường file).")
+            raise _unreadable(422, "no file (field file)", "Thiếu tệp (trường file).")
         data = await file.read(files.MAX_SMALL_FILE_BYTES + 1)
     finally:
         await form.close()
@@ -127,10 +105,7 @@ async def enrol_file(request: Request, user: DataUser,
             doc, _device = offline.enrol_from_file(s, data)
         return doc
 
-    try:
-        doc = await run_in_threadpool(answer)
-    except offline.OfflineRefused as exc:
-        return _refuse(exc.status, "Không kết nối được máy", exc.message)
+    doc = await run_in_threadpool(answer)
     name = f"tra-loi-ket-noi-{doc['payload']['commune_code']}.json"
     if doc["payload"].get("same_device") is False:
         return _new_device_page(doc, name)
@@ -149,14 +124,13 @@ def _new_device_page(doc: dict[str, Any], name: str) -> HTMLResponse:
 
 
 @router.get("/dashboard/receipt/{receipt_id}", summary="Download the signed receipt of a bundle import")
-def download_receipt(request: Request, user: DataUser, receipt_id: str) -> Response:
-    if not user.is_admin:
-        return _refuse(403, "Không có quyền", "Chỉ tài khoản quản trị (admin) được tải biên nhận.")
+def download_receipt(request: Request, user: AdminUser, receipt_id: str) -> Response:
     db: HubDB = request.app.state.db
     with db.session() as s:
         text = offline.stored_receipt(s, receipt_id)
     if text is None:
-        return _refuse(404, "Không tìm thấy biên nhận", "Biên nhận không còn hoặc đường dẫn sai.")
+        raise HubRefusal("no such receipt (gone, or a wrong link)", vi="Biên nhận không còn hoặc đường dẫn sai.",
+                         status=404, title="Không tìm thấy biên nhận")
     return Response(text.encode("utf-8"), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="bien-nhan-{receipt_id[:8]}.json"',
                              **NO_STORE})

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from province import auth
 from province.bundle_import import (
     ALREADY_RECEIVED_VI,
     MAX_BUNDLE_FILE,
@@ -25,6 +24,7 @@ from province.bundle_import import (
 from province.dashboard import data, export, render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
+from province.deps import AdminUser
 from province.models import Commune, Target
 from sync import limits
 
@@ -128,7 +128,7 @@ async def _capped_stream(request: Request, cap: int) -> AsyncGenerator[bytes, No
              "checked before a byte of the body is read). Body ≤ 64 MiB, streamed; Accept: application/json "
              "gives the JSON summary.",
              openapi_extra=_UPLOAD_SCHEMA)
-async def upload_bundle(request: Request, user: DataUser,
+async def upload_bundle(request: Request, user: AdminUser,
                         csrf: Annotated[str | None, Query(max_length=200, description="the session's CSRF token "
                                                           "(or X-CSRF-Token header)")] = None) -> Response:
     """Session, role and CSRF are checked before the multipart body is read; the body is streamed with a
@@ -136,36 +136,27 @@ async def upload_bundle(request: Request, user: DataUser,
     db: HubDB = request.app.state.db
     wants_json = "application/json" in request.headers.get("accept", "")
 
-    def refuse(status: int, title: str, reason: str, field: str | None = "file") -> Response:
-        if wants_json:
-            return JSONResponse({"detail": reason, "field": field}, status_code=status)
-        return HTMLResponse(render.message_page(title, [reason], error=True), status_code=status)
-
-    if not user.is_admin:
-        return refuse(403, "Không có quyền", "Chỉ tài khoản quản trị (admin) được nhập tệp dữ liệu.", None)
-    token = request.headers.get("x-csrf-token") or csrf
-    if not auth.check_csrf(user, token):
-        return refuse(403, "Yêu cầu không hợp lệ", "Thiếu hoặc sai mã CSRF.", "csrf")
     if "multipart/form-data" not in request.headers.get("content-type", ""):
-        return refuse(422, "Không nhập được tệp", "Cần gửi tệp dạng multipart/form-data (trường file).")
+        raise BundleError(422, "send the file as multipart/form-data (field file)",
+                          vi="Cần gửi tệp dạng multipart/form-data (trường file).")
     parser = MultiPartParser(request.headers, _capped_stream(request, MAX_UPLOAD_BODY), max_files=1, max_fields=5,
                              max_part_size=4096)
     try:
         form = await parser.parse()
     except _TooLarge:
-        return refuse(413, "Không nhập được tệp", f"Tệp lớn hơn {MAX_BUNDLE_FILE // (1024 * 1024)} MiB.")
+        raise BundleError(413, f"file larger than {MAX_BUNDLE_FILE // (1024 * 1024)} MiB",
+                          vi=f"Tệp lớn hơn {MAX_BUNDLE_FILE // (1024 * 1024)} MiB.") from None
     except MultiPartException:
-        return refuse(400, "Không nhập được tệp", "Nội dung gửi lên không đúng dạng multipart.")
+        raise BundleError(400, "the body is not well-formed multipart",
+                          vi="Nội dung gửi lên không đúng dạng multipart.") from None
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile):
-            return refuse(422, "Không nhập được tệp", "Thiếu tệp (trường file).")
+            raise BundleError(422, "no file (field file)", vi="Thiếu tệp (trường file).")
         fobj: Any = file.file
         fobj.seek(0)
         result, receipt = await run_in_threadpool(import_bundle_with_receipt, db, limits.read_chunks(fobj),
                                                   "bundle")
-    except BundleError as exc:
-        return refuse(exc.status, "Không nhập được tệp", exc.reason)
     finally:
         await form.close()
     if wants_json:

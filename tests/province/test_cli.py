@@ -52,12 +52,12 @@ def test_bad_input_exits_2_with_one_line(hub_url, capsys, argv):
     capsys.readouterr()
     code, _, err = run(capsys, "--db", hub_url, *argv)
     assert code == 2
-    assert err.startswith("error: ") and err.strip().count("\n") == 0
+    assert err.strip() and err.strip().count("\n") == 0 and not err.startswith("error")  # one line of words
 
 
 def test_unsupported_url_exits_2(capsys):
     code, _, err = run(capsys, "--db", "mysql://x/y", "init")
-    assert code == 2 and "unsupported" in err
+    assert code == 2 and "'mysql'" in err and "sqlite" in err
 
 
 def test_migrations_match_models_and_head(hub_url):

@@ -200,7 +200,7 @@ def test_user_cli(hub_url, capsys, monkeypatch):
     assert main([*db, "init"]) == 0
     monkeypatch.setenv("ENROLLPOINT_HUB_PASSWORD", "ngắn")
     assert main([*db, "user", "add", "an", "--role", "admin"]) == 2
-    assert "at least 10" in capsys.readouterr().err
+    assert "ít nhất 10" in capsys.readouterr().err
     monkeypatch.setenv("ENROLLPOINT_HUB_PASSWORD", PASSWORD)
     assert main([*db, "user", "add", "an", "--role", "admin"]) == 0
     assert main([*db, "user", "add", "binh", "--role", "viewer"]) == 0

@@ -342,7 +342,7 @@ def test_reenrol_by_file_on_a_hub_that_never_knew_the_device(hub_url: str, tmp_p
     capsys.readouterr()
     assert hub_cli.main(["--db", hub_url, "enrol-file", str(req), "--out", str(resp)]) == 0
     said = capsys.readouterr().out
-    assert "NEW device" in said and old in said and "does not know" in said
+    assert "MÁY MỚI" in said and old in said and "không biết" in said
     assert "đã được dùng" in hub(hub_url, capsys, "enrol-file", str(req), "--out", str(tmp_path / "again.json"),
                                  ok=False)  # the code is spent once
     p = json.loads(resp.read_text())["payload"]

@@ -1,0 +1,111 @@
+"""The hub CLI's words, by message id, in its two languages: Vietnamese (default) and English.
+
+One language per run, like the laptop: `--lang en` or ENROLLPOINT_HUB_LANG=en gives English. Refusals carry
+their own words (`province.errors.HubRefusal.words`); these are the CLI's own lines. `--json` output is for
+programs and keeps its English keys in every language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WORDS: dict[str, tuple[str, str]] = {
+    # id: (Vietnamese, English)
+    "init": ("Cơ sở dữ liệu máy chủ tỉnh sẵn sàng ({db}); {total} xã ({added} xã mới thêm).",
+             "Hub database ready ({db}); {total} communes ({added} added)."),
+    "commune.saved": ("Đã lưu xã {code} {name} (tỉnh {province}).",
+                      "Commune {code} {name} (province {province}) saved."),
+    "commune.imported": ("Đã thêm {added} xã; danh sách có {total} xã.",
+                         "{added} communes added; {total} in the register."),
+    "commune.none": ("Chưa có xã nào.", "No communes."),
+    "target.saved": ("Chỉ tiêu {commune} {indicator} = {value}, hạn {deadline}.",
+                     "Target {commune} {indicator} = {value} by {deadline}."),
+    "target.none": ("Chưa có chỉ tiêu nào.", "No targets."),
+    "enrol.code": ("{code}\n(mã kết nối dùng một lần cho xã {commune} {name}, hết hạn {expires})\n"
+                   "Dấu khóa máy chủ tỉnh: {fingerprint} (đọc kèm mã kết nối; máy xã hiện đúng dấu này sau khi "
+                   "kết nối)",
+                   "{code}\n(one-time code for {commune} {name}, expires {expires})\n"
+                   "Hub key fingerprint: {fingerprint} (read it out with the code; the laptop shows the same "
+                   "after connecting)"),
+    "enrol.replacement_code": ("{code}\n(mã THAY THẾ cho máy {device} «{device_name}» của xã {commune} {name}, hết hạn "
+                               "{expires}: máy khôi phục từ bản sao lưu kết nối bằng mã này sẽ thay cho máy cũ)\n"
+                               "Dấu khóa máy chủ tỉnh: {fingerprint} (đọc kèm mã; máy xã hiện đúng dấu này sau khi "
+                               "kết nối)",
+                               "{code}\n(REPLACEMENT code for laptop {device} «{device_name}» of {commune} {name}, "
+                               "expires {expires}: a laptop restored from a backup that connects with it succeeds "
+                               "the old one)\nHub key fingerprint: {fingerprint} (read it out with the code; the "
+                               "laptop shows the same after connecting)"),
+    "device.none": ("Chưa có máy nào kết nối.", "No devices."),
+    "device.held_state": ("CHỜ DUYỆT: {reason}", "HELD (waiting for approval): {reason}"),
+    "device.approved": ("Đã duyệt máy {id}: báo cáo của máy được tính từ lần gửi tới.",
+                        "Device {id} approved: its reports are counted from its next delivery."),
+    "device.revoked": ("Đã thu hồi máy {id}.", "Device {id} revoked."),
+    "device.active": ("đang dùng", "active"),
+    "device.revoked_state": ("ĐÃ THU HỒI", "REVOKED"),
+    "user.added": ("Đã thêm tài khoản {name} ({role}).", "User {name} ({role}) added."),
+    "user.passwd": ("Đã đổi mật khẩu của {name}; các phiên đăng nhập của tài khoản đã kết thúc.",
+                    "Password of {name} changed; their sessions ended."),
+    "user.none": ("Chưa có tài khoản bảng theo dõi (thêm: user add TÊN --role admin).",
+                  "No dashboard users (add one: user add NAME --role admin)."),
+    "user.row": ("{name}\t{role}\t{state}\tđăng nhập gần nhất {last}", "{name}\t{role}\t{state}\tlast login {last}"),
+    "user.disabled_state": ("ĐÃ KHÓA", "DISABLED"),
+    "user.disabled": ("Đã khóa tài khoản {name}; các phiên đăng nhập đã kết thúc.",
+                      "User {name} disabled; their sessions ended."),
+    "user.enabled": ("Đã mở lại tài khoản {name} (xóa khóa tạm).", "User {name} enabled (lockout cleared)."),
+    "user.link": ("{url}\n(dùng một lần, hiệu lực đến {expires})", "{url}\n(single use, valid until {expires})"),
+    "password.prompt": ("Mật khẩu: ", "Password: "),
+    "password.again": ("Nhập lại mật khẩu: ", "Password again: "),
+    "password.none": ("Chưa nhập mật khẩu (đặt biến ENROLLPOINT_HUB_PASSWORD hoặc gõ mật khẩu).",
+                      "No password given (set ENROLLPOINT_HUB_PASSWORD or type it)."),
+    "password.differ": ("Hai lần nhập mật khẩu không giống nhau.", "The two passwords differ."),
+    "serve": ("Máy chủ tỉnh EnrollPoint tại http://{host}:{port} ({db})",
+              "EnrollPoint hub on http://{host}:{port} ({db})"),
+    "usage": ("Lệnh không đúng: {message} (xem {prog} --help)", "Wrong command: {message} (see {prog} --help)"),
+    "db.unavailable": ("Cơ sở dữ liệu của máy chủ tỉnh đang bận hoặc không dùng được ({why}). Không lưu gì; hãy "
+                       "thử lại.",
+                       "The hub database is busy or unavailable ({why}). Nothing was stored; try again."),
+    "interrupted": ("Đã dừng theo yêu cầu.", "Stopped on request."),
+    # cli_files
+    "file.unreadable": ("Không đọc được tệp {path}: {why}.", "Cannot read {path}: {why}."),
+    "file.unwritable": ("Không ghi được tệp {path}: {why}.", "Cannot write {path}: {why}."),
+    "receipt.unwritable": ("Đã nhập dữ liệu, nhưng không ghi được biên nhận {path}: {why}.",
+                           "Imported, but cannot write the receipt {path}: {why}."),
+    "bundle.summary": ("{batches} lô từ máy {device} (xã {commune}): {imported} mới, {updated} cập nhật, "
+                       "{ignored} trùng (bỏ qua), {conflicts} xung đột.",
+                       "{batches} batches from device {device} (commune {commune}): {imported} imported, "
+                       "{updated} updated, {ignored} ignored, {conflicts} conflicts."),
+    "bundle.replayed": ("Lô {batch} ({reports} báo cáo): {already}.", "Batch {batch} ({reports} reports): {already}."),
+    "bundle.receipt": ("Đã ghi biên nhận vào {path} (mang về máy xã).",
+                       "Receipt written to {path} (carry it back to the commune laptop)."),
+    "enrol.same": ("kết nối lại: vẫn là máy cũ (các ngày máy gửi lại không bị cộng hai lần)",
+                   "re-enrolled: the same device (its re-sent days are not counted twice)"),
+    "enrol.new": ("kết nối như MÁY MỚI: yêu cầu xin giữ mã máy {previous}, nhưng máy chủ tỉnh này không biết mã "
+                  "đó (máy chủ khác hoặc máy chủ mới)",
+                  "enrolled as a NEW device: the request asked to keep device {previous}, which this hub does "
+                  "not know (another or a new hub)"),
+    "enrol.first": ("đã kết nối", "enrolled"),
+    "enrol.file": ("Máy {device} ({name}) của xã {commune}: {what}.\nDấu khóa máy chủ tỉnh (máy xã hiện đúng dấu "
+                   "này): {fingerprint}\nĐã ghi tệp trả lời {path}: mang về máy xã (enrollpoint connect "
+                   "--response-file).",
+                   "Device {device} ({name}) of commune {commune} {what}.\nHub key fingerprint (the laptop shows "
+                   "the same): {fingerprint}\nResponse written to {path}: carry it back to the laptop "
+                   "(enrollpoint connect --response-file)."),
+    "targets.file": ("Đã ghi {count} chỉ tiêu của xã {commune} {name} vào {path}.",
+                     "Targets of {commune} {name} ({count}) written to {path}."),
+    "daycode.stored": ("Đã lưu số liệu tạm (qua điện thoại)", "Stored as provisional (by phone)"),
+    "daycode.duplicate": ("Mã này đã được nhận trước đó", "Already received"),
+    "daycode.result": ("{status}: xã {commune} điểm {point} ngày {day} lần chốt {revision} (máy {device}): thẻ "
+                       "căn cước {card}, VNeID mức 2 {l2}, kích hoạt {activated}, đến {attended}, vắng {no_show}.",
+                       "{status}: commune {commune} point {point} {day} revision {revision} (device {device}): "
+                       "card {card}, VNeID L2 {l2}, activated {activated}, attended {attended}, "
+                       "no-show {no_show}."),
+    "daycode.none": ("Chưa nhận mã ngày nào.", "No day codes received."),
+    "daycode.row": ("{commune}\t{point}\t{day}\tlần {revision}\t{status}",
+                    "{commune}\t{point}\t{day}\trevision {revision}\t{status}"),
+}
+
+
+def say(lang: str, message_id: str, **params: Any) -> str:
+    """The line `message_id` in `lang` ("en" English, anything else Vietnamese), with its parameters."""
+    vi, en = WORDS[message_id]
+    return (en if lang == "en" else vi).format(**params)

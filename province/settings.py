@@ -1,0 +1,70 @@
+"""The hub's settings: one object read from the environment (ENROLLPOINT_HUB_*), once per process start.
+
+No other module of the hub reads the environment (a test holds that): the CLI loads the settings once in
+`main` and hands them on, the database layer takes them as an argument. No `.env` file is read: a server's
+configuration lives in its service definition, and the password variable is for scripts only.
+
+| variable | meaning | default |
+|---|---|---|
+| ENROLLPOINT_HUB_DB | database URL or SQLite file path | `sqlite:///<data dir>/hub.db` |
+| ENROLLPOINT_HUB_DATA_DIR | the data folder (the default SQLite file lives there) | the platform's user data dir |
+| ENROLLPOINT_HUB_SQLITE_SYNC | `NORMAL` trades power-cut safety for speed (bulk loads) | `FULL` |
+| ENROLLPOINT_HUB_PASSWORD | `user add` / `user passwd` without a prompt (scripts) | prompt twice |
+| ENROLLPOINT_HUB_LANG | `en`: the CLI speaks English | `vi` (Vietnamese) |
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "ENROLLPOINT_HUB_"
+Lang = Literal["vi", "en"]
+
+
+class HubSettings(BaseSettings):
+    """Everything the hub takes from its environment; unknown ENROLLPOINT_HUB_* variables are ignored."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, case_sensitive=False, extra="ignore")
+
+    db: str | None = None
+    data_dir: Path | None = None
+    sqlite_sync: Literal["FULL", "NORMAL"] = "FULL"
+    password: SecretStr | None = None
+    lang: Lang = "vi"
+
+    @field_validator("sqlite_sync", mode="before")
+    @classmethod
+    def _sync(cls, value: object) -> str:
+        # FULL: an acknowledged batch survives a power cut (the laptop marks it sent on our answer). NORMAL
+        # (WAL) is corruption-safe but may lose the last commits on an OS crash; anything else means FULL.
+        return "NORMAL" if str(value or "").strip().upper() == "NORMAL" else "FULL"
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lang(cls, value: object) -> str:
+        return "en" if str(value or "").strip().lower().startswith("en") else "vi"
+
+    @field_validator("db", "data_dir", mode="before")
+    @classmethod
+    def _db(cls, value: object) -> object:
+        return value or None  # an empty variable means "not set", as before
+
+    def hub_data_dir(self) -> Path:
+        """The data folder, created if missing."""
+        path = (self.data_dir.expanduser() if self.data_dir else
+                Path(platformdirs.user_data_dir("EnrollPoint-Hub", appauthor=False)))
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def database_url(self) -> str:
+        return self.db or f"sqlite:///{self.hub_data_dir() / 'hub.db'}"
+
+
+def load() -> HubSettings:
+    """Read the environment now (the CLI calls this once per run; the app once at creation)."""
+    return HubSettings()
