@@ -245,7 +245,7 @@ def usable_code(s: Session, code: str, at: dt.datetime) -> EnrolmentCode:
     """The unspent, unexpired code row, or EnrolRefused."""
     row = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == signing.token_hash(_code_key(code))))
     if row is None or row.used_at is not None or row.expires_at <= at:
-        raise EnrolRefused("unknown, used or expired enrolment code")
+        raise EnrolRefused("unknown, used or expired enrolment code", vi=CODE_REFUSED_VI)
     return row
 
 

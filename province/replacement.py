@@ -52,13 +52,16 @@ def check_successor(s: Session, code: EnrolmentCode, enrol_protocol: int, restor
                     previous_device_id: str | None) -> Device:
     """The device a replacement code replaces, or EnrolRefused (nothing stored, the code not spent)."""
     if enrol_protocol < protocol.ENROL_PROTOCOL:
-        raise admin.EnrolRefused(MSG_OLD_LAPTOP.format(need=protocol.ENROL_PROTOCOL), 403, "replaces")
+        words = MSG_OLD_LAPTOP.format(need=protocol.ENROL_PROTOCOL)
+        raise admin.EnrolRefused(words, 403, "replaces", vi=words)
     dev = s.get(Device, code.replaces_device_id or "")
     if dev is None or dev.commune_code != code.commune_code:
-        raise admin.EnrolRefused("the device this replacement code names is gone", 404, "replaces")
+        raise admin.EnrolRefused("the device this replacement code names is gone", 404, "replaces",
+                                 vi="Máy mà mã thay thế này nêu tên không còn trên máy chủ tỉnh.")
     for other in (restored_from, previous_device_id):
         if other and other != dev.id:
-            raise admin.EnrolRefused(MSG_OTHER_DEVICE.format(wanted=dev.id[:8], got=other[:8]), 403, "replaces")
+            words = MSG_OTHER_DEVICE.format(wanted=dev.id[:8], got=other[:8])
+            raise admin.EnrolRefused(words, 403, "replaces", vi=words)
     return dev
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import ast
 import gzip
-from html import escape
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from province.admin import AdminError, EnrolRefused
 from province.app import create_app
