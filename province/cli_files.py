@@ -11,6 +11,7 @@ from typing import Any
 
 from province import offline
 from province.db import HubDB
+from sync import indicators
 
 
 class UsageError(Exception):
@@ -124,8 +125,7 @@ def cmd_day_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     return res.to_dict(), (
         f"{'Already received' if res.status == 'duplicate' else 'Stored as provisional (tạm, qua điện thoại)'}: "
         f"commune {res.commune_code} point {res.point_code} {res.day} revision {res.revision} (device "
-        f"{res.device_id}): card {t['card_captured']}, VNeID L2 {t['vneid_l2_captured']}, activated "
-        f"{t['vneid_activated']}, attended {t['attended']}, no-show {t['no_show']}.")
+        f"{res.device_id}): " + ", ".join(f"{i.en_short} {t[i.key]}" for i in indicators.REGISTRY) + ".")
 
 
 def cmd_day_code_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:

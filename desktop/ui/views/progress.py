@@ -34,6 +34,7 @@ from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
+from sync import indicators as registry
 
 if TYPE_CHECKING:
     from desktop.services.figures.progress import Progress, VillageProgress
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 _ = translator("ProgressView")
 
-CHART_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated")
+CHART_INDICATORS = registry.MAIN  # the target indicators (sync/indicators.py)
 
 
 def _num(n: int | None) -> str:
@@ -239,8 +240,9 @@ def _village_goal(row: VillageProgress) -> str:
     short = {"card_captured": _("Thẻ"), "vneid_l2_captured": _("VNeID"), "vneid_activated": _("Kích hoạt"),
              "attended": _("Người đến")}
     parts = []
-    for k in ("card_captured", "vneid_l2_captured", "vneid_activated", "attended"):
+    for k in registry.VILLAGE_TARGETS:
         if k in row.targets:
+            word = short.get(k) or labels.indicator(k)
             pct = row.target_percent.get(k)
-            parts.append(f"{short[k]} {pct:.1f} %".replace(".", ",") if pct is not None else short[k])
+            parts.append(f"{word} {pct:.1f} %".replace(".", ",") if pct is not None else word)
     return "; ".join(parts) + " — " + (_("Đạt") if row.met else _("Chưa đạt"))
