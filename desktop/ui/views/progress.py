@@ -44,6 +44,15 @@ if TYPE_CHECKING:
 _ = translator("ProgressView")
 
 CHART_INDICATORS = registry.MAIN  # the target indicators (sync/indicators.py)
+VILLAGE_COLUMNS = registry.VILLAGE_TARGETS  # the village table's figures: those a village can have a target for
+
+
+def _village_heading(key: str) -> str:
+    """The village table's column for an indicator: these words go through Qt's translations; an indicator
+    without them shows the registry's words (labels.indicator)."""
+    known = {"card_captured": _("Hồ sơ thẻ căn cước"), "vneid_l2_captured": _("VNeID mức 2"),
+             "vneid_activated": _("Kích hoạt"), "attended": _("Người đến")}
+    return known.get(key) or labels.indicator(key)
 
 
 def _num(n: int | None) -> str:
@@ -115,8 +124,8 @@ class ProgressView(View):
         ul.addWidget(ibox, 3)
         vbox = QGroupBox(_("Theo thôn/tổ (luỹ kế)"))
         vl = QVBoxLayout(vbox)
-        self.villages = _table("villageTable", [_("Thôn/Tổ"), _("Hồ sơ thẻ căn cước"), _("VNeID mức 2"), _("Kích hoạt"),
-                                                _("Người đến"), _("Chỉ tiêu của thôn (% đạt)")])
+        self.villages = _table("villageTable", [_("Thôn/Tổ"), *(_village_heading(k) for k in VILLAGE_COLUMNS),
+                                                _("Chỉ tiêu của thôn (% đạt)")])
         vl.addWidget(self.villages)
         ul.addWidget(vbox, 2)
         split.addWidget(upper)
@@ -184,10 +193,9 @@ class ProgressView(View):
         rows = list(p.villages)
         self.villages.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in (
-                "card_captured", "vneid_l2_captured", "vneid_activated", "attended")] + [_village_goal(row)]
+            values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in VILLAGE_COLUMNS] + [_village_goal(row)]
             for c, v in enumerate(values):
-                self.villages.setItem(r, c, _item(str(v), align_right=0 < c < 5))
+                self.villages.setItem(r, c, _item(str(v), align_right=0 < c <= len(VILLAGE_COLUMNS)))
 
     def _fill_chart(self, p: Progress) -> None:
         days = [d for d, _counts in p.series]
