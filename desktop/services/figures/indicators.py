@@ -1,5 +1,8 @@
 """The one place that turns status events into indicator counts (day close, printing, progress, counters).
 
+Which indicators exist, the event each counts and their words are defined once, in `sync/indicators.py`;
+this module counts whatever that registry holds.
+
 Rule: a citizen counts once per indicator per day. Two `attended` events for the same person on the same
 day are one attendance; the same person attending on two days counts on each day. Cumulative figures are
 the sum of the daily figures, so they always agree with the daily reports the province adds up.
