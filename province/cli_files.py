@@ -13,6 +13,7 @@ from province import offline
 from province.cli_words import say
 from province.db import HubDB
 from province.errors import HubRefusal
+from sync import indicators
 
 
 class UsageError(HubRefusal):
@@ -118,10 +119,10 @@ def cmd_day_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         res = offline.accept_day_code(s, " ".join(args.code), actor="cli")
     t = res.totals
     status = say(args.lang, "daycode.duplicate" if res.status == "duplicate" else "daycode.stored")
+    figures = ", ".join(f"{i.en_short if args.lang == 'en' else i.vi_short} {t[i.key]}" for i in indicators.REGISTRY)
     return res.to_dict(), say(args.lang, "daycode.result", status=status, commune=res.commune_code,
                               point=res.point_code, day=res.day, revision=res.revision, device=res.device_id,
-                              card=t["card_captured"], l2=t["vneid_l2_captured"], activated=t["vneid_activated"],
-                              attended=t["attended"], no_show=t["no_show"])
+                              figures=figures)
 
 
 def cmd_day_code_list(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:

@@ -94,11 +94,10 @@ WORDS: dict[str, tuple[str, str]] = {
                      "Targets of {commune} {name} ({count}) written to {path}."),
     "daycode.stored": ("Đã lưu số liệu tạm (qua điện thoại)", "Stored as provisional (by phone)"),
     "daycode.duplicate": ("Mã này đã được nhận trước đó", "Already received"),
-    "daycode.result": ("{status}: xã {commune} điểm {point} ngày {day} lần chốt {revision} (máy {device}): thẻ "
-                       "căn cước {card}, VNeID mức 2 {l2}, kích hoạt {activated}, đến {attended}, vắng {no_show}.",
+    "daycode.result": ("{status}: xã {commune} điểm {point} ngày {day} lần chốt {revision} (máy {device}): "
+                       "{figures}.",
                        "{status}: commune {commune} point {point} {day} revision {revision} (device {device}): "
-                       "card {card}, VNeID L2 {l2}, activated {activated}, attended {attended}, "
-                       "no-show {no_show}."),
+                       "{figures}."),
     "daycode.none": ("Chưa nhận mã ngày nào.", "No day codes received."),
     "daycode.row": ("{commune}\t{point}\t{day}\tlần {revision}\t{status}",
                     "{commune}\t{point}\t{day}\trevision {revision}\t{status}"),

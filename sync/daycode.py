@@ -5,7 +5,7 @@ Both sides use this module (the laptop prints a code, the hub reads it). A code 
     Crockford base32 symbols (0-9 and A-Z without I L O U), in groups of 4 joined by '-'
 
 and carries, bit-packed: format version, the commune and point codes, the day, the report revision, the
-five totals, a 40-bit authenticator and two check symbols.
+totals of its version's layout (`LAYOUTS`), a 40-bit authenticator and two check symbols.
 
 - **Check** (catches every single-character typo and every swap of two neighbours, proved exhaustively in
   tests/sync/test_daycode.py): every symbol value v_i (0..31) gets a weight, and the weighted sum of all
@@ -28,10 +28,18 @@ import hmac
 from dataclasses import dataclass
 
 from common import base32
-from sync.protocol import INDICATORS, MAX_COUNT
+from sync import indicators
+from sync.protocol import MAX_COUNT
 
 ALPHABET = base32.ALPHABET  # Crockford base32; O is read as 0, I and L as 1
 VERSION = 1
+# The totals each format version carries, in code order: frozen history, like a migration. A code names its
+# version, so a hub reads every older code; an indicator added to the registry (sync/indicators.py) needs a
+# new version here with the new layout (tests/sync/test_daycode_layout.py fails until it has one). Until
+# then a code carries the indicators of VERSION only, and the hub stores 0 for the others.
+LAYOUTS: dict[int, tuple[str, ...]] = {
+    1: ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show"),
+}
 EPOCH = dt.date(2020, 1, 1)
 MAC_BITS = 40
 MAX_CODE_CHARS = 160
@@ -182,7 +190,7 @@ def _fields(t: DayTotals) -> list[int]:
     if not 1 <= t.revision <= 1_000_000:
         raise ValueError("revision out of range")
     w.number(t.revision)
-    for ind in INDICATORS:
+    for ind in LAYOUTS[VERSION]:
         n = int(t.totals.get(ind, 0))
         if not 0 <= n <= MAX_COUNT:
             raise ValueError(f"{ind} out of range")
@@ -223,13 +231,13 @@ def decode(code: str) -> tuple[DayTotals, int, list[int]]:
     r = _Reader(_symbols_to_bits(data))
     try:
         version = r.get(3)
-        if version != VERSION:
+        if version not in LAYOUTS:
             raise DayCodeError("format", f"Mã ngày phiên bản {version} chưa được hỗ trợ.")
         commune = r.text()
         point = r.text()
         day = EPOCH + dt.timedelta(days=r.get(16))
         revision = r.number()
-        totals = {ind: r.number() for ind in INDICATORS}
+        totals = dict.fromkeys(indicators.KEYS, 0) | {ind: r.number() for ind in LAYOUTS[version]}
     except UnicodeDecodeError:
         raise DayCodeError("format", "Mã ngày không đúng dạng.") from None
     field_bits = r.bits[: r.pos]

@@ -34,7 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import limits
+from sync import indicators, limits
 
 PROTOCOL_VERSION = 1
 # Enrolment contract (docs/sync.md "Enrolment protocol"): 2 = the laptop says whether its database was restored
@@ -42,7 +42,7 @@ PROTOCOL_VERSION = 1
 # A hub refuses a replacement code to a laptop below 2 (the code is not spent); older hubs ignore the fields.
 ENROL_PROTOCOL = 2
 MAX_PREDECESSOR_REPORTS = 20_000  # a successor is handed at most this many (day, point) reports (years of 3 points)
-INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
+INDICATORS: tuple[str, ...] = indicators.KEYS  # the registry's keys, in its order (sync/indicators.py)
 MAX_REPORTS_PER_BATCH = 500
 MAX_BODY_BYTES = 8 * 1024 * 1024  # uncompressed canonical body
 MAX_WIRE_BYTES = 2 * 1024 * 1024  # gzip body as received

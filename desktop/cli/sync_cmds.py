@@ -10,6 +10,7 @@ from typing import Any
 from desktop.cli.context import EXIT_FAILURE, EXIT_OK, CliContext, UsageError
 from desktop.settings_keys import KEY_HUB_DEVICE_ID, KEY_HUB_URL
 from desktop.storage.backup import BackupFailed, backup_if_due
+from sync import indicators
 
 # hub_link, outbox and dayclose are imported inside the handlers: they load the sync client (requests,
 # cryptography), which every other command would otherwise pay for at start-up.
@@ -271,10 +272,7 @@ def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     lines = []
     for r in reports:
         t = r["totals"]
-        lines.append(
-            f"{r['day']} điểm {r['point_label']} (lần {r['revision']}): hồ sơ thẻ căn cước {t['card_captured']}, "
-            f"VNeID mức 2 {t['vneid_l2_captured']}, kích hoạt {t['vneid_activated']}, "
-            f"đến {t['attended']}, vắng {t['no_show']}"
-        )
+        words = ", ".join(f"{i.vi_inline} {t[i.key]}" for i in indicators.REGISTRY)
+        lines.append(f"{r['day']} điểm {r['point_label']} (lần {r['revision']}): {words}")
     ctx.output(reports, "\n".join(lines))
     return EXIT_OK

@@ -14,9 +14,10 @@ import argparse
 import datetime as dt
 
 from desktop.cli.context import CliContext, UsageError, parse_day
+from sync import indicators
 
 # Handlers import the services they use (the domain layer would add ~0.1 s to every command's start-up).
-VILLAGE_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended")
+VILLAGE_INDICATORS = indicators.VILLAGE_TARGETS  # sync/indicators.py (light: no domain import)
 
 
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -29,18 +29,13 @@ from province.models import (
     ReportVillage,
     Target,
 )
+from sync import indicators
 from sync.protocol import INDICATORS
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh, no DST
-MAIN = ("card_captured", "vneid_l2_captured", "vneid_activated")
-CONTEXT = ("attended", "no_show")
-LABELS = {
-    "card_captured": "Hồ sơ thẻ căn cước",
-    "vneid_l2_captured": "Hồ sơ VNeID mức 2",
-    "vneid_activated": "Kích hoạt VNeID",
-    "attended": "Có mặt",
-    "no_show": "Vắng mặt",
-}
+MAIN = indicators.MAIN  # target indicators, in registry order (sync/indicators.py)
+CONTEXT = indicators.CONTEXT
+LABELS = {i.key: i.vi_heading for i in indicators.REGISTRY}
 MET, NOT_YET, MISSED = "met", "not_met", "missed"
 MET_LABELS = {MET: "Đạt", NOT_YET: "Chưa đạt", MISSED: "Không đạt"}
 SORTS = ("rank", "name", "code", "silent", "province")

@@ -23,14 +23,13 @@ from province.db import HubDB
 from province.deps import AdminUser
 from province.errors import HubRefusal
 from province.models import Commune
-from sync import hubkey
+from sync import hubkey, indicators
 from sync import offline as files
 from sync.protocol import INDICATORS
 
 router = APIRouter(tags=["dashboard"])
 NO_STORE = {"Cache-Control": "no-store"}
-SHORT = {"card_captured": "Thẻ căn cước", "vneid_l2_captured": "VNeID mức 2", "vneid_activated": "Kích hoạt",
-         "attended": "Đến", "no_show": "Vắng"}
+SHORT = {i.key: i.vi_short for i in indicators.REGISTRY}
 
 
 def _attachment(doc: dict[str, Any], name: str) -> Response:

@@ -128,8 +128,7 @@ def commune_row_html(line: CommuneLine) -> Markup:
 def villages_text(r: Any) -> str:
     """A report's villages: 'Thôn 1: cards/VNeID/activated; …'."""
     villages = json.loads(r.breakdown_json or "{}")
-    return "; ".join(f"{v}: {c.get('card_captured', 0)}/{c.get('vneid_l2_captured', 0)}/"
-                     f"{c.get('vneid_activated', 0)}" for v, c in villages.items())
+    return "; ".join(f"{v}: " + "/".join(str(c.get(k, 0)) for k in MAIN) for v, c in villages.items())
 
 
 def delay_text(r: Any) -> str:

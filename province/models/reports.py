@@ -1,7 +1,7 @@
 """What arrived: batches (the idempotency record) and reports.
 
 A report is the work of one device (laptop): `report_villages` holds one row per (commune, point, day,
-device) at that device's highest revision — its revision, content hash, the five totals and the village
+device) at that device's highest revision — its revision, content hash, a total per indicator and the village
 breakdown. A commune's or point's figure is the sum over its devices (0004). One store per report (0006:
 the per-indicator copy `report_values` was dropped).
 """
@@ -12,6 +12,8 @@ import datetime as dt
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+
+from sync import indicators
 
 from .base import Base, UTCDateTime
 
@@ -54,6 +56,14 @@ class ReportVillage(Base):
     vneid_activated: Mapped[int] = mapped_column(Integer)
     attended: Mapped[int] = mapped_column(Integer)
     no_show: Mapped[int] = mapped_column(Integer)
+    # One column per indicator of the registry (sync/indicators.py). The five above are the migrated schema;
+    # an indicator added to the registry gets its column here by the loop below and in the database by a
+    # migration (recipe: province/indicator_storage.py; tests/province/test_indicator_storage.py names it).
+
+
+for _key in indicators.KEYS:
+    if _key not in ReportVillage.__table__.c:
+        setattr(ReportVillage, _key, mapped_column(_key, Integer, nullable=False, server_default="0"))
 
 
 class CommuneTotal(Base):

@@ -1,5 +1,8 @@
 """The one place that turns status events into indicator counts (day close, printing, progress, counters).
 
+Which indicators exist, the event each counts and their words are defined once, in `sync/indicators.py`;
+this module counts whatever that registry holds.
+
 Rule: a citizen counts once per indicator per day. Two `attended` events for the same person on the same
 day are one attendance; the same person attending on two days counts on each day. Cumulative figures are
 the sum of the daily figures, so they always agree with the daily reports the province adds up.
@@ -30,35 +33,30 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.models import Citizen, StatusEvent
 from desktop.storage.connect import driver_connection
+from sync import indicators as registry
 
 _Select = TypeVar("_Select", bound="Select[*tuple[Any, ...]]")  # any select: _scope adds a WHERE
 
 # point_id selecting the events recorded without a point: the commune's "không theo điểm" bucket.
 NO_POINT = -1
-INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended", "no_show")
-INDICATOR_LABELS_VI: dict[str, str] = {
-    "card_captured": "Hồ sơ cấp thẻ căn cước đã thu nhận",
-    "vneid_l2_captured": "Hồ sơ VNeID mức 2 đã thu nhận",
-    "vneid_activated": "Tài khoản VNeID đã kích hoạt",
-    "attended": "Số người đến",
-    "no_show": "Số người vắng",
-}
-INDICATOR_LABELS_EN: dict[str, str] = {
-    "card_captured": "ID card dossiers captured",
-    "vneid_l2_captured": "VNeID level-2 dossiers captured",
-    "vneid_activated": "VNeID accounts activated",
-    "attended": "People attended",
-    "no_show": "No-shows",
-}
+# The registry (sync/indicators.py) defines the indicators; these names are kept for the callers here.
+INDICATORS: tuple[str, ...] = registry.KEYS
+INDICATOR_LABELS_VI: dict[str, str] = {i.key: i.vi for i in registry.REGISTRY}
+INDICATOR_LABELS_EN: dict[str, str] = {i.key: i.en for i in registry.REGISTRY}
 
 
 def zeros() -> dict[str, int]:
-    """Every indicator at zero, in INDICATORS order."""
-    return dict.fromkeys(INDICATORS, 0)
+    """Every indicator at zero, in registry order."""
+    return registry.zeros()
 
 
 def label(indicator: str, lang: str = "vi") -> str:
-    return (INDICATOR_LABELS_EN if lang == "en" else INDICATOR_LABELS_VI).get(indicator, indicator)
+    return registry.label(indicator, lang)
+
+
+def _key(event_type: str) -> str:
+    """The indicator an event counts for (the query only selects events of the registry)."""
+    return registry.EVENT_TO_KEY[event_type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +73,7 @@ class DayCounts:
 
 def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int | None,
            origin: str | tuple[str, ...] | None = None) -> _Select:
-    conds = [StatusEvent.event_type.in_(INDICATORS), StatusEvent.occurred_on <= day_to]
+    conds = [StatusEvent.event_type.in_(registry.EVENTS), StatusEvent.occurred_on <= day_to]
     if origin is not None:  # one laptop's own events (day close across laptops): copies from peers have theirs
         # A successor also counts the events of the laptop it replaced (desktop/services/province_link/succession.py).
         origins = (origin,) if isinstance(origin, str) else origin
@@ -126,10 +124,10 @@ def count_day(session: Session, day: dt.date, point_id: int | None = None, *,
     by_key: dict[str, dict[str, int]] = {}
     names: dict[str, str] = {}
     for ev, vkey, vname, n in session.execute(q):
-        totals[ev] += n
+        totals[_key(ev)] += n
         key = vkey or ""
         names.setdefault(key, vname or "")
-        by_key.setdefault(key, zeros())[ev] += n
+        by_key.setdefault(key, zeros())[_key(ev)] += n
     by_village: dict[str, dict[str, int]] = {}
     for key, counts in by_key.items():
         bucket = by_village.setdefault(names[key], zeros())
@@ -152,7 +150,7 @@ def count_until(session: Session, day: dt.date, point_id: int | None = None) -> 
     """Cumulative indicators from the first event up to and including `day` (sum of the daily figures)."""
     out = zeros()
     for _day, ev, n in _per_day(session, day, point_id):
-        out[ev] += n
+        out[_key(ev)] += n
     return out
 
 
@@ -166,8 +164,9 @@ def count_until_by_village(
 ) -> dict[str, dict[str, int]]:
     """Cumulative indicators per village key (villages without any activity are absent)."""
     params: dict[str, object] = {"day": day.isoformat()}
-    cond = "e.occurred_on <= :day AND e.event_type IN (" + ", ".join(f":i{n}" for n in range(len(INDICATORS))) + ")"
-    params.update({f"i{n}": k for n, k in enumerate(INDICATORS)})
+    events = registry.EVENTS
+    cond = "e.occurred_on <= :day AND e.event_type IN (" + ", ".join(f":i{n}" for n in range(len(events))) + ")"
+    params.update({f"i{n}": k for n, k in enumerate(events)})
     if point_id == NO_POINT:
         cond += f" AND e.point_id IS NULL AND {_FIRST_OF_DAY_SQL}"
     elif point_id is not None:
@@ -185,7 +184,7 @@ def count_until_by_village(
     )
     out: dict[str, dict[str, int]] = {}
     for ev, vkey, _day, n in raw.execute(sql, params):
-        out.setdefault(vkey or "", zeros())[ev] += n
+        out.setdefault(vkey or "", zeros())[_key(ev)] += n
     return out
 
 
@@ -198,7 +197,7 @@ def count_day_by_village_key(session: Session, day: dt.date, point_id: int | Non
     ).group_by(StatusEvent.event_type, Citizen.village_key)
     out: dict[str, dict[str, int]] = {}
     for ev, vkey, n in session.execute(q):
-        out.setdefault(vkey or "", zeros())[ev] = n
+        out.setdefault(vkey or "", zeros())[_key(ev)] = n
     return out
 
 
@@ -214,7 +213,7 @@ def daily_series(
     ).group_by(StatusEvent.occurred_on, StatusEvent.event_type)
     by_day: dict[dt.date, dict[str, int]] = {}
     for day, ev, n in session.execute(q):
-        by_day.setdefault(day, zeros())[ev] = n
+        by_day.setdefault(day, zeros())[_key(ev)] = n
     out = []
     d = day_from
     while d <= day_to:

@@ -23,9 +23,10 @@ from desktop.errors import ValidationError
 from desktop.models import Citizen, Operator, VillageTarget
 from desktop.services import auth
 from desktop.services.figures import indicators
+from sync import indicators as registry
 
-# Indicators a village can be given a number for (no-shows are not a goal).
-VILLAGE_INDICATORS: tuple[str, ...] = ("card_captured", "vneid_l2_captured", "vneid_activated", "attended")
+# Indicators a village can be given a number for (no-shows are not a goal): the registry says which.
+VILLAGE_INDICATORS: tuple[str, ...] = registry.VILLAGE_TARGETS
 MAX_TARGET = 10_000_000
 
 

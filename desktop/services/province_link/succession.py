@@ -28,14 +28,14 @@ from desktop.models import DayReport, OutboxItem
 from desktop.services.province_link import restored
 from desktop.services.province_link.day_reports import Counts, full_counts, report_of
 from desktop.settings_keys import KEY_NEW_AFTER_RESTORE, KEY_SUCCEEDED_PEERS, KEY_SUCCESSOR_OF
+from sync import indicators
 from sync.protocol import INDICATORS, EnrolResponse
 
 PREDECESSOR = "predecessor"  # OutboxItem.confirmed_via: the hub's copy of the replaced laptop's report
 SET_ASIDE = "restored"  # OutboxItem.confirmed_via: a restored backup's report, not this (new) device's work
 CONFIRM_LOWER = "confirm_lower"  # ValidationError.field of a re-close that would lower the hub's figures
 
-LABELS = {"card_captured": "hồ sơ thẻ căn cước", "vneid_l2_captured": "VNeID mức 2", "vneid_activated": "kích hoạt",
-          "attended": "đến", "no_show": "vắng"}
+LABELS = {i.key: i.vi_inline for i in indicators.REGISTRY}
 MSG_LOWER = ("Chốt lại {point} ngày {day} sẽ làm GIẢM số liệu tỉnh đang giữ (lần chốt {revision} của máy trước khi "
              "khôi phục): {lower}. Có thể máy cũ đã ghi những hồ sơ này sau bản sao lưu. Hãy đồng bộ với các máy khác "
              "trong xã trước; chỉ khi chắc chắn số mới đúng mới chốt lại với xác nhận (close-day --confirm-lower).")

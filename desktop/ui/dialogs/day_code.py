@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.support.lang import translator
+from desktop.ui.support.lang import current, translator
+from sync import indicators as registry
 
 if TYPE_CHECKING:
     from desktop.services.province_link.hub_offline import DayCode
@@ -28,8 +29,11 @@ _ = translator("DayCodeDialog")
 
 
 def _short() -> dict[str, str]:
-    return {"card_captured": _("Thẻ căn cước"), "vneid_l2_captured": _("VNeID mức 2"),
-            "vneid_activated": _("Kích hoạt VNeID"), "attended": _("Đến"), "no_show": _("Vắng")}
+    """Every indicator of the registry (sync/indicators.py) in its order; these words go through Qt's
+    translations, an indicator without them shows the registry's short words."""
+    known = {"card_captured": _("Thẻ căn cước"), "vneid_l2_captured": _("VNeID mức 2"),
+             "vneid_activated": _("Kích hoạt VNeID"), "attended": _("Đến"), "no_show": _("Vắng")}
+    return {i.key: known.get(i.key) or registry.label(i.key, current(), short=True) for i in registry.REGISTRY}
 
 
 class QrWidget(QWidget):

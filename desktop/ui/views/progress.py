@@ -34,6 +34,7 @@ from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
+from sync import indicators as registry
 
 if TYPE_CHECKING:
     from desktop.services.figures.progress import Progress, VillageProgress
@@ -42,7 +43,16 @@ if TYPE_CHECKING:
 
 _ = translator("ProgressView")
 
-CHART_INDICATORS = ("card_captured", "vneid_l2_captured", "vneid_activated")
+CHART_INDICATORS = registry.MAIN  # the target indicators (sync/indicators.py)
+VILLAGE_COLUMNS = registry.VILLAGE_TARGETS  # the village table's figures: those a village can have a target for
+
+
+def _village_heading(key: str) -> str:
+    """The village table's column for an indicator: these words go through Qt's translations; an indicator
+    without them shows the registry's words (labels.indicator)."""
+    known = {"card_captured": _("Hồ sơ thẻ căn cước"), "vneid_l2_captured": _("VNeID mức 2"),
+             "vneid_activated": _("Kích hoạt"), "attended": _("Người đến")}
+    return known.get(key) or labels.indicator(key)
 
 
 def _num(n: int | None) -> str:
@@ -114,8 +124,8 @@ class ProgressView(View):
         ul.addWidget(ibox, 3)
         vbox = QGroupBox(_("Theo thôn/tổ (luỹ kế)"))
         vl = QVBoxLayout(vbox)
-        self.villages = _table("villageTable", [_("Thôn/Tổ"), _("Hồ sơ thẻ căn cước"), _("VNeID mức 2"), _("Kích hoạt"),
-                                                _("Người đến"), _("Chỉ tiêu của thôn (% đạt)")])
+        self.villages = _table("villageTable", [_("Thôn/Tổ"), *(_village_heading(k) for k in VILLAGE_COLUMNS),
+                                                _("Chỉ tiêu của thôn (% đạt)")])
         vl.addWidget(self.villages)
         ul.addWidget(vbox, 2)
         split.addWidget(upper)
@@ -183,10 +193,9 @@ class ProgressView(View):
         rows = list(p.villages)
         self.villages.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in (
-                "card_captured", "vneid_l2_captured", "vneid_activated", "attended")] + [_village_goal(row)]
+            values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in VILLAGE_COLUMNS] + [_village_goal(row)]
             for c, v in enumerate(values):
-                self.villages.setItem(r, c, _item(str(v), align_right=0 < c < 5))
+                self.villages.setItem(r, c, _item(str(v), align_right=0 < c <= len(VILLAGE_COLUMNS)))
 
     def _fill_chart(self, p: Progress) -> None:
         days = [d for d, _counts in p.series]
@@ -239,8 +248,9 @@ def _village_goal(row: VillageProgress) -> str:
     short = {"card_captured": _("Thẻ"), "vneid_l2_captured": _("VNeID"), "vneid_activated": _("Kích hoạt"),
              "attended": _("Người đến")}
     parts = []
-    for k in ("card_captured", "vneid_l2_captured", "vneid_activated", "attended"):
+    for k in registry.VILLAGE_TARGETS:
         if k in row.targets:
+            word = short.get(k) or labels.indicator(k)
             pct = row.target_percent.get(k)
-            parts.append(f"{short[k]} {pct:.1f} %".replace(".", ",") if pct is not None else short[k])
+            parts.append(f"{word} {pct:.1f} %".replace(".", ",") if pct is not None else word)
     return "; ".join(parts) + " — " + (_("Đạt") if row.met else _("Chưa đạt"))
