@@ -83,11 +83,18 @@ def test_close_day_needs_a_supervisor_once_accounts_exist(qtbot, window, control
     assert warnings and "người phụ trách" in warnings[0]
 
 
-def test_audit_view_opens(qtbot, window):
+def test_audit_view_lists_what_was_recorded(qtbot, window, demo_db):
+    from desktop.services import auth
     from desktop.ui.actions import audit as audit_actions
 
+    with demo_db.session() as s:
+        auth.audit(s, None, "import", "citizen", None, "danh_sach.csv: 3 dòng")
+        expected = auth.audit_count(s, None)
     dlg = audit_actions.open_audit(window.shell)
     assert dlg is not None
     qtbot.addWidget(dlg)
-    assert dlg.isVisible() and dlg.audit_view.model.rowCount() >= 0
+    model = dlg.audit_view.model
+    assert dlg.isVisible() and expected >= 1 and model.rowCount() == min(expected, 200)
+    shown = [model.data(model.index(0, c)) or "" for c in range(model.columnCount())]
+    assert any("danh_sach.csv" in cell for cell in shown), shown  # newest first
     dlg.close()
