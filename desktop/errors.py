@@ -21,15 +21,19 @@ class UserError(Exception):
     English mode: `words("en")`.
     """
 
-    def __init__(self, message: str, *, msg: Message | None = None, params: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, *, en: str | None = None, msg: Message | None = None,
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.en = en
         self.msg = msg
         self.params = params or {}
 
     def words(self, lang: str = "vi") -> str:
-        """The message in `lang` when it has one there, else the Vietnamese message."""
-        return self.msg.text(lang, **self.params) if self.msg is not None else self.message
+        """The message in `lang` when it has one there (`en`, or a `Message`), else the Vietnamese message."""
+        if self.msg is not None:
+            return self.msg.text(lang, **self.params)
+        return self.en if lang == "en" and self.en else self.message
 
 
 class ServiceError(UserError):
@@ -39,8 +43,8 @@ class ServiceError(UserError):
 class ValidationError(ServiceError):
     """Bad input: which field, what value, why (Vietnamese)."""
 
-    def __init__(self, field: str, value: str | None, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, field: str, value: str | None, reason: str, *, en: str | None = None) -> None:
+        super().__init__(reason, en=en)
         self.field = field
         self.value = value
         self.reason = reason
