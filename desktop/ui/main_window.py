@@ -13,13 +13,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from desktop.changes import Changes
 from desktop.ui.menus import install_menus
 from desktop.ui.shell import Shell
 from desktop.ui.support import lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
 _ = translator("MainWindow")

@@ -19,12 +19,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from common import backoff
+from desktop.changes import Changes
 from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation

@@ -25,41 +25,19 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.changes import Changes
 from desktop.storage.db import Database
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 
 _ = translator("Operations")
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What an operation changed; views refresh only for what concerns them."""
-
-    citizens: bool = False  # register rows (names, villages, new people)
-    statuses: bool = False  # status events (check-in, captures)
-    schedule: bool = False  # sessions, slots, appointments
-    points: bool = False
-    commune: bool = False
-    settings: bool = False
-    reports: bool = False  # day closes and the outbox (the sync panel)
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
-
-    def any(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
-
-    @classmethod
-    def everything(cls) -> Changes:
-        return cls(**{f.name: True for f in fields(cls)})
 
 
 @dataclass(frozen=True, slots=True)

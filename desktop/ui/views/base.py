@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from desktop.changes import Changes
 from desktop.ui.support.context import AppContext
-from desktop.ui.support.runner import Changes
 
 
 class View(QWidget):

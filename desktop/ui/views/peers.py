@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.changes import Changes
 from desktop.ui.operations import peers as peer_ops
 from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import Changes, RunningOp
+from desktop.ui.support.runner import RunningOp
 
 if TYPE_CHECKING:
     from desktop.services.peer.group import GroupInfo

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.changes import Changes
 from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import settings as settings_ops
 from desktop.ui.operations import sync as sync_ops
@@ -42,7 +43,7 @@ from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes, RunningOp
+from desktop.ui.support.runner import RunningOp
 
 if TYPE_CHECKING:
     from desktop.services.province_link.hub_offline import DayCode
