@@ -4,8 +4,9 @@ A screen says what to do (`app.runner.op(fn, parent)`), what to do with the resu
 show a failure (`.failure()`; by default a Vietnamese message box, or the bug dialog), and progress
 (`.with_progress()`), then `.run()`. `fn(job)` runs on a worker thread with a `JobContext` (the database,
 `job.progress()`, `job.cancelled()`), opens its own sessions (`job.db.session()`) and returns `Changes` (or an
-`OpResult` carrying a value and `Changes`); the runner announces them on `changed`, so every screen
-refreshes what concerns it. The worker functions live in `desktop/ui/operations/`.
+`OpResult` carrying a value and `Changes`, which the write service declares: `desktop/changes.py`); the
+runner announces them on `changed` and to every subscribed listener's `notify` (`subscribe`: every `View`, the
+auto-sender), so every screen refreshes what concerns it. The worker functions live in `desktop/ui/operations/`.
 
 Two lanes, one runner: the database lane (ONE thread, so our own SQLite writes are serial: no "database is
 locked" between jobs) and the network lane (`.network()`, one thread) for a hub sync, which waits on the
@@ -24,12 +25,14 @@ import logging
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from desktop.changes import Changes
 from desktop.storage.db import Database
@@ -38,6 +41,12 @@ from desktop.ui.support.qtrefs import emit
 
 _ = translator("Operations")
 log = logging.getLogger(__name__)
+
+
+class ChangeListener(Protocol):
+    """What `OpRunner.subscribe` takes: anything told of each change-set (a `View`, the auto-sender)."""
+
+    def notify(self, changes: Changes) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +146,23 @@ class OpRunner(QObject):
         self._carrier.progress.connect(self._deliver_progress, q)
         self._carrier.done.connect(self._deliver_done, q)
         self._carrier.failed.connect(self._deliver_failed, q)
+        self._listeners: list[weakref.ref[ChangeListener]] = []
+        self.changed.connect(self._tell_listeners)
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        """`listener.notify(changes)` after every operation that changed something (GUI thread), for as
+        long as the listener lives: every view (`View.__init__`), the peers and sync panels, the auto-send."""
+        self._listeners.append(weakref.ref(listener))
+
+    def _tell_listeners(self, changes: Changes) -> None:
+        gone: list[weakref.ref[ChangeListener]] = []
+        for ref in list(self._listeners):  # a listener may subscribe another one meanwhile
+            listener = ref()
+            if listener is None or (isinstance(listener, QObject) and not isValid(listener)):
+                gone.append(ref)  # its window is gone
+            else:
+                listener.notify(changes)
+        self._listeners = [r for r in self._listeners if r not in gone]
 
     def _lane(self) -> QThreadPool:
         pool = QThreadPool(self)
