@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from common.vietnamese import NameOrder, nfc
+from desktop.changes import Changes, declares
 from desktop.models import Setting
 from desktop.settings_keys import (
     KEY_COMMUNE_CODE,
@@ -32,6 +33,7 @@ def get(session: Session, key: str, default: str = "") -> str:
     return row.value if row is not None else default
 
 
+@declares(Changes(settings=True))
 def put(session: Session, key: str, value: str) -> None:
     row = session.get(Setting, key)
     if row is None:
@@ -55,6 +57,7 @@ def commune(session: Session) -> Commune | None:
     )
 
 
+@declares(Changes(commune=True))
 def set_commune(session: Session, c: Commune) -> None:
     put(session, KEY_COMMUNE_CODE, nfc(c.code))
     put(session, KEY_COMMUNE_NAME, nfc(c.name))

@@ -1,6 +1,6 @@
 """Commune register commands: set-up, demo data, search, status events, due lists, points.
 
-    enrollpoint init --commune-code 22366 [--commune-name "Phường Nha Trang"] [--province-code 56]
+    enrollpoint init --commune-code 22366 [--commune-name "Phường Nha Trang"] [--province-code 56] [--by NAME]
     enrollpoint demo --citizens 2000 [--seed 6] [--commune-code 22366]
     enrollpoint search "nguyen van an" [--limit 20] [--offset 0]
     enrollpoint event 056190001234 card_captured [--point TRUSO] [--at 2026-03-05T09:30] [--note T]
@@ -37,6 +37,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.add_argument("--commune-code", required=True, help="mã xã/phường/đặc khu (danh mục 2025)")
     p.add_argument("--commune-name", help="tên xã/phường (mặc định: theo danh mục)")
     p.add_argument("--province-code", help="mã tỉnh/thành (mặc định: theo danh mục)")
+    p.add_argument("--by", metavar="SUPERVISOR", help="cán bộ quản lý cho phép (khi máy đã có tài khoản)")
     p.set_defaults(func=_init)
 
     p = sub.add_parser("demo", parents=[common], help="tạo dữ liệu mẫu (cơ sở dữ liệu trống)")
@@ -128,40 +129,20 @@ def _find(session: Session, id_number: str) -> Citizen:
 
 # ---------------------------------------------------------------------------------------- commands
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
-    from common.vietnamese import fold, nfc
-    from desktop import config
-    from desktop.services.register import points as pts
-    from sync import communes
+    """The same service as the first-run dialog (`register.commune`): same checks, same rows written."""
+    from desktop.cli.admin_cmds import supervisor_if_accounts
+    from desktop.services.register import commune as communes
 
-    code = args.commune_code.strip().lstrip("0") or "0"
-    if not code.isdigit():
-        raise UsageError(f"Mã xã/phường '{args.commune_code}' phải là chữ số.")
-    rec = communes.by_code(code)
-    warnings = []
-    if rec is not None:
-        if args.commune_name and fold(args.commune_name) != fold(rec.name):
-            raise UsageError(f"Mã {code} là '{rec.name}', không phải '{nfc(args.commune_name)}'.")
-        if args.province_code and (args.province_code.strip().lstrip("0") or "0") != rec.province_code:
-            raise UsageError(f"Mã {code} thuộc tỉnh/thành mã {rec.province_code} ({rec.province_name}), "
-                             f"không phải mã {args.province_code}.")
-        commune = config.Commune(rec.code, rec.name, rec.province_code, rec.province_name)
-    else:
-        if not args.commune_name or not args.province_code:
-            raise UsageError(f"Mã {code} không có trong danh mục 2025: cần --commune-name và --province-code.")
-        prov = args.province_code.strip().lstrip("0") or "0"
-        warnings.append(f"Mã {code} không có trong danh mục xã/phường 2025; đã lưu theo thông tin nhập.")
-        commune = config.Commune(code, nfc(args.commune_name), prov, communes.provinces().get(prov, ""))
-    for w in warnings:
+    choice = communes.choose_commune(args.commune_code, args.commune_name, args.province_code)
+    for w in choice.warnings:
         print(f"enrollpoint: cảnh báo: {w}", file=sys.stderr)
     with ctx.db.session() as s:
-        old = config.commune(s)
-        if old is not None and old.code != commune.code:
-            warnings.append(f"Đã đổi xã/phường từ {old.code} ({old.name}) sang {commune.code}.")
-        config.set_commune(s, commune)
-        made = pts.ensure_headquarters(s)
-        hq = made.code if made is not None else None
+        by = supervisor_if_accounts(ctx, s, args.by)  # once accounts exist, a supervisor's action
+        done = communes.set_up_commune(s, choice, operator=by)
+    commune = done.commune
+    hq = done.points_created[0] if done.points_created else None
     data = {"commune_code": commune.code, "commune_name": commune.name, "province_code": commune.province_code,
-            "province_name": commune.province_name, "known": rec is not None, "warnings": warnings,
+            "province_name": commune.province_name, "known": done.known, "warnings": done.warnings,
             "database": str(ctx.db.path), "point_created": hq}
     text = f"Đã khai báo {commune.name} (mã {commune.code}), {commune.province_name or commune.province_code}."
     if hq:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from common.secrethash import DUMMY_HASH, hash_secret, verify_secret
 from common.vietnamese import nfc
+from desktop.changes import Changes, declares
 from desktop.errors import PermissionDenied, ServiceError, ValidationError
 from desktop.logs import redact
 from desktop.models import AuditEntry, Operator
@@ -98,6 +99,7 @@ def needs_first_operator(session: Session) -> bool:
     )
 
 
+@declares(Changes(settings=True))
 def create_operator(
     session: Session, name: str, pin: str, role: str = "operator", *, created_by: Operator | None = None
 ) -> Operator:

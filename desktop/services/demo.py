@@ -24,6 +24,7 @@ from common import idnumber
 from common.dates import add_years
 from common.vietnamese import NameOrder, fold, name_sort_key, nfc
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Point, Target
 from desktop.services.register import points
@@ -172,6 +173,7 @@ def _points_for(commune_name: str, villages: list[str]) -> list[tuple[str, str, 
     ]
 
 
+@declares(Changes.everything())
 def create_demo(
     db: Database,
     citizens: int = 2000,

@@ -19,7 +19,6 @@ from desktop.ui.support import lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
 _ = translator("MainWindow")
@@ -48,7 +47,6 @@ class MainWindow(QMainWindow):
         self.shell.selected_citizen_ids = self.queue.selected_ids
         self.shell.current_session_id = lambda: self.schedule.session_id() or self.checkin.session_id()
         self.menu_modules = install_menus(self.shell)
-        app.runner.changed.connect(self._on_changes)
         app.runner.busy_changed.connect(self._on_busy)
         self.tabs.currentChanged.connect(self._on_tab)
         self._on_tab(0)
@@ -102,10 +100,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_label)
 
     # --- behaviour -------------------------------------------------------------------------------
-    def _on_changes(self, changes: Changes) -> None:
-        for view in self.views:
-            view.notify(changes)
-
     def _on_busy(self, busy: bool) -> None:
         self.busy_label.setText(_("Đang xử lý nền…") if busy else "")
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import DayReport, Operator, Point, StatusEvent
 from desktop.services import auth
@@ -143,6 +144,7 @@ def day_status(session: Session, day: dt.date, point: Point | str | int) -> str:
         Counts.from_json(row.totals_json)) else CHANGED
 
 
+@declares(Changes(reports=True))
 def close_day(
     session: Session,
     day: dt.date,

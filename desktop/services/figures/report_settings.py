@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Operator
 from desktop.services import auth
@@ -64,6 +65,7 @@ def get_recipients(session: Session) -> ReportRecipients:
                             _split(config.get(session, KEY_REPORT_CC)), default)
 
 
+@declares(Changes(settings=True))
 def set_recipients(
     session: Session,
     to: list[str] | tuple[str, ...] | str | None = None,

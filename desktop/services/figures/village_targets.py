@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from common.vietnamese import fold, nfc, sort_key
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Citizen, Operator, VillageTarget
 from desktop.services import auth
@@ -71,6 +72,7 @@ def _operator_id(operator: Operator | auth.OperatorInfo | None) -> int | None:
     return getattr(operator, "id", None) if operator is not None else None
 
 
+@declares(Changes(statuses=True, settings=True))
 def set_village_target(
     session: Session, village: str, indicator: str, value: int,
     *, operator: Operator | auth.OperatorInfo | None = None,
@@ -95,6 +97,7 @@ def set_village_target(
     return VillageTargetRow(key, name, indicator, value)
 
 
+@declares(Changes(statuses=True, settings=True))
 def clear_village_target(
     session: Session, village: str, indicator: str | None = None,
     *, operator: Operator | auth.OperatorInfo | None = None,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from common.vietnamese import fold
+from desktop.changes import Changes, declares
 from desktop.services.register.cells import clean_text, is_column_numbering, is_empty, text_value
 from desktop.services.register.record import FLAG_COLUMNS, LABELS, CitizenRecord, build_record
 from desktop.services.register.types import (
@@ -84,6 +85,7 @@ def _section_village(text: str, in_name_column: bool) -> str | None:
     return text_value(text).rstrip(": ")
 
 
+@declares(Changes(citizens=True, statuses=True))
 def import_file(
     db: Database,
     path: str | os.PathLike[str],

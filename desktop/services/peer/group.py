@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ServiceError
 from desktop.services.peer.crypto import GroupKey, PeerRefused, code_of, new_secret, secret_of
 from desktop.services.peer.ids import device_id
@@ -33,6 +34,7 @@ def _commune(db: Database) -> str:
     return c.code
 
 
+@declares(Changes(settings=True))
 def create_group(db: Database, *, replace: bool = False, name: str | None = None) -> GroupInfo:
     commune = _commune(db)
     with db.session() as s:
@@ -50,6 +52,7 @@ def create_group(db: Database, *, replace: bool = False, name: str | None = None
     return GroupInfo(key.group_id, dev, commune, code_of(secret))
 
 
+@declares(Changes(settings=True))
 def join_group(db: Database, code: str, name: str | None = None) -> GroupInfo:
     commune = _commune(db)
     secret = secret_of(code)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from desktop.changes import PEER_MERGE, declares
 from desktop.services.peer import changes, exchange, stamp
 from desktop.services.peer.crypto import GroupKey, PeerRefused, read_header
 from desktop.services.peer.group import group_key
@@ -395,6 +396,7 @@ def _pull(client: _Client, cursor: dict[str, int]) -> tuple[list[Any], bool]:
 Progress = Callable[[str, int, int], None]  # phase, done, total (total 0 = unknown)
 
 
+@declares(PEER_MERGE)
 def sync_with(
     db: Database,
     address: str,

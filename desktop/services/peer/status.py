@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.models import PeerConflict, PeerDevice, PeerLog
 from desktop.services.peer import changes
 from desktop.services.peer.ids import device_id, device_name
@@ -47,6 +48,7 @@ def peer_status(session: Session) -> PeerStatus:
                       conflicts, waiting)
 
 
+@declares(Changes(settings=True))
 def resolve_conflict(session: Session, conflict_id: int) -> None:
     row = session.get(PeerConflict, conflict_id)
     if row is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from common.files import atomic_open
+from desktop.changes import PEER_MERGE, Changes, declares
 from desktop.models import PeerDevice, PeerSeen
 from desktop.services.peer import changes, clones, exchange, stamp, unfinished
 from desktop.services.peer.crypto import GroupKey, PeerRefused
@@ -67,6 +68,7 @@ def _since(db: Database, everything: bool) -> dict[str, int]:
     return {o: min(p.get(o, 0) for p in peers) for o in origins}
 
 
+@declares(Changes(settings=True))
 def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool = False) -> ExportResult:
     key = group_key(db)
     since = _since(db, everything)
@@ -138,6 +140,7 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
         raise PeerRefused("Tệp đồng bộ bị cắt cụt (thiếu phần cuối): đã từ chối, không lưu gì")
 
 
+@declares(PEER_MERGE)
 def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     key = group_key(db)
     p = Path(path)

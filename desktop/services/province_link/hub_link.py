@@ -30,6 +30,7 @@ from typing import Any
 
 from common.vietnamese import nfc
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
 from desktop.services.province_link import hub_pin, outbox, restored, succession
@@ -372,6 +373,7 @@ def store_targets(db: Database, items: list[TargetItem]) -> int:
     return len(wanted)
 
 
+@declares(Changes(reports=True))
 def sync_now(
     db: Database,
     *,
@@ -417,6 +419,7 @@ def pin_hub_key(db: Database, public_key: str) -> None:
     hub_pin.note_served_key(db, public_key)
 
 
+@declares(Changes(reports=True))
 def export_bundle(db: Database, path: str | os.PathLike[str]) -> BundleResult:
     """Write every unconfirmed report to one signed file (a lost stick costs nothing: the next bundle carries
     them again); the items keep the batch ids and become "đã xuất, chờ xác nhận" until a receipt or a

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from common.vietnamese import nfc
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import DayReport
 from desktop.services.province_link import hub_link, hub_pin, outbox, restored, succession
@@ -98,6 +99,7 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
             "request_id": doc["payload"]["request_id"], "previous_device_id": pending["previous_device_id"]}
 
 
+@declares(Changes(reports=True, settings=True))
 def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, str]:
     """Complete a file enrolment: the response must answer *this* laptop's pending request (same request id
     and public key), carry a valid hub signature, and unwrap the token with this request's code key (which
@@ -292,6 +294,7 @@ class ReceiptImport:
     already_received: int = 0  # reports the hub had received before this bundle: confirmed, stored once
 
 
+@declares(Changes(reports=True))
 def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
     """Mark exactly the reports a signed receipt of this device lists as stored. Refused with nothing changed:
     a forged or altered file, a receipt for another device or commune."""
@@ -313,6 +316,7 @@ def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
     return ReceiptImport(r.confirmed, r.already, r.conflicts, r.not_matching, str(p.get("issued_at", "")), earlier)
 
 
+@declares(Changes(reports=True, settings=True))
 def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str, Any]:
     """Targets (and the hub's address, if given) from a signed file of the province."""
     creds, key = _pinned(db)

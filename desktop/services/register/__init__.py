@@ -6,5 +6,6 @@
   derived keys, validation of one row, cell cleaning, issues);
 - `statuses`, `status_rules`: status events, the state machine and its words;
 - `village_names`: village spellings and which village a report may name;
-- `points`: the commune's mobile enrollment points.
+- `points`: the commune's mobile enrollment points;
+- `commune`: which commune this laptop serves (first run and `enrollpoint init` alike).
 """

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, Point, StatusEvent
 
@@ -58,6 +59,7 @@ def state_of(citizen: Citizen, session: Session | None = None) -> State:
     return State(citizen.status, bool(citizen.has_card), int(citizen.vneid_stage), booked)
 
 
+@declares(Changes(statuses=True))
 def record_event(
     session: Session,
     citizen: Citizen | int,

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.vietnamese import fold
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession
 from desktop.services.due import rules as due
@@ -99,6 +100,7 @@ def _mask_table(session: Session, kinds: list[str] | None) -> tuple[int, dict[in
     return keep, table
 
 
+@declares(Changes(schedule=True, statuses=True))
 def auto_assign(
     session: Session,
     enrollment_session_id: int,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from common.vietnamese import NameOrder, fold
 from desktop import config
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession
 from desktop.services.peer.ids import device_id
@@ -233,6 +234,7 @@ def book(
     return appt
 
 
+@declares(Changes(schedule=True, statuses=True))
 def move_appointment(
     session: Session,
     appointment_id: int,
@@ -298,6 +300,7 @@ def cancel_appointment(session: Session, appointment_id: int) -> Appointment:
     return appt
 
 
+@declares(Changes(schedule=True, statuses=True))
 def reschedule_no_shows(
     session: Session,
     from_enrollment_session_id: int,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import idnumber
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Appointment, Citizen, EnrollmentSession, Point, StatusEvent
 from desktop.services import scheduling
@@ -227,6 +228,7 @@ def _appointment_for_mark(
     )
 
 
+@declares(Changes(statuses=True, schedule=True))
 def mark(
     session: Session,
     citizen_id: int,
@@ -323,6 +325,7 @@ def _walk_in_purpose(action: str, c: Citizen) -> str:
 # --- walk-ins ------------------------------------------------------------------------------------------
 
 
+@declares(Changes(citizens=True, statuses=True, schedule=True))
 def add_walk_in(
     session: Session,
     fields: dict[str, object],

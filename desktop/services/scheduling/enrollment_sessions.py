@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from common.vietnamese import nfc
+from desktop.changes import Changes, declares
 from desktop.errors import ValidationError
 from desktop.models import Appointment, EnrollmentSession, Point
 
@@ -144,6 +145,7 @@ def _check_sizes(slot_minutes: int, kits: int, minutes_per_person: int, duration
     return slot_minutes, kits, minutes_per_person
 
 
+@declares(Changes(schedule=True))
 def create_enrollment_session(
     session: Session,
     *,

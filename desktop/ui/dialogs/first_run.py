@@ -202,7 +202,7 @@ class FirstRunDialog(QDialog):
             return
         commune = Commune(code=c.code, name=c.name, province_code=c.province_code, province_name=c.province_name)
         self._busy(True)
-        (self.app.runner.op(settings_ops.set_up_commune(commune, points), self)
+        (self.app.runner.op(settings_ops.set_up_commune(commune, points, self.app.operator), self)
          .success(lambda _v: self.accept())
          .failure(self._failed)
          .run())

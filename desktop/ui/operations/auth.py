@@ -3,7 +3,8 @@ supervisor (scrypt: too slow for the UI thread), record that a recovery key was 
 
 from __future__ import annotations
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 
 def login(name: str, pin: str) -> WorkerFn:
@@ -27,7 +28,7 @@ def create_supervisor(name: str, pin: str) -> WorkerFn:
         with job.db.session() as s:
             op = auth.create_operator(s, name, pin, "supervisor")
             info = auth.OperatorInfo(op.id, op.name, op.role, True, None)
-        return OpResult(info, Changes(settings=True))
+        return OpResult(info, changes_of(auth.create_operator))
 
     return run
 

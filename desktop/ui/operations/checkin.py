@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 
 def mark(citizen_id: int, action: str, *, enrollment_session_id: int | None, point_id: int | None,
@@ -15,7 +16,7 @@ def mark(citizen_id: int, action: str, *, enrollment_session_id: int | None, poi
         with job.db.session() as s:
             res = checkin.mark(s, citizen_id, action, enrollment_session_id=enrollment_session_id, point_id=point_id,
                                operator_id=operator_id)
-        return OpResult(res, Changes(statuses=True, schedule=True))
+        return OpResult(res, changes_of(checkin.mark))
 
     return run
 
@@ -28,6 +29,6 @@ def add_walk_in(fields: dict[str, Any], *, enrollment_session_id: int | None, po
         with job.db.session() as s:
             res = checkin.add_walk_in(s, fields, enrollment_session_id=enrollment_session_id, point_id=point_id,
                                       operator_id=operator_id)
-        return OpResult(res, Changes(citizens=True, statuses=True, schedule=True))
+        return OpResult(res, changes_of(checkin.add_walk_in))
 
     return run

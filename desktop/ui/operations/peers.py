@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 if TYPE_CHECKING:
     from desktop.services.peer.lan import PeerServer
-
-# Everything that a peer sync may change: the register, statuses, sessions, appointments, points.
-SYNCED = Changes(citizens=True, statuses=True, schedule=True, points=True, settings=True)
-
 
 class _CancelFlag:
     """`lan.sync_with` asks `is_set()` between pages; the runner's cancel button answers."""
@@ -34,7 +31,7 @@ def sync_with(address: str) -> WorkerFn:
             job.progress(done, total, f"{text}: {done:,} thay đổi")
 
         result = lan.sync_with(job.db, address, progress=progress, cancel=_CancelFlag(job))
-        return OpResult(result, SYNCED)
+        return OpResult(result, changes_of(lan.sync_with))
 
     return run
 
@@ -45,7 +42,7 @@ def export_file(path: str) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.peer import usbfile
 
-        return OpResult(usbfile.export_file(job.db, path), Changes(settings=True))
+        return OpResult(usbfile.export_file(job.db, path), changes_of(usbfile.export_file))
 
     return run
 
@@ -56,7 +53,7 @@ def import_file(path: str) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.peer import usbfile
 
-        return OpResult(usbfile.import_file(job.db, path), SYNCED)
+        return OpResult(usbfile.import_file(job.db, path), changes_of(usbfile.import_file))
 
     return run
 
@@ -67,7 +64,7 @@ def create_group(replace: bool = False) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.peer import group
 
-        return OpResult(group.create_group(job.db, replace=replace), Changes(settings=True))
+        return OpResult(group.create_group(job.db, replace=replace), changes_of(group.create_group))
 
     return run
 
@@ -76,7 +73,7 @@ def join_group(code: str, name: str | None = None) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.peer import group
 
-        return OpResult(group.join_group(job.db, code, name), Changes(settings=True))
+        return OpResult(group.join_group(job.db, code, name), changes_of(group.join_group))
 
     return run
 
@@ -108,6 +105,6 @@ def resolve_conflict(conflict_id: int) -> WorkerFn:
 
         with job.db.session() as s:
             resolve(s, conflict_id)
-        return OpResult(None, Changes(settings=True))
+        return OpResult(None, changes_of(resolve))
 
     return run

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 if TYPE_CHECKING:
     from desktop.services.due.search import CitizenQuery
@@ -19,7 +20,7 @@ def record_event(citizen_id: int, event: str, *, point_id: int | None = None,
 
         with job.db.session() as s:
             statuses.record_event(s, citizen_id, event, point=point_id, operator_id=operator_id)
-        return OpResult(citizen_id, Changes(statuses=True))
+        return OpResult(citizen_id, changes_of(statuses.record_event))
 
     return run
 
@@ -30,7 +31,7 @@ def import_file(path: str | Path, *, operator_id: int | None = None) -> WorkerFn
 
         result = do_import(job.db, Path(path), progress=lambda d, t: job.progress(d, t),
                            cancel=job.cancelled, operator_id=operator_id)
-        return OpResult(result, Changes(citizens=True, statuses=True))
+        return OpResult(result, changes_of(do_import))
 
     return run
 
@@ -41,7 +42,7 @@ def create_demo(citizens: int = 2000, *, commune_code: str | None = None) -> Wor
 
         out = make(job.db, citizens=citizens, commune_code=commune_code,
                    progress=lambda d, t: job.progress(d, t))
-        return OpResult(out, Changes.everything())
+        return OpResult(out, changes_of(make))
 
     return run
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 
 def create_enrollment_session(**kwargs: Any) -> WorkerFn:
@@ -17,7 +18,7 @@ def create_enrollment_session(**kwargs: Any) -> WorkerFn:
         with job.db.session() as s:
             obj = scheduling.create_enrollment_session(s, **kwargs)
             sid = obj.id
-        return OpResult(sid, Changes(schedule=True))
+        return OpResult(sid, changes_of(scheduling.create_enrollment_session))
 
     return run
 
@@ -28,7 +29,7 @@ def auto_assign(enrollment_session_id: int, **kwargs: Any) -> WorkerFn:
 
         with job.db.session() as s:
             res = scheduling.auto_assign(s, enrollment_session_id, **kwargs)
-        return OpResult(res, Changes(schedule=True, statuses=True))
+        return OpResult(res, changes_of(scheduling.auto_assign))
 
     return run
 
@@ -42,7 +43,7 @@ def move_appointment(appointment_id: int, *, to_enrollment_session_id: int | Non
             new = scheduling.move_appointment(s, appointment_id, to_enrollment_session_id=to_enrollment_session_id,
                                               to_slot=to_slot, operator_id=operator_id)
             code = new.code  # the moved appointment has a new slip code
-        return OpResult(code, Changes(schedule=True, statuses=True))
+        return OpResult(code, changes_of(scheduling.move_appointment))
 
     return run
 
@@ -55,6 +56,6 @@ def reschedule_no_shows(from_enrollment_session_id: int, to_enrollment_session_i
         with job.db.session() as s:
             res = scheduling.reschedule_no_shows(s, from_enrollment_session_id, to_enrollment_session_id,
                                                  operator_id=operator_id)
-        return OpResult(res, Changes(schedule=True, statuses=True))
+        return OpResult(res, changes_of(scheduling.reschedule_no_shows))
 
     return run

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import Changes, changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 if TYPE_CHECKING:
     from desktop.config import Commune
     from desktop.services.auth import OperatorInfo
 
 
-def set_up_commune(commune: Commune, points: list[tuple[str, str, str]]) -> WorkerFn:
-    """First run by hand: the commune's identity and its enrollment points, in one transaction."""
+def set_up_commune(commune: Commune, points: list[tuple[str, str, str]],
+                   operator: OperatorInfo | None = None) -> WorkerFn:
+    """First run by hand: the commune and its enrollment points in one transaction, by the same service as
+    `enrollpoint init` (`register.commune`); the value is the service's `CommuneSetUp`."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop import config
-        from desktop.services.register import points as pts
+        from desktop.services.register import commune as communes
 
+        choice = communes.choose_commune(commune.code, commune.name, commune.province_code)
         with job.db.session() as s:
-            config.set_commune(s, commune)
-            existing = {p.code for p in pts.list_points(s)}
-            for code, name, address in points:
-                if code not in existing:
-                    pts.add_point(s, code, name, address, kind="office" if code == points[0][0] else "mobile")
-        return OpResult(commune, Changes(commune=True, points=True))
+            done = communes.set_up_commune(s, choice, points, operator=operator)
+        return OpResult(done, done.changes)
 
     return run
 
@@ -35,7 +34,7 @@ def save_setting(key: str, value: str) -> WorkerFn:
 
         with job.db.session() as s:
             config.put(s, key, value)
-        return Changes(settings=True)
+        return changes_of(config.put)
 
     return run
 
@@ -59,6 +58,6 @@ def save_report_recipients(to: list[str], cc: list[str], operator: OperatorInfo 
 
         with job.db.session() as s:
             saved = report_settings.set_recipients(s, to, cc, operator=operator)
-        return OpResult(saved, Changes(settings=True))
+        return OpResult(saved, changes_of(report_settings.set_recipients))
 
     return run

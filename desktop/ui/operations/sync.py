@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from desktop.changes import changes_of
 from desktop.settings_keys import KEY_HUB_URL
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 if TYPE_CHECKING:
     from desktop.services.auth import OperatorInfo
@@ -23,7 +24,7 @@ def close_day(day: dt.date, point_code: str | None, operator: OperatorInfo | Non
         with job.db.session() as s:
             rows = dayclose.close_day(s, day, point_code, operator=operator, confirm_lower=confirm_lower)
             summary = [(r.point_code, r.revision) for r in rows]
-        return OpResult(summary, Changes(reports=True))
+        return OpResult(summary, changes_of(dayclose.close_day))
 
     return run
 
@@ -34,7 +35,7 @@ def send_reports() -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.province_link import hub_link
 
-        return OpResult(hub_link.sync_now(job.db), Changes(reports=True))
+        return OpResult(hub_link.sync_now(job.db), changes_of(hub_link.sync_now))
 
     return run
 
@@ -48,7 +49,7 @@ def export_bundle(path: str) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.province_link import hub_link
 
-        return OpResult(hub_link.export_bundle(job.db, path), Changes(reports=True))
+        return OpResult(hub_link.export_bundle(job.db, path), changes_of(hub_link.export_bundle))
 
     return run
 
@@ -59,7 +60,7 @@ def import_receipt(path: str) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.province_link import hub_offline
 
-        return OpResult(hub_offline.import_receipt(job.db, path), Changes(reports=True))
+        return OpResult(hub_offline.import_receipt(job.db, path), changes_of(hub_offline.import_receipt))
 
     return run
 
@@ -70,7 +71,7 @@ def import_targets_file(path: str) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.province_link import hub_offline
 
-        return OpResult(hub_offline.import_targets_file(job.db, path), Changes(reports=True, settings=True))
+        return OpResult(hub_offline.import_targets_file(job.db, path), changes_of(hub_offline.import_targets_file))
 
     return run
 
@@ -107,7 +108,7 @@ def enrol_response(path: str) -> WorkerFn:
     def run(job: JobContext) -> OpResult:
         from desktop.services.province_link import hub_offline
 
-        return OpResult(hub_offline.connect_response(job.db, path), Changes(reports=True, settings=True))
+        return OpResult(hub_offline.connect_response(job.db, path), changes_of(hub_offline.connect_response))
 
     return run
 
@@ -141,6 +142,6 @@ def auto_send() -> WorkerFn:
         if not waiting or not hub_link.hub_info(job.db)[KEY_HUB_URL]:
             return OpResult(None)
         policy = RetryPolicy(max_attempts=AUTO_MAX_ATTEMPTS, base=0.5, cap=2.0, max_run_seconds=AUTO_MAX_RUN_SECONDS)
-        return OpResult(hub_link.sync_now(job.db, policy=policy), Changes(reports=True))
+        return OpResult(hub_link.sync_now(job.db, policy=policy), changes_of(hub_link.sync_now))
 
     return run

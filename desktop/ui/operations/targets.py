@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.ui.support.runner import Changes, JobContext, OpResult, WorkerFn
+from desktop.changes import changes_of
+from desktop.ui.support.runner import JobContext, OpResult, WorkerFn
 
 if TYPE_CHECKING:
     from desktop.services.auth import OperatorInfo
@@ -17,7 +18,7 @@ def set_village_target(village: str, indicator: str, value: int, operator: Opera
 
         with job.db.session() as s:
             row = village_targets.set_village_target(s, village, indicator, value, operator=operator)
-        return OpResult(row, Changes(statuses=True, settings=True))
+        return OpResult(row, changes_of(village_targets.set_village_target))
 
     return run
 
@@ -28,6 +29,6 @@ def clear_village_target(village: str, indicator: str | None, operator: Operator
 
         with job.db.session() as s:
             n = village_targets.clear_village_target(s, village, indicator, operator=operator)
-        return OpResult(n, Changes(statuses=True, settings=True))
+        return OpResult(n, changes_of(village_targets.clear_village_target))
 
     return run

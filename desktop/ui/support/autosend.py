@@ -19,12 +19,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from common import backoff
+from desktop.changes import Changes
 from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation
@@ -62,7 +62,7 @@ class AutoSender(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.try_now)
         self.enabled = self._read_enabled()
-        app.runner.changed.connect(self._on_changes)
+        app.runner.subscribe(self)  # told of change-sets through `notify`, as every view is
         self.network_backend = self._watch_network() if watch_network else ""
         if self.enabled:
             self._timer.start(first_ms)
@@ -80,7 +80,8 @@ class AutoSender(QObject):
         """False once the window that owned this sender is gone (a result may still be on its way)."""
         return isValid(self) and isValid(self._timer)
 
-    def _on_changes(self, changes: Changes) -> None:
+    def notify(self, changes: Changes) -> None:
+        """A setting changed: read the switch again; a day was closed: try soon."""
         if not self._alive():
             return
         if changes.settings:

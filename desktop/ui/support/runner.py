@@ -4,8 +4,9 @@ A screen says what to do (`app.runner.op(fn, parent)`), what to do with the resu
 show a failure (`.failure()`; by default a Vietnamese message box, or the bug dialog), and progress
 (`.with_progress()`), then `.run()`. `fn(job)` runs on a worker thread with a `JobContext` (the database,
 `job.progress()`, `job.cancelled()`), opens its own sessions (`job.db.session()`) and returns `Changes` (or an
-`OpResult` carrying a value and `Changes`); the runner announces them on `changed`, so every screen
-refreshes what concerns it. The worker functions live in `desktop/ui/operations/`.
+`OpResult` carrying a value and `Changes`, which the write service declares: `desktop/changes.py`); the
+runner announces them on `changed` and to every subscribed listener's `notify` (`subscribe`: every `View`, the
+auto-sender), so every screen refreshes what concerns it. The worker functions live in `desktop/ui/operations/`.
 
 Two lanes, one runner: the database lane (ONE thread, so our own SQLite writes are serial: no "database is
 locked" between jobs) and the network lane (`.network()`, one thread) for a hub sync, which waits on the
@@ -24,13 +25,16 @@ import logging
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
+from desktop.changes import Changes
 from desktop.storage.db import Database
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -39,27 +43,10 @@ _ = translator("Operations")
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What an operation changed; views refresh only for what concerns them."""
+class ChangeListener(Protocol):
+    """What `OpRunner.subscribe` takes: anything told of each change-set (a `View`, the auto-sender)."""
 
-    citizens: bool = False  # register rows (names, villages, new people)
-    statuses: bool = False  # status events (check-in, captures)
-    schedule: bool = False  # sessions, slots, appointments
-    points: bool = False
-    commune: bool = False
-    settings: bool = False
-    reports: bool = False  # day closes and the outbox (the sync panel)
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
-
-    def any(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
-
-    @classmethod
-    def everything(cls) -> Changes:
-        return cls(**{f.name: True for f in fields(cls)})
+    def notify(self, changes: Changes) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +146,23 @@ class OpRunner(QObject):
         self._carrier.progress.connect(self._deliver_progress, q)
         self._carrier.done.connect(self._deliver_done, q)
         self._carrier.failed.connect(self._deliver_failed, q)
+        self._listeners: list[weakref.ref[ChangeListener]] = []
+        self.changed.connect(self._tell_listeners)
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        """`listener.notify(changes)` after every operation that changed something (GUI thread), for as
+        long as the listener lives: every view (`View.__init__`), the peers and sync panels, the auto-send."""
+        self._listeners.append(weakref.ref(listener))
+
+    def _tell_listeners(self, changes: Changes) -> None:
+        gone: list[weakref.ref[ChangeListener]] = []
+        for ref in list(self._listeners):  # a listener may subscribe another one meanwhile
+            listener = ref()
+            if listener is None or (isinstance(listener, QObject) and not isValid(listener)):
+                gone.append(ref)  # its window is gone
+            else:
+                listener.notify(changes)
+        self._listeners = [r for r in self._listeners if r not in gone]
 
     def _lane(self) -> QThreadPool:
         pool = QThreadPool(self)

@@ -7,18 +7,25 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from desktop.changes import Changes
 from desktop.ui.support.context import AppContext
-from desktop.ui.support.runner import Changes
 
 
 class View(QWidget):
-    """Subclasses implement `reload()` and say which `Changes` concern them in `cares_about()`."""
+    """Subclasses implement `reload()` and say which `Changes` concern them in `cares_about()`.
+
+    Every view subscribes itself to the runner on creation: `notify(changes)` is the one way a change-set
+    reaches a screen. A hidden view only notes it is out of date (reloaded when shown), unless it sets
+    `reload_when_hidden` (small panels whose words others read, e.g. the sync panel's day states)."""
+
+    reload_when_hidden = False
 
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app = app
         self._loaded = False
         self._dirty = False
+        app.runner.subscribe(self)
 
     def cares_about(self, changes: Changes) -> bool:
         return changes.any()
@@ -35,7 +42,7 @@ class View(QWidget):
     def notify(self, changes: Changes) -> None:
         if not self.cares_about(changes):
             return
-        if self.isVisible():
+        if self.isVisible() or self.reload_when_hidden:
             self._loaded, self._dirty = True, False
             self.reload()
         else:

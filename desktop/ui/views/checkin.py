@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.changes import Changes
 from desktop.ui.operations import checkin as checkin_ops
 from desktop.ui.support import labels, lang
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
 if TYPE_CHECKING:

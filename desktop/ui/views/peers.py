@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop.ui.operations import peers as peer_ops
 from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import Changes, RunningOp
+from desktop.ui.support.runner import RunningOp
+from desktop.ui.views.base import View
 
 if TYPE_CHECKING:
     from desktop.services.peer.group import GroupInfo
@@ -79,11 +79,14 @@ class GroupCodeDialog(QDialog):
         box.addWidget(buttons)
 
 
-class PeersPanel(QWidget):
+class PeersPanel(View):
+    """Refreshes through `View.notify` on every change-set, shown or not (a sync changes what it lists)."""
+
+    reload_when_hidden = True
+
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(app, parent)
         self.setObjectName("PeersPanel")
-        self.app = app
         self.server: PeerServer | None = None
         self.last_result: SyncResult | ImportResult | GroupInfo | None = None
 
@@ -143,14 +146,12 @@ class PeersPanel(QWidget):
         box.addWidget(self.status_label)
         box.addWidget(QLabel(_("Xung đột cần cán bộ xem (nhấp đúp khi đã xử lý):")))
         box.addWidget(self.conflicts, 1)
-        app.runner.changed.connect(self._on_changes)
-        self.refresh()
+        self.activate()
 
     # state -----------------------------------------------------------------------------------------------
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.any() and isValid(self):
-            self.refresh()
+    def reload(self) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         from desktop.services.peer.status import peer_status

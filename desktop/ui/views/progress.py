@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.changes import Changes
 from desktop.ui.support import labels
 from desktop.ui.support.cells import table_item
 from desktop.ui.support.chart import ChartData, DayChart, Series
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 from sync import indicators as registry
 

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.changes import Changes
 from desktop.ui.operations import register as register_ops
 from desktop.ui.support import labels, lang
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
-from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 from desktop.ui.views.citizen_panel import CitizenPanel
 from desktop.ui.views.queue_model import CitizenTableModel

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.changes import Changes
 from desktop.ui.operations import schedule as schedule_ops
 from desktop.ui.support import lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes
 from desktop.ui.views.base import View
 
 if TYPE_CHECKING:

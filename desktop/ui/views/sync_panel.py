@@ -6,7 +6,7 @@ switch.
 
 Reads the outbox state through `app.read(outbox.status)` and sends through the runner's network lane
 (`operations/sync.send_reports`), so the UI never blocks and our check-in writes never queue behind a
-slow hub. It refreshes itself whenever an operation announces `Changes(reports=True)` (a day close, a
+slow hub. It refreshes through `View.notify` whenever a change-set says `reports` or `settings` (a day close, a
 send). Failures take the runner's standard path: logged (redacted), then shown in the panel.
 """
 
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.changes import Changes
 from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import settings as settings_ops
 from desktop.ui.operations import sync as sync_ops
@@ -42,7 +43,8 @@ from desktop.ui.support.cells import table_item
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support.runner import Changes, RunningOp
+from desktop.ui.support.runner import RunningOp
+from desktop.ui.views.base import View
 
 if TYPE_CHECKING:
     from desktop.services.province_link.hub_offline import DayCode
@@ -71,15 +73,17 @@ def _when(stamp: str) -> str:
     return _("{0} ngày {1}").format(t.strftime("%H:%M"), t.strftime("%d/%m/%Y"))
 
 
-class SyncPanel(QWidget):
-    """Shows the outbox state and sends on demand, off the UI thread."""
+class SyncPanel(View):
+    """Shows the outbox state and sends on demand, off the UI thread; refreshes through `View.notify` on
+    reports and settings, shown or not (the auto-sender's words land in it)."""
+
+    reload_when_hidden = True
 
     sync_finished = Signal(object)  # sync.client.SyncResult, on the GUI thread
 
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(app, parent)
         self.setObjectName("SyncPanel")
-        self.app = app
         self._busy = False
 
         self.last_sync_label = QLabel()
@@ -145,8 +149,7 @@ class SyncPanel(QWidget):
         box.addWidget(QLabel(_("Không có mạng:")))
         box.addLayout(files)
         box.addWidget(self.offline_label)
-        app.runner.changed.connect(self._on_changes)
-        self.refresh()
+        self.activate()
 
     # state -----------------------------------------------------------------------------------------------
 
@@ -154,9 +157,11 @@ class SyncPanel(QWidget):
     def busy(self) -> bool:
         return self._busy
 
-    def _on_changes(self, changes: Changes) -> None:
-        if (changes.reports or changes.settings) and isValid(self):
-            self.refresh()
+    def cares_about(self, changes: Changes) -> bool:
+        return changes.reports or changes.settings
+
+    def reload(self) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Re-read the status (cheap: two small queries)."""

@@ -8,10 +8,11 @@ import threading
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.changes import Changes
 from desktop.errors import ValidationError
 from desktop.ui.dialogs.error import BugDialog
 from desktop.ui.support.errors import user_message
-from desktop.ui.support.runner import Changes, OpResult, OpRunner
+from desktop.ui.support.runner import OpResult, OpRunner
 from tests.support.qt import wait_idle
 
 

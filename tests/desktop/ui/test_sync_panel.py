@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from desktop import config
+from desktop.changes import changes_of, declares
 from desktop.models import Point
 from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link, outbox
@@ -26,6 +29,11 @@ def laptop(db):
         for i in range(3):
             dayclose.close_day(s, dt.date(2025, 8, 1) + dt.timedelta(days=i), now=dt.datetime(2025, 8, 9, tzinfo=dt.UTC))
     return db
+
+
+def _stand_in(fake: Callable[..., Any]) -> Callable[..., Any]:
+    """A stand-in for `hub_link.sync_now` declares what the real service declares (desktop/changes.py)."""
+    return declares(changes_of(hub_link.sync_now))(fake)
 
 
 def test_shows_waiting_and_vietnamese_error_when_not_connected(qtbot, laptop, app_for):
@@ -58,7 +66,7 @@ def test_send_now_runs_off_the_ui_thread_and_updates(qtbot, laptop, app_for, mon
             outbox.record_run(s, result)
         return result
 
-    monkeypatch.setattr(hub_link, "sync_now", fake_hub_sync)
+    monkeypatch.setattr(hub_link, "sync_now", _stand_in(fake_hub_sync))
     app = app_for(laptop)
     panel = SyncPanel(app)
     qtbot.addWidget(panel)
@@ -82,7 +90,7 @@ def test_send_now_runs_off_the_ui_thread_and_updates(qtbot, laptop, app_for, mon
 def test_a_send_does_not_hold_up_the_database_lane(qtbot, laptop, app_for, monkeypatch):
     """A slow hub (network lane) must not delay a check-in write (database lane)."""
     release = threading.Event()
-    monkeypatch.setattr(hub_link, "sync_now", lambda db, **_kw: (release.wait(10), SyncResult())[1])
+    monkeypatch.setattr(hub_link, "sync_now", _stand_in(lambda db, **_kw: (release.wait(10), SyncResult())[1]))
     app = app_for(laptop)
     panel = SyncPanel(app)
     qtbot.addWidget(panel)
@@ -110,7 +118,7 @@ def test_a_failed_send_is_logged_not_printed(qtbot, laptop, app_for, monkeypatch
     def broken(db, **_kw):
         raise RuntimeError("hub client bug")
 
-    monkeypatch.setattr(hub_link, "sync_now", broken)
+    monkeypatch.setattr(hub_link, "sync_now", _stand_in(broken))
     app = app_for(laptop)
     panel = SyncPanel(app)
     qtbot.addWidget(panel)
