@@ -20,8 +20,9 @@ class ImportFileError(ServiceError):
 class ImportCancelled(ServiceError):
     """The officer cancelled; the transaction was rolled back and the register is as before."""
 
-    def __init__(self, message: str = "Đã huỷ nhập danh sách; không có thay đổi nào được ghi") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "Đã huỷ nhập danh sách; không có thay đổi nào được ghi", *,
+                 en: str | None = "Import cancelled; no change was written") -> None:
+        super().__init__(message, en=en)
 
 
 @dataclass(slots=True)
