@@ -55,3 +55,22 @@ def test_a_refusal_is_shown_in_vietnamese_in_vietnamese_mode(qtbot, controller, 
     text = _refuse_an_absence_after_arrival(qtbot, controller, window, id_number)
     assert any(words in text for words in REFUSED_VI), text
     assert not any(words in text for words in REFUSED_EN), text
+
+
+def test_a_wrong_pin_is_told_in_english_in_english_mode(qtbot, db, app_for):
+    from desktop.services import auth
+    from desktop.ui.dialogs.login import LoginDialog
+    from desktop.ui.support import lang
+
+    with db.session() as s:
+        auth.create_operator(s, "Nguyễn Văn Trưởng", "123456", "supervisor")
+    lang.install("en")
+    dlg = LoginDialog(app_for(db))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.name_box.setCurrentText("Nguyễn Văn Trưởng")
+    qtbot.keyClicks(dlg.pin_edit, "999999")
+    dlg.ok_button.click()
+    wait_idle(qtbot, dlg.app.runner)
+    assert dlg.operator is None
+    assert dlg.message.text() == "Wrong officer name or PIN (4 tries left before the account is locked)."
