@@ -34,6 +34,8 @@ def validate_citizen(fields: dict[str, object]) -> tuple[CitizenRecord | None, l
 
 
 def _raise_first(issues: list[RowIssue]) -> None:
+    """The first error as a ValidationError; a row reason is Vietnamese only (`RowIssue`), so the English
+    words name the column and the value without it."""
     for i in issues:
         if i.severity == ERROR:
             raise ValidationError(i.field or "", i.value, f"{i.column}: {i.reason}",

@@ -27,7 +27,11 @@ class ImportCancelled(ServiceError):
 
 @dataclass(slots=True)
 class RowIssue:
-    """One problem on one row: `row` as numbered in the file (1-based), `column` as headed in the file."""
+    """One problem on one row: `row` as numbered in the file (1-based), `column` as headed in the file.
+
+    `reason` stays Vietnamese only (no `en`): it is written into the error report returned to the commune,
+    a document in the commune's language, not words of the UI.
+    """
 
     row: int
     column: str
