@@ -29,7 +29,7 @@ def parse_day(text: str | None, what: str = "ngày") -> dt.date:
         except ValueError:
             continue
     raise UsageError(f"{what.capitalize()} '{raw}' không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).",
-                     en=f"{what.capitalize()} '{raw}' is not valid (use YYYY-MM-DD or DD/MM/YYYY).")
+                     en=f"The date '{raw}' is not valid (use YYYY-MM-DD or DD/MM/YYYY).")
 
 
 class CliContext:

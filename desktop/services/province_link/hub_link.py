@@ -284,8 +284,8 @@ def connect(
     hub_url = hub_url.strip().rstrip("/")
     if problem := insecure_hub_url(hub_url):
         raise ValidationError("hub", hub_url, problem,
-                              en=f"The province server address {hub_url} is not safe to use: use an "
-                                 "https:// address (or http:// only on this computer or the local network)")
+                              en=f"The province server address {hub_url} cannot be used: it must start with "
+                                 "https:// and name a host (http:// only for this computer, 127.0.0.1/localhost)")
     code = nfc(code).upper()
     if not code:
         raise ValidationError("code", code, "Thiếu mã kết nối", en="The connection code is missing")
