@@ -35,6 +35,11 @@ _MAGIC = [
     (b"MZ", "chương trình Windows"),
     (b"\x7fELF", "chương trình"),
 ]
+_MAGIC_EN = {  # the same kinds in English, for ImportFileError's en words
+    "ảnh PNG": "a PNG image", "ảnh JPEG": "a JPEG image", "ảnh GIF": "a GIF image", "tệp PDF": "a PDF file",
+    "tệp nén gzip": "a gzip archive", "tệp nén RAR": "a RAR archive", "tệp nén 7z": "a 7z archive",
+    "chương trình Windows": "a Windows program", "chương trình": "a program",
+}
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -70,7 +75,7 @@ def open_tables(path: Path) -> Iterator[Table]:
     for magic, what in _MAGIC:
         if what and data.startswith(magic):
             raise ImportFileError(f"Tệp {path.name} không phải bảng tính (có vẻ là {what})",
-                                  en=f"The file {path.name} is not a spreadsheet (it looks like {what})")
+                                  en=f"The file {path.name} is not a spreadsheet (it looks like {_MAGIC_EN.get(what, what)})")
     if path.suffix.lower() in _SPREADSHEET_EXT and not _looks_like_text(data):
         raise ImportFileError(f"Tệp {path.name} không phải tệp Excel hợp lệ (nội dung bị hỏng hoặc sai định dạng)",
                               en=f"The file {path.name} is not a valid Excel file (damaged or in the wrong "

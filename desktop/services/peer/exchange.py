@@ -55,9 +55,13 @@ def unpack(data: bytes) -> dict[str, Any]:
     return payload
 
 
+_PARTS_EN = {"bảng phiên bản": "version table", "danh sách thay đổi": "list of changes", "một thay đổi": "a change"}
+
+
 def _bad(what: str) -> PeerRefused:
     return PeerRefused(f"Dữ liệu đồng bộ sai cấu trúc ({what}): đã từ chối, không lưu gì",
-                       en=f"The sync data has a wrong structure ({what}): refused, nothing stored")
+                       en=f"The sync data has a wrong structure ({_PARTS_EN.get(what, what)}): refused, nothing "
+                          "stored")
 
 
 def check_vv(value: Any) -> dict[str, int]:
