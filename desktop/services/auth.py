@@ -162,6 +162,10 @@ def _fmt(t: dt.datetime) -> str:
     return t.strftime("%H:%M:%S ngày %d/%m/%Y")
 
 
+def _fmt_en(t: dt.datetime) -> str:
+    return t.strftime("%H:%M:%S on %d/%m/%Y")
+
+
 def login(session: Session, name: str, pin: str) -> Operator:
     """The operator for this name and PIN, or LoginFailed / OperatorLocked (Vietnamese messages).
 
@@ -179,7 +183,7 @@ def login(session: Session, name: str, pin: str) -> Operator:
             f"Hãy thử lại sau {_fmt(op.locked_until)}.",
             op.locked_until,
             en=f"The account «{op.name}» is locked after more than {MAX_FAILURES} wrong PINs. Try again "
-               f"after {_fmt(op.locked_until)}.",
+               f"after {_fmt_en(op.locked_until)}.",
         )
     if not verify_pin(pin or "", op.pin_hash):
         op.failed_attempts = (op.failed_attempts or 0) + 1
@@ -192,7 +196,7 @@ def login(session: Session, name: str, pin: str) -> Operator:
                 f"Nhập sai mã PIN {MAX_FAILURES} lần: tài khoản «{op.name}» bị khóa đến {_fmt(op.locked_until)}.",
                 op.locked_until,
                 en=f"{MAX_FAILURES} wrong PINs: the account «{op.name}» is locked until "
-                   f"{_fmt(op.locked_until)}.",
+                   f"{_fmt_en(op.locked_until)}.",
             )
         left = MAX_FAILURES - op.failed_attempts
         audit(session, op.id, "login.failed", "operator", op.id)
