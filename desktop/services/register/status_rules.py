@@ -168,6 +168,31 @@ def apply(state: State, event: str) -> State:
     if e is EventType.RESCHEDULED and not (booked or status == Status.NO_SHOW):
         raise ValidationError("event", event, "Chỉ hẹn lại người đã có lịch hẹn hoặc vắng mặt",
                               en="Only someone with an appointment or who was absent can be rescheduled")
+    _check_vneid(e, event, status, has_card, stage)
+    if e in (EventType.CARD_CAPTURED, EventType.CARD_ISSUED, EventType.CARD_DELIVERED, EventType.VNEID_L2_ELSEWHERE):
+        has_card = True  # a level-2 account needs a chip card, wherever it was registered
+    if e in (EventType.VNEID_L2_CAPTURED, EventType.VNEID_L2_ELSEWHERE):
+        stage = max(stage, 1)
+    elif e is EventType.VNEID_APPROVED:
+        stage = max(stage, 2)
+    elif e is EventType.VNEID_ACTIVATED:
+        stage = 3
+    new_status = Status(_STATUS_AFTER.get(e, e.value))
+    # Progress already made is not undone by attendance bookkeeping (nor by news of a card or an account).
+    bookkeeping = (EventType.ATTENDED, EventType.SCHEDULED, EventType.RESCHEDULED, EventType.NO_SHOW,
+                   EventType.CARD_DELIVERED, EventType.VNEID_L2_ELSEWHERE)
+    if e in bookkeeping and _rank(status) > _rank(new_status):
+        new_status = Status(status)
+    if e in (EventType.SCHEDULED, EventType.RESCHEDULED):
+        booked = True
+    elif e in (EventType.ATTENDED, EventType.NO_SHOW, EventType.CARD_CAPTURED, EventType.VNEID_L2_CAPTURED):
+        booked = False
+    return State(new_status, has_card, stage, booked)
+
+
+def _check_vneid(e: EventType, event: str, status: str, has_card: bool, stage: int) -> None:
+    """The VNeID level-2 steps in their order (card first, one registration, approval, activation);
+    ValidationError when `e` skips or repeats one."""
     if e is EventType.VNEID_L2_CAPTURED and not has_card:
         raise ValidationError("event", event, "Chưa có thẻ căn cước hoặc hồ sơ thẻ: chưa thể thu nhận VNeID mức 2",
                               en="No ID card or card application yet: VNeID level 2 cannot be enrolled yet")
@@ -194,25 +219,6 @@ def apply(state: State, event: str) -> State:
     if e is EventType.VNEID_ACTIVATED and stage >= 3:
         raise ValidationError("event", event, "Tài khoản VNeID đã được kích hoạt",
                               en="The VNeID account is already activated")
-    if e in (EventType.CARD_CAPTURED, EventType.CARD_ISSUED, EventType.CARD_DELIVERED, EventType.VNEID_L2_ELSEWHERE):
-        has_card = True  # a level-2 account needs a chip card, wherever it was registered
-    if e in (EventType.VNEID_L2_CAPTURED, EventType.VNEID_L2_ELSEWHERE):
-        stage = max(stage, 1)
-    elif e is EventType.VNEID_APPROVED:
-        stage = max(stage, 2)
-    elif e is EventType.VNEID_ACTIVATED:
-        stage = 3
-    new_status = Status(_STATUS_AFTER.get(e, e.value))
-    # Progress already made is not undone by attendance bookkeeping (nor by news of a card or an account).
-    bookkeeping = (EventType.ATTENDED, EventType.SCHEDULED, EventType.RESCHEDULED, EventType.NO_SHOW,
-                   EventType.CARD_DELIVERED, EventType.VNEID_L2_ELSEWHERE)
-    if e in bookkeeping and _rank(status) > _rank(new_status):
-        new_status = Status(status)
-    if e in (EventType.SCHEDULED, EventType.RESCHEDULED):
-        booked = True
-    elif e in (EventType.ATTENDED, EventType.NO_SHOW, EventType.CARD_CAPTURED, EventType.VNEID_L2_CAPTURED):
-        booked = False
-    return State(new_status, has_card, stage, booked)
 
 
 # Events whose status has another name (the rest: the status of the same name).
