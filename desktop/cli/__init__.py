@@ -33,7 +33,7 @@ COMMAND_MODULES = (
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
+        raise UsageError(message, en=message)
 
 
 def build_parser() -> argparse.ArgumentParser:

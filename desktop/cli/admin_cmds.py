@@ -47,7 +47,9 @@ def _secret(env: str, prompt: str) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise UsageError(f"Thiếu {env}: đặt biến môi trường hoặc chạy lệnh trong cửa sổ dòng lệnh để nhập.")
+        raise UsageError(f"Thiếu {env}: đặt biến môi trường hoặc chạy lệnh trong cửa sổ dòng lệnh để nhập.",
+                         en=f"{env} is missing: set the environment variable or run the command in a "
+                            "terminal to type it.")
     return getpass.getpass(prompt)
 
 
@@ -55,7 +57,8 @@ def _supervisor(ctx: CliContext, session: Session, name: str | None) -> Operator
     from desktop.services import auth
 
     if not name:
-        raise UsageError("Cần --by <tên người phụ trách> để xác nhận thao tác này.")
+        raise UsageError("Cần --by <tên người phụ trách> để xác nhận thao tác này.",
+                         en="Give --by <supervisor name> to confirm this action.")
     op = auth.login(session, name, _secret("ENROLLPOINT_SUPERVISOR_PIN", "Mã PIN người phụ trách: "))
     auth.require_role(op, "supervisor")
     return op
@@ -80,7 +83,7 @@ def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     to = Path(args.to).expanduser() if args.to else None
     if to is not None and to.exists() and not to.is_dir():
-        raise UsageError(f"{to} không phải thư mục.")
+        raise UsageError(f"{to} không phải thư mục.", en=f"{to} is not a folder.")
     result = backup.make_backup(ctx.db, to)  # BackupFailed: words, exit 2, nothing left behind
     made = result.path
     ctx.announce_recovery_key()
@@ -154,7 +157,8 @@ def _audit(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services import auth
 
     if args.limit < 1 or args.limit > 10000 or args.offset < 0:
-        raise UsageError("--limit phải từ 1 đến 10000, --offset không âm.")
+        raise UsageError("--limit phải từ 1 đến 10000, --offset không âm.",
+                         en="--limit must be from 1 to 10000, --offset must not be negative.")
     with ctx.db.read_session() as s:
         rows = auth.audit_entries(s, args.offset, args.limit, operator_id=args.operator)
     data = [
@@ -182,7 +186,7 @@ def _encrypt(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         db = open_database(path, encrypted=True)
     except DatabaseError as exc:
-        raise UsageError(exc.message) from exc
+        raise UsageError(exc.message, en=exc.words("en")) from exc
     recovery = db.recovery_key
     db.close()
     data = {"encrypted": True, "converted": before == "plain", "recovery_key": recovery}
@@ -207,7 +211,7 @@ def _recovery_key(args: argparse.Namespace, ctx: CliContext) -> int:
             op = _supervisor(ctx, s, args.by)
             key = keys.load_key(path)
             if key is None:
-                raise UsageError("Cơ sở dữ liệu này không được mã hoá.")
+                raise UsageError("Cơ sở dữ liệu này không được mã hoá.", en="This database is not encrypted.")
             auth.audit(s, op.id, "recovery_key.show")
         rk = keys.recovery_key_for(key)
         ctx.output({"recovery_key": rk}, f"KHÓA KHÔI PHỤC: {rk}")
@@ -220,7 +224,7 @@ def _unlock(path: Path, value: str) -> None:
     try:
         keys.unlock_with_recovery(path, value)
     except DatabaseError as exc:
-        raise ServiceError(exc.message) from exc
+        raise ServiceError(exc.message, en=exc.words("en")) from exc
 
 
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -28,7 +28,8 @@ def parse_day(text: str | None, what: str = "ngày") -> dt.date:
             return dt.datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-    raise UsageError(f"{what.capitalize()} '{raw}' không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).")
+    raise UsageError(f"{what.capitalize()} '{raw}' không hợp lệ (dùng YYYY-MM-DD hoặc DD/MM/YYYY).",
+                     en=f"The date '{raw}' is not valid (use YYYY-MM-DD or DD/MM/YYYY).")
 
 
 class CliContext:

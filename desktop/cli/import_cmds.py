@@ -30,11 +30,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"Không tìm thấy tệp {path}")
+        raise UsageError(f"Không tìm thấy tệp {path}", en=f"File {path} not found")
     try:
         r = import_file(ctx.db, path, report_path=args.report, operator_id=args.operator_id)
     except ImportFileError as exc:
-        raise UsageError(exc.message) from exc
+        raise UsageError(exc.message, en=exc.words("en")) from exc
     data = r.as_dict()
     lines = [
         f"Đã nhập {path.name} ({r.encoding}): {r.rows_total} dòng dữ liệu",

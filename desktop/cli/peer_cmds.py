@@ -131,7 +131,8 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as s:
         st = peer_status(s)
     if not st.group_id:
-        raise UsageError("Máy này chưa ở trong nhóm máy của xã")
+        raise UsageError("Máy này chưa ở trong nhóm máy của xã",
+                         en="This laptop is not in the commune's group")
     from desktop.services.peer import group
 
     lines = [f"Máy này: {st.device_name} ({st.device_id[:8]}), nhóm {st.group_id}"]

@@ -95,7 +95,7 @@ def _point_id(session: Session, text: str | None) -> int | None:
     if p is None and text.isdigit():
         p = session.get(Point, int(text))
     if p is None:
-        raise UsageError(f"Không có điểm thu nhận '{text}'.")
+        raise UsageError(f"Không có điểm thu nhận '{text}'.", en=f"There is no enrolment point '{text}'.")
     return p.id
 
 
@@ -123,7 +123,8 @@ def _done(ctx: CliContext, out: Path, what: str, count: int, data: bytes) -> int
 def _check_ext(args: argparse.Namespace) -> None:
     want = ".xlsx" if getattr(args, "xlsx", False) else ".pdf"
     if Path(args.out).suffix.lower() != want:
-        raise UsageError(f"Tệp kết quả phải có đuôi {want}: {args.out}")
+        raise UsageError(f"Tệp kết quả phải có đuôi {want}: {args.out}",
+                         en=f"The output file must end in {want}: {args.out}")
 
 
 def _slips(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -163,7 +164,8 @@ def _report(args: argparse.Namespace, ctx: CliContext) -> int:
 
     _check_ext(args)
     if args.enrollment_session_id is not None:
-        raise UsageError("Báo cáo ngày chọn theo --date và --point, không theo --session.")
+        raise UsageError("Báo cáo ngày chọn theo --date và --point, không theo --session.",
+                         en="The daily report is chosen by --date and --point, not by --session.")
     if args.to is not None or args.cc is not None:  # a supervisor's setting, stored for the next reports
         from desktop.cli.admin_cmds import supervisor_if_accounts
         from desktop.services.figures import report_settings

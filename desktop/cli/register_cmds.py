@@ -93,7 +93,8 @@ def _parse_at(text: str | None) -> dt.datetime | None:
     try:
         at = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"Thời điểm '{text}' không hợp lệ (dùng ISO, ví dụ 2026-03-05T09:30).") from None
+        raise UsageError(f"Thời điểm '{text}' không hợp lệ (dùng ISO, ví dụ 2026-03-05T09:30).",
+                         en=f"Time '{text}' is not valid (use ISO, e.g. 2026-03-05T09:30).") from None
     if at.tzinfo is not None:
         at = at.astimezone().replace(tzinfo=None)  # stored as local time
     return at
@@ -155,7 +156,7 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.demo import create_demo
 
     if args.citizens < 0:
-        raise UsageError("Số công dân phải không âm.")
+        raise UsageError("Số công dân phải không âm.", en="The number of citizens must not be negative.")
     out = create_demo(ctx.db, args.citizens, args.seed, commune_code=args.commune_code)
     data = {"commune_code": out.commune_code, "commune_name": out.commune_name, "citizens": out.citizens,
             "events": out.events, "points": out.points, "villages": out.villages, "targets": out.targets,
@@ -172,7 +173,7 @@ def _search(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.register.status_rules import STATUS_LABELS_VI
 
     if args.limit < 1 or args.offset < 0:
-        raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
+        raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.", en="--limit must be ≥ 1 and --offset ≥ 0.")
     with ctx.db.reader() as conn:
         page = search_rows(conn, args.text, limit=args.limit, offset=args.offset)
     lines = [f"{r.id_number or '(chưa có số)':12}  {r.full_name:30}  {_born(r):10}  {r.village:22}  "
@@ -196,7 +197,8 @@ def _event(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.point:
             point = pts.get_point_by_code(s, args.point)
             if point is None:
-                raise UsageError(f"Không có điểm thu nhận mã '{args.point}'.")
+                raise UsageError(f"Không có điểm thu nhận mã '{args.point}'.",
+                                 en=f"There is no enrolment point '{args.point}'.")
         ev = statuses.record_event(s, citizen, args.event, at=at, point=point, note=args.note)
         data: dict[str, Any] = {"citizen_id": citizen.id, "id_number": citizen.id_number, "event": ev.event_type,
                 "occurred_at": ev.occurred_at.isoformat(), "point": point.code if point else None,
@@ -217,16 +219,19 @@ def _due(args: argparse.Namespace, ctx: CliContext) -> int:
         try:
             kind = due.DueKind(args.kind)
         except ValueError:
-            raise UsageError(f"Loại '{args.kind}' không hợp lệ ({', '.join(k.value for k in due.DueKind)}).") from None
+            raise UsageError(f"Loại '{args.kind}' không hợp lệ ({', '.join(k.value for k in due.DueKind)}).",
+                             en=f"Kind '{args.kind}' is not valid "
+                                f"({', '.join(k.value for k in due.DueKind)}).") from None
     if args.limit < 1 or args.offset < 0:
-        raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.")
+        raise UsageError("--limit phải ≥ 1 và --offset ≥ 0.", en="--limit must be ≥ 1 and --offset ≥ 0.")
     with ctx.db.read_session() as s:
         vk = None
         if args.village:
             vk = fold(args.village)
             known = {k for k, _n, _c in villages(s)}
             if vk not in known:
-                raise UsageError(f"Không có thôn/tổ '{args.village}'.")
+                raise UsageError(f"Không có thôn/tổ '{args.village}'.",
+                                 en=f"There is no village '{args.village}'.")
         items = due.due_list(s, on, kind, vk, offset=args.offset, limit=args.limit)
         total = due.count_due(s, on, kind, vk)
     rows = []

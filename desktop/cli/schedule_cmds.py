@@ -37,7 +37,7 @@ def _point_id(session: Session, code: str) -> int:
 
     pid = session.scalar(select(Point.id).where(Point.code == nfc(code)))
     if pid is None:
-        raise UsageError(f"Không có điểm thu nhận mã '{code}'.")
+        raise UsageError(f"Không có điểm thu nhận mã '{code}'.", en=f"There is no enrolment point '{code}'.")
     return int(pid)
 
 
@@ -97,7 +97,7 @@ def _enrollment_session_assign(args: argparse.Namespace, ctx: CliContext) -> int
     from desktop.services import scheduling
 
     if args.limit is not None and args.limit < 0:
-        raise UsageError("--limit phải là số không âm.")
+        raise UsageError("--limit phải là số không âm.", en="--limit must not be negative.")
     with ctx.db.session() as s:
         res = scheduling.auto_assign(s, args.enrollment_session_id, kinds=args.kind or None, villages=args.village or None,
             limit=args.limit,
@@ -132,20 +132,24 @@ def _checkin(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.scheduling import checkin
 
     if args.action not in checkin.ACTIONS:
-        raise UsageError(f"Thao tác '{args.action}' không hợp lệ ({', '.join(checkin.ACTIONS)}).")
+        raise UsageError(f"Thao tác '{args.action}' không hợp lệ ({', '.join(checkin.ACTIONS)}).",
+                         en=f"Action '{args.action}' is not valid ({', '.join(checkin.ACTIONS)}).")
     at = None
     if args.at:
         try:
             at = dt.datetime.fromisoformat(args.at)
         except ValueError:
-            raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).") from None
+            raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).",
+                             en=f"Time '{args.at}' is not valid (use YYYY-MM-DDTHH:MM).") from None
     with ctx.db.session() as s:
         hits = checkin.lookup(s, args.text, enrollment_session_id=args.enrollment_session_id)
         if not hits:
-            raise UsageError(f"Không tìm thấy công dân nào với '{args.text}'.")
+            raise UsageError(f"Không tìm thấy công dân nào với '{args.text}'.",
+                             en=f"No citizen matches '{args.text}'.")
         if len(hits) > 1 and hits[0].match == "name":
             raise UsageError(
-                f"Có {len(hits)} người khớp với '{args.text}': dùng mã giấy hẹn hoặc số định danh."
+                f"Có {len(hits)} người khớp với '{args.text}': dùng mã giấy hẹn hoặc số định danh.",
+                en=f"{len(hits)} people match '{args.text}': use the slip code or the ID number.",
             )
         hit = hits[0]
         res = checkin.mark(s, hit.citizen_id, args.action, enrollment_session_id=args.enrollment_session_id, at=at,
@@ -163,13 +167,15 @@ def _walk_in(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.scheduling import checkin
 
     if (args.enrollment_session_id is None) == (args.point is None):
-        raise UsageError("Ghi một trong hai: --session MÃ_BUỔI (đang thu nhận) hoặc --point MÃ_ĐIỂM.")
+        raise UsageError("Ghi một trong hai: --session MÃ_BUỔI (đang thu nhận) hoặc --point MÃ_ĐIỂM.",
+                         en="Give one of: --session SESSION (enrolling now) or --point POINT.")
     at = None
     if args.at:
         try:
             at = dt.datetime.fromisoformat(args.at)
         except ValueError:
-            raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).") from None
+            raise UsageError(f"Thời điểm '{args.at}' không hợp lệ (dạng YYYY-MM-DDTHH:MM).",
+                             en=f"Time '{args.at}' is not valid (use YYYY-MM-DDTHH:MM).") from None
     birth = "birth_year" if args.birth and args.birth.strip().isdigit() else "birth_date"
     fields = {k: v for k, v in (("full_name", args.name), ("id_number", args.id_number), (birth, args.birth),
                                 ("sex", args.sex), ("village", args.village), ("phone", args.phone),

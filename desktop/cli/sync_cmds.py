@@ -70,7 +70,8 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
                         f"bằng tệp USB (enrollpoint sync --bundle …).{note}{_key_lines(res)}")
         return EXIT_OK
     if not args.code:
-        raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file")
+        raise UsageError("Thiếu --code (mã kết nối một lần) hoặc --response-file",
+                         en="--code (one-time connection code) or --response-file is missing")
     if args.request_file:
         _warn_if_restored(ctx)
         req = hub_offline.connect_request(ctx.db, args.code, args.request_file, args.name,
@@ -80,7 +81,9 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
                         "--response-file TỆP.")
         return EXIT_OK
     if not args.hub:
-        raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file")
+        raise UsageError("Thiếu --hub (địa chỉ máy chủ tỉnh); không có mạng thì dùng --request-file",
+                         en="--hub (the province server address) is missing; without a network use "
+                            "--request-file")
     _warn_if_restored(ctx)
     info = hub_link.connect(ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
@@ -208,7 +211,8 @@ def _day_code(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         day = dt.date.fromisoformat(args.date)
     except ValueError:
-        raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)") from None
+        raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)",
+                         en=f"Invalid date: {args.date} (YYYY-MM-DD needed)") from None
     codes = hub_offline.day_codes(ctx.db, day, args.point)
     data = [{"point_code": c.point_code, "day": c.day.isoformat(), "revision": c.revision, "totals": c.totals,
              "code": c.code} for c in codes]
@@ -261,7 +265,8 @@ def _close_day(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         day = dt.date.fromisoformat(args.date)
     except ValueError:
-        raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)") from None
+        raise UsageError(f"Ngày không hợp lệ: {args.date} (cần YYYY-MM-DD)",
+                         en=f"Invalid date: {args.date} (YYYY-MM-DD needed)") from None
     with ctx.db.session() as s:
         rows = dayclose.close_day(s, day, args.point, confirm_lower=args.confirm_lower)
         reports = [dayclose.report_dict(r) for r in rows]

@@ -45,13 +45,15 @@ def _village(args: argparse.Namespace, ctx: CliContext) -> int:
         by = supervisor_if_accounts(ctx, s, args.by)  # setting targets is a supervisor's action (audited)
         if args.clear:
             if args.value is not None:
-                raise UsageError("--clear không đi cùng số chỉ tiêu.")
+                raise UsageError("--clear không đi cùng số chỉ tiêu.",
+                                 en="--clear does not go with a target number.")
             n = village_targets.clear_village_target(s, args.village, args.indicator, operator=by)
             ctx.output({"village": args.village, "indicator": args.indicator, "removed": n},
                        f"Đã xoá {n} chỉ tiêu của “{args.village}”.")
             return 0
         if args.indicator is None or args.value is None:
-            raise UsageError("Cần CHỈ_TIÊU và SỐ (ví dụ: card_captured 150), hoặc --clear.")
+            raise UsageError("Cần CHỈ_TIÊU và SỐ (ví dụ: card_captured 150), hoặc --clear.",
+                             en="Give TARGET and NUMBER (e.g. card_captured 150), or --clear.")
         row = village_targets.set_village_target(s, args.village, args.indicator, args.value,
                            operator=by)
     ctx.output({"village": row.village, "village_key": row.village_key, "indicator": row.indicator,

@@ -186,7 +186,8 @@ def _signatures(data: DailyReportData, st: dict[str, ParagraphStyle]) -> KeepTog
 def build_report_pdf(data: DailyReportData) -> bytes:
     """The daily report as PDF bytes. No indicator at all means nothing to report (NothingToPrint)."""
     if not data.indicators:
-        raise NothingToPrint("Chưa có chỉ tiêu nào để báo cáo: không có gì để in.")
+        raise NothingToPrint("Chưa có chỉ tiêu nào để báo cáo: không có gì để in.",
+                             en="No targets to report yet: nothing to print.")
     fonts.register()
     st = _styles()
     story: list[object] = [Spacer(1, HEADER_SPACE)]

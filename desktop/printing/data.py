@@ -15,8 +15,9 @@ from desktop.errors import ServiceError
 class NothingToPrint(ServiceError):
     """The selection is empty: say so (CLI exit 2) instead of producing a blank PDF."""
 
-    def __init__(self, message: str = "Không có công dân nào trong lựa chọn này: không có gì để in.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "Không có công dân nào trong lựa chọn này: không có gì để in.", *,
+                 en: str | None = "There are no citizens in this selection: nothing to print.") -> None:
+        super().__init__(message, en=en)
 
 
 @dataclass(frozen=True, slots=True)

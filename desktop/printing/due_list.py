@@ -157,7 +157,8 @@ class _StateHeading(Flowable):
 def build_due_list_pdf(doc: DueListDoc) -> bytes:
     """The due list as PDF bytes; nobody due is NothingToPrint (never a blank page)."""
     if not doc.people:
-        raise NothingToPrint("Không có công dân nào cần đến làm thủ tục trong lựa chọn này: không có gì để in.")
+        raise NothingToPrint("Không có công dân nào cần đến làm thủ tục trong lựa chọn này: không có gì để in.",
+                             en="No citizen in this selection is due: nothing to print.")
     fonts.register()
     st = _styles()
     unit_lines = (province_police(doc.unit.province_name), police_unit(doc.unit.commune_name))

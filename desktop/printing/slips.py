@@ -220,7 +220,8 @@ def build_slips_pdf(slips: Sequence[SlipData], fmt: str = "a6") -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown slip format {fmt!r}")
     if not slips:
-        raise NothingToPrint("Không có giấy hẹn nào trong lựa chọn này: không có gì để in.")
+        raise NothingToPrint("Không có giấy hẹn nào trong lựa chọn này: không có gì để in.",
+                             en="No appointment slips in this selection: nothing to print.")
     fonts.register()
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, pageCompression=1)

@@ -55,8 +55,8 @@ class LoginFailed(ServiceError):
 class OperatorLocked(LoginFailed):
     """Too many wrong PINs; `until` is when the operator may try again."""
 
-    def __init__(self, message: str, until: dt.datetime) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, until: dt.datetime, *, en: str | None = None) -> None:
+        super().__init__(message, en=en)
         self.until = until
 
 
@@ -74,7 +74,8 @@ def _burn_time(pin: str) -> None:
 def check_pin_format(pin: str) -> str:
     pin = (pin or "").strip()
     if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise ValidationError("pin", None, "Mã PIN phải gồm 4 đến 8 chữ số.")
+        raise ValidationError("pin", None, "Mã PIN phải gồm 4 đến 8 chữ số.",
+                              en="The PIN must be 4 to 8 digits.")
     return pin
 
 
@@ -106,19 +107,24 @@ def create_operator(
     """Add an operator. The first one must be a supervisor; after that only a supervisor adds people."""
     name = nfc(" ".join((name or "").split()))
     if not name or len(name) > 80:
-        raise ValidationError("name", name, "Tên cán bộ không được để trống (tối đa 80 ký tự).")
+        raise ValidationError("name", name, "Tên cán bộ không được để trống (tối đa 80 ký tự).",
+                              en="The officer's name must not be empty (at most 80 characters).")
     if role not in ROLES:
-        raise ValidationError("role", role, "Vai trò phải là 'operator' (cán bộ) hoặc 'supervisor' (người phụ trách).")
+        raise ValidationError("role", role, "Vai trò phải là 'operator' (cán bộ) hoặc 'supervisor' (người phụ trách).",
+                              en="The role must be 'operator' or 'supervisor'.")
     pin = check_pin_format(pin)
     first = needs_first_operator(session)
     if first and role != "supervisor":
-        raise ValidationError("role", role, "Tài khoản đầu tiên phải là người phụ trách (supervisor).")
+        raise ValidationError("role", role, "Tài khoản đầu tiên phải là người phụ trách (supervisor).",
+                              en="The first account must be a supervisor.")
     if not first:
         if created_by is None:
-            raise PermissionDenied("Chỉ người phụ trách đã đăng nhập mới được thêm cán bộ.")
+            raise PermissionDenied("Chỉ người phụ trách đã đăng nhập mới được thêm cán bộ.",
+                                   en="Only a logged-in supervisor may add officers.")
         require_role(created_by, "supervisor")
     if session.scalar(select(Operator.id).where(Operator.name == name)) is not None:
-        raise ValidationError("name", name, f"Đã có cán bộ tên «{name}».")
+        raise ValidationError("name", name, f"Đã có cán bộ tên «{name}».",
+                              en=f"There is already an officer named «{name}».")
     op = Operator(
         name=name,
         role=role,
@@ -148,7 +154,7 @@ def operator_names(session: Session) -> list[str]:
 
 def change_pin(session: Session, operator: Operator, old_pin: str, new_pin: str) -> None:
     if not verify_pin(old_pin, operator.pin_hash):
-        raise LoginFailed("Mã PIN hiện tại không đúng.")
+        raise LoginFailed("Mã PIN hiện tại không đúng.", en="The current PIN is wrong.")
     operator.pin_hash = hash_pin(check_pin_format(new_pin))
     session.flush()
     audit(session, operator.id, "operator.pin_change", "operator", operator.id)
@@ -156,6 +162,10 @@ def change_pin(session: Session, operator: Operator, old_pin: str, new_pin: str)
 
 def _fmt(t: dt.datetime) -> str:
     return t.strftime("%H:%M:%S ngày %d/%m/%Y")
+
+
+def _fmt_en(t: dt.datetime) -> str:
+    return t.strftime("%H:%M:%S on %d/%m/%Y")
 
 
 def login(session: Session, name: str, pin: str) -> Operator:
@@ -168,12 +178,14 @@ def login(session: Session, name: str, pin: str) -> Operator:
     op = session.scalar(select(Operator).where(Operator.name == name, Operator.active))
     if op is None:
         _burn_time(pin or "")
-        raise LoginFailed("Tên cán bộ hoặc mã PIN không đúng.")
+        raise LoginFailed("Tên cán bộ hoặc mã PIN không đúng.", en="Wrong officer name or PIN.")
     if op.locked_until is not None and op.locked_until > t:
         raise OperatorLocked(
             f"Tài khoản «{op.name}» đang bị khóa vì nhập sai mã PIN quá {MAX_FAILURES} lần. "
             f"Hãy thử lại sau {_fmt(op.locked_until)}.",
             op.locked_until,
+            en=f"The account «{op.name}» is locked after more than {MAX_FAILURES} wrong PINs. Try again "
+               f"after {_fmt_en(op.locked_until)}.",
         )
     if not verify_pin(pin or "", op.pin_hash):
         op.failed_attempts = (op.failed_attempts or 0) + 1
@@ -185,11 +197,14 @@ def login(session: Session, name: str, pin: str) -> Operator:
             raise OperatorLocked(
                 f"Nhập sai mã PIN {MAX_FAILURES} lần: tài khoản «{op.name}» bị khóa đến {_fmt(op.locked_until)}.",
                 op.locked_until,
+                en=f"{MAX_FAILURES} wrong PINs: the account «{op.name}» is locked until "
+                   f"{_fmt_en(op.locked_until)}.",
             )
         left = MAX_FAILURES - op.failed_attempts
         audit(session, op.id, "login.failed", "operator", op.id)
         session.commit()
-        raise LoginFailed(f"Tên cán bộ hoặc mã PIN không đúng (còn {left} lần thử trước khi bị khóa).")
+        raise LoginFailed(f"Tên cán bộ hoặc mã PIN không đúng (còn {left} lần thử trước khi bị khóa).",
+                          en=f"Wrong officer name or PIN ({left} tries left before the account is locked).")
     op.failed_attempts = 0
     op.locked_until = None
     audit(session, op.id, "login", "operator", op.id)
@@ -214,7 +229,8 @@ def require_role(operator: Operator | OperatorInfo | None, role: str, action: st
         return
     what = f" {action}" if action else " làm việc này"
     label = ROLE_LABELS.get(role, role)
-    raise PermissionDenied(f"Chỉ {label.lower()} mới được{what}. Hãy đăng nhập bằng tài khoản {label.lower()}.")
+    raise PermissionDenied(f"Chỉ {label.lower()} mới được{what}. Hãy đăng nhập bằng tài khoản {label.lower()}.",
+                           en=f"Only a {role} may do this. Log in with a {role} account.")
 
 
 def check_close_day(operator: Operator | OperatorInfo | None) -> None:

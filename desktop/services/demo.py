@@ -189,7 +189,8 @@ def create_demo(
     today = today or dt.date.today()
     rec = _demo_commune(db, commune_code)
     if citizens < 0:
-        raise ValidationError("citizens", str(citizens), "Số công dân phải không âm")
+        raise ValidationError("citizens", str(citizens), "Số công dân phải không âm",
+                              en="The number of citizens must not be negative")
     villages, point_ids = _set_up_commune(db, rec, rng)
     people = _DemoPeople(rng, today, rec.province_code, villages, point_ids)
     n_events = _write_people(db, people.rows(citizens, progress))
@@ -212,7 +213,8 @@ def _demo_commune(db: Database, commune_code: str | None) -> communes.CommuneRec
         commune_code = current.code if current and communes.by_code(current.code) else DEFAULT_COMMUNE_CODE
     rec = communes.by_code(commune_code)
     if rec is None:
-        raise ValidationError("commune_code", commune_code, f"Không có xã/phường mã {commune_code}")
+        raise ValidationError("commune_code", commune_code, f"Không có xã/phường mã {commune_code}",
+                              en=f"There is no commune with code {commune_code}")
     return rec
 
 
@@ -221,7 +223,8 @@ def _set_up_commune(db: Database, rec: communes.CommuneRecord, rng: random.Rando
     with db.session() as s:
         if s.connection().exec_driver_sql("SELECT count(*) FROM citizens").scalar():
             raise ValidationError(
-                "citizens", None, "Cơ sở dữ liệu đã có công dân: chỉ tạo dữ liệu mẫu trên cơ sở dữ liệu trống"
+                "citizens", None, "Cơ sở dữ liệu đã có công dân: chỉ tạo dữ liệu mẫu trên cơ sở dữ liệu trống",
+                en="The database already has citizens: demo data is only created in an empty database",
             )
         config.set_commune(s, config.Commune(rec.code, rec.name, rec.province_code, rec.province_name, demo=True))
         n_villages = 6 + rng.randrange(7)

@@ -196,30 +196,39 @@ def inspect_backup(path: Path, key: bytes | None, shown_as: Path | None = None) 
     name = (shown_as or path).name
     state = keys.file_state(path)
     if state == "new":
-        raise RestoreRefused(f"Tệp {name} trống hoặc không tồn tại.")
+        raise RestoreRefused(f"Tệp {name} trống hoặc không tồn tại.",
+                             en=f"The file {name} is empty or does not exist.")
     try:
         conn = _open_raw(path, key if state == "encrypted" else None)
     except Exception as exc:
         raise RestoreRefused(
             f"Không mở được bản sao lưu {name}: tệp hỏng hoặc được mã hoá bằng khóa khác "
-            "(hãy nhập khóa khôi phục của máy đã tạo bản sao)."
+            "(hãy nhập khóa khôi phục của máy đã tạo bản sao).",
+            en=f"The backup {name} cannot be opened: the file is damaged or encrypted with another key "
+               "(enter the recovery key of the computer that made it).",
         ) from exc
     try:
         try:
             checks = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except Exception as exc:
-            raise RestoreRefused(f"Bản sao lưu {name} bị hỏng hoặc không phải cơ sở dữ liệu (không đọc được: {exc}).") from exc
+            raise RestoreRefused(f"Bản sao lưu {name} bị hỏng hoặc không phải cơ sở dữ liệu (không đọc được: {exc}).",
+                                 en=f"The backup {name} is damaged or not a database (cannot be read: "
+                                    f"{exc}).") from exc
         if checks != ["ok"]:
-            raise RestoreRefused(f"Bản sao lưu {name} bị hỏng (kiểm tra toàn vẹn: {checks[0]}).")
+            raise RestoreRefused(f"Bản sao lưu {name} bị hỏng (kiểm tra toàn vẹn: {checks[0]}).",
+                                 en=f"The backup {name} is damaged (integrity check: {checks[0]}).")
         if not tables >= REQUIRED_TABLES:
-            raise RestoreRefused(f"Tệp {name} không phải cơ sở dữ liệu EnrollPoint.")
+            raise RestoreRefused(f"Tệp {name} không phải cơ sở dữ liệu EnrollPoint.",
+                                 en=f"The file {name} is not an EnrollPoint database.")
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         rev = row[0] if row else ""
         if rev not in migrations.KNOWN_REVISIONS:
             raise RestoreRefused(
                 f"Bản sao lưu {name} được tạo bởi phiên bản EnrollPoint mới hơn (lược đồ {rev or '?'}). "
-                "Hãy cài phiên bản mới nhất rồi khôi phục."
+                "Hãy cài phiên bản mới nhất rồi khôi phục.",
+                en=f"The backup {name} was made by a newer EnrollPoint (schema {rev or '?'}). Install the "
+                   "latest version, then restore.",
             )
         citizens = int(conn.execute("SELECT count(*) FROM citizens").fetchone()[0])
         return rev, citizens
@@ -254,7 +263,7 @@ def _key_of_backup(src: Path, target: Path, recovery_key: str | None) -> bytes:
         try:
             candidates.append(keys.parse_recovery_key(recovery_key))
         except keys.BadRecoveryKey as exc:
-            raise RestoreRefused(exc.message) from exc
+            raise RestoreRefused(exc.message, en=exc.words("en")) from exc
     for p in (target, src):
         k = keys.load_key(p)
         if k is not None and k not in candidates:
@@ -264,7 +273,10 @@ def _key_of_backup(src: Path, target: Path, recovery_key: str | None) -> bytes:
             return k
     raise RestoreRefused(
         f"Không mở được bản sao lưu {src.name}: tệp hỏng hoặc được mã hoá bằng khóa của máy khác. "
-        "Hãy khôi phục kèm khóa khôi phục của máy đã tạo bản sao (enrollpoint restore FILE --with-recovery-key)."
+        "Hãy khôi phục kèm khóa khôi phục của máy đã tạo bản sao (enrollpoint restore FILE --with-recovery-key).",
+        en=f"The backup {src.name} cannot be opened: the file is damaged or encrypted with another "
+           "computer's key. Restore it with the recovery key of the computer that made it (enrollpoint "
+           "restore FILE --with-recovery-key).",
     )
 
 
@@ -283,7 +295,7 @@ def restore(
     src = Path(path_of_backup)
     target = Path(db_path)
     if not src.is_file():
-        raise RestoreRefused(f"Không tìm thấy tệp sao lưu {src}.")
+        raise RestoreRefused(f"Không tìm thấy tệp sao lưu {src}.", en=f"Backup file {src} not found.")
     key = _key_of_backup(src, target, recovery_key) if keys.file_state(src) == "encrypted" else None
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -296,7 +308,9 @@ def restore(
         remove_with_side_files(staging)
         raise RestoreRefused(
             f"Không chép được bản sao lưu {src.name} vào thư mục dữ liệu {target.parent} ({exc.strerror or exc}). "
-            "Chưa thay đổi gì."
+            "Chưa thay đổi gì.",
+            en=f"The backup {src.name} could not be copied into the data folder {target.parent} "
+               f"({exc.strerror or exc}). Nothing was changed.",
         ) from exc
     except BaseException:
         remove_with_side_files(staging)

@@ -79,7 +79,9 @@ def connect_keyed(path: str, key: bytes) -> Any:
             raise  # a busy, full or failing disk has its own words: never "wrong key" for it
         raise DatabaseError(
             f"Không giải mã được cơ sở dữ liệu {Path(path).name}: khóa không đúng hoặc tệp hỏng. "
-            "Nếu đây là máy mới, hãy nhập khóa khôi phục (enrollpoint recovery-key --unlock)."
+            "Nếu đây là máy mới, hãy nhập khóa khôi phục (enrollpoint recovery-key --unlock).",
+            en=f"The database {Path(path).name} cannot be decrypted: wrong key or damaged file. On a new "
+               "computer, enter the recovery key (enrollpoint recovery-key --unlock).",
         ) from exc
     return conn
 

@@ -268,12 +268,16 @@ def open_database(
         if known is not None and known[0] is not Failure.NOT_A_DATABASE:  # busy, full, read-only: not the key
             raise failure_words.describe_as_error(known, db_file.parent) from exc
         hint = " (tệp đã được mã hoá hoặc bị hỏng)" if key is None else ""
-        raise DatabaseError(f"Không mở được cơ sở dữ liệu {db_file.name}{hint}: {exc}") from exc
+        hint_en = " (the file is encrypted or damaged)" if key is None else ""
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu {db_file.name}{hint}: {exc}",
+                            en=f"The database {db_file.name} cannot be opened{hint_en}: {exc}") from exc
     if rev is not None and rev not in migrations.KNOWN_REVISIONS:
         db.close()
         raise DatabaseTooNew(
             f"Cơ sở dữ liệu được tạo bởi phiên bản EnrollPoint mới hơn (lược đồ {rev}). "
-            "Hãy cài phiên bản mới nhất trước khi mở."
+            "Hãy cài phiên bản mới nhất trước khi mở.",
+            en=f"The database was made by a newer EnrollPoint (schema {rev}). Install the latest version "
+               "before opening it.",
         )
     if migrate and rev != migrations.HEAD:
         if existed and rev is not None:
@@ -281,7 +285,9 @@ def open_database(
                 copy = backup_to(db.engine, bdir / backup_name(db_file, f"pre-migration-{rev}"))
             except BackupFailed as exc:
                 db.close()
-                raise DatabaseError(f"Chưa nâng cấp cơ sở dữ liệu (cần một bản sao trước): {exc.message}") from exc
+                raise DatabaseError(f"Chưa nâng cấp cơ sở dữ liệu (cần một bản sao trước): {exc.message}",
+                                    en="The database was not upgraded (a backup is needed first): "
+                                       f"{exc.words('en')}") from exc
             log.info("backup before migration written to %s", copy.name)
         migrations.upgrade(db.engine)
     for suffix in ("", "-wal", "-shm"):

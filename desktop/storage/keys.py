@@ -79,9 +79,10 @@ def _keyring() -> Any:
     try:
         import keyring
     except Exception as exc:  # pragma: no cover - a broken install
-        raise KeyStoreUnavailable(_no_store_message(exc)) from exc
+        raise KeyStoreUnavailable(_no_store_message(exc), en=_no_store_message_en(exc)) from exc
     if not secure_store_available(keyring.get_keyring()):
-        raise KeyStoreUnavailable(_no_store_message(RuntimeError("no secure keyring")))
+        raise KeyStoreUnavailable(_no_store_message(RuntimeError("no secure keyring")),
+                                  en=_no_store_message_en(RuntimeError("no secure keyring")))
     return keyring
 
 
@@ -108,6 +109,14 @@ def _no_store_message(exc: BaseException) -> str:
     )
 
 
+def _no_store_message_en(exc: BaseException) -> str:
+    return (
+        "The operating system's secure keyring cannot be used to keep the database encryption key. On Windows "
+        "log in with an ordinary user account; on Linux the Secret Service is needed (GNOME Keyring or KWallet). "
+        f"Details: {type(exc).__name__}"
+    )
+
+
 def _store_errors() -> tuple[type[BaseException], ...]:
     from keyring.errors import KeyringError
 
@@ -119,7 +128,7 @@ def load_key(db_path: str | os.PathLike[str]) -> bytes | None:
     try:
         value = kr.get_password(SERVICE, keyring_username(db_path))
     except _store_errors() as exc:
-        raise KeyStoreUnavailable(_no_store_message(exc)) from exc
+        raise KeyStoreUnavailable(_no_store_message(exc), en=_no_store_message_en(exc)) from exc
     if not value:
         return None
     try:
@@ -136,7 +145,7 @@ def store_key(db_path: str | os.PathLike[str], key: bytes) -> None:
     try:
         kr.set_password(SERVICE, keyring_username(db_path), key.hex())  # 64 chars: far below 2,560 bytes
     except _store_errors() as exc:
-        raise KeyStoreUnavailable(_no_store_message(exc)) from exc
+        raise KeyStoreUnavailable(_no_store_message(exc), en=_no_store_message_en(exc)) from exc
 
 
 def forget_key(db_path: str | os.PathLike[str]) -> None:
@@ -166,9 +175,13 @@ def parse_recovery_key(text: str) -> bytes:
     try:
         raw = base64.b32decode(cleaned)
     except (ValueError, TypeError) as exc:
-        raise BadRecoveryKey("Khóa khôi phục không đúng định dạng (56 ký tự, 14 nhóm 4 ký tự).") from exc
+        raise BadRecoveryKey("Khóa khôi phục không đúng định dạng (56 ký tự, 14 nhóm 4 ký tự).",
+                             en="The recovery key is not in the right format (56 characters, 14 groups of "
+                                "4).") from exc
     if len(raw) != KEY_BYTES + _CHECK_BYTES or _checksum(raw[:KEY_BYTES]) != raw[KEY_BYTES:]:
-        raise BadRecoveryKey("Khóa khôi phục bị gõ sai (mã kiểm tra không khớp). Hãy kiểm tra từng nhóm ký tự.")
+        raise BadRecoveryKey("Khóa khôi phục bị gõ sai (mã kiểm tra không khớp). Hãy kiểm tra từng nhóm ký tự.",
+                             en="The recovery key was mistyped (the check characters do not match). Check "
+                                "each group of characters.")
     return raw[:KEY_BYTES]
 
 
@@ -191,12 +204,16 @@ def ensure_key(db_path: str | os.PathLike[str]) -> KeyInfo:
         raise KeyMissing(
             "Cơ sở dữ liệu đã được mã hoá nhưng máy này không có khóa giải mã trong kho khóa. "
             "Người phụ trách hãy nhập khóa khôi phục đã ghi lại khi cài đặt "
-            "(lệnh: enrollpoint recovery-key --unlock)."
+            "(lệnh: enrollpoint recovery-key --unlock).",
+            en="The database is encrypted but this computer's keyring has no key for it. A supervisor must "
+               "enter the recovery key written down at installation (command: enrollpoint recovery-key "
+               "--unlock).",
         )
     key = secrets.token_bytes(KEY_BYTES)
     store_key(db_path, key)
     if load_key(db_path) != key:  # a store that silently drops secrets would lose the database
-        raise KeyStoreUnavailable(_no_store_message(RuntimeError("key not kept")))
+        raise KeyStoreUnavailable(_no_store_message(RuntimeError("key not kept")),
+                                  en=_no_store_message_en(RuntimeError("key not kept")))
     return KeyInfo(key, created=True, recovery_key=recovery_key_for(key))
 
 
@@ -220,7 +237,9 @@ def unlock_with_recovery(db_path: str | os.PathLike[str], recovery_key: str) -> 
     """Check the written recovery key against the database file, then store it in this keyring."""
     key = parse_recovery_key(recovery_key)
     if file_state(db_path) == "encrypted" and not key_opens(db_path, key):
-        raise BadRecoveryKey("Khóa khôi phục không mở được cơ sở dữ liệu này (khóa của cơ sở dữ liệu khác?).")
+        raise BadRecoveryKey("Khóa khôi phục không mở được cơ sở dữ liệu này (khóa của cơ sở dữ liệu khác?).",
+                             en="The recovery key does not open this database (the key of another "
+                                "database?).")
     store_key(db_path, key)
     return KeyInfo(key, created=False, recovery_key=None)
 
@@ -275,7 +294,9 @@ def convert_to_encrypted(db_path: Path, key: bytes, keep_encrypted_copy: Path | 
     try:
         ok = enc.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok" or _counts(plain) != _counts(enc):
-            raise DatabaseError("Mã hoá cơ sở dữ liệu thất bại: bản sao mã hoá không khớp; tệp gốc được giữ nguyên.")
+            raise DatabaseError("Mã hoá cơ sở dữ liệu thất bại: bản sao mã hoá không khớp; tệp gốc được giữ nguyên.",
+                                en="Encrypting the database failed: the encrypted copy does not match; the "
+                                   "original file is unchanged.")
     finally:
         enc.close()
         plain.close()

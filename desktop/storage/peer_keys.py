@@ -23,7 +23,8 @@ def load_group_secret(db_path: str | os.PathLike[str]) -> bytes | None:
     try:
         value = kr.get_password(keys.SERVICE, _user(db_path))
     except keys._store_errors() as exc:
-        raise keys.KeyStoreUnavailable(keys._no_store_message(exc)) from exc
+        raise keys.KeyStoreUnavailable(keys._no_store_message(exc),
+                                       en=keys._no_store_message_en(exc)) from exc
     if not value:
         return None
     try:
@@ -37,7 +38,8 @@ def store_group_secret(db_path: str | os.PathLike[str], secret: bytes) -> None:
     try:
         kr.set_password(keys.SERVICE, _user(db_path), secret.hex())
     except keys._store_errors() as exc:
-        raise keys.KeyStoreUnavailable(keys._no_store_message(exc)) from exc
+        raise keys.KeyStoreUnavailable(keys._no_store_message(exc),
+                                       en=keys._no_store_message_en(exc)) from exc
 
 
 def forget_group_secret(db_path: str | os.PathLike[str]) -> None:

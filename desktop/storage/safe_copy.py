@@ -96,17 +96,21 @@ def verify_copy(path: Path, key: bytes | None, expected: dict[str, int]) -> None
     try:
         conn = _open(path, key)
     except Exception as exc:
-        raise BackupFailed(f"Bản sao vừa ghi không mở được bằng khóa của cơ sở dữ liệu ({exc}).") from exc
+        raise BackupFailed(f"Bản sao vừa ghi không mở được bằng khóa của cơ sở dữ liệu ({exc}).",
+                           en=f"The copy just written cannot be opened with the database's key ({exc}).") from exc
     try:
         checks = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if checks != ["ok"]:
-            raise BackupFailed(f"Bản sao vừa ghi bị hỏng (kiểm tra toàn vẹn: {checks[0]}).")
+            raise BackupFailed(f"Bản sao vừa ghi bị hỏng (kiểm tra toàn vẹn: {checks[0]}).",
+                               en=f"The copy just written is damaged (integrity check: {checks[0]}).")
         got = row_counts(conn)
     finally:
         conn.close()
     if got != expected:
         diff = sorted(t for t in set(got) | set(expected) if got.get(t) != expected.get(t))
-        raise BackupFailed(f"Bản sao vừa ghi thiếu dữ liệu (số dòng khác bản gốc ở bảng {', '.join(diff)}).")
+        raise BackupFailed(f"Bản sao vừa ghi thiếu dữ liệu (số dòng khác bản gốc ở bảng {', '.join(diff)}).",
+                           en="The copy just written is missing data (row counts differ from the original "
+                              f"in table {', '.join(diff)}).")
 
 
 def _fsync_file(p: Path) -> None:
@@ -166,6 +170,20 @@ def failure_words(exc: BaseException, folder: Path, engine: Engine | None = None
     return f"Sao lưu vào {folder} không thành công ({exc}). Không có bản sao nào được giữ lại."
 
 
+def failure_words_en(exc: BaseException, folder: Path, engine: Engine | None = None) -> str:
+    """`failure_words` in English, for the UI's English mode."""
+    if isinstance(exc, BackupFailed):
+        return f"The backup to {folder} failed: {exc.words('en')} No copy was kept."
+    if is_disk_full(exc):
+        need = ""
+        if engine is not None:
+            with contextlib.suppress(Exception):
+                need = f" (about {max(_size_mb(engine), 0.1):.1f} MB needed)"
+        return (f"Not enough free space in the folder {folder} for the backup{need}. No copy was kept: free some "
+                "space or choose another USB drive or folder, then back up again.")
+    return f"The backup to {folder} failed ({exc}). No copy was kept."
+
+
 def write_verified_copy(engine: Engine, target: Path) -> Path:
     """Copy the database of `engine` to `target` through a temporary, verified file; BackupFailed otherwise."""
     folder = target.parent
@@ -187,7 +205,8 @@ def write_verified_copy(engine: Engine, target: Path) -> Path:
     except BaseException as exc:
         remove_with_side_files(tmp)
         if isinstance(exc, Exception):
-            raise BackupFailed(failure_words(exc, folder, engine)) from exc
+            raise BackupFailed(failure_words(exc, folder, engine),
+                               en=failure_words_en(exc, folder, engine)) from exc
         raise
     return target
 

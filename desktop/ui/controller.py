@@ -74,7 +74,7 @@ class Controller(QObject):
             try:
                 auth.check_change_settings(self.app.operator)
             except PermissionDenied as exc:
-                QMessageBox.warning(parent, _("Thiết lập xã/phường"), exc.message)
+                QMessageBox.warning(parent, _("Thiết lập xã/phường"), exc.words(lang.current()))
                 return False
         dlg = FirstRunDialog(self.app, parent, demo_citizens=demo_citizens)
         ok = dlg.exec() == FirstRunDialog.DialogCode.Accepted

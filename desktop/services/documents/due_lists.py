@@ -38,7 +38,8 @@ def due_list_doc(
         try:
             kind = DueKind(kind)
         except ValueError:
-            raise ValidationError("kind", str(kind), f"Loại việc '{kind}' không hợp lệ ({', '.join(KINDS)})") from None
+            raise ValidationError("kind", str(kind), f"Loại việc '{kind}' không hợp lệ ({', '.join(KINDS)})",
+                                  en=f"Task kind '{kind}' is not valid ({', '.join(KINDS)})") from None
     village_key = fold(village) if village else None
     items = due.due_list(session, on, kind, village_key)
     name_order = NameOrder(order or config.name_order(session))
@@ -61,7 +62,9 @@ def due_list_doc(
     doc = DueListDoc(unit_of(session), on, villages, kind.value if isinstance(kind, DueKind) else None)
     if not doc.people:
         where = f" ở “{nfc(village)}”" if village else ""
-        raise NothingToPrint(f"Không có công dân nào cần đến làm thủ tục{where} ngày {on:%d/%m/%Y}: không có gì để in.")
+        where_en = f" in “{nfc(village)}”" if village else ""
+        raise NothingToPrint(f"Không có công dân nào cần đến làm thủ tục{where} ngày {on:%d/%m/%Y}: không có gì để in.",
+                             en=f"No citizen is due{where_en} on {on:%d/%m/%Y}: nothing to print.")
     return doc
 
 

@@ -63,10 +63,13 @@ def _enrollment_sessions(session: Session, sel: Selection) -> list[EnrollmentSes
     if sel.enrollment_session_id is not None:
         es = scheduling.get_enrollment_session(session, sel.enrollment_session_id)
         if sel.point_id is not None and es.point_id != sel.point_id:
-            raise NothingToPrint(f"Buổi thu nhận mã {es.id} không ở điểm đã chọn: không có gì để in.")
+            raise NothingToPrint(f"Buổi thu nhận mã {es.id} không ở điểm đã chọn: không có gì để in.",
+                                 en=f"Enrolment session {es.id} is not at the chosen point: nothing to "
+                                    "print.")
         return [es]
     if sel.day is None:
-        raise ValidationError("enrollment_session_id", None, "Chọn một buổi thu nhận (--session) hoặc một ngày (--date) để in.")
+        raise ValidationError("enrollment_session_id", None, "Chọn một buổi thu nhận (--session) hoặc một ngày (--date) để in.",
+                              en="Choose an enrolment session (--session) or a day (--date) to print.")
     q = select(EnrollmentSession).where(
         EnrollmentSession.day == sel.day, EnrollmentSession.state != "cancelled"
     )
@@ -99,6 +102,18 @@ def _empty_message(sel: Selection, what: str) -> str:
     return f"Không có lịch hẹn nào ({where}): không có {what} để in."
 
 
+def _empty_message_en(sel: Selection, what: str) -> str:
+    parts = []
+    if sel.enrollment_session_id is not None:
+        parts.append(f"session {sel.enrollment_session_id}")
+    if sel.day is not None:
+        parts.append(f"{sel.day:%d/%m/%Y}")
+    if sel.village:
+        parts.append(f"village “{nfc(sel.village)}”")
+    where = ", ".join(parts) or "this selection"
+    return f"No appointments ({where}): no {what} to print."
+
+
 def slips(session: Session, sel: Selection, officer: str = "") -> list[SlipData]:
     """One slip per active appointment of the selection, in slot then name order."""
     unit = unit_of(session)
@@ -115,7 +130,7 @@ def slips(session: Session, sel: Selection, officer: str = "") -> list[SlipData]
         for es, p, r in rows
     ]
     if not out:
-        raise NothingToPrint(_empty_message(sel, "giấy hẹn"))
+        raise NothingToPrint(_empty_message(sel, "giấy hẹn"), en=_empty_message_en(sel, "slips"))
     return out
 
 
@@ -174,7 +189,7 @@ def village_list(session: Session, sel: Selection, order: NameOrder | str | None
     name_order = NameOrder(order or config.name_order(session))
     rows, days, points = _list_rows(session, sel, name_order)
     if not rows:
-        raise NothingToPrint(_empty_message(sel, "danh sách"))
+        raise NothingToPrint(_empty_message(sel, "danh sách"), en=_empty_message_en(sel, "list"))
     return ListDoc(
         unit=unit_of(session),
         rows=rows,
@@ -288,7 +303,8 @@ def _no_shows(session: Session, day: dt.date, point_id: int | None) -> list[NoSh
 
 def slips_pdf(session: Session, sel: Selection, fmt: str = "a6", officer: str = "") -> bytes:
     if fmt not in FORMATS:
-        raise ValidationError("format", fmt, f"Khổ giấy hẹn '{fmt}' không hợp lệ (a6, thermal)")
+        raise ValidationError("format", fmt, f"Khổ giấy hẹn '{fmt}' không hợp lệ (a6, thermal)",
+                              en=f"Slip format '{fmt}' is not valid (a6, thermal)")
     return build_slips_pdf(slips(session, sel, officer), fmt)
 
 

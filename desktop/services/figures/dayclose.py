@@ -104,7 +104,8 @@ def _point(session: Session, point: Point | str | int) -> Point:
     else:
         obj = session.scalar(select(Point).where(Point.code == nfc(point)))
     if obj is None:
-        raise ValidationError("point", str(point), f"Điểm thu nhận '{point}' không tồn tại")
+        raise ValidationError("point", str(point), f"Điểm thu nhận '{point}' không tồn tại",
+                              en=f"Enrolment point '{point}' does not exist")
     return obj
 
 
@@ -168,12 +169,15 @@ def close_day(
         day = day.date()
     commune = config.commune(session)
     if commune is None:
-        raise ValidationError("commune", None, "Chưa cấu hình xã: không thể chốt ngày")
+        raise ValidationError("commune", None, "Chưa cấu hình xã: không thể chốt ngày",
+                              en="The commune is not set up yet: the day cannot be closed")
     if day > _utc_naive(now).date() + dt.timedelta(days=1):
-        raise ValidationError("day", day.isoformat(), "Không thể chốt một ngày chưa tới")
+        raise ValidationError("day", day.isoformat(), "Không thể chốt một ngày chưa tới",
+                              en="A day that has not come yet cannot be closed")
     points = [_report_point(session, point_code)] if point_code else _points_for_day(session, day)
     if not points:
-        raise ValidationError("point", None, "Chưa có điểm thu nhận nào để chốt ngày")
+        raise ValidationError("point", None, "Chưa có điểm thu nhận nào để chốt ngày",
+                              en="There is no enrolment point to close the day for yet")
     closed_at = _utc_naive(now)
     out: list[DayReport] = []
     for code, point_id in points:

@@ -40,17 +40,20 @@ class ReportRecipients:
 def _lines(field: str, values: list[str] | tuple[str, ...] | str) -> tuple[str, ...]:
     raw = values.splitlines() if isinstance(values, str) else list(values)
     if len(raw) > 4 * MAX_LINES:
-        raise ValidationError(field, str(len(raw)), f"Tối đa {MAX_LINES} nơi, mỗi nơi một dòng")
+        raise ValidationError(field, str(len(raw)), f"Tối đa {MAX_LINES} nơi, mỗi nơi một dòng",
+                              en=f"At most {MAX_LINES} recipients, one per line")
     out = []
     for v in raw:
         line = " ".join(nfc(str(v)[: 4 * MAX_LINE]).split()).strip(" -;.")
         if not line:
             continue
         if len(line) > MAX_LINE:
-            raise ValidationError(field, line[:40] + "…", f"Mỗi nơi nhận tối đa {MAX_LINE} ký tự")
+            raise ValidationError(field, line[:40] + "…", f"Mỗi nơi nhận tối đa {MAX_LINE} ký tự",
+                                  en=f"Each recipient is at most {MAX_LINE} characters")
         out.append(line)
     if len(out) > MAX_LINES:
-        raise ValidationError(field, str(len(out)), f"Tối đa {MAX_LINES} nơi, mỗi nơi một dòng")
+        raise ValidationError(field, str(len(out)), f"Tối đa {MAX_LINES} nơi, mỗi nơi một dòng",
+                              en=f"At most {MAX_LINES} recipients, one per line")
     return tuple(out)
 
 

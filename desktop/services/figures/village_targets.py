@@ -42,22 +42,25 @@ class VillageTargetRow:
 def _check(indicator: str, value: int | None) -> None:
     if indicator not in VILLAGE_INDICATORS:
         raise ValidationError("indicator", indicator,
-                              f"Chỉ tiêu '{indicator}' không hợp lệ ({', '.join(VILLAGE_INDICATORS)})")
+                              f"Chỉ tiêu '{indicator}' không hợp lệ ({', '.join(VILLAGE_INDICATORS)})",
+                              en=f"Target '{indicator}' is not valid ({', '.join(VILLAGE_INDICATORS)})")
     if value is not None and not 0 < value <= MAX_TARGET:
-        raise ValidationError("value", str(value), f"Chỉ tiêu phải là số nguyên từ 1 đến {MAX_TARGET:,}".replace(",", "."))
+        raise ValidationError("value", str(value), f"Chỉ tiêu phải là số nguyên từ 1 đến {MAX_TARGET:,}".replace(",", "."),
+                              en=f"A target must be a whole number from 1 to {MAX_TARGET:,}")
 
 
 def _village_name(session: Session, village: str) -> tuple[str, str]:
     """(key, name as most of the register writes it); ValidationError when no citizen lives there."""
     key = fold(nfc(village))
     if not key:
-        raise ValidationError("village", village, "Thiếu tên thôn/tổ")
+        raise ValidationError("village", village, "Thiếu tên thôn/tổ", en="The village name is missing")
     name = session.scalar(
         select(Citizen.village).where(Citizen.village_key == key).group_by(Citizen.village)
         .order_by(func.count().desc()).limit(1)
     )
     if name is None:
-        raise ValidationError("village", village, f"Không có thôn/tổ “{nfc(village)}” trong sổ công dân")
+        raise ValidationError("village", village, f"Không có thôn/tổ “{nfc(village)}” trong sổ công dân",
+                              en=f"There is no village “{nfc(village)}” in the citizen register")
     return key, name
 
 

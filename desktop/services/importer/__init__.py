@@ -66,7 +66,8 @@ def _pick_table(path: Path) -> tuple[Table, Header]:
             return table, find_header(table.head, path.name)
         except ImportFileError as exc:
             first_error = first_error or exc
-    raise first_error or ImportFileError(f"Tệp {path.name} không có trang nào chứa dữ liệu")
+    raise first_error or ImportFileError(f"Tệp {path.name} không có trang nào chứa dữ liệu",
+                                         en=f"The file {path.name} has no sheet with data")
 
 
 def _section_village(text: str, in_name_column: bool) -> str | None:
@@ -113,7 +114,8 @@ def import_file(
         except Exception as exc:  # sqlite3 or sqlcipher3 OperationalError: another writer holds the lock
             if "OperationalError" not in type(exc).__name__:
                 raise
-            raise ImportFileError(f"Cơ sở dữ liệu đang bận, hãy thử lại sau ({exc})") from exc
+            raise ImportFileError(f"Cơ sở dữ liệu đang bận, hãy thử lại sau ({exc})",
+                                  en=f"The database is busy, try again later ({exc})") from exc
         try:
             run.write(conn)
             run.finish(conn, operator_id, report_path)
@@ -231,7 +233,9 @@ class _ImportRun:
                 self.result.report_path = write_report(target, self.result.issues)
             except OSError as exc:
                 raise ImportFileError(
-                    f"Không ghi được báo cáo lỗi {target}: {exc.strerror or exc}; chưa nhập gì"
+                    f"Không ghi được báo cáo lỗi {target}: {exc.strerror or exc}; chưa nhập gì",
+                    en=f"The error report {target} could not be written: {exc.strerror or exc}; nothing was "
+                       "imported",
                 ) from exc
 
 

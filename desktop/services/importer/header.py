@@ -139,13 +139,17 @@ def find_header(head: list[Row], file_name: str) -> Header:
     if best is None:
         raise ImportFileError(
             f"Không tìm thấy dòng tiêu đề cột trong {SCAN_ROWS} dòng đầu của tệp {file_name} "
-            "(cần ít nhất cột 'Họ và tên')"
+            "(cần ít nhất cột 'Họ và tên')",
+            en=f"No column header row in the first {SCAN_ROWS} rows of the file {file_name} (at least the "
+               "column 'Họ và tên' is needed)",
         )
     _merge_sub_header(best, head)
     if "full_name" not in best.columns:
         found = ", ".join(f"'{v}'" for v in best.labels.values())
         raise ImportFileError(
-            f"Thiếu cột bắt buộc 'Họ và tên' trong tệp {file_name} (dòng tiêu đề {best.row} có các cột: {found})"
+            f"Thiếu cột bắt buộc 'Họ và tên' trong tệp {file_name} (dòng tiêu đề {best.row} có các cột: {found})",
+            en=f"The required column 'Họ và tên' is missing in the file {file_name} (header row {best.row} "
+               f"has the columns: {found})",
         )
     return best
 

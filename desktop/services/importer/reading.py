@@ -35,6 +35,11 @@ _MAGIC = [
     (b"MZ", "chương trình Windows"),
     (b"\x7fELF", "chương trình"),
 ]
+_MAGIC_EN = {  # the same kinds in English, for ImportFileError's en words
+    "ảnh PNG": "a PNG image", "ảnh JPEG": "a JPEG image", "ảnh GIF": "a GIF image", "tệp PDF": "a PDF file",
+    "tệp nén gzip": "a gzip archive", "tệp nén RAR": "a RAR archive", "tệp nén 7z": "a 7z archive",
+    "chương trình Windows": "a Windows program", "chương trình": "a program",
+}
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -59,17 +64,22 @@ def open_tables(path: Path) -> Iterator[Table]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFileError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}") from exc
+        raise ImportFileError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}",
+                              en=f"The file {path.name} could not be read: {exc.strerror or exc}") from exc
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise ImportFileError(f"Tệp {path.name} rỗng: không có dòng nào để nhập")
+        raise ImportFileError(f"Tệp {path.name} rỗng: không có dòng nào để nhập",
+                              en=f"The file {path.name} is empty: no rows to import")
     if data.startswith(_ZIP) or data.startswith(_OLE):
         yield from _spreadsheet_tables(path)
         return
     for magic, what in _MAGIC:
         if what and data.startswith(magic):
-            raise ImportFileError(f"Tệp {path.name} không phải bảng tính (có vẻ là {what})")
+            raise ImportFileError(f"Tệp {path.name} không phải bảng tính (có vẻ là {what})",
+                                  en=f"The file {path.name} is not a spreadsheet (it looks like {_MAGIC_EN.get(what, what)})")
     if path.suffix.lower() in _SPREADSHEET_EXT and not _looks_like_text(data):
-        raise ImportFileError(f"Tệp {path.name} không phải tệp Excel hợp lệ (nội dung bị hỏng hoặc sai định dạng)")
+        raise ImportFileError(f"Tệp {path.name} không phải tệp Excel hợp lệ (nội dung bị hỏng hoặc sai định dạng)",
+                              en=f"The file {path.name} is not a valid Excel file (damaged or in the wrong "
+                                 "format)")
     yield _text_table(path, data)
 
 
@@ -103,26 +113,36 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, Callable[[str], str] 
         try:
             text, label = data[3:].decode("utf-8"), "UTF-8 (BOM)"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{undecodable} (có BOM UTF-8 nhưng sai UTF-8 ở byte {exc.start})") from exc
+            raise ImportFileError(f"{undecodable} (có BOM UTF-8 nhưng sai UTF-8 ở byte {exc.start})",
+                                  en=f"The file {name} could not be decoded (it has a UTF-8 BOM but is not "
+                                     f"valid UTF-8 at byte {exc.start})") from exc
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text, label = data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{undecodable} (UTF-16 hỏng ở byte {exc.start})") from exc
+            raise ImportFileError(f"{undecodable} (UTF-16 hỏng ở byte {exc.start})",
+                                  en=f"The file {name} could not be decoded (broken UTF-16 at byte "
+                                     f"{exc.start})") from exc
     elif enc := _utf16_without_bom(data[:65536]):
         try:
             text, label = data.decode(enc), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{undecodable} (UTF-16 hỏng ở byte {exc.start})") from exc
+            raise ImportFileError(f"{undecodable} (UTF-16 hỏng ở byte {exc.start})",
+                                  en=f"The file {name} could not be decoded (broken UTF-16 at byte "
+                                     f"{exc.start})") from exc
     else:
         if not _looks_like_text(data):
-            raise ImportFileError(f"Tệp {name} không phải bảng tính hay tệp văn bản CSV (dữ liệu nhị phân)")
+            raise ImportFileError(f"Tệp {name} không phải bảng tính hay tệp văn bản CSV (dữ liệu nhị phân)",
+                                  en=f"The file {name} is neither a spreadsheet nor a CSV text file "
+                                     "(binary data)")
         try:
             text, label = data.decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
             return _decode_legacy(data, name)
     if "\x00" in text:
-        raise ImportFileError(f"Tệp {name} không phải bảng tính hay tệp văn bản CSV (chứa ký tự NUL)")
+        raise ImportFileError(f"Tệp {name} không phải bảng tính hay tệp văn bản CSV (chứa ký tự NUL)",
+                              en=f"The file {name} is neither a spreadsheet nor a CSV text file (it "
+                                 "contains NUL characters)")
     conv = _text_level_converter(text[:200_000])
     if conv:
         label, fn = conv
@@ -144,13 +164,18 @@ def _decode_legacy(data: bytes, name: str) -> tuple[str, str, None]:
             raise ImportFileError(
                 f"Không giải mã được tệp {name}: không phải UTF-8, UTF-16, Windows-1258, TCVN3 hay VNI "
                 f"(byte lạ 0x{data[exc.start]:02X} ở vị trí {exc.start}). Hãy lưu lại bằng Excel dạng "
-                "\"CSV UTF-8\" hoặc .xlsx"
+                "\"CSV UTF-8\" hoặc .xlsx",
+                en=f"The file {name} could not be decoded: not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI "
+                   f"(unexpected byte 0x{data[exc.start]:02X} at position {exc.start}). Save it from Excel "
+                   "as \"CSV UTF-8\" or .xlsx",
             ) from exc
     good, bad = legacy.score(text[:200_000])
     if bad > good:
         raise ImportFileError(
             f"Không nhận ra bảng mã của tệp {name} (không phải UTF-8, UTF-16, Windows-1258, TCVN3 hay VNI). "
-            "Hãy lưu lại bằng Excel dạng \"CSV UTF-8\" hoặc .xlsx"
+            "Hãy lưu lại bằng Excel dạng \"CSV UTF-8\" hoặc .xlsx",
+            en=f"The character encoding of the file {name} was not recognised (not UTF-8, UTF-16, "
+               "Windows-1258, TCVN3 or VNI). Save it from Excel as \"CSV UTF-8\" or .xlsx",
         )
     return text, guess, None
 
@@ -187,7 +212,8 @@ def _text_table(path: Path, data: bytes) -> Table:
                     cells = [convert(c) if c else c for c in cells]
                 yield i, cast(list[object], cells)  # list is invariant: list[str] is a list[object] here
         except csv.Error as exc:
-            raise ImportFileError(f"Tệp {path.name} hỏng ở dòng {reader.line_num}: {exc}") from exc
+            raise ImportFileError(f"Tệp {path.name} hỏng ở dòng {reader.line_num}: {exc}",
+                                  en=f"The file {path.name} is damaged at line {reader.line_num}: {exc}") from exc
 
     it = rows()
     head = list(itertools.islice(it, HEAD_ROWS))
@@ -203,7 +229,9 @@ def _spreadsheet_tables(path: Path) -> Iterator[Table]:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
     except Exception as exc:  # calamine raises its own error types for every kind of corruption
-        raise ImportFileError(f"Không đọc được tệp Excel {path.name}: tệp hỏng hoặc không phải bảng tính") from exc
+        raise ImportFileError(f"Không đọc được tệp Excel {path.name}: tệp hỏng hoặc không phải bảng tính",
+                              en=f"The Excel file {path.name} could not be read: the file is damaged or "
+                                 "not a spreadsheet") from exc
     for name in names:
         try:
             sheet = wb.get_sheet_by_name(name)
@@ -213,7 +241,8 @@ def _spreadsheet_tables(path: Path) -> Iterator[Table]:
         except ImportFileError:
             raise
         except Exception as exc:
-            raise ImportFileError(f"Không đọc được trang '{name}' của tệp {path.name}") from exc
+            raise ImportFileError(f"Không đọc được trang '{name}' của tệp {path.name}",
+                                  en=f"The sheet '{name}' of the file {path.name} could not be read") from exc
         convert = _text_level_converter(
             " ".join(str(c) for _, cells in head for c in cells if isinstance(c, str))
         )
@@ -231,4 +260,5 @@ def _sheet_rows(raw: Iterator[list[Any]], name: str) -> Iterator[Row]:
     try:
         yield from enumerate(raw, start=1)
     except Exception as exc:
-        raise ImportFileError(f"Tệp Excel {name} hỏng giữa chừng: {exc}") from exc
+        raise ImportFileError(f"Tệp Excel {name} hỏng giữa chừng: {exc}",
+                              en=f"The Excel file {name} is damaged part-way through: {exc}") from exc

@@ -40,6 +40,13 @@ CLONE_MESSAGE = ("Có một máy khác mang cùng mã máy với máy này (cài
 OTHER_CLONE_MESSAGE = ("Hai máy trong nhóm cùng mang mã máy {device} (một máy cài từ bản sao lưu của máy kia?): dữ "
                        "liệu của hai máy khác nhau dưới cùng một số thứ tự, đã từ chối, không lưu gì. Trên MỘT trong "
                        "hai máy đó, người phụ trách chạy 'enrollpoint peer reidentify' rồi đồng bộ lại.")
+CLONE_MESSAGE_EN = ("Another laptop has the same device id as this one (installed from this laptop's backup?): "
+                    "refused, nothing stored. On ONE of the two laptops, a supervisor runs 'enrollpoint peer "
+                    "reidentify', then syncs again.")
+OTHER_CLONE_MESSAGE_EN = ("Two laptops in the group have the same device id {device} (one installed from the other's "
+                          "backup?): their data differ under the same sequence numbers, refused, nothing stored. On "
+                          "ONE of those two laptops, a supervisor runs 'enrollpoint peer reidentify', then syncs "
+                          "again.")
 
 
 def divergence(conn: Any, me: str, ops: Iterable[Any], sender_vv: dict[str, int] | None = None) -> dict[str, int]:
@@ -80,9 +87,10 @@ def check(session: Session, ops: Iterable[Any], sender_vv: dict[str, int] | None
         return
     if me in found:
         remember(session, found[me])
-        raise PeerRefused(CLONE_MESSAGE)
+        raise PeerRefused(CLONE_MESSAGE, en=CLONE_MESSAGE_EN)
     other = sorted(found)[0]
-    raise PeerRefused(OTHER_CLONE_MESSAGE.format(device=other[:8].upper()))
+    raise PeerRefused(OTHER_CLONE_MESSAGE.format(device=other[:8].upper()),
+                      en=OTHER_CLONE_MESSAGE_EN.format(device=other[:8].upper()))
 
 
 def remember(session: Session, at: int) -> None:

@@ -57,10 +57,14 @@ def secret_of(code: str) -> bytes:
     """The secret inside a typed code; a mistyped code is refused (its check symbols do not match)."""
     clean = base32.read(code or "").replace("U", "V")  # U is no symbol: read as the V it stands for
     if len(clean) != 36 or any(ch not in base32.ALPHABET for ch in clean):
-        raise PeerRefused("Mã nhóm phải có 36 ký tự (9 nhóm 4 ký tự), ví dụ ABCD-EFGH-…: kiểm tra lại mã đã gõ")
+        raise PeerRefused("Mã nhóm phải có 36 ký tự (9 nhóm 4 ký tự), ví dụ ABCD-EFGH-…: kiểm tra lại mã đã gõ",
+                          en="The group code must have 36 characters (9 groups of 4), e.g. ABCD-EFGH-…: "
+                             "check the code you typed")
     secret = base32.decode(clean[:32], SECRET_BYTES)
     if _check(secret) != clean[32:]:
-        raise PeerRefused("Mã nhóm không đúng (sai ký tự kiểm tra): kiểm tra lại mã đã gõ")
+        raise PeerRefused("Mã nhóm không đúng (sai ký tự kiểm tra): kiểm tra lại mã đã gõ",
+                          en="The group code is wrong (check characters do not match): check the code you "
+                             "typed")
     return secret
 
 
@@ -97,7 +101,9 @@ class GroupKey:
         header = read_header(data)
         check_header(header, self.commune, self.group_id)
         if header.get("kind") != kind:
-            raise PeerRefused("Dữ liệu nhận được không đúng loại (có thể bị gửi lại hoặc giả mạo): đã từ chối")
+            raise PeerRefused("Dữ liệu nhận được không đúng loại (có thể bị gửi lại hoặc giả mạo): đã từ chối",
+                              en="The received data is of the wrong kind (it may be replayed or forged): "
+                                 "refused")
         n = struct.unpack(">H", data[len(MAGIC) : len(MAGIC) + 2])[0]
         head = data[len(MAGIC) + 2 : len(MAGIC) + 2 + n]
         rest = data[len(MAGIC) + 2 + n :]
@@ -107,32 +113,43 @@ class GroupKey:
             body = ChaCha20Poly1305(key).decrypt(nonce, ct, MAGIC + head)
         except InvalidTag:
             raise PeerRefused("Dữ liệu đã bị thay đổi hoặc không do nhóm máy của xã tạo ra: đã từ chối, "
-                              "không lưu gì") from None
+                              "không lưu gì",
+            en="The data was altered or was not made by the commune's group of laptops: refused, nothing "
+               "stored") from None
         return header, body
 
 
 def read_header(data: bytes) -> dict[str, Any]:
     """The clear header, bounded; anything malformed is refused in Vietnamese."""
     if len(data) < len(MAGIC) + 2 or not data.startswith(MAGIC):
-        raise PeerRefused("Không phải dữ liệu đồng bộ giữa các máy trong xã EnrollPoint")
+        raise PeerRefused("Không phải dữ liệu đồng bộ giữa các máy trong xã EnrollPoint",
+                          en="This is not EnrollPoint sync data between the commune's laptops")
     n = struct.unpack(">H", data[len(MAGIC) : len(MAGIC) + 2])[0]
     if n > MAX_HEADER or len(data) < len(MAGIC) + 2 + n + 28 + 16:
-        raise PeerRefused("Dữ liệu đồng bộ bị cắt cụt hoặc hỏng")
+        raise PeerRefused("Dữ liệu đồng bộ bị cắt cụt hoặc hỏng", en="The sync data is truncated or damaged")
     try:
         header = json.loads(data[len(MAGIC) + 2 : len(MAGIC) + 2 + n])
     except ValueError:
-        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (phần đầu không đọc được)") from None
+        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (phần đầu không đọc được)",
+                          en="The sync data is damaged (its header cannot be read)") from None
     if not isinstance(header, dict):
-        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (phần đầu không đọc được)")
+        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (phần đầu không đọc được)",
+                          en="The sync data is damaged (its header cannot be read)")
     return header
 
 
 def check_header(header: dict[str, Any], commune: str, group_id: str) -> None:
     if header.get("v") != PROTOCOL:
         raise PeerRefused(f"Dữ liệu theo phiên bản giao thức {header.get('v')!s:.8}, máy này dùng phiên bản "
-                          f"{PROTOCOL}: cập nhật EnrollPoint trên cả hai máy")
+                          f"{PROTOCOL}: cập nhật EnrollPoint trên cả hai máy",
+        en=f"The data uses sync protocol version {header.get('v')!s:.8}, this laptop uses version "
+           f"{PROTOCOL}: update EnrollPoint on both laptops")
     if str(header.get("commune")) != commune:
         raise PeerRefused(f"Dữ liệu của xã {str(header.get('commune'))[:8]}, không phải xã {commune} của máy này: "
-                          "đã từ chối, không lưu gì")
+                          "đã từ chối, không lưu gì",
+        en=f"The data belongs to commune {str(header.get('commune'))[:8]}, not to this laptop's commune "
+           f"{commune}: refused, nothing stored")
     if header.get("group") != group_id:
-        raise PeerRefused("Dữ liệu từ một máy không thuộc nhóm máy của xã (khác mã nhóm): đã từ chối, không lưu gì")
+        raise PeerRefused("Dữ liệu từ một máy không thuộc nhóm máy của xã (khác mã nhóm): đã từ chối, không lưu gì",
+                          en="The data comes from a laptop outside the commune's group (different group "
+                             "code): refused, nothing stored")

@@ -40,20 +40,28 @@ def unpack(data: bytes) -> dict[str, Any]:
     try:
         plain = d.decompress(data, MAX_PLAIN_BYTES)
     except zlib.error:
-        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (không giải nén được)") from None
+        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (không giải nén được)",
+                          en="The sync data is damaged (it cannot be decompressed)") from None
     if d.unconsumed_tail:
-        raise PeerRefused("Dữ liệu đồng bộ quá lớn: đã từ chối")
+        raise PeerRefused("Dữ liệu đồng bộ quá lớn: đã từ chối", en="The sync data is too large: refused")
     try:
         payload = json.loads(plain)
     except ValueError:
-        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (không đọc được)") from None
+        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (không đọc được)",
+                          en="The sync data is damaged (it cannot be read)") from None
     if not isinstance(payload, dict):
-        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (sai cấu trúc)")
+        raise PeerRefused("Dữ liệu đồng bộ bị hỏng (sai cấu trúc)",
+                          en="The sync data is damaged (wrong structure)")
     return payload
 
 
+_PARTS_EN = {"bảng phiên bản": "version table", "danh sách thay đổi": "list of changes", "một thay đổi": "a change"}
+
+
 def _bad(what: str) -> PeerRefused:
-    return PeerRefused(f"Dữ liệu đồng bộ sai cấu trúc ({what}): đã từ chối, không lưu gì")
+    return PeerRefused(f"Dữ liệu đồng bộ sai cấu trúc ({what}): đã từ chối, không lưu gì",
+                       en=f"The sync data has a wrong structure ({_PARTS_EN.get(what, what)}): refused, nothing "
+                          "stored")
 
 
 def check_vv(value: Any) -> dict[str, int]:

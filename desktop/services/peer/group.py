@@ -30,7 +30,9 @@ def _commune(db: Database) -> str:
     with db.session() as s:
         c = config.commune(s)
     if c is None:
-        raise ServiceError("Chưa cấu hình xã trên máy này: chạy thiết lập ban đầu trước khi lập nhóm máy")
+        raise ServiceError("Chưa cấu hình xã trên máy này: chạy thiết lập ban đầu trước khi lập nhóm máy",
+                           en="The commune is not set up on this laptop: complete the first-run setup "
+                              "before creating a group")
     return c.code
 
 
@@ -40,7 +42,9 @@ def create_group(db: Database, *, replace: bool = False, name: str | None = None
     with db.session() as s:
         if config.get(s, KEY_GROUP_ID) and not replace:
             raise ServiceError("Máy này đã ở trong một nhóm máy của xã; lập nhóm mới sẽ tách máy khỏi nhóm cũ "
-                               "(dùng --replace nếu thật sự muốn)")
+                               "(dùng --replace nếu thật sự muốn)",
+            en="This laptop is already in a commune group; a new group would take it out of the old one "
+               "(use --replace if you really mean it)")
     secret = new_secret()
     key = GroupKey(secret, commune)
     peer_keys.store_group_secret(db.path, secret)
@@ -69,6 +73,10 @@ def join_group(db: Database, code: str, name: str | None = None) -> GroupInfo:
 MSG_SECRET_MISSING = ("Máy này thuộc nhóm máy của xã nhưng mã nhóm không có trong kho khóa của máy (bản sao lưu không "
                       "mang mã nhóm: máy khôi phục từ bản sao lưu, hoặc kho khóa đã mất). Hãy nhập lại mã nhóm: "
                       "enrollpoint peer group join MÃ (xin mã từ máy khác trong nhóm).")
+MSG_SECRET_MISSING_EN = ("This laptop belongs to the commune's group but the group code is not in its keyring (a "
+                         "backup does not carry the group code: the laptop was restored from a backup, or the keyring "
+                         "was lost). Enter the group code again: enrollpoint peer group join CODE (ask another "
+                         "laptop of the group for it).")
 
 
 def secret_present(db: Database) -> bool:
@@ -83,11 +91,15 @@ def group_key(db: Database) -> GroupKey:
     with db.session() as s:
         gid = config.get(s, KEY_GROUP_ID)
     if secret is None and gid:
-        raise PeerRefused(MSG_SECRET_MISSING)
+        raise PeerRefused(MSG_SECRET_MISSING, en=MSG_SECRET_MISSING_EN)
     if secret is None or not gid:
         raise PeerRefused("Máy này chưa ở trong nhóm máy của xã: lập nhóm (peer group create) hoặc "
-                          "nhập mã nhóm (peer group join MÃ) trước")
+                          "nhập mã nhóm (peer group join MÃ) trước",
+        en="This laptop is not in the commune's group yet: create a group (peer group create) or enter the "
+           "group code (peer group join CODE) first")
     key = GroupKey(secret, commune)
     if key.group_id != gid:
-        raise PeerRefused("Khóa nhóm trong kho khóa không khớp với cơ sở dữ liệu: nhập lại mã nhóm")
+        raise PeerRefused("Khóa nhóm trong kho khóa không khớp với cơ sở dữ liệu: nhập lại mã nhóm",
+                          en="The group key in the keyring does not match the database: enter the group "
+                             "code again")
     return key

@@ -265,7 +265,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             header, body = self.server.key.open(data, REQ)
             if header.get("id") != auth["id"]:
-                raise PeerRefused("Yêu cầu không khớp phần đầu đã niêm phong: đã từ chối")
+                raise PeerRefused("Yêu cầu không khớp phần đầu đã niêm phong: đã từ chối",
+                                  en="The request does not match its sealed header: refused")
             reply = self._dispatch(exchange.unpack(body))
         except PeerRefused as exc:
             self._refuse(403, exc.message)
@@ -282,7 +283,9 @@ class _Handler(BaseHTTPRequestHandler):
         if op == "hello":
             if msg.get("device") == srv.device:
                 raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
-                                  "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'")
+                                  "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
+                en="The other laptop has the same device id as this one (copied from a backup?): not "
+                   "syncing. On ONE of the two laptops, a supervisor runs 'enrollpoint peer reidentify'")
             with db.session() as s:
                 stamp.stamp(s)
                 vv = changes.version_vector(s)
@@ -305,7 +308,7 @@ class _Handler(BaseHTTPRequestHandler):
             with db.session() as s:
                 exchange.note_peer(s, msg.get("device"), msg.get("name"), exchange.check_vv(msg.get("vv")), "lan")
             return {}
-        raise PeerRefused("Yêu cầu không hợp lệ")
+        raise PeerRefused("Yêu cầu không hợp lệ", en="Invalid request")
 
 
 class PeerServer:
@@ -337,7 +340,9 @@ class PeerServer:
 def parse_address(text: str) -> tuple[str, int]:
     host, _, port = (text or "").strip().rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise PeerRefused(f"Địa chỉ máy '{text[:60]}' không hợp lệ: dùng dạng MÁY:CỔNG, ví dụ 192.168.1.20:8766")
+        raise PeerRefused(f"Địa chỉ máy '{text[:60]}' không hợp lệ: dùng dạng MÁY:CỔNG, ví dụ 192.168.1.20:8766",
+                          en=f"The laptop address '{text[:60]}' is not valid: use HOST:PORT, e.g. "
+                             "192.168.1.20:8766")
     return host.strip("[]"), int(port)
 
 
@@ -364,24 +369,31 @@ class _Client:
             resp = self.conn.getresponse()
             n = int(resp.getheader("Content-Length") or "-1")
             if n < 0 or n > exchange.MAX_PAGE_BYTES:
-                raise PeerRefused("Câu trả lời của máy kia quá lớn hoặc hỏng")
+                raise PeerRefused("Câu trả lời của máy kia quá lớn hoặc hỏng",
+                                  en="The other laptop's answer is too large or damaged")
             data = resp.read(n)
         except OSError as exc:
             raise PeerRefused(f"Không kết nối được với máy kia ({type(exc).__name__}): kiểm tra địa chỉ, "
-                              "mạng và tường lửa của máy đang phục vụ") from exc
+                              "mạng và tường lửa của máy đang phục vụ",
+            en=f"Cannot connect to the other laptop ({type(exc).__name__}): check the address, the network "
+               "and the firewall of the serving laptop") from exc
         self.requests += 1
         if resp.status == 404:  # protocol 1 answers an unknown path so, before reading anything
             raise PeerRefused(f"Máy kia dùng phiên bản EnrollPoint cũ hơn (giao thức đồng bộ {LAN_PROTOCOL - 1}): "
-                              "cập nhật EnrollPoint trên máy kia rồi đồng bộ lại")
+                              "cập nhật EnrollPoint trên máy kia rồi đồng bộ lại",
+            en=f"The other laptop runs an older EnrollPoint (sync protocol {LAN_PROTOCOL - 1}): update "
+               "EnrollPoint on it, then sync again")
         if resp.status != 200:
             try:
                 reason = str(json.loads(data).get("error", ""))[:300]
             except ValueError:
                 reason = ""
-            raise PeerRefused(f"Máy kia từ chối: {reason or resp.status}")
+            raise PeerRefused(f"Máy kia từ chối: {reason or resp.status}",
+                              en=f"The other laptop refused: {reason or resp.status}")
         header, body = self.key.open(data, RESP)
         if header.get("re") != req_id:
-            raise PeerRefused("Câu trả lời không khớp yêu cầu (có thể bị gửi lại): đã dừng")
+            raise PeerRefused("Câu trả lời không khớp yêu cầu (có thể bị gửi lại): đã dừng",
+                              en="The answer does not match the request (it may be replayed): stopped")
         return exchange.unpack(body)
 
     def close(self) -> None:
@@ -422,7 +434,9 @@ def sync_with(
         result.peer_device, result.peer_name = str(hello.get("device", "")), str(hello.get("name", ""))[:80]
         if result.peer_device == me:
             raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
-                                  "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'")
+                                  "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
+            en="The other laptop has the same device id as this one (copied from a backup?): not syncing. "
+               "On ONE of the two laptops, a supervisor runs 'enrollpoint peer reidentify'")
         their_vv = _push(db, client, me, name, exchange.check_vv(hello.get("vv")), result, progress, check)
         _pull_all(db, client, result, progress, check)
         with db.session() as s:

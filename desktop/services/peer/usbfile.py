@@ -99,22 +99,26 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
 def _frames(path: Path) -> Iterator[bytes]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise PeerRefused("Tệp đồng bộ quá lớn: đã từ chối")
+        raise PeerRefused("Tệp đồng bộ quá lớn: đã từ chối", en="The sync file is too large: refused")
     with path.open("rb") as f:
         for _ in range(MAX_FRAMES + 1):
             head = f.read(4)
             if not head:
                 return
             if len(head) < 4:
-                raise PeerRefused("Tệp đồng bộ bị cắt cụt: đã từ chối, không lưu gì")
+                raise PeerRefused("Tệp đồng bộ bị cắt cụt: đã từ chối, không lưu gì",
+                                  en="The sync file is truncated: refused, nothing stored")
             (n,) = struct.unpack(">I", head)
             if n > exchange.MAX_PAGE_BYTES:
-                raise PeerRefused("Tệp đồng bộ có một phần quá lớn: đã từ chối, không lưu gì")
+                raise PeerRefused("Tệp đồng bộ có một phần quá lớn: đã từ chối, không lưu gì",
+                                  en="A part of the sync file is too large: refused, nothing stored")
             data = f.read(n)
             if len(data) < n:
-                raise PeerRefused("Tệp đồng bộ bị cắt cụt: đã từ chối, không lưu gì")
+                raise PeerRefused("Tệp đồng bộ bị cắt cụt: đã từ chối, không lưu gì",
+                                  en="The sync file is truncated: refused, nothing stored")
             yield data
-    raise PeerRefused("Tệp đồng bộ có quá nhiều phần: đã từ chối")
+    raise PeerRefused("Tệp đồng bộ có quá nhiều phần: đã từ chối",
+                      en="The sync file has too many parts: refused")
 
 
 def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -123,21 +127,27 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
     last = False
     for index, data in enumerate(_frames(path)):
         if last:
-            raise PeerRefused("Tệp đồng bộ có phần thừa sau phần cuối: đã từ chối, không lưu gì")
+            raise PeerRefused("Tệp đồng bộ có phần thừa sau phần cuối: đã từ chối, không lưu gì",
+                              en="The sync file has extra data after its last part: refused, nothing stored")
         header, body = key.open(data, KIND)
         if file_id is None:
             file_id = header.get("file")
             if not isinstance(file_id, str) or len(file_id) != 32:
-                raise PeerRefused("Tệp đồng bộ bị hỏng (thiếu mã tệp)")
+                raise PeerRefused("Tệp đồng bộ bị hỏng (thiếu mã tệp)",
+                                  en="The sync file is damaged (its file id is missing)")
         if header.get("file") != file_id or header.get("frame") != index:
-            raise PeerRefused("Tệp đồng bộ bị ghép hoặc đảo thứ tự các phần: đã từ chối, không lưu gì")
+            raise PeerRefused("Tệp đồng bộ bị ghép hoặc đảo thứ tự các phần: đã từ chối, không lưu gì",
+                              en="The parts of the sync file are joined or out of order: refused, nothing "
+                                 "stored")
         last = header.get("last") is True
         payload = exchange.unpack(body)
         payload["ops"] = exchange.check_ops(payload.get("ops"))
         payload["vv"] = exchange.check_vv(payload.get("vv"))
         yield header, payload
     if not last:
-        raise PeerRefused("Tệp đồng bộ bị cắt cụt (thiếu phần cuối): đã từ chối, không lưu gì")
+        raise PeerRefused("Tệp đồng bộ bị cắt cụt (thiếu phần cuối): đã từ chối, không lưu gì",
+                          en="The sync file is truncated (its last part is missing): refused, nothing "
+                             "stored")
 
 
 @declares(PEER_MERGE)
@@ -145,7 +155,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     key = group_key(db)
     p = Path(path)
     if not p.is_file():
-        raise PeerRefused(f"Không tìm thấy tệp {p.name}")
+        raise PeerRefused(f"Không tìm thấy tệp {p.name}", en=f"File {p.name} not found")
     file_id = device = ""
     since: dict[str, int] = {}
     sender_vv: dict[str, int] = {}
@@ -159,7 +169,9 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     with db.session() as s:
         clones.check(s, [], sender_vv)
         if device == device_id(s):
-            raise PeerRefused("Tệp này do chính máy này xuất ra: nhập nó trên máy khác của xã")
+            raise PeerRefused("Tệp này do chính máy này xuất ra: nhập nó trên máy khác của xã",
+                              en="This file was exported by this very laptop: import it on another laptop "
+                                 "of the commune")
         if s.get(PeerSeen, "file:" + file_id) is not None:
             return ImportResult(already=True, from_device=str(device))
     result = ImportResult(from_device=str(device))

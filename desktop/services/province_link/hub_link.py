@@ -64,6 +64,15 @@ MSG_KEYRING = (
 )
 
 
+MSG_KEYRING_EN = (
+    "The operating system's secure keyring (Windows Credential Manager / Keychain / Secret Service) cannot be "
+    "used to {what}. Log in to Windows again or tell the technical officer. Details: {err}"
+)
+MSG_NOT_CONNECTED_EN = "This laptop is not connected to the province server. Run the connection step (enrollpoint connect)."
+MSG_NO_HUB_URL_EN = (
+    "The laptop was connected by file and has no province server address: send by USB file, or import the "
+    "province's targets file that names the server address (enrollpoint targets --file …)."
+)
 MSG_NO_HUB_URL = (
     "Máy được kết nối bằng tệp và chưa có địa chỉ máy chủ tỉnh: hãy gửi bằng tệp USB, hoặc nhập tệp chỉ tiêu "
     "của tỉnh có ghi địa chỉ máy chủ (enrollpoint targets --file …)."
@@ -102,6 +111,12 @@ MSG_NO_SECURE_KEYRING = (
     "Trên Linux hãy dùng GNOME Keyring hoặc KWallet; trên Windows hãy đăng nhập bằng tài khoản người dùng "
     "thường; rồi kết nối lại."
 )
+MSG_NO_SECURE_KEYRING_EN = (
+    "This laptop has no secure keyring of the operating system (Windows Credential Manager / Keychain / Secret "
+    "Service), so it cannot keep the province server access token and the laptop's signing key safe: not "
+    "connected. On Linux use GNOME Keyring or KWallet; on Windows log in with an ordinary user account; then "
+    "connect again."
+)
 
 
 def _secure_keyring() -> ModuleType:
@@ -111,9 +126,9 @@ def _secure_keyring() -> ModuleType:
     try:
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring config: same answer as no store
-        raise ServiceError(MSG_NO_SECURE_KEYRING) from None
+        raise ServiceError(MSG_NO_SECURE_KEYRING, en=MSG_NO_SECURE_KEYRING_EN) from None
     if not secure_store_available(backend):
-        raise ServiceError(MSG_NO_SECURE_KEYRING)
+        raise ServiceError(MSG_NO_SECURE_KEYRING, en=MSG_NO_SECURE_KEYRING_EN)
     return keyring
 
 
@@ -125,7 +140,8 @@ def _keyring_set(name: str, values: dict[str, str]) -> None:
         for what, value in values.items():
             keyring.set_password(SERVICE, _user(name, what), value)
     except (KeyringError, RuntimeError, OSError) as exc:
-        raise ServiceError(MSG_KEYRING.format(what="lưu mã truy cập", err=type(exc).__name__)) from None
+        raise ServiceError(MSG_KEYRING.format(what="lưu mã truy cập", err=type(exc).__name__),
+                           en=MSG_KEYRING_EN.format(what="store the access token", err=type(exc).__name__)) from None
 
 
 def _keyring_get(name: str, what: str) -> str:
@@ -135,7 +151,8 @@ def _keyring_get(name: str, what: str) -> str:
     try:
         return keyring.get_password(SERVICE, _user(name, what)) or ""
     except (KeyringError, RuntimeError, OSError) as exc:
-        raise ServiceError(MSG_KEYRING.format(what="đọc mã truy cập", err=type(exc).__name__)) from None
+        raise ServiceError(MSG_KEYRING.format(what="đọc mã truy cập", err=type(exc).__name__),
+                           en=MSG_KEYRING_EN.format(what="read the access token", err=type(exc).__name__)) from None
 
 
 def _keyring_forget(name: str) -> None:
@@ -177,15 +194,15 @@ def credentials(db: Database, *, need_url: bool = True) -> Credentials:
         url, commune = config.get(s, KEY_HUB_URL), config.get(s, KEY_HUB_COMMUNE)
         device = config.get(s, KEY_HUB_DEVICE_ID)
     if need_url and not url and commune and device:  # enrolled by file, never given the hub's address
-        raise NotConnected(MSG_NO_HUB_URL)
+        raise NotConnected(MSG_NO_HUB_URL, en=MSG_NO_HUB_URL_EN)
     if not ((url or not need_url) and commune and device):
-        raise NotConnected(MSG_NOT_CONNECTED)
+        raise NotConnected(MSG_NOT_CONNECTED, en=MSG_NOT_CONNECTED_EN)
     name = keyring_name(device)
     token, key = _keyring_get(name, "token"), _keyring_get(name, "private_key")
     if not (token and key):
         token, key = _adopt_commune_entry(commune, device)
     if not (token and key):
-        raise NotConnected(MSG_NOT_CONNECTED)
+        raise NotConnected(MSG_NOT_CONNECTED, en=MSG_NOT_CONNECTED_EN)
     return Credentials(url, device, commune, token, key)
 
 
@@ -267,10 +284,12 @@ def connect(
     was enrolled before keeps its device id (see the module's docstring) unless `new_device`."""
     hub_url = hub_url.strip().rstrip("/")
     if problem := insecure_hub_url(hub_url):
-        raise ValidationError("hub", hub_url, problem)
+        raise ValidationError("hub", hub_url, problem,
+                              en=f"The province server address {hub_url} cannot be used: it must start with "
+                                 "https:// and name a host (http:// only for this computer, 127.0.0.1/localhost)")
     code = nfc(code).upper()
     if not code:
-        raise ValidationError("code", code, "Thiếu mã kết nối")
+        raise ValidationError("code", code, "Thiếu mã kết nối", en="The connection code is missing")
     _secure_keyring()  # before the hub spends the one-time code: no safe place for the secrets, no enrolment
     resp, private_key, public_key = _ask_hub(db, hub_url, code, device_name, new_device, client)
     previous = _previous_of_same_commune(db, resp)
@@ -313,7 +332,7 @@ def _ask_hub(db: Database, hub_url: str, code: str, device_name: str | None, new
     try:
         return _enrol(http, code, name, public_key, prev, origin), private_key, public_key
     except SyncError as exc:
-        raise ServiceError(exc.message) from None
+        raise ServiceError(exc.message, en=f"The province server refused: {exc.message}") from None
     finally:
         if client is None:
             http.close()
@@ -326,7 +345,9 @@ def _previous_of_same_commune(db: Database, resp: EnrolResponse) -> str | None:
         if current is not None and current.code != resp.commune_code:
             raise ServiceError(
                 f"Mã kết nối thuộc xã {resp.commune_code} ({resp.commune_name}), "
-                f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã."
+                f"nhưng máy này được cấu hình cho xã {current.code}. Hãy xin mã đúng xã.",
+                en=f"The connection code belongs to commune {resp.commune_code} ({resp.commune_name}), but "
+                   f"this laptop is set up for commune {current.code}. Ask for a code for the right commune.",
             )
         return config.get(s, KEY_HUB_DEVICE_ID)
 
@@ -428,7 +449,7 @@ def export_bundle(db: Database, path: str | os.PathLike[str]) -> BundleResult:
     with db.session() as s:
         batches = outbox.take_batches(s, creds.commune_code, MAX_REPORTS_PER_BATCH)
     if not batches:
-        raise ServiceError("Không có báo cáo nào đang chờ gửi.")
+        raise ServiceError("Không có báo cáo nào đang chờ gửi.", en="No report is waiting to be sent.")
     groups = [(b.batch_id, list(b.reports)) for b in batches]
     ids = write_bundle(Path(path), creds.device_id, creds.commune_code, creds.private_key, groups)
     with db.session() as s:

@@ -47,7 +47,7 @@ PENDING = "pending-enrol"
 
 
 def _refuse(exc: offline.OfflineFileError) -> ServiceError:
-    return ServiceError(exc.message)
+    return ServiceError(exc.message, en=f"The file cannot be used: {exc.message}")
 
 
 def _read(path: str | os.PathLike[str], limit: int = offline.MAX_FILE_BYTES) -> dict[str, Any]:
@@ -66,15 +66,19 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
     device id and proofs signed with its key) unless `new_device`."""
     code = nfc(code).upper()
     if len(offline.code_key(code)) < 8:
-        raise ValidationError("code", "", "Mã kết nối không đúng (cần đủ 12 ký tự do công an tỉnh cấp).")
+        raise ValidationError("code", "", "Mã kết nối không đúng (cần đủ 12 ký tự do công an tỉnh cấp).",
+                              en="The connection code is wrong (it needs all 12 characters given by the "
+                                 "province police).")
     with db.session() as s:
         current = config.commune(s)
     commune = nfc(commune_code or (current.code if current else ""))
     if not commune:
         raise ValidationError("commune", "", "Chưa cấu hình xã cho máy này: hãy hoàn tất bước thiết lập ban đầu "
-                                             "(hoặc ghi --commune MÃ_XÃ).")
+                                             "(hoặc ghi --commune MÃ_XÃ).",
+        en="No commune is set up on this laptop: finish the first-run setup (or give --commune CODE).")
     if current is not None and commune != current.code:
-        raise ValidationError("commune", commune, f"Máy này được cấu hình cho xã {current.code}.")
+        raise ValidationError("commune", commune, f"Máy này được cấu hình cho xã {current.code}.",
+                              en=f"This laptop is set up for commune {current.code}.")
     hub_link._secure_keyring()  # no safe place for the key: no request
     prev = None if new_device else hub_link.previous_device(db)
     private_key = prev.next_key if prev is not None else signing.generate_keypair()[0]
@@ -89,7 +93,8 @@ def connect_request(db: Database, code: str, path: str | os.PathLike[str], devic
     try:
         offline.write_file(path, doc)
     except OSError as exc:
-        raise ServiceError(f"Không ghi được tệp {os.fspath(path)}: {exc.strerror or exc}.") from None
+        raise ServiceError(f"Không ghi được tệp {os.fspath(path)}: {exc.strerror or exc}.",
+                           en=f"The file {os.fspath(path)} could not be written: {exc.strerror or exc}.") from None
     pending = {"private_key": private_key, "request_id": doc["payload"]["request_id"],
                "code_hash": offline.code_hash(code), "commune_code": commune, "device_name": name,
                "request_file": os.fspath(path), "written_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -143,33 +148,42 @@ def _verified_answer(db: Database, path: str | os.PathLike[str]) -> tuple[dict[s
     refused with words, nothing stored, otherwise."""
     doc = _read(path, offline.MAX_ENROL_RESPONSE_BYTES)
     if doc.get("kind") != "enrol-response":
-        raise ServiceError("Tệp này không phải tệp trả lời kết nối của máy chủ tỉnh.")
+        raise ServiceError("Tệp này không phải tệp trả lời kết nối của máy chủ tỉnh.",
+                           en="This file is not a connection answer from the province server.")
     p = doc.get("payload")
     if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in (
             "device_id", "request_id", "public_key", "commune_code", "commune_name", "province_code",
             "hub_public_key", "token_wrapped", "token_expires_at")):
-        raise ServiceError("Tệp trả lời kết nối thiếu thông tin.")
+        raise ServiceError("Tệp trả lời kết nối thiếu thông tin.",
+                           en="The connection answer file is missing information.")
     with db.session() as s:
         current = config.commune(s)
     commune = current.code if current else p["commune_code"]
     if p["commune_code"] != commune:
         raise ServiceError(f"Tệp trả lời dành cho xã {p['commune_code']}, máy này thuộc xã {commune}. "
-                           "Không có gì được thay đổi.")
+                           "Không có gì được thay đổi.",
+        en=f"The answer file is for commune {p['commune_code']}, this laptop belongs to commune {commune}. "
+           "Nothing was changed.")
     raw = hub_link._keyring_get(PENDING, commune)
     if not raw:
         raise ServiceError("Máy này không có yêu cầu kết nối nào đang chờ (hoặc đã kết nối bằng tệp này rồi). "
-                           "Hãy tạo yêu cầu mới: enrollpoint connect --code … --request-file ….")
+                           "Hãy tạo yêu cầu mới: enrollpoint connect --code … --request-file ….",
+        en="This laptop has no connection request waiting (or it already connected with this file). Make a "
+           "new request: enrollpoint connect --code … --request-file ….")
     pending = json.loads(raw)
     if p["request_id"] != pending["request_id"] or p["public_key"] != signing.public_key_of(pending["private_key"]):
         raise ServiceError("Tệp trả lời này dành cho một máy khác (hoặc một yêu cầu cũ hơn) của xã. Không có gì "
-                           "được thay đổi.")
+                           "được thay đổi.",
+        en="This answer file is for another laptop (or an older request) of the commune. Nothing was "
+           "changed.")
     try:
         offline.hub_verify(doc, p["hub_public_key"], "enrol-response")
         token = offline.unwrap_secret(pending["code_hash"], pending["request_id"], p["token_wrapped"])
     except offline.OfflineFileError as exc:
         raise _refuse(exc) from None
     if not signing.valid_public_key(p["hub_public_key"]) or len(p["device_id"]) > 32:
-        raise ServiceError("Tệp trả lời kết nối không đúng dạng.")
+        raise ServiceError("Tệp trả lời kết nối không đúng dạng.",
+                           en="The connection answer file is not in the right format.")
     return p, pending, token, commune
 
 
@@ -268,7 +282,8 @@ def _targets(items: Any) -> list[TargetItem]:
                     dt.date.fromisoformat(str(deadline))
                 out.append(TargetItem(str(t["indicator"]), int(t["value"]), str(deadline) if deadline else None))
         except (KeyError, TypeError, ValueError):
-            raise ServiceError("Tệp có chỉ tiêu không đúng dạng. Không có gì được thay đổi.") from None
+            raise ServiceError("Tệp có chỉ tiêu không đúng dạng. Không có gì được thay đổi.",
+                               en="The file has targets in the wrong format. Nothing was changed.") from None
     return out
 
 
@@ -280,7 +295,9 @@ def _pinned(db: Database) -> tuple[hub_link.Credentials, str]:
         key = config.get(s, KEY_HUB_PUBLIC_KEY)
     if not key:
         raise ServiceError("Máy chưa có khóa của máy chủ tỉnh để kiểm tra tệp (máy kết nối trước phiên bản này): "
-                           "hãy gửi qua mạng một lần hoặc kết nối lại.")
+                           "hãy gửi qua mạng một lần hoặc kết nối lại.",
+        en="This laptop does not have the province server's key to check the file yet (it connected before "
+           "this version): send over the network once or connect again.")
     return creds, key
 
 
@@ -302,12 +319,14 @@ def import_receipt(db: Database, path: str | os.PathLike[str]) -> ReceiptImport:
     doc = _read(path)
     p = hub_pin.verify_file(doc, key, "receipt")  # the pinned key only
     if p.get("device_id") != creds.device_id:
-        raise ServiceError("Biên nhận này của một máy khác, không phải máy này. Không có gì được thay đổi.")
+        raise ServiceError("Biên nhận này của một máy khác, không phải máy này. Không có gì được thay đổi.",
+                           en="This receipt belongs to another laptop, not this one. Nothing was changed.")
     if p.get("commune_code") != creds.commune_code:
-        raise ServiceError("Biên nhận này của xã khác. Không có gì được thay đổi.")
+        raise ServiceError("Biên nhận này của xã khác. Không có gì được thay đổi.",
+                           en="This receipt belongs to another commune. Nothing was changed.")
     entries = p.get("reports")
     if not isinstance(entries, list):
-        raise ServiceError("Biên nhận không đúng dạng.")
+        raise ServiceError("Biên nhận không đúng dạng.", en="The receipt is not in the right format.")
     with db.session() as s:
         r = outbox.confirm_from_receipt(s, entries)
         if r.confirmed:
@@ -324,7 +343,9 @@ def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str,
     p = hub_pin.verify_file(doc, key, "targets")  # the pinned key only: an address from anyone else is refused
     if p.get("commune_code") != creds.commune_code:
         raise ServiceError(f"Tệp chỉ tiêu dành cho xã {p.get('commune_code')}, không phải xã của máy này. "
-                           "Không có gì được thay đổi.")
+                           "Không có gì được thay đổi.",
+        en=f"The targets file is for commune {p.get('commune_code')}, not this laptop's commune. Nothing "
+           "was changed.")
     issued = str(p.get("issued_at", ""))
     raw_settings = p.get("settings")
     settings: dict[str, Any] = raw_settings if isinstance(raw_settings, dict) else {}
@@ -335,7 +356,9 @@ def import_targets_file(db: Database, path: str | os.PathLike[str]) -> dict[str,
     with db.session() as s:
         last = config.get(s, KEY_TARGETS_FILE_ISSUED)
     if last and issued < last:
-        raise ServiceError(f"Tệp chỉ tiêu này cũ hơn tệp đã nhập ({last}). Không có gì được thay đổi.")
+        raise ServiceError(f"Tệp chỉ tiêu này cũ hơn tệp đã nhập ({last}). Không có gì được thay đổi.",
+                           en=f"This targets file is older than the one already imported ({last}). Nothing "
+                              "was changed.")
     n = hub_link.store_targets(db, targets)
     with db.session() as s:
         config.put(s, KEY_TARGETS_FILE_ISSUED, issued)
@@ -371,13 +394,17 @@ def day_codes(db: Database, day: dt.date, point_code: str | None = None) -> list
         reports = [report_of(r, creds.commune_code) for r in rows if r is not None]
     if not reports:
         where = f" ở điểm {point_code}" if point_code else ""
-        raise ServiceError(f"Ngày {day.strftime('%d/%m/%Y')}{where} chưa được chốt: hãy chốt ngày trước.")
+        where_en = f" at point {point_code}" if point_code else ""
+        raise ServiceError(f"Ngày {day.strftime('%d/%m/%Y')}{where} chưa được chốt: hãy chốt ngày trước.",
+                           en=f"The day {day.strftime('%d/%m/%Y')}{where_en} has not been closed: close the "
+                              "day first.")
     out = []
     for r in reports:
         t = daycode.DayTotals(creds.commune_code, r.point_code, r.day, r.revision, dict(r.totals))
         try:
             code = daycode.encode(t, key)
         except ValueError as exc:
-            raise ServiceError(f"Không tạo được mã ngày cho điểm {r.point_code}: {exc}") from None
+            raise ServiceError(f"Không tạo được mã ngày cho điểm {r.point_code}: {exc}",
+                               en=f"No day code could be made for point {r.point_code}: {exc}") from None
         out.append(DayCode(r.point_code, r.day, r.revision, dict(r.totals), code))
     return out

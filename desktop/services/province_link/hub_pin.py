@@ -60,8 +60,9 @@ def pinned_fingerprint(db: Database) -> str:
     return hubkey.fingerprint(pinned(db))
 
 
-def _refuse(sentence: str) -> ServiceError:
-    return ServiceError(f"{sentence} {NOTHING_CHANGED}")
+def _refuse(sentence: str, en: str) -> ServiceError:
+    """The refusal in both languages, each ending in "nothing was changed"."""
+    return ServiceError(f"{sentence} {NOTHING_CHANGED}", en=f"{en} Nothing was changed.")
 
 
 def check_enrolment_key(db: Database, hub_key: str, binding: str, code_hash: str, device_id: str,
@@ -71,24 +72,36 @@ def check_enrolment_key(db: Database, hub_key: str, binding: str, code_hash: str
     current = pinned(db)
     if not hub_key:  # a hub without a signing key yet (online only: a file answer always carries a key)
         if by_file:
-            raise _refuse("Tệp trả lời kết nối không có khóa của máy chủ tỉnh.")
+            raise _refuse("Tệp trả lời kết nối không có khóa của máy chủ tỉnh.",
+                          "The connection answer file has no key of the province server.")
         return KeyDecision("", current, "")
     if not signing.valid_public_key(hub_key):
-        raise _refuse("Khóa của máy chủ tỉnh trong câu trả lời kết nối không đúng dạng.")
+        raise _refuse("Khóa của máy chủ tỉnh trong câu trả lời kết nối không đúng dạng.",
+                      "The province server's key in the connection answer is not in the right format.")
     fp = hubkey.fingerprint(hub_key)
     bound = hubkey.binding_valid(code_hash, binding, hub_key, device_id, commune_code, device_public_key)
     if not bound and binding:
         raise _refuse(f"Khóa ký trong câu trả lời kết nối (dấu khóa {fp}) không khớp với mã kết nối một lần của "
                       "máy này: câu trả lời đã bị thay khóa trên đường đi hoặc không do máy chủ tỉnh cấp. Hãy đối "
-                      "chiếu dấu khóa với công an tỉnh.")
+                      "chiếu dấu khóa với công an tỉnh.",
+                      f"The signing key in the connection answer (fingerprint {fp}) does not match this laptop's "
+                      "one-time connection code: the key was swapped on the way or the answer was not issued by "
+                      "the province server. Compare the fingerprint with the province police.")
     if not bound and by_file:
         raise _refuse(f"Tệp trả lời kết nối không có dấu xác nhận khóa của máy chủ tỉnh theo mã kết nối (dấu khóa "
                       f"trong tệp: {fp}): máy chủ tỉnh đang chạy phiên bản cũ, hoặc tệp đã bị sửa. Hãy nhờ công "
-                      "an tỉnh nâng cấp máy chủ rồi cấp mã mới.")
+                      "an tỉnh nâng cấp máy chủ rồi cấp mã mới.",
+                      f"The connection answer file has no confirmation of the province server's key by the "
+                      f"connection code (key fingerprint in the file: {fp}): the province server runs an old "
+                      "version, or the file was altered. Ask the province police to upgrade the server and issue "
+                      "a new code.")
     if not bound and current and current != hub_key:  # an old hub online: its word is not enough to change
         raise _refuse(f"Máy chủ tỉnh trả lời bằng một khóa khác (dấu khóa {fp}) với khóa máy này đã ghi nhận "
                       f"({hubkey.fingerprint(current)}), và không xác nhận khóa mới bằng mã kết nối (máy chủ "
-                      "phiên bản cũ). Hãy báo công an tỉnh.")
+                      "phiên bản cũ). Hãy báo công an tỉnh.",
+                      f"The province server answered with a different key (fingerprint {fp}) from the one this "
+                      f"laptop has recorded ({hubkey.fingerprint(current)}) and did not confirm the new key by "
+                      "the connection code (an old server version). Tell the province police.")
     note = ""
     if current and current != hub_key:
         note = (f"Khóa của máy chủ tỉnh đã đổi: khóa cũ {hubkey.fingerprint(current)}, khóa mới {fp} (được xác "
@@ -119,9 +132,13 @@ def verify_file(doc: dict[str, Any], pinned_key: str, kind: str) -> dict[str, An
         return offline.hub_verify(doc, pinned_key, kind)
     except offline.OfflineFileError as exc:
         if exc.status != 403:
-            raise ServiceError(exc.message) from None
+            raise ServiceError(exc.message, en=f"The file cannot be used: {exc.message}") from None
     claimed = doc.get("key_fingerprint")
     other = (f" (tệp ghi khóa ký {claimed})" if isinstance(claimed, str) and claimed
              and len(claimed) <= 40 and claimed != hubkey.fingerprint(pinned_key) else "")
+    other_en = (f" (the file names signing key {claimed})" if other else "")
     raise _refuse(f"Chữ ký trên tệp không phải của máy chủ tỉnh mà máy này đã kết nối (dấu khóa của tỉnh: "
-                  f"{hubkey.fingerprint(pinned_key)}){other}: tệp bị sửa, bị hỏng hoặc do người khác làm.")
+                  f"{hubkey.fingerprint(pinned_key)}){other}: tệp bị sửa, bị hỏng hoặc do người khác làm.",
+                  f"The signature on the file is not that of the province server this laptop is connected to "
+                  f"(the province's key fingerprint: {hubkey.fingerprint(pinned_key)}){other_en}: the file was "
+                  "altered, damaged or made by someone else.")

@@ -36,12 +36,21 @@ SET_ASIDE = "restored"  # OutboxItem.confirmed_via: a restored backup's report, 
 CONFIRM_LOWER = "confirm_lower"  # ValidationError.field of a re-close that would lower the hub's figures
 
 LABELS = {i.key: i.vi_inline for i in indicators.REGISTRY}
+LABELS_EN = {i.key: i.en for i in indicators.REGISTRY}
 MSG_LOWER = ("Chốt lại {point} ngày {day} sẽ làm GIẢM số liệu tỉnh đang giữ (lần chốt {revision} của máy trước khi "
              "khôi phục): {lower}. Có thể máy cũ đã ghi những hồ sơ này sau bản sao lưu. Hãy đồng bộ với các máy khác "
              "trong xã trước; chỉ khi chắc chắn số mới đúng mới chốt lại với xác nhận (close-day --confirm-lower).")
+MSG_LOWER_EN = ("Closing {point} on {day} again would LOWER the figures the province holds (close {revision} of the "
+                "laptop before it was restored): {lower}. The old laptop may have recorded these after the backup. "
+                "Sync with the commune's other laptops first; close again with the confirmation (close-day "
+                "--confirm-lower) only when sure the new figures are right.")
 MSG_NOT_OWN = ("Ngày {day} ({point}) đã được chốt trước khi khôi phục bản sao lưu, bởi máy cũ: máy này được tỉnh tính "
                "là một máy mới nên không gửi lại ngày đó như việc của mình. Nếu máy này thay cho máy cũ bị hỏng, hãy "
                "xin tỉnh mã thay thế (enrollpoint-hub enrol-code … --replaces …) rồi kết nối lại.")
+MSG_NOT_OWN_EN = ("The day {day} ({point}) was closed before the backup was restored, by the old laptop: the province "
+                  "counts this laptop as a new one, so it does not send that day again as its own. If this laptop "
+                  "replaces a broken one, ask the province for a replacement code (enrollpoint-hub enrol-code … "
+                  "--replaces …) and connect again.")
 
 
 MSG_SUCCESSOR = ("Máy này thay cho máy «{name}» (cùng mã thiết bị {device}): đã nhận {n} báo cáo tỉnh đang giữ của máy "
@@ -179,11 +188,17 @@ def check_close(session: Session, last: DayReport | None, counts: Counts, *, con
     if not inherited:
         return
     where = "không theo điểm" if last.point_code == "_XA" else f"điểm {last.point_code}"
+    where_en = "not by point" if last.point_code == "_XA" else f"point {last.point_code}"
     if not re_closable(session, last):
-        raise ValidationError("day", last.day.isoformat(), MSG_NOT_OWN.format(day=last.day.isoformat(), point=where))
+        raise ValidationError("day", last.day.isoformat(), MSG_NOT_OWN.format(day=last.day.isoformat(), point=where),
+                              en=MSG_NOT_OWN_EN.format(day=last.day.isoformat(), point=where_en))
     before = Counts.from_json(last.totals_json).totals
     lower = [f"{LABELS[k]} {before.get(k, 0)} → {counts.totals.get(k, 0)}" for k in INDICATORS
              if counts.totals.get(k, 0) < before.get(k, 0)]
+    lower_en = [f"{LABELS_EN[k]} {before.get(k, 0)} → {counts.totals.get(k, 0)}" for k in INDICATORS
+                if counts.totals.get(k, 0) < before.get(k, 0)]
     if lower and not confirm_lower:  # field CONFIRM_LOWER: the UI asks and closes again with the confirmation
         raise ValidationError(CONFIRM_LOWER, last.day.isoformat(), MSG_LOWER.format(
-            point=where, day=last.day.isoformat(), revision=last.revision, lower=", ".join(lower)))
+            point=where, day=last.day.isoformat(), revision=last.revision, lower=", ".join(lower)),
+        en=MSG_LOWER_EN.format(point=where_en, day=last.day.isoformat(), revision=last.revision,
+                               lower=", ".join(lower_en)))

@@ -34,9 +34,12 @@ def validate_citizen(fields: dict[str, object]) -> tuple[CitizenRecord | None, l
 
 
 def _raise_first(issues: list[RowIssue]) -> None:
+    """The first error as a ValidationError; a row reason is Vietnamese only (`RowIssue`), so the English
+    words name the column and the value without it."""
     for i in issues:
         if i.severity == ERROR:
-            raise ValidationError(i.field or "", i.value, f"{i.column}: {i.reason}")
+            raise ValidationError(i.field or "", i.value, f"{i.column}: {i.reason}",
+                                  en=f"{i.column}: the value “{i.value or ''}” is not valid")
 
 
 def _now() -> dt.datetime:
@@ -70,7 +73,8 @@ def _check_unique(session: Session, id_number: str | None, exclude: int | None =
     other = session.scalar(select(Citizen).where(Citizen.id_number == id_number))
     if other is not None and other.id != exclude:
         raise ValidationError(
-            "id_number", id_number, f"Số định danh {id_number} đã có trong sổ (công dân mã {other.id})"
+            "id_number", id_number, f"Số định danh {id_number} đã có trong sổ (công dân mã {other.id})",
+            en=f"ID number {id_number} is already in the register (citizen {other.id})",
         )
 
 
@@ -127,7 +131,8 @@ def update_citizen(
     """Change the given fields (others keep their value; an empty value clears). Status is not touched."""
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
-        raise ValidationError("citizen", str(citizen_id), f"Không có công dân mã {citizen_id}")
+        raise ValidationError("citizen", str(citizen_id), f"Không có công dân mã {citizen_id}",
+                              en=f"There is no citizen {citizen_id}")
     merged = _current_fields(citizen)
     if "birth_year" in fields and "birth_date" not in fields:
         merged["birth_date"] = None  # a new year replaces the old full date

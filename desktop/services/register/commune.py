@@ -58,19 +58,25 @@ def choose_commune(code: str, name: str | None = None, province_code: str | None
 
     code = _digits(code)
     if not code.isdigit():
-        raise ValidationError("commune_code", code, f"Mã xã/phường '{code}' phải là chữ số.")
+        raise ValidationError("commune_code", code, f"Mã xã/phường '{code}' phải là chữ số.",
+                              en=f"Commune code '{code}' must be digits.")
     rec = communes.by_code(code)
     if rec is not None:
         if name and fold(name) != fold(rec.name):
-            raise ValidationError("commune_name", name, f"Mã {code} là '{rec.name}', không phải '{nfc(name)}'.")
+            raise ValidationError("commune_name", name, f"Mã {code} là '{rec.name}', không phải '{nfc(name)}'.",
+                                  en=f"Code {code} is '{rec.name}', not '{nfc(name)}'.")
         if province_code and _digits(province_code) != rec.province_code:
             raise ValidationError("province_code", province_code,
                                   f"Mã {code} thuộc tỉnh/thành mã {rec.province_code} ({rec.province_name}), "
-                                  f"không phải mã {province_code}.")
+                                  f"không phải mã {province_code}.",
+                                  en=f"Code {code} belongs to province {rec.province_code} ({rec.province_name}), "
+                                     f"not {province_code}.")
         return CommuneChoice(config.Commune(rec.code, rec.name, rec.province_code, rec.province_name), True)
     if not name or not province_code:
         raise ValidationError("commune_code", code,
-                              f"Mã {code} không có trong danh mục 2025: cần tên xã/phường và mã tỉnh/thành.")
+                              f"Mã {code} không có trong danh mục 2025: cần tên xã/phường và mã tỉnh/thành.",
+                              en=f"Code {code} is not in the 2025 list: the commune's name and the province code "
+                                 "are needed.")
     prov = _digits(province_code)
     warning = f"Mã {code} không có trong danh mục xã/phường 2025; đã lưu theo thông tin nhập."
     return CommuneChoice(config.Commune(code, nfc(name), prov, communes.provinces().get(prov, "")), False,

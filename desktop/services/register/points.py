@@ -27,15 +27,21 @@ def add_point(session: Session, code: str, name: str, address: str = "", kind: s
     code = nfc(code)
     name = nfc(name)
     if not code or len(code) > 32 or any(ch.isspace() for ch in code):
-        raise ValidationError("code", code, "Mã điểm thu nhận phải có 1–32 ký tự, không có khoảng trắng")
+        raise ValidationError("code", code, "Mã điểm thu nhận phải có 1–32 ký tự, không có khoảng trắng",
+                              en="An enrolment point code must be 1–32 characters, without spaces")
     if code.startswith("_"):  # "_XA" is the commune's "không theo điểm" report (sync.protocol)
-        raise ValidationError("code", code, "Mã điểm thu nhận không được bắt đầu bằng '_' (dành cho báo cáo của xã)")
+        raise ValidationError("code", code, "Mã điểm thu nhận không được bắt đầu bằng '_' (dành cho báo cáo của xã)",
+                              en="An enrolment point code must not start with '_' (reserved for the "
+                                 "commune's report)")
     if not name:
-        raise ValidationError("name", name, "Thiếu tên điểm thu nhận")
+        raise ValidationError("name", name, "Thiếu tên điểm thu nhận",
+                              en="The enrolment point name is missing")
     if kind not in POINT_KINDS:
-        raise ValidationError("kind", kind, f"Loại điểm '{kind}' không hợp lệ (office, mobile, home)")
+        raise ValidationError("kind", kind, f"Loại điểm '{kind}' không hợp lệ (office, mobile, home)",
+                              en=f"Point kind '{kind}' is not valid (office, mobile, home)")
     if get_point_by_code(session, code) is not None:
-        raise ValidationError("code", code, f"Mã điểm thu nhận '{code}' đã tồn tại")
+        raise ValidationError("code", code, f"Mã điểm thu nhận '{code}' đã tồn tại",
+                              en=f"Enrolment point code '{code}' already exists")
     p = Point(code=code, name=name, address=nfc(address), kind=kind, active=True)
     session.add(p)
     session.flush()

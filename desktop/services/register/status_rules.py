@@ -144,41 +144,31 @@ def apply(state: State, event: str) -> State:
     try:
         e = EventType(event)
     except ValueError:
-        raise ValidationError("event", event, f"Loại sự kiện '{event}' không tồn tại") from None
+        raise ValidationError("event", event, f"Loại sự kiện '{event}' không tồn tại",
+                              en=f"Event kind '{event}' does not exist") from None
     status, has_card, stage = state.status, state.has_card, state.vneid_stage
     if status == Status.DECEASED:
-        raise ValidationError("event", event, "Công dân đã mất: không ghi thêm sự kiện")
+        raise ValidationError("event", event, "Công dân đã mất: không ghi thêm sự kiện",
+                              en="The citizen has died: no further events are recorded")
     if status in TERMINAL and e is not EventType.REINSTATED:
         raise ValidationError(
-            "event", event, f"Công dân đang ở trạng thái '{STATUS_LABELS_VI[status]}': cần khôi phục trước"
+            "event", event, f"Công dân đang ở trạng thái '{STATUS_LABELS_VI[status]}': cần khôi phục trước",
+            en=f"The citizen's status is '{STATUS_LABELS_EN[status]}': restore them first",
         )
     if e is EventType.REINSTATED:
         if status not in TERMINAL and status not in (Status.DEFERRED, Status.REJECTED):
-            raise ValidationError("event", event, "Chỉ khôi phục công dân đang tạm hoãn, bị từ chối hoặc đã chuyển đi")
+            raise ValidationError("event", event, "Chỉ khôi phục công dân đang tạm hoãn, bị từ chối hoặc đã chuyển đi",
+                                  en="Only citizens who are postponed, rejected or moved away can be "
+                                     "restored")
         return State(Status.NEW, has_card, stage)
     booked = state.booked or status in (Status.SCHEDULED, Status.RESCHEDULED)
     if e is EventType.NO_SHOW and not booked:
-        raise ValidationError("event", event, "Chỉ ghi vắng mặt cho người đã có lịch hẹn")
+        raise ValidationError("event", event, "Chỉ ghi vắng mặt cho người đã có lịch hẹn",
+                              en="Absence is recorded only for someone with an appointment")
     if e is EventType.RESCHEDULED and not (booked or status == Status.NO_SHOW):
-        raise ValidationError("event", event, "Chỉ hẹn lại người đã có lịch hẹn hoặc vắng mặt")
-    if e is EventType.VNEID_L2_CAPTURED and not has_card:
-        raise ValidationError("event", event, "Chưa có thẻ căn cước hoặc hồ sơ thẻ: chưa thể thu nhận VNeID mức 2")
-    if e is EventType.VNEID_L2_CAPTURED and stage >= 2:
-        # One account per person: a second registration would be counted again as today's work.
-        raise ValidationError("event", event, f"{VNEID_STAGE_VI[stage]}: không thu nhận đăng ký VNeID mức 2 lần nữa")
-    if e is EventType.VNEID_L2_CAPTURED and stage == 1 and status != Status.REJECTED:
-        raise ValidationError(
-            "event", event,
-            "Đã đăng ký VNeID mức 2, chờ duyệt: chỉ thu nhận lại khi hồ sơ bị từ chối (ghi 'Bị từ chối' trước)",
-        )
-    if e is EventType.VNEID_L2_ELSEWHERE and stage >= 1:
-        raise ValidationError("event", event, f"{VNEID_STAGE_VI[stage]}: không cần ghi đăng ký ở nơi khác")
-    if e is EventType.VNEID_APPROVED and stage < 1:
-        raise ValidationError("event", event, "Chưa thu nhận hồ sơ VNeID mức 2: chưa thể duyệt")
-    if e is EventType.VNEID_ACTIVATED and stage < 1:
-        raise ValidationError("event", event, "Chưa đăng ký VNeID mức 2: chưa thể kích hoạt")
-    if e is EventType.VNEID_ACTIVATED and stage >= 3:
-        raise ValidationError("event", event, "Tài khoản VNeID đã được kích hoạt")
+        raise ValidationError("event", event, "Chỉ hẹn lại người đã có lịch hẹn hoặc vắng mặt",
+                              en="Only someone with an appointment or who was absent can be rescheduled")
+    _check_vneid(e, event, status, has_card, stage)
     if e in (EventType.CARD_CAPTURED, EventType.CARD_ISSUED, EventType.CARD_DELIVERED, EventType.VNEID_L2_ELSEWHERE):
         has_card = True  # a level-2 account needs a chip card, wherever it was registered
     if e in (EventType.VNEID_L2_CAPTURED, EventType.VNEID_L2_ELSEWHERE):
@@ -198,6 +188,37 @@ def apply(state: State, event: str) -> State:
     elif e in (EventType.ATTENDED, EventType.NO_SHOW, EventType.CARD_CAPTURED, EventType.VNEID_L2_CAPTURED):
         booked = False
     return State(new_status, has_card, stage, booked)
+
+
+def _check_vneid(e: EventType, event: str, status: str, has_card: bool, stage: int) -> None:
+    """The VNeID level-2 steps in their order (card first, one registration, approval, activation);
+    ValidationError when `e` skips or repeats one."""
+    if e is EventType.VNEID_L2_CAPTURED and not has_card:
+        raise ValidationError("event", event, "Chưa có thẻ căn cước hoặc hồ sơ thẻ: chưa thể thu nhận VNeID mức 2",
+                              en="No ID card or card application yet: VNeID level 2 cannot be enrolled yet")
+    if e is EventType.VNEID_L2_CAPTURED and stage >= 2:
+        # One account per person: a second registration would be counted again as today's work.
+        raise ValidationError("event", event, f"{VNEID_STAGE_VI[stage]}: không thu nhận đăng ký VNeID mức 2 lần nữa",
+                              en=f"{VNEID_STAGE_EN[stage]}: VNeID level 2 registration is not taken again")
+    if e is EventType.VNEID_L2_CAPTURED and stage == 1 and status != Status.REJECTED:
+        raise ValidationError(
+            "event", event,
+            "Đã đăng ký VNeID mức 2, chờ duyệt: chỉ thu nhận lại khi hồ sơ bị từ chối (ghi 'Bị từ chối' trước)",
+            en="VNeID level 2 registered, awaiting approval: enrol again only when the application was "
+               "rejected (record 'Rejected' first)",
+        )
+    if e is EventType.VNEID_L2_ELSEWHERE and stage >= 1:
+        raise ValidationError("event", event, f"{VNEID_STAGE_VI[stage]}: không cần ghi đăng ký ở nơi khác",
+                              en=f"{VNEID_STAGE_EN[stage]}: no need to record a registration elsewhere")
+    if e is EventType.VNEID_APPROVED and stage < 1:
+        raise ValidationError("event", event, "Chưa thu nhận hồ sơ VNeID mức 2: chưa thể duyệt",
+                              en="No VNeID level 2 application taken yet: it cannot be approved")
+    if e is EventType.VNEID_ACTIVATED and stage < 1:
+        raise ValidationError("event", event, "Chưa đăng ký VNeID mức 2: chưa thể kích hoạt",
+                              en="Not registered for VNeID level 2 yet: it cannot be activated")
+    if e is EventType.VNEID_ACTIVATED and stage >= 3:
+        raise ValidationError("event", event, "Tài khoản VNeID đã được kích hoạt",
+                              en="The VNeID account is already activated")
 
 
 # Events whose status has another name (the rest: the status of the same name).
@@ -241,4 +262,5 @@ def allowed_events(state: State) -> list[str]:
 
 def citizen_not_found(id_number: str) -> ValidationError:
     """The error for an ID number the register does not have."""
-    return ValidationError("id_number", id_number, f"Không tìm thấy công dân có số định danh {id_number}")
+    return ValidationError("id_number", id_number, f"Không tìm thấy công dân có số định danh {id_number}",
+                           en=f"No citizen with ID number {id_number}")

@@ -79,12 +79,14 @@ def record_event(
     if isinstance(citizen, int):
         obj = session.get(Citizen, citizen)
         if obj is None:
-            raise ValidationError("citizen", str(citizen), f"Không có công dân mã {citizen}")
+            raise ValidationError("citizen", str(citizen), f"Không có công dân mã {citizen}",
+                                  en=f"There is no citizen {citizen}")
         citizen = obj
     new_state = apply(state_of(citizen, session), event)
     point_id = point.id if isinstance(point, Point) else point
     if point_id is not None and session.get(Point, point_id) is None:
-        raise ValidationError("point", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
+        raise ValidationError("point", str(point_id), f"Điểm thu nhận {point_id} không tồn tại",
+                              en=f"Enrolment point {point_id} does not exist")
     when = (at or _now()).replace(tzinfo=None)
     ev = StatusEvent(
         citizen_id=citizen.id,
@@ -128,7 +130,8 @@ def record_events_many(
     if not items:
         return
     if point_id is not None and session.get(Point, point_id) is None:
-        raise ValidationError("point", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
+        raise ValidationError("point", str(point_id), f"Điểm thu nhận {point_id} không tồn tại",
+                              en=f"Enrolment point {point_id} does not exist")
     ids = list(dict.fromkeys(cid for cid, _ in items))
     states: dict[int, tuple[str, bool, int]] = {}
     booked: set[int] = set()
@@ -147,7 +150,8 @@ def record_events_many(
     events, updates = [], {}
     for cid, appointment_id in items:
         if cid not in states:
-            raise ValidationError("citizen", str(cid), f"Không có công dân mã {cid}")
+            raise ValidationError("citizen", str(cid), f"Không có công dân mã {cid}",
+                                  en=f"There is no citizen {cid}")
         status, has_card, stage = states[cid]
         new = apply(State(status, has_card, stage, cid in booked), kind)
         states[cid] = (new.status, new.has_card, new.vneid_stage)

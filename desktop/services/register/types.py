@@ -20,13 +20,18 @@ class ImportFileError(ServiceError):
 class ImportCancelled(ServiceError):
     """The officer cancelled; the transaction was rolled back and the register is as before."""
 
-    def __init__(self, message: str = "Đã huỷ nhập danh sách; không có thay đổi nào được ghi") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "Đã huỷ nhập danh sách; không có thay đổi nào được ghi", *,
+                 en: str | None = "Import cancelled; no change was written") -> None:
+        super().__init__(message, en=en)
 
 
 @dataclass(slots=True)
 class RowIssue:
-    """One problem on one row: `row` as numbered in the file (1-based), `column` as headed in the file."""
+    """One problem on one row: `row` as numbered in the file (1-based), `column` as headed in the file.
+
+    `reason` stays Vietnamese only (no `en`): it is written into the error report returned to the commune,
+    a document in the commune's language, not words of the UI.
+    """
 
     row: int
     column: str

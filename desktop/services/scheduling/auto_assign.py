@@ -90,7 +90,8 @@ def _mask_table(session: Session, kinds: list[str] | None) -> tuple[int, dict[in
     keep = 0
     for k in kinds or _KIND_NAMES:
         if k not in _KIND_NAMES:
-            raise ValidationError("kinds", k, f"Loại việc '{k}' không hợp lệ ({', '.join(_KIND_NAMES)})")
+            raise ValidationError("kinds", k, f"Loại việc '{k}' không hợp lệ ({', '.join(_KIND_NAMES)})",
+                                  en=f"Task kind '{k}' is not valid ({', '.join(_KIND_NAMES)})")
         keep |= 1 << _KIND_NAMES.index(k)
     table = {}
     for m in range(1, 1 << len(due.DUE_KINDS)):

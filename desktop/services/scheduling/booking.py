@@ -61,7 +61,8 @@ class AppointmentRow:
 def _get_appointment(session: Session, appointment_id: int) -> Appointment:
     appt = session.get(Appointment, appointment_id)
     if appt is None:
-        raise ValidationError("appointment_id", str(appointment_id), f"Không có lịch hẹn mã {appointment_id}")
+        raise ValidationError("appointment_id", str(appointment_id), f"Không có lịch hẹn mã {appointment_id}",
+                              en=f"There is no appointment {appointment_id}")
     return appt
 
 
@@ -168,7 +169,8 @@ def _pick_slot(
         for x in sl:
             if x.free > 0:
                 return x.start
-        raise ValidationError("enrollment_session_id", str(es.id), f"Buổi thu nhận ngày {es.day:%d/%m/%Y} đã hết chỗ")
+        raise ValidationError("enrollment_session_id", str(es.id), f"Buổi thu nhận ngày {es.day:%d/%m/%Y} đã hết chỗ",
+                              en=f"The enrolment session on {es.day:%d/%m/%Y} is full")
     start = parse_time(slot_start, "slot_start")
     for x in sl:
         if x.start == start:
@@ -176,9 +178,11 @@ def _pick_slot(
                 raise ValidationError(
                     "slot_start", hm(start),
                     f"Khung giờ {x.label} ngày {es.day:%d/%m/%Y} đã đủ chỗ ({x.booked}/{x.capacity})",
+                    en=f"Time slot {x.label} on {es.day:%d/%m/%Y} is full ({x.booked}/{x.capacity})",
                 )
             return x.start
-    raise ValidationError("slot_start", hm(start), f"Buổi không có khung giờ bắt đầu lúc {hm(start)}")
+    raise ValidationError("slot_start", hm(start), f"Buổi không có khung giờ bắt đầu lúc {hm(start)}",
+                          en=f"The session has no time slot starting at {hm(start)}")
 
 
 def new_appointment(
@@ -197,7 +201,8 @@ def new_appointment(
 
 def _check_purpose(purpose: str) -> str:
     if purpose not in PURPOSES:
-        raise ValidationError("purpose", purpose, f"Mục đích '{purpose}' không hợp lệ (card, vneid, both)")
+        raise ValidationError("purpose", purpose, f"Mục đích '{purpose}' không hợp lệ (card, vneid, both)",
+                              en=f"Purpose '{purpose}' is not valid (card, vneid, both)")
     return purpose
 
 
@@ -215,7 +220,8 @@ def book(
     check_bookable(es)
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
-        raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}")
+        raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}",
+                              en=f"There is no citizen {citizen_id}")
     existing = _future_booking(session, citizen_id, booked_from_day(es))
     if existing is not None:
         other = get_enrollment_session(session, existing.session_id)
@@ -223,6 +229,8 @@ def book(
             "citizen_id", str(citizen_id),
             f"{citizen.full_name} đã có lịch hẹn ngày {other.day:%d/%m/%Y} lúc {hm(existing.slot_start)}: "
             "hãy chuyển lịch thay vì đặt thêm",
+            en=f"{citizen.full_name} already has an appointment on {other.day:%d/%m/%Y} at "
+               f"{hm(existing.slot_start)}: move that appointment instead of booking another",
         )
     statuses.apply(statuses.state_of(citizen), statuses.EventType.SCHEDULED)  # refuses before writing
     start = _pick_slot(es, slots(es, session), slot_start)
@@ -250,10 +258,12 @@ def move_appointment(
     """
     old = _get_appointment(session, appointment_id)
     if to_enrollment_session_id is None and to_slot is None:
-        raise ValidationError("to_enrollment_session_id", None, "Chọn buổi hoặc khung giờ mới để chuyển lịch hẹn")
+        raise ValidationError("to_enrollment_session_id", None, "Chọn buổi hoặc khung giờ mới để chuyển lịch hẹn",
+                              en="Choose a new session or time slot to move the appointment to")
     if old.state != "booked":
         raise ValidationError(
-            "appointment_id", str(appointment_id), f"Chỉ chuyển được lịch hẹn đang chờ (lịch này: {old.state})"
+            "appointment_id", str(appointment_id), f"Chỉ chuyển được lịch hẹn đang chờ (lịch này: {old.state})",
+            en=f"Only a pending appointment can be moved (this one: {old.state})",
         )
     target = get_enrollment_session(
         session, to_enrollment_session_id if to_enrollment_session_id is not None else old.session_id
@@ -293,7 +303,8 @@ def cancel_appointment(session: Session, appointment_id: int) -> Appointment:
     appt = _get_appointment(session, appointment_id)
     if appt.state != "booked":
         raise ValidationError(
-            "appointment_id", str(appointment_id), f"Chỉ hủy được lịch hẹn đang chờ (lịch này: {appt.state})"
+            "appointment_id", str(appointment_id), f"Chỉ hủy được lịch hẹn đang chờ (lịch này: {appt.state})",
+            en=f"Only a pending appointment can be cancelled (this one: {appt.state})",
         )
     appt.state = "cancelled"
     session.flush()
@@ -317,7 +328,8 @@ def reschedule_no_shows(
     src = get_enrollment_session(session, from_enrollment_session_id)
     dst = get_enrollment_session(session, to_enrollment_session_id)
     if src.id == dst.id:
-        raise ValidationError("to_enrollment_session_id", str(to_enrollment_session_id), "Buổi mới phải khác buổi cũ")
+        raise ValidationError("to_enrollment_session_id", str(to_enrollment_session_id), "Buổi mới phải khác buổi cũ",
+                              en="The new session must differ from the old one")
     check_bookable(dst)
     already = select(Appointment.rescheduled_from_id).where(Appointment.rescheduled_from_id.is_not(None))
     order = name_order_column(session)
@@ -344,6 +356,7 @@ def reschedule_no_shows(
         raise ValidationError(
             "to_enrollment_session_id", str(to_enrollment_session_id),
             f"Buổi ngày {dst.day:%d/%m/%Y} chỉ còn {free} chỗ cho {len(todo)} người vắng mặt",
+            en=f"The session on {dst.day:%d/%m/%Y} has only {free} places left for {len(todo)} absent people",
         )
     taken: set[str] = set()
     for (appt, citizen), start in zip(todo, free_places(sl), strict=False):

@@ -143,7 +143,8 @@ def hit_for(
     """A fresh hit for one citizen (the screen refreshes the person after each action)."""
     c = session.get(Citizen, citizen_id)
     if c is None:
-        raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}")
+        raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}",
+                              en=f"There is no citizen {citizen_id}")
     appt = (
         _appointment_in(session, c.id, enrollment_session_id)
         if enrollment_session_id is not None
@@ -247,10 +248,12 @@ def mark(
     The point defaults to the session's point.
     """
     if action not in ACTIONS:
-        raise ValidationError("action", action, f"Thao tác '{action}' không hợp lệ ({', '.join(ACTIONS)})")
+        raise ValidationError("action", action, f"Thao tác '{action}' không hợp lệ ({', '.join(ACTIONS)})",
+                              en=f"Action '{action}' is not valid ({', '.join(ACTIONS)})")
     c = session.get(Citizen, citizen_id)
     if c is None:
-        raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}")
+        raise ValidationError("citizen_id", str(citizen_id), f"Không có công dân mã {citizen_id}",
+                              en=f"There is no citizen {citizen_id}")
     when = (at or dt.datetime.now()).replace(microsecond=0, tzinfo=None)
     enrollment_session = (
         scheduling.get_enrollment_session(session, enrollment_session_id) if enrollment_session_id is not None else None
@@ -258,7 +261,8 @@ def mark(
     if point_id is None and enrollment_session is not None:
         point_id = enrollment_session.point_id
     if point_id is not None and session.get(Point, point_id) is None:
-        raise ValidationError("point_id", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
+        raise ValidationError("point_id", str(point_id), f"Điểm thu nhận {point_id} không tồn tại",
+                              en=f"Enrolment point {point_id} does not exist")
     appt = _appointment_for_mark(session, c.id, enrollment_session_id, when.date())
     events = _events_for(session, c, action, when.date(), appt, enrollment_session is not None)
     state = statuses.state_of(c, session)  # with the open appointment: a booked no-show is allowed
@@ -304,13 +308,16 @@ def _events_for(session: Session, c: Citizen, action: str, day: dt.date, appt: A
         events.append(action)
     if action == "no_show":
         if in_session and appt is None:
-            raise ValidationError("action", action, f"{c.full_name} không có lịch hẹn trong buổi này")
+            raise ValidationError("action", action, f"{c.full_name} không có lịch hẹn trong buổi này",
+                                  en=f"{c.full_name} has no appointment in this session")
         if appt is not None and appt.state != "booked":
             raise ValidationError(
-                "action", action, f"Lịch hẹn của {c.full_name} đang ở trạng thái '{appt.state}': không ghi vắng mặt"
+                "action", action, f"Lịch hẹn của {c.full_name} đang ở trạng thái '{appt.state}': không ghi vắng mặt",
+                en=f"{c.full_name}'s appointment is '{appt.state}': absence is not recorded",
             )
         if _attended_on(session, c.id, day):
-            raise ValidationError("action", action, f"{c.full_name} đã được ghi nhận có mặt hôm nay")
+            raise ValidationError("action", action, f"{c.full_name} đã được ghi nhận có mặt hôm nay",
+                                  en=f"{c.full_name} has already been checked in today")
     return events
 
 

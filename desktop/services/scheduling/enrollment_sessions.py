@@ -79,7 +79,8 @@ def parse_time(value: str | dt.time, field_name: str = "start") -> dt.time:
         hh, mm = text.split(":")[:2]
         return dt.time(int(hh), int(mm or 0))
     except (ValueError, TypeError):
-        raise ValidationError(field_name, str(value), f"Giờ '{value}' không hợp lệ (dạng HH:MM)") from None
+        raise ValidationError(field_name, str(value), f"Giờ '{value}' không hợp lệ (dạng HH:MM)",
+                              en=f"Time '{value}' is not valid (use HH:MM)") from None
 
 
 def minutes_of(t: dt.time) -> int:
@@ -100,6 +101,7 @@ def get_enrollment_session(session: Session, enrollment_session_id: int) -> Enro
         raise ValidationError(
             "enrollment_session_id", str(enrollment_session_id),
             f"Không có buổi thu nhận mã {enrollment_session_id}",
+            en=f"There is no enrolment session {enrollment_session_id}",
         )
     return obj
 
@@ -109,8 +111,10 @@ def check_bookable(enrollment_session: EnrollmentSession) -> None:
     es = enrollment_session
     if es.state in ("done", "cancelled"):
         label = "đã kết thúc" if es.state == "done" else "đã hủy"
+        label_en = "is over" if es.state == "done" else "was cancelled"
         raise ValidationError(
-            "enrollment_session_id", str(es.id), f"Buổi thu nhận ngày {es.day:%d/%m/%Y} {label}"
+            "enrollment_session_id", str(es.id), f"Buổi thu nhận ngày {es.day:%d/%m/%Y} {label}",
+            en=f"The enrolment session on {es.day:%d/%m/%Y} {label_en}",
         )
 
 
@@ -122,25 +126,33 @@ def _check_sizes(slot_minutes: int, kits: int, minutes_per_person: int, duration
     try:
         slot_minutes, kits, minutes_per_person = int(slot_minutes), int(kits), int(minutes_per_person)
     except (TypeError, ValueError):
-        raise ValidationError("slot_minutes", str(slot_minutes), "Số phút, số máy phải là số nguyên") from None
+        raise ValidationError("slot_minutes", str(slot_minutes), "Số phút, số máy phải là số nguyên",
+                              en="Minutes and the number of kits must be whole numbers") from None
     if not 5 <= slot_minutes <= 240:
-        raise ValidationError("slot_minutes", str(slot_minutes), "Độ dài khung giờ phải từ 5 đến 240 phút")
+        raise ValidationError("slot_minutes", str(slot_minutes), "Độ dài khung giờ phải từ 5 đến 240 phút",
+                              en="A time slot must be 5 to 240 minutes long")
     if slot_minutes > duration:
         raise ValidationError(
             "slot_minutes", str(slot_minutes),
             f"Độ dài khung giờ ({slot_minutes} phút) dài hơn cả buổi ({duration} phút)",
+            en=f"The time slot ({slot_minutes} minutes) is longer than the whole session ({duration} "
+               "minutes)",
         )
     if duration % slot_minutes:
         raise ValidationError(
             "slot_minutes", str(slot_minutes),
             f"Thời lượng buổi ({duration} phút) không chia hết cho độ dài khung giờ ({slot_minutes} phút)",
+            en=f"The session length ({duration} minutes) is not a multiple of the time slot ({slot_minutes} "
+               "minutes)",
         )
     if not 1 <= kits <= MAX_KITS:
-        raise ValidationError("kits", str(kits), f"Số bộ máy thu nhận phải từ 1 đến {MAX_KITS}")
+        raise ValidationError("kits", str(kits), f"Số bộ máy thu nhận phải từ 1 đến {MAX_KITS}",
+                              en=f"The number of enrolment kits must be from 1 to {MAX_KITS}")
     if not 1 <= minutes_per_person <= slot_minutes:
         raise ValidationError(
             "minutes_per_person", str(minutes_per_person),
             f"Số phút cho mỗi người phải từ 1 đến độ dài khung giờ ({slot_minutes} phút)",
+            en=f"Minutes per person must be from 1 to the time slot length ({slot_minutes} minutes)",
         )
     return slot_minutes, kits, minutes_per_person
 
@@ -161,14 +173,18 @@ def create_enrollment_session(
     """Plan a session; refuses impossible times and overlaps with another session at the same point."""
     point = session.get(Point, point_id) if point_id is not None else None
     if point is None:
-        raise ValidationError("point_id", str(point_id), f"Điểm thu nhận {point_id} không tồn tại")
+        raise ValidationError("point_id", str(point_id), f"Điểm thu nhận {point_id} không tồn tại",
+                              en=f"Enrolment point {point_id} does not exist")
     if not point.active:
-        raise ValidationError("point_id", str(point_id), f"Điểm thu nhận '{point.name}' đã ngừng hoạt động")
+        raise ValidationError("point_id", str(point_id), f"Điểm thu nhận '{point.name}' đã ngừng hoạt động",
+                              en=f"Enrolment point '{point.name}' is no longer active")
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        raise ValidationError("day", str(day), "Ngày của buổi thu nhận không hợp lệ")
+        raise ValidationError("day", str(day), "Ngày của buổi thu nhận không hợp lệ",
+                              en="The session date is not valid")
     t0, t1 = parse_time(start, "start"), parse_time(end, "end")
     if minutes_of(t1) <= minutes_of(t0):
-        raise ValidationError("end", hm(t1), f"Giờ kết thúc ({hm(t1)}) phải sau giờ bắt đầu ({hm(t0)})")
+        raise ValidationError("end", hm(t1), f"Giờ kết thúc ({hm(t1)}) phải sau giờ bắt đầu ({hm(t0)})",
+                              en=f"The end time ({hm(t1)}) must be after the start time ({hm(t0)})")
     slot_minutes, kits, minutes_per_person = _check_sizes(
         slot_minutes, kits, minutes_per_person, minutes_of(t1) - minutes_of(t0))
     for other in session.scalars(
@@ -183,6 +199,8 @@ def create_enrollment_session(
                 "start", hm(t0),
                 f"Điểm '{point.name}' đã có buổi {hm(other.start_time)}–{hm(other.end_time)} "
                 f"ngày {day:%d/%m/%Y} trùng giờ",
+                en=f"Point '{point.name}' already has a session {hm(other.start_time)}–{hm(other.end_time)} "
+                   f"on {day:%d/%m/%Y} at the same time",
             )
     obj = EnrollmentSession(
         point_id=point_id, day=day, start_time=t0, end_time=t1, slot_minutes=slot_minutes, kits=kits,
@@ -293,7 +311,8 @@ def enrollment_session_summary(session: Session, enrollment_session_id: int) -> 
 def set_enrollment_session_state(session: Session, enrollment_session_id: int, state: str) -> EnrollmentSession:
     """planned → open (check-in running) → done; or cancelled."""
     if state not in ENROLLMENT_SESSION_STATES:
-        raise ValidationError("state", state, f"Trạng thái buổi '{state}' không hợp lệ")
+        raise ValidationError("state", state, f"Trạng thái buổi '{state}' không hợp lệ",
+                              en=f"Session state '{state}' is not valid")
     es = get_enrollment_session(session, enrollment_session_id)
     es.state = state
     session.flush()

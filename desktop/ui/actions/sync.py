@@ -100,12 +100,13 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
     def refused(exc: BaseException, tb: str) -> None:
         """A restored laptop's re-close below the hub's figures: show both, close only if confirmed."""
         from desktop.ui.dialogs.error import show_error
+        from desktop.ui.support.errors import user_message
 
         if getattr(exc, "field", "") != "confirm_lower":
             show_error(shell.parent_widget, exc, tb)
             return
         if QMessageBox.question(shell.parent_widget, _("Chốt lại với số thấp hơn?"),
-                                str(exc) + "\n\n" + _("Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?"),
+                                (user_message(exc) or str(exc)) + "\n\n" + _("Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?"),
                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                 QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes:
             shell.app.runner.op(sync_ops.close_day(day, point_code, current_operator(shell.app), confirm_lower=True),

@@ -27,6 +27,7 @@ from shiboken6 import isValid
 from desktop.errors import ServiceError
 from desktop.services import auth
 from desktop.ui.operations import auth as auth_ops
+from desktop.ui.support import lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 
@@ -124,7 +125,7 @@ class LoginDialog(QDialog):
             return
         self.ok_button.setEnabled(True)
         if isinstance(exc, ServiceError):
-            self.message.setText(exc.message)
+            self.message.setText(exc.words(lang.current()))
             self.pin_edit.setFocus()
             return
         from desktop.ui.dialogs.error import show_error
@@ -132,7 +133,7 @@ class LoginDialog(QDialog):
         show_error(self, exc, tb)
 
     def _show_locked(self, exc: auth.OperatorLocked) -> None:
-        self.message.setText(exc.message)
+        self.message.setText(exc.words(lang.current()))
         self.ok_button.setEnabled(False)
         wait_ms = int(max(0.0, (exc.until - self._clock()).total_seconds()) * 1000) + 500
         self._unlock_timer.start(min(wait_ms, int(auth.LOCK_PERIOD.total_seconds() * 1000) + 1000))
@@ -226,7 +227,7 @@ class FirstOperatorDialog(QDialog):
             return
         self.ok_button.setEnabled(True)
         if isinstance(exc, ServiceError):
-            self.message.setText(exc.message)
+            self.message.setText(exc.words(lang.current()))
             return
         from desktop.ui.dialogs.error import show_error
 

@@ -103,7 +103,9 @@ class PrintPreviewDialog(QDialog):
 
     def set_failure(self, exc: BaseException, tb: str = "") -> None:
         """The worker failed (for example an empty selection): say why, in the dialog itself."""
-        message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
+        from desktop.ui.support.errors import user_message
+
+        message = user_message(exc) or str(exc) or exc.__class__.__name__
         self.set_message(message)
 
     def set_message(self, message: str) -> None:
