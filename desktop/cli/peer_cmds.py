@@ -142,10 +142,12 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         when = p.last_sync_at.strftime("%d/%m/%Y %H:%M") if p.last_sync_at else "chưa"
         lines.append(f"  {p.name or p.device_id[:8]}: đồng bộ lần cuối {when} ({p.via}), chờ gửi {p.waiting}")
     lines += [f"  Xung đột: {d}" for _i, _k, d in st.conflicts]
+    lines += [f"  Giữ riêng, không nhập (dữ liệu sai) từ {who}: {kind} — {why}" for who, kind, why in st.quarantined]
     ctx.output({"device_id": st.device_id, "group_id": st.group_id,
                 "peers": [{"device_id": p.device_id, "name": p.name, "last_sync_at": p.last_sync_at,
                            "waiting": p.waiting} for p in st.peers],
-                "conflicts": [d for _i, _k, d in st.conflicts], "group_secret_present": secret}, "\n".join(lines))
+                "conflicts": [d for _i, _k, d in st.conflicts], "group_secret_present": secret,
+                "quarantined": [{"from": w, "entity": k, "reason": r} for w, k, r in st.quarantined]}, "\n".join(lines))
     return EXIT_OK
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
 from desktop.services.peer import clones, state
+from desktop.services.peer import fields as field_checks
 from desktop.services.peer.hlc import MAX_AHEAD_MS, adopt_limit
 from desktop.services.peer.ids import Clock
 from desktop.services.peer.rows import INSERT_DEFAULTS, citizen_keys, held
@@ -47,6 +48,7 @@ class MergeResult:
     received: int = 0  # entries new to this laptop
     duplicates: int = 0  # entries it already had
     waiting: int = 0  # entries waiting for a record they name
+    quarantined: int = 0  # entries kept aside: a field failed its check (fields.py)
     conflicts: list[str] = field(default_factory=list)
 
 
@@ -226,6 +228,7 @@ class _Merger:
         cur = self.conn.execute(
             f"SELECT {', '.join(values) or 'id'} FROM {ent.table} WHERE id = ?", (row_id,)).fetchone()
         current = dict(zip(values, cur, strict=False)) if values else {}
+        prior_number = clocks.get("id_number")
         for f, v in values.items():
             mine = clocks.get(f)
             if mine is None or hlc > mine[0]:
@@ -238,9 +241,14 @@ class _Merger:
         if ent.name == "citizen" and wins.get("id_number"):
             other = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ? AND id <> ?",
                                       (wins["id_number"], row_id)).fetchone()
-            if other is not None:  # the same person, made here under another gid: one citizen from now on
-                self._fuse(row_id, gid, clocks, wins, other[0], other[1])
-                return
+            if other is not None:  # would fuse two people: both kept, the supervisor decides (never a delete)
+                self._id_number_clash(row_id, gid, other[0], other[1])
+                wins.pop("id_number")
+                if prior_number is None:
+                    clocks.pop("id_number", None)
+                else:
+                    clocks["id_number"] = prior_number
+                self.conn.execute("UPDATE peer_rows SET fields = ? WHERE gid = ?", (dump_clocks(clocks), gid))
         if wins:
             if ent.name == "appointment" and "code" in wins:
                 wins["code"] = self._free_code(wins["code"], gid)
@@ -258,48 +266,14 @@ class _Merger:
             self.conn.execute("UPDATE peer_rows SET fields = ? WHERE gid = ?", (dump_clocks(clocks), gid))
             self._touched(ent, row_id, wins)
 
-    def _fuse(self, x_id: int, x_gid: str, x_clocks: dict[str, list[Any]], x_wins: dict[str, Any],
-              y_id: int, y_gid: str) -> None:
-        """Two local rows turn out to be one citizen: keep the smaller gid, each field from the side that set
-        it last (HLC), every event and appointment moved onto it, the other gid an alias. Same on every laptop."""
-        cols = list(CITIZEN.fields)
-        sel = f"SELECT {', '.join(cols)} FROM citizens WHERE id = ?"
-        x_vals = dict(zip(cols, self.conn.execute(sel, (x_id,)).fetchone(), strict=True))
-        x_vals.update(x_wins)
-        y_vals = dict(zip(cols, self.conn.execute(sel, (y_id,)).fetchone(), strict=True))
-        got = self.conn.execute("SELECT fields FROM peer_rows WHERE gid = ?", (y_gid,)).fetchone()
-        y_clocks = load_clocks(got[0]) if got else {}
-        merged: dict[str, Any] = {}
-        clocks: dict[str, list[Any]] = {}
-        for f in cols:
-            cx, cy = x_clocks.get(f), y_clocks.get(f)
-            use_x = cy is None or (cx is not None and cx[0] > cy[0])
-            merged[f] = x_vals[f] if use_x else y_vals[f]
-            chosen = cx if use_x else cy
-            if chosen is not None:
-                clocks[f] = chosen
-        (keep_id, keep_gid), (drop_id, drop_gid) = sorted(((x_id, x_gid), (y_id, y_gid)), key=lambda r: r[1])
-        for table, col in (("status_events", "citizen_id"), ("appointments", "citizen_id"),
-                           ("citizens", "possible_duplicate_of")):
-            self.conn.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (keep_id, drop_id))
-        self.conn.execute("DELETE FROM citizens WHERE id = ?", (drop_id,))
-        self.conn.execute("DELETE FROM peer_rows WHERE gid = ?", (drop_gid,))
-        merged.update(citizen_keys(merged))
-        merged["updated_at"] = self.now
-        self.conn.execute(f"UPDATE citizens SET {', '.join(f'{k} = ?' for k in merged)} WHERE id = ?",
-                          [*merged.values(), keep_id])
-        self.conn.execute("INSERT OR REPLACE INTO peer_rows(gid, entity, row_id, fields) VALUES (?, 'citizen', ?, ?)",
-                          (keep_gid, keep_id, dump_clocks(clocks)))
-        self.conn.execute("INSERT OR REPLACE INTO peer_alias(gid, canonical) VALUES (?, ?)", (drop_gid, keep_gid))
-        self.conn.execute("UPDATE peer_alias SET canonical = ? WHERE canonical = ?", (keep_gid, drop_gid))
-        self.has_alias = True
-        self.ids = {k: v for k, v in self.ids.items() if k[0] != "citizen"}
-        self.absent = {k for k in self.absent if k[0] != "citizen"}
-        self.citizens_touched.discard(drop_id)
-        self.citizens_touched.add(keep_id)
-        self.conn.execute(
-            "INSERT INTO audit_log(at, operator_id, action, entity, entity_id, detail) VALUES (?, NULL, ?, ?, ?, ?)",
-            (self.now, "peer_merge", "citizens", keep_id, "hai hồ sơ cùng số định danh từ hai máy được gộp làm một"))
+    def _id_number_clash(self, row_id: int, gid: str, other_id: int, other_gid: str) -> None:
+        """An ID-number change naming another citizen already here: the change is not applied (its clock not
+        taken, so the supervisor's later fix on either record wins everywhere), both records stay, and the
+        supervisor's conflict list names both people (not the number: docs/security.md)."""
+        names = dict(self.conn.execute("SELECT id, full_name FROM citizens WHERE id IN (?, ?)", (row_id, other_id)))
+        self._conflict(f"idclash:{min(gid, other_gid)}:{max(gid, other_gid)}", "id_number_clash",
+                       f"Máy khác đổi số định danh của {names.get(row_id, '?')} thành số của {names.get(other_id, '?')}"
+                       " (đã có trong sổ): không gộp, giữ cả hai hồ sơ — người phụ trách kiểm tra và sửa số đúng")
 
     def _touched(self, ent: Entity, row_id: int, row: dict[str, Any]) -> None:
         if ent.name == "event":
@@ -397,6 +371,7 @@ def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
     top = ""
     limit = adopt_limit()  # a stamp above it is merged as sent but never adopted into this laptop's clock
     ahead: set[str] = set()
+    quarantined: list[tuple[str, int, str, str, str, dt.datetime]] = []
     for op in ops:
         origin, seq, hlc, entity, gid, body = op[:6]
         if entity not in BY_NAME:
@@ -410,13 +385,22 @@ def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
             continue
         have.add((origin, seq))
         result.received += 1
-        applied = m.materialize(origin, hlc, BY_NAME[entity], gid, body)
         text = op[6] if len(op) > 6 else dumps(body)
+        why = field_checks.problem(entity, body)
+        if why is not None:  # kept aside, logged as handled: the sender's sequence has no hole (fields.py)
+            quarantined.append((origin, seq, entity, gid, why, m.now))
+            rows.append((origin, seq, hlc, entity, gid, text, 1))
+            continue
+        applied = m.materialize(origin, hlc, BY_NAME[entity], gid, body)
         rows.append((origin, seq, hlc, entity, gid, text, int(applied)))
     if top:
         clock.observe(top)
     conn.executemany("INSERT INTO peer_log(origin, seq, hlc, entity, gid, body, applied) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      rows)
+    if quarantined:
+        conn.executemany("INSERT OR IGNORE INTO peer_quarantine(origin, seq, entity, gid, reason, created_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", quarantined)
+    result.quarantined = len(quarantined)
     m.flush()
     _retry_waiting(m)
     result.waiting = conn.execute("SELECT count(*) FROM peer_log WHERE applied = 0").fetchone()[0]

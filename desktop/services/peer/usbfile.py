@@ -123,6 +123,7 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
         if last:
             raise PeerRefused("Tệp đồng bộ có phần thừa sau phần cuối: đã từ chối, không lưu gì")
         header, body = key.open(data, KIND)
+        del data  # one page's bytes at a time: the generator's locals live while it waits at `yield`
         if file_id is None:
             file_id = header.get("file")
             if not isinstance(file_id, str) or len(file_id) != 32:
@@ -131,6 +132,7 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
             raise PeerRefused("Tệp đồng bộ bị ghép hoặc đảo thứ tự các phần: đã từ chối, không lưu gì")
         last = header.get("last") is True
         payload = exchange.unpack(body)
+        del body
         payload["ops"] = exchange.check_ops(payload.get("ops"))
         payload["vv"] = exchange.check_vv(payload.get("vv"))
         yield header, payload
@@ -153,6 +155,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         sender_vv = payload["vv"]
         with db.session() as s:
             clones.check(s, payload["ops"])
+        del payload  # never two pages in memory: the next one is built while this name would hold the last
     with db.session() as s:
         clones.check(s, [], sender_vv)
         if device == device_id(s):
@@ -171,6 +174,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         result.waiting = r.waiting
         result.conflicts += r.conflicts
         sender_vv, name = payload["vv"], str(payload.get("name", ""))
+        del payload
     with db.session() as s:
         s.add(PeerSeen(id="file:" + file_id, seen_at=dt.datetime.now().replace(microsecond=0)))
         exchange.note_peer(s, device, name, sender_vv, "file")
