@@ -58,13 +58,19 @@ def page_of(me: str, ops: list[list[object]]) -> dict[str, object]:
     return {"device": me, "name": "Máy gian", "vv": {me: len(ops)}, "since": {}, "ops": ops}
 
 
+BASE = [0]
+
+
 def fill(me: str, body_for: object) -> list[list[object]]:
-    """As many entries as fit under the caps (entry count and uncompressed size)."""
+    """As many entries as fit under the caps (entry count and uncompressed size); new to the receiver (each
+    case its own range of sequence numbers and gids), so every entry is stored, the costliest path."""
     ops: list[list[object]] = []
     size = 200
+    base = BASE[0]
+    BASE[0] += exchange.MAX_OPS
     for i in range(exchange.MAX_OPS):
         text = json.dumps(body_for(i), ensure_ascii=False, separators=(",", ":"))  # type: ignore[operator]
-        entry = [me, i + 1, f"1796515200000.00000.{me}", "citizen", GID.format(i), text]
+        entry = [me, base + i + 1, f"1796515200000.00000.{me}", "citizen", GID.format(base + i), text]
         n = len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) + 8
         if size + n > exchange.MAX_PLAIN_BYTES - 65536:
             break
@@ -78,7 +84,7 @@ def cases(me: str) -> dict[str, bytes]:
     many_fields = {f"f{k:02d}": k for k in range(exchange.MAX_FIELDS)}
     out["10,000 entries × 40 fields (most objects)"] = json.dumps(page_of(me, fill(me, lambda i: many_fields))).encode()
     wide = "😀" + "x" * 2000  # one astral char: every char of the string takes 4 bytes in memory
-    out["16 MiB of 4-byte-per-char strings (bodies ≈ 2 kB)"] = json.dumps(
+    out["12 MiB of 4-byte-per-char strings (bodies ≈ 2 kB)"] = json.dumps(
         page_of(me, fill(me, lambda i: {"note": wide, "full_name": wide[:200]})), ensure_ascii=False).encode()
     out["a page of empty lists (items cap)"] = (
         b'{"device":"' + me.encode() + b'","vv":{},"ops":[' + b",".join([b"[]"] * 700_000) + b"]}")

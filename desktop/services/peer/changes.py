@@ -13,7 +13,7 @@ from desktop.services.peer.merge import Op
 from desktop.storage.connect import driver_connection
 
 PAGE_OPS = 5000
-PAGE_BODY_CHARS = 6_000_000  # a page also ends once its bodies pass this: it stays under exchange.MAX_PLAIN_BYTES
+PAGE_BODY_CHARS = 4_000_000  # a page also ends once its bodies pass this: it stays under exchange.MAX_PLAIN_BYTES
 
 
 def version_vector(session: Session) -> dict[str, int]:

@@ -26,7 +26,7 @@ from sync.limits import LimitExceeded, check_json
 # One page after gunzip. Senders cut pages at 5,000 entries or 6 M characters of bodies (changes.py), which
 # a page of ordinary records never nears (5,000 citizens ≈ 3 MB); the caps below keep what one page can
 # cost the receiver under 200 MB of peak RSS growth (bench/bench_peer_insider.py → bench/RESULTS-peer.md).
-MAX_PLAIN_BYTES = 16 * 1024 * 1024
+MAX_PLAIN_BYTES = 12 * 1024 * 1024
 MAX_PAGE_BYTES = MAX_PLAIN_BYTES + 4 * 1024 * 1024  # sealed page, compressed (gzip never grows much)
 MAX_OPS = 10_000
 MAX_FIELDS = 40

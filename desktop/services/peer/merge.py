@@ -166,8 +166,7 @@ class _Merger:
         row = (local,) if local is not None else None
         number = values.get("id_number") if ent.name == "citizen" else None
         if row is None and number and (number in self.id_numbers or number not in self.numbers_checked):
-            row = self._same_id_number(gid, number)
-            gid = self.canonical(gid)
+            values["id_number"] = self._claim_number(gid, number, values.get("full_name"))
         if row is None:
             if not all(values.get(f) is not None for f in ent.required):
                 return False  # the creating entry has not arrived yet
@@ -177,24 +176,38 @@ class _Merger:
             self._merge_fields(row[0], hlc, ent, gid, values, body)
         return True
 
-    def _same_id_number(self, gid: str, id_number: str) -> tuple[int] | None:
-        """Same person made on two laptops under two gids: keep the smaller gid on both sides."""
+    def _claim_number(self, gid: str, number: str, name: Any, row_id: int | None = None) -> str | None:
+        """Record `gid` (row `row_id`, None when not inserted yet) claims ID number `number`. Another citizen
+        already holding it is never fused with it (a merge deletes no one): both are kept, the supervisor's
+        conflict list names both, and the smaller gid holds the number, the other none — the same on every
+        laptop whatever the order the entries came in. Returns what `gid`'s row may hold."""
         self.flush()
-        row = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ?", (id_number,)).fetchone()
-        if row is None:
+        held_by = self.conn.execute("SELECT id, gid, full_name FROM citizens WHERE id_number = ?", (number,)).fetchone()
+        if held_by is None or held_by[1] == gid or held_by[0] == row_id:
+            return number
+        other_id, other_gid, other_name = held_by
+        if name is None and row_id is not None:
+            name = self.conn.execute("SELECT full_name FROM citizens WHERE id = ?", (row_id,)).fetchone()[0]
+        low, high = sorted((gid, other_gid))
+        self._conflict(f"idclash:{low}:{high}", "id_number_clash",
+                       f"Hai hồ sơ mang cùng một số định danh: {other_name} và {name}. Không gộp, giữ cả hai (số để ở"
+                       " một hồ sơ): người phụ trách kiểm tra và sửa số đúng")
+        if other_gid < gid:
             return None
-        local_id, local_gid = row
-        keep, other = sorted((gid, local_gid))
-        if local_gid != keep:
-            self.conn.execute("UPDATE citizens SET gid = ? WHERE id = ?", (keep, local_id))
-            self.conn.execute("UPDATE peer_rows SET gid = ? WHERE gid = ?", (keep, local_gid))
-        self.conn.execute("INSERT OR REPLACE INTO peer_alias(gid, canonical) VALUES (?, ?)", (other, keep))
-        self.has_alias = True
-        self.conn.execute("UPDATE peer_alias SET canonical = ? WHERE canonical = ?", (keep, other))
-        self.ids = {k: v for k, v in self.ids.items() if k[0] != "citizen"}
-        self.absent = {k for k in self.absent if k[0] != "citizen"}
-        self.id_numbers[id_number] = (local_id, keep)
-        return (local_id,)
+        self._set_number(other_id, None)
+        self.id_numbers.pop(number, None)
+        return number
+
+    def _set_number(self, row_id: int, number: str | None) -> None:
+        """A citizen's ID number set by the merge, with the columns derived from it (search text)."""
+        cols = ("full_name", "village", "id_number", "old_cmnd", "phone")
+        full = dict(zip(cols, self.conn.execute(f"SELECT {', '.join(cols)} FROM citizens WHERE id = ?",
+                                                (row_id,)).fetchone(), strict=True))
+        full["id_number"] = number
+        keys = {"id_number": number, **citizen_keys(full)}
+        self.conn.execute(f"UPDATE citizens SET {', '.join(f'{k} = ?' for k in keys)} WHERE id = ?",
+                          [*keys.values(), row_id])
+        self.citizens_touched.add(row_id)
 
     def _insert(self, origin: str, hlc: str, ent: Entity, gid: str, values: dict[str, Any],
                 wire: dict[str, Any]) -> None:
@@ -228,7 +241,6 @@ class _Merger:
         cur = self.conn.execute(
             f"SELECT {', '.join(values) or 'id'} FROM {ent.table} WHERE id = ?", (row_id,)).fetchone()
         current = dict(zip(values, cur, strict=False)) if values else {}
-        prior_number = clocks.get("id_number")
         for f, v in values.items():
             mine = clocks.get(f)
             if mine is None or hlc > mine[0]:
@@ -238,17 +250,8 @@ class _Merger:
                     self._audit(ent, row_id, f, kept=v, other=current.get(f))
             elif hlc < mine[0] and current.get(f) != v:
                 self._audit(ent, row_id, f, kept=current.get(f), other=v)
-        if ent.name == "citizen" and wins.get("id_number"):
-            other = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ? AND id <> ?",
-                                      (wins["id_number"], row_id)).fetchone()
-            if other is not None:  # would fuse two people: both kept, the supervisor decides (never a delete)
-                self._id_number_clash(row_id, gid, other[0], other[1])
-                wins.pop("id_number")
-                if prior_number is None:
-                    clocks.pop("id_number", None)
-                else:
-                    clocks["id_number"] = prior_number
-                self.conn.execute("UPDATE peer_rows SET fields = ? WHERE gid = ?", (dump_clocks(clocks), gid))
+        if ent.name == "citizen" and wins.get("id_number"):  # never fuses two people (_claim_number)
+            wins["id_number"] = self._claim_number(gid, wins["id_number"], wins.get("full_name"), row_id)
         if wins:
             if ent.name == "appointment" and "code" in wins:
                 wins["code"] = self._free_code(wins["code"], gid)
@@ -265,15 +268,6 @@ class _Merger:
             self.conn.execute(f"UPDATE {ent.table} SET {sets} WHERE id = ?", [*wins.values(), row_id])
             self.conn.execute("UPDATE peer_rows SET fields = ? WHERE gid = ?", (dump_clocks(clocks), gid))
             self._touched(ent, row_id, wins)
-
-    def _id_number_clash(self, row_id: int, gid: str, other_id: int, other_gid: str) -> None:
-        """An ID-number change naming another citizen already here: the change is not applied (its clock not
-        taken, so the supervisor's later fix on either record wins everywhere), both records stay, and the
-        supervisor's conflict list names both people (not the number: docs/security.md)."""
-        names = dict(self.conn.execute("SELECT id, full_name FROM citizens WHERE id IN (?, ?)", (row_id, other_id)))
-        self._conflict(f"idclash:{min(gid, other_gid)}:{max(gid, other_gid)}", "id_number_clash",
-                       f"Máy khác đổi số định danh của {names.get(row_id, '?')} thành số của {names.get(other_id, '?')}"
-                       " (đã có trong sổ): không gộp, giữ cả hai hồ sơ — người phụ trách kiểm tra và sửa số đúng")
 
     def _touched(self, ent: Entity, row_id: int, row: dict[str, Any]) -> None:
         if ent.name == "event":
@@ -422,10 +416,12 @@ def _clock_ahead(m: _Merger, origin: str) -> str:
 
 def _retry_waiting(m: _Merger) -> None:
     for _ in range(RETRY_ROUNDS):
-        waiting = m.conn.execute(
-            "SELECT origin, seq, hlc, entity, gid, body FROM peer_log WHERE applied = 0 ORDER BY hlc").fetchall()
+        # keys first, each body read when its turn comes: a page of waiting entries is never all in memory
+        waiting = m.conn.execute("SELECT origin, seq FROM peer_log WHERE applied = 0 ORDER BY hlc").fetchall()
         progressed = False
-        for origin, seq, hlc, entity, gid, body in waiting:
+        for origin, seq in waiting:
+            hlc, entity, gid, body = m.conn.execute(
+                "SELECT hlc, entity, gid, body FROM peer_log WHERE origin = ? AND seq = ?", (origin, seq)).fetchone()
             if m.materialize(origin, hlc, BY_NAME[entity], gid, json.loads(body)):
                 m.conn.execute("UPDATE peer_log SET applied = 1 WHERE origin = ? AND seq = ?", (origin, seq))
                 progressed = True
