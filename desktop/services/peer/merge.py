@@ -6,8 +6,10 @@ Rules (docs/peer-sync.md):
   from all its events in the shared order (services/peer/state.py).
 - Every other record merges field by field: a field takes the value of the entry with the highest HLC that
   set it. When the two values differ, both are written to the audit trail.
-- A citizen with the same ID number made on two laptops under two gids: the smaller gid is canonical on
-  both, the other becomes an alias (peer_alias); records naming either reach the same citizen.
+- One ID number claimed by two citizens never fuses them: both kept, the smaller gid holds the number,
+  the pair listed for the supervisor (`_claim_number`). A merge deletes no one.
+- Every field is type- and range-checked first (fields.py): an entry that fails is quarantined
+  (`peer_quarantine`) and logged as handled, so the sender's sequence has no hole.
 - An entry naming a record this laptop has not received yet waits (`applied = 0`) and is retried after
   every batch: files may come out of order.
 - After a merge, a citizen with two live appointments in one enrollment session is listed as a conflict
