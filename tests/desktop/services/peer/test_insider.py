@@ -137,3 +137,29 @@ def test_id_number_change_onto_another_citizen_fuses_nobody(tmp_path: Path, caps
     assert x_number != y_number
     found = run(capsys, "search", y_name.split()[-1], "--data-dir", b)
     assert y_name in json.dumps(found, ensure_ascii=False)
+
+
+def test_bad_values_merged_before_the_checks_are_repaired_on_update(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A laptop that merged a member's bad fields before this version: `status` and `search` crashed for
+    that citizen. The update (migration 0008) repairs them by one rule, audited without the values."""
+    a, _b = _pair_with_register(tmp_path, capsys)
+    con = sqlite3.connect(Path(a) / "enrollpoint.db")
+    with con:
+        cid, number = con.execute("SELECT id, id_number FROM citizens ORDER BY id LIMIT 1").fetchone()
+        con.execute("UPDATE citizens SET birth_date = 1 WHERE id = ?", (cid,))
+        con.execute("INSERT INTO status_events(citizen_id, event_type, occurred_at, occurred_on, note, recorded_at)"
+                    " VALUES (?, 'attended', 'not-a-time', '2026-12-05', '', '2026-12-05 09:00:00.000000')", (cid,))
+        con.execute("DROP TABLE peer_quarantine")  # the database as the previous version left it
+        con.execute("UPDATE alembic_version SET version_num = '0007_peer_clock'")
+    con.close()
+    status = run(capsys, "status", number, "--data-dir", a)
+    assert "2026-12-05" in json.dumps(status)
+    assert run(capsys, "search", number, "--data-dir", a)
+    con = sqlite3.connect(Path(a) / "enrollpoint.db")
+    assert con.execute("SELECT birth_date FROM citizens WHERE id = ?", (cid,)).fetchone()[0] is None
+    assert con.execute("SELECT occurred_at FROM status_events WHERE note = '' AND citizen_id = ? AND occurred_on ="
+                       " '2026-12-05'", (cid,)).fetchone()[0] == "2026-12-05 09:00:00.000000"
+    audit = con.execute("SELECT entity, detail FROM audit_log WHERE action = 'peer_repair' ORDER BY id").fetchall()
+    con.close()
+    assert audit == [("citizens", "birth_date: giá trị sai kiểu do máy khác gửi, đã sửa"),
+                     ("status_events", "occurred_at: giá trị sai kiểu do máy khác gửi, đã sửa")]
