@@ -22,7 +22,7 @@ os.environ["XDG_DATA_HOME"] = str(WORK / "xdg")
 os.environ["XDG_CONFIG_HOME"] = str(WORK / "xdg-config")
 os.environ["ENROLLPOINT_PLAIN_DB"] = "1"
 
-from desktop.services.peer import exchange, group, usbfile  # noqa: E402
+from desktop.services.peer import exchange, group, lan, usbfile  # noqa: E402
 from desktop.services.peer.ids import device_id  # noqa: E402
 from tests.support.peers import laptop  # noqa: E402
 
@@ -49,6 +49,25 @@ try:
 except PeerRefused as exc:
     what = "refused: " + exc.message[:70]
 print(f"{before}\t{hwm()}\t{time.perf_counter() - t:.1f}\t{what}")
+"""
+
+CHILD_LAN = r"""
+import sys
+from pathlib import Path
+from desktop.services.peer import lan
+from desktop.storage.db import open_database
+
+def hwm() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+server = lan.PeerServer(open_database(Path(sys.argv[1]), encrypted=False)).start()
+print(server.port, hwm(), flush=True)
+sys.stdin.readline()
+print(hwm(), flush=True)
+server.stop()
 """
 
 GID = "0190f000-0000-7000-8000-{:012x}"
@@ -116,6 +135,37 @@ def main() -> None:
         before, peak, secs, what = line.split("\t", 3)
         print(f"| {name} | {len(plain) / 2**20:.1f} MiB | {f.stat().st_size / 2**20:.1f} MiB | {before} → {peak} "
               f"(+{int(peak or 0) - int(before or 0)}) | {secs} | {what} |", flush=True)
+    lan_push(str(b.path), key, me)
+
+
+def lan_push(b_path: str, key: object, me: str) -> None:
+    """The widest page pushed to a real LAN server process by a member (the server reads and merges it)."""
+    import time
+
+    from desktop.services.peer.crypto import PeerRefused
+
+    wide = "😀" + "x" * 2000
+    ops = fill(me, lambda i: {"note": wide, "full_name": wide[:200]})
+    child = subprocess.Popen([sys.executable, "-c", CHILD_LAN, b_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert child.stdout is not None and child.stdin is not None
+    port, before = child.stdout.readline().split()
+    client = lan._Client(key, "127.0.0.1", int(port))  # type: ignore[arg-type]
+    t = time.perf_counter()
+    try:
+        got = client.call({"op": "push", "ops": ops})
+        what = f"read: {got['received']} received"
+    except PeerRefused as exc:
+        what = "refused: " + exc.message[:70]
+    secs = time.perf_counter() - t
+    client.close()
+    child.stdin.write("\n")
+    child.stdin.flush()
+    peak = child.stdout.readline().strip()
+    child.wait(timeout=60)
+    plain = len(json.dumps({"op": "push", "ops": ops}, ensure_ascii=False).encode())
+    print(f"| LAN push to a `PeerServer` process: {len(ops)} entries of 4-byte-per-char strings | {plain / 2**20:.1f} MiB"
+          f" | — | {before} → {peak} (+{int(peak) - int(before)}) | {secs:.1f} | {what} |", flush=True)
 
 
 if __name__ == "__main__":
