@@ -77,6 +77,7 @@ class SyncResult:
     sent: int = 0
     received: int = 0
     conflicts: list[str] = field(default_factory=list)
+    quarantined: int = 0  # received entries kept aside: a field failed its check (peer status lists them)
 
 
 # --- server ---------------------------------------------------------------------------------------------
@@ -473,6 +474,7 @@ def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progr
                     r = apply_ops(s, ops)
                 result.received += r.received
                 result.conflicts += r.conflicts
+                result.quarantined += r.quarantined
             if progress:
                 progress("receive", result.received, 0)
             if not more:

@@ -48,6 +48,7 @@ class ImportResult:
     received: int = 0
     duplicates: int = 0
     waiting: int = 0
+    quarantined: int = 0  # entries kept aside: a field failed its check (peer status lists them)
     from_device: str = ""
     conflicts: list[str] = field(default_factory=list)
     # The file starts after something this laptop lacks (made for laptops that had more): sync again with
@@ -171,6 +172,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
             r = apply_ops(s, payload["ops"])
         result.received += r.received
         result.duplicates += r.duplicates
+        result.quarantined += r.quarantined
         result.waiting = r.waiting
         result.conflicts += r.conflicts
         sender_vv, name = payload["vv"], str(payload.get("name", ""))
