@@ -89,10 +89,15 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.peer import lan
 
     r = lan.sync_with(ctx.db, args.address)
-    ctx.output({"peer": r.peer_device, "sent": r.sent, "received": r.received, "conflicts": r.conflicts},
+    ctx.output({"peer": r.peer_device, "sent": r.sent, "received": r.received, "conflicts": r.conflicts,
+                "quarantined": r.quarantined},
                f"Đã đồng bộ với {r.peer_name or r.peer_device}: gửi {r.sent}, nhận {r.received} thay đổi."
-               + "".join(f"\nXung đột: {c}" for c in r.conflicts))
+               + _quarantined(r.quarantined) + "".join(f"\nXung đột: {c}" for c in r.conflicts))
     return EXIT_OK
+
+
+def _quarantined(n: int) -> str:
+    return (f" {n} thay đổi có dữ liệu sai kiểu bị giữ riêng, không nhập: xem 'enrollpoint peer status'." if n else "")
 
 
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -114,14 +119,14 @@ def _import(args: argparse.Namespace, ctx: CliContext) -> int:
     if r.already:
         ctx.output({"already": True, "received": 0}, "Tệp này đã được nhập trước đây: không có gì mới.")
         return EXIT_OK
-    text = f"Đã nhập {r.received} thay đổi ({r.duplicates} đã có)."
+    text = f"Đã nhập {r.received} thay đổi ({r.duplicates} đã có)." + _quarantined(r.quarantined)
     if r.waiting:
         text += f" {r.waiting} thay đổi chờ tệp trước đó của máy kia."
     if r.incomplete:
         text += (" Tệp này không chứa mọi thứ máy này còn thiếu (máy kia chưa biết máy này): xuất tệp từ máy "
                  "này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ (peer export --all).")
     ctx.output({"already": False, "received": r.received, "duplicates": r.duplicates, "waiting": r.waiting,
-                "incomplete": r.incomplete, "conflicts": r.conflicts}, text + "".join(f"\nXung đột: {c}" for c in r.conflicts))
+                "incomplete": r.incomplete, "conflicts": r.conflicts, "quarantined": r.quarantined}, text + "".join(f"\nXung đột: {c}" for c in r.conflicts))
     return EXIT_OK
 
 
@@ -143,10 +148,12 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         when = p.last_sync_at.strftime("%d/%m/%Y %H:%M") if p.last_sync_at else "chưa"
         lines.append(f"  {p.name or p.device_id[:8]}: đồng bộ lần cuối {when} ({p.via}), chờ gửi {p.waiting}")
     lines += [f"  Xung đột: {d}" for _i, _k, d in st.conflicts]
+    lines += [f"  Giữ riêng, không nhập (dữ liệu sai) từ {who}: {kind} — {why}" for who, kind, why in st.quarantined]
     ctx.output({"device_id": st.device_id, "group_id": st.group_id,
                 "peers": [{"device_id": p.device_id, "name": p.name, "last_sync_at": p.last_sync_at,
                            "waiting": p.waiting} for p in st.peers],
-                "conflicts": [d for _i, _k, d in st.conflicts], "group_secret_present": secret}, "\n".join(lines))
+                "conflicts": [d for _i, _k, d in st.conflicts], "group_secret_present": secret,
+                "quarantined": [{"from": w, "entity": k, "reason": r} for w, k, r in st.quarantined]}, "\n".join(lines))
     return EXIT_OK
 
 

@@ -4,7 +4,7 @@ from .base import Base
 from .citizen import Citizen
 from .event import StatusEvent
 from .operator import AuditEntry, Operator
-from .peer import PeerAlias, PeerConflict, PeerDevice, PeerLog, PeerPending, PeerRow, PeerSeen
+from .peer import PeerAlias, PeerConflict, PeerDevice, PeerLog, PeerPending, PeerQuarantine, PeerRow, PeerSeen
 from .point import Point
 from .report import DayReport, OutboxItem, Target, VillageTarget
 from .schedule import Appointment, EnrollmentSession
@@ -24,6 +24,7 @@ __all__ = [
     "PeerDevice",
     "PeerLog",
     "PeerPending",
+    "PeerQuarantine",
     "PeerRow",
     "PeerSeen",
     "Point",

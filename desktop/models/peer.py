@@ -71,6 +71,20 @@ class PeerDevice(Base):
     via: Mapped[str] = mapped_column(String(8), default="")  # lan / file
 
 
+class PeerQuarantine(Base):
+    """An entry from another laptop with a field that failed its check (services/peer/fields.py): kept aside
+    with the reason, never merged; its peer_log row keeps the sender's sequence without a hole."""
+
+    __tablename__ = "peer_quarantine"
+
+    origin: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    gid: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)  # "<field>: <why>", Vietnamese, never the value
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class PeerConflict(Base):
     """Something the merge kept both sides of and the officer should look at (listed in Vietnamese)."""
 

@@ -1,7 +1,8 @@
 """Peer sync between the laptops of one commune (docs/peer-sync.md):
 
 - `ids`, `hlc`: global ids, this laptop's device id, the change-log clock that cannot overflow;
-- `spec`: what is shared per kind of record; `stamp`: local changes → change-log entries;
+- `spec`: what is shared per kind of record; `fields`: each shared field's type and range, checked before a
+  merge; `stamp`: local changes → change-log entries;
 - `changes`: what a laptop holds (version vector) and what another lacks, in pages;
 - `merge`, `rows`, `state`: applying entries from other laptops, row helpers, statuses rebuilt in one order;
 - `group`, `crypto`: the group, its secret and code, sealed messages; `exchange`: the page format;

@@ -13,6 +13,7 @@ from desktop.services.peer.merge import Op
 from desktop.storage.connect import driver_connection
 
 PAGE_OPS = 5000
+PAGE_BODY_CHARS = 4_000_000  # a page also ends once its bodies pass this: it stays under exchange.MAX_PLAIN_BYTES
 
 
 def version_vector(session: Session) -> dict[str, int]:
@@ -51,7 +52,13 @@ def raw_after(session: Session, vv: dict[str, int], limit: int = PAGE_OPS) -> tu
             (origin, int(vv.get(origin, 0)), limit + 1)).fetchall()
     candidates.sort(key=lambda r: r[2])
     page = candidates[:limit]
-    more = len(candidates) > limit
+    size = 0
+    for i, row in enumerate(page):  # long notes: cut by size too, never below one entry
+        size += len(row[5])
+        if size > PAGE_BODY_CHARS and i > 0:
+            page = page[:i]
+            break
+    more = len(candidates) > len(page)
     return [tuple(r) for r in page], more
 
 

@@ -78,6 +78,7 @@ class SyncResult:
     sent: int = 0
     received: int = 0
     conflicts: list[str] = field(default_factory=list)
+    quarantined: int = 0  # received entries kept aside: a field failed its check (peer status lists them)
 
 
 # --- server ---------------------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         auth, n = sealed
         at = auth.get("t")
-        if not isinstance(at, int | float) or abs(time.time() - at) > MAX_SKEW_S:
+        if not exchange.is_time(at) or abs(time.time() - at) > MAX_SKEW_S:
             self._refuse(403, "Đồng hồ hai máy lệch nhau quá 15 phút, hoặc yêu cầu cũ bị gửi lại: chỉnh giờ rồi thử lại")
             return
         if not self.server.remember(auth["id"], float(at)):
@@ -300,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
             return {"vv": vv, "received": r.received, "conflicts": r.conflicts}
         if op == "pull":
             vv = exchange.check_vv(msg.get("vv"))
-            limit = min(int(msg.get("limit") or changes.PAGE_OPS), changes.PAGE_OPS)
+            limit = exchange.check_limit(msg.get("limit", changes.PAGE_OPS), changes.PAGE_OPS)
             with db.read_session() as s:  # pages of changes: a read never holds up the GUI's writes
                 raw, more = changes.raw_after(s, vv, limit)
             return {"ops": raw, "more": more}
@@ -489,6 +490,7 @@ def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progr
                     r = apply_ops(s, ops)
                 result.received += r.received
                 result.conflicts += r.conflicts
+                result.quarantined += r.quarantined
             if progress:
                 progress("receive", result.received, 0)
             if not more:

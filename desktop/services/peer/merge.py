@@ -6,8 +6,10 @@ Rules (docs/peer-sync.md):
   from all its events in the shared order (services/peer/state.py).
 - Every other record merges field by field: a field takes the value of the entry with the highest HLC that
   set it. When the two values differ, both are written to the audit trail.
-- A citizen with the same ID number made on two laptops under two gids: the smaller gid is canonical on
-  both, the other becomes an alias (peer_alias); records naming either reach the same citizen.
+- One ID number claimed by two citizens never fuses them: both kept, the smaller gid holds the number,
+  the pair listed for the supervisor (`_claim_number`). A merge deletes no one.
+- Every field is type- and range-checked first (fields.py): an entry that fails is quarantined
+  (`peer_quarantine`) and logged as handled, so the sender's sequence has no hole.
 - An entry naming a record this laptop has not received yet waits (`applied = 0`) and is retried after
   every batch: files may come out of order.
 - After a merge, a citizen with two live appointments in one enrollment session is listed as a conflict
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
 from desktop.services.peer import clones, state
+from desktop.services.peer import fields as field_checks
 from desktop.services.peer.hlc import MAX_AHEAD_MS, adopt_limit
 from desktop.services.peer.ids import Clock
 from desktop.services.peer.rows import INSERT_DEFAULTS, citizen_keys, held
@@ -47,6 +50,7 @@ class MergeResult:
     received: int = 0  # entries new to this laptop
     duplicates: int = 0  # entries it already had
     waiting: int = 0  # entries waiting for a record they name
+    quarantined: int = 0  # entries kept aside: a field failed its check (fields.py)
     conflicts: list[str] = field(default_factory=list)
 
 
@@ -164,8 +168,7 @@ class _Merger:
         row = (local,) if local is not None else None
         number = values.get("id_number") if ent.name == "citizen" else None
         if row is None and number and (number in self.id_numbers or number not in self.numbers_checked):
-            row = self._same_id_number(gid, number)
-            gid = self.canonical(gid)
+            values["id_number"] = self._claim_number(gid, number, values.get("full_name"))
         if row is None:
             if not all(values.get(f) is not None for f in ent.required):
                 return False  # the creating entry has not arrived yet
@@ -175,24 +178,38 @@ class _Merger:
             self._merge_fields(row[0], hlc, ent, gid, values, body)
         return True
 
-    def _same_id_number(self, gid: str, id_number: str) -> tuple[int] | None:
-        """Same person made on two laptops under two gids: keep the smaller gid on both sides."""
+    def _claim_number(self, gid: str, number: str, name: Any, row_id: int | None = None) -> str | None:
+        """Record `gid` (row `row_id`, None when not inserted yet) claims ID number `number`. Another citizen
+        already holding it is never fused with it (a merge deletes no one): both are kept, the supervisor's
+        conflict list names both, and the smaller gid holds the number, the other none — the same on every
+        laptop whatever the order the entries came in. Returns what `gid`'s row may hold."""
         self.flush()
-        row = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ?", (id_number,)).fetchone()
-        if row is None:
+        held_by = self.conn.execute("SELECT id, gid, full_name FROM citizens WHERE id_number = ?", (number,)).fetchone()
+        if held_by is None or held_by[1] == gid or held_by[0] == row_id:
+            return number
+        other_id, other_gid, other_name = held_by
+        if name is None and row_id is not None:
+            name = self.conn.execute("SELECT full_name FROM citizens WHERE id = ?", (row_id,)).fetchone()[0]
+        low, high = sorted((gid, other_gid))
+        self._conflict(f"idclash:{low}:{high}", "id_number_clash",
+                       f"Hai hồ sơ mang cùng một số định danh: {other_name} và {name}. Không gộp, giữ cả hai (số để ở"
+                       " một hồ sơ): người phụ trách kiểm tra và sửa số đúng")
+        if other_gid < gid:
             return None
-        local_id, local_gid = row
-        keep, other = sorted((gid, local_gid))
-        if local_gid != keep:
-            self.conn.execute("UPDATE citizens SET gid = ? WHERE id = ?", (keep, local_id))
-            self.conn.execute("UPDATE peer_rows SET gid = ? WHERE gid = ?", (keep, local_gid))
-        self.conn.execute("INSERT OR REPLACE INTO peer_alias(gid, canonical) VALUES (?, ?)", (other, keep))
-        self.has_alias = True
-        self.conn.execute("UPDATE peer_alias SET canonical = ? WHERE canonical = ?", (keep, other))
-        self.ids = {k: v for k, v in self.ids.items() if k[0] != "citizen"}
-        self.absent = {k for k in self.absent if k[0] != "citizen"}
-        self.id_numbers[id_number] = (local_id, keep)
-        return (local_id,)
+        self._set_number(other_id, None)
+        self.id_numbers.pop(number, None)
+        return number
+
+    def _set_number(self, row_id: int, number: str | None) -> None:
+        """A citizen's ID number set by the merge, with the columns derived from it (search text)."""
+        cols = ("full_name", "village", "id_number", "old_cmnd", "phone")
+        full = dict(zip(cols, self.conn.execute(f"SELECT {', '.join(cols)} FROM citizens WHERE id = ?",
+                                                (row_id,)).fetchone(), strict=True))
+        full["id_number"] = number
+        keys = {"id_number": number, **citizen_keys(full)}
+        self.conn.execute(f"UPDATE citizens SET {', '.join(f'{k} = ?' for k in keys)} WHERE id = ?",
+                          [*keys.values(), row_id])
+        self.citizens_touched.add(row_id)
 
     def _insert(self, origin: str, hlc: str, ent: Entity, gid: str, values: dict[str, Any],
                 wire: dict[str, Any]) -> None:
@@ -235,12 +252,8 @@ class _Merger:
                     self._audit(ent, row_id, f, kept=v, other=current.get(f))
             elif hlc < mine[0] and current.get(f) != v:
                 self._audit(ent, row_id, f, kept=current.get(f), other=v)
-        if ent.name == "citizen" and wins.get("id_number"):
-            other = self.conn.execute("SELECT id, gid FROM citizens WHERE id_number = ? AND id <> ?",
-                                      (wins["id_number"], row_id)).fetchone()
-            if other is not None:  # the same person, made here under another gid: one citizen from now on
-                self._fuse(row_id, gid, clocks, wins, other[0], other[1])
-                return
+        if ent.name == "citizen" and wins.get("id_number"):  # never fuses two people (_claim_number)
+            wins["id_number"] = self._claim_number(gid, wins["id_number"], wins.get("full_name"), row_id)
         if wins:
             if ent.name == "appointment" and "code" in wins:
                 wins["code"] = self._free_code(wins["code"], gid)
@@ -257,49 +270,6 @@ class _Merger:
             self.conn.execute(f"UPDATE {ent.table} SET {sets} WHERE id = ?", [*wins.values(), row_id])
             self.conn.execute("UPDATE peer_rows SET fields = ? WHERE gid = ?", (dump_clocks(clocks), gid))
             self._touched(ent, row_id, wins)
-
-    def _fuse(self, x_id: int, x_gid: str, x_clocks: dict[str, list[Any]], x_wins: dict[str, Any],
-              y_id: int, y_gid: str) -> None:
-        """Two local rows turn out to be one citizen: keep the smaller gid, each field from the side that set
-        it last (HLC), every event and appointment moved onto it, the other gid an alias. Same on every laptop."""
-        cols = list(CITIZEN.fields)
-        sel = f"SELECT {', '.join(cols)} FROM citizens WHERE id = ?"
-        x_vals = dict(zip(cols, self.conn.execute(sel, (x_id,)).fetchone(), strict=True))
-        x_vals.update(x_wins)
-        y_vals = dict(zip(cols, self.conn.execute(sel, (y_id,)).fetchone(), strict=True))
-        got = self.conn.execute("SELECT fields FROM peer_rows WHERE gid = ?", (y_gid,)).fetchone()
-        y_clocks = load_clocks(got[0]) if got else {}
-        merged: dict[str, Any] = {}
-        clocks: dict[str, list[Any]] = {}
-        for f in cols:
-            cx, cy = x_clocks.get(f), y_clocks.get(f)
-            use_x = cy is None or (cx is not None and cx[0] > cy[0])
-            merged[f] = x_vals[f] if use_x else y_vals[f]
-            chosen = cx if use_x else cy
-            if chosen is not None:
-                clocks[f] = chosen
-        (keep_id, keep_gid), (drop_id, drop_gid) = sorted(((x_id, x_gid), (y_id, y_gid)), key=lambda r: r[1])
-        for table, col in (("status_events", "citizen_id"), ("appointments", "citizen_id"),
-                           ("citizens", "possible_duplicate_of")):
-            self.conn.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (keep_id, drop_id))
-        self.conn.execute("DELETE FROM citizens WHERE id = ?", (drop_id,))
-        self.conn.execute("DELETE FROM peer_rows WHERE gid = ?", (drop_gid,))
-        merged.update(citizen_keys(merged))
-        merged["updated_at"] = self.now
-        self.conn.execute(f"UPDATE citizens SET {', '.join(f'{k} = ?' for k in merged)} WHERE id = ?",
-                          [*merged.values(), keep_id])
-        self.conn.execute("INSERT OR REPLACE INTO peer_rows(gid, entity, row_id, fields) VALUES (?, 'citizen', ?, ?)",
-                          (keep_gid, keep_id, dump_clocks(clocks)))
-        self.conn.execute("INSERT OR REPLACE INTO peer_alias(gid, canonical) VALUES (?, ?)", (drop_gid, keep_gid))
-        self.conn.execute("UPDATE peer_alias SET canonical = ? WHERE canonical = ?", (keep_gid, drop_gid))
-        self.has_alias = True
-        self.ids = {k: v for k, v in self.ids.items() if k[0] != "citizen"}
-        self.absent = {k for k in self.absent if k[0] != "citizen"}
-        self.citizens_touched.discard(drop_id)
-        self.citizens_touched.add(keep_id)
-        self.conn.execute(
-            "INSERT INTO audit_log(at, operator_id, action, entity, entity_id, detail) VALUES (?, NULL, ?, ?, ?, ?)",
-            (self.now, "peer_merge", "citizens", keep_id, "hai hồ sơ cùng số định danh từ hai máy được gộp làm một"))
 
     def _touched(self, ent: Entity, row_id: int, row: dict[str, Any]) -> None:
         if ent.name == "event":
@@ -397,6 +367,7 @@ def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
     top = ""
     limit = adopt_limit()  # a stamp above it is merged as sent but never adopted into this laptop's clock
     ahead: set[str] = set()
+    quarantined: list[tuple[str, int, str, str, str, dt.datetime]] = []
     for op in ops:
         origin, seq, hlc, entity, gid, body = op[:6]
         if entity not in BY_NAME:
@@ -410,13 +381,22 @@ def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
             continue
         have.add((origin, seq))
         result.received += 1
-        applied = m.materialize(origin, hlc, BY_NAME[entity], gid, body)
         text = op[6] if len(op) > 6 else dumps(body)
+        why = field_checks.problem(entity, body)
+        if why is not None:  # kept aside, logged as handled: the sender's sequence has no hole (fields.py)
+            quarantined.append((origin, seq, entity, gid, why, m.now))
+            rows.append((origin, seq, hlc, entity, gid, text, 1))
+            continue
+        applied = m.materialize(origin, hlc, BY_NAME[entity], gid, body)
         rows.append((origin, seq, hlc, entity, gid, text, int(applied)))
     if top:
         clock.observe(top)
     conn.executemany("INSERT INTO peer_log(origin, seq, hlc, entity, gid, body, applied) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      rows)
+    if quarantined:
+        conn.executemany("INSERT OR IGNORE INTO peer_quarantine(origin, seq, entity, gid, reason, created_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", quarantined)
+    result.quarantined = len(quarantined)
     m.flush()
     _retry_waiting(m)
     result.waiting = conn.execute("SELECT count(*) FROM peer_log WHERE applied = 0").fetchone()[0]
@@ -438,10 +418,12 @@ def _clock_ahead(m: _Merger, origin: str) -> str:
 
 def _retry_waiting(m: _Merger) -> None:
     for _ in range(RETRY_ROUNDS):
-        waiting = m.conn.execute(
-            "SELECT origin, seq, hlc, entity, gid, body FROM peer_log WHERE applied = 0 ORDER BY hlc").fetchall()
+        # keys first, each body read when its turn comes: a page of waiting entries is never all in memory
+        waiting = m.conn.execute("SELECT origin, seq FROM peer_log WHERE applied = 0 ORDER BY hlc").fetchall()
         progressed = False
-        for origin, seq, hlc, entity, gid, body in waiting:
+        for origin, seq in waiting:
+            hlc, entity, gid, body = m.conn.execute(
+                "SELECT hlc, entity, gid, body FROM peer_log WHERE origin = ? AND seq = ?", (origin, seq)).fetchone()
             if m.materialize(origin, hlc, BY_NAME[entity], gid, json.loads(body)):
                 m.conn.execute("UPDATE peer_log SET applied = 1 WHERE origin = ? AND seq = ?", (origin, seq))
                 progressed = True

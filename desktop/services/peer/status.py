@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop import config
 from desktop.changes import Changes, declares
-from desktop.models import PeerConflict, PeerDevice, PeerLog
+from desktop.models import PeerConflict, PeerDevice, PeerLog, PeerQuarantine
 from desktop.services.peer import changes
 from desktop.services.peer.ids import device_id, device_name
 from desktop.settings_keys import KEY_GROUP_ID
@@ -34,6 +34,8 @@ class PeerStatus:
     peers: list[PeerView] = field(default_factory=list)
     conflicts: list[tuple[int, str, str]] = field(default_factory=list)  # id, kind, detail (Vietnamese)
     waiting_entries: int = 0  # received entries that wait for a record they name
+    # entries kept aside (a field failed its check): (laptop name, kind of record, "<field>: <why>")
+    quarantined: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def peer_status(session: Session) -> PeerStatus:
@@ -44,8 +46,12 @@ def peer_status(session: Session) -> PeerStatus:
     conflicts = [(c.id, c.kind, c.detail) for c in session.scalars(
         select(PeerConflict).where(PeerConflict.resolved.is_(False)).order_by(PeerConflict.id))]
     waiting = len(session.scalars(select(PeerLog.seq).where(PeerLog.applied.is_(False))).all())
+    names = {p.device_id: p.name for p in peers}
+    quarantined = [(names.get(q.origin) or f"Máy {q.origin[:4].upper()}", q.entity, q.reason)
+                   for q in session.scalars(select(PeerQuarantine).order_by(PeerQuarantine.created_at,
+                                                                            PeerQuarantine.origin, PeerQuarantine.seq))]
     return PeerStatus(device_id(session), device_name(session), config.get(session, KEY_GROUP_ID), peers,
-                      conflicts, waiting)
+                      conflicts, waiting, quarantined)
 
 
 @declares(Changes(settings=True))

@@ -49,6 +49,7 @@ class ImportResult:
     received: int = 0
     duplicates: int = 0
     waiting: int = 0
+    quarantined: int = 0  # entries kept aside: a field failed its check (peer status lists them)
     from_device: str = ""
     conflicts: list[str] = field(default_factory=list)
     # The file starts after something this laptop lacks (made for laptops that had more): sync again with
@@ -130,6 +131,7 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
             raise PeerRefused("Tệp đồng bộ có phần thừa sau phần cuối: đã từ chối, không lưu gì",
                               en="The sync file has extra data after its last part: refused, nothing stored")
         header, body = key.open(data, KIND)
+        del data  # one page's bytes at a time: the generator's locals live while it waits at `yield`
         if file_id is None:
             file_id = header.get("file")
             if not isinstance(file_id, str) or len(file_id) != 32:
@@ -141,6 +143,7 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
                                  "stored")
         last = header.get("last") is True
         payload = exchange.unpack(body)
+        del body
         payload["ops"] = exchange.check_ops(payload.get("ops"))
         payload["vv"] = exchange.check_vv(payload.get("vv"))
         yield header, payload
@@ -166,6 +169,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         sender_vv = payload["vv"]
         with db.session() as s:
             clones.check(s, payload["ops"])
+        del payload  # never two pages in memory: the next one is built while this name would hold the last
     with db.session() as s:
         clones.check(s, [], sender_vv)
         if device == device_id(s):
@@ -183,9 +187,11 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
             r = apply_ops(s, payload["ops"])
         result.received += r.received
         result.duplicates += r.duplicates
+        result.quarantined += r.quarantined
         result.waiting = r.waiting
         result.conflicts += r.conflicts
         sender_vv, name = payload["vv"], str(payload.get("name", ""))
+        del payload
     with db.session() as s:
         s.add(PeerSeen(id="file:" + file_id, seen_at=dt.datetime.now().replace(microsecond=0)))
         exchange.note_peer(s, device, name, sender_vv, "file")

@@ -345,7 +345,9 @@ def test_commune_fixture_is_consistent() -> None:
     assert COMMUNE.code == "22736"
 
 
-def test_id_number_given_later_merges_with_the_same_person_from_a_list(tmp_path: Path) -> None:
+def test_id_number_given_later_keeps_both_and_asks_the_supervisor(tmp_path: Path) -> None:
+    """A number typed later onto a walk-in, already held by a list person on another laptop: the merge fuses
+    nobody (it used to delete one of the two); both kept, the same on every laptop, listed as a conflict."""
     a, b = _pair(tmp_path)
     walk_in = add_person(a, "Lương Thị Nga", None)  # typed at the desk without the number
     with a.session() as s:
@@ -366,8 +368,9 @@ def test_id_number_given_later_merges_with_the_same_person_from_a_list(tmp_path:
     assert regs[0] == regs[1] == regs[2]
     for db in (a, b, c):
         assert _count(db, "SELECT count(*) FROM citizens WHERE id_number = '001190013131'") == 1
-        assert _count(db, "SELECT count(*) FROM citizens") == 1
+        assert _count(db, "SELECT count(*) FROM citizens") == 2
         assert _count(db, "SELECT count(*) FROM status_events") == 1
+        assert _count(db, "SELECT count(*) FROM peer_conflicts WHERE kind = 'id_number_clash'") == 1
 
 
 def test_lan_refuses_another_communes_laptop_and_a_cloned_laptop(tmp_path: Path) -> None:
