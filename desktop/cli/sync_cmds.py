@@ -35,7 +35,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--bundle", metavar="FILE", help="ghi ra tệp để mang bằng USB thay vì gửi qua mạng")
     p.add_argument("--receipt", metavar="FILE", help="nhập biên nhận của tỉnh cho tệp USB đã mang lên")
     p.add_argument("--watch", action="store_true", help="tự gửi lại khi có mạng (chạy đến khi bấm Ctrl+C)")
-    p.add_argument("--interval", type=float, default=300.0, help="--watch: số giây giữa hai lần kiểm tra")
+    p.add_argument("--interval", type=float, default=60.0,
+                   help="--watch: khi không có gì chờ gửi, số giây giữa hai lần xem lại (khi có báo cáo chờ gửi "
+                        "mà mất mạng: thử lại mỗi 15–30 giây)")
     p.add_argument("--max-runs", type=int, default=0, help="--watch: dừng sau chừng này lần (0: không giới hạn)")
     p.set_defaults(func=_sync)
 
@@ -165,29 +167,24 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Headless auto-send: whenever something waits, try the hub (the sender backs off inside a run); between
-    runs wait --interval seconds. Ends on Ctrl+C or after --max-runs."""
-    import time
+    """Headless auto-send with the one link policy (sync.link_policy): while something waits, probe the hub
+    every 15–30 s (jittered) and send as soon as it answers; a busy hub (5xx/429) is given time, Retry-After
+    honoured. With nothing waiting, look again every --interval seconds. Ends on Ctrl+C or after --max-runs."""
+    from desktop.services.province_link import link_watch
+    from sync.link_policy import LinkPolicy, Turn
 
-    from desktop.services.province_link import hub_link, outbox
+    def report(turn: Turn) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M")
+        if turn.sent:
+            print(f"Đã gửi lúc {stamp}: {turn.sent} báo cáo; còn chờ {turn.remaining}.", flush=True)
+        if turn.outcome == "silent":
+            print(f"Đang chờ mạng (thử lại sau {round(turn.wait)} giây). {turn.message}".rstrip(), flush=True)
+        elif turn.outcome in ("busy", "failed") and turn.message:
+            print(f"Chưa gửi được lúc {stamp}: {turn.message} (thử lại sau {round(turn.wait)} giây)", flush=True)
 
-    interval = max(1.0, float(args.interval))
-    runs = 0
     try:
-        while not args.max_runs or runs < args.max_runs:
-            runs += 1
-            with ctx.db.session() as s:
-                waiting = outbox.waiting_count(s)
-            if waiting:
-                result = hub_link.sync_now(ctx.db)
-                stamp = dt.datetime.now().strftime("%H:%M")
-                if result.sent:
-                    print(f"Đã tự gửi {result.sent} báo cáo lúc {stamp}; còn chờ {result.remaining}.", flush=True)
-                if result.error:
-                    print(f"Chưa gửi được lúc {stamp}: {result.error}", flush=True)
-            if args.max_runs and runs >= args.max_runs:
-                break
-            time.sleep(interval)
+        link_watch.run_watch(ctx.db, report, policy=LinkPolicy(idle=max(1.0, float(args.interval))),
+                             max_turns=max(0, args.max_runs))
     except KeyboardInterrupt:
         print("Đã dừng tự gửi.", flush=True)
     return EXIT_OK
