@@ -298,10 +298,11 @@ class HubClient:
         protocol and key fingerprint; no database work on the hub). A hub older than /hello answers 404 there:
         then /health's JSON (status "ok", protocol) is the proof. An HTML 200 (a captive portal) is "silent"."""
         t = self.policy.link.probe_timeout
-        try:
-            resp = self.http.get(self.base_url + f"{API}/hello", timeout=(t, t))
+        get = {"timeout": (t, t), "allow_redirects": False, "headers": {"User-Agent": "EnrollPoint-laptop/1"}}
+        try:  # requests.get: no reconnect adapter, so one probe never waits longer than the timeout
+            resp = requests.get(self.base_url + f"{API}/hello", **get)  # type: ignore[arg-type]
             if resp.status_code == 404:
-                resp = self.http.get(self.base_url + f"{API}/health", timeout=(t, t))
+                resp = requests.get(self.base_url + f"{API}/health", **get)  # type: ignore[arg-type]
         except requests.exceptions.RequestException:
             return ProbeResult("silent", MSG_UNREACHABLE)
         if resp.status_code in (408, 425, 429) or resp.status_code >= 500:

@@ -61,6 +61,7 @@ def run_watch(
     pacer: Pacer | None = None,
     sleep: Callable[[float], None] = time.sleep,
     max_turns: int = 0,
+    stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """`enrollpoint sync --watch`: probe while something waits, send once the hub answers (sync.link_policy)."""
     policy = policy or LinkPolicy()
@@ -70,4 +71,4 @@ def run_watch(
         return outcome_of(hub_link.sync_now(db, policy=retry, sleep=sleep))
 
     return link_policy.watch(waiting=lambda: waiting(db), probe=lambda: probe(db, policy), send=send,
-                             report=report, pacer=pacer or Pacer(policy), sleep=sleep, max_turns=max_turns)
+                             report=report, pacer=pacer or Pacer(policy), sleep=sleep, max_turns=max_turns, stop=stop)
