@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pytest
 from sqlalchemy import select
 
 from desktop.models import DayReport, Point
@@ -29,6 +30,7 @@ def _laptop_latest(db) -> dict[tuple[str, str], tuple[int, str]]:
                 for r in s.scalars(select(DayReport).order_by(DayReport.revision))}
 
 
+@pytest.mark.slow
 def test_a_day_of_refusals_then_a_90_s_window_carries_every_day(tmp_path, db) -> None:
     hub = HubProcess(tmp_path).start()
     try:
