@@ -68,7 +68,7 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 @router.get("/hello", response_model=HelloOut, summary="Who answers here: the laptops' probe (no database work)")
-def hello(request: Request) -> Any:
+async def hello(request: Request) -> Any:
     """The laptops probe this every 15–30 s while their link is away (sync.link_policy): the answer proves the
     hub itself answered (not a captive portal's HTML) and costs no database work (computed at start-up)."""
     return JSONResponse(request.app.state.hello, headers={"Cache-Control": "no-store"})
