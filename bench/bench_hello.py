@@ -85,7 +85,7 @@ def main() -> int:
                     f"{pct(values, 0.95):.2f} ms | {pct(values, 0.99):.2f} ms |")
     hello_p95 = pct(timer.times["/api/v1/hello"], 0.95)
     text = "\n".join([
-        f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} — bench_hello.py (the laptops' probe, #22)\n",
+        f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} — bench_hello.py (the laptops' probe)\n",
         f"Machine: {platform.platform()}, {cpu_model()}, {os.cpu_count()} CPUs shared with other jobs, Python "
         f"{platform.python_version()}. Hub app in-process (SQLite) driven through httpx's ASGI transport in one event loop, time measured at the server (ASGI wrapper: "
         "request start → last byte of the answer), after 50 warm-up requests per path.\n",

@@ -5,17 +5,38 @@ link is used in seconds instead of at the next 15–30 s probe."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 
+import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
+from desktop.models import Point
+from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link, outbox
 from desktop.ui.support.autosend import AutoSender
-from tests.desktop.ui.test_offline_ui import _laptop, hub  # noqa: F401  (the hub fixture)
 from tests.support.hub_process import COMMUNE, HubProcess, hub_cli
 from tests.support.qt import wait_idle
+
+D0 = dt.date(2025, 8, 1)
+
+
+@pytest.fixture
+def hub(tmp_path) -> Iterator[HubProcess]:
+    h = HubProcess(tmp_path)
+    yield h
+    h.stop()
+
+
+def _laptop(db, days: int) -> None:
+    with db.session() as s:
+        s.add(Point(code="P1", name="Điểm 1"))
+        s.flush()
+        for i in range(days):
+            dayclose.close_day(s, D0 + dt.timedelta(days=i), now=dt.datetime(2025, 8, 20, tzinfo=dt.UTC))
 
 
 class FakeNetwork(QObject):
@@ -24,7 +45,7 @@ class FakeNetwork(QObject):
     reachabilityChanged = Signal(object)  # noqa: N815
 
 
-def test_network_change_probes_at_once_except_disconnected(qtbot, db, app_for, hub: HubProcess) -> None:  # noqa: F811
+def test_network_change_probes_at_once_except_disconnected(qtbot, db, app_for, hub: HubProcess) -> None:
     hub.start()
     code = json.loads(hub_cli(hub.url_db, "--json", "enrol-code", COMMUNE))["code"]
     hub_link.connect(db, hub.url, code, "máy 1")
