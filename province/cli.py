@@ -243,7 +243,6 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     import uvicorn
 
     from province.app import create_app
-
     from province.inflight import BatchSlots
 
     app = create_app(db=db, secure_cookies=args.secure_cookies,
