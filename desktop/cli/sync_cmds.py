@@ -41,6 +41,11 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--max-runs", type=int, default=0, help="--watch: dừng sau chừng này lần (0: không giới hạn)")
     p.set_defaults(func=_sync)
 
+    p = sub.add_parser("autostart", parents=[common],
+                       help="tự gửi cả khi ứng dụng đóng: chạy enrollpoint sync --watch khi đăng nhập (Linux)")
+    p.add_argument("action", choices=["on", "off", "status"])
+    p.set_defaults(func=_autostart)
+
     p = sub.add_parser("targets", parents=[common], help="nhập chỉ tiêu từ tệp do tỉnh cấp (không có mạng)")
     p.add_argument("--file", required=True, metavar="FILE")
     p.set_defaults(func=_targets_file)
@@ -182,11 +187,49 @@ def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
         elif turn.outcome in ("busy", "failed") and turn.message:
             print(f"Chưa gửi được lúc {stamp}: {turn.message} (thử lại sau {round(turn.wait)} giây)", flush=True)
 
-    try:
-        link_watch.run_watch(ctx.db, report, policy=LinkPolicy(idle=max(1.0, float(args.interval))),
-                             max_turns=max(0, args.max_runs))
-    except KeyboardInterrupt:
-        print("Đã dừng tự gửi.", flush=True)
+    from desktop import paths
+    from desktop.services.province_link import sender_lock
+
+    with sender_lock.one_sender(paths.db_path()):  # never two background senders for one database
+        try:
+            link_watch.run_watch(ctx.db, report, policy=LinkPolicy(idle=max(1.0, float(args.interval))),
+                                 max_turns=max(0, args.max_runs))
+        except KeyboardInterrupt:
+            print("Đã dừng tự gửi.", flush=True)
+    return EXIT_OK
+
+
+def _watch_command() -> list[str]:
+    """How a login session starts this laptop's watch: the installed `enrollpoint` beside this Python, else
+    `python -m desktop`; always with this data folder."""
+    from pathlib import Path
+
+    from desktop import paths
+
+    exe = Path(sys.executable).with_name("enrollpoint")
+    head = [str(exe)] if exe.exists() else [sys.executable, "-m", "desktop"]
+    return [*head, "sync", "--watch", "--data-dir", str(paths.data_dir())]
+
+
+def _autostart(args: argparse.Namespace, ctx: CliContext) -> int:
+    import os
+
+    from desktop.services.province_link import autostart
+
+    if os.name == "nt":
+        raise UsageError("Trên Windows, trình cài đặt tạo việc tự gửi khi đăng nhập (Task Scheduler); xem docs/sync.md.")
+    if args.action == "on":
+        path = autostart.enable(_watch_command())
+        ctx.output({"autostart": str(path), "enabled": True},
+                   f"Đã bật tự gửi khi đăng nhập ({path}): máy gửi các ngày đã chốt khi có mạng, cả khi ứng dụng đóng.")
+    elif args.action == "off":
+        gone = autostart.disable()
+        ctx.output({"autostart": str(gone or ""), "enabled": False},
+                   "Đã tắt tự gửi khi đăng nhập." if gone else "Tự gửi khi đăng nhập chưa được bật.")
+    else:
+        now = autostart.current()
+        ctx.output({"autostart": str(now or ""), "enabled": now is not None},
+                   f"Tự gửi khi đăng nhập: đang bật ({now})." if now else "Tự gửi khi đăng nhập: đang tắt.")
     return EXIT_OK
 
 
