@@ -143,3 +143,33 @@ def test_real_hub_hello_and_its_429(hub: HubProcess, db) -> None:
     assert hub.batch_count() == 0
     assert " 500 " not in hub.log.read_text(errors="replace")
 
+
+
+def test_a_hub_restart_of_a_minute_is_ridden_out_within_one_run(hub: HubProcess, db, monkeypatch) -> None:
+    """The hub answers (429: every slot busy), then restarts and is away for a minute: the same run probes
+    every 15–30 s (simulated sleeps, real probes) and sends once it is back — nothing "kept for later"."""
+    hub_link.connect(db, hub.url, hub.enrol_code(), "may-1")
+    with db.session() as s:
+        s.add(Point(code="P1", name="Điểm 1"))
+        s.flush()
+        for i in range(3):
+            dayclose.close_day(s, dt.date(2025, 6, 1) + dt.timedelta(days=i), now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    monkeypatch.setenv("ENROLLPOINT_HUB_BATCHES_IN_FLIGHT", "8")  # after the restart: room again
+    clock = {"now": 0.0, "down_at": -1.0}
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock["now"] += seconds
+        if clock["down_at"] < 0:
+            hub.stop()  # the restart begins
+            clock["down_at"] = clock["now"]
+        elif hub.proc is None and clock["now"] - clock["down_at"] >= 60:
+            hub.start()  # a minute later it is back
+
+    res = hub_link.sync_now(db, sleep=sleep)  # the default policy of a run
+    assert res.ok and res.sent == 3 and res.remaining == 0, res
+    assert sleeps[0] == 10.0  # the 429's Retry-After
+    probes = sleeps[1:]
+    assert len(probes) >= 2 and all(15.0 <= w < 30.0 for w in probes)
+    assert len(hub.rows()) == 3 and hub.batch_count() == 1
