@@ -227,6 +227,7 @@ class HubClient:
         self.sleep, self.clock, self.rng = sleep, clock, rng
         self.http = session or self._session()
         self.hub_public_key = ""  # from the last targets answer (hubs with a signing key send it)
+        self._started, self._slept, self._reached = 0.0, 0.0, False  # the current drain's budget and contact
 
     @staticmethod
     def _session() -> requests.Session:
