@@ -46,6 +46,9 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+; Sending while the app is closed: `enrollpoint sync --watch` at logon (Task Scheduler). Off unless ticked; the
+; watch holds a lock beside the database, so it never runs twice for one database (docs/sync.md).
+Name: "autosend"; Description: "Tự gửi báo cáo lên tỉnh khi đăng nhập, cả khi ứng dụng đóng (enrollpoint sync --watch)"; Flags: unchecked
 
 [Files]
 ; The whole PyInstaller one-folder bundle (two executables sharing _internal\).
@@ -63,6 +66,10 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\EnrollPoint-GUI.exe"; Tasks: 
 [Run]
 Filename: "{app}\enrollpoint.exe"; Parameters: "--version"; Flags: runhidden waituntilterminated; StatusMsg: "Kiểm tra cài đặt..."
 Filename: "{app}\EnrollPoint-GUI.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
+Filename: "{sys}\schtasks.exe"; Parameters: "/Create /F /SC ONLOGON /RL LIMITED /TN ""EnrollPoint tu gui"" /TR ""\""{app}\enrollpoint.exe\"" sync --watch"""; Flags: runhidden waituntilterminated; Tasks: autosend
+
+[UninstallRun]
+Filename: "{sys}\schtasks.exe"; Parameters: "/Delete /F /TN ""EnrollPoint tu gui"""; Flags: runhidden waituntilterminated; RunOnceId: "DeleteAutosendTask"
 
 [UninstallDelete]
 ; Program files only. The commune database and its backups are personal data owned by the user:

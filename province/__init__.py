@@ -2,7 +2,7 @@
 `intake_writer`) and `bundle_import`, files for communes with no link (`offline`), a dead laptop's successor
 (`replacement`, `device_keys`) and laptops `held` for the admin, which indicator columns storage lacks
 (`indicator_storage`), `admin` functions and dashboard `auth`
-(`throttle` on logins), the `dashboard/`, the admin `cli` (`cli_files` for work on files, `cli_words` its lines
+(`throttle` on logins, `inflight` bounding concurrent batches), the `dashboard/`, the admin `cli` (`cli_files` for work on files, `cli_words` its lines
 in two languages), one `settings` object, the refusal root `errors` with its one handler `refusals`, route guards
 in `deps`, its own `db`,
 `models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,

@@ -19,9 +19,19 @@ from province import admin, held, offline, replacement
 from province.db import HubDB
 from province.deps import CurrentDevice
 from province.errors import NotAllowed
+from province.inflight import BatchSlots
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
-from province.schemas import EnrolIn, EnrolOut, ErrorOut, HealthOut, SummaryOut, TargetOut, TargetsOut
+from province.schemas import (
+    EnrolIn,
+    EnrolOut,
+    ErrorOut,
+    HealthOut,
+    HelloOut,
+    SummaryOut,
+    TargetOut,
+    TargetsOut,
+)
 from sync import hubkey, protocol, signing
 from sync import offline as files
 
@@ -52,9 +62,16 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "Same batch id already received with different content; nothing stored",
         413: "Body too large (compressed or once decompressed)",
         422: "Schema violation; `field` names it",
-        429: "Too many requests from this address",
+        429: "Too many requests from this address, or too many batches in flight (Retry-After says when)",
     }
     return {c: {"model": ErrorOut, "description": text_of[c]} for c in codes}
+
+
+@router.get("/hello", response_model=HelloOut, summary="Who answers here: the laptops' probe (no database work)")
+async def hello(request: Request) -> Any:
+    """The laptops probe this every 15–30 s while their link is away (sync.link_policy): the answer proves the
+    hub itself answered (not a captive portal's HTML) and costs no database work (computed at start-up)."""
+    return JSONResponse(request.app.state.hello, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/health", response_model=HealthOut, summary="Liveness and database check")
@@ -137,7 +154,7 @@ def verify_and_decode(body_wire: bytes, signature: str | None, device: Device) -
     f"`{protocol.HEADER_DEVICE}`, `{protocol.HEADER_SIGNATURE}` (base64 Ed25519 over the uncompressed body), "
     "`Content-Encoding: gzip`. A second delivery of the same batch returns the stored summary "
     "(`replayed: true`).",
-    responses=_responses(400, 401, 403, 409, 413, 422),
+    responses=_responses(400, 401, 403, 409, 413, 422, 429),
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": {"type": "string", "format": "binary"}}}}},
 )
@@ -147,6 +164,18 @@ async def post_batch(
     x_enrollpoint_device: Annotated[str | None, Header(alias=protocol.HEADER_DEVICE)] = None,
     x_enrollpoint_signature: Annotated[str | None, Header(alias=protocol.HEADER_SIGNATURE)] = None,
 ) -> Any:
+    slots: BatchSlots = request.app.state.batch_slots
+    if not slots.take():  # a returning link floods: answer at once, cheaply, and say when to come back
+        return JSONResponse({"detail": "too many batches in flight; retry later", "field": None}, status_code=429,
+                            headers={"Retry-After": str(slots.retry_after), "Cache-Control": "no-store"})
+    try:
+        return await _post_batch(request, device, x_enrollpoint_device, x_enrollpoint_signature)
+    finally:
+        slots.give()
+
+
+async def _post_batch(request: Request, device: Device, x_enrollpoint_device: str | None,
+                      x_enrollpoint_signature: str | None) -> Any:
     db: HubDB = request.app.state.db
     declared = request.headers.get("content-length")
     if declared is not None:

@@ -12,27 +12,31 @@ from sqlalchemy.exc import IntegrityError
 
 from province import auth, offline, refusals, security
 from province.db import HubDB, open_hub
+from province.inflight import BatchSlots
 from province.throttle import LoginGuard
-from sync import protocol
+from sync import hubkey, protocol
+from sync.protocol import HELLO_SERVICE
 
 
 def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_cookies: bool = False,
-               login_guard: LoginGuard | None = None) -> FastAPI:
+               login_guard: LoginGuard | None = None, batch_slots: BatchSlots | None = None) -> FastAPI:
     """Open (and migrate) the database, then build the app: API under /api/v1, dashboard at / (login).
 
     `secure_cookies`: mark the session cookie Secure even when the request arrives over plain HTTP (a TLS
     proxy that does not forward X-Forwarded-Proto); over https it is Secure anyway.
     `login_guard`: login rate limits and lockouts (default: 10 attempts per address, then one per 6 s;
     5 wrong passwords lock that address out of that account for 5 minutes).
+    `batch_slots`: how many batches may be in flight at once before /batches answers 429 (default 8).
     """
     hub = db or open_hub(db_url)
     try:
         with hub.session(write=True) as s:
             secret = auth.ensure_secret(s)  # normally made by `init`; read once, kept in memory only
-            offline.ensure_hub_key(s)  # the hub's signing key (receipts, enrolment responses, targets files)
+            hub_key = offline.ensure_hub_key(s)[1]  # the hub's signing key (receipts, enrolment answers, files)
     except IntegrityError:  # another worker created it at the same instant
         with hub.session() as s:
             secret = auth.ensure_secret(s)
+            hub_key = offline.hub_public_key(s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
@@ -52,6 +56,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.state.db = hub
     app.state.session_secret = secret
     app.state.secure_cookies = secure_cookies
+    app.state.batch_slots = batch_slots or BatchSlots()
+    app.state.hello = {"service": HELLO_SERVICE, "protocol": protocol.PROTOCOL_VERSION,
+                       "key_fingerprint": hubkey.fingerprint(hub_key)}  # the probe's answer, made once
     app.state.login_guard = login_guard or LoginGuard(max_failures=auth.MAX_FAILURES,
                                                       lock_for=auth.LOCK_FOR.total_seconds())
     from province import api

@@ -243,8 +243,10 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     import uvicorn
 
     from province.app import create_app
+    from province.inflight import BatchSlots
 
-    app = create_app(db=db, secure_cookies=args.secure_cookies)
+    app = create_app(db=db, secure_cookies=args.secure_cookies,
+                     batch_slots=BatchSlots(args.settings.batches_in_flight))
     print(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return None, ""

@@ -88,6 +88,12 @@ class TargetsOut(BaseModel):
     hub_public_key: str = ""
 
 
+class HelloOut(BaseModel):
+    service: str
+    protocol: int
+    key_fingerprint: str
+
+
 class HealthOut(BaseModel):
     status: str
     protocol: int

@@ -36,6 +36,7 @@ class HubSettings(BaseSettings):
     sqlite_sync: Literal["FULL", "NORMAL"] = "FULL"
     password: SecretStr | None = None
     lang: Lang = "vi"
+    batches_in_flight: int = 8  # more concurrent POST /batches answer 429 + Retry-After (province.inflight)
 
     @field_validator("sqlite_sync", mode="before")
     @classmethod

@@ -6,8 +6,11 @@ and the outbox marks an item sent only from the hub's summary. So this module ma
 only has to keep the batch id for a resend of the same content and never invent success.
 
 Policy: every call has (connect, read) timeouts; POSTs are retried explicitly (urllib3 only reconnects
-once, with no sleep) with exponential backoff and full jitter, capped, for a bounded number of attempts
-and a bounded run time; 401/403 stop the run with a plain message; per-report conflicts are recorded
+once, with no sleep) with exponential backoff and full jitter, capped, within a bounded run time (and a
+number of attempts when the policy sets one); when the link goes silent after the hub has answered in this
+run, the run probes the hub (`hello`, sync.link_policy) every 15–30 s and resends once it answers, so a hub
+restart of a minute is ridden out; a run whose very first request finds nothing answering stops at once
+(the watch loop probes between runs); 401/403 stop the run with a plain message; per-report conflicts are recorded
 and the run goes on; 409 → new batch id; 413 → split the batch. `sleep`, `clock` and `rng` are
 injectable for tests. Imports neither `desktop` nor `province`.
 """
@@ -29,13 +32,14 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from common import backoff
-from sync import signing
+from sync import hubkey, signing
 from sync.failures import (
     MSG_AUTH,
     MSG_BAD_ANSWER,
     MSG_ENROL_CODE,
     MSG_FORBIDDEN,
     MSG_NOT_CONNECTED,
+    MSG_NOT_THE_HUB,
     MSG_REENROL_COMMUNE,
     MSG_REENROL_PROOF,
     MSG_REENROL_UNKNOWN,
@@ -53,11 +57,13 @@ from sync.failures import (
     TooLarge,
     Transient,
 )
+from sync.link_policy import LinkPolicy, ProbeResult
 from sync.outbox_port import OutboxPort, OutgoingBatch, SyncResult
 from sync.protocol import (
     ENROL_PROTOCOL,
     HEADER_DEVICE,
     HEADER_SIGNATURE,
+    HELLO_SERVICE,
     MAX_PREDECESSOR_REPORTS,
     MAX_REPORTS_PER_BATCH,
     Batch,
@@ -89,11 +95,12 @@ def signed_body(batch: Batch, private_key: str) -> tuple[bytes, str]:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    max_attempts: int = 5  # per batch per run
+    max_attempts: int = 0  # per batch per run; 0: bounded by max_run_seconds only
     base: float = 0.5  # seconds; delay n is uniform(0, min(cap, base * 2**(n-1)))  (full jitter)
     cap: float = 30.0
     max_run_seconds: float = 180.0  # a run never sleeps past this
     timeout: tuple[float, float] = (5.0, 30.0)  # (connect, read)
+    link: LinkPolicy = LinkPolicy()  # probe cadence and timeout while the link is silent
 
     def delay(self, attempt: int, rng: Callable[[], float], retry_after: float | None = None) -> float:
         d = backoff.full_jitter(attempt, self.base, self.cap, rng)
@@ -220,6 +227,7 @@ class HubClient:
         self.sleep, self.clock, self.rng = sleep, clock, rng
         self.http = session or self._session()
         self.hub_public_key = ""  # from the last targets answer (hubs with a signing key send it)
+        self._started, self._slept, self._reached = 0.0, 0.0, False  # the current drain's budget and contact
 
     @staticmethod
     def _session() -> requests.Session:
@@ -285,6 +293,32 @@ class HubClient:
             return ImportSummary.from_dict(resp.json())
         except (ValueError, KeyError, TypeError) as exc:
             raise Transient(MSG_BAD_ANSWER, resp.status_code) from exc
+
+    def hello(self) -> ProbeResult:
+        """One small request that proves the hub itself answered: GET /hello (JSON naming the service, its
+        protocol and key fingerprint; no database work on the hub). A hub older than /hello answers 404 there:
+        then /health's JSON (status "ok", protocol) is the proof. An HTML 200 (a captive portal) is "silent"."""
+        t = self.policy.link.probe_timeout
+        get = {"timeout": (t, t), "allow_redirects": False, "headers": {"User-Agent": "EnrollPoint-laptop/1"}}
+        try:  # requests.get: no reconnect adapter, so one probe never waits longer than the timeout
+            resp = requests.get(self.base_url + f"{API}/hello", **get)  # type: ignore[arg-type]
+            if resp.status_code == 404:
+                resp = requests.get(self.base_url + f"{API}/health", **get)  # type: ignore[arg-type]
+        except requests.exceptions.RequestException:
+            return ProbeResult("silent", MSG_UNREACHABLE)
+        if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
+            return ProbeResult("busy", MSG_SERVER.format(code=resp.status_code), _retry_after(resp))
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        if resp.status_code == 200 and isinstance(data, dict) and isinstance(data.get("protocol"), int) and (
+                data.get("service") == HELLO_SERVICE or data.get("status") == "ok"):
+            fp = str(data.get("key_fingerprint") or "")[:40]
+            if self.hub_public_key and fp and fp != hubkey.fingerprint(self.hub_public_key):
+                return ProbeResult("silent", MSG_NOT_THE_HUB)
+            return ProbeResult("up", protocol=int(data["protocol"]), key_fingerprint=fp)
+        return ProbeResult("silent", MSG_NOT_THE_HUB)
 
     def health(self) -> bool:
         try:
@@ -357,7 +391,8 @@ class HubClient:
     def drain(self, outbox: OutboxPort) -> SyncResult:
         """Send every pending batch; stop on auth errors or when the hub stays unreachable."""
         result = SyncResult()
-        deadline = self.clock() + self.policy.max_run_seconds
+        self._started, self._slept, self._reached = self.clock(), 0.0, False
+        deadline = self._started + self.policy.max_run_seconds
         queue: deque[OutgoingBatch] = deque()
         try:
             queue.extend(outbox.take_batches(MAX_REPORTS_PER_BATCH))
@@ -374,6 +409,26 @@ class HubClient:
                     outbox.release(untried)
             outbox.finished(result)
         return result
+
+    def _used(self) -> float:
+        """Seconds of this run's budget spent: real time, or the sleeps asked for when sleep is simulated."""
+        return max(self.clock() - self._started, self._slept)
+
+    def _sleep(self, seconds: float) -> None:
+        self._slept += seconds
+        self.sleep(seconds)
+
+    def _await_hub(self) -> bool:
+        """The link went silent mid-run: probe every 15–30 s (jittered) until the hub answers or the run's
+        budget is spent. True = the hub answered; resend now."""
+        link = self.policy.link
+        while True:
+            wait = link.probe_wait(self.rng)
+            if self._used() + wait + link.probe_timeout > self.policy.max_run_seconds:
+                return False
+            self._sleep(wait)
+            if self.hello().outcome == "up":
+                return True
 
     def _send_one(self, batch: OutgoingBatch, outbox: OutboxPort, queue: deque[OutgoingBatch],
                   result: SyncResult, deadline: float) -> bool:
@@ -410,14 +465,22 @@ class HubClient:
             except Transient as exc:
                 maybe_delivered = maybe_delivered or not exc.never_sent
                 outbox.failed(batch, exc.message)
-                delay = self.policy.delay(attempt, self.rng, exc.retry_after)
-                if attempt >= self.policy.max_attempts or self.clock() + delay > deadline:
+                silent = exc.never_sent  # refused, connect timeout, DNS: nothing answered
+                if not silent:  # an answer, a read timeout or a cut: something of the hub's was there
+                    self._reached = True
+                bounded = self.policy.max_attempts and attempt >= self.policy.max_attempts
+                if silent and not bounded and self._reached and self._await_hub():
+                    continue  # the link came back within the run: resend at once (same batch id)
+                delay = 0.0 if silent else self.policy.delay(attempt, self.rng, exc.retry_after)
+                if silent or bounded or self._used() + delay > self.policy.max_run_seconds:
                     if not maybe_delivered:
                         outbox.release(batch)
                     result.error = exc.message
+                    result.link, result.retry_after = ("silent" if silent else "busy"), exc.retry_after
                     return False
-                self.sleep(delay)
+                self._sleep(delay)
                 continue
+            self._reached = True
             confirmed = outbox.confirm(batch, summary)
             result.sent += confirmed.sent
             result.conflicts.extend(confirmed.conflicts)

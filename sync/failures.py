@@ -15,6 +15,10 @@ MSG_FORBIDDEN = (
     "Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy."
 )
 MSG_UNREACHABLE = "Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau."
+MSG_NOT_THE_HUB = (
+    "Có mạng nhưng không tới được máy chủ tỉnh (có thể mạng yêu cầu đăng nhập trước). Báo cáo vẫn được giữ lại "
+    "để gửi sau."
+)
 MSG_TIMEOUT = "Máy chủ tỉnh không trả lời kịp. Báo cáo vẫn được giữ lại; gửi lại sau sẽ không bị tính trùng."
 MSG_SERVER = "Máy chủ tỉnh đang gặp lỗi (mã {code}). Báo cáo vẫn được giữ lại để gửi sau."
 MSG_REJECTED = "Máy chủ tỉnh từ chối báo cáo (mã {code}): {detail}"

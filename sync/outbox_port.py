@@ -34,6 +34,8 @@ class SyncResult:
     error: str = ""
     requests: int = 0
     auth_failed: bool = False
+    link: str = ""  # when the run stopped on the link: "silent" (nothing answered) or "busy" (5xx/429)
+    retry_after: float | None = None  # the hub's Retry-After on the last busy answer
 
     @property
     def ok(self) -> bool:

@@ -37,6 +37,7 @@ from typing import Any
 from sync import indicators, limits
 
 PROTOCOL_VERSION = 1
+HELLO_SERVICE = "enrollpoint-hub"  # GET /api/v1/hello names the service so: a captive portal cannot
 # Enrolment contract (docs/sync.md "Enrolment protocol"): 2 = the laptop says whether its database was restored
 # from a backup (`restored_from`) and understands a successor's answer (`successor_of`, `predecessor_reports`).
 # A hub refuses a replacement code to a laptop below 2 (the code is not spent); older hubs ignore the fields.

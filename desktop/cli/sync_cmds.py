@@ -35,9 +35,16 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--bundle", metavar="FILE", help="ghi ra tệp để mang bằng USB thay vì gửi qua mạng")
     p.add_argument("--receipt", metavar="FILE", help="nhập biên nhận của tỉnh cho tệp USB đã mang lên")
     p.add_argument("--watch", action="store_true", help="tự gửi lại khi có mạng (chạy đến khi bấm Ctrl+C)")
-    p.add_argument("--interval", type=float, default=300.0, help="--watch: số giây giữa hai lần kiểm tra")
+    p.add_argument("--interval", type=float, default=60.0,
+                   help="--watch: khi không có gì chờ gửi, số giây giữa hai lần xem lại (khi có báo cáo chờ gửi "
+                        "mà mất mạng: thử lại mỗi 15–30 giây)")
     p.add_argument("--max-runs", type=int, default=0, help="--watch: dừng sau chừng này lần (0: không giới hạn)")
     p.set_defaults(func=_sync)
+
+    p = sub.add_parser("autostart", parents=[common],
+                       help="tự gửi cả khi ứng dụng đóng: chạy enrollpoint sync --watch khi đăng nhập (Linux)")
+    p.add_argument("action", choices=["on", "off", "status"])
+    p.set_defaults(func=_autostart)
 
     p = sub.add_parser("targets", parents=[common], help="nhập chỉ tiêu từ tệp do tỉnh cấp (không có mạng)")
     p.add_argument("--file", required=True, metavar="FILE")
@@ -168,31 +175,65 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Headless auto-send: whenever something waits, try the hub (the sender backs off inside a run); between
-    runs wait --interval seconds. Ends on Ctrl+C or after --max-runs."""
-    import time
+    """Headless auto-send with the one link policy (sync.link_policy): while something waits, probe the hub
+    every 15–30 s (jittered) and send as soon as it answers; a busy hub (5xx/429) is given time, Retry-After
+    honoured. With nothing waiting, look again every --interval seconds. Ends on Ctrl+C or after --max-runs."""
+    from desktop.services.province_link import link_watch
+    from sync.link_policy import LinkPolicy, Turn
 
-    from desktop.services.province_link import hub_link, outbox
+    def report(turn: Turn) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M")
+        if turn.sent:
+            print(f"Đã gửi lúc {stamp}: {turn.sent} báo cáo; còn chờ {turn.remaining}.", flush=True)
+        if turn.outcome == "silent":
+            print(f"Đang chờ mạng (thử lại sau {round(turn.wait)} giây). {turn.message}".rstrip(), flush=True)
+        elif turn.outcome in ("busy", "failed") and turn.message:
+            print(f"Chưa gửi được lúc {stamp}: {turn.message} (thử lại sau {round(turn.wait)} giây)", flush=True)
 
-    interval = max(1.0, float(args.interval))
-    runs = 0
-    try:
-        while not args.max_runs or runs < args.max_runs:
-            runs += 1
-            with ctx.db.session() as s:
-                waiting = outbox.waiting_count(s)
-            if waiting:
-                result = hub_link.sync_now(ctx.db)
-                stamp = dt.datetime.now().strftime("%H:%M")
-                if result.sent:
-                    print(f"Đã tự gửi {result.sent} báo cáo lúc {stamp}; còn chờ {result.remaining}.", flush=True)
-                if result.error:
-                    print(f"Chưa gửi được lúc {stamp}: {result.error}", flush=True)
-            if args.max_runs and runs >= args.max_runs:
-                break
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        print("Đã dừng tự gửi.", flush=True)
+    from desktop import paths
+    from desktop.services.province_link import sender_lock
+
+    with sender_lock.one_sender(paths.db_path()):  # never two background senders for one database
+        try:
+            link_watch.run_watch(ctx.db, report, policy=LinkPolicy(idle=max(1.0, float(args.interval))),
+                                 max_turns=max(0, args.max_runs))
+        except KeyboardInterrupt:
+            print("Đã dừng tự gửi.", flush=True)
+    return EXIT_OK
+
+
+def _watch_command() -> list[str]:
+    """How a login session starts this laptop's watch: the installed `enrollpoint` beside this Python, else
+    `python -m desktop`; always with this data folder."""
+    from pathlib import Path
+
+    from desktop import paths
+
+    exe = Path(sys.executable).with_name("enrollpoint")
+    head = [str(exe)] if exe.exists() else [sys.executable, "-m", "desktop"]
+    return [*head, "sync", "--watch", "--data-dir", str(paths.data_dir())]
+
+
+def _autostart(args: argparse.Namespace, ctx: CliContext) -> int:
+    import os
+
+    from desktop.services.province_link import autostart
+
+    if os.name == "nt":
+        raise UsageError("Trên Windows, trình cài đặt tạo việc tự gửi khi đăng nhập (Task Scheduler); xem docs/sync.md.",
+                         en="On Windows the installer sets up sending at logon (Task Scheduler); see docs/sync.md.")
+    if args.action == "on":
+        path = autostart.enable(_watch_command())
+        ctx.output({"autostart": str(path), "enabled": True},
+                   f"Đã bật tự gửi khi đăng nhập ({path}): máy gửi các ngày đã chốt khi có mạng, cả khi ứng dụng đóng.")
+    elif args.action == "off":
+        gone = autostart.disable()
+        ctx.output({"autostart": str(gone or ""), "enabled": False},
+                   "Đã tắt tự gửi khi đăng nhập." if gone else "Tự gửi khi đăng nhập chưa được bật.")
+    else:
+        now = autostart.current()
+        ctx.output({"autostart": str(now or ""), "enabled": now is not None},
+                   f"Tự gửi khi đăng nhập: đang bật ({now})." if now else "Tự gửi khi đăng nhập: đang tắt.")
     return EXIT_OK
 
 

@@ -74,12 +74,16 @@
         <translation>unexpected error.</translation>
     </message>
     <message>
+        <source>Đang chờ mạng (thử lại sau {0} giây)</source>
+        <translation>Waiting for the network (trying again in {0} s)</translation>
+    </message>
+    <message>
         <source>Chưa tự gửi được lúc {0}: {1} Sẽ thử lại lúc {2}.</source>
         <translation>Could not send by itself at {0}: {1} Will try again at {2}.</translation>
     </message>
     <message>
-        <source>Đã tự gửi {0} ngày lúc {1}</source>
-        <translation>Sent {0} days by itself at {1}</translation>
+        <source>Đã gửi lúc {0} ({1} ngày)</source>
+        <translation>Sent at {0} ({1} days)</translation>
     </message>
 </context>
 <context>

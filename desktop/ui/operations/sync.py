@@ -130,17 +130,25 @@ AUTO_MAX_ATTEMPTS, AUTO_MAX_RUN_SECONDS = 2, 20.0
 
 def auto_send() -> WorkerFn:
     """The background send: only when something waits and the laptop has a hub address (a laptop enrolled
-    by file and never given an address has nowhere to send). Value: SyncResult, or None if nothing to do.
+    by file and never given an address has nowhere to send), and only after a probe (GET /hello) reached the hub:
+    otherwise a SyncResult whose `link` says "silent" or "busy" (the AutoSender's pacer decides when to try
+    again). Value: SyncResult, or None if nothing to do.
     Run it `.network().quiet()`."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services.province_link import hub_link, outbox
+        from desktop.services.province_link import hub_link, link_watch, outbox
         from sync.client import RetryPolicy
+        from sync.failures import MSG_UNREACHABLE
+        from sync.outbox_port import SyncResult
 
         with job.db.read_session() as s:
             waiting = outbox.waiting_count(s)
         if not waiting or not hub_link.hub_info(job.db)[KEY_HUB_URL]:
             return OpResult(None)
+        found = link_watch.probe(job.db)  # one hello (≤ 3 s): the real send only once the hub answered
+        if found.outcome != "up":
+            return OpResult(SyncResult(remaining=waiting, error=found.message or MSG_UNREACHABLE,
+                                       link=found.outcome, retry_after=found.retry_after))
         policy = RetryPolicy(max_attempts=AUTO_MAX_ATTEMPTS, base=0.5, cap=2.0, max_run_seconds=AUTO_MAX_RUN_SECONDS)
         return OpResult(hub_link.sync_now(job.db, policy=policy), changes_of(hub_link.sync_now))
 

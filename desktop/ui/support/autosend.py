@@ -2,10 +2,13 @@
 
 While the app is open and something waits in the outbox, the AutoSender tries the hub in the background on
 the OpRunner's network lane (`operations/sync.auto_send`, quiet: never a dialog, never blocking the officer):
-soon after start, after every day close, then with exponential backoff while the hub cannot be reached
-(30 s, 1, 2, 4 … up to 30 minutes, with jitter), and at once when Qt's QNetworkInformation reports the
-network back (when the platform has a backend). It tells the status bar what happened: "Đã tự gửi 3 ngày
-lúc 17:42" or why not. The setting `sync.auto_send` = "0" turns it off (metered satellite links).
+soon after start, after every day close, and then by the one link policy of both senders
+(sync.link_policy): while nothing answers, a small probe every 15–30 s (jittered), forever, and the real send
+only once a probe reached the hub; a hub that answers 5xx/429 is given time (jittered backoff up to a cap,
+its Retry-After honoured). Any change Qt's QNetworkInformation reports except Disconnected (Online, but also
+Local or Site: a satellite link or a closed network with a private hub) triggers a probe at once. It tells
+the status bar what happened: "Đang chờ mạng (thử lại sau 20 giây)", "Đã gửi lúc 17:42 (3 ngày)" or why not.
+The setting `sync.auto_send` = "0" turns it off (metered satellite links).
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
-from common import backoff
 from desktop.changes import Changes
 from desktop.settings_keys import KEY_AUTO_SEND
 from desktop.ui.operations import sync as sync_ops
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
+from sync.link_policy import LinkPolicy, Outcome, Pacer
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation
@@ -50,11 +53,14 @@ class AutoSender(QObject):
     sent = Signal(object)
 
     def __init__(self, app: AppContext, parent: QObject | None = None, *, first_ms: int = 5_000,
-                 base_ms: int = 30_000, cap_ms: int = 30 * 60_000, idle_ms: int = 60_000,
-                 watch_network: bool = True) -> None:
+                 base_ms: int = 15_000, cap_ms: int = 5 * 60_000, idle_ms: int = 60_000,
+                 probe_ms: tuple[int, int] = (15_000, 30_000), watch_network: bool = True) -> None:
+        """`probe_ms`: the probe's spacing while nothing answers; `base_ms`/`cap_ms`: the backoff on a busy hub."""
         super().__init__(parent)
         self.app = app
-        self.first_ms, self.base_ms, self.cap_ms, self.idle_ms = first_ms, base_ms, cap_ms, idle_ms
+        self.first_ms, self.idle_ms = first_ms, idle_ms
+        self.pacer = Pacer(LinkPolicy(probe_min=probe_ms[0] / 1000, probe_max=probe_ms[1] / 1000,
+                                      base=base_ms / 1000, cap=cap_ms / 1000, idle=idle_ms / 1000), random.random)
         self.failures = 0
         self.runs = 0
         self._running = False
@@ -114,10 +120,14 @@ class AutoSender(QObject):
             return ""
 
     def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        """Any news from the network except "Disconnected" is worth one probe now (a probe costs the hub
+        nothing): Windows reports a satellite link or a private hub's network as Local or Site, not Online."""
         from PySide6.QtNetwork import QNetworkInformation
 
-        if reachability == QNetworkInformation.Reachability.Online and self.enabled and not self._running:
-            log.info("network reported back: trying the hub now")
+        if reachability == QNetworkInformation.Reachability.Disconnected or not self._alive():
+            return
+        if self.enabled and not self._running:
+            log.info("network change reported (%s): probing the hub now", reachability)
             self._timer.start(0)
 
     # running -----------------------------------------------------------------------------------------------
@@ -130,9 +140,6 @@ class AutoSender(QObject):
         (self.app.runner.op(sync_ops.auto_send(), None, "auto_send").network().quiet()
          .success(self._done).failure(self._failed).run())
 
-    def _backoff_ms(self) -> int:
-        return int(backoff.equal_jitter(self.failures, self.base_ms, self.cap_ms, random.random))
-
     def _done(self, result: SyncResult | None) -> None:
         self._running = False
         if not self._alive():
@@ -142,17 +149,21 @@ class AutoSender(QObject):
             self.failures = 0
             self._timer.start(self.idle_ms)
             return
-        if result.error:
+        outcome = cast("Outcome", result.link or ("failed" if result.error else "sent"))
+        wait = round(1000 * self.pacer.next_wait(outcome, result.retry_after))
+        if outcome == "silent":  # nothing answered (or not the hub): probe again soon, say when
             self.failures += 1
-            wait = self._backoff_ms()
+            emit(self.status, _("Đang chờ mạng (thử lại sau {0} giây)").format(max(1, round(wait / 1000))))
+        elif result.error:
+            self.failures += 1
             again = (dt.datetime.now() + dt.timedelta(milliseconds=wait)).strftime("%H:%M")
             emit(self.status, _("Chưa tự gửi được lúc {0}: {1} Sẽ thử lại lúc {2}.").format(now, result.error, again))
-            self._timer.start(wait)
         else:
             self.failures = 0
+            wait = self.idle_ms
             if result.sent:
-                emit(self.status, _("Đã tự gửi {0} ngày lúc {1}").format(result.sent, now))
-            self._timer.start(self.idle_ms)
+                emit(self.status, _("Đã gửi lúc {0} ({1} ngày)").format(now, result.sent))
+        self._timer.start(wait)
         emit(self.sent, result)
 
     def _failed(self, exc: BaseException, _tb: str) -> None:
@@ -164,7 +175,7 @@ class AutoSender(QObject):
             return
         self.failures += 1
         emit(self.status, _("Chưa tự gửi được: {0}").format(user_message(exc) or _("lỗi không lường trước.")))
-        self._timer.start(self._backoff_ms())
+        self._timer.start(round(1000 * self.pacer.next_wait("failed")))
 
     def stop(self) -> None:
         self.enabled = False

@@ -48,18 +48,19 @@ def test_waiting_days_arrive_by_themselves_exactly_once(qtbot, db, app_for, hub)
     app = app_for(db)
     panel = SyncPanel(app)
     qtbot.addWidget(panel)
-    sender = AutoSender(app, panel, first_ms=50, base_ms=300, cap_ms=600, idle_ms=300, watch_network=False)
+    sender = AutoSender(app, panel, first_ms=50, base_ms=300, cap_ms=600, idle_ms=300, probe_ms=(300, 600),
+                        watch_network=False)
     statuses: list[str] = []
     sender.status.connect(statuses.append)
     sender.status.connect(panel.show_auto_status)
 
     qtbot.waitUntil(lambda: sender.failures >= 2, timeout=20_000)  # tried, failed, backed off: no dialog
-    assert any(s.startswith("Chưa tự gửi được") for s in statuses)
+    assert any(s.startswith("Đang chờ mạng (thử lại sau") for s in statuses)
     assert app.read(outbox.waiting_count) == 5
 
     hub.start()  # the link returns: nobody clicks anything
     qtbot.waitUntil(lambda: app.read(outbox.waiting_count) == 0, timeout=30_000)
-    qtbot.waitUntil(lambda: any(s.startswith("Đã tự gửi 5 ngày lúc") for s in statuses), timeout=5_000)
+    qtbot.waitUntil(lambda: any(s.startswith("Đã gửi lúc") and "(5 ngày)" in s for s in statuses), timeout=5_000)
     rows, batches = hub.rows(), hub.batch_count()
     assert len(rows) == 5 and len(set(rows)) == 5  # each day once
     runs = sender.runs
@@ -67,7 +68,7 @@ def test_waiting_days_arrive_by_themselves_exactly_once(qtbot, db, app_for, hub)
     wait_idle(qtbot, app.runner)
     assert hub.rows() == rows and hub.batch_count() == batches
     assert [s for _d, _p, s in panel.day_states()] == ["sent"] * 5
-    assert panel.auto_label.text().startswith("Đã tự gửi 5 ngày")
+    assert panel.auto_label.text().startswith("Đã gửi lúc")
     sender.stop()
 
 
@@ -144,7 +145,7 @@ def test_panel_bundle_receipt_and_day_code(qtbot, db, app_for, hub, tmp_path):
 
 
 def test_sync_watch_headless(hub, tmp_path, capsys, monkeypatch):
-    """`enrollpoint sync --watch`: the hub is down for the first round, up for the next; Ctrl+C stops it."""
+    """`enrollpoint sync --watch`: the hub is down for the first probe, up for the next; Ctrl+C stops it."""
     from desktop import paths
     from desktop.cli import main as ep
     from desktop.storage.db import open_database
@@ -170,5 +171,7 @@ def test_sync_watch_headless(hub, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(time, "sleep", between_rounds)
     assert ep(["sync", "--watch", "--interval", "5", "--max-runs", "10"]) == 0
     out = capsys.readouterr().out
-    assert "Chưa gửi được" in out and "Đã tự gửi 4 báo cáo" in out and "Đã dừng tự gửi" in out
-    assert rounds[0] == 5 and len(hub.rows()) == 4
+    assert "Đang chờ mạng (thử lại sau" in out and "Đã dừng tự gửi" in out
+    assert "Đã gửi lúc" in out and "4 báo cáo; còn chờ 0" in out
+    assert 15 <= rounds[0] < 30 and len(hub.rows()) == 4  # nothing answered: probed again in 15–30 s
+    assert rounds[1] == 5  # all sent, nothing waits: look at the outbox again after --interval
