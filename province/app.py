@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 
-from province import auth, offline, proxy, refusals, security
+from province import auth, db_watch, offline, proxy, refusals, security
 from province.db import HubDB, open_hub
 from province.settings import HubSettings
 from province.settings import load as load_settings
@@ -90,6 +90,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.add_exception_handler(RequestValidationError, security.validation_error)
     app.add_exception_handler(sqlalchemy.exc.DataError, security.data_error)
     refusals.install(app)  # every HubRefusal: JSON body or the dashboard's page, one place
+    app.state.db_watch = db_watch.install(app, hub)  # database away: 503 + Retry-After, one log line each way
 
     @app.exception_handler(login.NeedLogin)
     async def _need_login(_request: Request, exc: login.NeedLogin) -> Response:
