@@ -47,6 +47,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
         security.install_log_filter()  # after uvicorn configured its loggers
         yield
         app.state.login_guard.close()
+        app.state.shared_throttle.close()
         if db is None:
             hub.close()
 
@@ -62,7 +63,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.state.secure_cookies = secure_cookies or settings.secure_cookies
     app.state.login_guard = guard = login_guard or LoginGuard(max_failures=auth.MAX_FAILURES,
                                                               lock_for=auth.LOCK_FOR.total_seconds())
-    app.state.shared_throttle = SharedThrottle(hub, guard.policy, guard.clock)
+    app.state.shared_throttle = SharedThrottle(hub, guard.policy, guard.clock, settings)
     from province import api
     from province.dashboard import login
     from province.dashboard import routes as dashboard

@@ -14,6 +14,10 @@ and committed. Three kinds of rows (province.models.throttle):
   guessing together are slowed, but the account is never locked, so its owner still gets in.
 
 Rows past their `expires` are pruned now and then by whichever process writes.
+
+On SQLite the counters are written through a connection of their own with `synchronous=NORMAL`: still
+atomic (the write lock), but no fsync per wrong password — a flood of logins must not queue the device API's
+durable commits behind hundreds of flushes. A power cut may forget the last few counts; nothing else.
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from province.db import HubDB
+from province.db import HubDB, create_hub_engine
 from province.models import LoginThrottle
+from province.settings import HubSettings
 
 PRUNE_EVERY = 200  # writes of this process between two prunes
 
@@ -46,9 +51,20 @@ class ThrottlePolicy:
 class SharedThrottle:
     """The login's shared counters; `clock` gives Unix seconds (all processes must share it)."""
 
-    def __init__(self, db: HubDB, policy: ThrottlePolicy, clock: Callable[[], float]) -> None:
-        self.db, self.policy, self.clock = db, policy, clock
+    def __init__(self, db: HubDB, policy: ThrottlePolicy, clock: Callable[[], float],
+                 settings: HubSettings | None = None) -> None:
+        self.policy, self.clock = policy, clock
         self._writes = itertools.count(1)
+        self._own = db.is_sqlite and settings is not None
+        if self._own and settings is not None:
+            engine = create_hub_engine(db.url, settings.model_copy(update={"sqlite_sync": "NORMAL"}))
+            db = HubDB(db.url, engine, sessionmaker(engine, expire_on_commit=False),
+                       sessionmaker(engine.execution_options(ep_write=True), expire_on_commit=False))
+        self.db = db
+
+    def close(self) -> None:
+        if self._own:
+            self.db.close()
 
     def _row(self, s: Session, key: str, now: float) -> LoginThrottle:
         insert = postgresql.insert if self.db.engine.dialect.name == "postgresql" else sqlite.insert
