@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from province import admin, held, offline, replacement
 from province.db import HubDB
 from province.deps import CurrentDevice
-from province.errors import NotAllowed
+from province.errors import NotAllowed, TooBusy
 from province.inflight import BatchSlots
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
@@ -166,8 +166,7 @@ async def post_batch(
 ) -> Any:
     slots: BatchSlots = request.app.state.batch_slots
     if not slots.take():  # a returning link floods: answer at once, cheaply, and say when to come back
-        return JSONResponse({"detail": "too many batches in flight; retry later", "field": None}, status_code=429,
-                            headers={"Retry-After": str(slots.retry_after), "Cache-Control": "no-store"})
+        raise TooBusy(slots.retry_after)
     try:
         return await _post_batch(request, device, x_enrollpoint_device, x_enrollpoint_signature)
     finally:

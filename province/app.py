@@ -10,25 +10,35 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 
-from province import auth, offline, refusals, security
+from province import auth, db_watch, offline, proxy, refusals, security
 from province.db import HubDB, open_hub
 from province.inflight import BatchSlots
+from province.settings import HubSettings
+from province.settings import load as load_settings
 from province.throttle import LoginGuard
+from province.throttle_store import SharedThrottle
 from sync import hubkey, protocol
 from sync.protocol import HELLO_SERVICE
 
 
 def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_cookies: bool = False,
-               login_guard: LoginGuard | None = None, batch_slots: BatchSlots | None = None) -> FastAPI:
+               login_guard: LoginGuard | None = None, settings: HubSettings | None = None,
+               batch_slots: BatchSlots | None = None) -> FastAPI:
     """Open (and migrate) the database, then build the app: API under /api/v1, dashboard at / (login).
 
     `secure_cookies`: mark the session cookie Secure even when the request arrives over plain HTTP (a TLS
     proxy that does not forward X-Forwarded-Proto); over https it is Secure anyway.
     `login_guard`: login rate limits and lockouts (default: 10 attempts per address, then one per 6 s;
-    5 wrong passwords lock that address out of that account for 5 minutes).
-    `batch_slots`: how many batches may be in flight at once before /batches answers 429 (default 8).
+    5 wrong passwords lock that address out of that account for 5 minutes; counted in the database, so
+    shared by every worker).
+    `settings`: default read from the environment now, so `uvicorn province.app:create_app --factory
+    --workers N` (and `serve --workers N`) gives every worker the same database, trusted proxies and cookie
+    flag.
+    `batch_slots`: how many batches may be in flight at once before /batches answers 429 (default: the
+    settings' `batches_in_flight`, 8).
     """
-    hub = db or open_hub(db_url)
+    settings = settings or load_settings()
+    hub = db or open_hub(db_url, settings=settings)
     try:
         with hub.session(write=True) as s:
             secret = auth.ensure_secret(s)  # normally made by `init`; read once, kept in memory only
@@ -43,6 +53,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
         security.install_log_filter()  # after uvicorn configured its loggers
         yield
         app.state.login_guard.close()
+        app.state.shared_throttle.close()
         if db is None:
             hub.close()
 
@@ -55,12 +66,13 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     )
     app.state.db = hub
     app.state.session_secret = secret
-    app.state.secure_cookies = secure_cookies
-    app.state.batch_slots = batch_slots or BatchSlots()
+    app.state.secure_cookies = secure_cookies or settings.secure_cookies
+    app.state.batch_slots = batch_slots or BatchSlots(settings.batches_in_flight)
     app.state.hello = {"service": HELLO_SERVICE, "protocol": protocol.PROTOCOL_VERSION,
                        "key_fingerprint": hubkey.fingerprint(hub_key)}  # the probe's answer, made once
-    app.state.login_guard = login_guard or LoginGuard(max_failures=auth.MAX_FAILURES,
-                                                      lock_for=auth.LOCK_FOR.total_seconds())
+    app.state.login_guard = guard = login_guard or LoginGuard(max_failures=auth.MAX_FAILURES,
+                                                              lock_for=auth.LOCK_FOR.total_seconds())
+    app.state.shared_throttle = SharedThrottle(hub, guard.policy, guard.clock, settings)
     from province import api
     from province.dashboard import login
     from province.dashboard import routes as dashboard
@@ -84,9 +96,11 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
                        small={"/api/v1/enrol": security.SMALL_BODY, "/login": security.SMALL_BODY,
                               "/logout": security.SMALL_BODY})
     app.add_middleware(security.SecurityHeaders)
+    app.add_middleware(proxy.TrustedProxies, networks=settings.proxy_networks())  # outermost: the real client
     app.add_exception_handler(RequestValidationError, security.validation_error)
     app.add_exception_handler(sqlalchemy.exc.DataError, security.data_error)
     refusals.install(app)  # every HubRefusal: JSON body or the dashboard's page, one place
+    app.state.db_watch = db_watch.install(app, hub)  # database away: 503 + Retry-After, one log line each way
 
     @app.exception_handler(login.NeedLogin)
     async def _need_login(_request: Request, exc: login.NeedLogin) -> Response:

@@ -152,6 +152,14 @@ class LoginCandidate:
     disabled: bool
 
 
+def login_key(name: str) -> str:
+    """The name as the lockouts count it: normalised, or (not a valid name) its first 64 characters."""
+    try:
+        return _name(name)
+    except AdminError:
+        return name[:64]
+
+
 def find_login(s: Session, name: str) -> LoginCandidate:
     try:
         key = _name(name)

@@ -30,7 +30,7 @@ from province.cli_files import (
 from province.cli_words import say
 from province.db import HubDB, open_hub
 from province.errors import HubRefusal
-from province.settings import HubSettings
+from province.settings import HubSettings, export_for_workers
 from province.settings import load as load_settings
 from sync import hubkey
 
@@ -245,10 +245,18 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     from province.app import create_app
     from province.inflight import BatchSlots
 
-    app = create_app(db=db, secure_cookies=args.secure_cookies,
-                     batch_slots=BatchSlots(args.settings.batches_in_flight))
     print(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    # Proxy headers: only province.proxy reads them, and only from ENROLLPOINT_HUB_TRUSTED_PROXIES.
+    common: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
+                              "access_log": args.access_log, "proxy_headers": False}
+    if args.workers > 1:  # each worker is a fresh process that builds its app from the settings
+        db.close()
+        export_for_workers(db.url, secure_cookies=args.secure_cookies)
+        uvicorn.run("province.app:create_app", factory=True, workers=args.workers, **common)
+        return None, ""
+    app = create_app(db=db, secure_cookies=args.secure_cookies, settings=args.settings,
+                     batch_slots=BatchSlots(args.settings.batches_in_flight))
+    uvicorn.run(app, **common)
     return None, ""
 
 
@@ -281,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
     sp.add_argument("--secure-cookies", action="store_true",
                     help="always mark the session cookie Secure (behind a TLS proxy)")
+    sp.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
+                    help="worker processes (login limits and lockouts are shared through the database)")
 
     user = sub.add_parser("user", help="dashboard accounts").add_subparsers(dest="sub", required=True)
     sp = add("add", cmd_user_add, f"add an account (password from ${ENV_PASSWORD} or a prompt)", user)

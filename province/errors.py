@@ -35,6 +35,18 @@ class HubRefusal(Exception):
         return self.words_en if lang == "en" else self.words_vi
 
 
+class TooBusy(HubRefusal):
+    """The hub is busy (too many batches in flight): 429 with Retry-After, so a returning link backs off."""
+
+    status = 429
+    title = "Máy chủ tỉnh đang bận"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many batches in flight; retry later",
+                         vi=f"Máy chủ tỉnh đang bận nhận báo cáo của nhiều máy: thử lại sau {retry_after} giây.")
+        self.retry_after = retry_after
+
+
 class NotAllowed(HubRefusal):
     """A signed-in user without the right (not an admin) or without the session's CSRF token: 403."""
 

@@ -30,13 +30,15 @@ def refusal_body(exc: HubRefusal) -> dict[str, str | None]:
 def refusal_response(request: Request, exc: HubRefusal) -> Response:
     """The answer to a refusal: JSON or the message page, with the refusal's status and words."""
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 and wants_json(request) else {}
+    if (retry_after := getattr(exc, "retry_after", None)) is not None:  # TooBusy: when to come back
+        headers["Retry-After"] = str(retry_after)
     if wants_json(request):
         return JSONResponse(refusal_body(exc), status_code=exc.status, headers={**headers, **NO_STORE})
     from province.dashboard import render
 
     home = "/dashboard/offline" if request.url.path.startswith(_OFFLINE_PATHS) else "/"
     html = render.message_page(exc.title, [exc.words("vi")], error=True, home=home)
-    return HTMLResponse(html, status_code=exc.status, headers=NO_STORE)
+    return HTMLResponse(html, status_code=exc.status, headers={**headers, **NO_STORE})
 
 
 async def _handle(request: Request, exc: Exception) -> Response:

@@ -11,10 +11,17 @@ configuration lives in its service definition, and the password variable is for 
 | ENROLLPOINT_HUB_SQLITE_SYNC | `NORMAL` trades power-cut safety for speed (bulk loads) | `FULL` |
 | ENROLLPOINT_HUB_PASSWORD | `user add` / `user passwd` without a prompt (scripts) | prompt twice |
 | ENROLLPOINT_HUB_LANG | `en`: the CLI speaks English | `vi` (Vietnamese) |
+| ENROLLPOINT_HUB_TRUSTED_PROXIES | addresses/CIDRs of the TLS proxies whose `X-Forwarded-For` / `-Proto` are believed (comma-separated) | none |
+| ENROLLPOINT_HUB_SECURE_COOKIES | `1`: always mark the session cookie Secure | off |
+
+`serve --workers N` hands its `--db` and `--secure-cookies` on to the worker processes through
+`export_for_workers` (the only place that writes the environment): every worker reads the same settings.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -37,6 +44,21 @@ class HubSettings(BaseSettings):
     password: SecretStr | None = None
     lang: Lang = "vi"
     batches_in_flight: int = 8  # more concurrent POST /batches answer 429 + Retry-After (province.inflight)
+    trusted_proxies: str = ""
+    secure_cookies: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> str:
+        text = ",".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value or "")
+        parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
+        for part in parts:  # a typo must stop the start, not silently trust nobody (or everybody)
+            ipaddress.ip_network(part, strict=False)
+        return ",".join(parts)
+
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The trusted proxies as networks (a bare address is a /32 or /128); empty: trust no proxy."""
+        return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies.split(",") if p)
 
     @field_validator("sqlite_sync", mode="before")
     @classmethod
@@ -64,6 +86,14 @@ class HubSettings(BaseSettings):
 
     def database_url(self) -> str:
         return self.db or f"sqlite:///{self.hub_data_dir() / 'hub.db'}"
+
+
+def export_for_workers(db_url: str, *, secure_cookies: bool) -> None:
+    """`serve --workers N`: uvicorn starts each worker afresh and each reads the environment, so the
+    options given on the command line go there (for this process and its children only)."""
+    os.environ[PREFIX + "DB"] = db_url
+    if secure_cookies:
+        os.environ[PREFIX + "SECURE_COOKIES"] = "1"
 
 
 def load() -> HubSettings:

@@ -1,18 +1,16 @@
-"""Login flood protection, in memory and bounded (each hub process keeps its own; several workers simply
-multiply the allowance).
+"""Login flood protection of one hub process; the counts every worker shares (the per-address limit, the
+lockouts, the per-account slow-down) are in the database: province.throttle_store.
 
-- `TokenBuckets`: per client address, `capacity` attempts at once and `rate` more per second. Over it, the
-  login answers 429 at once: no password hash, no database.
-- `Lockouts`: after `max_failures` wrong passwords in a row from one address for one account, that
-  (address, account) pair is refused for `lock_for` seconds. A stranger can therefore lock nobody but
-  themselves, and never for longer than `lock_for`.
+- `TokenBuckets`: per client address, in this process's memory, the same `capacity` and `rate` as the shared
+  limit: a flood this process alone already refuses is answered 429 with no database write at all (it can
+  only refuse earlier than the shared bucket, never let more through).
 - `LoginGuard.run_hash`: password hashes (each ≈70 ms of CPU and 16 MiB) run on the guard's own small
   thread pool (one thread per spare core, at most two) and at most `max_waiting` logins queue for it
   (more answer 429), so a flood from many addresses neither starves the device API's thread pool nor
   takes every core, and only that many threads ever hold scrypt's 16 MiB (glibc keeps a freed block per
   thread arena: forty pool threads hashing meant hundreds of MiB).
 
-Both maps are LRU-bounded by `max_keys`: a flood from many addresses forgets the oldest entries rather than
+The map is LRU-bounded by `max_keys`: a flood from many addresses forgets the oldest entries rather than
 growing.
 """
 
@@ -26,6 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
+
+from province.throttle_store import ThrottlePolicy
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -79,39 +79,6 @@ class TokenBuckets:
         return len(self._b)
 
 
-class Lockouts:
-    def __init__(self, max_failures: int = 5, lock_for: float = 300.0, max_keys: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures, self.lock_for, self.clock = max_failures, lock_for, clock
-        self._m: _Bounded[tuple[str, str], tuple[int, float]] = _Bounded(max_keys)  # → (failures, locked until)
-
-    def locked(self, key: tuple[str, str]) -> bool:
-        with self._m.lock:
-            entry = self._m.get(key)
-            return entry is not None and entry[1] > self.clock()
-
-    def failure(self, key: tuple[str, str]) -> bool:
-        """Count a wrong password; True when this one locks the pair."""
-        now = self.clock()
-        with self._m.lock:
-            failures, until = self._m.get(key) or (0, 0.0)
-            if until and until <= now:  # an expired lock starts a fresh count
-                failures, until = 0, 0.0
-            failures += 1
-            if failures >= self.max_failures:
-                self._m.put(key, (0, now + self.lock_for))
-                return True
-            self._m.put(key, (failures, until))
-            return False
-
-    def success(self, key: tuple[str, str]) -> None:
-        with self._m.lock:
-            self._m.pop(key)
-
-    def __len__(self) -> int:
-        return len(self._m)
-
-
 def default_hash_threads() -> int:
     return max(1, min(2, (os.cpu_count() or 1) - 1))
 
@@ -120,10 +87,14 @@ class LoginGuard:
     """Everything the login endpoint consults before and after a password hash."""
 
     def __init__(self, *, capacity: float = 10, rate: float = 1 / 6, max_failures: int = 5,
-                 lock_for: float = 300.0, hash_threads: int | None = None, max_waiting: int = 32,
-                 max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+                 lock_for: float = 300.0, account_slow_after: int = 20, account_delay: float = 2.0,
+                 hash_threads: int | None = None, max_waiting: int = 32, max_keys: int = 10_000,
+                 clock: Callable[[], float] = time.time) -> None:
+        """`clock`: Unix seconds (the shared counters compare times written by other processes)."""
         self.buckets = TokenBuckets(capacity, rate, max_keys, clock)
-        self.lockouts = Lockouts(max_failures, lock_for, max_keys, clock)
+        self.policy = ThrottlePolicy(capacity=capacity, rate=rate, max_failures=max_failures, lock_for=lock_for,
+                                     account_slow_after=account_slow_after, account_delay=account_delay)
+        self.clock = clock
         self.hash_threads = hash_threads or default_hash_threads()
         self.max_waiting = max_waiting
         self.waiting = 0  # logins queued for or running a hash (touched on the event loop only)

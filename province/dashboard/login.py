@@ -4,15 +4,19 @@ the dependencies that guard every dashboard page, export and upload.
 Pages without a session redirect to /login?next=…; exports and the upload answer 401. The device API
 (/api/v1/*) keeps its bearer tokens and never looks at this cookie.
 
-Login under attack: per-address token bucket first (429, no hash, no database), then the login form's
-CSRF token (a signed double submit of the `ep_hub_login` cookie), then one read of the account, one scrypt
-on the guard's own one or two threads (no transaction open), and a short write transaction only on success.
-Every refusal costs the same (unknown, disabled, locked and wrong all hash once); a lockout holds one
-(address, account) pair for 5 minutes.
+Login under attack: this process's per-address token bucket first (429, no hash, no database), then the
+same bucket shared by every worker in the database (province.throttle_store), then the login form's CSRF
+token (a signed double submit of the `ep_hub_login` cookie), the per-account slow-down (many addresses
+guessing one account: a short wait, never a lock), one read of the account, one scrypt on the guard's own
+one or two threads (no transaction open), and a short write transaction only on success. Every refusal
+costs the same (unknown, disabled, locked and wrong all hash once); a lockout holds one (address, account)
+pair for 5 minutes, in the database, whichever worker answers. The address is the direct peer's, or the
+one a trusted proxy forwarded (province.proxy).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from typing import Annotated
@@ -26,6 +30,7 @@ from province import auth
 from province.dashboard import render
 from province.db import HubDB
 from province.throttle import LoginGuard
+from province.throttle_store import SharedThrottle
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["login"])
@@ -103,6 +108,10 @@ def _guard(request: Request) -> LoginGuard:
     return request.app.state.login_guard
 
 
+def _shared(request: Request) -> SharedThrottle:
+    return request.app.state.shared_throttle
+
+
 def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
@@ -135,12 +144,17 @@ async def login(request: Request, name: Annotated[str, Form(max_length=200)] = "
     guard = _guard(request)
     address = _address(request)
     next_url = safe_next(next)
-    wait = guard.buckets.take(address)
-    if wait > 0:  # before any hash or query: a flood costs nothing
+    wait = guard.buckets.take(address)  # this process's count: a flood it already refuses costs no write
+    if wait <= 0:
+        wait = await run_in_threadpool(_shared(request).take, address)  # every worker's count
+    if wait > 0:  # before any hash
         log.warning("dashboard login from %s throttled", address)
         return _form_page(request, next_url, 429, "throttled", {"Retry-After": str(max(1, int(wait + 0.999)))})
     if not auth.check_login_csrf(_secret(request), request.cookies.get(auth.LOGIN_COOKIE), csrf):
         return _form_page(request, next_url, 403, "csrf")
+    delay = await run_in_threadpool(_shared(request).account_delay, auth.login_key(name))
+    if delay > 0:  # many wrong passwords for this account from anywhere: slowed, never locked
+        await asyncio.sleep(delay)
     if not guard.enter():  # too many logins already queued for a hash (a flood from many addresses)
         log.warning("dashboard login from %s refused: hash queue full", address)
         return _form_page(request, next_url, 429, "throttled", {"Retry-After": "5"})
@@ -159,8 +173,8 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
             return auth.find_login(s, name)
 
     candidate = await run_in_threadpool(find)
-    key = (address, candidate.key)
-    locked = guard.lockouts.locked(key)
+    shared = _shared(request)
+    locked = await run_in_threadpool(shared.locked, address, candidate.key)
     ok = await guard.run_hash(auth.password_matches, candidate, password, locked)  # its own 1–2 threads
     cookie = None
     if ok:
@@ -179,11 +193,11 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
             reason = "disabled"
         else:
             reason = "wrong password"
-        if not locked and guard.lockouts.failure(key):
-            reason += f"; {address} locked out of this account for {int(guard.lockouts.lock_for)} s"
+        if not locked and await run_in_threadpool(shared.failure, address, candidate.key):
+            reason += f"; {address} locked out of this account for {int(guard.policy.lock_for)} s"
         log.warning("dashboard login refused for %r from %s: %s", candidate.key, address, reason)
         return _form_page(request, next_url, 401, "refused")
-    guard.lockouts.success(key)
+    await run_in_threadpool(shared.success, address, candidate.key)
     response = RedirectResponse(next_url, status_code=303)
     _set_cookie(request, response, cookie)
     response.delete_cookie(auth.LOGIN_COOKIE, path="/login")

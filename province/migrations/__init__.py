@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 # Every revision this hub knows, oldest first. A database at any other revision is from a newer hub.
 KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_per_device",
                                    "0004_report_per_device",
-                                   "0005_offline", "0006_one_report_store", "0007_device_previous_keys", "0008_succession")
+                                   "0005_offline", "0006_one_report_store", "0007_device_previous_keys", "0008_succession",
+                                   "0009_login_throttle")
 HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -30,9 +31,20 @@ def alembic_config(connection: Any = None) -> Any:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade inside one transaction: a failure leaves the database exactly as before."""
-    from alembic import command
+# pg_advisory_xact_lock key of the hub's migrations ("EPHUBMIG" in ASCII, as a signed 64-bit number).
+MIGRATION_LOCK_KEY = 0x455048_55424D4947
 
-    with engine.begin() as conn:
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade inside one transaction under the database's own lock, so several hub processes starting at
+    once (uvicorn workers, `serve` on several machines) migrate exactly once: the first holds the lock and
+    migrates, the others wait for it and then find nothing left to do (alembic reads the version under the
+    lock). PostgreSQL: a transaction-scoped advisory lock; SQLite: BEGIN IMMEDIATE (the write lock; waiters
+    sit in the busy timeout). A failure leaves the database exactly as before."""
+    from alembic import command
+    from sqlalchemy import text
+
+    with engine.execution_options(ep_write=True).begin() as conn:  # SQLite: BEGIN IMMEDIATE
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         command.upgrade(alembic_config(conn), revision)

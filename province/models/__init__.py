@@ -13,6 +13,7 @@ from .reports import (
     DeviceFreshness,
     ReportVillage,
 )
+from .throttle import LoginThrottle
 
 __all__ = [
     "AuditEntry",
@@ -31,6 +32,7 @@ __all__ = [
     "HubSetting",
     "HubUser",
     "LoginLink",
+    "LoginThrottle",
     "PhoneReport",
     "ReportVillage",
     "Target",
