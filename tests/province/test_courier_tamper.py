@@ -35,20 +35,11 @@ from province import cli as hub_cli
 from province.db import open_hub
 from province.models import DevicePreviousKey, ReportVillage
 from sync import hubkey, offline, signing
+from tests.support.clis import hub, lap
 
 COMMUNE = "22736"
 D0 = dt.date(2025, 6, 1)
 
-
-def hub(url: str, capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> dict | str:
-    capsys.readouterr()
-    code = hub_cli.main(["--db", url, "--json", *args])
-    out = capsys.readouterr()
-    if ok:
-        assert code == 0, out.err
-        return json.loads(out.out)
-    assert code == 2, out.out
-    return out.err
 
 
 def hub_text(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -56,17 +47,6 @@ def hub_text(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> str:
     assert hub_cli.main(["--db", url, *args]) == 0
     return capsys.readouterr().out
 
-
-def lap(capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> dict | str:
-    capsys.readouterr()
-    code = ep([*args, "--json"])
-    out = capsys.readouterr()
-    if ok:
-        assert code == 0, out.err + out.out
-        return json.loads(out.out)
-    assert code == 2, out.out + out.err  # a refusal: one line of words, never a traceback
-    assert "Traceback" not in out.err
-    return out.err + out.out
 
 
 def lap_text(capsys: pytest.CaptureFixture[str], *args: str) -> str:

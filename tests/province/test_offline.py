@@ -25,31 +25,12 @@ from province import cli as hub_cli
 from province.db import open_hub
 from province.models import Device, EnrolmentCode, PhoneReport, ReportVillage
 from sync import daycode, offline, signing
+from tests.support.clis import hub, lap
 
 COMMUNE = "22736"
 D0 = dt.date(2025, 6, 1)
 
 
-def hub(url: str, capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> dict | str:
-    capsys.readouterr()
-    code = hub_cli.main(["--db", url, "--json", *args])
-    out = capsys.readouterr()
-    if ok:
-        assert code == 0, out.err
-        return json.loads(out.out)
-    assert code == 2, out.out
-    return out.err
-
-
-def lap(capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> dict | list | str:
-    capsys.readouterr()
-    code = ep([*args, "--json"])
-    out = capsys.readouterr()
-    if ok:
-        assert code == 0, out.err + out.out
-        return json.loads(out.out)
-    assert code != 0, out.out
-    return out.err + out.out
 
 
 def laptop_db() -> Database:
