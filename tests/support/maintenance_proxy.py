@@ -22,6 +22,11 @@ MAINTENANCE_PAGE = (b"<html><body><h1>503</h1><p>M\xc3\xa1y ch\xe1\xbb\xa7 t\xe1
 _HOP = {"connection", "keep-alive", "transfer-encoding", "host", "content-length", "proxy-connection"}
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # read by listen(): with the default 5, a crowd's connections wait out SYN retries
+    daemon_threads = True
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     at: float  # time.monotonic() when the answer was sent
@@ -66,9 +71,7 @@ class MaintenanceProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815 - http.server's naming
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 512
+        self.server = _Server(("127.0.0.1", self.port), Handler)
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
 
     def _forward(self, method: str, path: str, headers: dict[str, str],
