@@ -26,6 +26,7 @@ import argparse
 import collections
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import heapq
 import os
 import platform
@@ -173,7 +174,7 @@ def simulate_down(laptops: list[Laptop], url: str, down: float, pool: cf.ThreadP
     heap = [(laptops[i].rng.uniform(0, LinkPolicy().idle), i) for i in range(len(laptops))]  # first look at the outbox
     heapq.heapify(heap)
     while heap and heap[0][0] < down:
-        chunk = []
+        chunk: list[tuple[float, int]] = []
         while heap and heap[0][0] < down and len(chunk) < 32:
             chunk.append(heapq.heappop(heap))
         turns = pool.map(lambda e: (e, laptops[e[1]].turn(url, _no_sleep)), chunk)
@@ -214,7 +215,7 @@ def run_real(laptops: list[Laptop], url: str, heap: list[tuple[float, int]], dow
             _, i = heapq.heappop(heap)
             running += 1
             fut = pool.submit(laptops[i].turn, url, time.sleep)
-            fut.add_done_callback(lambda f, i=i: done(i, f))
+            fut.add_done_callback(functools.partial(done, i))
     return start, time.monotonic()
 
 
