@@ -23,10 +23,10 @@ from desktop.models import DayReport, Point
 from desktop.services.figures import dayclose
 from desktop.services.province_link import hub_link, link_watch
 from sync.link_policy import LinkPolicy, Turn
-from tests.province.test_database_away import Relay
 from tests.support.hub import PG_ENV, fresh_pg_database
 from tests.support.hub_process import COMMUNE, HubProcess
 from tests.support.maintenance_proxy import MaintenanceProxy
+from tests.support.tcp_relay import Relay
 
 HOUR = 3600.0
 D0 = dt.date(2025, 6, 1)
