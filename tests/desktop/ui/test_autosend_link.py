@@ -74,3 +74,26 @@ def test_network_change_probes_at_once_except_disconnected(qtbot, db, app_for, h
     assert sender.runs == runs + 1 and len(hub.rows()) == 3
     assert re.fullmatch(r"Đã gửi lúc \d\d:\d\d \(3 ngày\)", statuses[-1])
     sender.stop()
+
+
+def test_a_long_outage_never_stretches_the_app_probe(qtbot, db, app_for, hub: HubProcess) -> None:
+    """The app after a long run of refused connections (hundreds of probes, the count a day of 15–30 s probes
+    would make, at millisecond spacing here): its wait never grows past the probe's spacing, so a link that comes
+    back is used at the next probe and every waiting day arrives once. The simulated 24 hours with the real
+    clock's numbers are tests/e2e/test_link_return.py (the same Pacer, driven by `sync --watch`)."""
+    hub.start()
+    code = json.loads(hub_cli(hub.url_db, "--json", "enrol-code", COMMUNE))["code"]
+    hub_link.connect(db, hub.url, code, "máy 1")
+    hub.stop()
+    _laptop(db, 3)
+    app = app_for(db)
+    sender = AutoSender(app, first_ms=10, idle_ms=60_000, probe_ms=(20, 30), watch_network=False)
+    waits: list[int] = []
+    sender.status.connect(lambda _text: waits.append(sender._timer.interval()))
+    qtbot.waitUntil(lambda: sender.failures >= 200, timeout=120_000)
+    assert max(waits) <= 30 and app.read(outbox.waiting_count) == 3 and hub.batch_count() == 0
+    hub.start()  # the window opens: the next probe finds the hub
+    qtbot.waitUntil(lambda: app.read(outbox.waiting_count) == 0, timeout=30_000)
+    wait_idle(qtbot, app.runner)
+    sender.stop()
+    assert len(hub.rows()) == 3 and hub.batch_count() == 1  # every day once, in one delivery
