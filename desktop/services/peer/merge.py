@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
-from desktop.services.peer import clones, state
+from desktop.services.peer import clones, forks, state
 from desktop.services.peer import fields as field_checks
 from desktop.services.peer.hlc import MAX_AHEAD_MS, adopt_limit
 from desktop.services.peer.ids import Clock
@@ -185,6 +185,8 @@ class _Merger:
             return True
         if ent.mutable:
             self._merge_fields(row[0], origin, hlc, ent, gid, values, body)
+        elif ent.name == "event":  # its first entry was a retracted fork's: the reissue names its laptop
+            self.conn.execute("UPDATE status_events SET origin = ? WHERE id = ? AND origin = ''", (origin, row[0]))
         return True
 
     def _claim_number(self, gid: str, number: str, name: Any, row_id: int | None = None) -> str | None:
@@ -379,6 +381,7 @@ DOUBLE_CAPTURE = {"card_captured": "hồ sơ cấp thẻ căn cước", "vneid_l
 def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
     """Store and apply entries from another laptop in the caller's transaction (one page = one commit)."""
     stamp(session)  # local changes get their clock before anything from outside is compared with them
+    ops = forks.live(session, ops)  # a fork taken back by `peer reidentify` never comes back (forks.py)
     clones.check(session, ops)  # entries under this laptop's own id it never made: a cloned laptop
     m = _Merger(session)
     conn = m.conn
