@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop import config
-from desktop.settings_keys import KEY_RETRACTED
+from desktop.services.peer.ids import device_id
+from desktop.settings_keys import KEY_CLONE_FROM, KEY_RETRACTED
 from desktop.storage.connect import driver_connection
 
 MAX_FORKS = 200  # retractions kept and sent (a commune sees a handful of clones in its life)
@@ -96,6 +97,8 @@ def merge_in(session: Session, incoming: Forks) -> int:
             dropped += _drop(conn, origin, k, h)
     if changed and sum(len(v) for v in mine.values()) <= MAX_FORKS:
         config.put(session, KEY_RETRACTED, json.dumps(mine, sort_keys=True))
+        if device_id(session) in incoming and config.get(session, KEY_CLONE_FROM):
+            config.put(session, KEY_CLONE_FROM, "")  # the other copy took its fork back: this one is cured
     return dropped
 
 

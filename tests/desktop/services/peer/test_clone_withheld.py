@@ -98,9 +98,14 @@ def test_a_clone_never_makes_a_real_capture_vanish(tmp_path: Path, who: str) -> 
             _lan(q, p)  # P, asking Q, is told it is one of two copies
         with pytest.raises(PeerRefused, match="reidentify"):
             _swap(tmp_path, p, c, "p-c")  # C, given P's file, too
-        for db in {"p": (p,), "c": (c,), "both": (c, p)}[who]:  # on ONE of the two, as the message says
+        cured = {"p": (p,), "c": (c,), "both": (c, p)}[who]
+        for db in cured:  # on ONE of the two, as the message says ("both": an officer did it twice)
             with db.session() as s:
                 clones.reidentify(s)
+        for db in cured:  # "… rồi đồng bộ lại": that laptop syncs with the others
+            for other in (p, q, c):
+                if other is not db:
+                    _lan(other, db)
         _everyone_meets_everyone(tmp_path, (p, q, c))
         _all_there(p, q, c)
     finally:
