@@ -18,15 +18,18 @@ copy's (X, k): an entry withheld without a word. Two rules close that:
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from desktop import config
+from desktop.services.peer.hlc import WIRE
 from desktop.services.peer.ids import device_id
 from desktop.settings_keys import KEY_CLONE_FROM, KEY_RETRACTED
 from desktop.storage.connect import driver_connection
 
+_HEX = re.compile(r"^[0-9a-f]{1,32}$")  # a device id, as exchange.check_vv has it
 MAX_FORKS = 200  # retractions kept and sent (a commune sees a handful of clones in its life)
 
 Forks = dict[str, list[list[Any]]]  # origin → [[seq, hlc], …]
@@ -42,15 +45,11 @@ def known(session: Session) -> Forks:
 
 def check(value: Any) -> Forks:
     """Retractions as received: a dict of origin → list of [seq, hlc]; anything else is dropped, not fatal."""
-    from desktop.services.peer.exchange import check_vv  # the same rules as a version vector's keys
-    from desktop.services.peer.hlc import WIRE
-
     out: Forks = {}
     if not isinstance(value, dict) or len(value) > MAX_FORKS:
         return out
-    check_vv(dict.fromkeys(value, 0))
     for origin, forks in value.items():
-        if not isinstance(forks, list):
+        if not isinstance(origin, str) or not _HEX.match(origin) or not isinstance(forks, list):
             continue
         good = [[f[0], f[1]] for f in forks[:MAX_FORKS] if isinstance(f, list) and len(f) == 2
                 and isinstance(f[0], int) and not isinstance(f[0], bool) and 0 < f[0] < 2**62
