@@ -105,6 +105,14 @@ def remember(session: Session, at: int) -> None:
         session.commit()
 
 
+def same_id(session: Session) -> None:
+    """A LAN peer answered with this laptop's own id: a copy, whatever either wrote since. Remembered (from the
+    next sequence number on, unless a divergence is already known) so that `reidentify` is the cure."""
+    top = driver_connection(session).execute(
+        "SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (device_id(session),)).fetchone()[0]
+    remember(session, int(top) + 1)
+
+
 @dataclass(frozen=True)
 class Reidentified:
     old_id: str
@@ -135,7 +143,7 @@ def reidentify(session: Session, operator: Any | None = None) -> Reidentified:
     clone_from = config.get(session, KEY_CLONE_FROM)
     cutoff = int(clone_from) - 1 if clone_from else _peer_known_top(conn, old)
     first = conn.execute("SELECT hlc FROM peer_log WHERE origin = ? AND seq = ?", (old, cutoff + 1)).fetchone()
-    if first is not None:  # the fork taken back, told to every laptop (forks.py)
+    if first is not None and clone_from:  # a proven fork taken back, told to every laptop (forks.py)
         forks.record(session, old, cutoff + 1, first[0])
     taken = conn.execute("SELECT entity, gid FROM peer_log WHERE origin = ? AND seq > ?", (old, cutoff)).fetchall()
     pending: list[tuple[str, int]] = []

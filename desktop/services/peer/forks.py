@@ -86,6 +86,7 @@ def merge_in(session: Session, incoming: Forks) -> int:
     many change-log entries were dropped (they will come again: the right copy's, or the reissue)."""
     mine = known(session)
     conn = driver_connection(session)
+    me = device_id(session)
     dropped = 0
     changed = False
     for origin, forks in incoming.items():
@@ -93,10 +94,11 @@ def merge_in(session: Session, incoming: Forks) -> int:
             if [k, h] not in mine.setdefault(origin, []):
                 mine[origin].append([k, h])
                 changed = True
-            dropped += _drop(conn, origin, k, h)
+            if origin != me:  # this laptop's own entries are its own: only the other copy's are taken back
+                dropped += _drop(conn, origin, k, h)
     if changed and sum(len(v) for v in mine.values()) <= MAX_FORKS:
         config.put(session, KEY_RETRACTED, json.dumps(mine, sort_keys=True))
-        if device_id(session) in incoming and config.get(session, KEY_CLONE_FROM):
+        if me in incoming and config.get(session, KEY_CLONE_FROM):
             config.put(session, KEY_CLONE_FROM, "")  # the other copy took its fork back: this one is cured
     return dropped
 

@@ -283,6 +283,8 @@ class _Handler(BaseHTTPRequestHandler):
         op = msg.get("op")
         if op == "hello":
             if msg.get("device") == srv.device:
+                with db.session() as s:
+                    clones.same_id(s)
                 raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
                 en="The other laptop has the same device id as this one (copied from a backup?): not "
@@ -439,6 +441,8 @@ def sync_with(
         hello = client.call({"op": "hello", "device": me, "name": name, "vv": my_vv, **mine})
         result.peer_device, result.peer_name = str(hello.get("device", "")), str(hello.get("name", ""))[:80]
         if result.peer_device == me:
+            with db.session() as s:
+                clones.same_id(s)
             raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
             en="The other laptop has the same device id as this one (copied from a backup?): not syncing. "
