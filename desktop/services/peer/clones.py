@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from desktop import config
 from desktop.services import auth
+from desktop.services.peer import forks
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.ids import device_id
 from desktop.services.peer.spec import BY_NAME
@@ -78,8 +79,10 @@ def divergence(conn: Any, me: str, ops: Iterable[Any], sender_vv: dict[str, int]
     return found
 
 
-def check(session: Session, ops: Iterable[Any], sender_vv: dict[str, int] | None = None) -> None:
-    """Refuse (PeerRefused, nothing stored) when `ops`/`sender_vv` show a cloned laptop; remember where."""
+def check(session: Session, ops: Iterable[Any], sender_vv: dict[str, int] | None = None, *,
+          for_other: bool = False) -> None:
+    """Refuse (PeerRefused, nothing stored) when `ops`/`sender_vv` show a cloned laptop; remember where.
+    `for_other`: the words go to the other laptop (a LAN server answering), so the device is named."""
     conn = driver_connection(session)
     me = device_id(session)
     found = divergence(conn, me, ops, sender_vv)
@@ -87,8 +90,9 @@ def check(session: Session, ops: Iterable[Any], sender_vv: dict[str, int] | None
         return
     if me in found:
         remember(session, found[me])
-        raise PeerRefused(CLONE_MESSAGE, en=CLONE_MESSAGE_EN)
-    other = sorted(found)[0]
+        if not for_other:
+            raise PeerRefused(CLONE_MESSAGE, en=CLONE_MESSAGE_EN)
+    other = me if me in found else sorted(found)[0]
     raise PeerRefused(OTHER_CLONE_MESSAGE.format(device=other[:8].upper()),
                       en=OTHER_CLONE_MESSAGE_EN.format(device=other[:8].upper()))
 
@@ -99,6 +103,14 @@ def remember(session: Session, at: int) -> None:
     if not old or at < int(old):
         config.put(session, KEY_CLONE_FROM, str(at))
         session.commit()
+
+
+def same_id(session: Session) -> None:
+    """A LAN peer answered with this laptop's own id: a copy, whatever either wrote since. Remembered (from the
+    next sequence number on, unless a divergence is already known) so that `reidentify` is the cure."""
+    top = driver_connection(session).execute(
+        "SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (device_id(session),)).fetchone()[0]
+    remember(session, int(top) + 1)
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,9 @@ def reidentify(session: Session, operator: Any | None = None) -> Reidentified:
     new = uuid.uuid4().hex
     clone_from = config.get(session, KEY_CLONE_FROM)
     cutoff = int(clone_from) - 1 if clone_from else _peer_known_top(conn, old)
+    first = conn.execute("SELECT hlc FROM peer_log WHERE origin = ? AND seq = ?", (old, cutoff + 1)).fetchone()
+    if first is not None and clone_from:  # a proven fork taken back, told to every laptop (forks.py)
+        forks.record(session, old, cutoff + 1, first[0])
     taken = conn.execute("SELECT entity, gid FROM peer_log WHERE origin = ? AND seq > ?", (old, cutoff)).fetchall()
     pending: list[tuple[str, int]] = []
     for entity, gid in taken:

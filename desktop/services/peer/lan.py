@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 from desktop.changes import PEER_MERGE, declares
-from desktop.services.peer import changes, exchange, stamp
+from desktop.services.peer import changes, clones, exchange, forks, stamp
 from desktop.services.peer.crypto import GroupKey, PeerRefused, read_header
 from desktop.services.peer.group import group_key
 from desktop.services.peer.ids import device_id, device_name
@@ -283,15 +283,21 @@ class _Handler(BaseHTTPRequestHandler):
         op = msg.get("op")
         if op == "hello":
             if msg.get("device") == srv.device:
+                with db.session() as s:
+                    clones.same_id(s)
                 raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
                 en="The other laptop has the same device id as this one (copied from a backup?): not "
                    "syncing. On ONE of the two laptops, a supervisor runs 'enrollpoint peer reidentify'")
+            with db.session() as s:  # forks taken back elsewhere: dropped here first (forks.py)
+                forks.merge_in(s, forks.check(msg.get("retracted")))
             with db.session() as s:
+                clones.check(s, forks.as_ops(s, msg.get("tips")), for_other=True)  # nothing withheld unsaid
                 stamp.stamp(s)
                 vv = changes.version_vector(s)
                 exchange.note_peer(s, msg.get("device"), msg.get("name"), exchange.check_vv(msg.get("vv")), "lan")
-            return {"device": srv.device, "name": srv.name, "vv": vv}
+                mine = {"tips": forks.tips(s), "retracted": forks.known(s)}
+            return {"device": srv.device, "name": srv.name, "vv": vv, **mine}
         if op == "push":
             ops = exchange.check_ops(msg.get("ops"))
             with db.session() as s:
@@ -431,13 +437,17 @@ def sync_with(
         with db.session() as s:
             stamp.stamp(s)
             me, name, my_vv = device_id(s), device_name(s), changes.version_vector(s)
-        hello = client.call({"op": "hello", "device": me, "name": name, "vv": my_vv})
+            mine = {"tips": forks.tips(s), "retracted": forks.known(s)}
+        hello = client.call({"op": "hello", "device": me, "name": name, "vv": my_vv, **mine})
         result.peer_device, result.peer_name = str(hello.get("device", "")), str(hello.get("name", ""))[:80]
         if result.peer_device == me:
+            with db.session() as s:
+                clones.same_id(s)
             raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
             en="The other laptop has the same device id as this one (copied from a backup?): not syncing. "
                "On ONE of the two laptops, a supervisor runs 'enrollpoint peer reidentify'")
+        _compare(db, hello)
         their_vv = _push(db, client, me, name, exchange.check_vv(hello.get("vv")), result, progress, check)
         _pull_all(db, client, result, progress, check)
         with db.session() as s:
@@ -448,6 +458,15 @@ def sync_with(
     finally:
         client.close()
     return result
+
+
+def _compare(db: Database, hello: dict[str, Any]) -> None:
+    """The other laptop's forks taken back, then its highest entries compared with this laptop's: two contents
+    under one (origin, seq) refuse the sync with words rather than withhold entries (forks.py)."""
+    with db.session() as s:
+        forks.merge_in(s, forks.check(hello.get("retracted")))
+    with db.session() as s:
+        clones.check(s, forks.as_ops(s, hello.get("tips")))
 
 
 def _push(db: Database, client: _Client, me: str, name: str, their_vv: dict[str, int], result: SyncResult,

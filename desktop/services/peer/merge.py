@@ -5,7 +5,8 @@ Rules (docs/peer-sync.md):
 - Status events are append-only: an event is inserted once by its gid; the citizen's state is then rebuilt
   from all its events in the shared order (services/peer/state.py).
 - Every other record merges field by field: a field takes the value of the entry with the highest HLC that
-  set it. When the two values differ, both are written to the audit trail.
+  set it. When two laptops wrote one field differently (bookkeeping fields such as created_at aside), the
+  field and the laptop — never the values — go to the audit trail and the conflict list.
 - One ID number claimed by two citizens never fuses them: both kept, the smaller gid holds the number,
   the pair listed for the supervisor (`_claim_number`). A merge deletes no one.
 - Every field is type- and range-checked first (fields.py): an entry that fails is quarantined
@@ -30,12 +31,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
-from desktop.services.peer import clones, state
+from desktop.services.peer import clones, forks, state
 from desktop.services.peer import fields as field_checks
 from desktop.services.peer.hlc import MAX_AHEAD_MS, adopt_limit
 from desktop.services.peer.ids import Clock
 from desktop.services.peer.rows import INSERT_DEFAULTS, citizen_keys, held
-from desktop.services.peer.spec import BY_NAME, CITIZEN, CITIZEN_KEYED, Entity
+from desktop.services.peer.spec import (
+    BY_NAME,
+    CITIZEN,
+    CITIZEN_KEYED,
+    ENTITY_WORDS,
+    FIELD_WORDS,
+    NOT_CONFLICTS,
+    Entity,
+)
 from desktop.services.peer.stamp import dump_clocks, dumps, load_clocks, new_clocks, stamp, value_hash
 from desktop.storage.connect import driver_connection
 
@@ -175,7 +184,9 @@ class _Merger:
             self._insert(origin, hlc, ent, gid, values, body)
             return True
         if ent.mutable:
-            self._merge_fields(row[0], hlc, ent, gid, values, body)
+            self._merge_fields(row[0], origin, hlc, ent, gid, values, body)
+        elif ent.name == "event":  # its first entry was a retracted fork's: the reissue names its laptop
+            self.conn.execute("UPDATE status_events SET origin = ? WHERE id = ? AND origin = ''", (origin, row[0]))
         return True
 
     def _claim_number(self, gid: str, number: str, name: Any, row_id: int | None = None) -> str | None:
@@ -234,7 +245,7 @@ class _Merger:
             self.rows_buffer.append((gid, ent.name, row_id, new_clocks(hlc, {f: value_hash(wire[f]) for f in values})))
         self._touched(ent, row_id, row)
 
-    def _merge_fields(self, row_id: int, hlc: str, ent: Entity, gid: str, values: dict[str, Any],
+    def _merge_fields(self, row_id: int, origin: str, hlc: str, ent: Entity, gid: str, values: dict[str, Any],
                       wire: dict[str, Any]) -> None:
         self.flush()
         got = self.conn.execute("SELECT fields FROM peer_rows WHERE gid = ?", (gid,)).fetchone()
@@ -249,9 +260,9 @@ class _Merger:
                 wins[f] = v
                 clocks[f] = [hlc, value_hash(wire[f])]
                 if mine is not None and current.get(f) != v:
-                    self._audit(ent, row_id, f, kept=v, other=current.get(f))
+                    self._differ(ent, row_id, gid, f, origin)
             elif hlc < mine[0] and current.get(f) != v:
-                self._audit(ent, row_id, f, kept=current.get(f), other=v)
+                self._differ(ent, row_id, gid, f, origin)
         if ent.name == "citizen" and wins.get("id_number"):  # never fuses two people (_claim_number)
             wins["id_number"] = self._claim_number(gid, wins["id_number"], wins.get("full_name"), row_id)
         if wins:
@@ -288,11 +299,25 @@ class _Merger:
         self._conflict(f"code:{code}:{gid}", "code", f"Mã giấy hẹn {code} trùng giữa hai máy: lịch hẹn sau đổi thành {new}")
         return new
 
-    def _audit(self, ent: Entity, row_id: int, f: str, kept: Any, other: Any) -> None:
-        detail = f"{ent.name} {f}: giữ '{kept}', máy khác có '{other}'"
+    def _differ(self, ent: Entity, row_id: int, gid: str, f: str, origin: str) -> None:
+        """Two laptops wrote one field differently: the field and the laptop in the audit trail and in the
+        conflict list, never the values (docs/security.md); bookkeeping fields are no conflict."""
+        if f in NOT_CONFLICTS:
+            return
+        laptop = self._laptop(origin)
+        detail = f"{ent.name} {f}: hai máy ghi khác nhau (máy {laptop}), giữ giá trị ghi sau cùng"
         self.conn.execute(
             "INSERT INTO audit_log(at, operator_id, action, entity, entity_id, detail) VALUES (?, NULL, ?, ?, ?, ?)",
             (self.now, "peer_merge", ent.table, row_id, nfc(detail)))
+        what = FIELD_WORDS.get(f, f)
+        self._conflict(f"field:{gid}:{f}", "field",
+                       f"{ENTITY_WORDS.get(ent.name, ent.name)} số {row_id}: trường '{what}' khác nhau giữa máy này và "
+                       f"máy {laptop}; đã giữ giá trị ghi sau cùng — cán bộ kiểm tra lại")
+
+    def _laptop(self, origin: str) -> str:
+        got = self.conn.execute("SELECT name FROM peer_devices WHERE device_id = ?", (origin,)).fetchone()
+        short = origin[:8].upper()
+        return f"{got[0]} ({short})" if got and got[0] else short
 
     def _conflict(self, key: str, kind: str, detail: str) -> None:
         self.conn.execute(
@@ -356,6 +381,7 @@ DOUBLE_CAPTURE = {"card_captured": "hồ sơ cấp thẻ căn cước", "vneid_l
 def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
     """Store and apply entries from another laptop in the caller's transaction (one page = one commit)."""
     stamp(session)  # local changes get their clock before anything from outside is compared with them
+    ops = forks.live(session, ops)  # a fork taken back by `peer reidentify` never comes back (forks.py)
     clones.check(session, ops)  # entries under this laptop's own id it never made: a cloned laptop
     m = _Merger(session)
     conn = m.conn

@@ -55,3 +55,13 @@ ENTITIES: tuple[Entity, ...] = (POINT, CITIZEN, SESSION, APPOINTMENT, EVENT)
 BY_NAME = {e.name: e for e in ENTITIES}
 # Fields whose change needs the citizen's derived columns recomputed.
 CITIZEN_KEYED = ("full_name", "village", "id_number", "old_cmnd", "phone")
+
+# Fields two laptops may write differently without anyone having disagreed: when a record was made (two
+# laptops importing one list each made it), and the raw spelling kept beside the name (the name is compared).
+NOT_CONFLICTS = frozenset({"created_at", "full_name_raw"})
+ENTITY_WORDS = {"point": "Điểm thu nhận", "citizen": "Công dân", "session": "Buổi thu nhận",
+                "appointment": "Lịch hẹn"}
+FIELD_WORDS = {"full_name": "họ tên", "id_number": "số định danh", "old_cmnd": "số CMND cũ", "birth_date": "ngày sinh",
+               "birth_year": "năm sinh", "sex": "giới tính", "village": "thôn", "address": "địa chỉ",
+               "phone": "số điện thoại", "note": "ghi chú", "name": "tên", "state": "trạng thái",
+               "slot_start": "giờ hẹn", "day": "ngày", "start_time": "giờ bắt đầu", "end_time": "giờ kết thúc"}

@@ -23,7 +23,7 @@ from typing import Any
 from common.files import atomic_open
 from desktop.changes import PEER_MERGE, Changes, declares
 from desktop.models import PeerDevice, PeerSeen
-from desktop.services.peer import changes, clones, exchange, stamp, unfinished
+from desktop.services.peer import changes, clones, exchange, forks, stamp, unfinished
 from desktop.services.peer.crypto import GroupKey, PeerRefused
 from desktop.services.peer.group import group_key
 from desktop.services.peer.ids import device_id, device_name
@@ -77,6 +77,7 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
         stamp.stamp(s)
     with db.session() as s:
         me, name, vv = device_id(s), device_name(s), changes.version_vector(s)
+        retracted = forks.known(s)
     file_id = secrets.token_hex(16)
     target = Path(path)
     entries = frames = 0
@@ -87,7 +88,7 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
                 ops, more = changes.raw_after(s, cursor)
             for o in ops:
                 cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
-            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops}
+            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops, "retracted": retracted}
             sealed = key.seal(KIND, exchange.pack(payload), extra={"file": file_id, "frame": frames, "last": not more})
             f.write(struct.pack(">I", len(sealed)) + sealed)
             frames += 1
@@ -167,8 +168,10 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         file_id, device = header["file"], payload.get("device", "")
         since = exchange.check_vv(payload.get("since", {}))
         sender_vv = payload["vv"]
+        with db.session() as s:  # forks taken back elsewhere: dropped here before anything is compared
+            forks.merge_in(s, forks.check(payload.get("retracted")))
         with db.session() as s:
-            clones.check(s, payload["ops"])
+            clones.check(s, forks.live(s, payload["ops"]))
         del payload  # never two pages in memory: the next one is built while this name would hold the last
     with db.session() as s:
         clones.check(s, [], sender_vv)
