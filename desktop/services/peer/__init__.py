@@ -7,5 +7,6 @@
 - `merge`, `rows`, `state`: applying entries from other laptops, row helpers, statuses rebuilt in one order;
 - `group`, `crypto`: the group, its secret and code, sealed messages; `exchange`: the page format;
 - `lan`, `usbfile`: the two transports; `unfinished`: a USB import cut half-way;
-- `clones`: two databases with one device id; `status`: what `peer status` and the panel show.
+- `clones`: two databases with one device id; `forks`: what a clone left on the other laptops and how it is
+  dropped; `status`: what `peer status` and the panel show.
 """

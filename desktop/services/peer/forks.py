@@ -1,4 +1,4 @@
-"""What a clone left behind on the other laptops, and how every laptop gets rid of it (issue 20 §1).
+"""What a clone left behind on the other laptops, and how every laptop gets rid of it .
 
 Two databases under one device id X part at sequence k: from k on each writes its own (X, k), (X, k+1)…
 A third laptop that holds one copy's (X, k) believes it holds "X up to k" and will never take the other

@@ -1,4 +1,4 @@
-"""Property (issue 20 §1): with a clone among the random operations — P's database copied by hand to a
+"""Property: with a clone among the random operations — P's database copied by hand to a
 third laptop C, both writing under one id — every sync either works or refuses with words; after the clone
 is cured as the app tells the officer (`peer reidentify` on one copy, or on both, then sync again), every
 real event of every laptop is on every laptop, once, and the registers agree. Real SQLite files, USB files

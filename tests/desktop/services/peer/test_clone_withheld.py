@@ -1,4 +1,4 @@
-"""Issue 20 §1: a clone (P's database copied by hand, not through `restore`) must not make P's real capture
+"""A clone (P's database copied by hand, not through `restore`) must not make P's real capture
 vanish from Q. The LAN sync that would withhold entries says so (PeerRefused: the CLI exits 2); after the
 clone is resolved as the messages say, every real event of every laptop reaches every laptop, once."""
 

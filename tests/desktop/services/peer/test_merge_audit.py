@@ -1,4 +1,4 @@
-"""Issue 20 §5: a merge's audit lines name the field and the laptop, never the values (docs/security.md), and
+"""A merge's audit lines name the field and the laptop, never the values (docs/security.md), and
 bookkeeping fields two laptops naturally differ in (created_at) are no conflict; the one real conflict (a name
 spelled two ways) reaches `peer status` and the panel's data (`peer_status`)."""
 
