@@ -35,7 +35,7 @@ from province import cli as hub_cli
 from province.db import open_hub
 from province.models import DevicePreviousKey, ReportVillage
 from sync import hubkey, offline, signing
-from tests.support.clis import hub, lap
+from tests.support.clis import hub, lap, stored
 
 COMMUNE = "22736"
 D0 = dt.date(2025, 6, 1)
@@ -115,15 +115,6 @@ def close_days(first: int, last: int) -> None:
     finally:
         db.close()
 
-
-def stored(url: str) -> list[tuple]:
-    db = open_hub(url)
-    try:
-        with db.session() as s:
-            return sorted(s.execute(select(ReportVillage.point_code, ReportVillage.day, ReportVillage.revision,
-                                           ReportVillage.device_id)).all())
-    finally:
-        db.close()
 
 
 def resign(doc: dict, stranger: str, **payload_changes: object) -> dict:

@@ -23,9 +23,9 @@ from desktop.storage.db import Database, open_database
 from province import admin
 from province import cli as hub_cli
 from province.db import open_hub
-from province.models import Device, EnrolmentCode, PhoneReport, ReportVillage
+from province.models import Device, EnrolmentCode, PhoneReport
 from sync import daycode, offline, signing
-from tests.support.clis import hub, lap
+from tests.support.clis import hub, lap, stored
 
 COMMUNE = "22736"
 D0 = dt.date(2025, 6, 1)
@@ -98,15 +98,6 @@ def outbox_snapshot() -> list[tuple]:
     finally:
         db.close()
 
-
-def stored(url: str) -> list[tuple]:
-    db = open_hub(url)
-    try:
-        with db.session() as s:
-            return sorted(s.execute(select(ReportVillage.point_code, ReportVillage.day, ReportVillage.revision,
-                                           ReportVillage.device_id)).all())
-    finally:
-        db.close()
 
 
 def test_island_laptop_never_online(hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,9 +6,12 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from desktop.cli import main as ep
 from province import cli as hub_cli
+from province.db import open_hub
+from province.models import ReportVillage
 
 
 def hub(url: str, capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> Any:
@@ -34,3 +37,14 @@ def lap(capsys: pytest.CaptureFixture[str], *args: str, ok: bool = True) -> Any:
     assert code == 2, out.out + out.err
     assert "Traceback" not in out.err
     return out.err + out.out
+
+
+def stored(url: str) -> list[tuple[Any, ...]]:
+    """(point, day, revision, device) of every report the hub at `url` holds, sorted."""
+    db = open_hub(url)
+    try:
+        with db.session() as s:
+            return sorted(tuple(r) for r in s.execute(select(ReportVillage.point_code, ReportVillage.day,
+                                                             ReportVillage.revision, ReportVillage.device_id)))
+    finally:
+        db.close()
