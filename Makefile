@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 APP_LOCK := requirements/app.txt
 DEV_LOCK := requirements/dev.txt
+HUB_LOCK := requirements/hub.txt
 STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 # `make lock` runs uv from a venv of its own (not a dependency of the app or its tests).
@@ -71,11 +72,13 @@ installer: $(DEV_STAMP)
 # Re-resolve both locks for Linux and Windows (universal markers) from pyproject.toml. Versions already
 # in a lock are kept unless pyproject.toml excludes them; `make lock LOCK_FLAGS=--upgrade` moves
 # everything to the newest allowed, `LOCK_FLAGS='-P reportlab'` one package. The dev lock is
-# constrained by the app lock, so both pin the same versions.
+# constrained by the app lock, so both pin the same versions; the hub-only lock (requirements/hub.in: no
+# PySide6) by the dev lock.
 lock: $(UV)
 	$(COMPILE) pyproject.toml requirements/tools.in -o $(APP_LOCK)
 	$(COMPILE) pyproject.toml requirements/tools.in --extra dev --extra icu --extra postgres \
 		-c $(APP_LOCK) -o $(DEV_LOCK)
+	$(COMPILE) requirements/hub.in requirements/tools.in -c $(DEV_LOCK) -o $(HUB_LOCK)
 
 $(UV):
 	$(PY) -m venv $(TOOLS_VENV)

@@ -63,6 +63,8 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
         description="Daily aggregate reports (counts only) from commune laptops: enrolment, exactly-once "
         "batch intake, targets, and the province dashboard.",
         lifespan=lifespan,
+        docs_url="/docs" if settings.api_docs else None,  # Swagger UI and ReDoc come from a CDN
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.db = hub
     app.state.session_secret = secret

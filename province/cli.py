@@ -244,11 +244,16 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
 
     from province.app import create_app
     from province.inflight import BatchSlots
+    from province.transport import check_serve
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise refuse("serve.ssl_pair")
+    check_serve(args.host, own_tls=bool(args.ssl_certfile), settings=args.settings)  # no plain HTTP off loopback
     print(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name), flush=True)
     # Proxy headers: only province.proxy reads them, and only from ENROLLPOINT_HUB_TRUSTED_PROXIES.
     common: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
-                              "access_log": args.access_log, "proxy_headers": False}
+                              "access_log": args.access_log, "proxy_headers": False,
+                              "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
     if args.workers > 1:  # each worker is a fresh process that builds its app from the settings
         db.close()
         export_for_workers(db.url, secure_cookies=args.secure_cookies)
@@ -291,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="always mark the session cookie Secure (behind a TLS proxy)")
     sp.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
                     help="worker processes (login limits and lockouts are shared through the database)")
+    sp.add_argument("--ssl-certfile", default=None, metavar="PEM",
+                    help="serve HTTPS with this certificate (chain) instead of behind a TLS proxy")
+    sp.add_argument("--ssl-keyfile", default=None, metavar="PEM", help="the certificate's private key")
 
     user = sub.add_parser("user", help="dashboard accounts").add_subparsers(dest="sub", required=True)
     sp = add("add", cmd_user_add, f"add an account (password from ${ENV_PASSWORD} or a prompt)", user)

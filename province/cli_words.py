@@ -35,6 +35,8 @@ WORDS: dict[str, tuple[str, str]] = {
                                "expires {expires}: a laptop restored from a backup that connects with it succeeds "
                                "the old one)\nHub key fingerprint: {fingerprint} (read it out with the code; the "
                                "laptop shows the same after connecting)"),
+    "serve.ssl_pair": ("--ssl-certfile và --ssl-keyfile phải đi cùng nhau.",
+                       "--ssl-certfile and --ssl-keyfile go together."),
     "device.none": ("Chưa có máy nào kết nối.", "No devices."),
     "device.held_state": ("CHỜ DUYỆT: {reason}", "HELD (waiting for approval): {reason}"),
     "device.approved": ("Đã duyệt máy {id}: báo cáo của máy được tính từ lần gửi tới.",

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from province import auth
+from province import auth, transport
 from province.dashboard import render
 from province.db import HubDB
 from province.throttle import LoginGuard
@@ -116,6 +116,13 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
+def _refuse_plain_http(request: Request) -> None:
+    """A login over plain HTTP from another computer: refused (province.transport), the cookie never set."""
+    if transport.plain_http_login(request.url.scheme, request.client.host if request.client else None,
+                                  secure_cookies=bool(getattr(request.app.state, "secure_cookies", False))):
+        raise transport.refuse_plain_login()
+
+
 def _form_page(request: Request, next_url: str, status: int = 200, error: str | None = None,
                headers: dict[str, str] | None = None) -> Response:
     """The login form with a fresh CSRF nonce cookie and its signed token in the form."""
@@ -141,6 +148,7 @@ def login_form(request: Request, next: str | None = None) -> Response:  # noqa: 
 async def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
                 password: Annotated[str, Form(max_length=2000)] = "", next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
                 csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    _refuse_plain_http(request)  # before any counter or hash: nothing of the password is used
     guard = _guard(request)
     address = _address(request)
     next_url = safe_next(next)
@@ -221,6 +229,7 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
 
 @router.get("/login/link/{token}", summary="One-time login link (kiosk screens)")
 async def login_link(request: Request, token: str, next: str | None = None) -> Response:  # noqa: A002
+    _refuse_plain_http(request)  # the link is spent only over https (or on this computer)
     def spend() -> str | None:
         with request.app.state.db.session(write=True) as s:
             user = auth.use_login_link(s, token)

@@ -34,6 +34,8 @@ from tests.support.hub import (
     setup_commune,
 )
 
+HTTPS = "https://testserver"  # another computer's login must come over https (province.transport)
+
 
 def _raw(client, laptop, body: bytes):
     return client.post("/api/v1/batches", content=protocol.gzip_body(body), headers=laptop.headers(body))
@@ -174,7 +176,7 @@ def test_login_rate_limited_per_address(hub_db):
     app = create_app(db=hub_db, login_guard=LoginGuard(capacity=5, rate=0.1, max_failures=100,
                                                           clock=lambda: clock[0]))
     add_user(hub_db)
-    with TestClient(app, client=("10.0.0.7", 1)) as a, TestClient(app, client=("10.0.0.8", 1)) as b:
+    with TestClient(app, base_url=HTTPS, client=("10.0.0.7", 1)) as a, TestClient(app, base_url=HTTPS, client=("10.0.0.8", 1)) as b:
         for _ in range(5):
             assert login(a, password="sai-mat-khau-roi").status_code == 401
         t0 = time.perf_counter()
@@ -212,7 +214,7 @@ def test_refusals_take_the_same_time(hub_db):
                 status, took = timed(c, name, pw)
                 assert status == 401
                 times[what].append(took)
-    with TestClient(app, client=("10.9.9.9", 1)) as other:
+    with TestClient(app, base_url=HTTPS, client=("10.9.9.9", 1)) as other:
         for _ in range(3):
             status, took = timed(other, "quan.tri", "sai-mat-khau-roi")
             assert status == 401

@@ -17,6 +17,8 @@ from province.settings import HubSettings
 from province.throttle import LoginGuard
 from tests.support.hub import PASSWORD, add_user, login
 
+HTTPS = "https://testserver"  # another computer's login must come over https (province.transport)
+
 NETS = HubSettings(trusted_proxies="10.0.0.1, 192.168.5.0/24").proxy_networks()
 
 
@@ -73,7 +75,7 @@ def test_per_address_limit_counted_by_every_worker(hub_db: HubDB) -> None:
     clock = [1_000_000.0]
     apps = [create_app(db=hub_db, login_guard=LoginGuard(capacity=4, rate=0.1, max_failures=100,
                                                           clock=lambda: clock[0])) for _ in range(2)]
-    with TestClient(apps[0], client=("10.0.0.7", 1)) as a, TestClient(apps[1], client=("10.0.0.7", 1)) as b:
+    with TestClient(apps[0], base_url=HTTPS, client=("10.0.0.7", 1)) as a, TestClient(apps[1], base_url=HTTPS, client=("10.0.0.7", 1)) as b:
         assert [login(c, password="sai-mat-khau-roi").status_code for c in (a, b, a, b)] == [401] * 4
         r = login(a)
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
@@ -85,7 +87,7 @@ def test_per_address_limit_counted_by_every_worker(hub_db: HubDB) -> None:
 def test_many_addresses_guessing_one_account_slow_it_but_never_lock_it(hub_db: HubDB) -> None:
     add_user(hub_db)
     app = create_app(db=hub_db, login_guard=LoginGuard(capacity=100, account_slow_after=3, account_delay=0.6))
-    clients = [TestClient(app, client=(f"10.0.1.{i}", 1)) for i in range(4)]
+    clients = [TestClient(app, base_url=HTTPS, client=(f"10.0.1.{i}", 1)) for i in range(4)]
     with clients[0], clients[1], clients[2], clients[3]:
         t0 = time.perf_counter()
         assert login(clients[0], password="sai-mat-khau-roi").status_code == 401
