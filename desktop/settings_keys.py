@@ -33,6 +33,8 @@ KEY_TOKEN_EXPIRES = "hub.token_expires_at"
 KEY_TARGETS_AT = "hub.targets_fetched_at"
 KEY_TARGETS_FILE_ISSUED = "hub.targets_file_issued_at"  # the newest targets file taken (older ones refused)
 KEY_HUB_PUBLIC_KEY = "hub.public_key"  # the hub's Ed25519 key, pinned at enrolment (checks receipts, files)
+KEY_HUB_CA_PEM = "hub.ca_pem"  # the province's CA certificate(s), PEM (public), trusted for TLS to the hub
+KEY_HUB_CA_FOR = "hub.ca_for"  # the hub origin (https://host:port) that CA is for; "": the hub given later
 
 # -- sending (services/province_link/outbox, ui/support/autosend) -------------------------------------------
 KEY_LAST_SUCCESS = "sync.last_success_at"

@@ -13,7 +13,8 @@ if [ "${1:-test}" = test ]; then
   # postgresql: hub tests on PostgreSQL; chromium: dashboard test; poppler-utils: PDF pages to PNG;
   # xvfb, xauth, x11-utils (xwininfo): the app and the frozen bundle started on a real (virtual) X display.
   want+=(postgresql chromium poppler-utils xvfb xauth x11-utils)
-  want+=(nginx)  # the hub behind a real proxy with 4 workers (tests/province/test_proxy_workers.py)
+  want+=(nginx)  # the hub behind a real proxy with 4 workers (tests/province/test_proxy_workers.py; TLS: test_deployment.py)
+  want+=(systemd)  # systemd-analyze verify/security on deploy/enrollpoint-hub.service (tests/province/test_deployment.py)
   want+=(libicu-dev pkg-config)  # to build PyICU (dev extra): the ICU collation oracle of the tests
 fi
 missing=()

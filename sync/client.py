@@ -36,6 +36,7 @@ from sync import hubkey, signing
 from sync.failures import (
     MSG_AUTH,
     MSG_BAD_ANSWER,
+    MSG_CERTIFICATE,
     MSG_ENROL_CODE,
     MSG_FORBIDDEN,
     MSG_NOT_CONNECTED,
@@ -51,6 +52,7 @@ from sync.failures import (
     MSG_UNREACHABLE,
     AuthError,
     BatchIdConflict,
+    CertificateError,
     EnrolRejected,
     Rejected,
     SyncError,
@@ -217,6 +219,7 @@ class HubClient:
         private_key: str = "",
         policy: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        ca_file: str = "",
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
@@ -226,6 +229,9 @@ class HubClient:
         self.policy = policy or RetryPolicy()
         self.sleep, self.clock, self.rng = sleep, clock, rng
         self.http = session or self._session()
+        # The province's own CA (pinned per hub by the laptop): trusted for this hub instead of the system's
+        # store. Empty: the system's trusted authorities (requests' default).
+        self.verify: bool | str = ca_file or True
         self.hub_public_key = ""  # from the last targets answer (hubs with a signing key send it)
         self._started, self._slept, self._reached = 0.0, 0.0, False  # the current drain's budget and contact
 
@@ -247,7 +253,11 @@ class HubClient:
 
     def _request(self, method: str, path: str, **kw: Any) -> requests.Response:
         try:
-            return self.http.request(method, self.base_url + path, timeout=self.policy.timeout, **kw)
+            # verify per request: a session's verify loses to REQUESTS_CA_BUNDLE in requests, a request's does not
+            return self.http.request(method, self.base_url + path, timeout=self.policy.timeout,
+                                     verify=self.verify, **kw)
+        except requests.exceptions.SSLError as exc:  # before ConnectionError, its base: say it is the certificate
+            raise CertificateError() from exc
         except requests.exceptions.ConnectTimeout as exc:
             raise Transient(MSG_UNREACHABLE, never_sent=True) from exc
         except requests.exceptions.Timeout as exc:  # read timeout: the hub may have committed
@@ -299,11 +309,14 @@ class HubClient:
         protocol and key fingerprint; no database work on the hub). A hub older than /hello answers 404 there:
         then /health's JSON (status "ok", protocol) is the proof. An HTML 200 (a captive portal) is "silent"."""
         t = self.policy.link.probe_timeout
-        get = {"timeout": (t, t), "allow_redirects": False, "headers": {"User-Agent": "EnrollPoint-laptop/1"}}
+        get = {"timeout": (t, t), "allow_redirects": False, "headers": {"User-Agent": "EnrollPoint-laptop/1"},
+               "verify": self.verify}
         try:  # requests.get: no reconnect adapter, so one probe never waits longer than the timeout
             resp = requests.get(self.base_url + f"{API}/hello", **get)  # type: ignore[arg-type]
             if resp.status_code == 404:
                 resp = requests.get(self.base_url + f"{API}/health", **get)  # type: ignore[arg-type]
+        except requests.exceptions.SSLError:
+            return ProbeResult("silent", MSG_CERTIFICATE)
         except requests.exceptions.RequestException:
             return ProbeResult("silent", MSG_UNREACHABLE)
         if resp.status_code in (408, 425, 429) or resp.status_code >= 500:

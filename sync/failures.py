@@ -15,6 +15,16 @@ MSG_FORBIDDEN = (
     "Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy."
 )
 MSG_UNREACHABLE = "Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau."
+MSG_CERTIFICATE = (
+    "Chứng chỉ của máy chủ tỉnh không được tin cậy (không kiểm tra được chứng chỉ TLS, có thể tỉnh dùng chứng "
+    "chỉ riêng của tỉnh): nhận tệp chứng chỉ của tỉnh rồi chạy lại với --ca-file TỆP (trong ứng dụng: «Chứng "
+    "chỉ của tỉnh»). Báo cáo vẫn được giữ trên máy."
+)
+MSG_CERTIFICATE_EN = (
+    "The province server's certificate is not trusted (TLS verification failed; the province may use its own "
+    "certificate authority): get the province's certificate file and run again with --ca-file FILE (in the app: "
+    "«Chứng chỉ của tỉnh»). The reports stay on the laptop."
+)
 MSG_NOT_THE_HUB = (
     "Có mạng nhưng không tới được máy chủ tỉnh (có thể mạng yêu cầu đăng nhập trước). Báo cáo vẫn được giữ lại "
     "để gửi sau."
@@ -83,3 +93,13 @@ class Transient(SyncError):
         super().__init__(message, status)
         self.never_sent = never_sent
         self.retry_after = retry_after
+
+
+class CertificateError(Transient):
+    """TLS verification failed: the hub's certificate is not trusted by this laptop (a province CA not pinned,
+    an expired or mismatched certificate). Nothing reached the hub; retrying without the province's CA file
+    cannot help, so the words say what to do. `en`: the English words for the CLI's --lang en."""
+
+    def __init__(self) -> None:
+        super().__init__(MSG_CERTIFICATE, never_sent=True)
+        self.en = MSG_CERTIFICATE_EN

@@ -26,6 +26,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--response-file", metavar="RESP", default=None,
                    help="không có mạng: hoàn tất kết nối bằng tệp trả lời của tỉnh")
     p.add_argument("--commune", default=None, help="mã xã (khi máy chưa được thiết lập xã)")
+    p.add_argument("--ca-file", metavar="PEM", default=None,
+                   help="chứng chỉ của tỉnh (tệp .pem/.crt do công an tỉnh cấp) khi máy chủ tỉnh dùng chứng chỉ "
+                        "riêng: được ghi nhớ cho máy chủ này; chỉ --ca-file: ghim cho máy chủ đang kết nối")
     p.add_argument("--new-device", action="store_true",
                    help="kết nối như một máy mới, không giữ mã máy cũ (chỉ khi cán bộ kỹ thuật hướng dẫn: các ngày "
                         "đã gửi bằng mã máy cũ sẽ được tỉnh cộng thêm một lần nữa)")
@@ -69,8 +72,16 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.province_link import hub_link, hub_offline
 
+    if args.ca_file and not (args.response_file or args.code):
+        return _pin_ca(args, ctx)
     if args.response_file:
+        if args.ca_file:
+            from desktop.services.province_link import hub_ca
+
+            hub_ca.read_ca_file(args.ca_file)  # a bad file is refused before the response is used
         res = hub_offline.connect_response(ctx.db, args.response_file)
+        if args.ca_file:
+            hub_ca.pin_file(ctx.db, args.ca_file)
         note = f"\n{res['device_note']}" if res.get("device_note") else ""
         ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
                         f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "
@@ -92,7 +103,8 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
                          en="--hub (the province server address) is missing; without a network use "
                             "--request-file")
     _warn_if_restored(ctx)
-    info = hub_link.connect(ctx.db, args.hub, args.code, args.name, new_device=args.new_device)
+    info = hub_link.connect(ctx.db, args.hub, args.code, args.name, new_device=args.new_device,
+                            ca_file=args.ca_file)
     kept = " — vẫn là máy cũ: các ngày đã gửi không bị tính hai lần" if info.get("same_device") == "yes" else ""
     text = (f"Đã kết nối xã {info['commune_code']} {info['commune_name']} với {info['hub_url']} "
             f"(mã máy {info['device_id']}{kept}).")
@@ -101,6 +113,17 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     if note := succession.connect_note(info):
         text += "\n" + note
     ctx.output(info, text + _key_lines(info))
+    return EXIT_OK
+
+
+def _pin_ca(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`connect --ca-file FILE` alone: trust the province's CA for the hub this laptop is connected to."""
+    from desktop.services.province_link import hub_ca
+
+    res = hub_ca.pin_file(ctx.db, args.ca_file)
+    where = res["ca_for"] or "máy chủ tỉnh sẽ được cấp (tệp chỉ tiêu của tỉnh)"
+    ctx.output(res, f"Đã ghi nhận chứng chỉ của tỉnh ({res['certificates']} chứng chỉ) cho {where}: từ nay "
+                    "máy tin máy chủ này theo chứng chỉ đó.")
     return EXIT_OK
 
 

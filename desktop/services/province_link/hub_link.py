@@ -33,7 +33,7 @@ from desktop import config
 from desktop.changes import Changes, declares
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Target
-from desktop.services.province_link import hub_pin, outbox, restored, succession
+from desktop.services.province_link import hub_ca, hub_pin, outbox, restored, succession
 from desktop.settings_keys import (
     KEY_CONNECTED_AT,
     KEY_HUB_COMMUNE,
@@ -90,6 +90,7 @@ class Credentials:
     commune_code: str
     token: str
     private_key: str
+    ca_file: str = ""  # the province's CA pinned for this hub, as a file (hub_ca), or "": the system's
 
 
 def keyring_name(device_id: str) -> str:
@@ -203,7 +204,7 @@ def credentials(db: Database, *, need_url: bool = True) -> Credentials:
         token, key = _adopt_commune_entry(commune, device)
     if not (token and key):
         raise NotConnected(MSG_NOT_CONNECTED, en=MSG_NOT_CONNECTED_EN)
-    return Credentials(url, device, commune, token, key)
+    return Credentials(url, device, commune, token, key, hub_ca.file_for(db, url) if url else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,9 +280,12 @@ def connect(
     *,
     client: HubClient | None = None,
     new_device: bool = False,
+    ca_file: str | os.PathLike[str] | None = None,
 ) -> dict[str, str]:
     """Enrol this laptop with a one-time code: new key pair, token and key into the keyring. A database that
-    was enrolled before keeps its device id (see the module's docstring) unless `new_device`."""
+    was enrolled before keeps its device id (see the module's docstring) unless `new_device`. `ca_file`: the
+    province's CA certificate, pinned for this hub once the enrolment succeeds (`hub_ca`); without it a CA
+    pinned earlier for this hub is used."""
     hub_url = hub_url.strip().rstrip("/")
     if problem := insecure_hub_url(hub_url):
         raise ValidationError("hub", hub_url, problem,
@@ -291,7 +295,9 @@ def connect(
     if not code:
         raise ValidationError("code", code, "Thiếu mã kết nối", en="The connection code is missing")
     _secure_keyring()  # before the hub spends the one-time code: no safe place for the secrets, no enrolment
-    resp, private_key, public_key = _ask_hub(db, hub_url, code, device_name, new_device, client)
+    pem = hub_ca.read_ca_file(ca_file) if ca_file else hub_ca.pinned_for(db, hub_url)
+    http = client or HubClient(hub_url, ca_file=hub_ca.write_pem(pem) if pem else "")
+    resp, private_key, public_key = _ask_hub(db, code, device_name, new_device, http, own=client is None)
     previous = _previous_of_same_commune(db, resp)
     key = hub_pin.check_enrolment_key(db, resp.hub_public_key, resp.hub_key_binding, offline.code_hash(code),
                                       resp.device_id, resp.commune_code, public_key, by_file=False)
@@ -300,6 +306,8 @@ def connect(
     if previous == resp.device_id:  # re-enrolled: same device, its new key is now the key
         _keyring_delete(keyring_name(previous), "next_private_key")
     took = _store_enrolment(db, hub_url, resp, key.key)
+    if ca_file:
+        hub_ca.pin(db, pem, hub_url)
     if previous and previous != resp.device_id:  # reconnected: this database's old device is gone
         _keyring_forget(keyring_name(previous))
         if _keyring_get(resp.commune_code, "device_id") == previous:
@@ -315,8 +323,8 @@ def connect(
             "set_aside": str(took["set_aside"])}
 
 
-def _ask_hub(db: Database, hub_url: str, code: str, device_name: str | None, new_device: bool,
-             client: HubClient | None) -> tuple[EnrolResponse, str, str]:
+def _ask_hub(db: Database, code: str, device_name: str | None, new_device: bool,
+             http: HubClient, *, own: bool) -> tuple[EnrolResponse, str, str]:
     """The hub's enrolment answer and this laptop's (private, public) key: the key waiting from an earlier
     attempt when this database's device re-enrols, else a new pair."""
     prev = None if new_device else previous_device(db)
@@ -328,13 +336,13 @@ def _ask_hub(db: Database, hub_url: str, code: str, device_name: str | None, new
     name = nfc(device_name or f"Máy {secrets.token_hex(2).upper()}")[:100]  # never the hostname: a person's name
     with db.session() as s:
         origin = restored.restored_from(s)
-    http = client or HubClient(hub_url)
     try:
         return _enrol(http, code, name, public_key, prev, origin), private_key, public_key
     except SyncError as exc:
-        raise ServiceError(exc.message, en=f"The province server refused: {exc.message}") from None
+        en = getattr(exc, "en", "") or f"The province server refused: {exc.message}"
+        raise ServiceError(exc.message, en=en) from None
     finally:
-        if client is None:
+        if own:
             http.close()
 
 
@@ -371,7 +379,8 @@ def _store_enrolment(db: Database, hub_url: str, resp: EnrolResponse, pinned_key
 
 def make_client(creds: Credentials, **kw: object) -> HubClient:
     return HubClient(creds.hub_url, token=creds.token, device_id=creds.device_id,
-                     commune_code=creds.commune_code, private_key=creds.private_key, **kw)  # type: ignore[arg-type]
+                     commune_code=creds.commune_code, private_key=creds.private_key, ca_file=creds.ca_file,
+                     **kw)  # type: ignore[arg-type]
 
 
 def store_targets(db: Database, items: list[TargetItem]) -> int:

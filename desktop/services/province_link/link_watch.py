@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from desktop import config
-from desktop.services.province_link import hub_link, outbox
+from desktop.services.province_link import hub_ca, hub_link, outbox
 from desktop.settings_keys import KEY_HUB_PUBLIC_KEY, KEY_HUB_URL
 from desktop.storage.db import Database
 from sync import link_policy
@@ -32,7 +32,7 @@ def probe(db: Database, policy: LinkPolicy | None = None) -> ProbeResult:
         url, pinned = config.get(s, KEY_HUB_URL), config.get(s, KEY_HUB_PUBLIC_KEY)
     if not url:
         return ProbeResult("up")
-    client = HubClient(url, policy=RetryPolicy(link=policy or LinkPolicy()))
+    client = HubClient(url, policy=RetryPolicy(link=policy or LinkPolicy()), ca_file=hub_ca.file_for(db, url))
     client.hub_public_key = pinned  # a hello naming another key is not our hub
     try:
         return client.hello()
