@@ -103,11 +103,24 @@ class EnrolByFileDialog(QDialog):
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingState")
         self.pending_label.setWordWrap(True)
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setObjectName("caFile")
+        self.ca_edit.setPlaceholderText(_("(chỉ khi tỉnh cấp tệp chứng chỉ .pem/.crt)"))
+        ca_browse = QPushButton(_("Chọn tệp…"))
+        ca_browse.setObjectName("chooseCaFile")
+        ca_browse.clicked.connect(self._ask_ca_path)
+        ca_row = QHBoxLayout()
+        ca_label = QLabel(_("C&hứng chỉ của tỉnh:"))
+        ca_label.setBuddy(self.ca_edit)
+        ca_row.addWidget(ca_label)
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(ca_browse)
         self.open_button = QPushButton(_("Mở tệp trả lời…"))
         self.open_button.setObjectName("openResponse")
         self.open_button.clicked.connect(self._ask_response_path)
         box2 = QVBoxLayout(self.step2)
         box2.addWidget(self.pending_label)
+        box2.addLayout(ca_row)
         box2.addWidget(self.open_button)
 
         self.message = QLabel()
@@ -210,8 +223,16 @@ class EnrolByFileDialog(QDialog):
         if path:
             self.open_response(path)
 
-    def open_response(self, path: str) -> RunningOp:
-        """Complete the enrolment with the province's response file; returns the running operation."""
+    def _ask_ca_path(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("Chứng chỉ của tỉnh"), "",
+                                               _("Chứng chỉ (*.pem *.crt *.cer);;Mọi tệp (*)"))
+        if path:
+            self.ca_edit.setText(path)
+
+    def open_response(self, path: str, ca_file: str | None = None) -> RunningOp:
+        """Complete the enrolment with the province's response file (and the province's CA certificate of the
+        field «Chứng chỉ của tỉnh», pinned for the hub, when one is chosen); returns the running operation."""
+        ca = (ca_file if ca_file is not None else self.ca_edit.text()).strip()
         self._busy(True)
         self._say(_("Đang kiểm tra tệp trả lời…"))
 
@@ -226,12 +247,14 @@ class EnrolByFileDialog(QDialog):
                 res["commune_code"], res["commune_name"], res["device_id"], res["targets"])
             note = res.get("device_note", "")  # kept the device, or a new one and why (the service's words)
             key = "\n".join(x for x in (res.get("hub_key_line", ""), res.get("hub_key_note", "")) if x)
-            self._say("\n\n".join(x for x in (note, text, key) if x))
+            pinned = _("Đã ghi nhận chứng chỉ của tỉnh: máy tin máy chủ tỉnh theo chứng chỉ này.") if res.get(
+                "certificates") else ""
+            self._say("\n\n".join(x for x in (note, text, key, pinned) if x))
             self.refresh()
 
         def failed(exc: BaseException, tb: str) -> None:
             self._busy(False)
             self._failed(exc, tb)
 
-        return (self.app.runner.op(sync_ops.enrol_response(path), self, "enrol_response")
+        return (self.app.runner.op(sync_ops.enrol_response(path, ca), self, "enrol_response")
                 .success(done).failure(failed).run())

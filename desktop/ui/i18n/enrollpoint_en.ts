@@ -339,6 +339,18 @@ Possible duplicates: {5}</translation>
         <translation>Step 2: open the province&apos;s response file</translation>
     </message>
     <message>
+        <source>(chỉ khi tỉnh cấp tệp chứng chỉ .pem/.crt)</source>
+        <translation>(only when the province gives a .pem/.crt certificate file)</translation>
+    </message>
+    <message>
+        <source>Chọn tệp…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>C&amp;hứng chỉ của tỉnh:</source>
+        <translation>Province c&amp;ertificate:</translation>
+    </message>
+    <message>
         <source>Mở tệp trả lời…</source>
         <translation>Open response file…</translation>
     </message>
@@ -359,6 +371,14 @@ Possible duplicates: {5}</translation>
         <translation>Open the province&apos;s connection response file</translation>
     </message>
     <message>
+        <source>Chứng chỉ của tỉnh</source>
+        <translation>Province certificate</translation>
+    </message>
+    <message>
+        <source>Chứng chỉ (*.pem *.crt *.cer);;Mọi tệp (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
         <source>Đang kiểm tra tệp trả lời…</source>
         <translation>Checking the response file…</translation>
     </message>
@@ -373,6 +393,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Hãy chọn nơi lưu tệp yêu cầu (thường là USB).</source>
         <translation>Choose where to save the request file (usually a USB stick).</translation>
+    </message>
+    <message>
+        <source>Đã ghi nhận chứng chỉ của tỉnh: máy tin máy chủ tỉnh theo chứng chỉ này.</source>
+        <translation>The province&apos;s certificate is pinned: this laptop trusts the province server by that certificate.</translation>
     </message>
     <message>
         <source>Đã kết nối bằng tệp: xã {0} {1}, mã máy {2}. Khóa của máy chủ tỉnh đã được ghi nhận (ghim) để kiểm tra biên nhận và tệp chỉ tiêu; đã nhận {3} chỉ tiêu. Từ nay có thể gửi báo cáo bằng tệp USB («Xuất tệp USB…»).</source>

@@ -100,15 +100,17 @@ def enrol_request(code: str, path: str, device_name: str | None = None) -> Worke
     return run
 
 
-def enrol_response(path: str) -> WorkerFn:
+def enrol_response(path: str, ca_file: str = "") -> WorkerFn:
     """Step 2: complete the enrolment with the province's response (`hub_offline.connect_response`, as
-    `enrollpoint connect --response-file …`); value: dict (device_id, commune_code, commune_name, targets,
-    same_device, device_note: kept its device or became a new one, and why)."""
+    `enrollpoint connect --response-file … [--ca-file …]`); value: dict (device_id, commune_code, commune_name,
+    targets, same_device, device_note: kept its device or became a new one, and why; with `ca_file`, the
+    province's CA pinned too: ca_for, certificates)."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services.province_link import hub_offline
+        from desktop.services.province_link import hub_ca, hub_offline
 
-        return OpResult(hub_offline.connect_response(job.db, path), changes_of(hub_offline.connect_response))
+        return OpResult(hub_ca.connect_by_file(job.db, path, ca_file or None),
+                        changes_of(hub_offline.connect_response))
 
     return run
 
