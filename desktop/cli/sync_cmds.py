@@ -75,9 +75,7 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.ca_file and not (args.response_file or args.code):
         return _pin_ca(args, ctx)
     if args.response_file:
-        from desktop.services.province_link import hub_ca
-
-        res = hub_ca.connect_by_file(ctx.db, args.response_file, args.ca_file)
+        res = hub_offline.connect_by_file(ctx.db, args.response_file, args.ca_file)
         note = f"\n{res['device_note']}" if res.get("device_note") else ""
         ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
                         f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "

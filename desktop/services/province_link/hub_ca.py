@@ -101,13 +101,3 @@ def write_pem(pem: str) -> str:
         os.replace(tmp, path)
     return str(path)
 
-
-def connect_by_file(db: Database, response: str | os.PathLike[str], ca_file: str | os.PathLike[str] | None) -> dict[str, str]:
-    """Enrolment by file (`hub_offline.connect_response`) and, when given, the province's CA pinned with it: a
-    bad CA file is refused before the response is used, so nothing is half-done."""
-    from desktop.services.province_link import hub_offline
-
-    if ca_file:
-        read_ca_file(ca_file)
-    res = hub_offline.connect_response(db, response)
-    return {**res, **pin_file(db, ca_file)} if ca_file else res

@@ -26,7 +26,7 @@ from desktop import config
 from desktop.changes import Changes, declares
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import DayReport
-from desktop.services.province_link import hub_link, hub_pin, outbox, restored, succession
+from desktop.services.province_link import hub_ca, hub_link, hub_pin, outbox, restored, succession
 from desktop.settings_keys import (
     KEY_CONNECTED_AT,
     KEY_HUB_COMMUNE,
@@ -408,3 +408,12 @@ def day_codes(db: Database, day: dt.date, point_code: str | None = None) -> list
                                en=f"No day code could be made for point {r.point_code}: {exc}") from None
         out.append(DayCode(r.point_code, r.day, r.revision, dict(r.totals), code))
     return out
+
+
+def connect_by_file(db: Database, response: str | os.PathLike[str], ca_file: str | os.PathLike[str] | None) -> dict[str, str]:
+    """`connect_response` and, when given, the province's CA pinned with it (`hub_ca`, for the hub the laptop
+    is or will be given): a bad CA file is refused before the response is used, so nothing is half-done."""
+    if ca_file:
+        hub_ca.read_ca_file(ca_file)
+    res = connect_response(db, response)
+    return {**res, **hub_ca.pin_file(db, ca_file)} if ca_file else res

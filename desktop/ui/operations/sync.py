@@ -107,9 +107,9 @@ def enrol_response(path: str, ca_file: str = "") -> WorkerFn:
     province's CA pinned too: ca_for, certificates)."""
 
     def run(job: JobContext) -> OpResult:
-        from desktop.services.province_link import hub_ca, hub_offline
+        from desktop.services.province_link import hub_offline
 
-        return OpResult(hub_ca.connect_by_file(job.db, path, ca_file or None),
+        return OpResult(hub_offline.connect_by_file(job.db, path, ca_file or None),
                         changes_of(hub_offline.connect_response))
 
     return run
