@@ -249,7 +249,8 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise refuse("serve.ssl_pair")
     check_serve(args.host, own_tls=bool(args.ssl_certfile), settings=args.settings)  # no plain HTTP off loopback
-    print(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name), flush=True)
+    print(say(args.lang, "serve.https" if args.ssl_certfile else "serve", host=args.host, port=args.port,
+              db=db.engine.dialect.name), flush=True)
     # Proxy headers: only province.proxy reads them, and only from ENROLLPOINT_HUB_TRUSTED_PROXIES.
     common: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
                               "access_log": args.access_log, "proxy_headers": False,

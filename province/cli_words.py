@@ -62,6 +62,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "password.differ": ("Hai lần nhập mật khẩu không giống nhau.", "The two passwords differ."),
     "serve": ("Máy chủ tỉnh EnrollPoint tại http://{host}:{port} ({db})",
               "EnrollPoint hub on http://{host}:{port} ({db})"),
+    "serve.https": ("Máy chủ tỉnh EnrollPoint tại https://{host}:{port} ({db})",
+                    "EnrollPoint hub on https://{host}:{port} ({db})"),
     "usage": ("Lệnh không đúng: {message} (xem {prog} --help)", "Wrong command: {message} (see {prog} --help)"),
     "db.unavailable": ("Cơ sở dữ liệu của máy chủ tỉnh đang bận hoặc không dùng được ({why}). Không lưu gì; hãy "
                        "thử lại.",

@@ -21,6 +21,7 @@ from province.db import HubDB
 from province.settings import HubSettings
 from tests.support.hub import PASSWORD, add_user, login
 from tests.support.hub_process import REPO, free_port
+from tests.support.tls import make_pki
 
 FAR = ("203.0.113.5", 40000)  # another computer on the network (TEST-NET-3)
 
@@ -125,6 +126,33 @@ def test_serve_behind_a_declared_proxy_starts_on_a_network_address(tmp_path: Pat
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_serve_with_its_own_certificate_answers_https_on_a_network_address(tmp_path: Path) -> None:
+    pki = make_pki(tmp_path / "pki")
+    port = free_port()
+    env = {**os.environ, "ENROLLPOINT_HUB_DATA_DIR": str(tmp_path)}
+    env.pop("ENROLLPOINT_HUB_TRUSTED_PROXIES", None)
+    proc = subprocess.Popen([sys.executable, "-m", "province.cli", "--db", str(tmp_path / "hub.db"), "serve",
+                             "--host", "0.0.0.0", "--port", str(port), "--no-access-log",
+                             "--ssl-certfile", str(pki.cert), "--ssl-keyfile", str(pki.key)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+    try:
+        deadline, answer = time.monotonic() + 40, None
+        while time.monotonic() < deadline and answer is None and proc.poll() is None:
+            try:
+                answer = requests.get(f"https://127.0.0.1:{port}/login", timeout=2, verify=str(pki.ca),
+                                      headers={"Connection": "close"})  # nothing left open at the stop
+            except requests.exceptions.SSLError:
+                raise
+            except requests.RequestException:
+                time.sleep(0.2)
+        assert answer is not None and answer.status_code == 200
+        assert "Secure" in answer.headers["set-cookie"]  # https reached the hub itself
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=20)[0].decode(errors="replace")
+    assert f"https://0.0.0.0:{port}" in out
 
 
 @pytest.fixture(autouse=True)
