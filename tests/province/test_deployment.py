@@ -1,5 +1,6 @@
 """The documented production deployment, run as written: the systemd unit of deploy/ (checked by
-`systemd-analyze verify`, then its ExecStartPre and ExecStart command lines run for real: 4 workers), behind
+`systemd-analyze verify`, then its ExecStartPre and ExecStart command lines run for real: 4 workers, on SQLite
+and on PostgreSQL), behind
 the nginx site of deploy/ with TLS from a throw-away province CA (tests/support/tls.py), HSTS and Secure
 cookies; and a laptop (real CLI subprocesses, own data dir and keyring) that is told the certificate is not
 trusted until it pins the province CA with `connect --ca-file`, then connects and sends through the proxy,
@@ -13,7 +14,6 @@ import os
 import re
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,7 +25,8 @@ import pytest
 import requests
 
 from common import idnumber
-from tests.support.hub import PASSWORD
+from tests.support.clis import stored
+from tests.support.hub import PASSWORD, PG_ENV, fresh_pg_database
 from tests.support.hub_process import COMMUNE, REPO, free_port, hub_cli
 from tests.support.tls import Pki, make_pki
 
@@ -93,7 +94,7 @@ class Deployment:
     https: str
     http: str
     pki: Pki
-    db_file: Path
+    db_url: str
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, verify: bool | str = True, timeout: float = 60) -> None:
@@ -138,14 +139,25 @@ def _site(tmp: Path, pki: Pki, http_port: int, https_port: int, hub_port: int) -
     return conf
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     nginx = _nginx()
     if nginx is None:
         pytest.skip("nginx is not installed (bash scripts/system-deps.sh installs it)")
     tmp = tmp_path_factory.mktemp("deploy")
+    if request.param == "sqlite":
+        yield from _deployment(nginx, tmp, f"sqlite:///{tmp / 'hub.db'}")
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL: set {PG_ENV} (bash scripts/ci-postgres.sh prints a URL)")
+    with fresh_pg_database(base) as url:
+        yield from _deployment(nginx, tmp, url)
+
+
+def _deployment(nginx: str, tmp: Path, db_url: str) -> Iterator[Deployment]:
+    """The unit's commands with hub.env.example's settings (database and data folder swapped) behind the site."""
     pki = make_pki(tmp / "pki")
-    db_file = tmp / "hub.db"
     hub_port, http_port, https_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENROLLPOINT_HUB_")}
     for line in ENV_FILE.read_text(encoding="utf-8").splitlines():  # the documented settings, as systemd reads them
@@ -153,7 +165,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             key, value = line.split("=", 1)
             env[key] = value
     assert env["ENROLLPOINT_HUB_TRUSTED_PROXIES"] == "127.0.0.1"
-    env.update(ENROLLPOINT_HUB_DB=f"sqlite:///{db_file}", ENROLLPOINT_HUB_DATA_DIR=str(tmp / "state"),
+    env.update(ENROLLPOINT_HUB_DB=db_url, ENROLLPOINT_HUB_DATA_DIR=str(tmp / "state"),
                PYTHONUNBUFFERED="1")
     unit = UNIT.read_text(encoding="utf-8")
     (pre,), (start,) = unit_values(unit, "Service", "ExecStartPre"), unit_values(unit, "Service", "ExecStart")
@@ -164,8 +176,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
 
     done = subprocess.run(argv(pre), capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    hub_cli(f"sqlite:///{db_file}", "commune", "add", COMMUNE, "Đặc khu Trường Sa", "--province", "56")
-    subprocess.run([BIN + "enrollpoint-hub", "--db", f"sqlite:///{db_file}", "user", "add", "quan.tri", "--role",
+    hub_cli(db_url, "commune", "add", COMMUNE, "Đặc khu Trường Sa", "--province", "56")
+    subprocess.run([BIN + "enrollpoint-hub", "--db", db_url, "user", "add", "quan.tri", "--role",
                     "admin"], check=True, capture_output=True, timeout=60, env={**env, "ENROLLPOINT_HUB_PASSWORD": PASSWORD})
     hub_log, nginx_log = tmp / "hub.log", tmp / "nginx.out"
     with open(hub_log, "wb") as out:
@@ -179,7 +191,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                                      stdout=out, stderr=subprocess.STDOUT)
         _wait(f"https://127.0.0.1:{https_port}/api/v1/health", proxy, tmp / "nginx-error.log", verify=str(pki.ca),
               timeout=20)
-        yield Deployment(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", pki, db_file)
+        yield Deployment(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", pki, db_url)
     finally:
         if proxy is not None:
             _stop(proxy)
@@ -246,12 +258,11 @@ class Laptop:
 
 
 def _code(deployment: Deployment) -> str:
-    return str(json.loads(hub_cli(f"sqlite:///{deployment.db_file}", "--json", "enrol-code", COMMUNE))["code"])
+    return str(json.loads(hub_cli(deployment.db_url, "--json", "enrol-code", COMMUNE))["code"])
 
 
 def _stored(deployment: Deployment) -> int:
-    with sqlite3.connect(deployment.db_file) as c:
-        return int(c.execute("SELECT count(*) FROM report_villages WHERE commune_code = ?", (COMMUNE,)).fetchone()[0])
+    return sum(1 for row in stored(deployment.db_url))
 
 
 def test_a_laptop_pins_the_province_ca_and_sends_through_the_tls_proxy(deployment: Deployment,
