@@ -4,7 +4,8 @@
 (`indicator_storage`), `admin` functions and dashboard `auth`
 (`throttle` on logins, `inflight` bounding concurrent batches), the `dashboard/`, the admin `cli` (`cli_files` for work on files, `cli_words` its lines
 in two languages), one `settings` object, the refusal root `errors` with its one handler `refusals`, route guards
-in `deps`, trusted `proxy` addresses, no plain HTTP off this computer (`transport`), login counters shared by workers (`throttle_store`), a database that went
+in `deps`, trusted `proxy` addresses, no plain HTTP off this computer (`transport`), the province's TLS CA carried in enrolment
+response files (`province_ca`), login counters shared by workers (`throttle_store`), a database that went
 away answered with 503 (`db_watch`), its own `db`,
 `models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,
 never `desktop`.

@@ -357,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("enrol-file", cmd_enrol_file, "answer a laptop's enrolment request file (no network)")
     sp.add_argument("request", metavar="REQ")
     sp.add_argument("--out", required=True, metavar="RESP", help="the signed response file to carry back")
+    sp.add_argument("--ca-file", default=None, metavar="PEM",
+                    help="the province's TLS CA certificate, carried to the laptop in the signed response")
 
     sp = add("targets-file", cmd_targets_file, "write a commune's signed targets/settings file")
     sp.add_argument("commune")

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from province import offline
+from province import offline, province_ca
 from province.cli_words import say
 from province.db import HubDB
 from province.errors import HubRefusal
@@ -77,9 +77,12 @@ def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     from sync.offline import write_file
 
     data = _read_small(args.request)
+    pem = province_ca.read_pem(args.ca_file) if args.ca_file else ""  # refused before the code is spent
     try:
         with db.session(write=True) as s:
             doc, device = offline.enrol_from_file(s, data)
+            if pem:
+                doc = province_ca.with_ca(s, doc, pem)
             p = doc["payload"]
             info = {"device_id": device.id, "commune_code": device.commune_code, "name": device.name,
                     "response": str(args.out), "previous_device_id": p.get("previous_device_id", ""),

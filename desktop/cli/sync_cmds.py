@@ -77,6 +77,8 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.response_file:
         res = hub_offline.connect_by_file(ctx.db, args.response_file, args.ca_file)
         note = f"\n{res['device_note']}" if res.get("device_note") else ""
+        if res.get("certificates"):
+            note += "\nĐã ghi nhận chứng chỉ của tỉnh: máy tin máy chủ tỉnh theo chứng chỉ này."
         ctx.output(res, f"Đã kết nối bằng tệp: xã {res['commune_code']} {res['commune_name']} "
                         f"(mã máy {res['device_id']}); đã nhận {res['targets']} chỉ tiêu. Từ nay có thể gửi "
                         f"bằng tệp USB (enrollpoint sync --bundle …).{note}{_key_lines(res)}")

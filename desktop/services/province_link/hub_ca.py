@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from desktop import config, paths
@@ -32,8 +33,6 @@ def _origin(url: str) -> str:
 def read_ca_file(path: str | os.PathLike[str]) -> str:
     """The file's certificates as PEM text; refused with words when it is missing, too big or holds no
     readable certificate (nothing is stored then)."""
-    from cryptography import x509
-
     p = Path(path)
     try:
         if p.stat().st_size > MAX_CA_BYTES:
@@ -45,18 +44,44 @@ def read_ca_file(path: str | os.PathLike[str]) -> str:
     except OSError as exc:
         raise ValidationError("ca_file", str(p), f"Không đọc được tệp chứng chỉ {p}: {exc.strerror or exc}",
                               en=f"The certificate file {p} cannot be read: {exc.strerror or exc}") from None
-    try:
-        certs = x509.load_pem_x509_certificates(data)
-    except ValueError:
-        certs = []
+    certs = _certificates(data)
     if not certs:
         raise ValidationError("ca_file", str(p), f"Tệp {p} không chứa chứng chỉ nào (cần tệp .pem/.crt dạng "
                               "PEM do công an tỉnh cấp).",
                               en=f"The file {p} holds no certificate (a PEM .pem/.crt file from the province "
                                  "police is needed).")
+    return _pem(certs)
+
+
+def _certificates(data: bytes) -> list[Any]:
+    from cryptography import x509
+
+    try:
+        return list(x509.load_pem_x509_certificates(data))
+    except ValueError:
+        return []
+
+
+def _pem(certs: list[Any]) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in certs)
+
+
+def pin_carried(db: Database, payload: dict[str, Any]) -> str:
+    """The CA a signed enrolment response carries (`tls_ca_pem`, province/province_ca.py), pinned for the hub
+    this laptop has or will be given; "" when it carries none or nothing readable (then nothing changes)."""
+    text = payload.get("tls_ca_pem")
+    if not isinstance(text, str) or not text or len(text) > MAX_CA_BYTES:
+        return ""
+    certs = _certificates(text.encode("ascii", errors="replace"))
+    if not certs:
+        return ""
+    pem = _pem(certs)
+    with db.session() as s:
+        hub_url = config.get(s, KEY_HUB_URL)
+    pin(db, pem, hub_url)
+    return pem
 
 
 def pin(db: Database, pem: str, hub_url: str) -> None:
@@ -78,10 +103,14 @@ def pin_file(db: Database, path: str | os.PathLike[str], hub_url: str | None = N
 
 
 def pinned_for(db: Database, hub_url: str) -> str:
-    """The PEM pinned for this hub, or ""."""
+    """The PEM pinned for this hub, or "". A CA pinned for "the hub this laptop will be given" (after an
+    enrolment by file) serves the hub the laptop then has (a targets file names it), no other."""
     with db.session() as s:
         pem, origin = config.get(s, KEY_HUB_CA_PEM), config.get(s, KEY_HUB_CA_FOR)
-    return pem if pem and origin in ("", _origin(hub_url)) else ""
+        given = config.get(s, KEY_HUB_URL)
+    if not origin:
+        origin = _origin(given) if given else _origin(hub_url)
+    return pem if pem and origin == _origin(hub_url) else ""
 
 
 def file_for(db: Database, hub_url: str) -> str:

@@ -123,6 +123,7 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
                                                           "device_id": device})
     previous, took = _store_file_enrolment(db, p, device)
     hub_link.store_targets(db, targets)
+    carried_ca = hub_ca.pin_carried(db, p)  # the province's TLS CA, signed with the response (if any)
     _forget_pending(commune)
     if previous and previous != device:  # a new device: this database's old device is gone (as online)
         hub_link._keyring_forget(hub_link.keyring_name(previous))
@@ -137,7 +138,8 @@ def connect_response(db: Database, path: str | os.PathLike[str]) -> dict[str, st
            "hub_key_fingerprint": key.fingerprint, "hub_key_note": key.note, "hub_key_line": key.line,
            "successor_of": str(p.get("successor_of") or ""), "replaced_name": str(p.get("replaced_name") or ""),
            "predecessor_reports": str(took["predecessor_reports"]), "held": str(p.get("held") or ""),
-           "new_after_restore": "yes" if took["new_after_restore"] else "no", "set_aside": str(took["set_aside"])}
+           "new_after_restore": "yes" if took["new_after_restore"] else "no", "set_aside": str(took["set_aside"]),
+           "certificates": str(carried_ca.count("BEGIN CERT")) if carried_ca else ""}
     note = "\n".join(x for x in (device_note(res), succession.connect_note(res)) if x)
     return {**res, "device_note": note}
 
