@@ -89,7 +89,6 @@ def test_api_docs_are_off_by_default_and_on_when_asked(hub_db: HubDB) -> None:
 def _serve(tmp_path: Path, *args: str, env: dict[str, str] | None = None,
            timeout: float = 30) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "ENROLLPOINT_HUB_DATA_DIR": str(tmp_path), **(env or {})}
-    full.pop("ENROLLPOINT_HUB_TRUSTED_PROXIES", None) if env is None else None
     return subprocess.run([sys.executable, "-m", "province.cli", "--db", str(tmp_path / "hub.db"), "serve", *args],
                           capture_output=True, text=True, timeout=timeout, cwd=REPO, env=full)
 
