@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from province import admin, auth, offline
+from province import actor, admin, auth, cli_ops, offline
 from province.cli_files import (
     cmd_day_code,
     cmd_day_code_list,
@@ -340,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("id")
     sp = add("approve", cmd_device_approve, "approve a laptop held for review (its reports are counted)", device)
     sp.add_argument("id")
+    cli_ops.add_commands(sub, device, add)  # backup, restore, audit, device reinstate, targets import
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
     sp.add_argument("file")
@@ -405,6 +406,8 @@ def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     args.lang, args.settings = lang, settings
+    if args.func is not cmd_serve:
+        actor.set_command_line()  # the audit names the OS user who ran this command
     try:
         db = open_hub(args.db, settings=settings)
         try:

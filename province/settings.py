@@ -13,6 +13,7 @@ configuration lives in its service definition, and the password variable is for 
 | ENROLLPOINT_HUB_LANG | `en`: the CLI speaks English | `vi` (Vietnamese) |
 | ENROLLPOINT_HUB_TRUSTED_PROXIES | addresses/CIDRs of the TLS proxies whose `X-Forwarded-For` / `-Proto` are believed (comma-separated) | none |
 | ENROLLPOINT_HUB_SECURE_COOKIES | `1`: always mark the session cookie Secure | off |
+| ENROLLPOINT_HUB_BACKUP_PASSPHRASE | `backup` / `restore` without a prompt (scripts, timers) | prompt |
 
 `serve --workers N` hands its `--db` and `--secure-cookies` on to the worker processes through
 `export_for_workers` (the only place that writes the environment): every worker reads the same settings.
@@ -46,6 +47,7 @@ class HubSettings(BaseSettings):
     batches_in_flight: int = 8  # more concurrent POST /batches answer 429 + Retry-After (province.inflight)
     trusted_proxies: str = ""
     secure_cookies: bool = False
+    backup_passphrase: SecretStr | None = None  # province.cli_ops: backup / restore without a prompt
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
