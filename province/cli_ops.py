@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from province import admin, audit_read, backup
+from province import admin, audit_read, backup, targets_read, targets_write
 from province.cli_words import say
 from province.db import HubDB
 from province.errors import HubRefusal
@@ -102,6 +102,22 @@ def cmd_device_reinstate(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]
     return data, say(args.lang, "device.reinstated", id=data["id"])
 
 
+def cmd_targets_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    path = Path(args.file).expanduser()
+    records = targets_read.parse(path)  # refused whole, naming row, column and reason, before any write
+    with db.session(write=True) as s:
+        if args.dry_run:
+            targets_write.check(s, path.name, records, args.province)
+            done = targets_write.Imported(0, 0, len({r.commune for r in records}))
+        else:
+            done = targets_write.store(s, path.name, records, args.province)
+    data = {"file": str(path), "targets": len(records), "added": done.added, "updated": done.updated,
+            "communes": done.communes, "dry_run": args.dry_run}
+    key = "targets.checked" if args.dry_run else "targets.imported"
+    return data, say(args.lang, key, path=path.name, count=len(records), added=done.added, updated=done.updated,
+                     communes=done.communes)
+
+
 def _limit(text: str) -> int:
     n = int(text)
     if not 1 <= n <= audit_read.MAX_LIMIT:
@@ -124,5 +140,10 @@ def add_commands(sub: Any, device: Any, add: Any) -> None:
     sp.add_argument("--since", type=_since, default=None, help="YYYY-MM-DD[THH:MM] (UTC) or 7d / 24h")
     sp.add_argument("--kind", default=None, help="an action (device.revoke) or a family (device, user, enrol_code)")
     sp.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N entries (default 50)")
+    targets = sub.add_parser("targets", help="targets from a file").add_subparsers(dest="sub", required=True)
+    sp = add("import", cmd_targets_import, "import targets from a CSV or XLSX file (all or nothing)", targets)
+    sp.add_argument("file", metavar="FILE", help=".csv (UTF-8) or .xlsx: commune_code and indicators, see docs/hub.md")
+    sp.add_argument("--province", default=None, help="refuse communes of any other province")
+    sp.add_argument("--dry-run", action="store_true", help="check the file only; store nothing")
     sp = add("reinstate", cmd_device_reinstate, "lift a revocation (the laptop was found)", device)
     sp.add_argument("id")

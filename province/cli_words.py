@@ -86,6 +86,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit.none": ("Không có mục nhật ký nào.", "No audit entries."),
     "device.reinstated": ("Đã mở lại máy {id}: máy gửi báo cáo được như trước.",
                           "Device {id} reinstated: it can send reports again."),
+    "targets.imported": ("Đã nhập {count} chỉ tiêu từ {path} cho {communes} xã ({added} mới, {updated} thay giá trị cũ).",
+                         "{count} targets imported from {path} for {communes} communes ({added} new, {updated} "
+                         "replaced)."),
+    "targets.checked": ("Tệp {path} hợp lệ: {count} chỉ tiêu cho {communes} xã (chưa lưu gì: bỏ --dry-run để nhập).",
+                        "{path} is valid: {count} targets for {communes} communes (nothing stored: drop --dry-run "
+                        "to import)."),
     # cli_files
     "file.unreadable": ("Không đọc được tệp {path}: {why}.", "Cannot read {path}: {why}."),
     "file.unwritable": ("Không ghi được tệp {path}: {why}.", "Cannot write {path}: {why}."),
