@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from province import admin, held, offline, replacement
 from province.db import HubDB
 from province.deps import CurrentDevice
-from province.errors import NotAllowed, TooBusy
+from province.errors import HubRefusal, NotAllowed, TooBusy
 from province.inflight import BatchSlots
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
@@ -194,9 +194,14 @@ async def _post_batch(request: Request, device: Device, x_enrollpoint_device: st
         if words := await run_in_threadpool(_held, db, device, batch):
             raise NotAllowed(words, vi=words, field="held")  # the laptop shows `detail` as it is
         summary = await run_in_threadpool(intake, db, batch, bhash, Sender(device.id, device.commune_code), "http")
-    except IntakeRefused as exc:  # logged here (the device is known), answered by the one handler
-        log.info("batch refused (%s) from device %s: %s", exc.status, device.id, exc.detail)
+    except HubRefusal as exc:  # logged here (the device is known), answered by the one handler
+        log.info("batch refused (%s) from device %s (commune %s): %s", exc.status, device.id, device.commune_code,
+                 exc.words("en")[:300])
         raise
+    log.info("batch %s from device %s (commune %s): %s new, %s updated, %s ignored, %s conflicts%s",
+             summary.get("batch_id", "?"), device.id, device.commune_code, summary.get("imported", 0),
+             summary.get("updated", 0), summary.get("ignored", 0), len(summary.get("conflicts") or ()),
+             " (sent again: the stored answer)" if summary.get("replayed") else "")
     return JSONResponse(summary)
 
 

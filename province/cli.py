@@ -245,10 +245,13 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     from province.app import create_app
     from province.inflight import BatchSlots
 
-    print(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name), flush=True)
+    from province.logs import stamped, uvicorn_config
+
+    print(stamped(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name)), flush=True)
     # Proxy headers: only province.proxy reads them, and only from ENROLLPOINT_HUB_TRUSTED_PROXIES.
     common: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
-                              "access_log": args.access_log, "proxy_headers": False}
+                              "access_log": args.access_log, "proxy_headers": False,
+                              "log_config": uvicorn_config(args.log_level)}  # timestamped lines (province.logs)
     if args.workers > 1:  # each worker is a fresh process that builds its app from the settings
         db.close()
         export_for_workers(db.url, secure_cookies=args.secure_cookies)
