@@ -189,7 +189,9 @@ def restore_backup(db: HubDB, path: Path, passphrase: str, *, force: bool) -> di
                                    "nếu muốn thay toàn bộ.")
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-        table, cols, batch = None, [], []
+        table = None
+        cols: list[str] = []
+        batch: list[dict[str, Any]] = []
         for line in _read_lines(path, passphrase):
             if "table" in line or "end" in line:
                 if batch and table is not None:

@@ -244,7 +244,6 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
 
     from province.app import create_app
     from province.inflight import BatchSlots
-
     from province.logs import stamped, uvicorn_config
 
     print(stamped(say(args.lang, "serve", host=args.host, port=args.port, db=db.engine.dialect.name)), flush=True)

@@ -89,9 +89,9 @@ def cmd_audit(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         rows = audit_read.read(s, since=args.since, kind=args.kind, limit=args.limit)
     data = [{"at": r.at.isoformat().replace("+00:00", "Z"), "actor": r.actor, "action": r.action,
              "commune_code": r.commune, "detail": r.detail} for r in rows]
-    text = "\n".join(say(args.lang, "audit.row", at=d["at"], actor=d["actor"], action=d["action"],
-                         commune=d["commune_code"] or "—",
-                         detail=", ".join(f"{k}={v}" for k, v in d["detail"].items())) for d in data)
+    text = "\n".join(say(args.lang, "audit.row", at=r.at.isoformat().replace("+00:00", "Z"), actor=r.actor,
+                         action=r.action, commune=r.commune or "—",
+                         detail=", ".join(f"{k}={v}" for k, v in r.detail.items())) for r in rows)
     return data, text or say(args.lang, "audit.none")
 
 

@@ -21,10 +21,8 @@ ACCESS_FORMAT = "%(asctime)s %(levelname)s access: %(message)s"
 class UTCFormatter(logging.Formatter):
     """ISO 8601 UTC to the second with a Z: the same on every server whatever its time zone."""
 
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
 
 
 def stamped(message: str, name: str = "province.cli") -> str:
