@@ -22,7 +22,7 @@ class AuditRow:
     at: dt.datetime
     actor: str
     action: str
-    commune: str | None
+    commune_code: str | None
     detail: dict[str, Any]
 
 

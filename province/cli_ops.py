@@ -10,6 +10,7 @@ credential or `3< file`), or typed at the terminal without echo.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -87,11 +88,10 @@ def _since(text: str) -> dt.datetime:
 def cmd_audit(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session() as s:
         rows = audit_read.read(s, since=args.since, kind=args.kind, limit=args.limit)
-    data = [{"at": r.at.isoformat().replace("+00:00", "Z"), "actor": r.actor, "action": r.action,
-             "commune_code": r.commune, "detail": r.detail} for r in rows]
-    text = "\n".join(say(args.lang, "audit.row", at=r.at.isoformat().replace("+00:00", "Z"), actor=r.actor,
-                         action=r.action, commune=r.commune or "—",
-                         detail=", ".join(f"{k}={v}" for k, v in r.detail.items())) for r in rows)
+    data = [{**dataclasses.asdict(r), "at": r.at.isoformat().replace("+00:00", "Z")} for r in rows]
+    text = "\n".join(say(args.lang, "audit.row", at=d["at"], actor=r.actor, action=r.action,
+                         commune=r.commune_code or "—", detail=", ".join(f"{k}={v}" for k, v in r.detail.items()))
+                     for d, r in zip(data, rows, strict=True))
     return data, text or say(args.lang, "audit.none")
 
 
