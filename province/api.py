@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
 
-from province import admin, held, offline, replacement
+from province import admin, held, logs, offline, replacement
 from province.db import HubDB
 from province.deps import CurrentDevice
 from province.errors import HubRefusal, NotAllowed, TooBusy
@@ -198,10 +198,7 @@ async def _post_batch(request: Request, device: Device, x_enrollpoint_device: st
         log.info("batch refused (%s) from device %s (commune %s): %s", exc.status, device.id, device.commune_code,
                  exc.words("en")[:300])
         raise
-    log.info("batch %s from device %s (commune %s): %s new, %s updated, %s ignored, %s conflicts%s",
-             summary.get("batch_id", "?"), device.id, device.commune_code, summary.get("imported", 0),
-             summary.get("updated", 0), summary.get("ignored", 0), len(summary.get("conflicts") or ()),
-             " (sent again: the stored answer)" if summary.get("replayed") else "")
+    logs.batch_outcome(log, summary, device.id, device.commune_code, "http")
     return JSONResponse(summary)
 
 

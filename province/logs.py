@@ -25,6 +25,14 @@ class UTCFormatter(logging.Formatter):
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
 
 
+def batch_outcome(log: logging.Logger, summary: dict[str, Any], device: str, commune: str, via: str) -> None:
+    """The one line per stored batch: its id, device, commune and what became of its reports (counts only)."""
+    log.info("batch %s from device %s (commune %s, %s): %s new, %s updated, %s ignored, %s conflicts%s",
+             summary.get("batch_id", "?"), device, commune, via, summary.get("imported", 0), summary.get("updated", 0),
+             summary.get("ignored", 0), len(summary.get("conflicts") or ()),
+             " (sent again: the stored answer)" if summary.get("replayed") else "")
+
+
 def stamped(message: str, name: str = "province.cli") -> str:
     """A line printed before logging is set up (the start banner), in the same shape as the log's lines."""
     return f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} INFO {name}: {message}"

@@ -59,7 +59,7 @@ def test_log_lines_are_timestamped_name_the_outcome_and_hold_no_secret(tmp_path:
     lines = [line for line in log.splitlines() if line.strip()]
     assert lines and all(STAMP.match(line) for line in lines), [x for x in lines if not STAMP.match(x)][:3]
     device = lap.device_id()
-    assert any(f"from device {device} (commune 22736): 1 new, 0 updated, 0 ignored" in line for line in lines), log
+    assert any(f"from device {device} (commune 22736, http): 1 new, 0 updated, 0 ignored" in line for line in lines), log
     assert any("dashboard login of 'quan.tri' from 127.0.0.1" in line for line in lines)
     assert any("login refused for 'quan.tri' from 127.0.0.1" in line for line in lines)
     secrets = [code, code.replace("-", ""), PASSWORD, link.rsplit("/", 1)[1],
