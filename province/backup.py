@@ -75,6 +75,16 @@ def _lines(conn: Connection, revision: str) -> Iterator[dict[str, Any]]:
     yield {"end": counts}
 
 
+def _snapshot(db: HubDB) -> Connection:
+    """A connection whose one transaction sees one state of the whole database: PostgreSQL's REPEATABLE READ
+    (its default, READ COMMITTED, would take a new snapshot per table); SQLite's read transaction already does
+    (WAL: a reader sees the database as of its first read)."""
+    conn = db.engine.connect()
+    if db.engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
 def write_backup(db: HubDB, out: Path, passphrase: str) -> dict[str, int]:
     """Dump the hub into `out` (created 0600, never over an existing file); the row count per table."""
     revision = current_revision(db.engine) or ""
@@ -91,7 +101,7 @@ def write_backup(db: HubDB, out: Path, passphrase: str) -> dict[str, int]:
         with os.fdopen(fd, "wb") as f:
             sealer = backup_crypt.Sealer(f, passphrase)
             pack = zlib.compressobj(6)
-            with db.engine.connect() as conn, conn.begin():  # one consistent snapshot (PostgreSQL: one txn)
+            with _snapshot(db) as conn, conn.begin():  # every table as of one instant, the hub still serving
                 for line in _lines(conn, revision):
                     counts = line.get("end", counts)
                     sealer.write(pack.compress(json.dumps(line, ensure_ascii=False).encode() + b"\n"))

@@ -119,3 +119,35 @@ def test_passphrase_from_a_file_descriptor(tmp_path, hub_url, hub_db, capsys, mo
     monkeypatch.setenv("ENROLLPOINT_HUB_BACKUP_PASSPHRASE", PASS)
     with _other_url(tmp_path, hub_url) as url:
         hub(url, capsys, "restore", str(tmp_path / "fd.bak"))
+
+
+def test_a_sqlite_hub_moves_to_postgresql_through_a_backup(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from province.app import create_app
+    from tests.support.hub import enrol_http, setup_commune
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL: set {PG_ENV}")
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    db = open_hub(url)
+    try:
+        with TestClient(create_app(db=db)) as client:
+            laptop = enrol_http(client, setup_commune(db))
+            _with_work(db, client, laptop)
+        hub(url, capsys, "backup", str(tmp_path / "move.bak"))
+        with fresh_pg_database(base) as pg:
+            hub(pg, capsys, "restore", str(tmp_path / "move.bak"))
+            assert stored(pg) == stored(url)
+            again = open_hub(pg)
+            try:
+                assert _secrets(again) == _secrets(db)
+                with TestClient(create_app(db=again)) as client:  # the laptop's token works on the new store
+                    day = dt.date(2026, 11, 21)
+                    r = post(client, laptop, laptop.batch(laptop.report(day, 1, point="TRUSO", card_captured=1)))
+                    assert r.status_code == 200 and r.json()["imported"] == 1
+            finally:
+                again.close()
+    finally:
+        db.close()
