@@ -5,7 +5,7 @@ staff sharing the server are told apart. Set once per CLI run; read by `admin.au
 from __future__ import annotations
 
 import getpass
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 ADMIN = "admin"
 _current: ContextVar[str] = ContextVar("hub_admin_actor", default=ADMIN)
@@ -19,9 +19,14 @@ def os_user() -> str:
         return "?"
 
 
-def set_command_line() -> None:
-    """This process is an `enrollpoint-hub` command run by someone at a terminal or a script."""
-    _current.set(f"{ADMIN} (os: {os_user()})"[:64])
+def set_command_line() -> Token[str]:
+    """This run is an `enrollpoint-hub` command by someone at a terminal or a script; `reset` ends it (a
+    caller running several commands in one process, as the tests do, leaves no trace on the next)."""
+    return _current.set(f"{ADMIN} (os: {os_user()})"[:64])
+
+
+def reset(token: Token[str]) -> None:
+    _current.reset(token)
 
 
 def admin_actor(actor: str) -> str:

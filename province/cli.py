@@ -408,8 +408,7 @@ def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     args.lang, args.settings = lang, settings
-    if args.func is not cmd_serve:
-        actor.set_command_line()  # the audit names the OS user who ran this command
+    who = actor.set_command_line() if args.func is not cmd_serve else None  # the audit names the OS user
     try:
         db = open_hub(args.db, settings=settings)
         try:
@@ -423,6 +422,9 @@ def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
         why = str(exc.orig or exc).strip().splitlines()[0][:200]
         print(say(lang, "db.unavailable", why=why), file=sys.stderr)
         return 2
+    finally:
+        if who is not None:
+            actor.reset(who)
     if args.func is not cmd_serve:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text, flush=True)
     return 0

@@ -42,3 +42,13 @@ def test_audit_filters_and_names_the_os_user(hub_url: str, hub_db: HubDB, capsys
     assert main(["--db", hub_url, "audit", "--since", "yesterday"]) == 2
     assert "Lệnh không đúng" in capsys.readouterr().err
     assert main(["--db", hub_url, "audit", "--limit", "0"]) == 2
+
+
+def test_the_os_user_is_the_command_lines_only(hub_url: str, hub_db: HubDB, capsys: pytest.CaptureFixture[str]) -> None:
+    """A command run in this process leaves no trace: the next action outside a command is plain "admin"."""
+    from province import admin
+
+    hub(hub_url, capsys, "commune", "add", "22736", "Đặc khu Trường Sa", "--province", "56")
+    with hub_db.session(write=True) as s:
+        admin.set_target(s, "22736", "card_captured", 5, None)
+    assert [r["actor"] for r in hub(hub_url, capsys, "audit")] == ["admin", f"admin (os: {getpass.getuser()})"]
