@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from province.actor import admin_actor
 from province.errors import HubRefusal
 from province.models import AuditEntry, Commune, Device, EnrolmentCode, Target
 from sync import communes as official
@@ -40,7 +41,8 @@ def now() -> dt.datetime:
 
 
 def audit(s: Session, actor: str, action: str, commune: str | None = None, **detail: Any) -> None:
-    s.add(AuditEntry(at=now(), actor=actor, action=action, commune_code=commune,
+    """One audit row; "admin" is stored as this run's admin (`province.actor`: with the OS user on the CLI)."""
+    s.add(AuditEntry(at=now(), actor=admin_actor(actor)[:64], action=action, commune_code=commune,
                      detail=json.dumps(detail, ensure_ascii=False, default=str)))
 
 
@@ -144,6 +146,12 @@ def create_enrolment_code(s: Session, commune: str, days: int = 7) -> tuple[str,
     return code, expires
 
 
+REVOKED_VI = ("Máy này đã bị tỉnh thu hồi (mã máy {device}): không kết nối lại được bằng mã kết nối thông thường. "
+              "Mã chưa bị dùng. Nếu máy được tìm lại, nhờ tỉnh mở lại máy (device reinstate) hoặc cấp mã thay thế "
+              "cho đúng máy này (enrol-code --replaces).")
+REVOKED_EN = ("this laptop was revoked by the province (device {device}): an ordinary enrolment code cannot bring it "
+              "back. The code was not spent. If the laptop was found, ask the province to reinstate it (device "
+              "reinstate) or to issue a replacement code for this device (enrol-code --replaces).")
 CODE_REFUSED_VI = "Mã kết nối không đúng, đã được dùng hoặc đã hết hạn. Mỗi mã chỉ dùng một lần: hãy xin mã mới."
 
 
@@ -184,13 +192,16 @@ def previous_device(s: Session, device_id: str, proofs: list[str], new_public_ke
                for p in proofs[:2] if isinstance(p, str)):
         raise EnrolRefused("previous_proof does not verify with the previous device's key", 403, "previous_proof",
                            vi="Không xác nhận được máy cũ: chữ ký bằng khóa cũ của máy không đúng.")
+    if dev.revoked:  # a stolen laptop plus any code of its commune must not get the device back
+        raise EnrolRefused(REVOKED_EN.format(device=dev.id), 403, "revoked", vi=REVOKED_VI.format(device=dev.id))
     return dev
 
 
 def rekey_device(s: Session, dev: Device, device_name: str, public_key: str, at: dt.datetime, via: str,
                  *, keep_old_key: bool = True) -> str:
     """Give a re-enrolled device its new key, a new token (returned; the hub keeps its hash), a fresh expiry
-    and name, and lift a revocation — the one-time code of the province authorises it. Its id, and so its
+    and name, and lift a revocation (reached for a revoked device only by a replacement code naming it:
+    `previous_device` refuses an ordinary code). Its id, and so its
     reports on the hub, stay. `keep_old_key=False` for a successor: the replaced laptop's key is another
     laptop's, never "an earlier key of this laptop" (its bundles are refused by province/replacement.py)."""
     from province import device_keys
@@ -280,6 +291,19 @@ def revoke_device(s: Session, device_id: str) -> Device:
         raise AdminError(f"unknown device {device_id!r}", status=404, vi=f"Không có máy {device_id!r}.")
     dev.revoked = True
     audit(s, "admin", "device.revoke", dev.commune_code, device=device_id)
+    return dev
+
+
+def reinstate_device(s: Session, device_id: str) -> Device:
+    """Lift a revocation (the laptop was found): only an admin does this; a re-enrolment never does."""
+    dev = s.get(Device, device_id)
+    if dev is None:
+        raise AdminError(f"unknown device {device_id!r}", status=404, vi=f"Không có máy {device_id!r}.")
+    if not dev.revoked:
+        raise AdminError(f"device {device_id} is not revoked", status=409,
+                         vi=f"Máy {device_id} không bị thu hồi: không có gì để mở lại.")
+    dev.revoked = False
+    audit(s, "admin", "device.reinstate", dev.commune_code, device=device_id)
     return dev
 
 

@@ -15,10 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
 
-from province import admin, held, offline, replacement
+from province import admin, held, logs, offline, replacement
 from province.db import HubDB
 from province.deps import CurrentDevice
-from province.errors import NotAllowed, TooBusy
+from province.errors import HubRefusal, NotAllowed, TooBusy
 from province.inflight import BatchSlots
 from province.intake import IntakeRefused, Sender, intake
 from province.models import Device, Target
@@ -194,9 +194,11 @@ async def _post_batch(request: Request, device: Device, x_enrollpoint_device: st
         if words := await run_in_threadpool(_held, db, device, batch):
             raise NotAllowed(words, vi=words, field="held")  # the laptop shows `detail` as it is
         summary = await run_in_threadpool(intake, db, batch, bhash, Sender(device.id, device.commune_code), "http")
-    except IntakeRefused as exc:  # logged here (the device is known), answered by the one handler
-        log.info("batch refused (%s) from device %s: %s", exc.status, device.id, exc.detail)
+    except HubRefusal as exc:  # logged here (the device is known), answered by the one handler
+        log.info("batch refused (%s) from device %s (commune %s): %s", exc.status, device.id, device.commune_code,
+                 exc.words("en")[:300])
         raise
+    logs.batch_outcome(log, summary, device.id, device.commune_code, "http")
     return JSONResponse(summary)
 
 

@@ -228,14 +228,15 @@ def _sign(secret: bytes, text: str) -> str:
     return _b64(hmac.new(secret, _bytes(text), hashlib.sha256).digest())
 
 
-def start_session(s: Session, secret: bytes, user: HubUser) -> tuple[str, dt.datetime]:
-    """A new session for `user`: returns the cookie value and its expiry. Expired sessions are purged."""
+def start_session(s: Session, secret: bytes, user: HubUser, address: str = "") -> tuple[str, dt.datetime]:
+    """A new session for `user`: returns the cookie value and its expiry. Expired sessions are purged. The
+    audit row names the client's address (behind a trusted proxy, the forwarded one: province.proxy)."""
     at = now()
     s.execute(delete(HubSession).where(HubSession.expires_at <= at))
     sid = _b64(secrets.token_bytes(32))
     expires = at + SESSION_FOR
     s.add(HubSession(id_hash=_sid_hash(sid), user_id=user.id, created_at=at, expires_at=expires))
-    audit(s, f"user:{user.name}", "user.login", None)
+    audit(s, f"user:{user.name}", "user.login", None, **({"address": address[:64]} if address else {}))
     payload = f"{sid}.{int(expires.timestamp())}"
     return f"{payload}.{_sign(secret, payload)}", expires
 

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from collections.abc import Iterable
 from typing import Any
 
-from province import device_keys, held, replacement
+from province import device_keys, held, logs, replacement
 from province.db import HubDB
 from province.errors import HubRefusal
 from province.intake import IntakeRefused, Sender, check_sender, check_villages, intake, stored_batch
 from province.models import Device
 from sync import protocol, signing
+
+log = logging.getLogger(__name__)
 
 MAX_BUNDLE_FILE = protocol.MAX_BUNDLE_FILE_BYTES  # gzip file as given
 MAX_BUNDLE_JSON = protocol.MAX_BUNDLE_JSON_BYTES  # once decompressed
@@ -186,6 +189,7 @@ def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
     for batch, bhash in batches:
         try:
             summary = intake(db, batch, bhash, sender, source)
+            logs.batch_outcome(log, summary, sender.device_id, sender.commune_code, source)
             if summary.get("replayed"):  # the stored summary of an earlier delivery: nothing stored now
                 summary = {**summary, "already_received": True, "note": ALREADY_RECEIVED_VI}
             done.append((batch, summary))

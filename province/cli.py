@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from province import admin, auth, offline
+from province import actor, admin, auth, cli_ops, offline
 from province.cli_files import (
     cmd_day_code,
     cmd_day_code_list,
@@ -244,17 +244,19 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
 
     from province.app import create_app
     from province.inflight import BatchSlots
+    from province.logs import stamped, uvicorn_config
     from province.transport import check_serve
 
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise refuse("serve.ssl_pair")
     check_serve(args.host, own_tls=bool(args.ssl_certfile), settings=args.settings)  # no plain HTTP off loopback
-    print(say(args.lang, "serve.https" if args.ssl_certfile else "serve", host=args.host, port=args.port,
-              db=db.engine.dialect.name), flush=True)
+    print(stamped(say(args.lang, "serve.https" if args.ssl_certfile else "serve", host=args.host, port=args.port,
+                      db=db.engine.dialect.name)), flush=True)
     # Proxy headers: only province.proxy reads them, and only from ENROLLPOINT_HUB_TRUSTED_PROXIES.
     common: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
                               "access_log": args.access_log, "proxy_headers": False,
-                              "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+                              "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile,
+                              "log_config": uvicorn_config(args.log_level)}  # timestamped lines (province.logs)
     if args.workers > 1:  # each worker is a fresh process that builds its app from the settings
         db.close()
         export_for_workers(db.url, secure_cookies=args.secure_cookies)
@@ -349,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("id")
     sp = add("approve", cmd_device_approve, "approve a laptop held for review (its reports are counted)", device)
     sp.add_argument("id")
+    cli_ops.add_commands(sub, device, add)  # backup, restore, audit, device reinstate, targets import
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
     sp.add_argument("file")
@@ -416,6 +419,7 @@ def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     args.lang, args.settings = lang, settings
+    who = actor.set_command_line() if args.func is not cmd_serve else None  # the audit names the OS user
     try:
         db = open_hub(args.db, settings=settings)
         try:
@@ -429,6 +433,9 @@ def _run(argv: list[str], settings: HubSettings, lang: str) -> int:
         why = str(exc.orig or exc).strip().splitlines()[0][:200]
         print(say(lang, "db.unavailable", why=why), file=sys.stderr)
         return 2
+    finally:
+        if who is not None:
+            actor.reset(who)
     if args.func is not cmd_serve:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text, flush=True)
     return 0

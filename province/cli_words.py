@@ -69,6 +69,33 @@ WORDS: dict[str, tuple[str, str]] = {
                        "thử lại.",
                        "The hub database is busy or unavailable ({why}). Nothing was stored; try again."),
     "interrupted": ("Đã dừng theo yêu cầu.", "Stopped on request."),
+    # cli_ops
+    "backup.prompt": ("Mật khẩu sao lưu: ", "Backup passphrase: "),
+    "backup.again": ("Nhập lại mật khẩu sao lưu: ", "Backup passphrase again: "),
+    "backup.none": ("Chưa nhập mật khẩu sao lưu (đặt ENROLLPOINT_HUB_BACKUP_PASSPHRASE, dùng --passphrase-fd hoặc "
+                    "gõ mật khẩu).",
+                    "No backup passphrase (set ENROLLPOINT_HUB_BACKUP_PASSPHRASE, use --passphrase-fd or type it)."),
+    "backup.short": ("Mật khẩu sao lưu phải có từ {n} ký tự.", "The backup passphrase needs at least {n} characters."),
+    "backup.fd": ("Không đọc được mật khẩu sao lưu từ mô tả tệp {fd}: {why}.",
+                  "Cannot read the backup passphrase from file descriptor {fd}: {why}."),
+    "backup.done": ("Đã sao lưu máy chủ tỉnh vào {path} (mã hóa; {devices} máy, {reports} báo cáo, {users} tài khoản). "
+                    "Cất tệp và mật khẩu sao lưu ở hai nơi khác nhau.",
+                    "Hub backed up to {path} (encrypted; {devices} devices, {reports} reports, {users} accounts). "
+                    "Keep the file and the passphrase in two different places."),
+    "restore.done": ("Đã khôi phục máy chủ tỉnh từ {path}: {devices} máy, {reports} báo cáo, {users} tài khoản. "
+                     "Khởi động lại máy chủ (serve).",
+                     "Hub restored from {path}: {devices} devices, {reports} reports, {users} accounts. Restart "
+                     "the hub (serve)."),
+    "audit.row": ("{at}\t{actor}\t{action}\txã {commune}\t{detail}", "{at}\t{actor}\t{action}\tcommune {commune}\t{detail}"),
+    "audit.none": ("Không có mục nhật ký nào.", "No audit entries."),
+    "device.reinstated": ("Đã mở lại máy {id}: máy gửi báo cáo được như trước.",
+                          "Device {id} reinstated: it can send reports again."),
+    "targets.imported": ("Đã nhập {count} chỉ tiêu từ {path} cho {communes} xã ({added} mới, {updated} thay giá trị cũ).",
+                         "{count} targets imported from {path} for {communes} communes ({added} new, {updated} "
+                         "replaced)."),
+    "targets.checked": ("Tệp {path} hợp lệ: {count} chỉ tiêu cho {communes} xã (chưa lưu gì: bỏ --dry-run để nhập).",
+                        "{path} is valid: {count} targets for {communes} communes (nothing stored: drop --dry-run "
+                        "to import)."),
     # cli_files
     "file.unreadable": ("Không đọc được tệp {path}: {why}.", "Cannot read {path}: {why}."),
     "file.unwritable": ("Không ghi được tệp {path}: {why}.", "Cannot write {path}: {why}."),

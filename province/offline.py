@@ -218,7 +218,8 @@ def _previous_device(s: Session, doc: dict[str, Any], req: dict[str, Any], commu
     except admin.EnrolRefused as exc:
         if exc.field == "previous_device_id" and exc.status == 404:
             return None, previous[0]
-        raise OfflineRefused(_REENROL_REFUSED.get(exc.field or "", str(exc)), exc.status) from None
+        raise OfflineRefused(_REENROL_REFUSED.get(exc.field or "", exc.words("vi")), exc.status,
+                             en=None if exc.field in _REENROL_REFUSED else exc.words("en")) from None
 
 
 # -- receipts -----------------------------------------------------------------------------------------

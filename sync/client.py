@@ -148,6 +148,14 @@ def _detail(resp: requests.Response) -> str:
     return str(d)[:300]
 
 
+def _words_vi(resp: requests.Response) -> str:
+    try:
+        data = resp.json()
+    except ValueError:
+        return ""
+    return str(data.get("words_vi") or "")[:400] if isinstance(data, dict) else ""
+
+
 def _field(resp: requests.Response) -> str:
     try:
         data = resp.json()
@@ -178,6 +186,8 @@ def _enrol_refusal(resp: requests.Response) -> EnrolRejected:
         return EnrolRejected(MSG_REENROL_UNKNOWN, code, field)
     if field == "replaces":  # a replacement code refused: the hub's own words, the code unspent
         return EnrolRejected(_detail(resp), code, field)
+    if field == "revoked":  # a revoked laptop with an ordinary code: the hub's Vietnamese words, code unspent
+        return EnrolRejected(_words_vi(resp) or _detail(resp), code, field)
     return EnrolRejected(f"{MSG_ENROL_CODE} ({_detail(resp)})", code, field)
 
 

@@ -189,7 +189,7 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
         def finish() -> str | None:
             with db.session(write=True) as s:
                 user = auth.finish_login(s, candidate)
-                return auth.start_session(s, _secret(request), user)[0] if user is not None else None
+                return auth.start_session(s, _secret(request), user, address)[0] if user is not None else None
 
         cookie = await run_in_threadpool(finish)
     if cookie is None:
@@ -206,6 +206,7 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
         log.warning("dashboard login refused for %r from %s: %s", candidate.key, address, reason)
         return _form_page(request, next_url, 401, "refused")
     await run_in_threadpool(shared.success, address, candidate.key)
+    log.info("dashboard login of %r from %s", candidate.key, address)
     response = RedirectResponse(next_url, status_code=303)
     _set_cookie(request, response, cookie)
     response.delete_cookie(auth.LOGIN_COOKIE, path="/login")
@@ -233,7 +234,7 @@ async def login_link(request: Request, token: str, next: str | None = None) -> R
     def spend() -> str | None:
         with request.app.state.db.session(write=True) as s:
             user = auth.use_login_link(s, token)
-            return auth.start_session(s, _secret(request), user)[0] if user is not None else None
+            return auth.start_session(s, _secret(request), user, _address(request))[0] if user is not None else None
 
     cookie = await run_in_threadpool(spend)
     if cookie is None:

@@ -292,7 +292,8 @@ def test_auth_stop_and_tell_on_revoked_and_unknown_token(hub, laptop):
     with db.session() as s:
         assert outbox.status(s).last_error.startswith("Máy chưa được kết nối hoặc mã truy cập đã hết hạn")
 
-    # an unknown token (re-enrolled elsewhere, keyring holds garbage)
+    # an unknown token (re-enrolled elsewhere, keyring holds garbage); a revoked device needs the admin first
+    hub_cli(hub.url_db, "device", "reinstate", creds.device_id)
     hub_link.connect(db, hub.url, hub.enrol_code())
     hub_link._keyring_set(hub_link.keyring_name(hub_link.credentials(db).device_id), {"token": "not-a-token"})
     res = _sync(db)

@@ -109,8 +109,12 @@ def test_reenrol_keeps_the_device_and_a_resent_day_is_not_counted_twice(hub_db, 
     first = post(client, laptop, laptop.batch(laptop.report(day, 1, point="TRUSO", card_captured=3, attended=4)))
     assert first.json()["imported"] == 1
     with hub_db.session(write=True) as s:
-        admin.revoke_device(s, laptop.device_id)  # e.g. the province revoked it; a new code brings it back
+        admin.revoke_device(s, laptop.device_id)  # the province revoked it: an ordinary code no longer lifts that
     code = _new_code(hub_db)
+    r, _ = _reenrol(client, code, laptop)
+    assert r.status_code == 403 and r.json()["field"] == "revoked" and "thu hồi" in r.json()["words_vi"]
+    with hub_db.session(write=True) as s:
+        admin.reinstate_device(s, laptop.device_id)  # found again: the admin reinstates it; the code is unspent
     r, again = _reenrol(client, code, laptop)
     assert r.status_code == 200, r.text
     d = r.json()
@@ -125,7 +129,7 @@ def test_reenrol_keeps_the_device_and_a_resent_day_is_not_counted_twice(hub_db, 
         spent = s.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == offline.code_hash(code)))
         assert spent.used_at is not None and spent.device_id == laptop.device_id
         audit = [a for a in s.scalars(select(AuditEntry)) if a.action == "device.reenrol"]
-        assert len(audit) == 1 and audit[0].commune_code == "22736" and '"was_revoked": true' in audit[0].detail
+        assert len(audit) == 1 and audit[0].commune_code == "22736" and '"was_revoked": false' in audit[0].detail
     # The old token and the old key are finished.
     assert post(client, laptop, laptop.batch(laptop.report(day, 1, point="TRUSO", card_captured=3))).status_code == 401
     stale = laptop.batch(laptop.report(day, 1, point="TRUSO", card_captured=3))
