@@ -105,12 +105,24 @@ def remember(session: Session, at: int) -> None:
         session.commit()
 
 
-def same_id(session: Session) -> None:
-    """A LAN peer answered with this laptop's own id: a copy, whatever either wrote since. Remembered (from the
-    next sequence number on, unless a divergence is already known) so that `reidentify` is the cure."""
-    top = driver_connection(session).execute(
-        "SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (device_id(session),)).fetchone()[0]
-    remember(session, int(top) + 1)
+def same_id(session: Session, their_tips: Any = None) -> None:
+    """A LAN peer answered with this laptop's own id: a copy, whatever either wrote since. Remembered so that
+    `reidentify` is the cure, at the first sequence number the two may differ (unless one is known already).
+
+    The other copy's tip for this id (its hello carries it) places that point: when it holds no more than this
+    laptop and its highest entry is this laptop's very entry, it wrote nothing since the copy and the two part
+    right after it — so this laptop's later entries are a fork the reidentify takes back and retracts (the
+    other copy will write its own under those numbers). Without that, this laptop's next number."""
+    conn = driver_connection(session)
+    me = device_id(session)
+    top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (me,)).fetchone()[0])
+    at = top + 1
+    tip = their_tips.get(me) if isinstance(their_tips, dict) else None
+    if (isinstance(tip, list) and len(tip) == 3 and isinstance(tip[0], int) and not isinstance(tip[0], bool)
+            and 0 <= tip[0] <= top):
+        held = conn.execute("SELECT hlc, gid FROM peer_log WHERE origin = ? AND seq = ?", (me, tip[0])).fetchone()
+        at = tip[0] + 1 if held is not None and tuple(held) == (tip[1], tip[2]) else max(tip[0], 1)
+    remember(session, at)
 
 
 @dataclass(frozen=True)

@@ -168,10 +168,6 @@ def _former(w: World) -> set[str]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap, left open in the issue's closing note: among these fixed random sequences one still ends with a "
-    "sync refused in the clone words after the prescribed cure (refused with words, nothing lost or doubled); "
-    "strict: when the cure covers it, this fails and the mark must go"))
 @settings(max_examples=5, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],  # no shrinking
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(op_strategy, min_size=4, max_size=10))
