@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from desktop import config
 from desktop.services import auth
 from desktop.services.peer import forks
+from desktop.services.peer import hlc as hlc_rules
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.ids import device_id
 from desktop.services.peer.spec import BY_NAME
@@ -65,10 +66,10 @@ def divergence(conn: Any, me: str, ops: Iterable[Any], sender_vv: dict[str, int]
         note(me, top + 1)
     by_origin: dict[str, list[tuple[int, str, str]]] = {}
     for op in ops:
-        by_origin.setdefault(op[0], []).append((int(op[1]), op[2], op[4]))
+        by_origin.setdefault(op[0], []).append((int(op[1]), _canon(op[2]), op[4]))
     for origin, entries in by_origin.items():
         lo, hi = min(e[0] for e in entries), max(e[0] for e in entries)
-        held = {seq: (hlc, gid) for seq, hlc, gid in conn.execute(
+        held = {seq: (_canon(hlc), gid) for seq, hlc, gid in conn.execute(
             "SELECT seq, hlc, gid FROM peer_log WHERE origin = ? AND seq BETWEEN ? AND ?", (origin, lo, hi))}
         for seq, hlc, gid in entries:
             if seq in held:
@@ -77,6 +78,12 @@ def divergence(conn: Any, me: str, ops: Iterable[Any], sender_vv: dict[str, int]
             elif origin == me:
                 note(me, min(seq, top + 1))  # under this laptop's id, yet not made here
     return found
+
+
+def _canon(stamp: str) -> str:
+    """One text per stamp on both sides of a comparison: a stamp an old laptop overflowed or poisoned, held here
+    as written or sent as a tip, is the same stamp as its canonical form (hlc.py)."""
+    return hlc_rules.canonical(stamp) if hlc_rules.WIRE.match(stamp) else stamp
 
 
 def check(session: Session, ops: Iterable[Any], sender_vv: dict[str, int] | None = None, *,
@@ -119,9 +126,10 @@ def same_id(session: Session, their_tips: Any = None) -> None:
     at = top + 1
     tip = their_tips.get(me) if isinstance(their_tips, dict) else None
     if (isinstance(tip, list) and len(tip) == 3 and isinstance(tip[0], int) and not isinstance(tip[0], bool)
-            and 0 <= tip[0] <= top):
+            and 0 < tip[0] <= top and isinstance(tip[1], str)):
         held = conn.execute("SELECT hlc, gid FROM peer_log WHERE origin = ? AND seq = ?", (me, tip[0])).fetchone()
-        at = tip[0] + 1 if held is not None and tuple(held) == (tip[1], tip[2]) else max(tip[0], 1)
+        same = held is not None and (_canon(held[0]), held[1]) == (_canon(tip[1]), tip[2])
+        at = tip[0] + 1 if same else tip[0]
     remember(session, at)
 
 

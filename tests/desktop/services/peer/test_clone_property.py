@@ -178,3 +178,10 @@ def test_clones_among_random_work_lose_nothing_once_cured(ops: list[tuple[str, i
 def test_the_issue_sequence(tmp_path: Path) -> None:
     _run(tmp_path, [("clone", 0, 0), ("event", 2, 1, "attended"), ("event", 0, 0, "attended"), ("file", 2, 1),
                     ("lan", 0, 1), ("lan", 1, 0), ("cure", 0, 0), ("cure", 2, 0)])
+
+
+def test_copies_meeting_on_the_lan_part_where_the_quiet_one_stopped(tmp_path: Path) -> None:
+    """The sequence that used to end refused after the cure: P writes after the copy, C writes nothing; C's
+    hello reaches P (same id, refused) and P is the one told. P's entry after the copy is a fork that P's
+    reidentify must take back and retract (C will write its own under that number), not keep under the id."""
+    _run(tmp_path, [("clone", 0, 0), ("event", 0, 10, "card_captured")])
