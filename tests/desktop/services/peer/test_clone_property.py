@@ -167,7 +167,7 @@ def _former(w: World) -> set[str]:
     return out
 
 
-@settings(max_examples=5, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],  # no shrinking
+@settings(max_examples=8, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],  # no shrinking
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(op_strategy, min_size=4, max_size=10))
 def test_clones_among_random_work_lose_nothing_once_cured(ops: list[tuple[str, int, int]]) -> None:
