@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from desktop import config
 from desktop.services import auth
 from desktop.services.peer import forks
+from desktop.services.peer import hlc as hlc_rules
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.ids import device_id
 from desktop.services.peer.spec import BY_NAME
@@ -65,10 +66,10 @@ def divergence(conn: Any, me: str, ops: Iterable[Any], sender_vv: dict[str, int]
         note(me, top + 1)
     by_origin: dict[str, list[tuple[int, str, str]]] = {}
     for op in ops:
-        by_origin.setdefault(op[0], []).append((int(op[1]), op[2], op[4]))
+        by_origin.setdefault(op[0], []).append((int(op[1]), _canon(op[2]), op[4]))
     for origin, entries in by_origin.items():
         lo, hi = min(e[0] for e in entries), max(e[0] for e in entries)
-        held = {seq: (hlc, gid) for seq, hlc, gid in conn.execute(
+        held = {seq: (_canon(hlc), gid) for seq, hlc, gid in conn.execute(
             "SELECT seq, hlc, gid FROM peer_log WHERE origin = ? AND seq BETWEEN ? AND ?", (origin, lo, hi))}
         for seq, hlc, gid in entries:
             if seq in held:
@@ -77,6 +78,12 @@ def divergence(conn: Any, me: str, ops: Iterable[Any], sender_vv: dict[str, int]
             elif origin == me:
                 note(me, min(seq, top + 1))  # under this laptop's id, yet not made here
     return found
+
+
+def _canon(stamp: str) -> str:
+    """One text per stamp on both sides of a comparison: a stamp an old laptop overflowed or poisoned, held here
+    as written or sent as a tip, is the same stamp as its canonical form (hlc.py)."""
+    return hlc_rules.canonical(stamp) if hlc_rules.WIRE.match(stamp) else stamp
 
 
 def check(session: Session, ops: Iterable[Any], sender_vv: dict[str, int] | None = None, *,
@@ -105,12 +112,25 @@ def remember(session: Session, at: int) -> None:
         session.commit()
 
 
-def same_id(session: Session) -> None:
-    """A LAN peer answered with this laptop's own id: a copy, whatever either wrote since. Remembered (from the
-    next sequence number on, unless a divergence is already known) so that `reidentify` is the cure."""
-    top = driver_connection(session).execute(
-        "SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (device_id(session),)).fetchone()[0]
-    remember(session, int(top) + 1)
+def same_id(session: Session, their_tips: Any = None) -> None:
+    """A LAN peer answered with this laptop's own id: a copy, whatever either wrote since. Remembered so that
+    `reidentify` is the cure, at the first sequence number the two may differ (unless one is known already).
+
+    The other copy's tip for this id (its hello carries it) places that point: when it holds no more than this
+    laptop and its highest entry is this laptop's very entry, it wrote nothing since the copy and the two part
+    right after it — so this laptop's later entries are a fork the reidentify takes back and retracts (the
+    other copy will write its own under those numbers). Without that, this laptop's next number."""
+    conn = driver_connection(session)
+    me = device_id(session)
+    top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (me,)).fetchone()[0])
+    at = top + 1
+    tip = their_tips.get(me) if isinstance(their_tips, dict) else None
+    if (isinstance(tip, list) and len(tip) == 3 and isinstance(tip[0], int) and not isinstance(tip[0], bool)
+            and 0 < tip[0] <= top and isinstance(tip[1], str)):
+        held = conn.execute("SELECT hlc, gid FROM peer_log WHERE origin = ? AND seq = ?", (me, tip[0])).fetchone()
+        same = held is not None and (_canon(held[0]), held[1]) == (_canon(tip[1]), tip[2])
+        at = tip[0] + 1 if same else tip[0]
+    remember(session, at)
 
 
 @dataclass(frozen=True)

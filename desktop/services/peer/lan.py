@@ -284,7 +284,7 @@ class _Handler(BaseHTTPRequestHandler):
         if op == "hello":
             if msg.get("device") == srv.device:
                 with db.session() as s:
-                    clones.same_id(s)
+                    clones.same_id(s, msg.get("tips"))
                 raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
                 en="The other laptop has the same device id as this one (copied from a backup?): not "
@@ -442,7 +442,7 @@ def sync_with(
         result.peer_device, result.peer_name = str(hello.get("device", "")), str(hello.get("name", ""))[:80]
         if result.peer_device == me:
             with db.session() as s:
-                clones.same_id(s)
+                clones.same_id(s, hello.get("tips"))
             raise PeerRefused("Máy kia có cùng mã máy với máy này (sao chép từ bản sao lưu?): không đồng bộ. Trên MỘT "
                                   "trong hai máy, người phụ trách chạy 'enrollpoint peer reidentify'",
             en="The other laptop has the same device id as this one (copied from a backup?): not syncing. "

@@ -23,7 +23,7 @@ from typing import Any
 from common.files import atomic_open
 from desktop.changes import PEER_MERGE, Changes, declares
 from desktop.models import PeerDevice, PeerSeen
-from desktop.services.peer import changes, clones, exchange, forks, stamp, unfinished
+from desktop.services.peer import changes, clones, exchange, filetips, forks, stamp, unfinished
 from desktop.services.peer.crypto import GroupKey, PeerRefused
 from desktop.services.peer.group import group_key
 from desktop.services.peer.ids import device_id, device_name
@@ -78,6 +78,7 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
     with db.session() as s:
         me, name, vv = device_id(s), device_name(s), changes.version_vector(s)
         retracted = forks.known(s)
+        marks = filetips.marks(s, since)  # the sender's tips and bases: nothing withheld unsaid (filetips.py)
     file_id = secrets.token_hex(16)
     target = Path(path)
     entries = frames = 0
@@ -88,7 +89,7 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
                 ops, more = changes.raw_after(s, cursor)
             for o in ops:
                 cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
-            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops, "retracted": retracted}
+            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops, "retracted": retracted, **marks}
             sealed = key.seal(KIND, exchange.pack(payload), extra={"file": file_id, "frame": frames, "last": not more})
             f.write(struct.pack(">I", len(sealed)) + sealed)
             frames += 1
@@ -172,6 +173,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
             forks.merge_in(s, forks.check(payload.get("retracted")))
         with db.session() as s:
             clones.check(s, forks.live(s, payload["ops"]))
+            filetips.check(s, payload)
         del payload  # never two pages in memory: the next one is built while this name would hold the last
     with db.session() as s:
         clones.check(s, [], sender_vv)
