@@ -23,8 +23,9 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 HUB_IN, HUB, DEV = (ROOT / "requirements" / n for n in ("hub.in", "hub.txt", "dev.txt"))
 HUB_PACKAGES = ("province", "sync", "common", "paper")
+# (python-calamine is the hub's too: the targets import reads XLSX with it, province/targets_read.py.)
 DESKTOP_ONLY = {"pyside6", "pyside6-essentials", "pyside6-pdf", "shiboken6", "keyring", "sqlcipher3",
-                "python-calamine", "secretstorage", "pywin32-ctypes"}
+                "secretstorage", "pywin32-ctypes"}
 LINUX = {"sys_platform": "linux", "platform_system": "Linux", "python_version": "3.11", "python_full_version": "3.11.7",
          "implementation_name": "cpython", "platform_python_implementation": "CPython"}
 WINDOWS = {**LINUX, "sys_platform": "win32", "platform_system": "Windows"}
