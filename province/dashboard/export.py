@@ -20,7 +20,8 @@ def header() -> list[str]:
                  f"{lab} - kết quả"]
     cols += [f"{LABELS[i]} - trong ngày" for i in CONTEXT]
     cols += ["Tình trạng báo cáo", "Ngày báo cáo gần nhất", "Nhận lúc", "Số ngày không báo cáo",
-             "Số máy", "Máy không gửi", "Máy trong xã: báo cáo gần nhất"]
+             "Số máy", "Máy không gửi", "Máy trong xã: báo cáo gần nhất",
+             "Số liệu tạm (mã ngày qua điện thoại)", "Đã điều chỉnh", "Máy đang gửi"]
     return cols
 
 
@@ -40,6 +41,8 @@ def values(r: Row, on: dt.date) -> list[Any]:
     out += [len(laps), "; ".join(lap.text() for lap in laps if lap.silent) or None,
             "; ".join(lap.text() + (f" (nhận {local(lap.last_received)})" if lap.last_received else "")
                       for lap in laps) or None]
+    tam = [words for flag, words in ((r.provisional, "trong ngày"), (r.provisional_cumul, "lũy kế")) if flag]
+    out += [f"tạm: {', '.join(tam)}" if tam else None, "đã điều chỉnh" if r.adjusted else None, r.machines or None]
     return out
 
 
