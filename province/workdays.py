@@ -44,7 +44,7 @@ def parse_cutoff(text: str) -> dt.time:
         parts = [int(p) for p in text.strip().split(":")]
         if len(parts) not in (2, 3):
             raise ValueError
-        return dt.time(*parts)
+        return dt.time(parts[0], parts[1], parts[2] if len(parts) == 3 else 0)
     except (ValueError, TypeError):
         raise admin.AdminError(f"not a time of day HH:MM: {text!r}",
                                vi=f"Giờ chốt phải có dạng GG:PP (ví dụ 16:30): {text!r}.") from None

@@ -125,9 +125,8 @@ class Completeness:
     @property
     def missing(self) -> list[CommuneDay]:
         """The "Chưa báo cáo" list: longest silence first, never heard at the very top."""
-        big = 10**9
         rows = [c for c in self.communes if c.status == MISSING]
-        return sorted(rows, key=lambda c: (-(c.days_silent(self.day) if c.last_day else big), c.code))
+        return sorted(rows, key=lambda c: (-(c.days_silent(self.day) or 10**9), c.code))
 
 
 def completeness(s: Session, on: dt.date, province: str | None = None,

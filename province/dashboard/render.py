@@ -117,7 +117,7 @@ def commune_line(r: Row, on: dt.date) -> CommuneLine:
             thousands(tgt[0]) if tgt else "",
             met or "", f"{percent(r.pct.get(ind))} {MET_LABELS[met]}" if met else ""))
     received = " · ".join(x for x in (local(r.last_received), ADJUSTED if r.adjusted else "") if x)
-    machines = ((True, r.machines),) if r.machines else ()
+    machines = ((False, r.machines),) if r.machines else ()  # the silent laptops themselves are in red below
     return CommuneLine(
         r.code, str(r.rank) if r.rank is not None else "—", r.name, r.province_name, tuple(main),
         tuple(thousands(today[ind]) + tam if today is not None else "" for ind in CONTEXT), received,
@@ -190,7 +190,7 @@ class DayItem:
     counted: bool = True
 
     def __getitem__(self, ind: str) -> int:
-        return self.figures.get(ind, 0)
+        return self.figures[ind]  # KeyError for any other name: Jinja then reads the attribute
 
 
 def day_items(reports: list[Any], phones: list[Any]) -> list[DayItem]:
