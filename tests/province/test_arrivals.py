@@ -58,3 +58,43 @@ def test_each_path_keeps_the_first_arrival(hub_db: HubDB, client, laptop: Laptop
         if rev == 1:
             phoned = _arrivals(hub_db)[(laptop.device_id, phone_day, "phone")]
     assert _arrivals(hub_db)[(laptop.device_id, phone_day, "phone")] == phoned
+
+
+def test_upgrade_fills_arrivals_from_what_is_stored(hub_url: str) -> None:
+    """A hub at 0009 with reports by network and by bundle and a day code: the upgrade gives each device's
+    day its channel and arrival (the stored revision's), so the completeness page has history at once."""
+    from sqlalchemy import text
+
+    from province import migrations
+    from province.db import create_hub_engine, open_hub
+
+    engine = create_hub_engine(hub_url)
+    at = dt.datetime(2026, 3, 2, 8, 0)
+    try:
+        migrations.upgrade(engine, "0009_login_throttle")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO communes (code, name, province_code, province_name, active) "
+                              "VALUES ('22736', 'Trường Sa', '56', 'Khánh Hòa', :t)"), {"t": True})
+            for batch, source in (("b-net", "http"), ("b-usb", "bundle")):
+                conn.execute(text("INSERT INTO batches (device_id, batch_id, commune_code, body_hash, summary_json, "
+                                  "source, received_at) VALUES ('d1', :b, '22736', 'h', '{}', :s, :at)"),
+                             {"b": batch, "s": source, "at": at})
+            for point, day, batch in (("P1", dt.date(2026, 3, 1), "b-net"), ("P2", dt.date(2026, 3, 1), "b-net"),
+                                      ("P1", dt.date(2026, 2, 27), "b-usb")):
+                conn.execute(text(
+                    "INSERT INTO report_villages (commune_code, point_code, day, device_id, revision, content_hash, "
+                    "breakdown_json, closed_at, received_at, batch_id, card_captured, vneid_l2_captured, "
+                    "vneid_activated, attended, no_show) VALUES ('22736', :p, :d, 'd1', 1, 'c', '{}', :at, :at, :b, "
+                    "1, 0, 0, 0, 0)"), {"p": point, "d": day, "at": at, "b": batch})
+            conn.execute(text("INSERT INTO phone_reports (commune_code, point_code, day, device_id, revision, "
+                              "totals_json, code, received_at, entered_by) VALUES ('22736', 'P1', :d, 'd1', 1, '{}', "
+                              "'x', :at, 'admin')"), {"d": dt.date(2026, 3, 2), "at": at})
+    finally:
+        engine.dispose()
+    db = open_hub(hub_url)  # upgrades to head
+    try:
+        got = {k: v.replace(tzinfo=None) for k, v in _arrivals(db).items()}
+    finally:
+        db.close()
+    assert got == {("d1", dt.date(2026, 3, 1), "network"): at, ("d1", dt.date(2026, 2, 27), "usb"): at,
+                   ("d1", dt.date(2026, 3, 2), "phone"): at}
