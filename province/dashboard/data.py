@@ -122,6 +122,8 @@ class Row:
         if self.cumul is None:
             return "Chưa từng báo cáo"
         if self.today is None:
+            if self.last_day is None:  # heard by day code only: no signed report yet
+                return "Chưa có báo cáo ký số"
             return f"Chưa có dữ liệu từ {vn_date(self.last_day)}"
         return ""
 

@@ -121,7 +121,7 @@ def commune_line(r: Row, on: dt.date) -> CommuneLine:
     return CommuneLine(
         r.code, str(r.rank) if r.rank is not None else "—", r.name, r.province_name, tuple(main),
         tuple(thousands(today[ind]) + tam if today is not None else "" for ind in CONTEXT), received,
-        "never" if never else "", "Chưa từng báo cáo" if never else str(r.days_silent),
+        "never" if never else "", "Chưa từng báo cáo" if never else ("" if r.days_silent is None else str(r.days_silent)),
         machines + tuple(laptop_lines(r)))
 
 
@@ -248,7 +248,7 @@ def completeness_page(c: Any, province: str | None, user: Any = None, elapsed_ms
     partial = sorted((x for x in c.communes if x.status != cp.MISSING and x.machines), key=lambda x: x.code)
     return render("completeness.html", title=f"Tình hình báo cáo ngày {vn_date(c.day)} — EnrollPoint", c=c,
                   missing=c.missing, partial=partial, province=province, user=user, elapsed_ms=elapsed_ms,
-                  back_href=f"/?{q}", channels=cp.CHANNELS, channel_labels=cp.CHANNEL_LABELS,
+                  back_href=f"/?{q}", query=q, channels=cp.CHANNELS, channel_labels=cp.CHANNEL_LABELS,
                   channel_short=cp.CHANNEL_SHORT, status_labels=cp.STATUS_LABELS)
 
 

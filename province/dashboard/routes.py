@@ -97,6 +97,16 @@ def completeness_page(request: Request, user: PageUser, on: OnQ = None, province
     return HTMLResponse(html, headers=NO_STORE)
 
 
+@router.get("/completeness.csv", summary="Who reported the day, by which channel (CSV, UTF-8 with BOM)")
+def completeness_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None) -> Response:
+    day = _on(on)
+    with request.app.state.db.session() as s:
+        c = completeness.completeness(s, day, province or None)
+    return Response(export.completeness_csv(c), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="bao-cao-{day.isoformat()}.csv"',
+                             **NO_STORE})
+
+
 @router.get("/export.csv", summary="Province table as CSV (UTF-8 with BOM)")
 def export_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None, sort: SortQ = "rank") -> Response:
     day = _on(on)

@@ -74,6 +74,20 @@ def test_completeness_by_channel_and_the_missing_list(seeded: Seeded) -> None:
     partial = _row(html, "partial", "data-code", ON_TIME_NET)
     assert partial[1:4] == ["1/2 máy", "mạng", "Đúng hạn"] and f"Máy {ON_TIME_NET}-2" in partial[4]
 
+    # The CSV says the same, commune by commune.
+    got = list(csv.DictReader(io.StringIO(seeded.client.get("/completeness.csv", params={"on": day.isoformat()})
+                                          .content.decode("utf-8-sig"))))
+    by = {r["Mã xã"]: r for r in got}
+    assert len(got) == 6 and next(iter(by)) == SILENT  # the missing first
+    assert [by[c]["Tình trạng"] for c in (ON_TIME_NET, LATE_NET, BY_USB, CODE_THEN_SIGNED, CODE_ONLY, SILENT)] == [
+        "Đúng hạn", "Trễ hạn", "Đúng hạn", "Đúng hạn", "Đúng hạn", "Chưa báo cáo"]
+    assert [by[c]["Kênh về đầu tiên"] for c in (ON_TIME_NET, LATE_NET, BY_USB, CODE_THEN_SIGNED, CODE_ONLY)] == [
+        "mạng", "mạng", "tệp USB", "mã ngày", "mã ngày"]
+    assert by[CODE_ONLY]["Số liệu tạm"] == "tạm" and by[CODE_THEN_SIGNED]["Số liệu tạm"] == ""
+    assert by[ON_TIME_NET]["Máy đã báo cáo"] == "1/2"
+    assert (by[SILENT]["Số ngày không báo cáo"], by[SILENT]["Kênh gần nhất"], by[SILENT]["Lãnh đạo phụ trách"]) == (
+        "3", "mạng", LEADER)
+
     # The cut-off moved after everything arrived: every arrival of the day is on time.
     seeded.hub.cli("calendar", "cutoff", "23:59:59")
     later = seeded.client.get("/completeness", params={"on": day.isoformat()}).text
@@ -89,6 +103,7 @@ def test_provisional_figures_where_people_look(seeded: Seeded) -> None:
     page = seeded.client.get("/", params={"on": day}).text
     only_code = _row(page, "communes", "data-code", CODE_ONLY)
     assert only_code[3:5] == ["5 (tạm)", "5 (tạm)"]  # the day's and the cumulative figure, from the code
+    assert "None" not in " ".join(only_code)  # no signed report yet: no "days silent" number either
     replaced = _row(page, "communes", "data-code", CODE_THEN_SIGNED)
     assert replaced[3:5] == ["9", "9"]  # the signed 9 replaced the code's 7: never 16
     assert "đã điều chỉnh" in " ".join(replaced)
