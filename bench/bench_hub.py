@@ -186,7 +186,8 @@ def time_gets(http: httpx.Client, path: str, runs: int) -> list[float]:
         t0 = time.perf_counter()
         r = http.get(path)
         out.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200 and 'id="communes"' in r.text or path.startswith("/export")
+        assert r.status_code == 200, r.status_code
+        assert path.startswith("/export") or any(f'id="{t}"' in r.text for t in ("communes", "by-commune"))
     return out
 
 
@@ -288,6 +289,8 @@ def completeness_timings(db: Any, on: dt.date) -> dict[str, list[float]]:
             "40 days after (all missing)": on + dt.timedelta(days=40)}
     out: dict[str, list[float]] = {}
     with db.session() as s:
+        # The bench enrols its laptops today, after the days it reports: date them back, so they are expected.
+        s.execute(text("UPDATE devices SET enrolled_at = :t"), {"t": dt.datetime(2020, 1, 1)})
         s.execute(text("DELETE FROM calendar_days"))
         for day in days.values():  # the days after the data may fall on a weekend: make them working days
             if day.weekday() >= 5:

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from province import workdays
@@ -30,7 +30,6 @@ CHANNEL_SHORT = {"network": "mạng", "usb": "tệp USB", PHONE: "mã ngày"}
 STATUS_LABELS = {ON_TIME: "Đúng hạn", LATE: "Trễ hạn", MISSING: "Chưa báo cáo"}
 _WINDOWS = (1, 3, 7, 15, 31, 63, 127, 255, 511)  # days back searched for a missing commune's last arrival
 _IN_CHUNK = 900  # communes per IN list (SQLite's bound-parameter limit is far above)
-_VN_OFFSET = dt.timedelta(hours=7)
 
 
 def _utc(value: Any) -> dt.datetime:
@@ -181,13 +180,16 @@ def _devices(conn: Any, on: dt.date, communes: dict[str, CommuneDay]
     labels: dict[str, str] = {}
     live: dict[str, LaptopDay] = {}
     numbers: dict[str, int] = {}
-    q = (select(Device.id, Device.commune_code, Device.name, Device.revoked, type_coerce(Device.enrolled_at, String))
+    # Enrolled by `on` (Vietnam time) = before the next day's midnight there, compared in the database.
+    next_midnight = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), workdays.VN_TZ)
+    enrolled_by = Device.enrolled_at < next_midnight
+    q = (select(Device.id, Device.commune_code, Device.name, Device.revoked, enrolled_by)
          .order_by(Device.commune_code, Device.enrolled_at, Device.id))
     for dev, code, name, revoked, enrolled in conn.execute(q):
         numbers[code] = numbers.get(code, 0) + 1
         labels[dev] = f"Máy {numbers[code]} ({name})"
         c = communes.get(code)
-        if c is None or revoked or (_utc(enrolled) + _VN_OFFSET).date() > on:
+        if c is None or revoked or not enrolled:
             continue
         lap = live[dev] = LaptopDay(dev, labels[dev])
         c.laptops.append(lap)
@@ -195,26 +197,37 @@ def _devices(conn: Any, on: dt.date, communes: dict[str, CommuneDay]
 
 
 def _last_heard(conn: Any, on: dt.date, missing: dict[str, CommuneDay], labels: dict[str, str]) -> None:
-    """For each missing commune, its last arrival before `on` (any laptop, any channel): searched in widening
-    windows (the day before, then 2–3 days back, …, up to 511), each an indexed read of (commune, day), so a
-    commune that reported yesterday costs one small read and one never heard a few empty ones."""
+    """For each missing commune, its last arrival before `on` (any laptop, any channel): its last day searched
+    in widening windows (the day before, then 2–3 days back, …, up to 511) by the (commune, day) index, grouped
+    in the database, then that one day's arrivals read to name the channel and laptop — so a commune that
+    reported yesterday costs one small read and one never heard a few empty ones."""
     left = dict(missing)
     newer = on
     for back in _WINDOWS:
         if not left:
             return
         oldest = on - dt.timedelta(days=back)
-        best: dict[str, tuple[dt.date, dt.datetime, str, str]] = {}
+        last: dict[str, dt.date] = {}
         codes = sorted(left)
         for i in range(0, len(codes), _IN_CHUNK):
-            q = (select(Arrival.commune_code, Arrival.day, type_coerce(Arrival.first_at, String), Arrival.channel,
-                        Arrival.device_id)
-                 .where(Arrival.commune_code.in_(codes[i:i + _IN_CHUNK]), Arrival.day >= oldest, Arrival.day < newer))
-            for code, day, first, channel, dev in conn.execute(q):
-                cand = (_day(day), _utc(first), channel, dev)
-                if code not in best or cand[:2] > best[code][:2]:
-                    best[code] = cand
-        for code, (day, _at, channel, dev) in best.items():
+            q = (select(Arrival.commune_code, func.max(Arrival.day))
+                 .where(Arrival.commune_code.in_(codes[i:i + _IN_CHUNK]), Arrival.day >= oldest, Arrival.day < newer)
+                 .group_by(Arrival.commune_code))
+            last.update((code, _day(day)) for code, day in conn.execute(q))
+        best: dict[str, tuple[dt.datetime, str, str]] = {}
+        by_day: dict[dt.date, list[str]] = {}
+        for code, day in last.items():
+            by_day.setdefault(day, []).append(code)
+        for day, same in by_day.items():  # mostly one day (yesterday), at most the window's length
+            for i in range(0, len(same), _IN_CHUNK):
+                q = (select(Arrival.commune_code, type_coerce(Arrival.first_at, String), Arrival.channel,
+                            Arrival.device_id)
+                     .where(Arrival.day == day, Arrival.commune_code.in_(same[i:i + _IN_CHUNK])))
+                for code, first, channel, dev in conn.execute(q):
+                    cand = (_utc(first), channel, dev)
+                    if code not in best or cand[0] > best[code][0]:
+                        best[code] = cand
+        for code, (_at, channel, dev) in best.items():
             c = left.pop(code)
-            c.last_day, c.last_channel, c.last_laptop = day, channel, labels.get(dev, dev)
+            c.last_day, c.last_channel, c.last_laptop = last[code], channel, labels.get(dev, dev)
         newer = oldest
