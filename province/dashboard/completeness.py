@@ -7,8 +7,8 @@ time) or a day code typed in (provisional until the signed report arrives) — o
 cut-off, late after it, missing otherwise; a commune's day by the first of its live laptops, with "2/3 máy"
 when some of them have not reported it. Everything is read from `arrivals` (one row per device, day and
 channel, written at intake): one indexed read of the day, plus, for the communes that are missing, a few
-reads of widening windows before it to name when, by which channel and from which laptop they were last
-heard. Never a scan of the reports.
+index probes to name when, by which channel and from which laptop they were last heard. Never a scan of the
+reports.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 CHANNEL_LABELS = {"network": "Qua mạng", "usb": "Tệp USB", PHONE: "Mã ngày qua điện thoại (tạm)"}
 CHANNEL_SHORT = {"network": "mạng", "usb": "tệp USB", PHONE: "mã ngày"}
 STATUS_LABELS = {ON_TIME: "Đúng hạn", LATE: "Trễ hạn", MISSING: "Chưa báo cáo"}
-_WINDOWS = (1, 3, 7, 15, 31, 63, 127, 255, 511)  # days back searched for a missing commune's last arrival
 _IN_CHUNK = 900  # communes per IN list (SQLite's bound-parameter limit is far above)
 
 
@@ -197,37 +196,29 @@ def _devices(conn: Any, on: dt.date, communes: dict[str, CommuneDay]
 
 
 def _last_heard(conn: Any, on: dt.date, missing: dict[str, CommuneDay], labels: dict[str, str]) -> None:
-    """For each missing commune, its last arrival before `on` (any laptop, any channel): its last day searched
-    in widening windows (the day before, then 2–3 days back, …, up to 511) by the (commune, day) index, grouped
-    in the database, then that one day's arrivals read to name the channel and laptop — so a commune that
-    reported yesterday costs one small read and one never heard a few empty ones."""
-    left = dict(missing)
-    newer = on
-    for back in _WINDOWS:
-        if not left:
-            return
-        oldest = on - dt.timedelta(days=back)
-        last: dict[str, dt.date] = {}
-        codes = sorted(left)
-        for i in range(0, len(codes), _IN_CHUNK):
-            q = (select(Arrival.commune_code, func.max(Arrival.day))
-                 .where(Arrival.commune_code.in_(codes[i:i + _IN_CHUNK]), Arrival.day >= oldest, Arrival.day < newer)
-                 .group_by(Arrival.commune_code))
-            last.update((code, _day(day)) for code, day in conn.execute(q))
-        best: dict[str, tuple[dt.datetime, str, str]] = {}
-        by_day: dict[dt.date, list[str]] = {}
-        for code, day in last.items():
-            by_day.setdefault(day, []).append(code)
-        for day, same in by_day.items():  # mostly one day (yesterday), at most the window's length
-            for i in range(0, len(same), _IN_CHUNK):
-                q = (select(Arrival.commune_code, type_coerce(Arrival.first_at, String), Arrival.channel,
-                            Arrival.device_id)
-                     .where(Arrival.day == day, Arrival.commune_code.in_(same[i:i + _IN_CHUNK])))
-                for code, first, channel, dev in conn.execute(q):
-                    cand = (_utc(first), channel, dev)
-                    if code not in best or cand[0] > best[code][0]:
-                        best[code] = cand
-        for code, (_at, channel, dev) in best.items():
-            c = left.pop(code)
-            c.last_day, c.last_channel, c.last_laptop = last[code], channel, labels.get(dev, dev)
-        newer = oldest
+    """For each missing commune, its last arrival before `on` (any laptop, any channel): its last day by one
+    probe of the (commune, day) index per commune (MAX in a correlated subquery: an index seek backwards on
+    both stores, whatever the history's length), then the arrivals of those days read to name the channel
+    and the laptop — mostly one day (yesterday)."""
+    codes = sorted(missing)
+    last: dict[str, dt.date] = {}
+    for i in range(0, len(codes), _IN_CHUNK):
+        latest = (select(func.max(Arrival.day)).where(Arrival.commune_code == Commune.code, Arrival.day < on)
+                  .scalar_subquery())
+        q = select(Commune.code, latest).where(Commune.code.in_(codes[i:i + _IN_CHUNK]))
+        last.update((code, _day(day)) for code, day in conn.execute(q) if day is not None)
+    by_day: dict[dt.date, list[str]] = {}
+    for code, day in last.items():
+        by_day.setdefault(day, []).append(code)
+    best: dict[str, tuple[dt.datetime, str, str]] = {}
+    for day, same in by_day.items():
+        for i in range(0, len(same), _IN_CHUNK):
+            q = (select(Arrival.commune_code, type_coerce(Arrival.first_at, String), Arrival.channel, Arrival.device_id)
+                 .where(Arrival.day == day, Arrival.commune_code.in_(same[i:i + _IN_CHUNK])))
+            for code, first, channel, dev in conn.execute(q):
+                cand = (_utc(first), channel, dev)
+                if code not in best or cand[0] > best[code][0]:
+                    best[code] = cand
+    for code, (_at, channel, dev) in best.items():
+        c = missing[code]
+        c.last_day, c.last_channel, c.last_laptop = last[code], channel, labels.get(dev, dev)
