@@ -213,9 +213,9 @@ def _last_heard(conn: Any, on: dt.date, missing: dict[str, CommuneDay], labels: 
     best: dict[str, tuple[dt.datetime, str, str]] = {}
     for day, same in by_day.items():
         for i in range(0, len(same), _IN_CHUNK):
-            q = (select(Arrival.commune_code, type_coerce(Arrival.first_at, String), Arrival.channel, Arrival.device_id)
-                 .where(Arrival.day == day, Arrival.commune_code.in_(same[i:i + _IN_CHUNK])))
-            for code, first, channel, dev in conn.execute(q):
+            rows = (select(Arrival.commune_code, type_coerce(Arrival.first_at, String), Arrival.channel,
+                           Arrival.device_id).where(Arrival.day == day, Arrival.commune_code.in_(same[i:i + _IN_CHUNK])))
+            for code, first, channel, dev in conn.execute(rows):
                 cand = (_utc(first), channel, dev)
                 if code not in best or cand[0] > best[code][0]:
                     best[code] = cand
