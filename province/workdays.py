@@ -117,4 +117,4 @@ def set_leader(s: Session, commune: str, name: str | None, actor: str = "admin")
 
 
 def leaders(s: Session) -> dict[str, str]:
-    return dict(s.execute(select(CommuneLeader.commune_code, CommuneLeader.name)).tuples().all())
+    return {code: name for code, name in s.execute(select(CommuneLeader.commune_code, CommuneLeader.name))}
