@@ -132,6 +132,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "daycode.none": ("Chưa nhận mã ngày nào.", "No day codes received."),
     "daycode.row": ("{commune}\t{point}\t{day}\tlần {revision}\t{status}",
                     "{commune}\t{point}\t{day}\trevision {revision}\t{status}"),
+    # cli_steering
+    "calendar.cutoff": ("Giờ chốt báo cáo hằng ngày: {cutoff} (giờ Việt Nam); ngày làm việc: thứ Hai–thứ Sáu, trừ "
+                        "và cộng các ngày dưới đây.",
+                        "Daily cut-off: {cutoff} (Vietnam time); working days: Monday–Friday, less and plus the "
+                        "days below."),
+    "calendar.row_holiday": ("{day}	nghỉ	{note}", "{day}	day off	{note}"),
+    "calendar.row_work": ("{day}	làm bù	{note}", "{day}	make-up working day	{note}"),
+    "calendar.cutoff_set": ("Đã đặt giờ chốt báo cáo hằng ngày: {cutoff} (giờ Việt Nam).",
+                            "Daily cut-off set to {cutoff} (Vietnam time)."),
+    "calendar.holiday": ("Ngày {day} là ngày nghỉ: không xã nào phải báo cáo.",
+                         "{day} is a day off: no report expected."),
+    "calendar.workday": ("Ngày {day} là ngày làm bù: mọi xã có máy phải báo cáo.",
+                         "{day} is a make-up working day: every commune with a laptop is expected to report."),
+    "calendar.clear": ("Ngày {day} theo lịch thường (thứ Hai–thứ Sáu).", "{day} follows the Monday–Friday rule."),
+    "leader.set": ("Lãnh đạo phụ trách xã {commune}: {name}.", "Leader of commune {commune}: {name}."),
+    "leader.clear": ("Đã bỏ tên lãnh đạo phụ trách xã {commune}.", "Leader of commune {commune} cleared."),
+    "leader.none": ("Chưa ghi tên lãnh đạo phụ trách xã nào.", "No leaders named."),
 }
 
 

@@ -137,8 +137,13 @@ def _store(w: IntakeWriter, batch: protocol.Batch, body_hash: str, sender: Sende
     changed = plan.changed_days
     w.write(key, _insert_rows(w, key, plan), _update_rows(w, key, plan),
             (plan.delta, min(changed), max(changed)) if changed else None,
-            summary, f"batch.{source}", detail)
+            summary, f"batch.{source}", detail, arrival=_arrival(batch, source))
     return json.loads(summary)
+
+
+def _arrival(batch: protocol.Batch, source: str) -> tuple[str, list[dt.date]]:
+    """The channel a batch came by (a bundle's USB file, else the network) and the days it brings."""
+    return ("usb" if source == "bundle" else "network"), [r.day for r in batch.reports]
 
 
 def _store_at_once(w: IntakeWriter, batch: protocol.Batch, body_hash: str, sender: Sender, source: str
@@ -170,7 +175,7 @@ def _write_decided(w: IntakeWriter, key: BatchKey, batch: protocol.Batch, body_h
     updates = [(*row, read_revision[row[-1]]) for row in _update_rows(w, key, plan)]
     w.write_at_once(key, body_hash, source, _insert_rows(w, key, plan), updates,
                     (plan.delta, min(changed), max(changed)) if changed else None,
-                    summary, f"batch.{source}", detail)
+                    summary, f"batch.{source}", detail, arrival=_arrival(batch, source))
     return json.loads(summary)
 
 

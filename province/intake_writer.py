@@ -84,6 +84,10 @@ _FRESHNESS = ("INSERT INTO {table} ({key}first_day, last_day, last_received_at) 
               "last_received_at = {greatest}({table}.last_received_at, excluded.last_received_at)")
 _SUMMARY = "UPDATE batches SET summary_json=? WHERE device_id=? AND batch_id=?"
 _AUDIT = "INSERT INTO audit_log (at, actor, action, commune_code, detail) VALUES (?, ?, ?, ?, ?)"
+# The first arrival of (device, day) by this channel (province/models/steering.py): kept, never updated.
+_ARRIVALS = ("INSERT INTO arrivals (device_id, day, channel, commune_code, first_at) VALUES {rows} "
+             "ON CONFLICT (device_id, day, channel) DO NOTHING")
+Arrival = tuple[str, Sequence[dt.date]]  # (channel, the batch's days)
 
 
 class StaleRead(Exception):
@@ -155,9 +159,11 @@ class IntakeWriter:
             return cur.fetchone()
 
     def write(self, key: BatchKey, inserts: list[Row], updates: list[Row], totals: tuple[Sequence[int], dt.date,
-              dt.date] | None, summary_json: str, action: str, audit_json: str) -> None:
+              dt.date] | None, summary_json: str, action: str, audit_json: str, arrival: Arrival | None = None
+              ) -> None:
         """New reports, changed reports, running totals (+ new − old per indicator) and freshness (when a
-        report changed), the batch's stored summary (what a replay answers), the audit line."""
+        report changed), the batch's stored summary (what a replay answers), the audit line, and the
+        first arrival of each of the batch's days by its channel."""
         parts: list[Part] = []
         with self._errors():
             if self.sqlite or not self.combined:
@@ -173,6 +179,7 @@ class IntakeWriter:
                                   _flat(updates)))
             if totals is not None:
                 parts += self._totals_parts(key, *totals)
+            parts += self._arrival_parts(key, arrival)
             parts += [(_SUMMARY, (summary_json, key.device, key.batch_id)),
                       (_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json))]
             self._run(parts)
@@ -191,7 +198,7 @@ class IntakeWriter:
 
     def write_at_once(self, key: BatchKey, body_hash: str, source: str, inserts: list[Row],
                       updates: list[Row], totals: tuple[Sequence[int], dt.date, dt.date] | None,
-                      summary_json: str, action: str, audit_json: str) -> None:
+                      summary_json: str, action: str, audit_json: str, arrival: Arrival | None = None) -> None:
         """Everything a delivery writes, as one autocommitted statement — so all of it or nothing: the batch
         row with its summary (a concurrent duplicate fails on its key), the device's last contact, the new
         reports (one inserted meanwhile fails on its key), the changed ones only where the stored revision
@@ -208,6 +215,7 @@ class IntakeWriter:
                           _flat(updates)))
         if totals is not None:
             parts += self._totals_parts(key, *totals)
+        parts += self._arrival_parts(key, arrival)
         parts.append((_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json)))
         if updates:
             parts.append((_ASSERT_UPDATED.format(cte=f"w{checked}"), (len(updates),)))
@@ -222,6 +230,14 @@ class IntakeWriter:
             (_TOTALS, _flat((key.commune, ind, dv) for ind, dv in zip(INDICATORS, delta, strict=True))),
             (self._commune_fresh, (key.commune, self.day(first), self.day(last), key.received)),
             (self._device_fresh, (key.device, key.commune, self.day(first), self.day(last), key.received))]
+
+    def _arrival_parts(self, key: BatchKey, arrival: Arrival | None) -> list[Part]:
+        """The first arrival of each of the batch's days by its channel; a day already arrived stays."""
+        if not arrival or not arrival[1]:
+            return []
+        channel, days = arrival
+        rows = [(key.device, self.day(d), channel, key.commune, key.received) for d in sorted(set(days))]
+        return [(_ARRIVALS.format(rows=", ".join("(?, ?, ?, ?, ?)" for _ in rows)), _flat(rows))]
 
     def _sql(self, sql: str) -> str:
         return sql if self.sqlite else sql.replace("?", "%s")

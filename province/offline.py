@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from province import admin, held, replacement
 from province.errors import HubRefusal
 from province.models import (
+    Arrival,
     BundleReceipt,
     Commune,
     Device,
@@ -32,6 +33,7 @@ from province.models import (
     ReportVillage,
     Target,
 )
+from province.models.steering import PHONE
 from sync import daycode, hubkey, offline, protocol, signing
 
 HUB_KEY = "hub_signing_key"
@@ -350,6 +352,9 @@ def accept_day_code(s: Session, code: str, actor: str = "admin") -> DayCodeResul
         row.received_at, row.entered_by = admin.now(), actor[:64]
         admin.audit(s, actor, "daycode.accept", commune.code, point=fields.point_code, day=fields.day,
                     revision=fields.revision, device=device.id)
+        if s.get(Arrival, (device.id, fields.day, PHONE)) is None:  # the day's first code by phone is kept
+            s.add(Arrival(device_id=device.id, day=fields.day, channel=PHONE, commune_code=commune.code,
+                          first_at=row.received_at))
     return DayCodeResult(status, commune.code, fields.point_code, fields.day.isoformat(), fields.revision,
                          device.id, totals)
 

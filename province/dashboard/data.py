@@ -13,6 +13,7 @@ commune kept reporting.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,7 @@ from province.models import (
     CommuneTotal,
     Device,
     DeviceFreshness,
+    PhoneReport,
     ReportVillage,
     Target,
 )
@@ -99,16 +101,29 @@ class Row:
     score: float | None = None
     rank: int | None = None
     laptops: list[Laptop] = field(default_factory=list)
+    provisional: bool = False  # the day's figure holds a day code not yet replaced by its signed report ("tạm")
+    provisional_cumul: bool = False  # so does the cumulative figure
+    adjusted: bool = False  # a signed report of the day replaced a day code with other figures ("đã điều chỉnh")
 
     @property
     def silent_laptops(self) -> list[Laptop]:
         return [lap for lap in self.laptops if lap.silent]
+
+    @property
+    def machines(self) -> str:
+        """'2/3 máy' when some of the commune's live laptops (revoked ones left out) are silent (the
+        `silent` flag of laptops()): how many of them still report, out of how many; '' otherwise."""
+        live = [lap for lap in self.laptops if not lap.revoked]
+        quiet = sum(1 for lap in live if lap.silent)
+        return f"{len(live) - quiet}/{len(live)} máy" if quiet else ""
 
     def status_text(self, on: dt.date) -> str:
         """The words shown instead of figures when there are none."""
         if self.cumul is None:
             return "Chưa từng báo cáo"
         if self.today is None:
+            if self.last_day is None:  # heard by day code only: no signed report yet
+                return "Chưa có báo cáo ký số"
             return f"Chưa có dữ liệu từ {vn_date(self.last_day)}"
         return ""
 
@@ -277,6 +292,9 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
                                                        Target.deadline)):
         if code in rows:
             rows[code].targets[ind] = (int(value), _day(deadline))
+    for code, prov in provisional(s, on, list(rows) if province else None).items():
+        if code in rows:
+            prov.apply(rows[code])
     as_of = {code: (row.last_day, row.last_received) for code, row in rows.items()}
     for code, laps in laptops(s, on, list(rows) if province else None, commune_fresh=as_of).items():
         if code in rows:
@@ -306,6 +324,60 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
     for i, r in enumerate(ranked, 1):
         r.rank = i
     return sort_rows(list(rows.values()), sort)
+
+
+@dataclass
+class Provisional:
+    """A commune's day codes as of a day: what they add to (or, over an older signed report, change in) the
+    day's and the cumulative figures, and whether a signed report replaced a code with other figures."""
+
+    today: list[int] | None = None
+    cumul: list[int] | None = None
+    adjusted: bool = False
+
+    def apply(self, row: Row) -> None:
+        if self.today is not None:
+            base = row.today or dict.fromkeys(INDICATORS, 0)
+            row.today = {ind: base[ind] + d for ind, d in zip(INDICATORS, self.today, strict=True)}
+            row.provisional = True
+        if self.cumul is not None:
+            base = row.cumul or dict.fromkeys(INDICATORS, 0)
+            row.cumul = {ind: base[ind] + d for ind, d in zip(INDICATORS, self.cumul, strict=True)}
+            row.provisional_cumul = True
+        row.adjusted = self.adjusted
+
+
+def provisional(s: Session, on: dt.date, codes: list[str] | None = None) -> dict[str, Provisional]:
+    """Per commune, its day codes up to `on` against the signed reports of the same (point, day, laptop).
+
+    A laptop's figure for a point and day is its signed report, else its latest day code: a code is counted
+    until a signed report of its revision or later arrives (offline.PhoneRow.superseded), and then replaced,
+    never added to — a code newer than the signed report stands in for it (its figures less the signed
+    ones). Day codes are few (communes without a link, between the call and the file), so this reads them
+    all up to `on` with their signed report beside them."""
+    pr, rv = PhoneReport, ReportVillage
+    on_key = ((rv.commune_code == pr.commune_code) & (rv.point_code == pr.point_code) & (rv.day == pr.day)
+              & (rv.device_id == pr.device_id))
+    q = (select(pr.commune_code, pr.day, pr.revision, pr.totals_json, rv.revision,
+                *(getattr(rv, ind) for ind in INDICATORS))
+         .select_from(pr).outerjoin(rv, on_key).where(pr.day <= on))
+    if codes is not None:
+        q = q.where(pr.commune_code.in_(codes))
+    out: dict[str, Provisional] = {}
+    for code, day, rev, totals_json, signed_rev, *signed in s.connection().execute(q):
+        code_totals = json.loads(totals_json)
+        phoned = [int(code_totals.get(ind, 0)) for ind in INDICATORS]
+        have = [int(v or 0) for v in signed]
+        p = out.setdefault(code, Provisional())
+        if signed_rev is not None and signed_rev >= rev:
+            if _day(day) == on and phoned != have:
+                p.adjusted = True
+            continue
+        delta = [a - b for a, b in zip(phoned, have, strict=True)]
+        p.cumul = [a + b for a, b in zip(p.cumul or [0] * len(INDICATORS), delta, strict=True)]
+        if _day(day) == on:
+            p.today = [a + b for a, b in zip(p.today or [0] * len(INDICATORS), delta, strict=True)]
+    return out
 
 
 def meets_all(row: Row) -> bool:
@@ -340,3 +412,16 @@ def commune_days(s: Session, code: str, limit: int = 2000) -> list[ReportVillage
     q = (select(ReportVillage).where(ReportVillage.commune_code == code)
          .order_by(ReportVillage.day.desc(), ReportVillage.point_code, ReportVillage.device_id).limit(limit))
     return list(s.scalars(q))
+
+
+def commune_codes(s: Session, code: str, since: dt.date | None = None) -> list[Any]:
+    """The commune's day codes (from `since`), as offline.PhoneRow (the signed revision is not needed here:
+    the commune page sets each code beside the report it has)."""
+    from province.offline import PhoneRow
+
+    q = select(PhoneReport).where(PhoneReport.commune_code == code)
+    if since is not None:
+        q = q.where(PhoneReport.day >= since)
+    return [PhoneRow(r.commune_code, r.point_code, r.day, r.device_id, r.revision, json.loads(r.totals_json),
+                     r.received_at, None) for r in s.scalars(q.limit(5000))]
+

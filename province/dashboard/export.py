@@ -20,7 +20,8 @@ def header() -> list[str]:
                  f"{lab} - kết quả"]
     cols += [f"{LABELS[i]} - trong ngày" for i in CONTEXT]
     cols += ["Tình trạng báo cáo", "Ngày báo cáo gần nhất", "Nhận lúc", "Số ngày không báo cáo",
-             "Số máy", "Máy không gửi", "Máy trong xã: báo cáo gần nhất"]
+             "Số máy", "Máy không gửi", "Máy trong xã: báo cáo gần nhất",
+             "Số liệu tạm (mã ngày qua điện thoại)", "Đã điều chỉnh", "Máy đang gửi"]
     return cols
 
 
@@ -40,6 +41,8 @@ def values(r: Row, on: dt.date) -> list[Any]:
     out += [len(laps), "; ".join(lap.text() for lap in laps if lap.silent) or None,
             "; ".join(lap.text() + (f" (nhận {local(lap.last_received)})" if lap.last_received else "")
                       for lap in laps) or None]
+    tam = [words for flag, words in ((r.provisional, "trong ngày"), (r.provisional_cumul, "lũy kế")) if flag]
+    out += [f"tạm: {', '.join(tam)}" if tam else None, "đã điều chỉnh" if r.adjusted else None, r.machines or None]
     return out
 
 
@@ -69,3 +72,29 @@ def to_xlsx(rows: list[Row], on: dt.date) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+COMPLETENESS_HEADER = ["Mã xã", "Tên xã", "Tỉnh", "Tình trạng", "Kênh về đầu tiên", "Về lúc", "Số liệu tạm",
+                       "Máy đã báo cáo", "Số ngày không báo cáo", "Báo cáo gần nhất", "Kênh gần nhất",
+                       "Máy gửi gần nhất", "Lãnh đạo phụ trách"]
+
+
+def completeness_csv(c: Any) -> bytes:
+    """The completeness page's communes as CSV (UTF-8 with BOM): every expected commune with its status and
+    first channel, the missing ones with when, how and from which laptop they were last heard."""
+    from province.dashboard import completeness as cp
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(COMPLETENESS_HEADER)
+    rows = sorted(c.communes, key=lambda x: (x.status != cp.MISSING, x.code))
+    for x in rows:
+        silent = x.days_silent(c.day) if x.status == cp.MISSING else None
+        heard = f"{x.heard}/{len(x.laptops)}"
+        w.writerow([csv_text(v) if v not in (None, "") else "" for v in (
+            x.code, x.name, x.province_name, cp.STATUS_LABELS[x.status], cp.CHANNEL_SHORT.get(x.channel, ""),
+            local(x.first_at), "tạm" if x.provisional else "", heard,
+            silent if silent is not None else ("Chưa từng báo cáo" if x.status == cp.MISSING else ""),
+            vn_date(x.last_day), cp.CHANNEL_SHORT.get(x.last_channel, ""), x.last_laptop, x.leader)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+

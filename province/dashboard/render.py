@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
@@ -26,9 +27,12 @@ from province.dashboard.data import (
     vn_date,
 )
 from province.dashboard.pages import ENV, percent, render, thousands
-from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI
+from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
-__all__ = ["commune_page", "login_page", "message_page", "point_name", "province_page"]
+__all__ = ["commune_page", "completeness_page", "login_page", "message_page", "point_name", "province_page"]
+
+PROVISIONAL = "tạm"  # a figure holding a day code read over the phone, until its signed report arrives
+ADJUSTED = "đã điều chỉnh"  # a signed report replaced a day code with other figures
 
 SORT_LABELS = {"rank": "Xếp hạng (% chỉ tiêu)", "name": "Tên xã", "code": "Mã xã", "silent": "Số ngày không báo cáo",
                "province": "Tỉnh"}
@@ -101,19 +105,24 @@ def commune_line(r: Row, on: dt.date) -> CommuneLine:
     never = cumul is None
     words = "" if today is not None else r.status_text(on)
     main: list[Cells] = []
+    tam, tam_cumul = (f" ({PROVISIONAL})" if r.provisional else ""), (f" ({PROVISIONAL})" if r.provisional_cumul else "")
     for ind in MAIN:
         tgt = r.targets.get(ind)
         met = r.met.get(ind)
         main.append(Cells(
-            "" if today is not None else ("never" if never else "nd"),
-            thousands(today[ind]) if today is not None else words,
-            "never" if cumul is None else "", thousands(cumul[ind]) if cumul is not None else "—",
+            ("prov" if r.provisional else "") if today is not None else ("never" if never else "nd"),
+            thousands(today[ind]) + tam if today is not None else words,
+            "never" if cumul is None else ("prov" if r.provisional_cumul else ""),
+            thousands(cumul[ind]) + tam_cumul if cumul is not None else "—",
             thousands(tgt[0]) if tgt else "",
             met or "", f"{percent(r.pct.get(ind))} {MET_LABELS[met]}" if met else ""))
+    received = " · ".join(x for x in (local(r.last_received), ADJUSTED if r.adjusted else "") if x)
+    machines = ((False, r.machines),) if r.machines else ()  # the silent laptops themselves are in red below
     return CommuneLine(
         r.code, str(r.rank) if r.rank is not None else "—", r.name, r.province_name, tuple(main),
-        tuple(thousands(today[ind]) if today is not None else "" for ind in CONTEXT), local(r.last_received),
-        "never" if never else "", "Chưa từng báo cáo" if never else str(r.days_silent), tuple(laptop_lines(r)))
+        tuple(thousands(today[ind]) + tam if today is not None else "" for ind in CONTEXT), received,
+        "never" if never else "", "Chưa từng báo cáo" if never else ("" if r.days_silent is None else str(r.days_silent)),
+        machines + tuple(laptop_lines(r)))
 
 
 @lru_cache(maxsize=4096)  # above the 3,321 communes of 2025
@@ -164,10 +173,59 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
                   csrf_query=urlencode({"csrf": user.csrf}) if user is not None else "")
 
 
+@dataclass
+class DayItem:
+    """One laptop's figure for a point and day on the commune page: its signed report, or its day code while
+    no signed report of that revision has arrived ("tạm"); `counted` is the one the commune's figure uses."""
+
+    day: dt.date
+    point_code: str
+    device_id: str
+    revision: int
+    figures: dict[str, int]
+    closed_at: dt.datetime | None
+    received_at: dt.datetime | None
+    breakdown_json: str
+    note: str = ""
+    counted: bool = True
+
+    def __getitem__(self, ind: str) -> int:
+        return self.figures[ind]  # KeyError for any other name: Jinja then reads the attribute
+
+
+def day_items(reports: list[Any], phones: list[Any]) -> list[DayItem]:
+    """Signed reports and day codes as the commune's figure counts them: a signed report replaces its
+    laptop's code (never adds to it) and says "đã điều chỉnh" when the figures differ; a code newer than
+    the signed report, or with none, is counted and marked "tạm"."""
+    codes = {(p.day, p.point_code, p.device_id): p for p in phones}
+    items: list[DayItem] = []
+    for r in reports:
+        item = DayItem(r.day, r.point_code, r.device_id, r.revision, {ind: getattr(r, ind) for ind in INDICATORS},
+                       r.closed_at, r.received_at, r.breakdown_json)
+        p = codes.pop((r.day, r.point_code, r.device_id), None)
+        if p is not None and p.revision > r.revision:
+            item.counted, item.note = False, f"thay bằng mã ngày lần {p.revision} ({PROVISIONAL})"
+            items.append(_phone_item(p))
+        elif p is not None and any(int(p.totals.get(ind, 0)) != item.figures[ind] for ind in INDICATORS):
+            item.note = f"{ADJUSTED} (mã ngày: " + "/".join(str(p.totals.get(ind, 0)) for ind in MAIN) + ")"
+        items.append(item)
+    items += [_phone_item(p) for p in codes.values()]
+    items.sort(key=lambda i: (i.day, i.point_code, i.device_id, not i.counted), reverse=True)
+    items.sort(key=lambda i: (i.day, i.point_code), reverse=True)
+    return items
+
+
+def _phone_item(p: Any) -> DayItem:
+    figures = {ind: int(p.totals.get(ind, 0)) for ind in INDICATORS}
+    return DayItem(p.day, p.point_code, p.device_id, p.revision, figures, None, p.received_at, "{}",
+                   f"{PROVISIONAL} (mã ngày qua điện thoại)")
+
+
 def commune_page(commune: Any, reports: list[Any], targets: list[Any], user: Any = None,
-                 laps: list[Laptop] | None = None) -> str:
-    """The commune's laptops, then its reports per day and point: one row per laptop's report and, where
-    several laptops reported the same point and day, a sum row above them (the figure the province counts)."""
+                 laps: list[Laptop] | None = None, phones: list[Any] | None = None) -> str:
+    """The commune's laptops, then its reports per day and point: one row per laptop's report (or day code,
+    "tạm") and, where several laptops reported the same point and day, a sum row above them (the figure the
+    province counts: a replaced row is not in it)."""
     names = {lap.device_id: lap.label for lap in laps or []}
 
     def device_label(device_id: str) -> str:
@@ -175,11 +233,23 @@ def commune_page(commune: Any, reports: list[Any], targets: list[Any], user: Any
             return names[device_id]
         return "Không rõ máy (trước khi nâng cấp)" if device_id == "unknown" else device_id
 
-    groups: dict[tuple[Any, str], list[Any]] = {}
-    for r in reports:
-        groups.setdefault((r.day, r.point_code), []).append(r)
+    groups: dict[tuple[Any, str], list[DayItem]] = {}
+    for item in day_items(reports, phones or []):
+        groups.setdefault((item.day, item.point_code), []).append(item)
     return render("commune.html", title=f"{commune.name} — EnrollPoint", commune=commune, groups=groups,
                   targets=targets, laps=laps or [], user=user, device_label=device_label)
+
+
+def completeness_page(c: Any, province: str | None, user: Any = None, elapsed_ms: float | None = None) -> str:
+    """The day's completeness by channel, the "Chưa báo cáo" list and the communes still short of laptops."""
+    from province.dashboard import completeness as cp
+
+    q = urlencode({"on": c.day.isoformat(), **({"province": province} if province else {})})
+    partial = sorted((x for x in c.communes if x.status != cp.MISSING and x.machines), key=lambda x: x.code)
+    return render("completeness.html", title=f"Tình hình báo cáo ngày {vn_date(c.day)} — EnrollPoint", c=c,
+                  missing=c.missing, partial=partial, province=province, user=user, elapsed_ms=elapsed_ms,
+                  back_href=f"/?{q}", query=q, channels=cp.CHANNELS, channel_labels=cp.CHANNEL_LABELS,
+                  channel_short=cp.CHANNEL_SHORT, status_labels=cp.STATUS_LABELS)
 
 
 def message_page(title: str, lines: list[str], error: bool = False, home: str = "/",

@@ -21,7 +21,7 @@ from province.bundle_import import (
     import_bundle_with_receipt,
     stored_now,
 )
-from province.dashboard import data, export, render
+from province.dashboard import completeness, data, export, render
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
 from province.deps import AdminUser
@@ -81,7 +81,30 @@ def commune_detail(request: Request, code: str, user: PageUser) -> HTMLResponse:
         reports = data.commune_days(s, code)
         targets = list(s.scalars(select(Target).where(Target.commune_code == code).order_by(Target.indicator)))
         laps = data.laptops(s, data.hub_today(), [code]).get(code, [])
-        return HTMLResponse(render.commune_page(commune, reports, targets, user=user, laps=laps), headers=NO_STORE)
+        since = reports[-1].day if len(reports) >= 2000 else None  # the codes of the days shown
+        phones = data.commune_codes(s, code, since)
+        return HTMLResponse(render.commune_page(commune, reports, targets, user=user, laps=laps, phones=phones),
+                            headers=NO_STORE)
+
+
+@router.get("/completeness", response_class=HTMLResponse, summary="Who reported the day, by which channel (HTML)")
+def completeness_page(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None) -> HTMLResponse:
+    t0 = time.perf_counter()
+    day = _on(on)
+    with request.app.state.db.session() as s:
+        c = completeness.completeness(s, day, province or None)
+    html = render.completeness_page(c, province or None, user=user, elapsed_ms=(time.perf_counter() - t0) * 1000)
+    return HTMLResponse(html, headers=NO_STORE)
+
+
+@router.get("/completeness.csv", summary="Who reported the day, by which channel (CSV, UTF-8 with BOM)")
+def completeness_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None) -> Response:
+    day = _on(on)
+    with request.app.state.db.session() as s:
+        c = completeness.completeness(s, day, province or None)
+    return Response(export.completeness_csv(c), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="bao-cao-{day.isoformat()}.csv"',
+                             **NO_STORE})
 
 
 @router.get("/export.csv", summary="Province table as CSV (UTF-8 with BOM)")

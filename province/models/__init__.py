@@ -13,9 +13,13 @@ from .reports import (
     DeviceFreshness,
     ReportVillage,
 )
+from .steering import Arrival, CalendarDay, CommuneLeader
 from .throttle import LoginThrottle
 
 __all__ = [
+    "Arrival",
+    "CalendarDay",
+    "CommuneLeader",
     "AuditEntry",
     "Base",
     "Batch",
