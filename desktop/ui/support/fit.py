@@ -96,6 +96,22 @@ def fit(widget: QWidget, centre: bool = False) -> None:
         widget.move(frame_pos)  # move() places the frame's corner
 
 
+def refit(widget: QWidget) -> None:
+    """After a dialog's content changed (an error shown or cleared): its preferred height at its present
+    width — grown so wrapped words are not cut, or shrunk so no empty gap stays — then fitted to the screen."""
+    layout = widget.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = max(widget.width(), layout.minimumSize().width())
+    height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+    height = max(height, layout.totalMinimumSize().height())
+    widget.setMinimumHeight(min(height, available(widget).height()))
+    widget.resize(width, height)
+    if widget.isVisible():
+        fit(widget)
+
+
 def _is_fitted_window(obj: QObject) -> bool:
     if not isinstance(obj, QWidget) or not obj.isWindow():
         return False

@@ -110,6 +110,7 @@ class ScheduleView(View):
         form = QFormLayout(form_box)
         self.point = QComboBox()
         self.point.setObjectName("pointCombo")
+        self.point.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "(TRUSO)" never cut
         self.day = QDateEdit(QDate.currentDate())
         self.day.setObjectName("dayEdit")
         self.day.setCalendarPopup(True)
