@@ -38,12 +38,12 @@ def tools_missing() -> list[str]:
 
 
 @contextlib.contextmanager
-def xvfb(timeout: float = 20.0) -> Iterator[str]:
-    """A private Xvfb on the first free display number; yields ":N"."""
+def xvfb(timeout: float = 20.0, screen: str = "1280x800x24") -> Iterator[str]:
+    """A private Xvfb (one screen of `screen`, WxHxDepth) on the first free display number; yields ":N"."""
     read_fd, write_fd = os.pipe()
     log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in the finally below, after Xvfb stopped)
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
         pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )
     os.close(write_fd)

@@ -15,11 +15,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from desktop.ui.menus import install_menus
 from desktop.ui.shell import Shell
-from desktop.ui.support import lang
+from desktop.ui.support import lang, placement
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
-from desktop.ui.support import placement
 from desktop.ui.views.base import View
 
 _ = translator("MainWindow")

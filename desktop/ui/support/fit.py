@@ -35,8 +35,6 @@ def available(widget: QWidget | None = None) -> QRect:
 
 def frame_margins(widget: QWidget | None = None) -> QMargins:
     """The window manager's frame around `widget` (its own once known, else the last one seen, else a guess)."""
-    if QGuiApplication.platformName() in ("offscreen", "minimal"):
-        return QMargins(0, 0, 0, 0)
     if widget is not None and widget.isVisible():
         own = _margins_of(widget)
         if own is not None:

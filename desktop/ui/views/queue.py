@@ -16,11 +16,13 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -72,6 +74,8 @@ class QueueView(View):
         lay.addLayout(bar)
         bar = QHBoxLayout()  # the filters on a row of their own: the search box keeps its width beside a panel
         self.village = self._combo(bar, _("T&hôn:"), "villageFilter")
+        self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.village.setMinimumContentsLength(16)  # a long village name must not push the other filters off
         self.status = self._combo(bar, _("Trạng t&hái:"), "statusFilter")
         self.due = self._combo(bar, _("&Cần làm:"), "dueFilter")
         self.order = self._combo(bar, _("&Xếp theo:"), "orderFilter")
@@ -105,7 +109,14 @@ class QueueView(View):
         self.panel = CitizenPanel()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(self.panel)
+        side = QScrollArea()  # the panel's action buttons, one a row, scroll rather than squash
+        side.setWidget(self.panel)
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumWidth(self.panel.minimumWidth() + side.verticalScrollBar().sizeHint().width())
+        split.addWidget(side)
+        split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([1000, 340])

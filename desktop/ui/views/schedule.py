@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -166,14 +167,17 @@ class ScheduleView(View):
         self.resched_button.setObjectName("rescheduleNoShows")
         self.checkin_button = QPushButton(_("Mở tiế&p nhận"))
         self.checkin_button.setObjectName("openCheckin")
-        for b in (self.assign_button, self.move_button, self.resched_button, self.checkin_button):
-            buttons.addWidget(b)
+        grid = QGridLayout()  # two a row: four long labels never fit one row beside the form at 1024 px
+        for i, b in enumerate((self.assign_button, self.resched_button, self.move_button, self.checkin_button)):
+            grid.addWidget(b, i // 2, i % 2)
+        buttons.addLayout(grid)
         buttons.addStretch(1)
         rl.addLayout(buttons)
         self.tree = SlotTree()
         rl.addWidget(self.tree, 1)
         split.addWidget(right)
         split.setSizes([420, 940])
+        split.setChildrenCollapsible(False)
 
         for w in (self.slot_minutes, self.kits, self.per_person):
             w.valueChanged.connect(self._update_capacity)
