@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader, PdfWriter
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from pypdf import PdfReader, PdfWriter
 
 
 def _pdf(tmp_path: Path, pages: int) -> bytes:
