@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionComboBox,
     QTabBar,
+    QTableWidget,
     QWidget,
 )
 
@@ -154,6 +155,29 @@ def header_problems(h: QHeaderView) -> list[str]:
     return out
 
 
+def table_problems(t: QTableWidget) -> list[str]:
+    """A table our code fills cell by cell: every column in view without scrolling sideways, and no cell's
+    text wider than its column (data included: a cut village name is a cut word to the officer)."""
+    h = t.horizontalHeader()
+    if not _shown(t) or h.isHidden():
+        return []
+    out = []
+    shown = [i for i in range(t.columnCount()) if not t.isColumnHidden(i)]
+    width = sum(h.sectionSize(i) for i in shown)
+    if width > t.viewport().width() + 1:
+        out.append(f"{_name(t)}: columns {width} px wide in {t.viewport().width()} px (scrolls sideways)")
+    fm = QFontMetrics(t.font())
+    for r in range(min(t.rowCount(), 60)):
+        for c in shown:
+            item = t.item(r, c)
+            if item is None or not item.text():
+                continue
+            need = fm.horizontalAdvance(item.text()) + 8
+            if need > h.sectionSize(c) + 1:
+                out.append(f"{_name(t)}: cell {item.text()[:40]!r} needs {need} px, column has {h.sectionSize(c)}")
+    return out
+
+
 def combo_problem(w: QComboBox) -> str | None:
     text = w.currentText()
     opt = QStyleOptionComboBox()
@@ -204,6 +228,8 @@ def widget_problems(window: QWidget) -> list[str]:
             out += tab_problems(w)
         elif isinstance(w, QHeaderView):
             out += header_problems(w)
+        elif isinstance(w, QTableWidget):
+            out += table_problems(w)
         elif isinstance(w, QGroupBox) and w.title():
             need = QFontMetrics(w.font()).horizontalAdvance(_plain(w.title())) + 20
             if w.width() < need:

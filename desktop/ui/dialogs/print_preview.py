@@ -93,10 +93,11 @@ class PrintPreviewDialog(QDialog):
         bar.setObjectName("previewToolbar")
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, keys, slot in (
-            ("print", _("In…"), [QKeySequence.StandardKey.Print], self.print_dialog),
-            ("save", _("Lưu PDF…"), [QKeySequence.StandardKey.Save], self.save_dialog),
-            ("zoom_in", _("Phóng to"), [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")], self.zoom_in),
-            ("zoom_out", _("Thu nhỏ"), [QKeySequence.StandardKey.ZoomOut], self.zoom_out),
+            ("print", _("In…"), [QKeySequence(QKeySequence.StandardKey.Print)], self.print_dialog),
+            ("save", _("Lưu PDF…"), [QKeySequence(QKeySequence.StandardKey.Save)], self.save_dialog),
+            ("zoom_in", _("Phóng to"), [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")],
+             self.zoom_in),
+            ("zoom_out", _("Thu nhỏ"), [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out),
             ("fit", _("Vừa khổ"), [QKeySequence("Ctrl+0")], self.zoom_fit),
             ("previous", _("Trang trước"), [QKeySequence(Qt.Key.Key_PageUp)], lambda: self.go_page(-1)),
             ("next", _("Trang sau"), [QKeySequence(Qt.Key.Key_PageDown)], lambda: self.go_page(1)),

@@ -161,7 +161,9 @@ def placement(window: QWidget) -> str:
 def parse_placement(text: str) -> tuple[QRect, bool] | None:
     """The rectangle and maximised flag of `placement()`'s text; None for anything else."""
     try:
-        d = json.loads(text) if text else None
+        d = json.loads(text) if text else {}
+        if not isinstance(d, dict):
+            return None
         rect = QRect(int(d["x"]), int(d["y"]), int(d["w"]), int(d["h"]))
         maximised = bool(d.get("max", False))
     except (ValueError, TypeError, KeyError):

@@ -32,7 +32,7 @@ from shiboken6 import isValid
 
 from desktop.changes import Changes
 from desktop.ui.operations import register as register_ops
-from desktop.ui.support import labels, lang
+from desktop.ui.support import labels, lang, numbers
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
@@ -237,7 +237,7 @@ class QueueView(View):
         self.village.clear()
         self.village.addItem(_("Tất cả"), ANY)
         for key, name, count in rows:
-            self.village.addItem(f"{name} ({count:,})".replace(",", "."), key)
+            self.village.addItem(f"{name} ({numbers.number(count)})", key)
         if keep is not None and (i := self.village.findData(keep)) >= 0:  # noqa: SIM102
             self.village.setCurrentIndex(i)
         self.village.blockSignals(False)
@@ -310,14 +310,14 @@ class QueueView(View):
         total = self.total()
         if total is None and not self.model.canFetchMore():
             total = n
-        fmt = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731
+        fmt = numbers.number
         if total is None:
             text = _("{0}+ người (đang đếm…)").format(fmt(n))
         elif n < total:
             text = _("{0} người — đang hiện {1}").format(fmt(total), fmt(n))
         else:
             text = _("{0} người").format(fmt(total))
-        self.count_label.setText(text + "   " + _("(truy vấn {0:.0f} ms)").format(self.model.last_query_ms))
+        self.count_label.setText(numbers.counted(text) + "   " + _("(truy vấn {0:.0f} ms)").format(self.model.last_query_ms))
 
     def _after_reset(self) -> None:
         self._update_count()

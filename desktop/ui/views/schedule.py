@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.changes import Changes
 from desktop.ui.operations import schedule as schedule_ops
-from desktop.ui.support import lang
+from desktop.ui.support import lang, numbers
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -126,6 +126,8 @@ class ScheduleView(View):
         self.slot_minutes.setObjectName("slotMinutes")
         self.kits = QSpinBox(minimum=1, maximum=50, value=1, suffix=_(" máy"))
         self.kits.setObjectName("kitsSpin")
+        self.kits.valueChanged.connect(lambda n: self.kits.setSuffix(_kits_suffix(n)))
+        self.kits.setSuffix(_kits_suffix(self.kits.value()))
         self.per_person = QSpinBox(minimum=1, maximum=60, value=5, suffix=_(" phút/người"))
         self.capacity = QLabel("")
         self.capacity.setObjectName("capacityLabel")
@@ -306,7 +308,8 @@ class ScheduleView(View):
         if minutes <= 0:
             self.capacity.setText(_("Giờ kết thúc phải sau giờ bắt đầu"))
             return
-        self.capacity.setText(_("{0} người/khung × {1} khung = {2} người").format(per_slot, n_slots, per_slot * n_slots))
+        self.capacity.setText(numbers.counted(_("{0} người/khung × {1} khung = {2} người").format(
+            per_slot, n_slots, numbers.number(per_slot * n_slots))))
 
     # --- operations ------------------------------------------------------------------------------
     def create_session(self) -> None:
@@ -330,7 +333,7 @@ class ScheduleView(View):
         (self.app.runner.op(schedule_ops.auto_assign(sid, operator_id=self.app.operator_id), self)
          .with_progress(_("Đang xếp lịch…"))
          .success(lambda r: self._main_window().statusBar().showMessage(
-             _("Đã xếp {0} người; {1} người chưa có chỗ.").format(r.assigned, r.not_placed), 8000))
+             numbers.counted(_("Đã xếp {0} người; {1} người chưa có chỗ.").format(r.assigned, r.not_placed)), 8000))
          .run())
 
     def _main_window(self) -> QMainWindow:
@@ -371,3 +374,8 @@ class ScheduleView(View):
          .success(lambda n: self._main_window().statusBar().showMessage(
              _("Đã hẹn lại {0} người vắng sang buổi {1}.").format(n, nxt.day.strftime("%d/%m/%Y")), 8000))
          .run())
+
+
+def _kits_suffix(n: int) -> str:
+    """The kits box's suffix: " máy"; in English " kit" after 1, " kits" otherwise."""
+    return numbers.counted(f"{n}{_(' máy')}")[len(str(n)):]
