@@ -39,7 +39,8 @@ def _settle(app: QApplication, seconds: float) -> None:
 def _wait_framed(app: QApplication, w: QWidget, timeout: float = 3.0) -> None:
     """Until the window manager has framed the window (its frame differs from its client rectangle)."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end and (not w.isVisible() or w.frameGeometry() == w.geometry()):
+    while time.monotonic() < end and (not w.isVisible() or w.frameGeometry() == w.geometry()
+                                      or w.frameGeometry().width() <= 1):
         app.processEvents()
         time.sleep(0.01)
     _settle(app, 0.35)  # the fitter's own re-checks (fit.RECHECK_MS) and the layout's last pass

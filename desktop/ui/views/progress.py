@@ -73,8 +73,8 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     t.verticalHeader().hide()
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # names never cut
-    t.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # words never cut
+    t.horizontalHeader().setStretchLastSection(False)  # a stretched last column may be narrower than its words
     t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
     return t
 

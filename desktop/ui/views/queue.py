@@ -35,6 +35,7 @@ from desktop.ui.operations import register as register_ops
 from desktop.ui.support import labels, lang, numbers
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
+from desktop.ui.support.flow import FlowLayout
 from desktop.ui.support.lang import translator
 from desktop.ui.views.base import View
 from desktop.ui.views.citizen_panel import CitizenPanel
@@ -72,14 +73,13 @@ class QueueView(View):
         bar.addWidget(lbl)
         bar.addWidget(self.search, 1)
         lay.addLayout(bar)
-        bar = QHBoxLayout()  # the filters on a row of their own: the search box keeps its width beside a panel
+        bar = FlowLayout()  # the filters on rows of their own, wrapping: nothing squeezed beside a panel or at 1024 px
         self.village = self._combo(bar, _("T&hôn:"), "villageFilter")
         self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.village.setMinimumContentsLength(16)  # a long village name must not push the other filters off
         self.status = self._combo(bar, _("Trạng t&hái:"), "statusFilter")
         self.due = self._combo(bar, _("&Cần làm:"), "dueFilter")
         self.order = self._combo(bar, _("&Xếp theo:"), "orderFilter")
-        bar.addStretch(1)
         lay.addLayout(bar)
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
@@ -145,14 +145,18 @@ class QueueView(View):
         self._total: tuple[CitizenQuery, int] | None = None  # (query it counts, total)
         self._counting: CitizenQuery | None = None  # the query a worker count is running for
 
-    def _combo(self, bar: QHBoxLayout, label: str, name: str) -> QComboBox:
+    def _combo(self, bar: FlowLayout, label: str, name: str) -> QComboBox:
         c = QComboBox()
         c.setObjectName(name)
         c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         lab = QLabel(label)
         lab.setBuddy(c)
-        bar.addWidget(lab)
-        bar.addWidget(c)
+        pair = QWidget()  # a label stays with its combo when the row wraps
+        row = QHBoxLayout(pair)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(lab)
+        row.addWidget(c)
+        bar.addWidget(pair)
         return c
 
     # --- data ------------------------------------------------------------------------------------

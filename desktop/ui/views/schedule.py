@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -36,6 +35,7 @@ from desktop.changes import Changes
 from desktop.ui.operations import schedule as schedule_ops
 from desktop.ui.support import lang, numbers
 from desktop.ui.support.context import AppContext
+from desktop.ui.support.flow import FlowLayout
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 from desktop.ui.views.base import View
@@ -109,6 +109,7 @@ class ScheduleView(View):
         ll.setContentsMargins(0, 0, 0, 0)
         form_box = QGroupBox(_("Tạo buổi thu nhận"))
         form = QFormLayout(form_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow pane: the label above its field
         self.point = QComboBox()
         self.point.setObjectName("pointCombo")
         self.point.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "(TRUSO)" never cut
@@ -160,7 +161,7 @@ class ScheduleView(View):
         f.setPointSizeF(f.pointSizeF() * 1.15)
         self.session_title.setFont(f)
         rl.addWidget(self.session_title)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps: four long labels never fit one row beside the form at 1024 px
         self.assign_button = QPushButton(_("Tự động &xếp người đến hạn"))
         self.assign_button.setObjectName("autoAssign")
         self.move_button = QPushButton(_("&Chuyển khung… (Ctrl+M)"))
@@ -169,11 +170,8 @@ class ScheduleView(View):
         self.resched_button.setObjectName("rescheduleNoShows")
         self.checkin_button = QPushButton(_("Mở tiế&p nhận"))
         self.checkin_button.setObjectName("openCheckin")
-        grid = QGridLayout()  # two a row: four long labels never fit one row beside the form at 1024 px
-        for i, b in enumerate((self.assign_button, self.resched_button, self.move_button, self.checkin_button)):
-            grid.addWidget(b, i // 2, i % 2)
-        buttons.addLayout(grid)
-        buttons.addStretch(1)
+        for b in (self.assign_button, self.move_button, self.resched_button, self.checkin_button):
+            buttons.addWidget(b)
         rl.addLayout(buttons)
         self.tree = SlotTree()
         rl.addWidget(self.tree, 1)
@@ -212,6 +210,7 @@ class ScheduleView(View):
             self.point.addItem(f"{p.name} ({p.code})", p.id)
         if keep_point is not None and (i := self.point.findData(keep_point)) >= 0:
             self.point.setCurrentIndex(i)
+        self.point.setMinimumWidth(self.point.sizeHint().width())  # the longest point name, never cut
         keep = self.session_id()
         self._summaries = self.app.read(scheduling.list_enrollment_sessions, dt.date.today() - dt.timedelta(days=30))
         self.sessions.blockSignals(True)
