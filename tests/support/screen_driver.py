@@ -36,14 +36,19 @@ def _settle(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def _wait_framed(app: QApplication, w: QWidget, timeout: float = 3.0) -> None:
-    """Until the window manager has framed the window (its frame differs from its client rectangle)."""
+def _wait_framed(app: QApplication, w: QWidget, timeout: float = 5.0) -> None:
+    """Until the window manager has framed the window and the frame has held still for a moment (openbox
+    first maps a 1×1 frame, then sizes it), and the fitter's own re-checks (fit.RECHECK_MS) are done."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end and (not w.isVisible() or w.frameGeometry() == w.geometry()
-                                      or w.frameGeometry().width() <= 1):
+    last, steady = None, 0
+    while time.monotonic() < end and steady < 8:
         app.processEvents()
-        time.sleep(0.01)
-    _settle(app, 0.35)  # the fitter's own re-checks (fit.RECHECK_MS) and the layout's last pass
+        time.sleep(0.05)
+        frame = w.frameGeometry()
+        framed = w.isVisible() and frame != w.geometry() and frame.width() > 1 and frame.height() > 1
+        steady = steady + 1 if framed and frame == last else 0
+        last = frame
+    _settle(app, 0.1)
 
 
 def _wait_idle(app: QApplication, runner: Any, timeout: float = 30.0) -> None:
