@@ -69,6 +69,38 @@ def xvfb(timeout: float = 20.0, screen: str = "1280x800x24") -> Iterator[str]:
         log.close()
 
 
+OPENBOX_RC = """<?xml version="1.0" encoding="UTF-8"?>
+<openbox_config xmlns="http://openbox.org/3.4/rc">
+  <margins><top>0</top><bottom>{bottom}</bottom><left>0</left><right>0</right></margins>
+</openbox_config>
+"""
+
+
+@contextlib.contextmanager
+def openbox(display: str, bottom_margin: int = 40, timeout: float = 20.0) -> Iterator[None]:
+    """openbox on `display`, keeping `bottom_margin` px out of the work area (a taskbar's place); waits
+    (bounded) until it has published the work area (_NET_WORKAREA, read with xprop)."""
+    env = {**os.environ, "DISPLAY": display}
+    with tempfile.TemporaryDirectory() as tmp:
+        rc = Path(tmp) / "rc.xml"
+        rc.write_text(OPENBOX_RC.format(bottom=bottom_margin), encoding="utf-8")
+        proc = subprocess.Popen(["openbox", "--config-file", str(rc)], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                out = subprocess.run(["xprop", "-root", "_NET_WORKAREA"], env=env, capture_output=True,
+                                     text=True, timeout=10, check=False).stdout
+                if "=" in out:
+                    break
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"openbox did not start on {display}: {out.strip()}")
+                time.sleep(0.1)
+            yield
+        finally:
+            _stop(proc)
+
+
 @dataclass
 class Window:
     id: str

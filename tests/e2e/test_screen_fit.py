@@ -11,15 +11,12 @@ fails the test. Skipped, with the reason, only where Xvfb or openbox is not inst
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,11 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "scripts" / "x11_window_check.py"
 TASKBAR = 40  # px kept out of the work area at the bottom
 SIZES = ("1366x768", "1280x720", "1024x768")
-RC_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
-<openbox_config xmlns="http://openbox.org/3.4/rc">
-  <margins><top>0</top><bottom>{TASKBAR}</bottom><left>0</left><right>0</right></margins>
-</openbox_config>
-"""
 # Texts still cut, each with the screen size it shows at ("*": any) and why it is left for now; anything
 # else that is cut fails the test.
 KNOWN: tuple[tuple[str, str, str], ...] = (
@@ -63,37 +55,10 @@ def _require_tools(tool) -> None:
         pytest.skip(msg)
 
 
-@contextlib.contextmanager
-def _openbox(display: str, tmp: Path) -> Iterator[None]:
-    """openbox with the taskbar margin; waits until the work area excludes it (bounded)."""
-    rc = tmp / "rc.xml"
-    rc.write_text(RC_XML, encoding="utf-8")
-    env = {**os.environ, "DISPLAY": display}
-    proc = subprocess.Popen(["openbox", "--config-file", str(rc)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            out = subprocess.run(["xprop", "-root", "_NET_WORKAREA"], env=env, capture_output=True, text=True,
-                                 timeout=10, check=False).stdout
-            if "=" in out:
-                break
-            assert proc.poll() is None and time.monotonic() < deadline, f"openbox did not start: {out}"
-            time.sleep(0.1)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-
-
 def _report(size: str, tmp: Path) -> dict:
     tool = _tool()
     _require_tools(tool)
-    with tool.xvfb(screen=f"{size}x24") as display, _openbox(display, tmp):
+    with tool.xvfb(screen=f"{size}x24") as display, tool.openbox(display, TASKBAR):
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT),
                "ENROLLPOINT_DATA_DIR": str(tmp / "data")}
         env.pop("WAYLAND_DISPLAY", None)

@@ -51,10 +51,11 @@ def _shown(w: QWidget) -> bool:
     return w.isVisible() and not w.visibleRegion().isEmpty()
 
 
-def frame_problems(window: QWidget) -> list[str]:
+def frame_problems(window: QWidget, frame: QRect | None = None) -> list[str]:
+    """`frame`: the window manager's frame as measured outside Qt (None: Qt's own idea of it)."""
     screen = window.screen()
     area = screen.availableGeometry() if screen else QRect()
-    frame = window.frameGeometry()
+    frame = frame or window.frameGeometry()
     out = []
     if not area.contains(frame):
         out.append(f"frame {_r(frame)} outside the available area {_r(area)}")
@@ -62,7 +63,8 @@ def frame_problems(window: QWidget) -> list[str]:
     if title and window.isWindow():
         need = QFontMetrics(window.font()).horizontalAdvance(title) + TITLE_CHROME
         if frame.width() < need:
-            out.append(f"window {frame.width()} px wide: its title needs {need} px ({title!r})")
+            out.append(f"window {frame.width()} px wide: its title needs {need} px ({title!r}; frame {_r(frame)}, "
+                       f"client {_r(window.geometry())}, visible {window.isVisible()})")
     return out
 
 
@@ -243,5 +245,5 @@ def widget_problems(window: QWidget) -> list[str]:
     return out
 
 
-def problems(window: QWidget) -> list[str]:
-    return frame_problems(window) + widget_problems(window)
+def problems(window: QWidget, frame: QRect | None = None) -> list[str]:
+    return frame_problems(window, frame) + widget_problems(window)

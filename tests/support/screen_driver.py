@@ -17,6 +17,9 @@ import inspect
 import json
 import os
 import pkgutil
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QWidget
 
 Builder = Callable[[Any], QWidget]
@@ -49,6 +53,20 @@ def _wait_framed(app: QApplication, w: QWidget, timeout: float = 5.0) -> None:
         steady = steady + 1 if framed and frame == last else 0
         last = frame
     _settle(app, 0.1)
+
+
+def x_frame(w: QWidget) -> QRect | None:
+    """The window's frame as the X server has it (xwininfo -frame), measured outside Qt: Qt's cached frame
+    margins are now and then a stale 1×1 right after openbox reparents the window."""
+    if not shutil.which("xwininfo") or w.windowHandle() is None:
+        return None
+    out = subprocess.run(["xwininfo", "-frame", "-id", str(int(w.winId()))], capture_output=True, text=True,
+                         timeout=10, check=False).stdout
+    values = dict(re.findall(r"^\s*(Absolute upper-left X|Absolute upper-left Y|Width|Height):\s*(-?\d+)", out, re.M))
+    if len(values) < 4:
+        return None
+    return QRect(int(values["Absolute upper-left X"]), int(values["Absolute upper-left Y"]),
+                 int(values["Width"]), int(values["Height"]))
 
 
 def _wait_idle(app: QApplication, runner: Any, timeout: float = 30.0) -> None:
@@ -100,7 +118,7 @@ class Driver:
 
         _wait_framed(self.qapp, window)
         self.checked.append(what)
-        self.problems += [f"{what}: {p}" for p in screen_check.problems(window)]
+        self.problems += [f"{what}: {p}" for p in screen_check.problems(window, x_frame(window))]
 
     def main_window(self, lang_code: str) -> None:
         win = self.controller.open_main_window()
