@@ -89,6 +89,14 @@
 <context>
     <name>Chart</name>
     <message>
+        <source>Trong ngày (cột, người)</source>
+        <translation>Each day (bars, people)</translation>
+    </message>
+    <message>
+        <source>Luỹ kế (đường, người)</source>
+        <translation>Running total (lines, people)</translation>
+    </message>
+    <message>
         <source>Biểu đồ theo ngày</source>
         <translation>Chart by day</translation>
     </message>

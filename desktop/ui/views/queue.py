@@ -73,14 +73,14 @@ class QueueView(View):
         bar.addWidget(lbl)
         bar.addWidget(self.search, 1)
         lay.addLayout(bar)
-        bar = FlowLayout()  # the filters on rows of their own, wrapping: nothing squeezed beside a panel or at 1024 px
-        self.village = self._combo(bar, _("T&hôn:"), "villageFilter")
+        filters = FlowLayout()  # the filters on rows of their own, wrapping: nothing squeezed beside a panel
+        self.village = self._combo(filters, _("T&hôn:"), "villageFilter")
         self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.village.setMinimumContentsLength(16)  # a long village name must not push the other filters off
-        self.status = self._combo(bar, _("Trạng t&hái:"), "statusFilter")
-        self.due = self._combo(bar, _("&Cần làm:"), "dueFilter")
-        self.order = self._combo(bar, _("&Xếp theo:"), "orderFilter")
-        lay.addLayout(bar)
+        self.status = self._combo(filters, _("Trạng t&hái:"), "statusFilter")
+        self.due = self._combo(filters, _("&Cần làm:"), "dueFilter")
+        self.order = self._combo(filters, _("&Xếp theo:"), "orderFilter")
+        lay.addLayout(filters)
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
         lay.addWidget(self.count_label)
