@@ -56,17 +56,23 @@ def _wait_framed(app: QApplication, w: QWidget, timeout: float = 5.0) -> None:
 
 
 def x_frame(w: QWidget) -> QRect | None:
-    """The window's frame as the X server has it (xwininfo -frame), measured outside Qt: Qt's cached frame
-    margins are now and then a stale 1×1 right after openbox reparents the window."""
-    if not shutil.which("xwininfo") or w.windowHandle() is None:
+    """The window's frame as the X server has it, measured outside Qt: the client rectangle (xwininfo) grown
+    by the window manager's _NET_FRAME_EXTENTS (xprop). Qt's own cached frame margins are now and then a
+    stale 1×1 right after openbox reparents the window."""
+    if not (shutil.which("xwininfo") and shutil.which("xprop")) or w.windowHandle() is None:
         return None
-    out = subprocess.run(["xwininfo", "-frame", "-id", str(int(w.winId()))], capture_output=True, text=True,
-                         timeout=10, check=False).stdout
-    values = dict(re.findall(r"^\s*(Absolute upper-left X|Absolute upper-left Y|Width|Height):\s*(-?\d+)", out, re.M))
-    if len(values) < 4:
+    wid = str(int(w.winId()))
+    info = subprocess.run(["xwininfo", "-id", wid], capture_output=True, text=True, timeout=10, check=False).stdout
+    values = dict(re.findall(r"^\s*(Absolute upper-left X|Absolute upper-left Y|Width|Height):\s*(-?\d+)",
+                             info, re.M))
+    ext = subprocess.run(["xprop", "-id", wid, "_NET_FRAME_EXTENTS"], capture_output=True, text=True, timeout=10,
+                         check=False).stdout
+    sides = [int(x) for x in re.findall(r"-?\d+", ext.split("=", 1)[1])] if "=" in ext else []
+    if len(values) < 4 or len(sides) != 4:
         return None
-    return QRect(int(values["Absolute upper-left X"]), int(values["Absolute upper-left Y"]),
-                 int(values["Width"]), int(values["Height"]))
+    left, right, top, bottom = sides
+    x, y = int(values["Absolute upper-left X"]), int(values["Absolute upper-left Y"])
+    return QRect(x - left, y - top, int(values["Width"]) + left + right, int(values["Height"]) + top + bottom)
 
 
 def _wait_idle(app: QApplication, runner: Any, timeout: float = 30.0) -> None:
