@@ -46,8 +46,8 @@ def save_window_setting(key: str, value: str) -> WorkerFn:
         from desktop import config
 
         with job.db.session() as s:
-            config.put(s, key, value)
-        return Changes()
+            config.put_window_state(s, key, value)
+        return changes_of(config.put_window_state)
 
     return run
 
