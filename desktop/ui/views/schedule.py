@@ -332,7 +332,8 @@ class ScheduleView(View):
         (self.app.runner.op(schedule_ops.auto_assign(sid, operator_id=self.app.operator_id), self)
          .with_progress(_("Đang xếp lịch…"))
          .success(lambda r: self._main_window().statusBar().showMessage(
-             numbers.counted(_("Đã xếp {0} người; {1} người chưa có chỗ.").format(r.assigned, r.not_placed)), 8000))
+             numbers.counted(_("Đã xếp {0} người; {1} người chưa có chỗ.").format(
+                 numbers.number(r.assigned), numbers.number(r.not_placed))), 8000))
          .run())
 
     def _main_window(self) -> QMainWindow:
