@@ -63,7 +63,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/run_all.py
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
+	$(BIN)/python scripts/screenshots.py --real-display
 
 # The Linux one-folder bundle (installer/README.md), built with the dev lock's PyInstaller.
 installer: $(DEV_STAMP)

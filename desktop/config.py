@@ -43,6 +43,12 @@ def put(session: Session, key: str, value: str) -> None:
     session.flush()
 
 
+@declares(Changes())
+def put_window_state(session: Session, key: str, value: str) -> None:
+    """A setting no screen shows (the main window's size, its open panels): stored without a refresh."""
+    put(session, key, value)
+
+
 def commune(session: Session) -> Commune | None:
     """The configured commune, or None before first-run set-up."""
     code = get(session, KEY_COMMUNE_CODE)

@@ -12,6 +12,8 @@ KEY_PROVINCE_NAME = "commune.province_name"
 KEY_DEMO = "commune.demo"  # "1" on the demo commune (its figures never go to a real hub)
 KEY_NAME_ORDER = "ui.name_order"  # "given" or "family": how lists sort names
 KEY_LANGUAGE = "ui.language"  # "vi" (default) or "en"
+KEY_WINDOW_PLACEMENT = "ui.window.placement"  # main window: JSON {x, y, w, h, max} (ui/support/fit.py)
+KEY_WINDOW_DOCKS = "ui.window.docks"  # main window: which side panels are open, and where (Qt saveState, base64)
 KEY_REPORT_TO = "report.to"  # the daily report's "Kính gửi" lines (JSON list)
 KEY_REPORT_CC = "report.cc"  # its "Nơi nhận" lines (JSON list)
 

@@ -13,6 +13,9 @@ if [ "${1:-test}" = test ]; then
   # postgresql: hub tests on PostgreSQL; chromium: dashboard test; poppler-utils: PDF pages to PNG;
   # xvfb, xauth, x11-utils (xwininfo): the app and the frozen bundle started on a real (virtual) X display.
   want+=(postgresql chromium poppler-utils xvfb xauth x11-utils)
+  # openbox: a window manager on that display, with a 40 px bottom margin standing for a taskbar, so frames and
+  # the work area are real (tests/e2e/test_screen_fit.py: every window and dialog fits the screen).
+  want+=(openbox)
   want+=(nginx)  # the hub behind a real proxy with 4 workers (tests/province/test_proxy_workers.py; TLS: test_deployment.py)
   want+=(systemd)  # systemd-analyze verify/security on deploy/enrollpoint-hub.service (tests/province/test_deployment.py)
   want+=(libicu-dev pkg-config)  # to build PyICU (dev extra): the ICU collation oracle of the tests

@@ -38,12 +38,12 @@ def tools_missing() -> list[str]:
 
 
 @contextlib.contextmanager
-def xvfb(timeout: float = 20.0) -> Iterator[str]:
-    """A private Xvfb on the first free display number; yields ":N"."""
+def xvfb(timeout: float = 20.0, screen: str = "1280x800x24") -> Iterator[str]:
+    """A private Xvfb (one screen of `screen`, WxHxDepth) on the first free display number; yields ":N"."""
     read_fd, write_fd = os.pipe()
     log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in the finally below, after Xvfb stopped)
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
         pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )
     os.close(write_fd)
@@ -67,6 +67,38 @@ def xvfb(timeout: float = 20.0) -> Iterator[str]:
         os.close(read_fd)
         _stop(proc)
         log.close()
+
+
+OPENBOX_RC = """<?xml version="1.0" encoding="UTF-8"?>
+<openbox_config xmlns="http://openbox.org/3.4/rc">
+  <margins><top>0</top><bottom>{bottom}</bottom><left>0</left><right>0</right></margins>
+</openbox_config>
+"""
+
+
+@contextlib.contextmanager
+def openbox(display: str, bottom_margin: int = 40, timeout: float = 20.0) -> Iterator[None]:
+    """openbox on `display`, keeping `bottom_margin` px out of the work area (a taskbar's place); waits
+    (bounded) until it has published the work area (_NET_WORKAREA, read with xprop)."""
+    env = {**os.environ, "DISPLAY": display}
+    with tempfile.TemporaryDirectory() as tmp:
+        rc = Path(tmp) / "rc.xml"
+        rc.write_text(OPENBOX_RC.format(bottom=bottom_margin), encoding="utf-8")
+        proc = subprocess.Popen(["openbox", "--config-file", str(rc)], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                out = subprocess.run(["xprop", "-root", "_NET_WORKAREA"], env=env, capture_output=True,
+                                     text=True, timeout=10, check=False).stdout
+                if "=" in out:
+                    break
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"openbox did not start on {display}: {out.strip()}")
+                time.sleep(0.1)
+            yield
+        finally:
+            _stop(proc)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from desktop.settings_keys import KEY_LANGUAGE
 from desktop.storage.db import Database
 from desktop.ui.operations import register as register_ops
 from desktop.ui.operations import settings as settings_ops
-from desktop.ui.support import lang
+from desktop.ui.support import fit, lang, placement
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import OpRunner, RunningOp
@@ -50,6 +50,7 @@ class Controller(QObject):
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        fit.install()  # every window and dialog opens inside the screen's available area
         self.runner = OpRunner(db, self)
         self.app = AppContext(db=db, runner=self.runner)
         self.window: MainWindow | None = None
@@ -93,9 +94,12 @@ class Controller(QObject):
         win.import_requested.connect(self.ask_import)
         old, self.window = self.window, win
         if old is not None:
-            win.setGeometry(old.geometry())
+            placement.copy_state(old, win)
             win.tabs.setCurrentIndex(old.tabs.currentIndex())
-        win.show()
+        if win.open_maximised and old is None:
+            win.showMaximized()
+        else:
+            win.show()
         if old is not None:
             old.close()
             old.deleteLater()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from desktop.ui.menus import install_menus
 from desktop.ui.shell import Shell
-from desktop.ui.support import lang
+from desktop.ui.support import lang, placement
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
@@ -33,7 +33,6 @@ class MainWindow(QMainWindow):
         self.app = app
         self.setObjectName("mainWindow")
         self.setWindowTitle(_("EnrollPoint — Thu nhận thẻ căn cước và VNeID") + (f" — {commune_title}" if commune_title else ""))
-        self.resize(1366, 768)
         self.shell = Shell(self, app)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
@@ -47,6 +46,7 @@ class MainWindow(QMainWindow):
         self.shell.selected_citizen_ids = self.queue.selected_ids
         self.shell.current_session_id = lambda: self.schedule.session_id() or self.checkin.session_id()
         self.menu_modules = install_menus(self.shell)
+        self.open_maximised = placement.restore(self)
         app.runner.busy_changed.connect(self._on_busy)
         self.tabs.currentChanged.connect(self._on_tab)
         self._on_tab(0)
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, _("Phím tắt"), f"<table>{text}</table>")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        placement.save_docks(self)
         for view in self.views:
             view.shutdown()
         self.shell.run_close_hooks()

@@ -27,11 +27,27 @@ from shiboken6 import isValid
 from desktop.errors import ServiceError
 from desktop.services import auth
 from desktop.ui.operations import auth as auth_ops
-from desktop.ui.support import lang
+from desktop.ui.support import fit, lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 
 _ = translator("LoginDialog")
+MIN_WIDTH = 440  # px: a name with diacritics, the PIN field and a two-line message at most
+TITLE_CHROME = 140  # px beside the title in a title bar: icon and buttons
+
+
+def _roomy(dialog: QDialog, message: QLabel) -> None:
+    """Wide enough for the whole title in the window manager's title bar, and room for a three-line message,
+    so a wrong-PIN message never loses the top of its first line and the fields are never squashed."""
+    fm = dialog.fontMetrics()
+    dialog.setMinimumWidth(max(MIN_WIDTH, fm.horizontalAdvance(dialog.windowTitle()) + TITLE_CHROME))
+    message.setMinimumHeight(fm.lineSpacing() * 3)
+    message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+
+def _say(dialog: QDialog, message: QLabel, text: str) -> None:
+    message.setText(text)
+    fit.refit(dialog)
 
 
 def _pin_field(parent: QWidget, name: str) -> QLineEdit:
@@ -81,6 +97,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        _roomy(self, self.message)
 
         self._unlock_timer = QTimer(self)
         self._unlock_timer.setSingleShot(True)
@@ -103,7 +120,7 @@ class LoginDialog(QDialog):
         name = self.name_box.currentText().strip()
         pin = self.pin_edit.text()
         if not name:
-            self.message.setText(_("Hãy chọn tên cán bộ."))
+            _say(self, self.message, _("Hãy chọn tên cán bộ."))
             return
         self.ok_button.setEnabled(False)  # one attempt at a time
         (self.app.runner.op(auth_ops.login(name, pin), self, "login")
@@ -125,7 +142,7 @@ class LoginDialog(QDialog):
             return
         self.ok_button.setEnabled(True)
         if isinstance(exc, ServiceError):
-            self.message.setText(exc.words(lang.current()))
+            _say(self, self.message, exc.words(lang.current()))
             self.pin_edit.setFocus()
             return
         from desktop.ui.dialogs.error import show_error
@@ -133,14 +150,14 @@ class LoginDialog(QDialog):
         show_error(self, exc, tb)
 
     def _show_locked(self, exc: auth.OperatorLocked) -> None:
-        self.message.setText(exc.words(lang.current()))
+        _say(self, self.message, exc.words(lang.current()))
         self.ok_button.setEnabled(False)
         wait_ms = int(max(0.0, (exc.until - self._clock()).total_seconds()) * 1000) + 500
         self._unlock_timer.start(min(wait_ms, int(auth.LOCK_PERIOD.total_seconds() * 1000) + 1000))
 
     def _unlocked(self) -> None:
         self.ok_button.setEnabled(True)
-        self.message.setText(_("Có thể đăng nhập lại."))
+        _say(self, self.message, _("Có thể đăng nhập lại."))
 
 
 class FirstOperatorDialog(QDialog):
@@ -196,6 +213,7 @@ class FirstOperatorDialog(QDialog):
         form.addRow(_("Nhập lại PIN:"), self.pin_again)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        _roomy(self, self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                    self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -210,7 +228,7 @@ class FirstOperatorDialog(QDialog):
 
     def create(self) -> None:  # type: ignore[override]  # shadows QWidget.create, which nothing here calls
         if self.pin_edit.text() != self.pin_again.text():
-            self.message.setText(_("Hai lần nhập mã PIN không khớp."))
+            _say(self, self.message, _("Hai lần nhập mã PIN không khớp."))
             return
         self.ok_button.setEnabled(False)
         (self.app.runner.op(auth_ops.create_supervisor(self.name_edit.text(), self.pin_edit.text()), self,
@@ -227,7 +245,7 @@ class FirstOperatorDialog(QDialog):
             return
         self.ok_button.setEnabled(True)
         if isinstance(exc, ServiceError):
-            self.message.setText(exc.words(lang.current()))
+            _say(self, self.message, exc.words(lang.current()))
             return
         from desktop.ui.dialogs.error import show_error
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QSizeF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QSize, QSizeF, Qt
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,8 @@ from desktop.ui.support.lang import translator
 _ = translator("PrintPreview")
 
 MAX_PRINT_DPI = 300
+ZOOM_STEP = 1.25
+MIN_ZOOM, MAX_ZOOM = 0.25, 4.0
 
 
 class PrintPreviewDialog(QDialog):
@@ -76,11 +79,76 @@ class PrintPreviewDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        self.toolbar = self._build_toolbar()
+        layout.setMenuBar(self.toolbar)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self._set_ready(False)
         if pdf is not None:
             self.set_pdf(pdf)
+
+    def _build_toolbar(self) -> QToolBar:
+        """Print, save, zoom and pages at the top, each with its shortcut: reachable at any window height."""
+        bar = QToolBar(self)
+        bar.setObjectName("previewToolbar")
+        self.actions_by_name: dict[str, QAction] = {}
+        for name, text, keys, slot in (
+            ("print", _("In…"), [QKeySequence(QKeySequence.StandardKey.Print)], self.print_dialog),
+            ("save", _("Lưu PDF…"), [QKeySequence(QKeySequence.StandardKey.Save)], self.save_dialog),
+            ("zoom_in", _("Phóng to"), [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")],
+             self.zoom_in),
+            ("zoom_out", _("Thu nhỏ"), [QKeySequence(QKeySequence.StandardKey.ZoomOut)], self.zoom_out),
+            ("fit", _("Vừa khổ"), [QKeySequence("Ctrl+0")], self.zoom_fit),
+            ("previous", _("Trang trước"), [QKeySequence(Qt.Key.Key_PageUp)], lambda: self.go_page(-1)),
+            ("next", _("Trang sau"), [QKeySequence(Qt.Key.Key_PageDown)], lambda: self.go_page(1)),
+        ):
+            act = QAction(text, self)
+            act.setObjectName(f"preview_{name}")
+            act.setShortcuts(keys)
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setToolTip(f"{text} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            act.triggered.connect(lambda _c=False, fn=slot: fn())
+            bar.addAction(act)
+            self.addAction(act)
+            self.actions_by_name[name] = act
+            if name in ("save", "fit"):
+                bar.addSeparator()
+        self.page_label = QLabel("")
+        self.page_label.setObjectName("pageLabel")
+        bar.addWidget(self.page_label)
+        self.view.pageNavigator().currentPageChanged.connect(lambda _p: self._show_page())
+        return bar
+
+    def zoom_in(self) -> None:
+        self._zoom(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._zoom(1 / ZOOM_STEP)
+
+    def _zoom(self, factor: float) -> None:
+        if self.view.zoomMode() != QPdfView.ZoomMode.Custom:
+            width = self.view.viewport().width()
+            page = self.document.pagePointSize(0).width() if self.page_count() else 0
+            self.view.setZoomFactor(width / (page * self.logicalDpiX() / 72) if page else 1.0)
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(min(MAX_ZOOM, max(MIN_ZOOM, self.view.zoomFactor() * factor)))
+
+    def zoom_fit(self) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+    def current_page(self) -> int:
+        return self.view.pageNavigator().currentPage()
+
+    def go_page(self, step: int) -> None:
+        n = self.page_count()
+        if n:
+            page = min(n - 1, max(0, self.current_page() + step))
+            self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+            self._show_page()
+
+    def _show_page(self) -> None:
+        n = self.page_count()
+        self.page_label.setText(_("Trang {0}/{1}").format(self.current_page() + 1, n) if n else "")
 
     # --- content -------------------------------------------------------------------------------
 
@@ -97,6 +165,7 @@ class PrintPreviewDialog(QDialog):
         if ok:
             n = self.document.pageCount()
             self.status.setText(_("%n trang").replace("%n", str(n)))
+            self._show_page()
         else:
             self.status.setText(_("Không đọc được tệp PDF."))
         self._set_ready(ok)
@@ -122,6 +191,8 @@ class PrintPreviewDialog(QDialog):
     def _set_ready(self, ready: bool) -> None:
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
+        for act in self.actions_by_name.values():
+            act.setEnabled(ready)
 
     # --- saving --------------------------------------------------------------------------------
 

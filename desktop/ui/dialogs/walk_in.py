@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.support import fit
+from desktop.ui.support.completer import FoldingCompleter
 from desktop.ui.support.lang import translator
 
 _ = translator("WalkIn")
@@ -50,6 +52,7 @@ class WalkInDialog(QDialog):
                 w.setEditable(True)
                 w.addItems(villages or [])
                 w.setCurrentText("")
+                w.setCompleter(FoldingCompleter(villages or [], w))  # "vo c" → "Thôn Võ Cạnh"
             else:
                 w = QLineEdit()
             w.setObjectName(f"walkin_{key}")
@@ -71,6 +74,8 @@ class WalkInDialog(QDialog):
             form.addRow(lbl, box)
             self.inputs[key] = w
             self.errors[key] = err
+            changed = w.editTextChanged if isinstance(w, QComboBox) else w.textEdited
+            changed.connect(lambda _t="", k=key: self._clear_error(k))
         lay.addLayout(form)
         self.general_error = QLabel("")
         self.general_error.setStyleSheet("color: #b00020;")
@@ -107,9 +112,18 @@ class WalkInDialog(QDialog):
                 general.append(reason)
         self.general_error.setText("\n".join(general))
         self.general_error.setVisible(bool(general))
+        fit.refit(self)  # grown for the words, shrunk again once they clear: no overlap, no leftover gap
         first = next((k for k in FIELDS if k in errors), None)
         if first:
             self.inputs[first].setFocus()
+
+    def _clear_error(self, key: str) -> None:
+        """The officer is fixing this field: its old reason goes, and so does the room it took."""
+        label = self.errors[key]
+        if label.isVisible():
+            label.hide()
+            label.setText("")
+            fit.refit(self)
 
     def validate(self) -> dict[str, str]:
         """Field → first error reason, by the import's own row validator."""

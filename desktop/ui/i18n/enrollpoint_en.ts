@@ -89,6 +89,14 @@
 <context>
     <name>Chart</name>
     <message>
+        <source>Trong ngày (cột, người)</source>
+        <translation>Each day (bars, people)</translation>
+    </message>
+    <message>
+        <source>Luỹ kế (đường, người)</source>
+        <translation>Running total (lines, people)</translation>
+    </message>
+    <message>
         <source>Biểu đồ theo ngày</source>
         <translation>Chart by day</translation>
     </message>
@@ -1151,6 +1159,26 @@ Possible duplicates: {5}</translation>
         <translation>Print preview</translation>
     </message>
     <message>
+        <source>Phóng to</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>Thu nhỏ</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>Vừa khổ</source>
+        <translation>Fit width</translation>
+    </message>
+    <message>
+        <source>Trang trước</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>Trang sau</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
         <source>Không đọc được tệp PDF.</source>
         <translation>The PDF file could not be read.</translation>
     </message>
@@ -1169,6 +1197,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Không mở được máy in.</source>
         <translation>The printer could not be opened.</translation>
+    </message>
+    <message>
+        <source>Trang {0}/{1}</source>
+        <translation>Page {0}/{1}</translation>
     </message>
     <message>
         <source>%n trang</source>

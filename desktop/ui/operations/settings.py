@@ -39,6 +39,19 @@ def save_setting(key: str, value: str) -> WorkerFn:
     return run
 
 
+def save_window_setting(key: str, value: str) -> WorkerFn:
+    """The main window's size or open panels: stored, but nothing any screen shows changes."""
+
+    def run(job: JobContext) -> Changes:
+        from desktop import config
+
+        with job.db.session() as s:
+            config.put_window_state(s, key, value)
+        return changes_of(config.put_window_state)
+
+    return run
+
+
 def daily_backup() -> WorkerFn:
     """The automatic copy of the day (`backup.backup_if_due`): at start-up and after a day close."""
 

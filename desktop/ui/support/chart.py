@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from desktop.ui.support import numbers
 from desktop.ui.support.lang import translator
 
 _ = translator("Chart")
@@ -36,7 +37,19 @@ class ChartData:
 
 
 def _fmt(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return numbers.number(n)
+
+
+def nice_ticks(top: int, count: int = 4) -> list[int]:
+    """0 and round steps (1, 2, 2.5 or 5 × a power of ten) up to at least `top`: 26 → 0, 10, 20, 30."""
+    top = max(1, int(top))
+    raw = top / count
+    power = 10 ** max(0, len(str(int(raw))) - 1)
+    step = next((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw and float(m * power).is_integer()),
+                10 * power)
+    step = max(1, int(step))
+    n = -(-top // step)  # ceil
+    return [i * step for i in range(n + 1)]
 
 
 class DayChart(QWidget):
@@ -44,12 +57,18 @@ class DayChart(QWidget):
         super().__init__(parent)
         self.setObjectName("dayChart")
         self.data = ChartData()
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(_("Biểu đồ theo ngày"))
 
     def sizeHint(self) -> QSize:
         return QSize(640, 280)
+
+    def left_title(self) -> str:
+        return _("Trong ngày (cột, người)")
+
+    def right_title(self) -> str:
+        return _("Luỹ kế (đường, người)")
 
     def set_data(self, data: ChartData) -> None:
         for i, s in enumerate(data.series):
@@ -75,25 +94,32 @@ class DayChart(QWidget):
             p.setPen(self.palette().color(self.palette().ColorRole.Text))
             p.drawText(QPointF(x + lh, 6 + fm.ascent()), s.label)
             x += lh + fm.horizontalAdvance(s.label) + 18
-        max_daily = max([max(s.daily, default=0) for s in series] + [1])
-        cum_max = max([s.base + sum(s.daily) for s in series] + [s.target or 0 for s in series] + [1])
-        left = fm.horizontalAdvance(str(max_daily)) + 12
+        daily_ticks = nice_ticks(max([max(s.daily, default=0) for s in series] + [1]))
+        cum_ticks = nice_ticks(max([s.base + sum(s.daily) for s in series] + [s.target or 0 for s in series] + [1]))
+        max_daily, cum_max = daily_ticks[-1], cum_ticks[-1]
+        left = fm.horizontalAdvance(_fmt(max_daily)) + 12
         right = fm.horizontalAdvance(_fmt(cum_max)) + 12
-        plot = QRectF(left, 12 + lh * 1.5, self.width() - left - right, self.height() - 12 - lh * 3.2)
+        plot = QRectF(left, 12 + lh * 2.6, self.width() - left - right, self.height() - 12 - lh * 4.3)
         if plot.width() < 40 or plot.height() < 40:
             return
         grid = QPen(self.palette().color(self.palette().ColorRole.Mid))
         grid.setStyle(Qt.PenStyle.DotLine)
         text = self.palette().color(self.palette().ColorRole.Text)
-        for i in range(5):  # horizontal grid + both scales
-            y = plot.bottom() - plot.height() * i / 4
+        p.setPen(text)  # the scales' titles, above each
+        p.drawText(QRectF(4, 8 + lh * 1.2, self.width() / 2, lh), Qt.AlignmentFlag.AlignLeft, self.left_title())
+        p.drawText(QRectF(self.width() / 2, 8 + lh * 1.2, self.width() / 2 - 4, lh), Qt.AlignmentFlag.AlignRight,
+                   self.right_title())
+        for value in daily_ticks:  # left scale (each day) with its grid lines
+            y = plot.bottom() - plot.height() * value / max_daily
             p.setPen(grid)
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(text)
             p.drawText(QRectF(0, y - lh / 2, left - 6, lh), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       str(round(max_daily * i / 4)))
+                       _fmt(value))
+        for value in cum_ticks:  # right scale (running totals)
+            y = plot.bottom() - plot.height() * value / cum_max
             p.drawText(QRectF(plot.right() + 6, y - lh / 2, right, lh), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       _fmt(round(cum_max * i / 4)))
+                       _fmt(value))
         n = len(days)
         slot = plot.width() / n
         bar_w = max(1.0, slot * 0.8 / len(series))

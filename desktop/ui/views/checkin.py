@@ -123,10 +123,12 @@ class CheckinView(View):
         self.hits.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         hh = self.hits.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, w in enumerate((230, 95, 120, 150, 70)):
-            self.hits.setColumnWidth(col, w)
-        hh.setStretchLastSection(True)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # each column at its words
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
+        hh.setMinimumSectionSize(60)
+        hh.setStretchLastSection(False)
+        hh.moveSection(4, 1)  # shown after the name: slot and status stay in view on a narrow screen
+        hh.moveSection(5, 2)
         left.addWidget(self.hits, 1)
         body.addLayout(left, 3)
 

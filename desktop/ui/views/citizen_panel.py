@@ -146,8 +146,9 @@ class CitizenPanel(QWidget):
         for i, ev in enumerate(events):
             b = QPushButton(labels.event_action(ev))
             b.setObjectName(f"act_{ev}")
+            b.setToolTip(labels.event_action(ev))
             b.clicked.connect(lambda _c=False, ev=ev: self._act(ev))
-            self.actions_grid.addWidget(b, i // 2, i % 2)
+            self.actions_grid.addWidget(b, i, 0)  # one a row: the panel is narrow, the words are long
             self.buttons[ev] = b
         if not events:
             none = QLabel(_("Không có bước nào"))

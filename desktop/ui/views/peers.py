@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -98,10 +99,14 @@ class PeersPanel(View):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the panel is narrow
+        for col in (1, 2, 3):
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
         self.address = QLineEdit()
         self.address.setObjectName("peerAddress")
         self.address.setPlaceholderText(_("ví dụ 192.168.1.20:{0}").format(DEFAULT_PORT))
+        self.address.setMinimumWidth(self.address.fontMetrics().horizontalAdvance(self.address.placeholderText()) + 24)
         self.sync_button = QPushButton(_("Đồng bộ"))
         self.sync_button.setObjectName("peerSyncButton")
         self.sync_button.clicked.connect(self.sync_now)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.changes import Changes
-from desktop.ui.support import labels
+from desktop.ui.support import labels, numbers
 from desktop.ui.support.cells import table_item
 from desktop.ui.support.chart import ChartData, DayChart, Series
 from desktop.ui.support.combo import ANY, data_of
@@ -56,7 +56,7 @@ def _village_heading(key: str) -> str:
 
 
 def _num(n: int | None) -> str:
-    return "" if n is None else f"{int(n):,}".replace(",", ".")
+    return numbers.number(n)
 
 
 def _item(text: str, align_right: bool = True) -> QTableWidgetItem:
@@ -73,8 +73,8 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     t.verticalHeader().hide()
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # words never cut
+    t.horizontalHeader().setStretchLastSection(False)  # a stretched last column may be narrower than its words
     t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
     return t
 
@@ -112,29 +112,29 @@ class ProgressView(View):
         self.point_note.hide()
         lay.addWidget(self.point_note)
 
+        # Three full-width parts, one above the other: at 1366 px (and 1024) every column of both tables is
+        # visible without scrolling sideways and village names are never cut; the officer drags the
+        # dividers to give one part more room.
         split = QSplitter(Qt.Orientation.Vertical)
-        upper = QWidget()
-        ul = QHBoxLayout(upper)
-        ul.setContentsMargins(0, 0, 0, 0)
+        split.setChildrenCollapsible(False)
         ibox = QGroupBox(_("Chỉ tiêu"))
         il = QVBoxLayout(ibox)
         self.indicators = _table("indicatorTable", [_("Chỉ tiêu"), _("Hôm nay"), _("Luỹ kế"), _("Mục tiêu"), _("Đạt"),
                                                     _("Dự kiến đạt mục tiêu")])
         il.addWidget(self.indicators)
-        ul.addWidget(ibox, 3)
+        split.addWidget(ibox)
         vbox = QGroupBox(_("Theo thôn/tổ (luỹ kế)"))
         vl = QVBoxLayout(vbox)
         self.villages = _table("villageTable", [_("Thôn/Tổ"), *(_village_heading(k) for k in VILLAGE_COLUMNS),
                                                 _("Chỉ tiêu của thôn (% đạt)")])
         vl.addWidget(self.villages)
-        ul.addWidget(vbox, 2)
-        split.addWidget(upper)
+        split.addWidget(vbox)
         cbox = QGroupBox(_("Theo ngày (cột: trong ngày; đường: luỹ kế; nét đứt: mục tiêu)"))
         cl = QVBoxLayout(cbox)
         self.chart = DayChart()
         cl.addWidget(self.chart)
         split.addWidget(cbox)
-        split.setSizes([330, 330])
+        split.setSizes([190, 230, 260])
         lay.addWidget(split, 1)
         self.day.dateChanged.connect(lambda _d: self.reload())
         self.point.currentIndexChanged.connect(lambda _i: self._load())
@@ -184,7 +184,7 @@ class ProgressView(View):
                 proj_text = _("Chưa có mục tiêu")
             values = (labels.indicator(row.code), _num(row.today), _num(row.cumulative),
                       _num(row.target) if row.target else "—",
-                      f"{row.percent:.1f} %" if row.percent is not None else "—", proj_text)
+                      numbers.percent(row.percent), proj_text)
             for c, v in enumerate(values):
                 self.indicators.setItem(r, c, _item(v, align_right=c not in (0, 5)))
             table_item(self.indicators, r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
@@ -252,5 +252,5 @@ def _village_goal(row: VillageProgress) -> str:
         if k in row.targets:
             word = short.get(k) or labels.indicator(k)
             pct = row.target_percent.get(k)
-            parts.append(f"{word} {pct:.1f} %".replace(".", ",") if pct is not None else word)
+            parts.append(f"{word} {numbers.percent(pct)}" if pct is not None else word)
     return "; ".join(parts) + " — " + (_("Đạt") if row.met else _("Chưa đạt"))

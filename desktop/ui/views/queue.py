@@ -16,11 +16,13 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -30,9 +32,10 @@ from shiboken6 import isValid
 
 from desktop.changes import Changes
 from desktop.ui.operations import register as register_ops
-from desktop.ui.support import labels, lang
+from desktop.ui.support import labels, lang, numbers
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
+from desktop.ui.support.flow import FlowLayout
 from desktop.ui.support.lang import translator
 from desktop.ui.views.base import View
 from desktop.ui.views.citizen_panel import CitizenPanel
@@ -68,12 +71,16 @@ class QueueView(View):
         lbl = QLabel(_("&Tìm:"))
         lbl.setBuddy(self.search)
         bar.addWidget(lbl)
-        bar.addWidget(self.search, 3)
-        self.village = self._combo(bar, _("T&hôn:"), "villageFilter")
-        self.status = self._combo(bar, _("Trạng t&hái:"), "statusFilter")
-        self.due = self._combo(bar, _("&Cần làm:"), "dueFilter")
-        self.order = self._combo(bar, _("&Xếp theo:"), "orderFilter")
+        bar.addWidget(self.search, 1)
         lay.addLayout(bar)
+        filters = FlowLayout()  # the filters on rows of their own, wrapping: nothing squeezed beside a panel
+        self.village = self._combo(filters, _("T&hôn:"), "villageFilter")
+        self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.village.setMinimumContentsLength(16)  # a long village name must not push the other filters off
+        self.status = self._combo(filters, _("Trạng t&hái:"), "statusFilter")
+        self.due = self._combo(filters, _("&Cần làm:"), "dueFilter")
+        self.order = self._combo(filters, _("&Xếp theo:"), "orderFilter")
+        lay.addLayout(filters)
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
         lay.addWidget(self.count_label)
@@ -102,7 +109,14 @@ class QueueView(View):
         self.panel = CitizenPanel()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(self.panel)
+        side = QScrollArea()  # the panel's action buttons, one a row, scroll rather than squash
+        side.setWidget(self.panel)
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumWidth(self.panel.minimumWidth() + side.verticalScrollBar().sizeHint().width())
+        split.addWidget(side)
+        split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([1000, 340])
@@ -131,14 +145,18 @@ class QueueView(View):
         self._total: tuple[CitizenQuery, int] | None = None  # (query it counts, total)
         self._counting: CitizenQuery | None = None  # the query a worker count is running for
 
-    def _combo(self, bar: QHBoxLayout, label: str, name: str) -> QComboBox:
+    def _combo(self, bar: FlowLayout, label: str, name: str) -> QComboBox:
         c = QComboBox()
         c.setObjectName(name)
         c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         lab = QLabel(label)
         lab.setBuddy(c)
-        bar.addWidget(lab)
-        bar.addWidget(c)
+        pair = QWidget()  # a label stays with its combo when the row wraps
+        row = QHBoxLayout(pair)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(lab)
+        row.addWidget(c)
+        bar.addWidget(pair)
         return c
 
     # --- data ------------------------------------------------------------------------------------
@@ -223,7 +241,7 @@ class QueueView(View):
         self.village.clear()
         self.village.addItem(_("Tất cả"), ANY)
         for key, name, count in rows:
-            self.village.addItem(f"{name} ({count:,})".replace(",", "."), key)
+            self.village.addItem(f"{name} ({numbers.number(count)})", key)
         if keep is not None and (i := self.village.findData(keep)) >= 0:  # noqa: SIM102
             self.village.setCurrentIndex(i)
         self.village.blockSignals(False)
@@ -296,14 +314,14 @@ class QueueView(View):
         total = self.total()
         if total is None and not self.model.canFetchMore():
             total = n
-        fmt = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731
+        fmt = numbers.number
         if total is None:
             text = _("{0}+ người (đang đếm…)").format(fmt(n))
         elif n < total:
             text = _("{0} người — đang hiện {1}").format(fmt(total), fmt(n))
         else:
             text = _("{0} người").format(fmt(total))
-        self.count_label.setText(text + "   " + _("(truy vấn {0:.0f} ms)").format(self.model.last_query_ms))
+        self.count_label.setText(numbers.counted(text) + "   " + _("(truy vấn {0:.0f} ms)").format(self.model.last_query_ms))
 
     def _after_reset(self) -> None:
         self._update_count()

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from desktop.changes import Changes
 from desktop.ui.operations import schedule as schedule_ops
-from desktop.ui.support import lang
+from desktop.ui.support import lang, numbers
 from desktop.ui.support.context import AppContext
+from desktop.ui.support.flow import FlowLayout
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 from desktop.ui.views.base import View
@@ -108,8 +109,10 @@ class ScheduleView(View):
         ll.setContentsMargins(0, 0, 0, 0)
         form_box = QGroupBox(_("Tạo buổi thu nhận"))
         form = QFormLayout(form_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow pane: the label above its field
         self.point = QComboBox()
         self.point.setObjectName("pointCombo")
+        self.point.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "(TRUSO)" never cut
         self.day = QDateEdit(QDate.currentDate())
         self.day.setObjectName("dayEdit")
         self.day.setCalendarPopup(True)
@@ -124,6 +127,8 @@ class ScheduleView(View):
         self.slot_minutes.setObjectName("slotMinutes")
         self.kits = QSpinBox(minimum=1, maximum=50, value=1, suffix=_(" máy"))
         self.kits.setObjectName("kitsSpin")
+        self.kits.valueChanged.connect(lambda n: self.kits.setSuffix(_kits_suffix(n)))
+        self.kits.setSuffix(_kits_suffix(self.kits.value()))
         self.per_person = QSpinBox(minimum=1, maximum=60, value=5, suffix=_(" phút/người"))
         self.capacity = QLabel("")
         self.capacity.setObjectName("capacityLabel")
@@ -156,7 +161,7 @@ class ScheduleView(View):
         f.setPointSizeF(f.pointSizeF() * 1.15)
         self.session_title.setFont(f)
         rl.addWidget(self.session_title)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps: four long labels never fit one row beside the form at 1024 px
         self.assign_button = QPushButton(_("Tự động &xếp người đến hạn"))
         self.assign_button.setObjectName("autoAssign")
         self.move_button = QPushButton(_("&Chuyển khung… (Ctrl+M)"))
@@ -167,12 +172,12 @@ class ScheduleView(View):
         self.checkin_button.setObjectName("openCheckin")
         for b in (self.assign_button, self.move_button, self.resched_button, self.checkin_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         rl.addLayout(buttons)
         self.tree = SlotTree()
         rl.addWidget(self.tree, 1)
         split.addWidget(right)
         split.setSizes([420, 940])
+        split.setChildrenCollapsible(False)
 
         for w in (self.slot_minutes, self.kits, self.per_person):
             w.valueChanged.connect(self._update_capacity)
@@ -205,6 +210,7 @@ class ScheduleView(View):
             self.point.addItem(f"{p.name} ({p.code})", p.id)
         if keep_point is not None and (i := self.point.findData(keep_point)) >= 0:
             self.point.setCurrentIndex(i)
+        self.point.setMinimumWidth(self.point.sizeHint().width())  # the longest point name, never cut
         keep = self.session_id()
         self._summaries = self.app.read(scheduling.list_enrollment_sessions, dt.date.today() - dt.timedelta(days=30))
         self.sessions.blockSignals(True)
@@ -301,7 +307,8 @@ class ScheduleView(View):
         if minutes <= 0:
             self.capacity.setText(_("Giờ kết thúc phải sau giờ bắt đầu"))
             return
-        self.capacity.setText(_("{0} người/khung × {1} khung = {2} người").format(per_slot, n_slots, per_slot * n_slots))
+        self.capacity.setText(numbers.counted(_("{0} người/khung × {1} khung = {2} người").format(
+            per_slot, n_slots, numbers.number(per_slot * n_slots))))
 
     # --- operations ------------------------------------------------------------------------------
     def create_session(self) -> None:
@@ -325,7 +332,8 @@ class ScheduleView(View):
         (self.app.runner.op(schedule_ops.auto_assign(sid, operator_id=self.app.operator_id), self)
          .with_progress(_("Đang xếp lịch…"))
          .success(lambda r: self._main_window().statusBar().showMessage(
-             _("Đã xếp {0} người; {1} người chưa có chỗ.").format(r.assigned, r.not_placed), 8000))
+             numbers.counted(_("Đã xếp {0} người; {1} người chưa có chỗ.").format(
+                 numbers.number(r.assigned), numbers.number(r.not_placed))), 8000))
          .run())
 
     def _main_window(self) -> QMainWindow:
@@ -366,3 +374,8 @@ class ScheduleView(View):
          .success(lambda n: self._main_window().statusBar().showMessage(
              _("Đã hẹn lại {0} người vắng sang buổi {1}.").format(n, nxt.day.strftime("%d/%m/%Y")), 8000))
          .run())
+
+
+def _kits_suffix(n: int) -> str:
+    """The kits box's suffix: " máy"; in English " kit" after 1, " kits" otherwise."""
+    return numbers.counted(f"{n}{_(' máy')}")[len(str(n)):]
