@@ -1,0 +1,140 @@
+"""The committee's papers (PDF, XLSX) and the phone page on a real hub process: every figure read back equals
+the seeded truth and the province table's screen; Vietnamese comes out of the PDF intact (NFC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import html as html_lib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+import io
+import re
+import unicodedata
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from province import auth
+from province.db import open_hub
+from tests.support.committee import CODES, NAMES, TARGET, seed, vn
+from tests.support.hub import add_user, hub_process, login
+from tests.support.print_pages import flat_text, page_texts
+
+pytestmark = pytest.mark.slow
+DAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
+
+
+def _pct(have: int, target: int) -> str:
+    return f"{100 * have / target:.2f}%".replace(".", ",")
+
+
+def _truth_lines(truth):
+    have = sum(truth.cumul.values())
+    target = TARGET * len(CODES)
+    return f"{vn(have)}/{vn(target)} — {_pct(have, target)}"
+
+
+@pytest.fixture
+def hub(hub_url, tmp_path):
+    db = open_hub(hub_url)
+    add_user(db, "xem", "viewer")
+    with hub_process(hub_url, tmp_path / "hub.log") as base, httpx.Client(base_url=base, timeout=60) as http:
+        truth = seed(db, http, DAY)
+        assert login(http, "xem").status_code == 303
+        yield http, truth, db, base
+    db.close()
+
+
+def test_papers_carry_the_screen_figures(hub):
+    http, truth, _db, _base = hub
+    screen = http.get(f"/?on={DAY.isoformat()}&province=56").text
+    assert 'href="/report/weekly.pdf?' in screen and 'href="/phone?' in screen
+    for code, have in truth.cumul.items():  # the table shows each commune's cumulative figure
+        assert f">{vn(have)}<" in screen, code
+    met = sum(1 for v in truth.cumul.values() if v >= TARGET)
+    for kind in ("daily", "weekly", "fortnight"):
+        r = http.get(f"/report/{kind}.pdf?on={DAY.isoformat()}&province=56")
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+        text = flat_text(r.content)
+        assert text == unicodedata.normalize("NFC", text)
+        for words in ("CÔNG AN TỈNH KHÁNH HÒA", "PHÒNG CẢNH SÁT QLHC VỀ TTXH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                      "Độc lập - Tự do - Hạnh phúc", "/BC-PC06", f"Khánh Hòa, ngày {DAY.day:02d}" if DAY.day < 10
+                      else f"Khánh Hòa, ngày {DAY.day}", "Kính gửi:", "Nơi nhận:", "TRƯỞNG PHÒNG",
+                      f"tính đến 16 giờ 30 ngày {DAY:%d/%m/%Y}"):
+            assert words in text, (kind, words)
+        assert _truth_lines(truth) in text
+        assert f"đạt mọi chỉ tiêu: {met}; chưa đạt: {len(CODES) - met}." in text
+        pages = page_texts(r.content)
+        assert f"Trang {len(pages)}/{len(pages)}" in pages[-1]
+        # bottom 10: every commune but the two highest (the first met its target; the twelfth has the most of the rest)
+        for i in range(1, 11):
+            assert NAMES[i] in text, (kind, NAMES[i])
+        for code in truth.silent:
+            assert NAMES[CODES.index(code)] in text
+        for code, have in truth.cumul.items():  # the bottom 10's figures, as the screen printed them
+            if code != CODES[0] and code != CODES[11]:
+                assert f"{vn(have)}/{vn(TARGET)} — {_pct(have, TARGET)}" in text, (kind, code)
+        if kind != "daily":
+            assert f"không tiến triển từ ngày {(DAY - dt.timedelta(days=7 if kind == 'weekly' else 15)):%d/%m/%Y} (1): Phường Ninh Hòa." in text
+            assert "dự kiến đạt" in text
+    assert "Kính gửi: Đồng chí Chủ tịch UBND tỉnh" in flat_text(
+        http.get(f"/report/fortnight.pdf?on={DAY.isoformat()}&province=56").content)
+    x = http.get(f"/report/weekly.xlsx?on={DAY.isoformat()}&province=56")
+    ws = load_workbook(io.BytesIO(x.content)).active
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "CÔNG AN TỈNH KHÁNH HÒA" in cells and "Độc lập - Tự do - Hạnh phúc" in cells
+    assert any(_truth_lines(truth) in c for c in cells)
+    assert "=Xã Thử" in cells  # data, not a formula
+    assert http.get("/report/monthly.pdf").status_code == 404
+
+
+def test_phone_page_is_small_and_the_text_fits(hub):
+    http, truth, _db, _base = hub
+    r = http.get(f"/phone?on={DAY.isoformat()}&province=56", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert r.num_bytes_downloaded < 60 * 1024
+    html = r.text
+    assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)
+    box = re.search(r'<textarea id="zalo"[^>]*>(.*?)</textarea>', html, re.S)
+    assert box is not None
+    text = html_lib.unescape(box.group(1))
+    assert len(text) <= 1000
+    assert _truth_lines(truth) in text
+    assert all(NAMES[CODES.index(c)].lstrip("=") in text for c in truth.silent)
+    assert len(gzip.compress(r.content)) < 60 * 1024
+
+
+def test_phone_page_in_headless_chromium_at_a_phone_viewport(hub, tmp_path):
+    """Chromium (390×844, a common phone) signs in with a one-time link and loads the phone page; its network
+    log shows no request beyond the hub; the screenshot goes to docs/screenshots/."""
+    http, truth, db, base = hub
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    with db.session(write=True) as s:
+        token, _ = auth.create_login_link(s, "xem")
+    shot = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "phone.png"
+    netlog = tmp_path / "net.json"
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=390,844",
+           "--hide-scrollbars", f"--screenshot={shot}", f"--log-net-log={netlog}",
+           f"{base}/login/link/{token}?next=/phone%3Fon%3D{DAY.isoformat()}%26province%3D56"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 5000, out.stderr[-2000:]
+    log = json.loads(netlog.read_text(errors="replace"))
+    starts = [e["params"] for e in log["events"] if "url" in e.get("params", {}) and "initiator" in e["params"]]
+    from_page = {p["url"] for p in starts if p["initiator"].startswith(base)}
+    assert from_page, "the page made no request the log could see"
+    assert all(u.startswith(base) for u in from_page), sorted(from_page)
+    assert any("/phone" in u for u in {p["url"] for p in starts}), sorted(p["url"] for p in starts)[:10]
+
+
+def test_an_indicator_without_targets_shows_its_count(hub):
+    http, truth, _db, _base = hub
+    text = flat_text(http.get(f"/report/daily.pdf?on={DAY.isoformat()}&province=56").content)
+    assert f"Hồ sơ VNeID mức 2: {vn(truth.vneid)} (trong ngày:" in text
