@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import html as html_lib
+import io
 import json
+import re
 import shutil
 import subprocess
-from pathlib import Path
-import io
-import re
 import unicodedata
+from pathlib import Path
 
 import httpx
 import pytest
@@ -138,3 +138,14 @@ def test_an_indicator_without_targets_shows_its_count(hub):
     http, truth, _db, _base = hub
     text = flat_text(http.get(f"/report/daily.pdf?on={DAY.isoformat()}&province=56").content)
     assert f"Hồ sơ VNeID mức 2: {vn(truth.vneid)} (trong ngày:" in text
+
+
+def test_papers_need_a_session_and_a_sane_day(hub):
+    http, _truth, _db, base = hub
+    with httpx.Client(base_url=base, timeout=30) as anon:
+        for path in ("/report/daily.pdf", "/report/weekly.xlsx", "/phone"):
+            r = anon.get(path, follow_redirects=False)
+            assert r.status_code in (303, 401), (path, r.status_code)
+            assert b"%PDF" not in r.content and "Chưa báo cáo" not in r.text
+    assert http.get("/report/daily.pdf?on=2019-01-01").status_code == 422
+    assert http.get("/phone?on=not-a-day").status_code == 422
