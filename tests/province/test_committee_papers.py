@@ -3,7 +3,9 @@ the seeded truth and the province table's screen; Vietnamese comes out of the PD
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import gzip
 import html as html_lib
 import io
@@ -98,7 +100,13 @@ def test_phone_page_is_small_and_the_text_fits(hub):
     assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
     assert r.num_bytes_downloaded < 60 * 1024
     html = r.text
-    assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.S)  # one inline script, the copy button
+    assert len(scripts) == 1 and "<script src" not in html
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in r.headers["content-security-policy"]
+    assert "unsafe-inline" not in r.headers["content-security-policy"]
+    assert "script-src" not in http.get("/").headers["content-security-policy"]  # no other page runs script
     box = re.search(r'<textarea id="zalo"[^>]*>(.*?)</textarea>', html, re.S)
     assert box is not None
     text = html_lib.unescape(box.group(1))
@@ -115,17 +123,24 @@ def test_phone_page_in_headless_chromium_at_a_phone_viewport(hub, tmp_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    with db.session(write=True) as s:
-        token, _ = auth.create_login_link(s, "xem")
     shot = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "phone.png"
     netlog = tmp_path / "net.json"
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=390,844",
-           "--hide-scrollbars", f"--screenshot={shot}", f"--log-net-log={netlog}",
-           f"{base}/login/link/{token}?next=/phone%3Fon%3D{DAY.isoformat()}%26province%3D56"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    browser = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=390,844",
+               "--hide-scrollbars"]
+
+    def link() -> str:  # single-use: one per browser run
+        with db.session(write=True) as s:
+            token, _ = auth.create_login_link(s, "xem")
+        return f"{base}/login/link/{token}?next=/phone%3Fon%3D{DAY.isoformat()}%26province%3D56"
+
+    out = subprocess.run([*browser, f"--screenshot={shot}", f"--log-net-log={netlog}", link()],
+                         capture_output=True, text=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 5000, out.stderr[-2000:]
+    dom = subprocess.run([*browser, "--dump-dom", link()], capture_output=True, text=True, timeout=120).stdout
+    assert '<textarea id="zalo"' in dom
+    assert '<button type="button" id="copy">' in dom  # the script ran (CSP allowed it) and showed the button
     log = json.loads(netlog.read_text(errors="replace"))
     starts = [e["params"] for e in log["events"] if "url" in e.get("params", {}) and "initiator" in e["params"]]
     from_page = {p["url"] for p in starts if p["initiator"].startswith(base)}
