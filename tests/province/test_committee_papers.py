@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import gzip
+import hashlib
 import html as html_lib
 import io
 import json
