@@ -121,7 +121,7 @@ def projection(r: Row, before: Row | None, days: int) -> str:
         when = r.last_day or dt.date.today()
         eta = when + dt.timedelta(days=math.ceil((tgt[0] - r.cumul[ind]) / rate))
         late = tgt[1] is not None and eta > tgt[1]
-        return f"{'dự kiến trễ hạn, ' if late else ''}dự kiến đạt {vn_date(eta)} ({vn_int(round(rate))}/ngày)"
+        return f"{'dự kiến trễ hạn: đạt' if late else 'dự kiến đạt'} {vn_date(eta)} ({vn_int(round(rate))}/ngày)"
     return ""
 
 
@@ -172,7 +172,7 @@ def short_text(b: Brief, cutoff: str = "16 giờ 30", limit: int = SHORT_LIMIT) 
     head += [f"- {t.label}: {t.text}" for t in b.totals]
     head.append(f"- Đạt mọi chỉ tiêu: {vn_int(b.met)} xã; chưa đạt: {vn_int(b.not_met)} xã")
     head.append(f"- Đã báo cáo: {vn_int(b.reported)}/{vn_int(b.communes)} xã")
-    low = "Thấp nhất: " + "; ".join(f"{x.name} {x.short}".strip() for x in b.behind[:5])
+    low = "Thấp nhất: " + "; ".join(f"{x.name}: {x.short}" if x.short else x.name for x in b.behind[:5])
     text = "\n".join([*head, low])
     if not b.silent:
         return _cut(text + "\nChưa báo cáo: không", limit)

@@ -68,7 +68,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "centre": ParagraphStyle("centre", parent=base, alignment=1, spaceAfter=0),
         "bold_centre": ParagraphStyle("bc", parent=base, fontName=fonts.BOLD, alignment=1, spaceAfter=0),
         "title": ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=13, alignment=1, spaceAfter=2),
-        "head": ParagraphStyle("head", parent=base, fontName=fonts.BOLD, spaceBefore=6),
+        "head": ParagraphStyle("head", parent=base, fontName=fonts.BOLD, spaceBefore=6, keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11, spaceAfter=0),
         "small": ParagraphStyle("small", parent=base, fontSize=9.5, leading=12, spaceAfter=0),
     }
@@ -111,14 +111,14 @@ def to_pdf(kind: str, b: Brief, setup: ReportSetup, number: str = "") -> bytes:
                              Spacer(1, 4 * mm)]
     story += [paragraph(line, st["body"]) for line in body_lines(kind, b)]
     story.append(paragraph(f"3. {len(b.behind)} đơn vị có kết quả thấp nhất:", st["head"]))
-    story.append(_table(behind_rows(b), [12, 45, 75, 43], st["cell"]))
+    story.append(_table(behind_rows(b), [14, 45, 73, 43], st["cell"]))
     story.append(paragraph(f"4. Đơn vị chưa báo cáo ngày {vn_date(b.on)}: {vn_int(len(b.silent))}.", st["head"]))
     if b.silent:
         story.append(_table(silent_rows(b), [20, 65, 90], st["cell"]))
     if b.since is not None:
-        names = ", ".join(n for _c, n in b.stalled) or "không có"
-        story.append(paragraph(f"5. Đơn vị không tiến triển từ ngày {vn_date(b.since)} ({vn_int(len(b.stalled))}): "
-                               f"{names}.", st["head"]))
+        story.append(paragraph(f"5. Đơn vị không tiến triển từ ngày {vn_date(b.since)}: {vn_int(len(b.stalled))}.",
+                               st["head"]))
+        story.append(paragraph(", ".join(n for _c, n in b.stalled) + "." if b.stalled else "Không có.", st["body"]))
     story.append(Spacer(1, 6 * mm))
     story.append(KeepTogether(_signature(setup, st)))
     buf = io.BytesIO()
