@@ -1,5 +1,5 @@
 """Who signs the hub's papers, read from the `hub_settings` table (keys `report.<field>`, written by
-`save`; defaults derived from the province's name): the unit, its parent, the place, the signer, the
+`enrollpoint-hub report-setup`, province.cli_report; defaults derived from the province's name): the unit, its parent, the place, the signer, the
 addressees, the cut-off written in the title. Kept in the database, not the environment, so every worker
 of the hub prints the same heading and an admin changes it without a restart."""
 
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
 from paper.headings import province_police
+from province.admin import audit
+from province.errors import HubRefusal
 from province.models import HubSetting
 
 PREFIX = "report."
@@ -46,10 +48,14 @@ def load(s: Session, province_name: str = "") -> ReportSetup:
 
 
 def save(s: Session, key: str, value: str) -> None:
-    """Store one setting (the caller holds a write session); unknown keys and long values are refused."""
+    """Store one setting (the caller holds a write session; audited); long values are refused, not cut."""
     if key not in KEYS:
-        raise KeyError(key)
-    value = nfc(value.strip())[:MAX_VALUE]
+        raise HubRefusal(f"unknown report setting {key!r}", vi=f"Không có mục cài đặt báo cáo {key!r}.")
+    value = nfc(value.strip())
+    if len(value) > MAX_VALUE or "\n" in value:
+        raise HubRefusal(f"{key}: one line of at most {MAX_VALUE} characters",
+                         vi=f"{key}: tối đa {MAX_VALUE} ký tự, một dòng.", field=key)
+    audit(s, "admin", "report.setup", None, key=key, value=value)
     row = s.get(HubSetting, PREFIX + key)
     if row is None:
         s.add(HubSetting(key=PREFIX + key, value=value))

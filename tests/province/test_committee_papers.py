@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from province import auth
 from province.db import open_hub
 from tests.support.committee import CODES, NAMES, TARGET, seed, vn
 from tests.support.hub import add_user, hub_process, login
+from tests.support.hub_process import hub_cli
 from tests.support.print_pages import flat_text, page_texts, render_png
 
 pytestmark = pytest.mark.slow
@@ -47,12 +49,12 @@ def hub(hub_url, tmp_path):
     with hub_process(hub_url, tmp_path / "hub.log") as base, httpx.Client(base_url=base, timeout=60) as http:
         truth = seed(db, http, DAY)
         assert login(http, "xem").status_code == 303
-        yield http, truth, db, base
+        yield http, truth, db, base, hub_url
     db.close()
 
 
 def test_papers_carry_the_screen_figures(hub):
-    http, truth, _db, _base = hub
+    http, truth, _db, _base, _url = hub
     screen = http.get(f"/?on={DAY.isoformat()}&province=56").text
     assert 'href="/report/weekly.pdf?' in screen and 'href="/phone?' in screen
     for code, have in truth.cumul.items():  # the table shows each commune's cumulative figure
@@ -101,7 +103,7 @@ def test_papers_carry_the_screen_figures(hub):
 
 
 def test_phone_page_is_small_and_the_text_fits(hub):
-    http, truth, _db, _base = hub
+    http, truth, _db, _base, _url = hub
     r = http.get(f"/phone?on={DAY.isoformat()}&province=56", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
     assert r.num_bytes_downloaded < 60 * 1024
@@ -125,7 +127,7 @@ def test_phone_page_is_small_and_the_text_fits(hub):
 def test_phone_page_in_headless_chromium_at_a_phone_viewport(hub, tmp_path):
     """Chromium (390×844, a common phone) signs in with a one-time link and loads the phone page; its network
     log shows no request beyond the hub; the screenshot goes to docs/screenshots/."""
-    http, truth, db, base = hub
+    http, truth, db, base, _url = hub
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
@@ -156,13 +158,13 @@ def test_phone_page_in_headless_chromium_at_a_phone_viewport(hub, tmp_path):
 
 
 def test_an_indicator_without_targets_shows_its_count(hub):
-    http, truth, _db, _base = hub
+    http, truth, _db, _base, _url = hub
     text = flat_text(http.get(f"/report/daily.pdf?on={DAY.isoformat()}&province=56").content)
     assert f"Hồ sơ VNeID mức 2: {vn(truth.vneid)} (trong ngày:" in text
 
 
 def test_papers_need_a_session_and_a_sane_day(hub):
-    http, _truth, _db, base = hub
+    http, _truth, _db, base, _url = hub
     with httpx.Client(base_url=base, timeout=30) as anon:
         for path in ("/report/daily.pdf", "/report/weekly.xlsx", "/phone"):
             r = anon.get(path, follow_redirects=False)
@@ -170,3 +172,17 @@ def test_papers_need_a_session_and_a_sane_day(hub):
             assert b"%PDF" not in r.content and "Chưa báo cáo" not in r.text
     assert http.get("/report/daily.pdf?on=2019-01-01").status_code == 422
     assert http.get("/phone?on=not-a-day").status_code == 422
+
+
+def test_the_heading_is_set_with_the_cli(hub):
+    """`enrollpoint-hub report-setup` (a real CLI process) changes what the next paper prints; a value too long
+    is refused with words and exit 2, nothing stored."""
+    http, _truth, _db, _base, url = hub
+    hub_cli(url, "report-setup", "--signer", "Đại tá Nguyễn Văn Ánh", "--unit-abbr", "PC06-QLHC",
+            "--place", "Nha Trang")
+    text = flat_text(http.get(f"/report/daily.pdf?on={DAY.isoformat()}&province=56").content)
+    assert "Đại tá Nguyễn Văn Ánh" in text and "/BC-PC06-QLHC" in text and "Nha Trang, ngày" in text
+    out = subprocess.run([sys.executable, "-m", "province.cli", "--db", url, "report-setup", "--signer", "x" * 201],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "tối đa 200 ký tự" in out.stderr and "Traceback" not in out.stderr
+    assert "Đại tá Nguyễn Văn Ánh" in hub_cli(url, "report-setup")
