@@ -39,12 +39,15 @@ def to_xlsx(kind: str, b: Brief, setup: ReportSetup, number: str = "") -> bytes:
         rows += [((c, n), False) for c, n in b.stalled]
     rows += [([], False), (["Nơi nhận: Như trên; Lưu: VT, " + setup.unit_abbr, None, None, setup.signer_title], True),
              ([None, None, None, setup.signer], True)]
-    for values, is_bold in rows:
-        ws.append(list(values))
-        for cell in ws[ws.max_row]:
+    wrap = Alignment(wrap_text=True, vertical="top")  # one style object shared by every cell
+    for i, (values, is_bold) in enumerate(rows, 1):  # ws.max_row / ws[row] scan the sheet: O(n²) on 3,321 rows
+        for j, value in enumerate(values, 1):
+            if value is None:
+                continue
+            cell = ws.cell(row=i, column=j, value=value)
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"  # a leading '=' from a commune's name is data, never a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = wrap
             if is_bold:
                 cell.font = bold
     for col, width in zip("ABCD", (10, 34, 60, 44), strict=True):

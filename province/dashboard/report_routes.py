@@ -28,7 +28,8 @@ def gather(db: HubDB, on: dt.date, province: str | None, kind: str) -> tuple[bri
         rows = data.province_rows(s, on, province or None)
         since = on - dt.timedelta(days=days) if days else None
         before = data.province_rows(s, since, province or None) if since else None
-        prov_name = next((r.province_name for r in rows), "") if province else ""
+        names = {r.province_name for r in rows}  # a province's hub, or the table filtered to one province
+        prov_name = names.pop() if len(names) == 1 else ""
         setup = report_setup.load(s, prov_name)
     return brief.build(rows, on, before, since), setup
 
