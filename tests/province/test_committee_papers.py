@@ -115,6 +115,7 @@ def test_phone_page_is_small_and_the_text_fits(hub):
     assert f"script-src 'sha256-{digest}'" in r.headers["content-security-policy"]
     assert "unsafe-inline" not in r.headers["content-security-policy"]
     assert "script-src" not in http.get("/").headers["content-security-policy"]  # no other page runs script
+    assert "Xã Trường Sơn &lt;b&gt;&amp;" in html and "<b>&" not in html  # a name is text, never markup
     box = re.search(r'<textarea id="zalo"[^>]*>(.*?)</textarea>', html, re.S)
     assert box is not None
     text = html_lib.unescape(box.group(1))

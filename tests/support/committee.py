@@ -13,7 +13,7 @@ from tests.support.hub import enrol_http, post
 PROVINCE, PROVINCE_NAME = "56", "Khánh Hòa"
 # names with stacked marks, đ, ư and both tone placements; one that a spreadsheet would read as a formula
 NAMES = ["Xã Ưng Hòa", "Phường Đặc Thuỵ", "Xã Tân Lập", "Phường Nha Trang", "Xã Cam Lâm", "Xã Diên Khánh",
-         "Xã Khánh Vĩnh", "Phường Ninh Hòa", "Xã Vạn Ninh", "Xã Trường Sơn", "=Xã Thử", "Xã Đông Hải"]
+         "Xã Khánh Vĩnh", "Phường Ninh Hòa", "Xã Vạn Ninh", "Xã Trường Sơn <b>&", "=Xã Thử", "Xã Đông Hải"]
 CODES = [str(30001 + i) for i in range(len(NAMES))]
 TARGET = 10_000
 
