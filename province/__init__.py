@@ -6,7 +6,7 @@
 in two languages), the reporting rules `workdays` (cut-off, working days, leaders), one `settings` object, the refusal root `errors` with its one handler `refusals`, route guards
 in `deps`, trusted `proxy` addresses, no plain HTTP off this computer (`transport`), the province's TLS CA carried in enrolment
 response files (`province_ca`), login counters shared by workers (`throttle_store`), a database that went
-away answered with 503 (`db_watch`), `cli_ops` (backup, restore, audit, reinstate, targets import) with
+away answered with 503 (`db_watch`), `cli_ops` (backup, restore, audit, reinstate, targets import), `cli_report` (report-setup) with
 `backup` (the logical dump) sealed by `backup_crypt`, `audit_read`, `targets_read` (a targets file into typed
 records) and `targets_write`, the audit's `actor` (the OS user on the command line), timestamped `logs`, its own `db`,
 `models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from province import actor, admin, auth, cli_ops, cli_steering, offline
+from province import actor, admin, auth, cli_ops, cli_report, cli_steering, offline
 from province.cli_files import (
     cmd_day_code,
     cmd_day_code_list,
@@ -352,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("approve", cmd_device_approve, "approve a laptop held for review (its reports are counted)", device)
     sp.add_argument("id")
     cli_ops.add_commands(sub, device, add)  # backup, restore, audit, device reinstate, targets import
+    cli_report.add_commands(add)  # report-setup
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
     sp.add_argument("file")

@@ -130,6 +130,8 @@ WORDS: dict[str, tuple[str, str]] = {
                        "{status}: commune {commune} point {point} {day} revision {revision} (device {device}): "
                        "{figures}."),
     "daycode.none": ("Chưa nhận mã ngày nào.", "No day codes received."),
+    "report.saved": ("Đã lưu {count} mục cài đặt báo cáo.", "{count} report settings saved."),
+    "report.setting": ("{key}: {value}", "{key}: {value}"),
     "daycode.row": ("{commune}\t{point}\t{day}\tlần {revision}\t{status}",
                     "{commune}\t{point}\t{day}\trevision {revision}\t{status}"),
     # cli_steering

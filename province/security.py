@@ -6,7 +6,8 @@
   the cap is refused without reading a byte, a chunked body as soon as it passes the cap — and a JSON
   body is scanned for nesting and item counts (sync.limits) before FastAPI's json.loads sees it.
 - `SecurityHeaders`: X-Frame-Options DENY, nosniff, Referrer-Policy and a strict Content-Security-Policy
-  (no script at all; the one inline stylesheet allowed by its hash) on every page but the API docs.
+  (no script at all; the one inline stylesheet allowed by its hash) on every page but the API docs; the
+  phone page (`PHONE_PATH`) alone also allows its one inline script, the copy button, by its hash.
 - `RedactAccessLog`: uvicorn's access log never shows a login-link token or a CSRF token.
 - `validation_error`: 422 bodies name the field and the rule, never the submitted value.
 """
@@ -143,7 +144,14 @@ def _css_hash() -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode() + "'"
 
 
+def _copy_js_hash() -> str:
+    from province.dashboard.pages import COPY_JS
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(COPY_JS.encode()).digest()).decode() + "'"
+
+
 DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
+PHONE_PATH = "/phone"
 
 
 class SecurityHeaders:
@@ -153,19 +161,22 @@ class SecurityHeaders:
         self.app = app
         self.csp = ("default-src 'none'; " f"style-src {_css_hash()}; img-src 'self'; form-action 'self'; "
                     "frame-ancestors 'none'; base-uri 'none'").encode()
+        self.phone_csp = self.csp + f"; script-src {_copy_js_hash()}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope.get("path", "") in DOCS_PATHS  # Swagger UI needs its own script and styles
+        path = scope.get("path", "")
+        docs = path in DOCS_PATHS  # Swagger UI needs its own script and styles
+        csp = self.phone_csp if path == PHONE_PATH else self.csp
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
                             (b"referrer-policy", b"same-origin"),
-                            (b"content-security-policy", b"frame-ancestors 'none'" if docs else self.csp)]
+                            (b"content-security-policy", b"frame-ancestors 'none'" if docs else csp)]
                 message["headers"] = headers
             await send(message)
 

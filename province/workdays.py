@@ -50,16 +50,20 @@ def parse_cutoff(text: str) -> dt.time:
                                vi=f"Giờ chốt phải có dạng GG:PP (ví dụ 16:30): {text!r}.") from None
 
 
+def cutoff(s: Session) -> dt.time:
+    """The daily cut-off alone (the papers print it in their title)."""
+    stored = s.get(HubSetting, CUTOFF_KEY)
+    return parse_cutoff(stored.value) if stored is not None else DEFAULT_CUTOFF
+
+
 def load(s: Session, first: dt.date | None = None, last: dt.date | None = None) -> Rules:
     """The rules, with the calendar's departures between `first` and `last` (all when not given)."""
-    stored = s.get(HubSetting, CUTOFF_KEY)
-    cutoff = parse_cutoff(stored.value) if stored is not None else DEFAULT_CUTOFF
     q = select(CalendarDay.day, CalendarDay.working)
     if first is not None:
         q = q.where(CalendarDay.day >= first)
     if last is not None:
         q = q.where(CalendarDay.day <= last)
-    return Rules(cutoff, {d: bool(w) for d, w in s.execute(q)})
+    return Rules(cutoff(s), {d: bool(w) for d, w in s.execute(q)})
 
 
 def set_cutoff(s: Session, text: str, actor: str = "admin") -> dt.time:

@@ -15,6 +15,8 @@ from sync.protocol import INDICATORS
 
 # The one inline style sheet of every page; its SHA-256 is in the Content-Security-Policy (province.security).
 CSS = resources.files("province.dashboard").joinpath("templates/style.css").read_text(encoding="utf-8")
+# The phone page's copy button, the only script of the hub: allowed on /phone alone, by its hash.
+COPY_JS = resources.files("province.dashboard").joinpath("templates/copy.js").read_text(encoding="utf-8")
 ROLE_LABELS = {"admin": "quản trị", "viewer": "xem"}
 
 
@@ -43,6 +45,7 @@ def _environment() -> Environment:
     )
     env.filters.update(n=thousands, pct=percent, vn_date=vn_date, local=local)
     env.globals["css"] = Markup(CSS)  # a constant of this package, hashed into the CSP
+    env.globals["copy_js"] = Markup(COPY_JS)  # idem, on the phone page only
     env.globals.update(role_label=role_label, labels=LABELS, indicators=INDICATORS, main=MAIN, context=CONTEXT,
                        met_labels=MET_LABELS)
     return env

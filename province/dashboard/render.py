@@ -169,6 +169,7 @@ def province_page(rows: list[Row], on: dt.date, provinces: dict[str, str], provi
                   lines=[commune_line(r, on) for r in rows],
                   provinces=provinces, province=province, sort=sort,
                   sort_labels={k: SORT_LABELS[k] for k in SORTS}, export_query=urlencode(q), counts=counts,
+                  paper_query=urlencode({k: v for k, v in q.items() if k != "sort"}),
                   silent_days=SILENT_DAYS, user=user, elapsed_ms=elapsed_ms,
                   csrf_query=urlencode({"csrf": user.csrf}) if user is not None else "")
 
