@@ -1794,6 +1794,10 @@ Possible duplicates: {5}</translation>
         <translation>Close again with lower figures?</translation>
     </message>
     <message>
+        <source>{0} (lần {1})</source>
+        <translation>{0} (revision {1})</translation>
+    </message>
+    <message>
         <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
         <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
     </message>
@@ -1959,6 +1963,61 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Đã nhập {0} chỉ tiêu của tỉnh.</source>
         <translation>Imported {0} province targets.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncWords</name>
+    <message>
+        <source>Hãy kết nối: menu Đồng bộ → Kết nối bằng tệp (không có mạng)…</source>
+        <translation>Connect it: menu Sync → Connect by file (no network)…</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối hoặc mã truy cập đã hết hạn. Hãy xin mã kết nối mới từ công an tỉnh rồi kết nối lại: menu Đồng bộ → Kết nối bằng tệp (không có mạng)…. Báo cáo vẫn được giữ trên máy.</source>
+        <translation>This laptop is not connected or its access token has expired. Ask the provincial police for a new connection code and connect again: menu Sync → Connect by file (no network)…. The reports stay on this laptop.</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối hoặc mã truy cập đã hết hạn: máy chủ tỉnh không chấp nhận chữ ký của máy này. Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy.</source>
+        <translation>This laptop is not connected or its access token has expired: the province server does not accept this laptop&apos;s signature. Connect again with a new code. The reports stay on this laptop.</translation>
+    </message>
+    <message>
+        <source>Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>Cannot reach the province server (no network, or the server is down). The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Có mạng nhưng không tới được máy chủ tỉnh (có thể mạng yêu cầu đăng nhập trước). Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>The network is up but the province server cannot be reached (the network may ask for a login first). The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh không trả lời kịp. Báo cáo vẫn được giữ lại; gửi lại sau sẽ không bị tính trùng.</source>
+        <translation>The province server did not answer in time. The reports are kept; sending again later will not count them twice.</translation>
+    </message>
+    <message>
+        <source>Báo cáo quá lớn, máy chủ tỉnh không nhận.</source>
+        <translation>The report is too large for the province server.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh trả lời không đúng định dạng. Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>The province server&apos;s answer is not in the expected format. The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>Sending failed because of an unexpected error. The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ công an tỉnh.</source>
+        <translation>The connection code is wrong, already used or expired. Ask the provincial police for a new one.</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối với máy chủ tỉnh.</source>
+        <translation>This laptop is not connected to the province server.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh đang gặp lỗi (mã {code}). Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>The province server has an error (code {code}). The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh từ chối báo cáo (mã {code}): {detail}</source>
+        <translation>The province server refused the report (code {code}): {detail}</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
 """Plumbing every screen shares: the operation runner (`runner`), the AppContext read path (`context`),
-translations (`lang`, `labels`), error messages (`errors`, `excepthook` for uncaught ones), the PySide
+translations (`lang`, `labels`), error messages (`errors`, `excepthook` for uncaught ones, `sync_words` for the province link's failures in
+the app's words), the PySide
 reference work-arounds (`qtrefs`, `combo`), the items of cells our own code filled (`cells`), a small
 chart (`chart`) and sending by itself when the link returns (`autosend`)."""

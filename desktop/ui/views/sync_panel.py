@@ -44,6 +44,7 @@ from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 from desktop.ui.support.runner import RunningOp
+from desktop.ui.support.sync_words import app_words
 from desktop.ui.views.base import View
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class SyncPanel(View):
         if getattr(st, "exported", 0):
             waiting += _(" — {0} đã xuất, chờ xác nhận").format(st.exported)
             self.waiting_label.setText(waiting)
-        self.error_label.setText(st.last_error or "")
+        self.error_label.setText(app_words(st.last_error or ""))
         self.error_label.setVisible(bool(st.last_error))
         self._refresh_days()
         try:
@@ -325,7 +326,7 @@ class SyncPanel(View):
             getattr(result, "sent", 0)))
         self.refresh()
         if error:  # show this run's error even if the status store lags
-            self.error_label.setText(error)
+            self.error_label.setText(app_words(error))
             self.error_label.setVisible(True)
         emit(self.sync_finished, result)
 
