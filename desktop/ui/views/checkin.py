@@ -297,7 +297,7 @@ class CheckinView(View):
     def mark(self, action: str) -> None:
         if self.current is None:
             self.message.setText(_("Chưa chọn công dân: hãy quét phiếu hoặc tìm trước."))
-            self.input.setFocus()
+            self.ready_for_scan()
             return
         cid = self.current["citizen_id"]
         label = dict((a, lab) for a, _k, lab in actions())[action]
@@ -310,6 +310,11 @@ class CheckinView(View):
     def _marked(self, label: str) -> None:
         name = self.current["full_name"] if self.current else ""
         self.message.setText(_("✔ Đã ghi “{0}” cho {1}.").format(label, name))
+        self.ready_for_scan()
+
+    def ready_for_scan(self) -> None:
+        """After every action the scan box is focused and its text fully selected: the next USB scan replaces
+        it instead of being appended to it."""
         self.input.setFocus()
         self.input.selectAll()
 
@@ -320,7 +325,7 @@ class CheckinView(View):
         msg = user_message(exc)
         if msg is not None:  # a refused transition is everyday business: say it inline, no dialog
             self.message.setText("✖ " + msg)
-            self.input.setFocus()
+            self.ready_for_scan()
         else:
             show_error(self, exc, tb)
 
@@ -332,18 +337,21 @@ class CheckinView(View):
         dlg = WalkInDialog(self, villages)
         self._walkin_dialog = dlg
         dlg.accepted.connect(lambda: self._add_walk_in(dlg.values()))
+        dlg.rejected.connect(self.ready_for_scan)
         dlg.open()
 
     def _add_walk_in(self, fields: dict[str, Any]) -> None:
         (self.app.runner.op(checkin_ops.add_walk_in(fields, enrollment_session_id=self.session_id(), point_id=self.point_id(),
                                             operator_id=self.app.operator_id), self)
          .success(lambda _r: self._walked_in(fields))
+         .failure(self._failed)
          .run())
 
     def _walked_in(self, fields: dict[str, Any]) -> None:
         self.input.setText(fields.get("id_number") or fields.get("full_name", ""))
         self.lookup(self.input.text(), auto_pick=True)
         self.message.setText(_("✔ Đã thêm {0} và ghi đã đến.").format(fields.get("full_name", "")))
+        self.ready_for_scan()
 
     # --- counters --------------------------------------------------------------------------------
     def _refresh_counters(self) -> None:
