@@ -28,6 +28,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from common.vietnamese import nfc
 from desktop import config
 from desktop.changes import Changes, declares
@@ -477,6 +479,12 @@ LINK_LABELS = {
     LINK_LOST: ("(chưa kết nối trên máy này: không có mã truy cập trong kho khóa — ví dụ máy khôi phục từ bản sao "
                 "lưu; hãy xin tỉnh mã kết nối, hoặc mã thay thế nếu máy này thay cho máy hỏng)"),
 }
+
+
+def is_enrolled(session: Session) -> bool:
+    """Whether this database was ever enrolled with the hub (online or by file): what the offline functions
+    (USB bundle, day code) need first. Cheap, settings only; lost keyring credentials still fail later."""
+    return bool(config.get(session, KEY_HUB_DEVICE_ID) and config.get(session, KEY_HUB_COMMUNE))
 
 
 def link_state(db: Database) -> str:

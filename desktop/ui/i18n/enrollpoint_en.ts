@@ -388,6 +388,17 @@ Possible duplicates: {5}</translation>
     </message>
 </context>
 <context>
+    <name>EnrolFirst</name>
+    <message>
+        <source>&amp;Kết nối bằng tệp…</source>
+        <translation>&amp;Connect by file…</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối với máy chủ tỉnh nên chưa thể {0}. Hãy kết nối máy trước: không cần mạng, chỉ cần mã kết nối một lần do công an tỉnh cấp.</source>
+        <translation>This laptop is not connected to the province server yet, so it cannot {0}. Connect it first: no network is needed, only the one-time connection code from the provincial police.</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Lỗi không mong muốn</source>
@@ -951,6 +962,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Tệp này đã được nhập trước đây: không có gì mới.</source>
         <translation>This file was imported before: nothing new.</translation>
+    </message>
+    <message>
+        <source>Không dùng được kho khóa bảo mật của hệ điều hành.</source>
+        <translation>The operating system&apos;s secure keyring cannot be used.</translation>
     </message>
     <message>
         <source>{0} (nhóm {1})</source>
@@ -1873,6 +1888,10 @@ Possible duplicates: {5}</translation>
         <translation>Export USB file</translation>
     </message>
     <message>
+        <source>xuất tệp USB</source>
+        <translation>export a USB file</translation>
+    </message>
+    <message>
         <source>Tệp EnrollPoint (*.epb)</source>
         <translation>EnrollPoint files (*.epb)</translation>
     </message>
@@ -1891,6 +1910,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Mã số liệu ngày</source>
         <translation>Day code</translation>
+    </message>
+    <message>
+        <source>lập mã số liệu ngày để đọc qua điện thoại</source>
+        <translation>make the day&apos;s code to read out by phone</translation>
     </message>
     <message>
         <source>Đang gửi…</source>

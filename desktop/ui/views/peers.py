@@ -269,7 +269,23 @@ class PeersPanel(View):
         return (self.app.runner.op(peer_ops.import_file(path), self, "peer_import")
                 .with_progress(_("Nhập tệp từ máy khác…")).success(done).run())
 
+    def _group_store_refused(self, title: str) -> bool:
+        """True (and the reason said) when the group code could not be kept: checked before asking anything."""
+        from desktop.storage import peer_keys
+        from desktop.ui.support.errors import user_message
+
+        try:
+            peer_keys.check_group_store()
+        except Exception as exc:
+            words = user_message(exc) or _("Không dùng được kho khóa bảo mật của hệ điều hành.")
+            self.status_label.setText(words)
+            QMessageBox.warning(self, title, words)
+            return True
+        return False
+
     def ask_create(self) -> None:
+        if self._group_store_refused(_("Lập nhóm máy của xã")):
+            return
         if QMessageBox.question(
                 self, _("Lập nhóm máy của xã"),
                 _("Máy này sẽ là máy đầu tiên của nhóm; mã nhóm chỉ hiện một lần. Nếu máy đã ở trong một nhóm, "
@@ -286,6 +302,8 @@ class PeersPanel(View):
         return self.app.runner.op(peer_ops.create_group(replace), self, "peer_group_create").success(done).run()
 
     def ask_join(self) -> None:
+        if self._group_store_refused(_("Vào nhóm máy của xã")):
+            return
         code, ok = QInputDialog.getText(self, _("Vào nhóm máy của xã"), _("Mã nhóm (9 nhóm 4 ký tự):"))
         if ok and code.strip():
             self.join_group(code.strip())

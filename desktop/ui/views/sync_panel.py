@@ -243,7 +243,19 @@ class SyncPanel(View):
 
         self._say(user_message(exc) or _unexpected(), error=True)
 
+    def _enrol_first(self, title: str, doing: str) -> bool:
+        """True (and a box saying what to do first, with the button that does it) when not yet enrolled."""
+        from desktop.services.province_link import hub_link
+        from desktop.ui.dialogs.enrol_first import ask_enrol_first
+
+        if self.app.read(hub_link.is_enrolled):
+            return False
+        self.enrol_first_box = ask_enrol_first(self, title, doing, self.open_enrol_by_file)
+        return True
+
     def _ask_bundle(self) -> None:
+        if self._enrol_first(_("Xuất tệp USB"), _("xuất tệp USB")):
+            return
         path, _f = QFileDialog.getSaveFileName(self, _("Xuất tệp USB"), "truong-sa.epb", _("Tệp EnrollPoint (*.epb)"))
         if path:
             self.export_bundle_to(path)
@@ -288,6 +300,8 @@ class SyncPanel(View):
     def _ask_day_code(self) -> None:
         from desktop.ui.dialogs.day_point import DayPointDialog
 
+        if self._enrol_first(_("Mã số liệu ngày"), _("lập mã số liệu ngày để đọc qua điện thoại")):
+            return
         dlg = DayPointDialog(self.app, _("Mã số liệu ngày"), self)
         if dlg.exec() == DayPointDialog.DialogCode.Accepted:
             self.show_day_codes(dlg.chosen_day(), dlg.chosen_point_code())
