@@ -125,10 +125,10 @@
     </message>
     <message>
         <source>&amp;Quét / tìm:</source>
-        <translation>&amp;Scan / search:</translation>
+        <translation>Sc&amp;an / search:</translation>
     </message>
     <message>
-        <source>Người đến &amp;trực tiếp (Ctrl+N)</source>
+        <source>Người đến trực tiế&amp;p (Ctrl+N)</source>
         <translation>&amp;Walk-in (Ctrl+N)</translation>
     </message>
     <message>
@@ -1193,16 +1193,8 @@ Possible duplicates: {5}</translation>
         <translation>Attended</translation>
     </message>
     <message>
-        <source>Tính đến &amp;ngày:</source>
-        <translation>As of &amp;date:</translation>
-    </message>
-    <message>
         <source>Đ&amp;iểm:</source>
         <translation>&amp;Point:</translation>
-    </message>
-    <message>
-        <source>Chỉ tiêu &amp;thôn/tổ…</source>
-        <translation>&amp;Village targets…</translation>
     </message>
     <message>
         <source>Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)</source>
@@ -1267,6 +1259,14 @@ Possible duplicates: {5}</translation>
     <message>
         <source>VNeID mức 2</source>
         <translation>VNeID L2</translation>
+    </message>
+    <message>
+        <source>Tính đến ngà&amp;y:</source>
+        <translation>As of &amp;date:</translation>
+    </message>
+    <message>
+        <source>Chỉ tiê&amp;u thôn/tổ…</source>
+        <translation>Villa&amp;ge targets…</translation>
     </message>
     <message>
         <source>Chỉ tiêu của thôn (% đạt)</source>
@@ -1479,24 +1479,24 @@ Possible duplicates: {5}</translation>
         <translation>Name, ID number, phone, village… (marks optional)</translation>
     </message>
     <message>
-        <source>&amp;Tìm:</source>
+        <source>Tì&amp;m:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <source>T&amp;hôn:</source>
-        <translation>&amp;Village:</translation>
-    </message>
-    <message>
-        <source>Trạng t&amp;hái:</source>
+        <source>Trạng thá&amp;i:</source>
         <translation>Stat&amp;us:</translation>
     </message>
     <message>
-        <source>&amp;Cần làm:</source>
+        <source>Cần &amp;làm:</source>
         <translation>&amp;Due:</translation>
     </message>
     <message>
-        <source>&amp;Xếp theo:</source>
+        <source>Xếp th&amp;eo:</source>
         <translation>S&amp;ort by:</translation>
+    </message>
+    <message>
+        <source>T&amp;hôn:</source>
+        <translation>Villa&amp;ge:</translation>
     </message>
     <message>
         <source>Tất cả</source>
@@ -1565,7 +1565,7 @@ Possible duplicates: {5}</translation>
         <translation>Create a session</translation>
     </message>
     <message>
-        <source>&amp;Tạo buổi</source>
+        <source>Tạo &amp;buổi</source>
         <translation>&amp;Create session</translation>
     </message>
     <message>
@@ -1657,20 +1657,20 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Point:</translation>
     </message>
     <message>
-        <source>&amp;Ngày:</source>
+        <source>Ngà&amp;y:</source>
         <translation>&amp;Date:</translation>
     </message>
     <message>
-        <source>Từ &amp;giờ:</source>
-        <translation>&amp;From:</translation>
+        <source>Từ &amp;lúc:</source>
+        <translation>Fro&amp;m:</translation>
     </message>
     <message>
-        <source>Đến giờ:</source>
+        <source>Đến lúc:</source>
         <translation>To:</translation>
     </message>
     <message>
         <source>Độ dài &amp;khung:</source>
-        <translation>Slot &amp;length:</translation>
+        <translation>&amp;Slot length:</translation>
     </message>
     <message>
         <source>Số &amp;máy thu nhận:</source>
@@ -1774,7 +1774,7 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <source>Trợ &amp;giúp</source>
+        <source>T&amp;rợ giúp</source>
         <translation>&amp;Help</translation>
     </message>
 </context>
@@ -2105,16 +2105,12 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Village:</translation>
     </message>
     <message>
-        <source>Điện &amp;thoại:</source>
+        <source>Điện thoạ&amp;i:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <source>&amp;Thêm và ghi đã đến</source>
+        <source>Thêm &amp;và ghi đã đến</source>
         <translation>&amp;Add and mark attended</translation>
-    </message>
-    <message>
-        <source>&amp;Huỷ</source>
-        <translation>&amp;Cancel</translation>
     </message>
     <message>
         <source>Nam</source>

@@ -107,7 +107,7 @@ class CheckinView(View):
         il.setBuddy(self.input)
         scan_row.addWidget(il)
         scan_row.addWidget(self.input, 1)
-        self.walkin_button = QPushButton(_("Người đến &trực tiếp (Ctrl+N)"))
+        self.walkin_button = QPushButton(_("Người đến trực tiế&p (Ctrl+N)"))
         self.walkin_button.setObjectName("walkInButton")
         scan_row.addWidget(self.walkin_button)
         lay.addLayout(scan_row)

@@ -89,7 +89,7 @@ class ProgressView(View):
         self.day.setObjectName("progressDay")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
-        dl = QLabel(_("Tính đến &ngày:"))
+        dl = QLabel(_("Tính đến ngà&y:"))
         dl.setBuddy(self.day)
         self.point = QComboBox()
         self.point.setObjectName("progressPoint")
@@ -98,7 +98,7 @@ class ProgressView(View):
         for w in (dl, self.day, pl, self.point):
             top.addWidget(w)
         top.addStretch(1)
-        self.set_targets = QPushButton(_("Chỉ tiêu &thôn/tổ…"))
+        self.set_targets = QPushButton(_("Chỉ tiê&u thôn/tổ…"))
         self.set_targets.setObjectName("villageTargetsButton")
         self.set_targets.setToolTip(_("Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)"))
         self.set_targets.clicked.connect(lambda: self.edit_village_target())

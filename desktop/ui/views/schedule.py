@@ -129,12 +129,12 @@ class ScheduleView(View):
         self.capacity.setObjectName("capacityLabel")
         self.capacity.setWordWrap(True)
         for label, w in (
-            (_("Đ&iểm:"), self.point), (_("&Ngày:"), self.day), (_("Từ &giờ:"), self.start), (_("Đến giờ:"), self.end),
+            (_("Đ&iểm:"), self.point), (_("Ngà&y:"), self.day), (_("Từ &lúc:"), self.start), (_("Đến lúc:"), self.end),
             (_("Độ dài &khung:"), self.slot_minutes), (_("Số &máy thu nhận:"), self.kits),
             (_("Thời gian mỗi người:"), self.per_person), (_("Sức chứa:"), self.capacity),
         ):
             form.addRow(label, w)
-        self.create_button = QPushButton(_("&Tạo buổi"))
+        self.create_button = QPushButton(_("Tạo &buổi"))
         self.create_button.setObjectName("createSession")
         form.addRow(self.create_button)
         ll.addWidget(form_box)
