@@ -34,6 +34,7 @@ from desktop.ui.support import labels, lang
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
+from desktop.ui.support.table_end import reach_end_on_ctrl_end
 from desktop.ui.views.base import View
 from desktop.ui.views.citizen_panel import CitizenPanel
 from desktop.ui.views.queue_model import CitizenTableModel
@@ -82,6 +83,7 @@ class QueueView(View):
         self.table = QTableView()
         self.table.setObjectName("queueTable")
         self.table.setModel(self.model)
+        reach_end_on_ctrl_end(self.table)  # Ctrl+End: the register's last row, not the last page loaded
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
