@@ -988,10 +988,6 @@ Possible duplicates: {5}</translation>
         <translation>{0} changes wait for an earlier file of another laptop.</translation>
     </message>
     <message>
-        <source>Đang phục vụ đồng bộ tại cổng {0}.</source>
-        <translation>Serving sync on port {0}.</translation>
-    </message>
-    <message>
         <source>Đã ghi {0} thay đổi vào {1} ({2:,} byte).</source>
         <translation>Wrote {0} changes to {1} ({2:,} bytes).</translation>
     </message>
@@ -1010,6 +1006,18 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Máy này sẽ nhận kết nối trong mạng nội bộ (cổng {0}). Trên Windows có thể hiện hộp thoại tường lửa: chọn cho phép trong mạng riêng. Tiếp tục?</source>
         <translation>This laptop will accept connections on the local network (port {0}). On Windows a firewall prompt may appear: allow it on private networks. Continue?</translation>
+    </message>
+    <message>
+        <source>Đang phục vụ đồng bộ. Trên máy kia, nhập địa chỉ: {0}</source>
+        <translation>Serving sync. On the other laptop, type the address: {0}</translation>
+    </message>
+    <message>
+        <source>Đang phục vụ đồng bộ tại cổng {0}, nhưng máy này chưa có địa chỉ trong mạng nội bộ: hãy nối mạng.</source>
+        <translation>Serving sync on port {0}, but this laptop has no address on the local network: connect it to the network.</translation>
+    </message>
+    <message>
+        <source> hoặc </source>
+        <translation> or </translation>
     </message>
     <message>
         <source>Đã nhập {0} thay đổi, nhưng tệp không chứa mọi thứ máy này còn thiếu: xuất tệp từ máy này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ.</source>
@@ -1697,6 +1705,10 @@ Possible duplicates: {5}</translation>
         <translation>There is no enrollment point yet.</translation>
     </message>
     <message>
+        <source>Ngày đã qua</source>
+        <translation>Day already past</translation>
+    </message>
+    <message>
         <source>Chuyển khung</source>
         <translation>Move to slot</translation>
     </message>
@@ -1721,6 +1733,10 @@ Possible duplicates: {5}</translation>
         <translation>{0} people/slot × {1} slots = {2} people</translation>
     </message>
     <message>
+        <source>Buổi đã kết thúc</source>
+        <translation>Session already over</translation>
+    </message>
+    <message>
         <source>{0}–{1} ({2}/{3})</source>
         <translation>{0}–{1} ({2}/{3})</translation>
     </message>
@@ -1731,8 +1747,16 @@ Possible duplicates: {5}</translation>
 {point}</translation>
     </message>
     <message>
+        <source>Ngày {0:%d/%m/%Y} đã qua: không tạo buổi thu nhận cho ngày đã qua. Hãy chọn hôm nay hoặc một ngày sau.</source>
+        <translation>{0:%d/%m/%Y} is already past: no session is created for a past day. Choose today or a later day.</translation>
+    </message>
+    <message>
         <source>{0}–{1}  ({2}/{3})</source>
         <translation>{0}–{1}  ({2}/{3})</translation>
+    </message>
+    <message>
+        <source>Buổi hôm nay đến {0:%H:%M} đã kết thúc (bây giờ là {1:%H:%M}). Vẫn tạo buổi này?</source>
+        <translation>Today&apos;s session until {0:%H:%M} is already over (it is now {1:%H:%M}). Create it anyway?</translation>
     </message>
     <message>
         <source>Đang xếp lịch…</source>

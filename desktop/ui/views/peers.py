@@ -131,6 +131,7 @@ class PeersPanel(View):
 
         self.status_label = QLabel()
         self.status_label.setObjectName("peerStatus")
+        self.serve_qr: QWidget | None = None  # the QR of host:port while serving
         self.status_label.setWordWrap(True)
         self.conflicts = QListWidget()
         self.conflicts.setObjectName("peerConflicts")
@@ -221,8 +222,21 @@ class PeersPanel(View):
 
     def start_serving(self, host: str, port: int) -> RunningOp:
         def started(server: PeerServer) -> None:
+            from desktop.ui.dialogs.day_code import QrWidget
+            from desktop.ui.support.lan_addresses import serving_addresses
+
             self.server = server
-            self.status_label.setText(_("Đang phục vụ đồng bộ tại cổng {0}.").format(server.port))
+            addresses = serving_addresses(host, server.port)
+            if addresses:
+                self.status_label.setText(_("Đang phục vụ đồng bộ. Trên máy kia, nhập địa chỉ: {0}").format(
+                    _(" hoặc ").join(addresses)))
+                self.serve_qr = QrWidget(addresses[0], self)
+                self.serve_qr.setObjectName("serveQr")
+                self.serve_qr.setToolTip(addresses[0])
+                self.layout().insertWidget(self.layout().indexOf(self.status_label) + 1, self.serve_qr)
+            else:
+                self.status_label.setText(_("Đang phục vụ đồng bộ tại cổng {0}, nhưng máy này chưa có địa chỉ trong "
+                                            "mạng nội bộ: hãy nối mạng.").format(server.port))
 
         def failed(_exc: BaseException, _tb: str) -> None:
             self.serve_button.blockSignals(True)
@@ -237,6 +251,9 @@ class PeersPanel(View):
         if server is not None:
             server.stop()
             self.status_label.setText(_("Đã dừng phục vụ đồng bộ."))
+        if self.serve_qr is not None:
+            self.serve_qr.deleteLater()
+            self.serve_qr = None
 
     def ask_export(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("Xuất tệp cho máy khác"), "may-trong-xa.epp", FILE_FILTER)

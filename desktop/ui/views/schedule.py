@@ -308,11 +308,29 @@ class ScheduleView(View):
         if self.point.currentData() is None:
             QMessageBox.warning(self, _("Chưa có điểm"), _("Chưa có điểm thu nhận nào."))
             return
+        if not self._day_and_hours_make_sense():
+            return
         kwargs = dict(
             point_id=self.point.currentData(), day=self.day.date().toPython(), start=self.start.time().toPython(),
             end=self.end.time().toPython(), slot_minutes=self.slot_minutes.value(), kits=self.kits.value(),
             minutes_per_person=self.per_person.value())
         self.app.runner.op(schedule_ops.create_enrollment_session(**kwargs), self).success(self._created).run()
+
+    def _day_and_hours_make_sense(self, now: dt.datetime | None = None) -> bool:
+        """A past day is refused with words; a session today that has already ended is created only when the
+        officer confirms (recording a session after the fact)."""
+        now = now or dt.datetime.now()
+        day, end = self.day.date().toPython(), self.end.time().toPython()
+        if day < now.date():
+            QMessageBox.warning(self, _("Ngày đã qua"), _("Ngày {0:%d/%m/%Y} đã qua: không tạo buổi thu nhận cho ngày "
+                                                            "đã qua. Hãy chọn hôm nay hoặc một ngày sau.").format(day))
+            return False
+        if day == now.date() and end <= now.time():
+            return QMessageBox.question(
+                self, _("Buổi đã kết thúc"),
+                _("Buổi hôm nay đến {0:%H:%M} đã kết thúc (bây giờ là {1:%H:%M}). Vẫn tạo buổi này?").format(end, now),
+            ) == QMessageBox.StandardButton.Yes
+        return True
 
     def _created(self, session_id: int) -> None:
         self.reload()
