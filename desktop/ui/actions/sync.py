@@ -90,7 +90,9 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
         QMessageBox.warning(shell.parent_widget, _("Chốt số liệu ngày"), refusal)
         return None
     if day is None:
-        dlg = DayPointDialog(shell.app, _("Chốt số liệu ngày"), shell.parent_widget)
+        from desktop.ui.dialogs.day_close import DayCloseDialog
+
+        dlg = DayCloseDialog(shell.app, shell.parent_widget)  # shows the figures the reports will carry
         if dlg.exec() != DayPointDialog.DialogCode.Accepted:
             return None
         day, point_code = dlg.chosen_day(), dlg.chosen_point_code()
@@ -104,8 +106,11 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
     def done(summary: list[tuple[str, int]]) -> None:
         if shell.sync_dock is not None:
             shell.sync_dock.show()
-        shell.show_message(_("Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).").format(
-            day, len(summary), closed_points_words(shell, summary)), 10_000)
+        said = _("Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).").format(
+            day, len(summary), closed_points_words(shell, summary))
+        shell.show_message(said, 10_000)
+        if shell.sync_panel is not None:  # on screen where it stays: the status bar may be off-screen
+            shell.sync_panel.show_closed(said + " " + _("Báo cáo được xếp hàng để gửi lên công an tỉnh."))
         # the day's automatic copy if none was made yet today (quiet: failures are logged, not shown)
         shell.app.runner.op(settings_ops.daily_backup(), None, "daily_backup").quiet().run()
 

@@ -233,7 +233,9 @@ class PeersPanel(View):
                 self.serve_qr = QrWidget(addresses[0], self)
                 self.serve_qr.setObjectName("serveQr")
                 self.serve_qr.setToolTip(addresses[0])
-                self.layout().insertWidget(self.layout().indexOf(self.status_label) + 1, self.serve_qr)
+                box = self.layout()
+                assert isinstance(box, QVBoxLayout)
+                box.insertWidget(box.indexOf(self.status_label) + 1, self.serve_qr)
             else:
                 self.status_label.setText(_("Đang phục vụ đồng bộ tại cổng {0}, nhưng máy này chưa có địa chỉ trong "
                                             "mạng nội bộ: hãy nối mạng.").format(server.port))

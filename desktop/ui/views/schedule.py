@@ -320,7 +320,7 @@ class ScheduleView(View):
         """A past day is refused with words; a session today that has already ended is created only when the
         officer confirms (recording a session after the fact)."""
         now = now or dt.datetime.now()
-        day, end = self.day.date().toPython(), self.end.time().toPython()
+        day, end = cast(dt.date, self.day.date().toPython()), cast(dt.time, self.end.time().toPython())
         if day < now.date():
             QMessageBox.warning(self, _("Ngày đã qua"), _("Ngày {0:%d/%m/%Y} đã qua: không tạo buổi thu nhận cho ngày "
                                                             "đã qua. Hãy chọn hôm nay hoặc một ngày sau.").format(day))

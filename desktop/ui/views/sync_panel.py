@@ -233,6 +233,10 @@ class SyncPanel(View):
 
     # files for a commune with no link ---------------------------------------------------------------------
 
+    def show_closed(self, text: str) -> None:
+        """A day close done: said in the panel (the status bar's message fades and may be off-screen)."""
+        self._say(text)
+
     def _say(self, text: str, error: bool = False) -> None:
         if isValid(self):
             self.offline_label.setStyleSheet("color: #b00020;" if error else "")
