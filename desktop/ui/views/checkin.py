@@ -63,6 +63,17 @@ def _get(obj: object, *names: str, default: Any = None) -> Any:
     return default
 
 
+def today_scope_title(app: AppContext, point_id: int | None) -> str:
+    """"Hôm nay tại <point>" or "Hôm nay — toàn xã": the same words on check-in and progress, so that two
+    "today" figures of one scope can be compared (both count with `indicators.count_day`)."""
+    from desktop.services.register import points as pts
+
+    if point_id is None:
+        return _("Hôm nay — toàn xã")
+    name = next((p.name for p in app.read(pts.list_points) if p.id == point_id), "")
+    return _("Hôm nay tại {0}").format(name)
+
+
 def hit_fields(hit: CheckinHit | CitizenRow) -> dict[str, Any]:
     """The few facts a check-in row shows, from a CheckinHit (or the CitizenRow inside it)."""
     c = _get(hit, "citizen", "row", default=hit)
@@ -163,6 +174,8 @@ class CheckinView(View):
         cl.addWidget(self.message)
         right.addWidget(card)
         counters = QGroupBox(_("Hôm nay"))
+        counters.setObjectName("checkinCounters")
+        self.counters_box = counters  # its title names the scope: this point, or the whole commune
         self.counter_grid = QGridLayout(counters)
         self.counter_labels: dict[str, QLabel] = {}
         right.addWidget(counters)
@@ -357,7 +370,9 @@ class CheckinView(View):
     def _refresh_counters(self) -> None:
         from desktop.services.scheduling import checkin
 
-        counts = self.app.read(checkin.today_counters, dt.date.today(), self.point_id())
+        point_id = self.point_id()
+        counts = self.app.read(checkin.today_counters, dt.date.today(), point_id)
+        self.counters_box.setTitle(today_scope_title(self.app, point_id))
         items = counts.items() if isinstance(counts, dict) else (
             (k, getattr(counts, k)) for k in getattr(counts, "__dataclass_fields__", {}) if isinstance(getattr(counts, k), int))
         for key, value in items:

@@ -164,6 +164,12 @@ class ProgressView(View):
         p = self.app.read(prog.progress, on, point_id=data_of(self.point))
         self.last = p
         self.point_note.setVisible(p.point_id is not None)
+        if on == dt.date.today():  # the today column names its scope, in check-in's words
+            from desktop.ui.views.checkin import today_scope_title
+
+            self.indicators.setHorizontalHeaderItem(1, QTableWidgetItem(today_scope_title(self.app, p.point_id)))
+        else:
+            self.indicators.setHorizontalHeaderItem(1, QTableWidgetItem(_("Ngày {0:%d/%m/%Y}").format(on)))
         self._fill_indicators(p)
         self._fill_villages(p)
         self._fill_chart(p)
