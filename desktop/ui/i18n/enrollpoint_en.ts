@@ -100,6 +100,10 @@
 <context>
     <name>CheckinView</name>
     <message>
+        <source>Hôm nay — toàn xã</source>
+        <translation>Today — whole commune</translation>
+    </message>
+    <message>
         <source>Đã đến</source>
         <translation>Attended</translation>
     </message>
@@ -114,6 +118,10 @@
     <message>
         <source>Vắng mặt</source>
         <translation>No-show</translation>
+    </message>
+    <message>
+        <source>Hôm nay tại {0}</source>
+        <translation>Today at {0}</translation>
     </message>
     <message>
         <source>&amp;Buổi:</source>
@@ -251,6 +259,25 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Đang nhập danh sách…</source>
         <translation>Importing the list…</translation>
+    </message>
+</context>
+<context>
+    <name>DayClose</name>
+    <message>
+        <source>Chốt số liệu ngày</source>
+        <translation>Close the day&apos;s figures</translation>
+    </message>
+    <message>
+        <source>Khi chốt, các số liệu trên (chỉ số đếm, không có thông tin cá nhân) được xếp hàng để gửi lên công an tỉnh.</source>
+        <translation>When closed, the figures above (counts only, no personal data) are queued to be sent to the provincial police.</translation>
+    </message>
+    <message>
+        <source>&amp;Chốt và gửi lên tỉnh</source>
+        <translation>&amp;Close and send to the province</translation>
+    </message>
+    <message>
+        <source>Điểm</source>
+        <translation>Point</translation>
     </message>
 </context>
 <context>
@@ -1297,6 +1324,10 @@ Possible duplicates: {5}</translation>
         <translation>No target</translation>
     </message>
     <message>
+        <source>Ngày {0:%d/%m/%Y}</source>
+        <translation>On {0:%d/%m/%Y}</translation>
+    </message>
+    <message>
         <source> (trễ hạn {0})</source>
         <translation> (deadline {0} missed)</translation>
     </message>
@@ -1839,6 +1870,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
         <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
+    </message>
+    <message>
+        <source>Báo cáo được xếp hàng để gửi lên công an tỉnh.</source>
+        <translation>The reports are queued to be sent to the provincial police.</translation>
     </message>
     <message>
         <source>Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?</source>
