@@ -206,7 +206,8 @@ class ScheduleView(View):
         if keep_point is not None and (i := self.point.findData(keep_point)) >= 0:
             self.point.setCurrentIndex(i)
         keep = self.session_id()
-        self._summaries = self.app.read(scheduling.list_enrollment_sessions, dt.date.today() - dt.timedelta(days=30))
+        self._summaries = self.app.read(scheduling.list_enrollment_sessions, dt.date.today() - dt.timedelta(days=30),
+                                        with_booked=True)  # older sessions still holding appointments too
         self.sessions.blockSignals(True)
         self.sessions.clear()
         for s in self._summaries:
