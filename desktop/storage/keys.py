@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -102,18 +103,19 @@ def secure_store_available(backend: Any) -> bool:
 
 
 def _no_store_message(exc: BaseException) -> str:
+    """The officer's words: what to do, never the exception's class (that goes to the log)."""
+    logging.getLogger(__name__).warning("no usable OS keyring: %s", type(exc).__name__)
     return (
         "Không dùng được kho khóa bảo mật của hệ điều hành (keyring) để giữ khóa mã hoá cơ sở dữ liệu. "
         "Trên Windows hãy đăng nhập bằng tài khoản người dùng thường; trên Linux cần dịch vụ Secret Service "
-        f"(GNOME Keyring hoặc KWallet). Chi tiết: {type(exc).__name__}"
+        "(GNOME Keyring hoặc KWallet)."
     )
 
 
 def _no_store_message_en(exc: BaseException) -> str:
     return (
         "The operating system's secure keyring cannot be used to keep the database encryption key. On Windows "
-        "log in with an ordinary user account; on Linux the Secret Service is needed (GNOME Keyring or KWallet). "
-        f"Details: {type(exc).__name__}"
+        "log in with an ordinary user account; on Linux the Secret Service is needed (GNOME Keyring or KWallet)."
     )
 
 

@@ -8,23 +8,45 @@ from __future__ import annotations
 
 import contextlib
 import os
+from typing import Any
 
 from desktop.storage import keys
 
 USER_PREFIX = "peer-group-"
+MSG_NO_STORE = (
+    "Không dùng được kho khóa bảo mật của hệ điều hành (keyring) để giữ mã nhóm máy của xã. Trên Windows hãy "
+    "đăng nhập bằng tài khoản người dùng thường; trên Linux cần dịch vụ Secret Service (GNOME Keyring hoặc KWallet)."
+)
+MSG_NO_STORE_EN = (
+    "The operating system's secure keyring cannot be used to keep the commune group's code. On Windows log in "
+    "with an ordinary user account; on Linux the Secret Service is needed (GNOME Keyring or KWallet)."
+)
 
 
 def _user(db_path: str | os.PathLike[str]) -> str:
     return USER_PREFIX + keys.keyring_username(db_path)
 
 
+def _group_keyring() -> Any:
+    """The OS keyring, or KeyStoreUnavailable in words about the group code (not the database key)."""
+    try:
+        return keys._keyring()
+    except keys.KeyStoreUnavailable as exc:
+        raise keys.KeyStoreUnavailable(MSG_NO_STORE, en=MSG_NO_STORE_EN) from exc
+
+
+def check_group_store() -> None:
+    """Raise KeyStoreUnavailable when the group code could not be kept: checked before the officer is asked."""
+    _group_keyring()
+
+
 def load_group_secret(db_path: str | os.PathLike[str]) -> bytes | None:
-    kr = keys._keyring()
+    kr = _group_keyring()
     try:
         value = kr.get_password(keys.SERVICE, _user(db_path))
     except keys._store_errors() as exc:
-        raise keys.KeyStoreUnavailable(keys._no_store_message(exc),
-                                       en=keys._no_store_message_en(exc)) from exc
+        keys._no_store_message(exc)  # logs the class
+        raise keys.KeyStoreUnavailable(MSG_NO_STORE, en=MSG_NO_STORE_EN) from exc
     if not value:
         return None
     try:
@@ -34,12 +56,12 @@ def load_group_secret(db_path: str | os.PathLike[str]) -> bytes | None:
 
 
 def store_group_secret(db_path: str | os.PathLike[str], secret: bytes) -> None:
-    kr = keys._keyring()
+    kr = _group_keyring()
     try:
         kr.set_password(keys.SERVICE, _user(db_path), secret.hex())
     except keys._store_errors() as exc:
-        raise keys.KeyStoreUnavailable(keys._no_store_message(exc),
-                                       en=keys._no_store_message_en(exc)) from exc
+        keys._no_store_message(exc)  # logs the class
+        raise keys.KeyStoreUnavailable(MSG_NO_STORE, en=MSG_NO_STORE_EN) from exc
 
 
 def forget_group_secret(db_path: str | os.PathLike[str]) -> None:

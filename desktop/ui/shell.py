@@ -41,7 +41,7 @@ class Shell:
             "sync": _("Đồ&ng bộ"),
             "tools": _("&Công cụ"),
             "language": _("N&gôn ngữ"),
-            "help": _("Trợ &giúp"),
+            "help": _("T&rợ giúp"),
         }
         self._tails: dict[str, QAction] = {}
         self._close_hooks: list[Callable[[], object]] = []

@@ -205,6 +205,15 @@ def close_day(
     return out
 
 
+def close_preview(session: Session, day: dt.date, point_code: str | None = None) -> list[tuple[str, str, dict[str, int]]]:
+    """What closing (day, point) — or every point — would report, before it is done: (point code, point
+    name, totals) per report, counted exactly as `close_day` counts them. Reads only."""
+    points = [_report_point(session, point_code)] if point_code else _points_for_day(session, day)
+    names = {p.code: p.name for p in session.scalars(select(Point))}
+    return [(code, names.get(code, code), count_point_day(session, day, point_id).totals)
+            for code, point_id in points]
+
+
 def changed_days(session: Session, since: dt.date | None = None) -> list[tuple[dt.date, str]]:
     """Closed (day, point code) whose events changed after the close: close them again to send a revision.
 

@@ -380,9 +380,9 @@ class _Client:
                                   en="The other laptop's answer is too large or damaged")
             data = resp.read(n)
         except OSError as exc:
-            raise PeerRefused(f"Không kết nối được với máy kia ({type(exc).__name__}): kiểm tra địa chỉ, "
+            raise PeerRefused("Không kết nối được với máy kia: kiểm tra địa chỉ, "
                               "mạng và tường lửa của máy đang phục vụ",
-            en=f"Cannot connect to the other laptop ({type(exc).__name__}): check the address, the network "
+            en="Cannot connect to the other laptop: check the address, the network "
                "and the firewall of the serving laptop") from exc
         self.requests += 1
         if resp.status == 404:  # protocol 1 answers an unknown path so, before reading anything

@@ -28,6 +28,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from common.vietnamese import nfc
 from desktop import config
 from desktop.changes import Changes, declares
@@ -60,13 +62,13 @@ INFO_FINGERPRINT = "hub.key_fingerprint"  # not stored: hub_info's short fingerp
 
 MSG_KEYRING = (
     "Không dùng được kho khoá bảo mật của hệ điều hành (Windows Credential Manager / Keychain / "
-    "Secret Service) để {what}. Hãy đăng nhập lại Windows hoặc báo cán bộ kỹ thuật. Chi tiết: {err}"
+    "Secret Service) để {what}. Hãy đăng nhập lại Windows hoặc báo cán bộ kỹ thuật."
 )
 
 
 MSG_KEYRING_EN = (
     "The operating system's secure keyring (Windows Credential Manager / Keychain / Secret Service) cannot be "
-    "used to {what}. Log in to Windows again or tell the technical officer. Details: {err}"
+    "used to {what}. Log in to Windows again or tell the technical officer."
 )
 MSG_NOT_CONNECTED_EN = "This laptop is not connected to the province server. Run the connection step (enrollpoint connect)."
 MSG_NO_HUB_URL_EN = (
@@ -141,8 +143,9 @@ def _keyring_set(name: str, values: dict[str, str]) -> None:
         for what, value in values.items():
             keyring.set_password(SERVICE, _user(name, what), value)
     except (KeyringError, RuntimeError, OSError) as exc:
-        raise ServiceError(MSG_KEYRING.format(what="lưu mã truy cập", err=type(exc).__name__),
-                           en=MSG_KEYRING_EN.format(what="store the access token", err=type(exc).__name__)) from None
+        log.warning("keyring failed: %s", type(exc).__name__)  # the class for the log, not for the officer
+        raise ServiceError(MSG_KEYRING.format(what="lưu mã truy cập"),
+                           en=MSG_KEYRING_EN.format(what="store the access token")) from None
 
 
 def _keyring_get(name: str, what: str) -> str:
@@ -152,8 +155,9 @@ def _keyring_get(name: str, what: str) -> str:
     try:
         return keyring.get_password(SERVICE, _user(name, what)) or ""
     except (KeyringError, RuntimeError, OSError) as exc:
-        raise ServiceError(MSG_KEYRING.format(what="đọc mã truy cập", err=type(exc).__name__),
-                           en=MSG_KEYRING_EN.format(what="read the access token", err=type(exc).__name__)) from None
+        log.warning("keyring failed: %s", type(exc).__name__)  # the class for the log, not for the officer
+        raise ServiceError(MSG_KEYRING.format(what="đọc mã truy cập"),
+                           en=MSG_KEYRING_EN.format(what="read the access token")) from None
 
 
 def _keyring_forget(name: str) -> None:
@@ -484,6 +488,12 @@ LINK_LABELS = {
     LINK_LOST: ("(chưa kết nối trên máy này: không có mã truy cập trong kho khóa — ví dụ máy khôi phục từ bản sao "
                 "lưu; hãy xin tỉnh mã kết nối, hoặc mã thay thế nếu máy này thay cho máy hỏng)"),
 }
+
+
+def is_enrolled(session: Session) -> bool:
+    """Whether this database was ever enrolled with the hub (online or by file): what the offline functions
+    (USB bundle, day code) need first. Cheap, settings only; lost keyring credentials still fail later."""
+    return bool(config.get(session, KEY_HUB_DEVICE_ID) and config.get(session, KEY_HUB_COMMUNE))
 
 
 def link_state(db: Database) -> str:

@@ -311,14 +311,24 @@ def _events_for(session: Session, c: Citizen, action: str, day: dt.date, appt: A
             raise ValidationError("action", action, f"{c.full_name} không có lịch hẹn trong buổi này",
                                   en=f"{c.full_name} has no appointment in this session")
         if appt is not None and appt.state != "booked":
+            vi, en = APPOINTMENT_STATE_WORDS.get(appt.state, ("đã thay đổi", "changed"))
             raise ValidationError(
-                "action", action, f"Lịch hẹn của {c.full_name} đang ở trạng thái '{appt.state}': không ghi vắng mặt",
-                en=f"{c.full_name}'s appointment is '{appt.state}': absence is not recorded",
+                "action", action, f"Lịch hẹn của {c.full_name} {vi}: không ghi vắng mặt",
+                en=f"{c.full_name}'s appointment {en}: absence is not recorded",
             )
         if _attended_on(session, c.id, day):
             raise ValidationError("action", action, f"{c.full_name} đã được ghi nhận có mặt hôm nay",
                                   en=f"{c.full_name} has already been checked in today")
     return events
+
+
+# An appointment's state as the officer says it (never the stored code), Vietnamese and English.
+APPOINTMENT_STATE_WORDS = {
+    "attended": ("đã ghi là đã đến", "is already marked attended"),
+    "no_show": ("đã ghi là vắng mặt", "is already marked absent"),
+    "moved": ("đã được dời sang buổi khác", "was moved to another session"),
+    "cancelled": ("đã bị hủy", "was cancelled"),
+}
 
 
 def _walk_in_purpose(action: str, c: Citizen) -> str:

@@ -287,12 +287,17 @@ def _summary(session: Session, enrollment_session: EnrollmentSession, point: Poi
 
 
 def list_enrollment_sessions(
-    session: Session, day_from: dt.date | None = None, day_to: dt.date | None = None, *, point_id: int | None = None
+    session: Session, day_from: dt.date | None = None, day_to: dt.date | None = None, *, point_id: int | None = None,
+    with_booked: bool = False,
 ) -> list[EnrollmentSessionSummary]:
-    """Sessions by day and start time, with capacity and places taken."""
+    """Sessions by day and start time, with capacity and places taken. `with_booked`: also the sessions
+    before `day_from` where citizens still hold a booked appointment (the officer must see them)."""
     q = select(EnrollmentSession, Point).join(Point, Point.id == EnrollmentSession.point_id)
     if day_from is not None:
-        q = q.where(EnrollmentSession.day >= day_from)
+        since = EnrollmentSession.day >= day_from
+        if with_booked:
+            since = since | EnrollmentSession.id.in_(select(Appointment.session_id).where(Appointment.state == "booked"))
+        q = q.where(since)
     if day_to is not None:
         q = q.where(EnrollmentSession.day <= day_to)
     if point_id is not None:

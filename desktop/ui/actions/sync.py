@@ -71,6 +71,18 @@ def install_auto_send(shell: Shell, panel: SyncPanel) -> AutoSender:
     return sender
 
 
+def closed_points_words(shell: Shell, summary: list[tuple[str, int]]) -> str:
+    """"Trụ sở (lần 1), không theo điểm (lần 1)": each closed report's point by its name, never its code."""
+    from desktop.services.register import points as pts
+    from desktop.ui.support.labels import report_point
+    from sync.protocol import COMMUNE_POINT_CODE
+
+    names = {p.code: p.name for p in shell.app.read(pts.list_points)}
+    names[COMMUNE_POINT_CODE] = report_point(COMMUNE_POINT_CODE).lower()
+    return ", ".join(_("{0} (lần {1})").format(names.get(code, code), rev)
+                     for code, rev in summary)
+
+
 def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | None = None,
                   confirm: bool = True) -> RunningOp | None:
     refusal = supervisor_refusal(shell.app, _("chốt số liệu ngày"))
@@ -78,7 +90,9 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
         QMessageBox.warning(shell.parent_widget, _("Chốt số liệu ngày"), refusal)
         return None
     if day is None:
-        dlg = DayPointDialog(shell.app, _("Chốt số liệu ngày"), shell.parent_widget)
+        from desktop.ui.dialogs.day_close import DayCloseDialog
+
+        dlg = DayCloseDialog(shell.app, shell.parent_widget)  # shows the figures the reports will carry
         if dlg.exec() != DayPointDialog.DialogCode.Accepted:
             return None
         day, point_code = dlg.chosen_day(), dlg.chosen_point_code()
@@ -92,8 +106,11 @@ def ask_close_day(shell: Shell, day: dt.date | None = None, point_code: str | No
     def done(summary: list[tuple[str, int]]) -> None:
         if shell.sync_dock is not None:
             shell.sync_dock.show()
-        shell.show_message(_("Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).").format(
-            day, len(summary), ", ".join(f"{code} lần {rev}" for code, rev in summary)), 10_000)
+        said = _("Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).").format(
+            day, len(summary), closed_points_words(shell, summary))
+        shell.show_message(said, 10_000)
+        if shell.sync_panel is not None:  # on screen where it stays: the status bar may be off-screen
+            shell.sync_panel.show_closed(said + " " + _("Báo cáo được xếp hàng để gửi lên công an tỉnh."))
         # the day's automatic copy if none was made yet today (quiet: failures are logged, not shown)
         shell.app.runner.op(settings_ops.daily_backup(), None, "daily_backup").quiet().run()
 

@@ -55,6 +55,12 @@ def _local(stamp: str) -> str:
     return t.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
+def grouped_code(text: str) -> str:
+    """A one-time code as the officer reads it back: letters and digits only, upper case, in groups of four."""
+    raw = "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
 class EnrolByFileDialog(QDialog):
     """Two steps: write the request file, later open the response file."""
 
@@ -76,7 +82,7 @@ class EnrolByFileDialog(QDialog):
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("enrolCode")
         self.code_edit.setPlaceholderText("XXXX-XXXX-XXXX")
-        self.code_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code_edit.textEdited.connect(self._group_code)  # shown as typed, in groups, to check for typos
         self.name_edit = QLineEdit(platform.node() or "laptop")
         self.name_edit.setObjectName("deviceName")
         self.name_edit.setMaxLength(100)
@@ -176,6 +182,11 @@ class EnrolByFileDialog(QDialog):
             self.open_button.setEnabled(not on)
 
     # step 1 ---------------------------------------------------------------------------------------------
+
+    def _group_code(self, text: str) -> None:
+        grouped = grouped_code(text)
+        if grouped != text:
+            self.code_edit.setText(grouped)  # the cursor goes to the end: codes are typed left to right
 
     def _ask_request_path(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("Lưu tệp yêu cầu kết nối (vào USB)"),

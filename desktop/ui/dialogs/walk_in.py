@@ -39,7 +39,7 @@ class WalkInDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         labels = {
             "full_name": _("&Họ và tên:"), "id_number": _("&Số định danh:"), "birth_date": _("&Ngày sinh:"),
-            "sex": _("&Giới tính:"), "village": _("&Thôn/Tổ:"), "phone": _("Điện &thoại:"),
+            "sex": _("&Giới tính:"), "village": _("&Thôn/Tổ:"), "phone": _("Điện thoạ&i:"),
         }
         for key in FIELDS:
             w: QComboBox | QLineEdit
@@ -83,8 +83,7 @@ class WalkInDialog(QDialog):
         self.general_error.hide()
         lay.addWidget(self.general_error)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        bb.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Thêm và ghi đã đến"))
-        bb.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Huỷ"))
+        bb.button(QDialogButtonBox.StandardButton.Ok).setText(_("Thêm &và ghi đã đến"))
         bb.accepted.connect(self._try_accept)
         bb.rejected.connect(self.reject)
         lay.addWidget(bb)

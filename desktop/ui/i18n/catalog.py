@@ -11,6 +11,9 @@ tests/ui/test_translations.py checks that it is lrelease's output of the .ts.
 
     python -m desktop.ui.i18n.catalog            # update the .ts from the code, then compile the .qm
     python -m desktop.ui.i18n.catalog --check    # exit 1 if a string is untranslated or a file is stale
+
+It also writes `qtbase_vi.ts` from `qt_strings` (the Vietnamese of the strings Qt itself draws) and
+compiles it into `qtbase_vi.qm`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from desktop.ui.i18n import qt_strings
 
 HERE = Path(__file__).resolve().parent
 UI_DIR = HERE.parent
@@ -137,6 +142,19 @@ def problems(ts: Path, qm: Path, pairs: list[Pair]) -> list[str]:
     return out
 
 
+def qt_problems() -> list[str]:
+    """The Qt strings' .ts/.qm not what `qt_strings` and lrelease make of it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ts, qm = Path(tmp) / qt_strings.TS.name, Path(tmp) / qt_strings.QM.name
+        qt_strings.write_ts(ts)
+        compile_qm(ts, qm)
+        if not qt_strings.TS.exists() or qt_strings.TS.read_bytes() != ts.read_bytes():
+            return [f"{ts.name} is not what qt_strings.py writes"]
+        if not qt_strings.QM.exists() or qt_strings.QM.read_bytes() != qm.read_bytes():
+            return [f"{qm.name} is not lrelease's output of {ts.name}"]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", default="en")
@@ -147,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.check:
         update_ts(ts, pairs, args.lang)
         compile_qm(ts, qm)
-    found = problems(ts, qm, pairs)
+        qt_strings.write_ts()
+        compile_qm(qt_strings.TS, qt_strings.QM)
+    found = problems(ts, qm, pairs) + qt_problems()
     for line in found:
         print(line)
     print(f"{len(pairs)} strings, {sum(1 for p in found if p.startswith('untranslated'))} untranslated")

@@ -108,6 +108,10 @@
 <context>
     <name>CheckinView</name>
     <message>
+        <source>Hôm nay — toàn xã</source>
+        <translation>Today — whole commune</translation>
+    </message>
+    <message>
         <source>Đã đến</source>
         <translation>Attended</translation>
     </message>
@@ -124,6 +128,10 @@
         <translation>No-show</translation>
     </message>
     <message>
+        <source>Hôm nay tại {0}</source>
+        <translation>Today at {0}</translation>
+    </message>
+    <message>
         <source>&amp;Buổi:</source>
         <translation>&amp;Session:</translation>
     </message>
@@ -133,10 +141,10 @@
     </message>
     <message>
         <source>&amp;Quét / tìm:</source>
-        <translation>&amp;Scan / search:</translation>
+        <translation>Sc&amp;an / search:</translation>
     </message>
     <message>
-        <source>Người đến &amp;trực tiếp (Ctrl+N)</source>
+        <source>Người đến trực tiế&amp;p (Ctrl+N)</source>
         <translation>&amp;Walk-in (Ctrl+N)</translation>
     </message>
     <message>
@@ -259,6 +267,25 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Đang nhập danh sách…</source>
         <translation>Importing the list…</translation>
+    </message>
+</context>
+<context>
+    <name>DayClose</name>
+    <message>
+        <source>Chốt số liệu ngày</source>
+        <translation>Close the day&apos;s figures</translation>
+    </message>
+    <message>
+        <source>Khi chốt, các số liệu trên (chỉ số đếm, không có thông tin cá nhân) được xếp hàng để gửi lên công an tỉnh.</source>
+        <translation>When closed, the figures above (counts only, no personal data) are queued to be sent to the provincial police.</translation>
+    </message>
+    <message>
+        <source>&amp;Chốt và gửi lên tỉnh</source>
+        <translation>&amp;Close and send to the province</translation>
+    </message>
+    <message>
+        <source>Điểm</source>
+        <translation>Point</translation>
     </message>
 </context>
 <context>
@@ -417,6 +444,17 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Đã ghi tệp yêu cầu vào {0}. Mang tệp này (trong USB) lên công an tỉnh; mã kết nối không nằm trong tệp và không cần mang theo. Tỉnh sẽ trả lại một tệp trả lời: khi có, mở lại mục này và bấm «Mở tệp trả lời…».</source>
         <translation>The request file was written to {0}. Carry this file (on the USB stick) to the provincial police; the connection code is not in the file and need not be carried. The province will give back a response file: when you have it, open this again and click «Open response file…».</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolFirst</name>
+    <message>
+        <source>&amp;Kết nối bằng tệp…</source>
+        <translation>&amp;Connect by file…</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối với máy chủ tỉnh nên chưa thể {0}. Hãy kết nối máy trước: không cần mạng, chỉ cần mã kết nối một lần do công an tỉnh cấp.</source>
+        <translation>This laptop is not connected to the province server yet, so it cannot {0}. Connect it first: no network is needed, only the one-time connection code from the provincial police.</translation>
     </message>
 </context>
 <context>
@@ -985,6 +1023,10 @@ Possible duplicates: {5}</translation>
         <translation>This file was imported before: nothing new.</translation>
     </message>
     <message>
+        <source>Không dùng được kho khóa bảo mật của hệ điều hành.</source>
+        <translation>The operating system&apos;s secure keyring cannot be used.</translation>
+    </message>
+    <message>
         <source>{0} (nhóm {1})</source>
         <translation>{0} (group {1})</translation>
     </message>
@@ -1005,10 +1047,6 @@ Possible duplicates: {5}</translation>
         <translation>{0} changes wait for an earlier file of another laptop.</translation>
     </message>
     <message>
-        <source>Đang phục vụ đồng bộ tại cổng {0}.</source>
-        <translation>Serving sync on port {0}.</translation>
-    </message>
-    <message>
         <source>Đã ghi {0} thay đổi vào {1} ({2:,} byte).</source>
         <translation>Wrote {0} changes to {1} ({2:,} bytes).</translation>
     </message>
@@ -1027,6 +1065,18 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Máy này sẽ nhận kết nối trong mạng nội bộ (cổng {0}). Trên Windows có thể hiện hộp thoại tường lửa: chọn cho phép trong mạng riêng. Tiếp tục?</source>
         <translation>This laptop will accept connections on the local network (port {0}). On Windows a firewall prompt may appear: allow it on private networks. Continue?</translation>
+    </message>
+    <message>
+        <source>Đang phục vụ đồng bộ. Trên máy kia, nhập địa chỉ: {0}</source>
+        <translation>Serving sync. On the other laptop, type the address: {0}</translation>
+    </message>
+    <message>
+        <source>Đang phục vụ đồng bộ tại cổng {0}, nhưng máy này chưa có địa chỉ trong mạng nội bộ: hãy nối mạng.</source>
+        <translation>Serving sync on port {0}, but this laptop has no address on the local network: connect it to the network.</translation>
+    </message>
+    <message>
+        <source> hoặc </source>
+        <translation> or </translation>
     </message>
     <message>
         <source>Đã nhập {0} thay đổi, nhưng tệp không chứa mọi thứ máy này còn thiếu: xuất tệp từ máy này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ.</source>
@@ -1234,16 +1284,8 @@ Possible duplicates: {5}</translation>
         <translation>Attended</translation>
     </message>
     <message>
-        <source>Tính đến &amp;ngày:</source>
-        <translation>As of &amp;date:</translation>
-    </message>
-    <message>
         <source>Đ&amp;iểm:</source>
         <translation>&amp;Point:</translation>
-    </message>
-    <message>
-        <source>Chỉ tiêu &amp;thôn/tổ…</source>
-        <translation>&amp;Village targets…</translation>
     </message>
     <message>
         <source>Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)</source>
@@ -1310,6 +1352,14 @@ Possible duplicates: {5}</translation>
         <translation>VNeID L2</translation>
     </message>
     <message>
+        <source>Tính đến ngà&amp;y:</source>
+        <translation>As of &amp;date:</translation>
+    </message>
+    <message>
+        <source>Chỉ tiê&amp;u thôn/tổ…</source>
+        <translation>Villa&amp;ge targets…</translation>
+    </message>
+    <message>
         <source>Chỉ tiêu của thôn (% đạt)</source>
         <translation>Village target (% reached)</translation>
     </message>
@@ -1328,6 +1378,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Chưa có mục tiêu</source>
         <translation>No target</translation>
+    </message>
+    <message>
+        <source>Ngày {0:%d/%m/%Y}</source>
+        <translation>On {0:%d/%m/%Y}</translation>
     </message>
     <message>
         <source> (trễ hạn {0})</source>
@@ -1520,24 +1574,24 @@ Possible duplicates: {5}</translation>
         <translation>Name, ID number, phone, village… (marks optional)</translation>
     </message>
     <message>
-        <source>&amp;Tìm:</source>
+        <source>Tì&amp;m:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <source>T&amp;hôn:</source>
-        <translation>&amp;Village:</translation>
-    </message>
-    <message>
-        <source>Trạng t&amp;hái:</source>
+        <source>Trạng thá&amp;i:</source>
         <translation>Stat&amp;us:</translation>
     </message>
     <message>
-        <source>&amp;Cần làm:</source>
+        <source>Cần &amp;làm:</source>
         <translation>&amp;Due:</translation>
     </message>
     <message>
-        <source>&amp;Xếp theo:</source>
+        <source>Xếp th&amp;eo:</source>
         <translation>S&amp;ort by:</translation>
+    </message>
+    <message>
+        <source>T&amp;hôn:</source>
+        <translation>Villa&amp;ge:</translation>
     </message>
     <message>
         <source>Tất cả</source>
@@ -1606,7 +1660,7 @@ Possible duplicates: {5}</translation>
         <translation>Create a session</translation>
     </message>
     <message>
-        <source>&amp;Tạo buổi</source>
+        <source>Tạo &amp;buổi</source>
         <translation>&amp;Create session</translation>
     </message>
     <message>
@@ -1698,20 +1752,20 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Point:</translation>
     </message>
     <message>
-        <source>&amp;Ngày:</source>
+        <source>Ngà&amp;y:</source>
         <translation>&amp;Date:</translation>
     </message>
     <message>
-        <source>Từ &amp;giờ:</source>
-        <translation>&amp;From:</translation>
+        <source>Từ &amp;lúc:</source>
+        <translation>Fro&amp;m:</translation>
     </message>
     <message>
-        <source>Đến giờ:</source>
+        <source>Đến lúc:</source>
         <translation>To:</translation>
     </message>
     <message>
         <source>Độ dài &amp;khung:</source>
-        <translation>Slot &amp;length:</translation>
+        <translation>&amp;Slot length:</translation>
     </message>
     <message>
         <source>Số &amp;máy thu nhận:</source>
@@ -1738,6 +1792,10 @@ Possible duplicates: {5}</translation>
         <translation>There is no enrollment point yet.</translation>
     </message>
     <message>
+        <source>Ngày đã qua</source>
+        <translation>Day already past</translation>
+    </message>
+    <message>
         <source>Chuyển khung</source>
         <translation>Move to slot</translation>
     </message>
@@ -1762,6 +1820,10 @@ Possible duplicates: {5}</translation>
         <translation>{0} people/slot × {1} slots = {2} people</translation>
     </message>
     <message>
+        <source>Buổi đã kết thúc</source>
+        <translation>Session already over</translation>
+    </message>
+    <message>
         <source>{0}–{1} ({2}/{3})</source>
         <translation>{0}–{1} ({2}/{3})</translation>
     </message>
@@ -1772,8 +1834,16 @@ Possible duplicates: {5}</translation>
 {point}</translation>
     </message>
     <message>
+        <source>Ngày {0:%d/%m/%Y} đã qua: không tạo buổi thu nhận cho ngày đã qua. Hãy chọn hôm nay hoặc một ngày sau.</source>
+        <translation>{0:%d/%m/%Y} is already past: no session is created for a past day. Choose today or a later day.</translation>
+    </message>
+    <message>
         <source>{0}–{1}  ({2}/{3})</source>
         <translation>{0}–{1}  ({2}/{3})</translation>
+    </message>
+    <message>
+        <source>Buổi hôm nay đến {0:%H:%M} đã kết thúc (bây giờ là {1:%H:%M}). Vẫn tạo buổi này?</source>
+        <translation>Today&apos;s session until {0:%H:%M} is already over (it is now {1:%H:%M}). Create it anyway?</translation>
     </message>
     <message>
         <source>Đang xếp lịch…</source>
@@ -1815,7 +1885,7 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <source>Trợ &amp;giúp</source>
+        <source>T&amp;rợ giúp</source>
         <translation>&amp;Help</translation>
     </message>
 </context>
@@ -1850,8 +1920,16 @@ Possible duplicates: {5}</translation>
         <translation>Close again with lower figures?</translation>
     </message>
     <message>
+        <source>{0} (lần {1})</source>
+        <translation>{0} (revision {1})</translation>
+    </message>
+    <message>
         <source>Đã chốt ngày {0:%d/%m/%Y}: {1} báo cáo ({2}).</source>
         <translation>Day {0:%d/%m/%Y} closed: {1} report(s) ({2}).</translation>
+    </message>
+    <message>
+        <source>Báo cáo được xếp hàng để gửi lên công an tỉnh.</source>
+        <translation>The reports are queued to be sent to the provincial police.</translation>
     </message>
     <message>
         <source>Vẫn chốt lại với số mới, thấp hơn số tỉnh đang giữ?</source>
@@ -1925,6 +2003,10 @@ Possible duplicates: {5}</translation>
         <translation>Export USB file</translation>
     </message>
     <message>
+        <source>xuất tệp USB</source>
+        <translation>export a USB file</translation>
+    </message>
+    <message>
         <source>Tệp EnrollPoint (*.epb)</source>
         <translation>EnrollPoint files (*.epb)</translation>
     </message>
@@ -1943,6 +2025,10 @@ Possible duplicates: {5}</translation>
     <message>
         <source>Mã số liệu ngày</source>
         <translation>Day code</translation>
+    </message>
+    <message>
+        <source>lập mã số liệu ngày để đọc qua điện thoại</source>
+        <translation>make the day&apos;s code to read out by phone</translation>
     </message>
     <message>
         <source>Đang gửi…</source>
@@ -2018,6 +2104,61 @@ Possible duplicates: {5}</translation>
     </message>
 </context>
 <context>
+    <name>SyncWords</name>
+    <message>
+        <source>Hãy kết nối: menu Đồng bộ → Kết nối bằng tệp (không có mạng)…</source>
+        <translation>Connect it: menu Sync → Connect by file (no network)…</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối hoặc mã truy cập đã hết hạn. Hãy xin mã kết nối mới từ công an tỉnh rồi kết nối lại: menu Đồng bộ → Kết nối bằng tệp (không có mạng)…. Báo cáo vẫn được giữ trên máy.</source>
+        <translation>This laptop is not connected or its access token has expired. Ask the provincial police for a new connection code and connect again: menu Sync → Connect by file (no network)…. The reports stay on this laptop.</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối hoặc mã truy cập đã hết hạn: máy chủ tỉnh không chấp nhận chữ ký của máy này. Hãy kết nối lại bằng mã mới. Báo cáo vẫn được giữ trên máy.</source>
+        <translation>This laptop is not connected or its access token has expired: the province server does not accept this laptop&apos;s signature. Connect again with a new code. The reports stay on this laptop.</translation>
+    </message>
+    <message>
+        <source>Không kết nối được máy chủ tỉnh (mất mạng hoặc máy chủ đang tắt). Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>Cannot reach the province server (no network, or the server is down). The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Có mạng nhưng không tới được máy chủ tỉnh (có thể mạng yêu cầu đăng nhập trước). Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>The network is up but the province server cannot be reached (the network may ask for a login first). The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh không trả lời kịp. Báo cáo vẫn được giữ lại; gửi lại sau sẽ không bị tính trùng.</source>
+        <translation>The province server did not answer in time. The reports are kept; sending again later will not count them twice.</translation>
+    </message>
+    <message>
+        <source>Báo cáo quá lớn, máy chủ tỉnh không nhận.</source>
+        <translation>The report is too large for the province server.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh trả lời không đúng định dạng. Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>The province server&apos;s answer is not in the expected format. The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Gửi không thành công do lỗi không lường trước. Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>Sending failed because of an unexpected error. The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ công an tỉnh.</source>
+        <translation>The connection code is wrong, already used or expired. Ask the provincial police for a new one.</translation>
+    </message>
+    <message>
+        <source>Máy chưa được kết nối với máy chủ tỉnh.</source>
+        <translation>This laptop is not connected to the province server.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh đang gặp lỗi (mã {code}). Báo cáo vẫn được giữ lại để gửi sau.</source>
+        <translation>The province server has an error (code {code}). The reports are kept to be sent later.</translation>
+    </message>
+    <message>
+        <source>Máy chủ tỉnh từ chối báo cáo (mã {code}): {detail}</source>
+        <translation>The province server refused the report (code {code}): {detail}</translation>
+    </message>
+</context>
+<context>
     <name>VillageTargetDialog</name>
     <message>
         <source>Chỉ tiêu theo thôn/tổ</source>
@@ -2079,16 +2220,12 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Village:</translation>
     </message>
     <message>
-        <source>Điện &amp;thoại:</source>
+        <source>Điện thoạ&amp;i:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <source>&amp;Thêm và ghi đã đến</source>
+        <source>Thêm &amp;và ghi đã đến</source>
         <translation>&amp;Add and mark attended</translation>
-    </message>
-    <message>
-        <source>&amp;Huỷ</source>
-        <translation>&amp;Cancel</translation>
     </message>
     <message>
         <source>Nam</source>

@@ -11,6 +11,7 @@ from __future__ import annotations
 from desktop import paths
 from desktop.storage import failure_words
 from desktop.ui.support import lang
+from desktop.ui.support.sync_words import app_words
 
 
 def user_message(exc: BaseException) -> str | None:
@@ -19,4 +20,5 @@ def user_message(exc: BaseException) -> str | None:
     Works for both drivers (sqlite3 for plain files, sqlcipher3 for the encrypted default) and through
     SQLAlchemy's DBAPIError wrappers (their `.orig` is the driver's error).
     """
-    return failure_words.user_message(exc, lang.current(), paths.data_dir())
+    words = failure_words.user_message(exc, lang.current(), paths.data_dir())
+    return app_words(words) if words is not None else None  # the sender's failures name the menu path

@@ -36,6 +36,11 @@ def qm_path(lang: str) -> Path:
     return paths.translations_dir() / f"enrollpoint_{lang}.qm"
 
 
+def qt_qm_path(lang: str) -> Path:
+    """Qt's own strings (standard buttons, file and print dialogs) in `lang`, where Qt ships none."""
+    return paths.translations_dir() / f"qtbase_{lang}.qm"
+
+
 def install(lang: str) -> str:
     """Make `lang` the interface language of the running QCoreApplication; returns the language used."""
     global _current
@@ -44,6 +49,11 @@ def install(lang: str) -> str:
     for t in _installed:
         QCoreApplication.removeTranslator(t)
     _installed.clear()
+    if qt_qm_path(lang).exists():  # Qt's "Cancel", "Yes", "Look in:" in Vietnamese
+        qt = QTranslator(app)
+        if qt.load(str(qt_qm_path(lang))):
+            QCoreApplication.installTranslator(qt)
+            _installed.append(qt)
     if lang != DEFAULT:
         t = QTranslator(app)
         if t.load(str(qm_path(lang))):

@@ -63,6 +63,17 @@ def _get(obj: object, *names: str, default: Any = None) -> Any:
     return default
 
 
+def today_scope_title(app: AppContext, point_id: int | None) -> str:
+    """"Hôm nay tại <point>" or "Hôm nay — toàn xã": the same words on check-in and progress, so that two
+    "today" figures of one scope can be compared (both count with `indicators.count_day`)."""
+    from desktop.services.register import points as pts
+
+    if point_id is None:
+        return _("Hôm nay — toàn xã")
+    name = next((p.name for p in app.read(pts.list_points) if p.id == point_id), "")
+    return _("Hôm nay tại {0}").format(name)
+
+
 def hit_fields(hit: CheckinHit | CitizenRow) -> dict[str, Any]:
     """The few facts a check-in row shows, from a CheckinHit (or the CitizenRow inside it)."""
     c = _get(hit, "citizen", "row", default=hit)
@@ -107,7 +118,7 @@ class CheckinView(View):
         il.setBuddy(self.input)
         scan_row.addWidget(il)
         scan_row.addWidget(self.input, 1)
-        self.walkin_button = QPushButton(_("Người đến &trực tiếp (Ctrl+N)"))
+        self.walkin_button = QPushButton(_("Người đến trực tiế&p (Ctrl+N)"))
         self.walkin_button.setObjectName("walkInButton")
         scan_row.addWidget(self.walkin_button)
         lay.addLayout(scan_row)
@@ -165,6 +176,8 @@ class CheckinView(View):
         cl.addWidget(self.message)
         right.addWidget(card)
         counters = QGroupBox(_("Hôm nay"))
+        counters.setObjectName("checkinCounters")
+        self.counters_box = counters  # its title names the scope: this point, or the whole commune
         self.counter_grid = QGridLayout(counters)
         self.counter_labels: dict[str, QLabel] = {}
         right.addWidget(counters)
@@ -299,7 +312,7 @@ class CheckinView(View):
     def mark(self, action: str) -> None:
         if self.current is None:
             self.message.setText(_("Chưa chọn công dân: hãy quét phiếu hoặc tìm trước."))
-            self.input.setFocus()
+            self.ready_for_scan()
             return
         cid = self.current["citizen_id"]
         label = dict((a, lab) for a, _k, lab in actions())[action]
@@ -312,6 +325,11 @@ class CheckinView(View):
     def _marked(self, label: str) -> None:
         name = self.current["full_name"] if self.current else ""
         self.message.setText(_("✔ Đã ghi “{0}” cho {1}.").format(label, name))
+        self.ready_for_scan()
+
+    def ready_for_scan(self) -> None:
+        """After every action the scan box is focused and its text fully selected: the next USB scan replaces
+        it instead of being appended to it."""
         self.input.setFocus()
         self.input.selectAll()
 
@@ -322,7 +340,7 @@ class CheckinView(View):
         msg = user_message(exc)
         if msg is not None:  # a refused transition is everyday business: say it inline, no dialog
             self.message.setText("✖ " + msg)
-            self.input.setFocus()
+            self.ready_for_scan()
         else:
             show_error(self, exc, tb)
 
@@ -334,24 +352,29 @@ class CheckinView(View):
         dlg = WalkInDialog(self, villages)
         self._walkin_dialog = dlg
         dlg.accepted.connect(lambda: self._add_walk_in(dlg.values()))
+        dlg.rejected.connect(self.ready_for_scan)
         dlg.open()
 
     def _add_walk_in(self, fields: dict[str, Any]) -> None:
         (self.app.runner.op(checkin_ops.add_walk_in(fields, enrollment_session_id=self.session_id(), point_id=self.point_id(),
                                             operator_id=self.app.operator_id), self)
          .success(lambda _r: self._walked_in(fields))
+         .failure(self._failed)
          .run())
 
     def _walked_in(self, fields: dict[str, Any]) -> None:
         self.input.setText(fields.get("id_number") or fields.get("full_name", ""))
         self.lookup(self.input.text(), auto_pick=True)
         self.message.setText(_("✔ Đã thêm {0} và ghi đã đến.").format(fields.get("full_name", "")))
+        self.ready_for_scan()
 
     # --- counters --------------------------------------------------------------------------------
     def _refresh_counters(self) -> None:
         from desktop.services.scheduling import checkin
 
-        counts = self.app.read(checkin.today_counters, dt.date.today(), self.point_id())
+        point_id = self.point_id()
+        counts = self.app.read(checkin.today_counters, dt.date.today(), point_id)
+        self.counters_box.setTitle(today_scope_title(self.app, point_id))
         items = counts.items() if isinstance(counts, dict) else (
             (k, getattr(counts, k)) for k in getattr(counts, "__dataclass_fields__", {}) if isinstance(getattr(counts, k), int))
         for key, value in items:

@@ -136,6 +136,7 @@ class PeersPanel(View):
 
         self.status_label = QLabel()
         self.status_label.setObjectName("peerStatus")
+        self.serve_qr: QWidget | None = None  # the QR of host:port while serving
         self.status_label.setWordWrap(True)
         self.conflicts = QListWidget()
         self.conflicts.setObjectName("peerConflicts")
@@ -226,8 +227,23 @@ class PeersPanel(View):
 
     def start_serving(self, host: str, port: int) -> RunningOp:
         def started(server: PeerServer) -> None:
+            from desktop.ui.dialogs.day_code import QrWidget
+            from desktop.ui.support.lan_addresses import serving_addresses
+
             self.server = server
-            self.status_label.setText(_("Đang phục vụ đồng bộ tại cổng {0}.").format(server.port))
+            addresses = serving_addresses(host, server.port)
+            if addresses:
+                self.status_label.setText(_("Đang phục vụ đồng bộ. Trên máy kia, nhập địa chỉ: {0}").format(
+                    _(" hoặc ").join(addresses)))
+                self.serve_qr = QrWidget(addresses[0], self)
+                self.serve_qr.setObjectName("serveQr")
+                self.serve_qr.setToolTip(addresses[0])
+                box = self.layout()
+                assert isinstance(box, QVBoxLayout)
+                box.insertWidget(box.indexOf(self.status_label) + 1, self.serve_qr)
+            else:
+                self.status_label.setText(_("Đang phục vụ đồng bộ tại cổng {0}, nhưng máy này chưa có địa chỉ trong "
+                                            "mạng nội bộ: hãy nối mạng.").format(server.port))
 
         def failed(_exc: BaseException, _tb: str) -> None:
             self.serve_button.blockSignals(True)
@@ -242,6 +258,9 @@ class PeersPanel(View):
         if server is not None:
             server.stop()
             self.status_label.setText(_("Đã dừng phục vụ đồng bộ."))
+        if self.serve_qr is not None:
+            self.serve_qr.deleteLater()
+            self.serve_qr = None
 
     def ask_export(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("Xuất tệp cho máy khác"), "may-trong-xa.epp", FILE_FILTER)
@@ -274,7 +293,23 @@ class PeersPanel(View):
         return (self.app.runner.op(peer_ops.import_file(path), self, "peer_import")
                 .with_progress(_("Nhập tệp từ máy khác…")).success(done).run())
 
+    def _group_store_refused(self, title: str) -> bool:
+        """True (and the reason said) when the group code could not be kept: checked before asking anything."""
+        from desktop.storage import peer_keys
+        from desktop.ui.support.errors import user_message
+
+        try:
+            peer_keys.check_group_store()
+        except Exception as exc:
+            words = user_message(exc) or _("Không dùng được kho khóa bảo mật của hệ điều hành.")
+            self.status_label.setText(words)
+            QMessageBox.warning(self, title, words)
+            return True
+        return False
+
     def ask_create(self) -> None:
+        if self._group_store_refused(_("Lập nhóm máy của xã")):
+            return
         if QMessageBox.question(
                 self, _("Lập nhóm máy của xã"),
                 _("Máy này sẽ là máy đầu tiên của nhóm; mã nhóm chỉ hiện một lần. Nếu máy đã ở trong một nhóm, "
@@ -291,6 +326,8 @@ class PeersPanel(View):
         return self.app.runner.op(peer_ops.create_group(replace), self, "peer_group_create").success(done).run()
 
     def ask_join(self) -> None:
+        if self._group_store_refused(_("Vào nhóm máy của xã")):
+            return
         code, ok = QInputDialog.getText(self, _("Vào nhóm máy của xã"), _("Mã nhóm (9 nhóm 4 ký tự):"))
         if ok and code.strip():
             self.join_group(code.strip())

@@ -89,7 +89,7 @@ class ProgressView(View):
         self.day.setObjectName("progressDay")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
-        dl = QLabel(_("Tính đến &ngày:"))
+        dl = QLabel(_("Tính đến ngà&y:"))
         dl.setBuddy(self.day)
         self.point = QComboBox()
         self.point.setObjectName("progressPoint")
@@ -98,7 +98,7 @@ class ProgressView(View):
         for w in (dl, self.day, pl, self.point):
             top.addWidget(w)
         top.addStretch(1)
-        self.set_targets = QPushButton(_("Chỉ tiêu &thôn/tổ…"))
+        self.set_targets = QPushButton(_("Chỉ tiê&u thôn/tổ…"))
         self.set_targets.setObjectName("villageTargetsButton")
         self.set_targets.setToolTip(_("Đặt, sửa hoặc xoá chỉ tiêu của một thôn/tổ (người phụ trách)"))
         self.set_targets.clicked.connect(lambda: self.edit_village_target())
@@ -164,6 +164,12 @@ class ProgressView(View):
         p = self.app.read(prog.progress, on, point_id=data_of(self.point))
         self.last = p
         self.point_note.setVisible(p.point_id is not None)
+        if on == dt.date.today():  # the today column names its scope, in check-in's words
+            from desktop.ui.views.checkin import today_scope_title
+
+            self.indicators.setHorizontalHeaderItem(1, QTableWidgetItem(today_scope_title(self.app, p.point_id)))
+        else:
+            self.indicators.setHorizontalHeaderItem(1, QTableWidgetItem(_("Ngày {0:%d/%m/%Y}").format(on)))
         self._fill_indicators(p)
         self._fill_villages(p)
         self._fill_chart(p)

@@ -37,6 +37,7 @@ from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.flow import FlowLayout
 from desktop.ui.support.lang import translator
+from desktop.ui.support.table_end import reach_end_on_ctrl_end
 from desktop.ui.views.base import View
 from desktop.ui.views.citizen_panel import CitizenPanel
 from desktop.ui.views.queue_model import CitizenTableModel
@@ -68,7 +69,7 @@ class QueueView(View):
         self.search.setObjectName("searchBox")
         self.search.setPlaceholderText(_("Tên, số định danh, số điện thoại, thôn… (không cần dấu)"))
         self.search.setClearButtonEnabled(True)
-        lbl = QLabel(_("&Tìm:"))
+        lbl = QLabel(_("Tì&m:"))
         lbl.setBuddy(self.search)
         bar.addWidget(lbl)
         bar.addWidget(self.search, 1)
@@ -77,9 +78,9 @@ class QueueView(View):
         self.village = self._combo(filters, _("T&hôn:"), "villageFilter")
         self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.village.setMinimumContentsLength(16)  # a long village name must not push the other filters off
-        self.status = self._combo(filters, _("Trạng t&hái:"), "statusFilter")
-        self.due = self._combo(filters, _("&Cần làm:"), "dueFilter")
-        self.order = self._combo(filters, _("&Xếp theo:"), "orderFilter")
+        self.status = self._combo(filters, _("Trạng thá&i:"), "statusFilter")
+        self.due = self._combo(filters, _("Cần &làm:"), "dueFilter")
+        self.order = self._combo(filters, _("Xếp th&eo:"), "orderFilter")
         lay.addLayout(filters)
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
@@ -89,6 +90,7 @@ class QueueView(View):
         self.table = QTableView()
         self.table.setObjectName("queueTable")
         self.table.setModel(self.model)
+        reach_end_on_ctrl_end(self.table)  # Ctrl+End: the register's last row, not the last page loaded
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

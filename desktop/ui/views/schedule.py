@@ -134,12 +134,12 @@ class ScheduleView(View):
         self.capacity.setObjectName("capacityLabel")
         self.capacity.setWordWrap(True)
         for label, w in (
-            (_("Đ&iểm:"), self.point), (_("&Ngày:"), self.day), (_("Từ &giờ:"), self.start), (_("Đến giờ:"), self.end),
+            (_("Đ&iểm:"), self.point), (_("Ngà&y:"), self.day), (_("Từ &lúc:"), self.start), (_("Đến lúc:"), self.end),
             (_("Độ dài &khung:"), self.slot_minutes), (_("Số &máy thu nhận:"), self.kits),
             (_("Thời gian mỗi người:"), self.per_person), (_("Sức chứa:"), self.capacity),
         ):
             form.addRow(label, w)
-        self.create_button = QPushButton(_("&Tạo buổi"))
+        self.create_button = QPushButton(_("Tạo &buổi"))
         self.create_button.setObjectName("createSession")
         form.addRow(self.create_button)
         ll.addWidget(form_box)
@@ -212,7 +212,8 @@ class ScheduleView(View):
             self.point.setCurrentIndex(i)
         self.point.setMinimumWidth(self.point.sizeHint().width())  # the longest point name, never cut
         keep = self.session_id()
-        self._summaries = self.app.read(scheduling.list_enrollment_sessions, dt.date.today() - dt.timedelta(days=30))
+        self._summaries = self.app.read(scheduling.list_enrollment_sessions, dt.date.today() - dt.timedelta(days=30),
+                                        with_booked=True)  # older sessions still holding appointments too
         self.sessions.blockSignals(True)
         self.sessions.clear()
         for s in self._summaries:
@@ -315,11 +316,29 @@ class ScheduleView(View):
         if self.point.currentData() is None:
             QMessageBox.warning(self, _("Chưa có điểm"), _("Chưa có điểm thu nhận nào."))
             return
+        if not self._day_and_hours_make_sense():
+            return
         kwargs = dict(
             point_id=self.point.currentData(), day=self.day.date().toPython(), start=self.start.time().toPython(),
             end=self.end.time().toPython(), slot_minutes=self.slot_minutes.value(), kits=self.kits.value(),
             minutes_per_person=self.per_person.value())
         self.app.runner.op(schedule_ops.create_enrollment_session(**kwargs), self).success(self._created).run()
+
+    def _day_and_hours_make_sense(self, now: dt.datetime | None = None) -> bool:
+        """A past day is refused with words; a session today that has already ended is created only when the
+        officer confirms (recording a session after the fact)."""
+        now = now or dt.datetime.now()
+        day, end = cast(dt.date, self.day.date().toPython()), cast(dt.time, self.end.time().toPython())
+        if day < now.date():
+            QMessageBox.warning(self, _("Ngày đã qua"), _("Ngày {0:%d/%m/%Y} đã qua: không tạo buổi thu nhận cho ngày "
+                                                            "đã qua. Hãy chọn hôm nay hoặc một ngày sau.").format(day))
+            return False
+        if day == now.date() and end <= now.time():
+            return QMessageBox.question(
+                self, _("Buổi đã kết thúc"),
+                _("Buổi hôm nay đến {0:%H:%M} đã kết thúc (bây giờ là {1:%H:%M}). Vẫn tạo buổi này?").format(end, now),
+            ) == QMessageBox.StandardButton.Yes
+        return True
 
     def _created(self, session_id: int) -> None:
         self.reload()

@@ -44,6 +44,7 @@ from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 from desktop.ui.support.runner import RunningOp
+from desktop.ui.support.sync_words import app_words
 from desktop.ui.views.base import View
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class SyncPanel(View):
         if getattr(st, "exported", 0):
             waiting += _(" — {0} đã xuất, chờ xác nhận").format(st.exported)
             self.waiting_label.setText(waiting)
-        self.error_label.setText(st.last_error or "")
+        self.error_label.setText(app_words(st.last_error or ""))
         self.error_label.setVisible(bool(st.last_error))
         self._refresh_days()
         try:
@@ -232,6 +233,10 @@ class SyncPanel(View):
 
     # files for a commune with no link ---------------------------------------------------------------------
 
+    def show_closed(self, text: str) -> None:
+        """A day close done: said in the panel (the status bar's message fades and may be off-screen)."""
+        self._say(text)
+
     def _say(self, text: str, error: bool = False) -> None:
         if isValid(self):
             self.offline_label.setStyleSheet("color: #b00020;" if error else "")
@@ -242,7 +247,19 @@ class SyncPanel(View):
 
         self._say(user_message(exc) or _unexpected(), error=True)
 
+    def _enrol_first(self, title: str, doing: str) -> bool:
+        """True (and a box saying what to do first, with the button that does it) when not yet enrolled."""
+        from desktop.services.province_link import hub_link
+        from desktop.ui.dialogs.enrol_first import ask_enrol_first
+
+        if self.app.read(hub_link.is_enrolled):
+            return False
+        self.enrol_first_box = ask_enrol_first(self, title, doing, self.open_enrol_by_file)
+        return True
+
     def _ask_bundle(self) -> None:
+        if self._enrol_first(_("Xuất tệp USB"), _("xuất tệp USB")):
+            return
         path, _f = QFileDialog.getSaveFileName(self, _("Xuất tệp USB"), "truong-sa.epb", _("Tệp EnrollPoint (*.epb)"))
         if path:
             self.export_bundle_to(path)
@@ -287,6 +304,8 @@ class SyncPanel(View):
     def _ask_day_code(self) -> None:
         from desktop.ui.dialogs.day_point import DayPointDialog
 
+        if self._enrol_first(_("Mã số liệu ngày"), _("lập mã số liệu ngày để đọc qua điện thoại")):
+            return
         dlg = DayPointDialog(self.app, _("Mã số liệu ngày"), self)
         if dlg.exec() == DayPointDialog.DialogCode.Accepted:
             self.show_day_codes(dlg.chosen_day(), dlg.chosen_point_code())
@@ -325,7 +344,7 @@ class SyncPanel(View):
             getattr(result, "sent", 0)))
         self.refresh()
         if error:  # show this run's error even if the status store lags
-            self.error_label.setText(error)
+            self.error_label.setText(app_words(error))
             self.error_label.setVisible(True)
         emit(self.sync_finished, result)
 

@@ -47,6 +47,8 @@ def test_full_day(qtbot, controller, window, tmp_path, monkeypatch):
     infos: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: infos.append(text))
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: infos.append("WARN " + text))
+    # a session today that has already ended (the test runs after 15:00) is created once confirmed
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     runner = controller.runner
 
     # 1. import a small list

@@ -67,7 +67,7 @@ def test_first_run_manual_commune_choice(qtbot, tmp_path):
 def test_language_switch_at_run_time(qtbot, controller, window):
     assert window.tabs.tabText(0) == "&1 Danh sách công dân"
     search_label = window.queue.findChildren(type(window.queue.count_label))[0]
-    assert search_label.text() == "&Tìm:"
+    assert search_label.text() == "Tì&m:"
     window.findChild(QAction, "actLang_en").trigger()
     new = controller.window
     assert new is not window

@@ -219,6 +219,8 @@ def test_every_event_carries_the_operator(qtbot, controller, window, monkeypatch
     from desktop.ui.actions.login import set_operator
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    # a session today that has already ended (the test may run after 15:00) is created once confirmed
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
     with controller.db.session() as s:

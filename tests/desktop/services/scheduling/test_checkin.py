@@ -165,3 +165,12 @@ def test_today_counters_and_session_counters(db, setup):
         assert sc == {"booked": 0, "attended": 1, "no_show": 1, "capacity": 12}
         total = s.scalar(select(func.count()).select_from(StatusEvent))
         assert total == 5  # 2 scheduled, attended, card_captured, no_show
+
+
+def test_a_refused_absence_names_the_appointment_state_in_words_never_its_code(db, setup):
+    with db.session() as s:
+        checkin.mark(s, setup["an"], "attended", enrollment_session_id=setup["session"], at=AT)
+        with pytest.raises(ValidationError) as refused:
+            checkin.mark(s, setup["an"], "no_show", enrollment_session_id=setup["session"], at=AT)
+    assert "đã ghi là đã đến" in refused.value.message and "attended" not in refused.value.message
+    assert "already marked attended" in refused.value.words("en") and "'attended'" not in refused.value.words("en")
