@@ -88,6 +88,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     from province.dashboard import device_pages
 
     app.include_router(device_pages.router)
+    from province.dashboard import target_pages
+
+    app.include_router(target_pages.router)
 
     from province.dashboard.routes import MAX_UPLOAD_BODY
 
