@@ -5,13 +5,15 @@ date, "dự kiến trễ hạn", "không tiến triển N ngày", "đạt ngày 
 x is the commune's cumulative count up to the day shown (the sum of its laptops' reports, as the province
 table); y is the set's denominator for the commune (eligible citizens or population) when the file gave one,
 else the target itself. Met means x reached the target; at the deadline, that it was reached by then. Points
-have no population: they show counts only.
+have no population: they show counts only. `ranking` orders one set's communes by share (ties by count) with
+their move since yesterday and 7 days ago.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -161,3 +163,49 @@ def totals(all_sets: list[TargetSet], rows: list[CommuneSets], on: dt.date) -> l
         out.append(SetTotal(t, sum(f.have for f in figs), sum(f.denominator or f.target for f in figs),
                             sum(1 for f in figs if f.met_today), len(figs), at_deadline))
     return out
+
+
+def ranks(items: list[tuple[str, int, int]]) -> dict[str, int]:
+    """code → place, from (code, count, denominator): by share of the denominator (exact, not the rounded
+    percentage), ties by the larger count, then by code; places 1, 2, 3, … without gaps."""
+    def key(item: tuple[str, int, int]) -> tuple[Fraction, int, int, str]:
+        code, x, y = item
+        return (-Fraction(x, y) if y > 0 else Fraction(0), -x, len(code), code)
+
+    return {code: i for i, (code, _x, _y) in enumerate(sorted(items, key=key), 1)}
+
+
+def move(before: int | None, now: int) -> str:
+    """'↑3' (up three places), '↓2', '=' or '' when the commune had no place then."""
+    if before is None:
+        return ""
+    if before == now:
+        return "="
+    return f"↑{before - now}" if before > now else f"↓{now - before}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    place: int
+    code: str
+    name: str
+    figure: SetFigure
+    since_yesterday: str
+    since_week: str
+
+
+def _places(s: Session, set_id: int, on: dt.date, province: str | None) -> tuple[dict[str, int], list[CommuneSets]]:
+    rows = communes(s, on, province)
+    figs = [(c.code, f) for c in rows for f in c.figures if f.set_id == set_id]
+    return ranks([(code, f.have, f.denominator or f.target) for code, f in figs]), rows
+
+
+def ranking(s: Session, set_id: int, on: dt.date, province: str | None = None) -> list[Ranked]:
+    """The communes of one set in order, with their move since yesterday and since 7 days ago (recomputed
+    from the reports as they stand now)."""
+    now, rows = _places(s, set_id, on, province)
+    yesterday, _ = _places(s, set_id, on - dt.timedelta(days=1), province)
+    week, _ = _places(s, set_id, on - dt.timedelta(days=7), province)
+    figure = {c.code: (c.name, f) for c in rows for f in c.figures if f.set_id == set_id}
+    return [Ranked(place, code, figure[code][0], figure[code][1], move(yesterday.get(code), place),
+                   move(week.get(code), place)) for code, place in sorted(now.items(), key=lambda kv: kv[1])]

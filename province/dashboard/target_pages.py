@@ -1,7 +1,8 @@
 """The target sets pages (signed in, viewer or admin): `/targets` — every set over the province and each
-commune's "x/y — z%", met or not at the deadline and today, and its projection; `/targets/commune/{code}` —
-one commune's sets and its points' counts (no percentage: a point has no population). Figures from
-`target_figures`; the day shown is `on` (default: today in Vietnam)."""
+commune's "x/y — z%", met or not at the deadline and today, and its projection; with `set` chosen, the
+ranking of its communes (by share, ties by count) with the move since yesterday and 7 days ago;
+`/targets/commune/{code}` — one commune's sets and its points' counts (no percentage: a point has no
+population). Figures from `target_figures`; the day shown is `on` (default: today in Vietnam)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def targets_page(request: Request, user: PageUser, on: OnQ = None, province: Pro
     with db.session() as s:
         all_sets = tf.sets(s)
         rows = tf.communes(s, day, province or None)
+        ranked = tf.ranking(s, set, day, province or None) if set is not None else []
     chosen = [t for t in all_sets if set is None or t.id == set]
     if set is not None:
         for c in rows:
@@ -43,7 +45,7 @@ def targets_page(request: Request, user: PageUser, on: OnQ = None, province: Pro
         rows = [c for c in rows if c.figures]
     html = render("targets.html", title="Bộ chỉ tiêu — EnrollPoint", user=user, on=day, all_sets=all_sets,
                   chosen=set, totals=tf.totals(chosen, rows, day), rows=rows, met=_met,
-                  basis_labels=tf.BASIS_LABELS, province=province or "")
+                  basis_labels=tf.BASIS_LABELS, province=province or "", ranked=ranked)
     return HTMLResponse(html, headers=NO_STORE)
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from province import admin, offline, target_sets
+from province.dashboard.target_figures import move, ranks
 from province.db import HubDB
 from province.intake import Sender, intake
 from province.models import AuditEntry, TargetSet, TargetSetValue
@@ -44,7 +45,7 @@ SETS_CSV = ("Mã xã;Chỉ tiêu;Giá trị;Hạn;Bộ chỉ tiêu;Mẫu số;Lo
 @pytest.fixture
 def seeded(hub_url: str, hub_db: HubDB, tmp_path: Path, capsys) -> HubDB:  # type: ignore[no-untyped-def]
     """Trường Sa: 8.000 a day 1–7/6 and 873 on 8/6, then nothing. Ba Đình: 30 on 1/6, 40 on 10/6, 40 on 21/6.
-    Hoàn Kiếm: 10 a day 15–18/6."""
+    Hoàn Kiếm: 10 a day 15–18/6, 700 on 20/6."""
     with hub_db.session(write=True) as s:
         admin.add_commune(s, "22736", "Đặc khu Trường Sa", "56")
         admin.add_commune(s, "4", "Phường Ba Đình", "56")
@@ -55,7 +56,7 @@ def seeded(hub_url: str, hub_db: HubDB, tmp_path: Path, capsys) -> HubDB:  # typ
     assert (data["sets"], data["targets"], data["communes"]) == (2, 4, 3)
     _deliver(hub_db, "22736", {**{n: 8000 for n in range(7)}, 7: 873})
     _deliver(hub_db, "4", {0: 30, 9: 40, 20: 40})
-    _deliver(hub_db, "70", {n: 10 for n in range(14, 18)})
+    _deliver(hub_db, "70", {**{n: 10 for n in range(14, 18)}, 19: 700})
     return hub_db
 
 
@@ -175,3 +176,21 @@ def test_a_bad_sets_file_is_refused_whole_and_a_good_one_audited(hub_url: str, h
         assert (ts.deadline, ts.basis, v.value, v.denominator) == (dt.date(2026, 7, 15), "population", 7, 12)
         audits = s.scalars(select(AuditEntry).where(AuditEntry.action == "target_set.import")).all()
     assert len(audits) == 2
+
+
+def test_ranking_by_share_ties_by_count_with_moves(seeded: HubDB, admin_client) -> None:  # type: ignore[no-untyped-def]
+    one = str(_set_ids(seeded)["Đợt 1"])
+    # 20/6: Trường Sa 98,83%, Hoàn Kiếm 740/1.000 = 74%, Ba Đình 70/120 = 58,33%; 21/6 Ba Đình reaches 110/120
+    rank = _cells(admin_client.get("/targets", params={"on": "2026-06-21", "set": one}).text, "ranking")
+    assert [rank[(c, "")][:2] for c in ("22736", "4", "70")] == [["1", "Đặc khu Trường Sa"], ["2", "Phường Ba Đình"],
+                                                                   ["3", "Phường Hoàn Kiếm"]]
+    assert [rank[(c, "")][3:5] for c in ("22736", "4", "70")] == [["=", "="], ["↑1", "="], ["↓1", "="]]
+    assert rank[("4", "")][2] == "110/120 — 91,66%" and rank[("4", "")][5] == "Đạt"
+    assert '<table id="ranking">' not in admin_client.get("/targets", params={"on": "2026-06-21"}).text
+
+
+def test_rank_order_exact_share_then_count_then_code() -> None:
+    # 1/3 and 2/6 tie on share: the larger count first; 333/1000 is below 1/3 although both show 33,3x%
+    assert ranks([("9", 1, 3), ("10", 2, 6), ("11", 333, 1000), ("12", 0, 0), ("8", 1, 3)]) == \
+        {"10": 1, "8": 2, "9": 3, "11": 4, "12": 5}
+    assert (move(None, 1), move(4, 1), move(1, 3), move(2, 2)) == ("", "↑3", "↓2", "=")
