@@ -17,13 +17,16 @@ from dataclasses import dataclass
 PACE_DAYS = 7
 WORKING_WEEKDAYS = frozenset({0, 1, 2, 3, 4})  # Monday–Friday; a campaign may pass its own
 STALL_DAYS = 3  # "không tiến triển N ngày" from this many days without progress
+MAX_WORKING_DAYS = 26_000  # about a century of working days: beyond it a projection means nothing
 
 
 def add_working_days(start: dt.date, n: int, weekdays: Iterable[int] = WORKING_WEEKDAYS) -> dt.date:
     """The n-th working day after `start` (n ≥ 1); `start` itself is not counted. No working day: every day."""
     days = frozenset(weekdays) or frozenset(range(7))
-    d = start
-    left = n
+    weeks, left = divmod(n, len(days))  # any 7 days in a row hold len(days) working days: jump whole weeks
+    if left == 0 and weeks > 0:
+        weeks, left = weeks - 1, len(days)
+    d = start + dt.timedelta(weeks=weeks)
     while left > 0:
         d += dt.timedelta(days=1)
         if d.weekday() in days:
@@ -44,10 +47,13 @@ def run_rate(daily: Mapping[dt.date, int], active: Iterable[dt.date]) -> float:
 
 def project(on: dt.date, cumulative: int, target: int | None, pace: float,
             weekdays: Iterable[int] = WORKING_WEEKDAYS) -> dt.date | None:
-    """When `target` is reached from `cumulative` at `pace` per working day; None if met, no target or no pace."""
+    """When `target` is reached from `cumulative` at `pace` per working day; None if met, no target, no pace, or
+    a pace so slow it would take over MAX_WORKING_DAYS."""
     if target is None or cumulative >= target or pace <= 0:
         return None
     needed = math.ceil((target - cumulative) / pace - 1e-9)
+    if needed > MAX_WORKING_DAYS:  # a pace that would take lifetimes: no date (and late, with a deadline)
+        return None
     return add_working_days(on, max(1, needed), weekdays)
 
 

@@ -71,3 +71,23 @@ def test_late_stalled_and_reached_words() -> None:
     assert p.outlook(daily, 100, dt.date(2026, 7, 1), on).words() == ["dự kiến đạt 19/06/2026",
                                                                        "không tiến triển 7 ngày"]
     assert p.outlook({D0: 5, dt.date(2026, 6, 21): 20}, 20, None, dt.date(2026, 6, 30)).words() == ["đạt ngày 21/6"]
+
+
+def _naive_add(start: dt.date, n: int, weekdays: frozenset[int]) -> dt.date:
+    d, left = start, n
+    while left > 0:
+        d += dt.timedelta(days=1)
+        left -= d.weekday() in weekdays
+    return d
+
+
+@given(st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)), st.integers(1, 3000),
+       st.frozensets(st.integers(0, 6), min_size=1))
+def test_working_days_jump_whole_weeks_as_the_day_by_day_walk(start, n, weekdays):  # type: ignore[no-untyped-def]
+    assert p.add_working_days(start, n, weekdays) == _naive_add(start, n, weekdays)
+
+
+def test_a_hopeless_pace_gives_no_date_and_is_late_not_an_error() -> None:
+    o = p.outlook({D0: 1}, 10**8, dt.date(2026, 12, 31), D0 + dt.timedelta(days=1))
+    assert o.projected is None and o.late and "dự kiến trễ hạn" in o.words()
+    assert p.project(D0, 0, 10**8, 1.0) is None and p.project(D0, 0, 26_000, 1.0) is not None

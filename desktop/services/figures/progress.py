@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.projection import PACE_DAYS, WORKING_WEEKDAYS, project, run_rate
+from common.projection import PACE_DAYS, WORKING_WEEKDAYS, project, reached_on, run_rate, stalled_days
 from common.projection import add_working_days as add_working_days  # kept importable from here
 from common.vietnamese import sort_key
 from desktop.models import Citizen, Target
@@ -48,6 +48,8 @@ class IndicatorProgress:
     pace: float  # average per working day over the last 7 days with activity
     projected: dt.date | None  # when the target is reached at this pace (None: met, no target or no pace)
     on_track: bool | None  # projected on or before the deadline (None when it cannot be said)
+    reached: dt.date | None = None  # the first day the cumulative figure reached the target
+    stalled: int | None = None  # days since the last day with a count (None: never any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,22 +144,18 @@ def progress(
     """Everything the progress screen shows for one day (a handful of grouped queries)."""
     weekdays = frozenset(working_weekdays)
     today = indicators.count_day(session, on, point_id).totals
-    cumulative = indicators.count_until(session, on, point_id)
+    daily = indicators.daily_until(session, on, point_id)
+    cumulative = {code: sum(days.values()) for code, days in daily.items()}
     # a point has no share of the commune's targets: no target, no percentage (as the printed report)
     targets = {t.indicator: t for t in session.scalars(select(Target))} if point_id is None else {}
     by_village = eligible_by_village(session, on)
     eligible = sum(n for _name, n in by_village.values())
     active = indicators.active_days(session, on, PACE_DAYS, point_id)
-    per_day: dict[str, dict[dt.date, int]] = {code: {} for code in indicators.INDICATORS}
-    if active:
-        for day, counts in indicators.daily_series(session, min(active), max(active), point_id):
-            for k, v in counts.items():
-                per_day.setdefault(k, {})[day] = v
     rows = []
     for code in indicators.INDICATORS:
         t = targets.get(code)
         target = int(t.value) if t is not None else None
-        pace = run_rate(per_day[code], active)  # the one rule (common.projection), as the hub
+        pace = run_rate(daily[code], active)  # the one rule (common.projection), as the hub
         projected = project(on, cumulative[code], target, pace, weekdays)
         deadline = t.deadline if t is not None else None
         met = target is not None and cumulative[code] >= target
@@ -170,6 +168,8 @@ def progress(
                 today=today[code], cumulative=cumulative[code], target=target, deadline=deadline, eligible=eligible,
                 percent=_pct(cumulative[code], target), percent_eligible=_pct(cumulative[code], eligible), met=met,
                 pace=round(pace, 2), projected=projected, on_track=on_track,
+                reached=reached_on(daily[code], target, on) if target is not None else None,
+                stalled=stalled_days(daily[code], on),
             )
         )
     series = indicators.daily_series(session, on - dt.timedelta(days=series_days - 1), on, point_id)
