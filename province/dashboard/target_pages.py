@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from province.dashboard import target_figures as tf
 from province.dashboard.login import PageUser
@@ -60,7 +59,7 @@ def commune_targets(request: Request, code: Code, user: PageUser, on: OnQ = None
                                        home="/targets", receipt=None), status_code=404)
         found = tf.communes(s, day, code=code)
         points = tf.points(s, code, day)
-        name = s.scalar(select(Commune.name).where(Commune.code == code)) or code
+        name = commune.name
     figures = found[0].figures if found else []
     html = render("commune_targets.html", title=f"{name} — bộ chỉ tiêu", user=user, on=day, commune=commune,
                   figures=figures, points=points, met=_met, point_name=point_name, basis_labels=tf.BASIS_LABELS)
