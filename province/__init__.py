@@ -8,7 +8,8 @@ in `deps`, trusted `proxy` addresses, no plain HTTP off this computer (`transpor
 response files (`province_ca`), login counters shared by workers (`throttle_store`), a database that went
 away answered with 503 (`db_watch`), `cli_ops` (backup, restore, audit, reinstate, targets import), `cli_report` (report-setup) with
 `backup` (the logical dump) sealed by `backup_crypt`, `audit_read`, `targets_read` (a targets file into typed
-records) and `targets_write`, the audit's `actor` (the OS user on the command line), timestamped `logs`, its own `db`,
+records) and `targets_write`, `target_sets_write` (target sets with denominators) and `target_sets` (the one
+target per indicator the laptops get), the audit's `actor` (the OS user on the command line), timestamped `logs`, its own `db`,
 `models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,
 never `desktop`.
 """

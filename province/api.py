@@ -13,15 +13,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from province import admin, held, logs, offline, replacement
+from province import admin, held, logs, offline, replacement, target_sets
 from province.db import HubDB
 from province.deps import CurrentDevice
 from province.errors import HubRefusal, NotAllowed, TooBusy
 from province.inflight import BatchSlots
 from province.intake import IntakeRefused, Sender, intake
-from province.models import Device, Target
+from province.models import Device
 from province.schemas import (
     EnrolIn,
     EnrolOut,
@@ -214,10 +214,10 @@ def get_targets(
 ) -> Any:
     with db.session() as s:
         commune = admin.get_commune(s, device.commune_code)
-        rows = s.scalars(select(Target).where(Target.commune_code == commune.code).order_by(Target.indicator))
+        rows = target_sets.for_laptop(s, commune.code, target_sets.vn_today())  # one per indicator: the nearest open deadline
         return TargetsOut(
             commune_code=commune.code, commune_name=commune.name,
-            targets=[TargetOut(indicator=t.indicator, value=t.value,
-                               deadline=t.deadline.isoformat() if t.deadline else None) for t in rows],
+            targets=[TargetOut(indicator=ind, value=value, deadline=deadline.isoformat() if deadline else None)
+                     for ind, value, deadline in rows],
             hub_public_key=offline.hub_public_key(s),
         )

@@ -91,6 +91,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     from province.dashboard import report_routes
 
     app.include_router(report_routes.router)
+    from province.dashboard import target_pages
+
+    app.include_router(target_pages.router)
 
     from province.dashboard.routes import MAX_UPLOAD_BODY
 

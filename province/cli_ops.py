@@ -1,6 +1,6 @@
 """`enrollpoint-hub` commands for running the hub: `backup` / `restore` (province.backup), `audit` (reading
 the database audit), `device reinstate` (lift a revocation) and `targets import` (province.targets_read reads,
-province.targets_write stores). Words in province.cli_words; refusals are HubRefusal (one line, exit 2).
+province.targets_write stores; with --sets, province.target_sets_write). Words in province.cli_words; refusals are HubRefusal (one line, exit 2).
 
 The backup passphrase never appears on the command line (where `ps` and shell history would show it): it is
 read from ENROLLPOINT_HUB_BACKUP_PASSPHRASE, from an open file descriptor (`--passphrase-fd`, e.g. a systemd
@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from province import admin, audit_read, backup, targets_read, targets_write
+from province import admin, audit_read, backup, target_sets_write, targets_read, targets_write
 from province.cli_words import say
 from province.db import HubDB
 from province.errors import HubRefusal
@@ -104,6 +104,8 @@ def cmd_device_reinstate(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]
 
 def cmd_targets_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     path = Path(args.file).expanduser()
+    if args.sets:
+        return _import_sets(args, db, path)
     records = targets_read.parse(path)  # refused whole, naming row, column and reason, before any write
     with db.session(write=True) as s:
         if args.dry_run:
@@ -116,6 +118,21 @@ def cmd_targets_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     key = "targets.checked" if args.dry_run else "targets.imported"
     return data, say(args.lang, key, path=path.name, count=len(records), added=done.added, updated=done.updated,
                      communes=done.communes)
+
+
+def _import_sets(args: argparse.Namespace, db: HubDB, path: Path) -> tuple[Any, str]:
+    records = targets_read.parse(path, extra=target_sets_write.EXTRA)
+    with db.session(write=True) as s:
+        if args.dry_run:
+            target_sets_write.check(s, path.name, records, args.province)
+            done = target_sets_write.SetsImported(len({(r.extra.get("set"), r.indicator) for r in records}),
+                                                  len(records), len({r.commune for r in records}))
+        else:
+            done = target_sets_write.store(s, path.name, records, args.province)
+    data = {"file": str(path), "sets": done.sets, "targets": done.values, "communes": done.communes,
+            "dry_run": args.dry_run}
+    key = "targets.sets_checked" if args.dry_run else "targets.sets_imported"
+    return data, say(args.lang, key, path=path.name, sets=done.sets, count=done.values, communes=done.communes)
 
 
 def _limit(text: str) -> int:
@@ -145,5 +162,7 @@ def add_commands(sub: Any, device: Any, add: Any) -> None:
     sp.add_argument("file", metavar="FILE", help=".csv (UTF-8) or .xlsx: commune_code and indicators, see docs/hub.md")
     sp.add_argument("--province", default=None, help="refuse communes of any other province")
     sp.add_argument("--dry-run", action="store_true", help="check the file only; store nothing")
+    sp.add_argument("--sets", action="store_true", help="the file holds target sets (columns set, deadline, "
+                    "denominator, basis)")
     sp = add("reinstate", cmd_device_reinstate, "lift a revocation (the laptop was found)", device)
     sp.add_argument("id")

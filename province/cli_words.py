@@ -96,6 +96,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "targets.checked": ("Tệp {path} hợp lệ: {count} chỉ tiêu cho {communes} xã (chưa lưu gì: bỏ --dry-run để nhập).",
                         "{path} is valid: {count} targets for {communes} communes (nothing stored: drop --dry-run "
                         "to import)."),
+    "targets.sets_imported": ("Đã nhập {count} chỉ tiêu của {sets} bộ chỉ tiêu từ {path} cho {communes} xã.",
+                              "{count} targets of {sets} target sets imported from {path} for {communes} communes."),
+    "targets.sets_checked": ("Tệp {path} hợp lệ: {count} chỉ tiêu của {sets} bộ chỉ tiêu cho {communes} xã (chưa lưu "
+                             "gì: bỏ --dry-run để nhập).",
+                             "{path} is valid: {count} targets of {sets} target sets for {communes} communes "
+                             "(nothing stored: drop --dry-run to import)."),
     # cli_files
     "file.unreadable": ("Không đọc được tệp {path}: {why}.", "Cannot read {path}: {why}."),
     "file.unwritable": ("Không ghi được tệp {path}: {why}.", "Cannot write {path}: {why}."),

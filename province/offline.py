@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from province import admin, held, replacement
+from province import admin, held, replacement, target_sets
 from province.errors import HubRefusal
 from province.models import (
     Arrival,
@@ -31,7 +31,6 @@ from province.models import (
     HubSetting,
     PhoneReport,
     ReportVillage,
-    Target,
 )
 from province.models.steering import PHONE
 from sync import daycode, hubkey, offline, protocol, signing
@@ -70,9 +69,9 @@ def hub_public_key(s: Session) -> str:
 
 
 def _targets(s: Session, commune: str) -> list[dict[str, Any]]:
-    rows = s.scalars(select(Target).where(Target.commune_code == commune).order_by(Target.indicator))
-    return [{"indicator": t.indicator, "value": t.value,
-             "deadline": t.deadline.isoformat() if t.deadline else None} for t in rows]
+    # one per indicator, the nearest open deadline of the target sets (province.target_sets): older laptops read it
+    return [{"indicator": ind, "value": value, "deadline": deadline.isoformat() if deadline else None}
+            for ind, value, deadline in target_sets.for_laptop(s, commune, target_sets.vn_today())]
 
 
 # -- enrolment by file --------------------------------------------------------------------------------

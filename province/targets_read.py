@@ -43,6 +43,12 @@ ALIASES = {
     "value": ("value", "target", "giatri", "muctieu", "sochitieu"),
     "deadline": ("deadline", "han", "hanchot", "thoihan"),
 }
+# Names an `extra` column is also known by (the target sets' columns, province.target_sets).
+EXTRA_ALIASES = {
+    "set": ("set", "targetset", "bochitieu", "tenbochitieu", "dot"),
+    "denominator": ("denominator", "mauso"),
+    "basis": ("basis", "loaimauso"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +193,7 @@ def _roles(header: list[str], extra: tuple[str, ...]) -> tuple[dict[str, int], d
     wide: dict[str, int] = {}
     faults: list[Fault] = []
     by_alias = {alias: role for role, names in ALIASES.items() for alias in names}
-    by_alias.update({_key(e): f"extra:{e}" for e in extra})
+    by_alias.update({_key(a): f"extra:{e}" for e in extra for a in EXTRA_ALIASES.get(e, (e,))})
     keys = {_key(k): k for k in indicators.KEYS}
     for i, cell in enumerate(header):
         k = _key(cell)

@@ -4,7 +4,7 @@ from .auth import HubSession, HubSetting, HubUser, LoginLink
 from .base import Base, UTCDateTime
 from .devices import Device, DevicePreviousKey, DeviceSuccession, EnrolmentCode
 from .offline import BundleReceipt, PhoneReport
-from .register import Commune, Target
+from .register import Commune, Target, TargetSet, TargetSetValue
 from .reports import (
     AuditEntry,
     Batch,
@@ -40,5 +40,7 @@ __all__ = [
     "PhoneReport",
     "ReportVillage",
     "Target",
+    "TargetSet",
+    "TargetSetValue",
     "UTCDateTime",
 ]

@@ -31,3 +31,31 @@ class Target(Base):
     indicator: Mapped[str] = mapped_column(String(40))
     value: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class TargetSet(Base):
+    """A named target for one indicator with its own deadline ("Chỉ tiêu đợt 1, hạn 30/6"); several may run
+    at once. Its per-commune figures are `TargetSetValue` rows. The laptops still get one target per
+    indicator: the nearest open deadline (province.target_sets.for_laptop)."""
+
+    __tablename__ = "target_sets"
+    __table_args__ = (UniqueConstraint("name", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    indicator: Mapped[str] = mapped_column(String(40))
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(String(20), default="")  # what the denominator counts: eligible / population
+
+
+class TargetSetValue(Base):
+    """One commune's target count in a set and its denominator (eligible citizens or population), if given."""
+
+    __tablename__ = "target_set_values"
+    __table_args__ = (UniqueConstraint("set_id", "commune_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("target_sets.id", ondelete="CASCADE"))
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), index=True)
+    value: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer, nullable=True)

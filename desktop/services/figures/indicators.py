@@ -154,6 +154,16 @@ def count_until(session: Session, day: dt.date, point_id: int | None = None) -> 
     return out
 
 
+def daily_until(session: Session, day: dt.date, point_id: int | None = None) -> dict[str, dict[dt.date, int]]:
+    """Indicator → day → count, every day with events up to and including `day` (the query of count_until),
+    for the projection rule (common.projection: pace, date reached, stall)."""
+    out: dict[str, dict[dt.date, int]] = {k: {} for k in INDICATORS}
+    for d, ev, n in _per_day(session, day, point_id):
+        per = out[_key(ev)]
+        per[d] = per.get(d, 0) + n
+    return out
+
+
 # Above this many events the per-village join is driven from the citizens' village index (one sequential
 # pass, probing events by citizen) instead of looking each event's citizen up at random.
 _CITIZEN_DRIVEN_FROM = 20_000

@@ -5,21 +5,22 @@ citizens aged 14 or more on the day (full birth date when known; a birth year al
 that year, as in due.py, so nobody is counted before the age is certain; unknown age counts) and not
 ineligible, moved away or deceased. A point's progress has no target and no percentage of one: the province's
 targets (and the commune's village targets) are the whole commune's, and a point has no share of them (as the
-printed per-point report). Pace is the average per working day over the last 7 days
-that had any activity; the projection walks forward over working days (Monday–Friday unless told) from
-the day after `on` until the remaining count is covered at that pace.
+printed per-point report). Pace and projection follow the one rule the hub
+uses too (common.projection): the average over the last 7 days that had any activity, walked forward over
+working days (Monday–Friday unless told) from the day after `on` until the remaining count is covered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.projection import PACE_DAYS, WORKING_WEEKDAYS, project, reached_on, run_rate, stalled_days
+from common.projection import add_working_days as add_working_days  # kept importable from here
 from common.vietnamese import sort_key
 from desktop.models import Citizen, Target
 from desktop.services.figures import indicators, village_targets
@@ -27,9 +28,7 @@ from desktop.services.register.statuses import TERMINAL
 from desktop.storage.connect import driver_connection
 
 CARD_AGE = 14
-PACE_DAYS = 7
 SERIES_DAYS = 30
-WORKING_WEEKDAYS = frozenset({0, 1, 2, 3, 4})  # Monday–Friday; campaigns may pass their own
 UNKNOWN_VILLAGE = "Chưa rõ thôn/tổ"
 
 
@@ -49,6 +48,8 @@ class IndicatorProgress:
     pace: float  # average per working day over the last 7 days with activity
     projected: dt.date | None  # when the target is reached at this pace (None: met, no target or no pace)
     on_track: bool | None  # projected on or before the deadline (None when it cannot be said)
+    reached: dt.date | None = None  # the first day the cumulative figure reached the target
+    stalled: int | None = None  # days since the last day with a count (None: never any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,28 +127,6 @@ def eligible_by_village(session: Session, on: dt.date) -> dict[str, tuple[str, i
     return {(key or ""): (name or "", n) for key, name, n in raw.execute(sql, _eligible_params(on))}
 
 
-def add_working_days(start: dt.date, n: int, weekdays: Iterable[int] = WORKING_WEEKDAYS) -> dt.date:
-    """The n-th working day after `start` (n ≥ 1); `start` itself is not counted."""
-    days = frozenset(weekdays) or frozenset(range(7))
-    d = start
-    left = n
-    while left > 0:
-        d += dt.timedelta(days=1)
-        if d.weekday() in days:
-            left -= 1
-    return d
-
-
-def project(
-    on: dt.date, cumulative: int, target: int | None, pace: float, weekdays: Iterable[int] = WORKING_WEEKDAYS
-) -> dt.date | None:
-    """When `target` is reached from `cumulative` at `pace` per working day; None if met, no target or no pace."""
-    if target is None or cumulative >= target or pace <= 0:
-        return None
-    needed = math.ceil((target - cumulative) / pace - 1e-9)
-    return add_working_days(on, max(1, needed), weekdays)
-
-
 def _pct(num: int, den: int | None) -> float | None:
     if not den:
         return None
@@ -165,23 +144,18 @@ def progress(
     """Everything the progress screen shows for one day (a handful of grouped queries)."""
     weekdays = frozenset(working_weekdays)
     today = indicators.count_day(session, on, point_id).totals
-    cumulative = indicators.count_until(session, on, point_id)
+    daily = indicators.daily_until(session, on, point_id)
+    cumulative = {code: sum(days.values()) for code, days in daily.items()}
     # a point has no share of the commune's targets: no target, no percentage (as the printed report)
     targets = {t.indicator: t for t in session.scalars(select(Target))} if point_id is None else {}
     by_village = eligible_by_village(session, on)
     eligible = sum(n for _name, n in by_village.values())
     active = indicators.active_days(session, on, PACE_DAYS, point_id)
-    pace_sums = indicators.zeros()
-    if active:
-        for day, counts in indicators.daily_series(session, min(active), max(active), point_id):
-            if day in active:
-                for k, v in counts.items():
-                    pace_sums[k] += v
     rows = []
     for code in indicators.INDICATORS:
         t = targets.get(code)
         target = int(t.value) if t is not None else None
-        pace = pace_sums[code] / len(active) if active else 0.0
+        pace = run_rate(daily[code], active)  # the one rule (common.projection), as the hub
         projected = project(on, cumulative[code], target, pace, weekdays)
         deadline = t.deadline if t is not None else None
         met = target is not None and cumulative[code] >= target
@@ -194,6 +168,8 @@ def progress(
                 today=today[code], cumulative=cumulative[code], target=target, deadline=deadline, eligible=eligible,
                 percent=_pct(cumulative[code], target), percent_eligible=_pct(cumulative[code], eligible), met=met,
                 pace=round(pace, 2), projected=projected, on_track=on_track,
+                reached=reached_on(daily[code], target, on) if target is not None else None,
+                stalled=stalled_days(daily[code], on),
             )
         )
     series = indicators.daily_series(session, on - dt.timedelta(days=series_days - 1), on, point_id)

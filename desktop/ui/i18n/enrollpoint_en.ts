@@ -1372,6 +1372,14 @@ Possible duplicates: {5}</translation>
         <translation>Reached</translation>
     </message>
     <message>
+        <source> — không tiến triển {0} ngày</source>
+        <translation> — no progress for {0} days</translation>
+    </message>
+    <message>
+        <source>Đạt ngày {0}</source>
+        <translation>Reached on {0}</translation>
+    </message>
+    <message>
         <source>Chưa đủ số liệu</source>
         <translation>Not enough data</translation>
     </message>

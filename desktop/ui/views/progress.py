@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.projection import STALL_DAYS
 from desktop.changes import Changes
 from desktop.ui.support import labels, numbers
 from desktop.ui.support.cells import table_item
@@ -182,12 +183,16 @@ class ProgressView(View):
                 proj_text = row.projected.strftime("%d/%m/%Y")
                 if row.on_track is False and row.deadline:
                     proj_text += _(" (trễ hạn {0})").format(row.deadline.strftime("%d/%m/%Y"))
+            elif row.target and row.met and row.reached is not None:
+                proj_text = _("Đạt ngày {0}").format(f"{row.reached.day}/{row.reached.month}")
             elif row.target and row.met:
                 proj_text = _("Đã đạt")
             elif row.target:
                 proj_text = _("Chưa đủ số liệu")
             else:
                 proj_text = _("Chưa có mục tiêu")
+            if row.target and not row.met and row.stalled is not None and row.stalled >= STALL_DAYS:
+                proj_text += _(" — không tiến triển {0} ngày").format(row.stalled)
             values = (labels.indicator(row.code), _num(row.today), _num(row.cumulative),
                       _num(row.target) if row.target else "—",
                       numbers.percent(row.percent), proj_text)
