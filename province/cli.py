@@ -352,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("approve", cmd_device_approve, "approve a laptop held for review (its reports are counted)", device)
     sp.add_argument("id")
     cli_ops.add_commands(sub, device, add)  # backup, restore, audit, device reinstate, targets import
+    from province.national import cli as national_cli
+
+    national_cli.add_commands(sub, add)  # national enrol-code | connect | send | status
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
     sp.add_argument("file")

@@ -38,3 +38,5 @@ __all__ = [
     "Target",
     "UTCDateTime",
 ]
+
+from province.national import models as _national  # noqa: E402,F401  (registers the national tables)
