@@ -32,7 +32,7 @@ def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session(write=True) as s:
         code, expires = intake.create_code(s, args.province, args.days)
         fingerprint = hubkey.fingerprint(offline.ensure_hub_key(s)[1])
-    data = {"code": code, "province": args.province, "expires_at": expires.isoformat() + "Z",
+    data = {"code": code, "province": args.province, "expires_at": expires.isoformat(),
             "fingerprint": fingerprint}
     return data, say(args.lang, "national.code", code=code, province=args.province, expires=data["expires_at"],
                      fingerprint=fingerprint)

@@ -23,7 +23,7 @@ BINDING_DEVICE = "national"  # the binding's device id slot: the enrolling party
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC)
 
 
 def _province(code: str) -> str:
@@ -132,7 +132,7 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
     prov.last_batch_at = at
     private = offline.ensure_hub_key(s)[0]
     receipt = rollup.sign_receipt(private, {"province": province, "batch_id": batch_id, "stored": stored,
-                                            "stale": stale, "received_at": at.isoformat() + "Z"})
+                                            "stale": stale, "received_at": at.isoformat()})
     s.add(NationalBatch(province_code=province, batch_id=batch_id, body_hash=digest, received_at=at,
                         receipt_json=json.dumps(receipt)))
     return {**receipt, "duplicate": False}

@@ -101,9 +101,9 @@ def compose(s: Session, province: str) -> NationalPending | None:
         rows.append(rollup.Row(commune, day, revision, provisional, values))
     if not rows:
         return None
-    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    at = dt.datetime.now(dt.UTC)
     batch_id = uuid.uuid4().hex
-    batch = rollup.new_batch(province, batch_id, at.isoformat() + "Z", rows)
+    batch = rollup.new_batch(province, batch_id, at.isoformat(), rows)
     wire = rollup.sign_batch(offline.ensure_hub_key(s)[0], batch)
     row = NationalPending(batch_id=batch_id, created_at=at, wire_json=json.dumps(wire, ensure_ascii=False))
     s.add(row)

@@ -66,7 +66,7 @@ def _targets(s: Session, key: str) -> dict[str, int]:
 
 def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceLine]:
     """Every enrolled province, ranked: by % of target where there are targets, then by count."""
-    key, now = headline(), now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    key, now = headline(), now or dt.datetime.now(dt.UTC)
     names = communes.provinces()
     lines = {p.province_code: ProvinceLine(p.province_code, names.get(p.province_code, p.province_code),
                                            last_batch=p.last_batch_at)
@@ -136,7 +136,7 @@ def national_html(lines: list[ProvinceLine]) -> str:
         rank=i + 1, code=ln.code, name=ln.name, fig=ln.figure() + (" (có số tạm)" if ln.provisional else ""),
         badge=Markup(" <span class=\"stale\">im lặng</span>") if ln.stale else "",
         days=f"dữ liệu đến ngày {vn_date(ln.last_day)}" if ln.last_day else "chưa có dữ liệu",
-        communes=thousands(ln.communes), sent=local(ln.last_batch.replace(tzinfo=dt.UTC)) if ln.last_batch else "")
+        communes=thousands(ln.communes), sent=local(ln.last_batch) if ln.last_batch else "")
         for i, ln in enumerate(lines))
     body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày.</p>"
                   "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Số xã</th>"
