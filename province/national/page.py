@@ -119,7 +119,7 @@ def commune_lines(s: Session, province: str) -> list[CommuneLine]:
 
 
 _STYLE = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-          "padding:.3em .6em}.stale{background:#fdd;color:#900;font-weight:bold;padding:0 .4em}.tam{color:#a60}")
+          "padding:.3em .6em}.stale{background:mistyrose;color:darkred;font-weight:bold;padding:0 .4em}.tam{color:darkorange}")
 
 
 def _page(title: str, body: Markup) -> str:
