@@ -38,6 +38,21 @@ def cmd_enrol_code(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                      fingerprint=fingerprint)
 
 
+def bound_key(code: str, own_key: str, answer: Any) -> tuple[str, str]:
+    """(national key, province) from the enrolment answer, only when the key is bound to our one-time code
+    and our own key: an answer re-signed or re-keyed on the way is refused."""
+    national_key = answer.get("national_public_key") if isinstance(answer, dict) else None
+    province = answer.get("province") if isinstance(answer, dict) else None
+    if not isinstance(national_key, str) or not isinstance(province, str) or not hubkey.binding_valid(
+            signing.token_hash(code_key(code)), answer.get("binding"), national_key, intake.BINDING_DEVICE,
+            province, own_key):
+        raise client.NationalRefused("the national hub's key is not bound to this code (wrong address or someone "
+                                     "in between): not connected",
+                                     vi="Khóa máy chủ toàn quốc không gắn với mã kết nối này (sai địa chỉ hoặc có "
+                                        "kẻ đứng giữa): chưa kết nối.", status=403)
+    return national_key, province
+
+
 def cmd_connect(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     if _role(args) == "national":
         raise role.laptops_refused()
@@ -45,15 +60,7 @@ def cmd_connect(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
         own_key = offline.ensure_hub_key(s)[1]
     answer = client.call(args.url, "/api/v1/national/enrol",
                          {"province": args.province, "code": args.code, "hub_public_key": own_key})
-    national_key = answer.get("national_public_key") if isinstance(answer, dict) else None
-    province = answer.get("province") if isinstance(answer, dict) else None
-    code_hash = signing.token_hash(code_key(args.code))
-    if not isinstance(national_key, str) or not isinstance(province, str) or not hubkey.binding_valid(
-            code_hash, answer.get("binding"), national_key, intake.BINDING_DEVICE, province, own_key):
-        raise client.NationalRefused("the national hub's key is not bound to this code (wrong address or someone "
-                                     "in between): not connected",
-                                     vi="Khóa máy chủ toàn quốc không gắn với mã kết nối này (sai địa chỉ hoặc có "
-                                        "kẻ đứng giữa): chưa kết nối.", status=403)
+    national_key, province = bound_key(args.code, own_key, answer)
     with db.session(write=True) as s:
         outbox.save_link(s, args.url.rstrip("/"), national_key, province)
     fp = hubkey.fingerprint(national_key)

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from province.app import create_app
 from province.db import HubDB
+from province.errors import HubRefusal
 from province.national import rollup
+from province.national.cli import bound_key
 from province.national.intake import create_code
 from province.national.models import NationalBatch, NationalCommuneDay
 from province.settings import HubSettings
@@ -106,3 +108,20 @@ def test_a_national_hub_takes_no_laptop(national: TestClient) -> None:
 def test_a_province_hub_takes_no_roll_up(client: TestClient) -> None:
     r = client.post("/api/v1/national/enrol", json={})
     assert r.status_code == 403 and "province hub" in r.json()["detail"]
+
+
+def test_a_province_hub_believes_only_a_key_bound_to_its_code(national: TestClient, hub_db: HubDB) -> None:
+    with hub_db.session(write=True) as s:
+        code = create_code(s, "56")[0]
+    _, own_public = signing.generate_keypair()
+    answer = national.post("/api/v1/national/enrol",
+                           json={"province": "56", "code": code, "hub_public_key": own_public}).json()
+    assert bound_key(code, own_public, answer) == (answer["national_public_key"], "56")
+    _, intruder = signing.generate_keypair()
+    for forged in ({**answer, "national_public_key": intruder}, {**answer, "province": "1"},
+                   {k: v for k, v in answer.items() if k != "binding"}):
+        with pytest.raises(HubRefusal, match="not bound to this code"):
+            bound_key(code, own_public, forged)
+    with pytest.raises(HubRefusal):
+        bound_key("AAAA-BBBB-CCCC", own_public, answer)  # another code
+
