@@ -11,6 +11,7 @@ Modules:
 - `rollup`: the signed roll-up document, its shape and its checks (pure).
 - `outbox`: the province side: figures per (commune, day), revisions, the pending batch.
 - `intake`: the national side: enrolment codes, enrolment, batch intake with receipts.
+- `files`: the same batches by file (`send --out`, `import --receipt`, `receipt`) for a long outage.
 - `client`: the province hub's HTTP link to the national hub (bounded retries).
 - `api`: the national hub's routes under /api/v1/national.
 - `page`: the national page (/national) and a province's drill-down.

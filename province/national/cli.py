@@ -8,13 +8,14 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from province import offline
 from province.admin import code_key
 from province.cli_words import WORDS, say
 from province.db import HubDB
-from province.national import client, intake, outbox, role, rollup
+from province.national import client, files, intake, outbox, role, rollup
 from province.national.words import WORDS as NATIONAL_WORDS
 from sync import hubkey, signing
 
@@ -103,16 +104,33 @@ def send(db: HubDB, sleep: Callable[[float], None] = time.sleep) -> dict[str, in
 def cmd_send(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     if _role(args) == "national":
         raise role.laptops_refused()
+    if args.out:
+        count = files.write_batches(db, Path(args.out), MAX_BATCHES_PER_SEND)
+        return {"batches": count, "file": args.out}, say(args.lang, "national.file", batches=count, file=args.out)
     done = send(db)
     if not done["batches"]:
         return done, say(args.lang, "national.nothing")
     return done, say(args.lang, "national.sent", **done)
 
 
+def cmd_import(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    if _role(args) != "national":
+        raise role.rollups_refused()
+    done = files.import_batches(db, Path(args.file), Path(args.receipt))
+    return done, say(args.lang, "national.imported", receipt=args.receipt, **done)
+
+
+def cmd_receipt(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    if _role(args) == "national":
+        raise role.laptops_refused()
+    count = files.read_receipts(db, Path(args.file))
+    return {"acknowledged": count}, say(args.lang, "national.receipts", count=count)
+
+
 def cmd_status(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     with db.session() as s:
         linked = outbox.link(s)
-        waiting = 1 if outbox.pending(s) is not None else 0
+        waiting = len(outbox.waiting(s))
     data = {"role": _role(args), "url": linked.get(outbox.URL_KEY, ""),
             "province": linked.get(outbox.PROVINCE_KEY, ""), "pending": waiting,
             "checked_at": dt.datetime.now(dt.UTC).isoformat()}
@@ -130,5 +148,11 @@ def add_commands(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sp.add_argument("--url", required=True)
     sp.add_argument("--code", required=True)
     sp.add_argument("--province", required=True, help="this hub's province code (the code is bound to it)")
-    add("send", cmd_send, "province hub: send changed commune-day figures to the national hub", national)
+    sp = add("send", cmd_send, "province hub: send changed commune-day figures to the national hub", national)
+    sp.add_argument("--out", default=None, metavar="FILE", help="write the signed batches to a file instead")
+    sp = add("import", cmd_import, "national hub: import a province hub's batches file", national)
+    sp.add_argument("file")
+    sp.add_argument("--receipt", required=True, metavar="OUT", help="the signed receipts file to carry back")
+    sp = add("receipt", cmd_receipt, "province hub: read the national hub's receipts file", national)
+    sp.add_argument("file")
     add("status", cmd_status, "the role and the national link", national)

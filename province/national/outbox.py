@@ -78,12 +78,17 @@ def pending(s: Session) -> NationalPending | None:
     return s.scalars(select(NationalPending).order_by(NationalPending.created_at).limit(1)).first()
 
 
-def compose(s: Session, province: str) -> NationalPending | None:
-    """The pending batch, or a new one of every changed (commune, day) (at most rollup.MAX_ROWS); None when
-    nothing changed. Revisions move in the same transaction that stores the batch."""
-    waiting = pending(s)
-    if waiting is not None:
-        return waiting
+def waiting(s: Session) -> list[NationalPending]:
+    return list(s.scalars(select(NationalPending).order_by(NationalPending.created_at, NationalPending.batch_id)))
+
+
+def compose(s: Session, province: str, *, new: bool = False) -> NationalPending | None:
+    """The oldest pending batch (unless `new`), or a new one of every (commune, day) changed since it was
+    last put in a batch (at most rollup.MAX_ROWS); None when nothing changed. Revisions move in the same
+    transaction that stores the batch."""
+    first = None if new else pending(s)
+    if first is not None:
+        return first
     sent = {(o.commune_code, o.day): o for o in s.scalars(select(NationalOutbox))}
     rows: list[rollup.Row] = []
     for (commune, day), (provisional, values) in sorted(figures(s, province).items()):

@@ -17,6 +17,15 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Sent {batches} batches ({rows} commune-days) to the national hub; {stored} new or revised, "
                       "{duplicates} batches already received."),
     "national.nothing": ("Không có số liệu mới để gửi lên máy chủ toàn quốc.", "Nothing new to send to the national hub."),
+    "national.file": ("Đã ghi {batches} lô số liệu vào tệp {file}: mang tệp lên máy chủ toàn quốc, rồi mang tệp biên "
+                      "nhận về và chạy `national receipt`.",
+                      "{batches} batches written to {file}: carry it to the national hub, bring the receipts file "
+                      "back and run `national receipt`."),
+    "national.imported": ("Đã nhận {batches} lô ({stored} dòng xã-ngày mới hoặc sửa, {duplicates} lô đã nhận từ "
+                          "trước); biên nhận: {receipt}.",
+                          "{batches} batches imported ({stored} commune-days new or revised, {duplicates} already "
+                          "received); receipts: {receipt}."),
+    "national.receipts": ("{count} lô đã được máy chủ toàn quốc xác nhận.", "{count} batches acknowledged by the national hub."),
     "national.status": ("Vai trò: {role}; máy chủ toàn quốc: {url}; tỉnh: {province}; lô chờ gửi: {pending}.",
                         "Role: {role}; national hub: {url}; province: {province}; batches waiting: {pending}."),
 }

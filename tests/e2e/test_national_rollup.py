@@ -1,5 +1,6 @@
 """Two province hubs and a national hub, three real processes on 127.0.0.1: laptops report to the provinces,
-the provinces roll up to the national hub across an outage of it, and the national figures are the sum of
+the provinces roll up to the national hub across an outage of it (one online, one by file), and the national
+figures are the sum of
 the provinces', each commune once, a revision replacing (never adding to) the earlier figure."""
 
 from __future__ import annotations
@@ -76,10 +77,21 @@ def test_two_provinces_roll_up_across_an_outage(tmp_path: Path) -> None:
         assert down.returncode == 2 and "Không kết nối được máy chủ toàn quốc" in down.stderr, down.stderr
         assert "Traceback" not in down.stderr
         assert json.loads(run_cli(hub_a, "--json", "national", "status").stdout)["pending"] == 1
+        # Province B goes by file: its batches carried to the national hub, imported there, receipts back.
+        carried, receipts = tmp_path / "b-to-national.json", tmp_path / "national-to-b.json"
+        out = run_cli(hub_b, "--json", "national", "send", "--out", str(carried))
+        assert out.returncode == 0 and json.loads(out.stdout)["batches"] == 1, out.stderr
+        imports = [run_cli(national, "--json", "national", "import", str(carried), "--receipt", str(receipts))
+                   for _ in range(2)]  # imported twice (a second stick): stored once
+        assert [json.loads(i.stdout) for i in imports] == [{"batches": 1, "stored": 2, "duplicates": 0},
+                                                           {"batches": 1, "stored": 0, "duplicates": 1}]
+        back = run_cli(hub_b, "--json", "national", "receipt", str(receipts))
+        assert back.returncode == 0 and json.loads(back.stdout) == {"acknowledged": 1}, back.stderr
+        assert json.loads(run_cli(hub_b, "--json", "national", "status").stdout)["pending"] == 0
         national.start()
 
         assert _send(hub_a)["rows"] == 3  # the kept batch, sent again
-        assert _send(hub_b)["rows"] == 2
+        assert _send(hub_b)["batches"] == 0  # everything went by file
         assert _send(hub_a)["batches"] == 0  # nothing changed: nothing sent
         _national_equals_provinces(national, hub_a, hub_b)
 
