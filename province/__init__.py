@@ -10,6 +10,6 @@ away answered with 503 (`db_watch`), `cli_ops` (backup, restore, audit, reinstat
 `backup` (the logical dump) sealed by `backup_crypt`, `audit_read`, `targets_read` (a targets file into typed
 records) and `targets_write`, `target_sets_write` (target sets with denominators) and `target_sets` (the one
 target per indicator the laptops get), the audit's `actor` (the OS user on the command line), timestamped `logs`, its own `db`,
-`models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,
+the `national/` level (a province hub's roll-up to the national hub, and the national hub's side), `models/` and `migrations/` (SQLite by default, PostgreSQL in production). Imports `sync` and `common`,
 never `desktop`.
 """

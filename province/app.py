@@ -75,6 +75,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     app.state.login_guard = guard = login_guard or LoginGuard(max_failures=auth.MAX_FAILURES,
                                                               lock_for=auth.LOCK_FOR.total_seconds())
     app.state.shared_throttle = SharedThrottle(hub, guard.policy, guard.clock, settings)
+    from province.national import role
+
+    role.install(app, settings.role)  # before the routers: a national hub refuses laptops, a province roll-ups
     from province import api
     from province.dashboard import login
     from province.dashboard import routes as dashboard
@@ -94,6 +97,11 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     from province.dashboard import target_pages
 
     app.include_router(target_pages.router)
+    from province.national import api as national_api
+    from province.national import page as national_page
+
+    app.include_router(national_api.router)
+    app.include_router(national_page.router)
 
     from province.dashboard.routes import MAX_UPLOAD_BODY
 

@@ -353,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("id")
     cli_ops.add_commands(sub, device, add)  # backup, restore, audit, device reinstate, targets import
     cli_report.add_commands(add)  # report-setup
+    from province.national import cli as national_cli
+
+    national_cli.add_commands(sub, add)  # national enrol-code | connect | send | status
 
     sp = add("import-bundle", cmd_import_bundle, "import an offline bundle file")
     sp.add_argument("file")

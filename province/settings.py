@@ -14,6 +14,7 @@ configuration lives in its service definition, and the password variable is for 
 | ENROLLPOINT_HUB_TRUSTED_PROXIES | addresses/CIDRs of the TLS proxies whose `X-Forwarded-For` / `-Proto` are believed (comma-separated) | none |
 | ENROLLPOINT_HUB_SECURE_COOKIES | `1`: always mark the session cookie Secure | off |
 | ENROLLPOINT_HUB_API_DOCS | `1`: serve the interactive API pages /docs and /redoc (they load Swagger UI / ReDoc from a CDN, blank on a closed network; /openapi.json is always served) | off |
+| ENROLLPOINT_HUB_ROLE | `national`: a national hub (province hubs report to it, laptops are refused; province.national) | `province` |
 | ENROLLPOINT_HUB_BACKUP_PASSPHRASE | `backup` / `restore` without a prompt (scripts, timers) | prompt |
 
 `serve --workers N` hands its `--db` and `--secure-cookies` on to the worker processes through
@@ -50,6 +51,15 @@ class HubSettings(BaseSettings):
     secure_cookies: bool = False
     api_docs: bool = False  # /docs and /redoc load their scripts from a CDN: off unless asked for
     backup_passphrase: SecretStr | None = None  # province.cli_ops: backup / restore without a prompt
+    role: Literal["province", "national"] = "province"  # province.national.role: who may report to this hub
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: object) -> str:
+        text = str(value or "").strip().lower()
+        if text not in ("", "province", "national"):  # a typo must stop the start, not take laptops nationally
+            raise ValueError("ENROLLPOINT_HUB_ROLE must be province or national")
+        return text or "province"
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

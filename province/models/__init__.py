@@ -44,3 +44,5 @@ __all__ = [
     "TargetSetValue",
     "UTCDateTime",
 ]
+
+from province.national import models as _national  # noqa: E402,F401  (registers the national tables)

@@ -43,7 +43,8 @@ class HubProcess:
     """`enrollpoint-hub serve` in a subprocess; start/stop with bounded waits."""
 
     def __init__(self, tmp: Path, *, db_url: str | None = None, commune: str | None = COMMUNE,
-                 log: Path | None = None, access_log: bool = False) -> None:
+                 log: Path | None = None, access_log: bool = False, province: str = "56",
+                 env: dict[str, str] | None = None) -> None:
         self.db_file = tmp / "hub.db"
         self.url_db = db_url or f"sqlite:///{self.db_file}"
         self.port = free_port()
@@ -52,14 +53,15 @@ class HubProcess:
         self.access_log = access_log
         self.proc: subprocess.Popen[bytes] | None = None
         self.commune = commune or COMMUNE
+        self.env = env or {}  # e.g. {"ENROLLPOINT_HUB_ROLE": "national"} for the server process
         if commune is not None:
             hub_cli(self.url_db, "init")
-            hub_cli(self.url_db, "commune", "add", commune, "Đặc khu Trường Sa", "--province", "56")
+            hub_cli(self.url_db, "commune", "add", commune, "Đặc khu Trường Sa", "--province", province)
 
     def start(self, timeout: float = 40) -> HubProcess:
         logging_args = (["--log-level", "info", "--access-log"] if self.access_log
                         else ["--log-level", "warning", "--no-access-log"])
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "province.cli", "--db", self.url_db, "serve", "--host", "127.0.0.1",

@@ -1,0 +1,123 @@
+"""National roll-up intake at scale: province hubs' signed batches into a national hub's database, against a
+bare insert of the same rows in the same run.
+
+    PYTHONPATH=. .venv/bin/python bench/bench_national.py [--provinces 34] [--days 365] [--communes 98]
+        [--pg URL] [--no-write]
+
+Each province is enrolled (its key pinned), then its commune-days go in batches of 5,000 rows as the
+province hub sends them: JSON text parsed, signature verified, communes checked against the register, rows
+stored (province.national.intake.take_batch, one write transaction per batch). Then every batch again
+(the idempotent path: nothing stored). Baseline: the same rows by one executemany INSERT into a scratch
+table of the same shape. Target (the product brief): 34 × 365 days in < 60 s. Writes
+bench/RESULTS-national.md unless --no-write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from province.db import open_hub
+from province.national import rollup
+from province.national.intake import create_code, enrol, take_batch
+from sync import communes, signing
+
+OUT = Path(__file__).with_name("RESULTS-national.md")
+
+
+def _batches(provinces: int, days: int, per: int) -> list[tuple[str, str, list[str]]]:
+    """(province, private key, wire JSON texts) per province."""
+    by_province: dict[str, list[str]] = {}
+    for c in communes.all_communes():
+        by_province.setdefault(c.province_code, []).append(c.code)
+    first = dt.date.today() - dt.timedelta(days=days)
+    out = []
+    for prov in list(by_province)[:provinces]:
+        private, _ = signing.generate_keypair()
+        rows = [rollup.Row(c, first + dt.timedelta(days=d), 1, False, {"card_captured": d % 17, "attended": d % 5})
+                for c in by_province[prov][:per] for d in range(days)]
+        wires = []
+        for i in range(0, len(rows), rollup.MAX_ROWS):
+            batch = rollup.new_batch(prov, uuid.uuid4().hex, "2026-12-06T00:00:00Z", rows[i:i + rollup.MAX_ROWS])
+            wires.append(json.dumps(rollup.sign_batch(private, batch)))
+        out.append((prov, private, wires))
+    return out
+
+
+def run(url: str, provinces: int, days: int, per: int) -> dict[str, float]:
+    work = _batches(provinces, days, per)
+    hub = open_hub(url)
+    for prov, private, _ in work:
+        with hub.session(write=True) as s:
+            code = create_code(s, prov)[0]
+            enrol(s, {"province": prov, "code": code, "hub_public_key": signing.public_key_of(private)})
+    rows = 0
+    t0 = time.perf_counter()
+    for _, _, wires in work:
+        for text in wires:
+            with hub.session(write=True) as s:
+                rows += take_batch(s, json.loads(text))["receipt"]["stored"]
+    import_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _, _, wires in work:
+        for text in wires:
+            with hub.session(write=True) as s:
+                assert take_batch(s, json.loads(text))["duplicate"]
+    again_s = time.perf_counter() - t0
+    meta = sa.MetaData()
+    bare = sa.Table("bench_bare", meta, sa.Column("commune_code", sa.String(32), primary_key=True),
+                    sa.Column("day", sa.Date, primary_key=True), sa.Column("province_code", sa.String(8)),
+                    sa.Column("revision", sa.Integer), sa.Column("provisional", sa.Integer),
+                    sa.Column("values_json", sa.Text), sa.Column("batch_id", sa.String(36)),
+                    sa.Column("received_at", sa.DateTime))
+    meta.create_all(hub.engine)
+    params = []
+    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for prov, _, wires in work:
+        for text in wires:
+            batch = json.loads(text)["batch"]
+            params += [{"commune_code": r["commune"], "day": dt.date.fromisoformat(r["day"]), "province_code": prov,
+                        "revision": r["revision"], "provisional": 0, "values_json": json.dumps(r["values"]),
+                        "batch_id": batch["batch_id"], "received_at": at} for r in batch["rows"]]
+    t0 = time.perf_counter()
+    with hub.engine.begin() as conn:
+        conn.execute(bare.insert(), params)
+    bare_s = time.perf_counter() - t0
+    meta.drop_all(hub.engine)
+    hub.close()
+    return {"rows": rows, "import_s": import_s, "again_s": again_s, "bare_s": bare_s}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--provinces", type=int, default=34)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--communes", type=int, default=98, help="communes per province (3,321 / 34 ≈ 98)")
+    ap.add_argument("--pg", default=None, help="a fresh PostgreSQL database URL (its tables are created)")
+    ap.add_argument("--no-write", action="store_true")
+    a = ap.parse_args()
+    lines = [f"# National roll-up intake ({a.provinces} provinces × {a.communes} communes × {a.days} days)", "",
+             "| backend | rows | import s | rows/s | again (idempotent) s | bare insert s | import / bare |",
+             "|---|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [("sqlite", f"sqlite:///{tmp}/national.db")] + ([("postgresql", a.pg)] if a.pg else [])
+        for name, url in targets:
+            r = run(url, a.provinces, a.days, a.communes)
+            lines.append(f"| {name} | {int(r['rows']):,} | {r['import_s']:.1f} | {r['rows'] / r['import_s']:,.0f} | "
+                         f"{r['again_s']:.1f} | {r['bare_s']:.1f} | {r['import_s'] / r['bare_s']:.1f}× |")
+    print("\n".join(lines))
+    if not a.no_write:
+        OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

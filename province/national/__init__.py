@@ -1,0 +1,20 @@
+"""The national level: province hubs roll their communes' daily figures up to one national hub.
+
+A hub runs in one role (`ENROLLPOINT_HUB_ROLE`, province.settings): `province` (laptops report to it; the
+default) or `national` (province hubs report to it). The laptop → province rules are re-used one level up:
+a one-time code binds the national hub's key, the province hub's own Ed25519 key is pinned, batches are
+idempotent by id, and a revision per (commune, day) replaces the earlier one, never adds.
+
+Modules:
+- `models`: the national tables (migration 0012_national) on both sides.
+- `role`: which hub takes which requests (a national hub refuses laptops, a province hub roll-ups).
+- `rollup`: the signed roll-up document, its shape and its checks (pure).
+- `outbox`: the province side: figures per (commune, day), revisions, the pending batch.
+- `intake`: the national side: enrolment codes, enrolment, batch intake with receipts.
+- `files`: the same batches by file (`send --out`, `import --receipt`, `receipt`) for a long outage.
+- `client`: the province hub's HTTP link to the national hub (bounded retries).
+- `api`: the national hub's routes under /api/v1/national.
+- `page`: the national page (/national) and a province's drill-down.
+- `cli`: `enrollpoint-hub national enrol-code | connect | send | status`.
+- `words`: the CLI lines of these commands, Vietnamese and English.
+"""

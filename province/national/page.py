@@ -1,0 +1,187 @@
+"""The national page (/national): provinces ranked by the headline indicator (x/y — z% where the national
+hub holds targets for their communes, else the count), "dữ liệu đến ngày …", a stale badge for a province
+whose hub has been silent, and a province's communes as its hub reported them (/national/{province}).
+Read-only and escaped; a signed-in dashboard user sees it on a national hub (a province hub answers 403)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from province.dashboard.data import hub_today, local, vn_date
+from province.dashboard.login import PageUser
+from province.dashboard.pages import percent, thousands
+from province.db import HubDB
+from province.models import Target
+from province.national.models import NationalCommuneDay, NationalProvince
+from province.national.role import rollups_refused
+from province.national.rollup import RollupRefused
+from sync import communes, indicators
+
+router = APIRouter(tags=["national"])
+STALE_AFTER = dt.timedelta(days=2)  # a province hub that sent nothing for two days is flagged
+
+
+def headline() -> str:
+    return indicators.MAIN[0] if indicators.MAIN else indicators.KEYS[0]
+
+
+@dataclass(slots=True)
+class ProvinceLine:
+    code: str
+    name: str
+    value: int = 0
+    target: int = 0
+    last_day: dt.date | None = None
+    last_batch: dt.datetime | None = None
+    provisional: int = 0
+    communes: int = 0
+    stale: bool = False
+
+    @property
+    def share(self) -> float | None:
+        return 100.0 * self.value / self.target if self.target else None
+
+    def figure(self) -> str:
+        if self.target:
+            return f"{thousands(self.value)}/{thousands(self.target)} — {percent(self.share)}"
+        return thousands(self.value)
+
+
+def _targets(s: Session, key: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for commune, value in s.execute(select(Target.commune_code, Target.value).where(Target.indicator == key)):
+        rec = communes.by_code(commune)
+        if rec is not None:
+            out[rec.province_code] = out.get(rec.province_code, 0) + int(value)
+    return out
+
+
+def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceLine]:
+    """Every enrolled province, ranked: by % of target where there are targets, then by count."""
+    key, now = headline(), now or dt.datetime.now(dt.UTC)
+    names = communes.provinces()
+    lines = {p.province_code: ProvinceLine(p.province_code, names.get(p.province_code, p.province_code),
+                                           last_batch=p.last_batch_at)
+             for p in s.scalars(select(NationalProvince))}
+    targets = _targets(s, key)
+    for code, line in lines.items():
+        line.stale = line.last_batch is None or now - line.last_batch > STALE_AFTER
+        line.target = targets.get(code, 0)
+    for prov, values, day, provisional in s.execute(select(
+            NationalCommuneDay.province_code, NationalCommuneDay.values_json, NationalCommuneDay.day,
+            NationalCommuneDay.provisional)):
+        found = lines.get(prov)
+        if found is None:
+            continue
+        found.value += int(json.loads(values).get(key, 0))
+        found.provisional += int(provisional)
+        found.last_day = day if found.last_day is None or day > found.last_day else found.last_day
+    for prov, count in s.execute(select(NationalCommuneDay.province_code,
+                                        func.count(func.distinct(NationalCommuneDay.commune_code)))
+                                 .group_by(NationalCommuneDay.province_code)):
+        if prov in lines:
+            lines[prov].communes = int(count)
+    return sorted(lines.values(), key=lambda x: (-(x.share or -1.0), -x.value, x.code))
+
+
+@dataclass(slots=True)
+class CommuneLine:
+    code: str
+    name: str
+    last_day: dt.date
+    revision: int
+    provisional_days: int = 0
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(indicators.KEYS, 0))
+
+
+def commune_lines(s: Session, province: str) -> list[CommuneLine]:
+    """Per commune of the province: cumulative counts, last day and its revision, provisional days."""
+    acc: dict[str, CommuneLine] = {}
+    for c, day, rev, values, prov in s.execute(select(
+            NationalCommuneDay.commune_code, NationalCommuneDay.day, NationalCommuneDay.revision,
+            NationalCommuneDay.values_json, NationalCommuneDay.provisional)
+            .where(NationalCommuneDay.province_code == province).order_by(NationalCommuneDay.day)):
+        rec = communes.by_code(c) if c not in acc else None
+        line = acc.setdefault(c, CommuneLine(c, rec.name if rec else c, day, rev))
+        for k, v in json.loads(values).items():
+            line.totals[k] = line.totals.get(k, 0) + int(v)
+        line.last_day, line.revision = day, rev
+        line.provisional_days += int(prov)
+    return [acc[c] for c in sorted(acc)]
+
+
+_STYLE = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+          "padding:.3em .6em}.stale{background:mistyrose;color:darkred;font-weight:bold;padding:0 .4em}.tam{color:darkorange}")
+
+
+def _page(title: str, body: Markup) -> str:
+    return str(Markup("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{t}</title>"
+                      "<style>{st}</style></head><body><h1>{t}</h1>{b}</body></html>")
+               .format(t=title, st=Markup(_STYLE), b=body))
+
+
+def national_html(lines: list[ProvinceLine]) -> str:
+    key = headline()
+    rows = Markup("").join(Markup(
+        "<tr><td>{rank}</td><td><a href=\"/national/{code}\">{name}</a>{badge}</td><td>{fig}</td>"
+        "<td>{days}</td><td>{communes}</td><td>{sent}</td></tr>").format(
+        rank=i + 1, code=ln.code, name=ln.name, fig=ln.figure() + (" (có số tạm)" if ln.provisional else ""),
+        badge=Markup(" <span class=\"stale\">im lặng</span>") if ln.stale else "",
+        days=f"dữ liệu đến ngày {vn_date(ln.last_day)}" if ln.last_day else "chưa có dữ liệu",
+        communes=thousands(ln.communes), sent=local(ln.last_batch) if ln.last_batch else "")
+        for i, ln in enumerate(lines))
+    body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày.</p>"
+                  "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Số xã</th>"
+                  "<th>Lần gửi cuối</th></tr>{rows}</table>").format(
+        ind=indicators.label(key), today=vn_date(hub_today()), d=STALE_AFTER.days, rows=rows)
+    return _page("Toàn quốc — số liệu các tỉnh", body)
+
+
+def province_html(code: str, name: str, rows: list[CommuneLine]) -> str:
+    keys = indicators.KEYS
+    head = Markup("").join(Markup("<th>{}</th>").format(indicators.label(k, short=True)) for k in keys)
+    body_rows = Markup("").join(Markup("<tr><td>{c}</td><td>{n}</td>{vals}<td>{day}</td><td>{rev}</td>"
+                                       "<td>{tam}</td></tr>").format(
+        c=r.code, n=r.name, vals=Markup("").join(Markup("<td>{}</td>").format(thousands(r.totals.get(k, 0)))
+                                                 for k in keys),
+        day=vn_date(r.last_day), rev=r.revision,
+        tam=Markup("<span class=\"tam\">{} ngày số tạm</span>").format(r.provisional_days) if r.provisional_days
+        else "") for r in rows)
+    body = Markup("<p><a href=\"/national\">← Toàn quốc</a></p><p>Các xã như máy chủ tỉnh đã báo cáo.</p>"
+                  "<table><tr><th>Mã xã</th><th>Tên xã</th>{head}<th>Ngày cuối</th><th>Lần sửa</th><th></th></tr>"
+                  "{rows}</table>").format(head=head, rows=body_rows)
+    return _page(f"Tỉnh {name} ({code})", body)
+
+
+def _national_only(request: Request) -> HubDB:
+    if getattr(request.app.state, "hub_role", "province") != "national":
+        raise rollups_refused()
+    db: HubDB = request.app.state.db
+    return db
+
+
+@router.get("/national", response_class=HTMLResponse, summary="The national page (national hub)")
+def national(request: Request, user: PageUser) -> HTMLResponse:
+    db = _national_only(request)
+    with db.session() as s:
+        html = national_html(province_lines(s))
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/national/{province}", response_class=HTMLResponse, summary="A province's communes (national hub)")
+def national_province(request: Request, province: str, user: PageUser) -> HTMLResponse:
+    db = _national_only(request)
+    if len(province) > 8 or province not in communes.provinces():
+        raise RollupRefused(f"{province[:8]} is not a province code", vi="Không có tỉnh này.", status=404)
+    with db.session() as s:
+        rows = commune_lines(s, province)
+    return HTMLResponse(province_html(province, communes.provinces()[province], rows),
+                        headers={"Cache-Control": "no-store"})

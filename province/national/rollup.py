@@ -1,0 +1,137 @@
+"""The roll-up document a province hub signs and a national hub checks (pure: no database, no web).
+
+Wire shape (JSON): {"batch": {...}, "signature": base64}. The batch: format, version, province, batch_id,
+created_at and rows [{commune, day, revision, provisional, values{indicator: count}}]. The signature is the
+province hub's Ed25519 signature over a domain label and the canonical JSON of the batch, so a figure
+changed on the way, or a batch moved to another province, does not verify.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from province.errors import HubRefusal
+from sync import indicators, limits, signing
+from sync.protocol import canonical_json
+
+FORMAT = "enrollpoint-national-rollup"
+VERSION = 1
+DOMAIN = b"enrollpoint-national-rollup-v1\n"
+RECEIPT_DOMAIN = b"enrollpoint-national-receipt-v1\n"
+MAX_ROWS = 5_000  # rows per batch; a year of a province (≈100 communes × 365) goes in a few batches
+MAX_WIRE = 4 * 1024 * 1024  # bytes of a batch as received
+MAX_COUNT = 10_000_000
+_CODE = re.compile(r"^[0-9]{1,8}$")
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class RollupRefused(HubRefusal):
+    """A roll-up the national hub will not take; nothing was stored."""
+
+    title = "Không nhận số liệu tỉnh gửi lên"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    commune: str
+    day: dt.date
+    revision: int
+    provisional: bool
+    values: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"commune": self.commune, "day": self.day.isoformat(), "revision": self.revision,
+                "provisional": self.provisional, "values": dict(sorted(self.values.items()))}
+
+
+def sign_batch(private_key: str, batch: dict[str, Any]) -> dict[str, Any]:
+    return {"batch": batch, "signature": signing.sign(private_key, DOMAIN + canonical_json(batch))}
+
+
+def new_batch(province: str, batch_id: str, created_at: str, rows: list[Row]) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, "province": province, "batch_id": batch_id,
+            "created_at": created_at, "rows": [r.to_dict() for r in rows]}
+
+
+def _refuse(en: str, vi: str, status: int = 422, field: str | None = None) -> RollupRefused:
+    return RollupRefused(en, vi=vi, status=status, field=field)
+
+
+def province_of(wire: Any) -> str:
+    """The claimed province, checked for shape only (the signature is checked with its pinned key next)."""
+    if not isinstance(wire, dict) or not isinstance(wire.get("batch"), dict):
+        raise _refuse("not a roll-up batch", "Tệp gửi lên không phải một lô số liệu tỉnh.", field="batch")
+    batch = wire["batch"]
+    if batch.get("format") != FORMAT or batch.get("version") != VERSION:
+        raise _refuse(f"unknown roll-up format or version (this hub reads {FORMAT} {VERSION})",
+                      f"Lô số liệu có định dạng hoặc phiên bản lạ (máy chủ này đọc {FORMAT} {VERSION}).",
+                      field="version")
+    province = batch.get("province")
+    if not isinstance(province, str) or not _CODE.match(province):
+        raise _refuse("province must be a province code", "Mã tỉnh trong lô không hợp lệ.", field="province")
+    return province
+
+
+def verify(wire: dict[str, Any], public_key: str) -> None:
+    signature = wire.get("signature")
+    if not isinstance(signature, str) or len(signature) > signing.MAX_SIGNATURE or \
+            not signing.verify(public_key, DOMAIN + canonical_json(wire["batch"]), signature):
+        raise _refuse("the batch's signature does not verify with the province hub's pinned key (changed on "
+                      "the way, or not from that hub)",
+                      "Chữ ký của lô không khớp khóa đã ghi nhận của máy chủ tỉnh (lô bị sửa trên đường, hoặc "
+                      "không phải do máy chủ tỉnh đó gửi): không nhận.", status=403, field="signature")
+
+
+def _row(raw: Any, i: int) -> Row:
+    where = f"rows[{i}]"
+    if not isinstance(raw, dict):
+        raise _refuse(f"{where} is not an object", f"Dòng {i + 1} của lô không hợp lệ.", field=where)
+    commune, day, revision, values = raw.get("commune"), raw.get("day"), raw.get("revision"), raw.get("values")
+    if not isinstance(commune, str) or not _CODE.match(commune):
+        raise _refuse(f"{where}.commune is not a commune code", f"Dòng {i + 1}: mã xã không hợp lệ.",
+                      field=f"{where}.commune")
+    try:
+        when = dt.date.fromisoformat(str(day))
+    except ValueError:
+        raise _refuse(f"{where}.day is not a date", f"Dòng {i + 1}: ngày không hợp lệ.", field=f"{where}.day") from None
+    if not limits.EARLIEST_DAY <= when <= dt.date.today() + dt.timedelta(days=2):
+        raise _refuse(f"{where}.day is out of range", f"Dòng {i + 1}: ngày {when} ngoài khoảng cho phép.",
+                      field=f"{where}.day")
+    if not isinstance(revision, int) or isinstance(revision, bool) or not 1 <= revision <= 1_000_000:
+        raise _refuse(f"{where}.revision must be a positive integer", f"Dòng {i + 1}: số lần sửa không hợp lệ.",
+                      field=f"{where}.revision")
+    if not isinstance(values, dict) or len(values) > len(indicators.KEYS) or any(
+            k not in indicators.KEYS or not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_COUNT
+            for k, v in values.items()):
+        raise _refuse(f"{where}.values must be known indicators with counts 0..{MAX_COUNT}",
+                      f"Dòng {i + 1}: chỉ tiêu lạ hoặc số đếm không hợp lệ.", field=f"{where}.values")
+    return Row(commune, when, revision, bool(raw.get("provisional")), {k: int(v) for k, v in values.items()})
+
+
+def rows_of(batch: dict[str, Any]) -> tuple[str, list[Row]]:
+    """(batch id, rows) of a verified batch; no (commune, day) twice in one batch."""
+    batch_id, rows = batch.get("batch_id"), batch.get("rows")
+    if not isinstance(batch_id, str) or not _ID.match(batch_id):
+        raise _refuse("batch_id must be 32 hex digits", "Mã lô không hợp lệ.", field="batch_id")
+    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+        raise _refuse(f"rows must be a list of at most {MAX_ROWS}", f"Lô có quá {MAX_ROWS} dòng.", field="rows")
+    out = [_row(r, i) for i, r in enumerate(rows)]
+    if len({(r.commune, r.day) for r in out}) != len(out):
+        raise _refuse("a (commune, day) appears twice in the batch", "Một xã, một ngày xuất hiện hai lần trong lô.",
+                      field="rows")
+    return batch_id, out
+
+
+def sign_receipt(private_key: str, receipt: dict[str, Any]) -> dict[str, Any]:
+    return {"receipt": receipt, "signature": signing.sign(private_key, RECEIPT_DOMAIN + canonical_json(receipt))}
+
+
+def receipt_valid(answer: Any, national_key: str, batch_id: str) -> bool:
+    if not isinstance(answer, dict) or not isinstance(answer.get("receipt"), dict):
+        return False
+    receipt, signature = answer["receipt"], answer.get("signature")
+    return (isinstance(signature, str) and receipt.get("batch_id") == batch_id
+            and signing.verify(national_key, RECEIPT_DOMAIN + canonical_json(receipt), signature))
