@@ -40,11 +40,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy.orm import Session
 
 from common.vietnamese import nfc
+from desktop import config
 from desktop.models import PeerSigner
 from desktop.services.peer import changes
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.hlc import canonical
 from desktop.services.peer.ids import device_id
+from desktop.settings_keys import KEY_UNSIGNED_TOP
 from desktop.storage import peer_keys
 from desktop.storage.connect import driver_connection
 
@@ -92,7 +94,6 @@ def own_key(session: Session) -> Ed25519PrivateKey:
     """This laptop's signing key, drawn on first use; refused with words when the key published for this device
     id is not the one in the keyring (a lost key never becomes a new key under the same id)."""
     me = device_id(session)
-    conn = driver_connection(session)
     row = session.get(PeerSigner, me)
     key = _keys.get(me)
     if key is None:
@@ -106,13 +107,19 @@ def own_key(session: Session) -> Ed25519PrivateKey:
             key = Ed25519PrivateKey.from_private_bytes(raw)
     public = _public_hex(key)
     if row is None:
-        top = conn.execute("SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (me,)).fetchone()[0]
-        session.add(PeerSigner(device_id=me, public_key=public, base=int(top), first_seen=_now(), via="self"))
+        session.add(PeerSigner(device_id=me, public_key=public, base=_unsigned_top(session, me), first_seen=_now(),
+                               via="self"))
         session.flush()
     elif row.public_key != public:
         raise PeerRefused(MSG_KEY_LOST, en=MSG_KEY_LOST_EN)
     _keys[me] = key
     return key
+
+
+def _unsigned_top(session: Session, me: str) -> int:
+    """This laptop's last entry written before the update that brought signing (migration 0009), else 0."""
+    device, _, top = (config.get(session, KEY_UNSIGNED_TOP) or "").partition(":")
+    return int(top) if device == me and top.isdigit() else 0
 
 
 def seal_own(session: Session) -> int:
@@ -345,18 +352,23 @@ class Screen:
     def _verify(self, row: PeerSigner, run: list[Any], h: bytes, cps: dict[int, tuple[str, str]]
                 ) -> tuple[list[Any], bytes, str]:
         """The longest prefix of `run` (consecutive entries after the chain value `h`) covered by a checkpoint
-        that verifies, or at most `base` (unsigned history); its chain value; why the rest is refused."""
-        taken_n, h_taken = 0, h
-        for i, op in enumerate(run):
-            h = link(h, op[0], op[1], op[2], op[3], op[4], op[6] if len(op) > 6 else _body_text(op[5]))
+        that verifies, then those at most `base` (unsigned history) that no checkpoint of the page follows;
+        its chain value; why the rest is refused."""
+        chain = [h]
+        for op in run:
+            chain.append(link(chain[-1], op[0], op[1], op[2], op[3], op[4], op[6] if len(op) > 6 else _body_text(op[5])))
+        verified = 0
+        for i, op in enumerate(run, start=1):
             cp = cps.get(op[1])
-            if cp is not None:
-                if cp[0] != h.hex() or not self._signed(row, op[1], h, cp[1]):
-                    return run[:taken_n], h_taken, "changed" if row.changed_key else "forged"
-                taken_n, h_taken = i + 1, h
-            elif op[1] <= row.base and taken_n == i:
-                taken_n, h_taken = i + 1, h  # unsigned history (module doc)
-        return run[:taken_n], h_taken, "changed" if row.changed_key else "unsigned"
+            if cp is None:
+                continue
+            if cp[0] != chain[i].hex() or not self._signed(row, op[1], chain[i], cp[1]):
+                return run[:verified], chain[verified], "changed" if row.changed_key else "forged"
+            verified = i
+        n = verified
+        while n < len(run) and run[n][1] <= row.base:
+            n += 1
+        return run[:n], chain[n], "changed" if row.changed_key else "unsigned"
 
     def _signed(self, row: PeerSigner, seq: int, chain: bytes, sig: str) -> bool:
         key = self._public.get(row.device_id)

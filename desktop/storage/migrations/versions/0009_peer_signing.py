@@ -6,8 +6,10 @@
 - `peer_chain`: signed checkpoints (origin, seq, chain value, Ed25519 signature), this laptop's own and the
   ones it verified from others; they are relayed unchanged.
 
-Both are new tables with nothing copied into them; the upgrade runs in one transaction (transactional
-DDL, storage/migrations/env.py), so a crash mid-way leaves the database at 0008 as it was.
+And the setting `peer.unsigned_top` = "<device id>:<highest seq>": what this laptop had written before
+the update, its unsigned history (the `base` it publishes with its key; a database created at this
+revision has none). Two new tables and one settings row; the upgrade runs in one transaction
+(transactional DDL, storage/migrations/env.py), so a crash mid-way leaves the database at 0008 as it was.
 
 Revision ID: 0009_peer_signing
 Revises: 0008_peer_quarantine
@@ -44,8 +46,15 @@ def upgrade() -> None:
         sa.Column("sig", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("origin", "seq", name=op.f("pk_peer_chain")),
     )
+    conn = op.get_bind()
+    row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = 'peer.device_id'").fetchone()
+    if row and row[0]:
+        top = conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM peer_log WHERE origin = ?", (row[0],)).scalar()
+        conn.exec_driver_sql("INSERT OR REPLACE INTO settings(key, value) VALUES ('peer.unsigned_top', ?)",
+                             (f"{row[0]}:{int(top or 0)}",))
 
 
 def downgrade() -> None:
+    op.get_bind().exec_driver_sql("DELETE FROM settings WHERE key = 'peer.unsigned_top'")
     op.drop_table("peer_chain")
     op.drop_table("peer_signers")
