@@ -287,6 +287,7 @@ class Screen:
 
     via: str
     record: bool = True
+    name: str = ""  # the sender's name when this laptop has not noted it yet (a file's first import)
     state: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     refused: list[Refusal] = field(default_factory=list)
     _public: dict[str, Ed25519PublicKey] = field(default_factory=dict)
@@ -393,7 +394,8 @@ class Screen:
                           or (s == start and anchored)])
 
     def _why(self, conn: Any, row: PeerSigner, op: Any, kind: str) -> Refusal:
-        who, via = laptop_words(conn, row.device_id), laptop_words(conn, self.via) if self.via else "tệp"
+        via = f"{self.name} ({self.via[:8].upper()})" if self.name else laptop_words(conn, self.via)
+        who = laptop_words(conn, row.device_id)
         reason = {
             "unsigned": f"không có chữ ký của {who} (gửi qua {via}): không nhận, không đổi gì",
             "forged": f"chữ ký của {who} không khớp nội dung (bị sửa hoặc giả danh, gửi qua {via}): không nhận, "

@@ -181,7 +181,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         with db.session() as s:  # forks taken back elsewhere: dropped here before anything is compared
             forks.merge_in(s, forks.check(payload.get("retracted")))
         with db.session() as s:
-            screen.via = str(device)
+            screen.via, screen.name = str(device), str(payload.get("name", ""))[:80]
             signing.learn(s, payload.get("roster"), str(device))
         with db.session() as s:
             clones.check(s, screen.filter(s, forks.live(s, payload["ops"]), payload["chk"]))
@@ -198,7 +198,7 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     name = ""
     with db.session() as s:  # committed before the first page: a cut from here on is told (unfinished.py)
         unfinished.begin(s, file_id, p.name)
-    screen = signing.Screen(via=str(device))
+    screen = signing.Screen(via=str(device), name=screen.name)
     for _header, payload in _pages(key, p):  # pass 2: one transaction per page
         with db.session() as s:
             r = apply_ops(s, payload["ops"], screen, payload["chk"])
