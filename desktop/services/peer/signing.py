@@ -397,7 +397,8 @@ class Screen:
         via = f"{self.name} ({self.via[:8].upper()})" if self.name else laptop_words(conn, self.via)
         who = laptop_words(conn, row.device_id)
         reason = {
-            "unsigned": f"không có chữ ký của {who} (gửi qua {via}): không nhận, không đổi gì",
+            "unsigned": f"không có chữ ký của {who} (gửi qua {via}: máy đó chưa cập nhật EnrollPoint, hoặc giả "
+                        "danh): không nhận, không đổi gì",
             "forged": f"chữ ký của {who} không khớp nội dung (bị sửa hoặc giả danh, gửi qua {via}): không nhận, "
                       "không đổi gì",
             "changed": f"ký bằng khóa khác khóa đã biết của {who} (gửi qua {via}): không nhận, không đổi gì",
