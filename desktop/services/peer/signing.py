@@ -276,7 +276,7 @@ class Refusal:
     entity: str
     gid: str
     reason: str
-    kept_aside: bool = True  # quarantined and listed; False: only not taken yet (it comes again)
+    kind: str  # unsigned / forged / changed: kept aside and listed; gap: only not taken yet (it comes again)
 
 
 @dataclass
@@ -405,15 +405,21 @@ class Screen:
             "gap": f"của {who} nhưng đến trước các thay đổi đứng trước nó (gửi qua {via}): chưa nhận, sẽ nhận lại "
                    "khi đồng bộ",
         }[kind]
-        return Refusal(op[0], op[1], op[3], op[4], reason, kind != "gap")
+        return Refusal(op[0], op[1], op[3], op[4], reason, kind)
 
     def _refuse(self, conn: Any, bad: list[Refusal]) -> None:
+        """Kept aside (the quarantine list) and named once in the conflict list (`peer status`, the panel)."""
         self.refused += bad
-        if not self.record or not bad:
+        aside = [r for r in bad if r.kind != "gap"]
+        if not self.record or not aside:
             return
         conn.executemany("INSERT OR IGNORE INTO peer_quarantine(origin, seq, entity, gid, reason, created_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-                         [(r.origin, r.seq, r.entity, r.gid, nfc(r.reason), _now()) for r in bad if r.kept_aside])
+                         " VALUES (?, ?, ?, ?, ?, ?)", [(r.origin, r.seq, r.entity, r.gid, nfc(r.reason), _now())
+                                                        for r in aside])
+        conn.executemany("INSERT OR IGNORE INTO peer_conflicts(key, kind, detail, created_at, resolved)"
+                         " VALUES (?, 'not_signed', ?, ?, 0)",
+                         sorted({(f"signed:{r.origin}:{self.via}:{r.kind}"[:160], nfc(f"Thay đổi {r.reason}"), _now())
+                                 for r in aside}))
 
 
 def _body_text(body: Any) -> str:

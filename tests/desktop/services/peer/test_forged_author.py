@@ -93,8 +93,10 @@ def test_entries_in_another_laptops_name_are_refused_by_file_and_lan(tmp_path: P
     assert "Từ chối: 1 thay đổi chữ ký của Máy V" in done.stdout and "gửi qua Máy M" in done.stdout
     assert _register(r) == before_r
     assert _query(r, "SELECT count(*) FROM peer_log WHERE origin = ? AND seq = ?", victim, forged_seq) == [(0,)]
-    quarantined = _ok(r, "peer", "status")["quarantined"]
+    status = _ok(r, "peer", "status")
+    quarantined = status["quarantined"]
     assert [q["from"] for q in quarantined] == ["Máy V"] and "Máy V" in quarantined[0]["reason"]
+    assert [c for c in status["conflicts"] if "Máy V" in c and "gửi qua Máy M" in c]  # the panel's list too
 
     # by LAN: the insider serves, a member syncs with it
     with serving(m) as port:
