@@ -498,7 +498,12 @@ def _push(db: Database, client: _Client, me: str, name: str, their_vv: dict[str,
         if not raw:
             break
         answer = client.call({"op": "push", "device": me, "name": name, "ops": raw, "chk": chk})
-        their_vv = exchange.check_vv(answer.get("vv"))
+        before, their_vv = their_vv, exchange.check_vv(answer.get("vv"))
+        if all(their_vv.get(o, 0) <= before.get(o, 0) for o in {op[0] for op in raw}):
+            # nothing of the page taken (entries their author did not sign: listed on the other laptop)
+            result.refused.append(f"{len(raw)} thay đổi máy kia không nhận (chưa có chữ ký hợp lệ của máy làm ra "
+                                  "chúng): xem 'enrollpoint peer status' trên máy kia")
+            break
         result.sent += len(raw)
         if progress:
             progress("send", result.sent, to_send)
@@ -533,4 +538,4 @@ def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progr
             if not more:
                 break
             check()
-    result.refused = signing.refusal_lines(screen.refused)
+    result.refused += signing.refusal_lines(screen.refused)
