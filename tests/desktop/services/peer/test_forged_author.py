@@ -105,6 +105,10 @@ def test_entries_in_another_laptops_name_are_refused_by_file_and_lan(tmp_path: P
     assert "Từ chối: 1 thay đổi chữ ký của Máy V" in done.stdout
     assert _register(s) == before_s
     assert _query(s, "SELECT count(*) FROM peer_log WHERE origin = ? AND seq = ?", victim, forged_seq) == [(0,)]
+    with serving(s) as port:  # the insider pushes it to a member that serves: refused there, said here
+        done = cli(m, "peer", "sync", "--with", f"127.0.0.1:{port}")
+    assert done.returncode == 2 and "máy kia không nhận" in done.stdout, done.stdout + done.stderr
+    assert _register(s) == before_s
 
     # the victim's real next entry (the same number the forgery took) reaches both, no "cloned laptop" anywhere
     _ok(v, "event", number, "attended")
