@@ -88,7 +88,7 @@ def _evening(env: dict[str, str]) -> None:
         "import datetime as dt\n"
         "from desktop import paths\n"
         "from desktop.storage.db import open_database\n"
-        "from desktop.services import statuses\n"
+        "from desktop.services.register import statuses\n"
         "from desktop.services.scheduling.enrollment_sessions import create_enrollment_session\n"
         "from desktop.services.scheduling.booking import book\n"
         "from desktop.models import Citizen, Point\n"

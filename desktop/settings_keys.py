@@ -24,6 +24,7 @@ KEY_HLC = "peer.hlc"  # the change log's hybrid logical clock, last stamp given
 KEY_GROUP_ID = "peer.group_id"  # the group this laptop joined (its secret is in the keyring)
 KEY_CLONE_FROM = "peer.clone_from"  # a peer id this database was copied from (clone detected, not resolved)
 KEY_FORMER_IDS = "peer.former_device_ids"  # peer ids this laptop used before `peer reidentify` (JSON list)
+KEY_UNSIGNED_TOP = "peer.unsigned_top"  # "<device id>:<seq>": this laptop's last entry made before it signed (0009)
 KEY_RETRACTED = "peer.retracted"  # forks taken back by `peer reidentify` here or elsewhere: JSON {origin: [[seq, hlc], …]}
 
 # -- the province hub (services/province_link) ----------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.cli.context import EXIT_OK, CliContext, UsageError
+from desktop.cli.context import EXIT_INPUT, EXIT_OK, CliContext, UsageError
 
 # desktop.services.peer is imported inside the handlers: it loads cryptography, which every other
 # command would otherwise pay for at start-up.
@@ -90,10 +90,15 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
 
     r = lan.sync_with(ctx.db, args.address)
     ctx.output({"peer": r.peer_device, "sent": r.sent, "received": r.received, "conflicts": r.conflicts,
-                "quarantined": r.quarantined},
+                "quarantined": r.quarantined, "refused": r.refused},
                f"Đã đồng bộ với {r.peer_name or r.peer_device}: gửi {r.sent}, nhận {r.received} thay đổi."
-               + _quarantined(r.quarantined) + "".join(f"\nXung đột: {c}" for c in r.conflicts))
-    return EXIT_OK
+               + _quarantined(r.quarantined) + _refused(r.refused) + "".join(f"\nXung đột: {c}" for c in r.conflicts))
+    return EXIT_INPUT if r.refused else EXIT_OK
+
+
+def _refused(lines: list[str]) -> str:
+    """Entries whose claimed author did not sign them (services/peer/signing.py): said, and the exit is 2."""
+    return "".join(f"\nTừ chối: {line}" for line in lines)
 
 
 def _quarantined(n: int) -> str:
@@ -126,8 +131,10 @@ def _import(args: argparse.Namespace, ctx: CliContext) -> int:
         text += (" Tệp này không chứa mọi thứ máy này còn thiếu (máy kia chưa biết máy này): xuất tệp từ máy "
                  "này cho máy kia trước, hoặc nhờ máy kia xuất tệp đầy đủ (peer export --all).")
     ctx.output({"already": False, "received": r.received, "duplicates": r.duplicates, "waiting": r.waiting,
-                "incomplete": r.incomplete, "conflicts": r.conflicts, "quarantined": r.quarantined}, text + "".join(f"\nXung đột: {c}" for c in r.conflicts))
-    return EXIT_OK
+                "incomplete": r.incomplete, "conflicts": r.conflicts, "quarantined": r.quarantined,
+                "refused": r.refused},
+               text + _refused(r.refused) + "".join(f"\nXung đột: {c}" for c in r.conflicts))
+    return EXIT_INPUT if r.refused else EXIT_OK
 
 
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:

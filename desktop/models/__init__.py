@@ -4,7 +4,18 @@ from .base import Base
 from .citizen import Citizen
 from .event import StatusEvent
 from .operator import AuditEntry, Operator
-from .peer import PeerAlias, PeerConflict, PeerDevice, PeerLog, PeerPending, PeerQuarantine, PeerRow, PeerSeen
+from .peer import (
+    PeerAlias,
+    PeerChain,
+    PeerConflict,
+    PeerDevice,
+    PeerLog,
+    PeerPending,
+    PeerQuarantine,
+    PeerRow,
+    PeerSeen,
+    PeerSigner,
+)
 from .point import Point
 from .report import DayReport, OutboxItem, Target, VillageTarget
 from .schedule import Appointment, EnrollmentSession
@@ -20,6 +31,7 @@ __all__ = [
     "Operator",
     "OutboxItem",
     "PeerAlias",
+    "PeerChain",
     "PeerConflict",
     "PeerDevice",
     "PeerLog",
@@ -27,6 +39,7 @@ __all__ = [
     "PeerQuarantine",
     "PeerRow",
     "PeerSeen",
+    "PeerSigner",
     "Point",
     "Setting",
     "StatusEvent",

@@ -85,6 +85,32 @@ class PeerQuarantine(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class PeerSigner(Base):
+    """A laptop's public signing key as first seen (trust on first use: services/peer/signing.py). A different
+    key offered later for the same device id is kept in `changed_key` as an alarm, never used."""
+
+    __tablename__ = "peer_signers"
+
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # Ed25519, hex
+    base: Mapped[int] = mapped_column(Integer)  # its highest sequence before it signed (unsigned history)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+    via: Mapped[str] = mapped_column(String(32))  # "self", or the laptop whose roster told it
+    changed_key: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class PeerChain(Base):
+    """A signed checkpoint of one laptop's change log: the hash chain over its entries 1..seq, signed by it."""
+
+    __tablename__ = "peer_chain"
+
+    origin: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chain: Mapped[str] = mapped_column(String(64))  # SHA-256, hex
+    sig: Mapped[str] = mapped_column(String(128))  # Ed25519 over (origin, seq, chain), hex
+
+
 class PeerConflict(Base):
     """Something the merge kept both sides of and the officer should look at (listed in Vietnamese)."""
 

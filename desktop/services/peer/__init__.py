@@ -8,6 +8,7 @@
 - `group`, `crypto`: the group, its secret and code, sealed messages; `exchange`: the page format;
 - `lan`, `usbfile`: the two transports; `unfinished`: a USB import cut half-way;
 - `clones`: two databases with one device id; `forks`: what a clone left on the other laptops and how it is
-  dropped; `filetips`: a USB file's tips and bases, so an import never withholds entries unsaid; `status`:
-  what `peer status` and the panel show.
+  dropped; `filetips`: a USB file's tips and bases, so an import never withholds entries unsaid; `signing`:
+  each laptop's key, the hash chain over its entries and its signed checkpoints, verified on arrival whoever
+  relays them; `status`: what `peer status` and the panel show.
 """

@@ -14,6 +14,9 @@ IDLE_S, one that has not shown a valid seal within PREAUTH_S of connecting, and 
 within TOTAL_S. An answer names the request it answers; the server refuses a request id it has seen and a
 request more than 15 minutes off its clock, so a recorded request cannot be replayed.
 
+LAN protocol 3: hello carries each side's roster of signing keys, and every page of entries (push and pull)
+the checkpoints that let the receiver verify each entry's author (signing.py).
+
 `sync_with`: hello (both version vectors) → push the server's missing entries page by page → pull this
 laptop's missing entries page by page. Each page is applied in its own transaction; a cut loses nothing
 (the next run starts from the version vectors, which only move with committed pages).
@@ -35,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 from desktop.changes import PEER_MERGE, declares
-from desktop.services.peer import changes, clones, exchange, forks, stamp
+from desktop.services.peer import changes, clones, exchange, forks, signing, stamp
 from desktop.services.peer.crypto import GroupKey, PeerRefused, read_header
 from desktop.services.peer.group import group_key
 from desktop.services.peer.ids import device_id, device_name
@@ -44,7 +47,7 @@ from desktop.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-LAN_PROTOCOL = 2
+LAN_PROTOCOL = 3  # 3: signed checkpoints and key rosters (signing.py); 2: the sealed header
 PATH = f"/enrollpoint/peer/v{LAN_PROTOCOL}"
 SEAL_HEADER = "X-EnrollPoint-Seal"
 REQ, RESP, AUTH = "req", "resp", "auth"
@@ -79,6 +82,7 @@ class SyncResult:
     received: int = 0
     conflicts: list[str] = field(default_factory=list)
     quarantined: int = 0  # received entries kept aside: a field failed its check (peer status lists them)
+    refused: list[str] = field(default_factory=list)  # received entries their author did not sign (signing.py)
 
 
 # --- server ---------------------------------------------------------------------------------------------
@@ -124,6 +128,7 @@ class _Server(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.deadlines: dict[socket.socket, float] = {}
         self.deadline_lock = threading.Lock()
+        self.screens: dict[str, signing.Screen] = {}  # per client, from its hello: its chains across pages
         with db.session() as s:
             self.device, self.name = device_id(s), device_name(s)
 
@@ -294,14 +299,20 @@ class _Handler(BaseHTTPRequestHandler):
             with db.session() as s:
                 clones.check(s, forks.as_ops(s, msg.get("tips")), for_other=True)  # nothing withheld unsaid
                 stamp.stamp(s)
-                vv = changes.version_vector(s)
+                signing.seal_own(s)
                 exchange.note_peer(s, msg.get("device"), msg.get("name"), exchange.check_vv(msg.get("vv")), "lan")
-                mine = {"tips": forks.tips(s), "retracted": forks.known(s)}
+                signing.learn(s, msg.get("roster"), str(msg.get("device")))
+                vv = changes.version_vector(s)
+                mine = {"tips": forks.tips(s), "retracted": forks.known(s), "roster": signing.roster(s)}
+            srv.screens[str(msg.get("device"))] = signing.Screen(via=str(msg.get("device")))
             return {"device": srv.device, "name": srv.name, "vv": vv, **mine}
         if op == "push":
             ops = exchange.check_ops(msg.get("ops"))
+            proof = signing.check_checkpoints(msg.get("chk"))
+            screen = srv.screens.get(str(msg.get("device"))) or signing.Screen(via=str(msg.get("device")))
             with db.session() as s:
-                r = apply_ops(s, ops)
+                r = apply_ops(s, ops, screen, proof)
+                signing.seal_own(s)
             with db.read_session() as s:
                 vv = changes.version_vector(s)
             return {"vv": vv, "received": r.received, "conflicts": r.conflicts}
@@ -309,8 +320,8 @@ class _Handler(BaseHTTPRequestHandler):
             vv = exchange.check_vv(msg.get("vv"))
             limit = exchange.check_limit(msg.get("limit", changes.PAGE_OPS), changes.PAGE_OPS)
             with db.read_session() as s:  # pages of changes: a read never holds up the GUI's writes
-                raw, more = changes.raw_after(s, vv, limit)
-            return {"ops": raw, "more": more}
+                raw, chk, more = signing.page(s, vv, limit)
+            return {"ops": raw, "chk": chk, "more": more}
         if op == "done":
             with db.session() as s:
                 exchange.note_peer(s, msg.get("device"), msg.get("name"), exchange.check_vv(msg.get("vv")), "lan")
@@ -385,16 +396,18 @@ class _Client:
             en="Cannot connect to the other laptop: check the address, the network "
                "and the firewall of the serving laptop") from exc
         self.requests += 1
-        if resp.status == 404:  # protocol 1 answers an unknown path so, before reading anything
-            raise PeerRefused(f"Máy kia dùng phiên bản EnrollPoint cũ hơn (giao thức đồng bộ {LAN_PROTOCOL - 1}): "
-                              "cập nhật EnrollPoint trên máy kia rồi đồng bộ lại",
-            en=f"The other laptop runs an older EnrollPoint (sync protocol {LAN_PROTOCOL - 1}): update "
-               "EnrollPoint on it, then sync again")
         if resp.status != 200:
             try:
                 reason = str(json.loads(data).get("error", ""))[:300]
             except ValueError:
                 reason = ""
+            # protocol 1 answers an unknown path with 404; protocol 2 with its one refusal naming protocol 2
+            older = 1 if resp.status == 404 else 2 if "giao thức đồng bộ 2)" in reason else 0
+            if older:
+                raise PeerRefused(f"Máy kia dùng phiên bản EnrollPoint cũ hơn (giao thức đồng bộ {older}, máy này "
+                                  f"{LAN_PROTOCOL}): cập nhật EnrollPoint trên máy kia rồi đồng bộ lại",
+                en=f"The other laptop runs an older EnrollPoint (sync protocol {older}, this one {LAN_PROTOCOL}): "
+                   "update EnrollPoint on it, then sync again")
             raise PeerRefused(f"Máy kia từ chối: {reason or resp.status}",
                               en=f"The other laptop refused: {reason or resp.status}")
         header, body = self.key.open(data, RESP)
@@ -407,9 +420,9 @@ class _Client:
         self.conn.close()
 
 
-def _pull(client: _Client, cursor: dict[str, int]) -> tuple[list[Any], bool]:
+def _pull(client: _Client, cursor: dict[str, int]) -> tuple[list[Any], signing.Checkpoints, bool]:
     page = client.call({"op": "pull", "vv": cursor})
-    return exchange.check_ops(page.get("ops")), bool(page.get("more"))
+    return exchange.check_ops(page.get("ops")), signing.check_checkpoints(page.get("chk")), bool(page.get("more"))
 
 
 Progress = Callable[[str, int, int], None]  # phase, done, total (total 0 = unknown)
@@ -436,8 +449,9 @@ def sync_with(
     try:
         with db.session() as s:
             stamp.stamp(s)
+            signing.seal_own(s)
             me, name, my_vv = device_id(s), device_name(s), changes.version_vector(s)
-            mine = {"tips": forks.tips(s), "retracted": forks.known(s)}
+            mine = {"tips": forks.tips(s), "retracted": forks.known(s), "roster": signing.roster(s)}
         hello = client.call({"op": "hello", "device": me, "name": name, "vv": my_vv, **mine})
         result.peer_device, result.peer_name = str(hello.get("device", "")), str(hello.get("name", ""))[:80]
         if result.peer_device == me:
@@ -448,6 +462,9 @@ def sync_with(
             en="The other laptop has the same device id as this one (copied from a backup?): not syncing. "
                "On ONE of the two laptops, a supervisor runs 'enrollpoint peer reidentify'")
         _compare(db, hello)
+        with db.session() as s:
+            exchange.note_peer(s, result.peer_device, result.peer_name, exchange.check_vv(hello.get("vv")), "lan")
+            signing.learn(s, hello.get("roster"), result.peer_device)
         their_vv = _push(db, client, me, name, exchange.check_vv(hello.get("vv")), result, progress, check)
         _pull_all(db, client, result, progress, check)
         with db.session() as s:
@@ -477,11 +494,16 @@ def _push(db: Database, client: _Client, me: str, name: str, their_vv: dict[str,
     for _ in range(MAX_PAGES):
         check()
         with db.read_session() as s:
-            raw, more = changes.raw_after(s, their_vv)
+            raw, chk, more = signing.page(s, their_vv)
         if not raw:
             break
-        answer = client.call({"op": "push", "device": me, "name": name, "ops": raw})
-        their_vv = exchange.check_vv(answer.get("vv"))
+        answer = client.call({"op": "push", "device": me, "name": name, "ops": raw, "chk": chk})
+        before, their_vv = their_vv, exchange.check_vv(answer.get("vv"))
+        if all(their_vv.get(o, 0) <= before.get(o, 0) for o in {op[0] for op in raw}):
+            # nothing of the page taken (entries their author did not sign: listed on the other laptop)
+            result.refused.append(f"{len(raw)} thay đổi máy kia không nhận (chưa có chữ ký hợp lệ của máy làm ra "
+                                  "chúng): xem 'enrollpoint peer status' trên máy kia")
+            break
         result.sent += len(raw)
         if progress:
             progress("send", result.sent, to_send)
@@ -495,10 +517,11 @@ def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progr
     """Fetch and apply, page by page, what this laptop lacks; the next page is fetched while one is applied."""
     with db.read_session() as s:
         cursor = changes.version_vector(s)
+    screen = signing.Screen(via=result.peer_device)
     with ThreadPoolExecutor(1, thread_name_prefix="peer-pull") as pool:
         fetch = pool.submit(_pull, client, dict(cursor))
         for _ in range(MAX_PAGES):
-            ops, more = fetch.result()
+            ops, proof, more = fetch.result()
             for o in ops:  # a page holds, per origin, the entries right after the cursor
                 cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
             if more:
@@ -506,7 +529,7 @@ def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progr
                 fetch = pool.submit(_pull, client, dict(cursor))
             if ops:
                 with db.session() as s:
-                    r = apply_ops(s, ops)
+                    r = apply_ops(s, ops, screen, proof)
                 result.received += r.received
                 result.conflicts += r.conflicts
                 result.quarantined += r.quarantined
@@ -515,3 +538,4 @@ def _pull_all(db: Database, client: _Client, result: SyncResult, progress: Progr
             if not more:
                 break
             check()
+    result.refused += signing.refusal_lines(screen.refused)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,9 @@ from desktop.services.peer.spec import (
 )
 from desktop.services.peer.stamp import dump_clocks, dumps, load_clocks, new_clocks, stamp, value_hash
 from desktop.storage.connect import driver_connection
+
+if TYPE_CHECKING:
+    from desktop.services.peer.signing import Checkpoints, Screen
 
 # origin, seq, hlc, entity, gid, body (parsed), and the body's JSON text as received when there is one
 Op = tuple[str, int, str, str, str, dict[str, Any]] | tuple[str, int, str, str, str, dict[str, Any], str]
@@ -378,9 +381,14 @@ DOUBLE_CAPTURE = {"card_captured": "hồ sơ cấp thẻ căn cước", "vneid_l
                   "vneid_activated": "kích hoạt VNeID"}
 
 
-def apply_ops(session: Session, ops: list[Op]) -> MergeResult:
-    """Store and apply entries from another laptop in the caller's transaction (one page = one commit)."""
+def apply_ops(session: Session, ops: list[Op], screen: Screen | None = None,
+              proof: Checkpoints | None = None) -> MergeResult:
+    """Store and apply entries from another laptop in the caller's transaction (one page = one commit).
+    `screen`: the transfer's signature check (signing.py): entries their claimed author did not sign are
+    refused first, before anything compares them (the transports always pass one)."""
     stamp(session)  # local changes get their clock before anything from outside is compared with them
+    if screen is not None:
+        ops = screen.filter(session, ops, proof or {})
     ops = forks.live(session, ops)  # a fork taken back by `peer reidentify` never comes back (forks.py)
     clones.check(session, ops)  # entries under this laptop's own id it never made: a cloned laptop
     m = _Merger(session)

@@ -6,6 +6,10 @@ taken from another file. Import reads and checks every frame first (nothing is s
 then applies each page in its own transaction. A file already imported (its id in peer_seen) is answered
 "already imported" and stores nothing; a file made earlier or later than another is fine (entries wait
 for what they name).
+
+Every page also carries the sender's roster of signing keys and the checkpoints covering its entries
+(signing.py): the importer takes an entry only when its claimed author signed it (or it is unsigned history).
+Files without them (older versions) are read as before, by the same rule.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 from common.files import atomic_open
 from desktop.changes import PEER_MERGE, Changes, declares
 from desktop.models import PeerDevice, PeerSeen
-from desktop.services.peer import changes, clones, exchange, filetips, forks, stamp, unfinished
+from desktop.services.peer import changes, clones, exchange, filetips, forks, signing, stamp, unfinished
 from desktop.services.peer.crypto import GroupKey, PeerRefused
 from desktop.services.peer.group import group_key
 from desktop.services.peer.ids import device_id, device_name
@@ -52,6 +56,7 @@ class ImportResult:
     quarantined: int = 0  # entries kept aside: a field failed its check (peer status lists them)
     from_device: str = ""
     conflicts: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # entries their claimed author did not sign (signing.py)
     # The file starts after something this laptop lacks (made for laptops that had more): sync again with
     # its maker, or ask for a full file (`peer export --all`).
     incomplete: bool = False
@@ -75,9 +80,10 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
     since = _since(db, everything)
     with db.session() as s:
         stamp.stamp(s)
+        signing.seal_own(s)
     with db.session() as s:
         me, name, vv = device_id(s), device_name(s), changes.version_vector(s)
-        retracted = forks.known(s)
+        retracted, roster = forks.known(s), signing.roster(s)
         marks = filetips.marks(s, since)  # the sender's tips and bases: nothing withheld unsaid (filetips.py)
     file_id = secrets.token_hex(16)
     target = Path(path)
@@ -86,10 +92,11 @@ def export_file(db: Database, path: str | os.PathLike[str], *, everything: bool 
         cursor = dict(since)
         while True:
             with db.read_session() as s:  # a long export holds up no writer
-                ops, more = changes.raw_after(s, cursor)
+                ops, chk, more = signing.page(s, cursor)
             for o in ops:
                 cursor[o[0]] = max(cursor.get(o[0], 0), o[1])
-            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops, "retracted": retracted, **marks}
+            payload = {"device": me, "name": name, "vv": vv, "since": since, "ops": ops, "retracted": retracted,
+                       "roster": roster, "chk": chk, **marks}
             sealed = key.seal(KIND, exchange.pack(payload), extra={"file": file_id, "frame": frames, "last": not more})
             f.write(struct.pack(">I", len(sealed)) + sealed)
             frames += 1
@@ -148,6 +155,7 @@ def _pages(key: GroupKey, path: Path) -> Iterator[tuple[dict[str, Any], dict[str
         del body
         payload["ops"] = exchange.check_ops(payload.get("ops"))
         payload["vv"] = exchange.check_vv(payload.get("vv"))
+        payload["chk"] = signing.check_checkpoints(payload.get("chk"))
         yield header, payload
     if not last:
         raise PeerRefused("Tệp đồng bộ bị cắt cụt (thiếu phần cuối): đã từ chối, không lưu gì",
@@ -164,7 +172,9 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     file_id = device = ""
     since: dict[str, int] = {}
     sender_vv: dict[str, int] = {}
-    # pass 1: every frame authentic and well formed, and no entry showing a cloned laptop (clones.py)
+    # pass 1: every frame authentic and well formed, and no entry showing a cloned laptop (clones.py) among
+    # those their author signed (signing.py: a forged entry is refused as such, not taken for a clone)
+    screen = signing.Screen(via="", record=False)
     for header, payload in _pages(key, p):
         file_id, device = header["file"], payload.get("device", "")
         since = exchange.check_vv(payload.get("since", {}))
@@ -172,7 +182,10 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         with db.session() as s:  # forks taken back elsewhere: dropped here before anything is compared
             forks.merge_in(s, forks.check(payload.get("retracted")))
         with db.session() as s:
-            clones.check(s, forks.live(s, payload["ops"]))
+            screen.via, screen.name = str(device), str(payload.get("name", ""))[:80]
+            signing.learn(s, payload.get("roster"), str(device))
+        with db.session() as s:
+            clones.check(s, screen.filter(s, forks.live(s, payload["ops"]), payload["chk"]))
             filetips.check(s, payload)
         del payload  # never two pages in memory: the next one is built while this name would hold the last
     with db.session() as s:
@@ -187,9 +200,10 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
     name = ""
     with db.session() as s:  # committed before the first page: a cut from here on is told (unfinished.py)
         unfinished.begin(s, file_id, p.name)
+    screen = signing.Screen(via=str(device), name=screen.name)
     for _header, payload in _pages(key, p):  # pass 2: one transaction per page
         with db.session() as s:
-            r = apply_ops(s, payload["ops"])
+            r = apply_ops(s, payload["ops"], screen, payload["chk"])
         result.received += r.received
         result.duplicates += r.duplicates
         result.quarantined += r.quarantined
@@ -202,5 +216,6 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportResult:
         exchange.note_peer(s, device, name, sender_vv, "file")
         unfinished.done(s, file_id)
         mine = changes.version_vector(s)
+    result.refused = signing.refusal_lines(screen.refused)
     result.incomplete = any(mine.get(o, 0) < seq for o, seq in since.items())
     return result

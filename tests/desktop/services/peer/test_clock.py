@@ -205,7 +205,8 @@ def test_migration_clamps_poisoned_stamps_the_same_on_every_laptop(tmp_path: Pat
     for p in paths:  # the databases as an updated app finds them: just before 0007 (later revisions undone)
         con = sqlite3.connect(p)
         with con:
-            con.execute("DROP TABLE IF EXISTS peer_quarantine")
+            for table in ("peer_quarantine", "peer_signers", "peer_chain"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
             con.execute("UPDATE alembic_version SET version_num = ?", ("0006_outbox_states",))
         con.close()
     a, b = (open_database(p, encrypted=False) for p in paths)

@@ -151,7 +151,8 @@ def test_bad_values_merged_before_the_checks_are_repaired_on_update(tmp_path: Pa
         con.execute("UPDATE citizens SET birth_date = 1 WHERE id = ?", (cid,))
         con.execute("INSERT INTO status_events(citizen_id, event_type, occurred_at, occurred_on, note, recorded_at)"
                     " VALUES (?, 'attended', 'not-a-time', '2026-12-05', '', '2026-12-05 09:00:00.000000')", (cid,))
-        con.execute("DROP TABLE peer_quarantine")  # the database as the previous version left it
+        for table in ("peer_quarantine", "peer_signers", "peer_chain"):  # the database as the previous version left it
+            con.execute(f"DROP TABLE {table}")
         con.execute("UPDATE alembic_version SET version_num = '0007_peer_clock'")
     con.close()
     status = run(capsys, "status", number, "--data-dir", a)

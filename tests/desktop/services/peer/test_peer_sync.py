@@ -12,7 +12,7 @@ import pytest
 
 from desktop import config
 from desktop.services.figures import dayclose
-from desktop.services.peer import changes, group, lan, usbfile
+from desktop.services.peer import changes, group, lan, signing, usbfile
 from desktop.services.peer.crypto import PeerRefused, code_of, secret_of
 from desktop.services.register import statuses
 from desktop.services.register.citizens import update_citizen
@@ -238,6 +238,7 @@ def test_lan_cut_mid_transfer_resumes(tmp_path: Path, monkeypatch: pytest.Monkey
     for i in range(30):
         add_person(a, f"Nguyễn {given[i // 10]} {given[i % 10]}", f"0010900{i:05d}")
     monkeypatch.setattr(changes, "PAGE_OPS", 7)
+    monkeypatch.setattr(signing, "CHECK_EVERY", 5)  # pages end at a signed checkpoint: small ones here too
     server = lan.PeerServer(a).start()
     cancel = threading.Event()
     try:
