@@ -87,9 +87,14 @@ def _check(session: Session, events: list[StatusEvent], operator: Operator, now:
 
 
 @declares(Changes(statuses=True, schedule=True))
-def undo_last_mark(session: Session, operator: Operator, *, at: dt.datetime | None = None) -> UndoResult:
+def undo_last_mark(session: Session, operator: Operator | int | None, *, at: dt.datetime | None = None) -> UndoResult:
     """Undo the last check-in mark on this laptop (module doc); refuses in words what may not be undone."""
     now = (at or _now()).replace(microsecond=0, tzinfo=None)
+    if isinstance(operator, int):
+        operator = session.get(Operator, operator)
+    if operator is None or not operator.active:
+        raise PermissionDenied("Hãy đăng nhập để hủy thao tác vừa ghi",
+                               en="Log in to undo the last mark")
     events = last_mark(session)
     _check(session, events, operator, now)
     citizen = session.get(Citizen, events[0].citizen_id)
