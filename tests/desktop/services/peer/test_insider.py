@@ -152,6 +152,8 @@ def test_bad_values_merged_before_the_checks_are_repaired_on_update(tmp_path: Pa
         con.execute("INSERT INTO status_events(citizen_id, event_type, occurred_at, occurred_on, note, recorded_at)"
                     " VALUES (?, 'attended', 'not-a-time', '2026-12-05', '', '2026-12-05 09:00:00.000000')", (cid,))
         con.execute("DROP TABLE peer_quarantine")  # the database as the previous version left it
+        con.execute("DROP INDEX ix_status_events_undoes_id")  # ... and before migration 0009
+        con.execute("ALTER TABLE status_events DROP COLUMN undoes_id")
         con.execute("UPDATE alembic_version SET version_num = '0007_peer_clock'")
     con.close()
     status = run(capsys, "status", number, "--data-dir", a)

@@ -120,16 +120,17 @@ def test_indicators_unchanged_by_mark_and_undo(db, desk):
         assert s.get(Appointment, desk["appt"]).state == "booked"
 
 
-def test_undo_on_a_closed_day_marks_it_changed_after_close(db, desk):
+@pytest.mark.parametrize("action", ["attended", "no_show"])
+def test_undo_on_a_closed_day_marks_it_changed_after_close(db, desk, action):
     with db.session() as s:
         config.set_commune(s, config.Commune("22736", "Đặc khu Trường Sa", "56"))
-        _mark(s, desk, "attended")
+        _mark(s, desk, action)
         dayclose.close_day(s, TODAY, desk["code"], operator=s.get(Operator, desk["boss"]))
         assert dayclose.day_status(s, TODAY, desk["code"]) == dayclose.CLOSED
         undo.undo_last_mark(s, s.get(Operator, desk["lan"]))
         assert dayclose.day_status(s, TODAY, desk["code"]) == dayclose.CHANGED
         assert (TODAY, desk["code"]) in dayclose.changed_days(s)
-        # Closing again sends a revision without the undone arrival.
+        # Closing again sends a revision without the undone mark.
         rev = dayclose.close_day(s, TODAY, desk["code"], operator=s.get(Operator, desk["boss"]))[-1]
         assert rev.revision == 2 and dayclose.day_status(s, TODAY, desk["code"]) == dayclose.CLOSED
 
