@@ -364,6 +364,7 @@ class _Merger:
                 "SELECT c.gid, min(c.full_name), e.occurred_on, e.event_type FROM status_events e"
                 " JOIN citizens c ON c.id = e.citizen_id"
                 f" WHERE e.citizen_id IN ({','.join('?' * len(part))}) AND e.event_type IN ({kinds})"
+                " AND NOT EXISTS (SELECT 1 FROM status_events u WHERE u.undoes_id = e.id)"  # an undone capture
                 " GROUP BY e.citizen_id, e.occurred_on, e.event_type HAVING count(DISTINCT e.origin) > 1",
                 part).fetchall()
             for gid, name, day, kind in rows:
