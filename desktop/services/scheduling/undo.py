@@ -41,7 +41,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _undone_ids() -> Select[tuple[int | None]]:
+def _undone_ids() -> Select[int | None]:
     return select(StatusEvent.undoes_id).where(StatusEvent.undoes_id.is_not(None))
 
 
