@@ -23,6 +23,8 @@ class StatusEvent(Base):
     appointment_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)  # when it was typed in
+    # An `undo` event names the mark it compensates (history stays append-only; replays skip both).
+    undoes_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # Peer sync: global id and the laptop that made the record; NULL until first stamped.
     gid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     origin: Mapped[str | None] = mapped_column(String(32))

@@ -19,6 +19,9 @@ id, the same on every laptop, never the local row id. A laptop's day close (`ori
 day, indicator) only when that first event is its own: once the laptops have synced, exactly one of them
 (the owner of the earliest event) counts it, so the province's sum of laptops equals the merged register.
 
+An undone check-in mark (a compensating `undo` event names it: services/scheduling/undo.py) counts nowhere,
+and the `undo` event is no indicator.
+
 Every count is one grouped SQL query over `status_events` (index on occurred_on, point_id, event_type).
 """
 
@@ -73,7 +76,7 @@ class DayCounts:
 
 def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int | None,
            origin: str | tuple[str, ...] | None = None) -> _Select:
-    conds = [StatusEvent.event_type.in_(registry.EVENTS), StatusEvent.occurred_on <= day_to]
+    conds = [StatusEvent.event_type.in_(registry.EVENTS), StatusEvent.occurred_on <= day_to, _not_undone(StatusEvent)]
     if origin is not None:  # one laptop's own events (day close across laptops): copies from peers have theirs
         # A successor also counts the events of the laptop it replaced (desktop/services/province_link/succession.py).
         origins = (origin,) if isinstance(origin, str) else origin
@@ -91,7 +94,7 @@ def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int 
         fg, eg = func.coalesce(first.gid, ""), func.coalesce(StatusEvent.gid, "")
         conds.append(~exists().where(
             first.citizen_id == StatusEvent.citizen_id, first.occurred_on == StatusEvent.occurred_on,
-            first.event_type == StatusEvent.event_type,
+            first.event_type == StatusEvent.event_type, _not_undone(first),
             or_(first.occurred_at < StatusEvent.occurred_at,
                 and_(first.occurred_at == StatusEvent.occurred_at,
                      or_(fg < eg, and_(fg == eg, first.id < StatusEvent.id)))),
@@ -99,10 +102,17 @@ def _scope(q: _Select, day_from: dt.date | None, day_to: dt.date, point_id: int 
     return q.where(and_(*conds))
 
 
-# The same rule in raw SQL over `status_events e` (count_until_by_village).
+def _not_undone(ev: Any) -> Any:
+    """No `undo` event names this event: an undone mark counts nowhere (and the undo is no indicator)."""
+    undo = aliased(StatusEvent)
+    return ~exists().where(undo.undoes_id == ev.id)
+
+
+# The same rules in raw SQL over `status_events e` (count_until_by_village).
+_NOT_UNDONE_SQL = "NOT EXISTS (SELECT 1 FROM status_events u WHERE u.undoes_id = {t}.id)"
 _FIRST_OF_DAY_SQL = (
     "NOT EXISTS (SELECT 1 FROM status_events f WHERE f.citizen_id = e.citizen_id AND f.occurred_on = e.occurred_on "
-    "AND f.event_type = e.event_type AND (f.occurred_at < e.occurred_at OR (f.occurred_at = e.occurred_at "
+    "AND f.event_type = e.event_type AND " + _NOT_UNDONE_SQL.format(t="f") + " AND (f.occurred_at < e.occurred_at OR (f.occurred_at = e.occurred_at "
     "AND (coalesce(f.gid, '') < coalesce(e.gid, '') OR (coalesce(f.gid, '') = coalesce(e.gid, '') "
     "AND f.id < e.id)))))"
 )
@@ -176,6 +186,7 @@ def count_until_by_village(
     params: dict[str, object] = {"day": day.isoformat()}
     events = registry.EVENTS
     cond = "e.occurred_on <= :day AND e.event_type IN (" + ", ".join(f":i{n}" for n in range(len(events))) + ")"
+    cond += " AND " + _NOT_UNDONE_SQL.format(t="e")
     params.update({f"i{n}": k for n, k in enumerate(events)})
     if point_id == NO_POINT:
         cond += f" AND e.point_id IS NULL AND {_FIRST_OF_DAY_SQL}"

@@ -19,7 +19,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, String, Time
 
 from desktop.models import Base
 from desktop.services.peer.spec import BY_NAME, Entity
-from desktop.services.register.status_rules import EventType
+from desktop.services.register.status_rules import UNDO, EventType
 
 MAX_TEXT = 4000
 _GID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -31,7 +31,7 @@ _INT_RANGE: dict[str, tuple[int, int]] = {
     "vneid_known": (0, 3),
 }
 _CHOICES: dict[tuple[str, str], frozenset[str]] = {
-    ("event", "event_type"): frozenset(EventType),
+    ("event", "event_type"): frozenset(EventType) | {UNDO},
     ("citizen", "sex"): frozenset({"M", "F"}),
 }
 _DIGIT_FIELDS = {"id_number": (9, 12), "old_cmnd": (9, 9)}

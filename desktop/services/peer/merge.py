@@ -10,7 +10,8 @@ Rules (docs/peer-sync.md):
 - One ID number claimed by two citizens never fuses them: both kept, the smaller gid holds the number,
   the pair listed for the supervisor (`_claim_number`). A merge deletes no one.
 - Every field is type- and range-checked first (fields.py): an entry that fails is quarantined
-  (`peer_quarantine`) and logged as handled, so the sender's sequence has no hole.
+  (`peer_quarantine`) and logged as handled, so the sender's sequence has no hole. An event quarantined
+  for a kind an earlier version did not know (`undo`) is released at the next merge once it passes.
 - An entry naming a record this laptop has not received yet waits (`applied = 0`) and is retried after
   every batch: files may come out of order.
 - After a merge, a citizen with two live appointments in one enrollment session is listed as a conflict
@@ -366,6 +367,7 @@ class _Merger:
                 "SELECT c.gid, min(c.full_name), e.occurred_on, e.event_type FROM status_events e"
                 " JOIN citizens c ON c.id = e.citizen_id"
                 f" WHERE e.citizen_id IN ({','.join('?' * len(part))}) AND e.event_type IN ({kinds})"
+                " AND NOT EXISTS (SELECT 1 FROM status_events u WHERE u.undoes_id = e.id)"  # an undone capture
                 " GROUP BY e.citizen_id, e.occurred_on, e.event_type HAVING count(DISTINCT e.origin) > 1",
                 part).fetchall()
             for gid, name, day, kind in rows:
@@ -432,6 +434,7 @@ def apply_ops(session: Session, ops: list[Op], screen: Screen | None = None,
                          " VALUES (?, ?, ?, ?, ?, ?)", quarantined)
     result.quarantined = len(quarantined)
     m.flush()
+    _release_known_kinds(m)
     _retry_waiting(m)
     result.waiting = conn.execute("SELECT count(*) FROM peer_log WHERE applied = 0").fetchone()[0]
     result.conflicts = m.finish() + [_clock_ahead(m, origin) for origin in sorted(ahead)]
@@ -448,6 +451,18 @@ def _clock_ahead(m: _Merger, origin: str) -> str:
               "máy đó (các thay đổi của nó vẫn được nhận, đồng hồ máy này không bị kéo theo)")
     m._conflict(f"clock:{origin}", "clock_ahead", detail)
     return detail
+
+
+def _release_known_kinds(m: _Merger) -> None:
+    """Events kept aside by an earlier version for a kind it did not know (an `undo` from a newer laptop)
+    that pass every check now: released to wait like any entry, so an update loses nothing it quarantined."""
+    rows = m.conn.execute(
+        "SELECT q.origin, q.seq, l.body FROM peer_quarantine q JOIN peer_log l ON l.origin = q.origin AND l.seq = q.seq"
+        " WHERE q.entity = 'event' AND substr(q.reason, 1, 11) = 'event_type:'").fetchall()
+    for origin, seq, body in rows:
+        if field_checks.problem("event", json.loads(body)) is None:
+            m.conn.execute("UPDATE peer_log SET applied = 0 WHERE origin = ? AND seq = ?", (origin, seq))
+            m.conn.execute("DELETE FROM peer_quarantine WHERE origin = ? AND seq = ?", (origin, seq))
 
 
 def _retry_waiting(m: _Merger) -> None:

@@ -44,9 +44,10 @@ APPOINTMENT = Entity(
 )
 EVENT = Entity(
     "event", "status_events",
-    ("citizen_id", "event_type", "occurred_at", "occurred_on", "point_id", "appointment_id", "note", "recorded_at"),
+    ("citizen_id", "event_type", "occurred_at", "occurred_on", "point_id", "appointment_id", "note", "recorded_at",
+     "undoes_id"),
     ("citizen_id", "event_type", "occurred_at", "occurred_on", "recorded_at"),
-    {"citizen_id": "citizen", "point_id": "point", "appointment_id": "appointment"},
+    {"citizen_id": "citizen", "point_id": "point", "appointment_id": "appointment", "undoes_id": "event"},
     mutable=False,
 )
 

@@ -34,6 +34,18 @@ class EventType(StrEnum):
     REINSTATED = "reinstated"  # back from deferred / moved away / ineligible
 
 
+# A compensating event: it undoes the check-in mark its `undoes_id` names. Not an EventType (no transition):
+# the status replay and the indicators skip the undo and the mark it undoes (`live_events`).
+UNDO = "undo"
+
+
+def live_events(events: list[tuple[int, str, int | None]]) -> list[str]:
+    """The event types that count for the state, in the given order: (id, type, undoes_id) rows minus the
+    undo events and the events they undo."""
+    undone = {u for _, _, u in events if u is not None}
+    return [t for i, t, _ in events if t != UNDO and i not in undone]
+
+
 class Status(StrEnum):
     NEW = "new"  # in the register, nothing recorded yet
     SCHEDULED = "scheduled"
@@ -73,6 +85,7 @@ STATUS_LABELS_VI: dict[str, str] = {
     "moved_away": "Đã chuyển đi",
     "deceased": "Đã mất",
     "reinstated": "Khôi phục",
+    UNDO: "Hủy thao tác vừa ghi",
 }
 STATUS_LABELS_EN: dict[str, str] = {
     "new": "Not started",
@@ -93,6 +106,7 @@ STATUS_LABELS_EN: dict[str, str] = {
     "moved_away": "Moved away",
     "deceased": "Deceased",
     "reinstated": "Reinstated",
+    UNDO: "Last mark undone",
 }
 
 

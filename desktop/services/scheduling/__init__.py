@@ -1,6 +1,7 @@
 """Scheduling: `enrollment_sessions` (sessions, slots, capacity), `booking` (book, move, cancel, reschedule
 no-shows, a session's list, find by slip code), `auto_assign` (fill a session from the due list), `codes`
-(appointment codes on slips) and `checkin` (arrivals, captures and walk-ins at the point).
+(appointment codes on slips), `checkin` (arrivals, captures and walk-ins at the point) and `undo` (undo of
+the last check-in mark, by a compensating event).
 
 Callers use this package's names (`scheduling.book(...)`); the modules above are where each one lives.
 """

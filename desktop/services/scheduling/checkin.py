@@ -205,6 +205,8 @@ def _attended_on(session: Session, citizen_id: int, day: dt.date) -> bool:
                 StatusEvent.citizen_id == citizen_id,
                 StatusEvent.event_type == "attended",
                 StatusEvent.occurred_on == day,
+                StatusEvent.id.not_in(  # an undone arrival is no arrival
+                    select(StatusEvent.undoes_id).where(StatusEvent.undoes_id.is_not(None))),
             ).limit(1)
         )
         is not None

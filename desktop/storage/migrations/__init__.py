@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 KNOWN_REVISIONS: tuple[str, ...] = (
     "0001_register", "0002_schedule_reports", "0003_text_keys", "0004_known_status_village_targets",
     "0005_peer_sync", "0006_outbox_states", "0007_peer_clock",
-    "0008_peer_quarantine", "0009_peer_signing",
+    "0008_peer_quarantine", "0009_peer_signing", "0010_event_undo",
 )
 HEAD = KNOWN_REVISIONS[-1]
 

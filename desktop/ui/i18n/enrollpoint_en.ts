@@ -196,6 +196,10 @@
         <translation>No citizen selected: scan a slip or search first.</translation>
     </message>
     <message>
+        <source>↶ Đã hủy “{0}” của {1}; trạng thái: {2}.</source>
+        <translation>↶ Undone “{0}” for {1}; status: {2}.</translation>
+    </message>
+    <message>
         <source>Sinh {birth} · {village}
 Số định danh: {idn}
 Giờ hẹn: {slot} · {status}</source>

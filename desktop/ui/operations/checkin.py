@@ -1,4 +1,4 @@
-"""At the enrollment point: record a check-in action, add a walk-in."""
+"""At the enrollment point: record a check-in action, undo the last one, add a walk-in."""
 
 from __future__ import annotations
 
@@ -30,5 +30,16 @@ def add_walk_in(fields: dict[str, Any], *, enrollment_session_id: int | None, po
             res = checkin.add_walk_in(s, fields, enrollment_session_id=enrollment_session_id, point_id=point_id,
                                       operator_id=operator_id)
         return OpResult(res, changes_of(checkin.add_walk_in))
+
+    return run
+
+
+def undo_last_mark(operator_id: int | None) -> WorkerFn:
+    def run(job: JobContext) -> OpResult:
+        from desktop.services.scheduling import undo
+
+        with job.db.session() as s:
+            res = undo.undo_last_mark(s, operator_id)
+        return OpResult(res, changes_of(undo.undo_last_mark))
 
     return run

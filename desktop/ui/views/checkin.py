@@ -1,8 +1,9 @@
 """Check-in at the point: one input for a name, an ID number or a slip's QR code, one key per action.
 
 A USB barcode scanner is a keyboard: it types the slip code and presses Enter, so Enter runs the
-lookup at once and a single hit becomes the current citizen. F5–F8 record the usual actions; the
-input gets the focus back after each one, ready for the next slip. Counters for today refresh after
+lookup at once and a single hit becomes the current citizen. F5–F8 record the usual actions and Ctrl+Z
+undoes the last one (within 10 minutes: services/scheduling/undo.py); the input gets the focus back,
+fully selected, after each one, ready for the next slip. Counters for today refresh after
 every recorded action.
 """
 
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -192,6 +193,9 @@ class CheckinView(View):
         self.hits.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._select_row(r))
         self.walkin_button.clicked.connect(self.walk_in)
         QShortcut(QKeySequence("Ctrl+N"), self, self.walk_in, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_last,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.input.installEventFilter(self)  # the scan box would take Ctrl+Z as its own text undo
         self.session_combo.currentIndexChanged.connect(lambda _i: self._refresh_counters())
         self._hits: list[dict[str, Any]] = []
         self.current: dict[str, Any] | None = None
@@ -325,6 +329,31 @@ class CheckinView(View):
     def _marked(self, label: str) -> None:
         name = self.current["full_name"] if self.current else ""
         self.message.setText(_("✔ Đã ghi “{0}” cho {1}.").format(label, name))
+        self.ready_for_scan()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Ctrl+Z in the scan box undoes the last mark, not the box's typing (a scan replaces it anyway)."""
+        if (watched is self.input and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.matches(QKeySequence.StandardKey.Undo)):
+            self.undo_last()
+            return True
+        return super().eventFilter(watched, event)
+
+    def undo_last(self) -> None:
+        """Ctrl+Z: undo the last mark recorded at this laptop (a refusal is said inline, like a mark's)."""
+        (self.app.runner.op(checkin_ops.undo_last_mark(self.app.operator_id), self)
+         .success(self._undone)
+         .failure(self._failed)
+         .run())
+
+    def _undone(self, result: Any) -> None:
+        what = ", ".join(lang.status_label(k) for k in result.undone)
+        text = _("↶ Đã hủy “{0}” của {1}; trạng thái: {2}.").format(
+            what, result.full_name, lang.status_label(result.status))
+        self.message.setText(text)
+        bar = getattr(self.window(), "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 10000)
         self.ready_for_scan()
 
     def ready_for_scan(self) -> None:

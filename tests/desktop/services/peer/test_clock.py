@@ -207,6 +207,8 @@ def test_migration_clamps_poisoned_stamps_the_same_on_every_laptop(tmp_path: Pat
         with con:
             for table in ("peer_quarantine", "peer_signers", "peer_chain"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.execute("DROP INDEX IF EXISTS ix_status_events_undoes_id")
+            con.execute("ALTER TABLE status_events DROP COLUMN undoes_id")
             con.execute("UPDATE alembic_version SET version_num = ?", ("0006_outbox_states",))
         con.close()
     a, b = (open_database(p, encrypted=False) for p in paths)

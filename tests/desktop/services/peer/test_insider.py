@@ -153,6 +153,8 @@ def test_bad_values_merged_before_the_checks_are_repaired_on_update(tmp_path: Pa
                     " VALUES (?, 'attended', 'not-a-time', '2026-12-05', '', '2026-12-05 09:00:00.000000')", (cid,))
         for table in ("peer_quarantine", "peer_signers", "peer_chain"):  # the database as the previous version left it
             con.execute(f"DROP TABLE {table}")
+        con.execute("DROP INDEX ix_status_events_undoes_id")  # ... and before migration 0010
+        con.execute("ALTER TABLE status_events DROP COLUMN undoes_id")
         con.execute("UPDATE alembic_version SET version_num = '0007_peer_clock'")
     con.close()
     status = run(capsys, "status", number, "--data-dir", a)
