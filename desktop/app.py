@@ -58,15 +58,15 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from desktop import config
-    from desktop.storage.db import DatabaseError, open_database
+    from desktop.storage.db import DatabaseError
     from desktop.ui.actions import login
     from desktop.ui.controller import Controller
-    from desktop.ui.support import lang
+    from desktop.ui.support import lang, startup_work
 
     if args.lang:
         lang.install(args.lang)
     try:
-        db = open_database()
+        db = startup_work.open_database_with_progress()  # off the UI thread: encrypting takes seconds
     except DatabaseError as exc:
         QMessageBox.critical(None, "EnrollPoint", exc.message)
         return 1
