@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtWidgets import QApplication
 
+    from desktop.ui.support import startup_work
+
+    startup_work.skip_pyside_source_scan()  # before the app's own modules: ~85 ms of a start
     from desktop import logs, paths
     from desktop.ui.support import qtrefs
 
