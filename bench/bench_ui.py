@@ -3,7 +3,10 @@
     python bench/bench_ui.py [--citizens 200000]
 
 Ratios are against baselines measured in the same run (a bare QApplication + empty QMainWindow for the
-start; a bare `query_citizens` call for the keystroke). The database is built once with the demo
+start; a bare `query_citizens` call for the keystroke). The start is split at the login dialog's first
+paint (median of three fresh processes, wall clock and process CPU); scrolling is judged on the UI thread's
+own CPU time per step (`time.thread_time`: on a shared machine the wall clock carries other jobs'
+preemption), median of three runs. The load average before and after is recorded with the machine. The database is built once with the demo
 generator and cached in bench/out/. Results are appended to bench/RESULTS-ui.md with the machine.
 """
 
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
@@ -28,13 +32,17 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 class F(QObject):
+    seen_login = False
     def eventFilter(self, obj, ev):
-        if ev.type() == QEvent.Type.Show and obj.objectName() == "loginDialog":
+        if ev.type() == QEvent.Type.Paint and obj.objectName() == "loginDialog" and not self.seen_login:
+            self.seen_login = True
+            print("LOGIN", time.time(), time.process_time(), flush=True)
             # the officer logs in, as at every start (typing time is not counted)
             obj.pin_edit.setText(PIN)
-            QTimer.singleShot(0, obj.ok_button.click)
+            QTimer.singleShot(0, lambda: (print("CLICK", time.time(), time.process_time(), flush=True),
+                                          obj.ok_button.click()))
         if ev.type() == QEvent.Type.Paint and obj.objectName() == "mainWindow":
-            print("PAINT", time.time(), flush=True)
+            print("PAINT", time.time(), time.process_time(), flush=True)
             QTimer.singleShot(0, app.quit)
         return False
 PIN = "2468"
@@ -90,21 +98,42 @@ def _ensure_supervisor(db_file: Path) -> None:
         db.close()
 
 
+def _child(code: str, arg: str) -> dict[str, tuple[float, float]]:
+    """One start in a fresh process: marker → (wall clock, the process's CPU time so far)."""
+    t0 = time.time()
+    # bytecode cached as in an installed app (PYTHONDONTWRITEBYTECODE=1 recompiles every module each start)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True, timeout=120,
+                         env={**env, "QT_QPA_PLATFORM": "offscreen"})
+    marks = {}
+    for x in out.stdout.splitlines():
+        parts = x.split()
+        if parts and parts[0] in ("LOGIN", "CLICK", "PAINT"):
+            marks[parts[0]] = (float(parts[1]) - t0, float(parts[2]) if len(parts) > 2 else 0.0)
+    if "PAINT" not in marks:
+        raise RuntimeError(out.stderr[-2000:])
+    return marks
+
+
 def cold_start(code: str, arg: str = "", runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.time()
-        out = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True, timeout=120,
-                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-        line = next((x for x in out.stdout.splitlines() if x.startswith("PAINT")), None)
-        if line is None:
-            raise RuntimeError(out.stderr[-2000:])
-        times.append(float(line.split()[1]) - t0)
-    return statistics.median(times)
+    """Median over `runs` fresh processes: start → first paint of the main window."""
+    return statistics.median(_child(code, arg)["PAINT"][0] for _ in range(runs))
 
 
-def in_process(data: Path) -> dict[str, float]:
-    from PySide6.QtCore import QElapsedTimer
+def app_start(data: Path, runs: int = 3) -> dict[str, float]:
+    """Medians over `runs` fresh processes: start → login dialog painted, login (OK pressed) → main window
+    painted, both as wall clock and as the process's CPU time (what the load of other jobs does not add)."""
+    rows = [_child(CHILD_APP, str(data)) for _ in range(runs)]
+    med = statistics.median
+    return {
+        "login_wall": med(r["LOGIN"][0] for r in rows), "login_cpu": med(r["LOGIN"][1] for r in rows),
+        "window_wall": med(r["PAINT"][0] - r["CLICK"][0] for r in rows),
+        "window_cpu": med(r["PAINT"][1] - r["CLICK"][1] for r in rows),
+        "total_wall": med(r["PAINT"][0] for r in rows),
+    }
+
+
+def in_process(data: Path) -> dict[str, Any]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -153,32 +182,13 @@ def in_process(data: Path) -> dict[str, float]:
     lat.sort()
     p95 = lat[int(len(lat) * 0.95) - 1]
 
-    # scroll end to end by pages, measuring every event-loop turn
-    view.search.clear()
-    view.run_query()
-    app.processEvents()
-    bar = view.table.verticalScrollBar()
-    timer = QElapsedTimer()
-    worst = 0.0
-    turns = 0
-    walls: list[float] = []
-    cpus: list[float] = []
-    t_all = time.perf_counter()
-    while view.model.canFetchMore() or bar.value() < bar.maximum():
-        c0 = time.thread_time()
-        timer.start()
-        bar.setValue(bar.value() + bar.pageStep())
-        app.processEvents()
-        walls.append(timer.nsecsElapsed() / 1e6)
-        cpus.append((time.thread_time() - c0) * 1000)  # this thread's own work, without other jobs' preemption
-        worst = max(worst, walls[-1])
-        turns += 1
-        if time.perf_counter() - t_all > 600:
-            break
-    rows = view.model.rowCount()
-    walls.sort()
-    p99 = walls[int(len(walls) * 0.99) - 1] if walls else 0.0
-    cpu_worst = max(cpus) if cpus else 0.0
+    # scroll end to end by pages, measuring every event-loop turn; three runs, the median of each figure
+    runs = [_scroll(app, view) for _ in range(SCROLL_RUNS)]
+    med = statistics.median
+    turns, rows = runs[-1]["turns"], runs[-1]["rows"]
+    worst, p99 = med(r["wall_worst"] for r in runs), med(r["wall_p99"] for r in runs)
+    cpu_worst, cpu_p99 = med(r["cpu_worst"] for r in runs), med(r["cpu_p99"] for r in runs)
+    t_all = time.perf_counter() - med(r["seconds"] for r in runs)
     t = time.perf_counter()
     while view.total() is None and time.perf_counter() - t < 10:  # the count runs on the worker
         app.processEvents()
@@ -190,7 +200,47 @@ def in_process(data: Path) -> dict[str, float]:
     db.close()
     return {"base_ms": statistics.median(base), "p95_ms": p95, "median_ms": statistics.median(lat),
             "scroll_worst_ms": worst, "scroll_turns": turns, "rows": rows, "scroll_s": scroll_s,
-            "scroll_p99_ms": p99, "scroll_cpu_worst_ms": cpu_worst, "count_label": count_label}
+            "scroll_p99_ms": p99, "scroll_cpu_worst_ms": cpu_worst, "scroll_cpu_p99_ms": cpu_p99,
+            "scroll_cpu_runs": ", ".join(f"{r['cpu_p99']:.1f}/{r['cpu_worst']:.0f}" for r in runs),
+            "count_label": count_label}
+
+
+SCROLL_RUNS = 3
+
+
+def _scroll(app: Any, view: Any) -> dict[str, float]:
+    """One scroll from the top to row 200,000 by pages: per event-loop turn, the wall time and the UI
+    thread's own CPU time (`time.thread_time`: other jobs' preemption on a shared machine is not in it)."""
+    from PySide6.QtCore import QElapsedTimer
+
+    view.search.clear()
+    view.run_query()
+    app.processEvents()
+    bar = view.table.verticalScrollBar()
+    bar.setValue(0)
+    app.processEvents()
+    timer = QElapsedTimer()
+    walls: list[float] = []
+    cpus: list[float] = []
+    t_all = time.perf_counter()
+    while view.model.canFetchMore() or bar.value() < bar.maximum():
+        c0 = time.thread_time()
+        timer.start()
+        bar.setValue(bar.value() + bar.pageStep())
+        app.processEvents()
+        walls.append(timer.nsecsElapsed() / 1e6)
+        cpus.append((time.thread_time() - c0) * 1000)
+        if time.perf_counter() - t_all > 600:
+            break
+    seconds = time.perf_counter() - t_all
+    walls.sort()
+    cpus.sort()
+
+    def p99(xs: list[float]) -> float:
+        return xs[int(len(xs) * 0.99) - 1] if xs else 0.0
+
+    return {"wall_worst": walls[-1] if walls else 0.0, "wall_p99": p99(walls), "cpu_worst": cpus[-1] if cpus else 0.0,
+            "cpu_p99": p99(cpus), "turns": len(walls), "rows": view.model.rowCount(), "seconds": seconds}
 
 
 def _loadavg() -> str:
@@ -210,7 +260,8 @@ def main() -> int:
     encrypted = keys.file_state(data / "enrollpoint.db") == "encrypted"
     load_before = _loadavg()
     bare = cold_start(CHILD_BARE)
-    app = cold_start(CHILD_APP, str(data))
+    st = app_start(data)
+    app = st["total_wall"]
     r = in_process(data)
     load_after = _loadavg()
     machine = f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
@@ -221,12 +272,19 @@ def main() -> int:
         "",
         "| measure | value | baseline | ratio | goal |",
         "|---|---|---|---|---|",
-        f"| cold start to first paint | {app:.2f} s | bare QMainWindow {bare:.2f} s | {app / bare:.1f}× | < 2 s |",
+        f"| cold start to the login dialog painted | {st['login_wall']:.2f} s (process CPU {st['login_cpu']:.2f} s) "
+        f"| bare QMainWindow {bare:.2f} s | {st['login_wall'] / bare:.1f}× | < 0.6 s |",
+        f"| login (OK) to the main window painted | {st['window_wall']:.2f} s (process CPU {st['window_cpu']:.2f} s) "
+        "| | | < 0.4 s |",
+        f"| cold start to the main window painted, login included | {app:.2f} s | | | < 2 s |",
         f"| keystroke → first page, p95 | {r['p95_ms']:.0f} ms (median {r['median_ms']:.0f}) | "
         f"bare page query {r['base_ms']:.1f} ms | {r['p95_ms'] / max(r['base_ms'], 0.01):.1f}× | < 100 ms |",
-        f"| scroll end to end: worst turn | {r['scroll_worst_ms']:.0f} ms wall (p99 {r['scroll_p99_ms']:.0f} ms; "
-        f"worst CPU time of the UI thread {r['scroll_cpu_worst_ms']:.0f} ms) over {r['scroll_turns']} turns, "
-        f"{r['rows']:,} rows in {r['scroll_s']:.0f} s | | | < 50 ms |",
+        f"| scroll end to end: UI-thread CPU per step, p99 / worst (median of {SCROLL_RUNS} runs) | "
+        f"{r['scroll_cpu_p99_ms']:.1f} / {r['scroll_cpu_worst_ms']:.0f} ms (runs: {r['scroll_cpu_runs']}) | | | "
+        "< 16.7 / < 33 ms |",
+        f"| scroll end to end: wall per step, p99 / worst (median of {SCROLL_RUNS} runs) | "
+        f"{r['scroll_p99_ms']:.0f} / {r['scroll_worst_ms']:.0f} ms over {r['scroll_turns']} turns, "
+        f"{r['rows']:,} rows in {r['scroll_s']:.0f} s a run | | | |",
         f"| count label after scrolling | {r['count_label']} | | | the real total |",
         "",
     ]

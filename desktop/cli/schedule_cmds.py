@@ -105,7 +105,8 @@ def _enrollment_session_assign(args: argparse.Namespace, ctx: CliContext) -> int
     ctx.output(
         _jsonable(res),
         f"Đã xếp lịch {res.assigned} người; bỏ qua {res.skipped_already_booked} người đã có lịch hẹn, "
-        f"{res.skipped_state} người tạm hoãn/từ chối; còn {res.not_placed} người chưa có chỗ"
+        f"{res.skipped_state} người tạm hoãn/từ chối, {res.skipped_captured} người đã thu nhận hồ sơ; "
+        f"còn {res.not_placed} người chưa có chỗ"
         + (" (buổi đã kín chỗ)." if res.full else "."),
     )
     return 0

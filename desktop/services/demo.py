@@ -280,9 +280,10 @@ class _DemoPeople:
         return got
 
     def rows(self, citizens: int, progress: Callable[[int, int], None] | None) -> Iterator[CitizenRow]:
+        step = max(1, min(10_000, citizens // 20))  # about twenty steps: a small demo moves its bar too
         for cid in range(1, citizens + 1):
             yield self.person(cid)
-            if progress and cid % 10_000 == 0:
+            if progress and cid % step == 0 and cid < citizens:
                 progress(cid, citizens)
 
     def id_number(self, age: int, birth: dt.date, sex: str) -> str | None:

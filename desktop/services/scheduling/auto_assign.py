@@ -37,6 +37,8 @@ _NO_SCHEDULE = frozenset(str(x) for x in statuses.TERMINAL)  # statuses.apply re
 _NOT_AUTO = frozenset({statuses.Status.DEFERRED.value, statuses.Status.REJECTED.value})
 _KIND_NAMES = tuple(k.value for k in due.DUE_KINDS)  # bit i of the due mask
 _RENEW_BIT = 1 << due.DUE_KINDS.index(due.DueKind.RENEW)
+_ACTIVATE_BIT = 1 << due.DUE_KINDS.index(due.DueKind.VNEID_ACTIVATE)
+_CARD_BEING_MADE = statuses.Status.CARD_CAPTURED.value
 _CARD_KINDS = frozenset({due.DueKind.FIRST_CARD, due.DueKind.RENEW})
 _VNEID_KINDS = frozenset({due.DueKind.VNEID_REGISTER, due.DueKind.VNEID_ACTIVATE})
 
@@ -48,6 +50,7 @@ class AssignResult:
     full: bool = False  # no free place is left in the session
     skipped_state: int = 0  # due but not booked automatically: deferred, rejected (or a terminal state)
     not_placed: int = 0  # due and free, but the session had no room left for them
+    skipped_captured: int = 0  # the dossier for that work is captured already: waiting for the card / approval
     appointment_ids: list[int] = field(default_factory=list)
 
 
@@ -66,7 +69,8 @@ def _renew_expiry(birth_date: object, birth_year: int | None, issued: object) ->
 
 
 def _due_cursor(session: Session, on: dt.date, villages: list[str] | None) -> Any:
-    """One pass over the register: (id, priority, status, birth date, birth year, card issued, due mask).
+    """One pass over the register: (id, priority, status, birth date, birth year, card issued, due mask,
+    VNeID stage).
 
     The mask (bit i = due.DUE_KINDS[i]) is the due module's SQL rules, evaluated once per row; rows with
     mask 0 are not due. Plain tuples, read row by row: never a list of 200,000 objects.
@@ -79,9 +83,21 @@ def _due_cursor(session: Session, on: dt.date, villages: list[str] | None) -> An
         params.update({f"vk{i}": v for i, v in enumerate(villages)})
     sql = (
         "SELECT c.id, (c.elderly OR c.disabled OR c.needs_home_visit), c.status, c.birth_date, c.birth_year, "
-        f"c.card_issued_on, {mask} FROM citizens c{where}"
+        f"c.card_issued_on, {mask}, c.vneid_stage FROM citizens c{where}"
     )
     return driver_connection(session).execute(sql, params)
+
+
+def _still_to_do(mask: int, status: str, vneid_stage: int) -> int:
+    """The due bits a session can act on: none while the card is being made from a captured dossier (the
+    status is still `card_captured`: renewal and first card are done, and VNeID level 2 waits for the card in
+    hand), and no activation while a captured level-2 dossier awaits approval (stage 1). The due lists still
+    show them; only automatic booking waits."""
+    if status == _CARD_BEING_MADE:
+        return 0
+    if vneid_stage == 1:
+        return mask & ~_ACTIVATE_BIT
+    return mask
 
 
 def _mask_table(session: Session, kinds: list[str] | None) -> tuple[int, dict[int, tuple[str, dt.date]]]:
@@ -121,7 +137,8 @@ def auto_assign(
     commune's name order), so the village head can bring them together.
 
     Deferred (working away, ill) and rejected citizens stay on the due list but are not booked
-    automatically: they need an officer's follow-up first (`book()` still takes them).
+    automatically: they need an officer's follow-up first (`book()` still takes them). Nor are those whose
+    dossier for the work is captured already (`_still_to_do`).
 
     Memory stays bounded by the session's places: the due rows are streamed from one SQL query (the due
     module's rules) and only the `places` most urgent candidates are kept in a heap.
@@ -172,10 +189,10 @@ def _most_urgent(
     bad = _NO_SCHEDULE | _NOT_AUTO
     # (-urgency) entries: heap[0] is the least urgent of the `room` kept so far
     heap: list[tuple[int, int, int, str, bool]] = []
-    total_candidates = skipped_booked = skipped_state = 0
+    total_candidates = skipped_booked = skipped_state = skipped_captured = 0
     cur = _due_cursor(session, on, village_list)
     try:
-        for cid, prio, status, bdate, byear, issued, mask in cur:
+        for cid, prio, status, bdate, byear, issued, mask, stage in cur:
             m = mask & keep
             if not m:
                 continue
@@ -184,6 +201,10 @@ def _most_urgent(
                 continue
             if status in bad:
                 skipped_state += 1
+                continue
+            m = _still_to_do(m, status, int(stage or 0))
+            if not m:
+                skipped_captured += 1
                 continue
             total_candidates += 1
             purpose, deadline = table[m]
@@ -201,6 +222,7 @@ def _most_urgent(
         cur.close()
     result.skipped_already_booked = skipped_booked
     result.skipped_state = skipped_state
+    result.skipped_captured = skipped_captured
     return {-e[2]: (e[3], e[4]) for e in heap}, total_candidates
 
 

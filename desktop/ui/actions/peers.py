@@ -21,9 +21,10 @@ _ = translator("PeerActions")
 def install(shell: Shell) -> None:
     from desktop.ui.views.peers import PeersPanel
 
-    panel = PeersPanel(shell.app)
+    panel = PeersPanel(shell.app, load_now=False)  # read when first shown: not on the way to the first paint
     dock = shell.add_dock(_("Máy trong xã"), panel, "peersDock", Qt.DockWidgetArea.RightDockWidgetArea)
     dock.hide()
+    dock.visibilityChanged.connect(lambda visible: panel.activate() if visible else None)
 
     def show(then: Callable[[], object] | None = None) -> None:
         dock.show()

@@ -1902,6 +1902,13 @@ Possible duplicates: {5}</translation>
     </message>
 </context>
 <context>
+    <name>StartupWork</name>
+    <message>
+        <source>Đang mã hoá cơ sở dữ liệu (chỉ một lần, vài giây)…</source>
+        <translation>Encrypting the database (once only, a few seconds)…</translation>
+    </message>
+</context>
+<context>
     <name>SyncActions</name>
     <message>
         <source>Gửi báo cáo lên tỉnh</source>

@@ -85,7 +85,9 @@ class PeersPanel(View):
 
     reload_when_hidden = True
 
-    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, app: AppContext, parent: QWidget | None = None, *, load_now: bool = True) -> None:
+        """`load_now=False`: the first read waits for `activate()` (the main window's hidden dock reads when
+        first shown, not before the window's first paint: it imports the peer stack)."""
         super().__init__(app, parent)
         self.setObjectName("PeersPanel")
         self.server: PeerServer | None = None
@@ -152,7 +154,8 @@ class PeersPanel(View):
         box.addWidget(self.status_label)
         box.addWidget(QLabel(_("Xung đột cần cán bộ xem (nhấp đúp khi đã xử lý):")))
         box.addWidget(self.conflicts, 1)
-        self.activate()
+        if load_now:
+            self.activate()
 
     # state -----------------------------------------------------------------------------------------------
 
