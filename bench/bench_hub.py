@@ -179,7 +179,8 @@ def login_client(base: str, url: str) -> httpx.Client:
 BENCH_PASSWORD = "bench-password-123"
 
 
-def time_gets(http: httpx.Client, path: str, runs: int) -> list[float]:
+def time_gets(http: httpx.Client, path: str, runs: int,
+              markers: tuple[str, ...] = ("communes", "by-commune")) -> list[float]:
     out = []
     http.get(path)  # warm-up
     for _ in range(runs):
@@ -187,7 +188,7 @@ def time_gets(http: httpx.Client, path: str, runs: int) -> list[float]:
         r = http.get(path)
         out.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, r.status_code
-        assert path.startswith("/export") or any(f'id="{t}"' in r.text for t in ("communes", "by-commune"))
+        assert path.startswith("/export") or any(f'id="{t}"' in r.text for t in markers)
     return out
 
 
@@ -248,6 +249,7 @@ def dashboard_lines(url: str, runs: int, tmp: Path) -> list[str]:
             prov = time_gets(http, f"/?on={on}&province=56", runs)
             csv_t = time_gets(http, f"/export.csv?on={on}", 3)
             size = len(http.get(f"/?on={on}").content)
+            drill = drill_lines(http, url, on, runs)
         finally:
             http.close()
     return [
@@ -269,7 +271,27 @@ def dashboard_lines(url: str, runs: int, tmp: Path) -> list[str]:
         f"{'met' if max(p95(comp), p95(comp_past)) < 300 else 'NOT MET'}",
         "  - completeness in-process (figures only): " + "; ".join(
             f"{what} median {statistics.median(ms):.0f} ms" for what, ms in steer.items()),
+        *drill,
     ]
+
+
+def drill_lines(http: httpx.Client, url: str, on: dt.date, runs: int) -> list[str]:
+    """The checks, trend and drill-down pages (a busy commune: the one with most reports)."""
+    db = open_hub(url)
+    with db.session() as s:
+        code, dev = s.execute(select(ReportVillage.commune_code, ReportVillage.device_id)
+                              .order_by(ReportVillage.id.desc()).limit(1)).one()
+    db.close()
+    paths = {"/checks": (f"/checks?on={on}", "checks"), "/trend": (f"/trend?on={on}", "trend-card_captured"),
+             "/commune/{code}/trend": (f"/commune/{code}/trend?on={on}", "trend-card_captured"),
+             "/commune/{code}/points": (f"/commune/{code}/points?on={on}", "points"),
+             "/commune/{code}/point/P1": (f"/commune/{code}/point/P1?on={on}", "days"),
+             "/commune/{code}/laptop/{id}": (f"/commune/{code}/laptop/{dev}?on={on}", "reports")}
+    timed = {name: time_gets(http, path, runs, (marker,)) for name, (path, marker) in paths.items()}
+    worst = max(p95(ms) for ms in timed.values())
+    return ["  - **checks, trend and drill-down pages** (HTTP GET, signed in): " + "; ".join(
+        f"{name} median {statistics.median(ms):.0f} ms, p95 {p95(ms):.0f} ms" for name, ms in timed.items())
+        + f" over {runs} runs; target p95 < 300 ms: {'met' if worst < 300 else 'NOT MET'}"]
 
 
 def _weekday(day: dt.date) -> dt.date:
