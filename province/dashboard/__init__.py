@@ -6,4 +6,5 @@ The committee's papers and the phone page: `brief` (the summary built from the t
 (PDF, Decree 30/2020 layout), `paper_xlsx` (the same as XLSX), `report_setup` (unit, signer, place, in
 hub_settings) and `report_routes` (`/report/…`, `/phone`).
 Drill-down, trends and checks: `drill` (routes: points and villages, a point, a laptop, `/trend`, `/checks`),
-`drill_data` (their figures), `trend` (the inline SVG chart's series and target lines), `checks` ("Cần kiểm tra")."""
+`drill_data` (their figures), `trend` (the inline SVG chart's series and target lines), `checks` ("Cần kiểm tra"); `stamped` keeps
+the province-wide checks and trend until new data arrives."""

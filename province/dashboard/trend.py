@@ -3,7 +3,7 @@ server as inline SVG (no script: the hub's CSP allows none; presentation attribu
 
 For the province (or one province code) or one commune, over DAYS days up to `on`: the cumulative at `on`
 comes from commune_totals (less the days after `on`), the days before it from one grouped query over the
-window by the (day, commune) index. A target line is the set's value summed over the communes shown, drawn
+window by the (day, commune) index (the province's kept until new data arrives). A target line is the set's value summed over the communes shown, drawn
 flat across the chart, with a mark at its deadline when the deadline is in the window."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from province.dashboard import stamped
 from province.dashboard.data import MAIN, _day, vn_date
 from province.models import Commune, CommuneTotal, ReportVillage, TargetSet, TargetSetValue
 
@@ -87,7 +88,14 @@ def _targets(s: Session, codes: list[str] | None) -> list[tuple[TargetSet, int]]
 
 
 def charts(s: Session, on: dt.date, province: str | None = None, code: str | None = None) -> list[Chart]:
-    """One chart per main indicator: DAYS cumulative values up to `on` and the target lines of its sets."""
+    """One chart per main indicator: DAYS cumulative values up to `on` and the target lines of its sets (the
+    province's kept until new data arrives, `stamped`; a commune's read each time: a few dozen rows)."""
+    if code:
+        return _charts(s, on, None, code)
+    return stamped.kept(s, ("trend", on, province), lambda: _charts(s, on, province, None))
+
+
+def _charts(s: Session, on: dt.date, province: str | None, code: str | None) -> list[Chart]:
     days = [on - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     codes = _codes(s, province, code)
     series = _series(s, on, codes, days)

@@ -129,6 +129,11 @@ def test_checks_trend_and_drill_down_on_a_real_hub(hub_url: str, tmp_path: Path,
         commune = http.get(f"/commune/{STEADY}").text
         back = {href: http.get(href).status_code for page in (point, laptop, points, trend) for href in _crumbs(page)}
         missing = http.get("/commune/99999/points").status_code
+        # The province-wide checks and trend are kept until new data arrives: a new report shows at once.
+        e = laps[CLEAN]
+        _send(http, e, e.report(T, card_captured=5, vneid_activated=18))  # 48 > 30, under the spike minimum
+        checks_after = _checks(http.get("/checks", params=on).text)
+        trend_after = http.get("/trend", params=on).text
 
     # Checks: each positive case flagged with its reason, each negative case not; one commune per row.
     assert {code: [k for k, _r in flags] for code, flags in checks.items()} == {
@@ -156,6 +161,9 @@ def test_checks_trend_and_drill_down_on_a_real_hub(hub_url: str, tmp_path: Path,
         daily[_d(n)] += 10
     pvalues = re.search(r'data-values="([^"]+)"', psvg)
     assert pvalues and [int(v) for v in pvalues.group(1).split()] == _cumulative(daily)
+    after = re.search(r'data-values="([^"]+)"', _svg(trend_after, "card_captured"))
+    assert after and [int(v) for v in after.group(1).split()] == _cumulative({**daily, T: 5})
+    assert [k for k, _r in checks_after[CLEAN]] == ["activated"] and len(checks_after) == 5
     assert sorted(re.findall(r'class="target" data-set="\d+" data-value="(\d+)"', psvg)) == ["250", "500"]
 
     # Drill-down: points and villages from the breakdowns (flags change no figure), a point's days, a laptop.
