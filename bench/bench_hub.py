@@ -192,14 +192,14 @@ def time_gets(http: httpx.Client, path: str, runs: int,
     return out
 
 
-def first_after_batch(http: httpx.Client, url: str, path: str, runs: int) -> list[float]:
+def first_after_batch(http: httpx.Client, url: str, path: str, runs: int, point: str = "P9") -> list[float]:
     """GET / right after a new batch was stored (by another connection, as the intake endpoint would)."""
     db = open_hub(url)
     with db.session() as s:
         code = s.execute(select(Device.commune_code).limit(1)).scalar()
     out = []
     for i in range(runs):
-        rep = protocol.Report(code, "P9", START + dt.timedelta(days=i % 60), 1, protocol.utc_now(),
+        rep = protocol.Report(code, point, START + dt.timedelta(days=i % 60), 1, protocol.utc_now(),
                               {"card_captured": i}, {})
         batch = protocol.Batch.new(f"d{code}", code, [rep])
         intake(db, batch, protocol.body_hash(protocol.encode_batch(batch)), Sender(f"d{code}", code), "bench")
@@ -289,9 +289,15 @@ def drill_lines(http: httpx.Client, url: str, on: dt.date, runs: int) -> list[st
              "/commune/{code}/laptop/{id}": (f"/commune/{code}/laptop/{dev}?on={on}", "reports")}
     timed = {name: time_gets(http, path, runs, (marker,)) for name, (path, marker) in paths.items()}
     worst = max(p95(ms) for ms in timed.values())
-    return ["  - **checks, trend and drill-down pages** (HTTP GET, signed in): " + "; ".join(
-        f"{name} median {statistics.median(ms):.0f} ms, p95 {p95(ms):.0f} ms" for name, ms in timed.items())
-        + f" over {runs} runs; target p95 < 300 ms: {'met' if worst < 300 else 'NOT MET'}"]
+    fresh = {"/checks": first_after_batch(http, url, f"/checks?on={on}", runs, "P7"),  # new reports, not replays
+             "/trend": first_after_batch(http, url, f"/trend?on={on}", runs, "P6")}
+    return ["  - **checks, trend and drill-down pages** (HTTP GET, signed in; the province-wide checks and trend "
+            "kept until new data arrives): " + "; ".join(
+                f"{name} median {statistics.median(ms):.0f} ms, p95 {p95(ms):.0f} ms" for name, ms in timed.items())
+            + f" over {runs} runs; target p95 < 300 ms: {'met' if worst < 300 else 'NOT MET'}",
+            "  - **the same, first request right after a new batch was stored** (recomputed): " + "; ".join(
+                f"{name} median {statistics.median(ms):.0f} ms, p95 {p95(ms):.0f} ms" for name, ms in fresh.items())
+            + f"; target p95 < 300 ms: {'met' if max(p95(ms) for ms in fresh.values()) < 300 else 'NOT MET'}"]
 
 
 def _weekday(day: dt.date) -> dt.date:
