@@ -179,7 +179,8 @@ def login_client(base: str, url: str) -> httpx.Client:
 BENCH_PASSWORD = "bench-password-123"
 
 
-def time_gets(http: httpx.Client, path: str, runs: int) -> list[float]:
+def time_gets(http: httpx.Client, path: str, runs: int,
+              markers: tuple[str, ...] = ("communes", "by-commune")) -> list[float]:
     out = []
     http.get(path)  # warm-up
     for _ in range(runs):
@@ -187,18 +188,18 @@ def time_gets(http: httpx.Client, path: str, runs: int) -> list[float]:
         r = http.get(path)
         out.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, r.status_code
-        assert path.startswith("/export") or any(f'id="{t}"' in r.text for t in ("communes", "by-commune"))
+        assert path.startswith("/export") or any(f'id="{t}"' in r.text for t in markers)
     return out
 
 
-def first_after_batch(http: httpx.Client, url: str, path: str, runs: int) -> list[float]:
+def first_after_batch(http: httpx.Client, url: str, path: str, runs: int, point: str = "P9") -> list[float]:
     """GET / right after a new batch was stored (by another connection, as the intake endpoint would)."""
     db = open_hub(url)
     with db.session() as s:
         code = s.execute(select(Device.commune_code).limit(1)).scalar()
     out = []
     for i in range(runs):
-        rep = protocol.Report(code, "P9", START + dt.timedelta(days=i % 60), 1, protocol.utc_now(),
+        rep = protocol.Report(code, point, START + dt.timedelta(days=i % 60), 1, protocol.utc_now(),
                               {"card_captured": i}, {})
         batch = protocol.Batch.new(f"d{code}", code, [rep])
         intake(db, batch, protocol.body_hash(protocol.encode_batch(batch)), Sender(f"d{code}", code), "bench")
@@ -248,6 +249,7 @@ def dashboard_lines(url: str, runs: int, tmp: Path) -> list[str]:
             prov = time_gets(http, f"/?on={on}&province=56", runs)
             csv_t = time_gets(http, f"/export.csv?on={on}", 3)
             size = len(http.get(f"/?on={on}").content)
+            drill = drill_lines(http, url, on, runs)
         finally:
             http.close()
     return [
@@ -269,7 +271,33 @@ def dashboard_lines(url: str, runs: int, tmp: Path) -> list[str]:
         f"{'met' if max(p95(comp), p95(comp_past)) < 300 else 'NOT MET'}",
         "  - completeness in-process (figures only): " + "; ".join(
             f"{what} median {statistics.median(ms):.0f} ms" for what, ms in steer.items()),
+        *drill,
     ]
+
+
+def drill_lines(http: httpx.Client, url: str, on: dt.date, runs: int) -> list[str]:
+    """The checks, trend and drill-down pages (a busy commune: the one with most reports)."""
+    db = open_hub(url)
+    with db.session() as s:
+        code, dev = s.execute(select(ReportVillage.commune_code, ReportVillage.device_id)
+                              .order_by(ReportVillage.id.desc()).limit(1)).one()
+    db.close()
+    paths = {"/checks": (f"/checks?on={on}", "checks"), "/trend": (f"/trend?on={on}", "trend-card_captured"),
+             "/commune/{code}/trend": (f"/commune/{code}/trend?on={on}", "trend-card_captured"),
+             "/commune/{code}/points": (f"/commune/{code}/points?on={on}", "points"),
+             "/commune/{code}/point/P1": (f"/commune/{code}/point/P1?on={on}", "days"),
+             "/commune/{code}/laptop/{id}": (f"/commune/{code}/laptop/{dev}?on={on}", "reports")}
+    timed = {name: time_gets(http, path, runs, (marker,)) for name, (path, marker) in paths.items()}
+    worst = max(p95(ms) for ms in timed.values())
+    fresh = {"/checks": first_after_batch(http, url, f"/checks?on={on}", runs, "P7"),  # new reports, not replays
+             "/trend": first_after_batch(http, url, f"/trend?on={on}", runs, "P6")}
+    return ["  - **checks, trend and drill-down pages** (HTTP GET, signed in; the province-wide checks and trend "
+            "kept until new data arrives): " + "; ".join(
+                f"{name} median {statistics.median(ms):.0f} ms, p95 {p95(ms):.0f} ms" for name, ms in timed.items())
+            + f" over {runs} runs; target p95 < 300 ms: {'met' if worst < 300 else 'NOT MET'}",
+            "  - **the same, first request right after a new batch was stored** (recomputed): " + "; ".join(
+                f"{name} median {statistics.median(ms):.0f} ms, p95 {p95(ms):.0f} ms" for name, ms in fresh.items())
+            + f"; target p95 < 300 ms: {'met' if max(p95(ms) for ms in fresh.values()) < 300 else 'NOT MET'}"]
 
 
 def _weekday(day: dt.date) -> dt.date:

@@ -4,4 +4,7 @@
 (running totals), renders with `render` through the Jinja2 environment of `pages`; routes only wire them.
 The committee's papers and the phone page: `brief` (the summary built from the table's rows), `paper_report`
 (PDF, Decree 30/2020 layout), `paper_xlsx` (the same as XLSX), `report_setup` (unit, signer, place, in
-hub_settings) and `report_routes` (`/report/…`, `/phone`)."""
+hub_settings) and `report_routes` (`/report/…`, `/phone`).
+Drill-down, trends and checks: `drill` (routes: points and villages, a point, a laptop, `/trend`, `/checks`),
+`drill_data` (their figures), `trend` (the inline SVG chart's series and target lines), `checks` ("Cần kiểm tra"); `stamped` keeps
+the province-wide checks and trend until new data arrives."""

@@ -1,0 +1,163 @@
+"""Checks before anyone reads the numbers ("Cần kiểm tra"): per commune, the reasons its figures look wrong.
+
+Four checks, each from what the hub stores, never changing a total (flags are read beside the figures):
+- activated > registered: the commune's cumulative vneid_activated above its vneid_l2_captured, as of `on`
+  (commune_totals, less the days after `on` when `on` is in the past);
+- a spike: a day of the window whose count of an indicator is above SPIKE_FACTOR × the median of the
+  commune's active days (count > 0) in the window and above SPIKE_MIN;
+- a lowered figure: a day code read over the phone replaced by its signed report (same laptop, point, day;
+  revision ≥ the code's) with a lower count — the day's, hence the cumulative figure shown, went down. The
+  hub keeps one revision per report, so a revision lowering an earlier revision is not seen here;
+- a report for a day later than its arrival: the report's day after the Vietnam date of its (latest) arrival.
+
+Bounded per request: the window is WINDOW days up to `on`, read by the (day, commune) index with one grouped
+query; the cumulative check reads commune_totals (a few rows per commune); day codes are few. The window's
+grouped query still reads every report row of those days (about 1 s for 3,321 communes × 14 days on a loaded
+2-core machine), so the result is kept per (day shown, province) until new data arrives (`stamped`). A
+roll-up of each (commune, day)'s sums kept at intake would make the first view after a delivery as quick;
+not built yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from province.dashboard import stamped
+from province.dashboard.data import LABELS, MAIN, VN_TZ, _day, _utc, vn_date
+from province.models import Commune, CommuneTotal, PhoneReport, ReportVillage
+
+WINDOW = 14  # days looked at, up to the day shown
+SPIKE_FACTOR = 3
+SPIKE_MIN = 20
+REG, ACT = "vneid_l2_captured", "vneid_activated"
+
+KINDS = {"activated": "Kích hoạt > đăng ký", "spike": "Ngày tăng đột biến", "lowered": "Số liệu giảm",
+         "future": "Báo cáo cho ngày sau ngày nhận"}
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    kind: str
+    reason: str
+    day: dt.date | None = None
+
+
+@dataclass(slots=True)
+class CommuneFlags:
+    code: str
+    name: str
+    flags: list[Flag] = field(default_factory=list)
+
+
+def _cumulative(s: Session, on: dt.date, codes: set[str]) -> dict[str, dict[str, int]]:
+    """commune → {registered, activated} cumulative as of `on`."""
+    conn = s.connection()
+    out: dict[str, dict[str, int]] = {}
+    q = select(CommuneTotal.commune_code, CommuneTotal.indicator, CommuneTotal.value).where(
+        CommuneTotal.indicator.in_((REG, ACT)))
+    for code, ind, value in conn.execute(q):
+        if code in codes:
+            out.setdefault(code, {REG: 0, ACT: 0})[ind] = int(value)
+    rv = ReportVillage
+    later = (select(rv.commune_code, func.sum(getattr(rv, REG)), func.sum(getattr(rv, ACT)))
+             .where(rv.day > on).group_by(rv.commune_code))
+    for code, reg, act in conn.execute(later):
+        if code in out:
+            out[code][REG] -= int(reg or 0)
+            out[code][ACT] -= int(act or 0)
+    return out
+
+
+def _window(s: Session, on: dt.date) -> dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]]:
+    """commune → day → (counts per MAIN indicator, earliest stored arrival) for the window's days."""
+    rv = ReportVillage
+    q = (select(rv.commune_code, rv.day, func.min(rv.received_at), *[func.sum(getattr(rv, i)) for i in MAIN])
+         .where(rv.day > on - dt.timedelta(days=WINDOW), rv.day <= on).group_by(rv.commune_code, rv.day))
+    out: dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]] = {}
+    for code, day, recv, *vals in s.connection().execute(q):
+        d = _day(day)
+        if d is not None:
+            out.setdefault(code, {})[d] = ([int(v or 0) for v in vals], _utc(recv))
+    return out
+
+
+def _spikes(days: dict[dt.date, tuple[list[int], dt.datetime | None]]) -> list[Flag]:
+    flags = []
+    for i, ind in enumerate(MAIN):
+        active = [vals[i] for vals, _r in days.values() if vals[i] > 0]
+        if len(active) < 2:
+            continue
+        med = statistics.median(active)
+        for d in sorted(days):
+            v = days[d][0][i]
+            if v > SPIKE_FACTOR * med and v > SPIKE_MIN:
+                flags.append(Flag("spike", f"{LABELS[ind]} ngày {vn_date(d)}: {v} — trên {SPIKE_FACTOR} lần trung vị "
+                                  f"{med:g} của các ngày có số liệu", d))
+    return flags
+
+
+def _future(days: dict[dt.date, tuple[list[int], dt.datetime | None]]) -> list[Flag]:
+    flags = []
+    for d in sorted(days):
+        recv = days[d][1]
+        if recv is not None and d > recv.astimezone(VN_TZ).date():
+            flags.append(Flag("future", f"Báo cáo cho ngày {vn_date(d)} nhận lúc "
+                              f"{recv.astimezone(VN_TZ):%H:%M %d/%m/%Y} (trước ngày báo cáo)", d))
+    return flags
+
+
+def _lowered(s: Session, on: dt.date) -> dict[str, list[Flag]]:
+    pr, rv = PhoneReport, ReportVillage
+    on_key = ((rv.commune_code == pr.commune_code) & (rv.point_code == pr.point_code) & (rv.day == pr.day)
+              & (rv.device_id == pr.device_id))
+    q = (select(pr.commune_code, pr.point_code, pr.day, pr.revision, pr.totals_json, rv.revision,
+                *(getattr(rv, i) for i in MAIN))
+         .select_from(pr).join(rv, on_key).where(pr.day > on - dt.timedelta(days=WINDOW), pr.day <= on))
+    out: dict[str, list[Flag]] = {}
+    for code, point, day, rev, totals_json, signed_rev, *signed in s.connection().execute(q):
+        if signed_rev < rev:
+            continue  # the code still stands in for its report
+        phoned = json.loads(totals_json)
+        for ind, have in zip(MAIN, signed, strict=True):
+            said = int(phoned.get(ind, 0))
+            if int(have or 0) < said:
+                out.setdefault(code, []).append(Flag(
+                    "lowered", f"{LABELS[ind]} ngày {vn_date(_day(day))}, điểm {point}: mã ngày qua điện thoại "
+                    f"{said}, báo cáo ký số {int(have or 0)}", _day(day)))
+    return out
+
+
+def checks(s: Session, on: dt.date, province: str | None = None) -> list[CommuneFlags]:
+    """Every commune with at least one flag (of one province); kept until new data arrives (`stamped`)."""
+    return stamped.kept(s, ("checks", on, province), lambda: _compute(s, on, province))
+
+
+def _compute(s: Session, on: dt.date, province: str | None) -> list[CommuneFlags]:
+    """Every commune with at least one flag (of one province), by code, its flags in check order."""
+    q = select(Commune.code, Commune.name)
+    if province:
+        q = q.where(Commune.province_code == province)
+    names = dict(s.execute(q).tuples().all())
+    codes = set(names)
+    found: dict[str, list[Flag]] = {}
+    for code, cum in _cumulative(s, on, codes).items():
+        if cum[ACT] > cum[REG]:
+            found.setdefault(code, []).append(Flag(
+                "activated", f"Cộng dồn đến {vn_date(on)}: kích hoạt {cum[ACT]} > đăng ký mức 2 {cum[REG]}"))
+    for code, days in _window(s, on).items():
+        if code in codes:
+            more = _spikes(days) + _future(days)
+            if more:
+                found.setdefault(code, []).extend(more)
+    for code, flags in _lowered(s, on).items():
+        if code in codes:
+            found.setdefault(code, []).extend(flags)
+    order = list(KINDS)
+    return [CommuneFlags(c, names[c], sorted(found[c], key=lambda f: order.index(f.kind)))
+            for c in sorted(found, key=lambda c: (len(c), c))]
