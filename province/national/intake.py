@@ -9,13 +9,12 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from province import offline
 from province.admin import code_key
-from province.national import rollup
-from province.national.models import NationalBatch, NationalCode, NationalCommuneDay, NationalProvince
+from province.national import rollup, store
+from province.national.models import NationalBatch, NationalCode, NationalProvince
 from province.national.rollup import RollupRefused
 from sync import communes, hubkey, signing
 from sync.protocol import body_hash, canonical_json
@@ -117,26 +116,7 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
         return {**answer, "duplicate": True}
     _check_communes(province, rows)
     at = now()
-    table = NationalCommuneDay.__table__
-    held = {(c, d): r for c, d, r in s.execute(
-        select(table.c.commune_code, table.c.day, table.c.revision)
-        .where(table.c.commune_code.in_({r.commune for r in rows})))}
-    fresh: list[dict[str, Any]] = []
-    stale = 0
-    for r in rows:
-        old = held.get((r.commune, r.day))
-        if old is not None and old >= r.revision:
-            stale += 1  # a revision already held (or a later one): never replaced by an older one
-            continue
-        if old is not None:  # a later revision replaces the row (rare: a day revised after it was sent)
-            s.execute(delete(NationalCommuneDay).where(NationalCommuneDay.commune_code == r.commune,
-                                                       NationalCommuneDay.day == r.day))
-        fresh.append({"commune_code": r.commune, "day": r.day, "province_code": province, "revision": r.revision,
-                      "provisional": int(r.provisional), "values_json": json.dumps(r.values, sort_keys=True),
-                      "batch_id": batch_id, "received_at": at})
-    if fresh:
-        s.execute(insert(NationalCommuneDay), fresh)  # one executemany
-    stored = len(fresh)
+    stored, stale = store.store(s, province, batch_id, rows, at)
     prov.last_batch_at = at
     private = offline.ensure_hub_key(s)[0]
     receipt = rollup.sign_receipt(private, {"province": province, "batch_id": batch_id, "stored": stored,

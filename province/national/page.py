@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from province.dashboard.data import hub_today, local, vn_date
@@ -20,7 +20,7 @@ from province.dashboard.login import PageUser
 from province.dashboard.pages import percent, thousands
 from province.db import HubDB
 from province.models import Target
-from province.national.models import NationalCommuneDay, NationalProvince
+from province.national.models import NationalCommuneTotal, NationalProvince
 from province.national.role import rollups_refused
 from province.national.rollup import RollupRefused
 from sync import communes, indicators
@@ -75,20 +75,17 @@ def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceL
     for code, line in lines.items():
         line.stale = line.last_batch is None or now - line.last_batch > STALE_AFTER
         line.target = targets.get(code, 0)
-    for prov, values, day, provisional in s.execute(select(
-            NationalCommuneDay.province_code, NationalCommuneDay.values_json, NationalCommuneDay.day,
-            NationalCommuneDay.provisional)):
+    for prov, values, last_day, provisional_days in s.execute(select(  # kept at intake: ~3,300 rows
+            NationalCommuneTotal.province_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
+            NationalCommuneTotal.provisional_days)):
         found = lines.get(prov)
         if found is None:
             continue
         found.value += int(json.loads(values).get(key, 0))
-        found.provisional += int(provisional)
-        found.last_day = day if found.last_day is None or day > found.last_day else found.last_day
-    for prov, count in s.execute(select(NationalCommuneDay.province_code,
-                                        func.count(func.distinct(NationalCommuneDay.commune_code)))
-                                 .group_by(NationalCommuneDay.province_code)):
-        if prov in lines:
-            lines[prov].communes = int(count)
+        found.provisional += int(provisional_days)
+        found.communes += 1
+        if last_day is not None and (found.last_day is None or last_day > found.last_day):
+            found.last_day = last_day
     return sorted(lines.values(), key=lambda x: (-(x.share or -1.0), -x.value, x.code))
 
 
@@ -104,18 +101,19 @@ class CommuneLine:
 
 def commune_lines(s: Session, province: str) -> list[CommuneLine]:
     """Per commune of the province: cumulative counts, last day and its revision, provisional days."""
-    acc: dict[str, CommuneLine] = {}
-    for c, day, rev, values, prov in s.execute(select(
-            NationalCommuneDay.commune_code, NationalCommuneDay.day, NationalCommuneDay.revision,
-            NationalCommuneDay.values_json, NationalCommuneDay.provisional)
-            .where(NationalCommuneDay.province_code == province).order_by(NationalCommuneDay.day)):
-        rec = communes.by_code(c) if c not in acc else None
-        line = acc.setdefault(c, CommuneLine(c, rec.name if rec else c, day, rev))
-        for k, v in json.loads(values).items():
-            line.totals[k] = line.totals.get(k, 0) + int(v)
-        line.last_day, line.revision = day, rev
-        line.provisional_days += int(prov)
-    return [acc[c] for c in sorted(acc)]
+    out = []
+    for c, values, last_day, rev, provisional_days in s.execute(select(
+            NationalCommuneTotal.commune_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
+            NationalCommuneTotal.last_revision, NationalCommuneTotal.provisional_days)
+            .where(NationalCommuneTotal.province_code == province, NationalCommuneTotal.days > 0)
+            .order_by(NationalCommuneTotal.commune_code)):
+        if last_day is None:
+            continue
+        rec = communes.by_code(c)
+        line = CommuneLine(c, rec.name if rec else c, last_day, int(rev), int(provisional_days))
+        line.totals.update({k: int(v) for k, v in json.loads(values).items()})
+        out.append(line)
+    return out
 
 
 _STYLE = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
