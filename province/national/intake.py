@@ -17,7 +17,7 @@ from province.national import rollup, store
 from province.national.models import NationalBatch, NationalCode, NationalProvince
 from province.national.rollup import RollupRefused
 from sync import communes, hubkey, signing
-from sync.protocol import body_hash, canonical_json
+from sync.protocol import body_hash
 
 BINDING_DEVICE = "national"  # the binding's device id slot: the enrolling party is a hub, not a laptop
 
@@ -104,9 +104,9 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
     prov = s.get(NationalProvince, province)
     if prov is None:
         raise _unknown_hub()
-    rollup.verify(wire, prov.public_key)
+    signed = rollup.verify(wire, prov.public_key)
     batch_id, rows = rollup.rows_of(wire["batch"])
-    digest = body_hash(canonical_json(wire))
+    digest = body_hash(rollup.wire_bytes(wire, signed))
     seen = s.get(NationalBatch, (province, batch_id))
     if seen is not None:
         if seen.body_hash != digest:

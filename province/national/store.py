@@ -66,6 +66,12 @@ class Totals:
                 self.last_day, self.last_revision = day, revision
 
 
+def values_text(values: dict[str, int]) -> str:
+    """json.dumps(values, sort_keys=True) without its per-call encoder set-up: keys are known indicator keys
+    (no escaping), values ints (checked by rollup.rows_of)."""
+    return "{" + ", ".join(f'"{k}": {int(v)}' for k, v in sorted(values.items())) + "}"
+
+
 def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -104,7 +110,7 @@ class NationalWriter:
     def upsert(self, province: str, batch_id: str, rows: Sequence[Row], at: dt.datetime) -> None:
         when = self._v_ts(at)
         params = [(r.commune, self._v_day(r.day), province, r.revision, int(r.provisional),
-                   json.dumps(r.values, sort_keys=True), batch_id, when) for r in rows]
+                   values_text(r.values), batch_id, when) for r in rows]
         cur = self.raw.cursor()
         if self.sqlite or len(params) < COPY_FROM:
             cur.executemany(self._sql(_UPSERT.format(source=f"VALUES ({', '.join('?' * len(_COLS))})")), params)
@@ -129,7 +135,7 @@ class NationalWriter:
     def put_totals(self, totals: dict[str, Totals]) -> None:
         cur = self.raw.cursor()
         cur.executemany(self._sql(_TOT_UPSERT), [
-            (c, t.province, json.dumps(t.values, sort_keys=True), t.days, t.provisional_days,
+            (c, t.province, values_text(t.values), t.days, t.provisional_days,
              self._v_day(t.first_day) if t.first_day else None, self._v_day(t.last_day) if t.last_day else None,
              t.last_revision) for c, t in sorted(totals.items())])
 
