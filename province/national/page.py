@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -44,6 +45,13 @@ class ProvinceLine:
     provisional: int = 0
     communes: int = 0
     stale: bool = False
+    expected: int = 0  # communes of the province in the official register
+    current: int = 0  # of them, with figures up to yesterday (hub time) or later
+
+    def completeness(self) -> str:
+        """"x/y xã — z%": the communes whose figures reached yesterday, of the province's communes."""
+        share = 100.0 * self.current / self.expected if self.expected else None
+        return f"{thousands(self.current)}/{thousands(self.expected)} xã — {percent(share)}"
 
     @property
     def share(self) -> float | None:
@@ -53,6 +61,15 @@ class ProvinceLine:
         if self.target:
             return f"{thousands(self.value)}/{thousands(self.target)} — {percent(self.share)}"
         return thousands(self.value)
+
+
+@lru_cache(maxsize=1)
+def expected_communes() -> dict[str, int]:
+    """Province → how many communes the official register gives it."""
+    out: dict[str, int] = {}
+    for c in communes.all_communes():
+        out[c.province_code] = out.get(c.province_code, 0) + 1
+    return out
 
 
 def _targets(s: Session, key: str) -> dict[str, int]:
@@ -67,6 +84,7 @@ def _targets(s: Session, key: str) -> dict[str, int]:
 def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceLine]:
     """Every enrolled province, ranked: by % of target where there are targets, then by count."""
     key, now = headline(), now or dt.datetime.now(dt.UTC)
+    yesterday = hub_today() - dt.timedelta(days=1)
     names = communes.provinces()
     lines = {p.province_code: ProvinceLine(p.province_code, names.get(p.province_code, p.province_code),
                                            last_batch=p.last_batch_at)
@@ -74,6 +92,7 @@ def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceL
     targets = _targets(s, key)
     for code, line in lines.items():
         line.stale = line.last_batch is None or now - line.last_batch > STALE_AFTER
+        line.expected = expected_communes().get(code, 0)
         line.target = targets.get(code, 0)
     for prov, values, last_day, provisional_days in s.execute(select(  # kept at intake: ~3,300 rows
             NationalCommuneTotal.province_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
@@ -84,6 +103,7 @@ def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceL
         found.value += int(json.loads(values).get(key, 0))
         found.provisional += int(provisional_days)
         found.communes += 1
+        found.current += int(last_day is not None and last_day >= yesterday)
         if last_day is not None and (found.last_day is None or last_day > found.last_day):
             found.last_day = last_day
     return sorted(lines.values(), key=lambda x: (-(x.share or -1.0), -x.value, x.code))
@@ -134,10 +154,11 @@ def national_html(lines: list[ProvinceLine]) -> str:
         rank=i + 1, code=ln.code, name=ln.name, fig=ln.figure() + (" (có số tạm)" if ln.provisional else ""),
         badge=Markup(" <span class=\"stale\">im lặng</span>") if ln.stale else "",
         days=f"dữ liệu đến ngày {vn_date(ln.last_day)}" if ln.last_day else "chưa có dữ liệu",
-        communes=thousands(ln.communes), sent=local(ln.last_batch) if ln.last_batch else "")
+        communes=ln.completeness(), sent=local(ln.last_batch) if ln.last_batch else "")
         for i, ln in enumerate(lines))
-    body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày.</p>"
-                  "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Số xã</th>"
+    body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày. "
+                  "«Đủ số liệu đến hôm qua»: số xã có số liệu đến hết ngày hôm qua trên số xã của tỉnh.</p>"
+                  "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Đủ số liệu đến hôm qua</th>"
                   "<th>Lần gửi cuối</th></tr>{rows}</table>").format(
         ind=indicators.label(key), today=vn_date(hub_today()), d=STALE_AFTER.days, rows=rows)
     return _page("Toàn quốc — số liệu các tỉnh", body)

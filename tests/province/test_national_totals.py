@@ -105,3 +105,33 @@ def test_upgrade_from_0012_fills_the_totals(hub_url: str) -> None:
         assert _kept(db) == {"22366": ({"card_captured": 33}, 3, 1, FIRST + dt.timedelta(days=2))}
     finally:
         db.close()
+
+
+def test_the_national_page_ranks_with_completeness_and_a_stale_badge(hub_db: HubDB) -> None:
+    from fastapi.testclient import TestClient
+
+    from province.app import create_app
+    from province.dashboard.data import hub_today, vn_date
+    from province.settings import HubSettings
+    from tests.support.hub import add_user, login
+
+    yesterday = hub_today() - dt.timedelta(days=1)
+    key_56, key_1 = _enrol(hub_db, "56"), _enrol(hub_db, "1")
+    _enrol(hub_db, "4")  # enrolled, never sent: silent
+    c56, c1 = _communes("56", 3), _communes("1", 2)
+    rows_56 = [rollup.Row(c, yesterday, 1, False, {"card_captured": 10}) for c in c56[:2]]
+    rows_56.append(rollup.Row(c56[2], yesterday - dt.timedelta(days=3), 1, False, {"card_captured": 10}))
+    _send(hub_db, key_56, "56", rows_56)
+    _send(hub_db, key_1, "1", [rollup.Row(c, yesterday, 1, True, {"card_captured": 1_500}) for c in c1])
+    add_user(hub_db)
+    with TestClient(create_app(db=hub_db, settings=HubSettings(role="national"))) as client:
+        assert login(client).status_code == 303
+        html = client.get("/national").text
+        drill = client.get("/national/56").text
+    expected = {p: sum(1 for c in communes.all_communes() if c.province_code == p) for p in ("56", "1", "4")}
+    names = communes.provinces()
+    assert html.index(names["1"]) < html.index(names["56"]) < html.index(names["4"])  # 3.000 before 30
+    assert f"2/{expected['56']} xã" in html and f"2/{expected['1']} xã" in html and f"0/{expected['4']} xã" in html
+    assert "3.000 (có số tạm)" in html and html.count("im lặng</span>") == 1
+    assert f"dữ liệu đến ngày {vn_date(yesterday)}" in html
+    assert all(c in drill for c in c56) and "10" in drill
