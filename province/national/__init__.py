@@ -16,6 +16,7 @@ Modules:
 - `client`: the province hub's HTTP link to the national hub (bounded retries).
 - `api`: the national hub's routes under /api/v1/national.
 - `page`: the national page (/national) and a province's drill-down.
+- `paper`: the monthly A4 summary (PDF) in the Decree 30/2020 layout, at /national/report/YYYY-MM.
 - `cli`: `enrollpoint-hub national enrol-code | connect | send | status`.
 - `words`: the CLI lines of these commands, Vietnamese and English.
 """

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -159,7 +159,8 @@ def national_html(lines: list[ProvinceLine]) -> str:
     body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày. "
                   "«Đủ số liệu đến hôm qua»: số xã có số liệu đến hết ngày hôm qua trên số xã của tỉnh.</p>"
                   "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Đủ số liệu đến hôm qua</th>"
-                  "<th>Lần gửi cuối</th></tr>{rows}</table>").format(
+                  "<th>Lần gửi cuối</th></tr>{rows}</table><p><a href=\"/national/report/{month}\">Báo cáo tháng "
+                  "{month_vn} (PDF, A4)</a></p>").format(month=f"{hub_today():%Y-%m}", month_vn=f"{hub_today():%m/%Y}",
         ind=indicators.label(key), today=vn_date(hub_today()), d=STALE_AFTER.days, rows=rows)
     return _page("Toàn quốc — số liệu các tỉnh", body)
 
@@ -204,3 +205,22 @@ def national_province(request: Request, province: str, user: PageUser) -> HTMLRe
         rows = commune_lines(s, province)
     return HTMLResponse(province_html(province, communes.provinces()[province], rows),
                         headers={"Cache-Control": "no-store"})
+
+
+@router.get("/national/report/{month}", summary="The monthly A4 summary as PDF (national hub)")
+def national_month_pdf(request: Request, month: str, user: PageUser) -> Response:
+    """month: YYYY-MM. The Decree 30 paper of the provinces' figures for that month (province.national.paper)."""
+    from province.national import paper
+
+    db = _national_only(request)
+    try:
+        first = dt.date.fromisoformat(f"{month[:7]}-01") if len(month) == 7 else None
+    except ValueError:
+        first = None
+    if first is None or first > hub_today():
+        raise RollupRefused("month must be YYYY-MM, not in the future", vi="Tháng phải có dạng NĂM-THÁNG "
+                            "(ví dụ 2026-11) và không ở tương lai.", status=404, field="month")
+    with db.session() as s:
+        summary = paper.month_summary(s, first.year, first.month, headline(), hub_today())
+    return Response(paper.to_pdf(summary), media_type="application/pdf", headers={
+        "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="bao-cao-toan-quoc-{month}.pdf"'})

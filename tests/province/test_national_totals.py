@@ -135,3 +135,35 @@ def test_the_national_page_ranks_with_completeness_and_a_stale_badge(hub_db: Hub
     assert "3.000 (có số tạm)" in html and html.count("im lặng</span>") == 1
     assert f"dữ liệu đến ngày {vn_date(yesterday)}" in html
     assert all(c in drill for c in c56) and "10" in drill
+
+
+def test_the_monthly_paper_reads_back(hub_db: HubDB) -> None:
+    import io
+
+    from fastapi.testclient import TestClient
+    from pypdf import PdfReader
+
+    from province.app import create_app
+    from province.settings import HubSettings
+    from tests.support.hub import add_user, login
+
+    key_56 = _enrol(hub_db, "56")
+    c56 = _communes("56", 2)
+    last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    rows = [rollup.Row(c, last_month - dt.timedelta(days=d), 1, False, {"card_captured": 1_000}) for c in c56
+            for d in range(3)]
+    rows.append(rollup.Row(c56[0], last_month + dt.timedelta(days=1), 1, False, {"card_captured": 7}))  # next month
+    _send(hub_db, key_56, "56", rows)
+    add_user(hub_db)
+    with TestClient(create_app(db=hub_db, settings=HubSettings(role="national"))) as client:
+        assert login(client).status_code == 303
+        r = client.get(f"/national/report/{last_month:%Y-%m}")
+        bad = client.get("/national/report/2026-13")
+        future = client.get("/national/report/2999-01")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert bad.status_code == 404 and future.status_code == 404
+    text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(r.content)).pages)
+    expected = sum(1 for c in communes.all_communes() if c.province_code == "56")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text and "Trang 1/1" in text
+    assert f"tháng {last_month:%m/%Y}" in text and "Kính gửi" in text and "Nơi nhận" in text
+    assert "6.000" in text and "6.007" not in text and f"2/{expected}" in text  # next month not counted
