@@ -105,7 +105,7 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
     if prov is None:
         raise _unknown_hub()
     signed = rollup.verify(wire, prov.public_key)
-    batch_id, rows = rollup.rows_of(wire["batch"])
+    batch_id = rollup.batch_id_of(wire["batch"])
     digest = body_hash(rollup.wire_bytes(wire, signed))
     seen = s.get(NationalBatch, (province, batch_id))
     if seen is not None:
@@ -114,6 +114,7 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
                                 vi="Mã lô này đã nhận với nội dung khác: không nhận.", status=409, field="batch_id")
         answer: dict[str, Any] = json.loads(seen.receipt_json)
         return {**answer, "duplicate": True}
+    rows = rollup.rows_of(wire["batch"])[1]  # a batch already held was checked when it came: not again
     _check_communes(province, rows)
     at = now()
     stored, stale = store.store(s, province, batch_id, rows, at)

@@ -100,7 +100,7 @@ def _row(raw: Any, i: int, keys: frozenset[str], last: dt.date) -> Row:
     if not isinstance(raw, dict):
         raise _refuse(f"{where} is not an object", f"Dòng {i + 1} của lô không hợp lệ.", field=where)
     commune, day, revision, values = raw.get("commune"), raw.get("day"), raw.get("revision"), raw.get("values")
-    if not isinstance(commune, str) or not _CODE.match(commune):
+    if type(commune) is not str or not (0 < len(commune) <= 8 and commune.isascii() and commune.isdigit()):
         raise _refuse(f"{where}.commune is not a commune code", f"Dòng {i + 1}: mã xã không hợp lệ.",
                       field=f"{where}.commune")
     try:
@@ -120,11 +120,16 @@ def _row(raw: Any, i: int, keys: frozenset[str], last: dt.date) -> Row:
     return Row(commune, when, revision, bool(raw.get("provisional")), dict(values))
 
 
-def rows_of(batch: dict[str, Any]) -> tuple[str, list[Row]]:
-    """(batch id, rows) of a verified batch; no (commune, day) twice in one batch."""
-    batch_id, rows = batch.get("batch_id"), batch.get("rows")
+def batch_id_of(batch: dict[str, Any]) -> str:
+    batch_id = batch.get("batch_id")
     if not isinstance(batch_id, str) or not _ID.match(batch_id):
         raise _refuse("batch_id must be 32 hex digits", "Mã lô không hợp lệ.", field="batch_id")
+    return batch_id
+
+
+def rows_of(batch: dict[str, Any]) -> tuple[str, list[Row]]:
+    """(batch id, rows) of a verified batch; no (commune, day) twice in one batch."""
+    batch_id, rows = batch_id_of(batch), batch.get("rows")
     if not isinstance(rows, list) or len(rows) > MAX_ROWS:
         raise _refuse(f"rows must be a list of at most {MAX_ROWS}", f"Lô có quá {MAX_ROWS} dòng.", field="rows")
     keys, last = frozenset(indicators.KEYS), dt.date.today() + dt.timedelta(days=2)
