@@ -12,11 +12,11 @@ Modules:
 - `outbox`: the province side: figures per (commune, day), revisions, the pending batch.
 - `intake`: the national side: enrolment codes, enrolment, batch intake with receipts.
 - `store`: the intake's bulk writes (highest revision kept in the statement) and the per-commune totals.
-- `files`: the same batches by file (`send --out`, `import --receipt`, `receipt`) for a long outage.
+- `files`: the same batches by file (`send --out`, `import --receipt`, `receipt`) for a long outage, and enrolment by file.
 - `client`: the province hub's HTTP link to the national hub (bounded retries).
 - `api`: the national hub's routes under /api/v1/national.
 - `page`: the national page (/national) and a province's drill-down.
 - `paper`: the monthly A4 summary (PDF) in the Decree 30/2020 layout, at /national/report/YYYY-MM.
-- `cli`: `enrollpoint-hub national enrol-code | connect | send | status`.
+- `cli`: `enrollpoint-hub national enrol-code | enrol-file | connect | send | import | receipt | status`.
 - `words`: the CLI lines of these commands, Vietnamese and English.
 """

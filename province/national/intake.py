@@ -5,10 +5,12 @@ code as sync.hubkey does for laptops) and roll-up intake: idempotent by batch id
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from province import offline
@@ -17,6 +19,7 @@ from province.national import rollup, store
 from province.national.models import NationalBatch, NationalCode, NationalProvince
 from province.national.rollup import RollupRefused
 from sync import communes, hubkey, signing
+from sync import offline as offline_files
 from sync.protocol import body_hash
 
 BINDING_DEVICE = "national"  # the binding's device id slot: the enrolling party is a hub, not a laptop
@@ -59,10 +62,37 @@ def enrol(s: Session, body: Any) -> dict[str, Any]:
                             field="hub_public_key")
     province = _province(str(province or ""))
     code_hash = signing.token_hash(code_key(code if isinstance(code, str) else "")[:64])
-    row = s.get(NationalCode, code_hash)
+    return _spend(s, s.get(NationalCode, code_hash), province, key)
+
+
+def enrol_by_proof(s: Session, body: Any) -> dict[str, Any]:
+    """Enrolment by file: {province, hub_public_key, proof}; the proof is the HMAC of the other two keyed by
+    the code's hash (sync.offline.proof, as a laptop's request file), so the code itself is never on the file."""
+    if not isinstance(body, dict) or not isinstance(body.get("proof"), str):
+        raise RollupRefused("not an enrolment request", vi="Tệp yêu cầu kết nối không hợp lệ.")
+    key = body.get("hub_public_key")
+    if not isinstance(key, str) or len(key) > 64 or not signing.valid_public_key(key):
+        raise RollupRefused("hub_public_key is not an Ed25519 public key", vi="Khóa của máy chủ tỉnh không hợp lệ.",
+                            field="hub_public_key")
+    province = _province(str(body.get("province") or ""))
+    payload = {"province": body.get("province"), "hub_public_key": key}
+    codes = s.scalars(select(NationalCode).where(NationalCode.province_code == province).limit(1000))
+    match = next((c for c in codes if hmac.compare_digest(offline_files.proof(c.code_hash, payload).encode(),
+                                                          body["proof"].encode())), None)
+    return _spend(s, match, province, key)
+
+
+def request_proof(code: str, province: str, own_key: str) -> str:
+    return offline_files.proof(signing.token_hash(code_key(code)[:64]),
+                               {"province": province, "hub_public_key": own_key})
+
+
+def _spend(s: Session, row: NationalCode | None, province: str, key: str) -> dict[str, Any]:
+    """Spend the code, pin the key, answer our key bound to the code."""
     if row is None or row.used_at is not None or row.expires_at <= now() or row.province_code != province:
         raise RollupRefused("unknown, used or expired code for this province",
                             vi="Mã kết nối không đúng, đã dùng hoặc đã hết hạn cho tỉnh này.", status=403, field="code")
+    code_hash = row.code_hash
     row.used_at = now()
     prov = s.get(NationalProvince, province)
     if prov is None:

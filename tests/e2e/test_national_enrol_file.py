@@ -1,6 +1,6 @@
 """A province hub enrols at the national hub by file (no link between them): request file, answer file with
 the national key bound to the one-time code; the province hub's key is pinned at the national hub and the
-national key at the province hub. A tampered answer, a re-used request and an online send without an
+national key at the province hub; the code itself is never on the file (an HMAC proof of it is). A tampered answer, a re-used request and an online send without an
 address are refused with words (exit 2), nothing stored. Real CLI subprocesses on the hubs' SQLite files."""
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def test_enrol_by_file(tmp_path: Path) -> None:
     request, answer = tmp_path / "request.json", tmp_path / "answer.json"
     out = run_cli(hub, "national", "connect", "--request", str(request), "--code", code, "--province", "56")
     assert out.returncode == 0 and request.exists(), out.stderr
+    text = request.read_text(encoding="utf-8")
+    assert code not in text and code.replace("-", "") not in text  # only a proof of it travels
 
     good = run_cli(national, "--json", "national", "enrol-file", str(request), "--out", str(answer))
     assert good.returncode == 0, good.stderr
