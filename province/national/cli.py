@@ -55,18 +55,37 @@ def bound_key(code: str, own_key: str, answer: Any) -> tuple[str, str]:
 
 
 def cmd_connect(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    """Online (--url), or by file: --request FILE writes the request, --answer FILE reads the national hub's."""
     if _role(args) == "national":
         raise role.laptops_refused()
     with db.session(write=True) as s:
         own_key = offline.ensure_hub_key(s)[1]
-    answer = client.call(args.url, "/api/v1/national/enrol",
-                         {"province": args.province, "code": args.code, "hub_public_key": own_key})
+    if args.request:
+        files.write_request(Path(args.request), args.province, args.code, own_key)
+        return {"request": args.request}, say(args.lang, "national.request", file=args.request)
+    if args.answer:
+        answer: Any = files.read_answer(Path(args.answer))
+    elif args.url:
+        answer = client.call(args.url, "/api/v1/national/enrol",
+                             {"province": args.province, "code": args.code, "hub_public_key": own_key})
+    else:
+        raise client.NationalRefused("give --url (online) or --request / --answer FILE (by file)",
+                                     vi="Cần --url (qua mạng) hoặc --request / --answer TỆP (bằng tệp).")
     national_key, province = bound_key(args.code, own_key, answer)
+    url = (args.url or "").rstrip("/")
     with db.session(write=True) as s:
-        outbox.save_link(s, args.url.rstrip("/"), national_key, province)
+        outbox.save_link(s, url, national_key, province)
     fp = hubkey.fingerprint(national_key)
-    return {"url": args.url, "province": province, "fingerprint": fp}, \
-        say(args.lang, "national.connected", url=args.url, province=province, fingerprint=fp)
+    return {"url": url, "province": province, "fingerprint": fp}, \
+        say(args.lang, "national.connected", url=url or "-", province=province, fingerprint=fp)
+
+
+def cmd_enrol_file(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    if _role(args) != "national":
+        raise role.rollups_refused()
+    answer = files.answer_request(db, Path(args.file), Path(args.out))
+    data = {"province": answer["province"], "answer": args.out, "fingerprint": answer["fingerprint"]}
+    return data, say(args.lang, "national.answered", **data)
 
 
 def _not_connected() -> client.NationalRefused:
@@ -83,6 +102,11 @@ def send(db: HubDB, sleep: Callable[[float], None] = time.sleep) -> dict[str, in
             linked = outbox.link(s)
             if not linked:
                 raise _not_connected()
+            if not linked.get(outbox.URL_KEY):
+                raise client.NationalRefused(
+                    "connected by file, without the national hub's address: use `national send --out FILE`, or "
+                    "connect again with --url", vi="Đã kết nối bằng tệp, chưa có địa chỉ máy chủ toàn quốc: dùng "
+                    "`national send --out TỆP`, hoặc kết nối lại với --url.")
             row = outbox.compose(s, linked[outbox.PROVINCE_KEY])
             if row is None:
                 break
@@ -144,10 +168,16 @@ def add_commands(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sp = add("enrol-code", cmd_enrol_code, "national hub: a one-time code for a province hub", national)
     sp.add_argument("province")
     sp.add_argument("--days", type=int, default=7)
-    sp = add("connect", cmd_connect, "province hub: enrol at the national hub with its one-time code", national)
-    sp.add_argument("--url", required=True)
+    sp = add("connect", cmd_connect, "province hub: enrol at the national hub with its one-time code (online, or "
+             "by file: --request then --answer)", national)
+    sp.add_argument("--url", default=None)
+    sp.add_argument("--request", default=None, metavar="FILE", help="write the enrolment request to a file")
+    sp.add_argument("--answer", default=None, metavar="FILE", help="read the national hub's answer file")
     sp.add_argument("--code", required=True)
     sp.add_argument("--province", required=True, help="this hub's province code (the code is bound to it)")
+    sp = add("enrol-file", cmd_enrol_file, "national hub: answer a province hub's enrolment request file", national)
+    sp.add_argument("file")
+    sp.add_argument("--out", required=True, metavar="ANSWER", help="the answer file to carry back")
     sp = add("send", cmd_send, "province hub: send changed commune-day figures to the national hub", national)
     sp.add_argument("--out", default=None, metavar="FILE", help="write the signed batches to a file instead")
     sp = add("import", cmd_import, "national hub: import a province hub's batches file", national)

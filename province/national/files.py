@@ -94,3 +94,34 @@ def read_receipts(db: HubDB, path: Path) -> int:
             outbox.delivered(s, batch_id)
             done += 1
     return done
+
+
+REQUEST_FORMAT = "enrollpoint-national-enrol-request"
+ANSWER_FORMAT = "enrollpoint-national-enrol-answer"
+
+
+def _one(path: Path, fmt: str, key: str) -> dict[str, Any]:
+    items = _read(path, fmt, key)
+    if len(items) != 1 or not isinstance(items[0], dict):
+        raise RollupRefused(f"{path} is not a {fmt} file", vi=f"Tệp {path} không đúng loại ({fmt}).")
+    return items[0]
+
+
+def write_request(path: Path, province: str, code: str, own_key: str) -> None:
+    """Enrolment by file, province side: the province, its hub key and a proof of the code (an HMAC keyed by
+    its hash); the code itself is never written, so a file found on the way cannot be used to forge an answer."""
+    _write(path, {"format": REQUEST_FORMAT, "requests": [{"province": province, "hub_public_key": own_key,
+                                                          "proof": intake.request_proof(code, province, own_key)}]})
+
+
+def answer_request(db: HubDB, path: Path, out: Path) -> dict[str, Any]:
+    """National side: enrol as online (the code spent, the key pinned) and write the answer file, whose
+    national key is bound to the code (the province hub checks it with the code it holds)."""
+    with db.session(write=True) as s:
+        answer = intake.enrol_by_proof(s, _one(path, REQUEST_FORMAT, "requests"))
+    _write(out, {"format": ANSWER_FORMAT, "answers": [answer]})
+    return answer
+
+
+def read_answer(path: Path) -> dict[str, Any]:
+    return _one(path, ANSWER_FORMAT, "answers")

@@ -5,20 +5,22 @@ code as sync.hubkey does for laptops) and roll-up intake: idempotent by batch id
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from province import offline
 from province.admin import code_key
-from province.national import rollup
-from province.national.models import NationalBatch, NationalCode, NationalCommuneDay, NationalProvince
+from province.national import rollup, store
+from province.national.models import NationalBatch, NationalCode, NationalProvince
 from province.national.rollup import RollupRefused
 from sync import communes, hubkey, signing
-from sync.protocol import body_hash, canonical_json
+from sync import offline as offline_files
+from sync.protocol import body_hash
 
 BINDING_DEVICE = "national"  # the binding's device id slot: the enrolling party is a hub, not a laptop
 
@@ -60,10 +62,37 @@ def enrol(s: Session, body: Any) -> dict[str, Any]:
                             field="hub_public_key")
     province = _province(str(province or ""))
     code_hash = signing.token_hash(code_key(code if isinstance(code, str) else "")[:64])
-    row = s.get(NationalCode, code_hash)
+    return _spend(s, s.get(NationalCode, code_hash), province, key)
+
+
+def enrol_by_proof(s: Session, body: Any) -> dict[str, Any]:
+    """Enrolment by file: {province, hub_public_key, proof}; the proof is the HMAC of the other two keyed by
+    the code's hash (sync.offline.proof, as a laptop's request file), so the code itself is never on the file."""
+    if not isinstance(body, dict) or not isinstance(body.get("proof"), str):
+        raise RollupRefused("not an enrolment request", vi="Tệp yêu cầu kết nối không hợp lệ.")
+    key = body.get("hub_public_key")
+    if not isinstance(key, str) or len(key) > 64 or not signing.valid_public_key(key):
+        raise RollupRefused("hub_public_key is not an Ed25519 public key", vi="Khóa của máy chủ tỉnh không hợp lệ.",
+                            field="hub_public_key")
+    province = _province(str(body.get("province") or ""))
+    payload = {"province": body.get("province"), "hub_public_key": key}
+    codes = s.scalars(select(NationalCode).where(NationalCode.province_code == province).limit(1000))
+    match = next((c for c in codes if hmac.compare_digest(offline_files.proof(c.code_hash, payload).encode(),
+                                                          body["proof"].encode())), None)
+    return _spend(s, match, province, key)
+
+
+def request_proof(code: str, province: str, own_key: str) -> str:
+    return offline_files.proof(signing.token_hash(code_key(code)[:64]),
+                               {"province": province, "hub_public_key": own_key})
+
+
+def _spend(s: Session, row: NationalCode | None, province: str, key: str) -> dict[str, Any]:
+    """Spend the code, pin the key, answer our key bound to the code."""
     if row is None or row.used_at is not None or row.expires_at <= now() or row.province_code != province:
         raise RollupRefused("unknown, used or expired code for this province",
                             vi="Mã kết nối không đúng, đã dùng hoặc đã hết hạn cho tỉnh này.", status=403, field="code")
+    code_hash = row.code_hash
     row.used_at = now()
     prov = s.get(NationalProvince, province)
     if prov is None:
@@ -105,9 +134,9 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
     prov = s.get(NationalProvince, province)
     if prov is None:
         raise _unknown_hub()
-    rollup.verify(wire, prov.public_key)
-    batch_id, rows = rollup.rows_of(wire["batch"])
-    digest = body_hash(canonical_json(wire))
+    signed = rollup.verify(wire, prov.public_key)
+    batch_id = rollup.batch_id_of(wire["batch"])
+    digest = body_hash(rollup.wire_bytes(wire, signed))
     seen = s.get(NationalBatch, (province, batch_id))
     if seen is not None:
         if seen.body_hash != digest:
@@ -115,28 +144,10 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
                                 vi="Mã lô này đã nhận với nội dung khác: không nhận.", status=409, field="batch_id")
         answer: dict[str, Any] = json.loads(seen.receipt_json)
         return {**answer, "duplicate": True}
+    rows = rollup.rows_of(wire["batch"])[1]  # a batch already held was checked when it came: not again
     _check_communes(province, rows)
     at = now()
-    table = NationalCommuneDay.__table__
-    held = {(c, d): r for c, d, r in s.execute(
-        select(table.c.commune_code, table.c.day, table.c.revision)
-        .where(table.c.commune_code.in_({r.commune for r in rows})))}
-    fresh: list[dict[str, Any]] = []
-    stale = 0
-    for r in rows:
-        old = held.get((r.commune, r.day))
-        if old is not None and old >= r.revision:
-            stale += 1  # a revision already held (or a later one): never replaced by an older one
-            continue
-        if old is not None:  # a later revision replaces the row (rare: a day revised after it was sent)
-            s.execute(delete(NationalCommuneDay).where(NationalCommuneDay.commune_code == r.commune,
-                                                       NationalCommuneDay.day == r.day))
-        fresh.append({"commune_code": r.commune, "day": r.day, "province_code": province, "revision": r.revision,
-                      "provisional": int(r.provisional), "values_json": json.dumps(r.values, sort_keys=True),
-                      "batch_id": batch_id, "received_at": at})
-    if fresh:
-        s.execute(insert(NationalCommuneDay), fresh)  # one executemany
-    stored = len(fresh)
+    stored, stale = store.store(s, province, batch_id, rows, at)
     prov.last_batch_at = at
     private = offline.ensure_hub_key(s)[0]
     receipt = rollup.sign_receipt(private, {"province": province, "batch_id": batch_id, "stored": stored,

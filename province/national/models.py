@@ -81,3 +81,19 @@ class NationalPending(Base):
     batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     wire_json: Mapped[str] = mapped_column(Text)
+
+
+class NationalCommuneTotal(Base):
+    """National side: one commune's running totals (counts per indicator, days, provisional days, first and
+    last day), kept at intake (province.national.store) so the national page never sums every commune-day."""
+
+    __tablename__ = "national_commune_totals"
+
+    commune_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(8), index=True)
+    values_json: Mapped[str] = mapped_column(Text)
+    days: Mapped[int] = mapped_column(Integer)
+    provisional_days: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_revision: Mapped[int] = mapped_column(Integer)

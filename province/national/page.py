@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from province.dashboard.data import hub_today, local, vn_date
@@ -20,7 +21,7 @@ from province.dashboard.login import PageUser
 from province.dashboard.pages import percent, thousands
 from province.db import HubDB
 from province.models import Target
-from province.national.models import NationalCommuneDay, NationalProvince
+from province.national.models import NationalCommuneTotal, NationalProvince
 from province.national.role import rollups_refused
 from province.national.rollup import RollupRefused
 from sync import communes, indicators
@@ -44,6 +45,13 @@ class ProvinceLine:
     provisional: int = 0
     communes: int = 0
     stale: bool = False
+    expected: int = 0  # communes of the province in the official register
+    current: int = 0  # of them, with figures up to yesterday (hub time) or later
+
+    def completeness(self) -> str:
+        """"x/y xã — z%": the communes whose figures reached yesterday, of the province's communes."""
+        share = 100.0 * self.current / self.expected if self.expected else None
+        return f"{thousands(self.current)}/{thousands(self.expected)} xã — {percent(share)}"
 
     @property
     def share(self) -> float | None:
@@ -53,6 +61,15 @@ class ProvinceLine:
         if self.target:
             return f"{thousands(self.value)}/{thousands(self.target)} — {percent(self.share)}"
         return thousands(self.value)
+
+
+@lru_cache(maxsize=1)
+def expected_communes() -> dict[str, int]:
+    """Province → how many communes the official register gives it."""
+    out: dict[str, int] = {}
+    for c in communes.all_communes():
+        out[c.province_code] = out.get(c.province_code, 0) + 1
+    return out
 
 
 def _targets(s: Session, key: str) -> dict[str, int]:
@@ -67,6 +84,7 @@ def _targets(s: Session, key: str) -> dict[str, int]:
 def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceLine]:
     """Every enrolled province, ranked: by % of target where there are targets, then by count."""
     key, now = headline(), now or dt.datetime.now(dt.UTC)
+    yesterday = hub_today() - dt.timedelta(days=1)
     names = communes.provinces()
     lines = {p.province_code: ProvinceLine(p.province_code, names.get(p.province_code, p.province_code),
                                            last_batch=p.last_batch_at)
@@ -74,21 +92,20 @@ def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceL
     targets = _targets(s, key)
     for code, line in lines.items():
         line.stale = line.last_batch is None or now - line.last_batch > STALE_AFTER
+        line.expected = expected_communes().get(code, 0)
         line.target = targets.get(code, 0)
-    for prov, values, day, provisional in s.execute(select(
-            NationalCommuneDay.province_code, NationalCommuneDay.values_json, NationalCommuneDay.day,
-            NationalCommuneDay.provisional)):
+    for prov, values, last_day, provisional_days in s.execute(select(  # kept at intake: ~3,300 rows
+            NationalCommuneTotal.province_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
+            NationalCommuneTotal.provisional_days)):
         found = lines.get(prov)
         if found is None:
             continue
         found.value += int(json.loads(values).get(key, 0))
-        found.provisional += int(provisional)
-        found.last_day = day if found.last_day is None or day > found.last_day else found.last_day
-    for prov, count in s.execute(select(NationalCommuneDay.province_code,
-                                        func.count(func.distinct(NationalCommuneDay.commune_code)))
-                                 .group_by(NationalCommuneDay.province_code)):
-        if prov in lines:
-            lines[prov].communes = int(count)
+        found.provisional += int(provisional_days)
+        found.communes += 1
+        found.current += int(last_day is not None and last_day >= yesterday)
+        if last_day is not None and (found.last_day is None or last_day > found.last_day):
+            found.last_day = last_day
     return sorted(lines.values(), key=lambda x: (-(x.share or -1.0), -x.value, x.code))
 
 
@@ -104,18 +121,19 @@ class CommuneLine:
 
 def commune_lines(s: Session, province: str) -> list[CommuneLine]:
     """Per commune of the province: cumulative counts, last day and its revision, provisional days."""
-    acc: dict[str, CommuneLine] = {}
-    for c, day, rev, values, prov in s.execute(select(
-            NationalCommuneDay.commune_code, NationalCommuneDay.day, NationalCommuneDay.revision,
-            NationalCommuneDay.values_json, NationalCommuneDay.provisional)
-            .where(NationalCommuneDay.province_code == province).order_by(NationalCommuneDay.day)):
-        rec = communes.by_code(c) if c not in acc else None
-        line = acc.setdefault(c, CommuneLine(c, rec.name if rec else c, day, rev))
-        for k, v in json.loads(values).items():
-            line.totals[k] = line.totals.get(k, 0) + int(v)
-        line.last_day, line.revision = day, rev
-        line.provisional_days += int(prov)
-    return [acc[c] for c in sorted(acc)]
+    out = []
+    for c, values, last_day, rev, provisional_days in s.execute(select(
+            NationalCommuneTotal.commune_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
+            NationalCommuneTotal.last_revision, NationalCommuneTotal.provisional_days)
+            .where(NationalCommuneTotal.province_code == province, NationalCommuneTotal.days > 0)
+            .order_by(NationalCommuneTotal.commune_code)):
+        if last_day is None:
+            continue
+        rec = communes.by_code(c)
+        line = CommuneLine(c, rec.name if rec else c, last_day, int(rev), int(provisional_days))
+        line.totals.update({k: int(v) for k, v in json.loads(values).items()})
+        out.append(line)
+    return out
 
 
 _STYLE = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
@@ -136,11 +154,13 @@ def national_html(lines: list[ProvinceLine]) -> str:
         rank=i + 1, code=ln.code, name=ln.name, fig=ln.figure() + (" (có số tạm)" if ln.provisional else ""),
         badge=Markup(" <span class=\"stale\">im lặng</span>") if ln.stale else "",
         days=f"dữ liệu đến ngày {vn_date(ln.last_day)}" if ln.last_day else "chưa có dữ liệu",
-        communes=thousands(ln.communes), sent=local(ln.last_batch) if ln.last_batch else "")
+        communes=ln.completeness(), sent=local(ln.last_batch) if ln.last_batch else "")
         for i, ln in enumerate(lines))
-    body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày.</p>"
-                  "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Số xã</th>"
-                  "<th>Lần gửi cuối</th></tr>{rows}</table>").format(
+    body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày. "
+                  "«Đủ số liệu đến hôm qua»: số xã có số liệu đến hết ngày hôm qua trên số xã của tỉnh.</p>"
+                  "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Đủ số liệu đến hôm qua</th>"
+                  "<th>Lần gửi cuối</th></tr>{rows}</table><p><a href=\"/national/report/{month}\">Báo cáo tháng "
+                  "{month_vn} (PDF, A4)</a></p>").format(month=f"{hub_today():%Y-%m}", month_vn=f"{hub_today():%m/%Y}",
         ind=indicators.label(key), today=vn_date(hub_today()), d=STALE_AFTER.days, rows=rows)
     return _page("Toàn quốc — số liệu các tỉnh", body)
 
@@ -185,3 +205,22 @@ def national_province(request: Request, province: str, user: PageUser) -> HTMLRe
         rows = commune_lines(s, province)
     return HTMLResponse(province_html(province, communes.provinces()[province], rows),
                         headers={"Cache-Control": "no-store"})
+
+
+@router.get("/national/report/{month}", summary="The monthly A4 summary as PDF (national hub)")
+def national_month_pdf(request: Request, month: str, user: PageUser) -> Response:
+    """month: YYYY-MM. The Decree 30 paper of the provinces' figures for that month (province.national.paper)."""
+    from province.national import paper
+
+    db = _national_only(request)
+    try:
+        first = dt.date.fromisoformat(f"{month[:7]}-01") if len(month) == 7 else None
+    except ValueError:
+        first = None
+    if first is None or first > hub_today():
+        raise RollupRefused("month must be YYYY-MM, not in the future", vi="Tháng phải có dạng NĂM-THÁNG "
+                            "(ví dụ 2026-11) và không ở tương lai.", status=404, field="month")
+    with db.session() as s:
+        summary = paper.month_summary(s, first.year, first.month, headline(), hub_today())
+    return Response(paper.to_pdf(summary), media_type="application/pdf", headers={
+        "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="bao-cao-toan-quoc-{month}.pdf"'})

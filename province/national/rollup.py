@@ -75,50 +75,65 @@ def province_of(wire: Any) -> str:
     return province
 
 
-def verify(wire: dict[str, Any], public_key: str) -> None:
+def verify(wire: dict[str, Any], public_key: str) -> bytes:
+    """Check the signature; answer the canonical bytes of the batch (signed, and hashed by the intake)."""
     signature = wire.get("signature")
+    signed = canonical_json(wire["batch"])
     if not isinstance(signature, str) or len(signature) > signing.MAX_SIGNATURE or \
-            not signing.verify(public_key, DOMAIN + canonical_json(wire["batch"]), signature):
+            not signing.verify(public_key, DOMAIN + signed, signature):
         raise _refuse("the batch's signature does not verify with the province hub's pinned key (changed on "
                       "the way, or not from that hub)",
                       "Chữ ký của lô không khớp khóa đã ghi nhận của máy chủ tỉnh (lô bị sửa trên đường, hoặc "
                       "không phải do máy chủ tỉnh đó gửi): không nhận.", status=403, field="signature")
+    return signed
 
 
-def _row(raw: Any, i: int) -> Row:
+def wire_bytes(wire: dict[str, Any], signed: bytes) -> bytes:
+    """canonical_json(wire) from the batch's canonical bytes already made (a batch is up to 4 MB)."""
+    if set(wire) != {"batch", "signature"}:
+        return canonical_json(wire)
+    return b'{"batch":' + signed + b',"signature":' + canonical_json(wire["signature"]) + b"}"
+
+
+def _row(raw: Any, i: int, keys: frozenset[str], last: dt.date) -> Row:
     where = f"rows[{i}]"
     if not isinstance(raw, dict):
         raise _refuse(f"{where} is not an object", f"Dòng {i + 1} của lô không hợp lệ.", field=where)
     commune, day, revision, values = raw.get("commune"), raw.get("day"), raw.get("revision"), raw.get("values")
-    if not isinstance(commune, str) or not _CODE.match(commune):
+    if type(commune) is not str or not (0 < len(commune) <= 8 and commune.isascii() and commune.isdigit()):
         raise _refuse(f"{where}.commune is not a commune code", f"Dòng {i + 1}: mã xã không hợp lệ.",
                       field=f"{where}.commune")
     try:
         when = dt.date.fromisoformat(str(day))
     except ValueError:
         raise _refuse(f"{where}.day is not a date", f"Dòng {i + 1}: ngày không hợp lệ.", field=f"{where}.day") from None
-    if not limits.EARLIEST_DAY <= when <= dt.date.today() + dt.timedelta(days=2):
+    if not limits.EARLIEST_DAY <= when <= last:
         raise _refuse(f"{where}.day is out of range", f"Dòng {i + 1}: ngày {when} ngoài khoảng cho phép.",
                       field=f"{where}.day")
-    if not isinstance(revision, int) or isinstance(revision, bool) or not 1 <= revision <= 1_000_000:
+    if type(revision) is not int or not 1 <= revision <= 1_000_000:
         raise _refuse(f"{where}.revision must be a positive integer", f"Dòng {i + 1}: số lần sửa không hợp lệ.",
                       field=f"{where}.revision")
-    if not isinstance(values, dict) or len(values) > len(indicators.KEYS) or any(
-            k not in indicators.KEYS or not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_COUNT
-            for k, v in values.items()):
+    if not isinstance(values, dict) or not values.keys() <= keys or not all(
+            type(v) is int and 0 <= v <= MAX_COUNT for v in values.values()):
         raise _refuse(f"{where}.values must be known indicators with counts 0..{MAX_COUNT}",
                       f"Dòng {i + 1}: chỉ tiêu lạ hoặc số đếm không hợp lệ.", field=f"{where}.values")
-    return Row(commune, when, revision, bool(raw.get("provisional")), {k: int(v) for k, v in values.items()})
+    return Row(commune, when, revision, bool(raw.get("provisional")), dict(values))
+
+
+def batch_id_of(batch: dict[str, Any]) -> str:
+    batch_id = batch.get("batch_id")
+    if not isinstance(batch_id, str) or not _ID.match(batch_id):
+        raise _refuse("batch_id must be 32 hex digits", "Mã lô không hợp lệ.", field="batch_id")
+    return batch_id
 
 
 def rows_of(batch: dict[str, Any]) -> tuple[str, list[Row]]:
     """(batch id, rows) of a verified batch; no (commune, day) twice in one batch."""
-    batch_id, rows = batch.get("batch_id"), batch.get("rows")
-    if not isinstance(batch_id, str) or not _ID.match(batch_id):
-        raise _refuse("batch_id must be 32 hex digits", "Mã lô không hợp lệ.", field="batch_id")
+    batch_id, rows = batch_id_of(batch), batch.get("rows")
     if not isinstance(rows, list) or len(rows) > MAX_ROWS:
         raise _refuse(f"rows must be a list of at most {MAX_ROWS}", f"Lô có quá {MAX_ROWS} dòng.", field="rows")
-    out = [_row(r, i) for i, r in enumerate(rows)]
+    keys, last = frozenset(indicators.KEYS), dt.date.today() + dt.timedelta(days=2)
+    out = [_row(r, i, keys, last) for i, r in enumerate(rows)]
     if len({(r.commune, r.day) for r in out}) != len(out):
         raise _refuse("a (commune, day) appears twice in the batch", "Một xã, một ngày xuất hiện hai lần trong lô.",
                       field="rows")

@@ -12,6 +12,14 @@ WORDS: dict[str, tuple[str, str]] = {
                            "{fingerprint} (so với dấu đọc kèm mã).",
                            "Connected to the national hub {url} for province {province}. National hub key "
                            "fingerprint: {fingerprint} (compare with the one read out with the code)."),
+    "national.request": ("Đã ghi yêu cầu kết nối vào tệp {file}: mang tệp lên máy chủ toàn quốc (`national enrol-file`), "
+                         "mang tệp trả lời về và chạy `national connect --answer TỆP --code … --province …`.",
+                         "Enrolment request written to {file}: carry it to the national hub (`national enrol-file`), "
+                         "bring the answer file back and run `national connect --answer FILE --code … --province …`."),
+    "national.answered": ("Đã kết nối máy chủ tỉnh {province} bằng tệp; tệp trả lời: {answer}. Dấu khóa máy chủ toàn "
+                          "quốc: {fingerprint}.",
+                          "Province hub {province} enrolled by file; answer file: {answer}. National hub key "
+                          "fingerprint: {fingerprint}."),
     "national.sent": ("Đã gửi {batches} lô ({rows} dòng xã-ngày) lên máy chủ toàn quốc; {stored} dòng mới hoặc "
                       "sửa, {duplicates} lô đã nhận từ trước.",
                       "Sent {batches} batches ({rows} commune-days) to the national hub; {stored} new or revised, "
