@@ -137,8 +137,13 @@ class AutoSender(QObject):
             return
         self._running = True
         self.runs += 1
-        (self.app.runner.op(sync_ops.auto_send(), None, "auto_send").network().quiet()
-         .success(self._done).failure(self._failed).run())
+        try:
+            (self.app.runner.op(sync_ops.auto_send(), None, "auto_send").network().quiet()
+             .success(self._done).failure(self._failed).run())
+        except RuntimeError:  # the runner's thread pools are gone (the app is closing): nothing more to send
+            log.info("auto-send stopped: the operation runner is gone")
+            self._running = False
+            self.stop()
 
     def _done(self, result: SyncResult | None) -> None:
         self._running = False
