@@ -97,6 +97,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     from province.dashboard import target_pages
 
     app.include_router(target_pages.router)
+    from province.dashboard import mine
+
+    app.include_router(mine.router)
     from province.national import api as national_api
     from province.national import page as national_page
 
