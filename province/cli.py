@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from province import actor, admin, auth, cli_ops, cli_report, cli_steering, offline
+from province import actor, admin, auth, cli_ops, cli_rankings, cli_report, cli_steering, offline
 from province.cli_files import (
     cmd_day_code,
     cmd_day_code_list,
@@ -406,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("day-code", cmd_day_code, "enter a day code read over the phone / SMS (provisional figures)")
     sp.add_argument("code", nargs="+", help="the code (groups may be given as separate words)")
     cli_steering.add_parsers(sub, add)
+    cli_rankings.add_parsers(sub, add)
 
     sp = add("day-codes", cmd_day_code_list, "list day codes received and whether signed reports superseded them")
     sp.add_argument("commune", nargs="?")

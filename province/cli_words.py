@@ -112,6 +112,14 @@ WORDS: dict[str, tuple[str, str]] = {
                              "{path} is valid: {count} targets of {sets} target sets for {communes} communes "
                              "(nothing stored: drop --dry-run to import)."),
     # cli_files
+    "rankings.published": ("Đã công bố xếp hạng ngày {day} của bộ chỉ tiêu {set_id}: {count} xã.",
+                           "Published the ranking of target set {set_id} for {day}: {count} communes."),
+    "rankings.kept": ("Xếp hạng ngày {day} của bộ chỉ tiêu {set_id} đã công bố trước đó: giữ nguyên.",
+                      "The ranking of target set {set_id} for {day} was published before: kept as it was."),
+    "rankings.no_sets": ("Chưa có bộ chỉ tiêu nào để xếp hạng.", "No target set to rank yet."),
+    "groups.imported": ("Đã nhập {groups} nhóm ({rows} xã); nhóm cũ đã được thay.",
+                        "Imported {groups} groups ({rows} communes); the previous grouping was replaced."),
+    "groups.none": ("Chưa có nhóm xã nào (nhập: groups import TỆP.csv).", "No groups yet (groups import FILE.csv)."),
     "file.unreadable": ("Không đọc được tệp {path}: {why}.", "Cannot read {path}: {why}."),
     "file.unwritable": ("Không ghi được tệp {path}: {why}.", "Cannot write {path}: {why}."),
     "receipt.unwritable": ("Đã nhập dữ liệu, nhưng không ghi được biên nhận {path}: {why}.",

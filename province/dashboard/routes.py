@@ -14,6 +14,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from province.auth import Auth
 from province.bundle_import import (
     ALREADY_RECEIVED_VI,
     MAX_BUNDLE_FILE,
@@ -21,7 +22,6 @@ from province.bundle_import import (
     import_bundle_with_receipt,
     stored_now,
 )
-from province.auth import Auth
 from province.dashboard import completeness, data, export, render, scope
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB

@@ -23,7 +23,7 @@ from province.models import Commune
 
 T = TypeVar("T")
 MINE = "/mine"
-LEADER_PATHS = ("/", MINE, "/export.csv", "/export.xlsx", "/logout")
+LEADER_PATHS = ("/", MINE, "/rankings", "/export.csv", "/export.xlsx", "/logout")
 COMMUNE_PATHS = ("/commune/", "/targets/commune/")
 
 
