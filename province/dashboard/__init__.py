@@ -4,4 +4,6 @@
 (running totals), renders with `render` through the Jinja2 environment of `pages`; routes only wire them.
 The committee's papers and the phone page: `brief` (the summary built from the table's rows), `paper_report`
 (PDF, Decree 30/2020 layout), `paper_xlsx` (the same as XLSX), `report_setup` (unit, signer, place, in
-hub_settings) and `report_routes` (`/report/…`, `/phone`)."""
+hub_settings) and `report_routes` (`/report/…`, `/phone`). Accounts bound to a province or to a leader's
+communes: `scope` (what a page may show, what an admin may act on) and `mine` ("Địa bàn của tôi"); rankings
+kept as published at the cut-off: `published` and `ranking_pages` (`/rankings`)."""
