@@ -129,3 +129,27 @@ def test_cli_refuses_bad_scopes_and_changes_one_with_an_audit_row(tmp_path: Path
     assert (out["communes"], out["province"]) == (None, None)
     audit = hub_cli(url, "--json", "audit", "--kind", "user.scope")
     assert audit.count("user.scope") >= 2, audit
+
+
+def test_accounts_made_before_the_scope_keep_the_whole_hub(hub_url: str) -> None:
+    """0013_account_scope on a database with an account: the account comes out unrestricted (SQLite, PG)."""
+    from sqlalchemy import text
+
+    from province import auth, migrations
+    from province.db import create_hub_engine, open_hub
+
+    engine = create_hub_engine(hub_url)
+    try:
+        migrations.upgrade(engine, "0012_national")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO hub_users (name, password_hash, role, disabled, failed_logins, created_at)"
+                              " VALUES ('cu', 'x', 'viewer', false, 0, '2026-01-01 00:00:00')"))
+    finally:
+        engine.dispose()
+    db = open_hub(hub_url)
+    try:
+        with db.session() as s:
+            user = auth.get_user(s, "cu")
+            assert (user.role, user.province_code, user.communes) == ("viewer", None, None)
+    finally:
+        db.close()
