@@ -186,8 +186,12 @@ async def upload_bundle(request: Request, user: AdminUser,
             raise BundleError(422, "no file (field file)", vi="Thiếu tệp (trường file).")
         fobj: Any = file.file
         fobj.seek(0)
+        def allow(commune: str) -> None:
+            with db.session() as s:
+                scope.require(s, user, commune)
+
         result, receipt = await run_in_threadpool(import_bundle_with_receipt, db, limits.read_chunks(fobj),
-                                                  "bundle")
+                                                  "bundle", allow)
     finally:
         await form.close()
     if wants_json:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from sync import signing
-from tests.support.hub import PASSWORD, Laptop, login, post
+from tests.support.hub import PASSWORD, Laptop, login, make_bundle, post
 from tests.support.hub_process import REPO, HubProcess, hub_cli
 
 DAY = dt.date(2026, 6, 1)
@@ -89,6 +89,10 @@ def test_scoped_accounts_on_a_real_hub(hub_url: str, tmp_path: Path, monkeypatch
         _refused(http.post(f"/dashboard/device/{laps['101'].device_id}/replacement-code", data={"csrf": token}),
                  "ngoài phạm vi")
         _refused(http.post("/dashboard/targets-file", data={"csrf": token, "commune": "101"}), "ngoài phạm vi")
+        other = laps["101"]
+        bundle = make_bundle(other, [other.batch(other.report(DAY + dt.timedelta(days=1), card_captured=5))])
+        r = http.post("/dashboard/upload-bundle", params={"csrf": token}, files={"file": ("b.epb", bundle)})
+        _refused(r, "ngoài phạm vi")
         r = http.post(f"/dashboard/device/{laps['22737'].device_id}/replacement-code", data={"csrf": token})
         assert r.status_code == 200 and "Mã:" in r.text
         http.cookies.clear()
