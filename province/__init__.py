@@ -2,7 +2,8 @@
 `intake_writer`) and `bundle_import`, files for communes with no link (`offline`), a dead laptop's successor
 (`replacement`, `device_keys`) and laptops `held` for the admin, which indicator columns storage lacks
 (`indicator_storage`), `admin` functions and dashboard `auth`
-(`throttle` on logins, `inflight` bounding concurrent batches), the `dashboard/`, the admin `cli` (`cli_files` for work on files, `cli_steering` for the calendar and leaders, `cli_words` its lines
+with each account's `account_scope` (a province, or a leader's communes), the admin's `commune_groups`
+(`throttle` on logins, `inflight` bounding concurrent batches), the `dashboard/`, the admin `cli` (`cli_files` for work on files, `cli_steering` for the calendar and leaders, `cli_rankings` (rankings publish, groups), `cli_words` its lines
 in two languages), the reporting rules `workdays` (cut-off, working days, leaders), one `settings` object, the refusal root `errors` with its one handler `refusals`, route guards
 in `deps`, trusted `proxy` addresses, no plain HTTP off this computer (`transport`), the province's TLS CA carried in enrolment
 response files (`province_ca`), login counters shared by workers (`throttle_store`), a database that went

@@ -100,6 +100,12 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     from province.dashboard import drill  # drill-down, trends, checks
 
     app.include_router(drill.router)
+    from province.dashboard import mine
+
+    app.include_router(mine.router)
+    from province.dashboard import ranking_pages
+
+    app.include_router(ranking_pages.router)
     from province.national import api as national_api
     from province.national import page as national_page
 

@@ -29,12 +29,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from common.secrethash import DUMMY_HASH, hash_secret, verify_secret
+from province import account_scope
 from province.admin import AdminError, audit, now
 from province.models import HubSession, HubSetting, HubUser, LoginLink
 
 log = logging.getLogger(__name__)
 
-ROLES = ("viewer", "admin")
+ROLES = ("viewer", "admin", "leader")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 MAX_FAILURES = 5
@@ -99,18 +100,36 @@ def get_user(s: Session, name: str) -> HubUser:
     return user
 
 
-def add_user(s: Session, name: str, password: str, role: str) -> HubUser:
+def add_user(s: Session, name: str, password: str, role: str, province: str | None = None,
+             communes: str | None = None) -> HubUser:
+    """A new account; `province` binds it to one province, `communes` (leaders: required) to those communes."""
     name = _name(name)
     if role not in ROLES:
         raise AdminError(f"role must be one of {', '.join(ROLES)}", vi=f"Vai trò phải là một trong: {', '.join(ROLES)}.")
+    province, codes = account_scope.checked(s, role, province, communes)
     check_password_rules(password)
     if s.scalar(select(HubUser.id).where(HubUser.name == name)) is not None:
         raise AdminError(f"user {name!r} already exists (use `user passwd` to change the password)", status=409,
                          vi=f"Tài khoản {name!r} đã có (đổi mật khẩu bằng `user passwd`).")
     user = HubUser(name=name, password_hash=hash_password(password), role=role, disabled=False, failed_logins=0,
-                   created_at=now())
+                   created_at=now(), province_code=province, communes=codes)
     s.add(user)
-    audit(s, "admin", "user.add", None, name=name, role=role)
+    audit(s, "admin", "user.add", None, name=name, role=role, **account_scope.audit_fields(province, codes))
+    return user
+
+
+def set_scope(s: Session, name: str, province: str | None, communes: str | None,
+              role: str | None = None) -> HubUser:
+    """Change an account's scope (and role): both empty = the whole hub. Its sessions end, so the new scope
+    applies from its next login at once."""
+    user = get_user(s, name)
+    role = role or user.role
+    if role not in ROLES:
+        raise AdminError(f"role must be one of {', '.join(ROLES)}", vi=f"Vai trò phải là một trong: {', '.join(ROLES)}.")
+    province, codes = account_scope.checked(s, role, province, communes)
+    user.role, user.province_code, user.communes = role, province, codes
+    s.execute(delete(HubSession).where(HubSession.user_id == user.id))
+    audit(s, "admin", "user.scope", None, name=user.name, role=role, **account_scope.audit_fields(province, codes))
     return user
 
 
@@ -199,10 +218,16 @@ class Auth:
     role: str
     session_id: str
     csrf: str
+    province: str | None = None  # bound to this province (None: every province)
+    communes: tuple[str, ...] = ()  # bound to these communes (empty: no commune list)
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def scoped(self) -> bool:
+        return self.province is not None or bool(self.communes)
 
 
 def _sid_hash(sid: str) -> str:
@@ -281,13 +306,15 @@ def session_auth(s: Session, secret: bytes, cookie: str | None) -> Auth | None:
     if sid is None:
         return None
     row = s.execute(
-        select(HubUser.id, HubUser.name, HubUser.role, HubUser.disabled, HubSession.expires_at)
+        select(HubUser.id, HubUser.name, HubUser.role, HubUser.disabled, HubSession.expires_at, HubUser.province_code,
+               HubUser.communes)
         .join(HubSession, HubSession.user_id == HubUser.id)
         .where(HubSession.id_hash == _sid_hash(sid))
     ).first()
     if row is None or row.disabled or row.expires_at <= now():
         return None
-    return Auth(row.id, row.name, row.role, sid, csrf_token(secret, sid))
+    return Auth(row.id, row.name, row.role, sid, csrf_token(secret, sid), row.province_code or None,
+                account_scope.split(row.communes))
 
 
 def end_session(s: Session, sid: str) -> None:

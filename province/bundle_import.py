@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from province import device_keys, held, logs, replacement
@@ -174,7 +174,7 @@ def _check_held(db: HubDB, sender: Sender, batches: list[protocol.Batch]) -> Non
             raise BundleError(403, words)
 
 
-def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
+def _import(db: HubDB, data: bytes | Iterable[bytes], source: str, allow: Callable[[str], None] | None = None
             ) -> tuple[Sender, list[tuple[protocol.Batch, dict[str, Any]]]]:
     doc = parse_bundle(data)
     try:
@@ -184,6 +184,8 @@ def _import(db: HubDB, data: bytes | Iterable[bytes], source: str
         if words:  # the laptop a successor replaced: say so, not "signature does not verify"
             raise BundleError(403, words) from None
         raise
+    if allow is not None:  # the uploading account's scope: refuses another province's commune before any write
+        allow(sender.commune_code)
     _check_held(db, sender, [b for b, _h in batches])
     done = []
     for batch, bhash in batches:
@@ -204,13 +206,13 @@ def import_bundle(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundl
     return {"device_id": sender.device_id, "commune_code": sender.commune_code, "batches": [s for _, s in done]}
 
 
-def import_bundle_with_receipt(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundle"
-                               ) -> tuple[dict[str, Any], dict[str, Any]]:
+def import_bundle_with_receipt(db: HubDB, data: bytes | Iterable[bytes], source: str = "bundle",
+                               allow: Callable[[str], None] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """import_bundle, plus the signed receipt for the laptop (province.offline): what was stored per report
     (and the conflicts), kept on the hub for the dashboard's download link."""
     from province.offline import receipt_payload, sign_receipt
 
-    sender, done = _import(db, data, source)
+    sender, done = _import(db, data, source, allow)
     payload = receipt_payload(sender.device_id, sender.commune_code, done)
     with db.session(write=True) as s:
         receipt = sign_receipt(s, payload)

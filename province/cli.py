@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from province import actor, admin, auth, cli_ops, cli_report, cli_steering, offline
+from province import actor, admin, auth, cli_ops, cli_rankings, cli_report, cli_steering, offline
 from province.cli_files import (
     cmd_day_code,
     cmd_day_code_list,
@@ -191,15 +191,34 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _user_data(u: Any) -> dict[str, Any]:
-    return {"name": u.name, "role": u.role, "disabled": u.disabled, "created_at": _iso(u.created_at),
+    return {"name": u.name, "role": u.role, "province": u.province_code, "communes": u.communes,
+            "disabled": u.disabled, "created_at": _iso(u.created_at),
             "last_login_at": _iso(u.last_login_at), "locked_until": _iso(u.locked_until)}
 
 
 def cmd_user_add(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
     password = _password(args)
     with db.session(write=True) as s:
-        data = _user_data(auth.add_user(s, args.name, password, args.role))
-    return data, say(args.lang, "user.added", name=data["name"], role=data["role"])
+        data = _user_data(auth.add_user(s, args.name, password, args.role, args.province, args.communes))
+    return data, say(args.lang, "user.added", name=data["name"], role=data["role"]) + _scope_words(args.lang, data)
+
+
+def _scope_words(lang: str, data: dict[str, Any]) -> str:
+    if data["province"]:
+        return " " + say(lang, "user.scope_province", province=data["province"])
+    if data["communes"]:
+        return " " + say(lang, "user.scope_communes", communes=data["communes"])
+    return " " + say(lang, "user.scope_all")
+
+
+def cmd_user_scope(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
+    if args.all and (args.province or args.communes):
+        raise refuse("user.scope_conflict")
+    if not (args.all or args.province or args.communes):
+        raise refuse("user.scope_missing")
+    with db.session(write=True) as s:
+        data = _user_data(auth.set_scope(s, args.name, args.province, args.communes, args.role))
+    return data, say(args.lang, "user.scope_set", name=data["name"], role=data["role"]) + _scope_words(args.lang, data)
 
 
 def cmd_user_passwd(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
@@ -270,6 +289,12 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
 
 # -- parser -------------------------------------------------------------------------------------------
 
+def _scope_args(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--province", default=None, help="bind a viewer or admin to this province code")
+    sp.add_argument("--communes", default=None, metavar="CODE,CODE",
+                    help="a leader's communes (comma-separated codes)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="database URL or SQLite file path")
@@ -307,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("add", cmd_user_add, f"add an account (password from ${ENV_PASSWORD} or a prompt)", user)
     sp.add_argument("name")
     sp.add_argument("--role", required=True, choices=list(auth.ROLES))
+    _scope_args(sp)
+    sp = add("scope", cmd_user_scope, "change an account's scope (province, communes, or --all) and role", user)
+    sp.add_argument("name")
+    sp.add_argument("--role", default=None, choices=list(auth.ROLES))
+    _scope_args(sp)
+    sp.add_argument("--all", action="store_true", help="the whole hub (no province, no communes)")
     sp = add("passwd", cmd_user_passwd, "change an account's password", user)
     sp.add_argument("name")
     add("list", cmd_user_list, "list accounts", user)
@@ -375,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("day-code", cmd_day_code, "enter a day code read over the phone / SMS (provisional figures)")
     sp.add_argument("code", nargs="+", help="the code (groups may be given as separate words)")
     cli_steering.add_parsers(sub, add)
+    cli_rankings.add_parsers(sub, add)
 
     sp = add("day-codes", cmd_day_code_list, "list day codes received and whether signed reports superseded them")
     sp.add_argument("commune", nargs="?")

@@ -7,4 +7,6 @@ The committee's papers and the phone page: `brief` (the summary built from the t
 hub_settings) and `report_routes` (`/report/…`, `/phone`).
 Drill-down, trends and checks: `drill` (routes: points and villages, a point, a laptop, `/trend`, `/checks`),
 `drill_data` (their figures), `trend` (the inline SVG chart's series and target lines), `checks` ("Cần kiểm tra"); `stamped` keeps
-the province-wide checks and trend until new data arrives."""
+the province-wide checks and trend until new data arrives. Accounts bound to a province or to a leader's
+communes: `scope` (what a page may show, what an admin may act on) and `mine` ("Địa bàn của tôi"); rankings
+kept as published at the cut-off: `published` and `ranking_pages` (`/rankings`)."""

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse
 
 from province import held, offline, replacement
-from province.dashboard import render
+from province.dashboard import render, scope
 from province.dashboard.data import local
 from province.dashboard.offline_pages import NO_STORE
 from province.db import HubDB
@@ -39,6 +39,7 @@ def replacement_code(request: Request, device_id: DeviceId, user: AdminUser,
         if dev is None:
             raise HubRefusal(f"no device {device_id}", vi=f"Không có máy {device_id}.", status=404,
                              title="Không tìm thấy máy")
+        scope.require(s, user, dev.commune_code)
         code, expires, dev = replacement.create_code(s, dev.commune_code, device_id)
         commune, name = dev.commune_code, dev.name
         key_fp = hubkey.fingerprint(offline.ensure_hub_key(s)[1])
@@ -57,6 +58,9 @@ def approve(request: Request, device_id: DeviceId, user: AdminUser,
             csrf: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
     db: HubDB = request.app.state.db
     with db.session(write=True) as s:
+        found = s.get(Device, device_id)
+        if found is not None:
+            scope.require(s, user, found.commune_code)
         dev = held.approve(s, device_id, actor=f"user:{user.name}")
         commune = dev.commune_code
     return _page("Đã duyệt máy", [f"Máy {device_id}: báo cáo được tính từ lần gửi tới."], f"/commune/{commune}")

@@ -27,7 +27,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from province import auth, transport
-from province.dashboard import render
+from province.dashboard import render, scope
 from province.db import HubDB
 from province.throttle import LoginGuard
 from province.throttle_store import SharedThrottle
@@ -71,6 +71,7 @@ def page_user(request: Request) -> auth.Auth:
     user = _current(request)
     if user is None:
         raise NeedLogin(True, _here(request))
+    scope.gate(request, user)  # a province or leader account: only its communes
     return user
 
 
@@ -79,6 +80,7 @@ def data_user(request: Request) -> auth.Auth:
     user = _current(request)
     if user is None:
         raise NeedLogin(False)
+    scope.gate(request, user)
     return user
 
 

@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from province import offline
-from province.dashboard import pages, render
+from province.dashboard import pages, render, scope
 from province.dashboard.login import PageUser
 from province.db import HubDB
 from province.deps import AdminUser
@@ -47,6 +47,9 @@ def offline_page(request: Request, user: PageUser, commune: Annotated[str | None
     db: HubDB = request.app.state.db
     with db.session() as s:
         rows = offline.phone_rows(s, commune or None, limit=300)
+        if user.scoped:
+            seen = {c.code for c in s.query(Commune).all() if scope.sees(user, c.code, c.province_code)}
+            rows = [r for r in rows if r.commune_code in seen]
         names = {c.code: c.name for c in s.query(Commune).all()} if rows else {}
         key_fp = hubkey.fingerprint(offline.hub_public_key(s))
     html = pages.render("offline.html", title="Xã không có mạng — EnrollPoint", user=user, rows=rows, names=names,
@@ -60,6 +63,7 @@ def enter_day_code(request: Request, user: AdminUser, code: Annotated[str, Form(
     db: HubDB = request.app.state.db
     with db.session(write=True) as s:
         res = offline.accept_day_code(s, code, actor=f"user:{user.name}")
+        scope.require(s, user, res.commune_code)  # another province's code: refused, nothing kept
     t = res.totals
     lines = [("Mã này đã được nhận trước đó." if res.status == "duplicate"
               else "Đã lưu số liệu tạm, qua điện thoại (sẽ được thay bằng báo cáo ký số khi về)."),
@@ -74,6 +78,7 @@ def download_targets_file(request: Request, user: AdminUser, commune: Annotated[
                           csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     db: HubDB = request.app.state.db
     with db.session(write=True) as s:
+        scope.require(s, user, commune)
         doc = offline.targets_file(s, commune, hub_url or None)
     return _attachment(doc, f"chi-tieu-{doc['payload']['commune_code']}.json")
 
@@ -102,6 +107,7 @@ async def enrol_file(request: Request, user: AdminUser,
     def answer() -> dict[str, Any]:
         with db.session(write=True) as s:
             doc, _device = offline.enrol_from_file(s, data)
+            scope.require(s, user, doc["payload"]["commune_code"])  # refused: rolled back, code not spent
         return doc
 
     doc = await run_in_threadpool(answer)

@@ -17,7 +17,7 @@ from sync.protocol import INDICATORS
 CSS = resources.files("province.dashboard").joinpath("templates/style.css").read_text(encoding="utf-8")
 # The phone page's copy button, the only script of the hub: allowed on /phone alone, by its hash.
 COPY_JS = resources.files("province.dashboard").joinpath("templates/copy.js").read_text(encoding="utf-8")
-ROLE_LABELS = {"admin": "quản trị", "viewer": "xem"}
+ROLE_LABELS = {"admin": "quản trị", "viewer": "xem", "leader": "lãnh đạo"}
 
 
 def role_label(role: str) -> str:

@@ -11,7 +11,7 @@ import gzip
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from province.dashboard import brief, data, paper_report, paper_xlsx, report_setup
+from province.dashboard import brief, data, paper_report, paper_xlsx, report_setup, scope
 from province.dashboard.login import DataUser, PageUser
 from province.dashboard.pages import render
 from province.dashboard.routes import NO_STORE, OnQ, ProvQ, _on
@@ -43,7 +43,7 @@ def _kind(kind: str) -> str:
 @router.get("/report/{kind}.pdf", summary="The committee's paper (Decree 30/2020 layout) as PDF")
 def report_pdf(request: Request, kind: str, user: DataUser, on: OnQ = None, province: ProvQ = None) -> Response:
     kind, day = _kind(kind), _on(on)
-    b, setup = gather(request.app.state.db, day, province, kind)
+    b, setup = gather(request.app.state.db, day, scope.province(user, province), kind)
     return Response(paper_report.to_pdf(kind, b, setup), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{paper_report.filename(kind, day, "pdf")}"',
                              **NO_STORE})
@@ -52,7 +52,7 @@ def report_pdf(request: Request, kind: str, user: DataUser, on: OnQ = None, prov
 @router.get("/report/{kind}.xlsx", summary="The committee's paper as an Excel workbook")
 def report_xlsx(request: Request, kind: str, user: DataUser, on: OnQ = None, province: ProvQ = None) -> Response:
     kind, day = _kind(kind), _on(on)
-    b, setup = gather(request.app.state.db, day, province, kind)
+    b, setup = gather(request.app.state.db, day, scope.province(user, province), kind)
     name = paper_report.filename(kind, day, "xlsx")
     return Response(paper_xlsx.to_xlsx(kind, b, setup),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -62,6 +62,7 @@ def report_xlsx(request: Request, kind: str, user: DataUser, on: OnQ = None, pro
 @router.get("/phone", response_class=HTMLResponse, summary="The phone page: summary and text for Zalo / SMS")
 def phone_page(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None) -> Response:
     day = _on(on)
+    province = scope.province(user, province)
     b, setup = gather(request.app.state.db, day, province, "daily")
     q = f"?on={day.isoformat()}" + (f"&province={province}" if province else "")
     html = render("phone.html", title=f"Tiến độ {data.vn_date(day)}", b=b, cutoff=setup.cutoff,

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from province.auth import Auth
 from province.bundle_import import (
     ALREADY_RECEIVED_VI,
     MAX_BUNDLE_FILE,
@@ -21,7 +22,7 @@ from province.bundle_import import (
     import_bundle_with_receipt,
     stored_now,
 )
-from province.dashboard import completeness, data, export, render
+from province.dashboard import completeness, data, export, render, scope
 from province.dashboard.login import DataUser, PageUser
 from province.db import HubDB
 from province.deps import AdminUser
@@ -47,11 +48,15 @@ def _on(on: str | None) -> dt.date:
     return day
 
 
-def _rows(db: HubDB, on: dt.date, province: str | None, sort: str) -> tuple[list[data.Row], dict[str, str]]:
+def _rows(db: HubDB, on: dt.date, province: str | None, sort: str,
+          user: Auth) -> tuple[list[data.Row], dict[str, str]]:
+    province = scope.province(user, province)
     with db.session() as s:
-        rows = data.province_rows(s, on, province or None, sort if sort in data.SORTS else "rank")
-        provinces = dict(s.execute(select(Commune.province_code, Commune.province_name).distinct()
-                                   .order_by(Commune.province_code)).all())
+        rows = scope.keep(user, data.province_rows(s, on, province or None, sort if sort in data.SORTS else "rank"))
+        q = select(Commune.province_code, Commune.province_name).distinct().order_by(Commune.province_code)
+        if user.scoped:
+            q = q.where(Commune.province_code.in_({r.province_code for r in rows} | {province or ""}))
+        provinces = dict(s.execute(q).all())
     return rows, provinces
 
 
@@ -62,10 +67,13 @@ SortQ = Annotated[str, Query(description="rank | name | code | silent | province
 
 @router.get("/", response_class=HTMLResponse, summary="Province table (HTML)")
 def province_table(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None,
-                   sort: SortQ = "rank") -> HTMLResponse:
+                   sort: SortQ = "rank") -> Response:
+    if user.communes and not province:  # a leader opens on "my localities"
+        return RedirectResponse(scope.MINE + (f"?on={on}" if on else ""), status_code=303)
     t0 = time.perf_counter()
     day = _on(on)
-    rows, provinces = _rows(request.app.state.db, day, province, sort)
+    rows, provinces = _rows(request.app.state.db, day, province, sort, user)
+    province = scope.province(user, province)
     html = render.province_page(rows, day, provinces, province or None, sort if sort in data.SORTS else "rank",
                                 (time.perf_counter() - t0) * 1000, user=user)
     return HTMLResponse(html, headers=NO_STORE)
@@ -92,8 +100,8 @@ def completeness_page(request: Request, user: PageUser, on: OnQ = None, province
     t0 = time.perf_counter()
     day = _on(on)
     with request.app.state.db.session() as s:
-        c = completeness.completeness(s, day, province or None)
-    html = render.completeness_page(c, province or None, user=user, elapsed_ms=(time.perf_counter() - t0) * 1000)
+        c = completeness.completeness(s, day, scope.province(user, province))
+    html = render.completeness_page(c, scope.province(user, province), user=user, elapsed_ms=(time.perf_counter() - t0) * 1000)
     return HTMLResponse(html, headers=NO_STORE)
 
 
@@ -101,7 +109,7 @@ def completeness_page(request: Request, user: PageUser, on: OnQ = None, province
 def completeness_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None) -> Response:
     day = _on(on)
     with request.app.state.db.session() as s:
-        c = completeness.completeness(s, day, province or None)
+        c = completeness.completeness(s, day, scope.province(user, province))
     return Response(export.completeness_csv(c), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="bao-cao-{day.isoformat()}.csv"',
                              **NO_STORE})
@@ -110,7 +118,7 @@ def completeness_csv(request: Request, user: DataUser, on: OnQ = None, province:
 @router.get("/export.csv", summary="Province table as CSV (UTF-8 with BOM)")
 def export_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None, sort: SortQ = "rank") -> Response:
     day = _on(on)
-    rows, _ = _rows(request.app.state.db, day, province, sort)
+    rows, _ = _rows(request.app.state.db, day, province, sort, user)
     return Response(export.to_csv(rows, day), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="enrollpoint-{day.isoformat()}.csv"',
                              **NO_STORE})
@@ -119,7 +127,7 @@ def export_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ
 @router.get("/export.xlsx", summary="Province table as an Excel workbook")
 def export_xlsx(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None, sort: SortQ = "rank") -> Response:
     day = _on(on)
-    rows, _ = _rows(request.app.state.db, day, province, sort)
+    rows, _ = _rows(request.app.state.db, day, province, sort, user)
     return Response(export.to_xlsx(rows, day),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="enrollpoint-{day.isoformat()}.xlsx"',
@@ -178,8 +186,12 @@ async def upload_bundle(request: Request, user: AdminUser,
             raise BundleError(422, "no file (field file)", vi="Thiếu tệp (trường file).")
         fobj: Any = file.file
         fobj.seek(0)
+        def allow(commune: str) -> None:
+            with db.session() as s:
+                scope.require(s, user, commune)
+
         result, receipt = await run_in_threadpool(import_bundle_with_receipt, db, limits.read_chunks(fobj),
-                                                  "bundle")
+                                                  "bundle", allow)
     finally:
         await form.close()
     if wants_json:

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from province.dashboard import scope
 from province.dashboard import target_figures as tf
 from province.dashboard.login import PageUser
 from province.dashboard.pages import render
@@ -32,6 +33,7 @@ def _met(value: bool | None) -> str:
 def targets_page(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None,
                  set: SetQ = None) -> HTMLResponse:  # noqa: A002 - the query parameter's name
     day = _on(on)
+    province = scope.province(user, province)
     db: HubDB = request.app.state.db
     with db.session() as s:
         all_sets = tf.sets(s)

@@ -4,6 +4,7 @@ from .auth import HubSession, HubSetting, HubUser, LoginLink
 from .base import Base, UTCDateTime
 from .devices import Device, DevicePreviousKey, DeviceSuccession, EnrolmentCode
 from .offline import BundleReceipt, PhoneReport
+from .rankings import CommuneGroup, PublishedRank
 from .register import Commune, Target, TargetSet, TargetSetValue
 from .reports import (
     AuditEntry,
@@ -26,6 +27,7 @@ __all__ = [
     "BundleReceipt",
     "Commune",
     "CommuneFreshness",
+    "CommuneGroup",
     "CommuneTotal",
     "Device",
     "DevicePreviousKey",
@@ -38,6 +40,7 @@ __all__ = [
     "LoginLink",
     "LoginThrottle",
     "PhoneReport",
+    "PublishedRank",
     "ReportVillage",
     "Target",
     "TargetSet",

@@ -20,7 +20,10 @@ class HubSetting(Base):
 
 
 class HubUser(Base):
-    """A province dashboard account. role: viewer (dashboard, exports) or admin (also bundle uploads)."""
+    """A province dashboard account. role: viewer (dashboard, exports), admin (also uploads, codes, devices) or
+    leader (a viewer of named communes who opens on "my localities"). Scope (province/scope.py): a province
+    code and/or a comma-separated list of commune codes; both empty = the whole hub (accounts made before
+    the scope existed stay so)."""
 
     __tablename__ = "hub_users"
 
@@ -28,6 +31,8 @@ class HubUser(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))  # scrypt$n$r$p$salt_b64$hash_b64
     role: Mapped[str] = mapped_column(String(16))
+    province_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    communes: Mapped[str | None] = mapped_column(Text, nullable=True)  # "22736,22737"
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
