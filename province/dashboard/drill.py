@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from province.dashboard import checks as ck
 from province.dashboard import drill_data as dd
+from province.dashboard import scope
 from province.dashboard import trend as tr
 from province.dashboard.login import PageUser
 from province.dashboard.pages import render
@@ -47,7 +48,7 @@ def checks_page(request: Request, user: PageUser, on: OnQ = None, province: Prov
     t0 = time.perf_counter()
     day = _on(on)
     with request.app.state.db.session() as s:
-        rows = ck.checks(s, day, province or None)
+        rows = ck.checks(s, day, scope.province(user, province))  # a province account: its own only
     return _page("checks.html", title="Cần kiểm tra — EnrollPoint", user=user, on=day, rows=rows, kinds=ck.KINDS,
                  crumbs=_crumbs(day.isoformat(), None, ("Cần kiểm tra", "")), window=ck.WINDOW,
                  factor=ck.SPIKE_FACTOR, minimum=ck.SPIKE_MIN, elapsed_ms=(time.perf_counter() - t0) * 1000)
@@ -58,7 +59,7 @@ def province_trend(request: Request, user: PageUser, on: OnQ = None, province: P
     t0 = time.perf_counter()
     day = _on(on)
     with request.app.state.db.session() as s:
-        charts = tr.charts(s, day, province or None)
+        charts = tr.charts(s, day, scope.province(user, province))
     return _page("trend.html", title="Xu hướng — EnrollPoint", user=user, on=day, charts=charts, tr=tr,
                  heading="Toàn tỉnh", crumbs=_crumbs(day.isoformat(), None, ("Xu hướng", "")),
                  elapsed_ms=(time.perf_counter() - t0) * 1000)

@@ -86,7 +86,8 @@ def gate(request: Request, user: Auth) -> None:
         if path.rstrip("/") != own:
             raise _leader_only() if user.communes else _other_province(user.province or "")
         return
-    codes = [path[len(p):].strip("/") for p in COMMUNE_PATHS if path.startswith(p)]
+    # the commune is the first segment after the prefix: /commune/22736, /commune/22736/points, /…/laptop/X
+    codes = [path[len(p):].strip("/").split("/")[0] for p in COMMUNE_PATHS if path.startswith(p)]
     if request.query_params.get("commune"):
         codes.append(request.query_params["commune"])
     if codes:

@@ -78,6 +78,14 @@ def test_scoped_accounts_on_a_real_hub(hub_url: str, tmp_path: Path, monkeypatch
         assert "Phường Ba Đình" not in http.get("/completeness.csv", params=on).content.decode("utf-8-sig")
         assert http.get("/commune/22737").status_code == 200
         _refused(http.get("/commune/101"), "ngoài phạm vi")
+        # the drill-down below a commune page and the province-wide views keep the same scope
+        for below in ("points", "trend"):
+            assert http.get(f"/commune/22737/{below}", params=on).status_code == 200, below
+            _refused(http.get(f"/commune/101/{below}", params=on), "ngoài phạm vi")
+        _refused(http.get(f"/commune/101/laptop/{laps['101'].device_id}", params=on), "ngoài phạm vi")
+        assert http.get("/checks", params=on).status_code == 200
+        _refused(http.get("/checks", params={**on, "province": "01"}), "")
+        _refused(http.get("/trend", params={**on, "province": "01"}), "")
         _refused(http.get("/targets/commune/101"), "ngoài phạm vi")
         _refused(http.get("/", params={"province": "01"}), "chỉ được xem tỉnh 56")
         _refused(http.get("/export.xlsx", params={"province": "01"}), "tỉnh 56")
