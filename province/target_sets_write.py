@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from province import admin
 from province.models import Commune, TargetSet, TargetSetValue
-from province.targets_read import MAX_VALUE, Fault, TargetFileRefused, TargetRecord
+from province.targets_read import MAX_VALUE, Fault, TargetFileRefused, TargetRecord, header_key
+from province.targets_write import commune_code
 
 EXTRA = ("set", "denominator", "basis")
 BASES = {"": "", "eligible": "eligible", "dudieukien": "eligible", "population": "population",
@@ -34,14 +34,6 @@ class SetsImported:
     values: int
     communes: int
 
-
-def _key(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed.lower() if c.isalnum() and not unicodedata.combining(c))
-
-
-def _code(text: str) -> str:
-    return admin.nfc(text).lstrip("0") or "0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +65,7 @@ def _read_row(r: TargetRecord, faults: list[Fault]) -> _Row | None:
         except ValueError:
             faults.append(Fault(r.row, "denominator", f"mẫu số {text!r} không phải số nguyên từ 1 đến {MAX_VALUE}",
                                 f"denominator {text!r} is not a whole number from 1 to {MAX_VALUE}"))
-    basis = BASES.get(_key(r.extra.get("basis", "")))
+    basis = BASES.get(header_key(r.extra.get("basis", "")))
     if basis is None:
         faults.append(Fault(r.row, "basis", "loại mẫu số là 'đủ điều kiện' hoặc 'dân số'",
                             "basis is 'eligible' or 'population'"))
@@ -93,7 +85,7 @@ def check(s: Session, name: str, records: list[TargetRecord], province: str | No
     seen: dict[tuple[str, str, str], int] = {}
     for r in records:
         row = _read_row(r, faults)
-        code = _code(r.commune)
+        code = commune_code(r.commune)
         if code not in known:
             faults.append(Fault(r.row, "commune_code", f"không có xã {r.commune!r} trong danh sách của tỉnh",
                                 f"commune {r.commune!r} is not in the register"))
@@ -141,14 +133,14 @@ def store(s: Session, name: str, records: list[TargetRecord], province: str | No
         select(TargetSetValue).where(TargetSetValue.set_id.in_(list(touched))))}
     for row in rows:
         ts = sets[(row.set_name, row.record.indicator)]
-        code = _code(row.record.commune)
+        code = commune_code(row.record.commune)
         v = values.get((ts.id, code))
         if v is None:
             s.add(TargetSetValue(set_id=ts.id, commune_code=code, value=row.record.value,
                                  denominator=row.denominator))
         else:
             v.value, v.denominator = row.record.value, row.denominator
-    communes = len({_code(r.commune) for r in records})
+    communes = len({commune_code(r.commune) for r in records})
     admin.audit(s, "admin", "target_set.import", None, file=name, sets=len(touched), values=len(rows),
                 communes=communes)
     return SetsImported(len(touched), len(rows), communes)

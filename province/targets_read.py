@@ -86,7 +86,7 @@ class TargetFileRefused(HubRefusal):
                          vi=f"{name}: không nhập gì — {vi}" + (f"; và {more} lỗi nữa" if more else ""))
 
 
-def _key(text: str) -> str:
+def header_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed.lower() if c.isalnum() and not unicodedata.combining(c))
 
@@ -193,10 +193,10 @@ def _roles(header: list[str], extra: tuple[str, ...]) -> tuple[dict[str, int], d
     wide: dict[str, int] = {}
     faults: list[Fault] = []
     by_alias = {alias: role for role, names in ALIASES.items() for alias in names}
-    by_alias.update({_key(a): f"extra:{e}" for e in extra for a in EXTRA_ALIASES.get(e, (e,))})
-    keys = {_key(k): k for k in indicators.KEYS}
+    by_alias.update({header_key(a): f"extra:{e}" for e in extra for a in EXTRA_ALIASES.get(e, (e,))})
+    keys = {header_key(k): k for k in indicators.KEYS}
     for i, cell in enumerate(header):
-        k = _key(cell)
+        k = header_key(cell)
         role = by_alias.get(k)
         if role is None and k in keys:
             wide[keys[k]] = i
@@ -253,7 +253,7 @@ def _row(number: int, cells: list[str], header: list[str], roles: dict[str, int]
     pairs: list[tuple[str, str, str]] = []  # (indicator, value text, column name)
     if long_form:
         ind_text = cell(roles["indicator"])
-        ind = {_key(k): k for k in indicators.KEYS}.get(_key(ind_text))
+        ind = {header_key(k): k for k in indicators.KEYS}.get(header_key(ind_text))
         if ind is None:
             faults.append(Fault(number, header[roles["indicator"]], f"không có chỉ tiêu {ind_text!r}",
                                 f"unknown indicator {ind_text!r}"))

@@ -23,7 +23,8 @@ class Imported:
     communes: int
 
 
-def _code(text: str) -> str:
+def commune_code(text: str) -> str:
+    """A commune code as the register keeps it (NFC, no leading zeros)."""
     return admin.nfc(text).lstrip("0") or "0"
 
 
@@ -33,7 +34,7 @@ def check(s: Session, name: str, records: list[TargetRecord], province: str | No
     faults: list[Fault] = []
     seen: dict[tuple[str, str], int] = {}
     for r in records:
-        code = _code(r.commune)
+        code = commune_code(r.commune)
         if code not in known:
             faults.append(Fault(r.row, "commune_code", f"không có xã {r.commune!r} trong danh sách của tỉnh",
                                 f"commune {r.commune!r} is not in the register"))
@@ -53,7 +54,7 @@ def store(s: Session, name: str, records: list[TargetRecord], province: str | No
     current = {(t.commune_code, t.indicator): t for t in s.scalars(select(Target))}
     added = updated = 0
     for r in records:
-        key = (_code(r.commune), r.indicator)
+        key = (commune_code(r.commune), r.indicator)
         row = current.get(key)
         if row is None:
             row = Target(commune_code=key[0], indicator=r.indicator, value=r.value, deadline=r.deadline)
@@ -63,6 +64,6 @@ def store(s: Session, name: str, records: list[TargetRecord], province: str | No
         else:
             row.value, row.deadline = r.value, r.deadline
             updated += 1
-    communes = len({_code(r.commune) for r in records})
+    communes = len({commune_code(r.commune) for r in records})
     admin.audit(s, "admin", "target.import", None, file=name, added=added, updated=updated, communes=communes)
     return Imported(added, updated, communes)
