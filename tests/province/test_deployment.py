@@ -16,7 +16,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from common import idnumber
 from tests.support.clis import stored
 from tests.support.hub import PASSWORD, PG_ENV, fresh_pg_database
 from tests.support.hub_process import COMMUNE, REPO, free_port, hub_cli
+from tests.support.served import stop, wait_ok
 from tests.support.tls import Pki, make_pki
 
 pytestmark = pytest.mark.slow
@@ -97,27 +97,6 @@ class Deployment:
     db_url: str
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, verify: bool | str = True, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-        try:
-            if requests.get(url, timeout=2, verify=verify).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer in {timeout:.0f} s: {log.read_text(errors='replace')[-3000:]}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 def _site(tmp: Path, pki: Pki, http_port: int, https_port: int, hub_port: int) -> Path:
@@ -184,18 +163,18 @@ def _deployment(nginx: str, tmp: Path, db_url: str) -> Iterator[Deployment]:
         hub = subprocess.Popen(argv(start), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
     proxy = None
     try:
-        _wait(f"http://127.0.0.1:{hub_port}/api/v1/health", hub, hub_log)
+        wait_ok(f"http://127.0.0.1:{hub_port}/api/v1/health", hub, hub_log)
         conf = _site(tmp, pki, http_port, https_port, hub_port)
         with open(nginx_log, "wb") as out:
             proxy = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "nginx-error.log")],
                                      stdout=out, stderr=subprocess.STDOUT)
-        _wait(f"https://127.0.0.1:{https_port}/api/v1/health", proxy, tmp / "nginx-error.log", verify=str(pki.ca),
+        wait_ok(f"https://127.0.0.1:{https_port}/api/v1/health", proxy, tmp / "nginx-error.log", verify=str(pki.ca),
               timeout=20)
         yield Deployment(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", pki, db_url)
     finally:
         if proxy is not None:
-            _stop(proxy)
-        _stop(hub)
+            stop(proxy)
+        stop(hub)
     log = hub_log.read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
 

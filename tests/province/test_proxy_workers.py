@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from province.db import open_hub
 from tests.support.hub import PASSWORD, add_user
 from tests.support.hub_process import REPO, free_port
+from tests.support.served import stop, wait_ok
 
 WORKERS = 4
 
@@ -59,27 +60,6 @@ def login(s: requests.Session, base: str, password: str, name: str = "quan.tri",
     return r.status_code
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer in {timeout:.0f} s: {log.read_text(errors='replace')[-3000:]}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 NGINX_CONF = """worker_processes 1;
@@ -125,19 +105,19 @@ def proxied_hub(hub_url: str, tmp_path: Path) -> Iterator[str]:
                                 "--no-access-log"], stdout=out, stderr=subprocess.STDOUT, cwd=REPO, env=env)
     proxy = None
     try:
-        _wait(f"http://127.0.0.1:{hub_port}/api/v1/health", hub, hub_log)
+        wait_ok(f"http://127.0.0.1:{hub_port}/api/v1/health", hub, hub_log)
         conf = tmp_path / "nginx.conf"
         conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, hub_port=hub_port))
         nginx_log = tmp_path / "nginx.out"
         with open(nginx_log, "wb") as out:
             proxy = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "nginx-error.log")],
                                      stdout=out, stderr=subprocess.STDOUT)
-        _wait(f"http://127.0.0.1:{port}/api/v1/health", proxy, nginx_log, timeout=20)
+        wait_ok(f"http://127.0.0.1:{port}/api/v1/health", proxy, nginx_log, timeout=20)
         yield f"http://127.0.0.1:{port}"
     finally:
         if proxy is not None:
-            _stop(proxy)
-        _stop(hub)
+            stop(proxy)
+        stop(hub)
     log = hub_log.read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
 
