@@ -10,7 +10,7 @@ every recorded action.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -37,10 +37,7 @@ from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.views.base import View
-
-if TYPE_CHECKING:
-    from desktop.services.register.rows import CitizenRow
-    from desktop.services.scheduling.checkin import CheckinHit
+from desktop.ui.views.checkin_hits import hit_fields
 
 _ = translator("CheckinView")
 
@@ -57,13 +54,6 @@ def actions() -> list[tuple[str, str, str]]:
     ]
 
 
-def _get(obj: object, *names: str, default: Any = None) -> Any:
-    for n in names:
-        if obj is not None and hasattr(obj, n):
-            return getattr(obj, n)
-    return default
-
-
 def today_scope_title(app: AppContext, point_id: int | None) -> str:
     """"Hôm nay tại <point>" or "Hôm nay — toàn xã": the same words on check-in and progress, so that two
     "today" figures of one scope can be compared (both count with `indicators.count_day`)."""
@@ -73,24 +63,6 @@ def today_scope_title(app: AppContext, point_id: int | None) -> str:
         return _("Hôm nay — toàn xã")
     name = next((p.name for p in app.read(pts.list_points) if p.id == point_id), "")
     return _("Hôm nay tại {0}").format(name)
-
-
-def hit_fields(hit: CheckinHit | CitizenRow) -> dict[str, Any]:
-    """The few facts a check-in row shows, from a CheckinHit (or the CitizenRow inside it)."""
-    c = _get(hit, "citizen", "row", default=hit)
-    birth = _get(c, "birth_date", default=None)
-    return {
-        "citizen_id": _get(hit, "citizen_id", default=_get(c, "id", "citizen_id")),
-        "full_name": _get(hit, "full_name", default=_get(c, "full_name", default="")),
-        "birth": birth.strftime("%d/%m/%Y") if isinstance(birth, dt.date) else str(_get(c, "birth_year", default="") or ""),
-        "id_number": _get(hit, "id_number", default=_get(c, "id_number", default="")) or "",
-        "village": _get(hit, "village", default=_get(c, "village", default="")) or "",
-        "status": _get(hit, "status", "citizen_status", default=_get(c, "status", default="")) or "",
-        "code": _get(hit, "appointment_code", "code", default="") or "",
-        "slot": _get(hit, "slot_start", default=None),
-        "appointment_state": _get(hit, "appointment_state", default="") or "",
-        "matched_code": bool(_get(hit, "matched_code", "by_code", default=False)),
-    }
 
 
 class CheckinView(View):

@@ -151,6 +151,8 @@ def _as_before_signing(db: Database) -> Database:
         for table in ("peer_signers", "peer_chain"):
             con.execute(f"DROP TABLE {table}")
         con.execute("DELETE FROM settings WHERE key = 'peer.unsigned_top'")
+        con.execute("DROP INDEX ix_status_events_undoes_id")  # ... and before the later 0010_event_undo
+        con.execute("ALTER TABLE status_events DROP COLUMN undoes_id")
         con.execute("UPDATE alembic_version SET version_num = '0008_peer_quarantine'")
     con.close()
     return open_database(path, encrypted=False)
