@@ -31,7 +31,10 @@ KNOWN: tuple[tuple[str, str, str], ...] = (
     ("*", "QLineEdit(scanInput): placeholder", "check-in scan box (English words): reworked with the check-in undo"),
     ("*", "QTableWidget(hitsTable): columns", "check-in hits beside a side panel: ID and village scroll sideways "
      "(name, slot and status come first and stay in view)"),
-    ("1024x768", "QTableWidget(indicatorTable): columns", "1024 px with a side panel open: progress scrolls sideways"),
+    ("*", "QTableWidget(indicatorTable): columns", "progress indicators with the projection's words (đạt ngày, "
+     "không tiến triển): a few px too wide beside a side panel, and at 1024 px"),
+    ("*", "QTableWidget(dayCloseFigures): columns", "day close preview: one column per indicator scrolls sideways "
+     "(to be turned: indicators as rows)"),
     ("1024x768", "QTableWidget(villageTable): columns", "1024 px with a side panel open: progress scrolls sideways"),
 )
 

@@ -86,6 +86,12 @@ def _day_point(village: bool) -> Callable[[Any], QWidget]:
     return build
 
 
+def _day_close(d: Any) -> QWidget:
+    from desktop.ui.dialogs.day_close import DayCloseDialog
+
+    return DayCloseDialog(d.controller.app, d.win)  # the day's figures per point before closing
+
+
 def _day_code(d: Any) -> QWidget:
     from desktop.services.province_link.hub_offline import DayCode
     from desktop.ui.dialogs.day_code import DayCodeDialog
@@ -148,6 +154,7 @@ BUILDERS: dict[str, Callable[[Any], QWidget]] = {
     "PrintPreviewDialog": _preview,
     "DayPointDialog": _day_point(False),
     "DayPointDialog village": _day_point(True),
+    "DayCloseDialog": _day_close,
     "DayCodeDialog": _day_code,
     "VillageTargetDialog": _village_target,
     "BugDialog": _bug,

@@ -379,7 +379,7 @@ Possible duplicates: {5}</translation>
     </message>
     <message>
         <source>(chỉ khi tỉnh cấp tệp chứng chỉ .pem/.crt)</source>
-        <translation>(only when the province gives a .pem/.crt certificate file)</translation>
+        <translation>(.pem/.crt, if the province gives one)</translation>
     </message>
     <message>
         <source>Chọn tệp…</source>
