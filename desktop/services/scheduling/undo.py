@@ -19,12 +19,13 @@ from desktop.changes import Changes, declares
 from desktop.errors import PermissionDenied, ValidationError
 from desktop.models import Appointment, Citizen, Operator, StatusEvent
 from desktop.services.register import statuses
-from desktop.services.register.status_rules import UNDO, live_events
+from desktop.services.register.status_rules import UNDO, EventType, live_events
 
 WINDOW = dt.timedelta(minutes=10)
 # Check-in marks that may be undone (checkin.ACTIONS; not imported to keep this module below checkin).
-MARKS = ("attended", "card_captured", "vneid_l2_captured", "no_show", "vneid_activated", "vneid_approved",
-         "deferred", "rejected")
+_E = EventType
+MARKS: tuple[str, ...] = tuple(e.value for e in (_E.ATTENDED, _E.CARD_CAPTURED, _E.VNEID_L2_CAPTURED, _E.NO_SHOW,
+                                                 _E.VNEID_ACTIVATED, _E.VNEID_APPROVED, _E.DEFERRED, _E.REJECTED))
 _SAME_ACTION = dt.timedelta(seconds=2)  # the events one mark records (arrival + capture) are written together
 
 
