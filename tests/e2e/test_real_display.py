@@ -10,7 +10,6 @@ them on a developer machine, a failure in CI.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -18,19 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.x11_tool import x11_tool
+
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT / "scripts" / "x11_window_check.py"
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 / xcb: Linux")
 
-
-def _tool():
-    spec = importlib.util.spec_from_file_location("x11_window_check", TOOL)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["x11_window_check"] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _require_x(tool) -> None:
@@ -61,7 +53,7 @@ def test_xcb_plugin_has_its_libraries():
 
 
 def test_app_shows_its_window_on_xvfb(tmp_path: Path):
-    tool = _tool()
+    tool = x11_tool()
     _require_x(tool)
     app = Path(sys.executable).parent / "enrollpoint"
     assert app.is_file(), f"{app}: the console script of `pip install -e .`"

@@ -11,7 +11,6 @@ fails the test. Skipped, with the reason, only where Xvfb or openbox is not inst
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -21,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.x11_tool import x11_tool
+
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT / "scripts" / "x11_window_check.py"
 TASKBAR = 40  # px kept out of the work area at the bottom
 SIZES = ("1366x768", "1280x720", "1024x768")
 # Texts still cut, each with the screen size it shows at ("*": any) and why it is left for now; anything
@@ -41,14 +41,6 @@ KNOWN: tuple[tuple[str, str, str], ...] = (
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 / xcb: Linux")
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location("x11_window_check", TOOL)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["x11_window_check"] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
-
 
 def _require_tools(tool) -> None:
     missing = tool.tools_missing() + [t for t in ("openbox", "xprop") if shutil.which(t) is None]
@@ -60,7 +52,7 @@ def _require_tools(tool) -> None:
 
 
 def _report(size: str, tmp: Path) -> dict:
-    tool = _tool()
+    tool = x11_tool()
     _require_tools(tool)
     with tool.xvfb(screen=f"{size}x24") as display, tool.openbox(display, TASKBAR):
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT),
