@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from desktop import config
 from desktop.services.register import points
@@ -54,3 +55,40 @@ def register(db: Database) -> dict[str, object]:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def swap(tmp_path: Path, src: Database, dst: Database, name: str, *, everything: bool = True) -> Any:
+    """src's USB file (all entries by default) imported on dst: the ImportResult."""
+    from desktop.services.peer import usbfile
+
+    f = tmp_path / f"{name}.epp"
+    usbfile.export_file(src, f, everything=everything)
+    return usbfile.import_file(dst, f)
+
+
+def capture(db: Database, id_number: str) -> None:
+    """The citizen checked in ("attended") at point 1 on this laptop."""
+    from desktop.services.register import statuses
+
+    with db.session() as s:
+        cid = driver_connection(s).execute("SELECT id FROM citizens WHERE id_number = ?", (id_number,)).fetchone()[0]
+        statuses.record_event(s, cid, "attended", point=1)
+
+
+def attended(db: Database) -> list[str]:
+    """ID numbers of every "attended" event this laptop holds, sorted (one per event)."""
+    with db.session() as s:
+        return sorted(n for (n,) in driver_connection(s).execute(
+            "SELECT c.id_number FROM status_events e JOIN citizens c ON c.id = e.citizen_id"
+            " WHERE e.event_type = 'attended'"))
+
+
+def lan_sync(server_db: Database, client_db: Database) -> Any:
+    """client syncs with a LAN peer server of server_db on 127.0.0.1: the SyncResult."""
+    from desktop.services.peer import lan
+
+    server = lan.PeerServer(server_db).start()
+    try:
+        return lan.sync_with(client_db, f"127.0.0.1:{server.port}")
+    finally:
+        server.stop()

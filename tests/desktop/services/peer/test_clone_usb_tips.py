@@ -10,41 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.peer import clones, group, lan, usbfile
+from desktop.services.peer import clones, group, usbfile
 from desktop.services.peer.crypto import PeerRefused
-from desktop.services.register import statuses
-from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database, open_database
-from tests.support.peers import add_person, laptop, register
+from tests.support.peers import add_person, attended, capture, lan_sync, laptop, register, swap
 
 ONE, TWO, THREE = "001190012345", "001090054321", "001090054322"
 
 
-def _swap(tmp_path: Path, src: Database, dst: Database, name: str, *, everything: bool = True) -> usbfile.ImportResult:
-    f = tmp_path / f"{name}.epp"
-    usbfile.export_file(src, f, everything=everything)
-    return usbfile.import_file(dst, f)
 
 
-def _capture(db: Database, id_number: str) -> None:
-    with db.session() as s:
-        cid = driver_connection(s).execute("SELECT id FROM citizens WHERE id_number = ?", (id_number,)).fetchone()[0]
-        statuses.record_event(s, cid, "attended", point=1)
-
-
-def _attended(db: Database) -> list[str]:
-    with db.session() as s:
-        return sorted(n for (n,) in driver_connection(s).execute(
-            "SELECT c.id_number FROM status_events e JOIN citizens c ON c.id = e.citizen_id"
-            " WHERE e.event_type = 'attended'"))
-
-
-def _lan(server_db: Database, client_db: Database) -> None:
-    server = lan.PeerServer(server_db).start()
-    try:
-        lan.sync_with(client_db, f"127.0.0.1:{server.port}")
-    finally:
-        server.stop()
 
 
 def _four(tmp_path: Path) -> tuple[Database, Database, Database, Database]:
@@ -56,8 +31,8 @@ def _four(tmp_path: Path) -> tuple[Database, Database, Database, Database]:
         group.join_group(db, code)
     for name, number in (("Nguyễn Thị Ân", ONE), ("Trần Văn Bình", TWO), ("Lê Văn Cường", THREE)):
         add_person(p, name, number)
-    _swap(tmp_path, p, q, "first")
-    _lan(p, r)
+    swap(tmp_path, p, q, "first")
+    lan_sync(p, r)
     p.close()
     shutil.copy(tmp_path / "p.db", tmp_path / "c.db")
     p = open_database(tmp_path / "p.db", encrypted=False)
@@ -71,12 +46,12 @@ def test_a_usb_file_that_would_withhold_a_capture_is_refused_with_the_clone_word
                                                                                     more: bool) -> None:
     p, q, r, c = _four(tmp_path)
     try:
-        _capture(c, TWO)  # the clone's work under (P, n)
-        _capture(p, ONE)  # P's real work under the same (P, n)
-        _lan(p, r)  # R holds P's (P, n): P's next file is made for R and starts after it
+        capture(c, TWO)  # the clone's work under (P, n)
+        capture(p, ONE)  # P's real work under the same (P, n)
+        lan_sync(p, r)  # R holds P's (P, n): P's next file is made for R and starts after it
         if more:
-            _capture(p, THREE)  # (P, n + 1): in the file, on top of what Q holds under (P, n)
-        _swap(tmp_path, c, q, "c-q")  # Q holds C's (P, n)
+            capture(p, THREE)  # (P, n + 1): in the file, on top of what Q holds under (P, n)
+        swap(tmp_path, c, q, "c-q")  # Q holds C's (P, n)
         f = tmp_path / "p-for-r.epp"
         made = usbfile.export_file(p, f)
         assert made.entries == (1 if more else 0)
@@ -87,20 +62,20 @@ def test_a_usb_file_that_would_withhold_a_capture_is_refused_with_the_clone_word
         assert register(q) == before  # nothing stored
 
         with pytest.raises(PeerRefused, match="reidentify"):
-            _swap(tmp_path, q, p, "q-p")  # P, given Q's file, is told it is one of two copies
+            swap(tmp_path, q, p, "q-p")  # P, given Q's file, is told it is one of two copies
         with p.session() as s:  # the cure the words tell, on ONE of the two copies, then sync again
             clones.reidentify(s)
         for other in (q, r, c):
-            _lan(other, p)
+            lan_sync(other, p)
         for _round in range(2):
             for x in (p, q, r, c):
                 for y in (p, q, r, c):
                     if x is not y:
-                        _swap(tmp_path, x, y, "round")
+                        swap(tmp_path, x, y, "round")
         regs = [register(db) for db in (p, q, r, c)]
         assert all(reg == regs[0] for reg in regs)
         for db in (p, q, r, c):
-            assert _attended(db) == sorted([ONE, TWO, THREE] if more else [ONE, TWO])  # each capture once
+            assert attended(db) == sorted([ONE, TWO, THREE] if more else [ONE, TWO])  # each capture once
     finally:
         for db in (p, q, r, c):
             db.close()
@@ -122,7 +97,7 @@ def test_a_file_without_marks_from_an_older_laptop_is_still_read(tmp_path: Path)
         filetips_free = tmp_path / "old.epp"
         usbfile.export_file(p, filetips_free)
         r = usbfile.import_file(q, filetips_free)
-        assert r.received > 0 and _attended(q) == []
+        assert r.received > 0 and attended(q) == []
     finally:
         p.close()
         q.close()

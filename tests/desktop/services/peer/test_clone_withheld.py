@@ -10,42 +10,17 @@ from pathlib import Path
 import pytest
 
 from desktop.services.figures import dayclose
-from desktop.services.peer import clones, group, lan, usbfile
+from desktop.services.peer import clones, group
 from desktop.services.peer.crypto import PeerRefused
 from desktop.services.peer.ids import device_id
-from desktop.services.register import statuses
-from desktop.storage.connect import driver_connection
 from desktop.storage.db import Database, open_database
-from tests.support.peers import add_person, laptop, register, today
+from tests.support.peers import add_person, attended, capture, lan_sync, laptop, register, swap, today
 
 ONE, TWO = "001190012345", "001090054321"
 
 
-def _swap(tmp_path: Path, src: Database, dst: Database, name: str) -> usbfile.ImportResult:
-    f = tmp_path / f"{name}.epp"
-    usbfile.export_file(src, f, everything=True)
-    return usbfile.import_file(dst, f)
 
 
-def _capture(db: Database, id_number: str) -> None:
-    with db.session() as s:
-        cid = driver_connection(s).execute("SELECT id FROM citizens WHERE id_number = ?", (id_number,)).fetchone()[0]
-        statuses.record_event(s, cid, "attended", point=1)
-
-
-def _attended(db: Database) -> list[str]:
-    with db.session() as s:
-        return sorted(n for (n,) in driver_connection(s).execute(
-            "SELECT c.id_number FROM status_events e JOIN citizens c ON c.id = e.citizen_id"
-            " WHERE e.event_type = 'attended'"))
-
-
-def _lan(server_db: Database, client_db: Database) -> lan.SyncResult:
-    server = lan.PeerServer(server_db).start()
-    try:
-        return lan.sync_with(client_db, f"127.0.0.1:{server.port}")
-    finally:
-        server.stop()
 
 
 def _three(tmp_path: Path) -> tuple[Database, Database, Database]:
@@ -55,7 +30,7 @@ def _three(tmp_path: Path) -> tuple[Database, Database, Database]:
     group.join_group(q, code)
     add_person(p, "Nguyễn Thị Ân", ONE)
     add_person(p, "Trần Văn Bình", TWO)
-    _swap(tmp_path, p, q, "first")
+    swap(tmp_path, p, q, "first")
     p.close()
     shutil.copy(tmp_path / "p.db", tmp_path / "c.db")  # a plain file copy: no `restore`, so no new peer id
     p = open_database(tmp_path / "p.db", encrypted=False)
@@ -71,15 +46,15 @@ def _everyone_meets_everyone(tmp_path: Path, dbs: tuple[Database, ...]) -> None:
         for x in dbs:
             for y in dbs:
                 if x is not y:
-                    _lan(x, y)
-                    _swap(tmp_path, x, y, "round")
+                    lan_sync(x, y)
+                    swap(tmp_path, x, y, "round")
 
 
 def _all_there(p: Database, q: Database, c: Database) -> None:
     regs = [register(db) for db in (p, q, c)]
     assert regs[0] == regs[1] == regs[2]
     for db in (p, q, c):
-        assert _attended(db) == sorted([ONE, TWO])  # each capture once, none lost
+        assert attended(db) == sorted([ONE, TWO])  # each capture once, none lost
     for db, mine in ((p, 1), (c, 1), (q, 0)):  # each laptop's day close counts its own capture, once
         with db.session() as s:
             assert dayclose.count_point_day(s, today(), 1).totals["attended"] == mine
@@ -89,15 +64,15 @@ def _all_there(p: Database, q: Database, c: Database) -> None:
 def test_a_clone_never_makes_a_real_capture_vanish(tmp_path: Path, who: str) -> None:
     p, q, c = _three(tmp_path)
     try:
-        _capture(c, TWO)  # the clone's work, under P's id and P's next sequence number
-        _capture(p, ONE)  # P's real work under that same number
-        _swap(tmp_path, c, q, "c-q")  # Q now holds C's entry under (P, n)
+        capture(c, TWO)  # the clone's work, under P's id and P's next sequence number
+        capture(p, ONE)  # P's real work under that same number
+        swap(tmp_path, c, q, "c-q")  # Q now holds C's entry under (P, n)
         with pytest.raises(PeerRefused, match="mã máy"):
-            _lan(p, q)  # not "gửi 0, nhận 0" while P's capture is withheld
+            lan_sync(p, q)  # not "gửi 0, nhận 0" while P's capture is withheld
         with pytest.raises(PeerRefused, match="reidentify"):
-            _lan(q, p)  # P, asking Q, is told it is one of two copies
+            lan_sync(q, p)  # P, asking Q, is told it is one of two copies
         with pytest.raises(PeerRefused, match="reidentify"):
-            _swap(tmp_path, p, c, "p-c")  # C, given P's file, too
+            swap(tmp_path, p, c, "p-c")  # C, given P's file, too
         cured = {"p": (p,), "c": (c,), "both": (c, p)}[who]
         for db in cured:  # on ONE of the two, as the message says ("both": an officer did it twice)
             with db.session() as s:
@@ -105,7 +80,7 @@ def test_a_clone_never_makes_a_real_capture_vanish(tmp_path: Path, who: str) -> 
         for db in cured:  # "… rồi đồng bộ lại": that laptop syncs with the others
             for other in (p, q, c):
                 if other is not db:
-                    _lan(other, db)
+                    lan_sync(other, db)
         _everyone_meets_everyone(tmp_path, (p, q, c))
         _all_there(p, q, c)
     finally:
