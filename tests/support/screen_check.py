@@ -154,6 +154,8 @@ def header_problems(h: QHeaderView) -> list[str]:
             size = max(size, h.viewport().width() - h.sectionViewportPosition(i))
         if size < need:
             out.append(f"column {text!r}: {size} px for {need:.0f} px")
+        elif h.height() + 1 < fm.height() * len(text.split("\n")):
+            out.append(f"column {text!r}: header {h.height()} px high for {len(text.splitlines())} lines")
     return out
 
 
@@ -174,9 +176,13 @@ def table_problems(t: QTableWidget) -> list[str]:
             item = t.item(r, c)
             if item is None or not item.text():
                 continue
-            need = fm.horizontalAdvance(item.text()) + 8
+            lines = item.text().split("\n")  # a cell our code broke onto lines: each line, and the row's height
+            need = max(fm.horizontalAdvance(x) for x in lines) + 8
             if need > h.sectionSize(c) + 1:
                 out.append(f"{_name(t)}: cell {item.text()[:40]!r} needs {need} px, column has {h.sectionSize(c)}")
+            elif len(lines) > 1 and t.rowHeight(r) + 1 < fm.height() * len(lines):
+                out.append(f"{_name(t)}: cell {item.text()[:40]!r} needs {fm.height() * len(lines)} px of height, "
+                           f"row has {t.rowHeight(r)}")
     return out
 
 

@@ -15,16 +15,14 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -38,6 +36,7 @@ from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.views.base import View
 from desktop.ui.views.checkin_hits import hit_fields
+from desktop.ui.views.checkin_layout import StackWhenNarrow, hits_table
 
 _ = translator("CheckinView")
 
@@ -83,7 +82,8 @@ class CheckinView(View):
         scan_row = QHBoxLayout()
         self.input = QLineEdit()
         self.input.setObjectName("scanInput")
-        self.input.setPlaceholderText(_("Quét mã trên phiếu hẹn, hoặc gõ tên / số định danh rồi Enter"))
+        self.input.setPlaceholderText(_("Quét phiếu, gõ tên / số định danh"))  # short: fits beside a panel
+        self.input.setToolTip(_("Quét mã trên phiếu hẹn, hoặc gõ tên / số định danh rồi Enter"))
         f = self.input.font()
         f.setPointSizeF(f.pointSizeF() * 1.4)
         self.input.setFont(f)
@@ -96,25 +96,9 @@ class CheckinView(View):
         scan_row.addWidget(self.walkin_button)
         lay.addLayout(scan_row)
 
-        body = QHBoxLayout()
-        left = QVBoxLayout()
-        self.hits = QTableWidget(0, 6)
-        self.hits.setObjectName("hitsTable")
-        self.hits.setHorizontalHeaderLabels([_("Họ và tên"), _("Ngày sinh"), _("Số định danh"), _("Thôn/Tổ"),
-                                             _("Giờ hẹn"), _("Trạng thái")])
-        self.hits.verticalHeader().hide()
-        self.hits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.hits.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.hits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        hh = self.hits.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # each column at its words
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
-        hh.setMinimumSectionSize(60)
-        hh.setStretchLastSection(False)
-        hh.moveSection(4, 1)  # shown after the name: slot and status stay in view on a narrow screen
-        hh.moveSection(5, 2)
-        left.addWidget(self.hits, 1)
-        body.addLayout(left, 3)
+        body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.hits, self.hits_fit = hits_table()
+        body.addWidget(self.hits, 3)
 
         right = QVBoxLayout()
         card = QGroupBox(_("Công dân"))
@@ -157,6 +141,7 @@ class CheckinView(View):
         right.addStretch(1)
         body.addLayout(right, 2)
         lay.addLayout(body, 1)
+        self.layout_switch = StackWhenNarrow(self, body)  # the card under the hits when narrow
 
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DEBOUNCE_MS)
         self._typing.timeout.connect(lambda: self.lookup(self.input.text(), auto_pick=False))
@@ -251,6 +236,7 @@ class CheckinView(View):
             for c, v in enumerate((h["full_name"], h["birth"], h["id_number"], h["village"], slot,
                                    lang.status_label(h["status"]))):
                 self.hits.setItem(r, c, QTableWidgetItem(v))
+        self.hits_fit.fit()
         self.hits.blockSignals(False)
         if not hits:
             self._show(None)

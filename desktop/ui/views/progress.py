@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -31,6 +30,7 @@ from desktop.changes import Changes
 from desktop.ui.support import labels, numbers
 from desktop.ui.support.cells import table_item
 from desktop.ui.support.chart import ChartData, DayChart, Series
+from desktop.ui.support.columns import ColumnFitter, text_of
 from desktop.ui.support.combo import ANY, data_of
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
@@ -74,10 +74,14 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     t.verticalHeader().hide()
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # words never cut
-    t.horizontalHeader().setStretchLastSection(False)  # a stretched last column may be narrower than its words
     t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
     return t
+
+
+def _fitter(t: QTableWidget) -> ColumnFitter:
+    """Words never cut and no sideways scrolling: beside a side panel or at 1024 px, headers and long cells
+    go onto more lines (support/columns.py)."""
+    return ColumnFitter(t, stretch=None)
 
 
 class ProgressView(View):
@@ -122,12 +126,14 @@ class ProgressView(View):
         il = QVBoxLayout(ibox)
         self.indicators = _table("indicatorTable", [_("Chỉ tiêu"), _("Hôm nay"), _("Luỹ kế"), _("Mục tiêu"), _("Đạt"),
                                                     _("Dự kiến đạt mục tiêu")])
+        self.indicators_fit = _fitter(self.indicators)
         il.addWidget(self.indicators)
         split.addWidget(ibox)
         vbox = QGroupBox(_("Theo thôn/tổ (luỹ kế)"))
         vl = QVBoxLayout(vbox)
         self.villages = _table("villageTable", [_("Thôn/Tổ"), *(_village_heading(k) for k in VILLAGE_COLUMNS),
                                                 _("Chỉ tiêu của thôn (% đạt)")])
+        self.villages_fit = _fitter(self.villages)
         vl.addWidget(self.villages)
         split.addWidget(vbox)
         cbox = QGroupBox(_("Theo ngày (cột: trong ngày; đường: luỹ kế; nét đứt: mục tiêu)"))
@@ -199,6 +205,7 @@ class ProgressView(View):
             for c, v in enumerate(values):
                 self.indicators.setItem(r, c, _item(v, align_right=c not in (0, 5)))
             table_item(self.indicators, r, 0).setData(Qt.ItemDataRole.UserRole, row.code)
+        self.indicators_fit.fit()
 
     def _fill_villages(self, p: Progress) -> None:
         rows = list(p.villages)
@@ -207,6 +214,7 @@ class ProgressView(View):
             values = [row.village] + [_num(row.cumulative.get(k, 0)) for k in VILLAGE_COLUMNS] + [_village_goal(row)]
             for c, v in enumerate(values):
                 self.villages.setItem(r, c, _item(str(v), align_right=0 < c <= len(VILLAGE_COLUMNS)))
+        self.villages_fit.fit()
 
     def _fill_chart(self, p: Progress) -> None:
         days = [d for d, _counts in p.series]
@@ -248,7 +256,7 @@ class ProgressView(View):
     def indicator_value(self, key: str, column: int = 2) -> str:
         for r in range(self.indicators.rowCount()):
             if table_item(self.indicators, r, 0).data(Qt.ItemDataRole.UserRole) == key:
-                return table_item(self.indicators, r, column).text()
+                return text_of(table_item(self.indicators, r, column))
         return ""
 
 

@@ -33,9 +33,8 @@ def test_the_figures_shown_are_those_the_reports_carry(qtbot, controller, window
     dlg = DayCloseDialog(controller.app, window)
     qtbot.addWidget(dlg)
     dlg.day.setDate(day)
-    shown = {}
-    for r in range(dlg.table.rowCount()):
-        shown[dlg.table.item(r, 0).text()] = [int(dlg.table.item(r, c).text()) for c in range(1, 1 + len(INDICATORS))]
+    shown = dlg.shown()  # one column per point, one row per indicator
+    assert dlg.table.rowCount() == len(INDICATORS)
     assert shown and any(sum(v) for v in shown.values())
     note = dlg.findChild(QLabel, "dayCloseNote")
     assert note is not None and "công an tỉnh" in note.text()
