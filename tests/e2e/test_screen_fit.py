@@ -25,18 +25,9 @@ from tests.support.x11_tool import x11_tool
 ROOT = Path(__file__).resolve().parents[2]
 TASKBAR = 40  # px kept out of the work area at the bottom
 SIZES = ("1366x768", "1280x720", "1024x768")
-# Texts still cut, each with the screen size it shows at ("*": any) and why it is left for now; anything
-# else that is cut fails the test.
-KNOWN: tuple[tuple[str, str, str], ...] = (
-    ("*", "QLineEdit(scanInput): placeholder", "check-in scan box (English words): reworked with the check-in undo"),
-    ("*", "QTableWidget(hitsTable): columns", "check-in hits beside a side panel: ID and village scroll sideways "
-     "(name, slot and status come first and stay in view)"),
-    ("*", "QTableWidget(indicatorTable): columns", "progress indicators with the projection's words (đạt ngày, "
-     "không tiến triển): a few px too wide beside a side panel, and at 1024 px"),
-    ("*", "QTableWidget(dayCloseFigures): columns", "day close preview: one column per indicator scrolls sideways "
-     "(to be turned: indicators as rows)"),
-    ("1024x768", "QTableWidget(villageTable): columns", "1024 px with a side panel open: progress scrolls sideways"),
-)
+# Texts still cut, each as (screen size it shows at, "*": any; the problem's words; why it is left for now).
+# Empty: every table fits its width (desktop/ui/support/columns.py) and anything cut fails the test.
+KNOWN: tuple[tuple[str, str, str], ...] = ()
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 / xcb: Linux")
 

@@ -66,9 +66,10 @@ class PrintPreviewDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
 
-        self.print_button = QPushButton(_("In…"))
-        self.save_button = QPushButton(_("Lưu PDF…"))
-        self.close_button = QPushButton(_("Đóng"))
+        # Alt+I, Alt+L, Alt+G (Alt+P, Alt+S, Alt+C in English); the toolbar shows the same words without them
+        self.print_button = QPushButton(_("&In…"))
+        self.save_button = QPushButton(_("&Lưu PDF…"))
+        self.close_button = QPushButton(_("Đón&g"))
         self.print_button.clicked.connect(self.print_dialog)
         self.save_button.clicked.connect(self.save_dialog)
         self.close_button.clicked.connect(self.reject)

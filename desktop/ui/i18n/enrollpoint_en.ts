@@ -136,6 +136,10 @@
         <translation>&amp;Session:</translation>
     </message>
     <message>
+        <source>Quét phiếu, gõ tên / số định danh</source>
+        <translation>Scan a slip, or type a name / ID</translation>
+    </message>
+    <message>
         <source>Quét mã trên phiếu hẹn, hoặc gõ tên / số định danh rồi Enter</source>
         <translation>Scan the slip&apos;s code, or type a name / ID number, then Enter</translation>
     </message>
@@ -288,8 +292,8 @@ Possible duplicates: {5}</translation>
         <translation>&amp;Close and send to the province</translation>
     </message>
     <message>
-        <source>Điểm</source>
-        <translation>Point</translation>
+        <source>Chỉ tiêu</source>
+        <translation>Indicator</translation>
     </message>
 </context>
 <context>
@@ -1185,16 +1189,24 @@ Possible duplicates: {5}</translation>
         <translation>Preparing the printout…</translation>
     </message>
     <message>
+        <source>&amp;In…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>&amp;Lưu PDF…</source>
+        <translation>&amp;Save PDF…</translation>
+    </message>
+    <message>
+        <source>Đón&amp;g</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
         <source>In…</source>
         <translation>Print…</translation>
     </message>
     <message>
         <source>Lưu PDF…</source>
         <translation>Save PDF…</translation>
-    </message>
-    <message>
-        <source>Đóng</source>
-        <translation>Close</translation>
     </message>
     <message>
         <source>Lưu PDF</source>

@@ -29,10 +29,25 @@ def test_preview_shows_pages_and_saves_the_same_bytes(qtbot, tmp_path: Path) -> 
     qtbot.addWidget(dlg)
     n = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
     assert dlg.page_count() == n > 1
-    assert dlg.print_button.text() == "In…" and dlg.save_button.text() == "Lưu PDF…"
+    assert dlg.print_button.text() == "&In…" and dlg.save_button.text() == "&Lưu PDF…"
     assert dlg.print_button.isEnabled() and dlg.save_button.isEnabled()
     out = dlg.save_to(tmp_path / "ds.pdf")
     assert out.read_bytes() == pdf
+
+
+def test_preview_buttons_answer_their_own_alt_keys(qtbot) -> None:
+    """Print, save and close each offer an Alt+letter of their own (the toolbar shows the words without)."""
+    from PySide6.QtGui import QKeySequence
+
+    from desktop.ui.dialogs.print_preview import PrintPreviewDialog
+    from tests.support.mnemonics import clashes, mnemonic
+
+    dlg = PrintPreviewDialog(_list_pdf(5), title="Danh sách")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    keys = [mnemonic(b.text()) for b in (dlg.print_button, dlg.save_button, dlg.close_button)]
+    assert keys == ["i", "l", "g"] and clashes(dlg) == {}
+    assert dlg.close_button.shortcut() == QKeySequence("Alt+G")
 
 
 def test_loading_state_then_pdf_then_failure(qtbot) -> None:
