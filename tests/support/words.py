@@ -44,8 +44,8 @@ _TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 def strip_data(text: str, data: Iterable[str]) -> str:
     """`text` with every data string (longest first) cut out, and markup and mnemonics removed."""
-    out = _TAG.sub(" ", text).replace("&", "")
-    for d in data:
+    out = _TAG.sub(" ", text).replace("&", "").replace("\n", " ")  # a table cell's words broken onto lines
+    for d in (x.replace("\n", " ") for x in data):
         if d and d in out:
             out = out.replace(d, " ")
     return out

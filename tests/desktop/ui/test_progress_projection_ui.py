@@ -11,6 +11,7 @@ def test_progress_screen_shows_the_day_reached_and_a_stall(qtbot, window, demo_d
 
     from desktop.models import Target
     from desktop.services.figures import progress
+    from desktop.ui.support.columns import text_of
 
     today = dt.date.today()
     with demo_db.session() as s:
@@ -24,7 +25,7 @@ def test_progress_screen_shows_the_day_reached_and_a_stall(qtbot, window, demo_d
     window.tabs.setCurrentWidget(window.progress)
     window.progress.reload()
     table = window.progress.indicators
-    cells = {table.item(r, 0).data(0x0100): table.item(r, 5).text() for r in range(table.rowCount())}
+    cells = {table.item(r, 0).data(0x0100): text_of(table.item(r, 5)) for r in range(table.rowCount())}
     assert cells["card_captured"] == f"Đạt ngày {reached.day}/{reached.month}"
     later = today + dt.timedelta(days=10)  # nothing recorded after today: ten days without progress by then
     with demo_db.session() as s:
@@ -33,5 +34,5 @@ def test_progress_screen_shows_the_day_reached_and_a_stall(qtbot, window, demo_d
     assert row.stalled is not None and row.stalled >= 10
     window.progress.day.setDate(QDate(later.year, later.month, later.day))
     window.progress.reload()
-    text = {table.item(r, 0).data(0x0100): table.item(r, 5).text() for r in range(table.rowCount())}["card_captured"]
+    text = {table.item(r, 0).data(0x0100): text_of(table.item(r, 5)) for r in range(table.rowCount())}["card_captured"]
     assert text.endswith(f" — không tiến triển {row.stalled} ngày")
