@@ -97,7 +97,10 @@ class _Column:
             shown = "\n".join(wrap_words(full, self.limit, fm)) if self.limit else full
             if item.text() != shown:
                 item.setText(shown)
-            item.setToolTip(full if shown != full else "")
+            if shown != full:
+                item.setToolTip(full)
+            elif item.toolTip() == full:  # ours, from a narrower fit; a tooltip the code set stays
+                item.setToolTip("")
 
 
 def fit_columns(table: QTableWidget, *, wrap: Sequence[int] | None = None, optional: Sequence[int] = (),
