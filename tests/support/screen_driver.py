@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--langs", default="vi,en")
     args = ap.parse_args(argv)
+    from desktop.ui.support import qtrefs
+
+    qtrefs.pin_singletons()  # as the app does at start (PySide 6.12 on CPython 3.11 loses None references)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     from desktop.ui.support import lang

@@ -14,7 +14,7 @@ expects.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
@@ -34,67 +34,84 @@ def text_of(item: QTableWidgetItem | None) -> str:
     return full if isinstance(full, str) else item.text()
 
 
-def wrap_words(text: str, width: int, fm: QFontMetrics) -> list[str]:
-    """`text` broken at spaces into lines at most `width` px wide (a word wider than that stays whole)."""
+class _Metrics:
+    """A font's text widths, each string measured once per fit (a fit tries many widths)."""
+
+    def __init__(self, fm: QFontMetrics) -> None:
+        self.fm = fm
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        w = self.seen.get(text)
+        if w is None:
+            w = self.seen[text] = self.fm.horizontalAdvance(text)
+        return w
+
+
+def _words(para: str) -> list[str]:
+    words: list[str] = []
+    for word in para.split(" "):  # "40,9 %" stays on one line
+        if word == "%" and words:
+            words[-1] += " %"
+        else:
+            words.append(word)
+    return words
+
+
+def wrap_words(text: str, width: int, measure: Callable[[str], int]) -> list[str]:
+    """`text` broken at spaces into lines about `width` px wide (a word wider than that stays whole): a
+    line's width is taken as its words' and spaces' widths added up (each word measured once)."""
+    space = measure(" ")
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
-        words: list[str] = []
-        for word in para.split(" "):  # "40,9 %" stays on one line
-            if word == "%" and words:
-                words[-1] += " %"
-            else:
-                words.append(word)
-        for word in words:
-            trial = f"{line} {word}" if line else word
-            if line and fm.horizontalAdvance(trial) > width:
+        line, used = "", 0
+        for word in _words(para):
+            w = measure(word)
+            if line and used + space + w > width:
                 lines.append(line)
-                line = word
+                line, used = word, w
             else:
-                line = trial
+                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
         lines.append(line)
     return lines
 
 
 class _Column:
-    """One column's texts (header first) and the widest line it may have now."""
+    """One column's texts (header last) and the widest line it may have now."""
 
-    def __init__(self, table: QTableWidget, c: int) -> None:
-        self.header = table.horizontalHeaderItem(c)
-        self.cells = [table.item(r, c) for r in range(table.rowCount())]
-        self.fm = QFontMetrics(table.font())
-        self.hfm = QFontMetrics(table.horizontalHeader().font())
+    def __init__(self, table: QTableWidget, c: int, cell_m: _Metrics, head_m: _Metrics) -> None:
         h = table.horizontalHeader()
-        self.hpad = 2 * h.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, h) + 6
+        hpad = 2 * h.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, h) + 6
         if h.isSortIndicatorShown() and h.sortIndicatorSection() == c:
-            self.hpad += h.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, h) + 4
+            hpad += h.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, h) + 4
+        items = [table.item(r, c) for r in range(table.rowCount())]
+        self.texts = [(it, text_of(it), cell_m, 1.0, CELL_PAD) for it in items if it is not None]
+        header = table.horizontalHeaderItem(c)
+        if header is not None:
+            self.texts.append((header, text_of(header), head_m, HEADER_MARGIN, hpad))
+        self.distinct = list({(full, id(m), margin, pad): (full, m, margin, pad)
+                              for _it, full, m, margin, pad in self.texts}.values())  # statuses repeat
         self.limit: int | None = None  # None: one line each
 
-    def _texts(self) -> list[tuple[QTableWidgetItem, QFontMetrics, float]]:
-        out = [(it, self.fm, 1.0) for it in self.cells if it is not None]
-        if self.header is not None:
-            out.append((self.header, self.hfm, HEADER_MARGIN))
-        return out
+    def lines(self, full: str, m: _Metrics) -> list[str]:
+        return wrap_words(full, self.limit, m) if self.limit else full.split("\n")
 
     def width(self) -> int:
         need = 0
-        for item, fm, margin in self._texts():
-            lines = wrap_words(text_of(item), self.limit, fm) if self.limit else text_of(item).split("\n")
-            widest = max((fm.horizontalAdvance(x) for x in lines), default=0)
-            pad = self.hpad if margin > 1 else CELL_PAD
+        for full, m, margin, pad in self.distinct:
+            widest = max((m(x) for x in self.lines(full, m)), default=0)
             need = max(need, math.ceil(widest * margin) + pad)
         return need
 
     def narrowest(self) -> int:
-        """The width at which every word stands on its own line."""
-        return max((math.ceil(fm.horizontalAdvance(w) * m) for it, fm, m in self._texts()
-                    for w in text_of(it).replace("\n", " ").replace(" %", "\u00a0%").split(" ")), default=0)
+        """The widest single word: the limit at which every word stands on its own line."""
+        return max((math.ceil(m(w) * margin) for full, m, margin, _p in self.distinct
+                    for w in _words(full.replace("\n", " "))), default=0)
 
     def apply(self) -> None:
-        for item, fm, _m in self._texts():
-            full = text_of(item)
+        for item, full, m, _margin, _pad in self.texts:
             item.setData(FULL_TEXT, full)
-            shown = "\n".join(wrap_words(full, self.limit, fm)) if self.limit else full
+            shown = "\n".join(self.lines(full, m))
             if item.text() != shown:
                 item.setText(shown)
             if shown != full:
@@ -107,37 +124,40 @@ def fit_columns(table: QTableWidget, *, wrap: Sequence[int] | None = None, optio
                 stretch: int | None = 0) -> None:
     """Fit `table`'s columns to its viewport now (see the module docstring); call after filling it.
     `wrap` None: any column may go onto more lines."""
-    wrap = range(table.columnCount()) if wrap is None else wrap
     room = table.viewport().width()
     h = table.horizontalHeader()
     h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     h.setStretchLastSection(False)
+    cell_m, head_m = _Metrics(QFontMetrics(table.font())), _Metrics(QFontMetrics(h.font()))
+    cols = {c: _Column(table, c, cell_m, head_m) for c in range(table.columnCount())}
+    breakable = [c for c in (range(table.columnCount()) if wrap is None else wrap) if c in cols]
+    floor = {c: cols[c].narrowest() for c in breakable}
+    least = {}  # each column at its narrowest: which optional columns must give way whatever the lines
+    for c, col in cols.items():
+        col.limit = floor.get(c)
+        least[c] = col.width()
+        col.limit = None
+    hidden = []
     for c in optional:
-        table.setColumnHidden(c, False)
-    hidden: list[int] = []
-    while True:
-        shown = [c for c in range(table.columnCount()) if c not in hidden]
-        cols = {c: _Column(table, c) for c in shown}
-        widths = {c: col.width() for c, col in cols.items()}
-        floor = {c: cols[c].narrowest() for c in wrap if c in cols}
-        for _step in range(MAX_STEPS):
-            narrowable = [c for c in floor if (cols[c].limit or widths[c]) > floor[c]]
-            if sum(widths.values()) <= room or not narrowable:
-                break
-            c = max(narrowable, key=lambda k: widths[k])
-            cols[c].limit = max(floor[c], (cols[c].limit or widths[c]) - max(6, widths[c] // 20))
-            widths[c] = cols[c].width()
-        _relax(cols, widths, room)
-        left = [c for c in optional if c not in hidden]
-        if sum(widths.values()) <= room or not left:
+        if sum(w for k, w in least.items() if k not in hidden) <= room:
             break
-        hidden.append(left[0])
-    for c in hidden:
-        table.setColumnHidden(c, True)
+        hidden.append(c)
+    for c in range(table.columnCount()):
+        table.setColumnHidden(c, c in hidden)
+    shown = {c: col for c, col in cols.items() if c not in hidden}
+    widths = {c: col.width() for c, col in shown.items()}
+    for _step in range(MAX_STEPS):
+        narrowable = [c for c in floor if c in shown and (shown[c].limit or widths[c]) > floor[c]]
+        if sum(widths.values()) <= room or not narrowable:
+            break
+        c = max(narrowable, key=lambda k: widths[k])
+        shown[c].limit = max(floor[c], (shown[c].limit or widths[c]) - max(8, widths[c] // 12))
+        widths[c] = shown[c].width()
+    _relax(shown, widths, room)
     spare = room - sum(widths.values())
     if stretch is not None and stretch in widths and spare > 0:
         widths[stretch] += spare
-    for c, col in cols.items():
+    for c, col in shown.items():
         col.apply()
         h.resizeSection(c, widths[c])
     table.resizeRowsToContents()
