@@ -9,8 +9,6 @@ import logging
 import sys
 from typing import TYPE_CHECKING, cast
 
-from desktop.settings_keys import KEY_LANGUAGE
-
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
@@ -60,7 +58,7 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     """Database, language, first run, login, window; then the event loop until the window closes."""
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop import config
+    from desktop.services import start_facts
     from desktop.storage.db import DatabaseError
     from desktop.ui.actions import login
     from desktop.ui.controller import Controller
@@ -76,13 +74,13 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     controller = Controller(db)
     app_ctx = controller.app
     try:
+        # Read on the bare driver: the login dialog paints before SQLAlchemy is imported (start_facts).
+        facts = app_ctx.read_raw(start_facts.read)
         if not args.lang:
-            lang.install(app_ctx.read(config.get, KEY_LANGUAGE, lang.DEFAULT))
-        if controller.first_run_needed():
-            from desktop.services import auth
-
+            lang.install(facts.language or lang.DEFAULT)
+        if not facts.commune_set:
             # Accounts but no commune (a supervisor made with the CLI): who sets the commune must log in first.
-            if not app_ctx.read(auth.needs_first_operator) and not login.login_at_start(app_ctx):
+            if not facts.needs_first_operator and not login.login_at_start(app_ctx):
                 return 0
             if not controller.run_first_run(demo_citizens=args.demo_size):
                 return 0

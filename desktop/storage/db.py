@@ -129,6 +129,14 @@ class Database:
             if conn.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
                 conn.execute("ROLLBACK")
 
+    def read_raw(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(conn, *args, **kwargs)` over the bare DB-API connection of `reader()`, in a read transaction.
+
+        For the few reads the GUI makes before SQLAlchemy is imported (`services.start_facts`: the login
+        dialog paints without the ORM). The UI thread's, like `reader()`: one thread at a time."""
+        with self.reader() as conn:
+            return fn(conn, *args, **kwargs)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on any exception.

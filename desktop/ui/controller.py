@@ -7,17 +7,16 @@ string is re-read without hand-written retranslate code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.settings_keys import KEY_LANGUAGE
 from desktop.storage.db import Database
 from desktop.ui.operations import register as register_ops
 from desktop.ui.operations import settings as settings_ops
-from desktop.ui.support import fit, lang, placement
+from desktop.ui.support import fit, lang, placement, startup_work
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.runner import OpRunner, RunningOp
@@ -29,21 +28,6 @@ if TYPE_CHECKING:
 
 _ = translator("Controller")
 BACKUP_FALLBACK_MS = 10_000
-
-
-class _FirstPaint(QObject):
-    """Calls `fn` (on the next event-loop turn) after the watched window's first paint, then goes away."""
-
-    def __init__(self, window: QObject, fn: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._fn = fn
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() == QEvent.Type.Paint:
-            obj.removeEventFilter(self)
-            QTimer.singleShot(0, self._fn)
-            self.deleteLater()
-        return False
 
 
 class Controller(QObject):
@@ -63,7 +47,9 @@ class Controller(QObject):
         return self.app.read(config.commune)
 
     def first_run_needed(self) -> bool:
-        return self.commune() is None
+        from desktop.services import start_facts
+
+        return not self.app.read_raw(start_facts.commune_set)  # without the ORM: asked before the login
 
     def run_first_run(self, parent: QWidget | None = None, demo_citizens: int = 2000) -> bool:
         """The commune set-up dialog; once accounts exist, only a logged-in supervisor may set the commune."""
@@ -118,7 +104,7 @@ class Controller(QObject):
         self._backup_timer.setSingleShot(True)
         self._backup_timer.timeout.connect(start)
         self._backup_timer.start(BACKUP_FALLBACK_MS)  # a window that never paints (minimised at start)
-        window.installEventFilter(_FirstPaint(window, start))
+        startup_work.after_first_paint(window, start)
 
     def switch_language(self, code: str) -> None:
 

@@ -2,12 +2,16 @@
 a status bar.
 
 The window owns no data: views get the AppContext, refresh from the `Changes` each operation announces,
-and load lazily the first time they are shown (cold start paints the queue only).
+and load lazily the first time they are shown (cold start paints the queue only). Only the queue is built
+with the window: the schedule, check-in and progress tabs hold an empty page until first shown (or first
+asked for as `window.schedule`, …), which then builds the view in its place (the login → window path).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -20,6 +24,11 @@ from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 from desktop.ui.support.qtrefs import emit
 from desktop.ui.views.base import View
+
+if TYPE_CHECKING:
+    from desktop.ui.views.checkin import CheckinView
+    from desktop.ui.views.progress import ProgressView
+    from desktop.ui.views.schedule import ScheduleView
 
 _ = translator("MainWindow")
 
@@ -38,13 +47,14 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.views: list[View] = []
+        self.views: list[View] = []  # the views built so far, in tab order of building
+        self._lazy: dict[str, tuple[QWidget, str, Callable[[], View]]] = {}  # name → (empty page, title, maker)
         self._build_views()
         self._build_menus()
         self._build_status(commune_title)
         self.shell.add_view_fn = lambda title, w: self.tabs.addTab(w, title)
         self.shell.selected_citizen_ids = self.queue.selected_ids
-        self.shell.current_session_id = lambda: self.schedule.session_id() or self.checkin.session_id()
+        self.shell.current_session_id = self._current_session_id
         self.menu_modules = install_menus(self.shell)
         self.open_maximised = placement.restore(self)
         app.runner.busy_changed.connect(self._on_busy)
@@ -52,24 +62,78 @@ class MainWindow(QMainWindow):
         self._on_tab(0)
 
     def _build_views(self) -> None:
-        from desktop.ui.views.checkin import CheckinView
-        from desktop.ui.views.progress import ProgressView
         from desktop.ui.views.queue import QueueView
-        from desktop.ui.views.schedule import ScheduleView
 
         self.queue = QueueView(self.app, self)
-        self.schedule = ScheduleView(self.app, self)
-        self.checkin = CheckinView(self.app, self)
-        self.progress = ProgressView(self.app, self)
-        for view, title in (
-            (self.queue, _("&1 Danh sách công dân")),
-            (self.schedule, _("&2 Lịch thu nhận")),
-            (self.checkin, _("&3 Tiếp nhận")),
-            (self.progress, _("&4 Tiến độ")),
+        self.tabs.addTab(self.queue, _("&1 Danh sách công dân"))
+        self.views.append(self.queue)
+        for name, title, maker in (
+            ("schedule", _("&2 Lịch thu nhận"), self._make_schedule),
+            ("checkin", _("&3 Tiếp nhận"), self._make_checkin),
+            ("progress", _("&4 Tiến độ"), self._make_progress),
         ):
-            self.tabs.addTab(view, title)
-            self.views.append(view)
-        self.schedule.open_checkin.connect(self._open_checkin)
+            page = QWidget(self.tabs)
+            page.setObjectName(f"{name}Page")
+            self.tabs.addTab(page, title)
+            self._lazy[name] = (page, title, maker)
+
+    def _make_schedule(self) -> View:
+        from desktop.ui.views.schedule import ScheduleView
+
+        view = ScheduleView(self.app, self)
+        view.open_checkin.connect(self._open_checkin)
+        return view
+
+    def _make_checkin(self) -> View:
+        from desktop.ui.views.checkin import CheckinView
+
+        return CheckinView(self.app, self)
+
+    def _make_progress(self) -> View:
+        from desktop.ui.views.progress import ProgressView
+
+        return ProgressView(self.app, self)
+
+    def _view(self, name: str) -> View:
+        """The tab's view, built in place of its empty page the first time it is shown or asked for."""
+        found = self.__dict__.get(f"_{name}_view")
+        if found is not None:
+            return found
+        page, title, maker = self._lazy.pop(name)
+        view = maker()
+        index, current = self.tabs.indexOf(page), self.tabs.currentIndex()
+        self.tabs.blockSignals(True)  # the same tab stays current: no tab change to announce
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, view, title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        page.deleteLater()
+        setattr(self, f"_{name}_view", view)
+        self.views.append(view)
+        return view
+
+    def _current_session_id(self) -> int | None:
+        """The session chosen in the schedule, else in check-in; a tab never shown has none chosen."""
+        for name in ("schedule", "checkin"):
+            view = self.__dict__.get(f"_{name}_view")
+            sid = view.session_id() if view is not None else None
+            if sid:
+                return cast(int, sid)
+        return None
+
+    @property
+    def schedule(self) -> ScheduleView:
+        return cast("ScheduleView", self._view("schedule"))
+
+    @property
+    def checkin(self) -> CheckinView:
+        return cast("CheckinView", self._view("checkin"))
+
+    @property
+    def progress(self) -> ProgressView:
+        return cast("ProgressView", self._view("progress"))
 
     def _build_menus(self) -> None:
         sh = self.shell
@@ -78,7 +142,7 @@ class MainWindow(QMainWindow):
         tail = sh.menu("file").addSeparator()
         sh.add_action("file", _("&Thoát"), self.close, QKeySequence.StandardKey.Quit, "actQuit")
         sh.set_menu_tail("file", tail)  # printing and export actions go between import and quit
-        for i in range(len(self.views)):
+        for i in range(self.tabs.count()):
             sh.add_action("view", self.tabs.tabText(i).replace("&", "", 1), partial(self.tabs.setCurrentIndex, i),
                           f"Ctrl+{i + 1}")
         sh.menu("view").addSeparator()
@@ -105,6 +169,9 @@ class MainWindow(QMainWindow):
 
     def _on_tab(self, index: int) -> None:
         w = self.tabs.widget(index)
+        for name, (page, _title, _maker) in list(self._lazy.items()):
+            if page is w:
+                w = self._view(name)
         if isinstance(w, View):
             w.activate()
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop.ui.operations import auth as auth_ops
+from desktop.ui.support import startup_work
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 
@@ -44,9 +45,9 @@ def _is_demo(app: AppContext) -> bool:
 
 
 def _needs_first_operator(app: AppContext) -> bool:
-    from desktop.services import auth
+    from desktop.services import start_facts
 
-    return app.read(auth.needs_first_operator)
+    return app.read_raw(start_facts.needs_first_operator)  # without the ORM: asked before the login
 
 
 def _audit_key_shown(app: AppContext, operator_id: int | None) -> None:
@@ -71,11 +72,17 @@ def login_at_start(app: AppContext, parent: QWidget | None = None) -> bool:
         first.deleteLater()
         return created
     dlg = LoginDialog(app, parent)
+    startup_work.after_first_paint(dlg, lambda: prepare_login(app))
     ok = dlg.exec() == LoginDialog.DialogCode.Accepted and dlg.operator is not None
     if ok:
         app.set_operator(dlg.operator)
     dlg.deleteLater()
     return ok
+
+
+def prepare_login(app: AppContext) -> None:
+    """Load the ORM on the worker while the officer types (the dialog painted without it)."""
+    app.runner.op(auth_ops.prepare_login(), None, "prepare_login").quiet().run()
 
 
 def warn_unencrypted(win: QMainWindow) -> QMessageBox:

@@ -1,14 +1,19 @@
 """Who is at the laptop: the login dialog (name + PIN) and the first-run supervisor dialog.
 
-Both read through `app.read` and write through the runner (`operations/auth.py`: a login records failed
+Both write through the runner (`operations/auth.py`: a login records failed
 attempts and the audit trail; creating an account hashes the PIN with scrypt). `actions/login.py` runs
 them at start-up (desktop/app.py) and for "Đổi cán bộ…".
+
+The login dialog paints before SQLAlchemy is imported (a start's largest cost): its names come over the
+bare driver (`services.start_facts`), and `services.auth` (the ORM) is imported only when an answer needs
+it, by then loaded on the worker while the officer typed (`operations.auth.prepare_login`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer
 from PySide6.QtGui import QRegularExpressionValidator
@@ -25,15 +30,25 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop.errors import ServiceError
-from desktop.services import auth
+from desktop.services import start_facts
 from desktop.ui.operations import auth as auth_ops
 from desktop.ui.support import fit, lang
 from desktop.ui.support.context import AppContext
 from desktop.ui.support.lang import translator
 
+if TYPE_CHECKING:
+    from desktop.services.auth import OperatorInfo, OperatorLocked
+
 _ = translator("LoginDialog")
 MIN_WIDTH = 440  # px: a name with diacritics, the PIN field and a two-line message at most
 TITLE_CHROME = 140  # px beside the title in a title bar: icon and buttons
+
+
+def _now() -> dt.datetime:
+    """`auth.now` (tests move it), looked up when needed: only after an answer, when the ORM is loaded."""
+    from desktop.services import auth
+
+    return auth.now()
 
 
 def _roomy(dialog: QDialog, message: QLabel) -> None:
@@ -67,8 +82,8 @@ class LoginDialog(QDialog):
                  clock: Callable[[], dt.datetime] | None = None) -> None:
         super().__init__(parent)
         self.app = app
-        self.operator: auth.OperatorInfo | None = None
-        self._clock = clock or (lambda: auth.now())
+        self.operator: OperatorInfo | None = None
+        self._clock = clock or _now
         self.setWindowTitle(_("Đăng nhập EnrollPoint"))
         self.setObjectName("loginDialog")
 
@@ -106,7 +121,7 @@ class LoginDialog(QDialog):
         self.reload_names()
 
     def reload_names(self) -> None:
-        names = self.app.read(auth.operator_names)
+        names = self.app.read_raw(start_facts.operator_names)
         self.name_box.clear()
         self.name_box.addItems(names)
         self.pin_edit.setFocus()
@@ -126,7 +141,7 @@ class LoginDialog(QDialog):
         (self.app.runner.op(auth_ops.login(name, pin), self, "login")
          .success(self._logged_in).failure(self._refused).run())
 
-    def _logged_in(self, info: auth.OperatorInfo) -> None:
+    def _logged_in(self, info: OperatorInfo) -> None:
         if not isValid(self):
             return
         self.operator = info
@@ -134,6 +149,8 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException, tb: str) -> None:
+        from desktop.services import auth
+
         if not isValid(self):
             return
         self.pin_edit.clear()
@@ -149,7 +166,9 @@ class LoginDialog(QDialog):
 
         show_error(self, exc, tb)
 
-    def _show_locked(self, exc: auth.OperatorLocked) -> None:
+    def _show_locked(self, exc: OperatorLocked) -> None:
+        from desktop.services import auth
+
         _say(self, self.message, exc.words(lang.current()))
         self.ok_button.setEnabled(False)
         wait_ms = int(max(0.0, (exc.until - self._clock()).total_seconds()) * 1000) + 500
@@ -172,7 +191,7 @@ class FirstOperatorDialog(QDialog):
                  demo: bool = False) -> None:
         super().__init__(parent)
         self.app = app
-        self.operator: auth.OperatorInfo | None = None
+        self.operator: OperatorInfo | None = None
         self.setWindowTitle(_("Tạo tài khoản người phụ trách"))
         self.setObjectName("firstOperatorDialog")
         self.name_edit = QLineEdit(self)
@@ -235,7 +254,7 @@ class FirstOperatorDialog(QDialog):
                             "create_supervisor")
          .success(self._created).failure(self._refused).run())
 
-    def _created(self, info: auth.OperatorInfo) -> None:
+    def _created(self, info: OperatorInfo) -> None:
         if isValid(self):
             self.operator = info
             self.accept()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from desktop.storage.db import Database
 from desktop.ui.support.runner import OpRunner
@@ -35,6 +35,11 @@ class AppContext:
 
         A deferred, query-only transaction (`Database.read_call`): it never holds up a CLI or sync write."""
         return self.db.read_call(fn, *args, **kwargs)
+
+    def read_raw(self, fn: Callable[Concatenate[Any, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(conn, *args, **kwargs)` over the bare DB-API connection (`Database.read_raw`): only for the
+        reads made before the login dialog paints (`services.start_facts`), when SQLAlchemy is not loaded."""
+        return self.db.read_raw(fn, *args, **kwargs)
 
     def set_operator(self, info: OperatorInfo | None) -> None:
         """Who works at the laptop from now on (`auth.OperatorInfo`); every operation records them."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.ui.support.lang import translator
@@ -92,3 +92,24 @@ def skip_pyside_source_scan() -> None:
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
         setattr(feature, "_mod_uses_pyside", lambda _module: True)  # noqa: B010 - a module we do not own
+
+
+class _FirstPaint(QObject):
+    """Calls `fn` (on the next event-loop turn) after the watched widget's first paint, then goes away."""
+
+    def __init__(self, widget: QObject, fn: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._fn = fn
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self._fn)
+            self.deleteLater()
+        return False
+
+
+def after_first_paint(widget: QWidget, fn: Callable[[], None]) -> None:
+    """Run `fn` once `widget` has painted for the first time: work the officer need not wait for (the
+    daily backup after the main window; loading the ORM while the login dialog waits for the PIN)."""
+    widget.installEventFilter(_FirstPaint(widget, fn))
