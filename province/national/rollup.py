@@ -4,6 +4,13 @@ Wire shape (JSON): {"batch": {...}, "signature": base64}. The batch: format, ver
 created_at and rows [{commune, day, revision, provisional, values{indicator: count}}]. The signature is the
 province hub's Ed25519 signature over a domain label and the canonical JSON of the batch, so a figure
 changed on the way, or a batch moved to another province, does not verify.
+
+Version 2 adds, optionally, per row `completeness` {expected, on_time{channel: n}, late{channel: n},
+missing} (the commune's live laptops that day and how each first reported it; a row of a commune that sent
+nothing has `values` {}), and per batch `targets` {commune: {indicator: value}} (the province's whole set,
+replacing the one held). Rolling upgrade: a national hub reads versions 1 and 2 (a version-1 batch is stored
+without completeness and shown as such); a version-2 province hub's batch is refused by a version-1
+national hub with its words (unknown version) and stays pending: upgrade the national hub first.
 """
 
 from __future__ import annotations
@@ -18,7 +25,11 @@ from sync import indicators, limits, signing
 from sync.protocol import canonical_json
 
 FORMAT = "enrollpoint-national-rollup"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # versions this national hub accepts
+CHANNELS = ("network", "usb", "phone")  # province.models.steering.CHANNELS, as written on the wire
+MAX_LAPTOPS = 1_000  # live laptops of one commune (bounds the completeness counts)
+MAX_TARGETS = 20_000  # commune × indicator pairs in one batch's targets
 DOMAIN = b"enrollpoint-national-rollup-v1\n"
 RECEIPT_DOMAIN = b"enrollpoint-national-receipt-v1\n"
 MAX_ROWS = 5_000  # rows per batch; a year of a province (≈100 communes × 365) goes in a few batches
@@ -40,20 +51,34 @@ class Row:
     day: dt.date
     revision: int
     provisional: bool
-    values: dict[str, int]
+    values: dict[str, int]  # {} : the commune sent nothing that day (a completeness-only row)
+    completeness: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"commune": self.commune, "day": self.day.isoformat(), "revision": self.revision,
-                "provisional": self.provisional, "values": dict(sorted(self.values.items()))}
+        out = {"commune": self.commune, "day": self.day.isoformat(), "revision": self.revision,
+               "provisional": self.provisional, "values": dict(sorted(self.values.items()))}
+        if self.completeness is not None:
+            out["completeness"] = self.completeness
+        return out
 
 
 def sign_batch(private_key: str, batch: dict[str, Any]) -> dict[str, Any]:
     return {"batch": batch, "signature": signing.sign(private_key, DOMAIN + canonical_json(batch))}
 
 
-def new_batch(province: str, batch_id: str, created_at: str, rows: list[Row]) -> dict[str, Any]:
-    return {"format": FORMAT, "version": VERSION, "province": province, "batch_id": batch_id,
-            "created_at": created_at, "rows": [r.to_dict() for r in rows]}
+def new_batch(province: str, batch_id: str, created_at: str, rows: list[Row],
+              targets: dict[str, dict[str, int]] | None = None, version: int = VERSION) -> dict[str, Any]:
+    out = {"format": FORMAT, "version": version, "province": province, "batch_id": batch_id,
+           "created_at": created_at, "rows": [r.to_dict() for r in rows]}
+    if targets is not None:
+        out["targets"] = targets
+    return out
+
+
+def completeness(expected: int, on_time: dict[str, int], late: dict[str, int], missing: int) -> dict[str, Any]:
+    """A row's completeness in its wire form (every channel named, zeros too)."""
+    return {"expected": expected, "on_time": {c: int(on_time.get(c, 0)) for c in CHANNELS},
+            "late": {c: int(late.get(c, 0)) for c in CHANNELS}, "missing": missing}
 
 
 def _refuse(en: str, vi: str, status: int = 422, field: str | None = None) -> RollupRefused:
@@ -65,9 +90,9 @@ def province_of(wire: Any) -> str:
     if not isinstance(wire, dict) or not isinstance(wire.get("batch"), dict):
         raise _refuse("not a roll-up batch", "Tệp gửi lên không phải một lô số liệu tỉnh.", field="batch")
     batch = wire["batch"]
-    if batch.get("format") != FORMAT or batch.get("version") != VERSION:
-        raise _refuse(f"unknown roll-up format or version (this hub reads {FORMAT} {VERSION})",
-                      f"Lô số liệu có định dạng hoặc phiên bản lạ (máy chủ này đọc {FORMAT} {VERSION}).",
+    if batch.get("format") != FORMAT or type(batch.get("version")) is not int or batch["version"] not in READS:
+        raise _refuse(f"unknown roll-up format or version (this hub reads {FORMAT} versions 1 and 2)",
+                      f"Lô số liệu có định dạng hoặc phiên bản lạ (máy chủ này đọc {FORMAT} phiên bản 1 và 2).",
                       field="version")
     province = batch.get("province")
     if not isinstance(province, str) or not _CODE.match(province):
@@ -117,7 +142,41 @@ def _row(raw: Any, i: int, keys: frozenset[str], last: dt.date) -> Row:
             type(v) is int and 0 <= v <= MAX_COUNT for v in values.values()):
         raise _refuse(f"{where}.values must be known indicators with counts 0..{MAX_COUNT}",
                       f"Dòng {i + 1}: chỉ tiêu lạ hoặc số đếm không hợp lệ.", field=f"{where}.values")
-    return Row(commune, when, revision, bool(raw.get("provisional")), dict(values))
+    found = raw.get("completeness")
+    return Row(commune, when, revision, bool(raw.get("provisional")), dict(values),
+               None if found is None else _completeness(found, i, where))
+
+
+def _counts(raw: Any) -> bool:
+    return isinstance(raw, dict) and raw.keys() <= set(CHANNELS) and all(
+        type(v) is int and 0 <= v <= MAX_LAPTOPS for v in raw.values())
+
+
+def _completeness(raw: Any, i: int, where: str) -> dict[str, Any]:
+    """expected = on time + late + missing, every count bounded, channels known; answered in wire form."""
+    ok = isinstance(raw, dict) and raw.keys() <= {"expected", "on_time", "late", "missing"}
+    expected, missing = (raw.get("expected"), raw.get("missing")) if ok else (None, None)
+    if not (ok and type(expected) is int and type(missing) is int and 0 <= missing <= expected <= MAX_LAPTOPS
+            and _counts(raw.get("on_time")) and _counts(raw.get("late"))
+            and sum(raw["on_time"].values()) + sum(raw["late"].values()) + missing == expected):
+        raise _refuse(f"{where}.completeness must be expected = on time + late + missing laptops, by channel "
+                      f"({', '.join(CHANNELS)})", f"Dòng {i + 1}: số máy đúng hạn, trễ, chưa báo cáo không hợp lệ.",
+                      field=f"{where}.completeness")
+    return completeness(expected, raw["on_time"], raw["late"], missing)
+
+
+def targets_of(batch: dict[str, Any]) -> dict[str, dict[str, int]] | None:
+    """The batch's targets (version 2, optional): {commune: {indicator: value}}, bounded; None when absent."""
+    raw = batch.get("targets")
+    if raw is None:
+        return None
+    keys = frozenset(indicators.KEYS)
+    ok = isinstance(raw, dict) and sum(len(v) if isinstance(v, dict) else 0 for v in raw.values()) <= MAX_TARGETS
+    if not ok or not all(isinstance(c, str) and _CODE.match(c) and isinstance(v, dict) and v.keys() <= keys
+                         and all(type(n) is int and 0 <= n <= MAX_COUNT for n in v.values()) for c, v in raw.items()):
+        raise _refuse(f"targets must be {{commune: {{indicator: count}}}} of known indicators, at most {MAX_TARGETS}",
+                      "Chỉ tiêu gửi kèm lô không hợp lệ.", field="targets")
+    return {c: dict(v) for c, v in raw.items()}
 
 
 def batch_id_of(batch: dict[str, Any]) -> str:
@@ -134,6 +193,8 @@ def rows_of(batch: dict[str, Any]) -> tuple[str, list[Row]]:
         raise _refuse(f"rows must be a list of at most {MAX_ROWS}", f"Lô có quá {MAX_ROWS} dòng.", field="rows")
     keys, last = frozenset(indicators.KEYS), dt.date.today() + dt.timedelta(days=2)
     out = [_row(r, i, keys, last) for i, r in enumerate(rows)]
+    if batch.get("version") == 1 and any(r.completeness is not None for r in out):
+        raise _refuse("completeness is a version 2 field", "Lô phiên bản 1 không có số máy đúng hạn.", field="rows")
     if len({(r.commune, r.day) for r in out}) != len(out):
         raise _refuse("a (commune, day) appears twice in the batch", "Một xã, một ngày xuất hiện hai lần trong lô.",
                       field="rows")
