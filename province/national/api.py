@@ -17,7 +17,9 @@ from sync.protocol import ProtocolError, loads_bounded
 
 router = APIRouter(prefix="/api/v1/national", tags=["national"])
 MAX_ENROL = 4096
-_SHAPE = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": 16 * rollup.MAX_ROWS + 64, "max_string": 4096}
+# a format-2 row with every indicator and its completeness is ~45 structural items; the targets ~4 per value
+_SHAPE = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": 96 * rollup.MAX_ROWS + 4 * rollup.MAX_TARGETS + 64,
+          "max_string": 4096}
 
 
 async def _body(request: Request, cap: int) -> Any:

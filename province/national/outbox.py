@@ -18,9 +18,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from province import offline
+from province import offline, target_sets
 from province.models import Commune, HubSetting, PhoneReport, ReportVillage
-from province import target_sets
 from province.national import forward, rollup
 from province.national.models import NationalOutbox, NationalPending
 from sync import indicators
