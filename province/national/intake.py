@@ -149,13 +149,14 @@ def _put_targets(s: Session, prov: NationalProvince, targets: dict[str, dict[str
     prov.targets_at = made
 
 
-def take_batch(s: Session, wire: Any) -> dict[str, Any]:
-    """Check everything, then store; answer the signed receipt (the same one again for a repeated batch)."""
+def take_batch(s: Session, wire: Any, raw: bytes | None = None) -> dict[str, Any]:
+    """Check everything, then store; answer the signed receipt (the same one again for a repeated batch).
+    `raw`: the body as received, whose signed bytes are used as they are when it is in canonical form."""
     province = rollup.province_of(wire)
     prov = s.get(NationalProvince, province)
     if prov is None:
         raise _unknown_hub()
-    signed = rollup.verify(wire, prov.public_key)
+    signed = rollup.verify(wire, prov.public_key, raw)
     batch_id = rollup.batch_id_of(wire["batch"])
     digest = body_hash(rollup.wire_bytes(wire, signed))
     seen = s.get(NationalBatch, (province, batch_id))

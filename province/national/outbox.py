@@ -140,7 +140,7 @@ def compose(s: Session, province: str, *, new: bool = False) -> NationalPending 
     batch_id = uuid.uuid4().hex
     batch = rollup.new_batch(province, batch_id, at.isoformat(), rows, targets)
     wire = rollup.sign_batch(offline.ensure_hub_key(s)[0], batch)
-    row = NationalPending(batch_id=batch_id, created_at=at, wire_json=json.dumps(wire, ensure_ascii=False))
+    row = NationalPending(batch_id=batch_id, created_at=at, wire_json=rollup.wire_text(wire))
     s.add(row)
     s.flush()
     return row

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -81,8 +82,15 @@ def completeness_text(found: dict[str, Any] | None) -> str | None:
     """A row's checked completeness (rollup._completeness: ints, known channels) as stored JSON, or None."""
     if found is None:
         return None
-    return (f'{{"expected": {found["expected"]}, "late": {values_text(found["late"])}, '
-            f'"missing": {found["missing"]}, "on_time": {values_text(found["on_time"])}}}')
+    on, late = found["on_time"], found["late"]
+    return _completeness_text((found["expected"], on["network"], on["usb"], on["phone"], late["network"],
+                               late["usb"], late["phone"], found["missing"]))
+
+
+@lru_cache(maxsize=4096)
+def _completeness_text(t: tuple[int, ...]) -> str:
+    return (f'{{"expected": {t[0]}, "late": {{"network": {t[4]}, "phone": {t[6]}, "usb": {t[5]}}}, '
+            f'"missing": {t[7]}, "on_time": {{"network": {t[1]}, "phone": {t[3]}, "usb": {t[2]}}}}}')
 
 
 def _day(value: Any) -> dt.date:
