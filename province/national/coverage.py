@@ -58,7 +58,7 @@ def day_rows(s: Session, provinces: Iterable[str], on: dt.date) -> dict[str, dic
     q = select(t.province_code, t.commune_code, t.completeness_json).where(
         t.province_code.in_(wanted), t.day == on, t.completeness_json.is_not(None))
     for prov, commune, found in s.execute(q):
-        out.setdefault(prov, {})[commune] = json.loads(found)
+        out.setdefault(prov, {})[commune] = json.loads(found or "{}")
     return out
 
 
