@@ -143,3 +143,23 @@ def test_forwarded_targets_replace_only_newer_and_only_own_communes(national: Te
     assert _targets(hub_db) == {"22366/card_captured": 7} and _held(hub_db) == {}
     with hub_db.session() as s:
         assert s.scalar(select(func.count()).select_from(NationalCommuneDay)) == 0
+
+
+def test_the_canonical_body_verifies_as_sent_and_a_changed_byte_does_not(national: TestClient, hub_db: HubDB) -> None:
+    """A province hub posts the canonical form (rollup.wire_text): the signed bytes are taken from the body.
+    A figure changed in those bytes is refused; the same batch in another JSON form is the same batch."""
+    private = _enrol(national, hub_db, "56")
+    batch = rollup.new_batch("56", uuid.uuid4().hex, "2026-12-06T00:00:00+00:00",
+                             [rollup.Row("22366", dt.date.fromisoformat(DAY), 1, False, {"card_captured": 12}, COMP)])
+    text = rollup.wire_text(rollup.sign_batch(private, batch))
+    json_type = {"Content-Type": "application/json"}
+    tampered = text.replace('"card_captured":12', '"card_captured":99')
+    assert tampered != text
+    r = national.post("/api/v1/national/batches", content=tampered.encode(), headers=json_type)
+    assert r.status_code == 403 and _held(hub_db) == {}
+    first = national.post("/api/v1/national/batches", content=text.encode(), headers=json_type)
+    assert first.status_code == 200 and first.json()["duplicate"] is False, first.text
+    spaced = json.dumps(json.loads(text), indent=1).encode()  # other bytes, same batch
+    again = national.post("/api/v1/national/batches", content=spaced, headers=json_type)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert again.json()["receipt"] == first.json()["receipt"] and _held(hub_db)["22366"][0] == 12
