@@ -30,9 +30,9 @@ def digest(doc: Any) -> str:
 
 
 def completeness_rows(s: Session, province: str, today: dt.date,
-                      days: int = WINDOW_DAYS) -> dict[tuple[str, dt.date], dict[str, Any]]:
+                      days: int = WINDOW_DAYS) -> dict[tuple[str, dt.date], tuple[int, ...]]:
     """(commune, day) → the row's completeness, for the working days of the window up to today."""
-    out: dict[tuple[str, dt.date], dict[str, Any]] = {}
+    out: dict[tuple[str, dt.date], tuple[int, ...]] = {}
     for back in range(days):
         on = today - dt.timedelta(days=back)
         found = completeness(s, on, province)

@@ -5,9 +5,10 @@ created_at and rows [{commune, day, revision, provisional, values{indicator: cou
 province hub's Ed25519 signature over a domain label and the canonical JSON of the batch, so a figure
 changed on the way, or a batch moved to another province, does not verify.
 
-Version 2 adds, optionally, per row `completeness` {expected, on_time{channel: n}, late{channel: n},
-missing} (the commune's live laptops that day and how each first reported it; a row of a commune that sent
-nothing has `values` {}), and per batch `targets` {commune: {indicator: value}} (the province's whole set,
+Version 2 adds, optionally, per row `completeness` [expected, on time by network, USB, phone, late by
+network, USB, phone, missing] — eight counts of the commune's live laptops that day and how each first
+reported it (a flat list: nested objects made a 5,000-row batch several times slower to parse); a row of a
+commune that sent nothing has `values` {} — and per batch `targets` {commune: {indicator: value}} (the province's whole set,
 replacing the one held). Rolling upgrade: a national hub reads versions 1 and 2 (a version-1 batch is stored
 without completeness and shown as such); a version-2 province hub's batch is refused by a version-1
 national hub with its words (unknown version) and stays pending: upgrade the national hub first.
@@ -53,13 +54,13 @@ class Row:
     revision: int
     provisional: bool
     values: dict[str, int]  # {} : the commune sent nothing that day (a completeness-only row)
-    completeness: dict[str, Any] | None = None
+    completeness: tuple[int, ...] | None = None  # the eight counts, see the module docstring
 
     def to_dict(self) -> dict[str, Any]:
         out = {"commune": self.commune, "day": self.day.isoformat(), "revision": self.revision,
                "provisional": self.provisional, "values": dict(sorted(self.values.items()))}
         if self.completeness is not None:
-            out["completeness"] = self.completeness
+            out["completeness"] = list(self.completeness)
         return out
 
 
@@ -76,10 +77,15 @@ def new_batch(province: str, batch_id: str, created_at: str, rows: list[Row],
     return out
 
 
-def completeness(expected: int, on_time: dict[str, int], late: dict[str, int], missing: int) -> dict[str, Any]:
-    """A row's completeness in its wire form (every channel named, zeros too)."""
-    return {"expected": expected, "on_time": {c: int(on_time.get(c, 0)) for c in CHANNELS},
-            "late": {c: int(late.get(c, 0)) for c in CHANNELS}, "missing": missing}
+def completeness(expected: int, on_time: dict[str, int], late: dict[str, int], missing: int) -> tuple[int, ...]:
+    """A row's completeness: (expected, on time × CHANNELS, late × CHANNELS, missing)."""
+    return (expected, *(int(on_time.get(c, 0)) for c in CHANNELS), *(int(late.get(c, 0)) for c in CHANNELS), missing)
+
+
+def completeness_dict(t: tuple[int, ...] | list[int]) -> dict[str, Any]:
+    """The eight counts named, as the national hub stores and shows them."""
+    return {"expected": t[0], "on_time": dict(zip(CHANNELS, t[1:4], strict=True)),
+            "late": dict(zip(CHANNELS, t[4:7], strict=True)), "missing": t[7]}
 
 
 def _refuse(en: str, vi: str, status: int = 422, field: str | None = None) -> RollupRefused:
@@ -188,31 +194,14 @@ def _row_refused(raw: Any, i: int) -> NoReturn:
                   f"Dòng {i + 1}: chỉ tiêu lạ hoặc số đếm không hợp lệ.", field=f"{where}.values")
 
 
-_COMP_KEYS, _CHANNEL_SET = frozenset({"expected", "on_time", "late", "missing"}), frozenset(CHANNELS)
-
-
-@lru_cache(maxsize=4096)
-def _wire_completeness(t: tuple[int, ...]) -> dict[str, Any]:
-    """The wire form of (expected, on time × 3 channels, late × 3, missing): one shared dict per distinct
-    tuple (a batch repeats a few dozen shapes thousands of times); never changed by its readers."""
-    return completeness(t[0], dict(zip(CHANNELS, t[1:4], strict=True)), dict(zip(CHANNELS, t[4:7], strict=True)), t[7])
-
-
-def _completeness(raw: Any, i: int, where: str) -> dict[str, Any]:
-    """expected = on time + late + missing, every count bounded, channels known; answered in wire form."""
-    t: tuple[Any, ...] = ()
-    try:
-        on, late = raw["on_time"], raw["late"]
-        if raw.keys() <= _COMP_KEYS and on.keys() <= _CHANNEL_SET and late.keys() <= _CHANNEL_SET:
-            t = (raw["expected"], *(on.get(c, 0) for c in CHANNELS), *(late.get(c, 0) for c in CHANNELS),
-                 raw["missing"])
-    except (TypeError, KeyError, AttributeError):
-        pass
-    if not (t and all(type(x) is int and 0 <= x <= MAX_LAPTOPS for x in t) and sum(t[1:]) == t[0]):
-        raise _refuse(f"{where}.completeness must be expected = on time + late + missing laptops, by channel "
-                      f"({', '.join(CHANNELS)})", f"Dòng {i + 1}: số máy đúng hạn, trễ, chưa báo cáo không hợp lệ.",
-                      field=f"{where}.completeness")
-    return _wire_completeness(t)
+def _completeness(raw: Any, i: int, where: str) -> tuple[int, ...]:
+    """Eight bounded counts with expected = on time + late + missing."""
+    if not (type(raw) is list and len(raw) == 8 and all(type(x) is int and 0 <= x <= MAX_LAPTOPS for x in raw)
+            and sum(raw[1:]) == raw[0]):
+        raise _refuse(f"{where}.completeness must be [expected, on time by {', '.join(CHANNELS)}, late by the same, "
+                      "missing] with expected = on time + late + missing",
+                      f"Dòng {i + 1}: số máy đúng hạn, trễ, chưa báo cáo không hợp lệ.", field=f"{where}.completeness")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=4096)

@@ -36,8 +36,9 @@ _SET = ", ".join(f"{c} = excluded.{c}" for c in _COLS[2:-1]) + \
     ", completeness_json = COALESCE(excluded.completeness_json, national_commune_days.completeness_json)"
 _UPSERT = (f"INSERT INTO national_commune_days ({', '.join(_COLS)}) {{source}} ON CONFLICT (commune_code, day) "
            f"DO UPDATE SET {_SET} WHERE excluded.revision > national_commune_days.revision")
+# by the primary key (commune, day): a commune's rows only ever come from its province (checked before)
 _HELD = ("SELECT commune_code, day, revision, provisional, values_json FROM national_commune_days "
-         "WHERE province_code = ? AND day BETWEEN ? AND ? AND commune_code IN ({marks})")
+         "WHERE commune_code IN ({marks}) AND day BETWEEN ? AND ?")
 _TOT_COLS = ("commune_code", "province_code", "values_json", "days", "provisional_days", "first_day", "last_day",
              "last_revision")
 _TOTALS = f"SELECT {', '.join(_TOT_COLS)} FROM national_commune_totals WHERE commune_code IN ({{marks}})"
@@ -78,17 +79,11 @@ def values_text(values: dict[str, int]) -> str:
     return "{" + ", ".join(f'"{k}": {int(v)}' for k, v in sorted(values.items())) + "}"
 
 
-def completeness_text(found: dict[str, Any] | None) -> str | None:
-    """A row's checked completeness (rollup._completeness: ints, known channels) as stored JSON, or None."""
-    if found is None:
-        return None
-    on, late = found["on_time"], found["late"]
-    return _completeness_text((found["expected"], on["network"], on["usb"], on["phone"], late["network"],
-                               late["usb"], late["phone"], found["missing"]))
-
-
 @lru_cache(maxsize=4096)
-def _completeness_text(t: tuple[int, ...]) -> str:
+def completeness_text(t: tuple[int, ...] | None) -> str | None:
+    """A row's checked completeness (rollup._completeness: eight ints) as stored JSON (named), or None."""
+    if t is None:
+        return None
     return (f'{{"expected": {t[0]}, "late": {{"network": {t[4]}, "phone": {t[6]}, "usb": {t[5]}}}, '
             f'"missing": {t[7]}, "on_time": {{"network": {t[1]}, "phone": {t[3]}, "usb": {t[2]}}}}}')
 
@@ -125,7 +120,7 @@ class NationalWriter:
         lo, hi = min(r.day for r in rows), max(r.day for r in rows)
         cur = self.raw.cursor()
         cur.execute(self._sql(_HELD.format(marks=", ".join("?" * len(found)))),
-                    (province, self._v_day(lo), self._v_day(hi), *sorted(found)))
+                    (*sorted(found), self._v_day(lo), self._v_day(hi)))
         return {(c, _day(d)): (int(rev), int(prov), vals) for c, d, rev, prov, vals in cur.fetchall()}
 
     def upsert(self, province: str, batch_id: str, rows: Sequence[Row], at: dt.datetime) -> None:
