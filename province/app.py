@@ -117,7 +117,9 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     # Outermost first: headers on every answer (413s included), then the body caps.
     app.add_middleware(security.BodyLimit,
                        streamed={"/api/v1/batches": protocol.MAX_WIRE_BYTES,
-                                 "/dashboard/upload-bundle": MAX_UPLOAD_BODY},
+                                 "/dashboard/upload-bundle": MAX_UPLOAD_BODY,
+                                 # a roll-up batch is up to 4 MB; its route reads it with that cap and shape scan
+                                 "/api/v1/national/batches": national_api.rollup.MAX_WIRE},
                        small={"/api/v1/enrol": security.SMALL_BODY, "/login": security.SMALL_BODY,
                               "/logout": security.SMALL_BODY})
     app.add_middleware(security.SecurityHeaders)

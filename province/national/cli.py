@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -110,7 +109,7 @@ def send(db: HubDB, sleep: Callable[[float], None] = time.sleep) -> dict[str, in
             row = outbox.compose(s, linked[outbox.PROVINCE_KEY])
             if row is None:
                 break
-            batch_id, wire, rows = row.batch_id, json.loads(row.wire_json), outbox.rows_in(row)
+            batch_id, wire, rows = row.batch_id, row.wire_json.encode("utf-8"), outbox.rows_in(row)
         answer = client.call(linked[outbox.URL_KEY], "/api/v1/national/batches", wire, sleep)
         if not rollup.receipt_valid(answer, linked[outbox.KEY_KEY], batch_id):
             raise client.NationalRefused("the national hub's receipt does not verify with its pinned key; the batch "

@@ -29,11 +29,15 @@ class NationalRefused(HubRefusal):
     """The national hub answered with a refusal; its words are passed on."""
 
 
-def _post(url: str, body: dict[str, Any], sleep: Callable[[float], None]) -> requests.Response:
+def _post(url: str, body: dict[str, Any] | bytes, sleep: Callable[[float], None]) -> requests.Response:
+    """`body` as JSON; bytes go as they are (a roll-up batch in its canonical form, which the national hub
+    verifies without re-encoding it)."""
     last = ""
+    kw: dict[str, Any] = {"json": body} if isinstance(body, dict) else {
+        "data": body, "headers": {"Content-Type": "application/json"}}
     for attempt in range(ATTEMPTS):
         try:
-            answer = requests.post(url, json=body, timeout=TIMEOUT)
+            answer = requests.post(url, timeout=TIMEOUT, **kw)
             if answer.status_code < 500 and answer.status_code != 429:
                 return answer
             last = f"HTTP {answer.status_code}"
@@ -57,7 +61,7 @@ def _json(answer: requests.Response) -> Any:
                               vi=f"Máy chủ toàn quốc trả lời HTTP {answer.status_code} không đọc được.") from None
 
 
-def call(base: str, path: str, body: dict[str, Any], sleep: Callable[[float], None] = time.sleep) -> Any:
+def call(base: str, path: str, body: dict[str, Any] | bytes, sleep: Callable[[float], None] = time.sleep) -> Any:
     """POST and return the JSON answer of a 200; a refusal raises NationalRefused with the hub's words."""
     answer = _post(base.rstrip("/") + path, body, sleep)
     data = _json(answer)

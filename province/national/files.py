@@ -20,7 +20,7 @@ FILE_FORMAT = "enrollpoint-national-file"
 RECEIPTS_FORMAT = "enrollpoint-national-receipts"
 MAX_FILE = 64 * 1024 * 1024
 MAX_BATCHES = 2_000
-_SHAPE = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": 16 * rollup.MAX_ROWS * 40, "max_string": 4096}
+_SHAPE = {"max_depth": limits.MAX_JSON_DEPTH, "max_items": MAX_FILE // 4, "max_string": 4096}  # ≤ 1 item per ~4 bytes
 
 
 def _read(path: Path, fmt: str, key: str) -> list[Any]:

@@ -10,13 +10,13 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from province import offline
 from province.admin import code_key
 from province.national import rollup, store
-from province.national.models import NationalBatch, NationalCode, NationalProvince
+from province.national.models import NationalBatch, NationalCode, NationalProvince, NationalTarget
 from province.national.rollup import RollupRefused
 from sync import communes, hubkey, signing
 from sync import offline as offline_files
@@ -128,13 +128,35 @@ def _check_communes(province: str, rows: list[rollup.Row]) -> None:
                 "của xã mới được gửi số liệu xã đó. Không nhận lô này.", status=403, field="rows")
 
 
-def take_batch(s: Session, wire: Any) -> dict[str, Any]:
-    """Check everything, then store; answer the signed receipt (the same one again for a repeated batch)."""
+def _created(batch: dict[str, Any], at: dt.datetime) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(str(batch.get("created_at")))
+    except ValueError:
+        return at
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
+
+
+def _put_targets(s: Session, prov: NationalProvince, targets: dict[str, dict[str, int]], made: dt.datetime) -> None:
+    """The province's forwarded targets replace the ones held, unless these were made before them (a batch
+    carried late by file after a newer one came online)."""
+    if prov.targets_at is not None and made < prov.targets_at:
+        return
+    s.execute(delete(NationalTarget).where(NationalTarget.province_code == prov.province_code))
+    values = [{"commune_code": c, "indicator": k, "province_code": prov.province_code, "value": v}
+              for c, per in sorted(targets.items()) for k, v in sorted(per.items())]
+    if values:
+        s.execute(insert(NationalTarget), values)
+    prov.targets_at = made
+
+
+def take_batch(s: Session, wire: Any, raw: bytes | None = None) -> dict[str, Any]:
+    """Check everything, then store; answer the signed receipt (the same one again for a repeated batch).
+    `raw`: the body as received, whose signed bytes are used as they are when it is in canonical form."""
     province = rollup.province_of(wire)
     prov = s.get(NationalProvince, province)
     if prov is None:
         raise _unknown_hub()
-    signed = rollup.verify(wire, prov.public_key)
+    signed = rollup.verify(wire, prov.public_key, raw)
     batch_id = rollup.batch_id_of(wire["batch"])
     digest = body_hash(rollup.wire_bytes(wire, signed))
     seen = s.get(NationalBatch, (province, batch_id))
@@ -145,10 +167,13 @@ def take_batch(s: Session, wire: Any) -> dict[str, Any]:
         answer: dict[str, Any] = json.loads(seen.receipt_json)
         return {**answer, "duplicate": True}
     rows = rollup.rows_of(wire["batch"])[1]  # a batch already held was checked when it came: not again
-    _check_communes(province, rows)
+    targets = rollup.targets_of(wire["batch"])
+    _check_communes(province, [*rows, *(rollup.Row(c, dt.date.min, 1, False, {}) for c in targets or {})])
     at = now()
     stored, stale = store.store(s, province, batch_id, rows, at)
-    prov.last_batch_at = at
+    prov.last_batch_at, prov.rollup_version = at, int(wire["batch"]["version"])
+    if targets is not None:
+        _put_targets(s, prov, targets, _created(wire["batch"], at))
     private = offline.ensure_hub_key(s)[0]
     receipt = rollup.sign_receipt(private, {"province": province, "batch_id": batch_id, "stored": stored,
                                             "stale": stale, "received_at": at.isoformat()})

@@ -1,11 +1,11 @@
-"""The national tables (migration 0012_national). Every hub has them; a national hub fills the `national_*`
+"""The national tables (migrations 0012_national, 0013_national_totals, 0017_national_v2). Every hub has them; a national hub fills the `national_*`
 intake tables, a province hub its outbox (`national_outbox`, `national_pending`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from province.models.base import Base, UTCDateTime
@@ -32,6 +32,8 @@ class NationalProvince(Base):
     public_key: Mapped[str] = mapped_column(String(64))
     enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_batch_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    rollup_version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # of its last batch
+    targets_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)  # its targets' batch time
 
 
 class NationalBatch(Base):
@@ -51,15 +53,19 @@ class NationalCommuneDay(Base):
     Keyed by (commune, day) alone: a commune can be stored once, whichever way it arrived."""
 
     __tablename__ = "national_commune_days"
+    __table_args__ = (Index("ix_national_commune_days_province_day", "province_code", "day"),)
 
     commune_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    province_code: Mapped[str] = mapped_column(String(8), index=True)
+    province_code: Mapped[str] = mapped_column(String(8))
     revision: Mapped[int] = mapped_column(Integer)
     provisional: Mapped[int] = mapped_column(Integer)
     values_json: Mapped[str] = mapped_column(Text)
     batch_id: Mapped[str] = mapped_column(String(36))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # format 2: expected laptops, on time / late by channel, missing (province.national.completeness); NULL
+    # for a format-1 province hub, or a day it sent no completeness for
+    completeness_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class NationalOutbox(Base):
@@ -70,7 +76,8 @@ class NationalOutbox(Base):
     commune_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     revision: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the figures ("" : none, completeness only)
+    completeness_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class NationalPending(Base):
@@ -97,3 +104,15 @@ class NationalCommuneTotal(Base):
     first_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     last_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     last_revision: Mapped[int] = mapped_column(Integer)
+
+
+class NationalTarget(Base):
+    """National side: a target a province hub forwarded (format 2) for one of its communes and an indicator;
+    a province's whole set is replaced by the next batch that carries targets."""
+
+    __tablename__ = "national_targets"
+
+    commune_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(8), index=True)
+    value: Mapped[int] = mapped_column(Integer)

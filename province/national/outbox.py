@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from province import offline
+from province import offline, target_sets
 from province.models import Commune, HubSetting, PhoneReport, ReportVillage
-from province.national import rollup
+from province.national import forward, rollup
 from province.national.models import NationalOutbox, NationalPending
 from sync import indicators
 from sync.protocol import canonical_json
 
 URL_KEY, KEY_KEY, PROVINCE_KEY = "national_url", "national_public_key", "national_province"
+TARGETS_KEY = "national_targets_hash"  # of the targets last put in a batch
 
 
 def link(s: Session) -> dict[str, str]:
@@ -82,35 +83,64 @@ def waiting(s: Session) -> list[NationalPending]:
     return list(s.scalars(select(NationalPending).order_by(NationalPending.created_at, NationalPending.batch_id)))
 
 
-def compose(s: Session, province: str, *, new: bool = False) -> NationalPending | None:
-    """The oldest pending batch (unless `new`), or a new one of every (commune, day) changed since it was
-    last put in a batch (at most rollup.MAX_ROWS); None when nothing changed. Revisions move in the same
-    transaction that stores the batch."""
-    first = None if new else pending(s)
-    if first is not None:
-        return first
+def _targets_change(s: Session, province: str, today: dt.date) -> dict[str, dict[str, int]] | None:
+    """The province's targets when they changed since last put in a batch (the hash moves with the batch)."""
+    now = forward.targets(s, province, today)
+    digest = forward.digest(now)
+    row = s.get(HubSetting, TARGETS_KEY)
+    if row is not None and row.value == digest:
+        return None
+    if row is None:
+        s.add(HubSetting(key=TARGETS_KEY, value=digest))
+    else:
+        row.value = digest
+    return now
+
+
+def _changed(s: Session, province: str, today: dt.date) -> list[rollup.Row]:
+    """A row, at its next revision, for every (commune, day) whose figures or completeness changed since it
+    was last put in a batch (at most rollup.MAX_ROWS); the outbox moves with them."""
     sent = {(o.commune_code, o.day): o for o in s.scalars(select(NationalOutbox))}
+    figs = figures(s, province)
+    comp = forward.completeness_rows(s, province, today)
     rows: list[rollup.Row] = []
-    for (commune, day), (provisional, values) in sorted(figures(s, province).items()):
-        digest = _hash(provisional, values)
-        old = sent.get((commune, day))
-        if old is not None and old.content_hash == digest:
+    for key in sorted(figs.keys() | comp.keys()):
+        provisional, values = figs.get(key, (False, {}))
+        digest = _hash(provisional, values) if key in figs else ""
+        c_digest = forward.digest(comp[key]) if key in comp else None
+        old = sent.get(key)
+        if old is not None and old.content_hash == digest and (c_digest is None or old.completeness_hash == c_digest):
             continue
         if len(rows) >= rollup.MAX_ROWS:
             break  # the rest goes in the next batch
         revision = 1 if old is None else old.revision + 1
         if old is None:
-            s.add(NationalOutbox(commune_code=commune, day=day, revision=revision, content_hash=digest))
+            s.add(NationalOutbox(commune_code=key[0], day=key[1], revision=revision, content_hash=digest,
+                                 completeness_hash=c_digest))
         else:
             old.revision, old.content_hash = revision, digest
-        rows.append(rollup.Row(commune, day, revision, provisional, values))
-    if not rows:
+            old.completeness_hash = c_digest or old.completeness_hash
+        rows.append(rollup.Row(key[0], key[1], revision, provisional, values, comp.get(key)))
+    return rows
+
+
+def compose(s: Session, province: str, *, new: bool = False) -> NationalPending | None:
+    """The oldest pending batch (unless `new`), or a new one of every (commune, day) changed since it was
+    last put in a batch, with the targets when they changed; None when nothing changed. Revisions move in
+    the same transaction that stores the batch."""
+    first = None if new else pending(s)
+    if first is not None:
+        return first
+    today = target_sets.vn_today()
+    rows = _changed(s, province, today)
+    targets = _targets_change(s, province, today)
+    if not rows and targets is None:
         return None
     at = dt.datetime.now(dt.UTC)
     batch_id = uuid.uuid4().hex
-    batch = rollup.new_batch(province, batch_id, at.isoformat(), rows)
+    batch = rollup.new_batch(province, batch_id, at.isoformat(), rows, targets)
     wire = rollup.sign_batch(offline.ensure_hub_key(s)[0], batch)
-    row = NationalPending(batch_id=batch_id, created_at=at, wire_json=json.dumps(wire, ensure_ascii=False))
+    row = NationalPending(batch_id=batch_id, created_at=at, wire_json=rollup.wire_text(wire))
     s.add(row)
     s.flush()
     return row

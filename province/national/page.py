@@ -1,6 +1,8 @@
-"""The national page (/national): provinces ranked by the headline indicator (x/y — z% where the national
-hub holds targets for their communes, else the count), "dữ liệu đến ngày …", a stale badge for a province
-whose hub has been silent, and a province's communes as its hub reported them (/national/{province}).
+"""The national page (/national): provinces ranked by the headline indicator (x/y — z% with the targets the
+province hub forwarded, else ones imported on the national hub, else the count), "dữ liệu đến ngày …", a
+stale badge for a province whose hub has been silent, the completeness of one day per province
+(province.national.coverage; `?ngay=YYYY-MM-DD`, yesterday by default), and a province's communes as its
+hub reported them (/national/{province}), with that day's completeness per commune.
 Read-only and escaped; a signed-in dashboard user sees it on a national hub (a province hub answers 403)."""
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,7 +24,8 @@ from province.dashboard.login import PageUser
 from province.dashboard.pages import percent, thousands
 from province.db import HubDB
 from province.models import Target
-from province.national.models import NationalCommuneTotal, NationalProvince
+from province.national import coverage
+from province.national.models import NationalCommuneTotal, NationalProvince, NationalTarget
 from province.national.role import rollups_refused
 from province.national.rollup import RollupRefused
 from sync import communes, indicators
@@ -47,6 +51,8 @@ class ProvinceLine:
     stale: bool = False
     expected: int = 0  # communes of the province in the official register
     current: int = 0  # of them, with figures up to yesterday (hub time) or later
+    version: int | None = None  # roll-up format of its hub's last batch
+    covered: coverage.Coverage | None = None  # the day's completeness (format 2)
 
     def completeness(self) -> str:
         """"x/y xã — z%": the communes whose figures reached yesterday, of the province's communes."""
@@ -73,30 +79,40 @@ def expected_communes() -> dict[str, int]:
 
 
 def _targets(s: Session, key: str) -> dict[str, int]:
+    """Province → the sum of its communes' targets for `key`: the ones its hub forwarded where it forwarded
+    any, else the ones imported on the national hub (`targets import`)."""
+    forwarded: dict[str, int] = {}
+    for prov, value in s.execute(select(NationalTarget.province_code, NationalTarget.value)
+                                 .where(NationalTarget.indicator == key)):
+        forwarded[prov] = forwarded.get(prov, 0) + int(value)
+    sent_any = set(s.scalars(select(NationalTarget.province_code).distinct()))
     out: dict[str, int] = {}
     for commune, value in s.execute(select(Target.commune_code, Target.value).where(Target.indicator == key)):
         rec = communes.by_code(commune)
-        if rec is not None:
+        if rec is not None and rec.province_code not in sent_any:
             out[rec.province_code] = out.get(rec.province_code, 0) + int(value)
-    return out
+    return {**out, **forwarded}
 
 
-def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceLine]:
-    """Every enrolled province, ranked: by % of target where there are targets, then by count."""
+def province_lines(s: Session, now: dt.datetime | None = None, on: dt.date | None = None) -> list[ProvinceLine]:
+    """Every enrolled province, ranked: by % of target where there are targets, then by count; with the
+    completeness of `on` (yesterday by default)."""
     key, now = headline(), now or dt.datetime.now(dt.UTC)
     yesterday = hub_today() - dt.timedelta(days=1)
     names = communes.provinces()
     lines = {p.province_code: ProvinceLine(p.province_code, names.get(p.province_code, p.province_code),
-                                           last_batch=p.last_batch_at)
+                                           last_batch=p.last_batch_at, version=p.rollup_version)
              for p in s.scalars(select(NationalProvince))}
     targets = _targets(s, key)
+    covered = coverage.by_province(s, lines, on or yesterday)
     for code, line in lines.items():
         line.stale = line.last_batch is None or now - line.last_batch > STALE_AFTER
         line.expected = expected_communes().get(code, 0)
         line.target = targets.get(code, 0)
+        line.covered = covered.get(code)
     for prov, values, last_day, provisional_days in s.execute(select(  # kept at intake: ~3,300 rows
             NationalCommuneTotal.province_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
-            NationalCommuneTotal.provisional_days)):
+            NationalCommuneTotal.provisional_days).where(NationalCommuneTotal.days > 0)):
         found = lines.get(prov)
         if found is None:
             continue
@@ -113,14 +129,17 @@ def province_lines(s: Session, now: dt.datetime | None = None) -> list[ProvinceL
 class CommuneLine:
     code: str
     name: str
-    last_day: dt.date
+    last_day: dt.date | None  # None: no figures yet, only the completeness of a day it sent nothing
     revision: int
     provisional_days: int = 0
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(indicators.KEYS, 0))
+    completeness: dict[str, Any] | None = None  # of the page's day
 
 
-def commune_lines(s: Session, province: str) -> list[CommuneLine]:
-    """Per commune of the province: cumulative counts, last day and its revision, provisional days."""
+def commune_lines(s: Session, province: str, on: dt.date | None = None) -> list[CommuneLine]:
+    """Per commune of the province: cumulative counts, last day and its revision, provisional days, and the
+    completeness of `on` (yesterday by default); a commune with completeness but no figures is listed too."""
+    day = coverage.day_rows(s, [province], on or hub_today() - dt.timedelta(days=1)).get(province, {})
     out = []
     for c, values, last_day, rev, provisional_days in s.execute(select(
             NationalCommuneTotal.commune_code, NationalCommuneTotal.values_json, NationalCommuneTotal.last_day,
@@ -132,8 +151,14 @@ def commune_lines(s: Session, province: str) -> list[CommuneLine]:
         rec = communes.by_code(c)
         line = CommuneLine(c, rec.name if rec else c, last_day, int(rev), int(provisional_days))
         line.totals.update({k: int(v) for k, v in json.loads(values).items()})
+        line.completeness = day.get(c)
         out.append(line)
-    return out
+    seen = {line.code for line in out}
+    for c, found in day.items():
+        if c not in seen:
+            rec = communes.by_code(c)
+            out.append(CommuneLine(c, rec.name if rec else c, None, 0, completeness=found))
+    return sorted(out, key=lambda x: x.code)
 
 
 _STYLE = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
@@ -146,38 +171,43 @@ def _page(title: str, body: Markup) -> str:
                .format(t=title, st=Markup(_STYLE), b=body))
 
 
-def national_html(lines: list[ProvinceLine]) -> str:
-    key = headline()
+def national_html(lines: list[ProvinceLine], on: dt.date | None = None) -> str:
+    key, on = headline(), on or hub_today() - dt.timedelta(days=1)
     rows = Markup("").join(Markup(
-        "<tr><td>{rank}</td><td><a href=\"/national/{code}\">{name}</a>{badge}</td><td>{fig}</td>"
-        "<td>{days}</td><td>{communes}</td><td>{sent}</td></tr>").format(
+        "<tr><td>{rank}</td><td><a href=\"/national/{code}?ngay={iso}\">{name}</a>{badge}</td><td>{fig}</td>"
+        "<td>{days}</td><td>{communes}</td><td>{cov}</td><td>{sent}</td></tr>").format(
         rank=i + 1, code=ln.code, name=ln.name, fig=ln.figure() + (" (có số tạm)" if ln.provisional else ""),
+        iso=on.isoformat(), cov=coverage.province_cell(ln.covered, ln.version),
         badge=Markup(" <span class=\"stale\">im lặng</span>") if ln.stale else "",
         days=f"dữ liệu đến ngày {vn_date(ln.last_day)}" if ln.last_day else "chưa có dữ liệu",
         communes=ln.completeness(), sent=local(ln.last_batch) if ln.last_batch else "")
         for i, ln in enumerate(lines))
     body = Markup("<p>Xếp hạng theo {ind}; ngày {today}. «im lặng»: máy chủ tỉnh không gửi số liệu quá {d} ngày. "
-                  "«Đủ số liệu đến hôm qua»: số xã có số liệu đến hết ngày hôm qua trên số xã của tỉnh.</p>"
+                  "«Đủ số liệu đến hôm qua»: số xã có số liệu đến hết ngày hôm qua trên số xã của tỉnh. "
+                  "«Báo cáo ngày {on}»: như máy chủ tỉnh tính từ các lần nhận (qua mạng, tệp USB, mã ngày qua điện "
+                  "thoại là số tạm).</p>"
                   "<table><tr><th>#</th><th>Tỉnh</th><th>{ind}</th><th>Độ mới</th><th>Đủ số liệu đến hôm qua</th>"
-                  "<th>Lần gửi cuối</th></tr>{rows}</table><p><a href=\"/national/report/{month}\">Báo cáo tháng "
+                  "<th>Báo cáo ngày {on}</th><th>Lần gửi cuối</th></tr>{rows}</table>"
+                  "<p><a href=\"/national/report/{month}\">Báo cáo tháng "
                   "{month_vn} (PDF, A4)</a></p>").format(month=f"{hub_today():%Y-%m}", month_vn=f"{hub_today():%m/%Y}",
-        ind=indicators.label(key), today=vn_date(hub_today()), d=STALE_AFTER.days, rows=rows)
+        ind=indicators.label(key), today=vn_date(hub_today()), d=STALE_AFTER.days, rows=rows, on=vn_date(on))
     return _page("Toàn quốc — số liệu các tỉnh", body)
 
 
-def province_html(code: str, name: str, rows: list[CommuneLine]) -> str:
-    keys = indicators.KEYS
+def province_html(code: str, name: str, rows: list[CommuneLine], on: dt.date | None = None) -> str:
+    keys, on = indicators.KEYS, on or hub_today() - dt.timedelta(days=1)
     head = Markup("").join(Markup("<th>{}</th>").format(indicators.label(k, short=True)) for k in keys)
     body_rows = Markup("").join(Markup("<tr><td>{c}</td><td>{n}</td>{vals}<td>{day}</td><td>{rev}</td>"
-                                       "<td>{tam}</td></tr>").format(
+                                       "<td>{tam}</td><td>{cov}</td></tr>").format(
         c=r.code, n=r.name, vals=Markup("").join(Markup("<td>{}</td>").format(thousands(r.totals.get(k, 0)))
                                                  for k in keys),
-        day=vn_date(r.last_day), rev=r.revision,
+        day=vn_date(r.last_day) if r.last_day else "chưa có", rev=r.revision or "",
+        cov=coverage.commune_cell(r.completeness),
         tam=Markup("<span class=\"tam\">{} ngày số tạm</span>").format(r.provisional_days) if r.provisional_days
         else "") for r in rows)
     body = Markup("<p><a href=\"/national\">← Toàn quốc</a></p><p>Các xã như máy chủ tỉnh đã báo cáo.</p>"
-                  "<table><tr><th>Mã xã</th><th>Tên xã</th>{head}<th>Ngày cuối</th><th>Lần sửa</th><th></th></tr>"
-                  "{rows}</table>").format(head=head, rows=body_rows)
+                  "<table><tr><th>Mã xã</th><th>Tên xã</th>{head}<th>Ngày cuối</th><th>Lần sửa</th><th></th>"
+                  "<th>Báo cáo ngày {on}</th></tr>{rows}</table>").format(head=head, rows=body_rows, on=vn_date(on))
     return _page(f"Tỉnh {name} ({code})", body)
 
 
@@ -188,22 +218,38 @@ def _national_only(request: Request) -> HubDB:
     return db
 
 
+def _day(ngay: str | None) -> dt.date:
+    """The page's day (?ngay=YYYY-MM-DD), yesterday by default; a malformed or future one is refused."""
+    if not ngay:
+        return hub_today() - dt.timedelta(days=1)
+    try:
+        on = dt.date.fromisoformat(ngay[:10]) if len(ngay) == 10 else None
+    except ValueError:
+        on = None
+    if on is None or on > hub_today():
+        raise RollupRefused("ngay must be YYYY-MM-DD, not in the future", vi="Ngày phải có dạng NĂM-THÁNG-NGÀY "
+                            "(ví dụ 2026-12-05) và không ở tương lai.", status=422, field="ngay")
+    return on
+
+
 @router.get("/national", response_class=HTMLResponse, summary="The national page (national hub)")
-def national(request: Request, user: PageUser) -> HTMLResponse:
+def national(request: Request, user: PageUser, ngay: str | None = None) -> HTMLResponse:
     db = _national_only(request)
+    on = _day(ngay)
     with db.session() as s:
-        html = national_html(province_lines(s))
+        html = national_html(province_lines(s, on=on), on)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/national/{province}", response_class=HTMLResponse, summary="A province's communes (national hub)")
-def national_province(request: Request, province: str, user: PageUser) -> HTMLResponse:
+def national_province(request: Request, province: str, user: PageUser, ngay: str | None = None) -> HTMLResponse:
     db = _national_only(request)
     if len(province) > 8 or province not in communes.provinces():
         raise RollupRefused(f"{province[:8]} is not a province code", vi="Không có tỉnh này.", status=404)
+    on = _day(ngay)
     with db.session() as s:
-        rows = commune_lines(s, province)
-    return HTMLResponse(province_html(province, communes.provinces()[province], rows),
+        rows = commune_lines(s, province, on)
+    return HTMLResponse(province_html(province, communes.provinces()[province], rows, on),
                         headers={"Cache-Control": "no-store"})
 
 

@@ -84,7 +84,7 @@ def month_summary(s: Session, year: int, month: int, indicator: str, on: dt.date
     for prov, commune, day, values in s.execute(select(t.province_code, t.commune_code, t.day, t.values_json)
                                                 .where(t.day >= summary.first, t.day <= summary.last)):
         line = lines.get(prov)
-        if line is None:
+        if line is None or values == "{}":  # no line, or a completeness-only row: the commune sent nothing
             continue
         line.value += int(json.loads(values).get(indicator, 0))
         line.reported.add(commune)

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,13 +28,17 @@ from province.national.rollup import Row
 
 _SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # the exact text SQLAlchemy's SQLite DateTime stores
 COPY_FROM = 64  # PostgreSQL: this many new rows or more go in by COPY
-_COLS = ("commune_code", "day", "province_code", "revision", "provisional", "values_json", "batch_id", "received_at")
-_PG_TYPES = ("varchar", "date", "varchar", "int4", "int4", "text", "varchar", "timestamp")
-_SET = ", ".join(f"{c} = excluded.{c}" for c in _COLS[2:])
+_COLS = ("commune_code", "day", "province_code", "revision", "provisional", "values_json", "batch_id", "received_at",
+         "completeness_json")
+_PG_TYPES = ("varchar", "date", "varchar", "int4", "int4", "text", "varchar", "timestamp", "text")
+# a revision without completeness (a day past the province's window, or a version-1 hub) keeps the one held
+_SET = ", ".join(f"{c} = excluded.{c}" for c in _COLS[2:-1]) + \
+    ", completeness_json = COALESCE(excluded.completeness_json, national_commune_days.completeness_json)"
 _UPSERT = (f"INSERT INTO national_commune_days ({', '.join(_COLS)}) {{source}} ON CONFLICT (commune_code, day) "
            f"DO UPDATE SET {_SET} WHERE excluded.revision > national_commune_days.revision")
+# by the primary key (commune, day): a commune's rows only ever come from its province (checked before)
 _HELD = ("SELECT commune_code, day, revision, provisional, values_json FROM national_commune_days "
-         "WHERE province_code = ? AND day BETWEEN ? AND ? AND commune_code IN ({marks})")
+         "WHERE commune_code IN ({marks}) AND day BETWEEN ? AND ?")
 _TOT_COLS = ("commune_code", "province_code", "values_json", "days", "provisional_days", "first_day", "last_day",
              "last_revision")
 _TOTALS = f"SELECT {', '.join(_TOT_COLS)} FROM national_commune_totals WHERE commune_code IN ({{marks}})"
@@ -56,6 +61,8 @@ class Totals:
     last_revision: int = 0
 
     def add(self, day: dt.date, revision: int, provisional: bool, values: dict[str, int], sign: int) -> None:
+        if not values:
+            return  # a completeness-only row (the commune sent nothing that day): not a day of figures
         for k, v in values.items():
             self.values[k] = self.values.get(k, 0) + sign * int(v)
         self.days += sign
@@ -70,6 +77,15 @@ def values_text(values: dict[str, int]) -> str:
     """json.dumps(values, sort_keys=True) without its per-call encoder set-up: keys are known indicator keys
     (no escaping), values ints (checked by rollup.rows_of)."""
     return "{" + ", ".join(f'"{k}": {int(v)}' for k, v in sorted(values.items())) + "}"
+
+
+@lru_cache(maxsize=4096)
+def completeness_text(t: tuple[int, ...] | None) -> str | None:
+    """A row's checked completeness (rollup._completeness: eight ints) as stored JSON (named), or None."""
+    if t is None:
+        return None
+    return (f'{{"expected": {t[0]}, "late": {{"network": {t[4]}, "phone": {t[6]}, "usb": {t[5]}}}, '
+            f'"missing": {t[7]}, "on_time": {{"network": {t[1]}, "phone": {t[3]}, "usb": {t[2]}}}}}')
 
 
 def _day(value: Any) -> dt.date:
@@ -104,13 +120,13 @@ class NationalWriter:
         lo, hi = min(r.day for r in rows), max(r.day for r in rows)
         cur = self.raw.cursor()
         cur.execute(self._sql(_HELD.format(marks=", ".join("?" * len(found)))),
-                    (province, self._v_day(lo), self._v_day(hi), *sorted(found)))
+                    (*sorted(found), self._v_day(lo), self._v_day(hi)))
         return {(c, _day(d)): (int(rev), int(prov), vals) for c, d, rev, prov, vals in cur.fetchall()}
 
     def upsert(self, province: str, batch_id: str, rows: Sequence[Row], at: dt.datetime) -> None:
         when = self._v_ts(at)
         params = [(r.commune, self._v_day(r.day), province, r.revision, int(r.provisional),
-                   values_text(r.values), batch_id, when) for r in rows]
+                   values_text(r.values), batch_id, when, completeness_text(r.completeness)) for r in rows]
         cur = self.raw.cursor()
         if self.sqlite or len(params) < COPY_FROM:
             cur.executemany(self._sql(_UPSERT.format(source=f"VALUES ({', '.join('?' * len(_COLS))})")), params)

@@ -58,10 +58,12 @@ def province_sums(db_file: Path, key: str = "card_captured") -> dict[tuple[str, 
 
 
 def national_rows(db_file: Path, key: str = "card_captured") -> dict[tuple[str, str], tuple[str, int, int]]:
-    """(commune, day) → (province, revision, figure) as the national hub stored them."""
+    """(commune, day) → (province, revision, figure) as the national hub stored them: the days with figures
+    (a completeness-only row, of a commune that sent nothing that day, has values {})."""
     with sqlite3.connect(db_file) as c:
         return {(code, str(day)): (prov, rev, int(json.loads(values).get(key, 0))) for code, day, prov, rev, values in
-                c.execute("SELECT commune_code, day, province_code, revision, values_json FROM national_commune_days")}
+                c.execute("SELECT commune_code, day, province_code, revision, values_json FROM national_commune_days "
+                          "WHERE values_json != '{}'")}
 
 
 def today_minus(days: int) -> str:
