@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from province.dashboard import lang
 from province.dashboard.data import CONTEXT, LABELS, MAIN, MET_LABELS, local, vn_date
 from sync.protocol import INDICATORS
 
@@ -42,12 +43,13 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=lang.printed,  # every printed string in English when the request asked for it
     )
-    env.filters.update(n=thousands, pct=percent, vn_date=vn_date, local=local)
+    env.filters.update(n=thousands, pct=percent, vn_date=vn_date, local=local, tr=lang.printed, keep=lang.keep)
     env.globals["css"] = Markup(CSS)  # a constant of this package, hashed into the CSP
     env.globals["copy_js"] = Markup(COPY_JS)  # idem, on the phone page only
     env.globals.update(role_label=role_label, labels=LABELS, indicators=INDICATORS, main=MAIN, context=CONTEXT,
-                       met_labels=MET_LABELS)
+                       met_labels=MET_LABELS, _=lang.gettext, lang_switch=lang.switch, lang=lang.current)
     return env
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from province.dashboard import lang
 from province.dashboard.data import (
     CONTEXT,
     MAIN,
@@ -125,10 +126,14 @@ def commune_line(r: Row, on: dt.date) -> CommuneLine:
         machines + tuple(laptop_lines(r)))
 
 
-@lru_cache(maxsize=4096)  # above the 3,321 communes of 2025
 def commune_row_html(line: CommuneLine) -> Markup:
-    """The row rendered by the `commune_row` macro (escaped there), kept per distinct line: most communes'
-    rows do not change between two requests, and the province table has 3,321 of them."""
+    """The row rendered by the `commune_row` macro (escaped there), kept per distinct line and language: most
+    communes' rows do not change between two requests, and the province table has 3,321 of them."""
+    return _row_html(line, lang.current())
+
+
+@lru_cache(maxsize=4096)  # above the 3,321 communes of 2025
+def _row_html(line: CommuneLine, language: str) -> Markup:
     macro = ENV.get_template("_province_row.html").module.commune_row  # type: ignore[attr-defined]
     row: Markup = macro(line)
     return row
