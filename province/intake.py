@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from province.db import HubDB
 from province.errors import HubRefusal
 from province.intake_writer import COPY_FROM_ROWS, BatchKey, IntakeWriter, StaleRead
+from province.models import Batch as BatchRow
 from province.revisions_lowered import detail_part
 from province.revisions_lowered import entry as lowered_entry
-from province.models import Batch as BatchRow
 from sync import limits, protocol
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, INDICATORS, UPDATED, ImportSummary, ReportOutcome
 
