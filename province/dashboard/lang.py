@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -48,6 +49,7 @@ def en_numbers(text: str) -> str:
     return _NUMBER.sub(_swap, text)
 
 
+@lru_cache(maxsize=65536)  # the province table prints the same few thousand lines on every request
 def translate(text: str) -> str:
     """The English of a Vietnamese line: the catalogue's, else the first pattern that matches it whole, else
     its parts (joined by " · ", "; " or ", ") translated one by one; unknown text (data) as it is."""
