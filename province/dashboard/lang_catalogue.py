@@ -270,6 +270,23 @@ CATALOGUE: dict[str, str] = {
     "Xếp hạng — EnrollPoint": "Rankings — EnrollPoint",
     "Không tìm thấy": "Not found",
     "Không tìm thấy xã": "No such commune",
+    # refusal pages' titles (their words come in English from the refusal itself)
+    "Ngoài phạm vi tài khoản": "Outside this account's scope",
+    "Yêu cầu không hợp lệ": "Invalid request",
+    "Không đọc được tệp": "Cannot read the file",
+    "Không tìm thấy máy": "No such laptop",
+    "Không tìm thấy biên nhận": "No such receipt",
+    "Máy chủ tỉnh đang bận": "The province hub is busy",
+    "Không có quyền": "Not allowed",
+    "Không làm được việc này": "Cannot do this",
+    "Không kết nối được máy": "Cannot connect the laptop",
+    "Không nhập được tệp": "Cannot import the file",
+    "Không mở được cơ sở dữ liệu": "Cannot open the database",
+    "Cơ sở dữ liệu tạm thời không truy cập được": "The database cannot be reached for now",
+    "Không nhận báo cáo": "Report not accepted",
+    "Không nhận được": "Not accepted",
+    "Không nhập được tệp chỉ tiêu": "Cannot import the targets file",
+    "Cần kết nối bảo mật (https)": "A secure connection (https) is needed",
 }
 
 PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), en) for p, en in (

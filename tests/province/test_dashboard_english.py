@@ -72,6 +72,10 @@ def test_every_steering_page_in_both_languages(hub_url: str, tmp_path: Path,
         http.cookies.clear()
         assert login(http, "lanh.dao").status_code == 303
         vi_mine, en_mine = _check_pair(http, f"/mine?on={on}")
+        # a refusal page speaks the page's language too (a leader opening the province's target sets)
+        refused = http.get(f"/targets?on={on}&lang=en")
+        assert refused.status_code == 403 and "Outside this account" in refused.text, refused.text[:500]
+        assert not vietnamese_left(refused.text), vietnamese_left(refused.text)
 
     vi_targets, en_targets = pages[f"/targets?on={on}"]
     assert "56.873/57.543 — 98,83%" in vi_targets, vi_targets[:2000]
