@@ -1,7 +1,7 @@
 """The dashboard's language: Vietnamese first, English when asked (`?lang=en`, then kept in the `ep_lang`
 cookie). One catalogue (`lang_catalogue`) serves the Jinja2 templates two ways: a template's own words go
 through `_("…")`, and every other printed string — the words the Python modules build (statuses, labels,
-reasons, titles) — through the environment's `finalize` hook (`printed`), which also turns Vietnamese number
+reasons, titles) — through the English environment's `finalize` hook (`printed`; province/dashboard/pages.py), which also turns Vietnamese number
 format into English (56.873/57.543 — 98,83% → 56,873/57,543 — 98.83%). Vietnamese pages are unchanged: both
 hooks return their text as it is. Data (commune, village, leader and target-set names) is never in the
 catalogue, so it prints as entered.
@@ -72,8 +72,8 @@ def gettext(text: str, **values: Any) -> str:
 
 
 def printed(value: Any) -> Any:
-    """The environment's finalize hook: every printed string in English when asked (markup, already made by
-    a template, and kept text as they are)."""
+    """The English environment's finalize hook (and the `tr` filter): every printed string in English when
+    asked (markup, already made by a template, and kept text as they are)."""
     if not english() or not isinstance(value, str) or isinstance(value, Kept) or hasattr(value, "__html__"):
         return value
     return en_numbers(translate(value))

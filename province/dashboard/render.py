@@ -27,7 +27,7 @@ from province.dashboard.data import (
     meets_all,
     vn_date,
 )
-from province.dashboard.pages import ENV, percent, render, thousands
+from province.dashboard.pages import ENV, ENV_EN, percent, render, thousands
 from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
 __all__ = ["commune_page", "completeness_page", "login_page", "message_page", "point_name", "province_page"]
@@ -134,7 +134,8 @@ def commune_row_html(line: CommuneLine) -> Markup:
 
 @lru_cache(maxsize=4096)  # above the 3,321 communes of 2025
 def _row_html(line: CommuneLine, language: str) -> Markup:
-    macro = ENV.get_template("_province_row.html").module.commune_row  # type: ignore[attr-defined]
+    env = ENV_EN if language == lang.EN else ENV
+    macro = env.get_template("_province_row.html").module.commune_row  # type: ignore[attr-defined]
     row: Markup = macro(line)
     return row
 
