@@ -1,4 +1,4 @@
-"""The province hub: FastAPI `app` and `api` (`schemas`, hardening in `security`), report `intake` (SQL in
+"""The province hub: FastAPI `app` and `api` (`schemas`, hardening in `security`), report `intake` (signed revisions that lower an earlier one noted by `revisions_lowered`; SQL in
 `intake_writer`) and `bundle_import`, files for communes with no link (`offline`), a dead laptop's successor
 (`replacement`, `device_keys`) and laptops `held` for the admin, which indicator columns storage lacks
 (`indicator_storage`), `admin` functions and dashboard `auth`

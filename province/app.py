@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 
 from province import auth, db_watch, offline, proxy, refusals, security
+from province.dashboard.lang import LanguageMiddleware
 from province.db import HubDB, open_hub
 from province.inflight import BatchSlots
 from province.settings import HubSettings
@@ -122,6 +123,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
                                  "/api/v1/national/batches": national_api.rollup.MAX_WIRE},
                        small={"/api/v1/enrol": security.SMALL_BODY, "/login": security.SMALL_BODY,
                               "/logout": security.SMALL_BODY})
+    app.add_middleware(LanguageMiddleware)  # the dashboard's language for this request (?lang=, cookie)
     app.add_middleware(security.SecurityHeaders)
     app.add_middleware(proxy.TrustedProxies, networks=settings.proxy_networks())  # outermost: the real client
     app.add_exception_handler(RequestValidationError, security.validation_error)

@@ -26,6 +26,8 @@ from province.db import HubDB
 from province.errors import HubRefusal
 from province.intake_writer import COPY_FROM_ROWS, BatchKey, IntakeWriter, StaleRead
 from province.models import Batch as BatchRow
+from province.revisions_lowered import detail_part
+from province.revisions_lowered import entry as lowered_entry
 from sync import limits, protocol
 from sync.protocol import CONFLICT, IGNORED, IMPORTED, INDICATORS, UPDATED, ImportSummary, ReportOutcome
 
@@ -188,7 +190,7 @@ def _summary(batch: protocol.Batch, plan: Plan, received: dt.datetime) -> tuple[
     """(the ImportSummary a replay answers, the audit line's detail), as stored JSON."""
     summary = ImportSummary(batch.batch_id, plan.results, protocol.iso(received)).to_dict()
     detail = {"batch_id": batch.batch_id, "imported": summary["imported"], "updated": summary["updated"],
-              "ignored": summary["ignored"], "conflicts": len(summary["conflicts"])}
+              "ignored": summary["ignored"], "conflicts": len(summary["conflicts"]), **detail_part(plan.lowered)}
     return json.dumps(summary, ensure_ascii=False, sort_keys=True), json.dumps(detail, ensure_ascii=False)
 
 
@@ -210,6 +212,7 @@ class Plan:
     inserts: dict[tuple[str, dt.date], tuple[protocol.Report, str, str]] = dataclasses.field(default_factory=dict)
     updates: dict[tuple[str, dt.date], tuple[protocol.Report, str, str, int]] = dataclasses.field(default_factory=dict)
     delta: list[int] = dataclasses.field(default_factory=lambda: [0] * len(INDICATORS))
+    lowered: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # province/revisions_lowered.py
 
     @property
     def changed_days(self) -> list[dt.date]:
@@ -251,6 +254,9 @@ def decide(batch: protocol.Batch, stored: dict[tuple[str, dt.date], StoredReport
         else:
             plan.results.append(ReportOutcome(r.point_code, r.day, r.revision, UPDATED))
             plan.updates[k] = (r, h, breakdown, cur.row_id)
+            note = lowered_entry(r.point_code, r.day, cur.revision, r.revision, old, new)
+            if note is not None:
+                plan.lowered.append(note)
         stored[k] = StoredReport(cur.row_id if cur else None, r.revision, h, new)
     return plan
 

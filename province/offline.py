@@ -262,10 +262,15 @@ def sign_receipt(s: Session, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def stored_receipt(s: Session, receipt_id: str) -> str | None:
+    row = stored_receipt_row(s, receipt_id)
+    return row.document if row is not None else None
+
+
+def stored_receipt_row(s: Session, receipt_id: str) -> BundleReceipt | None:
+    """The kept receipt with its commune (the dashboard checks the account's scope before handing it out)."""
     if not (len(receipt_id) == 32 and all(c in "0123456789abcdef" for c in receipt_id)):
         return None
-    row = s.get(BundleReceipt, receipt_id)
-    return row.document if row is not None else None
+    return s.get(BundleReceipt, receipt_id)
 
 
 # -- targets and settings by file ---------------------------------------------------------------------

@@ -34,10 +34,11 @@ def refusal_response(request: Request, exc: HubRefusal) -> Response:
         headers["Retry-After"] = str(retry_after)
     if wants_json(request):
         return JSONResponse(refusal_body(exc), status_code=exc.status, headers={**headers, **NO_STORE})
-    from province.dashboard import render
+    from province.dashboard import lang, render
 
     home = "/dashboard/offline" if request.url.path.startswith(_OFFLINE_PATHS) else "/"
-    html = render.message_page(exc.title, [exc.words("vi")], error=True, home=home)
+    words = exc.words("en" if lang.english() else "vi")  # the page's language (its title: the catalogue)
+    html = render.message_page(exc.title, [words], error=True, home=home)
     return HTMLResponse(html, status_code=exc.status, headers={**headers, **NO_STORE})
 
 

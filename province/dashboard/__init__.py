@@ -9,4 +9,6 @@ Drill-down, trends and checks: `drill` (routes: points and villages, a point, a 
 `drill_data` (their figures), `trend` (the inline SVG chart's series and target lines), `checks` ("Cần kiểm tra"); `stamped` keeps
 the province-wide checks and trend until new data arrives. Accounts bound to a province or to a leader's
 communes: `scope` (what a page may show, what an admin may act on) and `mine` ("Địa bàn của tôi"); rankings
-kept as published at the cut-off: `published` and `ranking_pages` (`/rankings`)."""
+kept as published at the cut-off: `published` and `ranking_pages` (`/rankings`). Vietnamese first, English on
+request: `lang` (the request's language, the templates' `_()` and the hook that prints every other line in
+English) with its one catalogue `lang_catalogue`."""

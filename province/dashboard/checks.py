@@ -6,8 +6,9 @@ Four checks, each from what the hub stores, never changing a total (flags are re
 - a spike: a day of the window whose count of an indicator is above SPIKE_FACTOR × the median of the
   commune's active days (count > 0) in the window and above SPIKE_MIN;
 - a lowered figure: a day code read over the phone replaced by its signed report (same laptop, point, day;
-  revision ≥ the code's) with a lower count — the day's, hence the cumulative figure shown, went down. The
-  hub keeps one revision per report, so a revision lowering an earlier revision is not seen here;
+  revision ≥ the code's) with a lower count — the day's, hence the cumulative figure shown, went down; and a
+  signed revision that lowered an earlier signed revision of the same (laptop, point, day), noted by intake
+  in the batch's audit line (province/revisions_lowered.py), when it arrived in the window;
 - a report for a day later than its arrival: the report's day after the Vietnam date of its (latest) arrival.
 
 Bounded per request: the window is WINDOW days up to `on`, read by the (day, commune) index with one grouped
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from province.dashboard import stamped
 from province.dashboard.data import LABELS, MAIN, VN_TZ, _day, _utc, vn_date
 from province.models import Commune, CommuneTotal, PhoneReport, ReportVillage
+from province.revisions_lowered import lowered_since
 
 WINDOW = 14  # days looked at, up to the day shown
 SPIKE_FACTOR = 3
@@ -133,6 +135,19 @@ def _lowered(s: Session, on: dt.date) -> dict[str, list[Flag]]:
     return out
 
 
+def _revised_down(s: Session, on: dt.date) -> dict[str, list[Flag]]:
+    """Signed revisions that lowered an earlier signed one, arrived in the window's days (Vietnam dates)."""
+    start = dt.datetime.combine(on - dt.timedelta(days=WINDOW - 1), dt.time(), VN_TZ).astimezone(dt.UTC)
+    end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), VN_TZ).astimezone(dt.UTC)
+    out: dict[str, list[Flag]] = {}
+    for x in lowered_since(s, start, end):
+        out.setdefault(x.commune_code, []).append(Flag(
+            "lowered", f"{LABELS.get(x.indicator, x.indicator)} ngày {vn_date(x.day)}, điểm {x.point}, "
+            f"máy {x.device_id[:8]}: báo cáo ký số lần {x.old_revision} là {x.before}, lần {x.new_revision} "
+            f"còn {x.after} (cộng dồn giảm)", x.day))
+    return out
+
+
 def checks(s: Session, on: dt.date, province: str | None = None) -> list[CommuneFlags]:
     """Every commune with at least one flag (of one province); kept until new data arrives (`stamped`)."""
     return stamped.kept(s, ("checks", on, province), lambda: _compute(s, on, province))
@@ -155,7 +170,7 @@ def _compute(s: Session, on: dt.date, province: str | None) -> list[CommuneFlags
             more = _spikes(days) + _future(days)
             if more:
                 found.setdefault(code, []).extend(more)
-    for code, flags in _lowered(s, on).items():
+    for code, flags in (*_lowered(s, on).items(), *_revised_down(s, on).items()):
         if code in codes:
             found.setdefault(code, []).extend(flags)
     order = list(KINDS)

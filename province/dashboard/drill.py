@@ -15,6 +15,7 @@ from province.dashboard import checks as ck
 from province.dashboard import drill_data as dd
 from province.dashboard import scope
 from province.dashboard import trend as tr
+from province.dashboard.lang import gettext
 from province.dashboard.login import PageUser
 from province.dashboard.pages import render
 from province.dashboard.render import point_name
@@ -117,5 +118,6 @@ def laptop_page(request: Request, code: Code, device_id: PointP, user: PageUser,
             return _missing(f"{code}/{device_id}")
         name = dev.name if dev is not None else device_id
         ctx = {"lines": lines, "totals": dd.totals_by(lines), "commune": commune, "device_id": device_id,
-               "name": name, "crumbs": _crumbs(day.isoformat(), commune, (f"Máy {name}", ""))}
-    return _page("laptop.html", title=f"{commune.name} — máy {name}", user=user, on=day, **ctx)
+               "name": name, "crumbs": _crumbs(day.isoformat(), commune, (gettext("Máy %(name)s", name=name), ""))}
+    title = gettext("%(commune)s — máy %(name)s", commune=commune.name, name=name)
+    return _page("laptop.html", title=title, user=user, on=day, **ctx)

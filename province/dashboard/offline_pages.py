@@ -132,7 +132,10 @@ def _new_device_page(doc: dict[str, Any], name: str) -> HTMLResponse:
 def download_receipt(request: Request, user: AdminUser, receipt_id: str) -> Response:
     db: HubDB = request.app.state.db
     with db.session() as s:
-        text = offline.stored_receipt(s, receipt_id)
+        row = offline.stored_receipt_row(s, receipt_id)
+        if row is not None:
+            scope.require(s, user, row.commune_code)  # another province's receipt: refused with words
+        text = row.document if row is not None else None
     if text is None:
         raise HubRefusal("no such receipt (gone, or a wrong link)", vi="Biên nhận không còn hoặc đường dẫn sai.",
                          status=404, title="Không tìm thấy biên nhận")

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from province.dashboard import lang
 from province.dashboard.data import CONTEXT, LABELS, MAIN, MET_LABELS, local, vn_date
 from sync.protocol import INDICATORS
 
@@ -34,7 +35,9 @@ def percent(p: float | None) -> str:
     return "" if p is None else f"{p:.1f}%".replace(".", ",")
 
 
-def _environment() -> Environment:
+def _environment(english: bool = False) -> Environment:
+    """The Vietnamese environment, or (english) the same one whose `finalize` prints every line in English:
+    two environments, so the Vietnamese pages pay nothing for the English ones."""
     env = Environment(
         loader=PackageLoader("province.dashboard", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
@@ -42,18 +45,28 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=lang.printed if english else None,
     )
-    env.filters.update(n=thousands, pct=percent, vn_date=vn_date, local=local)
+    env.filters.update(n=thousands, pct=percent, vn_date=vn_date, local=local, tr=lang.printed, keep=lang.keep)
     env.globals["css"] = Markup(CSS)  # a constant of this package, hashed into the CSP
     env.globals["copy_js"] = Markup(COPY_JS)  # idem, on the phone page only
     env.globals.update(role_label=role_label, labels=LABELS, indicators=INDICATORS, main=MAIN, context=CONTEXT,
-                       met_labels=MET_LABELS)
+                       met_labels=MET_LABELS, _=lang.gettext, lang_switch=lang.switch, lang=lang.current)
     return env
 
 
 ENV = _environment()
+ENV_EN = _environment(english=True)
+ENV_EN.globals = ENV.globals  # one set of globals and filters for both (render.py adds to them)
+ENV_EN.filters = ENV.filters
+
+
+def environment() -> Environment:
+    """The environment of the request's language (province/dashboard/lang.py)."""
+    return ENV_EN if lang.english() else ENV
 
 
 def render(template: str, **context: Any) -> str:
-    """The page `template` (a file under templates/) filled with `context`, every value escaped."""
-    return ENV.get_template(template).render(**context)
+    """The page `template` (a file under templates/) filled with `context`, every value escaped, in the
+    request's language."""
+    return environment().get_template(template).render(**context)

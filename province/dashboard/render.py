@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from province.dashboard import lang
 from province.dashboard.data import (
     CONTEXT,
     MAIN,
@@ -26,7 +27,7 @@ from province.dashboard.data import (
     meets_all,
     vn_date,
 )
-from province.dashboard.pages import ENV, percent, render, thousands
+from province.dashboard.pages import ENV, ENV_EN, percent, render, thousands
 from sync.protocol import COMMUNE_POINT_CODE, COMMUNE_POINT_LABEL_VI, INDICATORS
 
 __all__ = ["commune_page", "completeness_page", "login_page", "message_page", "point_name", "province_page"]
@@ -125,11 +126,16 @@ def commune_line(r: Row, on: dt.date) -> CommuneLine:
         machines + tuple(laptop_lines(r)))
 
 
-@lru_cache(maxsize=4096)  # above the 3,321 communes of 2025
 def commune_row_html(line: CommuneLine) -> Markup:
-    """The row rendered by the `commune_row` macro (escaped there), kept per distinct line: most communes'
-    rows do not change between two requests, and the province table has 3,321 of them."""
-    macro = ENV.get_template("_province_row.html").module.commune_row  # type: ignore[attr-defined]
+    """The row rendered by the `commune_row` macro (escaped there), kept per distinct line and language: most
+    communes' rows do not change between two requests, and the province table has 3,321 of them."""
+    return _row_html(line, lang.current())
+
+
+@lru_cache(maxsize=4096)  # above the 3,321 communes of 2025
+def _row_html(line: CommuneLine, language: str) -> Markup:
+    env = ENV_EN if language == lang.EN else ENV
+    macro = env.get_template("_province_row.html").module.commune_row  # type: ignore[attr-defined]
     row: Markup = macro(line)
     return row
 
