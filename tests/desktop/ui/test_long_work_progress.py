@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressBar, QProgressDialog
 
 from desktop import paths
 from desktop.services.demo import create_demo
@@ -23,6 +23,8 @@ class _Ticks:
     def __init__(self) -> None:
         self.at: list[float] = []
         self.seen: list[tuple[str, int, int]] = []  # (label, value, maximum) of a visible progress dialog
+        self._watched: set[int] = set()  # dialogs whose bar reports each value it takes (a loaded machine can
+        # run the whole demo between two ticks, so polling alone may see only 0 and the end)
         self.timer = QTimer(interval=10)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
@@ -32,6 +34,14 @@ class _Ticks:
         for w in QApplication.topLevelWidgets():
             if isinstance(w, QProgressDialog) and w.isVisible():
                 self.seen.append((w.labelText(), w.value(), w.maximum()))
+                self._watch(w)
+
+    def _watch(self, dialog: QProgressDialog) -> None:
+        bar = dialog.findChild(QProgressBar)
+        if bar is None or id(dialog) in self._watched:
+            return
+        self._watched.add(id(dialog))
+        bar.valueChanged.connect(lambda v, d=dialog: self.seen.append((d.labelText(), v, d.maximum())))
 
     def stop(self) -> None:
         self.timer.stop()
