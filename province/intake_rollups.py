@@ -17,8 +17,9 @@ from sync.protocol import INDICATORS
 Part = tuple[str, tuple[Any, ...]]
 _COLS = ", ".join(INDICATORS)
 _ADD = ", ".join(f"{i} = {{t}}.{i} + excluded.{i}" for i in INDICATORS)
-_DAYS = (f"INSERT INTO commune_days (day, commune_code, last_received_at, {_COLS}) VALUES {{rows}} "
-         f"ON CONFLICT (day, commune_code) DO UPDATE SET {_ADD.format(t='commune_days')}, "
+_DAYS = (f"INSERT INTO commune_days (day, commune_code, first_received_at, last_received_at, {_COLS}) VALUES "
+         f"{{rows}} ON CONFLICT (day, commune_code) DO UPDATE SET {_ADD.format(t='commune_days')}, "
+         "first_received_at = {least}(commune_days.first_received_at, excluded.first_received_at), "
          "last_received_at = {greatest}(commune_days.last_received_at, excluded.last_received_at)")
 _MONTHS = (f"INSERT INTO commune_months (commune_code, month, last_day, last_received_at, {_COLS}) VALUES {{rows}} "
            f"ON CONFLICT (commune_code, month) DO UPDATE SET {_ADD.format(t='commune_months')}, "
@@ -46,10 +47,11 @@ def parts(sqlite: bool, device: str, commune: str, received: Any, days: Mapping[
     bump. `as_day` turns a date into the backend's parameter form; `received` is already in it."""
     out: list[Part] = []
     if days:
-        greatest = "MAX" if sqlite else "GREATEST"
+        greatest, least = ("MAX", "MIN") if sqlite else ("GREATEST", "LEAST")
         marks = ", ".join("?" for _ in INDICATORS)
-        day_rows = [(as_day(d), commune, received, *delta) for d, delta in sorted(days.items())]
-        out.append((_DAYS.format(rows=", ".join(f"(?, ?, ?, {marks})" for _ in day_rows), greatest=greatest),
+        day_rows = [(as_day(d), commune, received, received, *delta) for d, delta in sorted(days.items())]
+        out.append((_DAYS.format(rows=", ".join(f"(?, ?, ?, ?, {marks})" for _ in day_rows), greatest=greatest,
+                                 least=least),
                     _flat(day_rows)))
         months: dict[dt.date, tuple[dt.date, list[int]]] = {}
         for d, delta in days.items():

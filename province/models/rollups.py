@@ -22,14 +22,16 @@ COUNTER_SHARDS = 16  # rows of intake_counters: concurrent deliveries of differe
 
 
 class CommuneDay(Base):
-    """A commune's signed figures for one day (the sum over its laptops and points) and the latest arrival
-    among them. A revision adds new − old."""
+    """A commune's signed figures for one day (the sum over its laptops and points), the first arrival of a
+    report for the day (never raised by a later revision) and the latest arrival among them. A revision adds
+    new − old."""
 
     __tablename__ = "commune_days"
     __table_args__ = (Index("ix_commune_days_commune_day", "commune_code", "day"),)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     commune_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    first_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the first report's arrival, kept
     last_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

@@ -136,6 +136,10 @@ def test_rollups_equal_recomputation_after_a_random_mix(hub_db: HubDB, client: A
             outcomes[k] += summary.get(k, 0)
         outcomes["conflicts"] += len(summary.get("conflicts", ()))
         assert _kept(hub_db) == _recomputed(hub_db), step
+    with hub_db.session() as s:  # the first arrival of a day's report is kept, never after the stored ones'
+        first = {(r.commune_code, r.day): r.first_received_at for r in s.scalars(select(CommuneDay))}
+        for r in s.scalars(select(ReportVillage)):
+            assert first[(r.commune_code, r.day)] <= r.received_at
     assert all(n > 0 for n in outcomes.values()), outcomes
 
     with hub_db.session() as s:

@@ -31,6 +31,7 @@ def upgrade() -> None:
         "commune_days",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("commune_code", sa.String(32), nullable=False),
+        sa.Column("first_received_at", sa.DateTime(), nullable=False),
         sa.Column("last_received_at", sa.DateTime(), nullable=False),
         *ind_cols,
         sa.PrimaryKeyConstraint("day", "commune_code", name="pk_commune_days"),
@@ -68,8 +69,8 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     cols = ", ".join(keys)
     sums = ", ".join(f"SUM({k})" for k in keys)
-    op.execute(f"INSERT INTO commune_days (day, commune_code, last_received_at, {cols}) "
-               f"SELECT day, commune_code, MAX(received_at), {sums} FROM report_villages GROUP BY day, commune_code")
+    op.execute(f"INSERT INTO commune_days (day, commune_code, first_received_at, last_received_at, {cols}) "
+               f"SELECT day, commune_code, MIN(received_at), MAX(received_at), {sums} FROM report_villages GROUP BY day, commune_code")
     month = _month(dialect, "day")
     op.execute(f"INSERT INTO commune_months (commune_code, month, last_day, last_received_at, {cols}) "
                f"SELECT commune_code, {month}, MAX(day), MAX(last_received_at), {sums} FROM commune_days "
