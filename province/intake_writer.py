@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +89,7 @@ _AUDIT = "INSERT INTO audit_log (at, actor, action, commune_code, detail) VALUES
 _ARRIVALS = ("INSERT INTO arrivals (device_id, day, channel, commune_code, first_at) VALUES {rows} "
              "ON CONFLICT (device_id, day, channel) DO NOTHING")
 Arrival = tuple[str, Sequence[dt.date]]  # (channel, the batch's days)
-DayDeltas = dict[dt.date, Sequence[int]]  # changed day → new − old per indicator (the roll-ups' share)
+DayDeltas = Mapping[dt.date, Sequence[int]]  # changed day → new − old per indicator (the roll-ups' share)
 
 
 class StaleRead(Exception):

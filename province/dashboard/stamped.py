@@ -36,7 +36,7 @@ def kept(s: Session, key: Hashable, compute: Callable[[], T]) -> T:
     if not KEEP:
         return compute()
     now = stamp(s)
-    key = (str(s.get_bind().url), key)  # one process may serve (or test) several databases
+    key = (str(s.connection().engine.url), key)  # one process may serve (or test) several databases
     with _LOCK:
         hit = _KEPT.get(key)
     if hit is not None and hit[0] == now:

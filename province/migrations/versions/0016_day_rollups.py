@@ -1,7 +1,6 @@
 """Roll-ups kept at intake (province/models/rollups.py): `commune_days`, `commune_months`, `device_months`
-and `intake_counters`, and an index of report_villages by (device, day). New tables only — an older hub on this database ignores them (and would not keep them:
-run this hub's version once data has come in under an older one, and they are filled again here only at
-this upgrade; say so in docs/hub.md). Filled here from the stored reports, in the migration's transaction.
+and `intake_counters`, and an index of report_villages by (device, day). New tables (an older hub refuses a database at this revision, so none can write reports
+without keeping them), filled here from the stored reports in the migration's transaction.
 
 Revision ID: 0016_day_rollups
 Revises: 0015_published_ranks
