@@ -29,6 +29,7 @@ _DEVICE = ("INSERT INTO device_months (device_id, month, commune_code, last_day,
            "ON CONFLICT (device_id, month) DO UPDATE SET "
            "last_day = {greatest}(device_months.last_day, excluded.last_day), "
            "last_received_at = {greatest}(device_months.last_received_at, excluded.last_received_at)")
+ROWS_PER_STATEMENT = 90  # rows of commune_days per upsert (SQLite before 3.32 takes at most 999 parameters)
 BUMP = "UPDATE intake_counters SET value = value + 1 WHERE shard = ?"
 
 
@@ -50,9 +51,10 @@ def parts(sqlite: bool, device: str, commune: str, received: Any, days: Mapping[
         greatest, least = ("MAX", "MIN") if sqlite else ("GREATEST", "LEAST")
         marks = ", ".join("?" for _ in INDICATORS)
         day_rows = [(as_day(d), commune, received, received, *delta) for d, delta in sorted(days.items())]
-        out.append((_DAYS.format(rows=", ".join(f"(?, ?, ?, ?, {marks})" for _ in day_rows), greatest=greatest,
-                                 least=least),
-                    _flat(day_rows)))
+        for i in range(0, len(day_rows), ROWS_PER_STATEMENT):  # a 500-report backlog: ≤ 999 parameters each
+            chunk = day_rows[i:i + ROWS_PER_STATEMENT]
+            out.append((_DAYS.format(rows=", ".join(f"(?, ?, ?, ?, {marks})" for _ in chunk), greatest=greatest,
+                                     least=least), _flat(chunk)))
         months: dict[dt.date, tuple[dt.date, list[int]]] = {}
         for d, delta in days.items():
             last, sums = months.setdefault(month_of(d), (d, [0] * len(INDICATORS)))

@@ -185,3 +185,18 @@ def test_a_kept_view_follows_every_new_report(hub_db: HubDB, client: Any, monkey
     monkeypatch.undo()
     assert post(client, lap, lap.batch(lap.report(DAY0 + dt.timedelta(days=2), 1, card_captured=1))).status_code == 200
     assert _series_end(hub_db, on)["card_captured"] == 13
+
+
+def test_a_long_backlog_in_one_batch(hub_db: HubDB, client: Any) -> None:
+    """A laptop back after months offline: one batch of 240 days (several upserts of the day roll-up, nine
+    months), then a correction of some of them; the roll-ups still equal the reports."""
+    lap = enrol_http(client, setup_commune(hub_db))
+    days = [DAY0 + dt.timedelta(days=n) for n in range(240)]
+    r = post(client, lap, lap.batch(*(lap.report(d, 1, card_captured=n % 7, vneid_activated=1)
+                                      for n, d in enumerate(days))))
+    assert r.status_code == 200 and r.json()["imported"] == 240, r.text
+    r = post(client, lap, lap.batch(*(lap.report(d, 2, card_captured=50) for d in days[::20])))
+    assert r.status_code == 200 and r.json()["updated"] == 12, r.text
+    assert _kept(hub_db) == _recomputed(hub_db)
+    with hub_db.session() as s:
+        assert len(s.scalars(select(CommuneMonth)).all()) == 9
