@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from province.models import CommuneDay, CommuneMonth, DeviceMonth, ReportVillage
@@ -32,20 +32,23 @@ def _merge(into: dict[str, list[Any]], key: str, sums: Iterable[Any], last: Any,
 
 
 def communes(conn: Connection, on: dt.date, codes: list[str] | None = None) -> dict[str, AsOf]:
-    """commune → (cumulative sums, last day, latest arrival) over its signed reports of days ≤ `on`."""
+    """commune → (cumulative sums, last day, latest arrival) over its signed reports of days ≤ `on`; summed in
+    SQL (one row per commune from each roll-up), the dates left as the driver gives them until compared."""
     start = on.replace(day=1)
     cm, cd = CommuneMonth, CommuneDay
-    mq = (select(cm.commune_code, *(getattr(cm, i) for i in INDICATORS), cm.last_day, cm.last_received_at)
-          .where(cm.month < start))
-    dq = (select(cd.commune_code, *(getattr(cd, i) for i in INDICATORS), cd.day, cd.last_received_at)
-          .where(cd.day >= start, cd.day <= on))
+    mq = (select(cm.commune_code, *(func.sum(getattr(cm, i)) for i in INDICATORS), type_coerce(func.max(cm.last_day), String),
+                 type_coerce(func.max(cm.last_received_at), String))
+          .where(cm.month < start).group_by(cm.commune_code))
+    dq = (select(cd.commune_code, *(func.sum(getattr(cd, i)) for i in INDICATORS), type_coerce(func.max(cd.day), String),
+                 type_coerce(func.max(cd.last_received_at), String))
+          .where(cd.day >= start, cd.day <= on).group_by(cd.commune_code))
     if codes is not None and len(codes) <= _BIG_IN:
         mq, dq = mq.where(cm.commune_code.in_(codes)), dq.where(cd.commune_code.in_(codes))
     out: dict[str, list[Any]] = {}
     n = len(INDICATORS)
     for q in (mq, dq):
         for code, *rest in conn.execute(q):
-            _merge(out, code, rest[:n], rest[n], rest[n + 1])
+            _merge(out, code, rest[:n], rest[n], rest[n + 1])  # SQLite: ISO text; PostgreSQL: dates
     want = None if codes is None else set(codes)
     return {k: (v[0], v[1], v[2]) for k, v in out.items() if want is None or k in want}
 
@@ -64,18 +67,19 @@ def devices(conn: Connection, on: dt.date, codes: list[str] | None = None) -> di
     """(device, commune) → (last day, latest arrival) over its signed reports of days ≤ `on`."""
     start = on.replace(day=1)
     dm, rv = DeviceMonth, ReportVillage
-    mq = select(dm.device_id, dm.commune_code, dm.month, dm.last_day, dm.last_received_at).where(dm.month <= start)
+    before = (select(dm.device_id, dm.commune_code, func.max(dm.last_day), func.max(dm.last_received_at))
+              .where(dm.month < start).group_by(dm.device_id, dm.commune_code))
+    this = select(dm.device_id, dm.commune_code, dm.last_day, dm.last_received_at).where(dm.month == start)
     if codes is not None and len(codes) <= _BIG_IN:
-        mq = mq.where(dm.commune_code.in_(codes))
+        before, this = before.where(dm.commune_code.in_(codes)), this.where(dm.commune_code.in_(codes))
     out: dict[tuple[str, str], list[Any]] = {}
+    for dev, code, last, recv in conn.execute(before):
+        _merge(out, (dev, code), (), last, recv)  # type: ignore[arg-type]
     detail: list[str] = []  # reported after `on` within its month: its reports of the month up to `on` decide
-    for dev, code, month, last, recv in conn.execute(mq):
-        month_day = month if isinstance(month, dt.date) else dt.date.fromisoformat(str(month))
-        if month_day == start:
-            last_day = last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last))
-            if last_day > on:
-                detail.append(dev)
-                continue
+    for dev, code, last, recv in conn.execute(this):
+        if last > on:
+            detail.append(dev)
+            continue
         _merge(out, (dev, code), (), last, recv)  # type: ignore[arg-type]
     for i in range(0, len(detail), 500):
         q = (select(rv.device_id, rv.commune_code, func.max(rv.day), func.max(rv.received_at))
