@@ -13,11 +13,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from province.actor import admin_actor
 from province.errors import HubRefusal
+from province.intake_rollups import BUMP, shard
 from province.models import AuditEntry, Commune, Device, EnrolmentCode, Target
 from sync import communes as official
 from sync import protocol, signing
@@ -44,6 +45,12 @@ def audit(s: Session, actor: str, action: str, commune: str | None = None, **det
     """One audit row; "admin" is stored as this run's admin (`province.actor`: with the OS user on the CLI)."""
     s.add(AuditEntry(at=now(), actor=admin_actor(actor)[:64], action=action, commune_code=commune,
                      detail=json.dumps(detail, ensure_ascii=False, default=str)))
+    bump(s, commune)
+
+
+def bump(s: Session, commune: str | None = None) -> None:
+    """Tell the kept dashboard results (dashboard/stamped.py) that something changed, in this transaction."""
+    s.execute(text(BUMP.replace("?", ":k")), {"k": shard(commune or "")})
 
 
 # -- communes -----------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ def _pg_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
     try:
         with dbapi_conn.cursor() as cur:
             cur.execute(";")
+        if not dbapi_conn.autocommit:  # the ping opened a transaction: hand the connection out idle, so
+            dbapi_conn.rollback()  # intake can switch it to autocommit (psycopg refuses inside a transaction)
     except dbapi_conn.OperationalError as exc:  # the driver's own class, as the pool sees it
         raise DisconnectionError("connection lost") from exc
 

@@ -6,9 +6,13 @@ indicator in `sync/indicators.py` needs one Alembic revision, like this (`add_co
 
     def upgrade() -> None:
         op.add_column("report_villages", sa.Column("<key>", sa.Integer(), nullable=False, server_default="0"))
+        for table in ("commune_days", "commune_months"):  # the roll-ups kept at intake (0016)
+            op.add_column(table, sa.Column("<key>", sa.BigInteger(), nullable=False, server_default="0"))
+        # then fill the two roll-ups' column from report_villages (as 0016_day_rollups fills them)
 
     def downgrade() -> None:
-        op.drop_column("report_villages", "<key>")
+        for table in ("commune_months", "commune_days", "report_villages"):
+            op.drop_column(table, "<key>")
 
 Old reports read 0 for it, which is what a laptop that did not count it would have sent. `missing()` says
 which registry indicators the database lacks; tests/province/test_indicator_storage.py fails with the name

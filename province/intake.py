@@ -139,7 +139,7 @@ def _store(w: IntakeWriter, batch: protocol.Batch, body_hash: str, sender: Sende
     changed = plan.changed_days
     w.write(key, _insert_rows(w, key, plan), _update_rows(w, key, plan),
             (plan.delta, min(changed), max(changed)) if changed else None,
-            summary, f"batch.{source}", detail, arrival=_arrival(batch, source))
+            summary, f"batch.{source}", detail, arrival=_arrival(batch, source), days=plan.day_delta)
     return json.loads(summary)
 
 
@@ -177,7 +177,7 @@ def _write_decided(w: IntakeWriter, key: BatchKey, batch: protocol.Batch, body_h
     updates = [(*row, read_revision[row[-1]]) for row in _update_rows(w, key, plan)]
     w.write_at_once(key, body_hash, source, _insert_rows(w, key, plan), updates,
                     (plan.delta, min(changed), max(changed)) if changed else None,
-                    summary, f"batch.{source}", detail, arrival=_arrival(batch, source))
+                    summary, f"batch.{source}", detail, arrival=_arrival(batch, source), days=plan.day_delta)
     return json.loads(summary)
 
 
@@ -213,6 +213,7 @@ class Plan:
     updates: dict[tuple[str, dt.date], tuple[protocol.Report, str, str, int]] = dataclasses.field(default_factory=dict)
     delta: list[int] = dataclasses.field(default_factory=lambda: [0] * len(INDICATORS))
     lowered: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # province/revisions_lowered.py
+    day_delta: dict[dt.date, list[int]] = dataclasses.field(default_factory=dict)  # the same per changed day
 
     @property
     def changed_days(self) -> list[dt.date]:
@@ -246,8 +247,10 @@ def decide(batch: protocol.Batch, stored: dict[tuple[str, dt.date], StoredReport
             continue
         new = tuple(r.totals.get(ind, 0) for ind in INDICATORS)
         old = cur.totals if cur is not None else (0,) * len(INDICATORS)
+        per_day = plan.day_delta.setdefault(r.day, [0] * len(INDICATORS))
         for i, (n, o) in enumerate(zip(new, old, strict=True)):
             plan.delta[i] += n - o
+            per_day[i] += n - o
         if cur is None or cur.row_id is None:  # a new key, or a higher revision of one this batch inserts
             plan.results.append(ReportOutcome(r.point_code, r.day, r.revision, IMPORTED if cur is None else UPDATED))
             plan.inserts[k] = (r, h, breakdown)

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from province import intake_rollups
 from sync.protocol import INDICATORS
 
 _SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # the exact text SQLAlchemy's SQLite DateTime stores
@@ -88,6 +89,7 @@ _AUDIT = "INSERT INTO audit_log (at, actor, action, commune_code, detail) VALUES
 _ARRIVALS = ("INSERT INTO arrivals (device_id, day, channel, commune_code, first_at) VALUES {rows} "
              "ON CONFLICT (device_id, day, channel) DO NOTHING")
 Arrival = tuple[str, Sequence[dt.date]]  # (channel, the batch's days)
+DayDeltas = Mapping[dt.date, Sequence[int]]  # changed day → new − old per indicator (the roll-ups' share)
 
 
 class StaleRead(Exception):
@@ -159,11 +161,12 @@ class IntakeWriter:
             return cur.fetchone()
 
     def write(self, key: BatchKey, inserts: list[Row], updates: list[Row], totals: tuple[Sequence[int], dt.date,
-              dt.date] | None, summary_json: str, action: str, audit_json: str, arrival: Arrival | None = None
-              ) -> None:
+              dt.date] | None, summary_json: str, action: str, audit_json: str, arrival: Arrival | None = None,
+              days: DayDeltas | None = None) -> None:
         """New reports, changed reports, running totals (+ new − old per indicator) and freshness (when a
-        report changed), the batch's stored summary (what a replay answers), the audit line, and the
-        first arrival of each of the batch's days by its channel."""
+        report changed), the roll-ups of the changed days and the counter (province/intake_rollups.py), the
+        batch's stored summary (what a replay answers), the audit line, and the first arrival of each of the
+        batch's days by its channel."""
         parts: list[Part] = []
         with self._errors():
             if self.sqlite or not self.combined:
@@ -180,6 +183,7 @@ class IntakeWriter:
             if totals is not None:
                 parts += self._totals_parts(key, *totals)
             parts += self._arrival_parts(key, arrival)
+            parts += self._rollup_parts(key, days)
             parts += [(_SUMMARY, (summary_json, key.device, key.batch_id)),
                       (_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json))]
             self._run(parts)
@@ -198,7 +202,8 @@ class IntakeWriter:
 
     def write_at_once(self, key: BatchKey, body_hash: str, source: str, inserts: list[Row],
                       updates: list[Row], totals: tuple[Sequence[int], dt.date, dt.date] | None,
-                      summary_json: str, action: str, audit_json: str, arrival: Arrival | None = None) -> None:
+                      summary_json: str, action: str, audit_json: str, arrival: Arrival | None = None,
+                      days: DayDeltas | None = None) -> None:
         """Everything a delivery writes, as one autocommitted statement — so all of it or nothing: the batch
         row with its summary (a concurrent duplicate fails on its key), the device's last contact, the new
         reports (one inserted meanwhile fails on its key), the changed ones only where the stored revision
@@ -216,6 +221,7 @@ class IntakeWriter:
         if totals is not None:
             parts += self._totals_parts(key, *totals)
         parts += self._arrival_parts(key, arrival)
+        parts += self._rollup_parts(key, days)
         parts.append((_AUDIT, (key.received, f"device:{key.device}", action, key.commune, audit_json)))
         if updates:
             parts.append((_ASSERT_UPDATED.format(cte=f"w{checked}"), (len(updates),)))
@@ -230,6 +236,9 @@ class IntakeWriter:
             (_TOTALS, _flat((key.commune, ind, dv) for ind, dv in zip(INDICATORS, delta, strict=True))),
             (self._commune_fresh, (key.commune, self.day(first), self.day(last), key.received)),
             (self._device_fresh, (key.device, key.commune, self.day(first), self.day(last), key.received))]
+
+    def _rollup_parts(self, key: BatchKey, days: DayDeltas | None) -> list[Part]:
+        return intake_rollups.parts(self.sqlite, key.device, key.commune, key.received, days or {}, self.day)
 
     def _arrival_parts(self, key: BatchKey, arrival: Arrival | None) -> list[Part]:
         """The first arrival of each of the batch's days by its channel; a day already arrived stays."""

@@ -9,14 +9,13 @@ Four checks, each from what the hub stores, never changing a total (flags are re
   revision ≥ the code's) with a lower count — the day's, hence the cumulative figure shown, went down; and a
   signed revision that lowered an earlier signed revision of the same (laptop, point, day), noted by intake
   in the batch's audit line (province/revisions_lowered.py), when it arrived in the window;
-- a report for a day later than its arrival: the report's day after the Vietnam date of its (latest) arrival.
+- a report for a day later than its arrival: the day after the Vietnam date of the first arrival of a report
+  for it (kept at intake: a later revision does not clear it).
 
-Bounded per request: the window is WINDOW days up to `on`, read by the (day, commune) index with one grouped
-query; the cumulative check reads commune_totals (a few rows per commune); day codes are few. The window's
-grouped query still reads every report row of those days (about 1 s for 3,321 communes × 14 days on a loaded
-2-core machine), so the result is kept per (day shown, province) until new data arrives (`stamped`). A
-roll-up of each (commune, day)'s sums kept at intake would make the first view after a delivery as quick;
-not built yet.
+Bounded per request: the window is WINDOW days up to `on`, one row per (commune, day) of the roll-up intake
+keeps (commune_days, with the day's earliest arrival); the cumulative check reads the monthly and daily
+roll-ups as of `on` (dashboard/asof.py); day codes are few. The result is kept per (day shown, province) until
+anything changes (`stamped`).
 """
 
 from __future__ import annotations
@@ -26,13 +25,14 @@ import json
 import statistics
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from province.dashboard import stamped
+from province.dashboard import asof, stamped
 from province.dashboard.data import LABELS, MAIN, VN_TZ, _day, _utc, vn_date
-from province.models import Commune, CommuneTotal, PhoneReport, ReportVillage
+from province.models import Commune, CommuneDay, PhoneReport, ReportVillage
 from province.revisions_lowered import lowered_since
+from sync.protocol import INDICATORS
 
 WINDOW = 14  # days looked at, up to the day shown
 SPIKE_FACTOR = 3
@@ -58,29 +58,17 @@ class CommuneFlags:
 
 
 def _cumulative(s: Session, on: dt.date, codes: set[str]) -> dict[str, dict[str, int]]:
-    """commune → {registered, activated} cumulative as of `on`."""
-    conn = s.connection()
-    out: dict[str, dict[str, int]] = {}
-    q = select(CommuneTotal.commune_code, CommuneTotal.indicator, CommuneTotal.value).where(
-        CommuneTotal.indicator.in_((REG, ACT)))
-    for code, ind, value in conn.execute(q):
-        if code in codes:
-            out.setdefault(code, {REG: 0, ACT: 0})[ind] = int(value)
-    rv = ReportVillage
-    later = (select(rv.commune_code, func.sum(getattr(rv, REG)), func.sum(getattr(rv, ACT)))
-             .where(rv.day > on).group_by(rv.commune_code))
-    for code, reg, act in conn.execute(later):
-        if code in out:
-            out[code][REG] -= int(reg or 0)
-            out[code][ACT] -= int(act or 0)
-    return out
+    """commune → {registered, activated} cumulative as of `on` (dashboard/asof.py)."""
+    reg, act = INDICATORS.index(REG), INDICATORS.index(ACT)
+    return {code: {REG: sums[reg], ACT: sums[act]}
+            for code, (sums, _last, _recv) in asof.communes(s.connection(), on).items() if code in codes}
 
 
 def _window(s: Session, on: dt.date) -> dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]]:
-    """commune → day → (counts per MAIN indicator, earliest stored arrival) for the window's days."""
-    rv = ReportVillage
-    q = (select(rv.commune_code, rv.day, func.min(rv.received_at), *[func.sum(getattr(rv, i)) for i in MAIN])
-         .where(rv.day > on - dt.timedelta(days=WINDOW), rv.day <= on).group_by(rv.commune_code, rv.day))
+    """commune → day → (counts per MAIN indicator, earliest arrival) for the window's days (commune_days)."""
+    cd = CommuneDay
+    q = (select(cd.commune_code, cd.day, cd.first_received_at, *[getattr(cd, i) for i in MAIN])
+         .where(cd.day > on - dt.timedelta(days=WINDOW), cd.day <= on))
     out: dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]] = {}
     for code, day, recv, *vals in s.connection().execute(q):
         d = _day(day)

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from province.dashboard import asof
 from province.models import (
     Commune,
     CommuneFreshness,
@@ -157,50 +158,36 @@ def aggregates(s: Session, on: dt.date) -> list[Agg]:
     """Per commune: cumulative totals, last day and last arrival up to `on`, and the day's totals.
 
     Reads the running totals (commune_totals: 5 rows per commune) and freshness (1 row per commune) that
-    intake keeps in its transaction, plus the day's reports (report_villages by its (day, commune) index):
-    ≈20k small rows for the whole country, so no cache is needed and a new batch shows on the next view.
-    Only when `on` is in the past for some communes are their later days subtracted (one grouped query
-    over `day > on`) and their freshness recomputed up to `on`.
+    intake keeps in its transaction, and the day's sums (commune_days: 1 row per commune): a few thousand
+    small rows for the whole country, so a new batch shows on the next view. When `on` is in the past for
+    some commune (it reported after `on`), every commune is read as of `on` from the monthly and daily
+    roll-ups instead (dashboard/asof.py), never from the reports.
     """
     conn = s.connection()  # Core rows: the ORM's row processing was most of the time on 20k rows
-    rv = ReportVillage
-    sums = [func.sum(getattr(rv, ind)) for ind in INDICATORS]
     fresh: dict[str, list[Any]] = {
-        code: [_day(first), _day(last), _utc(recv)]
-        for code, first, last, recv in conn.execute(select(
-            CommuneFreshness.commune_code, CommuneFreshness.first_day, CommuneFreshness.last_day,
-            CommuneFreshness.last_received_at))
+        code: [_day(last), _utc(recv)]
+        for code, last, recv in conn.execute(select(
+            CommuneFreshness.commune_code, CommuneFreshness.last_day, CommuneFreshness.last_received_at))
     }
     totals: dict[str, list[int]] = {}
-    for code, ind, value in conn.execute(select(CommuneTotal.commune_code, CommuneTotal.indicator,
-                                             CommuneTotal.value)):
-        if ind in _IDX:
-            totals.setdefault(code, [0] * len(INDICATORS))[_IDX[ind]] = int(value)
-    late = [code for code, (_f, last, _r) in fresh.items() if last > on]
-    if late:  # a past day: take away what was reported after it, and find the freshness as of then
-        for code, *vals in conn.execute(select(rv.commune_code, *sums).where(rv.day > on).group_by(rv.commune_code)):
-            tot = totals.get(code)
-            if tot is not None:
-                for i, v in enumerate(vals):
-                    tot[i] -= int(v or 0)
-        q = select(rv.commune_code, func.max(rv.day), func.max(rv.received_at)).where(rv.day <= on)
-        if len(late) <= 500:
-            q = q.where(rv.commune_code.in_(late))
-        as_of = {code: (_day(d), _utc(r)) for code, d, r in conn.execute(q.group_by(rv.commune_code))}
-        for code in late:
-            if code in as_of:
-                fresh[code][1:] = as_of[code]
-            else:
-                fresh[code][1] = None  # nothing reported up to `on`
+    if any(last > on for last, _r in fresh.values()):  # a past day: everything as of then
+        fresh, totals = {}, {}
+        for code, (sums, last, recv) in asof.communes(conn, on).items():
+            fresh[code], totals[code] = [_day(last), _utc(recv)], sums
+    else:
+        for code, ind, value in conn.execute(select(CommuneTotal.commune_code, CommuneTotal.indicator,
+                                                 CommuneTotal.value)):
+            if ind in _IDX:
+                totals.setdefault(code, [0] * len(INDICATORS))[_IDX[ind]] = int(value)
     out: dict[str, list[Any]] = {}
-    for code, (_first, last, recv) in fresh.items():
+    for code, (last, recv) in fresh.items():
         if last is None:
             continue
         tot = totals.get(code, [0] * len(INDICATORS))
         out[code] = [code, dict(zip(INDICATORS, tot, strict=True)), last, recv, None]
-    for code, *vals in conn.execute(select(rv.commune_code, *sums).where(rv.day == on).group_by(rv.commune_code)):
+    for code, vals in asof.day_sums(conn, on).items():
         if code in out:
-            out[code][4] = {ind: int(v or 0) for ind, v in zip(INDICATORS, vals, strict=True)}
+            out[code][4] = dict(zip(INDICATORS, vals, strict=True))
     return [tuple(v) for v in out.values()]
 
 
@@ -236,7 +223,7 @@ def laptops(s: Session, on: dt.date, codes: list[str] | None = None,
     fresh: dict[tuple[str, str], Fresh] = {
         (dev, code): (_day(last), _utc(recv)) for dev, code, last, recv in conn.execute(fq).all()}
     late = [key for key, (last, _r) in fresh.items() if last is not None and last > on]
-    if late:  # a day in the past: each device's last report as of then
+    if late:  # a day in the past: each device's last report as of then (the monthly roll-ups: dashboard/asof.py)
         per_commune: dict[str, int] = {}
         for _dev, code in fresh:
             per_commune[code] = per_commune.get(code, 0) + 1
@@ -247,11 +234,7 @@ def laptops(s: Session, on: dt.date, codes: list[str] | None = None,
             else:
                 fresh[key] = (None, None)
         if regroup:
-            rv = ReportVillage
-            q = select(rv.device_id, rv.commune_code, func.max(rv.day), func.max(rv.received_at)).where(rv.day <= on)
-            if len(regroup) <= 1000:
-                q = q.where(rv.commune_code.in_(sorted(regroup)))
-            for dev, code, d, r in conn.execute(q.group_by(rv.device_id, rv.commune_code)):
+            for (dev, code), (d, r) in asof.devices(conn, on, sorted(regroup)).items():
                 if (dev, code) in fresh and code in regroup:
                     fresh[(dev, code)] = (_day(d), _utc(r))
     none = (None, None)

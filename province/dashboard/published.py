@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from province import workdays
 from province.admin import audit, now
+from province.dashboard import asof
 from province.dashboard import target_figures as tf
 from province.models import Commune, CommuneGroup, PublishedRank, TargetSet
+from sync.protocol import INDICATORS
 
 ADJUSTED = "đã điều chỉnh"
 
@@ -112,8 +114,9 @@ def _live(s: Session, set_id: int, day: dt.date, codes: list[str]) -> list[_Live
     t = s.get(TargetSet, set_id)
     if t is None:
         return []
-    per_day = tf.daily(s, day, codes)
-    return [_Live(code, sum(per_day.get(code, {}).get(t.indicator, {}).values())) for code in codes]
+    i = INDICATORS.index(t.indicator)  # the cumulative as of the day, from the roll-ups (dashboard/asof.py)
+    have = {code: sums[i] for code, (sums, _last, _recv) in asof.communes(s.connection(), day, codes).items()}
+    return [_Live(code, have.get(code, 0)) for code in codes]
 
 
 def published_days(s: Session, set_id: int, limit: int = 60) -> list[dt.date]:

@@ -1,7 +1,12 @@
-"""Results of the province-wide checks and trend kept in the process until new data arrives: both read every
-report row of a window of days (one grouped query), too slow to repeat on every view at national scale. The
-stamp — the latest arrival and row count of commune_freshness and phone_reports, kept by intake and day-code
-entry in their transactions — changes with any new report or day code, so a kept result is never stale."""
+"""Results of province-wide views kept in the process until anything they read may have changed. The stamp is
+the sum of `intake_counters` (province/models/rollups.py), which every intake and every audited change (day
+codes, targets, calendar, devices) bumps in its own transaction, and the hub's date. It is read before the
+result is computed, so a result is never kept under a stamp newer than its data: a commit between the two
+reads leaves the newer data under the older stamp, and the next view computes again.
+
+(The first stamp — the latest arrival and row count of commune_freshness and phone_reports — missed a new
+report on a real hub: a delivery whose arrival time was older than the latest already stored, committed after
+it, left both unchanged; tests/province/test_rollups.py shows a view following each new report.)"""
 
 from __future__ import annotations
 
@@ -13,29 +18,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from province.dashboard.data import hub_today
-from province.models import CommuneFreshness, PhoneReport
+from province.models import IntakeCounter
 
 T = TypeVar("T")
-KEEP = False  # see kept()
+KEEP = True  # False: every view computes (bench/bench_hub.py measures both)
 SIZE = 32  # kept results per process (days × provinces × pages viewed); cleared when full
 _KEPT: dict[Hashable, tuple[Any, Any]] = {}
 _LOCK = threading.Lock()
 
 
 def stamp(s: Session) -> tuple[Any, ...]:
-    conn = s.connection()
-    fresh = conn.execute(select(func.max(CommuneFreshness.last_received_at), func.count())).one()
-    phoned = conn.execute(select(func.max(PhoneReport.received_at), func.count())).one()
-    return (*fresh, *phoned, hub_today())
+    return (s.connection().execute(select(func.sum(IntakeCounter.value))).scalar(), hub_today())
 
 
 def kept(s: Session, key: Hashable, compute: Callable[[], T]) -> T:
-    """compute() once per key until the stamp changes — switched off (KEEP = False): on a real hub the stamp
-    stayed the same across a new report (tests/province/test_drill_checks.py caught the trend one report
-    behind), so every view computes until the stamp is made from a counter intake bumps."""
+    """compute() once per key until the stamp changes."""
     if not KEEP:
         return compute()
     now = stamp(s)
+    key = (str(s.connection().engine.url), key)  # one process may serve (or test) several databases
     with _LOCK:
         hit = _KEPT.get(key)
     if hit is not None and hit[0] == now:

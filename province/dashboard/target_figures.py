@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common import projection
-from province.models import Commune, ReportVillage, TargetSet, TargetSetValue
+from province.dashboard import stamped
+from province.models import Commune, CommuneDay, ReportVillage, TargetSet, TargetSetValue
 from sync import indicators
 
 MAIN = indicators.MAIN
@@ -89,13 +90,13 @@ class CommuneSets:
 
 
 def daily(s: Session, on: dt.date, codes: list[str] | None) -> dict[str, dict[str, dict[dt.date, int]]]:
-    """commune → indicator → day → count, up to `on` (one grouped query over report_villages)."""
-    rv = ReportVillage
-    q = select(rv.commune_code, rv.day, *[func.sum(getattr(rv, ind)) for ind in MAIN]).where(rv.day <= on)
+    """commune → indicator → day → count, up to `on` (the per-day roll-up kept at intake, commune_days)."""
+    cd = CommuneDay
+    q = select(cd.commune_code, cd.day, *[getattr(cd, ind) for ind in MAIN]).where(cd.day <= on)
     if codes is not None:
-        q = q.where(rv.commune_code.in_(codes))
+        q = q.where(cd.commune_code.in_(codes))
     out: dict[str, dict[str, dict[dt.date, int]]] = {}
-    for code, day, *vals in s.execute(q.group_by(rv.commune_code, rv.day)):
+    for code, day, *vals in s.connection().execute(q):
         per = out.setdefault(code, {ind: {} for ind in MAIN})
         d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         for ind, v in zip(MAIN, vals, strict=True):
@@ -108,7 +109,15 @@ def sets(s: Session) -> list[TargetSet]:
 
 
 def communes(s: Session, on: dt.date, province: str | None = None, code: str | None = None) -> list[CommuneSets]:
-    """Every commune with a value in some set (of one province, or one commune), with its figures."""
+    """Every commune with a value in some set (of one province, or one commune), with its figures; the
+    province-wide list kept until anything changes (`stamped`: it reads every day of every commune). The
+    result is shared: callers read it, never change it."""
+    if code:
+        return _communes(s, on, province, code)
+    return stamped.kept(s, ("targets", on, province), lambda: _communes(s, on, province, None))
+
+
+def _communes(s: Session, on: dt.date, province: str | None, code: str | None) -> list[CommuneSets]:
     q = (select(TargetSetValue, TargetSet, Commune.name).join(TargetSet, TargetSet.id == TargetSetValue.set_id)
          .join(Commune, Commune.code == TargetSetValue.commune_code))
     if province:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from province.dashboard import stamped
+from province.dashboard import asof, stamped
 from province.dashboard.data import MAIN, _day, vn_date
-from province.models import Commune, CommuneTotal, ReportVillage, TargetSet, TargetSetValue
+from province.models import Commune, CommuneDay, TargetSet, TargetSetValue
+from sync.protocol import INDICATORS
 
 DAYS = 30
 W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 70, 10, 10, 30
@@ -56,21 +57,21 @@ def _codes(s: Session, province: str | None, code: str | None) -> list[str] | No
 
 
 def _series(s: Session, on: dt.date, codes: list[str] | None, days: list[dt.date]) -> dict[str, list[int]]:
-    rv = ReportVillage
+    """The cumulative figures as of `on` (dashboard/asof.py) walked back over the days' sums (commune_days)."""
+    cd = CommuneDay
     conn = s.connection()
-    tq = select(CommuneTotal.indicator, func.sum(CommuneTotal.value)).where(CommuneTotal.indicator.in_(MAIN))
-    later = select(*[func.sum(getattr(rv, i)) for i in MAIN]).where(rv.day > on)
-    daily = (select(rv.day, *[func.sum(getattr(rv, i)) for i in MAIN])
-             .where(rv.day > days[0], rv.day <= on).group_by(rv.day))
+    daily = (select(cd.day, *[func.sum(getattr(cd, i)) for i in MAIN])
+             .where(cd.day > days[0], cd.day <= on).group_by(cd.day))
     if codes is not None:
-        tq, later, daily = (tq.where(CommuneTotal.commune_code.in_(codes)), later.where(rv.commune_code.in_(codes)),
-                            daily.where(rv.commune_code.in_(codes)))
-    total = {ind: int(v or 0) for ind, v in conn.execute(tq.group_by(CommuneTotal.indicator))}
-    after = conn.execute(later).one()
+        daily = daily.where(cd.commune_code.in_(codes))
+    idx = [INDICATORS.index(ind) for ind in MAIN]
+    total = [0] * len(MAIN)
+    for sums, _last, _recv in asof.communes(conn, on, codes).values():
+        total = [t + sums[i] for t, i in zip(total, idx, strict=True)]
     per_day = {_day(d): [int(v or 0) for v in vals] for d, *vals in conn.execute(daily)}
     out = {}
     for i, ind in enumerate(MAIN):
-        cum = total.get(ind, 0) - int(after[i] or 0)
+        cum = total[i]
         series = []
         for d in reversed(days):  # walk back from `on`: each day's cumulative less that day's count
             series.append(cum)

@@ -14,6 +14,7 @@ from .reports import (
     DeviceFreshness,
     ReportVillage,
 )
+from .rollups import CommuneDay, CommuneMonth, DeviceMonth, IntakeCounter
 from .steering import Arrival, CalendarDay, CommuneLeader
 from .throttle import LoginThrottle
 
@@ -26,17 +27,21 @@ __all__ = [
     "Batch",
     "BundleReceipt",
     "Commune",
+    "CommuneDay",
     "CommuneFreshness",
+    "CommuneMonth",
     "CommuneGroup",
     "CommuneTotal",
     "Device",
     "DevicePreviousKey",
     "DeviceFreshness",
+    "DeviceMonth",
     "DeviceSuccession",
     "EnrolmentCode",
     "HubSession",
     "HubSetting",
     "HubUser",
+    "IntakeCounter",
     "LoginLink",
     "LoginThrottle",
     "PhoneReport",

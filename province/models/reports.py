@@ -38,6 +38,7 @@ class ReportVillage(Base):
     __table_args__ = (
         UniqueConstraint("commune_code", "point_code", "day", "device_id", name="uq_report_villages_device_key"),
         Index("ix_report_villages_day_commune", "day", "commune_code"),
+        Index("ix_report_villages_device_day", "device_id", "day", "received_at"),  # a laptop as of a day (0016)
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

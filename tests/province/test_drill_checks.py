@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from province.db import open_hub
-from province.models import ReportVillage
+from province.models import CommuneDay, ReportVillage
 from sync import daycode
 from tests.support.hub import PASSWORD, Laptop, enrol_http, login, post
 from tests.support.hub_process import HubProcess, hub_cli
@@ -66,8 +66,11 @@ def _seed(hub: HubProcess, http: httpx.Client, db_url: str) -> dict[str, Laptop]
     db = open_hub(db_url)
     try:
         with db.session(write=True) as s:
+            early = dt.datetime.combine(_d(2), dt.time(3, 0), dt.UTC)
             s.execute(update(ReportVillage).where(ReportVillage.commune_code == AHEAD, ReportVillage.day == _d(1))
-                      .values(received_at=dt.datetime.combine(_d(2), dt.time(3, 0), dt.UTC)))
+                      .values(received_at=early))
+            s.execute(update(CommuneDay).where(CommuneDay.commune_code == AHEAD, CommuneDay.day == _d(1))
+                      .values(first_received_at=early))  # the day's first arrival, as intake keeps it
     finally:
         db.close()
     return laps

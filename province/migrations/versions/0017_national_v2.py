@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_national_v2"
-down_revision = "0015_published_ranks"
+down_revision = "0016_day_rollups"
 branch_labels = None
 depends_on = None
 
