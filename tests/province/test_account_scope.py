@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,26 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sync import signing
-from tests.support.hub import PASSWORD, Laptop, login, make_bundle, post
+from tests.support.hub import PASSWORD, login, make_bundle, post
 from tests.support.hub_process import REPO, HubProcess, hub_cli
+from tests.support.scoped_hub import csrf_in, enrol_over_http
 
 DAY = dt.date(2026, 6, 1)
-
-
-def _enrol(http: httpx.Client, hub: HubProcess, commune: str, name: str) -> Laptop:
-    code = json.loads(hub.cli("--json", "enrol-code", commune))["code"]
-    priv, pub = signing.generate_keypair()
-    r = http.post("/api/v1/enrol", json={"code": code, "device_name": name, "public_key": pub})
-    assert r.status_code == 200, r.text
-    d = r.json()
-    return Laptop(d["device_id"], d["token"], priv, pub, commune)
-
-
-def _csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert m, html[:300]
-    return m.group(1)
 
 
 def _refused(r: httpx.Response, words: str) -> None:
@@ -60,7 +44,7 @@ def test_scoped_accounts_on_a_real_hub(hub_url: str, tmp_path: Path, monkeypatch
     hub = HubProcess(tmp_path, db_url=hub_url, commune=None)
     on = {"on": DAY.isoformat()}
     with hub, httpx.Client(base_url=hub.url, timeout=15) as http:
-        laps = {c: _enrol(http, hub, c, f"Máy {c}") for c in ("22736", "22737", "101")}
+        laps = {c: enrol_over_http(http, hub, c, f"Máy {c}") for c in ("22736", "22737", "101")}
         for lap in laps.values():
             assert post(http, lap, lap.batch(lap.report(DAY, card_captured=7))).status_code == 200
 
@@ -93,7 +77,7 @@ def test_scoped_accounts_on_a_real_hub(hub_url: str, tmp_path: Path, monkeypatch
 
         # a province admin: acts on its communes only
         assert login(http, "qt.56").status_code == 303
-        token = _csrf(http.get("/", params=on).text)
+        token = csrf_in(http.get("/", params=on).text)
         _refused(http.post(f"/dashboard/device/{laps['101'].device_id}/replacement-code", data={"csrf": token}),
                  "ngoài phạm vi")
         _refused(http.post("/dashboard/targets-file", data={"csrf": token, "commune": "101"}), "ngoài phạm vi")

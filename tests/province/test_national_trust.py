@@ -22,6 +22,7 @@ from province.national.intake import create_code
 from province.national.models import NationalBatch, NationalCommuneDay
 from province.settings import HubSettings
 from sync import signing
+from tests.support.national import enrol_province
 
 DAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 
@@ -33,11 +34,7 @@ def national(hub_db: HubDB) -> Iterator[TestClient]:
 
 
 def _enrol(client: TestClient, db: HubDB, province: str) -> str:
-    with db.session(write=True) as s:
-        code = create_code(s, province)[0]
-    private, public = signing.generate_keypair()
-    r = client.post("/api/v1/national/enrol", json={"province": province, "code": code, "hub_public_key": public})
-    assert r.status_code == 200, r.text
+    private, public, code = enrol_province(client, db, province)
     again = client.post("/api/v1/national/enrol", json={"province": province, "code": code, "hub_public_key": public})
     assert again.status_code == 403 and "code" in again.json()["detail"]  # one-time
     return private

@@ -19,11 +19,10 @@ from sqlalchemy import func, select
 from province.app import create_app
 from province.db import HubDB
 from province.national import rollup
-from province.national.intake import create_code
 from province.national.models import NationalCommuneDay, NationalCommuneTotal, NationalTarget
 from province.settings import HubSettings
-from sync import signing
 from tests.support.hub import add_user, login
+from tests.support.national import enrol_province
 
 DAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 COMP = rollup.completeness(3, {"network": 1, "phone": 1}, {"usb": 1}, 0)
@@ -36,12 +35,7 @@ def national(hub_db: HubDB) -> Iterator[TestClient]:
 
 
 def _enrol(client: TestClient, db: HubDB, province: str) -> str:
-    with db.session(write=True) as s:
-        code = create_code(s, province)[0]
-    private, public = signing.generate_keypair()
-    r = client.post("/api/v1/national/enrol", json={"province": province, "code": code, "hub_public_key": public})
-    assert r.status_code == 200, r.text
-    return private
+    return enrol_province(client, db, province)[0]
 
 
 def _post(client: TestClient, private: str, province: str, rows: list[dict[str, Any]], version: int = 2,

@@ -68,3 +68,17 @@ def national_rows(db_file: Path, key: str = "card_captured") -> dict[tuple[str, 
 
 def today_minus(days: int) -> str:
     return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+def enrol_province(client: Any, db: Any, province: str) -> tuple[str, str, str]:
+    """Enrol `province` at an in-process national app with a fresh one-time code: (its private key, its public
+    key, the code)."""
+    from province.national.intake import create_code
+    from sync import signing
+
+    with db.session(write=True) as s:
+        code = create_code(s, province)[0]
+    private, public = signing.generate_keypair()
+    r = client.post("/api/v1/national/enrol", json={"province": province, "code": code, "hub_public_key": public})
+    assert r.status_code == 200, r.text
+    return private, public, code

@@ -7,7 +7,6 @@ the truth per commune: (expected laptops, on time by channel, late by channel, m
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from province.models import Device
 from sync import daycode
 from tests.support.hub import Laptop, enrol_http, make_bundle, post
 from tests.support.hub_process import HubProcess
+from tests.support.steering import sleep_until
 
 VN = dt.timezone(dt.timedelta(hours=7))
 PROVINCE = "56"
@@ -42,14 +42,6 @@ class Seeded:
     day: dt.date
     laptops: dict[str, list[Laptop]] = field(default_factory=dict)
 
-
-def _sleep_until(when: dt.datetime) -> None:
-    for _ in range(40):  # bounded: at most ~4 s
-        left = (when - dt.datetime.now(dt.UTC)).total_seconds()
-        if left <= 0:
-            return
-        time.sleep(min(left + 0.02, 0.1))
-    raise AssertionError("the clock did not reach the cut-off")
 
 
 def seed(tmp: Path) -> Seeded:
@@ -92,7 +84,7 @@ def seed(tmp: Path) -> Seeded:
     if cutoff.astimezone(VN).date() != day:
         raise AssertionError("the seed crossed midnight (Vietnam time): run again")
     hub.cli("calendar", "cutoff", cutoff.astimezone(VN).strftime("%H:%M:%S"))
-    _sleep_until(cutoff)
+    sleep_until(cutoff)
     send(LATE_NET, card_captured=FIGURES[LATE_NET])
     client.close()
     return s

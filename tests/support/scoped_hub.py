@@ -8,18 +8,13 @@ import re
 
 import httpx
 
-from sync import signing
-from tests.support.hub import Laptop
+from tests.support.hub import Laptop, enrol_http
 from tests.support.hub_process import HubProcess
 
 
 def enrol_over_http(http: httpx.Client, hub: HubProcess, commune: str, name: str = "Máy xã") -> Laptop:
-    code = json.loads(hub.cli("--json", "enrol-code", commune))["code"]
-    priv, pub = signing.generate_keypair()
-    r = http.post("/api/v1/enrol", json={"code": code, "device_name": name, "public_key": pub})
-    assert r.status_code == 200, r.text
-    d = r.json()
-    return Laptop(d["device_id"], d["token"], priv, pub, commune)
+    """A laptop of `commune` enrolled with a fresh one-time code drawn by the hub's CLI."""
+    return enrol_http(http, json.loads(hub.cli("--json", "enrol-code", commune))["code"], name)
 
 
 def csrf_in(html: str) -> str:

@@ -33,7 +33,7 @@ class Seeded:
     laptops: dict[str, list[Laptop]] = field(default_factory=dict)
 
 
-def _sleep_until(when: dt.datetime) -> None:
+def sleep_until(when: dt.datetime) -> None:
     for _ in range(40):  # bounded: at most ~4 s
         left = (when - dt.datetime.now(dt.UTC)).total_seconds()
         if left <= 0:
@@ -91,7 +91,7 @@ def seed(tmp: Path, db_url: str) -> Seeded:
     if cutoff.astimezone(VN).date() != day:
         raise AssertionError("the seed crossed midnight (Vietnam time): run again")
     hub.cli("calendar", "cutoff", cutoff.astimezone(VN).strftime("%H:%M:%S"))
-    _sleep_until(cutoff)
+    sleep_until(cutoff)
     # After the cut-off.
     send(LATE_NET, card_captured=2)
     send(CODE_THEN_SIGNED, card_captured=9)  # the signed report replaces the code (7), never adds to it
