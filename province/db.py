@@ -120,6 +120,7 @@ class HubDB:
     engine: Engine
     sessions: sessionmaker[Session]
     write_sessions: sessionmaker[Session]
+    view_sessions: sessionmaker[Session] | None = None  # the read replica's, when ENROLLPOINT_HUB_READ_DB is set
 
     @property
     def is_sqlite(self) -> bool:
@@ -138,7 +139,25 @@ class HubDB:
         finally:
             s.close()
 
+    @contextmanager
+    def view_session(self) -> Iterator[Session]:
+        """A read for the steering views (tables, completeness, targets, rankings, checks, trend, drill-down,
+        papers, the phone page): on the read replica when one is set, so a meeting's many readers do not load
+        the database that takes the reports; else an ordinary read. Never for logins, admin actions or intake."""
+        if self.view_sessions is None:
+            with self.session() as s:
+                yield s
+            return
+        s = self.view_sessions()
+        try:
+            yield s
+        finally:
+            s.rollback()  # nothing is written through a view session
+            s.close()
+
     def close(self) -> None:
+        if self.view_sessions is not None and self.view_sessions.kw.get("bind") is not None:
+            self.view_sessions.kw["bind"].dispose()
         self.engine.dispose()
 
 
@@ -176,4 +195,27 @@ def open_hub(url: str | None = None, *, migrate: bool = True, settings: HubSetti
         engine,
         sessionmaker(engine, expire_on_commit=False),
         sessionmaker(write_engine, expire_on_commit=False),
+        _replica_sessions(settings, engine),
     )
+
+
+def _replica_sessions(settings: HubSettings, primary: Engine) -> sessionmaker[Session] | None:
+    """The read replica's sessions (ENROLLPOINT_HUB_READ_DB), refused at start unless the replica holds this
+    hub's schema: a replica behind a migration would answer the views with missing columns."""
+    if not settings.read_db:
+        return None
+    engine = create_hub_engine(normalise_url(settings.read_db, settings), settings)
+    try:
+        rev, want = current_revision(engine), current_revision(primary)
+    except Exception as exc:
+        engine.dispose()
+        why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        raise HubDatabaseError(f"cannot open the read replica: {why}",
+                               vi=f"Không mở được bản sao chỉ đọc: {why}") from exc
+    if rev != want:
+        engine.dispose()
+        raise HubDatabaseError(f"the read replica is at schema {rev}, the database at {want}: wait for the "
+                               "replica to catch up, or unset ENROLLPOINT_HUB_READ_DB",
+                               vi=f"Bản sao chỉ đọc đang ở phiên bản {rev}, cơ sở dữ liệu chính ở {want}: chờ bản "
+                               "sao cập nhật, hoặc bỏ ENROLLPOINT_HUB_READ_DB.")
+    return sessionmaker(engine, expire_on_commit=False)

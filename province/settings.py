@@ -42,6 +42,7 @@ class HubSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=PREFIX, case_sensitive=False, extra="ignore")
 
     db: str | None = None
+    read_db: str | None = None  # a read replica for the steering views (province.db.HubDB.view_session)
     data_dir: Path | None = None
     sqlite_sync: Literal["FULL", "NORMAL"] = "FULL"
     password: SecretStr | None = None
@@ -86,7 +87,7 @@ class HubSettings(BaseSettings):
     def _lang(cls, value: object) -> str:
         return "en" if str(value or "").strip().lower().startswith("en") else "vi"
 
-    @field_validator("db", "data_dir", mode="before")
+    @field_validator("db", "read_db", "data_dir", mode="before")
     @classmethod
     def _db(cls, value: object) -> object:
         return value or None  # an empty variable means "not set", as before

@@ -48,7 +48,7 @@ def _crumbs(on: str, commune: Commune | None = None, *more: tuple[str, str]) -> 
 def checks_page(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None) -> HTMLResponse:
     t0 = time.perf_counter()
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         rows = ck.checks(s, day, scope.province(user, province))  # a province account: its own only
     return _page("checks.html", title="Cần kiểm tra — EnrollPoint", user=user, on=day, rows=rows, kinds=ck.KINDS,
                  crumbs=_crumbs(day.isoformat(), None, ("Cần kiểm tra", "")), window=ck.WINDOW,
@@ -59,7 +59,7 @@ def checks_page(request: Request, user: PageUser, on: OnQ = None, province: Prov
 def province_trend(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None) -> HTMLResponse:
     t0 = time.perf_counter()
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         charts = tr.charts(s, day, scope.province(user, province))
     return _page("trend.html", title="Xu hướng — EnrollPoint", user=user, on=day, charts=charts, tr=tr,
                  heading="Toàn tỉnh", crumbs=_crumbs(day.isoformat(), None, ("Xu hướng", "")),
@@ -69,7 +69,7 @@ def province_trend(request: Request, user: PageUser, on: OnQ = None, province: P
 @router.get("/commune/{code}/trend", response_class=HTMLResponse, summary="A commune's trend (SVG)")
 def commune_trend(request: Request, code: Code, user: PageUser, on: OnQ = None) -> HTMLResponse:
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         commune = s.get(Commune, code)
         if commune is None:
             return _missing(code)
@@ -83,7 +83,7 @@ def commune_trend(request: Request, code: Code, user: PageUser, on: OnQ = None) 
 @router.get("/commune/{code}/points", response_class=HTMLResponse, summary="A commune's points and villages")
 def commune_points(request: Request, code: Code, user: PageUser, on: OnQ = None) -> HTMLResponse:
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         commune = s.get(Commune, code)
         if commune is None:
             return _missing(code)
@@ -95,7 +95,7 @@ def commune_points(request: Request, code: Code, user: PageUser, on: OnQ = None)
 @router.get("/commune/{code}/point/{point}", response_class=HTMLResponse, summary="One point's days and villages")
 def point_page(request: Request, code: Code, point: PointP, user: PageUser, on: OnQ = None) -> HTMLResponse:
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         commune = s.get(Commune, code)
         if commune is None:
             return _missing(code)
@@ -110,7 +110,7 @@ def point_page(request: Request, code: Code, point: PointP, user: PageUser, on: 
 def laptop_page(request: Request, code: Code, device_id: PointP, user: PageUser, on: OnQ = None) -> HTMLResponse:
     day = _on(on)
     db: HubDB = request.app.state.db
-    with db.session() as s:
+    with db.view_session() as s:
         commune = s.get(Commune, code)
         dev = dd.device(s, code, device_id) if commune is not None else None
         lines = dd.laptop_days(s, code, device_id, day)

@@ -34,7 +34,7 @@ def mine(request: Request, user: PageUser, on: OnQ = None) -> HTMLResponse:
     day = _on(on)
     db: HubDB = request.app.state.db
     codes = set(user.communes)
-    with db.session() as s:
+    with db.view_session() as s:
         rows = [r for r in data.province_rows(s, day, user.province) if r.code in codes] if codes else []
         sets = {c.code: c.figures for c in tf.communes(s, day) if c.code in codes} if codes else {}
         leaders = workdays.leaders(s)

@@ -29,7 +29,7 @@ def rankings_page(request: Request, user: PageUser, on: OnQ = None, set: SetQ = 
                   group: GroupQ = None, met: MetQ = None) -> HTMLResponse:
     day = _on(on)
     db: HubDB = request.app.state.db
-    with db.session() as s:
+    with db.view_session() as s:
         all_sets = tf.sets(s)
         chosen = set if set is not None else (all_sets[0].id if all_sets else None)
         rows = published.board(s, chosen, day, group or None) if chosen is not None else []

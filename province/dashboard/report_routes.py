@@ -24,7 +24,7 @@ PHONE_SILENT_SHOWN = 100  # communes listed by name on the phone page (the rest 
 def gather(db: HubDB, on: dt.date, province: str | None, kind: str) -> tuple[brief.Brief, report_setup.ReportSetup]:
     """The brief of the day (and of the period start for a weekly / 15-day paper) and the heading's setup."""
     days = paper_report.PERIOD_DAYS[kind]
-    with db.session() as s:
+    with db.view_session() as s:
         rows = data.province_rows(s, on, province or None)
         since = on - dt.timedelta(days=days) if days else None
         before = data.province_rows(s, since, province or None) if since else None

@@ -51,7 +51,7 @@ def _on(on: str | None) -> dt.date:
 def _rows(db: HubDB, on: dt.date, province: str | None, sort: str,
           user: Auth) -> tuple[list[data.Row], dict[str, str]]:
     province = scope.province(user, province)
-    with db.session() as s:
+    with db.view_session() as s:
         rows = scope.keep(user, data.province_rows(s, on, province or None, sort if sort in data.SORTS else "rank"))
         q = select(Commune.province_code, Commune.province_name).distinct().order_by(Commune.province_code)
         if user.scoped:
@@ -82,7 +82,7 @@ def province_table(request: Request, user: PageUser, on: OnQ = None, province: P
 @router.get("/commune/{code}", response_class=HTMLResponse, summary="One commune's days (HTML)")
 def commune_detail(request: Request, code: str, user: PageUser) -> HTMLResponse:
     db: HubDB = request.app.state.db
-    with db.session() as s:
+    with db.view_session() as s:
         commune = s.get(Commune, code)
         if commune is None:
             return HTMLResponse(render.message_page("Không tìm thấy xã", [code], error=True), status_code=404)
@@ -99,7 +99,7 @@ def commune_detail(request: Request, code: str, user: PageUser) -> HTMLResponse:
 def completeness_page(request: Request, user: PageUser, on: OnQ = None, province: ProvQ = None) -> HTMLResponse:
     t0 = time.perf_counter()
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         c = completeness.completeness(s, day, scope.province(user, province))
     html = render.completeness_page(c, scope.province(user, province), user=user, elapsed_ms=(time.perf_counter() - t0) * 1000)
     return HTMLResponse(html, headers=NO_STORE)
@@ -108,7 +108,7 @@ def completeness_page(request: Request, user: PageUser, on: OnQ = None, province
 @router.get("/completeness.csv", summary="Who reported the day, by which channel (CSV, UTF-8 with BOM)")
 def completeness_csv(request: Request, user: DataUser, on: OnQ = None, province: ProvQ = None) -> Response:
     day = _on(on)
-    with request.app.state.db.session() as s:
+    with request.app.state.db.view_session() as s:
         c = completeness.completeness(s, day, scope.province(user, province))
     return Response(export.completeness_csv(c), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="bao-cao-{day.isoformat()}.csv"',

@@ -35,7 +35,7 @@ def targets_page(request: Request, user: PageUser, on: OnQ = None, province: Pro
     day = _on(on)
     province = scope.province(user, province)
     db: HubDB = request.app.state.db
-    with db.session() as s:
+    with db.view_session() as s:
         all_sets = tf.sets(s)
         rows = tf.communes(s, day, province or None)
         ranked = tf.ranking(s, set, day, province or None) if set is not None else []
@@ -54,7 +54,7 @@ def targets_page(request: Request, user: PageUser, on: OnQ = None, province: Pro
 def commune_targets(request: Request, code: Code, user: PageUser, on: OnQ = None) -> HTMLResponse:
     day = _on(on)
     db: HubDB = request.app.state.db
-    with db.session() as s:
+    with db.view_session() as s:
         commune = s.get(Commune, code)
         if commune is None:
             return HTMLResponse(render("message.html", title="Không tìm thấy xã", lines=[code], error=True,

@@ -236,7 +236,7 @@ def _day(ngay: str | None) -> dt.date:
 def national(request: Request, user: PageUser, ngay: str | None = None) -> HTMLResponse:
     db = _national_only(request)
     on = _day(ngay)
-    with db.session() as s:
+    with db.view_session() as s:
         html = national_html(province_lines(s, on=on), on)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -247,7 +247,7 @@ def national_province(request: Request, province: str, user: PageUser, ngay: str
     if len(province) > 8 or province not in communes.provinces():
         raise RollupRefused(f"{province[:8]} is not a province code", vi="Không có tỉnh này.", status=404)
     on = _day(ngay)
-    with db.session() as s:
+    with db.view_session() as s:
         rows = commune_lines(s, province, on)
     return HTMLResponse(province_html(province, communes.provinces()[province], rows, on),
                         headers={"Cache-Control": "no-store"})
@@ -266,7 +266,7 @@ def national_month_pdf(request: Request, month: str, user: PageUser) -> Response
     if first is None or first > hub_today():
         raise RollupRefused("month must be YYYY-MM, not in the future", vi="Tháng phải có dạng NĂM-THÁNG "
                             "(ví dụ 2026-11) và không ở tương lai.", status=404, field="month")
-    with db.session() as s:
+    with db.view_session() as s:
         summary = paper.month_summary(s, first.year, first.month, headline(), hub_today())
     return Response(paper.to_pdf(summary), media_type="application/pdf", headers={
         "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="bao-cao-toan-quoc-{month}.pdf"'})
