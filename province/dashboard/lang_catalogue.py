@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from sync import indicators
+
 _D = r"\d{2}/\d{2}/\d{4}"  # a date as the pages print it (dd/mm/yyyy)
 
 CATALOGUE: dict[str, str] = {
@@ -224,7 +226,27 @@ CATALOGUE: dict[str, str] = {
     "← Bộ chỉ tiêu toàn tỉnh": "← The province's target sets",
     "← Bộ chỉ tiêu": "← Target sets",
     "← Đăng nhập": "← Sign in",
+    # the page for communes with no link (offline.html)
+    "Xã không có mạng: tệp và mã ngày": "Communes with no link: files and day codes",
+    "Dấu khóa máy chủ tỉnh:": "The province hub's key fingerprint:",
+    "đọc kèm mã kết nối; máy xã hiện đúng dấu này sau khi kết nối":
+        "read it out with the one-time code; the commune's laptop shows the same after connecting",
+    "Kết nối máy bằng tệp": "Connect a laptop by file",
+    "Nhận tệp yêu cầu kết nối từ máy xã (enrollpoint connect --code … --request-file …); trang trả về tệp trả lời để mang về máy xã.":
+        "Takes the enrolment request file from the commune's laptop (enrollpoint connect --code … --request-file …) "
+        "and answers with the response file to carry back to it.",
+    "Tạo tệp trả lời": "Make the response file",
+    "Tệp chỉ tiêu cho xã": "A commune's targets file",
+    "Địa chỉ máy chủ (không bắt buộc)": "Hub address (optional)",
+    "Tải tệp chỉ tiêu": "Download the targets file",
+    "Nhập mã ngày (đọc qua điện thoại / SMS)": "Enter a day code (read over the phone / SMS)",
+    "Kiểm tra và lưu": "Check and save",
+    "Số liệu nhận qua mã ngày": "Figures received as day codes",
+    "Lần chốt": "Revision",
+    "Chưa nhận mã ngày nào.": "No day code received yet.",
     # -- words the Python modules print -------------------------------------------------------------------
+    "Xã không có mạng — EnrollPoint": "Communes with no link — EnrollPoint",
+    "tạm, qua điện thoại": "provisional, by phone",
     "Hồ sơ thẻ căn cước": "ID card applications",
     "Hồ sơ VNeID mức 2": "VNeID level 2 applications",
     "Kích hoạt VNeID": "VNeID activated",
@@ -289,6 +311,10 @@ CATALOGUE: dict[str, str] = {
     "Cần kết nối bảo mật (https)": "A secure connection (https) is needed",
 }
 
+# the indicators' short names not spelled above, from the one registry (sync/indicators.py)
+CATALOGUE.update({i.vi_short: i.en_short[:1].upper() + i.en_short[1:] for i in indicators.REGISTRY
+                  if i.vi_short not in CATALOGUE})
+
 PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), en) for p, en in (
     # titles
     (rf"EnrollPoint — tiến độ ngày ({_D})", "EnrollPoint — progress on {1}"),
@@ -308,6 +334,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), en) for p, en in 
     (rf"Chưa có dữ liệu từ ({_D})", "No data since {1}"),
     (r"(\d+) ngày", "{1} days"),
     (r"thay bằng mã ngày lần (\d+) \(tạm\)", "replaced by day code revision {1} (provisional)"),
+    (r"đã thay bằng báo cáo ký số \(lần (\d+)\)", "replaced by the signed report (revision {1})"),
     (r"đã điều chỉnh \(mã ngày: ([\d/]+)\)", "adjusted (day code: {1})"),
     # targets and projections
     (r"đạt ngày (\d{1,2}/\d{1,2})", "met on {1}"),

@@ -27,7 +27,8 @@ def _pages(on: str, set_id: str, device: str) -> list[str]:
     return [f"/?on={on}", f"/completeness?on={on}", f"/targets?on={on}", f"/targets/commune/{c}?on={on}",
             f"/rankings?on={on}&set={set_id}", f"/checks?on={on}", f"/trend?on={on}", f"/commune/{c}",
             f"/commune/{c}/points?on={on}", f"/commune/{c}/point/P1?on={on}",
-            f"/commune/{c}/laptop/{device}?on={on}", f"/commune/{c}/trend?on={on}", f"/phone?on={on}"]
+            f"/commune/{c}/laptop/{device}?on={on}", f"/commune/{c}/trend?on={on}", f"/phone?on={on}",
+            "/dashboard/offline"]
 
 
 def vietnamese_left(page: str) -> list[str]:
