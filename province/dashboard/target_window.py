@@ -1,8 +1,8 @@
 """The target pages' outlook (common.projection) from what it needs instead of every day of every commune:
-the cumulative as of the window's start from the monthly roll-up (commune_months), the window's days
-(commune_days from the first of the month 14 days before the day shown: the 7 active days of the run rate and
-the last day with progress are there for a commune reporting on working days), and the day a target was
-reached from the month its monthly running total crossed it, then that month's days. Counts are never
+the cumulative as of the window's start from the monthly roll-up (commune_months) and the window's month's
+earlier days summed in SQL, the window's days (commune_days of the 14 days before the day shown: the 7 active
+days of the run rate and the last day with progress are there for a commune reporting on working days), and
+the day a target was reached from the month its monthly running total crossed it, then that month's days. Counts are never
 negative (sync.protocol refuses them), so a running total only rises and the month it crosses holds the day.
 A commune whose window lacks its 7 active days or its last progress while it has earlier months is read in
 full, as before: the answer always equals `projection.outlook` over the whole history
@@ -14,15 +14,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from common import projection
 from province.models import CommuneDay, CommuneMonth
 from sync import indicators
 
-WINDOW_BACK = 14  # the window starts on the first of the month holding the day this many days before `on`
+WINDOW_BACK = 14  # the window: the days from this many days before `on` up to `on`
 _CHUNK = 500
+Segment = tuple[dt.date, dt.date, dict[str, int]]  # first day, last day, sums per indicator
 
 
 def _date(v: object) -> dt.date:
@@ -33,8 +34,8 @@ def _date(v: object) -> dt.date:
 class History:
     """One commune's figures as the outlook needs them: `full` when every day was read."""
 
-    before: dict[str, int]  # cumulative per indicator over the months before the window
-    months: list[tuple[dt.date, dict[str, int]]]  # those months, oldest first
+    before: dict[str, int]  # cumulative per indicator over the days before the window
+    months: list[Segment]  # those days by month (the window's own month up to the window), oldest first
     days: dict[str, dict[dt.date, int]]  # indicator → day → count, days of the window (or every day when full)
     full: bool = False
     month_days: dict[dt.date, dict[str, dict[dt.date, int]]] = field(default_factory=dict)
@@ -51,12 +52,13 @@ class History:
         return any(self.before.get(ind, 0) > 0 and not any(v > 0 for v in self.days.get(ind, {}).values())
                    for ind in indicators.MAIN)
 
-    def crossing_month(self, indicator: str, target: int) -> tuple[dt.date, int] | None:
+    def crossing_month(self, indicator: str, target: int) -> tuple[Segment, int] | None:
         """The month (before the window) whose running total first reached `target`, and the total before it."""
         total = 0
-        for month, sums in self.months:
+        for seg in self.months:
+            sums = seg[2]
             if total + sums.get(indicator, 0) >= target:
-                return month, total
+                return seg, total
             total += sums.get(indicator, 0)
         return None
 
@@ -70,8 +72,8 @@ class History:
         cumulative = start + sum(v for d, v in counts.items() if d <= on)
         crossed = self.crossing_month(indicator, target)
         if crossed is not None:
-            month, prior = crossed
-            reached = projection.reached_on(self.month_days[month].get(indicator, {}), target - prior, on)
+            seg, prior = crossed
+            reached = projection.reached_on(self.month_days[seg[0]].get(indicator, {}), target - prior, on)
         else:
             reached = projection.reached_on(counts, target - start, on)
         projected = None if reached is not None else projection.project(on, cumulative, target, pace)
@@ -80,7 +82,7 @@ class History:
 
 
 def window_start(on: dt.date) -> dt.date:
-    return (on - dt.timedelta(days=WINDOW_BACK)).replace(day=1)
+    return on - dt.timedelta(days=WINDOW_BACK)
 
 
 def _chunks(codes: list[str] | None) -> Iterable[list[str] | None]:
@@ -92,31 +94,42 @@ def _chunks(codes: list[str] | None) -> Iterable[list[str] | None]:
 
 
 def _days(conn: Connection, codes: list[str] | None, first: dt.date | None, last: dt.date,
-          into: dict[str, dict[str, dict[dt.date, int]]]) -> None:
+          into: dict[str, dict[str, dict[dt.date, int]]], inds: tuple[str, ...] | None = None) -> None:
     cd = CommuneDay
+    inds = indicators.MAIN if inds is None else inds
     for part in _chunks(codes):
-        q = select(cd.commune_code, cd.day, *[getattr(cd, ind) for ind in indicators.MAIN]).where(cd.day <= last)
+        q = select(cd.commune_code, cd.day, *[getattr(cd, ind) for ind in inds]).where(cd.day <= last)
         if first is not None:
             q = q.where(cd.day >= first)
         if part is not None:
             q = q.where(cd.commune_code.in_(part))
         for code, day, *vals in conn.execute(q):
-            per = into.setdefault(code, {ind: {} for ind in indicators.MAIN})
+            per = into.setdefault(code, {ind: {} for ind in inds})
             d = _date(day)
-            for ind, v in zip(indicators.MAIN, vals, strict=True):
+            for ind, v in zip(inds, vals, strict=True):
                 per[ind][d] = int(v or 0)
 
 
-def _months(conn: Connection, codes: list[str] | None, before: dt.date) -> dict[str, list[tuple[dt.date, dict[str, int]]]]:
-    cm = CommuneMonth
-    out: dict[str, list[tuple[dt.date, dict[str, int]]]] = {}
+def _months(conn: Connection, codes: list[str] | None, before: dt.date) -> dict[str, list[Segment]]:
+    """commune → its months before `before`'s month (commune_months) and, summed in SQL, its days of that month
+    before `before` (one row per commune)."""
+    cm, cd = CommuneMonth, CommuneDay
+    first = before.replace(day=1)
+    out: dict[str, list[Segment]] = {}
     for part in _chunks(codes):
-        q = select(cm.commune_code, cm.month, *[getattr(cm, ind) for ind in indicators.MAIN]).where(cm.month < before)
+        q = select(cm.commune_code, cm.month, *[getattr(cm, ind) for ind in indicators.MAIN]).where(cm.month < first)
+        p = (select(cd.commune_code, *[func.sum(getattr(cd, ind)) for ind in indicators.MAIN])
+             .where(cd.day >= first, cd.day < before).group_by(cd.commune_code))
         if part is not None:
-            q = q.where(cm.commune_code.in_(part))
+            q, p = q.where(cm.commune_code.in_(part)), p.where(cd.commune_code.in_(part))
         for code, month, *vals in conn.execute(q):
+            m = _date(month)
             out.setdefault(code, []).append(
-                (_date(month), {ind: int(v or 0) for ind, v in zip(indicators.MAIN, vals, strict=True)}))
+                (m, _next_month(m) - dt.timedelta(days=1), {ind: int(v or 0) for ind, v in zip(indicators.MAIN, vals, strict=True)}))
+        if before > first:
+            for code, *vals in conn.execute(p):
+                out.setdefault(code, []).append(
+                    (first, before - dt.timedelta(days=1), {ind: int(v or 0) for ind, v in zip(indicators.MAIN, vals, strict=True)}))
     for rows in out.values():
         rows.sort(key=lambda r: r[0])
     return out
@@ -136,7 +149,7 @@ def histories(conn: Connection, on: dt.date, codes: list[str] | None,
     out: dict[str, History] = {}
     for code in set(months) | set(days):
         ms = months.get(code, [])
-        before = {ind: sum(s.get(ind, 0) for _m, s in ms) for ind in indicators.MAIN}
+        before = {ind: sum(s.get(ind, 0) for _f, _l, s in ms) for ind in indicators.MAIN}
         out[code] = History(before, ms, days.get(code, {ind: {} for ind in indicators.MAIN}))
     full = sorted(code for code, h in out.items() if h.needs_full(on))
     if full:
@@ -144,15 +157,15 @@ def histories(conn: Connection, on: dt.date, codes: list[str] | None,
         _days(conn, full, None, on, every)
         for code in full:
             out[code] = History({}, [], every.get(code, {ind: {} for ind in indicators.MAIN}), full=True)
-    need: dict[dt.date, set[str]] = {}
+    need: dict[tuple[dt.date, dt.date, str], set[str]] = {}  # only the target's indicator: fewer columns
     for code, indicator, target in wants:
         h = out.get(code)
         crossed = None if h is None or h.full else h.crossing_month(indicator, target)
-        if crossed is not None:
-            need.setdefault(crossed[0], set()).add(code)
-    for month, month_codes in need.items():
+        if crossed is not None and indicator in indicators.MAIN:
+            need.setdefault((crossed[0][0], crossed[0][1], indicator), set()).add(code)
+    for (first, last, indicator), month_codes in need.items():
         got: dict[str, dict[str, dict[dt.date, int]]] = {}
-        _days(conn, sorted(month_codes), month, min(on, _next_month(month) - dt.timedelta(days=1)), got)
+        _days(conn, sorted(month_codes), first, min(on, last), got, (indicator,))
         for code in month_codes:
-            out[code].month_days[month] = got.get(code, {})
+            out[code].month_days.setdefault(first, {})[indicator] = got.get(code, {}).get(indicator, {})
     return out
