@@ -1,6 +1,6 @@
 """Server-rendered dashboard pages of the hub: `login`, the province table and commune pages (`routes`),
 `export` (CSV/XLSX), `completeness` (who reported a day, on time or late, by which channel), `offline_pages` (no link) `device_pages` (a commune's laptops) and `target_pages` (target sets, figures from
-`target_figures`). Reads through `data`
+`target_figures`, which reads only the window and the monthly roll-up through `target_window`). Reads through `data`
 (running totals; a past day from the roll-ups through `asof`), renders with `render` through the Jinja2 environment of `pages`; routes only wire them.
 The committee's papers and the phone page: `brief` (the summary built from the table's rows), `paper_report`
 (PDF, Decree 30/2020 layout), `paper_xlsx` (the same as XLSX), `report_setup` (unit, signer, place, in

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common import projection
-from province.dashboard import stamped
+from province.dashboard import stamped, target_window
 from province.models import Commune, CommuneDay, ReportVillage, TargetSet, TargetSetValue
 from sync import indicators
 
@@ -90,7 +90,9 @@ class CommuneSets:
 
 
 def daily(s: Session, on: dt.date, codes: list[str] | None) -> dict[str, dict[str, dict[dt.date, int]]]:
-    """commune → indicator → day → count, up to `on` (the per-day roll-up kept at intake, commune_days)."""
+    """commune → indicator → day → count, up to `on` (the per-day roll-up kept at intake, commune_days): every
+    day of every commune, which the pages no longer read (target_window); kept as the reference the tests
+    compare with."""
     cd = CommuneDay
     q = select(cd.commune_code, cd.day, *[getattr(cd, ind) for ind in MAIN]).where(cd.day <= on)
     if codes is not None:
@@ -110,7 +112,7 @@ def sets(s: Session) -> list[TargetSet]:
 
 def communes(s: Session, on: dt.date, province: str | None = None, code: str | None = None) -> list[CommuneSets]:
     """Every commune with a value in some set (of one province, or one commune), with its figures; the
-    province-wide list kept until anything changes (`stamped`: it reads every day of every commune). The
+    province-wide list kept until anything changes (`stamped`; the outlook from `target_window`). The
     result is shared: callers read it, never change it."""
     if code:
         return _communes(s, on, province, code)
@@ -126,13 +128,13 @@ def _communes(s: Session, on: dt.date, province: str | None, code: str | None) -
         q = q.where(Commune.code == code)
     rows = s.execute(q.order_by(TargetSet.deadline, TargetSet.name, TargetSet.indicator)).all()
     codes = sorted({v.commune_code for v, _t, _n in rows})
-    per_day = daily(s, on, codes if (province or code) else None)
+    wants = [(v.commune_code, t.indicator, int(v.value)) for v, t, _n in rows]
+    found = target_window.histories(s.connection(), on, codes if (province or code) else None, wants)
     out: dict[str, CommuneSets] = {}
     for v, t, name in rows:
         c = out.setdefault(v.commune_code, CommuneSets(v.commune_code, name))
-        counts = per_day.get(v.commune_code, {}).get(t.indicator, {})
-        activity = {d for ind in MAIN for d, n in per_day.get(v.commune_code, {}).get(ind, {}).items() if n > 0}
-        look = projection.outlook(counts, int(v.value), t.deadline, on, activity)
+        h = found.get(v.commune_code) or target_window.History({}, [], {})
+        look = h.outlook(t.indicator, int(v.value), t.deadline, on)
         c.figures.append(SetFigure(t.id, t.name, t.indicator, t.deadline, t.basis, int(v.value), v.denominator,
                                    look, on))
     return sorted(out.values(), key=lambda c: (len(c.code), c.code))
