@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -31,6 +32,8 @@ from province.dashboard import render, scope
 from province.db import HubDB
 from province.throttle import LoginGuard
 from province.throttle_store import SharedThrottle
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["login"])
@@ -114,6 +117,19 @@ def _shared(request: Request) -> SharedThrottle:
     return request.app.state.shared_throttle
 
 
+LOGIN_DB_SLOTS = 4  # a login's reads and throttle writes at once per process: a flood of logins waits here,
+# in the event loop, not in the thread pool and the connection pool that the device API and /health need
+
+
+async def _login_db(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` on the thread pool, at most LOGIN_DB_SLOTS of them at once for the login pages."""
+    slots = getattr(request.app.state, "login_db_slots", None)
+    if slots is None:
+        slots = request.app.state.login_db_slots = asyncio.Semaphore(LOGIN_DB_SLOTS)
+    async with slots:
+        return await run_in_threadpool(fn, *args)
+
+
 def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
@@ -156,13 +172,13 @@ async def login(request: Request, name: Annotated[str, Form(max_length=200)] = "
     next_url = safe_next(next)
     wait = guard.buckets.take(address)  # this process's count: a flood it already refuses costs no write
     if wait <= 0:
-        wait = await run_in_threadpool(_shared(request).take, address)  # every worker's count
+        wait = await _login_db(request, _shared(request).take, address)  # every worker's count
     if wait > 0:  # before any hash
         log.warning("dashboard login from %s throttled", address)
         return _form_page(request, next_url, 429, "throttled", {"Retry-After": str(max(1, int(wait + 0.999)))})
     if not auth.check_login_csrf(_secret(request), request.cookies.get(auth.LOGIN_COOKIE), csrf):
         return _form_page(request, next_url, 403, "csrf")
-    delay = await run_in_threadpool(_shared(request).account_delay, auth.login_key(name))
+    delay = await _login_db(request, _shared(request).account_delay, auth.login_key(name))
     if delay > 0:  # many wrong passwords for this account from anywhere: slowed, never locked
         await asyncio.sleep(delay)
     if not guard.enter():  # too many logins already queued for a hash (a flood from many addresses)
@@ -182,9 +198,9 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
         with db.session() as s:  # a read: no write transaction is open while hashing
             return auth.find_login(s, name)
 
-    candidate = await run_in_threadpool(find)
+    candidate = await _login_db(request, find)
     shared = _shared(request)
-    locked = await run_in_threadpool(shared.locked, address, candidate.key)
+    locked = await _login_db(request, shared.locked, address, candidate.key)
     ok = await guard.run_hash(auth.password_matches, candidate, password, locked)  # its own 1–2 threads
     cookie = None
     if ok:
@@ -193,7 +209,7 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
                 user = auth.finish_login(s, candidate)
                 return auth.start_session(s, _secret(request), user, address)[0] if user is not None else None
 
-        cookie = await run_in_threadpool(finish)
+        cookie = await _login_db(request, finish)
     if cookie is None:
         if locked:
             reason = "locked"
@@ -203,11 +219,11 @@ async def _check_password(request: Request, guard: LoginGuard, address: str, nam
             reason = "disabled"
         else:
             reason = "wrong password"
-        if not locked and await run_in_threadpool(shared.failure, address, candidate.key):
+        if not locked and await _login_db(request, shared.failure, address, candidate.key):
             reason += f"; {address} locked out of this account for {int(guard.policy.lock_for)} s"
         log.warning("dashboard login refused for %r from %s: %s", candidate.key, address, reason)
         return _form_page(request, next_url, 401, "refused")
-    await run_in_threadpool(shared.success, address, candidate.key)
+    await _login_db(request, shared.success, address, candidate.key)
     log.info("dashboard login of %r from %s", candidate.key, address)
     response = RedirectResponse(next_url, status_code=303)
     _set_cookie(request, response, cookie)
