@@ -22,7 +22,7 @@ def test_the_migrated_hub_database_has_a_column_for_every_indicator(tmp_path: Pa
     assert not missing, (
         f"indicators {missing} are in sync/indicators.py but not in the hub's database: write an Alembic revision "
         f"under province/migrations/versions/ that adds them (recipe in province/indicator_storage.py, e.g. "
-        f"{indicator_storage.add_column_sql(missing[0])!r})")
+        f"{'; '.join(indicator_storage.add_column_sql(missing[0]))!r})")
     assert set(stored) == set(indicators.KEYS), (
         f"the hub stores {sorted(set(stored) - set(indicators.KEYS))} that the registry no longer defines: "
         "write the revision that drops them (or put them back in the registry)")

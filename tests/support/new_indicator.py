@@ -73,7 +73,8 @@ def hub(root: Path, report: Any) -> dict[str, Any]:
     with db.engine.begin() as conn:
         found["missing_before_migration"] = list(indicator_storage.missing(conn))
         for key in indicator_storage.missing(conn):  # the documented migration, applied as its SQL
-            conn.execute(text(indicator_storage.add_column_sql(key)))
+            for ddl in indicator_storage.add_column_sql(key):
+                conn.execute(text(ddl))
     with TestClient(create_app(db=db)) as client:
         lap = enrol_http(client, setup_commune(db))
         r = post(client, lap, protocol.Batch.new(lap.device_id, lap.commune_code, [report]))

@@ -23,8 +23,16 @@ def _month(dialect: str, col: str) -> str:
     return f"date({col}, 'start of month')" if dialect == "sqlite" else f"CAST(date_trunc('month', {col}) AS date)"
 
 
+# report_villages' columns that are not indicators (province/indicator_storage.py, as of this revision)
+NOT_INDICATORS = frozenset({"id", "commune_code", "point_code", "day", "device_id", "revision", "content_hash",
+                            "breakdown_json", "closed_at", "received_at", "batch_id"})
+
+
 def upgrade() -> None:
-    keys = indicators.KEYS
+    # the indicator columns the reports have at this revision, in registry order: a registry that grew since
+    # brings its own revision adding the column to report_villages and to these roll-ups
+    have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("report_villages")} - NOT_INDICATORS
+    keys = tuple(k for k in indicators.KEYS if k in have) + tuple(sorted(have - set(indicators.KEYS)))
     ind_cols = [sa.Column(k, sa.BigInteger(), server_default="0", nullable=False) for k in keys]
     op.create_table(
         "commune_days",
