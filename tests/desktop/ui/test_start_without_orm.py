@@ -21,6 +21,7 @@ from desktop.services import auth
 from desktop.settings_keys import KEY_LANGUAGE
 from desktop.storage import keys
 from desktop.storage.db import open_database
+from tests.support.audit import audit_actions
 
 SUPERVISOR, PIN = "Nguyễn Văn Trưởng", "123456"
 
@@ -96,14 +97,6 @@ def _start(tmp_path: Path) -> dict:
     return json.loads(lines[-1][5:])
 
 
-def _audit_actions() -> list[str]:
-    db = open_database()
-    try:
-        with db.session() as s:
-            return [r.action for r in auth.audit_entries(s, 0, 100)]
-    finally:
-        db.close()
-
 
 @pytest.mark.slow
 def test_login_dialog_paints_before_sqlalchemy_and_login_works(tmp_path: Path) -> None:
@@ -115,7 +108,7 @@ def test_login_dialog_paints_before_sqlalchemy_and_login_works(tmp_path: Path) -
     assert seen["login"]["title"] == "Đăng nhập EnrollPoint"
     assert "không đúng" in seen["wrong"] and "còn 4 lần" in seen["wrong"]
     assert seen["window"]["operator"] == f"Cán bộ: {SUPERVISOR}"
-    actions = _audit_actions()
+    actions = audit_actions()
     assert "login.failed" in actions and "login" in actions
 
 

@@ -20,6 +20,7 @@ from desktop.app import main
 from desktop.services import auth
 from desktop.storage import backup
 from desktop.storage.db import open_database
+from tests.support.audit import audit_actions
 from tests.support.qt import slot_children as _slot_children
 from tests.support.qt import wait_idle
 
@@ -108,14 +109,6 @@ def _make_commune_with_supervisor() -> None:
     db.close()
 
 
-def _audit_actions() -> list[str]:
-    db = open_database()
-    try:
-        with db.session() as s:
-            return [r.action for r in auth.audit_entries(s, 0, 100)]
-    finally:
-        db.close()
-
 
 def test_fresh_start_creates_the_first_supervisor(qtbot):
     record: dict = {}
@@ -155,7 +148,7 @@ def test_fresh_start_creates_the_first_supervisor(qtbot):
     assert kinds == ["auto"]
     log = (paths.data_dir() / "logs" / "enrollpoint.log").read_text(encoding="utf-8")
     assert "backup written" in log
-    assert "recovery_key.show" in _audit_actions()
+    assert "recovery_key.show" in audit_actions()
 
 
 def test_login_wrong_then_right_pin(qtbot):
@@ -191,7 +184,7 @@ def test_login_wrong_then_right_pin(qtbot):
     assert record["still_open"] and "không đúng" in record["wrong"] and "còn 4 lần" in record["wrong"]
     assert record["operator_label"] == f"Cán bộ: {SUPERVISOR}"
     assert record["app"].operator.name == SUPERVISOR
-    actions = _audit_actions()
+    actions = audit_actions()
     assert "login.failed" in actions and "login" in actions
 
 
@@ -211,7 +204,7 @@ def test_cancelled_login_exits_without_a_window(qtbot):
     assert driver.error is None, driver.error
     new = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and id(w) not in windows_before]
     assert new == []
-    assert "login" not in _audit_actions()
+    assert "login" not in audit_actions()
 
 
 def test_every_event_carries_the_operator(qtbot, controller, window, monkeypatch):
