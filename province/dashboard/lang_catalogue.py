@@ -309,6 +309,32 @@ CATALOGUE: dict[str, str] = {
     "Không nhận được": "Not accepted",
     "Không nhập được tệp chỉ tiêu": "Cannot import the targets file",
     "Cần kết nối bảo mật (https)": "A secure connection (https) is needed",
+    # the offline forms' result pages (province/dashboard/offline_pages.py, new_device.html)
+    "Mã ngày hợp lệ": "Valid day code",
+    "Mã này đã được nhận trước đó.": "This code was received before.",
+    "Đã lưu số liệu tạm, qua điện thoại (sẽ được thay bằng báo cáo ký số khi về).":
+        "Provisional figures by phone saved (the signed report replaces them when it arrives).",
+    "← Xã không có mạng": "← Communes without a link",
+    "Đã nhập tệp dữ liệu": "Data file imported",
+    "Mã thay thế máy": "Laptop replacement code",
+    "Máy khôi phục từ bản sao lưu kết nối bằng mã này (enrollpoint connect) sẽ thay cho máy cũ: cùng mã thiết bị, "
+    "nhận lại số liệu tỉnh đang giữ; máy cũ nếu xuất hiện lại sẽ bị từ chối.":
+        "A laptop restored from a backup that connects with this code (enrollpoint connect) replaces the old one: "
+        "the same device id, and it receives the figures the province holds; the old laptop, if it comes back, is "
+        "refused.",
+    "Đã duyệt máy": "Laptop approved",
+    "đã nhận trước đó, không lưu gì thêm": "received before, nothing more stored",  # bundle_import.ALREADY_RECEIVED_VI
+    "Thiếu hoặc sai mã CSRF.": "The CSRF token is missing or wrong.",
+    "Liên kết đăng nhập không hợp lệ": "Sign-in link not valid",
+    "Liên kết đã được dùng, đã hết hạn hoặc không đúng.": "The link was used, has expired or is wrong.",
+    "Đã kết nối máy như MÁY MỚI": "The laptop was connected as a NEW laptop",
+    "Đã kết nối máy mới — EnrollPoint": "New laptop connected — EnrollPoint",
+    "Tải tệp trả lời (%(name)s)": "Download the response file (%(name)s)",
+    "rồi mang về máy xã (trên máy: Kết nối bằng tệp (không có mạng)…, hoặc lệnh enrollpoint connect "
+    "--response-file …). Hãy tải ngay: mã kết nối đã được dùng, tệp chỉ có trên trang này.":
+        "and take it to the commune's laptop (there: Connect by file (no network)…, or the command enrollpoint "
+        "connect --response-file …). Download it now: the connection code is spent, and the file exists only "
+        "on this page.",
 }
 
 # the indicators' short names not spelled above, from the one registry (sync/indicators.py)
@@ -358,4 +384,24 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), en) for p, en in 
      "(the cumulative went down)"),
     (rf"Báo cáo cho ngày ({_D}) nhận lúc (\d{{2}}:\d{{2}} {_D}) \(trước ngày báo cáo\)",
      "Report for {1} received at {2} (before its day)"),
+    # the offline forms' result pages
+    (r"Xã (.+), điểm (.+), ngày ([\d-]+), lần chốt (\d+)", "Commune {1}, point {2}, day {3}, revision {4}"),
+    (r"Kết nối lại: vẫn là máy cũ (\w+) \(các ngày máy gửi lại không bị cộng hai lần\)\.",
+     "Reconnected: still the same laptop {1} (the days it sends again are not counted twice)."),
+    (r"Máy được kết nối như MÁY MỚI \(mã máy (\w+)\): yêu cầu xin giữ mã máy cũ (\S+), nhưng máy chủ tỉnh "
+     r"này không biết mã máy đó \(máy chủ khác hoặc máy chủ mới\)\. Các ngày máy gửi tới đây sẽ được lưu theo "
+     r"mã máy mới\.",
+     "The laptop was connected as a NEW laptop (id {1}): the request asked to keep the old id {2}, which this "
+     "province hub does not know (another hub, or a new one). The days it sends here are stored under the new id."),
+    (r"Thiết bị (\w+) — xã (.+): (\d+) lô", "Device {1} — commune {2}: {3} batches"),
+    (r"Mới: (\d+), cập nhật: (\d+), trùng \(bỏ qua\): (\d+), xung đột: (\d+)",
+     "New: {1}, updated: {2}, duplicates (ignored): {3}, conflicts: {4}"),
+    (r"Lô (\S+) \((\d+) báo cáo\): (.+)\.", "Batch {1} ({2} reports): {3}."),
+    (r"Mã: (\S+)", "Code: {1}"),
+    (r"Cho máy «(.*)» \((\S+)\) của xã (.+); hết hạn (.+)\.", "For the laptop «{1}» ({2}) of commune {3}; expires {4}."),
+    (r"Dấu khóa máy chủ tỉnh: (.+) \(đọc kèm mã; máy xã hiện đúng dấu này sau khi kết nối\)\.",
+     "Province hub key fingerprint: {1} (read it out with the code; the commune's laptop shows the same once "
+     "connected)."),
+    (r"Máy (\w+): báo cáo được tính từ lần gửi tới\.", "Laptop {1}: its reports count from its next delivery."),
+    (r"([^:;,]+): (\d+)", "{1}: {2}"),  # "Thẻ: 25" (a figure after its short label), last: it matches widely
 )]

@@ -12,6 +12,7 @@ from province.db import HubDB
 from province.offline import hub_public_key
 from sync import daycode, offline, signing
 from tests.support.hub import Laptop, csrf_of, make_bundle, setup_commune
+from tests.support.vietnamese import vietnamese_words
 
 
 def _code(hub_db: HubDB) -> str:
@@ -121,3 +122,39 @@ def test_enrol_answer_carries_the_hub_key(hub_db: HubDB, client) -> None:
     r = client.post("/api/v1/enrol", json={"code": code, "device_name": "máy", "public_key": pub})
     with hub_db.session() as s:
         assert r.json()["hub_public_key"] == hub_public_key(s) != ""
+
+
+def test_the_offline_forms_answer_in_english(hub_db: HubDB, admin_client, laptop: Laptop) -> None:
+    """The result pages of the day-code form and of a new-device enrolment file, asked in English."""
+    csrf = csrf_of(admin_client)
+    day = dt.date(2025, 8, 4)
+    code = daycode.encode(daycode.DayTotals("22736", "P1", day, 1, {"card_captured": 12, "attended": 15}),
+                          daycode.daycode_key_from_token(laptop.token))
+    first = admin_client.post("/dashboard/day-code?lang=en", data={"code": code, "csrf": csrf})
+    again = admin_client.post("/dashboard/day-code?lang=en", data={"code": code, "csrf": csrf})
+    assert first.status_code == again.status_code == 200
+    assert "Valid day code" in first.text and "Provisional figures by phone saved" in first.text
+    assert "Commune 22736, point P1, day 2025-08-04, revision 1" in first.text
+    assert "ID cards: 12" in first.text and "Attended: 15" in first.text
+    assert "This code was received before." in again.text
+    for page in (first, again):
+        assert not vietnamese_words(page.text), vietnamese_words(page.text)
+
+    old_key, _ = signing.generate_keypair()
+    priv, pub = signing.generate_keypair()
+    enrol = _code(hub_db)
+    doc = offline.make_request(enrol, "22736", "máy đảo", priv, "d" * 32,
+                               [signing.reenrol_proof(old_key, "d" * 32, pub, "22736", offline.code_hash(enrol))])
+    r = admin_client.post(f"/dashboard/enrol-file?csrf={csrf}&lang=en", files={"file": ("req.json", offline.dumps(doc))})
+    assert r.status_code == 200 and "connected as a NEW laptop" in r.text
+    assert "which this province hub does not know" in r.text and "Download the response file" in r.text
+    assert not vietnamese_words(r.text), vietnamese_words(r.text)
+
+    bundle = make_bundle(laptop, [laptop.batch(laptop.report(day, card_captured=12, attended=15))])
+    pages = [admin_client.post(f"/dashboard/upload-bundle?csrf={csrf}&lang=en", files={"file": ("b.epb", bundle)})
+             for _ in range(2)]
+    assert [p.status_code for p in pages] == [200, 200]
+    assert "Data file imported" in pages[0].text and "New: 1, updated: 0, duplicates (ignored): 0" in pages[0].text
+    assert "received before, nothing more stored" in pages[1].text
+    for page in pages:
+        assert not vietnamese_words(page.text), vietnamese_words(page.text)

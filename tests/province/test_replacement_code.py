@@ -17,6 +17,7 @@ from province.db import HubDB
 from province.models import CommuneTotal, Device, EnrolmentCode, ReportVillage
 from sync import protocol, signing
 from tests.support.hub import Laptop, csrf_of, enrol_http, make_bundle, post, setup_commune
+from tests.support.vietnamese import vietnamese_words
 
 COMMUNE = "22736"
 DAY = dt.date(2026, 11, 20)
@@ -138,6 +139,12 @@ def test_dashboard_issues_a_replacement_code_and_approves_with_csrf(hub_db: HubD
     url = f"/dashboard/device/{held_lap.device_id}/approve"
     assert admin_client.post(url, data={"csrf": ""}).status_code == 403
     assert admin_client.post(url, data={"csrf": csrf_of(admin_client)}).status_code == 200
+
+    # the same page asked in English: no Vietnamese word but the data (the laptop's name)
+    r = admin_client.post(f"/dashboard/device/{held_lap.device_id}/replacement-code?lang=en",
+                          data={"csrf": csrf_of(admin_client)})
+    assert r.status_code == 200 and "Laptop replacement code" in r.text and "For the laptop «" in r.text
+    assert not vietnamese_words(r.text, "Máy thay thế"), vietnamese_words(r.text, "Máy thay thế")
     with hub_db.session() as s:
         assert s.get(Device, held_lap.device_id).held_reason == ""  # type: ignore[union-attr]
     assert protocol.ENROL_PROTOCOL == 2
