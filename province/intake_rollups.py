@@ -1,6 +1,7 @@
 """The roll-ups' share of an intake write (province/models/rollups.py), as statements for IntakeWriter: per
 changed day of the batch the commune's figures (+ new − old) and latest arrival, per month touched the same
-summed over the month with its last day, the laptop's month, and one bump of the intake counter. Each
+summed over the month with its last day, the laptop's month, and a bump of each changed day's counter (one
+bump of the hub-wide counter when no day changed). Each
 statement is an upsert on its table's key, one row per key (PostgreSQL refuses an upsert that touches a
 row twice), so all of them can run as parts of the one-statement delivery."""
 
@@ -29,6 +30,8 @@ _DEVICE = ("INSERT INTO device_months (device_id, month, commune_code, last_day,
            "ON CONFLICT (device_id, month) DO UPDATE SET "
            "last_day = {greatest}(device_months.last_day, excluded.last_day), "
            "last_received_at = {greatest}(device_months.last_received_at, excluded.last_received_at)")
+_DAY_BUMP = ("INSERT INTO day_counters (day, shard, value) VALUES {rows} "
+             "ON CONFLICT (day, shard) DO UPDATE SET value = day_counters.value + 1")
 ROWS_PER_STATEMENT = 90  # rows of commune_days per upsert (SQLite before 3.32 takes at most 999 parameters)
 BUMP = "UPDATE intake_counters SET value = value + 1 WHERE shard = ?"
 
@@ -65,7 +68,12 @@ def parts(sqlite: bool, device: str, commune: str, received: Any, days: Mapping[
         dev_rows = [(device, as_day(m), commune, as_day(last), received) for m, (last, _s) in sorted(months.items())]
         out.append((_DEVICE.format(rows=", ".join("(?, ?, ?, ?, ?)" for _ in dev_rows), greatest=greatest),
                     _flat(dev_rows)))
-    out.append((BUMP, (shard(commune),)))
+        bumps = [(as_day(d), shard(commune)) for d in sorted(days)]
+        for i in range(0, len(bumps), ROWS_PER_STATEMENT):
+            chunk = bumps[i:i + ROWS_PER_STATEMENT]
+            out.append((_DAY_BUMP.format(rows=", ".join("(?, ?, 1)" for _ in chunk)), _flat(chunk)))
+        return out
+    out.append((BUMP, (shard(commune),)))  # nothing of a day changed: the hub-wide counter, as an audit does
     return out
 
 

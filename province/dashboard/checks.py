@@ -14,8 +14,8 @@ Four checks, each from what the hub stores, never changing a total (flags are re
 
 Bounded per request: the window is WINDOW days up to `on`, one row per (commune, day) of the roll-up intake
 keeps (commune_days, with the day's earliest arrival); the cumulative check reads the monthly and daily
-roll-ups as of `on` (dashboard/asof.py); day codes are few. The result is kept per (day shown, province) until
-anything changes (`stamped`).
+roll-ups as of `on` (dashboard/asof.py); day codes are few. The result is kept per (day shown, province) and
+rebuilt for the communes a new report touched (`stamped.kept_by_commune`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from province.dashboard import asof, stamped
 from province.dashboard.data import LABELS, MAIN, VN_TZ, _day, _utc, vn_date
+from province.intake_rollups import shard
 from province.models import Commune, CommuneDay, PhoneReport, ReportVillage
 from province.revisions_lowered import lowered_since
 from sync.protocol import INDICATORS
@@ -57,18 +58,21 @@ class CommuneFlags:
     flags: list[Flag] = field(default_factory=list)
 
 
-def _cumulative(s: Session, on: dt.date, codes: set[str]) -> dict[str, dict[str, int]]:
+def _cumulative(s: Session, on: dt.date, codes: set[str], narrow: bool) -> dict[str, dict[str, int]]:
     """commune → {registered, activated} cumulative as of `on` (dashboard/asof.py)."""
     reg, act = INDICATORS.index(REG), INDICATORS.index(ACT)
-    return {code: {REG: sums[reg], ACT: sums[act]}
-            for code, (sums, _last, _recv) in asof.communes(s.connection(), on).items() if code in codes}
+    found = asof.communes(s.connection(), on, sorted(codes) if narrow else None)
+    return {code: {REG: sums[reg], ACT: sums[act]} for code, (sums, _last, _recv) in found.items() if code in codes}
 
 
-def _window(s: Session, on: dt.date) -> dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]]:
+def _window(s: Session, on: dt.date, codes: list[str] | None
+            ) -> dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]]:
     """commune → day → (counts per MAIN indicator, earliest arrival) for the window's days (commune_days)."""
     cd = CommuneDay
     q = (select(cd.commune_code, cd.day, cd.first_received_at, *[getattr(cd, i) for i in MAIN])
          .where(cd.day > on - dt.timedelta(days=WINDOW), cd.day <= on))
+    if codes is not None:
+        q = q.where(cd.commune_code.in_(codes))
     out: dict[str, dict[dt.date, tuple[list[int], dt.datetime | None]]] = {}
     for code, day, recv, *vals in s.connection().execute(q):
         d = _day(day)
@@ -102,13 +106,15 @@ def _future(days: dict[dt.date, tuple[list[int], dt.datetime | None]]) -> list[F
     return flags
 
 
-def _lowered(s: Session, on: dt.date) -> dict[str, list[Flag]]:
+def _lowered(s: Session, on: dt.date, codes: list[str] | None) -> dict[str, list[Flag]]:
     pr, rv = PhoneReport, ReportVillage
     on_key = ((rv.commune_code == pr.commune_code) & (rv.point_code == pr.point_code) & (rv.day == pr.day)
               & (rv.device_id == pr.device_id))
     q = (select(pr.commune_code, pr.point_code, pr.day, pr.revision, pr.totals_json, rv.revision,
                 *(getattr(rv, i) for i in MAIN))
          .select_from(pr).join(rv, on_key).where(pr.day > on - dt.timedelta(days=WINDOW), pr.day <= on))
+    if codes is not None:
+        q = q.where(pr.commune_code.in_(codes))
     out: dict[str, list[Flag]] = {}
     for code, point, day, rev, totals_json, signed_rev, *signed in s.connection().execute(q):
         if signed_rev < rev:
@@ -137,30 +143,42 @@ def _revised_down(s: Session, on: dt.date) -> dict[str, list[Flag]]:
 
 
 def checks(s: Session, on: dt.date, province: str | None = None) -> list[CommuneFlags]:
-    """Every commune with at least one flag (of one province); kept until new data arrives (`stamped`)."""
-    return stamped.kept(s, ("checks", on, province), lambda: _compute(s, on, province))
+    """Every commune with at least one flag (of one province); kept in the process and rebuilt for the
+    communes of the counter shards a new report (of any day: a lowering is flagged by its arrival) moved,
+    wholly after an audited change (`stamped.kept_by_commune`)."""
+    kept = stamped.kept_by_commune(s, ("checks", on, province), dt.date.max,
+                                   lambda shards: _compute(s, on, province, shards), _by_code)
+    return list(kept.values())
 
 
-def _compute(s: Session, on: dt.date, province: str | None) -> list[CommuneFlags]:
-    """Every commune with at least one flag (of one province), by code, its flags in check order."""
+def _by_code(found: dict[str, CommuneFlags]) -> dict[str, CommuneFlags]:
+    return dict(sorted(found.items(), key=lambda kv: (len(kv[0]), kv[0])))
+
+
+def _compute(s: Session, on: dt.date, province: str | None,
+             shards: frozenset[int] | None = None) -> dict[str, CommuneFlags]:
+    """Every commune with at least one flag (of one province; of the counter `shards` if given), its flags in
+    check order."""
     q = select(Commune.code, Commune.name)
     if province:
         q = q.where(Commune.province_code == province)
-    names = dict(s.execute(q).tuples().all())
+    names = {code: name for code, name in s.execute(q) if shards is None or shard(code) in shards}
     codes = set(names)
+    narrow = bool(province) or shards is not None
+    listed = sorted(codes) if narrow else None
     found: dict[str, list[Flag]] = {}
-    for code, cum in _cumulative(s, on, codes).items():
+    for code, cum in _cumulative(s, on, codes, narrow).items():
         if cum[ACT] > cum[REG]:
             found.setdefault(code, []).append(Flag(
                 "activated", f"Cộng dồn đến {vn_date(on)}: kích hoạt {cum[ACT]} > đăng ký mức 2 {cum[REG]}"))
-    for code, days in _window(s, on).items():
+    for code, days in _window(s, on, listed).items():
         if code in codes:
             more = _spikes(days) + _future(days)
             if more:
                 found.setdefault(code, []).extend(more)
-    for code, flags in (*_lowered(s, on).items(), *_revised_down(s, on).items()):
+    for code, flags in (*_lowered(s, on, listed).items(), *_revised_down(s, on).items()):
         if code in codes:
             found.setdefault(code, []).extend(flags)
     order = list(KINDS)
-    return [CommuneFlags(c, names[c], sorted(found[c], key=lambda f: order.index(f.kind)))
-            for c in sorted(found, key=lambda c: (len(c), c))]
+    return {c: CommuneFlags(c, names[c], sorted(found[c], key=lambda f: order.index(f.kind)))
+            for c in sorted(found, key=lambda c: (len(c), c))}

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from province.dashboard import asof
+from province import intake_rollups
+from province.dashboard import asof, stamped
 from province.models import (
     Commune,
     CommuneFreshness,
@@ -154,7 +155,7 @@ Agg = tuple[str, dict[str, int] | None, dt.date | None, dt.datetime | None, dict
 _IDX = {ind: i for i, ind in enumerate(INDICATORS)}
 
 
-def aggregates(s: Session, on: dt.date) -> list[Agg]:
+def aggregates(s: Session, on: dt.date, codes: list[str] | None = None) -> list[Agg]:
     """Per commune: cumulative totals, last day and last arrival up to `on`, and the day's totals.
 
     Reads the running totals (commune_totals: 5 rows per commune) and freshness (1 row per commune) that
@@ -164,19 +165,18 @@ def aggregates(s: Session, on: dt.date) -> list[Agg]:
     roll-ups instead (dashboard/asof.py), never from the reports.
     """
     conn = s.connection()  # Core rows: the ORM's row processing was most of the time on 20k rows
-    fresh: dict[str, list[Any]] = {
-        code: [_day(last), _utc(recv)]
-        for code, last, recv in conn.execute(select(
-            CommuneFreshness.commune_code, CommuneFreshness.last_day, CommuneFreshness.last_received_at))
-    }
+    fq = select(CommuneFreshness.commune_code, CommuneFreshness.last_day, CommuneFreshness.last_received_at)
+    tq = select(CommuneTotal.commune_code, CommuneTotal.indicator, CommuneTotal.value)
+    if codes is not None:  # a province, or the communes a delivery touched (dashboard/stamped.py)
+        fq, tq = fq.where(CommuneFreshness.commune_code.in_(codes)), tq.where(CommuneTotal.commune_code.in_(codes))
+    fresh: dict[str, list[Any]] = {code: [_day(last), _utc(recv)] for code, last, recv in conn.execute(fq)}
     totals: dict[str, list[int]] = {}
     if any(last > on for last, _r in fresh.values()):  # a past day: everything as of then
         fresh, totals = {}, {}
-        for code, (sums, last, recv) in asof.communes(conn, on).items():
+        for code, (sums, last, recv) in asof.communes(conn, on, codes).items():
             fresh[code], totals[code] = [_day(last), _utc(recv)], sums
     else:
-        for code, ind, value in conn.execute(select(CommuneTotal.commune_code, CommuneTotal.indicator,
-                                                 CommuneTotal.value)):
+        for code, ind, value in conn.execute(tq):
             if ind in _IDX:
                 totals.setdefault(code, [0] * len(INDICATORS))[_IDX[ind]] = int(value)
     out: dict[str, list[Any]] = {}
@@ -185,7 +185,7 @@ def aggregates(s: Session, on: dt.date) -> list[Agg]:
             continue
         tot = totals.get(code, [0] * len(INDICATORS))
         out[code] = [code, dict(zip(INDICATORS, tot, strict=True)), last, recv, None]
-    for code, vals in asof.day_sums(conn, on).items():
+    for code, vals in asof.day_sums(conn, on, codes).items():
         if code in out:
             out[code][4] = dict(zip(INDICATORS, vals, strict=True))
     return [tuple(v) for v in out.values()]
@@ -256,14 +256,28 @@ def laptops(s: Session, on: dt.date, codes: list[str] | None = None,
 
 
 def province_rows(s: Session, on: dt.date, province: str | None = None, sort: str = "rank") -> list[Row]:
-    """Every active commune (of one province if given) with its figures as of `on`."""
+    """Every active commune (of one province if given) with its figures as of `on`, kept in the process
+    (dashboard/stamped.py): rebuilt for the communes a report of a day up to `on` touched since the last view
+    (their counter shard), wholly after an audited change. Rows are shared between requests and never
+    changed once kept (a new rank is a new Row)."""
+    rows = stamped.kept_by_commune(s, ("province_rows", on, province), on,
+                                   lambda shards: _commune_rows(s, on, province, shards), _ranked)
+    return sort_rows(list(rows.values()), sort)
+
+
+def _commune_rows(s: Session, on: dt.date, province: str | None,
+                  shards: frozenset[int] | None = None) -> dict[str, Row]:
+    """The rows of the active communes (of `province`; of the counter `shards` if given), unranked."""
     q = select(Commune.code, Commune.name, Commune.province_code, Commune.province_name).where(Commune.active)
     if province:
         q = q.where(Commune.province_code == province)
     conn = s.connection()
-    rows = {c: Row(c, n, pc, pn) for c, n, pc, pn in conn.execute(q)}
-
-    for code, cumul, last_day, last_received, today in aggregates(s, on):
+    rows = {c: Row(c, n, pc, pn) for c, n, pc, pn in conn.execute(q)
+            if shards is None or intake_rollups.shard(c) in shards}
+    codes = sorted(rows) if province or shards is not None else None
+    if codes == []:
+        return rows
+    for code, cumul, last_day, last_received, today in aggregates(s, on, codes):
         row = rows.get(code)
         if row is None:
             continue
@@ -271,42 +285,54 @@ def province_rows(s: Session, on: dt.date, province: str | None = None, sort: st
         row.last_day, row.last_received = last_day, last_received
         if last_day:
             row.days_silent = (on - last_day).days
-    for code, ind, value, deadline in conn.execute(select(Target.commune_code, Target.indicator, Target.value,
-                                                       Target.deadline)):
+    tq = select(Target.commune_code, Target.indicator, Target.value, Target.deadline)
+    for code, ind, value, deadline in conn.execute(tq if codes is None else tq.where(Target.commune_code.in_(codes))):
         if code in rows:
             rows[code].targets[ind] = (int(value), _day(deadline))
-    for code, prov in provisional(s, on, list(rows) if province else None).items():
+    for code, prov in provisional(s, on, codes).items():
         if code in rows:
             prov.apply(rows[code])
     as_of = {code: (row.last_day, row.last_received) for code, row in rows.items()}
-    for code, laps in laptops(s, on, list(rows) if province else None, commune_fresh=as_of).items():
+    for code, laps in laptops(s, on, codes, commune_fresh=as_of).items():
         if code in rows:
             rows[code].laptops = laps
-
     for row in rows.values():
-        scores: list[float] = []
-        for ind in MAIN:
-            target = row.targets.get(ind)
-            if target is None:
-                continue
-            value, deadline = target
-            if row.cumul is None:
-                # No data meets nothing: never reported is not met (missed once the deadline has passed).
-                row.pct[ind] = None
-                row.met[ind] = MISSED if deadline and on > deadline else NOT_YET
-                continue
-            have = row.cumul[ind]
-            pct = row.pct[ind] = 100.0 * have / value if value else 100.0
-            if have >= value:
-                row.met[ind] = MET
-            else:
-                row.met[ind] = MISSED if deadline and on > deadline else NOT_YET
-            scores.append(pct)
-        row.score = sum(scores) / len(scores) if scores else None
+        _score(row, on)
+    return rows
+
+
+def _score(row: Row, on: dt.date) -> None:
+    """The row's % and result per target, and its score (the mean % over its targets) for the ranking."""
+    scores: list[float] = []
+    for ind in MAIN:
+        target = row.targets.get(ind)
+        if target is None:
+            continue
+        value, deadline = target
+        if row.cumul is None:
+            # No data meets nothing: never reported is not met (missed once the deadline has passed).
+            row.pct[ind] = None
+            row.met[ind] = MISSED if deadline and on > deadline else NOT_YET
+            continue
+        have = row.cumul[ind]
+        pct = row.pct[ind] = 100.0 * have / value if value else 100.0
+        if have >= value:
+            row.met[ind] = MET
+        else:
+            row.met[ind] = MISSED if deadline and on > deadline else NOT_YET
+        scores.append(pct)
+    row.score = sum(scores) / len(scores) if scores else None
+
+
+def _ranked(rows: dict[str, Row]) -> dict[str, Row]:
+    """The rows with their rank by score (ties by code); a row whose rank changes is a copy, so a kept row
+    another request may be reading is never changed."""
+    out = dict(rows)
     ranked = sorted((r for r in rows.values() if r.score is not None), key=lambda r: (-(r.score or 0), r.code))
     for i, r in enumerate(ranked, 1):
-        r.rank = i
-    return sort_rows(list(rows.values()), sort)
+        if r.rank != i:
+            out[r.code] = replace(r, rank=i)
+    return out
 
 
 @dataclass

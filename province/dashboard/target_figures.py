@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from common import projection
 from province.dashboard import stamped, target_window
+from province.intake_rollups import shard
 from province.models import Commune, CommuneDay, ReportVillage, TargetSet, TargetSetValue
 from sync import indicators
 
@@ -112,30 +113,46 @@ def sets(s: Session) -> list[TargetSet]:
 
 def communes(s: Session, on: dt.date, province: str | None = None, code: str | None = None) -> list[CommuneSets]:
     """Every commune with a value in some set (of one province, or one commune), with its figures; the
-    province-wide list kept until anything changes (`stamped`; the outlook from `target_window`). The
-    result is shared: callers read it, never change it."""
+    province-wide list kept in the process and rebuilt for the communes of the counter shards a report of a
+    day up to `on` moved, wholly after an audited change (`stamped.kept_by_commune`; the outlook from
+    `target_window`). The result is shared: callers read it, never change it."""
     if code:
         return _communes(s, on, province, code)
-    return stamped.kept(s, ("targets", on, province), lambda: _communes(s, on, province, None))
+    kept = stamped.kept_by_commune(s, ("targets", on, province), on,
+                                   lambda shards: {c.code: c for c in _communes(s, on, province, None, shards)},
+                                   _in_order)
+    return list(kept.values())
 
 
-def _communes(s: Session, on: dt.date, province: str | None, code: str | None) -> list[CommuneSets]:
-    q = (select(TargetSetValue, TargetSet, Commune.name).join(TargetSet, TargetSet.id == TargetSetValue.set_id)
-         .join(Commune, Commune.code == TargetSetValue.commune_code))
+def _in_order(by_code: dict[str, CommuneSets]) -> dict[str, CommuneSets]:
+    return dict(sorted(by_code.items(), key=lambda kv: (len(kv[0]), kv[0])))
+
+
+def _communes(s: Session, on: dt.date, province: str | None, code: str | None,
+              shards: frozenset[int] | None = None) -> list[CommuneSets]:
+    """The communes (of one province, one commune, or the counter `shards` a delivery moved) with their sets."""
+    by_id = {t.id: t for t in sets(s)}  # a few sets; their values read as plain rows (3,321 per set)
+    order = {set_id: i for i, set_id in enumerate(by_id)}
+    v = TargetSetValue
+    q = (select(v.commune_code, v.set_id, v.value, v.denominator, Commune.name)
+         .join(Commune, Commune.code == v.commune_code))
     if province:
         q = q.where(Commune.province_code == province)
     if code:
         q = q.where(Commune.code == code)
-    rows = s.execute(q.order_by(TargetSet.deadline, TargetSet.name, TargetSet.indicator)).all()
-    codes = sorted({v.commune_code for v, _t, _n in rows})
-    wants = [(v.commune_code, t.indicator, int(v.value)) for v, t, _n in rows]
-    found = target_window.histories(s.connection(), on, codes if (province or code) else None, wants)
+    rows = [r for r in s.connection().execute(q) if shards is None or shard(r[0]) in shards]
+    rows.sort(key=lambda r: order[r[1]])
+    codes = sorted({r[0] for r in rows})
+    wants = [(commune, by_id[set_id].indicator, int(value)) for commune, set_id, value, _d, _n in rows]
+    narrow = province or code or shards is not None
+    found = target_window.histories(s.connection(), on, codes if narrow else None, wants)
     out: dict[str, CommuneSets] = {}
-    for v, t, name in rows:
-        c = out.setdefault(v.commune_code, CommuneSets(v.commune_code, name))
-        h = found.get(v.commune_code) or target_window.History({}, [], {})
-        look = h.outlook(t.indicator, int(v.value), t.deadline, on)
-        c.figures.append(SetFigure(t.id, t.name, t.indicator, t.deadline, t.basis, int(v.value), v.denominator,
+    for commune, set_id, value, denominator, name in rows:
+        t = by_id[set_id]
+        c = out.setdefault(commune, CommuneSets(commune, name))
+        h = found.get(commune) or target_window.History({}, [], {})
+        look = h.outlook(t.indicator, int(value), t.deadline, on)
+        c.figures.append(SetFigure(t.id, t.name, t.indicator, t.deadline, t.basis, int(value), denominator,
                                    look, on))
     return sorted(out.values(), key=lambda c: (len(c.code), c.code))
 

@@ -6,6 +6,7 @@ population). Figures from `target_figures`; the day shown is `on` (default: toda
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -40,9 +41,8 @@ def targets_page(request: Request, user: PageUser, on: OnQ = None, province: Pro
         rows = tf.communes(s, day, province or None)
         ranked = tf.ranking(s, set, day, province or None) if set is not None else []
     chosen = [t for t in all_sets if set is None or t.id == set]
-    if set is not None:
-        for c in rows:
-            c.figures = [f for f in c.figures if f.set_id == set]
+    if set is not None:  # copies: the rows are the kept ones other requests read (dashboard/stamped.py)
+        rows = [replace(c, figures=[f for f in c.figures if f.set_id == set]) for c in rows]
         rows = [c for c in rows if c.figures]
     html = render("targets.html", title="Bộ chỉ tiêu — EnrollPoint", user=user, on=day, all_sets=all_sets,
                   chosen=set, totals=tf.totals(chosen, rows, day), rows=rows, met=_met,

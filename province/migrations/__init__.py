@@ -15,7 +15,8 @@ KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_
                                    "0005_offline", "0006_one_report_store", "0007_device_previous_keys", "0008_succession",
                                    "0009_login_throttle", "0010_arrivals", "0011_target_sets", "0012_national",
                                    "0013_national_totals", "0014_account_scope",
-                                   "0015_published_ranks", "0016_day_rollups", "0017_national_v2")
+                                   "0015_published_ranks", "0016_day_rollups", "0017_national_v2",
+                                   "0018_day_counters")
 HEAD = KNOWN_REVISIONS[-1]
 
 

@@ -14,7 +14,7 @@ from .reports import (
     DeviceFreshness,
     ReportVillage,
 )
-from .rollups import CommuneDay, CommuneMonth, DeviceMonth, IntakeCounter
+from .rollups import CommuneDay, CommuneMonth, DayCounter, DeviceMonth, IntakeCounter
 from .steering import Arrival, CalendarDay, CommuneLeader
 from .throttle import LoginThrottle
 
@@ -33,6 +33,7 @@ __all__ = [
     "CommuneGroup",
     "CommuneTotal",
     "Device",
+    "DayCounter",
     "DevicePreviousKey",
     "DeviceFreshness",
     "DeviceMonth",

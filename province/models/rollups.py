@@ -1,9 +1,9 @@
 """Roll-ups intake keeps in the report's own transaction, so a view of any day reads a few thousand small rows
 instead of every report: per (commune, day) and per (commune, month) the signed figures summed over the
 commune's laptops and points (with the month's last day and the latest arrival), per (laptop, month) its
-last day and latest arrival, and `intake_counters`, bumped by every intake and every audited change, so a
-result kept in the process (dashboard/stamped.py) is recomputed as soon as anything it read may have
-changed. Day codes (provisional figures) are few and stay in `phone_reports`, read as they are.
+last day and latest arrival, `day_counters`, bumped per changed day by every intake that changes figures, and
+`intake_counters`, bumped by every other intake and every audited change, so a result kept in the process
+(dashboard/stamped.py) is recomputed as soon as anything it read may have changed. Day codes (provisional figures) are few and stay in `phone_reports`, read as they are.
 
 Each roll-up always equals a recomputation from `report_villages` (tests/province/test_rollups.py)."""
 
@@ -63,12 +63,25 @@ class DeviceMonth(Base):
 
 
 class IntakeCounter(Base):
-    """Bumped (+1) in the transaction of every intake and every audited change; the sum over the shards
+    """Bumped (+1) in the transaction of every audited change and every intake that changes no day's figures
+    (the others bump `day_counters`); the sum over the shards
     changes at each commit, in commit order (a row lock per shard), which a maximum of arrival times did not
     (a delivery that committed after a later-stamped one left it unchanged)."""
 
     __tablename__ = "intake_counters"
 
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class DayCounter(Base):
+    """Bumped (+1) by every intake that changes a day's signed figures, per changed day (and the commune's
+    shard, so deliveries of one day rarely wait on one row): a view of a past day (dashboard/stamped.py) is
+    kept while later days' reports arrive, and recomputed when a report of a day up to it arrives."""
+
+    __tablename__ = "day_counters"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(BigInteger)
 

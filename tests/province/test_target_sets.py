@@ -104,6 +104,8 @@ def test_pages_show_fraction_met_projection_stall_and_reached(seeded: HubDB, adm
 
     only = admin_client.get("/targets", params={"on": "2026-07-01", "set": two}).text
     assert set(_cells(only, "communes")) == {("22736", two)}
+    again = _cells(admin_client.get("/targets", params={"on": "2026-07-01"}).text, "communes")
+    assert again == later  # a view of one set leaves every set's kept figures as they were (they are shared)
 
     commune = admin_client.get("/targets/commune/4", params={"on": "2026-07-01"}).text
     mine = _cells(commune, "sets")
