@@ -6,16 +6,19 @@ population). Figures from `target_figures`; the day shown is `on` (default: toda
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
-from province.dashboard import scope
+from province.dashboard import lang, scope
 from province.dashboard import target_figures as tf
 from province.dashboard.login import PageUser
-from province.dashboard.pages import render
+from province.dashboard.pages import ENV, ENV_EN, render
 from province.dashboard.render import point_name
 from province.dashboard.routes import NO_STORE, OnQ, ProvQ, _on
 from province.db import HubDB
@@ -28,6 +31,23 @@ SetQ = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="show one tar
 
 def _met(value: bool | None) -> str:
     return "Chưa đến hạn" if value is None else ("Đạt" if value else "Không đạt")
+
+
+def set_row_html(code: str, name: str, figure: tf.SetFigure, on: dt.date) -> Markup:
+    """A commune's row of one set on /targets, rendered once per (commune, figure, day, language): most rows
+    do not change between two views, and a set has a row for each of the province's communes."""
+    return _set_row_html(code, name, figure, on, lang.current())
+
+
+@lru_cache(maxsize=16384)  # 3,321 communes × a few sets
+def _set_row_html(code: str, name: str, figure: tf.SetFigure, on: dt.date, language: str) -> Markup:
+    env = ENV_EN if language == lang.EN else ENV
+    macro = env.get_template("_targets_macros.html").module.commune_set_row  # type: ignore[attr-defined]
+    row: Markup = macro(code, name, figure, on, _met)
+    return row
+
+
+ENV.globals.update(set_row_html=set_row_html)
 
 
 @router.get("/targets", response_class=HTMLResponse, summary="Target sets over the province (HTML)")
