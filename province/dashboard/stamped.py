@@ -79,11 +79,13 @@ def shard_stamp(s: Session, upto: dt.date) -> tuple[tuple[Any, ...], tuple[int, 
 
 
 def kept_by_commune(s: Session, key: Hashable, upto: dt.date, build: Callable[[Shards | None], dict[str, T]],
-                    finish: Callable[[dict[str, T]], dict[str, T]]) -> dict[str, T]:
+                    finish: Callable[[dict[str, T]], dict[str, T]],
+                    shard_of: Callable[[str], int] = shard) -> dict[str, T]:
     """Per-commune results of the figures as of `upto`, kept until they may have changed, and rebuilt only for
     the communes whose shard's day counters moved (a day's deliveries touch a few shards between two views):
     `build(None)` makes every commune's, `build(shards)` those of the communes in `shards`; `finish` (the
-    ranking) runs over the merged whole before it is kept. Anything audited rebuilds everything."""
+    ranking) runs over the merged whole before it is kept. Anything audited rebuilds everything. The keys are
+    commune codes, or anything `shard_of` places in a shard (the trend keeps one partial sum per shard)."""
     if not KEEP:
         return finish(build(None))
     common, shards = shard_stamp(s, upto)
@@ -97,7 +99,7 @@ def kept_by_commune(s: Session, key: Hashable, upto: dt.date, build: Callable[[S
             kept: dict[str, T] = hit[1]
             return kept
     if hit is not None and len(moved) <= PARTIAL_SHARDS:
-        merged = {code: v for code, v in hit[1].items() if shard(code) not in moved}
+        merged = {k: v for k, v in hit[1].items() if shard_of(k) not in moved}
         merged.update(build(moved))
         value = finish(merged)
     else:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from province.dashboard import asof, stamped
 from province.dashboard.data import MAIN, _day, vn_date
+from province.intake_rollups import shard
 from province.models import Commune, CommuneDay, TargetSet, TargetSetValue
+from province.models.rollups import COUNTER_SHARDS
 from sync.protocol import INDICATORS
 
 DAYS = 30
@@ -90,17 +92,33 @@ def _targets(s: Session, codes: list[str] | None) -> list[tuple[TargetSet, int]]
 
 def charts(s: Session, on: dt.date, province: str | None = None, code: str | None = None) -> list[Chart]:
     """One chart per main indicator: DAYS cumulative values up to `on` and the target lines of its sets (the
-    province's kept until new data arrives, `stamped`; a commune's read each time: a few dozen rows)."""
-    if code:
-        return _charts(s, on, None, code)
-    return stamped.kept(s, ("trend", on, province), lambda: _charts(s, on, province, None))
-
-
-def _charts(s: Session, on: dt.date, province: str | None, code: str | None) -> list[Chart]:
+    province's sums kept per counter shard, a delivery re-reading its shard's communes (`stamped`); a
+    commune's read each time: a few dozen rows)."""
     days = [on - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
-    codes = _codes(s, province, code)
-    series = _series(s, on, codes, days)
-    sets = _targets(s, codes)
+    if code:
+        return _draw(days, _series(s, on, [code], days), _targets(s, [code]))
+    parts = stamped.kept_by_commune(s, ("trend", on, province), on,
+                                    lambda shards: _shard_series(s, on, province, shards, days), dict, int)
+    series = {ind: [sum(p[ind][i] for p in parts.values()) for i in range(DAYS)] for ind in MAIN}
+    return _draw(days, series, _targets(s, _codes(s, province, None)))
+
+
+def _shard_series(s: Session, on: dt.date, province: str | None, shards: frozenset[int] | None,
+                  days: list[dt.date]) -> dict[str, dict[str, list[int]]]:
+    """Per counter shard (its number as text), the series of its communes: the province's sums are the sum
+    of the shards', so a delivery re-reads one shard's communes (dashboard/stamped.py)."""
+    q = select(Commune.code)
+    if province:
+        q = q.where(Commune.province_code == province)
+    by_shard: dict[int, list[str]] = {}
+    for code in s.scalars(q):
+        by_shard.setdefault(shard(code), []).append(code)
+    wanted = range(COUNTER_SHARDS) if shards is None else sorted(shards)
+    empty = {ind: [0] * len(days) for ind in MAIN}
+    return {str(i): _series(s, on, by_shard[i], days) if by_shard.get(i) else empty for i in wanted}
+
+
+def _draw(days: list[dt.date], series: dict[str, list[int]], sets: list[tuple[TargetSet, int]]) -> list[Chart]:
     out = []
     for ind in MAIN:
         values = series[ind]

@@ -156,11 +156,11 @@ def _shard_codes(n: int) -> list[str]:
     raise AssertionError("not enough shards")
 
 
-def test_checks_and_target_sets_follow_each_delivery(hub_db: HubDB, client: Any,
+def test_checks_target_sets_and_trend_follow_each_delivery(hub_db: HubDB, client: Any,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """`/checks` and the target sets, kept per commune shard: after each delivery (a flag appearing, cleared by
-    a revision, a spike, a target reached) both equal a fresh build, for every day."""
-    from province.dashboard import checks, target_figures
+    """`/checks`, the target sets and the trend, kept per commune shard: after each delivery (a flag appearing,
+    cleared by a revision, a spike, a target reached) each equals a fresh build, for every day."""
+    from province.dashboard import checks, target_figures, trend
     from province.target_sets_write import store
     from province.targets_read import TargetRecord
 
@@ -174,9 +174,9 @@ def test_checks_and_target_sets_follow_each_delivery(hub_db: HubDB, client: Any,
         days = [lap.report(d, 1, card_captured=10, vneid_l2_captured=5, vneid_activated=3) for d in DAYS[:3]]
         assert post(client, lap, lap.batch(*days)).status_code == 200
 
-    def views(on: dt.date) -> tuple[Any, Any]:
+    def views(on: dt.date) -> tuple[Any, Any, Any]:
         with hub_db.session() as s:
-            return checks.checks(s, on), target_figures.communes(s, on)
+            return checks.checks(s, on), target_figures.communes(s, on), trend.charts(s, on)
 
     def same_as_fresh() -> None:
         for on in DAYS:
@@ -198,7 +198,8 @@ def test_checks_and_target_sets_follow_each_delivery(hub_db: HubDB, client: Any,
     for code, report in steps:
         assert post(client, laps[code], laps[code].batch(report)).status_code == 200
         same_as_fresh()
-        flags, sets = views(on)
+        flags, sets, charts = views(on)
+        assert charts[0].values[-1] == sum(cs.figures[0].have for cs in sets)  # cards, the province's sum
         flagged.append({f.code: sorted({x.kind for x in f.flags}) for f in flags})
         if code == b:
             reached = {cs.code: cs.figures[0].met_today for cs in sets}
