@@ -16,10 +16,8 @@ from sqlalchemy.orm import Session
 
 from province import workdays
 from province.admin import audit, now
-from province.dashboard import asof
 from province.dashboard import target_figures as tf
-from province.models import Commune, CommuneGroup, PublishedRank, TargetSet
-from sync.protocol import INDICATORS
+from province.models import Commune, CommuneGroup, PublishedRank
 
 ADJUSTED = "đã điều chỉnh"
 
@@ -111,11 +109,10 @@ class _Live:
 
 
 def _live(s: Session, set_id: int, day: dt.date, codes: list[str]) -> list[_Live]:
-    t = s.get(TargetSet, set_id)
-    if t is None:
-        return []
-    i = INDICATORS.index(t.indicator)  # the cumulative as of the day, from the roll-ups (dashboard/asof.py)
-    have = {code: sums[i] for code, (sums, _last, _recv) in asof.communes(s.connection(), day, codes).items()}
+    """The set's cumulative figure as of the day as it stands now: the target sets' figures, kept per commune
+    shard (target_figures.communes; the same roll-ups as dashboard/asof.py), so the page does not re-sum
+    every commune's months on each view."""
+    have = {c.code: f.have for c in tf.communes(s, day) for f in c.figures if f.set_id == set_id}
     return [_Live(code, have.get(code, 0)) for code in codes]
 
 
