@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,8 +21,6 @@ from province.throttle import LoginGuard
 from province.throttle_store import SharedThrottle
 from sync import hubkey, protocol
 from sync.protocol import HELLO_SERVICE
-
-FREEZE_GC = "ENROLLPOINT_HUB_FREEZE_GC"  # "1": set by `enrollpoint-hub serve` for its (worker) processes
 
 
 def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_cookies: bool = False,
@@ -56,7 +53,7 @@ def create_app(db_url: str | None = None, *, db: HubDB | None = None, secure_coo
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
         security.install_log_filter()  # after uvicorn configured its loggers
-        if os.environ.get(FREEZE_GC) == "1":  # a serving process (cmd_serve), never a test's app
+        if settings.freeze_gc:  # a serving process (`serve`), never a test's app
             # The ≈ 100 k objects of the imports live as long as the process: out of the collector's full
             # passes, which otherwise walk them on every page that builds kept results (pauses of tens of ms).
             gc.collect()

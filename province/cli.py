@@ -276,15 +276,13 @@ def cmd_serve(args: argparse.Namespace, db: HubDB) -> tuple[Any, str]:
                               "access_log": args.access_log, "proxy_headers": False,
                               "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile,
                               "log_config": uvicorn_config(args.log_level)}  # timestamped lines (province.logs)
-    from province.app import FREEZE_GC
-
-    os.environ[FREEZE_GC] = "1"  # the serving processes freeze their start-up objects (province/app.py)
     if args.workers > 1:  # each worker is a fresh process that builds its app from the settings
         db.close()
         export_for_workers(db.url, secure_cookies=args.secure_cookies)
         uvicorn.run("province.app:create_app", factory=True, workers=args.workers, **common)
         return None, ""
-    app = create_app(db=db, secure_cookies=args.secure_cookies, settings=args.settings,
+    serving = args.settings.model_copy(update={"freeze_gc": True})  # start-up objects frozen (province/app.py)
+    app = create_app(db=db, secure_cookies=args.secure_cookies, settings=serving,
                      batch_slots=BatchSlots(args.settings.batches_in_flight))
     uvicorn.run(app, **common)
     return None, ""

@@ -53,6 +53,7 @@ class HubSettings(BaseSettings):
     api_docs: bool = False  # /docs and /redoc load their scripts from a CDN: off unless asked for
     backup_passphrase: SecretStr | None = None  # province.cli_ops: backup / restore without a prompt
     role: Literal["province", "national"] = "province"  # province.national.role: who may report to this hub
+    freeze_gc: bool = False  # set by `serve` for its processes: start-up objects out of the GC's passes (app.py)
 
     @field_validator("role", mode="before")
     @classmethod
@@ -107,6 +108,7 @@ def export_for_workers(db_url: str, *, secure_cookies: bool) -> None:
     """`serve --workers N`: uvicorn starts each worker afresh and each reads the environment, so the
     options given on the command line go there (for this process and its children only)."""
     os.environ[PREFIX + "DB"] = db_url
+    os.environ[PREFIX + "FREEZE_GC"] = "1"  # a serving process (province/app.py)
     if secure_cookies:
         os.environ[PREFIX + "SECURE_COOKIES"] = "1"
 
