@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
-from province import migrations
+from province import migrations, partitions
 from province.errors import HubRefusal
 from province.settings import HubSettings
 from province.settings import load as load_settings
@@ -189,6 +189,8 @@ def open_hub(url: str | None = None, *, migrate: bool = True, settings: HubSetti
                                "máy chủ tỉnh.")
     if migrate and rev != migrations.HEAD:
         migrations.upgrade(engine)
+    if migrate:
+        partitions.ensure_ahead(engine)  # PostgreSQL: next months' report partitions exist before their reports
     write_engine = engine.execution_options(ep_write=True)
     return HubDB(
         url,

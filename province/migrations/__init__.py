@@ -16,7 +16,7 @@ KNOWN_REVISIONS: tuple[str, ...] = ("0001_hub", "0002_auth_totals", "0003_batch_
                                    "0009_login_throttle", "0010_arrivals", "0011_target_sets", "0012_national",
                                    "0013_national_totals", "0014_account_scope",
                                    "0015_published_ranks", "0016_day_rollups", "0017_national_v2",
-                                   "0018_day_counters")
+                                   "0018_day_counters", "0019_report_partitions")
 HEAD = KNOWN_REVISIONS[-1]
 
 

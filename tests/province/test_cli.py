@@ -60,13 +60,20 @@ def test_unsupported_url_exits_2(capsys):
     assert code == 2 and "'mysql'" in err and "sqlite" in err
 
 
+def _not_a_partition(name, type_, parent_names):
+    return not (type_ == "table" and name is not None and name.startswith("report_villages_"))
+
+
 def test_migrations_match_models_and_head(hub_url):
     heads = ScriptDirectory.from_config(migrations.alembic_config()).get_heads()
     assert heads == [migrations.HEAD]
     db = open_hub(hub_url)
     try:
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            # PostgreSQL's monthly partitions of report_villages (province/partitions.py) are its storage, not
+            # tables of the model: left out of the comparison, the parent table itself compared as any other.
+            context = MigrationContext.configure(conn, opts={"include_name": _not_a_partition})
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
     finally:
         db.close()
