@@ -1,5 +1,5 @@
 """The province hub: FastAPI `app` and `api` (`schemas`, hardening in `security`), report `intake` (signed revisions that lower an earlier one noted by `revisions_lowered`; SQL in
-`intake_writer`, the roll-ups' share in `intake_rollups`) and `bundle_import`, files for communes with no link (`offline`), a dead laptop's successor
+`intake_writer`, the roll-ups' share in `intake_rollups`, PostgreSQL's monthly report `partitions`) and `bundle_import`, files for communes with no link (`offline`), a dead laptop's successor
 (`replacement`, `device_keys`) and laptops `held` for the admin, which indicator columns storage lacks
 (`indicator_storage`), `admin` functions and dashboard `auth`
 with each account's `account_scope` (a province, or a leader's communes), the admin's `commune_groups`
