@@ -5,8 +5,8 @@ key; ids keep coming from the same sequence, so every id stays unique. Indexes, 
 foreign key keep their names. SQLite: nothing (one table).
 
 The move rewrites the table in the migration's one transaction (a hub's start: the others wait on the
-migration lock); on a year of the whole country (2 M reports) it takes about a minute. Downgrade moves the
-rows back into one table.
+migration lock): 15.5 s for 1.2 M reports (3,321 communes × 365 days, bench/bench_partition_migration.py).
+Downgrade moves the rows back into one table.
 
 Revision ID: 0019_report_partitions
 Revises: 0018_day_counters
