@@ -6,7 +6,6 @@ matching format (56.873/57.543 — 98,83% in Vietnamese, 56,873/57,543 — 98.83
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from pathlib import Path
 
@@ -16,10 +15,7 @@ import pytest
 from tests.support import steering_seed as seed
 from tests.support.hub import PASSWORD, login
 from tests.support.hub_process import HubProcess
-
-# letters Vietnamese has and English does not
-VI_LETTERS = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-VI_WORD = re.compile(r'[^\s<>"=]*[' + VI_LETTERS + r'][^\s<>"=]*', re.I)
+from tests.support.vietnamese import vietnamese_words
 
 
 def _pages(on: str, set_id: str, device: str) -> list[str]:
@@ -34,11 +30,7 @@ def _pages(on: str, set_id: str, device: str) -> list[str]:
 def vietnamese_left(page: str) -> list[str]:
     """The Vietnamese words of an English page, data and the language link left out."""
     page = re.sub(r'<textarea id="zalo".*?</textarea>', "", page, flags=re.S)
-    page = re.sub(r'<a id="lang".*?</a>', "", page, flags=re.S)
-    text = htmllib.unescape(page)
-    for word in sorted(seed.DATA_WORDS, key=len, reverse=True):
-        text = text.replace(word, "")
-    return sorted(set(VI_WORD.findall(text)))
+    return vietnamese_words(page, *seed.DATA_WORDS)
 
 
 def _check_pair(http: httpx.Client, path: str) -> tuple[str, str]:

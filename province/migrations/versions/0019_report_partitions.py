@@ -27,12 +27,23 @@ AHEAD = 24  # months after today (province/partitions.py keeps them coming at ev
 BACK_YEARS = 10  # a report of a day before this, or after the months ahead, lives in the default partition
 
 
+def _next(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     out, m = [], first.replace(day=1)
     while m <= last:
         out.append(m)
-        m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        m = _next(m)
     return out
+
+
+def _take_rows(old: str) -> None:
+    """The rows of the renamed table into the new one, its id sequence handed over, the old table gone."""
+    op.execute(f"INSERT INTO {T} SELECT * FROM {old}")
+    op.execute(f"ALTER SEQUENCE {T}_id_seq OWNED BY {T}.id")
+    op.execute(f"DROP TABLE {old}")
 
 
 def _rename_old(old: str) -> None:
@@ -66,14 +77,11 @@ def upgrade() -> None:
     first = max(bind.execute(sa.text(f"SELECT min(day) FROM {old}")).scalar() or today, floor)
     last = today
     for _ in range(AHEAD):
-        last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        last = _next(last)
     op.execute(f"CREATE TABLE {T}_default PARTITION OF {T} DEFAULT")
     for m in _months(first, last):
-        end = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        op.execute(f"CREATE TABLE {T}_{m:%Y_%m} PARTITION OF {T} FOR VALUES FROM ('{m}') TO ('{end}')")
-    op.execute(f"INSERT INTO {T} SELECT * FROM {old}")
-    op.execute(f"ALTER SEQUENCE {T}_id_seq OWNED BY {T}.id")
-    op.execute(f"DROP TABLE {old}")
+        op.execute(f"CREATE TABLE {T}_{m:%Y_%m} PARTITION OF {T} FOR VALUES FROM ('{m}') TO ('{_next(m)}')")
+    _take_rows(old)
     op.execute(f"ANALYZE {T}")
 
 
@@ -85,6 +93,4 @@ def downgrade() -> None:
     _rename_old(old)
     op.execute(f"CREATE TABLE {T} (LIKE {old} INCLUDING DEFAULTS)")
     _keys("id")
-    op.execute(f"INSERT INTO {T} SELECT * FROM {old}")
-    op.execute(f"ALTER SEQUENCE {T}_id_seq OWNED BY {T}.id")
-    op.execute(f"DROP TABLE {old}")
+    _take_rows(old)
